@@ -1,0 +1,20 @@
+# Sourced by bin/litestream4j and .ci/run: exports JAVA_HOME pointing at a JDK >= 21.
+# Order: $JAVA_HOME if it is new enough, then the JDKs under /usr/lib/jvm (newest first).
+litestream4j_jdk_major() {
+  "$1/bin/java" -XshowSettings:properties -version 2>&1 \
+    | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -n1
+}
+litestream4j_find_jdk() {
+  local candidate major
+  for candidate in "${JAVA_HOME:-}" $(ls -d /usr/lib/jvm/* 2>/dev/null | sort -rV); do
+    [ -n "$candidate" ] && [ -x "$candidate/bin/java" ] && [ -x "$candidate/bin/javac" ] || continue
+    major=$(litestream4j_jdk_major "$candidate")
+    if [ -n "$major" ] && [ "$major" -ge 21 ]; then
+      export JAVA_HOME="$candidate"
+      return 0
+    fi
+  done
+  echo "litestream4j: no JDK 21 or newer found (looked at \$JAVA_HOME and /usr/lib/jvm/*)." >&2
+  echo "litestream4j: install one (e.g. 'apt-get install temurin-21-jdk' or openjdk-21-jdk) or set JAVA_HOME." >&2
+  return 1
+}
