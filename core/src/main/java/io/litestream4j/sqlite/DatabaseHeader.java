@@ -15,21 +15,21 @@ import java.util.Arrays;
  * SQLite database file (header at offset 0, big-endian fields).
  *
  * @param pageSize          page size in bytes (the on-disk value 1 is decoded to 65536)
- * @param writeVersion      file format write version: 1 = rollback journal, 2 = WAL
- * @param readVersion       file format read version: 1 = rollback journal, 2 = WAL
- * @param reservedBytes     unused bytes at the end of each page
- * @param fileChangeCounter incremented by rollback-mode writers (offset 24)
  * @param pageCount         the "in-header database size" in pages (offset 28)
+ * @param fileChangeCounter incremented by rollback-mode writers (offset 24)
  * @param versionValidFor   the change counter value for which {@code pageCount} is valid (offset 92)
+ * @param writeVersion      file format write version: 1 = rollback journal, 2 = WAL (offset 18)
+ * @param readVersion       file format read version: 1 = rollback journal, 2 = WAL (offset 19)
+ * @param reservedBytes     unused bytes at the end of each page (offset 20)
  */
 public record DatabaseHeader(
         int pageSize,
+        int pageCount,
+        int fileChangeCounter,
+        int versionValidFor,
         int writeVersion,
         int readVersion,
-        int reservedBytes,
-        int fileChangeCounter,
-        int pageCount,
-        int versionValidFor) {
+        int reservedBytes) {
 
     /** Size of the header in bytes. */
     public static final int SIZE = 100;
@@ -83,12 +83,12 @@ public record DatabaseHeader(
         }
         return new DatabaseHeader(
                 pageSize,
+                b.getInt(28),
+                b.getInt(24),
+                b.getInt(92),
                 Byte.toUnsignedInt(b.get(18)),
                 Byte.toUnsignedInt(b.get(19)),
-                Byte.toUnsignedInt(b.get(20)),
-                b.getInt(24),
-                b.getInt(28),
-                b.getInt(92));
+                Byte.toUnsignedInt(b.get(20)));
     }
 
     /** True when the file is marked as a WAL-mode database (read and write version 2). */

@@ -17,7 +17,8 @@ import java.util.Optional;
  *
  * <p>Reading can start at any {@link WalPosition} this class handed out before, which is how an
  * incremental sync continues where the previous one stopped. The header is read once, at
- * {@link #open}; after a WAL reset open a new reader. The file is read in chunks of about 1 MiB.
+ * {@link #open}; after a WAL reset open a new reader. Scanning while SQLite appends is safe: a frame
+ * still being written fails its checksum and ends the scan. The file is read in chunks of about 1 MiB.
  * The caller owns the channel. Instances keep a read buffer and are not thread-safe.
  */
 public final class WalReader {

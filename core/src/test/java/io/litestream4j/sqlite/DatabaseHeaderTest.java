@@ -73,7 +73,7 @@ class DatabaseHeaderTest {
 
     @Test
     void staleInHeaderSizeFallsBackToFileSize() {
-        DatabaseHeader header = new DatabaseHeader(4096, 1, 1, 0, 7, 3, 6);
+        DatabaseHeader header = new DatabaseHeader(4096, 3, 7, 6, 1, 1, 0);
 
         assertThat(header.effectivePageCount(5 * 4096)).isEqualTo(5);
     }

@@ -47,6 +47,8 @@ class WalReaderSqliteTest {
             try (FileChannel wal = FileChannel.open(walOf(db), StandardOpenOption.READ)) {
                 WalReader reader = reader(wal);
                 assertThat(reader.pageSize()).isEqualTo(pageSize);
+                // SQLite picks the checksum byte order of the machine it runs on (0x377f0682 on x86-64 and arm64)
+                assertThat(reader.header().bigEndianChecksums()).isEqualTo(ByteOrder.nativeOrder() == ByteOrder.BIG_ENDIAN);
                 WalSegment segment = reader.scan(reader.start());
 
                 assertThat(segment.commits()).isEqualTo(transactions);

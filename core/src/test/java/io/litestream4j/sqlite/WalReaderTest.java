@@ -57,8 +57,10 @@ class WalReaderTest {
         assertThat(segment.frames()).isEqualTo(7);
         assertThat(segment.commit()).isEqualTo(4);
         assertThat(segment.end()).isEqualTo(new WalPosition(wal.frameOffset(7), SALT1, SALT2, wal.checksum().s1(), wal.checksum().s2()));
-        assertThat(segment.pages().toMap()).containsExactlyEntriesOf(Map.of(
+        assertThat(segment.pages().toMap()).isEqualTo(Map.of(
                 1, wal.frameOffset(3), 2, wal.frameOffset(5), 3, wal.frameOffset(4), 4, wal.frameOffset(6)));
+        assertThat(segment.pages().toMap().keySet()).containsExactly(1, 2, 3, 4);
+        assertThat(segment.pages().pgnos()).containsExactly(1, 2, 3, 4);
         assertThat(segment.pages().frameOffsetOf(3)).hasValue(wal.frameOffset(4));
         assertThat(segment.pages().frameOffsetOf(5)).isEmpty();
     }
@@ -156,7 +158,7 @@ class WalReaderTest {
 
         assertThat(segment.commits()).isEqualTo(1);
         assertThat(segment.frames()).isEqualTo(2);
-        assertThat(segment.pages().toMap()).containsExactlyEntriesOf(Map.of(1, wal.frameOffset(0), 2, wal.frameOffset(1)));
+        assertThat(segment.pages().toMap()).isEqualTo(Map.of(1, wal.frameOffset(0), 2, wal.frameOffset(1)));
     }
 
     @ParameterizedTest
@@ -195,7 +197,7 @@ class WalReaderTest {
         WalSegment segment = scan(wal.bytes());
 
         assertThat(segment.commit()).isEqualTo(3);
-        assertThat(segment.pages().toMap()).containsExactlyEntriesOf(Map.of(
+        assertThat(segment.pages().toMap()).isEqualTo(Map.of(
                 1, wal.frameOffset(5), 2, wal.frameOffset(1), 3, wal.frameOffset(2)));
     }
 

@@ -49,7 +49,7 @@ import org.junit.jupiter.api.Assumptions;
  * <ul>
  *   <li>On an empty replica the first {@code .open} creates a new database (4096-byte pages;
  *       {@code PRAGMA journal_mode=wal} is refused and stays {@code delete}). On a non-empty replica
- *       it continues from the highest TXID found in any level.</li>
+ *       it continues from the replica's current max TXID.</li>
  *   <li>Committed transactions are buffered locally (dirty pages in {@code $TMPDIR/litestream-vfs-*}).
  *       Every {@code LITESTREAM_SYNC_INTERVAL} (Go duration, default {@code 1s}) and once more,
  *       synchronously, when the connection closes, all pages dirtied since the last upload become
