@@ -1,0 +1,91 @@
+package io.litestream4j.config;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Where and how one database is replicated: the backend type, its address (a URL, or a path plus
+ * backend keys) and the upload settings common to every backend. Values are final: defaults and
+ * the global replica settings have already been applied.
+ *
+ * @param type backend type: {@code file}, {@code s3}, {@code gs}, {@code abs}, {@code sftp},
+ *     {@code webdav}, {@code nats} or {@code oss} (from the URL scheme when a URL is given)
+ * @param url the replica URL, if one was given
+ * @param path the {@code path} key (for {@code file} replicas an absolute path; for object stores a
+ *     prefix), if given; never together with {@code url}
+ * @param syncInterval how often new local LTX files are uploaded (default 1s)
+ * @param maxSyncLtxFiles L0 files uploaded per batch; 0 = all pending (default 256)
+ * @param autoRecover reset local state automatically when local LTX files are missing or corrupt
+ * @param options backend-specific keys ({@code bucket}, {@code region}, ...)
+ */
+public record ReplicaConfig(
+    String type,
+    Optional<ReplicaUrl> url,
+    Optional<String> path,
+    Duration syncInterval,
+    int maxSyncLtxFiles,
+    boolean autoRecover,
+    ReplicaOptions options) {
+
+  public static final Duration DEFAULT_SYNC_INTERVAL = Duration.ofSeconds(1);
+  public static final int DEFAULT_MAX_SYNC_LTX_FILES = 256;
+
+  /** Every backend type Litestream defines (not necessarily all available in this build). */
+  public static final Set<String> KNOWN_TYPES =
+      Set.of("file", "s3", "gs", "abs", "sftp", "webdav", "nats", "oss");
+
+  public ReplicaConfig {
+    Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(url, "url");
+    Objects.requireNonNull(path, "path");
+    Objects.requireNonNull(syncInterval, "syncInterval");
+    Objects.requireNonNull(options, "options");
+    if (url.isPresent() && path.isPresent()) {
+      throw new ConfigException("replica", "cannot specify url & path for " + type + " replica");
+    }
+    if (!syncInterval.isPositive()) {
+      throw new ConfigException("replica.sync-interval", "must be > 0", syncInterval.toString(), null);
+    }
+    if (maxSyncLtxFiles < 0) {
+      throw new ConfigException("replica.max-sync-ltx-files", "must be >= 0",
+          Integer.toString(maxSyncLtxFiles), null);
+    }
+  }
+
+  /**
+   * The replica for a URL given on the command line, with default settings.
+   *
+   * @throws ConfigException if the URL is malformed or its scheme is not a Litestream backend
+   */
+  public static ReplicaConfig forUrl(String url) {
+    ReplicaUrl parsed = ReplicaUrl.parse(url);
+    return new ReplicaConfig(typeOfScheme(parsed.scheme(), "replica URL", url, null), Optional.of(parsed),
+        Optional.empty(), DEFAULT_SYNC_INTERVAL, DEFAULT_MAX_SYNC_LTX_FILES, false, ReplicaOptions.empty());
+  }
+
+  /** The backend type a URL scheme selects ({@code webdavs} is {@code webdav} over TLS). */
+  static String typeOfScheme(String scheme, String key, String raw, String where) {
+    String type = scheme.equals("webdavs") ? "webdav" : scheme;
+    checkKnownType(type, key, raw, where);
+    return type;
+  }
+
+  static void checkKnownType(String type, String key, String raw, String where) {
+    if (type.equals("gcs")) {
+      throw new ConfigException(key,
+          "replica type 'gcs' was renamed to 'gs' in Litestream 0.5: use gs://bucket/path", raw, where);
+    }
+    if (!KNOWN_TYPES.contains(type)) {
+      throw new ConfigException(key, "unknown replica type '" + type
+          + "': supported are abs, file, gs, nats, oss, s3, sftp, webdav", raw, where);
+    }
+  }
+
+  /** Where the replica is, for logs and listings: the URL, or type and path. */
+  public String describe() {
+    return url.map(ReplicaUrl::toString)
+        .orElseGet(() -> path.map(p -> type.equals("file") ? "file://" + p : type + " " + p).orElse(type));
+  }
+}

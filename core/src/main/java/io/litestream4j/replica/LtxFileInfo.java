@@ -1,0 +1,55 @@
+package io.litestream4j.replica;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * One LTX file stored on a replica: its compaction level, TXID range, size in bytes and creation
+ * time.
+ *
+ * <p>{@code createdAt} is the timestamp from the file's LTX header (the time of its newest
+ * transaction) wherever the backend can keep it; point-in-time restore depends on it. TXIDs are
+ * compared as signed longs, which covers every TXID below 2^63.
+ */
+public record LtxFileInfo(int level, long minTxid, long maxTxid, long size, Instant createdAt) {
+
+  /** Level 0 holds one file per sync of the database. */
+  public static final int L0 = 0;
+
+  /** Level 9 holds full snapshots (min TXID 1). */
+  public static final int SNAPSHOT_LEVEL = 9;
+
+  public LtxFileInfo {
+    checkLevel(level);
+    checkTxids(minTxid, maxTxid);
+    if (size < 0) {
+      throw new IllegalArgumentException("LTX file size must be >= 0, got " + size);
+    }
+    Objects.requireNonNull(createdAt, "createdAt");
+  }
+
+  /** The file's name on the replica, {@code %016x-%016x.ltx}. */
+  public String name() {
+    return LtxFileName.format(minTxid, maxTxid);
+  }
+
+  /** Rejects a level outside 0..9 with a message naming it. */
+  public static void checkLevel(int level) {
+    if (level < L0 || level > SNAPSHOT_LEVEL) {
+      throw new IllegalArgumentException(
+          "LTX level must be between 0 and " + SNAPSHOT_LEVEL + ", got " + level);
+    }
+  }
+
+  static void checkTxids(long minTxid, long maxTxid) {
+    if (minTxid < 1 || maxTxid < minTxid) {
+      throw new IllegalArgumentException(
+          "LTX TXID range must satisfy 1 <= min <= max, got min=%d max=%d".formatted(minTxid, maxTxid));
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "L" + level + "/" + name() + " (" + size + " bytes, created " + createdAt + ")";
+  }
+}

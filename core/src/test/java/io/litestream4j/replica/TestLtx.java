@@ -1,0 +1,29 @@
+package io.litestream4j.replica;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Random;
+
+/** Builds byte sequences that look like LTX files (a valid 100-byte header plus a body) for tests. */
+public final class TestLtx {
+
+  private TestLtx() {}
+
+  /** An LTX-shaped file covering {@code min..max} stamped {@code timestamp}, with a deterministic body. */
+  public static byte[] bytes(long min, long max, Instant timestamp, int bodySize) {
+    ByteBuffer buf = ByteBuffer.allocate(LtxHeaderPeek.HEADER_SIZE + bodySize);
+    buf.put("LTX1".getBytes(StandardCharsets.US_ASCII));
+    buf.putInt(2); // flags: no checksum
+    buf.putInt(4096); // page size
+    buf.putInt(1); // commit
+    buf.putLong(min);
+    buf.putLong(max);
+    buf.putLong(timestamp.toEpochMilli());
+    buf.position(LtxHeaderPeek.HEADER_SIZE);
+    byte[] body = new byte[bodySize];
+    new Random(min * 31 + max).nextBytes(body);
+    buf.put(body);
+    return buf.array();
+  }
+}
