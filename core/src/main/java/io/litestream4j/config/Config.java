@@ -1,5 +1,6 @@
 package io.litestream4j.config;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -113,7 +114,7 @@ public record Config(
   }
 
   /** The entry for the database at exactly {@code dbPath} (already absolute), if any. */
-  public Optional<DbConfig> db(java.nio.file.Path dbPath) {
+  public Optional<DbConfig> db(Path dbPath) {
     return dbs.stream().filter(d -> d.path().filter(dbPath::equals).isPresent()).findFirst();
   }
 }

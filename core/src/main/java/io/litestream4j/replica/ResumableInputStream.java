@@ -31,6 +31,7 @@ public final class ResumableInputStream extends InputStream {
   private final long end; // exclusive end offset, or -1 when unknown (read to EOF)
   private final RetryPolicy policy;
 
+  private final byte[] single = new byte[1];
   private long offset;
   private InputStream current;
   private int failures;
@@ -83,9 +84,8 @@ public final class ResumableInputStream extends InputStream {
 
   @Override
   public int read() throws IOException {
-    byte[] one = new byte[1];
-    int n = read(one, 0, 1);
-    return n < 0 ? -1 : one[0] & 0xff;
+    int n = read(single, 0, 1);
+    return n < 0 ? -1 : single[0] & 0xff;
   }
 
   @Override

@@ -304,7 +304,7 @@ class FileReplicaClientTest {
    */
   private record WriteLock(Path dir, boolean immutable) implements AutoCloseable {
 
-    static WriteLock lock(Path dir) throws Exception {
+    static WriteLock lock(Path dir) throws IOException {
       boolean root = "root".equals(System.getProperty("user.name"));
       if (root) {
         int rc = run("chattr", "+i", dir.toString());
@@ -321,7 +321,7 @@ class FileReplicaClientTest {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
       if (immutable) {
         assertThat(run("chattr", "-i", dir.toString())).isZero();
       } else {
@@ -329,12 +329,15 @@ class FileReplicaClientTest {
       }
     }
 
-    private static int run(String... command) throws Exception {
+    private static int run(String... command) {
       try {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         p.getInputStream().readAllBytes();
         return p.waitFor();
       } catch (IOException notInstalled) {
+        return -1;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
         return -1;
       }
     }
