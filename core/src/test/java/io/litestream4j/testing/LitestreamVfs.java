@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -28,7 +29,9 @@ import org.junit.jupiter.api.Assumptions;
  * <p><b>Install.</b> {@code npm pack} + {@code tar} into
  * {@code <peers>/litestream-vfs-0.5.17/litestream-vfs.so}, where {@code <peers>} is the system
  * property {@code litestream4j.peers} or {@code target/peers} of the module under test; the layout
- * is the same as {@code scripts/install-peers.sh} produces, so either can fill the cache.
+ * is the same as {@code scripts/install-peers.sh} produces, so either can fill the cache. A failed
+ * install is remembered for five minutes (marker file in {@code <peers>}), so an offline run does not
+ * wait on npm once per test.
  *
  * <p><b>How it runs.</b> Each call starts the {@code sqlite3} CLI with {@code .load <so>} and
  * {@code .open file:replica.db?vfs=litestream}, and the environment
@@ -78,6 +81,9 @@ public final class LitestreamVfs {
     private static final String INSTALL_DIRECTORY = "litestream-vfs-" + VERSION;
     private static final String LIBRARY = "litestream-vfs.so";
     private static final Duration NPM_TIMEOUT = Duration.ofMinutes(5);
+    /** A failed install is not retried for this long, so an offline run skips fast instead of waiting on npm per test. */
+    private static final Duration FAILURE_MEMORY = Duration.ofMinutes(5);
+    private static final String FAILURE_MARKER = ".litestream-vfs-" + VERSION + ".unavailable";
     private static final Object INSTALL_LOCK = new Object();
 
     private final Path extension;
@@ -219,7 +225,20 @@ public final class LitestreamVfs {
                         StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                      FileLock ignored = lockFile.lock()) {
                     if (!Files.isRegularFile(library)) {
-                        download(peers, library.getParent());
+                        Path marker = peers.resolve(FAILURE_MARKER);
+                        if (Files.exists(marker) && Files.getLastModifiedTime(marker).toInstant()
+                                .isAfter(Instant.now().minus(FAILURE_MEMORY))) {
+                            throw new PeerUnavailableException(Files.readString(marker, StandardCharsets.UTF_8)
+                                    + " (failed less than " + FAILURE_MEMORY.toMinutes() + " minutes ago; delete "
+                                    + marker + " to retry now)");
+                        }
+                        try {
+                            download(peers, library.getParent());
+                            Files.deleteIfExists(marker);
+                        } catch (PeerUnavailableException e) {
+                            Files.writeString(marker, e.getMessage(), StandardCharsets.UTF_8);
+                            throw e;
+                        }
                     }
                 }
             } catch (IOException e) {
