@@ -1,0 +1,183 @@
+package io.litestream4j;
+
+import io.litestream4j.db.ChangeNotifier;
+import io.litestream4j.db.Database;
+import io.litestream4j.db.DatabaseMonitor;
+import io.litestream4j.db.LocalLtxDir;
+import io.litestream4j.db.Position;
+import io.litestream4j.db.SyncException;
+import io.litestream4j.db.SyncStats;
+import io.litestream4j.replica.Replica;
+import io.litestream4j.replica.ReplicaClient;
+import io.litestream4j.replica.ReplicaClients;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Replication of one SQLite database, running in-process: the embedding API.
+ *
+ * <pre>{@code
+ * try (Replication r = Replication.start(ReplicationOptions.of(Path.of("app.db"), "file:///backups/app"))) {
+ *   // ... the application writes to app.db with any SQLite driver ...
+ *   long txid = r.sync();                           // everything committed so far, as a TXID
+ *   r.awaitReplicated(txid, Duration.ofSeconds(10)); // durable on the replica
+ * }
+ * }</pre>
+ *
+ * <p>Replication runs on two named threads per database ({@code l4j-sync-*} follows the WAL,
+ * {@code l4j-upload-*} ships files). {@link #close()} makes the same promise as the CLI's shutdown:
+ * a final sync, then uploads retried for {@code shutdownSyncTimeout}; it always returns.
+ *
+ * <p>Thread-safe.
+ */
+public final class Replication implements AutoCloseable {
+  private final ReplicationOptions options;
+  private final Database database;
+  private final DatabaseMonitor monitor;
+  private final Replica replica;
+  private final SyncStats stats = new SyncStats();
+  private final ChangeNotifier notifier;
+  private final boolean ownsNotifier;
+  private final Runnable onChange;
+  private volatile boolean closed;
+
+  private Replication(ReplicationOptions options, ReplicaClient client, ChangeNotifier notifier, boolean ownsNotifier) {
+    this.options = options;
+    this.notifier = notifier;
+    this.ownsNotifier = ownsNotifier;
+    Path db = options.database().toAbsolutePath();
+    Path meta = options.metaDir() != null ? options.metaDir() : LocalLtxDir.defaultMetaDir(db);
+    this.replica = new Replica(client, options.syncInterval(), db.getFileName().toString());
+    this.database = new Database(db, options.db(), new LocalLtxDir(meta), replica, replica::onSynced,
+        Clock.systemUTC());
+    this.monitor = new DatabaseMonitor(database, stats);
+    this.onChange = monitor::signal;
+  }
+
+  /** Starts replicating with a replica client made from {@link ReplicationOptions#replicaUrl()}. */
+  public static Replication start(ReplicationOptions options) throws IOException {
+    return start(options, ReplicaClients.discover().create(options.replicaUrl()));
+  }
+
+  /** Starts replicating to the given client (which this replication then owns and closes). */
+  public static Replication start(ReplicationOptions options, ReplicaClient client) throws IOException {
+    ChangeNotifier n = new ChangeNotifier();
+    try {
+      return start(options, client, n, true);
+    } catch (IOException | RuntimeException e) {
+      n.close();
+      throw e;
+    }
+  }
+
+  static Replication start(ReplicationOptions options, ReplicaClient client, ChangeNotifier notifier,
+      boolean ownsNotifier) throws IOException {
+    client.init();
+    Replication r = new Replication(options, client, notifier, ownsNotifier);
+    r.begin();
+    return r;
+  }
+
+  private void begin() throws IOException {
+    notifier.watch(database.walPath(), onChange);
+    notifier.watch(database.path(), onChange);
+    replica.start(database);
+    try {
+      database.sync();
+    } catch (SyncException e) {
+      // The monitor retries with backoff; a database that does not exist yet is not an error.
+      org.slf4j.LoggerFactory.getLogger(Replication.class)
+          .warn("{}: first sync failed, will retry: {}", database.path(), e.getMessage());
+    }
+    monitor.start();
+  }
+
+  public ReplicationOptions options() {
+    return options;
+  }
+
+  /** The database's local position: newest TXID written to the local state directory. */
+  public Position position() {
+    return database.position();
+  }
+
+  /** The newest TXID the replica has acknowledged. */
+  public long replicatedTxid() {
+    return replica.replicatedTxid();
+  }
+
+  public SyncStats stats() {
+    return stats;
+  }
+
+  /**
+   * Copies everything committed so far from the WAL into local L0 files, now.
+   *
+   * @return the TXID that covers every transaction committed before this call
+   */
+  public long sync() throws IOException {
+    return database.sync().txid();
+  }
+
+  /** Waits until the replica holds {@code txid}. */
+  public void awaitReplicated(long txid, Duration timeout) throws InterruptedException, TimeoutException {
+    replica.awaitReplicated(txid, timeout);
+  }
+
+  /** {@link #sync()} then {@link #awaitReplicated}: returns once every commit so far is on the replica. */
+  public long syncAndAwait(Duration timeout) throws IOException, InterruptedException, TimeoutException {
+    long txid = sync();
+    awaitReplicated(txid, timeout);
+    return txid;
+  }
+
+  /** Ends a {@link #close()} that is waiting for uploads (e.g. on a second interrupt signal). */
+  public void abandonShutdownSync() {
+    replica.abandonShutdownSync();
+  }
+
+  /**
+   * Final sync, then uploads retried for up to {@code shutdownSyncTimeout}; then releases
+   * everything.
+   *
+   * @return true when the replica holds everything that was committed
+   */
+  public boolean shutdown() {
+    if (closed) {
+      return true;
+    }
+    closed = true;
+    notifier.unwatch(database.walPath(), onChange);
+    notifier.unwatch(database.path(), onChange);
+    monitor.close();
+    try {
+      database.sync();
+    } catch (SyncException e) {
+      org.slf4j.LoggerFactory.getLogger(Replication.class)
+          .warn("{}: final sync failed: {}", database.path(), e.getMessage());
+    }
+    boolean complete = replica.shutdown(options.shutdownSyncTimeout(), options.shutdownSyncInterval());
+    database.close();
+    try {
+      replica.client().close();
+    } catch (IOException e) {
+      org.slf4j.LoggerFactory.getLogger(Replication.class).debug("closing replica client", e);
+    }
+    if (ownsNotifier) {
+      try {
+        notifier.close();
+      } catch (IOException ignored) {
+        // nothing left to release
+      }
+    }
+    return complete;
+  }
+
+  @Override
+  public void close() {
+    shutdown();
+  }
+}

@@ -1,0 +1,620 @@
+package io.litestream4j.db;
+
+import io.litestream4j.ltx.DatabaseChecksum;
+import io.litestream4j.ltx.LockPage;
+import io.litestream4j.ltx.LtxEncoder;
+import io.litestream4j.ltx.LtxHeader;
+import io.litestream4j.ltx.LtxTrailer;
+import io.litestream4j.sqlite.DatabaseHeader;
+import io.litestream4j.sqlite.PageIndex;
+import io.litestream4j.sqlite.WalHeader;
+import io.litestream4j.sqlite.WalReader;
+import io.litestream4j.sqlite.WalSegment;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One SQLite database under replication: turns every batch of committed WAL frames into the next
+ * level-0 LTX file in the local state directory, and checkpoints the WAL.
+ *
+ * <h2>What it guarantees</h2>
+ *
+ * <ul>
+ *   <li>L0 files form one unbroken TXID sequence. Each carries the database's rolling checksum
+ *       before and after it, so {@code pre(n+1) == post(n)} and applying the files reproduces the
+ *       database byte for byte at every TXID.
+ *   <li>A file is written only when the WAL holds new committed frames: an idle database produces
+ *       no files (invariant 4). Frames of an unfinished transaction are never shipped.
+ *   <li>When the WAL no longer continues from where the last file ended (overwritten, reset with
+ *       frames the replicator never saw, replaced database) the next file contains every page of
+ *       the database — a "full" L0 file — so nothing is ever silently missed.
+ *   <li>An expected WAL reset — the one that follows the replicator's own complete checkpoint —
+ *       continues incrementally (invariant 3): the checkpoint seals the WAL under a brief write
+ *       barrier, records where it ended, and the next generation is accepted only when its
+ *       checkpoint sequence is exactly one more.
+ *   <li>After a restart the in-memory state is rebuilt from the database file and WAL; when its
+ *       checksum equals the checksum the newest file recorded, replication continues without
+ *       re-uploading anything.
+ *   <li>Nothing proportional to the database size is ever done while holding SQLite's write lock.
+ * </ul>
+ *
+ * <h2>Concurrency</h2>
+ *
+ * All methods that touch the WAL or the local files are {@code synchronized}: the monitor thread,
+ * an explicit {@link #sync()} from an embedding application and {@link #close()} are serialised.
+ * {@link #position()} is a volatile read and never blocks.
+ */
+public final class Database implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
+  private final Path path;
+  private final Path walPath;
+  private final DbOptions options;
+  private final LocalLtxDir local;
+  private final BaselineSource baselines;
+  private final Clock clock;
+  private final PositionListener listener;
+
+  // --- state owned by the synchronized methods ---
+  private SqliteSession session;
+  private FileChannel dbFile;
+  private int pageSize;
+  private DatabaseChecksum checksum;
+  private WalCursor cursor;
+  /** Set after a complete checkpoint: the next WAL generation may start fresh from here. */
+  private WalCursor expectedReset;
+  /** Non-null when the next file must contain every page; the value says why. */
+  private String fullReason;
+  private boolean syncedSinceCheckpoint;
+  private long lastCheckpointMillis;
+  private boolean closed;
+
+  private volatile Position position = Position.NONE;
+
+  /** Told about every new local TXID, on the syncing thread; must not block. */
+  @FunctionalInterface
+  public interface PositionListener {
+    void onSynced(Position position);
+  }
+
+  public Database(
+      Path path,
+      DbOptions options,
+      LocalLtxDir local,
+      BaselineSource baselines,
+      PositionListener listener,
+      Clock clock) {
+    this.path = path.toAbsolutePath();
+    this.walPath = this.path.resolveSibling(this.path.getFileName() + "-wal");
+    this.options = Objects.requireNonNull(options);
+    this.local = Objects.requireNonNull(local);
+    this.baselines = Objects.requireNonNull(baselines);
+    this.listener = Objects.requireNonNull(listener);
+    this.clock = Objects.requireNonNull(clock);
+  }
+
+  public Path path() {
+    return path;
+  }
+
+  public Path walPath() {
+    return walPath;
+  }
+
+  public LocalLtxDir localDir() {
+    return local;
+  }
+
+  public DbOptions options() {
+    return options;
+  }
+
+  /** The newest local TXID and checksum; {@link Position#NONE} before the first sync. */
+  public Position position() {
+    return position;
+  }
+
+  public synchronized boolean initialized() {
+    return session != null;
+  }
+
+  /** Page size of the database; 0 until initialised. */
+  public synchronized int pageSize() {
+    return pageSize;
+  }
+
+  /**
+   * Copies every committed transaction from the WAL into new L0 files, then checkpoints if a
+   * threshold is reached.
+   *
+   * @return the position after the sync (unchanged when there was nothing to do, or when the
+   *     database file does not exist yet)
+   */
+  public synchronized Position sync() throws SyncException {
+    if (closed) {
+      throw new SyncException("database " + path + " is closed", null);
+    }
+    try {
+      if (session == null && !initialize()) {
+        return position;
+      }
+      syncWal();
+      checkpointIfNeeded();
+      return position;
+    } catch (IOException | RuntimeException e) {
+      dropState();
+      throw e instanceof SyncException se ? se : new SyncException("sync of " + path + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Forces the next sync to write a full L0 file (used when the replica no longer continues from
+   * the local files).
+   */
+  public synchronized void requestFullSync(String reason) {
+    fullReason = reason;
+  }
+
+  /** Re-reads everything from disk on the next sync, re-basing on the replica's newest state. */
+  public synchronized void reset() {
+    dropState();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Initialisation: rebuild the in-memory state from disk and decide where replication resumes.
+  // ---------------------------------------------------------------------------------------------
+
+  private boolean initialize() throws IOException {
+    if (!Files.exists(path)) {
+      return false;
+    }
+    session = SqliteSession.open(path, options.busyTimeout());
+    dbFile = FileChannel.open(path, StandardOpenOption.READ);
+    pageSize = session.pageSize();
+    local.open();
+
+    Scan scan = scanCurrentState();
+    Optional<Baseline> localTip = local.tip().map(t -> new Baseline(t.header().maxTxid(), t.trailer().postApplyChecksum()));
+    Optional<Baseline> remoteTip = baselines.latest();
+    Baseline base = null;
+    if (localTip.isPresent() && (remoteTip.isEmpty() || continuesFrom(remoteTip.get(), localTip.get()))) {
+      base = localTip.get();
+    } else if (remoteTip.isPresent()) {
+      base = remoteTip.get();
+      if (localTip.isPresent()) {
+        LOG.info("{}: local state (TXID {}) does not continue the replica (TXID {}); re-basing on the replica",
+            path, localTip.get().txid(), base.txid());
+        local.clear();
+      }
+    }
+    checksum = scan.checksum;
+    cursor = scan.cursor;
+    expectedReset = null;
+    if (base == null) {
+      position = Position.NONE;
+      fullReason = "first sync";
+    } else {
+      position = new Position(base.txid(), base.postApplyChecksum());
+      if (base.tracksChecksum() && base.postApplyChecksum() == checksum.value()) {
+        fullReason = null;
+        LOG.info("{}: resuming at TXID {} (database checksum matches, nothing to re-upload)",
+            path, io.litestream4j.ltx.Txid.format(base.txid()));
+      } else {
+        fullReason = base.tracksChecksum()
+            ? "database changed while not replicated (checksum differs from TXID " + base.txid() + ")"
+            : "newest replica file carries no checksum to verify against";
+      }
+    }
+    lastCheckpointMillis = clock.millis();
+    if (!position.isNone()) {
+      listener.onSynced(position);
+    }
+    return true;
+  }
+
+  /** True when the local L0 files hold every TXID after the replica's newest one. */
+  private boolean continuesFrom(Baseline remote, Baseline localTip) {
+    if (localTip.txid() < remote.txid()) {
+      return false;
+    }
+    for (long t = remote.txid() + 1; t <= localTip.txid(); t++) {
+      if (!local.exists(t)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The database state as of the current end of the WAL, and where that end is. */
+  private record Scan(DatabaseChecksum checksum, WalCursor cursor, int commit) {}
+
+  private Scan scanCurrentState() throws IOException {
+    DatabaseChecksum sum = new DatabaseChecksum(pageSize);
+    WalCursor end = WalCursor.FRESH;
+    PageIndex walPages = PageIndex.empty();
+    int commit = dbFilePageCount();
+    try (FileChannel wal = openWal()) {
+      Optional<WalReader> opened = wal == null ? Optional.empty() : WalReader.open(wal);
+      if (opened.isPresent()) {
+        WalReader reader = opened.get();
+        WalCursor start = WalCursor.start(reader.header());
+        WalSegment seg = reader.scan(start.position());
+        end = start.advance(seg.end());
+        if (!seg.isEmpty()) {
+          walPages = seg.pages();
+          commit = seg.commit();
+        }
+        forEachPage(commit, walPages, wal, (pgno, buf) -> sum.setPage(pgno, buf));
+        return new Scan(sum, end, commit);
+      }
+    }
+    forEachPage(commit, walPages, null, (pgno, buf) -> sum.setPage(pgno, buf));
+    return new Scan(sum, end, commit);
+  }
+
+  private int dbFilePageCount() throws IOException {
+    long size = dbFile.size();
+    if (size < DatabaseHeader.SIZE) {
+      return 0;
+    }
+    DatabaseHeader h = DatabaseHeader.read(dbFile);
+    long bySize = size / pageSize;
+    return h.pageCount() > 0 && h.pageCount() <= bySize ? h.pageCount() : (int) bySize;
+  }
+
+  private FileChannel openWal() throws IOException {
+    try {
+      return FileChannel.open(walPath, StandardOpenOption.READ);
+    } catch (NoSuchFileException e) {
+      return null;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Sync
+  // ---------------------------------------------------------------------------------------------
+
+  private void syncWal() throws IOException {
+    boolean more = true;
+    while (more) {
+      more = false;
+      try (FileChannel wal = openWal()) {
+        long walSize = wal == null ? 0 : wal.size();
+        WalReader reader = wal == null ? null : WalReader.open(wal).orElse(null);
+        if (fullReason == null) {
+          checkContinuity(reader);
+        }
+        if (fullReason != null) {
+          writeFull(wal, reader);
+          continue;
+        }
+        if (reader == null) {
+          return;
+        }
+        WalSegment seg = reader.scan(cursor.position(), options.maxSyncWalBytes());
+        if (seg.isEmpty()) {
+          return;
+        }
+        writeIncremental(wal, seg);
+        more = seg.end().offset() < walSize;
+      }
+    }
+  }
+
+  /**
+   * Decides whether the WAL still continues from the cursor. Sets {@link #fullReason} when it does
+   * not; moves the cursor to the start of a new WAL generation when the reset was expected.
+   */
+  private void checkContinuity(WalReader reader) throws IOException {
+    if (reader == null) {
+      boolean nothingSyncedFromWal = cursor.fresh() || cursor.offset() == WalHeader.SIZE;
+      if (!nothingSyncedFromWal && !cursor.equals(expectedReset)) {
+        fullReason = "WAL truncated by another process";
+      }
+      return;
+    }
+    WalHeader header = reader.header();
+    if (cursor.fresh()) {
+      cursor = WalCursor.start(header);
+      return;
+    }
+    if (cursor.sameGeneration(header)) {
+      if (!reader.continuesFrom(cursor.position())) {
+        fullReason = "WAL overwritten by another process (last synced frame changed)";
+      }
+      return;
+    }
+    boolean expected = cursor.equals(expectedReset) && header.checkpointSeq() == cursor.checkpointSeq() + 1;
+    if (expected) {
+      cursor = WalCursor.start(header);
+      expectedReset = null;
+    } else {
+      fullReason = "WAL restarted with frames that were never synced (salts changed)";
+    }
+  }
+
+  private void writeIncremental(FileChannel wal, WalSegment seg) throws IOException {
+    int commit = seg.commit();
+    int prevCommit = checksum.pageCount();
+    int lock = LockPage.pgno(pageSize);
+    PageIndex pages = seg.pages();
+    // Pages that appear because the database grew but were not in this segment come from the
+    // database file (Litestream issues 1199 and 1323); pages above the new commit are dropped
+    // (issue 875).
+    int[] pgnos = pagesToWrite(pages, prevCommit, commit, lock);
+    long txid = position.txid() + 1;
+    LtxHeader header = new LtxHeader(
+        0, pageSize, commit, txid, txid, clock.millis(), position.postApplyChecksum(),
+        seg.start().offset(), seg.size(), seg.start().salt1(), seg.start().salt2(), 0);
+    byte[] buf = new byte[pageSize];
+    LtxTrailer[] trailer = new LtxTrailer[1];
+    local.write(txid, out -> {
+      try (LtxEncoder enc = new LtxEncoder(out, header)) {
+        for (int pgno : pgnos) {
+          readPage(pgno, pages, wal, buf);
+          checksum.setPage(pgno, buf);
+          enc.writePage(pgno, buf);
+        }
+        if (commit < prevCommit) {
+          checksum.truncate(commit);
+        }
+        trailer[0] = enc.finish(checksum.value());
+      }
+    });
+    cursor = cursor.advance(seg.end());
+    publish(new Position(txid, trailer[0].postApplyChecksum()));
+  }
+
+  private static int[] pagesToWrite(PageIndex pages, int prevCommit, int commit, int lock) {
+    int[] out = new int[pages.size() + Math.max(0, commit - prevCommit)];
+    int n = 0;
+    for (int i = 0; i < pages.size(); i++) {
+      int pgno = pages.pgno(i);
+      if (pgno <= commit && pgno != lock) {
+        out[n++] = pgno;
+      }
+    }
+    for (int pgno = prevCommit + 1; pgno <= commit; pgno++) {
+      if (pgno != lock && pages.frameOffsetOf(pgno).isEmpty()) {
+        out[n++] = pgno;
+      }
+    }
+    int[] result = Arrays.copyOf(out, n);
+    Arrays.sort(result);
+    return result;
+  }
+
+  /** Writes every page of the current database state (database file overlaid with the WAL). */
+  private void writeFull(FileChannel wal, WalReader reader) throws IOException {
+    String reason = fullReason;
+    WalCursor end = WalCursor.FRESH;
+    PageIndex walPages = PageIndex.empty();
+    int commit = dbFilePageCount();
+    long walOffset = 0;
+    long walSize = 0;
+    int salt1 = 0;
+    int salt2 = 0;
+    if (reader != null) {
+      WalHeader header = reader.header();
+      WalCursor start = WalCursor.start(header);
+      WalSegment seg = reader.scan(start.position());
+      end = start.advance(seg.end());
+      if (!seg.isEmpty()) {
+        walPages = seg.pages();
+        commit = seg.commit();
+        walOffset = seg.start().offset();
+        walSize = seg.size();
+        salt1 = header.salt1();
+        salt2 = header.salt2();
+      }
+    }
+    if (commit == 0) {
+      LOG.debug("{}: database is empty, nothing to snapshot", path);
+      return;
+    }
+    long txid = position.txid() + 1;
+    boolean snapshot = txid == 1;
+    boolean tracked = snapshot || position.postApplyChecksum() != 0;
+    LtxHeader ltxHeader = new LtxHeader(
+        tracked ? 0 : LtxHeader.FLAG_NO_CHECKSUM, pageSize, commit, txid, txid, clock.millis(),
+        snapshot || !tracked ? 0 : position.postApplyChecksum(), walOffset, walSize, salt1, salt2, 0);
+    DatabaseChecksum sum = new DatabaseChecksum(pageSize);
+    LtxTrailer[] trailer = new LtxTrailer[1];
+    final PageIndex pages = walPages;
+    final int finalCommit = commit;
+    local.write(txid, out -> {
+      try (LtxEncoder enc = new LtxEncoder(out, ltxHeader)) {
+        forEachPage(finalCommit, pages, wal, (pgno, buf) -> {
+          sum.setPage(pgno, buf);
+          enc.writePage(pgno, buf);
+        });
+        trailer[0] = enc.finish(tracked ? sum.value() : 0);
+      }
+    });
+    LOG.info("{}: wrote full L0 file at TXID {} ({} pages): {}", path,
+        io.litestream4j.ltx.Txid.format(txid), commit, reason);
+    checksum = sum;
+    cursor = end;
+    expectedReset = null;
+    fullReason = null;
+    publish(new Position(txid, sum.value()));
+  }
+
+  @FunctionalInterface
+  private interface PageSink {
+    void accept(int pgno, byte[] page) throws IOException;
+  }
+
+  /** Visits pages 1..commit (lock page excluded) of the database overlaid with the WAL pages. */
+  private void forEachPage(int commit, PageIndex walPages, FileChannel wal, PageSink sink) throws IOException {
+    int lock = LockPage.pgno(pageSize);
+    byte[] buf = new byte[pageSize];
+    for (int pgno = 1; pgno <= commit; pgno++) {
+      if (pgno == lock) {
+        continue;
+      }
+      readPage(pgno, walPages, wal, buf);
+      sink.accept(pgno, buf);
+    }
+  }
+
+  private void readPage(int pgno, PageIndex walPages, FileChannel wal, byte[] buf) throws IOException {
+    var frame = walPages.frameOffsetOf(pgno);
+    if (frame.isPresent()) {
+      readFully(wal, buf, frame.getAsLong() + 24, "WAL frame of page " + pgno);
+    } else {
+      long off = (long) (pgno - 1) * pageSize;
+      if (off + pageSize <= dbFile.size()) {
+        readFully(dbFile, buf, off, "database page " + pgno);
+      } else {
+        Arrays.fill(buf, (byte) 0);
+      }
+    }
+  }
+
+  private static void readFully(FileChannel ch, byte[] buf, long pos, String what) throws IOException {
+    ByteBuffer b = ByteBuffer.wrap(buf);
+    while (b.hasRemaining()) {
+      int n = ch.read(b, pos + b.position());
+      if (n < 0) {
+        throw new IOException("short read of " + what + " at offset " + pos);
+      }
+    }
+  }
+
+  private void publish(Position p) {
+    position = p;
+    syncedSinceCheckpoint = true;
+    try {
+      listener.onSynced(p);
+    } catch (RuntimeException e) {
+      LOG.warn("{}: position listener failed", path, e);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Checkpoints
+  // ---------------------------------------------------------------------------------------------
+
+  private void checkpointIfNeeded() throws IOException {
+    if (cursor.fresh()) {
+      return;
+    }
+    int frameSize = pageSize + 24;
+    long frames = (cursor.offset() - WalHeader.SIZE) / frameSize;
+    if (options.truncatePageCount() > 0 && frames >= options.truncatePageCount()) {
+      checkpoint(CheckpointMode.TRUNCATE);
+    } else if (frames >= options.minCheckpointPageCount()) {
+      checkpoint(CheckpointMode.PASSIVE);
+    } else if (!options.checkpointInterval().isZero()
+        && syncedSinceCheckpoint
+        && frames > 1
+        && clock.millis() - lastCheckpointMillis >= options.checkpointInterval().toMillis()) {
+      checkpoint(CheckpointMode.PASSIVE);
+    }
+  }
+
+  /** Runs a checkpoint now (after syncing everything), e.g. on an application's request. */
+  public synchronized void checkpoint(CheckpointMode mode) throws IOException {
+    if (session == null) {
+      return;
+    }
+    syncWal();
+    lastCheckpointMillis = clock.millis();
+    syncedSinceCheckpoint = false;
+    if (mode == CheckpointMode.TRUNCATE) {
+      truncateCheckpoint();
+      return;
+    }
+    // Bulk copy without any lock: our refreshed read mark lets it backfill what we have synced.
+    session.refreshReadLock();
+    session.checkpoint(CheckpointMode.PASSIVE);
+    if (!session.tryAcquireBarrier()) {
+      LOG.debug("{}: application holds the write lock; checkpoint postponed", path);
+      return;
+    }
+    try {
+      // The WAL cannot grow now: copy its tail, then let the checkpoint finish the few frames
+      // written since the bulk copy.
+      syncWal();
+      session.releaseReadLock();
+      SqliteSession.CheckpointResult r = session.checkpoint(CheckpointMode.PASSIVE);
+      session.acquireReadLock();
+      if (!cursor.fresh() && r.complete()
+          && WalHeader.SIZE + (long) r.logFrames() * (pageSize + 24) == cursor.offset()) {
+        expectedReset = cursor;
+      }
+      LOG.debug("{}: checkpoint PASSIVE {}", path, r);
+    } finally {
+      session.releaseBarrier();
+    }
+  }
+
+  /**
+   * The emergency TRUNCATE checkpoint needs SQLite's write lock itself, so it cannot run under the
+   * barrier. Instead its outcome is verified: the database file's checksum must equal the
+   * replicated state, otherwise frames were lost in between and the next file is a full one.
+   */
+  private void truncateCheckpoint() throws IOException {
+    session.releaseReadLock();
+    SqliteSession.CheckpointResult r;
+    try {
+      r = session.checkpoint(CheckpointMode.TRUNCATE);
+    } finally {
+      session.acquireReadLock();
+    }
+    LOG.info("{}: checkpoint TRUNCATE {}", path, r);
+    if (r.busy()) {
+      return;
+    }
+    try (FileChannel wal = openWal()) {
+      if (wal != null && wal.size() >= WalHeader.SIZE) {
+        return; // the WAL was not truncated (readers); nothing was lost
+      }
+    }
+    long onDisk = DatabaseChecksum.of(dbFile, pageSize, dbFilePageCount());
+    if (onDisk == checksum.value()) {
+      expectedReset = cursor;
+    } else {
+      fullReason = "frames were written between the final sync and the TRUNCATE checkpoint";
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private void dropState() {
+    if (session != null) {
+      session.close();
+      session = null;
+    }
+    if (dbFile != null) {
+      try {
+        dbFile.close();
+      } catch (IOException ignored) {
+        // reopened on the next sync
+      }
+      dbFile = null;
+    }
+    checksum = null;
+    cursor = null;
+    expectedReset = null;
+  }
+
+  /** Releases the connections; a final {@link #sync()} is the caller's choice. */
+  @Override
+  public synchronized void close() {
+    closed = true;
+    dropState();
+  }
+}

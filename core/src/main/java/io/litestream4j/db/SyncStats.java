@@ -1,0 +1,49 @@
+package io.litestream4j.db;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Counters a monitor keeps about its syncs, readable from any thread (status output, metrics,
+ * tests). Disk-full is a gauge: 1 while the last attempt failed for lack of space.
+ */
+public final class SyncStats {
+  private final AtomicLong successes = new AtomicLong();
+  private final AtomicLong failures = new AtomicLong();
+  private final AtomicLong diskFullFailures = new AtomicLong();
+  private volatile boolean diskFull;
+  private volatile long lastSuccessMillis;
+
+  void recordSuccess() {
+    successes.incrementAndGet();
+    diskFull = false;
+    lastSuccessMillis = System.currentTimeMillis();
+  }
+
+  void recordFailure(boolean isDiskFull) {
+    failures.incrementAndGet();
+    diskFull = isDiskFull;
+    if (isDiskFull) {
+      diskFullFailures.incrementAndGet();
+    }
+  }
+
+  public long successes() {
+    return successes.get();
+  }
+
+  public long failures() {
+    return failures.get();
+  }
+
+  public long diskFullFailures() {
+    return diskFullFailures.get();
+  }
+
+  public boolean diskFull() {
+    return diskFull;
+  }
+
+  public long lastSuccessMillis() {
+    return lastSuccessMillis;
+  }
+}

@@ -1,0 +1,364 @@
+package io.litestream4j.replica;
+
+import io.litestream4j.db.Baseline;
+import io.litestream4j.db.BaselineSource;
+import io.litestream4j.db.Database;
+import io.litestream4j.db.Position;
+import io.litestream4j.ltx.LtxTrailer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.NoSuchFileException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Ships a database's local L0 files to its replica, in TXID order, from its own named thread.
+ *
+ * <h2>Guarantees</h2>
+ *
+ * <ul>
+ *   <li>The replica's L0 level grows by exactly the next TXID each time; a file is uploaded only
+ *       after every lower TXID is on the replica.
+ *   <li>{@link #replicatedTxid()} only moves forward, and only after the backend acknowledged the
+ *       write: it is what {@link #awaitReplicated} waits on.
+ *   <li>The upload position is re-derived from the replica after any error, so a partially failed
+ *       upload is simply repeated.
+ *   <li>Failures are retried with exponential backoff (sync interval doubling up to 5 minutes),
+ *       logged once per burst, with a line when uploads recover.
+ * </ul>
+ *
+ * <p>With {@code syncInterval} zero, a file is uploaded as soon as the database has written it;
+ * otherwise uploads are batched every interval.
+ */
+public final class Replica implements BaselineSource, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Replica.class);
+  private static final long MAX_BACKOFF_MILLIS = Duration.ofMinutes(5).toMillis();
+
+  private final ReplicaClient client;
+  private final Duration syncInterval;
+  private final String name;
+  private Database db;
+
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition changed = lock.newCondition();
+  private long localTxid;
+  /** The highest TXID known to be on the replica; -1 when it must be re-read from the replica. */
+  private long replicatedTxid = -1;
+  private long acknowledgedTxid;
+  private boolean stopping;
+  private boolean abandon;
+  private IOException lastError;
+  private Thread thread;
+
+  public Replica(ReplicaClient client, Duration syncInterval, String name) {
+    this.client = client;
+    this.syncInterval = syncInterval;
+    this.name = name;
+  }
+
+  public ReplicaClient client() {
+    return client;
+  }
+
+  /** Attaches the database whose local files this replica uploads and starts the upload thread. */
+  public void start(Database database) {
+    this.db = database;
+    thread = Thread.ofPlatform().name("l4j-upload-" + name).daemon(true).start(this::run);
+  }
+
+  /** Called by the database after each sync (on its thread); never blocks for long. */
+  public void onSynced(Position p) {
+    lock.lock();
+    try {
+      localTxid = Math.max(localTxid, p.txid());
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The highest TXID the replica has acknowledged. */
+  public long replicatedTxid() {
+    lock.lock();
+    try {
+      return acknowledgedTxid;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The most recent upload error, cleared when uploads succeed again. */
+  public Optional<IOException> lastError() {
+    lock.lock();
+    try {
+      return Optional.ofNullable(lastError);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Waits until the replica holds {@code txid}.
+   *
+   * @throws TimeoutException when it does not within {@code timeout}; the message carries the last
+   *     upload error, if any
+   */
+  public void awaitReplicated(long txid, Duration timeout) throws InterruptedException, TimeoutException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    lock.lock();
+    try {
+      while (acknowledgedTxid < txid) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new TimeoutException("TXID " + txid + " not on replica " + name + " after " + timeout
+              + " (replica has " + acknowledgedTxid + ")"
+              + (lastError == null ? "" : "; last upload error: " + lastError.getMessage()));
+        }
+        changed.awaitNanos(left);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  @Override
+  public Optional<Baseline> latest() throws IOException {
+    LtxFileInfo newest = null;
+    for (int level = 0; level <= LtxFileInfo.SNAPSHOT_LEVEL; level++) {
+      List<LtxFileInfo> files = client.ltxFiles(level, 1);
+      if (!files.isEmpty()) {
+        LtxFileInfo last = files.getLast();
+        for (LtxFileInfo f : files) {
+          if (f.maxTxid() > last.maxTxid()) {
+            last = f;
+          }
+        }
+        if (newest == null || last.maxTxid() > newest.maxTxid()) {
+          newest = last;
+        }
+      }
+    }
+    if (newest == null) {
+      return Optional.empty();
+    }
+    return Optional.of(new Baseline(newest.maxTxid(), readPostApplyChecksum(newest)));
+  }
+
+  private long readPostApplyChecksum(LtxFileInfo f) throws IOException {
+    try (InputStream in = client.openLtxFile(f.level(), f.minTxid(), f.maxTxid(),
+        Math.max(0, f.size() - LtxTrailer.SIZE), LtxTrailer.SIZE)) {
+      byte[] b = in.readNBytes(LtxTrailer.SIZE);
+      if (b.length != LtxTrailer.SIZE) {
+        throw new IOException("replica file " + f + " is truncated");
+      }
+      return ByteBuffer.wrap(b).getLong(0);
+    }
+  }
+
+  /** Highest TXID on the replica's L0 (or any level when L0 is empty). */
+  private long fetchReplicaTxid() throws IOException {
+    return latest().map(Baseline::txid).orElse(0L);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private void run() {
+    long backoff = 0;
+    int failures = 0;
+    long lastUpload = 0;
+    while (true) {
+      lock.lock();
+      try {
+        if (backoff > 0) {
+          awaitStopOr(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoff));
+        } else {
+          while (!stopping && localTxid <= acknowledgedTxid) {
+            changed.await();
+          }
+          // Batch: at most one upload round per sync interval.
+          awaitStopOr(lastUpload + syncInterval.toNanos());
+        }
+        if (stopping) {
+          return;
+        }
+      } catch (InterruptedException e) {
+        return;
+      } finally {
+        lock.unlock();
+      }
+      lastUpload = System.nanoTime();
+      try {
+        uploadPending();
+        if (failures > 0) {
+          LOG.info("replica {}: uploads recovered after {} failed attempts", name, failures);
+        }
+        failures = 0;
+        backoff = 0;
+      } catch (IOException | RuntimeException e) {
+        failures++;
+        IOException io = e instanceof IOException ioe ? ioe : new IOException(e.toString(), e);
+        lock.lock();
+        try {
+          lastError = io;
+          replicatedTxid = -1;
+        } finally {
+          lock.unlock();
+        }
+        if (failures == 1) {
+          LOG.error("replica {}: upload failed; retrying with backoff: {}", name, e.getMessage());
+        }
+        long base = Math.max(syncInterval.toMillis(), 100);
+        backoff = Math.min(MAX_BACKOFF_MILLIS, backoff == 0 ? base : backoff * 2);
+      }
+    }
+  }
+
+  /** Waits (holding {@link #lock}) until {@code deadlineNanos} or until stopping. */
+  private void awaitStopOr(long deadlineNanos) throws InterruptedException {
+    long left;
+    while (!stopping && (left = deadlineNanos - System.nanoTime()) > 0) {
+      changed.awaitNanos(left);
+    }
+  }
+
+  /**
+   * Uploads every local L0 file above the replica's position.
+   *
+   * @return the replica's TXID afterwards
+   */
+  public long uploadPending() throws IOException {
+    long pos;
+    long target;
+    lock.lock();
+    try {
+      pos = replicatedTxid;
+      target = localTxid;
+    } finally {
+      lock.unlock();
+    }
+    if (pos < 0) {
+      pos = fetchReplicaTxid();
+      setReplicated(pos);
+    }
+    target = Math.max(target, db.position().txid());
+    while (pos < target) {
+      long next = pos + 1;
+      try (InputStream in = db.localDir().open(next)) {
+        client.writeLtxFile(0, next, next, in);
+      } catch (NoSuchFileException e) {
+        db.reset();
+        throw new IOException("local L0 file for TXID " + next + " is missing ("
+            + db.localDir().path(next) + "); re-basing the database on the replica", e);
+      }
+      pos = next;
+      setReplicated(pos);
+    }
+    if (pos > 1) {
+      db.localDir().deleteBelow(pos);
+    }
+    return pos;
+  }
+
+  private void setReplicated(long txid) {
+    lock.lock();
+    try {
+      replicatedTxid = txid;
+      if (txid > acknowledgedTxid) {
+        acknowledgedTxid = txid;
+      }
+      lastError = null;
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Stops the upload thread after trying, for up to {@code timeout}, to upload everything the
+   * database has synced (retrying every {@code retryInterval}). {@link #abandonShutdownSync()}
+   * from another thread ends the wait early.
+   *
+   * @return true when the replica holds everything that was synced
+   */
+  public boolean shutdown(Duration timeout, Duration retryInterval) {
+    lock.lock();
+    try {
+      stopping = true;
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    if (thread != null) {
+      try {
+        thread.join(Duration.ofSeconds(30));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (db == null) {
+      return true;
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      try {
+        lock.lock();
+        try {
+          replicatedTxid = -1;
+        } finally {
+          lock.unlock();
+        }
+        long at = uploadPending();
+        if (at >= db.position().txid()) {
+          return true;
+        }
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("replica {}: final upload failed: {}", name, e.getMessage());
+      }
+      if (abandonRequested() || System.nanoTime() + retryInterval.toNanos() > deadline) {
+        LOG.warn("replica {}: shutting down with TXIDs above {} not uploaded", name, replicatedTxid());
+        return false;
+      }
+      try {
+        Thread.sleep(retryInterval);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+  }
+
+  /** Ends a {@link #shutdown} wait early (a second interrupt signal). */
+  public void abandonShutdownSync() {
+    lock.lock();
+    try {
+      abandon = true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private boolean abandonRequested() {
+    lock.lock();
+    try {
+      return abandon;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    shutdown(Duration.ZERO, Duration.ofMillis(1));
+    client.close();
+  }
+}
