@@ -3,7 +3,9 @@ package io.litestream4j.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.litestream4j.ltx.LtxApplier;
+import io.litestream4j.testing.Await;
 import io.litestream4j.testing.DbCompare;
+import io.litestream4j.testing.L0Restore;
 import io.litestream4j.testing.SqliteCli;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -104,7 +106,7 @@ class ReplicateCommandTest {
       for (int i = 0; i < 20; i++) {
         sqlite.run(db, "INSERT INTO t(v) VALUES ('row " + i + "');");
       }
-      waitFor(() -> Files.isDirectory(replica.resolve("ltx/0")), Duration.ofSeconds(30), "first upload");
+      Await.until(() -> Files.isDirectory(replica.resolve("ltx/0")), Duration.ofSeconds(30), "first upload");
       p.destroy(); // SIGTERM: final sync and upload, then exit 0
       assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("replicate exits after SIGTERM").isTrue();
       assertThat(p.exitValue()).isZero();
@@ -164,40 +166,7 @@ class ReplicateCommandTest {
         .redirectOutput(dir.resolve("replicate.log").toFile()).start();
   }
 
-  interface Condition {
-    boolean holds() throws Exception;
-  }
-
-  static void waitFor(Condition c, Duration timeout, String what) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!c.holds()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out after " + timeout + " waiting for " + what);
-      }
-      Thread.sleep(20);
-    }
-  }
-
-  /** Applies every L0 file of the replica and compares the result with the source database. */
-  static void assertRestoresTo(Path replica, Path source) throws IOException {
-    List<Path> files;
-    try (Stream<Path> s = Files.list(replica.resolve("ltx/0"))) {
-      files = s.filter(p -> p.toString().endsWith(".ltx")).sorted().toList();
-    }
-    Path out = source.resolveSibling("restored-" + System.nanoTime() + ".db");
-    List<InputStream> streams = new ArrayList<>();
-    try (FileChannel ch = FileChannel.open(out, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-        StandardOpenOption.READ)) {
-      for (Path f : files) {
-        streams.add(Files.newInputStream(f));
-      }
-      LtxApplier.restore(streams, ch);
-    } finally {
-      for (InputStream in : streams) {
-        in.close();
-      }
-    }
-    DbCompare.assertSameContent(source, out);
-    DbCompare.assertIntegrity(out);
+  static void assertRestoresTo(Path replica, Path source) throws Exception {
+    L0Restore.assertReplicaEquals(replica, source);
   }
 }
