@@ -19,8 +19,9 @@ import java.util.Objects;
  * page wins), which is what restoring from a replica does. Both keep a {@link DatabaseChecksum} up
  * to date from the page checksums the decoder computes anyway.
  *
- * <p>Pages are written before a file's checksum has been verified: if any call fails, the
- * database is unusable and the applier refuses further use. Restore into a temporary file and
+ * <p>Pages are written before a file's checksum has been verified: if a call fails after it
+ * started writing, the database is unusable and the applier refuses further use (a file rejected
+ * for its header or continuity changes nothing and the applier stays usable). Restore into a temporary file and
  * rename it into place only on success; syncing the channel is the caller's job. Not thread-safe.
  */
 public final class LtxApplier {
@@ -110,10 +111,13 @@ public final class LtxApplier {
      */
     public void apply(InputStream ltx) throws IOException {
         requireUsable();
+        boolean writing = false;
         try (LtxDecoder dec = new LtxDecoder(ltx)) {
             LtxHeader h = dec.header();
             String name = "file " + h.fileName();
-            beforeFile(h, name);
+            checkContinuity(h, name);
+            writing = true;
+            startFile(h);
             PageWriter writer = new PageWriter(db, h.pageSize());
             byte[] page = new byte[h.pageSize()];
             for (int pgno = dec.nextPage(page); pgno != 0; pgno = dec.nextPage(page)) {
@@ -129,7 +133,7 @@ public final class LtxApplier {
             }
             afterFiles(h, trailer, name);
         } catch (IOException | RuntimeException e) {
-            failed = true;
+            failed = writing;
             throw e;
         }
     }
@@ -149,13 +153,16 @@ public final class LtxApplier {
      */
     public void applyMerged(List<? extends InputStream> files) throws IOException {
         requireUsable();
+        boolean writing = false;
         try (PageMerger merger = PageMerger.open(files)) {
             List<LtxHeader> hs = merger.headers();
             LtxHeader first = hs.getFirst();
             LtxHeader last = hs.getLast();
             String name = hs.size() == 1 ? "file " + first.fileName()
                     : "files " + first.fileName() + " .. " + last.fileName();
-            beforeFile(first, merger.describe(0));
+            checkContinuity(first, merger.describe(0));
+            writing = true;
+            startFile(first);
             PageWriter writer = new PageWriter(db, first.pageSize());
             for (int pgno = merger.next(); pgno != 0; pgno = merger.next()) {
                 writer.write(pgno, merger.page());
@@ -165,19 +172,18 @@ public final class LtxApplier {
             List<LtxTrailer> trailers = merger.finishInputs();
             afterFiles(last, trailers.getLast(), name);
         } catch (IOException | RuntimeException e) {
-            failed = true;
+            failed = writing;
             throw e;
         }
     }
 
-    private void beforeFile(LtxHeader h, String name) throws IOException {
+    /** Checks that a file can follow the database; changes nothing. */
+    private void checkContinuity(LtxHeader h, String name) throws LtxException {
         if (h.isSnapshot()) {
             if (state != null) {
                 throw new LtxException(name + " is a snapshot but the database is already at TXID "
                         + Txid.format(txid) + "; a snapshot can only start a restore");
             }
-            state = new DatabaseChecksum(h.pageSize());
-            db.truncate(0);
             return;
         }
         if (state == null) {
@@ -195,6 +201,13 @@ public final class LtxApplier {
             throw new LtxException(name + " does not continue the database at TXID " + Txid.format(txid)
                     + ": its pre-apply checksum is " + Checksums.format(h.preApplyChecksum())
                     + " but the database checksum is " + Checksums.format(state.value()));
+        }
+    }
+
+    private void startFile(LtxHeader h) throws IOException {
+        if (h.isSnapshot()) {
+            state = new DatabaseChecksum(h.pageSize());
+            db.truncate(0);
         }
     }
 
