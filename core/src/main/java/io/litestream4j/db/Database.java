@@ -403,8 +403,7 @@ public final class Database implements AutoCloseable {
       try (LtxEncoder enc = new LtxEncoder(out, header)) {
         for (int pgno : pgnos) {
           readPage(pgno, pages, wal, buf);
-          checksum.setPage(pgno, buf);
-          enc.writePage(pgno, buf);
+          checksum.setPageChecksum(pgno, enc.writePage(pgno, buf));
         }
         if (commit < prevCommit) {
           checksum.truncate(commit);
@@ -475,10 +474,7 @@ public final class Database implements AutoCloseable {
     final int finalCommit = commit;
     local.write(txid, out -> {
       try (LtxEncoder enc = new LtxEncoder(out, ltxHeader)) {
-        forEachPage(finalCommit, pages, wal, (pgno, buf) -> {
-          sum.setPage(pgno, buf);
-          enc.writePage(pgno, buf);
-        });
+        forEachPage(finalCommit, pages, wal, (pgno, buf) -> sum.setPageChecksum(pgno, enc.writePage(pgno, buf)));
         trailer[0] = enc.finish(tracked ? sum.value() : 0);
       }
     });
