@@ -59,8 +59,8 @@ final class ReplicaConfigReader {
   static Map<String, Object> readSettings(YamlSection s) {
     var settings = new LinkedHashMap<String, Object>();
     s.duration("sync-interval").ifPresent(d -> {
-      if (!d.isPositive()) {
-        throw s.invalid("sync-interval", "must be > 0");
+      if (d.isNegative()) {
+        throw s.invalid("sync-interval", "must be >= 0 (0 uploads each file as soon as it is written)");
       }
       settings.put("sync-interval", d);
     });
