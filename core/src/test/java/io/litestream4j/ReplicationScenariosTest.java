@@ -146,6 +146,40 @@ class ReplicationScenariosTest {
   }
 
   @Test
+  void databaseRestoredFromTheReplicaContinuesItsHistory() throws Exception {
+    ReplicationOptions opts = options();
+    try (Connection app = open(db)) {
+      try (Statement st = app.createStatement()) {
+        st.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB)");
+      }
+      try (Replication r = Replication.start(opts)) {
+        for (int i = 0; i < 5; i++) {
+          insert(app, 20, 500, i);
+          r.syncAndAwait(Duration.ofSeconds(10));
+        }
+      }
+    }
+    int files = replicaFiles().size();
+    // Another machine: the database is restored from the replica, with no local state at all.
+    Path machine2 = dir.resolve("machine2");
+    Files.createDirectories(machine2);
+    Path restored = machine2.resolve("app.db");
+    L0Restore.restore(replica.resolve("ltx/0"), Long.MAX_VALUE, restored);
+    ReplicationOptions opts2 = ReplicationOptions.of(restored, replica.toUri().toString())
+        .withSyncInterval(Duration.ZERO);
+    try (Replication r = Replication.start(opts2)) {
+      assertThat(r.position().txid()).as("resumes at the replica's TXID").isEqualTo(files);
+      assertThat(replicaFiles()).as("nothing re-uploaded").hasSize(files);
+      try (Connection app = open(restored)) {
+        insert(app, 3, 100, 42);
+      }
+      assertThat(r.syncAndAwait(Duration.ofSeconds(10))).isEqualTo(files + 1);
+    }
+    assertThat(Files.size(replicaFiles().getLast())).as("incremental").isLessThan(Files.size(restored) / 4);
+    L0Restore.assertReplicaEquals(replica, restored);
+  }
+
+  @Test
   void idleDatabaseProducesNoFiles() throws Exception {
     ReplicationOptions opts = options().withDbOptions(DbOptions.DEFAULTS
         .withMonitorInterval(Duration.ofMillis(20)).withCheckpointInterval(Duration.ofMillis(100)));
