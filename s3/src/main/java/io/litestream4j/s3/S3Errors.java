@@ -2,6 +2,7 @@ package io.litestream4j.s3;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.AbortedException;
@@ -90,7 +91,8 @@ final class S3Errors {
 
   static boolean isInterrupt(Throwable e) {
     for (Throwable c = e; c != null; c = c.getCause()) {
-      if (c instanceof InterruptedException || c instanceof InterruptedIOException || c instanceof AbortedException) {
+      if (c instanceof InterruptedException || c instanceof AbortedException
+          || c instanceof InterruptedIOException && !(c instanceof SocketTimeoutException)) {
         return true;
       }
     }
