@@ -130,7 +130,7 @@ public final class S3ReplicaClient implements ReplicaClient, LeaseableClient {
 
   private Connection connection() throws IOException {
     Connection c = connection;
-    if (c != null) {
+    if (c != null && !closed) {
       return c;
     }
     synchronized (initLock) {

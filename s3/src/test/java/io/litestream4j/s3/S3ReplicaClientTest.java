@@ -325,6 +325,32 @@ class S3ReplicaClientTest {
   }
 
   @Test
+  void aSmallUploadAllocatesFarLessThanAPart() throws IOException {
+    var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    byte[] data = TestLtx.bytes(1, 1, T1, 200);
+    for (int i = 0; i < 20; i++) { // warm up the SDK's lazily built machinery
+      client.writeLtxFile(0, 1, 1, new ByteArrayInputStream(data));
+    }
+    int writes = 50;
+    long before = threads.getCurrentThreadAllocatedBytes();
+    for (int i = 0; i < writes; i++) {
+      client.writeLtxFile(0, 1, 1, new ByteArrayInputStream(data));
+    }
+    long perWrite = (threads.getCurrentThreadAllocatedBytes() - before) / writes;
+    System.out.printf("allocated per 300-byte upload: %d bytes (part size %d)%n", perWrite, S3Settings.MIN_PART_SIZE);
+    assertThat(perWrite).isLessThan(S3Settings.MIN_PART_SIZE / 10);
+  }
+
+  @Test
+  void closedClientRefusesWork() throws IOException {
+    S3ReplicaClient c = S3ReplicaClient.create(server.settings(bucket, "db"));
+    c.init();
+    c.close();
+    assertThatThrownBy(() -> c.ltxFiles(0, 0)).isInstanceOf(IOException.class).hasMessageContaining("closed");
+    c.close();
+  }
+
+  @Test
   void sseCustomerKeyObjectsNeedTheKeyToBeRead() throws IOException {
     byte[] key = new byte[32];
     Arrays.fill(key, (byte) 7);
