@@ -43,7 +43,8 @@ final class ReplicaConfigReader {
       keys.put(k, Kind.STRING);
     }
     for (String k : new String[] {
-        "force-path-style", "sign-payload", "require-content-md5", "skip-verify", "concurrent-writes", "tls"}) {
+        "force-path-style", "sign-payload", "require-content-md5", "skip-verify", "concurrent-writes", "tls",
+        "lease"}) {
       keys.put(k, Kind.BOOL);
     }
     keys.put("part-size", Kind.BYTES);
