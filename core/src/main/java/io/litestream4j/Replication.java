@@ -7,9 +7,11 @@ import io.litestream4j.db.LocalLtxDir;
 import io.litestream4j.db.Position;
 import io.litestream4j.db.SyncException;
 import io.litestream4j.db.SyncStats;
+import io.litestream4j.replica.LeaseLostException;
 import io.litestream4j.replica.Replica;
 import io.litestream4j.replica.ReplicaClient;
 import io.litestream4j.replica.ReplicaClients;
+import io.litestream4j.replica.ReplicaLease;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -42,6 +44,9 @@ public final class Replication implements AutoCloseable {
   private final ChangeNotifier notifier;
   private final boolean ownsNotifier;
   private final Runnable onChange;
+  private ReplicaLease lease = ReplicaLease.none();
+  private volatile Throwable failure;
+  private volatile java.util.function.Consumer<Throwable> failureListener = f -> { };
   private volatile boolean closed;
 
   private Replication(ReplicationOptions options, ReplicaClient client, ChangeNotifier notifier, boolean ownsNotifier) {
@@ -77,6 +82,12 @@ public final class Replication implements AutoCloseable {
       boolean ownsNotifier) throws IOException {
     client.init();
     Replication r = new Replication(options, client, notifier, ownsNotifier);
+    try {
+      r.lease = ReplicaLease.acquire(client, r::leaseLost);
+    } catch (IOException | RuntimeException e) {
+      client.close();
+      throw e;
+    }
     r.begin();
     return r;
   }
@@ -107,6 +118,36 @@ public final class Replication implements AutoCloseable {
   /** The newest TXID the replica has acknowledged. */
   public long replicatedTxid() {
     return replica.replicatedTxid();
+  }
+
+  /**
+   * Another replicator took over the replica (the lease was lost): replication stops at once,
+   * without a final upload, and the failure is reported to {@link #onFailure} listeners.
+   */
+  private void leaseLost(LeaseLostException e) {
+    org.slf4j.LoggerFactory.getLogger(Replication.class)
+        .error("{}: replication stopped: {}", database.path(), e.getMessage());
+    failure = e;
+    Thread.ofPlatform().name("l4j-lease-lost").start(() -> {
+      monitor.close();
+      replica.abandonShutdownSync();
+      replica.shutdown(Duration.ZERO, Duration.ofMillis(1));
+      failureListener.accept(e);
+    });
+  }
+
+  /** Called (once, on a background thread) if replication stops by itself, e.g. the lease was lost. */
+  public void onFailure(java.util.function.Consumer<Throwable> listener) {
+    this.failureListener = listener;
+    Throwable f = failure;
+    if (f != null) {
+      listener.accept(f);
+    }
+  }
+
+  /** Why replication stopped by itself, if it did. */
+  public java.util.Optional<Throwable> failure() {
+    return java.util.Optional.ofNullable(failure);
   }
 
   /** The last upload failure, while uploads keep failing; empty once they succeed again. */
@@ -164,8 +205,15 @@ public final class Replication implements AutoCloseable {
       org.slf4j.LoggerFactory.getLogger(Replication.class)
           .warn("{}: final sync failed: {}", database.path(), e.getMessage());
     }
-    boolean complete = replica.shutdown(options.shutdownSyncTimeout(), options.shutdownSyncInterval());
+    boolean complete = failure == null
+        && replica.shutdown(options.shutdownSyncTimeout(), options.shutdownSyncInterval());
     database.close();
+    try {
+      lease.close();
+    } catch (IOException e) {
+      org.slf4j.LoggerFactory.getLogger(Replication.class).warn("{}: releasing the lease failed: {}",
+          database.path(), e.getMessage());
+    }
     try {
       replica.client().close();
     } catch (IOException e) {

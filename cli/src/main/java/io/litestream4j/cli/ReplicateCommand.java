@@ -145,6 +145,13 @@ final class ReplicateCommand implements Callable<Integer> {
 
   private int runUntilStopped(Replicator replicator, Config config) throws Exception {
     CountDownLatch stop = new CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
+    for (Replication r : replicator.replications()) {
+      r.onFailure(f -> {
+        failed.set(true);
+        stop.countDown();
+      });
+    }
     Signals signals = new Signals();
     ChildProcess child = config.exec().isPresent() ? ChildProcess.start(config.exec().get()) : null;
     signals.install(n -> {
@@ -177,6 +184,11 @@ final class ReplicateCommand implements Callable<Integer> {
     }
     boolean complete = replicator.shutdown();
     LOG.info("litestream4j shut down{}", complete ? "" : " with uploads pending");
+    if (failed.get()) {
+      throw new IllegalStateException("replication stopped: "
+          + replicator.replications().stream().flatMap(r -> r.failure().stream())
+              .map(Throwable::getMessage).findFirst().orElse("unknown failure"));
+    }
     return exit;
   }
 }

@@ -104,7 +104,11 @@ public final class ResumableInputStream extends InputStream {
       try {
         n = current.read(b, off, want);
       } catch (InterruptedIOException e) {
-        throw e;
+        if (!(e instanceof java.net.SocketTimeoutException)) {
+          throw e; // a real interrupt; a read timeout is a stalled connection and resumes below
+        }
+        reconnectAfter(e);
+        continue;
       } catch (IOException e) {
         reconnectAfter(e);
         continue;
@@ -173,7 +177,10 @@ public final class ResumableInputStream extends InputStream {
             "LTX file vanished from the replica while being read at byte %d (deleted by retention"
                 .formatted(offset) + " or compaction cleanup?); list the replica again and re-plan"));
       } catch (InterruptedIOException e) {
-        throw fail(e);
+        if (!(e instanceof java.net.SocketTimeoutException)) {
+          throw fail(e);
+        }
+        failIfExhausted(e);
       } catch (IOException e) {
         failIfExhausted(e);
       }
