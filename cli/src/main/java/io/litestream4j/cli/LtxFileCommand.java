@@ -142,9 +142,10 @@ final class LtxFileCommand {
       requireFile(db, "database");
       DatabaseSnapshots.ImageChecksum sum = wrap(() -> DatabaseSnapshots.checksum(db, includeWal));
       sum.pendingChanges().ifPresent(p -> {
+        boolean walHint = !includeWal && Files.exists(walOf(db));
         PrintWriter err = spec.commandLine().getErr();
-        err.println("warning: " + p + "; the checksum covers " + db.getFileName() + " only"
-            + (includeWal ? "" : " (-include-wal adds the committed WAL frames)"));
+        err.println("warning: " + p + "; this is the checksum of the files as they are now"
+            + (walHint ? ", without the WAL (-include-wal adds its committed frames)" : ""));
         err.flush();
       });
       PrintWriter out = spec.commandLine().getOut();
@@ -186,7 +187,7 @@ final class LtxFileCommand {
     @Override
     public Integer call() throws IOException {
       requireFile(db, "database");
-      if (sameFile(db, out) || sameFile(db.resolveSibling(db.getFileName() + "-wal"), out)) {
+      if (sameFile(db, out) || sameFile(walOf(db), out)) {
         throw new IOException(out + " is the database itself; choose another output file");
       }
       requireWritable(out, force);
@@ -194,7 +195,7 @@ final class LtxFileCommand {
       try {
         s = wrap(() -> DatabaseSnapshots.write(db, out, includeWal, System.currentTimeMillis()));
       } catch (PendingChangesException e) {
-        boolean walExists = Files.exists(db.resolveSibling(db.getFileName() + "-wal"));
+        boolean walExists = Files.exists(walOf(db));
         throw new IOException(db + ": " + e.getMessage()
             + (walExists && !includeWal ? "; use -include-wal to read the committed WAL frames too"
                 + " (nothing is modified)" : ""), e);
@@ -297,6 +298,10 @@ final class LtxFileCommand {
     if (!Files.isDirectory(dir)) {
       throw new NoSuchFileException(dir.toString(), null, "output directory does not exist");
     }
+  }
+
+  private static Path walOf(Path db) {
+    return db.resolveSibling(db.getFileName() + "-wal");
   }
 
   private static boolean sameFile(Path a, Path b) throws IOException {
