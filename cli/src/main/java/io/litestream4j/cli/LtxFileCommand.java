@@ -38,7 +38,7 @@ import picocli.CommandLine.Spec;
       LtxFileCommand.Apply.class,
     })
 final class LtxFileCommand {
-  @Option(names = {"-h", "-help"}, usageHelp = true, description = "Show this help.")
+  @Option(names = {"-h", "-help", "--help"}, usageHelp = true, description = "Show this help.")
   boolean help;
 
   /** {@code dump FILE}: header, page table and trailer of one LTX file, as text or JSON. */
@@ -56,7 +56,7 @@ final class LtxFileCommand {
     @Option(names = "-json", description = "Print one JSON object instead of text.")
     boolean json;
 
-    @Option(names = {"-h", "-help"}, usageHelp = true, description = "Show this help.")
+    @Option(names = {"-h", "-help", "--help"}, usageHelp = true, description = "Show this help.")
     boolean help;
 
     @Parameters(paramLabel = "FILE", description = "The LTX file.")
@@ -91,7 +91,7 @@ final class LtxFileCommand {
   static final class Verify implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = {"-h", "-help"}, usageHelp = true, description = "Show this help.")
+    @Option(names = {"-h", "-help", "--help"}, usageHelp = true, description = "Show this help.")
     boolean help;
 
     @Parameters(paramLabel = "FILE", arity = "1..*", description = "LTX files.")
@@ -131,7 +131,7 @@ final class LtxFileCommand {
     @Option(names = "-include-wal", description = "Overlay the committed frames of DB-wal, as SQLite sees the database.")
     boolean includeWal;
 
-    @Option(names = {"-h", "-help"}, usageHelp = true, description = "Show this help.")
+    @Option(names = {"-h", "-help", "--help"}, usageHelp = true, description = "Show this help.")
     boolean help;
 
     @Parameters(paramLabel = "DB", description = "The SQLite database file.")
@@ -175,7 +175,7 @@ final class LtxFileCommand {
     @Option(names = "-force", description = "Replace OUT if it exists.")
     boolean force;
 
-    @Option(names = {"-h", "-help"}, usageHelp = true, description = "Show this help.")
+    @Option(names = {"-h", "-help", "--help"}, usageHelp = true, description = "Show this help.")
     boolean help;
 
     @Parameters(index = "0", paramLabel = "DB", description = "The SQLite database file.")
@@ -227,7 +227,7 @@ final class LtxFileCommand {
     @Option(names = "-force", description = "Replace OUT (and remove its stale -wal/-shm files) if it exists.")
     boolean force;
 
-    @Option(names = {"-h", "-help"}, usageHelp = true, description = "Show this help.")
+    @Option(names = {"-h", "-help", "--help"}, usageHelp = true, description = "Show this help.")
     boolean help;
 
     @Parameters(paramLabel = "FILE", arity = "1..*", description = "LTX files, a snapshot first.")
