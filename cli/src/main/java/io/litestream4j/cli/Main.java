@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
     description = "Streaming replication for SQLite databases (Litestream compatible).",
     subcommands = {
       ReplicateCommand.class,
+      LtxFileCommand.class,
       VersionCommand.class,
       CommandLine.HelpCommand.class,
     })
