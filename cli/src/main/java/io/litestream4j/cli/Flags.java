@@ -18,7 +18,7 @@ final class Flags {
       if (a.equals("--")) {
         break;
       }
-      if (a.startsWith("--") && a.length() > 3 && !a.equals("--help") && !a.equals("--version")) {
+      if (a.startsWith("--") && a.length() > 3) {
         out[i] = a.substring(1);
       }
     }

@@ -20,6 +20,8 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class,
     })
 public final class Main {
+  @picocli.CommandLine.Option(names = {"-h", "-help"}, usageHelp = true, description = "Show this help.")
+  boolean help;
 
   public static void main(String[] args) {
     System.exit(run(args));
