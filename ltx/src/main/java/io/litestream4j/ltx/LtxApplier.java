@@ -69,6 +69,19 @@ public final class LtxApplier {
         return applier;
     }
 
+    /**
+     * Like {@link #restore}, but a file may start inside the range of the files before it (a file
+     * compacted at another level, reaching back before the previous file's end) as long as it
+     * reaches further. Restoring from a snapshot plus compacted files needs this when the finer
+     * files at the seam were deleted by retention. The checksum chain cannot be checked across such
+     * a seam; the final database checksum still must equal the last file's post-apply checksum.
+     */
+    public static LtxApplier restoreAcrossOverlaps(List<? extends InputStream> plan, FileChannel db) throws IOException {
+        LtxApplier applier = create(db);
+        applier.applyMerged(plan, true);
+        return applier;
+    }
+
     /** The TXID the database is at, 0 before the first file. */
     public long txid() {
         return txid;
@@ -148,8 +161,12 @@ public final class LtxApplier {
      * {@link #apply} does. Takes ownership of the streams and closes them.
      */
     public void applyMerged(List<? extends InputStream> files) throws IOException {
+        applyMerged(files, false);
+    }
+
+    private void applyMerged(List<? extends InputStream> files, boolean allowOverlap) throws IOException {
         requireUsable();
-        try (PageMerger merger = PageMerger.open(files)) {
+        try (PageMerger merger = PageMerger.open(files, allowOverlap)) {
             List<LtxHeader> hs = merger.headers();
             LtxHeader first = hs.getFirst();
             LtxHeader last = hs.getLast();
