@@ -50,6 +50,13 @@ final class OutputFile {
     } catch (IOException e) {
       throw out.unwritable("cannot create its directory " + path.getParent(), e);
     }
+    try (FileChannel probe = out.openTemp()) {
+      probe.force(false); // fail before downloading anything if the directory is not writable
+    } catch (RestoreException e) {
+      throw e;
+    } catch (IOException e) {
+      throw out.unwritable("cannot write " + out.temp(), e);
+    }
     return out;
   }
 
@@ -63,6 +70,17 @@ final class OutputFile {
 
   Path stagingDir() {
     return path.resolveSibling(path.getFileName() + ".restore-ltx.tmp");
+  }
+
+  /** Creates the staging directory for downloads, emptying one a crashed restore left. */
+  Path createStagingDir() throws RestoreException {
+    Path dir = stagingDir();
+    try {
+      StagingArea.deleteRecursively(dir);
+      return Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw unwritable("cannot create the download directory " + dir, e);
+    }
   }
 
   /** Opens {@code <out>.tmp} empty, for reading and writing. */
@@ -113,15 +131,17 @@ final class OutputFile {
     if (force) {
       return;
     }
+    long size;
     try {
-      if (Files.exists(path, LinkOption.NOFOLLOW_LINKS) && Files.size(path) > 0) {
-        throw new RestoreException(Reason.OUTPUT_EXISTS, "cannot restore to " + path
-            + ": a database already exists there; use -force to overwrite it, or -o to restore elsewhere");
-      }
+      size = Files.exists(path, LinkOption.NOFOLLOW_LINKS) ? Files.size(path) : 0;
     } catch (NoSuchFileException vanished) {
-      // gone meanwhile: nothing to protect
+      size = 0; // gone meanwhile: nothing to protect
     } catch (IOException e) {
       throw unwritable("cannot inspect it", e);
+    }
+    if (size > 0) {
+      throw new RestoreException(Reason.OUTPUT_EXISTS, "cannot restore to " + path
+          + ": a database already exists there; use -force to overwrite it, or -o to restore elsewhere");
     }
     for (String suffix : SIDECARS) {
       if (Files.exists(sidecar(suffix), LinkOption.NOFOLLOW_LINKS)) {

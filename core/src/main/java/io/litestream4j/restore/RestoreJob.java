@@ -29,6 +29,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +47,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class RestoreJob {
   private static final Logger log = LoggerFactory.getLogger(RestoreJob.class);
+  private static final Pattern INPUT = Pattern.compile("input #(\\d+) \\(([0-9a-f]{16}-[0-9a-f]{16}\\.ltx)\\)");
 
   private final ReplicaClient client;
   private final String replica;
@@ -81,7 +84,7 @@ public final class RestoreJob {
       for (int attempt = 1; ; attempt++) {
         try {
           if (staging == null && options.parallelism() > 1 && plan.files().size() > 1) {
-            staging = StagingArea.create(client, out.stagingDir(), options.parallelism(), options.retryPolicy(),
+            staging = StagingArea.in(out.createStagingDir(), client, options.parallelism(), options.retryPolicy(),
                 options.progress());
           }
           applied = apply(plan, out, staging);
@@ -165,7 +168,7 @@ public final class RestoreJob {
       } catch (LtxException e) {
         throw new RestoreException(Reason.CORRUPT_REPLICA, "the files on " + replica + " failed verification while"
             + " restoring to TXID " + Txid.format(plan.maxTxid()) + ", so nothing was written to " + out.path()
-            + ": " + e.getMessage() + " (plan: " + describe(files) + ")", e);
+            + ": " + nameInputs(e.getMessage(), files), e);
       }
       ch.force(true);
     }
@@ -183,16 +186,16 @@ public final class RestoreJob {
     return new Applied(applier.txid(), applier.timestamp(), checksums);
   }
 
-  private static String describe(List<LtxFileInfo> files) {
+  /** The merge names inputs by position ("input #2 (name)"); say which plan file that is instead. */
+  private static String nameInputs(String message, List<LtxFileInfo> files) {
+    Matcher m = INPUT.matcher(message);
     StringBuilder sb = new StringBuilder();
-    int shown = Math.min(files.size(), 20);
-    for (int i = 0; i < shown; i++) {
-      sb.append(i == 0 ? "" : ", ").append("input #").append(i).append(" = L").append(files.get(i).level())
-          .append('/').append(files.get(i).name());
+    while (m.find()) {
+      int i = Integer.parseInt(m.group(1));
+      String name = i < files.size() ? "L" + files.get(i).level() + "/" + m.group(2) : m.group();
+      m.appendReplacement(sb, Matcher.quoteReplacement(name));
     }
-    if (shown < files.size()) {
-      sb.append(", ... (").append(files.size() - shown).append(" more; see restore -dry-run)");
-    }
+    m.appendTail(sb);
     return sb.toString();
   }
 

@@ -131,7 +131,7 @@ public final class RestorePlanner {
           + Txid.format(s.maxTxid()) + " (created " + s.createdAt() + "); " + holdings(catalog));
     }
     long oldest = all.stream().mapToLong(LtxFileInfo::minTxid).min().orElseThrow();
-    return new RestoreException(Reason.GAP, "the replica " + replica + " has no snapshot: no file starts at TXID "
+    return new RestoreException(Reason.GAP, replica + " has no snapshot: no file starts at TXID "
         + Txid.format(1) + " (no L9 snapshot and no full file at levels 0-8), so TXIDs " + range(1, oldest - 1)
         + " are missing; the oldest file starts at TXID " + Txid.format(oldest));
   }
@@ -158,7 +158,7 @@ public final class RestorePlanner {
         .min(Comparator.naturalOrder());
     if (next.isPresent()) {
       LtxFileInfo nextFile = all.stream().filter(f -> f.minTxid() == next.get()).findFirst().orElseThrow();
-      return new RestoreException(Reason.GAP, "the replica " + replica + " has a gap: TXIDs "
+      return new RestoreException(Reason.GAP, replica + " has a gap: TXIDs "
           + range(reach + 1, next.get() - 1) + " are missing (" + from + "; the next file, L" + nextFile.level()
           + "/" + nextFile.name() + ", starts at TXID " + Txid.format(next.get()) + "); restore TXID "
           + Txid.format(reach) + " or earlier with -txid");

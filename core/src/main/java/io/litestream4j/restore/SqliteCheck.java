@@ -43,7 +43,8 @@ final class SqliteCheck {
       while (rs.next()) {
         rows.add(rs.getString(1));
       }
-      return rows.equals(List.of("ok")) ? Optional.empty() : Optional.of(String.join("; ", rows));
+      return rows.equals(List.of("ok")) ? Optional.empty()
+          : Optional.of(String.join("; ", rows).replace("\n", "; "));
     } catch (SQLException e) {
       return Optional.of("SQLite cannot read the database: " + e.getMessage());
     }

@@ -61,11 +61,9 @@ final class StagingArea implements AutoCloseable {
     this.progress = progress;
   }
 
-  /** Creates (or empties, if a crashed restore left it) the staging directory {@code dir}. */
-  static StagingArea create(ReplicaClient client, Path dir, int parallelism, RetryPolicy retryPolicy,
-      RestoreProgress progress) throws IOException {
-    deleteRecursively(dir);
-    Files.createDirectories(dir);
+  /** A staging area in the existing, empty directory {@code dir}. */
+  static StagingArea in(Path dir, ReplicaClient client, int parallelism, RetryPolicy retryPolicy,
+      RestoreProgress progress) {
     return new StagingArea(client, dir, parallelism, retryPolicy, progress);
   }
 
