@@ -15,6 +15,12 @@ import picocli.CommandLine.Command;
     description = "Streaming replication for SQLite databases (Litestream compatible).",
     subcommands = {
       VersionCommand.class,
+      RestoreCommand.class,
+      LtxCommand.class,
+      WalCommand.class,
+      DatabasesCommand.class,
+      StatusCommand.class,
+      ResetCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class Main {
