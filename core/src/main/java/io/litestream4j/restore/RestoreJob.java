@@ -17,7 +17,6 @@ import io.litestream4j.replica.LtxFileName;
 import io.litestream4j.replica.LtxFileNotFoundException;
 import io.litestream4j.replica.ReplicaClient;
 import io.litestream4j.replica.ResumableInputStream;
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
@@ -36,8 +35,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One restore from start to finish: plan, fetch, merge in a single sequential pass into
- * {@code <out>.tmp} (every file's checksum verified while streaming; where files carry rolling
- * checksums, continuity file to file and the final database checksum), fsync, SQLite check,
+ * {@code <out>.tmp} (a pass per {@value #MAX_OPEN_FILES} files for longer plans; every file's
+ * checksum verified while streaming; where files carry rolling checksums, continuity file to file
+ * and the final database checksum), fsync, SQLite check,
  * rename into place, directory fsync. Any failure deletes every temporary and leaves an existing
  * database untouched.
  *
@@ -47,16 +47,24 @@ import org.slf4j.LoggerFactory;
  */
 public final class RestoreJob {
   private static final Logger log = LoggerFactory.getLogger(RestoreJob.class);
+  /**
+   * Files merged in one pass. Each open file costs a descriptor and about 70 KiB of buffers, so a
+   * plan of thousands of L0 files (a replica that is never compacted) is merged in passes of this
+   * many files; any plan of at most this many files is written in a single pass.
+   */
+  static final int MAX_OPEN_FILES = 256;
   private static final Pattern INPUT = Pattern.compile("input #(\\d+) \\(([0-9a-f]{16}-[0-9a-f]{16}\\.ltx)\\)");
 
   private final ReplicaClient client;
   private final String replica;
   private final RestoreOptions options;
+  private final int maxOpenFiles;
 
-  private RestoreJob(ReplicaClient client, String replica, RestoreOptions options) {
+  private RestoreJob(ReplicaClient client, String replica, RestoreOptions options, int maxOpenFiles) {
     this.client = client;
     this.replica = replica;
     this.options = options;
+    this.maxOpenFiles = maxOpenFiles;
   }
 
   /**
@@ -71,7 +79,16 @@ public final class RestoreJob {
 
   /** Runs a restore as {@code options} say. */
   public static RestoreResult run(ReplicaClient client, String replica, RestoreOptions options) throws IOException {
-    return new RestoreJob(client, replica, options).run();
+    return run(client, replica, options, MAX_OPEN_FILES);
+  }
+
+  /** {@link #run(ReplicaClient, String, RestoreOptions)} merging at most {@code maxOpenFiles} files per pass. */
+  static RestoreResult run(ReplicaClient client, String replica, RestoreOptions options, int maxOpenFiles)
+      throws IOException {
+    if (maxOpenFiles < 2) {
+      throw new IllegalArgumentException("a merge pass needs at least 2 files, got " + maxOpenFiles);
+    }
+    return new RestoreJob(client, replica, options, maxOpenFiles).run();
   }
 
   private RestoreResult run() throws IOException {
@@ -139,39 +156,63 @@ public final class RestoreJob {
 
   private Applied apply(RestorePlan plan, OutputFile out, StagingArea staging) throws IOException {
     List<LtxFileInfo> files = plan.files();
-    List<PlanInput> inputs = new ArrayList<>(files.size());
     long total = plan.totalBytes();
     AtomicLong consumed = new AtomicLong();
+    List<Path> local = staging == null ? null : staging.fetch(files);
+    options.progress().update(RestoreProgress.Phase.APPLY, 0, total);
+    boolean strict = plan.overlaps() == 0;
+    LtxApplier applier = null;
+    boolean checksums = true;
+    try (FileChannel ch = out.openTemp()) {
+      for (int from = 0; from < files.size(); from += maxOpenFiles) {
+        List<LtxFileInfo> batch = files.subList(from, Math.min(files.size(), from + maxOpenFiles));
+        List<PlanInput> inputs = open(batch, local == null ? null : local.subList(from, from + batch.size()),
+            consumed, total);
+        try {
+          if (applier == null) {
+            applier = strict ? LtxApplier.restore(inputs, ch) : LtxApplier.restoreAcrossOverlaps(inputs, ch);
+          } else if (strict) {
+            applier.applyMerged(inputs);
+          } else {
+            applier.applyMergedAcrossOverlaps(inputs);
+          }
+        } catch (LtxException e) {
+          throw new RestoreException(Reason.CORRUPT_REPLICA, "the files on " + replica + " failed verification"
+              + " while restoring to TXID " + Txid.format(plan.maxTxid()) + ", so nothing was written to "
+              + out.path() + ": " + nameInputs(e.getMessage(), batch), e);
+        }
+        checksums &= checkHeaders(inputs, out);
+      }
+      ch.force(true);
+    }
+    return new Applied(applier.txid(), applier.timestamp(), checksums);
+  }
+
+  /** Opens one batch of plan files: staged copies, or resumable downloads when nothing is staged. */
+  private List<PlanInput> open(List<LtxFileInfo> batch, List<Path> local, AtomicLong consumed, long total)
+      throws IOException {
     RestoreProgress progress = options.progress();
+    List<PlanInput> inputs = new ArrayList<>(batch.size());
     try {
-      List<Path> local = staging == null ? null : staging.fetch(files);
-      for (int i = 0; i < files.size(); i++) {
-        LtxFileInfo f = files.get(i);
+      for (int i = 0; i < batch.size(); i++) {
+        LtxFileInfo f = batch.get(i);
         InputStream raw = local == null
             ? ResumableInputStream.open(client, f, options.retryPolicy())
-            : new BufferedInputStream(Files.newInputStream(local.get(i)), 64 * 1024);
-        inputs.add(new PlanInput(f, raw, n -> progress.update(RestoreProgress.Phase.APPLY, consumed.addAndGet(n), total)));
+            : Files.newInputStream(local.get(i));
+        inputs.add(new PlanInput(f, raw,
+            n -> progress.update(RestoreProgress.Phase.APPLY, consumed.addAndGet(n), total)));
       }
+      return inputs;
     } catch (IOException | RuntimeException e) {
       for (PlanInput in : inputs) {
         closeQuietly(in, e);
       }
       throw e;
     }
-    progress.update(RestoreProgress.Phase.APPLY, 0, total);
-    LtxApplier applier;
-    try (FileChannel ch = out.openTemp()) {
-      try {
-        applier = plan.overlaps() > 0
-            ? LtxApplier.restoreAcrossOverlaps(inputs, ch)
-            : LtxApplier.restore(inputs, ch);
-      } catch (LtxException e) {
-        throw new RestoreException(Reason.CORRUPT_REPLICA, "the files on " + replica + " failed verification while"
-            + " restoring to TXID " + Txid.format(plan.maxTxid()) + ", so nothing was written to " + out.path()
-            + ": " + nameInputs(e.getMessage(), files), e);
-      }
-      ch.force(true);
-    }
+  }
+
+  /** Checks each applied file's header against its name; true if all of them track checksums. */
+  private boolean checkHeaders(List<PlanInput> inputs, OutputFile out) throws IOException {
     boolean checksums = true;
     for (PlanInput in : inputs) {
       LtxHeader h = in.header();
@@ -183,7 +224,7 @@ public final class RestoreJob {
       }
       checksums &= h.hasChecksums();
     }
-    return new Applied(applier.txid(), applier.timestamp(), checksums);
+    return checksums;
   }
 
   /** The merge names inputs by position ("input #2 (name)"); say which plan file that is instead. */

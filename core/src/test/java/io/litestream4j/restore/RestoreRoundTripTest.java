@@ -62,6 +62,21 @@ class RestoreRoundTripTest {
   }
 
   @Test
+  void longPlansMergedInSeveralPassesRestoreTheSameDatabase() throws Exception {
+    int i = 0;
+    for (State s : history.states().values()) {
+      if (s.txid() < 5) {
+        continue;
+      }
+      Path out = dir.resolve("passes-" + s.txid() + ".db");
+      int maxOpenFiles = 2 + i++ % 3;
+      RestoreResult r = RestoreJob.run(history.client(), "test replica",
+          RestoreOptions.of(out).withTarget(RestoreTarget.txid(s.txid())).withParallelism(1 + i % 2), maxOpenFiles);
+      assertRestored(r, s);
+    }
+  }
+
+  @Test
   void timestampsRestoreTheLastTransactionCreatedBefore() throws Exception {
     Restorer restorer = new Restorer(history.client());
     int tested = 0;

@@ -81,6 +81,23 @@ class OverlapRestoreTest {
     }
 
     @Test
+    void aPlanAppliedInBatchesMayOverlapAtABatchBoundary() throws IOException {
+        History h = History.generate(13);
+        Path db = dir.resolve("db");
+        try (FileChannel ch = open(db)) {
+            LtxApplier a = LtxApplier.restore(TestFiles.streams(List.of(h.compact(1, 3), h.compact(4, 4))), ch);
+            a.applyMergedAcrossOverlaps(TestFiles.streams(List.of(h.compact(2, 6), h.compact(7, 8))));
+            assertThat(a.txid()).isEqualTo(8);
+        }
+        assertThat(Files.readAllBytes(db)).isEqualTo(image(h.states().get(8)));
+        try (FileChannel ch = open(dir.resolve("strict"))) {
+            LtxApplier strict = LtxApplier.restore(TestFiles.streams(List.of(h.compact(1, 4))), ch);
+            assertThatThrownBy(() -> strict.applyMerged(TestFiles.streams(List.of(h.compact(3, 8)))))
+                    .isInstanceOf(LtxException.class).hasMessageContaining("does not continue the database");
+        }
+    }
+
+    @Test
     void exactlyContinuingFilesStillHaveTheirChecksumChainChecked() throws IOException {
         History h = History.generate(8);
         History other = History.generate(9);
