@@ -16,8 +16,10 @@ import java.util.Objects;
  * @param duration wall time of the whole restore, planning included
  * @param integrityCheck the SQLite check that ran (may be stronger than requested, see
  *     {@link RestoreOptions#integrityCheck()})
- * @param checksumVerified true when the database's rolling checksum was proven equal to the last
- *     file's post-apply checksum (false for files written without checksums, flag 0x2)
+ * @param checksumVerified true when every plan file carried rolling checksums, so the restored
+ *     database's checksum was proven equal to the last file's post-apply checksum (and continuity
+ *     checked at every exact seam); false when some file was written without them (flag 0x2, as
+ *     Litestream writes), in which case SQLite's {@code quick_check} ran instead
  */
 public record RestoreResult(
     Path output,
