@@ -109,6 +109,11 @@ public final class Replication implements AutoCloseable {
     return replica.replicatedTxid();
   }
 
+  /** The last upload failure, while uploads keep failing; empty once they succeed again. */
+  public java.util.Optional<IOException> replicaError() {
+    return replica.lastError();
+  }
+
   public SyncStats stats() {
     return stats;
   }

@@ -7,6 +7,7 @@ import io.litestream4j.ltx.DatabaseChecksum;
 import io.litestream4j.ltx.LtxApplier;
 import io.litestream4j.ltx.LtxFileName;
 import io.litestream4j.testing.DbCompare;
+import io.litestream4j.testing.L0Restore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
@@ -56,14 +57,14 @@ class ReplicationEndToEndTest {
         for (int round = 0; round < 40; round++) {
           applicationStep(app, round, rnd);
           long txid = r.syncAndAwait(Duration.ofSeconds(20));
-          expected.put(txid, new Expected(DbCompare.dump(db), logicalChecksum(db, dir.resolve("copy-" + txid))));
+          expected.put(txid, new Expected(DbCompare.dump(db), L0Restore.logicalChecksum(db)));
         }
       }
     }
     assertThat(expected).hasSizeGreaterThan(20);
     for (var e : expected.entrySet()) {
       Path out = dir.resolve("restored-" + e.getKey() + ".db");
-      long checksum = restoreFromL0(replica, e.getKey(), out);
+      long checksum = L0Restore.restore(replica.resolve("ltx/0"), e.getKey(), out);
       DbCompare.assertSameContent(e.getValue().dump(), DbCompare.dump(out), "TXID " + e.getKey());
       assertThat(checksum).as("checksum at TXID %d", e.getKey()).isEqualTo(e.getValue().checksum());
       assertThat(DatabaseChecksum.of(out)).isEqualTo(e.getValue().checksum());
@@ -100,49 +101,6 @@ class ReplicationEndToEndTest {
     } catch (java.sql.SQLException busy) {
       // Checkpoint modes that wait for readers give up with SQLITE_BUSY while we replicate.
       assertThat(busy.getMessage()).containsAnyOf("locked", "BUSY");
-    }
-  }
-
-  /**
-   * The rolling checksum of the database as SQLite sees it (file plus WAL): a copy of both files
-   * is checkpointed into a standalone file, whose pages then are the logical pages.
-   */
-  static long logicalChecksum(Path db, Path scratch) throws Exception {
-    Files.createDirectories(scratch);
-    Path copy = scratch.resolve("copy.db");
-    Files.copy(db, copy);
-    Path wal = db.resolveSibling(db.getFileName() + "-wal");
-    if (Files.exists(wal)) {
-      Files.copy(wal, scratch.resolve("copy.db-wal"));
-    }
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + copy);
-        Statement st = c.createStatement()) {
-      st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
-    }
-    return DatabaseChecksum.of(copy);
-  }
-
-  /** Applies the replica's L0 files 1..txid and returns the restored database's checksum. */
-  static long restoreFromL0(Path replica, long txid, Path out) throws IOException {
-    List<Path> files = new ArrayList<>();
-    try (Stream<Path> s = Files.list(replica.resolve("ltx/0"))) {
-      s.filter(p -> LtxFileName.parse(p.getFileName().toString()).map(n -> n.maxTxid() <= txid).orElse(false))
-          .sorted()
-          .forEach(files::add);
-    }
-    assertThat(files).as("L0 files up to %d", txid).hasSize((int) txid);
-    List<InputStream> streams = new ArrayList<>();
-    try (FileChannel ch = FileChannel.open(out, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.READ, StandardOpenOption.TRUNCATE_EXISTING)) {
-      for (Path p : files) {
-        streams.add(Files.newInputStream(p));
-      }
-      LtxApplier a = LtxApplier.restore(streams, ch);
-      return a.checksum();
-    } finally {
-      for (InputStream in : streams) {
-        in.close();
-      }
     }
   }
 }

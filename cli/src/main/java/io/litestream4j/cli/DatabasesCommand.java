@@ -2,6 +2,7 @@ package io.litestream4j.cli;
 
 import io.litestream4j.config.Config;
 import io.litestream4j.config.DbConfig;
+import io.litestream4j.config.LoggingConfig;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -40,7 +41,7 @@ final class DatabasesCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    CommandLogging.configure(true);
+    Logging.configure(new LoggingConfig("info", "text", true, false), null);
     if (!args.isEmpty()) {
       throw new ParameterException(spec.commandLine(), "too many arguments");
     }

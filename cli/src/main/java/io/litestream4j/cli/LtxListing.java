@@ -1,5 +1,6 @@
 package io.litestream4j.cli;
 
+import io.litestream4j.config.LoggingConfig;
 import io.litestream4j.ltx.Txid;
 import io.litestream4j.replica.LtxFileInfo;
 import io.litestream4j.replica.ReplicaClient;
@@ -8,11 +9,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /**
  * What {@code ltx} (and its deprecated alias {@code wal}) do: list the LTX files a replica holds
@@ -34,7 +35,7 @@ final class LtxListing {
   List<String> args = new ArrayList<>();
 
   int run(CommandLine cmd) throws Exception {
-    CommandLogging.configure(true);
+    Logging.configure(new LoggingConfig("info", "text", true, false), null);
     if (args.isEmpty() || args.getFirst().isEmpty()) {
       throw new ParameterException(cmd, "database path or replica URL required");
     }

@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = false,
     description = "Streaming replication for SQLite databases (Litestream compatible).",
     subcommands = {
+      ReplicateCommand.class,
       VersionCommand.class,
       RestoreCommand.class,
       LtxCommand.class,

@@ -3,6 +3,7 @@ package io.litestream4j.cli;
 import io.litestream4j.config.Config;
 import io.litestream4j.config.ConfigLoader;
 import io.litestream4j.config.DbConfig;
+import io.litestream4j.config.LoggingConfig;
 import io.litestream4j.db.LocalLtxDir;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -50,7 +51,7 @@ final class ResetCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    CommandLogging.configure(true);
+    Logging.configure(new LoggingConfig("info", "text", true, false), null);
     if (args.isEmpty()) {
       throw new ParameterException(spec.commandLine(), "database path required");
     }

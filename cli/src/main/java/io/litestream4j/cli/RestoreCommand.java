@@ -1,12 +1,13 @@
 package io.litestream4j.cli;
 
 import io.litestream4j.RestoreException;
-import io.litestream4j.RestoreOptions;
 import io.litestream4j.RestoreOptions.IntegrityCheck;
+import io.litestream4j.RestoreOptions;
 import io.litestream4j.RestorePlan;
 import io.litestream4j.RestoreResult;
 import io.litestream4j.RestoreTarget;
 import io.litestream4j.Restorer;
+import io.litestream4j.config.LoggingConfig;
 import io.litestream4j.ltx.Txid;
 import io.litestream4j.replica.LtxFileInfo;
 import java.io.PrintWriter;
@@ -93,7 +94,7 @@ final class RestoreCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    CommandLogging.configure(json);
+    Logging.configure(new LoggingConfig("info", "text", json, false), null);
     if (args.isEmpty() || args.getFirst().isEmpty()) {
       throw new ParameterException(spec.commandLine(), "database path or replica URL required");
     }

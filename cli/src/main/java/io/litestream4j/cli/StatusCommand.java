@@ -3,6 +3,7 @@ package io.litestream4j.cli;
 import io.litestream4j.config.Config;
 import io.litestream4j.config.ConfigLoader;
 import io.litestream4j.config.DbConfig;
+import io.litestream4j.config.LoggingConfig;
 import io.litestream4j.db.LocalLtxDir;
 import io.litestream4j.ltx.Txid;
 import java.io.IOException;
@@ -51,7 +52,7 @@ final class StatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    CommandLogging.configure(true);
+    Logging.configure(new LoggingConfig("info", "text", true, false), null);
     if (args.size() > 1) {
       throw new ParameterException(spec.commandLine(), "too many arguments");
     }

@@ -220,6 +220,25 @@ class RestoreCommandTest {
     expectError(CliRun.of("restore", "-config", dir.resolve("missing.yml"), db), "Error:", "missing.yml");
   }
 
+  @Test
+  void replicateRestoresAMissingDatabaseBeforeReplicating() throws Exception {
+    Path replica = dir.resolve("replica");
+    for (LtxFileInfo f : history.client().ltxFiles(0, 0)) {
+      Path dst = RestoreFixtures.ltxPath(replica, 0, f.minTxid(), f.maxTxid());
+      Files.createDirectories(dst.getParent());
+      Files.copy(RestoreFixtures.ltxPath(history.replica(), 0, f.minTxid(), f.maxTxid()), dst);
+    }
+    Path db = dir.resolve("app.db");
+    CliRun r = CliRun.of("replicate", "-once", "-restore-if-db-not-exists", db, replica.toUri());
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    DbCompare.assertSameContent(last().dump(), DbCompare.dump(db), "restored before replicating");
+    DbCompare.assertIntegrity(db);
+
+    Path fresh = dir.resolve("fresh.db");
+    r = CliRun.of("replicate", "-once", "-restore-if-db-not-exists", fresh, dir.resolve("empty").toUri());
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+  }
+
   private static void expectError(CliRun r, String... fragments) {
     assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
     assertThat(r.err()).as(r.toString()).contains(fragments);

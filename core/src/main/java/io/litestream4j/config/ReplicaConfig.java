@@ -45,8 +45,8 @@ public record ReplicaConfig(
     if (url.isPresent() && path.isPresent()) {
       throw new ConfigException("replica", "cannot specify url & path for " + type + " replica");
     }
-    if (!syncInterval.isPositive()) {
-      throw new ConfigException("replica.sync-interval", "must be > 0", syncInterval.toString(), null);
+    if (syncInterval.isNegative()) {
+      throw new ConfigException("replica.sync-interval", "must be >= 0 (0 uploads each file as soon as it is written)", syncInterval.toString(), null);
     }
     if (maxSyncLtxFiles < 0) {
       throw new ConfigException("replica.max-sync-ltx-files", "must be >= 0",

@@ -43,7 +43,8 @@ final class ReplicaConfigReader {
       keys.put(k, Kind.STRING);
     }
     for (String k : new String[] {
-        "force-path-style", "sign-payload", "require-content-md5", "skip-verify", "concurrent-writes", "tls"}) {
+        "force-path-style", "sign-payload", "require-content-md5", "skip-verify", "concurrent-writes", "tls",
+        "lease"}) {
       keys.put(k, Kind.BOOL);
     }
     keys.put("part-size", Kind.BYTES);
@@ -59,8 +60,8 @@ final class ReplicaConfigReader {
   static Map<String, Object> readSettings(YamlSection s) {
     var settings = new LinkedHashMap<String, Object>();
     s.duration("sync-interval").ifPresent(d -> {
-      if (!d.isPositive()) {
-        throw s.invalid("sync-interval", "must be > 0");
+      if (d.isNegative()) {
+        throw s.invalid("sync-interval", "must be >= 0 (0 uploads each file as soon as it is written)");
       }
       settings.put("sync-interval", d);
     });

@@ -69,6 +69,8 @@ public final class Database implements AutoCloseable {
   // --- state owned by the synchronized methods ---
   private SqliteSession session;
   private FileChannel dbFile;
+  /** Identity (device + inode) of the file opened, to notice a database replaced on disk. */
+  private Object fileKey;
   private int pageSize;
   private DatabaseChecksum checksum;
   private WalCursor cursor;
@@ -146,6 +148,10 @@ public final class Database implements AutoCloseable {
       throw new SyncException("database " + path + " is closed", null);
     }
     try {
+      if (session != null && replacedOnDisk()) {
+        LOG.warn("{}: the database file was replaced; re-reading it", path);
+        dropState();
+      }
       if (session == null && !initialize()) {
         return position;
       }
@@ -175,17 +181,28 @@ public final class Database implements AutoCloseable {
   // Initialisation: rebuild the in-memory state from disk and decide where replication resumes.
   // ---------------------------------------------------------------------------------------------
 
+  /** True when the path now names a different file than the one opened (or none). */
+  private boolean replacedOnDisk() throws IOException {
+    try {
+      Object now = Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+      return now != null && !now.equals(fileKey);
+    } catch (NoSuchFileException e) {
+      return true;
+    }
+  }
+
   private boolean initialize() throws IOException {
     if (!Files.exists(path)) {
       return false;
     }
+    fileKey = Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
     session = SqliteSession.open(path, options.busyTimeout());
     dbFile = FileChannel.open(path, StandardOpenOption.READ);
     pageSize = session.pageSize();
     local.open();
 
-    Scan scan = scanCurrentState();
-    Optional<Baseline> localTip = local.tip().map(t -> new Baseline(t.header().maxTxid(), t.trailer().postApplyChecksum()));
+    Optional<LocalLtxDir.Tip> tip = local.tip();
+    Optional<Baseline> localTip = tip.map(t -> new Baseline(t.header().maxTxid(), t.trailer().postApplyChecksum()));
     Optional<Baseline> remoteTip = baselines.latest();
     Baseline base = null;
     if (localTip.isPresent() && (remoteTip.isEmpty() || continuesFrom(remoteTip.get(), localTip.get()))) {
@@ -196,21 +213,36 @@ public final class Database implements AutoCloseable {
         LOG.info("{}: local state (TXID {}) does not continue the replica (TXID {}); re-basing on the replica",
             path, localTip.get().txid(), base.txid());
         local.clear();
+        tip = Optional.empty();
       }
     }
-    checksum = scan.checksum;
-    cursor = scan.cursor;
     expectedReset = null;
     if (base == null) {
+      Scan scan = scanCurrentState(null);
+      checksum = scan.checksum;
+      cursor = scan.cursor;
       position = Position.NONE;
       fullReason = "first sync";
     } else {
       position = new Position(base.txid(), base.postApplyChecksum());
+      // Where the newest local file ended in the WAL, if that WAL generation is still there: the
+      // state is then compared at that point and the rest of the WAL is synced as usual.
+      LtxHeader h = tip.map(LocalLtxDir.Tip::header).orElse(null);
+      WalMark mark = h != null && h.maxTxid() == base.txid() && h.walOffset() > 0
+          ? new WalMark(h.walSalt1(), h.walSalt2(), h.walOffset() + h.walSize()) : null;
+      Scan scan = scanCurrentState(mark);
+      checksum = scan.checksum;
+      cursor = scan.cursor;
       if (base.tracksChecksum() && base.postApplyChecksum() == checksum.value()) {
         fullReason = null;
         LOG.info("{}: resuming at TXID {} (database checksum matches, nothing to re-upload)",
             path, io.litestream4j.ltx.Txid.format(base.txid()));
       } else {
+        if (scan.atMark) {
+          scan = scanCurrentState(null);
+          checksum = scan.checksum;
+          cursor = scan.cursor;
+        }
         fullReason = base.tracksChecksum()
             ? "database changed while not replicated (checksum differs from TXID " + base.txid() + ")"
             : "newest replica file carries no checksum to verify against";
@@ -236,31 +268,39 @@ public final class Database implements AutoCloseable {
     return true;
   }
 
-  /** The database state as of the current end of the WAL, and where that end is. */
-  private record Scan(DatabaseChecksum checksum, WalCursor cursor, int commit) {}
+  /** A point in a WAL generation where a previous run's newest L0 file ended. */
+  private record WalMark(int salt1, int salt2, long offset) {}
 
-  private Scan scanCurrentState() throws IOException {
+  /**
+   * The database state and where in the WAL it ends: at {@code mark} when that WAL generation and
+   * offset still exist (a commit boundary), else at the current end of the WAL.
+   */
+  private record Scan(DatabaseChecksum checksum, WalCursor cursor, boolean atMark) {}
+
+  private Scan scanCurrentState(WalMark mark) throws IOException {
     DatabaseChecksum sum = new DatabaseChecksum(pageSize);
-    WalCursor end = WalCursor.FRESH;
-    PageIndex walPages = PageIndex.empty();
-    int commit = dbFilePageCount();
     try (FileChannel wal = openWal()) {
       Optional<WalReader> opened = wal == null ? Optional.empty() : WalReader.open(wal);
       if (opened.isPresent()) {
         WalReader reader = opened.get();
         WalCursor start = WalCursor.start(reader.header());
         WalSegment seg = reader.scan(start.position());
-        end = start.advance(seg.end());
-        if (!seg.isEmpty()) {
-          walPages = seg.pages();
-          commit = seg.commit();
+        boolean atMark = false;
+        if (mark != null && mark.salt1() == reader.header().salt1() && mark.salt2() == reader.header().salt2()
+            && mark.offset() <= seg.end().offset()) {
+          WalSegment upTo = reader.scan(start.position(), mark.offset() - WalHeader.SIZE);
+          if (upTo.end().offset() == mark.offset()) {
+            seg = upTo;
+            atMark = true;
+          }
         }
-        forEachPage(commit, walPages, wal, (pgno, buf) -> sum.setPage(pgno, buf));
-        return new Scan(sum, end, commit);
+        int commit = seg.isEmpty() ? dbFilePageCount() : seg.commit();
+        forEachPage(commit, seg.pages(), wal, sum::setPage);
+        return new Scan(sum, start.advance(seg.end()), atMark);
       }
     }
-    forEachPage(commit, walPages, null, (pgno, buf) -> sum.setPage(pgno, buf));
-    return new Scan(sum, end, commit);
+    forEachPage(dbFilePageCount(), PageIndex.empty(), null, sum::setPage);
+    return new Scan(sum, WalCursor.FRESH, false);
   }
 
   private int dbFilePageCount() throws IOException {
@@ -363,8 +403,7 @@ public final class Database implements AutoCloseable {
       try (LtxEncoder enc = new LtxEncoder(out, header)) {
         for (int pgno : pgnos) {
           readPage(pgno, pages, wal, buf);
-          checksum.setPage(pgno, buf);
-          enc.writePage(pgno, buf);
+          checksum.setPageChecksum(pgno, enc.writePage(pgno, buf));
         }
         if (commit < prevCommit) {
           checksum.truncate(commit);
@@ -435,10 +474,7 @@ public final class Database implements AutoCloseable {
     final int finalCommit = commit;
     local.write(txid, out -> {
       try (LtxEncoder enc = new LtxEncoder(out, ltxHeader)) {
-        forEachPage(finalCommit, pages, wal, (pgno, buf) -> {
-          sum.setPage(pgno, buf);
-          enc.writePage(pgno, buf);
-        });
+        forEachPage(finalCommit, pages, wal, (pgno, buf) -> sum.setPageChecksum(pgno, enc.writePage(pgno, buf)));
         trailer[0] = enc.finish(tracked ? sum.value() : 0);
       }
     });

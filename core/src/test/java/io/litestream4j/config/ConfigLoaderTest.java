@@ -674,9 +674,10 @@ class ConfigLoaderTest {
 
     @Test
     void replicaRules() {
-      assertRejected(withReplicaKey("sync-interval: 0s"),
-          "dbs[0].replica.sync-interval: must be > 0 (got \"0s\") at test.yml:5");
-      assertRejected("sync-interval: -1s\n", "sync-interval: must be > 0 (got \"-1s\") at test.yml:1");
+      assertRejected(withReplicaKey("sync-interval: -2s"),
+          "dbs[0].replica.sync-interval: must be >= 0 (0 uploads each file as soon as it is written) (got \"-2s\") at test.yml:5");
+      assertRejected("sync-interval: -1s\n",
+          "sync-interval: must be >= 0 (0 uploads each file as soon as it is written) (got \"-1s\") at test.yml:1");
       assertRejected(withReplicaKey("max-sync-ltx-files: -1"),
           "dbs[0].replica.max-sync-ltx-files: must be >= 0 (0 uploads all pending files at once) (got \"-1\") at test.yml:5");
       assertRejected(withReplicaKey("path: /also"),

@@ -19,8 +19,9 @@ import java.util.Objects;
  * page wins), which is what restoring from a replica does. Both keep a {@link DatabaseChecksum} up
  * to date from the page checksums the decoder computes anyway.
  *
- * <p>Pages are written before a file's checksum has been verified: if any call fails, the
- * database is unusable and the applier refuses further use. Restore into a temporary file and
+ * <p>Pages are written before a file's checksum has been verified: if a call fails after it
+ * started writing, the database is unusable and the applier refuses further use (a file rejected
+ * for its header or continuity changes nothing and the applier stays usable). Restore into a temporary file and
  * rename it into place only on success; syncing the channel is the caller's job. Not thread-safe.
  */
 public final class LtxApplier {
@@ -123,10 +124,13 @@ public final class LtxApplier {
      */
     public void apply(InputStream ltx) throws IOException {
         requireUsable();
+        boolean writing = false;
         try (LtxDecoder dec = new LtxDecoder(ltx)) {
             LtxHeader h = dec.header();
             String name = "file " + h.fileName();
-            beforeFile(h, name, false);
+            checkContinuity(h, name, false);
+            writing = true;
+            startFile(h);
             PageWriter writer = new PageWriter(db, h.pageSize());
             byte[] page = new byte[h.pageSize()];
             for (int pgno = dec.nextPage(page); pgno != 0; pgno = dec.nextPage(page)) {
@@ -142,7 +146,7 @@ public final class LtxApplier {
             }
             afterFiles(h, trailer, name);
         } catch (IOException | RuntimeException e) {
-            failed = true;
+            failed = writing;
             throw e;
         }
     }
@@ -175,13 +179,16 @@ public final class LtxApplier {
 
     private void applyMerged(List<? extends InputStream> files, boolean allowOverlap) throws IOException {
         requireUsable();
+        boolean writing = false;
         try (PageMerger merger = PageMerger.open(files, allowOverlap)) {
             List<LtxHeader> hs = merger.headers();
             LtxHeader first = hs.getFirst();
             LtxHeader last = hs.getLast();
             String name = hs.size() == 1 ? "file " + first.fileName()
                     : "files " + first.fileName() + " .. " + last.fileName();
-            beforeFile(first, merger.describe(0), allowOverlap);
+            checkContinuity(first, merger.describe(0), allowOverlap);
+            writing = true;
+            startFile(first);
             PageWriter writer = new PageWriter(db, first.pageSize());
             for (int pgno = merger.next(); pgno != 0; pgno = merger.next()) {
                 writer.write(pgno, merger.page());
@@ -191,19 +198,21 @@ public final class LtxApplier {
             List<LtxTrailer> trailers = merger.finishInputs();
             afterFiles(last, trailers.getLast(), name);
         } catch (IOException | RuntimeException e) {
-            failed = true;
+            failed = writing;
             throw e;
         }
     }
 
-    private void beforeFile(LtxHeader h, String name, boolean allowOverlap) throws IOException {
+    /**
+     * Checks that a file can follow the database; changes nothing. With {@code allowOverlap} a file
+     * may also reach back into the range the database already holds, if it reaches further.
+     */
+    private void checkContinuity(LtxHeader h, String name, boolean allowOverlap) throws LtxException {
         if (h.isSnapshot()) {
             if (state != null) {
                 throw new LtxException(name + " is a snapshot but the database is already at TXID "
                         + Txid.format(txid) + "; a snapshot can only start a restore");
             }
-            state = new DatabaseChecksum(h.pageSize());
-            db.truncate(0);
             return;
         }
         if (state == null) {
@@ -224,6 +233,13 @@ public final class LtxApplier {
             throw new LtxException(name + " does not continue the database at TXID " + Txid.format(txid)
                     + ": its pre-apply checksum is " + Checksums.format(h.preApplyChecksum())
                     + " but the database checksum is " + Checksums.format(state.value()));
+        }
+    }
+
+    private void startFile(LtxHeader h) throws IOException {
+        if (h.isSnapshot()) {
+            state = new DatabaseChecksum(h.pageSize());
+            db.truncate(0);
         }
     }
 

@@ -1,0 +1,182 @@
+package io.litestream4j.cli;
+
+import io.litestream4j.Replication;
+import io.litestream4j.ReplicationOptions;
+import io.litestream4j.Replicator;
+import io.litestream4j.config.Config;
+import io.litestream4j.config.ConfigLoader;
+import io.litestream4j.config.DbConfig;
+import io.litestream4j.config.LoadedConfig;
+import io.litestream4j.db.DbOptions;
+import io.litestream4j.replica.ReplicaClient;
+import io.litestream4j.replica.ReplicaClients;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code replicate}: runs replication for the databases of a config file, or for one
+ * {@code DB_PATH REPLICA_URL} pair, until interrupted (or, with {@code -exec}, until the child
+ * exits). Flags and behaviour follow Litestream's.
+ */
+@Command(name = "replicate", description = "Replicates SQLite databases to their replicas.")
+final class ReplicateCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(ReplicateCommand.class);
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "-config", paramLabel = "PATH", description = "Config file (default $LITESTREAM_CONFIG or /etc/litestream.yml).")
+  String configPath;
+
+  @Option(names = "-no-expand-env", description = "Do not expand $VAR / ${VAR} in the config file.")
+  boolean noExpandEnv;
+
+  @Option(names = "-exec", paramLabel = "CMD", description = "Run CMD as a child process; stop replicating when it exits.")
+  String exec;
+
+  @Option(names = "-log-level", paramLabel = "LEVEL", description = "trace, debug, info, warn or error.")
+  String logLevel;
+
+  @Option(names = "-restore-if-db-not-exists", description = "Restore a missing database from its replica before replicating.")
+  boolean restoreIfDbNotExists;
+
+  @Option(names = "-once", description = "Sync every database once, upload, and exit.")
+  boolean once;
+
+  @Option(names = "-force-snapshot", description = "With -once: also write a snapshot of every database.")
+  boolean forceSnapshot;
+
+  @Option(names = "-enforce-retention", description = "With -once: also apply retention.")
+  boolean enforceRetention;
+
+  @Option(names = {"-h", "-help"}, usageHelp = true, description = "Show this help.")
+  boolean help;
+
+  @Parameters(paramLabel = "DB_PATH REPLICA_URL", arity = "0..*")
+  List<String> positional = new ArrayList<>();
+
+  @Override
+  public Integer call() throws Exception {
+    Map<String, String> env = System.getenv();
+    Config config = loadConfig(env);
+    if (exec != null && !exec.isBlank()) {
+      config = config.withExec(java.util.Optional.of(exec));
+    }
+    if (config.dbs().isEmpty()) {
+      throw new IllegalArgumentException("no databases specified in configuration");
+    }
+    if (once && config.exec().isPresent()) {
+      throw new ParameterException(spec.commandLine(), "cannot specify -once flag with -exec");
+    }
+
+    try (Replicator replicator = Replicator.create()) {
+      for (DbConfig db : config.dbs()) {
+        if (db.path().isEmpty()) {
+          LOG.warn("directory entry {} skipped: directory replication is not supported yet", db.identifier());
+          continue;
+        }
+        start(replicator, config, db);
+      }
+      if (once) {
+        return runOnce(replicator, config);
+      }
+      return runUntilStopped(replicator, config);
+    }
+  }
+
+  private Config loadConfig(Map<String, String> env) throws Exception {
+    if (forceSnapshot && !once) {
+      throw new ParameterException(spec.commandLine(), "cannot specify -force-snapshot flag without -once");
+    }
+    if (enforceRetention && !once) {
+      throw new ParameterException(spec.commandLine(), "cannot specify -enforce-retention flag without -once");
+    }
+    LoadedConfig loaded;
+    if (!positional.isEmpty()) {
+      if (configPath != null) {
+        throw new ParameterException(spec.commandLine(), "cannot specify a replica URL and the -config flag");
+      }
+      Config c = ConfigLoader.fromArguments(positional.getFirst(), positional.subList(1, positional.size()), env);
+      loaded = new LoadedConfig(c, List.of());
+    } else {
+      Path path = configPath != null ? Path.of(configPath) : ConfigLoader.defaultPath(env);
+      loaded = ConfigLoader.load(path, !noExpandEnv, env);
+    }
+    Logging.configure(loaded.config().logging(), logLevel);
+    loaded.warnings().forEach(w -> LOG.warn("config: {}", w));
+    return loaded.config();
+  }
+
+  private void start(Replicator replicator, Config config, DbConfig db) throws Exception {
+    Path path = db.path().orElseThrow();
+    ReplicaClient client = ReplicaClients.discover().create(db.replica());
+    if (restoreIfDbNotExists || db.restoreIfDbNotExists()) {
+      RestoreIfMissing.run(path, client);
+    }
+    DbOptions dbOptions = new DbOptions(db.monitorInterval(), db.checkpointInterval(),
+        db.minCheckpointPageCount(), db.truncatePageN(), db.busyTimeout(),
+        db.maxSyncWalBytes() <= 0 ? Long.MAX_VALUE : db.maxSyncWalBytes());
+    ReplicationOptions options = new ReplicationOptions(path, db.replica().describe(), db.resolvedMetaPath(),
+        db.replica().syncInterval(), dbOptions, config.shutdownSyncTimeout(), config.shutdownSyncInterval());
+    replicator.add(options, client);
+    LOG.info("replicating {} to {}", path, db.replica().describe());
+  }
+
+  private int runOnce(Replicator replicator, Config config) throws Exception {
+    Duration timeout = config.shutdownSyncTimeout().isZero() ? Duration.ofSeconds(30) : config.shutdownSyncTimeout();
+    for (Replication r : replicator.replications()) {
+      long txid = r.syncAndAwait(timeout);
+      LOG.info("{}: synced to TXID {}", r.options().database(), io.litestream4j.ltx.Txid.format(txid));
+    }
+    return replicator.shutdown() ? 0 : 1;
+  }
+
+  private int runUntilStopped(Replicator replicator, Config config) throws Exception {
+    CountDownLatch stop = new CountDownLatch(1);
+    Signals signals = new Signals();
+    ChildProcess child = config.exec().isPresent() ? ChildProcess.start(config.exec().get()) : null;
+    signals.install(n -> {
+      if (n == 1) {
+        LOG.info("signal received ({}), shutting down; press Ctrl+C again to skip waiting for uploads", signals.last());
+        if (child != null) {
+          child.forward(signals.last());
+        }
+        stop.countDown();
+      } else {
+        LOG.warn("second signal received, no longer waiting for uploads");
+        replicator.abandonShutdownSync();
+      }
+    });
+    int exit = 0;
+    if (child != null) {
+      Thread.ofPlatform().name("l4j-exec-wait").daemon(true).start(() -> {
+        child.await();
+        stop.countDown();
+      });
+    }
+    LOG.info("litestream4j {} started; {} database(s)", VersionCommand.version(), replicator.replications().size());
+    stop.await();
+    if (child != null) {
+      int code = child.await();
+      if (code != 0) {
+        LOG.error("child process exited with code {}", code);
+        exit = 1;
+      }
+    }
+    boolean complete = replicator.shutdown();
+    LOG.info("litestream4j shut down{}", complete ? "" : " with uploads pending");
+    return exit;
+  }
+}

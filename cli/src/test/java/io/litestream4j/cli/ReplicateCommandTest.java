@@ -1,0 +1,172 @@
+package io.litestream4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.litestream4j.ltx.LtxApplier;
+import io.litestream4j.testing.Await;
+import io.litestream4j.testing.DbCompare;
+import io.litestream4j.testing.L0Restore;
+import io.litestream4j.testing.SqliteCli;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The {@code replicate} command, in-process for flag handling and as a real process for signals. */
+class ReplicateCommandTest {
+  @TempDir Path dir;
+
+  private final SqliteCli sqlite = SqliteCli.create();
+
+  @Test
+  void onceReplicatesTheDatabaseAndExits() throws Exception {
+    Path db = dir.resolve("app.db");
+    sqlite.run(db, "PRAGMA journal_mode=wal; CREATE TABLE t(x); INSERT INTO t VALUES (1), (2), ('three');");
+    Path replica = dir.resolve("replica");
+
+    Run r = run("replicate", "-once", db.toString(), replica.toUri().toString());
+
+    assertThat(r.code).as(r.err).isZero();
+    assertRestoresTo(replica, db);
+  }
+
+  @Test
+  void configWithUnknownKeyWarnsAndReplicates() throws Exception {
+    Path db = dir.resolve("app.db");
+    sqlite.run(db, "PRAGMA journal_mode=wal; CREATE TABLE t(x); INSERT INTO t VALUES (42);");
+    Path replica = dir.resolve("replica");
+    Path config = dir.resolve("litestream.yml");
+    Files.writeString(config, """
+        logging:
+          stderr: true
+        dbs:
+          - path: %s
+            monitor-intervall: 1s
+            replica:
+              url: %s
+        """.formatted(db, replica.toUri()));
+
+    Run r = run("replicate", "--config", config.toString(), "-once");
+
+    assertThat(r.code).as(r.err).isZero();
+    assertThat(r.err).contains("monitor-intervall");
+    assertRestoresTo(replica, db);
+  }
+
+  @Test
+  void invalidValueNamesKeyValueAndRule() throws Exception {
+    Path config = dir.resolve("litestream.yml");
+    Files.writeString(config, """
+        dbs:
+          - path: %s
+            monitor-interval: -1s
+            replica:
+              url: file:///tmp/x
+        """.formatted(dir.resolve("a.db")));
+
+    Run r = run("replicate", "-config", config.toString());
+
+    assertThat(r.code).isEqualTo(1);
+    assertThat(r.err).startsWith("Error: ").contains("monitor-interval").contains("-1s");
+  }
+
+  @Test
+  void configAndPositionalUrlAreExclusive() {
+    Run r = run("replicate", "-config", "x.yml", "a.db", "file:///tmp/r");
+    assertThat(r.code).isEqualTo(1);
+    assertThat(r.err).contains("cannot specify a replica URL and the -config flag");
+  }
+
+  @Test
+  void forceSnapshotNeedsOnce() {
+    Run r = run("replicate", "-force-snapshot", "a.db", "file:///tmp/r");
+    assertThat(r.code).isEqualTo(1);
+    assertThat(r.err).contains("-force-snapshot");
+  }
+
+  @Test
+  void realProcessReplicatesWhileTheApplicationWritesAndShutsDownOnSigterm() throws Exception {
+    Path db = dir.resolve("app.db");
+    sqlite.run(db, "PRAGMA journal_mode=wal; CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT);");
+    Path replica = dir.resolve("replica");
+    Process p = javaProcess("replicate", db.toString(), replica.toUri().toString());
+    try {
+      for (int i = 0; i < 20; i++) {
+        sqlite.run(db, "INSERT INTO t(v) VALUES ('row " + i + "');");
+      }
+      Await.until(() -> Files.isDirectory(replica.resolve("ltx/0")), Duration.ofSeconds(30), "first upload");
+      p.destroy(); // SIGTERM: final sync and upload, then exit 0
+      assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("replicate exits after SIGTERM").isTrue();
+      assertThat(p.exitValue()).isZero();
+    } finally {
+      p.destroyForcibly();
+    }
+    assertRestoresTo(replica, db);
+  }
+
+  @Test
+  void execRunsTheApplicationAndStopsWhenItExits() throws Exception {
+    Path db = dir.resolve("app.db");
+    sqlite.run(db, "PRAGMA journal_mode=wal; CREATE TABLE t(v);");
+    Path replica = dir.resolve("replica");
+    String app = "for i in 1 2 3 4 5; do sqlite3 " + db + " \"INSERT INTO t VALUES ($i)\"; done";
+    Process p = javaProcess("replicate", "-exec", app, db.toString(), replica.toUri().toString());
+    try {
+      assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("replicate exits with its child").isTrue();
+      assertThat(p.exitValue()).isZero();
+    } finally {
+      p.destroyForcibly();
+    }
+    assertRestoresTo(replica, db);
+    assertThat(DbCompare.dump(db)).anyMatch(l -> l.contains("5"));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private record Run(int code, String out, String err) {}
+
+  private static Run run(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream oldErr = System.err;
+    PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8);
+    System.setErr(errStream);
+    try {
+      var cli = Main.newCommandLine();
+      cli.setOut(new java.io.PrintWriter(out, true, StandardCharsets.UTF_8));
+      cli.setErr(new java.io.PrintWriter(errStream, true));
+      int code = cli.execute(Flags.normalize(args));
+      return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setErr(oldErr);
+    }
+  }
+
+  private Process javaProcess(String... args) throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("--enable-native-access=ALL-UNNAMED");
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(Main.class.getName());
+    cmd.addAll(List.of(args));
+    return new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(dir.resolve("replicate.log").toFile()).start();
+  }
+
+  static void assertRestoresTo(Path replica, Path source) throws Exception {
+    L0Restore.assertReplicaEquals(replica, source);
+  }
+}

@@ -1,0 +1,35 @@
+package io.litestream4j.replica;
+
+import java.io.IOException;
+import java.time.Instant;
+
+/**
+ * Replication cannot start: another replicator holds the replica's lease and it has not expired.
+ * The message names the holder, the expiry and what to do.
+ */
+public final class LeaseHeldException extends IOException {
+
+  private static final long serialVersionUID = 1L;
+
+  private final String owner;
+  private final Instant expiresAt;
+
+  public LeaseHeldException(String location, String owner, Instant expiresAt) {
+    super(("replica %s is in use: its lease is held by %s until %s; another replicator is writing"
+        + " to it. Stop that replicator (or wait until its lease expires if it died), or turn"
+        + " leasing off with 'lease: false' if you are sure only one replicator runs")
+        .formatted(location, owner.isEmpty() ? "an unnamed replicator" : owner, expiresAt));
+    this.owner = owner;
+    this.expiresAt = expiresAt;
+  }
+
+  /** The holder, {@code host:pid}, as it recorded itself. */
+  public String owner() {
+    return owner;
+  }
+
+  /** When the holder's lease runs out unless it renews it. */
+  public Instant expiresAt() {
+    return expiresAt;
+  }
+}

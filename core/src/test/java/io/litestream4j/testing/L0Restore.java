@@ -1,0 +1,85 @@
+package io.litestream4j.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.litestream4j.ltx.DatabaseChecksum;
+import io.litestream4j.ltx.LtxApplier;
+import io.litestream4j.ltx.LtxFileName;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Test oracle for replication: rebuilds a database from the level-0 files of a directory (a file
+ * replica's {@code ltx/0} or the local state directory) with the codec's verified applier, and
+ * computes the logical checksum of a live source database. Independent of the restore command, so
+ * replication tests do not depend on the code they would be checking.
+ */
+public final class L0Restore {
+  private L0Restore() {}
+
+  /** Applies L0 files 1..txid (all of them when txid is Long.MAX_VALUE) into {@code out}. */
+  public static long restore(Path l0Dir, long txid, Path out) throws IOException {
+    List<Path> files;
+    try (Stream<Path> s = Files.list(l0Dir)) {
+      files = s.filter(p -> LtxFileName.parse(p.getFileName().toString())
+              .map(n -> n.maxTxid() <= txid).orElse(false))
+          .sorted()
+          .toList();
+    }
+    assertThat(files).as("L0 files in %s", l0Dir).isNotEmpty();
+    if (txid != Long.MAX_VALUE) {
+      assertThat(files).as("L0 files up to %d", txid).hasSize((int) txid);
+    }
+    List<InputStream> streams = new ArrayList<>();
+    try (FileChannel ch = FileChannel.open(out, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.READ, StandardOpenOption.TRUNCATE_EXISTING)) {
+      for (Path p : files) {
+        streams.add(Files.newInputStream(p));
+      }
+      return LtxApplier.restore(streams, ch).checksum();
+    } finally {
+      for (InputStream in : streams) {
+        in.close();
+      }
+    }
+  }
+
+  /** Restores every L0 file of a file replica and asserts it equals {@code source} now. */
+  public static void assertReplicaEquals(Path replicaDir, Path source) throws Exception {
+    Path out = source.resolveSibling("restored-" + System.nanoTime() + ".db");
+    long checksum = restore(replicaDir.resolve("ltx/0"), Long.MAX_VALUE, out);
+    DbCompare.assertSameContent(source, out);
+    DbCompare.assertIntegrity(out);
+    assertThat(checksum).as("restored checksum").isEqualTo(DatabaseChecksum.of(out));
+    assertThat(checksum).as("checksum of the source as SQLite sees it").isEqualTo(logicalChecksum(source));
+  }
+
+  /**
+   * The rolling checksum of a database as SQLite sees it (file plus WAL): a copy of both files is
+   * checkpointed into a standalone file, whose pages then are the logical pages.
+   */
+  public static long logicalChecksum(Path db) throws Exception {
+    Path scratch = Files.createTempDirectory(db.toAbsolutePath().getParent(), "logical-");
+    Path copy = scratch.resolve("copy.db");
+    Files.copy(db, copy);
+    Path wal = db.resolveSibling(db.getFileName() + "-wal");
+    if (Files.exists(wal)) {
+      Files.copy(wal, scratch.resolve("copy.db-wal"));
+    }
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + copy);
+        Statement st = c.createStatement()) {
+      st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+    }
+    return DatabaseChecksum.of(copy);
+  }
+}

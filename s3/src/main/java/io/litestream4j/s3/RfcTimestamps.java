@@ -1,0 +1,48 @@
+package io.litestream4j.s3;
+
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
+
+/**
+ * Timestamps as Go's {@code time.RFC3339Nano} writes them ({@code 2024-05-06T07:08:09.12Z}: UTC,
+ * fraction with trailing zeros dropped, none when whole seconds), which is how Litestream stores
+ * the {@code litestream-timestamp} metadata and the lease expiry. Parsing accepts any RFC 3339
+ * offset and fraction length.
+ */
+final class RfcTimestamps {
+
+  private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss");
+
+  private RfcTimestamps() {}
+
+  static String format(Instant t) {
+    LocalDateTime utc = LocalDateTime.ofInstant(t, ZoneOffset.UTC);
+    var sb = new StringBuilder(SECONDS.format(utc));
+    int nanos = utc.getNano();
+    if (nanos != 0) {
+      String fraction = "%09d".formatted(nanos);
+      int end = fraction.length();
+      while (fraction.charAt(end - 1) == '0') {
+        end--;
+      }
+      sb.append('.').append(fraction, 0, end);
+    }
+    return sb.append('Z').toString();
+  }
+
+  static Optional<Instant> parse(String s) {
+    if (s == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(OffsetDateTime.parse(s.strip(), DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant());
+    } catch (DateTimeParseException e) {
+      return Optional.empty();
+    }
+  }
+}

@@ -1,0 +1,442 @@
+package io.litestream4j.s3;
+
+import io.litestream4j.replica.LeaseLostException;
+import io.litestream4j.replica.LeaseableClient;
+import io.litestream4j.replica.LtxFileInfo;
+import io.litestream4j.replica.LtxFileName;
+import io.litestream4j.replica.LtxFileNotFoundException;
+import io.litestream4j.replica.LtxHeaderPeek;
+import io.litestream4j.replica.ReplicaClient;
+import io.litestream4j.replica.ReplicaLease;
+import io.litestream4j.s3.PartBuffer.UploadSourceException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.S3Error;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * A replica in an S3 bucket (AWS or any S3-compatible store), laid out exactly as Litestream's s3
+ * backend: {@code <path>/<level %04x>/<min>-<max>.ltx}, each object carrying its LTX header
+ * timestamp as {@code litestream-timestamp} metadata (RFC 3339).
+ *
+ * <h2>Guarantees</h2>
+ *
+ * <ul>
+ *   <li>Uploads stream with bounded memory: a file below the part size is one PUT of exactly its
+ *       bytes; a larger one is a multipart upload of {@code part-size} parts, {@code concurrency}
+ *       at a time, aborted on failure. S3 makes an object visible only once complete.
+ *   <li>Every request is retried with exponential backoff on 5xx, 408, 429, throttling and
+ *       dropped connections (see {@link S3Tuning}); downloads are ranged, so a
+ *       {@link io.litestream4j.replica.ResumableInputStream} resumes a broken one at its offset.
+ *   <li>Listings are paginated and start after the requested TXID; batch deletes send 1000 keys
+ *       per request and report every key S3 refused.
+ *   <li>With a lease taken through {@link #acquireLease}, writes and deletes are refused once the
+ *       lease is lost or expired.
+ *   <li>No message or log line contains credentials or encryption keys.
+ * </ul>
+ *
+ * <p>Connects lazily on first use (or {@link #init()}). Thread-safe.
+ */
+public final class S3ReplicaClient implements ReplicaClient, LeaseableClient {
+
+  public static final String TYPE = "s3";
+
+  /** User metadata key holding the LTX header timestamp, as Litestream names it. */
+  public static final String TIMESTAMP_METADATA = "litestream-timestamp";
+
+  /** Keys per DeleteObjects request: S3's limit. */
+  static final int DELETE_BATCH = 1000;
+
+  private static final Logger log = LoggerFactory.getLogger(S3ReplicaClient.class);
+  private static final Comparator<LtxFileInfo> BY_TXID =
+      Comparator.comparingLong(LtxFileInfo::minTxid).thenComparingLong(LtxFileInfo::maxTxid);
+
+  /** The SDK client and what hangs off it, created together on first use. */
+  private record Connection(S3Client s3, ObjectUploader uploader, ExecutorService partPool) {}
+
+  private final S3Settings settings;
+  private final S3Tuning tuning;
+  private final Clock clock;
+  private final S3Keys keys;
+  private final S3Requests requests;
+  private final Object initLock = new Object();
+  private volatile Connection connection;
+  private volatile LeaseKeeper lease;
+  private volatile boolean closed;
+
+  S3ReplicaClient(S3Settings settings, S3Tuning tuning, Clock clock) {
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.tuning = Objects.requireNonNull(tuning, "tuning");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.keys = new S3Keys(settings.path());
+    this.requests = new S3Requests(settings);
+  }
+
+  /** A client for {@code settings} with default timeouts and retries; nothing is contacted yet. */
+  public static S3ReplicaClient create(S3Settings settings) {
+    return create(settings, S3Tuning.DEFAULTS);
+  }
+
+  public static S3ReplicaClient create(S3Settings settings, S3Tuning tuning) {
+    return new S3ReplicaClient(settings, tuning, Clock.systemUTC());
+  }
+
+  public S3Settings settings() {
+    return settings;
+  }
+
+  /** The object key of an LTX file: {@code <path>/<level %04x>/<min>-<max>.ltx}. */
+  public String ltxKey(int level, long minTxid, long maxTxid) {
+    return keys.ltxKey(level, minTxid, maxTxid);
+  }
+
+  /** The key of the lease object, {@code <path>/lock.json}. */
+  public String lockKey() {
+    return keys.lockKey();
+  }
+
+  @Override
+  public String type() {
+    return TYPE;
+  }
+
+  @Override
+  public void init() throws IOException {
+    connection();
+  }
+
+  private Connection connection() throws IOException {
+    Connection c = connection;
+    if (c != null && !closed) {
+      return c;
+    }
+    synchronized (initLock) {
+      if (closed) {
+        throw new IOException("s3 replica " + settings.location() + " is closed");
+      }
+      if (connection == null) {
+        try {
+          String region = settings.region().orElseGet(() -> SdkClients.lookupRegion(settings, tuning));
+          S3Client s3 = SdkClients.build(settings, tuning, region);
+          ExecutorService pool = Executors.newCachedThreadPool(new NamedThreads("l4j-s3-part-"));
+          connection = new Connection(s3, new ObjectUploader(s3, requests, pool, settings.partSize(),
+              settings.concurrency()), pool);
+          log.debug("s3 replica {}: region {}, path style {}, provider {}, part size {}, concurrency {}",
+              settings.location(), region, settings.forcePathStyle(), settings.provider(),
+              settings.partSize(), settings.concurrency());
+        } catch (SdkException | IllegalArgumentException e) {
+          throw new IOException("s3: cannot set up a client for " + settings.location() + ": " + e.getMessage(), e);
+        }
+      }
+      return connection;
+    }
+  }
+
+  private String where(String key) {
+    return "s3://" + settings.bucket() + "/" + key;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Listing
+
+  @Override
+  public List<LtxFileInfo> ltxFiles(int level, long seekTxid) throws IOException {
+    S3Client s3 = connection().s3();
+    String prefix = keys.levelPrefix(level);
+    var request = ListObjectsV2Request.builder().bucket(settings.bucket()).prefix(prefix);
+    if (seekTxid > 1) {
+      // Names sort by min TXID (fixed-width hex), so every file with min >= seek comes after this.
+      request.startAfter(prefix + "%016x".formatted(seekTxid));
+    }
+    var files = new ArrayList<LtxFileInfo>();
+    try {
+      for (S3Object object : s3.listObjectsV2Paginator(request.build()).contents()) {
+        Optional<LtxFileName> name = keys.parse(level, object.key());
+        if (name.isEmpty() || name.get().minTxid() < seekTxid) {
+          continue;
+        }
+        Instant modified = object.lastModified() != null ? object.lastModified() : Instant.EPOCH;
+        long size = object.size() != null ? object.size() : 0;
+        files.add(new LtxFileInfo(level, name.get().minTxid(), name.get().maxTxid(), size, modified));
+      }
+    } catch (SdkException e) {
+      throw S3Errors.io("list", where(prefix), e);
+    }
+    files.sort(BY_TXID);
+    return files;
+  }
+
+  /**
+   * Lists like {@link #ltxFiles} and then reads every file's {@code litestream-timestamp} with
+   * parallel HEAD requests. Files deleted in the meantime are left out; files without the metadata
+   * (written by other tools) keep their upload time.
+   */
+  @Override
+  public List<LtxFileInfo> ltxFilesWithExactTimestamps(int level, long seekTxid) throws IOException {
+    List<LtxFileInfo> listed = ltxFiles(level, seekTxid);
+    if (listed.isEmpty()) {
+      return listed;
+    }
+    S3Client s3 = connection().s3();
+    int threads = Math.min(tuning.metadataConcurrency(), listed.size());
+    ExecutorService pool = Executors.newFixedThreadPool(threads, new NamedThreads("l4j-s3-head-"));
+    try {
+      var futures = new ArrayList<Future<Optional<LtxFileInfo>>>();
+      for (LtxFileInfo f : listed) {
+        futures.add(pool.submit(() -> exactTimestamp(s3, f)));
+      }
+      var result = new ArrayList<LtxFileInfo>(listed.size());
+      for (Future<Optional<LtxFileInfo>> future : futures) {
+        try {
+          future.get().ifPresent(result::add);
+        } catch (ExecutionException e) {
+          Throwable cause = e.getCause();
+          throw cause instanceof IOException io ? io : new IOException(cause.toString(), cause);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new InterruptedIOException("interrupted while reading timestamps of " + where(keys.levelPrefix(level)));
+        }
+      }
+      return result;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private Optional<LtxFileInfo> exactTimestamp(S3Client s3, LtxFileInfo f) throws IOException {
+    String key = keys.ltxKey(f.level(), f.minTxid(), f.maxTxid());
+    HeadObjectResponse head;
+    try {
+      head = s3.headObject(requests.head(key));
+    } catch (SdkException e) {
+      if (S3Errors.isNotFound(e)) {
+        return Optional.empty();
+      }
+      throw S3Errors.io("read metadata of", where(key), e);
+    }
+    String raw = head.metadata().get(TIMESTAMP_METADATA);
+    Optional<Instant> ts = RfcTimestamps.parse(raw);
+    if (ts.isEmpty()) {
+      log.debug("{} has no usable {} metadata ({}); using its upload time", where(key), TIMESTAMP_METADATA, raw);
+      return Optional.of(f);
+    }
+    return Optional.of(new LtxFileInfo(f.level(), f.minTxid(), f.maxTxid(), f.size(), ts.get()));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Reading
+
+  @Override
+  public InputStream openLtxFile(int level, long minTxid, long maxTxid, long offset, long length)
+      throws IOException {
+    if (offset < 0 || length < 0) {
+      throw new IllegalArgumentException(
+          "offset and length must be >= 0, got offset=%d length=%d".formatted(offset, length));
+    }
+    String key = keys.ltxKey(level, minTxid, maxTxid);
+    S3Client s3 = connection().s3();
+    try {
+      return new AbortingInputStream(s3.getObject(requests.get(key, offset, length)));
+    } catch (SdkException e) {
+      if (S3Errors.isNotFound(e)) {
+        throw new LtxFileNotFoundException(where(key), level, minTxid, maxTxid, "no such LTX file on the s3 replica");
+      }
+      if (S3Errors.isInvalidRange(e)) {
+        return InputStream.nullInputStream(); // offset at or past the end
+      }
+      throw S3Errors.io("read", where(key), e);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Writing
+
+  @Override
+  public LtxFileInfo writeLtxFile(int level, long minTxid, long maxTxid, InputStream data)
+      throws IOException {
+    String key = keys.ltxKey(level, minTxid, maxTxid);
+    checkLease("write " + where(key));
+    LtxHeaderPeek peek = LtxHeaderPeek.read(data, level, minTxid, maxTxid);
+    Map<String, String> metadata = Map.of(TIMESTAMP_METADATA, RfcTimestamps.format(peek.timestamp()));
+    ObjectUploader.Result result;
+    try {
+      result = connection().uploader().upload(key, peek.stream(), metadata, where(key));
+    } catch (UploadSourceException e) {
+      throw e.getCause();
+    }
+    log.debug("uploaded {} ({} bytes, {} part(s))", where(key), result.size(), result.parts());
+    return new LtxFileInfo(level, minTxid, maxTxid, result.size(), peek.timestamp());
+  }
+
+  @Override
+  public void deleteLtxFiles(Collection<LtxFileInfo> files) throws IOException {
+    if (files.isEmpty()) {
+      return;
+    }
+    checkLease("delete files from " + settings.location());
+    var batch = new ArrayList<String>(Math.min(files.size(), DELETE_BATCH));
+    var failures = new ArrayList<String>();
+    for (LtxFileInfo f : files) {
+      batch.add(keys.ltxKey(f.level(), f.minTxid(), f.maxTxid()));
+      if (batch.size() == DELETE_BATCH) {
+        deleteBatch(batch, failures);
+        batch.clear();
+      }
+    }
+    deleteBatch(batch, failures);
+    throwIfFailed(failures, files.size());
+  }
+
+  /** Deletes every object under the path, except the lease while this client holds it. */
+  @Override
+  public void deleteAll() throws IOException {
+    checkLease("delete everything in " + settings.location());
+    S3Client s3 = connection().s3();
+    LeaseKeeper ours = lease;
+    String skip = ours != null && ours.held() ? keys.lockKey() : null;
+    var batch = new ArrayList<String>(DELETE_BATCH);
+    var failures = new ArrayList<String>();
+    long total = 0;
+    try {
+      var request = ListObjectsV2Request.builder().bucket(settings.bucket()).prefix(keys.rootPrefix()).build();
+      for (S3Object object : s3.listObjectsV2Paginator(request).contents()) {
+        if (object.key().equals(skip)) {
+          continue;
+        }
+        batch.add(object.key());
+        total++;
+        if (batch.size() == DELETE_BATCH) {
+          deleteBatch(batch, failures);
+          batch.clear();
+        }
+      }
+    } catch (SdkException e) {
+      throw S3Errors.io("list", where(keys.rootPrefix()), e);
+    }
+    deleteBatch(batch, failures);
+    throwIfFailed(failures, total);
+  }
+
+  private void deleteBatch(List<String> batch, List<String> failures) throws IOException {
+    if (batch.isEmpty()) {
+      return;
+    }
+    List<ObjectIdentifier> ids = batch.stream().map(k -> ObjectIdentifier.builder().key(k).build()).toList();
+    DeleteObjectsResponse response;
+    try {
+      response = connection().s3().deleteObjects(r -> r.bucket(settings.bucket())
+          .delete(d -> d.objects(ids).quiet(true)));
+    } catch (SdkException e) {
+      throw S3Errors.io("delete a batch of " + ids.size() + " objects from", settings.location(), e);
+    }
+    for (S3Error error : response.errors()) {
+      if (!"NoSuchKey".equals(error.code())) {
+        failures.add(error.key() + ": " + error.code() + " (" + error.message() + ")");
+      }
+    }
+  }
+
+  private void throwIfFailed(List<String> failures, long requested) throws IOException {
+    if (failures.isEmpty()) {
+      return;
+    }
+    int shown = Math.min(failures.size(), 10);
+    throw new IOException("s3: cannot delete %d of %d objects from %s: %s%s".formatted(failures.size(),
+        requested, settings.location(), String.join("; ", failures.subList(0, shown)),
+        failures.size() > shown ? "; and " + (failures.size() - shown) + " more" : ""));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Lease
+
+  /**
+   * Takes the lease {@code <path>/lock.json} as this process ({@code host:pid}) and renews it in
+   * the background; gives {@link ReplicaLease#none()} when the configuration says {@code lease:
+   * false}.
+   */
+  @Override
+  public ReplicaLease acquireLease(Consumer<? super LeaseLostException> onLost) throws IOException {
+    return acquireLease(LeaseRecord.currentOwner(), onLost);
+  }
+
+  /** Like {@link #acquireLease(Consumer)} with an explicit owner name (several in one process). */
+  ReplicaLease acquireLease(String owner, Consumer<? super LeaseLostException> onLost) throws IOException {
+    Objects.requireNonNull(onLost, "onLost");
+    if (!settings.lease()) {
+      return ReplicaLease.none();
+    }
+    synchronized (initLock) {
+      LeaseKeeper current = lease;
+      if (current != null && current.held()) {
+        throw new IllegalStateException("this client already holds the lease of " + settings.location());
+      }
+      var store = new S3LeaseStore(connection().s3(), settings.bucket(), keys.lockKey(), settings.provider());
+      LeaseKeeper keeper = LeaseKeeper.start(new Leaser(store, owner, tuning.leaseTtl(), clock), clock,
+          tuning.leaseRenewInterval(), onLost);
+      lease = keeper;
+      return keeper;
+    }
+  }
+
+  private void checkLease(String action) throws LeaseLostException {
+    LeaseKeeper current = lease;
+    if (current != null) {
+      current.checkHeld(action);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  /** Releases the lease if this client holds one, then the HTTP client and upload threads. */
+  @Override
+  public void close() throws IOException {
+    Connection c;
+    LeaseKeeper l;
+    synchronized (initLock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      c = connection;
+      l = lease;
+    }
+    try {
+      if (l != null) {
+        l.close();
+      }
+    } finally {
+      if (c != null) {
+        c.partPool().shutdownNow();
+        c.s3().close();
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "s3 replica " + settings.location();
+  }
+}

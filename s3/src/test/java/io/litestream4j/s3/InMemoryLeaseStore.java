@@ -1,0 +1,77 @@
+package io.litestream4j.s3;
+
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A lease object whose conditional operations are atomic (one lock around compare and swap), the
+ * way S3 itself decides them. Local S3 servers do not decide concurrent conditional writes
+ * atomically, so races between acquirers are tested here.
+ */
+final class InMemoryLeaseStore implements LeaseStore {
+
+  private final AtomicLong versions = new AtomicLong();
+  private Versioned current;
+  private boolean conditionalDelete = true;
+
+  synchronized void conditionalDelete(boolean supported) {
+    this.conditionalDelete = supported;
+  }
+
+  /** Overwrites the object unconditionally, as a rogue or misconfigured replicator might. */
+  synchronized String force(byte[] data) {
+    current = new Versioned(data.clone(), nextEtag());
+    return current.etag();
+  }
+
+  synchronized Optional<Versioned> peek() {
+    return Optional.ofNullable(current);
+  }
+
+  @Override
+  public String location() {
+    return "memory://lock.json";
+  }
+
+  @Override
+  public synchronized Optional<Versioned> read() {
+    return Optional.ofNullable(current);
+  }
+
+  @Override
+  public synchronized String create(byte[] data) throws PreconditionFailedException {
+    if (current != null) {
+      throw new PreconditionFailedException("exists", null);
+    }
+    current = new Versioned(data.clone(), nextEtag());
+    return current.etag();
+  }
+
+  @Override
+  public synchronized String replace(byte[] data, String etag) throws PreconditionFailedException {
+    if (current == null || !current.etag().equals(etag)) {
+      throw new PreconditionFailedException("etag mismatch", null);
+    }
+    current = new Versioned(data.clone(), nextEtag());
+    return current.etag();
+  }
+
+  @Override
+  public synchronized boolean delete(String etag) throws PreconditionFailedException {
+    if (!conditionalDelete) {
+      return false;
+    }
+    if (current == null) {
+      return true;
+    }
+    if (!current.etag().equals(etag)) {
+      throw new PreconditionFailedException("etag mismatch", null);
+    }
+    current = null;
+    return true;
+  }
+
+  private String nextEtag() {
+    return "\"v" + versions.incrementAndGet() + "\"";
+  }
+}

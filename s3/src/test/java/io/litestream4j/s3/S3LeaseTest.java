@@ -1,0 +1,223 @@
+package io.litestream4j.s3;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.litestream4j.Replication;
+import io.litestream4j.ReplicationOptions;
+import io.litestream4j.db.DbOptions;
+import io.litestream4j.replica.LeaseHeldException;
+import io.litestream4j.replica.LeaseLostException;
+import io.litestream4j.replica.ReplicaLease;
+import io.litestream4j.replica.TestLtx;
+import java.io.ByteArrayInputStream;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+
+/** The replication lease on a real S3 protocol server: refusal, expiry takeover, loss, release. */
+class S3LeaseTest {
+
+  private static final AtomicInteger BUCKETS = new AtomicInteger();
+  private static final S3Tuning FAST_LEASE = S3Tuning.DEFAULTS.withLease(Duration.ofSeconds(3), Duration.ofMillis(200));
+
+  static S3ProxyServer server;
+  static S3Client admin;
+  String bucket;
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void startServer() throws Exception {
+    server = S3ProxyServer.start();
+    admin = server.admin();
+  }
+
+  @AfterAll
+  static void stopServer() throws Exception {
+    admin.close();
+    server.close();
+  }
+
+  @BeforeEach
+  void createBucket() {
+    bucket = "lease-" + BUCKETS.incrementAndGet();
+    server.createBucket(bucket);
+  }
+
+  private S3ReplicaClient client(S3Tuning tuning) {
+    return S3ReplicaClient.create(server.settings(bucket, "db"), tuning);
+  }
+
+  private String lockJson() {
+    return admin.getObjectAsBytes(r -> r.bucket(bucket).key("db/lock.json")).asUtf8String();
+  }
+
+  @Test
+  void aSecondReplicatorIsRefusedUntilTheFirstReleases() throws Exception {
+    try (S3ReplicaClient a = client(S3Tuning.DEFAULTS); S3ReplicaClient b = client(S3Tuning.DEFAULTS)) {
+      ReplicaLease lease = a.acquireLease("host-a:101", lost -> { });
+      assertThat(lease.held()).isTrue();
+      assertThat(lease.owner()).isEqualTo("host-a:101");
+      assertThat(lockJson()).startsWith("{\"generation\":1,\"expires_at\":\"").endsWith("\",\"owner\":\"host-a:101\"}");
+
+      assertThatThrownBy(() -> b.acquireLease("host-b:202", lost -> { }))
+          .isInstanceOf(LeaseHeldException.class)
+          .hasMessageContaining("host-a:101")
+          .hasMessageContaining(lease.expiresAt().toString())
+          .hasMessageContaining("s3://" + bucket + "/db/lock.json");
+
+      lease.close();
+      assertThat(lease.held()).isFalse();
+      assertThatThrownBy(() -> admin.headObject(r -> r.bucket(bucket).key("db/lock.json")))
+          .isInstanceOf(NoSuchKeyException.class);
+      try (ReplicaLease second = b.acquireLease("host-b:202", lost -> { })) {
+        assertThat(second.held()).isTrue();
+        assertThat(lockJson()).contains("\"owner\":\"host-b:202\"");
+      }
+    }
+  }
+
+  @Test
+  void aDeadReplicatorsLeaseIsTakenOverOnceExpired() throws Exception {
+    admin.putObject(r -> r.bucket(bucket).key("db/lock.json"), RequestBody.fromString(
+        "{\"generation\":4,\"expires_at\":\"2020-01-01T00:00:00Z\",\"owner\":\"dead-host:99\"}"));
+    try (S3ReplicaClient b = client(S3Tuning.DEFAULTS); ReplicaLease lease = b.acquireLease("host-b:202", lost -> { })) {
+      assertThat(lockJson()).startsWith("{\"generation\":5,").contains("host-b:202");
+      assertThat(lease.held()).isTrue();
+    }
+
+    // A replicator that stops renewing (killed) blocks others only until its lease expires.
+    try (S3ReplicaClient a = client(S3Tuning.DEFAULTS); S3ReplicaClient b = client(S3Tuning.DEFAULTS)) {
+      var store = new S3LeaseStore(admin, bucket, "db/lock.json", S3Provider.MINIO);
+      new Leaser(store, "killed:1", Duration.ofMillis(1500), Clock.systemUTC()).acquire();
+      assertThatThrownBy(() -> b.acquireLease("host-b:202", lost -> { })).isInstanceOf(LeaseHeldException.class)
+          .hasMessageContaining("killed:1");
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      ReplicaLease taken = null;
+      while (taken == null) {
+        try {
+          taken = b.acquireLease("host-b:202", lost -> { });
+        } catch (LeaseHeldException stillLive) {
+          assertThat(System.nanoTime()).as("lease never expired").isLessThan(deadline);
+          Thread.sleep(100);
+        }
+      }
+      assertThat(lockJson()).contains("\"generation\":2").contains("host-b:202");
+      taken.close();
+      assertThat(a.settings().lease()).isTrue();
+    }
+  }
+
+  @Test
+  void theLeaseIsRenewedWhileHeld() throws Exception {
+    try (S3ReplicaClient a = client(FAST_LEASE); ReplicaLease lease = a.acquireLease("host-a:101", lost -> { })) {
+      Instant first = lease.expiresAt();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (!lease.expiresAt().isAfter(first)) {
+        assertThat(System.nanoTime()).as("lease was never renewed").isLessThan(deadline);
+        Thread.sleep(20);
+      }
+      assertThat(lockJson()).contains(RfcTimestamps.format(lease.expiresAt()).substring(0, 19));
+      assertThat(lease.held()).isTrue();
+    }
+  }
+
+  @Test
+  void losingTheLeaseStopsReplicationLoudly() throws Exception {
+    Logger keeperLog = (Logger) LoggerFactory.getLogger(LeaseKeeper.class);
+    var logged = new ListAppender<ILoggingEvent>();
+    logged.start();
+    keeperLog.addAppender(logged);
+    Path db = dir.resolve("app.db");
+    var lost = new CompletableFuture<LeaseLostException>();
+    try (Connection app = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = app.createStatement()) {
+      st.execute("PRAGMA journal_mode=wal");
+      st.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)");
+      S3ReplicaClient client = client(FAST_LEASE);
+      ReplicaLease lease = ReplicaLease.acquire(client, lost::complete);
+      ReplicationOptions opts = ReplicationOptions.of(db, "s3://unused").withSyncInterval(Duration.ZERO)
+          .withShutdownSync(Duration.ofMillis(300), Duration.ofMillis(100))
+          .withDbOptions(DbOptions.DEFAULTS.withMonitorInterval(Duration.ofMillis(50)));
+      try (Replication r = Replication.start(opts, client)) {
+        st.execute("INSERT INTO t (v) VALUES ('before')");
+        long before = r.syncAndAwait(Duration.ofSeconds(20));
+
+        // Another replicator overwrites the lock (e.g. started with a clock far ahead).
+        admin.putObject(q -> q.bucket(bucket).key("db/lock.json"), RequestBody.fromString(
+            "{\"generation\":9,\"expires_at\":\"2099-01-01T00:00:00Z\",\"owner\":\"intruder:7\"}"));
+        LeaseLostException e = lost.get(10, TimeUnit.SECONDS);
+        assertThat(e).hasMessageContaining("intruder:7").hasMessageContaining("stops");
+        assertThat(lease.held()).isFalse();
+        int objectsAtLoss = l0Count();
+        assertThat(objectsAtLoss).isGreaterThanOrEqualTo((int) before);
+
+        st.execute("INSERT INTO t (v) VALUES ('after')");
+        long after = r.sync();
+        assertThat(after).isGreaterThan(before);
+        assertThatThrownBy(() -> r.awaitReplicated(after, Duration.ofSeconds(2)))
+            .isInstanceOf(TimeoutException.class).hasMessageContaining("lease");
+        assertThatThrownBy(() -> client.writeLtxFile(0, after, after,
+            new ByteArrayInputStream(TestLtx.bytes(after, after, Instant.now(), 10))))
+            .isInstanceOf(LeaseLostException.class).hasMessageContaining("refusing to write");
+        assertThat(l0Count()).as("no upload after the lease was lost").isEqualTo(objectsAtLoss);
+      }
+      assertThat(lockJson()).as("the new holder's lock is left alone").contains("intruder:7");
+      assertThat(logged.list).anySatisfy(ev -> {
+        assertThat(ev.getLevel()).isEqualTo(Level.ERROR);
+        assertThat(ev.getFormattedMessage()).contains("REPLICATION MUST STOP").contains("intruder:7");
+      });
+    } finally {
+      keeperLog.detachAppender(logged);
+    }
+  }
+
+  @Test
+  void closingTheClientReleasesItsLease() throws Exception {
+    S3ReplicaClient a = client(FAST_LEASE);
+    ReplicaLease lease = a.acquireLease("host-a:101", lost -> { });
+    a.writeLtxFile(0, 1, 1, new ByteArrayInputStream(TestLtx.bytes(1, 1, Instant.now(), 10)));
+    a.close();
+    assertThat(lease.held()).isFalse();
+    assertThatThrownBy(() -> admin.headObject(r -> r.bucket(bucket).key("db/lock.json"))).isInstanceOf(NoSuchKeyException.class);
+    lease.close();
+  }
+
+  @Test
+  void leaseFalseTakesNoLease() throws Exception {
+    try (S3ReplicaClient off = S3ReplicaClient.create(server.settings(bucket, "db").withLease(false))) {
+      ReplicaLease lease = ReplicaLease.acquire(off, lost -> { });
+      assertThat(lease).isSameAs(ReplicaLease.none());
+      assertThat(lease.held()).isTrue();
+      off.writeLtxFile(0, 1, 1, new ByteArrayInputStream(TestLtx.bytes(1, 1, Instant.now(), 10)));
+      assertThat(admin.listObjectsV2(r -> r.bucket(bucket)).contents()).extracting(o -> o.key())
+          .containsExactly("db/0000/0000000000000001-0000000000000001.ltx");
+    }
+  }
+
+  private int l0Count() {
+    return admin.listObjectsV2(r -> r.bucket(bucket).prefix("db/0000/")).keyCount();
+  }
+
+}

@@ -1,0 +1,437 @@
+package io.litestream4j.s3;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.litestream4j.replica.LtxFileInfo;
+import io.litestream4j.replica.LtxFileNotFoundException;
+import io.litestream4j.replica.ReplicaClients;
+import io.litestream4j.replica.TestLtx;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/** The replica client contract against a real S3 protocol server (s3proxy on loopback). */
+class S3ReplicaClientTest {
+
+  private static final Instant T1 = Instant.parse("2024-05-06T07:08:09.123Z");
+  private static final Instant T2 = Instant.parse("2025-01-02T03:04:05.670Z");
+  private static final AtomicInteger BUCKETS = new AtomicInteger();
+
+  static S3ProxyServer server;
+  static S3Client admin;
+  String bucket;
+  S3ReplicaClient client;
+
+  @BeforeAll
+  static void startServer() throws Exception {
+    server = S3ProxyServer.start();
+    admin = server.admin();
+  }
+
+  @AfterAll
+  static void stopServer() throws Exception {
+    admin.close();
+    server.close();
+  }
+
+  @BeforeEach
+  void setUp() {
+    bucket = "contract-" + BUCKETS.incrementAndGet();
+    server.createBucket(bucket);
+    client = S3ReplicaClient.create(server.settings(bucket, "db"));
+  }
+
+  @AfterEach
+  void tearDown() throws IOException {
+    client.close();
+  }
+
+  private LtxFileInfo write(int level, long min, long max, Instant ts, int body) throws IOException {
+    return client.writeLtxFile(level, min, max, new ByteArrayInputStream(TestLtx.bytes(min, max, ts, body)));
+  }
+
+  private byte[] readAll(int level, long min, long max, long offset, long length) throws IOException {
+    try (InputStream in = client.openLtxFile(level, min, max, offset, length)) {
+      return in.readAllBytes();
+    }
+  }
+
+  private List<String> keys(String prefix) {
+    return admin.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(prefix)).contents().stream()
+        .map(S3Object::key).toList();
+  }
+
+  @Test
+  void writesLitestreamLayoutWithTimestampMetadata() throws IOException {
+    byte[] data = TestLtx.bytes(1, 1, T1, 300);
+    LtxFileInfo info = client.writeLtxFile(0, 1, 1, new ByteArrayInputStream(data));
+
+    assertThat(info).isEqualTo(new LtxFileInfo(0, 1, 1, data.length, T1));
+    assertThat(keys("")).containsExactly("db/0000/0000000000000001-0000000000000001.ltx");
+    HeadObjectResponse head = admin.headObject(r -> r.bucket(bucket).key("db/0000/0000000000000001-0000000000000001.ltx"));
+    assertThat(head.metadata()).containsEntry("litestream-timestamp", "2024-05-06T07:08:09.123Z");
+    assertThat(head.contentLength()).isEqualTo(data.length);
+    assertThat(readAll(0, 1, 1, 0, 0)).isEqualTo(data);
+
+    write(9, 1, 0x1f, T2, 10);
+    assertThat(keys("db/0009/")).containsExactly("db/0009/0000000000000001-000000000000001f.ltx");
+    assertThat(client.ltxKey(9, 5, 6)).isEqualTo("db/0009/0000000000000005-0000000000000006.ltx");
+    assertThat(client.lockKey()).isEqualTo("db/lock.json");
+  }
+
+  @Test
+  void emptyPathUsesLitestreamsKeys() throws IOException {
+    // Litestream writes "/0000/..." for an empty path (real S3 accepts the leading slash; s3proxy
+    // does not), so only the key layout is checked here.
+    try (S3ReplicaClient root = S3ReplicaClient.create(server.settings(bucket, ""))) {
+      assertThat(root.ltxKey(0, 1, 1)).isEqualTo("/0000/0000000000000001-0000000000000001.ltx");
+      assertThat(root.lockKey()).isEqualTo("lock.json");
+    }
+  }
+
+  @Test
+  void listsFromSeekInTxidOrderAndExactTimestampsOnRequest() throws IOException {
+    Instant before = Instant.now().minusSeconds(60);
+    for (long txid : new long[] {5, 1, 3, 2, 4}) {
+      write(0, txid, txid, T1.plusSeconds(txid), 10 * (int) txid);
+    }
+    List<LtxFileInfo> all = client.ltxFiles(0, 0);
+    assertThat(all).extracting(LtxFileInfo::minTxid).containsExactly(1L, 2L, 3L, 4L, 5L);
+    assertThat(all.get(2).size()).isEqualTo(100 + 30);
+    // A plain listing reports the upload time; the exact one is the LTX header timestamp.
+    assertThat(all).allSatisfy(f -> assertThat(f.createdAt()).isAfter(before));
+    assertThat(client.ltxFilesWithExactTimestamps(0, 0)).extracting(LtxFileInfo::createdAt)
+        .containsExactly(T1.plusSeconds(1), T1.plusSeconds(2), T1.plusSeconds(3), T1.plusSeconds(4), T1.plusSeconds(5));
+
+    assertThat(client.ltxFiles(0, 3)).extracting(LtxFileInfo::minTxid).containsExactly(3L, 4L, 5L);
+    assertThat(client.ltxFilesWithExactTimestamps(0, 5)).containsExactly(new LtxFileInfo(0, 5, 5, 150, T1.plusSeconds(5)));
+    assertThat(client.ltxFiles(0, 6)).isEmpty();
+    assertThat(client.ltxFiles(1, 0)).isEmpty();
+    assertThat(client.ltxFilesWithExactTimestamps(1, 0)).isEmpty();
+  }
+
+  @Test
+  void seekIncludesFilesStartingAtTheSeekTxidWhateverTheirMax() throws IOException {
+    write(1, 1, 0x10, T1, 1);
+    write(1, 0x11, 0x20, T1, 1);
+    write(1, 0x11, 0x1f, T1, 1);
+    write(1, 0x21, 0x30, T1, 1);
+    assertThat(client.ltxFiles(1, 0x11)).extracting(LtxFileInfo::name).containsExactly(
+        "0000000000000011-000000000000001f.ltx",
+        "0000000000000011-0000000000000020.ltx",
+        "0000000000000021-0000000000000030.ltx");
+    assertThat(client.ltxFiles(1, 0x12)).extracting(LtxFileInfo::minTxid).containsExactly(0x21L);
+  }
+
+  @Test
+  void listingIgnoresForeignKeys() throws IOException {
+    write(0, 1, 1, T1, 1);
+    for (String junk : List.of("db/0000/notes.txt", "db/0000/000000000000000A-000000000000000A.ltx",
+        "db/0000/sub/0000000000000002-0000000000000002.ltx", "db/00000/0000000000000003-0000000000000003.ltx",
+        "db/0000/0000000000000004-0000000000000004.ltx.tmp")) {
+      admin.putObject(r -> r.bucket(bucket).key(junk), RequestBody.fromString("junk"));
+    }
+    assertThat(client.ltxFiles(0, 0)).extracting(LtxFileInfo::minTxid).containsExactly(1L);
+  }
+
+  @Test
+  void rangedReads() throws IOException {
+    byte[] data = TestLtx.bytes(7, 9, T1, 1000);
+    client.writeLtxFile(2, 7, 9, new ByteArrayInputStream(data));
+
+    assertThat(readAll(2, 7, 9, 0, 0)).isEqualTo(data);
+    assertThat(readAll(2, 7, 9, 100, 0)).isEqualTo(Arrays.copyOfRange(data, 100, data.length));
+    assertThat(readAll(2, 7, 9, 0, 16)).isEqualTo(Arrays.copyOfRange(data, 0, 16));
+    assertThat(readAll(2, 7, 9, 32, 8)).isEqualTo(Arrays.copyOfRange(data, 32, 40));
+    assertThat(readAll(2, 7, 9, 1090, 50)).isEqualTo(Arrays.copyOfRange(data, 1090, 1100));
+    assertThat(readAll(2, 7, 9, 1100, 0)).isEmpty();
+    assertThat(readAll(2, 7, 9, 5000, 10)).isEmpty();
+    assertThatThrownBy(() -> client.openLtxFile(2, 7, 9, -1, 0)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void closingAStreamEarlyLeavesTheClientUsable() throws IOException {
+    byte[] data = TestLtx.bytes(1, 1, T1, 2_000_000);
+    client.writeLtxFile(0, 1, 1, new ByteArrayInputStream(data));
+    for (int i = 0; i < 20; i++) {
+      try (InputStream in = client.openLtxFile(0, 1, 1, 0, 0)) {
+        assertThat(in.readNBytes(100)).isEqualTo(Arrays.copyOf(data, 100));
+      }
+    }
+    assertThat(readAll(0, 1, 1, 1_999_000, 0)).isEqualTo(Arrays.copyOfRange(data, 1_999_000, data.length));
+  }
+
+  @Test
+  void openingAMissingFileSaysWhichOne() {
+    assertThatThrownBy(() -> client.openLtxFile(3, 4, 5, 0, 0))
+        .isInstanceOf(LtxFileNotFoundException.class)
+        .isInstanceOf(NoSuchFileException.class)
+        .hasMessageContaining("s3://" + bucket + "/db/0003/0000000000000004-0000000000000005.ltx")
+        .satisfies(e -> {
+          var missing = (LtxFileNotFoundException) e;
+          assertThat(missing.level()).isEqualTo(3);
+          assertThat(missing.minTxid()).isEqualTo(4);
+          assertThat(missing.maxTxid()).isEqualTo(5);
+        });
+  }
+
+  @Test
+  void rejectsDataThatIsNotTheNamedLtxFileAndStoresNothing() {
+    assertThatThrownBy(() -> client.writeLtxFile(0, 2, 2, new ByteArrayInputStream(TestLtx.bytes(1, 1, T1, 10))))
+        .isInstanceOf(IOException.class).hasMessageContaining("0000000000000001-0000000000000001");
+    assertThatThrownBy(() -> client.writeLtxFile(0, 1, 1, new ByteArrayInputStream("short".getBytes(StandardCharsets.UTF_8))))
+        .isInstanceOf(IOException.class).hasMessageContaining("shorter than the 100-byte header");
+    assertThat(keys("")).isEmpty();
+  }
+
+  @Test
+  void overwriteReplacesTheFile() throws IOException {
+    write(0, 1, 1, T1, 10);
+    byte[] second = TestLtx.bytes(1, 1, T2, 20);
+    client.writeLtxFile(0, 1, 1, new ByteArrayInputStream(second));
+    assertThat(readAll(0, 1, 1, 0, 0)).isEqualTo(second);
+    assertThat(client.ltxFilesWithExactTimestamps(0, 1)).containsExactly(new LtxFileInfo(0, 1, 1, 120, T2));
+  }
+
+  @Test
+  void deletesFilesAndEverything() throws IOException {
+    var infos = new ArrayList<LtxFileInfo>();
+    for (long txid = 1; txid <= 5; txid++) {
+      infos.add(write(0, txid, txid, T1, 5));
+    }
+    write(9, 1, 5, T1, 5);
+    client.deleteLtxFiles(List.of(infos.get(1), infos.get(3), new LtxFileInfo(0, 77, 77, 0, T1)));
+    assertThat(client.ltxFiles(0, 0)).extracting(LtxFileInfo::minTxid).containsExactly(1L, 3L, 5L);
+    client.deleteLtxFiles(List.of());
+
+    admin.putObject(r -> r.bucket(bucket).key("db/other/thing"), RequestBody.fromString("x"));
+    admin.putObject(r -> r.bucket(bucket).key("dbx/0000/0000000000000001-0000000000000001.ltx"), RequestBody.fromString("x"));
+    client.deleteAll();
+    assertThat(keys("db/")).isEmpty();
+    assertThat(keys("")).containsExactly("dbx/0000/0000000000000001-0000000000000001.ltx");
+    client.deleteAll();
+  }
+
+  @Test
+  void listsAndDeletesPastOneThousandKeys() throws IOException {
+    int n = 1234;
+    var infos = new ArrayList<LtxFileInfo>();
+    for (int txid = 1; txid <= n; txid++) {
+      String key = client.ltxKey(0, txid, txid);
+      admin.putObject(r -> r.bucket(bucket).key(key), RequestBody.fromBytes(new byte[] {1}));
+      infos.add(new LtxFileInfo(0, txid, txid, 1, T1));
+    }
+    List<LtxFileInfo> listed = client.ltxFiles(0, 0);
+    assertThat(listed).hasSize(n);
+    assertThat(listed).extracting(LtxFileInfo::minTxid).isSorted().startsWith(1L).endsWith((long) n);
+    assertThat(client.ltxFiles(0, 1001)).hasSize(n - 1000).first().extracting(LtxFileInfo::minTxid).isEqualTo(1001L);
+
+    client.deleteLtxFiles(infos.subList(0, 1100));
+    assertThat(client.ltxFiles(0, 0)).extracting(LtxFileInfo::minTxid).first().isEqualTo(1101L);
+    assertThat(client.ltxFiles(0, 0)).hasSize(n - 1100);
+  }
+
+  @Test
+  void largeFilesGoMultipartAndRoundTrip() throws Exception {
+    S3Settings settings = server.settings(bucket, "big").withConcurrency(2);
+    int size = (int) (S3Settings.MIN_PART_SIZE * 2 + 12345);
+    byte[] data = TestLtx.bytes(1, 1, T1, size - 100);
+    try (S3ReplicaClient big = S3ReplicaClient.create(settings)) {
+      LtxFileInfo info = big.writeLtxFile(9, 1, 1, new ByteArrayInputStream(data));
+      assertThat(info.size()).isEqualTo(size);
+      HeadObjectResponse head = admin.headObject(r -> r.bucket(bucket).key(big.ltxKey(9, 1, 1)));
+      assertThat(head.eTag()).as("multipart ETags end in -<parts>").endsWith("-3\"");
+      assertThat(head.metadata()).containsEntry("litestream-timestamp", "2024-05-06T07:08:09.123Z");
+      assertThat(big.ltxFilesWithExactTimestamps(9, 0)).containsExactly(new LtxFileInfo(9, 1, 1, size, T1));
+      byte[] back;
+      try (InputStream in = big.openLtxFile(9, 1, 1, 0, 0)) {
+        back = in.readAllBytes();
+      }
+      assertThat(sha256(back)).isEqualTo(sha256(data));
+      assertThat(readRange(big, S3Settings.MIN_PART_SIZE - 10, 20))
+          .isEqualTo(Arrays.copyOfRange(data, (int) S3Settings.MIN_PART_SIZE - 10, (int) S3Settings.MIN_PART_SIZE + 10));
+
+      // Exactly one part size: still stored whole.
+      byte[] exact = TestLtx.bytes(2, 2, T1, (int) S3Settings.MIN_PART_SIZE - 100);
+      assertThat(big.writeLtxFile(9, 2, 2, new ByteArrayInputStream(exact)).size()).isEqualTo(S3Settings.MIN_PART_SIZE);
+      try (InputStream in = big.openLtxFile(9, 2, 2, 0, 0)) {
+        assertThat(sha256(in.readAllBytes())).isEqualTo(sha256(exact));
+      }
+    }
+    assertThat(admin.listMultipartUploads(r -> r.bucket(bucket)).uploads()).isEmpty();
+  }
+
+  @Test
+  void aFailingSourceAbortsTheMultipartUploadAndStoresNothing() throws Exception {
+    byte[] data = TestLtx.bytes(1, 1, T1, (int) S3Settings.MIN_PART_SIZE * 2);
+    InputStream failing = new InputStream() {
+      int pos;
+
+      @Override
+      public int read() throws IOException {
+        if (pos >= S3Settings.MIN_PART_SIZE + 1000) {
+          throw new IOException("local disk error");
+        }
+        return data[pos++] & 0xff;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        if (pos >= S3Settings.MIN_PART_SIZE + 1000) {
+          throw new IOException("local disk error");
+        }
+        int n = (int) Math.min(len, S3Settings.MIN_PART_SIZE + 1000 - pos);
+        System.arraycopy(data, pos, b, off, n);
+        pos += n;
+        return n;
+      }
+    };
+    assertThatThrownBy(() -> client.writeLtxFile(0, 1, 1, failing)).isInstanceOf(IOException.class)
+        .hasMessage("local disk error");
+    assertThat(keys("")).isEmpty();
+    assertThat(admin.listMultipartUploads(r -> r.bucket(bucket)).uploads()).isEmpty();
+  }
+
+  @Test
+  void smallFilesNeverAllocateAPart() throws Exception {
+    byte[] data = TestLtx.bytes(1, 1, T1, 200);
+    PartBuffer buffer = PartBuffer.read(new ByteArrayInputStream(data), (int) S3Settings.MIN_PART_SIZE);
+    assertThat(buffer.endOfStream()).isTrue();
+    assertThat(buffer.size()).isEqualTo(300);
+    assertThat(buffer.capacity()).isEqualTo(PartBuffer.INITIAL_CAPACITY);
+    PartBuffer full = PartBuffer.read(new ByteArrayInputStream(new byte[100_000]), 70_000);
+    assertThat(full.endOfStream()).isFalse();
+    assertThat(full.size()).isEqualTo(70_000);
+    assertThat(full.capacity()).isEqualTo(70_000);
+  }
+
+  @Test
+  void aSmallUploadAllocatesFarLessThanAPart() throws IOException {
+    var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    byte[] data = TestLtx.bytes(1, 1, T1, 200);
+    for (int i = 0; i < 20; i++) { // warm up the SDK's lazily built machinery
+      client.writeLtxFile(0, 1, 1, new ByteArrayInputStream(data));
+    }
+    int writes = 50;
+    long before = threads.getCurrentThreadAllocatedBytes();
+    for (int i = 0; i < writes; i++) {
+      client.writeLtxFile(0, 1, 1, new ByteArrayInputStream(data));
+    }
+    long perWrite = (threads.getCurrentThreadAllocatedBytes() - before) / writes;
+    System.out.printf("allocated per 300-byte upload: %d bytes (part size %d)%n", perWrite, S3Settings.MIN_PART_SIZE);
+    assertThat(perWrite).isLessThan(S3Settings.MIN_PART_SIZE / 10);
+  }
+
+  @Test
+  void closedClientRefusesWork() throws IOException {
+    S3ReplicaClient c = S3ReplicaClient.create(server.settings(bucket, "db"));
+    c.init();
+    c.close();
+    assertThatThrownBy(() -> c.ltxFiles(0, 0)).isInstanceOf(IOException.class).hasMessageContaining("closed");
+    c.close();
+  }
+
+  @Test
+  void sseCustomerKeyObjectsNeedTheKeyToBeRead() throws IOException {
+    byte[] key = new byte[32];
+    Arrays.fill(key, (byte) 7);
+    var sse = new S3Encryption.CustomerKey("AES256", java.util.Base64.getEncoder().encodeToString(key),
+        java.util.Base64.getEncoder().encodeToString(md5(key)));
+    byte[] data = TestLtx.bytes(1, 1, T1, 1000);
+    try (S3ReplicaClient encrypted = S3ReplicaClient.create(server.settings(bucket, "enc").withEncryption(sse))) {
+      encrypted.writeLtxFile(0, 1, 1, new ByteArrayInputStream(data));
+      try (InputStream in = encrypted.openLtxFile(0, 1, 1, 0, 0)) {
+        assertThat(in.readAllBytes()).isEqualTo(data);
+      }
+      assertThat(encrypted.ltxFilesWithExactTimestamps(0, 0)).extracting(LtxFileInfo::createdAt).containsExactly(T1);
+      assertThat(encrypted.toString()).doesNotContain(sse.key());
+      assertThat(encrypted.settings().toString()).doesNotContain(sse.key());
+    }
+  }
+
+  @Test
+  void discoveredThroughServiceLoaderFromAUrl() throws IOException {
+    String url = "s3://" + bucket + "/via-url?endpoint=" + server.endpoint().getAuthority() + "&region=us-east-1";
+    var env = new java.util.HashMap<>(System.getenv());
+    try (var c = ReplicaClients.discover().create(url)) {
+      assertThat(c).isInstanceOf(S3ReplicaClient.class);
+      S3Settings s = ((S3ReplicaClient) c).settings();
+      assertThat(s.bucket()).isEqualTo(bucket);
+      assertThat(s.path()).isEqualTo("via-url");
+      assertThat(s.endpoint()).contains(server.endpoint().toString());
+      assertThat(s.forcePathStyle()).isTrue();
+      assertThat(s.provider()).isEqualTo(S3Provider.MINIO);
+      assertThat(env).isNotNull();
+    }
+  }
+
+  @Test
+  void wrongCredentialsGiveAClearErrorWithoutTheSecret() {
+    S3Settings bad = S3Settings.of(bucket, "db", server.endpoint().toString(),
+        new S3Credentials(S3ProxyServer.ACCESS_KEY, "wrong-secret-value", "test"));
+    try (S3ReplicaClient c = S3ReplicaClient.create(bad, S3Tuning.DEFAULTS.withRetries(2, java.time.Duration.ofMillis(10), java.time.Duration.ofMillis(20)))) {
+      assertThatThrownBy(() -> c.ltxFiles(0, 0)).isInstanceOf(IOException.class)
+          .hasMessageContaining("HTTP 403")
+          .hasMessageContaining("s3://" + bucket + "/db/0000/")
+          .satisfies(e -> assertThat(fullText(e)).doesNotContain("wrong-secret-value").doesNotContain(S3ProxyServer.SECRET_KEY));
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
+  void missingBucketIsExplained() throws IOException {
+    try (S3ReplicaClient c = S3ReplicaClient.create(server.settings("no-such-bucket", "db"))) {
+      assertThatThrownBy(() -> c.writeLtxFile(0, 1, 1, new ByteArrayInputStream(TestLtx.bytes(1, 1, T1, 1))))
+          .isInstanceOf(IOException.class).hasMessageContaining("NoSuchBucket").hasMessageContaining("create it");
+    }
+  }
+
+  private static byte[] readRange(S3ReplicaClient c, long offset, int length) throws IOException {
+    try (InputStream in = c.openLtxFile(9, 1, 1, offset, length)) {
+      return in.readAllBytes();
+    }
+  }
+
+  static String fullText(Throwable e) {
+    var sb = new StringBuilder();
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      sb.append(t).append('\n');
+      for (Throwable s : t.getSuppressed()) {
+        sb.append(s).append('\n');
+      }
+    }
+    return sb.toString();
+  }
+
+  static String sha256(byte[] data) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+  }
+
+  static byte[] md5(byte[] data) {
+    try {
+      return MessageDigest.getInstance("MD5").digest(data);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+}
