@@ -17,6 +17,12 @@ import picocli.CommandLine.Command;
       ReplicateCommand.class,
       LtxFileCommand.class,
       VersionCommand.class,
+      RestoreCommand.class,
+      LtxCommand.class,
+      WalCommand.class,
+      DatabasesCommand.class,
+      StatusCommand.class,
+      ResetCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class Main {

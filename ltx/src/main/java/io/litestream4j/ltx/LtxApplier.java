@@ -70,6 +70,19 @@ public final class LtxApplier {
         return applier;
     }
 
+    /**
+     * Like {@link #restore}, but a file may start inside the range of the files before it (a file
+     * compacted at another level, reaching back before the previous file's end) as long as it
+     * reaches further. Restoring from a snapshot plus compacted files needs this when the finer
+     * files at the seam were deleted by retention. The checksum chain cannot be checked across such
+     * a seam; the final database checksum still must equal the last file's post-apply checksum.
+     */
+    public static LtxApplier restoreAcrossOverlaps(List<? extends InputStream> plan, FileChannel db) throws IOException {
+        LtxApplier applier = create(db);
+        applier.applyMerged(plan, true);
+        return applier;
+    }
+
     /** The TXID the database is at, 0 before the first file. */
     public long txid() {
         return txid;
@@ -115,7 +128,7 @@ public final class LtxApplier {
         try (LtxDecoder dec = new LtxDecoder(ltx)) {
             LtxHeader h = dec.header();
             String name = "file " + h.fileName();
-            checkContinuity(h, name);
+            checkContinuity(h, name, false);
             writing = true;
             startFile(h);
             PageWriter writer = new PageWriter(db, h.pageSize());
@@ -152,15 +165,28 @@ public final class LtxApplier {
      * {@link #apply} does. Takes ownership of the streams and closes them.
      */
     public void applyMerged(List<? extends InputStream> files) throws IOException {
+        applyMerged(files, false);
+    }
+
+    /**
+     * Like {@link #applyMerged}, but a file may start inside the range of the files before it (or of
+     * the database) as long as it reaches further; see {@link #restoreAcrossOverlaps}. Lets a long
+     * restore plan be applied in several batches.
+     */
+    public void applyMergedAcrossOverlaps(List<? extends InputStream> files) throws IOException {
+        applyMerged(files, true);
+    }
+
+    private void applyMerged(List<? extends InputStream> files, boolean allowOverlap) throws IOException {
         requireUsable();
         boolean writing = false;
-        try (PageMerger merger = PageMerger.open(files)) {
+        try (PageMerger merger = PageMerger.open(files, allowOverlap)) {
             List<LtxHeader> hs = merger.headers();
             LtxHeader first = hs.getFirst();
             LtxHeader last = hs.getLast();
             String name = hs.size() == 1 ? "file " + first.fileName()
                     : "files " + first.fileName() + " .. " + last.fileName();
-            checkContinuity(first, merger.describe(0));
+            checkContinuity(first, merger.describe(0), allowOverlap);
             writing = true;
             startFile(first);
             PageWriter writer = new PageWriter(db, first.pageSize());
@@ -177,8 +203,11 @@ public final class LtxApplier {
         }
     }
 
-    /** Checks that a file can follow the database; changes nothing. */
-    private void checkContinuity(LtxHeader h, String name) throws LtxException {
+    /**
+     * Checks that a file can follow the database; changes nothing. With {@code allowOverlap} a file
+     * may also reach back into the range the database already holds, if it reaches further.
+     */
+    private void checkContinuity(LtxHeader h, String name, boolean allowOverlap) throws LtxException {
         if (h.isSnapshot()) {
             if (state != null) {
                 throw new LtxException(name + " is a snapshot but the database is already at TXID "
@@ -192,6 +221,9 @@ public final class LtxApplier {
         }
         if (h.pageSize() != state.pageSize()) {
             throw new LtxException(name + " has page size " + h.pageSize() + " but the database has " + state.pageSize());
+        }
+        if (allowOverlap && h.minTxid() <= txid && h.maxTxid() > txid) {
+            return; // reaches back into what the database already holds; no checksum proves this seam
         }
         if (h.minTxid() != txid + 1) {
             throw new LtxException(name + " does not continue the database at TXID " + Txid.format(txid)

@@ -15,17 +15,24 @@ import java.util.PriorityQueue;
  *
  * <p>Memory is one page buffer per input. Opening checks page sizes and TXID contiguity;
  * {@link #finishInputs()} verifies every input to its trailer and the pre/post-apply chain.
+ *
+ * <p>With {@code allowOverlap} an input may also start inside the range already covered (a
+ * compacted file reaching back before the previous input's end), as long as it reaches further.
+ * Its pages are exactly what applying it on top would leave, but no checksum proves the seam, so
+ * the pre/post-apply chain is checked only where inputs continue each other exactly.
  */
 final class PageMerger implements Closeable {
     private final List<LtxDecoder> decoders;
     private final List<LtxHeader> headers;
     private final PriorityQueue<Cursor> heap;
     private final int pageSize;
+    private final boolean allowOverlap;
     private Cursor pending; // the last winner, advanced lazily
     private List<LtxTrailer> trailers;
 
-    private PageMerger(List<LtxDecoder> decoders) throws LtxException {
+    private PageMerger(List<LtxDecoder> decoders, boolean allowOverlap) throws LtxException {
         this.decoders = decoders;
+        this.allowOverlap = allowOverlap;
         this.headers = decoders.stream().map(LtxDecoder::header).toList();
         this.pageSize = headers.getFirst().pageSize();
         checkContiguity(headers);
@@ -35,6 +42,11 @@ final class PageMerger implements Closeable {
 
     /** Opens a decoder on every input (reading its header); closes all inputs if any fails. */
     static PageMerger open(List<? extends InputStream> inputs) throws IOException {
+        return open(inputs, false);
+    }
+
+    /** Like {@link #open(List)}; {@code allowOverlap} accepts inputs that overlap the previous one. */
+    static PageMerger open(List<? extends InputStream> inputs, boolean allowOverlap) throws IOException {
         if (inputs.isEmpty()) {
             throw new IllegalArgumentException("at least one LTX input is required");
         }
@@ -47,7 +59,7 @@ final class PageMerger implements Closeable {
                     throw new LtxException("input #" + i + ": " + e.getMessage(), e);
                 }
             }
-            PageMerger merger = new PageMerger(decoders);
+            PageMerger merger = new PageMerger(decoders, allowOverlap);
             merger.start();
             return merger;
         } catch (IOException | RuntimeException e) {
@@ -134,7 +146,8 @@ final class PageMerger implements Closeable {
             LtxHeader prev = headers.get(i - 1);
             LtxHeader cur = headers.get(i);
             long post = result.get(i - 1).postApplyChecksum();
-            if (prev.hasChecksums() && cur.hasChecksums() && cur.preApplyChecksum() != post) {
+            boolean seamless = cur.minTxid() == prev.maxTxid() + 1;
+            if (seamless && prev.hasChecksums() && cur.hasChecksums() && cur.preApplyChecksum() != post) {
                 throw new LtxException(describe(i) + " does not continue " + describe(i - 1)
                         + ": its pre-apply checksum " + Checksums.format(cur.preApplyChecksum())
                         + " differs from the previous post-apply checksum " + Checksums.format(post)
@@ -196,6 +209,10 @@ final class PageMerger implements Closeable {
             if (cur.pageSize() != prev.pageSize()) {
                 throw new LtxException(describe(i) + " has page size " + cur.pageSize() + " but " + describe(i - 1)
                         + " has " + prev.pageSize());
+            }
+            if (allowOverlap && Long.compareUnsigned(cur.minTxid(), prev.maxTxid()) <= 0
+                    && Long.compareUnsigned(cur.maxTxid(), prev.maxTxid()) > 0 && cur.minTxid() > 1) {
+                continue; // overlaps the previous input and reaches further
             }
             if (cur.minTxid() != prev.maxTxid() + 1 || prev.maxTxid() == -1L) {
                 throw new LtxException(describe(i) + " does not continue " + describe(i - 1) + ": expected min TXID "

@@ -1,0 +1,26 @@
+package io.litestream4j.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code ltx [-level N|all] [-json] DB_PATH|REPLICA_URL}: the LTX files on a replica. */
+@Command(name = "ltx", description = "Lists the LTX files of a database's replica or a replica URL.")
+final class LtxCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Mixin
+  LtxListing listing;
+
+  @Option(names = {"-h", "-help"}, usageHelp = true, description = "Show this help.")
+  boolean help;
+
+  @Override
+  public Integer call() throws Exception {
+    return listing.run(spec.commandLine());
+  }
+}

@@ -1,0 +1,94 @@
+package io.litestream4j.cli;
+
+import io.litestream4j.config.LoggingConfig;
+import io.litestream4j.ltx.Txid;
+import io.litestream4j.replica.LtxFileInfo;
+import io.litestream4j.replica.ReplicaClient;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
+
+/**
+ * What {@code ltx} (and its deprecated alias {@code wal}) do: list the LTX files a replica holds
+ * at one level or all, as a table ({@code level min_txid max_txid size created}) or JSON
+ * ({@code [{"level","min_txid","max_txid","size","timestamp"}]}).
+ */
+final class LtxListing {
+  @Mixin
+  ConfigFlags config;
+
+  @Option(names = "-json", description = "Print JSON instead of a table.")
+  boolean json;
+
+  @Option(names = "-level", paramLabel = "LEVEL", defaultValue = "0",
+      description = "Compaction level to list: 0-9 or \"all\" (default: ${DEFAULT-VALUE}).")
+  String level;
+
+  @Parameters(arity = "0..*", paramLabel = "DB_PATH|REPLICA_URL")
+  List<String> args = new ArrayList<>();
+
+  int run(CommandLine cmd) throws Exception {
+    Logging.configure(new LoggingConfig("info", "text", true, false), null);
+    if (args.isEmpty() || args.getFirst().isEmpty()) {
+      throw new ParameterException(cmd, "database path or replica URL required");
+    }
+    if (args.size() > 1) {
+      throw new ParameterException(cmd, "too many arguments");
+    }
+    List<Integer> levels = levels();
+    ReplicaSource source = ReplicaSource.resolve(args.getFirst(), config, System.getenv(), cmd.getErr());
+    List<LtxFileInfo> files = new ArrayList<>();
+    try (ReplicaClient client = source.client()) {
+      client.init();
+      for (int l : levels) {
+        files.addAll(client.ltxFiles(l, 0));
+      }
+    }
+    PrintWriter out = cmd.getOut();
+    if (json) {
+      List<Object> rows = new ArrayList<>();
+      for (LtxFileInfo f : files) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("level", f.level());
+        m.put("min_txid", Txid.format(f.minTxid()));
+        m.put("max_txid", Txid.format(f.maxTxid()));
+        m.put("size", f.size());
+        m.put("timestamp", Rfc3339.format(f.createdAt()));
+        rows.add(m);
+      }
+      out.println(JsonOut.render(rows));
+      out.flush();
+      return 0;
+    }
+    TextTable table = new TextTable("level", "min_txid", "max_txid", "size", "created");
+    for (LtxFileInfo f : files) {
+      table.row(f.level(), Txid.format(f.minTxid()), Txid.format(f.maxTxid()), f.size(), Rfc3339.format(f.createdAt()));
+    }
+    table.print(out);
+    return 0;
+  }
+
+  private List<Integer> levels() {
+    if (level.equals("all")) {
+      List<Integer> all = new ArrayList<>();
+      for (int l = LtxFileInfo.L0; l <= LtxFileInfo.SNAPSHOT_LEVEL; l++) {
+        all.add(l);
+      }
+      return all;
+    }
+    try {
+      int l = Integer.parseInt(level);
+      LtxFileInfo.checkLevel(l);
+      return List.of(l);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("invalid -level value \"" + level + "\": use 0-9 or \"all\"");
+    }
+  }
+}

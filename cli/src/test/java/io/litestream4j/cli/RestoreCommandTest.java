@@ -1,0 +1,246 @@
+package io.litestream4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.litestream4j.ltx.DatabaseChecksum;
+import io.litestream4j.ltx.Txid;
+import io.litestream4j.replica.LtxFileInfo;
+import io.litestream4j.restore.RestoreFixtures;
+import io.litestream4j.restore.RestoreFixtures.History;
+import io.litestream4j.restore.RestoreFixtures.State;
+import io.litestream4j.testing.DbCompare;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code restore} as a user runs it: flags, exit codes, stdout and stderr, and the restored
+ * database's content, in URL mode and config mode.
+ */
+class RestoreCommandTest {
+  @TempDir
+  static Path shared;
+  static History history;
+  static String url;
+  static long maxTxid;
+
+  @TempDir
+  Path dir;
+
+  @BeforeAll
+  static void replicate() throws Exception {
+    history = RestoreFixtures.replicate(shared, 6, 11);
+    url = history.replica().toUri().toString();
+    maxTxid = history.client().ltxFiles(0, 0).getLast().maxTxid();
+  }
+
+  private static State last() {
+    return history.states().lastEntry().getValue();
+  }
+
+  private static void assertContent(Path db, State expected) throws Exception {
+    assertThat(DatabaseChecksum.of(db)).isEqualTo(expected.checksum());
+    DbCompare.assertSameContent(expected.dump(), DbCompare.dump(db), "TXID " + expected.txid());
+    DbCompare.assertIntegrity(db);
+  }
+
+  @Test
+  void restoresTheLatestStateFromAUrlAndPrintsJson() throws Exception {
+    Path out = dir.resolve("out.db");
+    CliRun r = CliRun.of("restore", "-o", out, "-json", "-integrity-check", "full", url);
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    assertThat(r.out()).matches("""
+        \\{
+          "db_path": "%s",
+          "replica": "file",
+          "txid": "%s",
+          "duration_ms": \\d+,
+          "integrity_check": "full"
+        \\}
+        """.formatted(out, Txid.format(maxTxid)));
+    if (maxTxid == last().txid()) {
+      assertContent(out, last());
+    }
+    DbCompare.assertSameContent(last().dump(), DbCompare.dump(out), "latest");
+  }
+
+  @Test
+  void restoresATxidAndATimestampWithDoubleDashFlagsToo() throws Exception {
+    State first = history.states().firstEntry().getValue();
+    Path byTxid = dir.resolve("txid.db");
+    CliRun r = CliRun.of("restore", "-o", byTxid, "--txid", Txid.format(first.txid()), "-parallelism", "2", url);
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    assertContent(byTxid, first);
+
+    State second = history.states().higherEntry(first.txid()).getValue();
+    Instant at = history.createdAt(second.txid()).plusMillis(1);
+    Path byTime = dir.resolve("time.db");
+    r = CliRun.of("restore", "-o", byTime, "-timestamp", at.toString(), url);
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    assertContent(byTime, second);
+  }
+
+  @Test
+  void dryRunPrintsThePlanAndWritesNothing() throws Exception {
+    Path out = dir.resolve("plan.db");
+    CliRun text = CliRun.of("restore", "-dry-run", "-o", out, url);
+    assertThat(text.exitCode()).as(text.toString()).isZero();
+    List<String> lines = text.out().lines().toList();
+    assertThat(lines.subList(0, 7)).containsExactly(
+        "Restore plan:",
+        "  source: " + url,
+        "  target: " + out,
+        "  replica: file",
+        "  txid range: 0000000000000001 - " + Txid.format(maxTxid),
+        "",
+        "Files to fetch:");
+    assertThat(lines.get(7)).matches("level  file {35}min_txid {10}max_txid {10}size +timestamp");
+    assertThat(lines.get(8)).matches("0      0000000000000001-0000000000000001\\.ltx  0000000000000001  "
+        + "0000000000000001  \\d+ +\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
+    assertThat(lines).hasSize(8 + (int) maxTxid);
+
+    CliRun json = CliRun.of("restore", "-dry-run", "-json", "-o", out, url);
+    assertThat(json.exitCode()).as(json.toString()).isZero();
+    assertThat(json.out()).startsWith("""
+        {
+          "source": "%s",
+          "target_path": "%s",
+          "replica": "file",
+          "min_txid": "0000000000000001",
+          "max_txid": "%s",
+          "files": [
+            {
+              "level": 0,
+              "name": "0000000000000001-0000000000000001.ltx",
+              "min_txid": "0000000000000001",
+              "max_txid": "0000000000000001",
+              "size": """.formatted(url, out, Txid.format(maxTxid)));
+    assertThat(out).doesNotExist();
+    assertThat(RestoreFixtures.listing(dir)).isEmpty();
+  }
+
+  @Test
+  void badRequestsFailWithExitCodeOneAndLeaveNothing() throws Exception {
+    Path out = dir.resolve("x.db");
+    expectError(CliRun.of("restore", url), "Error: -o is required when restoring from a replica URL",
+        "Try: litestream4j restore -h");
+    expectError(CliRun.of("restore"), "Error: database path or replica URL required");
+    expectError(CliRun.of("restore", "-o", out, url, "extra"), "Error: too many arguments");
+    expectError(CliRun.of("restore", "-o", out, "-timestamp", "yesterday", url),
+        "Error: invalid -timestamp, must specify in ISO 8601 format (e.g. 2000-01-01T00:00:00Z)");
+    expectError(CliRun.of("restore", "-o", out, "-txid", "12", url), "Error: invalid -txid value \"12\"");
+    expectError(CliRun.of("restore", "-o", out, "-txid", "0000000000000001", "-timestamp", "2020-01-01T00:00:00Z", url),
+        "Error: cannot specify both TXID & timestamp to restore");
+    expectError(CliRun.of("restore", "-o", out, "-integrity-check", "paranoid", url),
+        "Error: invalid -integrity-check value: paranoid");
+    expectError(CliRun.of("restore", "-o", out, "-parallelism", "0", url), "Error: -parallelism must be at least 1");
+    expectError(CliRun.of("restore", "-o", out, "-f", url), "Error: follow mode (-f) is not supported");
+    expectError(CliRun.of("restore", "-o", out, "-config", dir.resolve("c.yml"), url),
+        "Error: cannot specify a replica URL and the -config flag");
+    expectError(CliRun.of("restore", "-o", out, "-txid", Txid.format(maxTxid + 5), url),
+        "Error: TXID " + Txid.format(maxTxid + 5) + " is not available on " + url,
+        "it holds TXIDs 0000000000000001-" + Txid.format(maxTxid));
+    expectError(CliRun.of("restore", "-o", out, dir.resolve("missing").toUri()), "Error: no backup files found on");
+    Files.createDirectory(out);
+    expectError(CliRun.of("restore", "-o", out, url), "is a directory");
+    Files.delete(out);
+    Files.writeString(out, "not empty");
+    expectError(CliRun.of("restore", "-o", out, url), "a database already exists there; use -force");
+    assertThat(Files.readString(out)).isEqualTo("not empty");
+    Files.delete(out);
+    assertThat(RestoreFixtures.listing(dir)).isEmpty();
+  }
+
+  @Test
+  void aGapInTheReplicaIsAnErrorNamingTheMissingTxids() throws Exception {
+    Path replica = dir.resolve("replica");
+    for (LtxFileInfo f : history.client().ltxFiles(0, 0)) {
+      if (f.minTxid() != 2) {
+        Path src = RestoreFixtures.ltxPath(history.replica(), 0, f.minTxid(), f.maxTxid());
+        Path dst = RestoreFixtures.ltxPath(replica, 0, f.minTxid(), f.maxTxid());
+        Files.createDirectories(dst.getParent());
+        Files.copy(src, dst);
+      }
+    }
+    Path out = dir.resolve("out.db");
+    expectError(CliRun.of("restore", "-o", out, replica.toUri()),
+        "has a gap: TXIDs 0000000000000002-0000000000000002 are missing");
+    assertThat(out).doesNotExist();
+  }
+
+  @Test
+  void forceOverwritesAndConditionalFlagsExitZero() throws Exception {
+    Path out = dir.resolve("out.db");
+    Files.writeString(out, "old");
+    Files.writeString(dir.resolve("out.db-wal"), "stale");
+    CliRun skip = CliRun.of("restore", "-if-db-not-exists", "-o", out, url);
+    assertThat(skip.exitCode()).as(skip.toString()).isZero();
+    assertThat(skip.out()).contains("database already exists, skipping");
+    assertThat(Files.readString(out)).isEqualTo("old");
+
+    CliRun forced = CliRun.of("restore", "-force", "-o", out, url);
+    assertThat(forced.exitCode()).as(forced.toString()).isZero();
+    assertThat(dir.resolve("out.db-wal")).doesNotExist();
+    DbCompare.assertSameContent(last().dump(), DbCompare.dump(out), "forced");
+
+    Path empty = Files.createDirectory(dir.resolve("empty-replica"));
+    Path none = dir.resolve("none.db");
+    CliRun noBackups = CliRun.of("restore", "-if-replica-exists", "-o", none, empty.toUri());
+    assertThat(noBackups.exitCode()).as(noBackups.toString()).isZero();
+    assertThat(noBackups.out()).contains("no matching backups found");
+    assertThat(none).doesNotExist();
+  }
+
+  @Test
+  void configModeRestoresTheConfiguredDatabase() throws Exception {
+    Path db = dir.resolve("app.db");
+    Path config = dir.resolve("litestream.yml");
+    Files.writeString(config, """
+        dbs:
+          - path: %s
+            replica:
+              url: %s
+        """.formatted(db, url));
+    Path elsewhere = dir.resolve("elsewhere.db");
+    CliRun r = CliRun.of("restore", "-config", config, "-o", elsewhere, db);
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    DbCompare.assertSameContent(last().dump(), DbCompare.dump(elsewhere), "config mode");
+
+    r = CliRun.of("restore", "-config", config, "-json", db);
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    assertThat(r.out()).contains("\"db_path\": \"" + db + "\"");
+    DbCompare.assertSameContent(last().dump(), DbCompare.dump(db), "config mode, default output");
+
+    expectError(CliRun.of("restore", "-config", config, dir.resolve("other.db")),
+        "Error: database not found in config: " + dir.resolve("other.db"));
+    expectError(CliRun.of("restore", "-config", dir.resolve("missing.yml"), db), "Error:", "missing.yml");
+  }
+
+  @Test
+  void replicateRestoresAMissingDatabaseBeforeReplicating() throws Exception {
+    Path replica = dir.resolve("replica");
+    for (LtxFileInfo f : history.client().ltxFiles(0, 0)) {
+      Path dst = RestoreFixtures.ltxPath(replica, 0, f.minTxid(), f.maxTxid());
+      Files.createDirectories(dst.getParent());
+      Files.copy(RestoreFixtures.ltxPath(history.replica(), 0, f.minTxid(), f.maxTxid()), dst);
+    }
+    Path db = dir.resolve("app.db");
+    CliRun r = CliRun.of("replicate", "-once", "-restore-if-db-not-exists", db, replica.toUri());
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    DbCompare.assertSameContent(last().dump(), DbCompare.dump(db), "restored before replicating");
+    DbCompare.assertIntegrity(db);
+
+    Path fresh = dir.resolve("fresh.db");
+    r = CliRun.of("replicate", "-once", "-restore-if-db-not-exists", fresh, dir.resolve("empty").toUri());
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+  }
+
+  private static void expectError(CliRun r, String... fragments) {
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+    assertThat(r.err()).as(r.toString()).contains(fragments);
+  }
+}

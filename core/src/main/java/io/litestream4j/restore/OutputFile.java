@@ -1,0 +1,176 @@
+package io.litestream4j.restore;
+
+import io.litestream4j.RestoreException;
+import io.litestream4j.RestoreException.Reason;
+import io.litestream4j.internal.AtomicFiles;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+
+/**
+ * The database file a restore produces, and the rules for getting it there safely: the data goes
+ * to {@code <out>.tmp} (fsynced), a staging directory {@code <out>.restore-ltx.tmp} holds
+ * downloads, and only a verified result is renamed over {@code <out>} (then the directory is
+ * fsynced). An existing database is never replaced without {@code force} — except an empty file,
+ * which holds nothing — and neither is a database whose {@code -wal}, {@code -shm} or
+ * {@code -journal} file exists, since SQLite would apply a stale WAL to the restored file. With
+ * {@code force} those sidecars are deleted right before the rename. {@link #discard()} removes
+ * every temporary, so a failed restore leaves nothing behind and the previous database untouched.
+ */
+final class OutputFile {
+  private static final List<String> SIDECARS = List.of("-wal", "-shm", "-journal");
+
+  private final Path path;
+  private final boolean force;
+
+  private OutputFile(Path path, boolean force) {
+    this.path = path;
+    this.force = force;
+  }
+
+  /**
+   * Checks that a restore may write {@code output} and creates its parent directories.
+   *
+   * @throws RestoreException if it is a directory, holds a database (without {@code force}) or
+   *     its directory cannot be created
+   */
+  static OutputFile prepare(Path output, boolean force) throws RestoreException {
+    Path path = output.toAbsolutePath().normalize();
+    OutputFile out = new OutputFile(path, force);
+    out.checkReplaceable();
+    try {
+      Files.createDirectories(path.getParent());
+    } catch (IOException e) {
+      throw out.unwritable("cannot create its directory " + path.getParent(), e);
+    }
+    try (FileChannel probe = out.openTemp()) {
+      probe.force(false); // fail before downloading anything if the directory is not writable
+    } catch (RestoreException e) {
+      throw e;
+    } catch (IOException e) {
+      throw out.unwritable("cannot write " + out.temp(), e);
+    }
+    return out;
+  }
+
+  Path path() {
+    return path;
+  }
+
+  Path temp() {
+    return path.resolveSibling(path.getFileName() + ".tmp");
+  }
+
+  Path stagingDir() {
+    return path.resolveSibling(path.getFileName() + ".restore-ltx.tmp");
+  }
+
+  /** Creates the staging directory for downloads, emptying one a crashed restore left. */
+  Path createStagingDir() throws RestoreException {
+    Path dir = stagingDir();
+    try {
+      StagingArea.deleteRecursively(dir);
+      return Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw unwritable("cannot create the download directory " + dir, e);
+    }
+  }
+
+  /** Opens {@code <out>.tmp} empty, for reading and writing. */
+  FileChannel openTemp() throws RestoreException {
+    try {
+      return FileChannel.open(temp(), StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+          StandardOpenOption.READ, StandardOpenOption.WRITE);
+    } catch (IOException e) {
+      throw unwritable("cannot create " + temp(), e);
+    }
+  }
+
+  /** Moves the finished (already fsynced) temp file into place and makes the rename durable. */
+  void publish() throws RestoreException {
+    checkReplaceable();
+    try {
+      if (force) {
+        for (String suffix : SIDECARS) {
+          Files.deleteIfExists(sidecar(suffix));
+        }
+      }
+      AtomicFiles.move(temp(), path);
+      AtomicFiles.fsyncDirectory(path.getParent());
+    } catch (IOException e) {
+      throw unwritable("cannot move " + temp() + " into place", e);
+    }
+  }
+
+  /** Deletes the temp file and the staging directory; failures are added to {@code primary}. */
+  void discard(Throwable primary) {
+    try {
+      Files.deleteIfExists(temp());
+    } catch (IOException e) {
+      primary.addSuppressed(e);
+    }
+    try {
+      StagingArea.deleteRecursively(stagingDir());
+    } catch (IOException e) {
+      primary.addSuppressed(e);
+    }
+  }
+
+  private void checkReplaceable() throws RestoreException {
+    if (Files.isDirectory(path)) {
+      throw new RestoreException(Reason.OUTPUT_UNWRITABLE, "cannot restore to " + path
+          + ": it is a directory; give the path of the database file to create (-o)");
+    }
+    if (force) {
+      return;
+    }
+    long size;
+    try {
+      size = Files.exists(path, LinkOption.NOFOLLOW_LINKS) ? Files.size(path) : 0;
+    } catch (NoSuchFileException vanished) {
+      size = 0; // gone meanwhile: nothing to protect
+    } catch (IOException e) {
+      throw unwritable("cannot inspect it", e);
+    }
+    if (size > 0) {
+      throw new RestoreException(Reason.OUTPUT_EXISTS, "cannot restore to " + path
+          + ": a database already exists there; use -force to overwrite it, or -o to restore elsewhere");
+    }
+    for (String suffix : SIDECARS) {
+      if (Files.exists(sidecar(suffix), LinkOption.NOFOLLOW_LINKS)) {
+        throw new RestoreException(Reason.OUTPUT_EXISTS, "cannot restore to " + path + ": the SQLite file "
+            + sidecar(suffix) + " exists and would be applied to the restored database; use -force to delete it");
+      }
+    }
+  }
+
+  private Path sidecar(String suffix) {
+    return path.resolveSibling(path.getFileName() + suffix);
+  }
+
+  private RestoreException unwritable(String what, IOException e) {
+    String reason = e instanceof FileSystemException fse && fse.getReason() != null ? fse.getReason()
+        : String.valueOf(e.getMessage());
+    String why;
+    if (e instanceof AccessDeniedException || reason.contains("Permission denied")) {
+      why = "permission denied; make the directory writable by user '" + System.getProperty("user.name")
+          + "' or restore elsewhere with -o";
+    } else if (reason.contains("Operation not permitted")) {
+      why = "operation not permitted (is the directory immutable, e.g. chattr +i?); restore elsewhere with -o";
+    } else if (reason.contains("Read-only file system")) {
+      why = "the file system is read-only; restore elsewhere with -o";
+    } else if (reason.contains("No space left on device") || reason.contains("Disk quota exceeded")) {
+      why = "disk full (" + reason + "); free space or restore elsewhere with -o";
+    } else {
+      why = e.getMessage() == null ? e.toString() : e.getMessage();
+    }
+    return new RestoreException(Reason.OUTPUT_UNWRITABLE, "cannot restore to " + path + ": " + what + ": " + why, e);
+  }
+}

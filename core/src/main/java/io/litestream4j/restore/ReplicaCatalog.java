@@ -1,0 +1,57 @@
+package io.litestream4j.restore;
+
+import io.litestream4j.replica.LtxFileInfo;
+import io.litestream4j.replica.ReplicaClient;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Every LTX file a replica holds, across levels 0..9, as listed at one moment: what restore plans
+ * are computed from. Listing is not atomic across levels on any backend; a file deleted after the
+ * listing surfaces later as a missing file, which a restore answers by listing again.
+ *
+ * @param files all files, ordered by level, then min and max TXID
+ */
+public record ReplicaCatalog(List<LtxFileInfo> files) {
+
+  public ReplicaCatalog {
+    files = List.copyOf(files);
+  }
+
+  /**
+   * Lists every level of {@code client}; {@code exactTimestamps} asks for creation times equal to
+   * the LTX header timestamps, which point-in-time restores need and some backends charge extra for.
+   */
+  public static ReplicaCatalog load(ReplicaClient client, boolean exactTimestamps) throws IOException {
+    List<LtxFileInfo> all = new ArrayList<>();
+    for (int level = LtxFileInfo.L0; level <= LtxFileInfo.SNAPSHOT_LEVEL; level++) {
+      all.addAll(exactTimestamps ? client.ltxFilesWithExactTimestamps(level, 0) : client.ltxFiles(level, 0));
+    }
+    all.sort(Comparator.comparingInt(LtxFileInfo::level).thenComparingLong(LtxFileInfo::minTxid)
+        .thenComparingLong(LtxFileInfo::maxTxid));
+    return new ReplicaCatalog(all);
+  }
+
+  public boolean isEmpty() {
+    return files.isEmpty();
+  }
+
+  /** The newest TXID any file reaches, 0 for an empty replica. */
+  public long maxTxid() {
+    return files.stream().mapToLong(LtxFileInfo::maxTxid).max().orElse(0);
+  }
+
+  /** Creation time of the oldest file. */
+  public Optional<Instant> earliest() {
+    return files.stream().map(LtxFileInfo::createdAt).min(Comparator.naturalOrder());
+  }
+
+  /** Creation time of the newest file. */
+  public Optional<Instant> latest() {
+    return files.stream().map(LtxFileInfo::createdAt).max(Comparator.naturalOrder());
+  }
+}

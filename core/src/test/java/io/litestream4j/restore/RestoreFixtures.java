@@ -1,0 +1,192 @@
+package io.litestream4j.restore;
+
+import io.litestream4j.Replication;
+import io.litestream4j.ReplicationOptions;
+import io.litestream4j.db.DbOptions;
+import io.litestream4j.ltx.DatabaseChecksum;
+import io.litestream4j.ltx.LtxCompactor;
+import io.litestream4j.replica.LtxFileInfo;
+import io.litestream4j.replica.file.FileReplicaClient;
+import io.litestream4j.testing.DbCompare;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.NavigableMap;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * Builds real replicas for restore tests: an application writes through JDBC (inserts, updates,
+ * deletes, checkpoints of every mode, VACUUM) while {@link Replication} runs in-process, and after
+ * every step the source's logical content and rolling checksum are recorded under the TXID that
+ * covers it. Also compacts replica files into higher levels and snapshots, as the replicator's
+ * compaction and snapshot loops would, so plans across levels can be tested.
+ */
+public final class RestoreFixtures {
+  private RestoreFixtures() {}
+
+  /** The source database at one acknowledged TXID. */
+  public record State(long txid, List<String> dump, long checksum) {}
+
+  /**
+   * A replicated history.
+   *
+   * @param db the source database
+   * @param replica the replica directory (file backend layout)
+   * @param states the recorded states by TXID (not every TXID: the replicator may sync between steps)
+   */
+  public record History(Path db, Path replica, NavigableMap<Long, State> states) {
+    public FileReplicaClient client() {
+      return new FileReplicaClient(replica);
+    }
+
+    /** Creation time of the replica's L0 file for {@code txid} (its LTX header timestamp). */
+    public Instant createdAt(long txid) throws IOException {
+      return client().ltxFiles(0, txid).stream().filter(f -> f.minTxid() == txid).findFirst()
+          .orElseThrow(() -> new IllegalStateException("no L0 file for TXID " + txid)).createdAt();
+    }
+  }
+
+  /** Replicates {@code rounds} application steps of a database in {@code dir}. */
+  public static History replicate(Path dir, int rounds, long seed) throws Exception {
+    Path db = dir.resolve("source.db");
+    Path replica = dir.resolve("replica");
+    NavigableMap<Long, State> states = new TreeMap<>();
+    Random rnd = new Random(seed);
+    try (Connection app = DriverManager.getConnection("jdbc:sqlite:" + db)) {
+      try (Statement st = app.createStatement()) {
+        st.execute("PRAGMA journal_mode=wal");
+        st.execute("PRAGMA busy_timeout=200");
+        st.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB, note TEXT)");
+        st.execute("CREATE INDEX t_note ON t(note)");
+      }
+      ReplicationOptions opts = ReplicationOptions.of(db, replica.toUri().toString())
+          .withSyncInterval(Duration.ZERO)
+          .withDbOptions(DbOptions.DEFAULTS.withMonitorInterval(Duration.ofMillis(50))
+              .withMinCheckpointPageCount(64));
+      try (Replication r = Replication.start(opts)) {
+        for (int round = 0; round < rounds; round++) {
+          step(app, round, rnd);
+          long txid = r.syncAndAwait(Duration.ofSeconds(20));
+          states.put(txid, new State(txid, DbCompare.dump(db), logicalChecksum(db, dir.resolve("scratch-" + txid))));
+          // distinct file timestamps, so every recorded TXID is a point in time of its own
+          long after = System.currentTimeMillis() + 3;
+          while (System.currentTimeMillis() < after) {
+            Thread.onSpinWait();
+          }
+        }
+      }
+    }
+    return new History(db, replica, Collections.unmodifiableNavigableMap(states));
+  }
+
+  private static void step(Connection app, int round, Random rnd) throws SQLException {
+    app.setAutoCommit(false);
+    try (PreparedStatement ins = app.prepareStatement("INSERT INTO t (body, note) VALUES (?, ?)")) {
+      int rows = round % 7 == 3 ? 300 : 1 + rnd.nextInt(25);
+      for (int i = 0; i < rows; i++) {
+        byte[] body = new byte[rnd.nextInt(2500)];
+        rnd.nextBytes(body);
+        ins.setBytes(1, body);
+        ins.setString(2, "round " + round + " row " + i);
+        ins.executeUpdate();
+      }
+    }
+    try (Statement st = app.createStatement()) {
+      st.execute("UPDATE t SET note = note || '+' WHERE id % 11 = " + (round % 11));
+    }
+    app.commit();
+    app.setAutoCommit(true);
+    try (Statement st = app.createStatement()) {
+      switch (round % 10) {
+        case 2 -> st.execute("PRAGMA wal_checkpoint(PASSIVE)");
+        case 4 -> st.execute("PRAGMA wal_checkpoint(FULL)");
+        case 5 -> st.execute("DELETE FROM t WHERE id % 3 = 0");
+        case 6 -> st.execute("PRAGMA wal_checkpoint(RESTART)");
+        case 8 -> st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+        case 9 -> st.execute("VACUUM");
+        default -> { }
+      }
+    } catch (SQLException busy) {
+      // checkpoint modes that wait for readers give up with SQLITE_BUSY while replication reads
+      if (!busy.getMessage().contains("locked") && !busy.getMessage().contains("BUSY")) {
+        throw busy;
+      }
+    }
+  }
+
+  /** The rolling checksum of the database as SQLite sees it (file plus WAL). */
+  public static long logicalChecksum(Path db, Path scratch) throws Exception {
+    Files.createDirectories(scratch);
+    Path copy = scratch.resolve("copy.db");
+    Files.copy(db, copy);
+    Path wal = db.resolveSibling(db.getFileName() + "-wal");
+    if (Files.exists(wal)) {
+      Files.copy(wal, scratch.resolve("copy.db-wal"));
+    }
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + copy);
+        Statement st = c.createStatement()) {
+      st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+    }
+    long checksum = DatabaseChecksum.of(copy);
+    try (Stream<Path> s = Files.list(scratch)) {
+      for (Path p : s.toList()) {
+        Files.delete(p);
+      }
+    }
+    Files.delete(scratch);
+    return checksum;
+  }
+
+  /**
+   * Compacts the files of {@code srcLevel} covering exactly {@code min..max} into one file at
+   * {@code dstLevel} (a snapshot when {@code min} is 1), as compaction does.
+   */
+  public static LtxFileInfo compact(FileReplicaClient client, int srcLevel, long min, long max, int dstLevel)
+      throws IOException {
+    List<LtxFileInfo> inputs = client.ltxFiles(srcLevel, min).stream().filter(f -> f.maxTxid() <= max).toList();
+    long expect = min;
+    for (LtxFileInfo f : inputs) {
+      if (f.minTxid() != expect) {
+        throw new IllegalStateException("L" + srcLevel + " files do not cover " + min + ".." + max + ": " + inputs);
+      }
+      expect = f.maxTxid() + 1;
+    }
+    if (expect != max + 1) {
+      throw new IllegalStateException("L" + srcLevel + " files do not reach " + max + ": " + inputs);
+    }
+    List<InputStream> streams = new ArrayList<>();
+    for (LtxFileInfo f : inputs) {
+      streams.add(client.openLtxFile(f.level(), f.minTxid(), f.maxTxid(), 0, 0));
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    LtxCompactor.compact(streams, out);
+    return client.writeLtxFile(dstLevel, min, max, new ByteArrayInputStream(out.toByteArray()));
+  }
+
+  /** Where the file backend keeps {@code level/min-max}. */
+  public static Path ltxPath(Path replica, int level, long min, long max) {
+    return new FileReplicaClient(replica).ltxFilePath(level, min, max);
+  }
+
+  /** Every file under {@code dir} (relative paths), for "nothing left behind" assertions. */
+  public static List<String> listing(Path dir) throws IOException {
+    try (Stream<Path> s = Files.walk(dir)) {
+      return s.filter(p -> !p.equals(dir)).map(p -> dir.relativize(p).toString()).sorted().toList();
+    }
+  }
+}
