@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -81,7 +83,31 @@ final class ReplicateCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "cannot specify -once flag with -exec");
     }
 
+    // Signals are handled from the start, so a SIGTERM during start-up is a graceful stop too.
+    CountDownLatch stop = new CountDownLatch(1);
+    AtomicReference<Replicator> running = new AtomicReference<>();
+    AtomicReference<ChildProcess> childRef = new AtomicReference<>();
+    Signals signals = new Signals();
+    if (!once) {
+      signals.install(n -> {
+        if (n == 1) {
+          LOG.info("signal received ({}), shutting down; press Ctrl+C again to skip waiting for uploads", signals.last());
+          ChildProcess child = childRef.get();
+          if (child != null) {
+            child.forward(signals.last());
+          }
+          stop.countDown();
+        } else {
+          LOG.warn("second signal received, no longer waiting for uploads");
+          Replicator r = running.get();
+          if (r != null) {
+            r.abandonShutdownSync();
+          }
+        }
+      });
+    }
     try (Replicator replicator = Replicator.create()) {
+      running.set(replicator);
       for (DbConfig db : config.dbs()) {
         if (db.path().isEmpty()) {
           LOG.warn("directory entry {} skipped: directory replication is not supported yet", db.identifier());
@@ -92,7 +118,7 @@ final class ReplicateCommand implements Callable<Integer> {
       if (once) {
         return runOnce(replicator, config);
       }
-      return runUntilStopped(replicator, config);
+      return runUntilStopped(replicator, config, stop, childRef);
     }
   }
 
@@ -143,33 +169,25 @@ final class ReplicateCommand implements Callable<Integer> {
     return replicator.shutdown() ? 0 : 1;
   }
 
-  private int runUntilStopped(Replicator replicator, Config config) throws Exception {
-    CountDownLatch stop = new CountDownLatch(1);
-    java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
+  private int runUntilStopped(Replicator replicator, Config config, CountDownLatch stop,
+      AtomicReference<ChildProcess> childRef) throws Exception {
+    AtomicBoolean failed = new AtomicBoolean();
     for (Replication r : replicator.replications()) {
       r.onFailure(f -> {
         failed.set(true);
         stop.countDown();
       });
     }
-    Signals signals = new Signals();
-    ChildProcess child = config.exec().isPresent() ? ChildProcess.start(config.exec().get()) : null;
-    signals.install(n -> {
-      if (n == 1) {
-        LOG.info("signal received ({}), shutting down; press Ctrl+C again to skip waiting for uploads", signals.last());
-        if (child != null) {
-          child.forward(signals.last());
-        }
-        stop.countDown();
-      } else {
-        LOG.warn("second signal received, no longer waiting for uploads");
-        replicator.abandonShutdownSync();
-      }
-    });
+    ChildProcess child = null;
+    if (config.exec().isPresent() && stop.getCount() > 0) {
+      child = ChildProcess.start(config.exec().get());
+      childRef.set(child);
+    }
     int exit = 0;
     if (child != null) {
+      ChildProcess c = child;
       Thread.ofPlatform().name("l4j-exec-wait").daemon(true).start(() -> {
-        child.await();
+        c.await();
         stop.countDown();
       });
     }
