@@ -10,6 +10,8 @@ import io.litestream4j.db.SyncStats;
 import io.litestream4j.replica.Replica;
 import io.litestream4j.replica.ReplicaClient;
 import io.litestream4j.replica.ReplicaClients;
+import io.litestream4j.store.Store;
+import io.litestream4j.store.StoreOptions;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -42,9 +44,11 @@ public final class Replication implements AutoCloseable {
   private final ChangeNotifier notifier;
   private final boolean ownsNotifier;
   private final Runnable onChange;
+  private final Store store;
   private volatile boolean closed;
 
-  private Replication(ReplicationOptions options, ReplicaClient client, ChangeNotifier notifier, boolean ownsNotifier) {
+  private Replication(ReplicationOptions options, ReplicaClient client, ChangeNotifier notifier, boolean ownsNotifier,
+      StoreOptions storeOptions) {
     this.options = options;
     this.notifier = notifier;
     this.ownsNotifier = ownsNotifier;
@@ -55,6 +59,7 @@ public final class Replication implements AutoCloseable {
         Clock.systemUTC());
     this.monitor = new DatabaseMonitor(database, stats);
     this.onChange = monitor::signal;
+    this.store = Store.open(database, client, storeOptions, Clock.systemUTC());
   }
 
   /** Starts replicating with a replica client made from {@link ReplicationOptions#replicaUrl()}. */
@@ -73,10 +78,35 @@ public final class Replication implements AutoCloseable {
     }
   }
 
+  /**
+   * Starts replicating with compaction, snapshots and retention as {@code store} says (the other
+   * {@code start} methods use {@link StoreOptions#DEFAULTS}, Litestream's defaults).
+   */
+  public static Replication start(ReplicationOptions options, StoreOptions store) throws IOException {
+    return start(options, ReplicaClients.discover().create(options.replicaUrl()), store);
+  }
+
+  /** Starts replicating to the given client (which this replication then owns), with {@code store}. */
+  public static Replication start(ReplicationOptions options, ReplicaClient client, StoreOptions store)
+      throws IOException {
+    ChangeNotifier n = new ChangeNotifier();
+    try {
+      return start(options, client, n, true, store);
+    } catch (IOException | RuntimeException e) {
+      n.close();
+      throw e;
+    }
+  }
+
   static Replication start(ReplicationOptions options, ReplicaClient client, ChangeNotifier notifier,
       boolean ownsNotifier) throws IOException {
+    return start(options, client, notifier, ownsNotifier, StoreOptions.DEFAULTS);
+  }
+
+  static Replication start(ReplicationOptions options, ReplicaClient client, ChangeNotifier notifier,
+      boolean ownsNotifier, StoreOptions store) throws IOException {
     client.init();
-    Replication r = new Replication(options, client, notifier, ownsNotifier);
+    Replication r = new Replication(options, client, notifier, ownsNotifier, store);
     r.begin();
     return r;
   }
@@ -93,6 +123,7 @@ public final class Replication implements AutoCloseable {
           .warn("{}: first sync failed, will retry: {}", database.path(), e.getMessage());
     }
     monitor.start();
+    store.start();
   }
 
   public ReplicationOptions options() {
@@ -111,6 +142,11 @@ public final class Replication implements AutoCloseable {
 
   public SyncStats stats() {
     return stats;
+  }
+
+  /** Compaction, snapshots, retention and validation of this database's replica. */
+  public Store store() {
+    return store;
   }
 
   /**
@@ -150,6 +186,7 @@ public final class Replication implements AutoCloseable {
       return true;
     }
     closed = true;
+    store.close();
     notifier.unwatch(database.walPath(), onChange);
     notifier.unwatch(database.path(), onChange);
     monitor.close();
