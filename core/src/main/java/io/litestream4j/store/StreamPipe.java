@@ -98,6 +98,9 @@ final class StreamPipe {
       if (len == 0) {
         return 0;
       }
+      if (aborted) {
+        throw new IOException("stream aborted");
+      }
       while (chunk == null || pos == chunk.length) {
         if (eof) {
           return -1;
