@@ -529,20 +529,21 @@ public final class Database implements AutoCloseable {
       if (session == null || position.isNone() || checksum.pageCount() == 0) {
         return Optional.empty();
       }
+      // WAL frames of the synced part of the current generation. If the WAL has been restarted
+      // since the sync, that generation was fully checkpointed: the database file alone holds it.
       PageIndex walPages = PageIndex.empty();
       if (!cursor.fresh() && cursor.offset() > WalHeader.SIZE) {
         try (FileChannel wal = openWal()) {
           WalReader reader = wal == null ? null : WalReader.open(wal).orElse(null);
-          if (reader == null || !cursor.sameGeneration(reader.header())) {
-            throw new IOException("the WAL of " + path + " was replaced while a snapshot was prepared; retry");
+          if (reader != null && cursor.sameGeneration(reader.header())) {
+            var start = io.litestream4j.sqlite.WalPosition.start(reader.header());
+            WalSegment seg = reader.scan(start, cursor.offset() - start.offset());
+            if (seg.end().offset() != cursor.offset()) {
+              throw new IOException("the WAL of " + path + " no longer holds the synced frames up to offset "
+                  + cursor.offset() + "; retry the snapshot");
+            }
+            walPages = seg.pages();
           }
-          var start = io.litestream4j.sqlite.WalPosition.start(reader.header());
-          WalSegment seg = reader.scan(start, cursor.offset() - start.offset());
-          if (seg.end().offset() != cursor.offset()) {
-            throw new IOException("the WAL of " + path + " no longer holds the synced frames up to offset "
-                + cursor.offset() + "; retry the snapshot");
-          }
-          walPages = seg.pages();
         }
       }
       long timestamp = clock.millis();
@@ -550,8 +551,10 @@ public final class Database implements AutoCloseable {
       if (tip.isPresent() && tip.get().header().maxTxid() == position.txid()) {
         timestamp = tip.get().header().timestamp();
       }
+      int salt1 = cursor.fresh() ? 0 : cursor.position().salt1();
+      int salt2 = cursor.fresh() ? 0 : cursor.position().salt2();
       DatabaseSnapshot snapshot = new DatabaseSnapshot(path, walPath, pageSize, checksum.pageCount(),
-          position.txid(), checksum.value(), timestamp, walPages, snapshotPins::decrementAndGet);
+          position.txid(), checksum.value(), timestamp, walPages, salt1, salt2, snapshotPins::decrementAndGet);
       handedOut = true;
       return Optional.of(snapshot);
     } finally {

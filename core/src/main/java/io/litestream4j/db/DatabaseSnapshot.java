@@ -26,9 +26,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * While a snapshot is open the database runs none of its own checkpoints, so the replicator's
  * long-running read transaction (whose read mark lies at or before the synced end of the WAL) is
- * never released. SQLite then neither restarts the WAL nor lets any checkpoint copy frames written
- * after that mark into the database file: the frames indexed here and the database pages not
- * covered by them stay exactly as they were at {@link #txid()}. As a last line of defence the
+ * never released. With a read mark inside the WAL, SQLite neither restarts the WAL nor lets a
+ * checkpoint copy frames written after the mark into the database file: the frames indexed here
+ * and the database pages not covered by them stay as they were at {@link #txid()}. With read mark
+ * 0 (the WAL was fully checkpointed when the transaction began) no checkpoint can copy anything,
+ * but the application may restart the WAL; that only happens once the synced frames are all in
+ * the database file, so a page whose frame turns out to be overwritten (salts checked before and
+ * after reading it) is read from the database file instead. As a last line of defence the
  * streamed pages' rolling checksum is compared with the checksum the database recorded for
  * {@link #txid()}; on a mismatch {@link #writeTo} fails before the trailer is written, so a
  * snapshot that mixes states is never published (Litestream issue 1164).
@@ -48,11 +52,13 @@ public final class DatabaseSnapshot implements AutoCloseable {
   private final long checksum;
   private final long timestampMillis;
   private final PageIndex walPages;
+  private final int salt1;
+  private final int salt2;
   private final Runnable release;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   DatabaseSnapshot(Path dbPath, Path walPath, int pageSize, int commit, long txid, long checksum,
-      long timestampMillis, PageIndex walPages, Runnable release) {
+      long timestampMillis, PageIndex walPages, int salt1, int salt2, Runnable release) {
     this.dbPath = dbPath;
     this.walPath = walPath;
     this.pageSize = pageSize;
@@ -61,6 +67,8 @@ public final class DatabaseSnapshot implements AutoCloseable {
     this.checksum = checksum;
     this.timestampMillis = timestampMillis;
     this.walPages = walPages;
+    this.salt1 = salt1;
+    this.salt2 = salt2;
     this.release = release;
   }
 
@@ -121,11 +129,12 @@ public final class DatabaseSnapshot implements AutoCloseable {
       int lock = LockPage.pgno(pageSize);
       byte[] page = new byte[pageSize];
       long xor = 0;
+      boolean[] walRestarted = {false};
       for (int pgno = 1; pgno <= commit; pgno++) {
         if (pgno == lock) {
           continue;
         }
-        readPage(db, wal, pgno, page);
+        readPage(db, wal, pgno, page, walRestarted);
         xor ^= enc.writePage(pgno, page);
       }
       long actual = Checksums.FLAG | xor;
@@ -140,11 +149,18 @@ public final class DatabaseSnapshot implements AutoCloseable {
     }
   }
 
-  private void readPage(FileChannel db, FileChannel wal, int pgno, byte[] page) throws IOException {
+  private void readPage(FileChannel db, FileChannel wal, int pgno, byte[] page, boolean[] walRestarted)
+      throws IOException {
     var frame = walPages.frameOffsetOf(pgno);
-    if (frame.isPresent()) {
-      readFully(wal, page, frame.getAsLong() + FRAME_HEADER_SIZE, "WAL frame of page " + pgno);
-      return;
+    if (frame.isPresent() && !walRestarted[0]) {
+      long at = frame.getAsLong();
+      if (frameIntact(wal, at, pgno)) {
+        readFully(wal, page, at + FRAME_HEADER_SIZE, "WAL frame of page " + pgno);
+        if (frameIntact(wal, at, pgno)) {
+          return;
+        }
+      }
+      walRestarted[0] = true; // the generation was fully checkpointed: the database file has it all
     }
     long offset = (long) (pgno - 1) * pageSize;
     if (offset + pageSize <= db.size()) {
@@ -152,6 +168,17 @@ public final class DatabaseSnapshot implements AutoCloseable {
     } else {
       Arrays.fill(page, (byte) 0);
     }
+  }
+
+  /** True while the frame at {@code offset} still holds {@code pgno} of the snapshot's WAL generation. */
+  private boolean frameIntact(FileChannel wal, long offset, int pgno) throws IOException {
+    byte[] header = new byte[16];
+    if (offset + FRAME_HEADER_SIZE + pageSize > wal.size()) {
+      return false;
+    }
+    readFully(wal, header, offset, "WAL frame header of page " + pgno);
+    ByteBuffer b = ByteBuffer.wrap(header);
+    return b.getInt(0) == pgno && b.getInt(8) == salt1 && b.getInt(12) == salt2;
   }
 
   private static void readFully(FileChannel ch, byte[] buf, long pos, String what) throws IOException {

@@ -233,9 +233,9 @@ public final class Store implements AutoCloseable {
         }
       }
       if (now >= snapshotDue) {
-        boolean ready = scheduledSnapshot();
+        long retry = scheduledSnapshot();
         long next = new Schedule(options.snapshotInterval()).nextBoundary(clock.millis());
-        snapshotDue = ready ? next : Math.min(next, clock.millis() + NOT_READY_RETRY_MILLIS);
+        snapshotDue = Math.min(next, clock.millis() + retry);
         attempt("snapshot retention", level -> snapshotRetention(), 0);
       } else if (now >= retentionDue) {
         attempt("snapshot retention", level -> snapshotRetention(), 0);
@@ -290,10 +290,15 @@ public final class Store implements AutoCloseable {
     compactLevel(level);
   }
 
-  /** Takes the scheduled snapshot; false when the database is not ready yet (retry soon). */
-  private boolean scheduledSnapshot() {
-    boolean[] ready = {true};
-    attempt("snapshot", level -> {
+  /**
+   * Takes the scheduled snapshot.
+   *
+   * @return in how many ms to try again: soon when the database is not ready yet or the snapshot
+   *     failed (a failed daily snapshot must not wait a day), else never before the next boundary
+   */
+  private long scheduledSnapshot() {
+    long[] retry = {Long.MAX_VALUE / 2};
+    boolean ok = attempt("snapshot", level -> {
       boolean first = !snapshottedOnce;
       snapshottedOnce = true;
       if (first && tooEarly(LtxFileInfo.SNAPSHOT_LEVEL, options.snapshotInterval())) {
@@ -304,14 +309,17 @@ public final class Store implements AutoCloseable {
       switch (outcome) {
         case Snapshotter.Outcome.Written w -> stats.snapshotted();
         case Snapshotter.Outcome.NotReady n -> {
-          ready[0] = false;
+          retry[0] = NOT_READY_RETRY_MILLIS;
           snapshottedOnce = false;
         }
         case Snapshotter.Outcome.Unchanged u -> LOG.debug("{}: snapshot skipped, nothing changed since TXID {}",
             name, u.txid());
       }
     }, LtxFileInfo.SNAPSHOT_LEVEL);
-    return ready[0];
+    if (!ok) {
+      retry[0] = Math.clamp(options.snapshotInterval().toMillis() / 10, NOT_READY_RETRY_MILLIS, MAX_SLEEP_MILLIS);
+    }
+    return retry[0];
   }
 
   /** True when {@code level}'s newest file already holds data from after the latest boundary. */
@@ -381,19 +389,24 @@ public final class Store implements AutoCloseable {
     }
   }
 
-  /** Runs a scheduled job; failures are logged and counted, and the job runs again at its next turn. */
-  private void attempt(String what, LevelJob job, int level) {
+  /**
+   * Runs a scheduled job; failures are logged and counted, and the job runs again at its next turn.
+   *
+   * @return false when the job failed
+   */
+  private boolean attempt(String what, LevelJob job, int level) {
     if (closed) {
-      return;
+      return true;
     }
     try {
       job.run(level);
+      return true;
     } catch (IOException | RuntimeException e) {
-      if (closed) {
-        return;
+      if (!closed) {
+        stats.failed(what + ": " + e.getMessage());
+        LOG.error("{}: {} failed; retrying at its next turn: {}", name, what, e.getMessage(), e);
       }
-      stats.failed(what + ": " + e.getMessage());
-      LOG.error("{}: {} failed; retrying at its next turn: {}", name, what, e.getMessage(), e);
+      return false;
     }
   }
 
