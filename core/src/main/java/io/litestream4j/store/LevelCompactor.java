@@ -51,6 +51,8 @@ final class LevelCompactor {
   private final String name;
   private final RetryPolicy retry;
   private final AtomicReference<StreamPipe.Reader> inFlight;
+  /** Per level, the min TXID of its newest known file: listing from there finds the level's end. */
+  private final long[] seek = new long[LtxFileInfo.SNAPSHOT_LEVEL + 1];
 
   LevelCompactor(ReplicaClient client, LocalLtxDir local, String name, RetryPolicy retry,
       AtomicReference<StreamPipe.Reader> inFlight) {
@@ -70,7 +72,7 @@ final class LevelCompactor {
     if (level < 1 || level >= LtxFileInfo.SNAPSHOT_LEVEL) {
       throw new IllegalArgumentException("compaction levels are 1..8, got " + level);
     }
-    long dstMax = LevelFiles.maxTxid(client.ltxFiles(level, 1));
+    long dstMax = maxTxid(level);
     List<LtxFileInfo> run = contiguousRun(level - 1, client.ltxFiles(level - 1, dstMax + 1), dstMax);
     if (run.isEmpty()) {
       return List.of();
@@ -83,9 +85,24 @@ final class LevelCompactor {
     }
     List<LtxFileInfo> written = new ArrayList<>();
     for (List<LtxFileInfo> group : groups(run, cuts)) {
-      written.add(compactGroup(level, group));
+      LtxFileInfo out = compactGroup(level, group);
+      written.add(out);
+      seek[level] = out.minTxid();
     }
     return written;
+  }
+
+  /**
+   * The highest TXID of {@code level}, listing only from its newest known file on (retention never
+   * deletes a level's newest file); a full listing when that file is gone.
+   */
+  private long maxTxid(int level) throws IOException {
+    List<LtxFileInfo> files = client.ltxFiles(level, Math.max(1, seek[level]));
+    if (files.isEmpty() && seek[level] > 1) {
+      files = client.ltxFiles(level, 1);
+    }
+    LevelFiles.newest(files).ifPresent(f -> seek[level] = f.minTxid());
+    return LevelFiles.maxTxid(files);
   }
 
   /** The files of the source level to compact: contiguous, starting after {@code dstMax}. */

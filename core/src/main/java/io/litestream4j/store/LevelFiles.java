@@ -31,4 +31,24 @@ final class LevelFiles {
   static List<LtxFileInfo> sorted(List<LtxFileInfo> files) {
     return files.stream().sorted(BY_TXID).toList();
   }
+
+  /**
+   * The file of {@code upper} (sorted by {@link #BY_TXID}, without overlaps) whose range contains
+   * all of {@code f}'s TXIDs, if any: the file a compaction merged {@code f} into.
+   */
+  static Optional<LtxFileInfo> coveringFile(List<LtxFileInfo> upper, LtxFileInfo f) {
+    int lo = 0;
+    int hi = upper.size() - 1;
+    LtxFileInfo candidate = null;
+    while (lo <= hi) { // last file with min <= f.min
+      int mid = (lo + hi) >>> 1;
+      if (upper.get(mid).minTxid() <= f.minTxid()) {
+        candidate = upper.get(mid);
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return candidate != null && candidate.maxTxid() >= f.maxTxid() ? Optional.of(candidate) : Optional.empty();
+  }
 }

@@ -1,7 +1,6 @@
 package io.litestream4j.store;
 
 import io.litestream4j.db.LocalLtxDir;
-import io.litestream4j.ltx.Txid;
 import io.litestream4j.replica.LtxFileInfo;
 import io.litestream4j.replica.ReplicaClient;
 import java.io.IOException;
@@ -22,10 +21,10 @@ import org.slf4j.LoggerFactory;
  *   <li><b>L9</b>: snapshots created before {@code now - snapshot.retention} are candidates, except
  *       the newest. The <em>floor</em> is the lowest TXID of the snapshots that are not candidates.
  *   <li><b>L1..L8</b>: a file is a candidate when it ends at or below the floor and, below the top
- *       configured level, is already covered by the next level; candidates are a prefix of the
+ *       configured level, lies inside a file of the next level; candidates are a prefix of the
  *       level, so the next level's compaction never meets a hole.
- *   <li><b>L0</b>: a file is a candidate once L1 covers it; it is deleted {@code l0-retention}
- *       after it first became one. Local L0 copies that L1 covers are removed at once (never the
+ *   <li><b>L0</b>: a file is a candidate once it lies inside an L1 file; it is deleted
+ *       {@code l0-retention} after it first became one. Local L0 copies that L1 covers are removed at once (never the
  *       newest, which a restart resumes from), also when {@code retention.enabled} is false.
  * </ul>
  *
@@ -40,6 +39,8 @@ final class Retention {
   private final StoreOptions options;
   private final DeletionCandidates candidates;
   private final String name;
+  /** L1 files below the one covering the oldest remaining L0 file are not needed for L0 retention. */
+  private long l1Seek = 1;
 
   Retention(ReplicaClient client, LocalLtxDir local, StoreOptions options, DeletionCandidates candidates,
       String name) {
@@ -80,8 +81,8 @@ final class Retention {
     int top = options.topLevel();
     for (int level = 1; level < LtxFileInfo.SNAPSHOT_LEVEL; level++) {
       List<LtxFileInfo> files = levels.get(level);
-      long coveredUpTo = level < top ? LevelFiles.maxTxid(levels.get(level + 1)) : Long.MAX_VALUE;
-      List<LtxFileInfo> deletable = deletablePrefix(files, Math.min(floor, coveredUpTo));
+      List<LtxFileInfo> upper = level < top ? levels.get(level + 1) : null;
+      List<LtxFileInfo> deletable = deletablePrefix(files, floor, upper);
       candidates.update(level, deletable, now);
       deletions.add(candidates.maturePrefix(deletable, grace, now));
     }
@@ -91,27 +92,40 @@ final class Retention {
 
   /** L0 retention, plus cleaning of the local L0 copies. */
   RetentionResult enforceL0Retention(long now) throws IOException {
-    long maxL1 = LevelFiles.maxTxid(client.ltxFiles(1, 1));
-    int localDeleted = cleanLocal(maxL1);
+    List<LtxFileInfo> l1 = LevelFiles.sorted(client.ltxFiles(1, l1Seek));
+    if (l1.isEmpty() && l1Seek > 1) {
+      l1 = LevelFiles.sorted(client.ltxFiles(1, 1));
+    }
+    int localDeleted = cleanLocal(l1);
     if (!options.retentionEnabled() || options.l0Retention().isZero()) {
       return new RetentionResult(List.of(), candidates.size(), localDeleted);
     }
-    List<LtxFileInfo> deletable = deletablePrefix(LevelFiles.sorted(client.ltxFiles(LtxFileInfo.L0, 1)), maxL1);
+    List<LtxFileInfo> l0 = LevelFiles.sorted(client.ltxFiles(LtxFileInfo.L0, 1));
+    List<LtxFileInfo> deletable = deletablePrefix(l0, Long.MAX_VALUE, l1);
     candidates.update(LtxFileInfo.L0, deletable, now);
     List<LtxFileInfo> deleted =
         delete(List.of(candidates.maturePrefix(deletable, options.l0Retention().toMillis(), now)));
+    // Next time, list L1 from the file covering the oldest L0 file that is left (deletions are a
+    // prefix). Too high a start can only make fewer L0 files deletable, never more.
+    List<LtxFileInfo> left = l0.subList(deleted.size(), l0.size());
+    List<LtxFileInfo> listed = l1;
+    (left.isEmpty() ? Optional.<LtxFileInfo>empty() : LevelFiles.coveringFile(listed, left.getFirst()))
+        .or(() -> LevelFiles.newest(listed))
+        .ifPresent(f -> l1Seek = f.minTxid());
     return new RetentionResult(deleted, candidates.size(), localDeleted);
   }
 
   /**
-   * The leading files of a level (in TXID order) that end at or below {@code upTo}, stopping at the
-   * first that does not and never including the level's newest file.
+   * The leading files of a level (in TXID order) that end at or below {@code floor} and lie inside
+   * a file of {@code upper} (when given), stopping at the first that does not and never including
+   * the level's newest file.
    */
-  private static List<LtxFileInfo> deletablePrefix(List<LtxFileInfo> sorted, long upTo) {
+  private static List<LtxFileInfo> deletablePrefix(List<LtxFileInfo> sorted, long floor, List<LtxFileInfo> upper) {
     Optional<LtxFileInfo> newest = LevelFiles.newest(sorted);
     List<LtxFileInfo> out = new ArrayList<>();
     for (LtxFileInfo f : sorted) {
-      if (f.equals(newest.orElseThrow()) || f.maxTxid() > upTo) {
+      if (f.equals(newest.orElseThrow()) || f.maxTxid() > floor
+          || upper != null && LevelFiles.coveringFile(upper, f).isEmpty()) {
         break;
       }
       out.add(f);
@@ -138,24 +152,24 @@ final class Retention {
     return deleted;
   }
 
-  /** Removes local L0 copies already compacted into L1, except the newest local file. */
-  private int cleanLocal(long maxL1) throws IOException {
+  /**
+   * Removes local L0 copies of TXIDs already compacted into L1 (so certainly on the replica), except
+   * the newest local file, which a restart resumes from.
+   */
+  private int cleanLocal(List<LtxFileInfo> l1) throws IOException {
+    long maxL1 = LevelFiles.maxTxid(l1);
     if (local == null || maxL1 == 0) {
       return 0;
     }
     List<Long> txids = local.txids();
-    if (txids.isEmpty()) {
-      return 0;
-    }
-    long keepFrom = Math.min(maxL1 + 1, txids.getLast());
     int n = 0;
-    for (long txid : txids) {
-      if (txid < keepFrom && Files.deleteIfExists(local.path(txid))) {
+    for (int i = 0; i < txids.size() - 1 && txids.get(i) <= maxL1; i++) {
+      if (Files.deleteIfExists(local.path(txids.get(i)))) {
         n++;
       }
     }
     if (n > 0) {
-      LOG.debug("{}: removed {} local L0 files below TXID {}", name, n, Txid.format(keepFrom));
+      LOG.debug("{}: removed {} local L0 files compacted into L1", name, n);
     }
     return n;
   }

@@ -7,6 +7,10 @@ import io.litestream4j.db.DbOptions;
 import io.litestream4j.db.LocalLtxDir;
 import io.litestream4j.replica.Replica;
 import io.litestream4j.replica.file.FileReplicaClient;
+import io.litestream4j.ltx.LtxEncoder;
+import io.litestream4j.ltx.LtxHeader;
+import io.litestream4j.replica.LtxFileInfo;
+import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -149,5 +153,45 @@ class StoreScheduleTest {
     Store third = store(daily, now);
     third.runDue();
     assertThat(names(9)).hasSize(2);
+  }
+
+  @Test
+  void verifyCompactionAndValidationReportAHoleAndL0RetentionKeepsWhatIsInIt() throws Exception {
+    write();
+    write();
+    Store store = store(OPTIONS.withVerifyCompaction(true).withL0Retention(Duration.ofSeconds(1), Duration.ofSeconds(1)),
+        clock);
+    store.compact(1);
+    long n = database.position().txid();
+    // A file written by someone else lands in L1 ahead of L0: L1 now has a hole at n+1..n+2.
+    client.writeLtxFile(1, n + 3, n + 3, new ByteArrayInputStream(strayLtx(n + 3)));
+    for (int i = 0; i < 4; i++) {
+      write();
+    }
+    assertThat(store.compact(1)).extracting(LtxFileInfo::minTxid).containsExactly(n + 4);
+    assertThat(store.stats().compactionVerifyErrors()).isEqualTo(1);
+
+    ValidationReport report = store.validate();
+    assertThat(report.issues()).extracting(ValidationIssue::kind).containsExactly(ValidationIssue.Kind.GAP);
+    assertThat(store.stats().validationIssues()).isEqualTo(1);
+    assertThat(store.lastValidation()).contains(report);
+
+    store.enforceL0Retention();
+    clock.advance(Duration.ofSeconds(1));
+    RetentionResult r = store.enforceL0Retention();
+    assertThat(r.deleted()).extracting(LtxFileInfo::maxTxid).as("L0 files inside L1 [1..%d]", n)
+        .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, n).boxed().toList());
+    assertThat(client.ltxFiles(0, 1)).extracting(LtxFileInfo::minTxid).as("the hole stays in L0")
+        .startsWith(n + 1, n + 2);
+  }
+
+  private byte[] strayLtx(long txid) throws Exception {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    try (LtxEncoder enc = new LtxEncoder(out, LtxHeader.incremental(4096, 1, txid, txid, clock.millis(),
+        io.litestream4j.ltx.Checksums.FLAG | 1))) {
+      enc.writePage(1, new byte[4096]);
+      enc.finish(io.litestream4j.ltx.Checksums.FLAG | 2);
+    }
+    return out.toByteArray();
   }
 }
