@@ -536,7 +536,7 @@ public final class Database implements AutoCloseable {
         try (FileChannel wal = openWal()) {
           WalReader reader = wal == null ? null : WalReader.open(wal).orElse(null);
           if (reader != null && cursor.sameGeneration(reader.header())) {
-            var start = io.litestream4j.sqlite.WalPosition.start(reader.header());
+            var start = WalCursor.start(reader.header()).position();
             WalSegment seg = reader.scan(start, cursor.offset() - start.offset());
             if (seg.end().offset() != cursor.offset()) {
               throw new IOException("the WAL of " + path + " no longer holds the synced frames up to offset "

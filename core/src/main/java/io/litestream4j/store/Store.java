@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -96,7 +97,7 @@ public final class Store implements AutoCloseable {
     this.retention = new Retention(client, database.localDir(), options, candidates, name);
     this.compactDue = new long[options.topLevel() + 1];
     this.compactedOnce = new boolean[options.topLevel() + 1];
-    java.util.Arrays.fill(compactDue, Long.MAX_VALUE);
+    Arrays.fill(compactDue, Long.MAX_VALUE);
   }
 
   /**
@@ -138,7 +139,7 @@ public final class Store implements AutoCloseable {
     jobs.lock();
     try {
       long now = clock.millis();
-      java.util.Arrays.fill(compactDue, 1, compactDue.length, now);
+      Arrays.fill(compactDue, 1, compactDue.length, now);
       snapshotDue = now;
       l0Due = now + options.l0RetentionCheckInterval().toMillis();
       validationDue = options.validationInterval().isZero() ? Long.MAX_VALUE
