@@ -12,6 +12,7 @@ import io.litestream4j.replica.Replica;
 import io.litestream4j.replica.ReplicaClient;
 import io.litestream4j.replica.ReplicaClients;
 import io.litestream4j.replica.ReplicaLease;
+import io.litestream4j.store.Store;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -44,6 +45,7 @@ public final class Replication implements AutoCloseable {
   private final ChangeNotifier notifier;
   private final boolean ownsNotifier;
   private final Runnable onChange;
+  private final Store store;
   private ReplicaLease lease = ReplicaLease.none();
   private volatile Throwable failure;
   private volatile java.util.function.Consumer<Throwable> failureListener = f -> { };
@@ -60,9 +62,15 @@ public final class Replication implements AutoCloseable {
         Clock.systemUTC());
     this.monitor = new DatabaseMonitor(database, stats);
     this.onChange = monitor::signal;
+    this.store = Store.open(database, client, options.store(), Clock.systemUTC());
   }
 
-  /** Starts replicating with a replica client made from {@link ReplicationOptions#replicaUrl()}. */
+  /**
+   * Starts replicating with a replica client made from {@link ReplicationOptions#replicaUrl()}.
+   *
+   * @throws io.litestream4j.replica.LeaseHeldException when another live replicator holds the
+   *     replica's lease
+   */
   public static Replication start(ReplicationOptions options) throws IOException {
     return start(options, ReplicaClients.discover().create(options.replicaUrl()));
   }
@@ -104,6 +112,7 @@ public final class Replication implements AutoCloseable {
           .warn("{}: first sync failed, will retry: {}", database.path(), e.getMessage());
     }
     monitor.start();
+    store.start();
   }
 
   public ReplicationOptions options() {
@@ -129,6 +138,7 @@ public final class Replication implements AutoCloseable {
         .error("{}: replication stopped: {}", database.path(), e.getMessage());
     failure = e;
     Thread.ofPlatform().name("l4j-lease-lost").start(() -> {
+      store.close();
       monitor.close();
       replica.abandonShutdownSync();
       replica.shutdown(Duration.ZERO, Duration.ofMillis(1));
@@ -157,6 +167,11 @@ public final class Replication implements AutoCloseable {
 
   public SyncStats stats() {
     return stats;
+  }
+
+  /** Compaction, snapshots, retention and validation of this database's replica. */
+  public Store store() {
+    return store;
   }
 
   /**
@@ -196,6 +211,7 @@ public final class Replication implements AutoCloseable {
       return true;
     }
     closed = true;
+    store.close();
     notifier.unwatch(database.walPath(), onChange);
     notifier.unwatch(database.path(), onChange);
     monitor.close();

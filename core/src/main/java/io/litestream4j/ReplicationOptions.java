@@ -1,6 +1,7 @@
 package io.litestream4j;
 
 import io.litestream4j.db.DbOptions;
+import io.litestream4j.store.StoreOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -21,6 +22,7 @@ import java.util.Objects;
  * @param db monitor, checkpoint and sync tuning
  * @param shutdownSyncTimeout how long {@code close()} keeps retrying the final upload
  * @param shutdownSyncInterval pause between those retries
+ * @param store compaction levels, snapshots and retention
  */
 public record ReplicationOptions(
     Path database,
@@ -29,7 +31,8 @@ public record ReplicationOptions(
     Duration syncInterval,
     DbOptions db,
     Duration shutdownSyncTimeout,
-    Duration shutdownSyncInterval) {
+    Duration shutdownSyncInterval,
+    StoreOptions store) {
 
   public ReplicationOptions {
     Objects.requireNonNull(database, "database");
@@ -38,6 +41,7 @@ public record ReplicationOptions(
     Objects.requireNonNull(db, "db");
     Objects.requireNonNull(shutdownSyncTimeout, "shutdownSyncTimeout");
     Objects.requireNonNull(shutdownSyncInterval, "shutdownSyncInterval");
+    Objects.requireNonNull(store, "store");
     if (syncInterval.isNegative()) {
       throw new IllegalArgumentException("sync-interval must be >= 0, got " + syncInterval);
     }
@@ -51,22 +55,26 @@ public record ReplicationOptions(
 
   public static ReplicationOptions of(Path database, String replicaUrl) {
     return new ReplicationOptions(database, replicaUrl, null, Duration.ofSeconds(1), DbOptions.DEFAULTS,
-        Duration.ofSeconds(30), Duration.ofMillis(500));
+        Duration.ofSeconds(30), Duration.ofMillis(500), StoreOptions.DEFAULTS);
   }
 
   public ReplicationOptions withMetaDir(Path dir) {
-    return new ReplicationOptions(database, replicaUrl, dir, syncInterval, db, shutdownSyncTimeout, shutdownSyncInterval);
+    return new ReplicationOptions(database, replicaUrl, dir, syncInterval, db, shutdownSyncTimeout, shutdownSyncInterval, store);
   }
 
   public ReplicationOptions withSyncInterval(Duration d) {
-    return new ReplicationOptions(database, replicaUrl, metaDir, d, db, shutdownSyncTimeout, shutdownSyncInterval);
+    return new ReplicationOptions(database, replicaUrl, metaDir, d, db, shutdownSyncTimeout, shutdownSyncInterval, store);
   }
 
   public ReplicationOptions withDbOptions(DbOptions o) {
-    return new ReplicationOptions(database, replicaUrl, metaDir, syncInterval, o, shutdownSyncTimeout, shutdownSyncInterval);
+    return new ReplicationOptions(database, replicaUrl, metaDir, syncInterval, o, shutdownSyncTimeout, shutdownSyncInterval, store);
+  }
+
+  public ReplicationOptions withStore(StoreOptions s) {
+    return new ReplicationOptions(database, replicaUrl, metaDir, syncInterval, db, shutdownSyncTimeout, shutdownSyncInterval, s);
   }
 
   public ReplicationOptions withShutdownSync(Duration timeout, Duration interval) {
-    return new ReplicationOptions(database, replicaUrl, metaDir, syncInterval, db, timeout, interval);
+    return new ReplicationOptions(database, replicaUrl, metaDir, syncInterval, db, timeout, interval, store);
   }
 }

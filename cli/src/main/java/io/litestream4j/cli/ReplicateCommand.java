@@ -10,6 +10,8 @@ import io.litestream4j.config.LoadedConfig;
 import io.litestream4j.db.DbOptions;
 import io.litestream4j.replica.ReplicaClient;
 import io.litestream4j.replica.ReplicaClients;
+import io.litestream4j.store.RetentionResult;
+import io.litestream4j.store.StoreOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -155,7 +157,8 @@ final class ReplicateCommand implements Callable<Integer> {
         db.minCheckpointPageCount(), db.truncatePageN(), db.busyTimeout(),
         db.maxSyncWalBytes() <= 0 ? Long.MAX_VALUE : db.maxSyncWalBytes());
     ReplicationOptions options = new ReplicationOptions(path, db.replica().describe(), db.resolvedMetaPath(),
-        db.replica().syncInterval(), dbOptions, config.shutdownSyncTimeout(), config.shutdownSyncInterval());
+        db.replica().syncInterval(), dbOptions, config.shutdownSyncTimeout(), config.shutdownSyncInterval(),
+        StoreOptions.from(config).withBackground(!once));
     replicator.add(options, client);
     LOG.info("replicating {} to {}", path, db.replica().describe());
   }
@@ -165,6 +168,15 @@ final class ReplicateCommand implements Callable<Integer> {
     for (Replication r : replicator.replications()) {
       long txid = r.syncAndAwait(timeout);
       LOG.info("{}: synced to TXID {}", r.options().database(), io.litestream4j.ltx.Txid.format(txid));
+      if (forceSnapshot) {
+        r.store().snapshotNow(true).ifPresent(f ->
+            LOG.info("{}: wrote snapshot {} ({} bytes)", r.options().database(), f.name(), f.size()));
+      }
+      if (enforceRetention) {
+        RetentionResult res = r.store().enforceRetention();
+        LOG.info("{}: retention deleted {} replica files ({} waiting out the grace period), {} local files",
+            r.options().database(), res.deleted().size(), res.waiting(), res.localFilesDeleted());
+      }
     }
     return replicator.shutdown() ? 0 : 1;
   }

@@ -21,6 +21,7 @@ import java.time.Clock;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,6 +84,8 @@ public final class Database implements AutoCloseable {
   private boolean closed;
 
   private volatile Position position = Position.NONE;
+  /** Open {@link DatabaseSnapshot}s; while any is open the database runs no checkpoint of its own. */
+  private final AtomicInteger snapshotPins = new AtomicInteger();
 
   /** Told about every new local TXID, on the syncing thread; must not block. */
   @FunctionalInterface
@@ -540,10 +543,71 @@ public final class Database implements AutoCloseable {
   }
 
   // ---------------------------------------------------------------------------------------------
+  // Snapshots (level 9), streamed without SQLite's write lock
+  // ---------------------------------------------------------------------------------------------
+
+  /**
+   * Syncs, then freezes the state at the resulting position so that it can be streamed as a
+   * level-9 snapshot {@code [1, position]} while the application keeps writing. Until the returned
+   * snapshot is closed the database runs no checkpoints of its own (syncs continue); see
+   * {@link DatabaseSnapshot} for why that keeps it consistent. Cost under the monitor: one sync
+   * and one scan of the current WAL generation, never the database size.
+   *
+   * @return empty when the database does not exist yet or has no pages
+   */
+  public synchronized Optional<DatabaseSnapshot> openSnapshot() throws IOException {
+    // Pin first: the sync below must not release the read lock by checkpointing, so the read mark
+    // stays at or before the WAL end it syncs to.
+    snapshotPins.incrementAndGet();
+    boolean handedOut = false;
+    try {
+      sync();
+      if (session == null || position.isNone() || checksum.pageCount() == 0) {
+        return Optional.empty();
+      }
+      // WAL frames of the synced part of the current generation. If the WAL has been restarted
+      // since the sync, that generation was fully checkpointed: the database file alone holds it.
+      PageIndex walPages = PageIndex.empty();
+      if (!cursor.fresh() && cursor.offset() > WalHeader.SIZE) {
+        try (FileChannel wal = openWal()) {
+          WalReader reader = wal == null ? null : WalReader.open(wal).orElse(null);
+          if (reader != null && cursor.sameGeneration(reader.header())) {
+            var start = WalCursor.start(reader.header()).position();
+            WalSegment seg = reader.scan(start, cursor.offset() - start.offset());
+            if (seg.end().offset() != cursor.offset()) {
+              throw new IOException("the WAL of " + path + " no longer holds the synced frames up to offset "
+                  + cursor.offset() + "; retry the snapshot");
+            }
+            walPages = seg.pages();
+          }
+        }
+      }
+      long timestamp = clock.millis();
+      Optional<LocalLtxDir.Tip> tip = local.tip();
+      if (tip.isPresent() && tip.get().header().maxTxid() == position.txid()) {
+        timestamp = tip.get().header().timestamp();
+      }
+      int salt1 = cursor.fresh() ? 0 : cursor.position().salt1();
+      int salt2 = cursor.fresh() ? 0 : cursor.position().salt2();
+      DatabaseSnapshot snapshot = new DatabaseSnapshot(path, walPath, pageSize, checksum.pageCount(),
+          position.txid(), checksum.value(), timestamp, walPages, salt1, salt2, snapshotPins::decrementAndGet);
+      handedOut = true;
+      return Optional.of(snapshot);
+    } finally {
+      if (!handedOut) {
+        snapshotPins.decrementAndGet();
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
   // Checkpoints
   // ---------------------------------------------------------------------------------------------
 
   private void checkpointIfNeeded() throws IOException {
+    if (snapshotPins.get() > 0) {
+      return; // a snapshot is being read: keep the read lock (see DatabaseSnapshot)
+    }
     if (cursor.fresh()) {
       return;
     }
@@ -564,6 +628,10 @@ public final class Database implements AutoCloseable {
   /** Runs a checkpoint now (after syncing everything), e.g. on an application's request. */
   public synchronized void checkpoint(CheckpointMode mode) throws IOException {
     if (session == null) {
+      return;
+    }
+    if (snapshotPins.get() > 0) {
+      LOG.debug("{}: checkpoint {} postponed while a snapshot is being read", path, mode);
       return;
     }
     syncWal();

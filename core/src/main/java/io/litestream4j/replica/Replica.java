@@ -165,9 +165,17 @@ public final class Replica implements BaselineSource, AutoCloseable {
     }
   }
 
-  /** Highest TXID on the replica's L0 (or any level when L0 is empty). */
+  /**
+   * Where L0 uploads continue: the highest TXID on the replica's L0 (snapshots may be ahead of it,
+   * but L0 must stay contiguous), or of any level when L0 is empty.
+   */
   private long fetchReplicaTxid() throws IOException {
-    return latest().map(Baseline::txid).orElse(0L);
+    List<LtxFileInfo> l0 = client.ltxFiles(LtxFileInfo.L0, 1);
+    long max = 0;
+    for (LtxFileInfo f : l0) {
+      max = Math.max(max, f.maxTxid());
+    }
+    return max > 0 ? max : latest().map(Baseline::txid).orElse(0L);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -256,15 +264,19 @@ public final class Replica implements BaselineSource, AutoCloseable {
       try (InputStream in = db.localDir().open(next)) {
         client.writeLtxFile(0, next, next, in);
       } catch (NoSuchFileException e) {
+        // A snapshot or compacted file may already cover it (e.g. after local state was lost).
+        long covered = latest().map(Baseline::txid).orElse(0L);
+        if (covered >= next) {
+          pos = covered;
+          setReplicated(pos);
+          continue;
+        }
         db.reset();
         throw new IOException("local L0 file for TXID " + next + " is missing ("
             + db.localDir().path(next) + "); re-basing the database on the replica", e);
       }
       pos = next;
       setReplicated(pos);
-    }
-    if (pos > 1) {
-      db.localDir().deleteBelow(pos);
     }
     return pos;
   }

@@ -3,6 +3,7 @@ package io.litestream4j.restore;
 import io.litestream4j.Replication;
 import io.litestream4j.ReplicationOptions;
 import io.litestream4j.db.DbOptions;
+import io.litestream4j.store.StoreOptions;
 import io.litestream4j.ltx.DatabaseChecksum;
 import io.litestream4j.ltx.LtxCompactor;
 import io.litestream4j.replica.LtxFileInfo;
@@ -77,7 +78,9 @@ public final class RestoreFixtures {
       ReplicationOptions opts = ReplicationOptions.of(db, replica.toUri().toString())
           .withSyncInterval(Duration.ZERO)
           .withDbOptions(DbOptions.DEFAULTS.withMonitorInterval(Duration.ofMillis(50))
-              .withMinCheckpointPageCount(64));
+              .withMinCheckpointPageCount(64))
+          // Level-0 files only: the tests that need other levels build them explicitly.
+          .withStore(StoreOptions.DEFAULTS.withBackground(false));
       try (Replication r = Replication.start(opts)) {
         for (int round = 0; round < rounds; round++) {
           step(app, round, rnd);

@@ -1,0 +1,57 @@
+package io.litestream4j.store;
+
+import io.litestream4j.ltx.LtxApplier;
+import io.litestream4j.replica.LtxFileInfo;
+import io.litestream4j.replica.ReplicaClient;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Replica chores of the store tests: listing every level, planning and applying restores. */
+final class Replicas {
+  private Replicas() {}
+
+  /** The listing of levels 0..9. */
+  static List<List<LtxFileInfo>> levels(ReplicaClient client) throws IOException {
+    List<List<LtxFileInfo>> levels = new ArrayList<>();
+    for (int level = 0; level <= LtxFileInfo.SNAPSHOT_LEVEL; level++) {
+      levels.add(client.ltxFiles(level, 1));
+    }
+    return levels;
+  }
+
+  /** The newest snapshot at or below {@code txid}, then the fewest contiguous files of levels 8..0. */
+  static Optional<List<LtxFileInfo>> plan(ReplicaClient client, long txid) throws IOException {
+    return RestoreChain.plan(levels(client), txid);
+  }
+
+  /**
+   * Applies {@code plan} with {@link LtxApplier#restore} (which proves continuity and the final
+   * checksum) into {@code out}; returns the restored database's checksum.
+   */
+  static LtxApplier restore(ReplicaClient client, List<LtxFileInfo> plan, Path out) throws IOException {
+    List<InputStream> streams = new ArrayList<>();
+    try (FileChannel ch = FileChannel.open(out, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.READ, StandardOpenOption.TRUNCATE_EXISTING)) {
+      for (LtxFileInfo f : plan) {
+        streams.add(client.openLtxFile(f.level(), f.minTxid(), f.maxTxid(), 0, 0));
+      }
+      LtxApplier applier = LtxApplier.restore(streams, ch);
+      ch.force(true);
+      return applier;
+    } finally {
+      for (InputStream in : streams) {
+        in.close();
+      }
+    }
+  }
+
+  static long maxTxid(ReplicaClient client, int level) throws IOException {
+    return LevelFiles.maxTxid(client.ltxFiles(level, 1));
+  }
+}
