@@ -70,8 +70,10 @@ public final class Database implements AutoCloseable {
   // --- state owned by the synchronized methods ---
   private SqliteSession session;
   private FileChannel dbFile;
-  /** Identity (device + inode) of the file opened, to notice a database replaced on disk. */
+  /** Identities (device + inode) of the files our connections opened, to notice them replaced. */
   private Object fileKey;
+  private Object walKey;
+  private Object shmKey;
   private int pageSize;
   private DatabaseChecksum checksum;
   private WalCursor cursor;
@@ -152,7 +154,7 @@ public final class Database implements AutoCloseable {
     }
     try {
       if (session != null && replacedOnDisk()) {
-        LOG.warn("{}: the database file was replaced; re-reading it", path);
+        LOG.warn("{}: the database, WAL or shared-memory file was deleted or replaced; reopening", path);
         dropState();
       }
       if (session == null && !initialize()) {
@@ -160,6 +162,9 @@ public final class Database implements AutoCloseable {
       }
       syncWal();
       checkpointIfNeeded();
+      if (walKey == null) {
+        walKey = keyOf(walPath); // the WAL appeared after our connections opened
+      }
       return position;
     } catch (IOException | RuntimeException e) {
       dropState();
@@ -184,14 +189,35 @@ public final class Database implements AutoCloseable {
   // Initialisation: rebuild the in-memory state from disk and decide where replication resumes.
   // ---------------------------------------------------------------------------------------------
 
-  /** True when the path now names a different file than the one opened (or none). */
+  /**
+   * True when the database file, or the WAL or shared-memory file our connections have open, was
+   * deleted or replaced behind SQLite's back: our connections must then be reopened.
+   */
   private boolean replacedOnDisk() throws IOException {
+    return changed(path, fileKey) || changed(walPath, walKey) || changed(shmPath(), shmKey);
+  }
+
+  private static boolean changed(Path p, Object known) throws IOException {
+    if (known == null) {
+      return false;
+    }
     try {
-      Object now = Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
-      return now != null && !now.equals(fileKey);
+      return !known.equals(Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class).fileKey());
     } catch (NoSuchFileException e) {
       return true;
     }
+  }
+
+  private static Object keyOf(Path p) throws IOException {
+    try {
+      return Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+    } catch (NoSuchFileException e) {
+      return null;
+    }
+  }
+
+  private Path shmPath() {
+    return path.resolveSibling(path.getFileName() + "-shm");
   }
 
   private boolean initialize() throws IOException {
@@ -200,6 +226,8 @@ public final class Database implements AutoCloseable {
     }
     fileKey = Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
     session = SqliteSession.open(path, options.busyTimeout());
+    walKey = keyOf(walPath);
+    shmKey = keyOf(shmPath());
     dbFile = FileChannel.open(path, StandardOpenOption.READ);
     pageSize = session.pageSize();
     local.open();
