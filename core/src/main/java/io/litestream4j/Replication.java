@@ -41,7 +41,6 @@ public final class Replication implements AutoCloseable {
   private final Database database;
   private final DatabaseMonitor monitor;
   private final Replica replica;
-  private final SyncStats stats = new SyncStats();
   private final ChangeNotifier notifier;
   private final boolean ownsNotifier;
   private final Runnable onChange;
@@ -60,7 +59,11 @@ public final class Replication implements AutoCloseable {
     this.replica = new Replica(client, options.syncInterval(), db.getFileName().toString());
     this.database = new Database(db, options.db(), new LocalLtxDir(meta), replica, replica::onSynced,
         Clock.systemUTC());
-    this.monitor = new DatabaseMonitor(database, stats);
+    // With batched uploads, syncing faster than the upload cadence (or the poll) buys nothing.
+    Duration gap = options.syncInterval().isZero() ? Duration.ZERO
+        : options.syncInterval().compareTo(options.db().monitorInterval()) < 0 || options.db().monitorInterval().isZero()
+            ? options.syncInterval() : options.db().monitorInterval();
+    this.monitor = new DatabaseMonitor(database, gap);
     this.onChange = monitor::signal;
     this.store = Store.open(database, client, options.store(), Clock.systemUTC());
   }
@@ -166,7 +169,7 @@ public final class Replication implements AutoCloseable {
   }
 
   public SyncStats stats() {
-    return stats;
+    return database.stats();
   }
 
   /** Compaction, snapshots, retention and validation of this database's replica. */

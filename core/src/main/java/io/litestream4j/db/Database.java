@@ -74,6 +74,8 @@ public final class Database implements AutoCloseable {
   private Object fileKey;
   private Object walKey;
   private Object shmKey;
+  /** Size, modification time and identity of the database and WAL files after the last sync. */
+  private volatile FileStamps stampsAtLastSync;
   private int pageSize;
   private DatabaseChecksum checksum;
   private WalCursor cursor;
@@ -86,6 +88,7 @@ public final class Database implements AutoCloseable {
   private boolean closed;
 
   private volatile Position position = Position.NONE;
+  private final SyncStats stats = new SyncStats();
   /** Open {@link DatabaseSnapshot}s; while any is open the database runs no checkpoint of its own. */
   private final AtomicInteger snapshotPins = new AtomicInteger();
 
@@ -127,6 +130,11 @@ public final class Database implements AutoCloseable {
     return options;
   }
 
+  /** Outcome counters of every sync, whoever asked for it. */
+  public SyncStats stats() {
+    return stats;
+  }
+
   /** The newest local TXID and checksum; {@link Position#NONE} before the first sync. */
   public Position position() {
     return position;
@@ -165,10 +173,47 @@ public final class Database implements AutoCloseable {
       if (walKey == null) {
         walKey = keyOf(walPath); // the WAL appeared after our connections opened
       }
+      stampsAtLastSync = FileStamps.of(path, walPath);
+      stats.recordSuccess();
       return position;
     } catch (IOException | RuntimeException e) {
       dropState();
-      throw e instanceof SyncException se ? se : new SyncException("sync of " + path + " failed: " + e.getMessage(), e);
+      SyncException se = e instanceof SyncException x ? x
+          : new SyncException("sync of " + path + " failed: " + e.getMessage(), e);
+      stats.recordFailure(se.diskFull());
+      throw se;
+    }
+  }
+
+  /**
+   * A cheap test for the safety-net poll: false when neither the database nor the WAL file changed
+   * size, modification time or identity since the last successful sync, so that nothing can have
+   * been committed since. Costs two {@code stat} calls.
+   */
+  public boolean changedSinceLastSync() {
+    FileStamps last = stampsAtLastSync;
+    try {
+      return last == null || !last.equals(FileStamps.of(path, walPath));
+    } catch (IOException e) {
+      return true;
+    }
+  }
+
+  /** What {@link #changedSinceLastSync()} compares. */
+  private record FileStamps(Stamp db, Stamp wal) {
+    record Stamp(long size, long modifiedNanos, Object key) {}
+
+    static FileStamps of(Path db, Path wal) throws IOException {
+      return new FileStamps(stamp(db), stamp(wal));
+    }
+
+    private static Stamp stamp(Path p) throws IOException {
+      try {
+        var a = Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class);
+        return new Stamp(a.size(), a.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS), a.fileKey());
+      } catch (NoSuchFileException e) {
+        return null;
+      }
     }
   }
 
@@ -726,6 +771,7 @@ public final class Database implements AutoCloseable {
   // ---------------------------------------------------------------------------------------------
 
   private void dropState() {
+    stampsAtLastSync = null;
     if (session != null) {
       session.close();
       session = null;

@@ -21,6 +21,7 @@ public final class DatabaseMonitor implements AutoCloseable {
 
   private final Database db;
   private final Duration interval;
+  private final long minGapNanos;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition wake = lock.newCondition();
   private final Thread thread;
@@ -28,10 +29,16 @@ public final class DatabaseMonitor implements AutoCloseable {
   private boolean signalled;
   private volatile boolean stopping;
 
-  public DatabaseMonitor(Database db, SyncStats stats) {
+  /**
+   * @param minSyncGap the least time between two syncs triggered by file-change notifications:
+   *     zero syncs on every change (lowest latency); with uploads batched every sync interval,
+   *     syncing faster than that only costs the application CPU and produces more files
+   */
+  public DatabaseMonitor(Database db, Duration minSyncGap) {
     this.db = db;
-    this.stats = stats;
+    this.stats = db.stats();
     this.interval = db.options().monitorInterval();
+    this.minGapNanos = minSyncGap.toNanos();
     this.thread = Thread.ofPlatform().name("l4j-sync-" + db.path().getFileName()).daemon(true).unstarted(this::run);
   }
 
@@ -53,22 +60,32 @@ public final class DatabaseMonitor implements AutoCloseable {
   private void run() {
     long backoffMillis = 0;
     int failures = 0;
+    long lastSync = System.nanoTime() - minGapNanos;
     while (!stopping) {
-      awaitSignal(backoffMillis > 0 ? backoffMillis : interval.isZero() ? Long.MAX_VALUE : interval.toMillis());
+      boolean notified =
+          awaitSignal(backoffMillis > 0 ? backoffMillis : interval.isZero() ? Long.MAX_VALUE : interval.toMillis());
+      if (stopping) {
+        break;
+      }
+      if (notified && backoffMillis == 0 && minGapNanos > 0) {
+        awaitStop(lastSync + minGapNanos); // coalesce a burst of changes into one sync
+      } else if (!notified && backoffMillis == 0 && !db.changedSinceLastSync()) {
+        stats.recordIdlePoll(); // the safety-net poll found nothing: two stat calls, no file opened
+        continue;
+      }
       if (stopping) {
         break;
       }
       try {
+        lastSync = System.nanoTime();
         db.sync();
         if (failures > 0) {
           LOG.info("{}: sync recovered after {} failed attempts", db.path(), failures);
         }
         failures = 0;
         backoffMillis = 0;
-        stats.recordSuccess();
       } catch (SyncException e) {
         failures++;
-        stats.recordFailure(e.diskFull());
         if (failures == 1) {
           if (e.diskFull()) {
             LOG.error("{}: disk full while syncing; retrying with backoff until space frees: {}", db.path(), e.getMessage());
@@ -82,17 +99,38 @@ public final class DatabaseMonitor implements AutoCloseable {
     }
   }
 
-  private void awaitSignal(long millis) {
+  /** Waits until {@code deadlineNanos} unless stopping; further signals are absorbed. */
+  private void awaitStop(long deadlineNanos) {
+    lock.lock();
+    try {
+      long left;
+      while (!stopping && (left = deadlineNanos - System.nanoTime()) > 0) {
+        wake.awaitNanos(left);
+      }
+      signalled = false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      stopping = true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Waits for a signal or the timeout; true when signalled. */
+  private boolean awaitSignal(long millis) {
     lock.lock();
     try {
       long nanos = millis == Long.MAX_VALUE ? Long.MAX_VALUE : TimeUnit.MILLISECONDS.toNanos(millis);
       while (!signalled && !stopping && nanos > 0) {
         nanos = wake.awaitNanos(nanos);
       }
+      boolean was = signalled;
       signalled = false;
+      return was;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       stopping = true;
+      return false;
     } finally {
       lock.unlock();
     }

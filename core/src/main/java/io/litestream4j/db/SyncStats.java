@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class SyncStats {
   private final AtomicLong successes = new AtomicLong();
+  private final AtomicLong idlePolls = new AtomicLong();
   private final AtomicLong failures = new AtomicLong();
   private final AtomicLong diskFullFailures = new AtomicLong();
   private volatile boolean diskFull;
@@ -17,6 +18,10 @@ public final class SyncStats {
     successes.incrementAndGet();
     diskFull = false;
     lastSuccessMillis = System.currentTimeMillis();
+  }
+
+  void recordIdlePoll() {
+    idlePolls.incrementAndGet();
   }
 
   void recordFailure(boolean isDiskFull) {
@@ -29,6 +34,11 @@ public final class SyncStats {
 
   public long successes() {
     return successes.get();
+  }
+
+  /** Polls that found the files unchanged and so did not sync. */
+  public long idlePolls() {
+    return idlePolls.get();
   }
 
   public long failures() {
