@@ -166,16 +166,16 @@ public final class Replica implements BaselineSource, AutoCloseable {
   }
 
   /**
-   * Where L0 uploads continue: the highest TXID on the replica's L0 (snapshots may be ahead of it,
-   * but L0 must stay contiguous), or of any level when L0 is empty.
+   * Where L0 uploads continue: the highest TXID on the replica's L0. Snapshots and compacted files
+   * may be ahead of it (a snapshot is taken from the local state), but L0 stays contiguous; TXIDs
+   * that only other levels hold are skipped in {@link #uploadPending} when no local copy exists.
    */
   private long fetchReplicaTxid() throws IOException {
-    List<LtxFileInfo> l0 = client.ltxFiles(LtxFileInfo.L0, 1);
     long max = 0;
-    for (LtxFileInfo f : l0) {
+    for (LtxFileInfo f : client.ltxFiles(LtxFileInfo.L0, 1)) {
       max = Math.max(max, f.maxTxid());
     }
-    return max > 0 ? max : latest().map(Baseline::txid).orElse(0L);
+    return max;
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -73,9 +73,13 @@ public final class SqliteCli {
         return new SqliteCli(executable, timeout, environment, environmentRemovals, directory);
     }
 
-    /** Runs {@code script} against the database file {@code database} and returns stdout. */
+    /**
+     * Runs {@code script} against the database file {@code database} and returns stdout. Like a
+     * well-behaved application it waits up to 10 s for locks (a replicator briefly takes SQLite's
+     * write lock when it checkpoints).
+     */
     public String run(Path database, String script) {
-        return run(List.of(database.toString()), script);
+        return run(List.of("-cmd", ".timeout 10000", database.toString()), script);
     }
 
     /** Runs {@code script} with no database argument (an in-memory database) and returns stdout. */
