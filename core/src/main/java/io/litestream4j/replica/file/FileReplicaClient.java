@@ -1,7 +1,7 @@
 package io.litestream4j.replica.file;
 
+import io.litestream4j.ltx.LtxFileName;
 import io.litestream4j.replica.LtxFileInfo;
-import io.litestream4j.replica.LtxFileName;
 import io.litestream4j.replica.LtxFileNotFoundException;
 import io.litestream4j.replica.LtxHeaderPeek;
 import io.litestream4j.replica.ReplicaClient;
@@ -74,7 +74,9 @@ public final class FileReplicaClient implements ReplicaClient {
 
   /** Where the file {@code level/minTxid-maxTxid} is stored. */
   public Path ltxFilePath(int level, long minTxid, long maxTxid) {
-    return levelDir(level).resolve(LtxFileName.format(minTxid, maxTxid));
+    Path dir = levelDir(level);
+    LtxFileInfo.checkTxids(minTxid, maxTxid);
+    return dir.resolve(LtxFileName.format(minTxid, maxTxid));
   }
 
   @Override
