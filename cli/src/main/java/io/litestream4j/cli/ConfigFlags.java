@@ -26,10 +26,15 @@ final class ConfigFlags {
     return path != null;
   }
 
-  /** Loads the configuration this command should use. */
-  Config load(Map<String, String> env, PrintWriter err) throws IOException {
+  /** Loads the configuration this command should use; warnings are the caller's to report. */
+  LoadedConfig read(Map<String, String> env) throws IOException {
     Path file = path != null ? path : ConfigLoader.defaultPath(env);
-    LoadedConfig loaded = ConfigLoader.load(file, !noExpandEnv, env);
+    return ConfigLoader.load(file, !noExpandEnv, env);
+  }
+
+  /** Loads the configuration this command should use, printing its warnings to {@code err}. */
+  Config load(Map<String, String> env, PrintWriter err) throws IOException {
+    LoadedConfig loaded = read(env);
     for (String warning : loaded.warnings()) {
       err.println("Warning: " + warning);
     }

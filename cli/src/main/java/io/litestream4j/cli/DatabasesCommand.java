@@ -1,13 +1,11 @@
 package io.litestream4j.cli;
 
+import io.litestream4j.cli.TableOrJson.Column;
 import io.litestream4j.config.Config;
 import io.litestream4j.config.DbConfig;
 import io.litestream4j.config.LoggingConfig;
-import java.io.PrintWriter;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -46,24 +44,11 @@ final class DatabasesCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "too many arguments");
     }
     Config cfg = config.load(System.getenv(), spec.commandLine().getErr());
-    PrintWriter out = spec.commandLine().getOut();
-    if (json) {
-      List<Object> rows = new ArrayList<>();
-      for (DbConfig db : cfg.dbs()) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("path", db.identifier().toString());
-        m.put("replica", db.replica().type());
-        rows.add(m);
-      }
-      out.println(JsonOut.render(rows));
-      out.flush();
-      return 0;
-    }
-    TextTable table = new TextTable("path", "replica");
+    TableOrJson rows = new TableOrJson(Column.of("path"), Column.of("replica"));
     for (DbConfig db : cfg.dbs()) {
-      table.row(db.identifier(), db.replica().type());
+      rows.row(db.identifier().toString(), db.replica().type());
     }
-    table.print(out);
+    rows.print(spec.commandLine().getOut(), json);
     return 0;
   }
 }

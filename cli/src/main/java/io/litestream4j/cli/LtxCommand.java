@@ -7,9 +7,12 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code ltx [-level N|all] [-json] DB_PATH|REPLICA_URL}: the LTX files on a replica. */
+/**
+ * {@code ltx [-level N|all] [-json] DB_PATH|REPLICA_URL}: the LTX files on a replica. Not final:
+ * the deprecated alias {@link WalCommand} is this command with a warning.
+ */
 @Command(name = "ltx", description = "Lists the LTX files of a database's replica or a replica URL.")
-final class LtxCommand implements Callable<Integer> {
+class LtxCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 

@@ -1,14 +1,12 @@
 package io.litestream4j.cli;
 
+import io.litestream4j.cli.TableOrJson.Column;
 import io.litestream4j.config.LoggingConfig;
 import io.litestream4j.ltx.Txid;
 import io.litestream4j.replica.LtxFileInfo;
 import io.litestream4j.replica.ReplicaClient;
-import java.io.PrintWriter;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -51,27 +49,12 @@ final class LtxListing {
         files.addAll(client.ltxFiles(l, 0));
       }
     }
-    PrintWriter out = cmd.getOut();
-    if (json) {
-      List<Object> rows = new ArrayList<>();
-      for (LtxFileInfo f : files) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("level", f.level());
-        m.put("min_txid", Txid.format(f.minTxid()));
-        m.put("max_txid", Txid.format(f.maxTxid()));
-        m.put("size", f.size());
-        m.put("timestamp", Rfc3339.format(f.createdAt()));
-        rows.add(m);
-      }
-      out.println(JsonOut.render(rows));
-      out.flush();
-      return 0;
-    }
-    TextTable table = new TextTable("level", "min_txid", "max_txid", "size", "created");
+    TableOrJson rows = new TableOrJson(Column.of("level"), Column.of("min_txid"), Column.of("max_txid"),
+        Column.of("size"), new Column("timestamp", "created"));
     for (LtxFileInfo f : files) {
-      table.row(f.level(), Txid.format(f.minTxid()), Txid.format(f.maxTxid()), f.size(), Rfc3339.format(f.createdAt()));
+      rows.row(f.level(), Txid.format(f.minTxid()), Txid.format(f.maxTxid()), f.size(), Rfc3339.format(f.createdAt()));
     }
-    table.print(out);
+    rows.print(cmd.getOut(), json);
     return 0;
   }
 

@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
@@ -41,11 +42,7 @@ final class ReplicateCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "-config", paramLabel = "PATH", description = "Config file (default $LITESTREAM_CONFIG or /etc/litestream.yml).")
-  String configPath;
-
-  @Option(names = "-no-expand-env", description = "Do not expand $VAR / ${VAR} in the config file.")
-  boolean noExpandEnv;
+  @Mixin ConfigFlags configFlags;
 
   @Option(names = "-exec", paramLabel = "CMD", description = "Run CMD as a child process; stop replicating when it exits.")
   String exec;
@@ -133,14 +130,13 @@ final class ReplicateCommand implements Callable<Integer> {
     }
     LoadedConfig loaded;
     if (!positional.isEmpty()) {
-      if (configPath != null) {
+      if (configFlags.given()) {
         throw new ParameterException(spec.commandLine(), "cannot specify a replica URL and the -config flag");
       }
       Config c = ConfigLoader.fromArguments(positional.getFirst(), positional.subList(1, positional.size()), env);
       loaded = new LoadedConfig(c, List.of());
     } else {
-      Path path = configPath != null ? Path.of(configPath) : ConfigLoader.defaultPath(env);
-      loaded = ConfigLoader.load(path, !noExpandEnv, env);
+      loaded = configFlags.read(env);
     }
     Logging.configure(loaded.config().logging(), logLevel);
     loaded.warnings().forEach(w -> LOG.warn("config: {}", w));

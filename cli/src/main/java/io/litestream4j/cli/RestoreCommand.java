@@ -7,6 +7,7 @@ import io.litestream4j.RestorePlan;
 import io.litestream4j.RestoreResult;
 import io.litestream4j.RestoreTarget;
 import io.litestream4j.Restorer;
+import io.litestream4j.cli.TableOrJson.Column;
 import io.litestream4j.config.LoggingConfig;
 import io.litestream4j.ltx.Txid;
 import io.litestream4j.replica.LtxFileInfo;
@@ -183,6 +184,12 @@ final class RestoreCommand implements Callable<Integer> {
   }
 
   private void printPlan(PrintWriter out, String source, Path outPath, String type, RestorePlan plan) {
+    TableOrJson files = new TableOrJson(Column.of("level"), new Column("name", "file"), Column.of("min_txid"),
+        Column.of("max_txid"), Column.of("size"), Column.of("timestamp"));
+    for (LtxFileInfo f : plan.files()) {
+      files.row(f.level(), f.name(), Txid.format(f.minTxid()), Txid.format(f.maxTxid()), f.size(),
+          Rfc3339.format(f.createdAt()));
+    }
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("source", source);
@@ -190,18 +197,7 @@ final class RestoreCommand implements Callable<Integer> {
       m.put("replica", type);
       m.put("min_txid", Txid.format(plan.minTxid()));
       m.put("max_txid", Txid.format(plan.maxTxid()));
-      List<Object> files = new ArrayList<>();
-      for (LtxFileInfo f : plan.files()) {
-        Map<String, Object> fm = new LinkedHashMap<>();
-        fm.put("level", f.level());
-        fm.put("name", f.name());
-        fm.put("min_txid", Txid.format(f.minTxid()));
-        fm.put("max_txid", Txid.format(f.maxTxid()));
-        fm.put("size", f.size());
-        fm.put("timestamp", Rfc3339.format(f.createdAt()));
-        files.add(fm);
-      }
-      m.put("files", files);
+      m.put("files", files.jsonRows());
       out.println(JsonOut.render(m));
       out.flush();
       return;
@@ -213,11 +209,6 @@ final class RestoreCommand implements Callable<Integer> {
     out.println("  txid range: " + Txid.format(plan.minTxid()) + " - " + Txid.format(plan.maxTxid()));
     out.println();
     out.println("Files to fetch:");
-    TextTable table = new TextTable("level", "file", "min_txid", "max_txid", "size", "timestamp");
-    for (LtxFileInfo f : plan.files()) {
-      table.row(f.level(), f.name(), Txid.format(f.minTxid()), Txid.format(f.maxTxid()), f.size(),
-          Rfc3339.format(f.createdAt()));
-    }
-    table.print(out);
+    files.print(out, false);
   }
 }

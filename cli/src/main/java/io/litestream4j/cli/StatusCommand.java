@@ -1,5 +1,6 @@
 package io.litestream4j.cli;
 
+import io.litestream4j.cli.TableOrJson.Column;
 import io.litestream4j.config.Config;
 import io.litestream4j.config.ConfigLoader;
 import io.litestream4j.config.DbConfig;
@@ -7,12 +8,10 @@ import io.litestream4j.config.LoggingConfig;
 import io.litestream4j.db.LocalLtxDir;
 import io.litestream4j.ltx.Txid;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -66,26 +65,12 @@ final class StatusCommand implements Callable<Integer> {
       }
       statuses.add(status(db.path().get(), db.resolvedMetaPath()));
     }
-    PrintWriter out = spec.commandLine().getOut();
-    if (json) {
-      List<Object> rows = new ArrayList<>();
-      for (Status s : statuses) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("database", s.database());
-        m.put("status", s.status());
-        m.put("local_txid", s.localTxid());
-        m.put("wal_size", s.walSize());
-        rows.add(m);
-      }
-      out.println(JsonOut.render(rows));
-      out.flush();
-      return 0;
-    }
-    TextTable table = new TextTable("database", "status", "local txid", "wal size");
+    TableOrJson rows = new TableOrJson(Column.of("database"), Column.of("status"),
+        new Column("local_txid", "local txid"), new Column("wal_size", "wal size"));
     for (Status s : statuses) {
-      table.row(s.database(), s.status(), s.localTxid(), s.walSize());
+      rows.row(s.database(), s.status(), s.localTxid(), s.walSize());
     }
-    table.print(out);
+    rows.print(spec.commandLine().getOut(), json);
     return 0;
   }
 

@@ -1,5 +1,6 @@
 package io.litestream4j.replica;
 
+import io.litestream4j.ltx.LtxFileName;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -41,7 +42,8 @@ public record LtxFileInfo(int level, long minTxid, long maxTxid, long size, Inst
     }
   }
 
-  static void checkTxids(long minTxid, long maxTxid) {
+  /** Rejects a TXID range outside {@code 1 <= min <= max} with a message naming it. */
+  public static void checkTxids(long minTxid, long maxTxid) {
     if (minTxid < 1 || maxTxid < minTxid) {
       throw new IllegalArgumentException(
           "LTX TXID range must satisfy 1 <= min <= max, got min=%d max=%d".formatted(minTxid, maxTxid));

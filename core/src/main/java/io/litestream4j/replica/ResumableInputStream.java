@@ -1,5 +1,6 @@
 package io.litestream4j.replica;
 
+import io.litestream4j.ltx.LtxFileName;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;

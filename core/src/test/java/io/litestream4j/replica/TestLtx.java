@@ -1,5 +1,6 @@
 package io.litestream4j.replica;
 
+import io.litestream4j.ltx.LtxHeader;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -12,7 +13,7 @@ public final class TestLtx {
 
   /** An LTX-shaped file covering {@code min..max} stamped {@code timestamp}, with a deterministic body. */
   public static byte[] bytes(long min, long max, Instant timestamp, int bodySize) {
-    ByteBuffer buf = ByteBuffer.allocate(LtxHeaderPeek.HEADER_SIZE + bodySize);
+    ByteBuffer buf = ByteBuffer.allocate(LtxHeader.SIZE + bodySize);
     buf.put("LTX1".getBytes(StandardCharsets.US_ASCII));
     buf.putInt(2); // flags: no checksum
     buf.putInt(4096); // page size
@@ -20,7 +21,7 @@ public final class TestLtx {
     buf.putLong(min);
     buf.putLong(max);
     buf.putLong(timestamp.toEpochMilli());
-    buf.position(LtxHeaderPeek.HEADER_SIZE);
+    buf.position(LtxHeader.SIZE);
     byte[] body = new byte[bodySize];
     new Random(min * 31 + max).nextBytes(body);
     buf.put(body);

@@ -1,18 +1,16 @@
 package io.litestream4j.restore;
 
-import io.litestream4j.replica.LtxFileInfo;
 import io.litestream4j.replica.ReplicaClient;
+import io.litestream4j.testing.ForwardingReplicaClient;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Collection;
-import java.util.List;
 
 /**
  * A real replica client whose downloads pass through a test hook, for faults a local file system
  * cannot produce by itself (dropped connections, files vanishing at the worst moment) and for
  * observing how downloads run (concurrency, threads).
  */
-final class HookedClient implements ReplicaClient {
+final class HookedClient extends ForwardingReplicaClient {
 
   /** Decides what one {@code openLtxFile} call returns; {@code real} performs the real call. */
   @FunctionalInterface
@@ -26,11 +24,10 @@ final class HookedClient implements ReplicaClient {
     InputStream open() throws IOException;
   }
 
-  private final ReplicaClient delegate;
   private final OpenHook hook;
 
   HookedClient(ReplicaClient delegate, OpenHook hook) {
-    this.delegate = delegate;
+    super(delegate);
     this.hook = hook;
   }
 
@@ -39,41 +36,6 @@ final class HookedClient implements ReplicaClient {
       throws IOException {
     return hook.open(level, minTxid, maxTxid, offset,
         () -> delegate.openLtxFile(level, minTxid, maxTxid, offset, length));
-  }
-
-  @Override
-  public String type() {
-    return delegate.type();
-  }
-
-  @Override
-  public void init() throws IOException {
-    delegate.init();
-  }
-
-  @Override
-  public List<LtxFileInfo> ltxFiles(int level, long seekTxid) throws IOException {
-    return delegate.ltxFiles(level, seekTxid);
-  }
-
-  @Override
-  public LtxFileInfo writeLtxFile(int level, long minTxid, long maxTxid, InputStream data) throws IOException {
-    return delegate.writeLtxFile(level, minTxid, maxTxid, data);
-  }
-
-  @Override
-  public void deleteLtxFiles(Collection<LtxFileInfo> files) throws IOException {
-    delegate.deleteLtxFiles(files);
-  }
-
-  @Override
-  public void deleteAll() throws IOException {
-    delegate.deleteAll();
-  }
-
-  @Override
-  public void close() throws IOException {
-    delegate.close();
   }
 
   @Override

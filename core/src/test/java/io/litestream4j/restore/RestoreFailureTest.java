@@ -18,18 +18,18 @@ import io.litestream4j.replica.RetryPolicy;
 import io.litestream4j.replica.file.FileReplicaClient;
 import io.litestream4j.restore.RestoreFixtures.History;
 import io.litestream4j.restore.RestoreFixtures.State;
+import io.litestream4j.testing.BreakingInputStream;
 import io.litestream4j.testing.DbCompare;
+import io.litestream4j.testing.DirectoryWriteLock;
 import io.litestream4j.testing.SqliteCli;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -40,7 +40,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -168,7 +167,7 @@ class RestoreFailureTest {
 
   @Test
   void anUnwritableOutputDirectoryIsReported() throws Exception {
-    try (WriteLock lock = WriteLock.lock(outDir)) {
+    try (DirectoryWriteLock lock = DirectoryWriteLock.lock(outDir)) {
       assertThatThrownBy(() -> new Restorer(client()).restore(options(4)))
           .isInstanceOfSatisfying(RestoreException.class, e -> {
             assertThat(e.reason()).isEqualTo(Reason.OUTPUT_UNWRITABLE);
@@ -226,7 +225,7 @@ class RestoreFailureTest {
       if (offset > 0) {
         resumedAt.add(offset);
       }
-      return new Dropping(real.open(), 3000);
+      return BreakingInputStream.failingAfter(real.open(), 3000);
     });
     assertRestoredLatest(new Restorer(flaky).restore(options(parallelism)));
     assertThat(resumedAt).isNotEmpty().allMatch(o -> o % 3000 == 0);
@@ -338,75 +337,5 @@ class RestoreFailureTest {
     }
     DbCompare.assertSameContent(last.dump(), DbCompare.dump(r.output()), "latest");
     DbCompare.assertIntegrity(r.output());
-  }
-
-  /** A connection that breaks (read error) after {@code limit} bytes. */
-  private static final class Dropping extends FilterInputStream {
-    private long left;
-
-    Dropping(InputStream in, long limit) {
-      super(in);
-      this.left = limit;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      if (left == 0) {
-        throw new IOException("connection reset by peer (injected)");
-      }
-      int n = super.read(b, off, (int) Math.min(len, left));
-      if (n > 0) {
-        left -= n;
-      }
-      return n;
-    }
-  }
-
-  /**
-   * Makes a directory refuse new entries. Root ignores permission bits, so as root this uses the
-   * immutable attribute ({@code chattr +i}); the test is skipped where that is unavailable.
-   */
-  private record WriteLock(Path dir, boolean immutable) implements AutoCloseable {
-    static WriteLock lock(Path dir) throws IOException {
-      if ("root".equals(System.getProperty("user.name"))) {
-        int rc = run("chattr", "+i", dir.toString());
-        Assumptions.assumeTrue(rc == 0, "running as root and 'chattr +i' failed (exit " + rc + "): skipped");
-        return new WriteLock(dir, true);
-      }
-      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("r-xr-xr-x"));
-      return new WriteLock(dir, false);
-    }
-
-    String expectedReason() {
-      return immutable ? "operation not permitted" : "permission denied";
-    }
-
-    @Override
-    public void close() throws IOException {
-      if (immutable) {
-        assertThat(run("chattr", "-i", dir.toString())).isZero();
-      } else {
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-      }
-    }
-
-    private static int run(String... command) {
-      try {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        p.getInputStream().readAllBytes();
-        return p.waitFor();
-      } catch (IOException notInstalled) {
-        return -1;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return -1;
-      }
-    }
   }
 }

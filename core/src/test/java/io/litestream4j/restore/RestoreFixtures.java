@@ -4,11 +4,11 @@ import io.litestream4j.Replication;
 import io.litestream4j.ReplicationOptions;
 import io.litestream4j.db.DbOptions;
 import io.litestream4j.store.StoreOptions;
-import io.litestream4j.ltx.DatabaseChecksum;
 import io.litestream4j.ltx.LtxCompactor;
 import io.litestream4j.replica.LtxFileInfo;
 import io.litestream4j.replica.file.FileReplicaClient;
 import io.litestream4j.testing.DbCompare;
+import io.litestream4j.testing.L0Restore;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -85,7 +85,7 @@ public final class RestoreFixtures {
         for (int round = 0; round < rounds; round++) {
           step(app, round, rnd);
           long txid = r.syncAndAwait(Duration.ofSeconds(20));
-          states.put(txid, new State(txid, DbCompare.dump(db), logicalChecksum(db, dir.resolve("scratch-" + txid))));
+          states.put(txid, new State(txid, DbCompare.dump(db), L0Restore.logicalChecksum(db, dir.resolve("scratch-" + txid))));
           // distinct file timestamps, so every recorded TXID is a point in time of its own
           long after = System.currentTimeMillis() + 3;
           while (System.currentTimeMillis() < after) {
@@ -130,29 +130,6 @@ public final class RestoreFixtures {
         throw busy;
       }
     }
-  }
-
-  /** The rolling checksum of the database as SQLite sees it (file plus WAL). */
-  public static long logicalChecksum(Path db, Path scratch) throws Exception {
-    Files.createDirectories(scratch);
-    Path copy = scratch.resolve("copy.db");
-    Files.copy(db, copy);
-    Path wal = db.resolveSibling(db.getFileName() + "-wal");
-    if (Files.exists(wal)) {
-      Files.copy(wal, scratch.resolve("copy.db-wal"));
-    }
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + copy);
-        Statement st = c.createStatement()) {
-      st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
-    }
-    long checksum = DatabaseChecksum.of(copy);
-    try (Stream<Path> s = Files.list(scratch)) {
-      for (Path p : s.toList()) {
-        Files.delete(p);
-      }
-    }
-    Files.delete(scratch);
-    return checksum;
   }
 
   /**

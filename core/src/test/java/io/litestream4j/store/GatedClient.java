@@ -2,12 +2,11 @@ package io.litestream4j.store;
 
 import io.litestream4j.replica.LtxFileInfo;
 import io.litestream4j.replica.ReplicaClient;
+import io.litestream4j.testing.ForwardingReplicaClient;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.util.Collection;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -16,15 +15,14 @@ import java.util.concurrent.TimeUnit;
  * them: it holds a snapshot upload "in flight" while the test acts on the database. Only the
  * timing is controlled; every byte goes to the real backend.
  */
-final class GatedClient implements ReplicaClient {
+final class GatedClient extends ForwardingReplicaClient {
   final CountDownLatch reached = new CountDownLatch(1);
   final CountDownLatch release = new CountDownLatch(1);
-  private final ReplicaClient delegate;
   private final int level;
   private final long pauseAfter;
 
   GatedClient(ReplicaClient delegate, int level, long pauseAfter) {
-    this.delegate = delegate;
+    super(delegate);
     this.level = level;
     this.pauseAfter = pauseAfter;
   }
@@ -57,40 +55,5 @@ final class GatedClient implements ReplicaClient {
         return n;
       }
     });
-  }
-
-  @Override
-  public String type() {
-    return delegate.type();
-  }
-
-  @Override
-  public void init() throws IOException {
-    delegate.init();
-  }
-
-  @Override
-  public List<LtxFileInfo> ltxFiles(int lvl, long seekTxid) throws IOException {
-    return delegate.ltxFiles(lvl, seekTxid);
-  }
-
-  @Override
-  public InputStream openLtxFile(int lvl, long minTxid, long maxTxid, long offset, long length) throws IOException {
-    return delegate.openLtxFile(lvl, minTxid, maxTxid, offset, length);
-  }
-
-  @Override
-  public void deleteLtxFiles(Collection<LtxFileInfo> files) throws IOException {
-    delegate.deleteLtxFiles(files);
-  }
-
-  @Override
-  public void deleteAll() throws IOException {
-    delegate.deleteAll();
-  }
-
-  @Override
-  public void close() throws IOException {
-    delegate.close();
   }
 }

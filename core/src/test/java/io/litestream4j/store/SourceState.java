@@ -7,11 +7,8 @@ import io.litestream4j.ltx.LtxApplier;
 import io.litestream4j.replica.LtxFileInfo;
 import io.litestream4j.replica.ReplicaClient;
 import io.litestream4j.testing.DbCompare;
-import java.nio.file.Files;
+import io.litestream4j.testing.L0Restore;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.util.List;
 
 /**
@@ -22,18 +19,7 @@ record SourceState(long txid, List<String> dump, long checksum) {
 
   /** Captures {@code db} (no write may run meanwhile); {@code scratch} must not exist yet. */
   static SourceState capture(long txid, Path db, Path scratch) throws Exception {
-    Files.createDirectories(scratch);
-    Path copy = scratch.resolve("copy.db");
-    Files.copy(db, copy);
-    Path wal = db.resolveSibling(db.getFileName() + "-wal");
-    if (Files.exists(wal)) {
-      Files.copy(wal, scratch.resolve("copy.db-wal"));
-    }
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + copy);
-        Statement st = c.createStatement()) {
-      st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
-    }
-    return new SourceState(txid, DbCompare.dump(db), DatabaseChecksum.of(copy));
+    return new SourceState(txid, DbCompare.dump(db), L0Restore.logicalChecksum(db, scratch));
   }
 
   /** Applies {@code plan} into {@code out} and asserts the result is this state, intact. */

@@ -69,7 +69,15 @@ public final class L0Restore {
    * checkpointed into a standalone file, whose pages then are the logical pages.
    */
   public static long logicalChecksum(Path db) throws Exception {
-    Path scratch = Files.createTempDirectory(db.toAbsolutePath().getParent(), "logical-");
+    return logicalChecksum(db, Files.createTempDirectory(db.toAbsolutePath().getParent(), "logical-"));
+  }
+
+  /**
+   * {@link #logicalChecksum(Path)} working in {@code scratch}, which must not exist yet or be empty;
+   * it is deleted afterwards.
+   */
+  public static long logicalChecksum(Path db, Path scratch) throws Exception {
+    Files.createDirectories(scratch);
     Path copy = scratch.resolve("copy.db");
     Files.copy(db, copy);
     Path wal = db.resolveSibling(db.getFileName() + "-wal");
@@ -80,6 +88,13 @@ public final class L0Restore {
         Statement st = c.createStatement()) {
       st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
     }
-    return DatabaseChecksum.of(copy);
+    long checksum = DatabaseChecksum.of(copy);
+    try (Stream<Path> s = Files.list(scratch)) {
+      for (Path p : s.toList()) {
+        Files.delete(p);
+      }
+    }
+    Files.delete(scratch);
+    return checksum;
   }
 }

@@ -1,7 +1,7 @@
 package io.litestream4j.s3;
 
+import io.litestream4j.ltx.LtxFileName;
 import io.litestream4j.replica.LtxFileInfo;
-import io.litestream4j.replica.LtxFileName;
 import java.util.Optional;
 
 /**
@@ -25,7 +25,9 @@ record S3Keys(String path) {
   }
 
   String ltxKey(int level, long minTxid, long maxTxid) {
-    return levelPrefix(level) + LtxFileName.format(minTxid, maxTxid);
+    String prefix = levelPrefix(level);
+    LtxFileInfo.checkTxids(minTxid, maxTxid);
+    return prefix + LtxFileName.format(minTxid, maxTxid);
   }
 
   String lockKey() {

@@ -1,9 +1,9 @@
 package io.litestream4j.s3;
 
+import io.litestream4j.ltx.LtxFileName;
 import io.litestream4j.replica.LeaseLostException;
 import io.litestream4j.replica.LeaseableClient;
 import io.litestream4j.replica.LtxFileInfo;
-import io.litestream4j.replica.LtxFileName;
 import io.litestream4j.replica.LtxFileNotFoundException;
 import io.litestream4j.replica.LtxHeaderPeek;
 import io.litestream4j.replica.ReplicaClient;

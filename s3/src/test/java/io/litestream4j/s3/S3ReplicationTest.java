@@ -12,10 +12,10 @@ import io.litestream4j.replica.ReplicaClient;
 import io.litestream4j.replica.ResumableInputStream;
 import io.litestream4j.replica.RetryPolicy;
 import io.litestream4j.testing.DbCompare;
+import io.litestream4j.testing.L0Restore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
@@ -117,7 +117,7 @@ class S3ReplicationTest {
         for (int round = 0; round < rounds; round++) {
           applicationStep(app, round, rnd);
           long txid = r.syncAndAwait(Duration.ofSeconds(60));
-          expected.put(txid, new Expected(DbCompare.dump(db), logicalChecksum(db, dir.resolve("copy-" + seed + "-" + txid))));
+          expected.put(txid, new Expected(DbCompare.dump(db), L0Restore.logicalChecksum(db, dir.resolve("copy-" + seed + "-" + txid))));
         }
       }
     }
@@ -186,19 +186,4 @@ class S3ReplicationTest {
     }
   }
 
-  /** The rolling checksum of the database as SQLite sees it (file plus WAL). */
-  static long logicalChecksum(Path db, Path scratch) throws Exception {
-    Files.createDirectories(scratch);
-    Path copy = scratch.resolve("copy.db");
-    Files.copy(db, copy);
-    Path wal = db.resolveSibling(db.getFileName() + "-wal");
-    if (Files.exists(wal)) {
-      Files.copy(wal, scratch.resolve("copy.db-wal"));
-    }
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + copy);
-        Statement st = c.createStatement()) {
-      st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
-    }
-    return DatabaseChecksum.of(copy);
-  }
 }

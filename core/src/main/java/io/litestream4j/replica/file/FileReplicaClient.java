@@ -1,7 +1,8 @@
 package io.litestream4j.replica.file;
 
+import io.litestream4j.internal.AtomicFiles;
+import io.litestream4j.ltx.LtxFileName;
 import io.litestream4j.replica.LtxFileInfo;
-import io.litestream4j.replica.LtxFileName;
 import io.litestream4j.replica.LtxFileNotFoundException;
 import io.litestream4j.replica.LtxHeaderPeek;
 import io.litestream4j.replica.ReplicaClient;
@@ -18,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
@@ -36,9 +36,12 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>Guarantees: a file is written to a temporary file in its level directory (name ending
  * {@code .tmp}), flushed to disk with its modification time set to the LTX header timestamp, renamed
  * atomically into place and its directory flushed, so after a crash a file is either complete or
- * absent. Listings skip temporary files and anything else that is not an LTX file name. The
- * creation time reported by listings is the file's modification time. Stateless, so safe for
- * concurrent use.
+ * absent. This is {@link AtomicFiles}' protocol with its rename and directory flush, but not its
+ * {@code write}: the temporary name is random (concurrent writers of one file never share it), the
+ * modification time is set before the rename, created directories are flushed too, and each step's
+ * failure is explained in replica terms. Listings skip temporary files and anything else that is
+ * not an LTX file name. The creation time reported by listings is the file's modification time.
+ * Stateless, so safe for concurrent use.
  */
 public final class FileReplicaClient implements ReplicaClient {
 
@@ -74,7 +77,9 @@ public final class FileReplicaClient implements ReplicaClient {
 
   /** Where the file {@code level/minTxid-maxTxid} is stored. */
   public Path ltxFilePath(int level, long minTxid, long maxTxid) {
-    return levelDir(level).resolve(LtxFileName.format(minTxid, maxTxid));
+    Path dir = levelDir(level);
+    LtxFileInfo.checkTxids(minTxid, maxTxid);
+    return dir.resolve(LtxFileName.format(minTxid, maxTxid));
   }
 
   @Override
@@ -171,9 +176,9 @@ public final class FileReplicaClient implements ReplicaClient {
         throw FileErrors.explain("write replica file", temp, e);
       }
       try {
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.move(temp, target);
         renamed = true;
-        fsyncDirectory(dir);
+        AtomicFiles.fsyncDirectory(dir);
       } catch (IOException e) {
         throw FileErrors.explain("move replica file into place at", target, e);
       }
@@ -266,7 +271,7 @@ public final class FileReplicaClient implements ReplicaClient {
     try {
       Files.createDirectories(dir);
       for (Path created = dir; created != null && !created.equals(existing); created = created.getParent()) {
-        fsyncDirectory(created.getParent());
+        AtomicFiles.fsyncDirectory(created.getParent());
       }
     } catch (IOException e) {
       throw FileErrors.explain("create replica directory", dir, e);
@@ -308,12 +313,6 @@ public final class FileReplicaClient implements ReplicaClient {
         out.write(chunk);
       }
       total += n;
-    }
-  }
-
-  private static void fsyncDirectory(Path dir) throws IOException {
-    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-      channel.force(true);
     }
   }
 

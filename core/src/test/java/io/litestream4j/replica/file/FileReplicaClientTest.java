@@ -6,13 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.litestream4j.replica.LtxFileInfo;
 import io.litestream4j.replica.LtxFileNotFoundException;
 import io.litestream4j.replica.TestLtx;
+import io.litestream4j.testing.DirectoryWriteLock;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,7 +21,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -251,7 +250,7 @@ class FileReplicaClientTest {
   void unwritableDirectoryGivesClearErrorThenRecoversWhenWritable() throws Exception {
     write(0, 1, 1, T1, 10);
     Path dir = root.resolve("ltx/0");
-    try (var locked = WriteLock.lock(dir)) {
+    try (var locked = DirectoryWriteLock.lock(dir)) {
       assertThatThrownBy(() -> write(0, 2, 2, T1, 10))
           .isInstanceOf(IOException.class)
           .hasMessageContaining(dir.toString())
@@ -295,51 +294,5 @@ class FileReplicaClientTest {
         .hasMessageContaining("must be absolute");
     assertThatThrownBy(() -> client.ltxFiles(10, 0)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> client.ltxFilePath(-1, 1, 1)).isInstanceOf(IllegalArgumentException.class);
-  }
-
-  /**
-   * Makes a directory refuse new entries. Root ignores permission bits, so as root this uses the
-   * immutable attribute ({@code chattr +i}), which binds root too; the test is skipped if that is
-   * unavailable (e.g. on a file system without attribute support).
-   */
-  private record WriteLock(Path dir, boolean immutable) implements AutoCloseable {
-
-    static WriteLock lock(Path dir) throws IOException {
-      boolean root = "root".equals(System.getProperty("user.name"));
-      if (root) {
-        int rc = run("chattr", "+i", dir.toString());
-        Assumptions.assumeTrue(rc == 0,
-            "running as root, which bypasses chmod, and 'chattr +i' failed here (exit " + rc + "): skipped");
-        return new WriteLock(dir, true);
-      }
-      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("r-xr-xr-x"));
-      return new WriteLock(dir, false);
-    }
-
-    String expectedReason() {
-      return immutable ? "operation not permitted" : "permission denied";
-    }
-
-    @Override
-    public void close() throws IOException {
-      if (immutable) {
-        assertThat(run("chattr", "-i", dir.toString())).isZero();
-      } else {
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-      }
-    }
-
-    private static int run(String... command) {
-      try {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        p.getInputStream().readAllBytes();
-        return p.waitFor();
-      } catch (IOException notInstalled) {
-        return -1;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return -1;
-      }
-    }
   }
 }
