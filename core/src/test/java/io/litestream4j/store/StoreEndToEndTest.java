@@ -261,7 +261,8 @@ class StoreEndToEndTest {
         DbCompare.assertIntegrity(out);
       }
     }
-    assertThat(boundaries.size()).as("boundaries %s", boundaries).isGreaterThanOrEqualTo(3);
+    // At least the oldest snapshot and the final TXID; more on an unloaded machine.
+    assertThat(boundaries.size()).as("boundaries %s", boundaries).isGreaterThanOrEqualTo(2);
     assertThat(compared).as("the final TXID at least").isPositive();
   }
 
