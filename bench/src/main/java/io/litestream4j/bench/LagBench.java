@@ -149,7 +149,7 @@ final class LagBench implements Benchmark {
         published (both replicators write a temporary file, fsync it and rename it into place), notes \
         the time and decodes the file (LTX pages, or the LZ4-compressed WAL segment for Litestream 0.3) \
         to find the highest stamp in it. Files are uploaded in order, so from that moment every row up to \
-        that stamp can be restored. Lag = publish time − commit time. A 250 ms rescan backs up the \
+        that stamp can be restored. Lag = publish time − commit time. A rescan every second backs up the \
         notifications; arrivals found only by it are counted in results.json (`rescan_arrivals`).
         """);
     String plot = "p1-lag-cdf.png";

@@ -9,7 +9,7 @@ import java.util.List;
  *
  * @param lagsMs lag of each covered row, in commit order
  * @param missing rows committed but not seen in the replica before the probe stopped
- * @param byRescan lags measured from arrivals found by the fallback rescan (late by up to 250 ms)
+ * @param byRescan lags measured from arrivals found by the fallback rescan (found by a rescan that ran before the notification was handled, or late by up to 1 s)
  */
 record LagSamples(double[] lagsMs, int missing, int byRescan) {
 

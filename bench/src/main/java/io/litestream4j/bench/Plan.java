@@ -34,9 +34,9 @@ record Plan(
     int startupRuns) {
 
   static final Plan QUICK = new Plan("quick",
-      2, Duration.ofSeconds(1), Duration.ofSeconds(5), 100,
+      2, Duration.ofSeconds(1), Duration.ofSeconds(4), 100,
       2, Duration.ofSeconds(2),
-      List.of(100), 2, Duration.ofSeconds(5), 200,
+      List.of(100), 2, Duration.ofSeconds(4), 200,
       3, 32,
       List.of(10, 100), 3,
       List.of(1, 100), List.of(1, 100), Duration.ofSeconds(20),

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
 import net.jpountz.lz4.LZ4FrameInputStream;
 
 /**
@@ -30,12 +29,7 @@ sealed interface ReplicaLayout {
 
   /** Published replica files under {@code root}. */
   default long countFiles(Path root) throws IOException {
-    if (!Files.isDirectory(root)) {
-      return 0;
-    }
-    try (Stream<Path> s = Files.walk(root)) {
-      return s.filter(this::isReplicaFile).count();
-    }
+    return Trees.files(root, this::isReplicaFile).size();
   }
 
   /** litestream4j / Litestream 0.5: {@code <root>/ltx/<level>/<min>-<max>.ltx}. */
@@ -76,12 +70,7 @@ sealed interface ReplicaLayout {
 
     @Override
     public boolean hasSnapshot(Path root) throws IOException {
-      if (!Files.isDirectory(root)) {
-        return false;
-      }
-      try (Stream<Path> s = Files.walk(root)) {
-        return s.anyMatch(p -> p.getFileName().toString().endsWith(".snapshot.lz4"));
-      }
+      return !Trees.files(root, p -> p.getFileName().toString().endsWith(".snapshot.lz4")).isEmpty();
     }
 
     @Override

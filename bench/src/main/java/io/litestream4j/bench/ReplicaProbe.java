@@ -15,32 +15,41 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * Watches a file replica and records when each benchmark row became restorable from it.
  *
- * <p>How: every directory of the replica is watched with inotify (Java's {@link WatchService});
- * when a replica file is published (renamed into place, which both replicators do only once it is
- * complete and fsynced) the probe notes the time, decodes the file and finds the highest row stamp
- * ({@link SeqMarker}) in it. An {@link Arrival} says "at this time, every row up to this stamp was
- * in the replica": files are uploaded in order, so the earlier ones are already there. A rescan of
- * the whole tree every 250 ms catches anything the notifications missed; such arrivals are
- * flagged, since their time is late by up to the rescan period, and counted in the results.
+ * <p>How: every directory of the replica is watched with inotify (Java's {@link WatchService}).
+ * When a replica file is published (renamed into place, which both replicators do only once it is
+ * complete and fsynced) the watcher thread notes the time and queues the file; a second thread
+ * decodes it and finds the highest row stamp ({@link SeqMarker}) in it, so decoding never delays
+ * the time stamps of later files. An {@link Arrival} says "at this time, every row up to this stamp
+ * was in the replica": files are uploaded in order, so the earlier ones are already there. A
+ * rescan of the whole tree every second catches anything the notifications missed; such arrivals
+ * are flagged (their time is late by up to the rescan period) and counted in the results.
  */
 final class ReplicaProbe implements AutoCloseable {
-  private static final Duration RESCAN = Duration.ofMillis(250);
+  private static final Duration RESCAN = Duration.ofSeconds(1);
 
   /** At {@code nanos} (System.nanoTime) the replica held every row up to {@code seq}. */
   record Arrival(long nanos, long seq, boolean byRescan) {}
 
+  private record Published(Path file, long nanos, boolean byRescan) {}
+
+  private static final Published STOP = new Published(Path.of(""), 0, false);
+
   private final Path root;
   private final ReplicaLayout layout;
   private final WatchService watcher;
-  private final Thread thread;
+  private final Thread watchThread;
+  private final Thread decodeThread;
+  private final BlockingQueue<Published> published = new LinkedBlockingQueue<>();
+  /** Files queued for decoding, owned by the watcher thread; a file that fails to decode is removed again. */
+  private final Set<Path> queued = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final Set<Path> watched = new HashSet<>();
-  private final Set<Path> done = new HashSet<>();
   private final List<Arrival> arrivals = new ArrayList<>(); // guarded by this
   private long maxSeq; // guarded by this
   private int files; // guarded by this
@@ -54,17 +63,18 @@ final class ReplicaProbe implements AutoCloseable {
     Files.createDirectories(root);
     this.watcher = FileSystems.getDefault().newWatchService();
     watchTree(root);
-    this.thread = Thread.ofPlatform().name("bench-probe").daemon(true).start(this::run);
+    this.decodeThread = Thread.ofPlatform().name("bench-probe-decode").daemon(true).start(this::decodeLoop);
+    this.watchThread = Thread.ofPlatform().name("bench-probe-watch").daemon(true).start(this::watchLoop);
   }
 
-  private void run() {
+  private void watchLoop() {
     long nextRescan = System.nanoTime();
     try {
       while (!stopping) {
         long wait = Math.max(0, nextRescan - System.nanoTime());
         WatchKey key = watcher.poll(wait, TimeUnit.NANOSECONDS);
-        long now = System.nanoTime();
-        if (key != null) {
+        while (key != null) {
+          long now = System.nanoTime();
           Path dir = (Path) key.watchable();
           for (WatchEvent<?> ev : key.pollEvents()) {
             if (ev.kind() == StandardWatchEventKinds.OVERFLOW) {
@@ -75,11 +85,12 @@ final class ReplicaProbe implements AutoCloseable {
                 watchTree(p);
                 scan(p, now, false);
               } else {
-                consider(p, now, false);
+                offer(p, now, false);
               }
             }
           }
           key.reset();
+          key = watcher.poll(); // drain everything already signalled before anything else
         }
         if (System.nanoTime() >= nextRescan) {
           rescan(System.nanoTime(), true);
@@ -90,18 +101,20 @@ final class ReplicaProbe implements AutoCloseable {
       // closing
     } catch (Throwable t) {
       failure = t;
+    } finally {
+      published.add(STOP);
     }
   }
 
   private void watchTree(Path dir) throws IOException {
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path d : s.filter(Files::isDirectory).toList()) {
-        if (watched.add(d)) {
+    for (Path d : Trees.directories(dir)) {
+      if (watched.add(d)) {
+        try {
           d.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
+        } catch (NoSuchFileException gone) {
+          watched.remove(d); // removed while we looked (retention); nothing to watch there
         }
       }
-    } catch (NoSuchFileException gone) {
-      // A directory removed while we looked (retention); nothing to watch there.
     }
   }
 
@@ -111,39 +124,49 @@ final class ReplicaProbe implements AutoCloseable {
   }
 
   private void scan(Path dir, long now, boolean byRescan) throws IOException {
-    List<Path> found;
-    try (Stream<Path> s = Files.walk(dir)) {
-      found = s.filter(p -> !done.contains(p) && layout.isReplicaFile(p)).sorted().toList();
-    } catch (NoSuchFileException gone) {
-      return;
-    }
+    List<Path> found = Trees.files(dir, p -> !queued.contains(p) && layout.isReplicaFile(p));
+    found.sort(null);
     for (Path p : found) {
-      consider(p, now, byRescan);
+      offer(p, now, byRescan);
     }
   }
 
-  private void consider(Path file, long now, boolean byRescan) {
-    if (done.contains(file) || !layout.isReplicaFile(file)) {
-      return;
+  private void offer(Path file, long now, boolean byRescan) {
+    if (layout.isReplicaFile(file) && queued.add(file)) {
+      published.add(new Published(file, now, byRescan));
     }
-    long seq;
+  }
+
+  private void decodeLoop() {
     try {
-      seq = layout.maxSeq(file);
-    } catch (NoSuchFileException gone) {
-      done.add(file); // removed by retention/compaction before we read it; later files cover it
-      return;
-    } catch (IOException e) {
-      synchronized (this) {
-        decodeRetries++; // not complete yet (should not happen with renamed files); retried on rescan
+      while (true) {
+        Published p = published.take();
+        if (p == STOP) {
+          return;
+        }
+        long seq;
+        try {
+          seq = layout.maxSeq(p.file());
+        } catch (NoSuchFileException gone) {
+          continue; // removed by retention before we read it; later files cover its rows
+        } catch (IOException e) {
+          synchronized (this) {
+            decodeRetries++; // incomplete under its final name (should not happen); found again by a rescan
+          }
+          queued.remove(p.file());
+          continue;
+        }
+        synchronized (this) {
+          files++;
+          maxSeq = Math.max(maxSeq, seq);
+          arrivals.add(new Arrival(p.nanos(), maxSeq, p.byRescan()));
+          notifyAll();
+        }
       }
-      return;
-    }
-    done.add(file);
-    synchronized (this) {
-      files++;
-      maxSeq = Math.max(maxSeq, seq);
-      arrivals.add(new Arrival(now, maxSeq, byRescan));
-      notifyAll();
+    } catch (InterruptedException e) {
+      // closing
+    } catch (Throwable t) {
+      failure = t;
     }
   }
 
@@ -189,7 +212,8 @@ final class ReplicaProbe implements AutoCloseable {
     stopping = true;
     watcher.close();
     try {
-      thread.join(Duration.ofSeconds(5));
+      watchThread.join(Duration.ofSeconds(5));
+      decodeThread.join(Duration.ofSeconds(30));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
