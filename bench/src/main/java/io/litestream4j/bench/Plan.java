@@ -35,16 +35,16 @@ record Plan(
 
   static final Plan QUICK = new Plan("quick",
       2, Duration.ofSeconds(1), Duration.ofSeconds(4), 100,
-      2, Duration.ofSeconds(2),
+      3, Duration.ofSeconds(1),
       List.of(100), 2, Duration.ofSeconds(4), 200,
       3, 32,
-      List.of(10, 100), 3,
+      List.of(10, 100), 5,
       List.of(1, 100), List.of(1, 100), Duration.ofSeconds(20),
       6);
 
   static final Plan FULL = new Plan("full",
       5, Duration.ofSeconds(2), Duration.ofSeconds(30), 100,
-      5, Duration.ofSeconds(5),
+      5, Duration.ofSeconds(3),
       List.of(100, 2048), 3, Duration.ofSeconds(30), 200,
       5, 128,
       List.of(10, 100, 1024), 5,

@@ -25,7 +25,8 @@ final class Plots {
   private static final int H = 560;
   private static final int LEFT = 80;
   private static final int RIGHT = 30;
-  private static final int TOP = 50;
+  private static final int TITLE = 50;
+  private static final int LEGEND_LINE = 18;
   private static final int BOTTOM = 70;
   private static final Color[] COLORS = {
     new Color(0xd62728), new Color(0x1f77b4), new Color(0x2ca02c), new Color(0x9467bd), new Color(0xff7f0e),
@@ -87,10 +88,11 @@ final class Plots {
       lo = 1;
       hi = 10;
     }
+    int top = TITLE + LEGEND_LINE * series.size();
     Axis x = Axis.logOf(lo, hi, LEFT, W - RIGHT);
-    Axis y = new Axis(0, 100, false, H - BOTTOM, TOP);
+    Axis y = new Axis(0, 100, false, H - BOTTOM, top);
     BufferedImage img = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = canvas(img, title, xLabel, "rows replicated within x (%)", x, y);
+    Graphics2D g = canvas(img, title, xLabel, "rows replicated within x (%)", x, y, top);
     int i = 0;
     for (Map.Entry<String, double[]> e : series.entrySet()) {
       double[] v = Arrays.stream(e.getValue()).map(d -> Math.max(d, x.min())).sorted().toArray();
@@ -113,7 +115,7 @@ final class Plots {
     g.setStroke(new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1f, new float[] {4, 4}, 0));
     for (double q : new double[] {50, 99}) {
       g.drawLine(LEFT, y.px(q), W - RIGHT, y.px(q));
-      g.drawString("p" + (int) q, W - RIGHT - 28, y.px(q) - 3);
+      g.drawString("p" + (int) q, LEFT + 4, y.px(q) - 3);
     }
     write(img, g, out);
   }
@@ -137,10 +139,11 @@ final class Plots {
       xlo = ylo = 1;
       xhi = yhi = 10;
     }
+    int top = TITLE + LEGEND_LINE * series.size();
     Axis x = Axis.logOf(xlo, xhi, LEFT, W - RIGHT);
-    Axis y = Axis.logOf(ylo, yhi, H - BOTTOM, TOP);
+    Axis y = Axis.logOf(ylo, yhi, H - BOTTOM, top);
     BufferedImage img = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = canvas(img, title, xLabel, yLabel, x, y);
+    Graphics2D g = canvas(img, title, xLabel, yLabel, x, y, top);
     int i = 0;
     for (Map.Entry<String, List<Point>> e : series.entrySet()) {
       g.setColor(COLORS[i % COLORS.length]);
@@ -162,7 +165,8 @@ final class Plots {
     write(img, g, out);
   }
 
-  private static Graphics2D canvas(BufferedImage img, String title, String xLabel, String yLabel, Axis x, Axis y) {
+  private static Graphics2D canvas(BufferedImage img, String title, String xLabel, String yLabel, Axis x, Axis y,
+      int top) {
     Graphics2D g = img.createGraphics();
     g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
     g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
@@ -176,7 +180,7 @@ final class Plots {
     for (double t : x.ticks()) {
       int px = x.px(t);
       g.setColor(new Color(0xe0e0e0));
-      g.drawLine(px, TOP, px, H - BOTTOM);
+      g.drawLine(px, top, px, H - BOTTOM);
       g.setColor(Color.BLACK);
       String s = label(t);
       g.drawString(s, px - fm.stringWidth(s) / 2, H - BOTTOM + 18);
@@ -189,11 +193,11 @@ final class Plots {
       String s = label(t);
       g.drawString(s, LEFT - 8 - fm.stringWidth(s), py + 4);
     }
-    g.drawRect(LEFT, TOP, W - LEFT - RIGHT, H - TOP - BOTTOM);
+    g.drawRect(LEFT, top, W - LEFT - RIGHT, H - top - BOTTOM);
     g.drawString(xLabel, LEFT + (W - LEFT - RIGHT - fm.stringWidth(xLabel)) / 2, H - BOTTOM + 42);
     Graphics2D r = (Graphics2D) g.create();
     r.rotate(-Math.PI / 2);
-    r.drawString(yLabel, -(TOP + (H - TOP - BOTTOM + fm.stringWidth(yLabel)) / 2), 22);
+    r.drawString(yLabel, -(top + (H - top - BOTTOM + fm.stringWidth(yLabel)) / 2), 22);
     r.dispose();
     return g;
   }
@@ -205,9 +209,10 @@ final class Plots {
     return String.format("%s", Double.toString(v).replaceAll("0+$", ""));
   }
 
+  /** Legend entry {@code i}, in the band between the title and the plot. */
   private static void legend(Graphics2D g, int i, String text) {
-    int lx = LEFT + 12;
-    int ly = TOP + 18 + i * 18;
+    int lx = LEFT;
+    int ly = TITLE + i * LEGEND_LINE;
     g.fillRect(lx, ly - 9, 14, 10);
     g.setColor(Color.BLACK);
     g.drawString(text, lx + 20, ly);
