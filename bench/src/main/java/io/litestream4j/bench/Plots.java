@@ -115,7 +115,7 @@ final class Plots {
     g.setStroke(new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1f, new float[] {4, 4}, 0));
     for (double q : new double[] {50, 99}) {
       g.drawLine(LEFT, y.px(q), W - RIGHT, y.px(q));
-      g.drawString("p" + (int) q, LEFT + 4, y.px(q) - 3);
+      g.drawString("p" + (int) q, LEFT + 4, y.px(q) + 14);
     }
     write(img, g, out);
   }
