@@ -109,9 +109,10 @@ final class IdleBench implements Benchmark {
     Plan plan = ctx.plan();
     StringBuilder md = new StringBuilder();
     md.append(String.format("All setups measured over the same %d s window after every replica had its snapshot "
-        + "(+%d s settle); one run per setup, so each figure is a single measurement (the full run uses a 2-minute "
-        + "window). CPU from per-thread `schedstat` (ns resolution); the `utime+stime` figure (10 ms ticks) is kept "
-        + "in results.json as a cross-check.%n%n", plan.idleWindow().toSeconds(), SETTLE.toSeconds()));
+        + "(+%d s settle); one run per setup, so each figure is a single measurement. CPU from per-thread "
+        + "`schedstat` (ns resolution); the `utime+stime` figure (10 ms ticks) is kept in results.json as a "
+        + "cross-check. Uploads = replica files that appeared during the window.%n%n",
+        plan.idleWindow().toSeconds(), SETTLE.toSeconds()));
     md.append("| replicator | idle DBs | CPU % of one core | RSS MiB | RSS per DB KiB (vs 1 DB) | uploads in window | uploads per idle hour |\n");
     md.append("|---|---|---|---|---|---|---|\n");
     Map<String, Object> json = new LinkedHashMap<>();

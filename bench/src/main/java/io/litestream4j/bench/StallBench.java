@@ -131,7 +131,7 @@ final class StallBench implements Benchmark {
     md.append("|---|---|---|---|---|---|---|\n");
     Map<String, Object> json = new LinkedHashMap<>();
     List<Check> checks = new ArrayList<>();
-    Map<Integer, Spread> maxWith = new LinkedHashMap<>();
+    Map<Integer, Spread> stalls = new LinkedHashMap<>();
     for (int size : plain.keySet()) {
       Map<String, Object> js = new LinkedHashMap<>();
       for (boolean replicated : new boolean[] {false, true}) {
@@ -151,36 +151,49 @@ final class StallBench implements Benchmark {
         j.put("response_max_ms", Spread.of(ts.stream().map(t -> t.response.max()).toList()).toJson());
         if (replicated) {
           j.put("snapshot_in_replica_s", snap.toJson());
-          maxWith.put(size, max);
         }
         js.put(replicated ? "replicated" : "plain", j);
       }
       List<Double> overhead = new ArrayList<>();
+      List<Double> stall = new ArrayList<>();
       List<Trial> a = plain.get(size);
       List<Trial> b = with.get(size);
       for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
         overhead.add(b.get(i).service.p99() - a.get(i).service.p99());
+        stall.add(b.get(i).service.max() - a.get(i).service.max());
       }
       Spread o = Spread.of(overhead);
+      Spread st = Spread.of(stall);
+      stalls.put(size, st);
       js.put("p99_overhead_ms", o.toJson());
+      js.put("longest_commit_overhead_ms", st.toJson());
       json.put(size + "MB", js);
       checks.add(new Check("P3", "commit p99 overhead (replicated − plain), " + size + " MB DB", o.format(2) + " ms",
           "<= 10 ms", Check.Verdict.of(o.median() <= 10), "same-round pairs"));
     }
-    if (maxWith.size() >= 2) {
-      List<Integer> sizes = new ArrayList<>(maxWith.keySet());
-      Spread small = maxWith.get(sizes.getFirst());
-      Spread large = maxWith.get(sizes.getLast());
-      double growth = large.median() / small.median();
+    md.append("""
+
+        The longest commit of plain SQLite is its own checkpoint (fsync of the database file). What the \
+        replicator adds is the difference between the runs of a pair: `longest_commit_overhead_ms` in \
+        results.json, compared across sizes for "no stall proportional to DB size".
+        """);
+    if (stalls.size() >= 2) {
+      List<Integer> sizes = new ArrayList<>(stalls.keySet());
+      Spread small = stalls.get(sizes.getFirst());
+      Spread large = stalls.get(sizes.getLast());
       double sizeRatio = (double) sizes.getLast() / sizes.getFirst();
-      checks.add(new Check("P3", "longest commit, " + sizes.getLast() + " MB vs " + sizes.getFirst() + " MB DB",
-          String.format("%.1f ms vs %.1f ms (x%.2f for x%.0f size)", large.median(), small.median(), growth, sizeRatio),
-          "no stall proportional to DB size", Check.Verdict.of(growth < Math.max(3, sizeRatio / 4)),
-          "pass if the longest commit grows far less than the size"));
+      // Proportional would mean the added stall grows with the size; allow it to stay within a
+      // small absolute bound or grow far less than the size.
+      boolean ok = large.median() <= Math.max(50, 4 * Math.max(small.median(), 0));
+      checks.add(new Check("P3", "longest commit added by the replicator, " + sizes.getLast() + " MB vs "
+              + sizes.getFirst() + " MB DB", large.format(1) + " ms vs " + small.format(1) + " ms (size x"
+              + String.format("%.0f", sizeRatio) + ")",
+          "no stall proportional to DB size", Check.Verdict.of(ok),
+          "pass if the added stall stays under max(50 ms, 4x the small size's)"));
     } else {
-      checks.add(new Check("P3", "no stall proportional to DB size", "longest commit " + maxWith.values().stream()
-          .map(s -> s.format(1)).findFirst().orElse("—") + " ms (one size only)", "compare 100 MB with 2 GB",
-          Check.Verdict.INFO, "the 2 GB size runs only in the full run"));
+      Spread only = stalls.values().stream().findFirst().orElse(Spread.of());
+      checks.add(new Check("P3", "longest commit added by the replicator", only.format(1) + " ms (one size only)",
+          "compare 100 MB with 2 GB", Check.Verdict.INFO, "the 2 GB size runs only in the full run"));
     }
     return new Section(id(), title(), md.toString(), json, checks, List.of());
   }
