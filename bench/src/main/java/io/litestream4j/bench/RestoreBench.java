@@ -1,0 +1,293 @@
+package io.litestream4j.bench;
+
+import io.litestream4j.Replication;
+import io.litestream4j.ReplicationOptions;
+import io.litestream4j.ltx.DatabaseChecksum;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * P5: restore speed. For each size, one database is replicated by us and (a copy of it) by
+ * Litestream 0.3.13, each replica holding the initial snapshot plus five later transactions. Each
+ * round then restores the latest state three ways, in rotating order: {@code cp} of the same
+ * database bytes followed by fsync (the physical limit), our restore, and Litestream 0.3.13's
+ * {@code restore}. The first round also verifies every restored database.
+ */
+final class RestoreBench implements Benchmark {
+  private static final int DELTAS = 5;
+  private static final int DELTA_ROWS = 500;
+
+  enum Method {
+    CP("cp + fsync"), OURS("litestream4j restore"), PEER("Litestream 0.3.13 restore");
+
+    final String label;
+
+    Method(String label) {
+      this.label = label;
+    }
+  }
+
+  /** A database of one size, replicated by both replicators, with what a restore must reproduce. */
+  private record Fixture(int sizeMb, long bytes, Path dir, Path oursDb, Path oursReplica, long oursChecksum,
+      String oursDigest, Optional<Path> peerReplica, String peerDigest) {}
+
+  private record Run(double seconds, Map<String, Double> phases) {}
+
+  @Override
+  public String id() {
+    return "P5";
+  }
+
+  @Override
+  public String title() {
+    return "Restore speed";
+  }
+
+  @Override
+  public Section run(Context ctx) throws Exception {
+    Plan plan = ctx.plan();
+    List<Method> methods = new ArrayList<>(List.of(Method.CP, Method.OURS));
+    if (ctx.tools().hasPeer()) {
+      methods.add(Method.PEER);
+    }
+    Map<Integer, Map<Method, List<Run>>> results = new LinkedHashMap<>();
+    Map<Integer, Map<Method, String>> verified = new LinkedHashMap<>();
+    Map<Integer, Long> bytes = new LinkedHashMap<>();
+    for (int sizeMb : plan.restoreSizesMb()) {
+      Fixture f = fixture(ctx, sizeMb);
+      bytes.put(sizeMb, f.bytes());
+      Map<Method, List<Run>> runs = new EnumMap<>(Method.class);
+      Map<Method, String> checks = new EnumMap<>(Method.class);
+      methods.forEach(m -> runs.put(m, new ArrayList<>()));
+      for (int round = 0; round < plan.restoreRounds(); round++) {
+        for (int k = 0; k < methods.size(); k++) {
+          Method m = methods.get((k + round) % methods.size());
+          Path out = f.dir().resolve("restored-" + m.name().toLowerCase() + "-" + round + ".db");
+          Run r = restore(ctx, f, m, out);
+          runs.get(m).add(r);
+          if (round == 0) {
+            checks.put(m, verify(f, m, out));
+          }
+          Files.deleteIfExists(out);
+          ctx.progress("P5 %d MiB round %d %-26s %.3f s (%.0f MiB/s)", sizeMb, round + 1, m.label, r.seconds,
+              f.bytes() / 1048576.0 / r.seconds);
+        }
+      }
+      results.put(sizeMb, runs);
+      verified.put(sizeMb, checks);
+      Cleanup.deleteTree(f.dir());
+    }
+    return report(ctx, methods, results, verified, bytes);
+  }
+
+  private Fixture fixture(Context ctx, int sizeMb) throws Exception {
+    Path dir = ctx.newDir("p5-" + sizeMb);
+    Path base = dir.resolve("base.db");
+    long rows;
+    try (AppDb app = AppDb.open(base, 5)) {
+      rows = app.fillTo(sizeMb * 1024L * 1024L);
+    }
+    Path oursDb = dir.resolve("ours.db");
+    Path oursReplica = dir.resolve("ours-replica");
+    AppDb.copyDatabase(base, oursDb);
+    try (Replication r = Replication.start(ReplicationOptions.of(oursDb, "file://" + oursReplica)
+            .withSyncInterval(Duration.ZERO));
+        AppDb app = AppDb.open(oursDb, 6)) {
+      r.syncAndAwait(Duration.ofMinutes(5));
+      for (int k = 0; k < DELTAS; k++) {
+        app.insertBatch(rows + 1 + (long) k * DELTA_ROWS, DELTA_ROWS, 1024);
+        r.syncAndAwait(Duration.ofMinutes(1));
+      }
+    }
+    try (AppDb app = AppDb.open(oursDb, 6)) {
+      app.checkpointTruncate();
+    }
+    long checksum = DatabaseChecksum.of(oursDb);
+    String digest = AppDb.contentDigest(oursDb);
+
+    Optional<Path> peerReplica = Optional.empty();
+    String peerDigest = "";
+    if (ctx.tools().hasPeer()) {
+      Replicator peer = new Replicator.Peer(ctx.tools().peer().orElseThrow());
+      Path peerDb = dir.resolve("peer.db");
+      Target t = new Target(peerDb, dir.resolve("peer-replica"));
+      AppDb.copyDatabase(base, peerDb);
+      try (ReplicaProbe probe = new ReplicaProbe(t.replica(), peer.layout());
+          AppDb app = AppDb.open(peerDb, 6)) {
+        Child child = peer.start(ctx, List.of(t), dir);
+        try {
+          peer.awaitSnapshots(child, List.of(t), Duration.ofMinutes(5));
+          for (int k = 0; k < DELTAS; k++) {
+            long first = rows + 1 + (long) k * DELTA_ROWS;
+            app.insertBatch(first, DELTA_ROWS, 1024);
+            if (!probe.awaitSeq(first + DELTA_ROWS - 1, Duration.ofMinutes(1))) {
+              throw new IOException("Litestream 0.3.13 did not replicate row " + (first + DELTA_ROWS - 1)
+                  + " within a minute; log " + child.log());
+            }
+          }
+        } finally {
+          ctx.stop(child);
+        }
+      }
+      peerReplica = Optional.of(t.replica());
+      peerDigest = AppDb.contentDigest(peerDb);
+    }
+    Files.delete(base);
+    ctx.progress("P5 %d MiB fixture ready (%d rows, replicas with a snapshot + %d transactions)", sizeMb,
+        rows + DELTAS * DELTA_ROWS, DELTAS);
+    return new Fixture(sizeMb, Files.size(oursDb), dir, oursDb, oursReplica, checksum, digest, peerReplica, peerDigest);
+  }
+
+  private Run restore(Context ctx, Fixture f, Method m, Path out) throws Exception {
+    Map<String, Double> phases = new LinkedHashMap<>();
+    long t0 = System.nanoTime();
+    switch (m) {
+      case CP -> {
+        run(ctx, "cp", List.of("cp", f.oursDb().toString(), out.toString()));
+        long t1 = System.nanoTime();
+        try (FileChannel ch = FileChannel.open(out, StandardOpenOption.WRITE)) {
+          ch.force(true);
+        }
+        phases.put("copy_s", (t1 - t0) / 1e9);
+        phases.put("fsync_s", (System.nanoTime() - t1) / 1e9);
+      }
+      case OURS -> {
+        if (ctx.tools().oursRestoreCli()) {
+          run(ctx, "litestream4j-restore", List.of(ctx.tools().ours().toString(), "restore", "-o", out.toString(),
+              "file://" + f.oursReplica()));
+        } else {
+          L0Restore r = L0Restore.restore(f.oursReplica(), out);
+          phases.put("plan_s", r.planNanos() / 1e9);
+          phases.put("download_and_apply_s", r.applyNanos() / 1e9);
+          phases.put("fsync_s", r.fsyncNanos() / 1e9);
+        }
+      }
+      case PEER -> run(ctx, "litestream-restore", List.of(ctx.tools().peer().orElseThrow().toString(), "restore",
+          "-o", out.toString(), "file://" + f.peerReplica().orElseThrow()));
+    }
+    return new Run((System.nanoTime() - t0) / 1e9, phases);
+  }
+
+  private static void run(Context ctx, String name, List<String> command) throws Exception {
+    Path log = ctx.logFile(name);
+    int code = Child.run(name, command, log, Map.of(), Duration.ofMinutes(10));
+    if (code != 0) {
+      throw new IOException(name + " failed with exit code " + code + ":\n" + Logs.tail(log, 20));
+    }
+  }
+
+  /** Checks a restored database; returns a one-line verdict including how long the check took. */
+  private static String verify(Fixture f, Method m, Path out) throws Exception {
+    long t0 = System.nanoTime();
+    String integrity = AppDb.integrityCheck(out, f.bytes() > 256L << 20);
+    String digest = AppDb.contentDigest(out);
+    String expected = m == Method.PEER ? f.peerDigest() : f.oursDigest();
+    boolean ok = integrity.equals("ok") && digest.equals(expected);
+    String extra = "";
+    if (m != Method.PEER) {
+      boolean same = DatabaseChecksum.of(out) == f.oursChecksum();
+      ok &= same;
+      extra = same ? ", page checksum equal" : ", PAGE CHECKSUM DIFFERS";
+    }
+    double s = (System.nanoTime() - t0) / 1e9;
+    if (!ok) {
+      throw new IOException(m.label + " produced a wrong database (" + integrity + ", content digest "
+          + (digest.equals(expected) ? "equal" : "differs") + extra + "): " + out);
+    }
+    return String.format("ok (%s, content digest equal%s; %.2f s)", f.bytes() > 256L << 20 ? "quick_check" : "integrity_check",
+        extra, s);
+  }
+
+  private Section report(Context ctx, List<Method> methods, Map<Integer, Map<Method, List<Run>>> results,
+      Map<Integer, Map<Method, String>> verified, Map<Integer, Long> bytes) throws IOException {
+    boolean cli = ctx.tools().oursRestoreCli();
+    StringBuilder md = new StringBuilder();
+    md.append(String.format("Latest-state restore from a file replica on the same disk (page cache warm), %d rounds, "
+        + "methods in rotating order. Replicas: initial snapshot + %d transactions of %d rows. "
+        + "Our restore: %s.%n%n", ctx.plan().restoreRounds(), DELTAS, DELTA_ROWS, cli
+            ? "`bin/litestream4j restore -o OUT file:///replica` as a process (JVM start-up included)"
+            : "**stand-in** — our CLI has no `restore` command yet, so the replica's L0 files are applied in-process "
+                + "with `LtxApplier.restore` (list + one-pass merge/apply + fsync; no JVM start-up)"));
+    md.append("| DB size | method | time s | MiB/s | phases (median s) | verified |\n|---|---|---|---|---|---|\n");
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("our_restore", cli ? "cli" : "in-process LtxApplier stand-in (no restore command yet)");
+    List<Check> checks = new ArrayList<>();
+    Map<String, List<Plots.Point>> plot = new LinkedHashMap<>();
+    for (Map.Entry<Integer, Map<Method, List<Run>>> e : results.entrySet()) {
+      int size = e.getKey();
+      double mib = bytes.get(size) / 1048576.0;
+      Map<String, Object> js = new LinkedHashMap<>();
+      js.put("bytes", bytes.get(size));
+      for (Method m : methods) {
+        List<Run> runs = e.getValue().get(m);
+        Spread t = Spread.of(runs.stream().map(Run::seconds).toList());
+        Spread speed = Spread.of(runs.stream().map(r -> mib / r.seconds).toList());
+        Map<String, Double> phases = medianPhases(runs);
+        String label = m == Method.OURS && !cli ? m.label + " (stand-in)" : m.label;
+        md.append(String.format("| %d MiB | %s | %s | %s | %s | %s |%n", size, label, t.format(3), speed.format(0),
+            phases.isEmpty() ? "—" : phases.entrySet().stream()
+                .map(p -> String.format("%s %.3f", p.getKey().replace("_s", ""), p.getValue())).toList()
+                .toString().replaceAll("[\\[\\]]", ""),
+            m == Method.CP ? "—" : verified.get(size).getOrDefault(m, "—")));
+        Map<String, Object> j = new LinkedHashMap<>();
+        j.put("seconds", t.toJson());
+        j.put("mib_per_s", speed.toJson());
+        j.put("phases_median_s", phases);
+        j.put("verified", verified.get(size).getOrDefault(m, ""));
+        js.put(m.name().toLowerCase(), j);
+        plot.computeIfAbsent(label, k -> new ArrayList<>()).add(new Plots.Point(mib, t.median(), t.min(), t.max()));
+      }
+      Spread vsCp = ratio(e.getValue().get(Method.CP), e.getValue().get(Method.OURS));
+      js.put("ratio_ours_speed_vs_cp", vsCp.toJson());
+      boolean judged = size >= 100;
+      checks.add(new Check("P5", "restore speed vs cp, " + size + " MiB" + (cli ? "" : " (stand-in)"), vsCp.format(2),
+          ">= 0.5", judged ? Check.Verdict.of(vsCp.median() >= 0.5) : Check.Verdict.INFO,
+          judged ? "same-round pairs" : "small size: fixed costs dominate, not judged"));
+      if (methods.contains(Method.PEER)) {
+        Spread vsPeer = ratio(e.getValue().get(Method.PEER), e.getValue().get(Method.OURS));
+        js.put("ratio_ours_speed_vs_peer", vsPeer.toJson());
+        checks.add(new Check("P5", "restore speed vs Litestream 0.3.13, " + size + " MiB" + (cli ? "" : " (stand-in)"),
+            vsPeer.format(2), "> 1", judged ? Check.Verdict.of(vsPeer.median() > 1) : Check.Verdict.INFO,
+            judged ? "same-round pairs" : "small size: fixed costs dominate, not judged"));
+      }
+      json.put(size + "MiB", js);
+    }
+    md.append("\nRatios are speed ratios within the same round (time of the other method / our time): "
+        + "≥ 1 means we are at least as fast.\n");
+    String file = "p5-restore-time-vs-size.png";
+    Plots.logLog(ctx.out().resolve(file), "P5 restore time vs database size (median, min–max)", "database size (MiB)",
+        "restore time (s)", plot);
+    md.append("\n![restore time vs size](").append(file).append(")\n");
+    return new Section(id(), title(), md.toString(), json, checks, List.of(file));
+  }
+
+  /** Per-round speed ratio of ours over {@code other} = other's time / our time. */
+  private static Spread ratio(List<Run> other, List<Run> ours) {
+    List<Double> r = new ArrayList<>();
+    for (int i = 0; i < Math.min(other.size(), ours.size()); i++) {
+      r.add(other.get(i).seconds / ours.get(i).seconds);
+    }
+    return Spread.of(r);
+  }
+
+  private static Map<String, Double> medianPhases(List<Run> runs) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    if (runs.isEmpty()) {
+      return out;
+    }
+    for (String k : runs.getFirst().phases().keySet()) {
+      out.put(k, Spread.of(runs.stream().map(r -> r.phases().getOrDefault(k, Double.NaN)).toList()).median());
+    }
+    return out;
+  }
+}
