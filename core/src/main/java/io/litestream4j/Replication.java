@@ -59,10 +59,9 @@ public final class Replication implements AutoCloseable {
     this.replica = new Replica(client, options.syncInterval(), db.getFileName().toString());
     this.database = new Database(db, options.db(), new LocalLtxDir(meta), replica, replica::onSynced,
         Clock.systemUTC());
-    // With batched uploads, syncing faster than the upload cadence (or the poll) buys nothing.
-    Duration gap = options.syncInterval().isZero() ? Duration.ZERO
-        : options.syncInterval().compareTo(options.db().monitorInterval()) < 0 || options.db().monitorInterval().isZero()
-            ? options.syncInterval() : options.db().monitorInterval();
+    // Changes are shipped at most once per sync interval: the monitor batches syncs to that
+    // cadence and the uploader ships each file as soon as it is written.
+    Duration gap = options.syncInterval();
     this.monitor = new DatabaseMonitor(database, gap);
     this.onChange = monitor::signal;
     this.store = Store.open(database, client, options.store(), Clock.systemUTC());

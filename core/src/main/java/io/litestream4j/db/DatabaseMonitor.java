@@ -67,11 +67,12 @@ public final class DatabaseMonitor implements AutoCloseable {
       if (stopping) {
         break;
       }
-      if (notified && backoffMillis == 0 && minGapNanos > 0) {
-        awaitStop(lastSync + minGapNanos); // coalesce a burst of changes into one sync
-      } else if (!notified && backoffMillis == 0 && !db.changedSinceLastSync()) {
+      if (!notified && backoffMillis == 0 && !db.changedSinceLastSync()) {
         stats.recordIdlePoll(); // the safety-net poll found nothing: two stat calls, no file opened
         continue;
+      }
+      if (backoffMillis == 0 && minGapNanos > 0) {
+        awaitStop(lastSync + minGapNanos); // coalesce a burst of changes into one sync
       }
       if (stopping) {
         break;

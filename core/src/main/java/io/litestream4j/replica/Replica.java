@@ -35,8 +35,9 @@ import org.slf4j.LoggerFactory;
  *       logged once per burst, with a line when uploads recover.
  * </ul>
  *
- * <p>With {@code syncInterval} zero, a file is uploaded as soon as the database has written it;
- * otherwise uploads are batched every interval.
+ * <p>Every file is uploaded as soon as the database has written it; the cadence of files (at most
+ * one per sync interval) is set where they are produced, by the database monitor. The sync
+ * interval here only sets the base of the retry backoff.
  */
 public final class Replica implements BaselineSource, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Replica.class);
@@ -183,7 +184,6 @@ public final class Replica implements BaselineSource, AutoCloseable {
   private void run() {
     long backoff = 0;
     int failures = 0;
-    long lastUpload = 0;
     while (true) {
       lock.lock();
       try {
@@ -193,8 +193,6 @@ public final class Replica implements BaselineSource, AutoCloseable {
           while (!stopping && localTxid <= acknowledgedTxid) {
             changed.await();
           }
-          // Batch: at most one upload round per sync interval.
-          awaitStopOr(lastUpload + syncInterval.toNanos());
         }
         if (stopping) {
           return;
@@ -204,7 +202,6 @@ public final class Replica implements BaselineSource, AutoCloseable {
       } finally {
         lock.unlock();
       }
-      lastUpload = System.nanoTime();
       try {
         uploadPending();
         if (failures > 0) {

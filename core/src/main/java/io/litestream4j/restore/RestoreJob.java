@@ -100,7 +100,10 @@ public final class RestoreJob {
       Applied applied;
       for (int attempt = 1; ; attempt++) {
         try {
-          if (staging == null && options.parallelism() > 1 && plan.files().size() > 1) {
+          // Parallel downloads pay off for remote replicas; a local file replica is read in place
+          // (staging would copy every byte once more).
+          if (staging == null && options.parallelism() > 1 && plan.files().size() > 1
+              && !"file".equals(client.type())) {
             staging = StagingArea.in(out.createStagingDir(), client, options.parallelism(), options.retryPolicy(),
                 options.progress());
           }

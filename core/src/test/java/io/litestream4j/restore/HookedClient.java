@@ -11,6 +11,12 @@ import java.io.InputStream;
  * observing how downloads run (concurrency, threads).
  */
 final class HookedClient extends ForwardingReplicaClient {
+  /** Stands for a remote store: restores stage and download in parallel as they would from S3. */
+  @Override
+  public String type() {
+    return "hooked";
+  }
+
 
   /** Decides what one {@code openLtxFile} call returns; {@code real} performs the real call. */
   @FunctionalInterface
