@@ -57,6 +57,12 @@ class ReplicationScenariosTest {
     return c;
   }
 
+  private static void createTable(Connection c) throws Exception {
+    try (Statement st = c.createStatement()) {
+      st.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB)");
+    }
+  }
+
   private static void insert(Connection c, int rows, int size, long seed) throws Exception {
     Random rnd = new Random(seed);
     c.setAutoCommit(false);
@@ -92,9 +98,7 @@ class ReplicationScenariosTest {
   void cleanRestartUploadsNothingAndContinuesIncrementally() throws Exception {
     ReplicationOptions opts = options();
     try (Connection app = open(db)) {
-      try (Statement st = app.createStatement()) {
-        st.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB)");
-      }
+      createTable(app);
       insert(app, 500, 1000, 1);
       try (Replication r = Replication.start(opts)) {
         r.syncAndAwait(Duration.ofSeconds(10));
@@ -127,9 +131,7 @@ class ReplicationScenariosTest {
   void restartAfterApplicationWroteWhileReplicatorWasDownSyncsOnlyTheNewPages() throws Exception {
     ReplicationOptions opts = options();
     try (Connection app = open(db)) {
-      try (Statement st = app.createStatement()) {
-        st.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB)");
-      }
+      createTable(app);
       insert(app, 500, 1000, 1);
       try (Replication r = Replication.start(opts)) {
         r.syncAndAwait(Duration.ofSeconds(10));
@@ -149,9 +151,7 @@ class ReplicationScenariosTest {
   void databaseRestoredFromTheReplicaContinuesItsHistory() throws Exception {
     ReplicationOptions opts = options();
     try (Connection app = open(db)) {
-      try (Statement st = app.createStatement()) {
-        st.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB)");
-      }
+      createTable(app);
       try (Replication r = Replication.start(opts)) {
         for (int i = 0; i < 5; i++) {
           insert(app, 20, 500, i);
@@ -184,9 +184,7 @@ class ReplicationScenariosTest {
     ReplicationOptions opts = options().withDbOptions(DbOptions.DEFAULTS
         .withMonitorInterval(Duration.ofMillis(20)).withCheckpointInterval(Duration.ofMillis(100)));
     try (Connection app = open(db)) {
-      try (Statement st = app.createStatement()) {
-        st.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB)");
-      }
+      createTable(app);
       insert(app, 10, 100, 1);
       try (Replication r = Replication.start(opts)) {
         long txid = r.syncAndAwait(Duration.ofSeconds(10));
@@ -212,9 +210,7 @@ class ReplicationScenariosTest {
   void transactionLargerThanMaxSyncWalBytesAndManySmallOnesInChunks() throws Exception {
     db = dir.resolve("app.db");
     try (Connection app = open(db)) {
-      try (Statement st = app.createStatement()) {
-        st.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB)");
-      }
+      createTable(app);
       LocalLtxDir local = new LocalLtxDir(dir.resolve("meta"));
       DbOptions small = DbOptions.DEFAULTS.withMaxSyncWalBytes(256 * 1024).withMinCheckpointPageCount(100_000);
       try (Database d = new Database(db, small, local, BaselineSource.NONE, p -> { }, Clock.systemUTC())) {
@@ -239,9 +235,7 @@ class ReplicationScenariosTest {
   void transactionOfMoreThan64MiBOfWal() throws Exception {
     ReplicationOptions opts = options();
     try (Connection app = open(db)) {
-      try (Statement st = app.createStatement()) {
-        st.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB)");
-      }
+      createTable(app);
       try (Replication r = Replication.start(opts)) {
         insert(app, 70 * 1024, 1024, 7); // 70 MiB in one transaction
         r.syncAndAwait(Duration.ofSeconds(60));
@@ -254,9 +248,7 @@ class ReplicationScenariosTest {
   void replicaOutageIsRetriedAndRecovers() throws Exception {
     ReplicationOptions opts = options();
     try (Connection app = open(db)) {
-      try (Statement st = app.createStatement()) {
-        st.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB)");
-      }
+      createTable(app);
       try (Replication r = Replication.start(opts)) {
         r.syncAndAwait(Duration.ofSeconds(10));
         Path l0 = replica.resolve("ltx/0");
@@ -282,9 +274,7 @@ class ReplicationScenariosTest {
     SqliteCli.create().run(other, "CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB); "
         + "INSERT INTO t(body) VALUES (randomblob(5000)), (randomblob(7000));");
     try (Connection app = open(db)) {
-      try (Statement st = app.createStatement()) {
-        st.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB)");
-      }
+      createTable(app);
       insert(app, 100, 1000, 1);
     }
     try (Replication r = Replication.start(opts)) {
@@ -316,9 +306,7 @@ class ReplicationScenariosTest {
     LitestreamVfs vfs = LitestreamVfs.assumeAvailable();
     ReplicationOptions opts = options();
     try (Connection app = open(db)) {
-      try (Statement st = app.createStatement()) {
-        st.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB)");
-      }
+      createTable(app);
       try (Replication r = Replication.start(opts)) {
         for (int i = 0; i < 5; i++) {
           insert(app, 50, 300, i);
