@@ -140,10 +140,6 @@ public final class Database implements AutoCloseable {
     return position;
   }
 
-  public synchronized boolean initialized() {
-    return session != null;
-  }
-
   /** Page size of the database; 0 until initialised. */
   public synchronized int pageSize() {
     return pageSize;
@@ -215,14 +211,6 @@ public final class Database implements AutoCloseable {
         return null;
       }
     }
-  }
-
-  /**
-   * Forces the next sync to write a full L0 file (used when the replica no longer continues from
-   * the local files).
-   */
-  public synchronized void requestFullSync(String reason) {
-    fullReason = reason;
   }
 
   /** Re-reads everything from disk on the next sync, re-basing on the replica's newest state. */

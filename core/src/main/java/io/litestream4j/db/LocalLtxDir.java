@@ -134,22 +134,10 @@ public final class LocalLtxDir {
     }
   }
 
-  /** Deletes L0 files with TXID below {@code txid}. */
-  public void deleteBelow(long txid) throws IOException {
-    for (long id : txids()) {
-      if (id < txid) {
-        Files.deleteIfExists(path(id));
-      }
-    }
-  }
-
   /** Deletes every local L0 file (after a re-base onto a replica that is ahead). */
   void clear() throws IOException {
-    deleteBelow(Long.MAX_VALUE);
-  }
-
-  /** Copies a file (for example one fetched from the replica) into the L0 directory. */
-  void adopt(long txid, InputStream in) throws IOException {
-    write(txid, out -> in.transferTo(out));
+    for (long id : txids()) {
+      Files.deleteIfExists(path(id));
+    }
   }
 }
