@@ -390,6 +390,15 @@ public final class Database implements AutoCloseable {
   // ---------------------------------------------------------------------------------------------
 
   private void syncWal() throws IOException {
+    syncWal(true);
+  }
+
+  /**
+   * @param allowFull false under the write barrier: a full file (work proportional to the database)
+   *     is then not written; the method returns false and leaves it to the next unlocked sync
+   * @return false when a full file is due but was not allowed
+   */
+  private boolean syncWal(boolean allowFull) throws IOException {
     boolean more = true;
     while (more) {
       more = false;
@@ -400,20 +409,24 @@ public final class Database implements AutoCloseable {
           checkContinuity(reader);
         }
         if (fullReason != null) {
+          if (!allowFull) {
+            return false;
+          }
           writeFull(wal, reader);
           continue;
         }
         if (reader == null) {
-          return;
+          return true;
         }
         WalSegment seg = reader.scan(cursor.position(), options.maxSyncWalBytes());
         if (seg.isEmpty()) {
-          return;
+          return true;
         }
         writeIncremental(wal, seg);
         more = seg.end().offset() < walSize;
       }
     }
+    return true;
   }
 
   /**
@@ -711,8 +724,11 @@ public final class Database implements AutoCloseable {
     }
     try {
       // The WAL cannot grow now: copy its tail, then let the checkpoint finish the few frames
-      // written since the bulk copy.
-      syncWal();
+      // written since the bulk copy. Never a full file here (invariant 16): that waits for the
+      // next sync, without the barrier.
+      if (!syncWal(false)) {
+        return;
+      }
       session.releaseReadLock();
       SqliteSession.CheckpointResult r = session.checkpoint(CheckpointMode.PASSIVE);
       session.acquireReadLock();
