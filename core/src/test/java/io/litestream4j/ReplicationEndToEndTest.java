@@ -7,6 +7,7 @@ import io.litestream4j.ltx.DatabaseChecksum;
 import io.litestream4j.ltx.LtxApplier;
 import io.litestream4j.ltx.LtxFileName;
 import io.litestream4j.testing.DbCompare;
+import io.litestream4j.testing.ApplicationSteps;
 import io.litestream4j.testing.L0Restore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -88,19 +89,6 @@ class ReplicationEndToEndTest {
     }
     app.commit();
     app.setAutoCommit(true);
-    try (Statement st = app.createStatement()) {
-      switch (round % 10) {
-        case 2 -> st.execute("PRAGMA wal_checkpoint(PASSIVE)");
-        case 4 -> st.execute("PRAGMA wal_checkpoint(FULL)");
-        case 5 -> st.execute("DELETE FROM t WHERE id % 3 = 0");
-        case 6 -> st.execute("PRAGMA wal_checkpoint(RESTART)");
-        case 8 -> st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
-        case 9 -> st.execute("VACUUM");
-        default -> { }
-      }
-    } catch (java.sql.SQLException busy) {
-      // Checkpoint modes that wait for readers give up with SQLITE_BUSY while we replicate.
-      assertThat(busy.getMessage()).containsAnyOf("locked", "BUSY");
-    }
+    ApplicationSteps.maintain(app, round);
   }
 }

@@ -8,6 +8,7 @@ import io.litestream4j.ltx.LtxCompactor;
 import io.litestream4j.replica.LtxFileInfo;
 import io.litestream4j.replica.file.FileReplicaClient;
 import io.litestream4j.testing.DbCompare;
+import io.litestream4j.testing.ApplicationSteps;
 import io.litestream4j.testing.L0Restore;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -114,22 +115,7 @@ public final class RestoreFixtures {
     }
     app.commit();
     app.setAutoCommit(true);
-    try (Statement st = app.createStatement()) {
-      switch (round % 10) {
-        case 2 -> st.execute("PRAGMA wal_checkpoint(PASSIVE)");
-        case 4 -> st.execute("PRAGMA wal_checkpoint(FULL)");
-        case 5 -> st.execute("DELETE FROM t WHERE id % 3 = 0");
-        case 6 -> st.execute("PRAGMA wal_checkpoint(RESTART)");
-        case 8 -> st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
-        case 9 -> st.execute("VACUUM");
-        default -> { }
-      }
-    } catch (SQLException busy) {
-      // checkpoint modes that wait for readers give up with SQLITE_BUSY while replication reads
-      if (!busy.getMessage().contains("locked") && !busy.getMessage().contains("BUSY")) {
-        throw busy;
-      }
-    }
+    ApplicationSteps.maintain(app, round);
   }
 
   /**
