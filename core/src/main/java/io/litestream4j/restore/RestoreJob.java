@@ -74,7 +74,17 @@ public final class RestoreJob {
    */
   public static RestorePlan plan(ReplicaClient client, String replica, RestoreTarget target) throws IOException {
     client.init();
-    return RestorePlanner.plan(ReplicaCatalog.load(client, target.needsExactTimestamps()), target, replica);
+    try {
+      return RestorePlanner.plan(ReplicaCatalog.load(client, target.needsExactTimestamps()), target, replica);
+    } catch (RestoreException e) {
+      if (e.reason() != RestoreException.Reason.GAP) {
+        throw e;
+      }
+      // A listing of a replica that is being written can miss a file published while it ran
+      // (directory reads and paginated listings are not snapshots). A real gap is still there
+      // when the replica is listed again.
+      return RestorePlanner.plan(ReplicaCatalog.load(client, target.needsExactTimestamps()), target, replica);
+    }
   }
 
   /** Runs a restore as {@code options} say. */
