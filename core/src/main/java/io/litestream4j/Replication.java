@@ -93,16 +93,32 @@ public final class Replication implements AutoCloseable {
 
   static Replication start(ReplicationOptions options, ReplicaClient client, ChangeNotifier notifier,
       boolean ownsNotifier) throws IOException {
-    client.init();
     Replication r = new Replication(options, client, notifier, ownsNotifier);
+    r.lockDatabase();
     try {
+      client.init();
       r.lease = ReplicaLease.acquire(client, r::leaseLost);
     } catch (IOException | RuntimeException e) {
+      r.database.close();
       client.close();
       throw e;
     }
     r.begin();
     return r;
+  }
+
+  /**
+   * Takes SQLite's read lock on the database before anything slow (replica client, lease), so an
+   * application closing its last connection meanwhile cannot delete the WAL. A failure here is
+   * left to the first sync, which retries.
+   */
+  private void lockDatabase() {
+    try {
+      database.open();
+    } catch (IOException e) {
+      org.slf4j.LoggerFactory.getLogger(Replication.class)
+          .warn("{}: cannot open the database yet, will retry: {}", database.path(), e.getMessage());
+    }
   }
 
   private void begin() throws IOException {

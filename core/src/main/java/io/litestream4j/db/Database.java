@@ -68,8 +68,11 @@ public final class Database implements AutoCloseable {
   private final PositionListener listener;
 
   // --- state owned by the synchronized methods ---
+  /** The replicator's only descriptors on the database and WAL files (see the lock rule). */
+  private final DatabaseFiles files;
   private SqliteSession session;
-  private FileChannel dbFile;
+  /** True once the replication state below has been rebuilt from disk for the open session. */
+  private boolean initialized;
   /** Identities (device + inode) of the files our connections opened, to notice them replaced. */
   private Object fileKey;
   private Object walKey;
@@ -81,9 +84,14 @@ public final class Database implements AutoCloseable {
   private WalCursor cursor;
   /** Set after a complete checkpoint: the next WAL generation may start fresh from here. */
   private WalCursor expectedReset;
-  /** Non-null when the next file must contain every page; the value says why. */
-  private String fullReason;
+  /** {@link SqliteSession#gaps()} when the WAL was last known guarded (see {@link #walGuarded()}); -1: not. */
+  private long guardedSinceGaps = -1;
+  /** Non-null when the next file must contain every page; {@link #fullDetail} says why in words. */
+  private FullFileReason fullReason;
+  private String fullDetail;
   private boolean syncedSinceCheckpoint;
+  /** Set when the files were replaced: a full file the next initialisation needs is counted as such. */
+  private boolean reopened;
   private long lastCheckpointMillis;
   private boolean closed;
 
@@ -107,6 +115,7 @@ public final class Database implements AutoCloseable {
       Clock clock) {
     this.path = path.toAbsolutePath();
     this.walPath = this.path.resolveSibling(this.path.getFileName() + "-wal");
+    this.files = new DatabaseFiles(this.path, walPath);
     this.options = Objects.requireNonNull(options);
     this.local = Objects.requireNonNull(local);
     this.baselines = Objects.requireNonNull(baselines);
@@ -159,9 +168,11 @@ public final class Database implements AutoCloseable {
     try {
       if (session != null && replacedOnDisk()) {
         LOG.warn("{}: the database, WAL or shared-memory file was deleted or replaced; reopening", path);
-        dropState();
+        stats.recordReopening();
+        closeConnections();
+        reopened = true;
       }
-      if (session == null && !initialize()) {
+      if (!initialized && !initialize()) {
         return position;
       }
       syncWal();
@@ -173,7 +184,10 @@ public final class Database implements AutoCloseable {
       stats.recordSuccess();
       return position;
     } catch (IOException | RuntimeException e) {
-      dropState();
+      if (!initialized) {
+        closeConnections(); // the connections may be what failed: open them afresh next time
+      }
+      resetState();
       SyncException se = e instanceof SyncException x ? x
           : new SyncException("sync of " + path + " failed: " + e.getMessage(), e);
       stats.recordFailure(se.diskFull());
@@ -215,7 +229,27 @@ public final class Database implements AutoCloseable {
 
   /** Re-reads everything from disk on the next sync, re-basing on the replica's newest state. */
   public synchronized void reset() {
-    dropState();
+    resetState();
+  }
+
+  /**
+   * Opens the replicator's connections and takes SQLite's read lock now, before anything else is
+   * done (issue: an application closing its last connection in the first seconds after start could
+   * otherwise delete the WAL). A no-op when they are open or the database does not exist yet; the
+   * first {@link #sync()} opens them otherwise.
+   */
+  public synchronized void open() throws IOException {
+    if (closed) {
+      throw new IOException("database " + path + " is closed");
+    }
+    if (session == null && Files.exists(path)) {
+      try {
+        openConnections();
+      } catch (IOException | RuntimeException e) {
+        closeConnections();
+        throw e;
+      }
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -242,27 +276,36 @@ public final class Database implements AutoCloseable {
   }
 
   private static Object keyOf(Path p) throws IOException {
-    try {
-      return Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
-    } catch (NoSuchFileException e) {
-      return null;
-    }
+    return DatabaseFiles.keyOf(p);
   }
 
   private Path shmPath() {
     return path.resolveSibling(path.getFileName() + "-shm");
   }
 
-  private boolean initialize() throws IOException {
-    if (!Files.exists(path)) {
-      return false;
-    }
-    fileKey = Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+  /**
+   * Opens the descriptors and the connections. The descriptor comes first: a SQLite connection's
+   * locks are never at risk from a descriptor being opened, only from one being closed.
+   */
+  private void openConnections() throws IOException {
+    fileKey = keyOf(path);
+    files.db();
     session = SqliteSession.open(path, options.busyTimeout());
     walKey = keyOf(walPath);
     shmKey = keyOf(shmPath());
-    dbFile = FileChannel.open(path, StandardOpenOption.READ);
     pageSize = session.pageSize();
+  }
+
+  private boolean initialize() throws IOException {
+    if (session == null) {
+      if (!Files.exists(path)) {
+        return false;
+      }
+      openConnections();
+    } else {
+      session.acquireReadLock(); // a failed sync may have ended between releasing and retaking it
+      pageSize = session.pageSize();
+    }
     local.open();
 
     Optional<LocalLtxDir.Tip> tip = local.tip();
@@ -286,7 +329,7 @@ public final class Database implements AutoCloseable {
       checksum = scan.checksum;
       cursor = scan.cursor;
       position = Position.NONE;
-      fullReason = "first sync";
+      needFull(FullFileReason.FIRST_SYNC, "first sync");
     } else {
       position = new Position(base.txid(), base.postApplyChecksum());
       // Where the newest local file ended in the WAL, if that WAL generation is still there: the
@@ -307,11 +350,19 @@ public final class Database implements AutoCloseable {
           checksum = scan.checksum;
           cursor = scan.cursor;
         }
-        fullReason = base.tracksChecksum()
-            ? "database changed while not replicated (checksum differs from TXID " + base.txid() + ")"
-            : "newest replica file carries no checksum to verify against";
+        if (reopened) {
+          needFull(FullFileReason.REPLACED, "the database, WAL or shared-memory file was deleted or replaced"
+              + " (checksum differs from TXID " + base.txid() + ")");
+        } else if (base.tracksChecksum()) {
+          needFull(FullFileReason.DIVERGED,
+              "database changed while not replicated (checksum differs from TXID " + base.txid() + ")");
+        } else {
+          needFull(FullFileReason.NO_CHECKSUM, "newest replica file carries no checksum to verify against");
+        }
       }
     }
+    reopened = false;
+    initialized = true;
     lastCheckpointMillis = clock.millis();
     if (!position.isNone()) {
       listener.onSynced(position);
@@ -343,31 +394,31 @@ public final class Database implements AutoCloseable {
 
   private Scan scanCurrentState(WalMark mark) throws IOException {
     DatabaseChecksum sum = new DatabaseChecksum(pageSize);
-    try (FileChannel wal = openWal()) {
-      Optional<WalReader> opened = wal == null ? Optional.empty() : WalReader.open(wal);
-      if (opened.isPresent()) {
-        WalReader reader = opened.get();
-        WalCursor start = WalCursor.start(reader.header());
-        WalSegment seg = reader.scan(start.position());
-        boolean atMark = false;
-        if (mark != null && mark.salt1() == reader.header().salt1() && mark.salt2() == reader.header().salt2()
-            && mark.offset() <= seg.end().offset()) {
-          WalSegment upTo = reader.scan(start.position(), mark.offset() - WalHeader.SIZE);
-          if (upTo.end().offset() == mark.offset()) {
-            seg = upTo;
-            atMark = true;
-          }
+    FileChannel wal = files.wal();
+    Optional<WalReader> opened = wal == null ? Optional.empty() : WalReader.open(wal);
+    if (opened.isPresent()) {
+      WalReader reader = opened.get();
+      WalCursor start = WalCursor.start(reader.header());
+      WalSegment seg = reader.scan(start.position());
+      boolean atMark = false;
+      if (mark != null && mark.salt1() == reader.header().salt1() && mark.salt2() == reader.header().salt2()
+          && mark.offset() <= seg.end().offset()) {
+        WalSegment upTo = reader.scan(start.position(), mark.offset() - WalHeader.SIZE);
+        if (upTo.end().offset() == mark.offset()) {
+          seg = upTo;
+          atMark = true;
         }
-        int commit = seg.isEmpty() ? dbFilePageCount() : seg.commit();
-        forEachPage(commit, seg.pages(), wal, sum::setPage);
-        return new Scan(sum, start.advance(seg.end()), atMark);
       }
+      int commit = seg.isEmpty() ? dbFilePageCount() : seg.commit();
+      forEachPage(commit, seg.pages(), wal, sum::setPage);
+      return new Scan(sum, start.advance(seg.end()), atMark);
     }
     forEachPage(dbFilePageCount(), PageIndex.empty(), null, sum::setPage);
     return new Scan(sum, WalCursor.FRESH, false);
   }
 
   private int dbFilePageCount() throws IOException {
+    FileChannel dbFile = files.db();
     long size = dbFile.size();
     if (size < DatabaseHeader.SIZE) {
       return 0;
@@ -375,14 +426,6 @@ public final class Database implements AutoCloseable {
     DatabaseHeader h = DatabaseHeader.read(dbFile);
     long bySize = size / pageSize;
     return h.pageCount() > 0 && h.pageCount() <= bySize ? h.pageCount() : (int) bySize;
-  }
-
-  private FileChannel openWal() throws IOException {
-    try {
-      return FileChannel.open(walPath, StandardOpenOption.READ);
-    } catch (NoSuchFileException e) {
-      return null;
-    }
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -399,34 +442,58 @@ public final class Database implements AutoCloseable {
    * @return false when a full file is due but was not allowed
    */
   private boolean syncWal(boolean allowFull) throws IOException {
+    long gapsAtStart = session.gaps();
+    boolean headerReread = false;
     boolean more = true;
     while (more) {
       more = false;
-      try (FileChannel wal = openWal()) {
-        long walSize = wal == null ? 0 : wal.size();
-        WalReader reader = wal == null ? null : WalReader.open(wal).orElse(null);
-        if (fullReason == null) {
-          checkContinuity(reader);
-        }
-        if (fullReason != null) {
-          if (!allowFull) {
-            return false;
-          }
-          writeFull(wal, reader);
+      FileChannel wal = files.wal();
+      long walSize = wal == null ? 0 : wal.size();
+      WalReader reader = wal == null ? null : WalReader.open(wal).orElse(null);
+      if (fullReason == null) {
+        checkContinuity(reader);
+        if (fullReason == FullFileReason.WAL_OVERWRITTEN && !headerReread) {
+          // The header may have been read just before a restart rewrote the frames: read it again.
+          headerReread = true;
+          fullReason = null;
+          fullDetail = null;
+          more = true;
           continue;
         }
-        if (reader == null) {
-          return true;
-        }
-        WalSegment seg = reader.scan(cursor.position(), options.maxSyncWalBytes());
-        if (seg.isEmpty()) {
-          return true;
-        }
-        writeIncremental(wal, seg);
-        more = seg.end().offset() < walSize;
       }
+      if (fullReason != null) {
+        if (!allowFull) {
+          return false;
+        }
+        writeFull(wal, reader);
+        continue;
+      }
+      if (reader == null) {
+        break;
+      }
+      WalSegment seg = reader.scan(cursor.position(), options.maxSyncWalBytes());
+      if (seg.isEmpty()) {
+        break;
+      }
+      writeIncremental(wal, seg);
+      more = seg.end().offset() < walSize;
+    }
+    if (session.readLockHeld() && session.gaps() == gapsAtStart) {
+      guardedSinceGaps = gapsAtStart;
     }
     return true;
+  }
+
+  /**
+   * True when a read transaction has been held without a gap since a sync that reached at least
+   * its read mark. Then SQLite cannot have restarted the WAL before every frame of the old
+   * generation was synced: a writer restarts only a fully backfilled WAL, a backfill never passes
+   * the oldest read mark, and our oldest mark is at or before the synced end (a reader on mark 0
+   * blocks every backfill, so at most one restart happens between two syncs). A restart seen now
+   * therefore continues the synced state, whoever checkpointed.
+   */
+  private boolean walGuarded() {
+    return guardedSinceGaps >= 0 && session.readLockHeld() && session.gaps() == guardedSinceGaps;
   }
 
   /**
@@ -436,8 +503,8 @@ public final class Database implements AutoCloseable {
   private void checkContinuity(WalReader reader) throws IOException {
     if (reader == null) {
       boolean nothingSyncedFromWal = cursor.fresh() || cursor.offset() == WalHeader.SIZE;
-      if (!nothingSyncedFromWal && !cursor.equals(expectedReset)) {
-        fullReason = "WAL truncated by another process";
+      if (!nothingSyncedFromWal && !cursor.equals(expectedReset) && !walGuarded()) {
+        needFull(FullFileReason.WAL_TRUNCATED, "WAL truncated by another process");
       }
       return;
     }
@@ -448,16 +515,23 @@ public final class Database implements AutoCloseable {
     }
     if (cursor.sameGeneration(header)) {
       if (!reader.continuesFrom(cursor.position())) {
-        fullReason = "WAL overwritten by another process (last synced frame changed)";
+        needFull(FullFileReason.WAL_OVERWRITTEN, "WAL overwritten by another process (last synced frame changed)");
       }
       return;
     }
-    boolean expected = cursor.equals(expectedReset) && header.checkpointSeq() == cursor.checkpointSeq() + 1;
+    // Guarded, any new generation continues the synced state (see walGuarded). Otherwise only
+    // the one that follows our own complete checkpoint does, recognised by its checkpoint
+    // sequence or salt-1 being one more. Neither number is reliable across processes: a writer
+    // that did not run WAL recovery starts a generation after a TRUNCATE with sequence 0 and
+    // random salts.
+    boolean nextGeneration = header.checkpointSeq() == cursor.checkpointSeq() + 1
+        || header.salt1() == cursor.position().salt1() + 1;
+    boolean expected = walGuarded() || (cursor.equals(expectedReset) && nextGeneration);
     if (expected) {
       cursor = WalCursor.start(header);
       expectedReset = null;
     } else {
-      fullReason = "WAL restarted with frames that were never synced (salts changed)";
+      needFull(FullFileReason.WAL_RESTART, "WAL restarted with frames that were never synced (salts changed)");
     }
   }
 
@@ -513,7 +587,8 @@ public final class Database implements AutoCloseable {
 
   /** Writes every page of the current database state (database file overlaid with the WAL). */
   private void writeFull(FileChannel wal, WalReader reader) throws IOException {
-    String reason = fullReason;
+    FullFileReason reason = fullReason;
+    String detail = fullDetail;
     WalCursor end = WalCursor.FRESH;
     PageIndex walPages = PageIndex.empty();
     int commit = dbFilePageCount();
@@ -556,12 +631,19 @@ public final class Database implements AutoCloseable {
       }
     });
     LOG.info("{}: wrote full L0 file at TXID {} ({} pages): {}", path,
-        io.litestream4j.ltx.Txid.format(txid), commit, reason);
+        io.litestream4j.ltx.Txid.format(txid), commit, detail);
+    stats.recordFullFile(reason);
     checksum = sum;
     cursor = end;
     expectedReset = null;
     fullReason = null;
+    fullDetail = null;
     publish(new Position(txid, sum.value()));
+  }
+
+  private void needFull(FullFileReason reason, String detail) {
+    fullReason = reason;
+    fullDetail = detail;
   }
 
   @FunctionalInterface
@@ -588,6 +670,7 @@ public final class Database implements AutoCloseable {
       readFully(wal, buf, frame.getAsLong() + 24, "WAL frame of page " + pgno);
     } else {
       long off = (long) (pgno - 1) * pageSize;
+      FileChannel dbFile = files.db();
       if (off + pageSize <= dbFile.size()) {
         readFully(dbFile, buf, off, "database page " + pgno);
       } else {
@@ -636,24 +719,23 @@ public final class Database implements AutoCloseable {
     boolean handedOut = false;
     try {
       sync();
-      if (session == null || position.isNone() || checksum.pageCount() == 0) {
+      if (!initialized || position.isNone() || checksum.pageCount() == 0) {
         return Optional.empty();
       }
       // WAL frames of the synced part of the current generation. If the WAL has been restarted
       // since the sync, that generation was fully checkpointed: the database file alone holds it.
       PageIndex walPages = PageIndex.empty();
+      FileChannel wal = files.wal();
       if (!cursor.fresh() && cursor.offset() > WalHeader.SIZE) {
-        try (FileChannel wal = openWal()) {
-          WalReader reader = wal == null ? null : WalReader.open(wal).orElse(null);
-          if (reader != null && cursor.sameGeneration(reader.header())) {
-            var start = WalCursor.start(reader.header()).position();
-            WalSegment seg = reader.scan(start, cursor.offset() - start.offset());
-            if (seg.end().offset() != cursor.offset()) {
-              throw new IOException("the WAL of " + path + " no longer holds the synced frames up to offset "
-                  + cursor.offset() + "; retry the snapshot");
-            }
-            walPages = seg.pages();
+        WalReader reader = wal == null ? null : WalReader.open(wal).orElse(null);
+        if (reader != null && cursor.sameGeneration(reader.header())) {
+          var start = WalCursor.start(reader.header()).position();
+          WalSegment seg = reader.scan(start, cursor.offset() - start.offset());
+          if (seg.end().offset() != cursor.offset()) {
+            throw new IOException("the WAL of " + path + " no longer holds the synced frames up to offset "
+                + cursor.offset() + "; retry the snapshot");
           }
+          walPages = seg.pages();
         }
       }
       long timestamp = clock.millis();
@@ -663,7 +745,7 @@ public final class Database implements AutoCloseable {
       }
       int salt1 = cursor.fresh() ? 0 : cursor.position().salt1();
       int salt2 = cursor.fresh() ? 0 : cursor.position().salt2();
-      DatabaseSnapshot snapshot = new DatabaseSnapshot(path, walPath, pageSize, checksum.pageCount(),
+      DatabaseSnapshot snapshot = new DatabaseSnapshot(path, files.db(), walPages.isEmpty() ? null : wal, pageSize, checksum.pageCount(),
           position.txid(), checksum.value(), timestamp, walPages, salt1, salt2, snapshotPins::decrementAndGet);
       handedOut = true;
       return Optional.of(snapshot);
@@ -701,22 +783,28 @@ public final class Database implements AutoCloseable {
 
   /** Runs a checkpoint now (after syncing everything), e.g. on an application's request. */
   public synchronized void checkpoint(CheckpointMode mode) throws IOException {
-    if (session == null) {
+    if (!initialized) {
       return;
     }
     if (snapshotPins.get() > 0) {
       LOG.debug("{}: checkpoint {} postponed while a snapshot is being read", path, mode);
       return;
     }
-    syncWal();
     lastCheckpointMillis = clock.millis();
     syncedSinceCheckpoint = false;
     if (mode == CheckpointMode.TRUNCATE) {
+      syncWal();
       truncateCheckpoint();
       return;
     }
-    // Bulk copy without any lock: our refreshed read mark lets it backfill what we have synced.
-    session.refreshReadLock();
+    // Bulk copy without any lock: a newer read mark lets it backfill what we have synced. The
+    // older mark is let go only once the sync has reached the newer one (the hand-over).
+    session.beginHandover();
+    try {
+      syncWal();
+    } finally {
+      session.endHandover();
+    }
     session.checkpoint(CheckpointMode.PASSIVE);
     if (!session.tryAcquireBarrier()) {
       LOG.debug("{}: application holds the write lock; checkpoint postponed", path);
@@ -759,44 +847,60 @@ public final class Database implements AutoCloseable {
     if (r.busy()) {
       return;
     }
-    try (FileChannel wal = openWal()) {
-      if (wal != null && wal.size() >= WalHeader.SIZE) {
-        return; // the WAL was not truncated (readers); nothing was lost
-      }
+    FileChannel wal = files.wal();
+    if (wal != null && wal.size() >= WalHeader.SIZE) {
+      return; // the WAL was not truncated (readers); nothing was lost
     }
-    long onDisk = DatabaseChecksum.of(dbFile, pageSize, dbFilePageCount());
+    long onDisk = DatabaseChecksum.of(files.db(), pageSize, dbFilePageCount());
     if (onDisk == checksum.value()) {
       expectedReset = cursor;
     } else {
-      fullReason = "frames were written between the final sync and the TRUNCATE checkpoint";
+      needFull(FullFileReason.TRUNCATE_RACE, "frames were written between the final sync and the TRUNCATE checkpoint");
     }
   }
 
   // ---------------------------------------------------------------------------------------------
 
-  private void dropState() {
+  /** Forgets the replication state; the next sync rebuilds it from disk. Locks stay held. */
+  private void resetState() {
+    initialized = false;
+    guardedSinceGaps = -1;
     stampsAtLastSync = null;
-    if (session != null) {
-      session.close();
-      session = null;
-    }
-    if (dbFile != null) {
-      try {
-        dbFile.close();
-      } catch (IOException ignored) {
-        // reopened on the next sync
-      }
-      dbFile = null;
-    }
     checksum = null;
     cursor = null;
     expectedReset = null;
   }
 
-  /** Releases the connections; a final {@link #sync()} is the caller's choice. */
+  /**
+   * Closes the replicator's connections (SQLite itself keeps the locks of other connections in
+   * this process) and forgets descriptors of files that were replaced. The database file's
+   * descriptor stays open while that file is still the database.
+   */
+  private void closeConnections() {
+    resetState();
+    if (session != null) {
+      session.close();
+      session = null;
+    }
+    try {
+      files.filesReplaced();
+    } catch (IOException e) {
+      LOG.debug("{}: checking the database file's identity failed: {}", path, e.getMessage());
+    }
+  }
+
+  /**
+   * Releases the connections, then the descriptors (in that order: see the lock rule); a final
+   * {@link #sync()} is the caller's choice.
+   */
   @Override
   public synchronized void close() {
     closed = true;
-    dropState();
+    resetState();
+    if (session != null) {
+      session.close();
+      session = null;
+    }
+    files.close();
   }
 }

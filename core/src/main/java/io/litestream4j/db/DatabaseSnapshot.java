@@ -13,7 +13,6 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -37,15 +36,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@link #txid()}; on a mismatch {@link #writeTo} fails before the trailer is written, so a
  * snapshot that mixes states is never published (Litestream issue 1164).
  *
- * <p>Nothing is staged on disk: pages are read and encoded one at a time. Reading uses channels of
- * its own, so a concurrent sync (or its failure) does not disturb it. {@link #close()} lets the
- * database checkpoint again; always close it, even when {@link #writeTo} was never called.
+ * <p>Nothing is staged on disk: pages are read and encoded one at a time. Reading goes through the
+ * database's own long-lived descriptors (positional reads, safe beside the sync thread's): opening
+ * and closing descriptors of its own would release SQLite's locks (see {@link Database}).
+ * {@link #close()} lets the database checkpoint again; always close it, even when
+ * {@link #writeTo} was never called.
  */
 public final class DatabaseSnapshot implements AutoCloseable {
   private static final int FRAME_HEADER_SIZE = 24;
 
   private final Path dbPath;
-  private final Path walPath;
+  private final FileChannel db;
+  private final FileChannel wal;
   private final int pageSize;
   private final int commit;
   private final long txid;
@@ -57,10 +59,15 @@ public final class DatabaseSnapshot implements AutoCloseable {
   private final Runnable release;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  DatabaseSnapshot(Path dbPath, Path walPath, int pageSize, int commit, long txid, long checksum,
+  /**
+   * @param db the database's descriptor of the database file; read, never closed
+   * @param wal the database's descriptor of the WAL, or null when no page comes from the WAL
+   */
+  DatabaseSnapshot(Path dbPath, FileChannel db, FileChannel wal, int pageSize, int commit, long txid, long checksum,
       long timestampMillis, PageIndex walPages, int salt1, int salt2, Runnable release) {
     this.dbPath = dbPath;
-    this.walPath = walPath;
+    this.db = db;
+    this.wal = wal;
     this.pageSize = pageSize;
     this.commit = commit;
     this.txid = txid;
@@ -123,40 +130,36 @@ public final class DatabaseSnapshot implements AutoCloseable {
         out.flush();
       }
     };
-    try (FileChannel db = FileChannel.open(dbPath, StandardOpenOption.READ);
-        FileChannel wal = walPages.isEmpty() ? null : FileChannel.open(walPath, StandardOpenOption.READ)) {
-      LtxEncoder enc = new LtxEncoder(keepOpen, header());
-      int lock = LockPage.pgno(pageSize);
-      byte[] page = new byte[pageSize];
-      long xor = 0;
-      boolean[] walRestarted = {false};
-      for (int pgno = 1; pgno <= commit; pgno++) {
-        if (pgno == lock) {
-          continue;
-        }
-        readPage(db, wal, pgno, page, walRestarted);
-        xor ^= enc.writePage(pgno, page);
+    LtxEncoder enc = new LtxEncoder(keepOpen, header());
+    int lock = LockPage.pgno(pageSize);
+    byte[] page = new byte[pageSize];
+    long xor = 0;
+    boolean[] walRestarted = {false};
+    for (int pgno = 1; pgno <= commit; pgno++) {
+      if (pgno == lock) {
+        continue;
       }
-      long actual = Checksums.FLAG | xor;
-      if (actual != checksum) {
-        throw new IOException("database " + dbPath + " changed while its snapshot at TXID " + Txid.format(txid)
-            + " was read (pages add up to checksum " + Checksums.format(actual) + ", expected "
-            + Checksums.format(checksum) + "); the snapshot was discarded and will be taken again");
-      }
-      LtxTrailer trailer = enc.finish(checksum);
-      keepOpen.flush();
-      return trailer;
+      readPage(pgno, page, walRestarted);
+      xor ^= enc.writePage(pgno, page);
     }
+    long actual = Checksums.FLAG | xor;
+    if (actual != checksum) {
+      throw new IOException("database " + dbPath + " changed while its snapshot at TXID " + Txid.format(txid)
+          + " was read (pages add up to checksum " + Checksums.format(actual) + ", expected "
+          + Checksums.format(checksum) + "); the snapshot was discarded and will be taken again");
+    }
+    LtxTrailer trailer = enc.finish(checksum);
+    keepOpen.flush();
+    return trailer;
   }
 
-  private void readPage(FileChannel db, FileChannel wal, int pgno, byte[] page, boolean[] walRestarted)
-      throws IOException {
+  private void readPage(int pgno, byte[] page, boolean[] walRestarted) throws IOException {
     var frame = walPages.frameOffsetOf(pgno);
     if (frame.isPresent() && !walRestarted[0]) {
       long at = frame.getAsLong();
-      if (frameIntact(wal, at, pgno)) {
+      if (frameIntact(at, pgno)) {
         readFully(wal, page, at + FRAME_HEADER_SIZE, "WAL frame of page " + pgno);
-        if (frameIntact(wal, at, pgno)) {
+        if (frameIntact(at, pgno)) {
           return;
         }
       }
@@ -171,7 +174,7 @@ public final class DatabaseSnapshot implements AutoCloseable {
   }
 
   /** True while the frame at {@code offset} still holds {@code pgno} of the snapshot's WAL generation. */
-  private boolean frameIntact(FileChannel wal, long offset, int pgno) throws IOException {
+  private boolean frameIntact(long offset, int pgno) throws IOException {
     byte[] header = new byte[16];
     if (offset + FRAME_HEADER_SIZE + pageSize > wal.size()) {
       return false;

@@ -13,13 +13,17 @@ import java.util.Properties;
 /**
  * The replicator's own SQLite connections to one database, and the locks it takes through them.
  *
- * <p>Three connections, each with one job, so that no lock taken by one can get in the way of
+ * <p>Four connections, each with one job, so that no lock taken by one can get in the way of
  * another:
  *
  * <ul>
- *   <li><b>reader</b> holds a long-running read transaction. While it is held no other connection
- *       can restart or truncate the WAL past frames the replicator has not seen (a reader on a
- *       non-zero read mark blocks WAL restarts; a reader on read mark 0 blocks every backfill).
+ *   <li>two <b>readers</b> take turns holding a long-running read transaction. While one is held no
+ *       other connection can restart or truncate the WAL past frames the replicator has not seen
+ *       (a reader on a non-zero read mark blocks WAL restarts; a reader on read mark 0 blocks every
+ *       backfill). Moving the read mark forward is a hand-over ({@link #beginHandover()},
+ *       {@link #endHandover()}): the second reader starts its transaction before the first ends
+ *       its own, so there is never a moment without one. Every moment without a read transaction
+ *       outside the write barrier is counted ({@link #gaps()}).
  *   <li><b>barrier</b> briefly takes SQLite's write lock (an insert into {@code _litestream_lock}
  *       that is always rolled back) so the WAL cannot grow while the replicator seals it before a
  *       checkpoint. It is held only for work proportional to the frames written since the previous
@@ -36,14 +40,18 @@ final class SqliteSession implements AutoCloseable {
   /** Earlier versions have a WAL-reset corruption race (Litestream issue 1432). */
   static final String MIN_SQLITE_VERSION = "3.51.3";
 
-  private final Connection reader;
+  private final Connection[] readers;
   private final Connection barrier;
   private final Connection checkpointer;
-  private boolean readLockHeld;
+  /** Index of the reader whose transaction guards the WAL, -1 when none is held. */
+  private int current = -1;
+  /** Index of the reader being handed over from, -1 outside a hand-over. */
+  private int older = -1;
+  private long gaps;
   private boolean barrierHeld;
 
-  private SqliteSession(Connection reader, Connection barrier, Connection checkpointer) {
-    this.reader = reader;
+  private SqliteSession(Connection reader1, Connection reader2, Connection barrier, Connection checkpointer) {
+    this.readers = new Connection[] {reader1, reader2};
     this.barrier = barrier;
     this.checkpointer = checkpointer;
   }
@@ -54,6 +62,7 @@ final class SqliteSession implements AutoCloseable {
    */
   static SqliteSession open(Path db, Duration busyTimeout) throws IOException {
     Connection r = null;
+    Connection r2 = null;
     Connection b = null;
     Connection c = null;
     try {
@@ -72,18 +81,22 @@ final class SqliteSession implements AutoCloseable {
       }
       r = connect(db, busyTimeout);
       r.setAutoCommit(false);
+      r2 = connect(db, busyTimeout);
+      r2.setAutoCommit(false);
       b = connect(db, busyTimeout);
       b.setAutoCommit(false);
-      SqliteSession s = new SqliteSession(r, b, c);
+      SqliteSession s = new SqliteSession(r, r2, b, c);
       s.acquireReadLock();
       return s;
     } catch (SQLException e) {
       closeQuietly(r);
+      closeQuietly(r2);
       closeQuietly(b);
       closeQuietly(c);
       throw new IOException("cannot open " + db + " for replication: " + e.getMessage(), e);
     } catch (IOException | RuntimeException e) {
       closeQuietly(r);
+      closeQuietly(r2);
       closeQuietly(b);
       closeQuietly(c);
       throw e;
@@ -137,35 +150,86 @@ final class SqliteSession implements AutoCloseable {
 
   /** Starts the long-running read transaction (a no-op when it is already held). */
   void acquireReadLock() throws IOException {
-    if (readLockHeld) {
+    if (current >= 0) {
       return;
     }
+    beginRead(readers[0]);
+    current = 0;
+  }
+
+  /** True while a read transaction is held. */
+  boolean readLockHeld() {
+    return current >= 0;
+  }
+
+  /**
+   * Ends the read transaction(s). Unless the write barrier is held (no writer can then restart
+   * the WAL), the moment without one is counted as a gap.
+   */
+  void releaseReadLock() throws IOException {
+    if (current < 0) {
+      return;
+    }
+    if (!barrierHeld) {
+      gaps++;
+    }
+    int was = current;
+    current = -1;
+    try {
+      endHandover();
+    } finally {
+      endRead(readers[was]);
+    }
+  }
+
+  /**
+   * Starts a read transaction on the current end of the WAL while the present one is still held.
+   * The caller syncs up to at least that end before {@link #endHandover()} lets the older read
+   * mark go, so the WAL is never unguarded and never guarded by a mark past what was synced.
+   */
+  void beginHandover() throws IOException {
+    if (current < 0) {
+      acquireReadLock();
+      return;
+    }
+    endHandover();
+    int next = 1 - current;
+    beginRead(readers[next]);
+    older = current;
+    current = next;
+  }
+
+  /** Ends the older read transaction of a hand-over (a no-op outside one). */
+  void endHandover() throws IOException {
+    if (older < 0) {
+      return;
+    }
+    int was = older;
+    older = -1;
+    endRead(readers[was]);
+  }
+
+  /** Moments so far without a read transaction outside the write barrier. */
+  long gaps() {
+    return gaps;
+  }
+
+  private static void beginRead(Connection reader) throws IOException {
     try (Statement st = reader.createStatement();
         ResultSet rs = st.executeQuery("SELECT COUNT(1) FROM _litestream_seq")) {
       rs.next();
-      readLockHeld = true;
     } catch (SQLException e) {
       rollbackQuietly(reader);
       throw new IOException("cannot take the replication read lock: " + e.getMessage(), e);
     }
   }
 
-  void releaseReadLock() throws IOException {
-    if (!readLockHeld) {
-      return;
-    }
-    readLockHeld = false;
+  private static void endRead(Connection reader) throws IOException {
     try {
       reader.rollback();
     } catch (SQLException e) {
       throw new IOException("cannot release the replication read lock: " + e.getMessage(), e);
     }
-  }
-
-  /** Ends the read transaction and starts a new one on the current end of the WAL. */
-  void refreshReadLock() throws IOException {
-    releaseReadLock();
-    acquireReadLock();
   }
 
   /**
@@ -239,7 +303,8 @@ final class SqliteSession implements AutoCloseable {
     } catch (IOException ignored) {
       // closing anyway
     }
-    closeQuietly(reader);
+    closeQuietly(readers[0]);
+    closeQuietly(readers[1]);
     closeQuietly(barrier);
     closeQuietly(checkpointer);
   }

@@ -1,5 +1,8 @@
 package io.litestream4j.db;
 
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -13,6 +16,55 @@ public final class SyncStats {
   private final AtomicLong diskFullFailures = new AtomicLong();
   private volatile boolean diskFull;
   private volatile long lastSuccessMillis;
+  private final AtomicLong reopenings = new AtomicLong();
+  private final Map<FullFileReason, AtomicLong> fullFiles = new EnumMap<>(FullFileReason.class);
+
+  SyncStats() {
+    for (FullFileReason r : FullFileReason.values()) {
+      fullFiles.put(r, new AtomicLong());
+    }
+  }
+
+  void recordFullFile(FullFileReason reason) {
+    fullFiles.get(reason).incrementAndGet();
+  }
+
+  void recordReopening() {
+    reopenings.incrementAndGet();
+  }
+
+  /**
+   * Full level-0 files (every page of the database) written so far, by reason label
+   * ({@link FullFileReason#label()}); reasons that never occurred are left out.
+   */
+  public Map<String, Long> fullL0Files() {
+    Map<String, Long> out = new LinkedHashMap<>();
+    fullFiles.forEach((r, n) -> {
+      if (n.get() > 0) {
+        out.put(r.label(), n.get());
+      }
+    });
+    return out;
+  }
+
+  /** Full level-0 files written for a reason other than the first sync. */
+  public long unexpectedFullL0Files() {
+    long n = 0;
+    for (var e : fullFiles.entrySet()) {
+      if (!e.getKey().expected()) {
+        n += e.getValue().get();
+      }
+    }
+    return n;
+  }
+
+  /**
+   * Times the replicator found the database, WAL or shared-memory file deleted or replaced behind
+   * SQLite's back and reopened its connections.
+   */
+  public long reopenings() {
+    return reopenings.get();
+  }
 
   void recordSuccess() {
     successes.incrementAndGet();

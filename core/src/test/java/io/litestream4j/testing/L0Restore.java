@@ -79,10 +79,10 @@ public final class L0Restore {
   public static long logicalChecksum(Path db, Path scratch) throws Exception {
     Files.createDirectories(scratch);
     Path copy = scratch.resolve("copy.db");
-    Files.copy(db, copy);
+    copyInOtherProcess(db, copy);
     Path wal = db.resolveSibling(db.getFileName() + "-wal");
     if (Files.exists(wal)) {
-      Files.copy(wal, scratch.resolve("copy.db-wal"));
+      copyInOtherProcess(wal, scratch.resolve("copy.db-wal"));
     }
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + copy);
         Statement st = c.createStatement()) {
@@ -96,5 +96,17 @@ public final class L0Restore {
     }
     Files.delete(scratch);
     return checksum;
+  }
+
+  /**
+   * Copies a live database file with {@code cp}: a descriptor opened and closed in this JVM would
+   * release every SQLite lock the JVM holds on the file (the replicator's and the test's own).
+   */
+  private static void copyInOtherProcess(Path from, Path to) throws Exception {
+    Process p = new ProcessBuilder("cp", from.toString(), to.toString()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new java.io.IOException("cp " + from + " " + to + " failed: " + out);
+    }
   }
 }
