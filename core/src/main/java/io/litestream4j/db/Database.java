@@ -50,6 +50,39 @@ import org.slf4j.LoggerFactory;
  *   <li>Nothing proportional to the database size is ever done while holding SQLite's write lock.
  * </ul>
  *
+ * <h2>The lock rule</h2>
+ *
+ * SQLite coordinates processes with POSIX advisory locks, and those belong to a process and a
+ * file, not to a descriptor: closing <em>any</em> descriptor of the database file in this process
+ * releases <em>every</em> lock the process holds on it, those of SQLite connections included —
+ * the replicator's and, when it is embedded, the application's ("How To Corrupt An SQLite Database
+ * File", section 2.2). A connection that has lost its SHARED lock does not notice; the next
+ * process to close its last connection then believes it is the last user, checkpoints and
+ * deletes the WAL under the connections still open. So, for its whole life:
+ *
+ * <ul>
+ *   <li>the replicator holds exactly one descriptor of the database file and one of the WAL
+ *       ({@link DatabaseFiles}), or reads through SQLite; everything that reads them — syncs,
+ *       full files, restart checks and checksums, {@link DatabaseSnapshot}s — goes through those
+ *       two. It never opens the {@code -shm} file. The descriptors are {@link ReadOnlyFileChannel}s,
+ *       which a thread interrupt cannot close;
+ *   <li>it takes SQLite's read lock before anything else ({@link #open()}, called first thing by
+ *       {@code Replication.start}) and always holds a read transaction: moving the read mark is a
+ *       hand-over between two connections, never a release and re-take;
+ *   <li>the database file's descriptor is closed only in {@link #close()}, after the replicator's
+ *       own connections are closed, and not even then while this process still holds locks on the
+ *       file (it is then kept until the process exits). SQLite never locks the {@code -wal} file,
+ *       so that descriptor is replaced when SQLite recreates the file.
+ * </ul>
+ *
+ * <p>An application that embeds the replicator must keep to the same rule: never open and close a
+ * descriptor of the database, {@code -wal} or {@code -shm} file in the process (no
+ * {@code Files.copy}, {@code Files.readAllBytes}, {@code FileChannel.open(db)} of a live database;
+ * copy it with SQLite's backup API or in another process), and use the same SQLite library as the
+ * replicator (one {@code sqlite-jdbc} in one class loader): SQLite shares its lock bookkeeping only
+ * among connections of one library instance. Closing the replication while the application's
+ * connections are open is safe (see above); the application may close them in any order.
+ *
  * <h2>Concurrency</h2>
  *
  * All methods that touch the WAL or the local files are {@code synchronized}: the monitor thread,

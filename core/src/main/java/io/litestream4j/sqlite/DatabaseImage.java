@@ -30,6 +30,12 @@ import java.util.concurrent.TimeUnit;
  * wal-index header changes with every commit and checkpoint) with what they were at {@link #open};
  * a caller that read every page and then sees no change has read one consistent state. Not
  * thread-safe; page reads move no shared position, so the channels are never left in a bad state.
+ *
+ * <p>It opens and closes descriptors of its own on the database, {@code -wal} and {@code -shm}
+ * files, and closing a descriptor releases every POSIX lock the process holds on that file,
+ * SQLite connections' included (see {@link io.litestream4j.db.Database}). Use it only in a
+ * process that has no SQLite connection to the database open — the {@code ltx-file} commands run
+ * in their own process — never inside an application or replicator that uses the database.
  */
 public final class DatabaseImage implements Closeable {
     private static final int CHUNK_BYTES = 1 << 20;
