@@ -37,6 +37,11 @@ import java.util.concurrent.TimeoutException;
  * {@link #close()} makes the same promise as the CLI's shutdown: a final sync, then uploads
  * retried for {@code shutdownSyncTimeout}; it always returns.
  *
+ * <p>From {@link #start} until {@link #close()} this process holds SQLite's read lock on the
+ * database. The application must never open and close a descriptor of the database, {@code -wal}
+ * or {@code -shm} file itself (that releases every SQLite lock of the process) and must use the
+ * same SQLite library as the replicator; see {@link Database} for the rule and why.
+ *
  * <p>Thread-safe.
  */
 public final class Replication implements AutoCloseable {

@@ -1,5 +1,6 @@
 package io.litestream4j.bench;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -8,6 +9,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -82,6 +84,7 @@ public final class BenchMain {
         continue;
       }
       long b0 = System.nanoTime();
+      int firstLog = ctx.sequence().get() + 1;
       ctx.progress("%s %s ...", b.id(), b.title());
       Section s;
       try {
@@ -91,7 +94,7 @@ public final class BenchMain {
         e.printStackTrace();
         s = Section.failed(b.id(), b.title(), e);
       }
-      sections.add(s);
+      sections.add(withFullFiles(ctx, s, firstLog));
       ctx.progress("%s done in %.0f s", b.id(), (System.nanoTime() - b0) / 1e9);
     }
     RunInfo info = RunInfo.of(o.plan(), tools, started, Duration.ofNanos(System.nanoTime() - t0));
@@ -100,6 +103,39 @@ public final class BenchMain {
         .filter(c -> c.verdict() == Check.Verdict.ERROR).count();
     ctx.progress("finished in %s; %s", info.durationText(), o.out().resolve("results.md"));
     return failures == 0 ? 0 : 1;
+  }
+
+  /**
+   * Adds to {@code s} the full L0 files of every litestream4j replicator the benchmark started
+   * (logs {@code raw/NNN-ours-*.log} numbered from {@code firstLog}), one check per replicator run.
+   */
+  private static Section withFullFiles(Context ctx, Section s, int firstLog) throws IOException {
+    List<FullFiles> runs = new ArrayList<>();
+    try (var logs = Files.list(ctx.raw())) {
+      for (Path log : logs.sorted().toList()) {
+        String name = log.getFileName().toString();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{3})-(ours[^.]*)\\.log").matcher(name);
+        if (m.matches() && Integer.parseInt(m.group(1)) >= firstLog) {
+          runs.add(FullFiles.read(m.group(2), log));
+        }
+      }
+    }
+    if (runs.isEmpty()) {
+      return s;
+    }
+    StringBuilder md = new StringBuilder(s.markdown()).append("\nFull L0 files written by litestream4j (from its logs; ")
+        .append("only the first sync is expected):\n\n| replicator run | full L0 files by reason |\n|---|---|\n");
+    List<Check> checks = new ArrayList<>(s.checks());
+    Map<String, Object> json = new java.util.LinkedHashMap<>(s.json());
+    Map<String, Object> jf = new java.util.LinkedHashMap<>();
+    for (FullFiles f : runs) {
+      md.append("| ").append(f.log().getFileName()).append(" | ").append(f.format()).append(" |\n");
+      checks.add(f.check(s.id()));
+      jf.put(f.log().getFileName().toString(), f.byReason());
+      ctx.progress("%s %s: full L0 files: %s", s.id(), f.log().getFileName(), f.format());
+    }
+    json.put("full_l0_files", jf);
+    return new Section(s.id(), s.title(), md.toString(), json, checks, s.plots());
   }
 
   /** Parsed options, or null when help was asked for. */

@@ -663,8 +663,8 @@ public final class Database implements AutoCloseable {
         trailer[0] = enc.finish(tracked ? sum.value() : 0);
       }
     });
-    LOG.info("{}: wrote full L0 file at TXID {} ({} pages): {}", path,
-        io.litestream4j.ltx.Txid.format(txid), commit, detail);
+    LOG.info("{}: wrote full L0 file at TXID {} ({} pages, reason: {}): {}", path,
+        io.litestream4j.ltx.Txid.format(txid), commit, reason.label(), detail);
     stats.recordFullFile(reason);
     checksum = sum;
     cursor = end;
