@@ -127,8 +127,9 @@ public final class Replication implements AutoCloseable {
   }
 
   private void begin() throws IOException {
-    notifier.watch(database.walPath(), onChange);
-    notifier.watch(database.path(), onChange);
+    // The monitor syncs at most once per sync interval: more notifications than that only cost CPU.
+    notifier.watch(database.walPath(), options.syncInterval(), onChange);
+    notifier.watch(database.path(), options.syncInterval(), onChange);
     replica.start(database);
     try {
       database.sync();
