@@ -40,10 +40,11 @@ import org.slf4j.LoggerFactory;
  *   <li>When the WAL no longer continues from where the last file ended (overwritten, reset with
  *       frames the replicator never saw, replaced database) the next file contains every page of
  *       the database — a "full" L0 file — so nothing is ever silently missed.
- *   <li>An expected WAL reset — the one that follows the replicator's own complete checkpoint —
- *       continues incrementally (invariant 3): the checkpoint seals the WAL under a brief write
- *       barrier, records where it ended, and the next generation is accepted only when its
- *       checkpoint sequence is exactly one more.
+ *   <li>An expected WAL reset continues incrementally (invariant 3): the one that follows the
+ *       replicator's own complete checkpoint (which seals the WAL under a brief write barrier and
+ *       records where it ended), and any reset — whoever checkpointed — while the read
+ *       transaction has been held without a gap since a sync that covered its read mark, because
+ *       SQLite cannot then have reset the WAL past a frame that was not synced.
  *   <li>After a restart the in-memory state is rebuilt from the database file and WAL; when its
  *       checksum equals the checksum the newest file recorded, replication continues without
  *       re-uploading anything.
