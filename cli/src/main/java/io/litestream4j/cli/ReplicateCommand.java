@@ -162,6 +162,11 @@ final class ReplicateCommand implements Callable<Integer> {
   private int runOnce(Replicator replicator, Config config) throws Exception {
     Duration timeout = config.shutdownSyncTimeout().isZero() ? Duration.ofSeconds(30) : config.shutdownSyncTimeout();
     for (Replication r : replicator.replications()) {
+      Path db = r.options().database();
+      if (!java.nio.file.Files.exists(db)) {
+        throw new IllegalStateException("database " + db + " does not exist, so -once backed up nothing;"
+            + " check the path (or use -restore-if-db-not-exists to restore it from the replica first)");
+      }
       long txid = r.syncAndAwait(timeout);
       LOG.info("{}: synced to TXID {}", r.options().database(), io.litestream4j.ltx.Txid.format(txid));
       if (forceSnapshot) {
@@ -209,7 +214,13 @@ final class ReplicateCommand implements Callable<Integer> {
       }
     }
     boolean complete = replicator.shutdown();
-    LOG.info("litestream4j shut down{}", complete ? "" : " with uploads pending");
+    if (complete) {
+      LOG.info("litestream4j shut down");
+    } else {
+      LOG.error("litestream4j shut down with uploads pending: the replica does not hold every synced"
+          + " transaction (see the warnings above); they are uploaded at the next start");
+      exit = 1;
+    }
     if (failed.get()) {
       throw new IllegalStateException("replication stopped: "
           + replicator.replications().stream().flatMap(r -> r.failure().stream())
