@@ -24,9 +24,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import io.litestream4j.tools.LtxInspector;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -53,6 +56,8 @@ public final class RestoreJob {
    * many files; any plan of at most this many files is written in a single pass.
    */
   static final int MAX_OPEN_FILES = 256;
+  /** Re-plans after finding a corrupt or full file, at most this many times per restore. */
+  private static final int MAX_REPLANS = 8;
   private static final Pattern INPUT = Pattern.compile("input #(\\d+) \\(([0-9a-f]{16}-[0-9a-f]{16}\\.ltx)\\)");
 
   private final ReplicaClient client;
@@ -73,9 +78,18 @@ public final class RestoreJob {
    * @throws RestoreException if the replica cannot rebuild the target
    */
   public static RestorePlan plan(ReplicaClient client, String replica, RestoreTarget target) throws IOException {
+    return plan(client, replica, target, Set.of(), Set.of());
+  }
+
+  /**
+   * Plans without the {@code excluded} files (they failed verification), starting from the
+   * {@code fullFiles} as well as from snapshots.
+   */
+  private static RestorePlan plan(ReplicaClient client, String replica, RestoreTarget target,
+      Set<LtxFileInfo> excluded, Set<LtxFileInfo> fullFiles) throws IOException {
     client.init();
     try {
-      return RestorePlanner.plan(ReplicaCatalog.load(client, target.needsExactTimestamps()), target, replica);
+      return RestorePlanner.plan(catalog(client, target, excluded), target, replica, fullFiles);
     } catch (RestoreException e) {
       if (e.reason() != RestoreException.Reason.GAP) {
         throw e;
@@ -83,8 +97,23 @@ public final class RestoreJob {
       // A listing of a replica that is being written can miss a file published while it ran
       // (directory reads and paginated listings are not snapshots). A real gap is still there
       // when the replica is listed again.
-      return RestorePlanner.plan(ReplicaCatalog.load(client, target.needsExactTimestamps()), target, replica);
+      return RestorePlanner.plan(catalog(client, target, excluded), target, replica, fullFiles);
     }
+  }
+
+  private static ReplicaCatalog catalog(ReplicaClient client, RestoreTarget target, Set<LtxFileInfo> excluded)
+      throws IOException {
+    ReplicaCatalog all = ReplicaCatalog.load(client, target.needsExactTimestamps());
+    if (excluded.isEmpty()) {
+      return all;
+    }
+    return new ReplicaCatalog(all.files().stream().filter(f -> !excluded.contains(key(f)) && !excluded.contains(f))
+        .toList());
+  }
+
+  /** A file's identity independent of listing details (size, time) that may differ between listings. */
+  private static LtxFileInfo key(LtxFileInfo f) {
+    return new LtxFileInfo(f.level(), f.minTxid(), f.maxTxid(), 0, Instant.EPOCH);
   }
 
   /** Runs a restore as {@code options} say. */
@@ -105,9 +134,13 @@ public final class RestoreJob {
     long started = System.nanoTime();
     OutputFile out = OutputFile.prepare(options.output(), options.force());
     StagingArea staging = null;
+    Set<LtxFileInfo> excluded = new HashSet<>();
+    Set<LtxFileInfo> fullFiles = new HashSet<>();
+    List<String> skipped = new ArrayList<>();
     try {
       RestorePlan plan = plan(client, replica, options.target());
       Applied applied;
+      boolean replanned = false;
       for (int attempt = 1; ; attempt++) {
         try {
           // Parallel downloads pay off for remote replicas; a local file replica is read in place
@@ -119,6 +152,28 @@ public final class RestoreJob {
           }
           applied = apply(plan, out, staging);
           break;
+        } catch (FullFileFound found) {
+          if (!fullFiles.add(found.file) || attempt > MAX_REPLANS) {
+            throw found.failure;
+          }
+          log.info("the page size changes at {}, which holds every page; restoring from it", describe(found.file));
+          plan = plan(client, replica, options.target(), excluded, fullFiles);
+        } catch (CorruptFile corrupt) {
+          if (!excluded.add(key(corrupt.file)) || attempt > MAX_REPLANS) {
+            throw corrupt.failure;
+          }
+          String file = describe(corrupt.file);
+          log.warn("{} on {} failed verification ({}); planning the restore around it", file, replica,
+              corrupt.problem);
+          skipped.add(file);
+          try {
+            plan = plan(client, replica, options.target(), excluded, fullFiles);
+          } catch (RestoreException e) {
+            throw new RestoreException(Reason.CORRUPT_REPLICA, file + " on " + replica + " is corrupt ("
+                + corrupt.problem + ") and no intact set of files reaches " + options.target() + " without it ("
+                + e.getMessage() + "); nothing was written to " + out.path() + ". Restore an earlier point"
+                + " with -txid/-timestamp, or move " + file + " away if older files can replace it", e);
+          }
         } catch (IOException e) {
           Optional<LtxFileNotFoundException> vanished = vanished(e);
           if (vanished.isEmpty()) {
@@ -126,15 +181,20 @@ public final class RestoreJob {
           }
           LtxFileNotFoundException gone = vanished.get();
           String file = "L" + gone.level() + "/" + LtxFileName.format(gone.minTxid(), gone.maxTxid());
-          if (attempt > 1) {
+          if (replanned) {
             throw new RestoreException(Reason.REPLICA_CHANGED, "cannot restore to " + out.path() + ": " + file
                 + " vanished from " + replica + " while restoring, even after re-planning (is retention or"
                 + " compaction deleting files right now?); run the restore again", e);
           }
+          replanned = true;
           log.warn("{} vanished from {} during the restore (deleted by retention?); listing the replica again",
               file, replica);
-          plan = plan(client, replica, options.target());
+          plan = plan(client, replica, options.target(), excluded, fullFiles);
         }
+      }
+      if (!skipped.isEmpty()) {
+        log.warn("restored from {} without the corrupt file(s) {}: remove or replace them on the replica", replica,
+            skipped);
       }
       IntegrityCheck check = applied.checksumsVerified()
           ? options.integrityCheck() : options.integrityCheck().atLeast(IntegrityCheck.QUICK);
@@ -164,6 +224,38 @@ public final class RestoreJob {
     }
   }
 
+  private static String describe(LtxFileInfo f) {
+    return "L" + f.level() + "/" + f.name();
+  }
+
+  /** The merge failed where the page size changes: that file holds every page and can start the plan. */
+  private static final class FullFileFound extends IOException {
+    private static final long serialVersionUID = 1L;
+    private final transient LtxFileInfo file;
+    private final RestoreException failure;
+
+    FullFileFound(LtxFileInfo file, RestoreException failure) {
+      super(failure.getMessage(), failure);
+      this.file = file;
+      this.failure = failure;
+    }
+  }
+
+  /** One plan file failed verification on its own. */
+  private static final class CorruptFile extends IOException {
+    private static final long serialVersionUID = 1L;
+    private final transient LtxFileInfo file;
+    private final String problem;
+    private final RestoreException failure;
+
+    CorruptFile(LtxFileInfo file, String problem, RestoreException failure) {
+      super(failure.getMessage(), failure);
+      this.file = file;
+      this.problem = problem;
+      this.failure = failure;
+    }
+  }
+
   /** What the merge produced. */
   private record Applied(long txid, long timestamp, boolean checksumsVerified) {}
 
@@ -174,6 +266,7 @@ public final class RestoreJob {
     List<Path> local = staging == null ? null : staging.fetch(files);
     options.progress().update(RestoreProgress.Phase.APPLY, 0, total);
     boolean strict = plan.overlaps() == 0;
+    boolean fromFullFile = files.getFirst().minTxid() > 1;
     LtxApplier applier = null;
     boolean checksums = true;
     try (FileChannel ch = out.openTemp()) {
@@ -183,20 +276,40 @@ public final class RestoreJob {
             consumed, total);
         try {
           if (applier == null) {
-            applier = strict ? LtxApplier.restore(inputs, ch) : LtxApplier.restoreAcrossOverlaps(inputs, ch);
-          } else if (strict) {
+            applier = fromFullFile ? LtxApplier.createFromFullFile(ch) : LtxApplier.create(ch);
+          }
+          if (strict) {
             applier.applyMerged(inputs);
           } else {
             applier.applyMergedAcrossOverlaps(inputs);
           }
-        } catch (LtxException e) {
-          throw new RestoreException(Reason.CORRUPT_REPLICA, "the files on " + replica + " failed verification"
-              + " while restoring to TXID " + Txid.format(plan.maxTxid()) + ", so nothing was written to "
-              + out.path() + ": " + nameInputs(e.getMessage(), batch), e);
+        } catch (LtxException | IndexOutOfBoundsException e) {
+          RestoreException failure = new RestoreException(Reason.CORRUPT_REPLICA, "the files on " + replica
+              + " failed verification while restoring to TXID " + Txid.format(plan.maxTxid())
+              + ", so nothing was written to " + out.path() + ": " + nameFiles(nameInputs(String.valueOf(e.getMessage()),
+              batch), inputs), e);
+          Optional<LtxFileInfo> base = pageSizeChange(inputs);
+          if (base.isPresent()) {
+            throw new FullFileFound(base.get(), failure);
+          }
+          Optional<CorruptFile> corrupt = findCorrupt(batch, failure);
+          if (corrupt.isPresent()) {
+            throw corrupt.get();
+          }
+          throw failure;
+        } catch (IOException e) {
+          if (isOutputError(e, ch)) {
+            throw out.unwritable("cannot write " + out.temp(), e);
+          }
+          throw e;
         }
         checksums &= checkHeaders(inputs, out);
       }
-      ch.force(true);
+      try {
+        ch.force(true);
+      } catch (IOException e) {
+        throw out.unwritable("cannot write " + out.temp(), e);
+      }
     }
     return new Applied(applier.txid(), applier.timestamp(), checksums);
   }
@@ -238,6 +351,69 @@ public final class RestoreJob {
       checksums &= h.hasChecksums();
     }
     return checksums;
+  }
+
+  /**
+   * Where the page size changes along the inputs whose headers the merge read: the file that
+   * changes it (it must hold every page for the change to be valid, which applying it alone proves).
+   */
+  private static Optional<LtxFileInfo> pageSizeChange(List<PlanInput> inputs) {
+    LtxFileInfo change = null;
+    int previous = 0;
+    for (PlanInput in : inputs) {
+      Optional<LtxHeader> h = in.headerIfRead();
+      if (h.isEmpty()) {
+        break;
+      }
+      int pageSize = h.get().pageSize();
+      if (previous != 0 && pageSize != previous) {
+        change = in.file();
+      }
+      previous = pageSize;
+    }
+    return Optional.ofNullable(change);
+  }
+
+  /**
+   * After a merge failed, verifies each file of the batch on its own (a second read, only on this
+   * error path) to find one that is corrupt by itself, as opposed to files that do not fit together.
+   */
+  private Optional<CorruptFile> findCorrupt(List<LtxFileInfo> batch, RestoreException failure) {
+    for (LtxFileInfo f : batch) {
+      try (InputStream in = ResumableInputStream.open(client, f, options.retryPolicy())) {
+        LtxInspector.verify(in);
+      } catch (LtxException | IndexOutOfBoundsException e) {
+        return Optional.of(new CorruptFile(f, String.valueOf(e.getMessage()), failure));
+      } catch (IOException e) {
+        failure.addSuppressed(e);
+        return Optional.empty();
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** True when {@code e} came from writing the output (disk full, I/O error), not from the replica. */
+  private static boolean isOutputError(IOException e, FileChannel ch) {
+    String m = String.valueOf(e.getMessage());
+    return m.contains("No space left on device") || m.contains("Disk quota exceeded")
+        || (e instanceof java.nio.file.FileSystemException && ch.isOpen());
+  }
+
+  /** The merge names files by their header TXIDs ("file A-B.ltx"); use the plan's real names. */
+  private static String nameFiles(String message, List<PlanInput> inputs) {
+    String named = message;
+    for (PlanInput in : inputs) {
+      Optional<LtxHeader> h = in.headerIfRead();
+      if (h.isEmpty()) {
+        continue;
+      }
+      String byHeader = h.get().fileName().name();
+      String real = describe(in.file());
+      String replacement = byHeader.equals(in.file().name()) ? real : real + " (whose header says " + byHeader + ")";
+      named = named.replace("file " + byHeader, replacement).replace(".. " + byHeader, ".. " + replacement)
+          .replace("files " + byHeader, "files " + replacement);
+    }
+    return named;
   }
 
   /** The merge names inputs by position ("input #2 (name)"); say which plan file that is instead. */
