@@ -160,6 +160,11 @@ public final class Database implements AutoCloseable {
       if (session != null && replacedOnDisk()) {
         LOG.warn("{}: the database, WAL or shared-memory file was deleted or replaced; reopening", path);
         dropState();
+      } else if (session != null && walPageSizeChanged()) {
+        // A database recreated with another page size: our session read the page size before the
+        // new database's first table existed. Reopen, which writes a full file at the new size.
+        LOG.warn("{}: the WAL's page size differs from the database's {} bytes; reopening", path, pageSize);
+        dropState();
       }
       if (session == null && !initialize()) {
         return position;
@@ -238,6 +243,18 @@ public final class Database implements AutoCloseable {
       return !known.equals(Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class).fileKey());
     } catch (NoSuchFileException e) {
       return true;
+    }
+  }
+
+  /** True when the WAL has a valid header whose page size is not the one we replicate with. */
+  private boolean walPageSizeChanged() throws IOException {
+    try (FileChannel wal = openWal()) {
+      if (wal == null || wal.size() < WalHeader.SIZE) {
+        return false;
+      }
+      return WalHeader.read(wal).pageSize() != pageSize;
+    } catch (io.litestream4j.sqlite.SqliteFormatException e) {
+      return false;
     }
   }
 
