@@ -55,10 +55,16 @@ final class OutputFile {
       throw out.unwritable("cannot create its directory " + path.getParent(), e);
     }
     // Fails before downloading anything if the directory is not writable.
-    try (FileChannel probe = TempFiles.createBeside(path, Optional.empty()).channel()) {
-      probe.force(false);
+    try {
+      TempFiles.Temp t = TempFiles.createBeside(path, Optional.empty());
+      out.temp = t.path();
+      try (FileChannel probe = t.channel()) {
+        probe.force(false);
+      }
     } catch (IOException e) {
-      throw out.unwritable("cannot create a temporary file in " + path.getParent(), e);
+      RestoreException failure = out.unwritable("cannot create a temporary file in " + path.getParent(), e);
+      out.discard(failure);
+      throw failure;
     }
     return out;
   }

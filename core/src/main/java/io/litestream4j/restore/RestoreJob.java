@@ -169,10 +169,10 @@ public final class RestoreJob {
           try {
             plan = plan(client, replica, options.target(), excluded, fullFiles);
           } catch (RestoreException e) {
-            throw new RestoreException(Reason.CORRUPT_REPLICA, file + " on " + replica + " is corrupt ("
+            throw new RestoreException(Reason.CORRUPT_REPLICA, file + " on " + replica + " failed verification ("
                 + corrupt.problem + ") and no intact set of files reaches " + options.target() + " without it ("
-                + e.getMessage() + "); nothing was written to " + out.path() + ". Restore an earlier point"
-                + " with -txid/-timestamp, or move " + file + " away if older files can replace it", e);
+                + e.getMessage() + "), so nothing was written to " + out.path() + "; restore an earlier point"
+                + " with -txid/-timestamp, or replace " + file + " with an intact copy", e);
           }
         } catch (IOException e) {
           Optional<LtxFileNotFoundException> vanished = vanished(e);
@@ -422,7 +422,11 @@ public final class RestoreJob {
     StringBuilder sb = new StringBuilder();
     while (m.find()) {
       int i = Integer.parseInt(m.group(1));
-      String name = i < files.size() ? "L" + files.get(i).level() + "/" + m.group(2) : m.group();
+      String name = m.group();
+      if (i < files.size()) {
+        LtxFileInfo f = files.get(i);
+        name = describe(f) + (f.name().equals(m.group(2)) ? "" : " (whose header says " + m.group(2) + ")");
+      }
       m.appendReplacement(sb, Matcher.quoteReplacement(name));
     }
     m.appendTail(sb);
