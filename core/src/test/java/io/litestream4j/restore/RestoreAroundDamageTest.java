@@ -140,15 +140,29 @@ class RestoreAroundDamageTest {
 
   @Test
   void aForgedCommitCountIsAClearLtxError() throws Exception {
-    Path file = RestoreFixtures.ltxPath(replica, 0, 2, 2);
-    byte[] b = Files.readAllBytes(file);
-    ByteBuffer.wrap(b).putInt(12, Integer.MAX_VALUE); // commit (database size in pages)
-    Files.write(file, b);
+    // A forged newest file with valid checksums: same pages, database size claimed as 2^31-1 pages.
+    long txid = latest();
+    Path file = RestoreFixtures.ltxPath(replica, 0, txid, txid);
+    java.io.ByteArrayOutputStream forged = new java.io.ByteArrayOutputStream();
+    try (var dec = new io.litestream4j.ltx.LtxDecoder(Files.newInputStream(file))) {
+      io.litestream4j.ltx.LtxHeader h = dec.header();
+      io.litestream4j.ltx.LtxHeader f = new io.litestream4j.ltx.LtxHeader(h.flags(), h.pageSize(), Integer.MAX_VALUE,
+          h.minTxid(), h.maxTxid(), h.timestamp(), h.preApplyChecksum(), h.walOffset(), h.walSize(), h.walSalt1(),
+          h.walSalt2(), h.nodeId());
+      try (var enc = new io.litestream4j.ltx.LtxEncoder(forged, f)) {
+        byte[] page = new byte[h.pageSize()];
+        for (int pgno = dec.nextPage(page); pgno != 0; pgno = dec.nextPage(page)) {
+          enc.writePage(pgno, page);
+        }
+        enc.finish(dec.finish().postApplyChecksum());
+      }
+    }
+    Files.write(file, forged.toByteArray());
 
     assertThatThrownBy(() -> new Restorer(client()).restore(options()))
         .isInstanceOfSatisfying(RestoreException.class, e -> {
           assertThat(e.reason()).isEqualTo(Reason.CORRUPT_REPLICA);
-          assertThat(e.getMessage()).contains("L0/0000000000000002-0000000000000002.ltx")
+          assertThat(e.getMessage()).contains("L0/" + io.litestream4j.ltx.LtxFileName.format(txid, txid))
               .doesNotContain("out of bounds");
         });
   }

@@ -262,6 +262,13 @@ public final class LtxApplier {
     private void afterFiles(LtxHeader last, LtxTrailer trailer, String name) throws IOException {
         int commit = last.commit();
         long size = (long) commit * last.pageSize();
+        // Growing the database means writing its new pages (only a trailing lock page is left out,
+        // which isComplete() below allows for), so a larger page count is a damaged header.
+        if (commit > state.pageCount() + 1) {
+            throw new LtxException("after " + name + " the database would have " + commit + " pages, but no page above "
+                    + state.pageCount() + " was ever written: the header's page count is wrong (the file is damaged or"
+                    + " forged)");
+        }
         state.truncate(commit);
         if (!state.isComplete()) {
             throw new LtxException("after " + name + " the database has " + commit
