@@ -67,6 +67,10 @@ class ReplicateFailureTest {
   }
 
   static Process javaProcess(Path dir, String... args) throws IOException {
+    return javaProcessLoggingTo(dir.resolve("replicate.log"), args);
+  }
+
+  static Process javaProcessLoggingTo(Path log, String... args) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("--enable-native-access=ALL-UNNAMED");
@@ -75,7 +79,7 @@ class ReplicateFailureTest {
     cmd.add(Main.class.getName());
     cmd.addAll(List.of(args));
     return new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(dir.resolve("replicate.log").toFile()).start();
+        .redirectOutput(log.toFile()).start();
   }
 
   static void deleteTree(Path root) throws IOException {
