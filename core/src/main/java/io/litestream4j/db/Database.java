@@ -292,7 +292,7 @@ public final class Database implements AutoCloseable {
       base = remoteTip.get();
       if (localTip.isPresent()) {
         LOG.info("{}: local state (TXID {}) does not continue the replica (TXID {}); re-basing on the replica",
-            path, localTip.get().txid(), base.txid());
+            path, io.litestream4j.ltx.Txid.format(localTip.get().txid()), io.litestream4j.ltx.Txid.format(base.txid()));
         local.clear();
         tip = Optional.empty();
       }
@@ -325,7 +325,7 @@ public final class Database implements AutoCloseable {
           cursor = scan.cursor;
         }
         fullReason = base.tracksChecksum()
-            ? "database changed while not replicated (checksum differs from TXID " + base.txid() + ")"
+            ? "database changed while not replicated (checksum differs from TXID " + io.litestream4j.ltx.Txid.format(base.txid()) + ")"
             : "newest replica file carries no checksum to verify against";
       }
     }

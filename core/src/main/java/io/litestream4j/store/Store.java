@@ -227,6 +227,7 @@ public final class Store implements AutoCloseable {
     return run(() -> {
       long now = clock.millis();
       RetentionResult r = retention.enforceSnapshotRetention(now).plus(retention.enforceL0Retention(now));
+      client.deleteStaleTemporaryFiles(Instant.ofEpochMilli(now).minus(STALE_TEMP_AGE));
       stats.deleted(r.deleted().size());
       scheduleRetentionFollowUp();
       return r;
@@ -363,7 +364,7 @@ public final class Store implements AutoCloseable {
           snapshottedOnce = false;
         }
         case Snapshotter.Outcome.Unchanged u -> LOG.debug("{}: snapshot skipped, nothing changed since TXID {}",
-            name, u.txid());
+            name, io.litestream4j.ltx.Txid.format(u.txid()));
       }
     }, LtxFileInfo.SNAPSHOT_LEVEL);
     if (!ok) {
@@ -384,7 +385,7 @@ public final class Store implements AutoCloseable {
         case Snapshotter.Outcome.Written w -> stats.snapshotted();
         case Snapshotter.Outcome.NotReady n -> retry[0] = NOT_READY_RETRY_MILLIS;
         case Snapshotter.Outcome.Unchanged u -> LOG.debug("{}: requested snapshot not needed, L9 holds TXID {}",
-            name, u.txid());
+            name, io.litestream4j.ltx.Txid.format(u.txid()));
       }
     }, LtxFileInfo.SNAPSHOT_LEVEL);
     return ok ? retry[0] : NOT_READY_RETRY_MILLIS * 5;
