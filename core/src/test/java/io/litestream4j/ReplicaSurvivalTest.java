@@ -117,15 +117,25 @@ class ReplicaSurvivalTest {
       }
       r.syncAndAwait(Duration.ofSeconds(30));
       long before = r.position().txid();
-      // The application recreates its database with another page size.
-      for (String suffix : new String[] {"", "-wal", "-shm"}) {
-        Files.deleteIfExists(dir.resolve("app.db" + suffix));
-      }
-      try (Connection app = DriverManager.getConnection("jdbc:sqlite:" + db)) {
+      // The application recreates its database with another page size (built beside it, so that
+      // the new page size is certain, then moved into place).
+      Path fresh = dir.resolve("fresh.db");
+      try (Connection app = DriverManager.getConnection("jdbc:sqlite:" + fresh)) {
         exec(app, "PRAGMA page_size=8192");
         exec(app, "PRAGMA journal_mode=wal");
         exec(app, "CREATE TABLE t (id INTEGER PRIMARY KEY, v BLOB)");
         insert(app, 30);
+      }
+      for (String suffix : new String[] {"", "-wal", "-shm"}) {
+        Files.deleteIfExists(dir.resolve("app.db" + suffix));
+      }
+      Files.move(fresh, db);
+      try (Connection app = open(db)) {
+        insert(app, 3);
+        try (Statement st = app.createStatement(); var rs = st.executeQuery("PRAGMA page_size")) {
+          rs.next();
+          assertThat(rs.getInt(1)).as("page size of the recreated database").isEqualTo(8192);
+        }
       }
       awaitCaughtUp(r);
       long changed = r.position().txid();
@@ -142,6 +152,30 @@ class ReplicaSurvivalTest {
       // Without any snapshot, the full file where the page size changed is the restore's base.
       deleteTree(replica.resolve("ltx/9"));
       assertThat(restoreAndCompare("page-size-change-without-snapshot", 1)).isZero();
+    }
+  }
+
+  @Test
+  void databaseRecreatedInPlaceWithAnotherPageSizeIsFollowed() throws Exception {
+    try (Replication r = Replication.start(options())) {
+      try (Connection app = open(db)) {
+        exec(app, "CREATE TABLE t (id INTEGER PRIMARY KEY, v BLOB)");
+        insert(app, 20);
+      }
+      r.syncAndAwait(Duration.ofSeconds(30));
+      // Recreated in place: the replicator may reopen the new file before its page size is fixed.
+      for (String suffix : new String[] {"", "-wal", "-shm"}) {
+        Files.deleteIfExists(dir.resolve("app.db" + suffix));
+      }
+      try (Connection app = DriverManager.getConnection("jdbc:sqlite:" + db)) {
+        exec(app, "PRAGMA page_size=8192");
+        exec(app, "PRAGMA journal_mode=wal");
+        exec(app, "PRAGMA busy_timeout=5000");
+        exec(app, "CREATE TABLE t (id INTEGER PRIMARY KEY, v BLOB)");
+        insert(app, 30);
+      }
+      awaitCaughtUp(r);
+      assertThat(restoreAndCompare("database-recreated-in-place-page-size", 1)).isZero();
     }
   }
 
