@@ -164,8 +164,12 @@ final class ReplicateCommand implements Callable<Integer> {
     for (Replication r : replicator.replications()) {
       Path db = r.options().database();
       if (!java.nio.file.Files.exists(db)) {
-        throw new IllegalStateException("database " + db + " does not exist, so -once backed up nothing;"
-            + " check the path (or use -restore-if-db-not-exists to restore it from the replica first)");
+        if (!restoreIfDbNotExists && !missingAllowed(config, db)) {
+          throw new IllegalStateException("database " + db + " does not exist, so -once backed up nothing;"
+              + " check the path (or use -restore-if-db-not-exists to restore it from the replica first)");
+        }
+        LOG.warn("{}: database does not exist and the replica had no backup to restore; nothing to back up", db);
+        continue;
       }
       long txid = r.syncAndAwait(timeout);
       LOG.info("{}: synced to TXID {}", r.options().database(), io.litestream4j.ltx.Txid.format(txid));
@@ -180,6 +184,12 @@ final class ReplicateCommand implements Callable<Integer> {
       }
     }
     return replicator.shutdown() ? 0 : 1;
+  }
+
+  /** True when the config entry of {@code db} asks to restore a missing database (so missing is expected). */
+  private static boolean missingAllowed(Config config, Path db) {
+    return config.dbs().stream().anyMatch(d -> d.restoreIfDbNotExists()
+        && d.path().map(p -> p.toAbsolutePath().equals(db.toAbsolutePath())).orElse(false));
   }
 
   private int runUntilStopped(Replicator replicator, Config config, CountDownLatch stop,

@@ -52,8 +52,16 @@ class ReplicateFailureTest {
     try {
       Await.until(() -> Files.isDirectory(replica.resolve("ltx/0")), Duration.ofSeconds(60), "first upload");
       // The replica becomes unwritable (even for root): its directory is replaced by a file.
-      deleteTree(replica);
-      Files.writeString(replica, "not a directory");
+      // Moved away (atomic, unlike a recursive delete racing the replicator's writes), then blocked.
+      for (int i = 0; ; i++) {
+        try {
+          Files.move(replica, dir.resolve("moved-away-" + i));
+          Files.writeString(replica, "not a directory", java.nio.file.StandardOpenOption.CREATE_NEW);
+          break;
+        } catch (IOException raced) {
+          assertThat(i).as("replacing the replica directory: " + raced).isLessThan(50);
+        }
+      }
       sqlite.run(db, "INSERT INTO t(v) VALUES ('never uploaded');");
       Await.until(() -> Files.readString(dir.resolve("replicate.log")).contains("upload failed"),
           Duration.ofSeconds(60), "the upload to fail");
@@ -80,13 +88,5 @@ class ReplicateFailureTest {
     cmd.addAll(List.of(args));
     return new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(log.toFile()).start();
-  }
-
-  static void deleteTree(Path root) throws IOException {
-    try (var walk = Files.walk(root)) {
-      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 }

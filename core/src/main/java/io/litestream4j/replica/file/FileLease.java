@@ -97,8 +97,9 @@ final class FileLease implements ReplicaLease {
    * deleted under it, and fails when that is no longer possible.
    *
    * @throws LeaseLostException if the lease was lost or closed
+   * @throws IOException if the lease file cannot be re-created (the write is retried later)
    */
-  synchronized void check(String action) throws LeaseLostException {
+  synchronized void check(String action) throws IOException {
     if (closed) {
       throw new LeaseLostException("cannot " + action + ": the lease of " + file.getParent() + " was released");
     }
@@ -116,7 +117,8 @@ final class FileLease implements ReplicaLease {
       Files.createDirectories(file.getParent());
       again = tryLock();
     } catch (IOException e) {
-      again = false;
+      // Not another replicator: the replica cannot be written right now; the write is retried.
+      throw new IOException("cannot " + action + ": cannot re-create the lease file " + file + ": " + e.getMessage(), e);
     }
     if (!again) {
       lost = true;

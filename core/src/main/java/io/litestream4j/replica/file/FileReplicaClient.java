@@ -123,7 +123,7 @@ public final class FileReplicaClient implements ReplicaClient, LeaseableClient {
     return lease;
   }
 
-  private void checkLease(String action) throws LeaseLostException {
+  private void checkLease(String action) throws IOException {
     FileLease current = lease;
     if (current != null) {
       current.check(action);
