@@ -33,7 +33,7 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>Replication runs on three named threads per database ({@code l4j-sync-*} follows the WAL,
  * {@code l4j-upload-*} ships files, {@code l4j-store-*} compacts, snapshots and applies
- * retention). On a replica that supports it (S3) the replication holds the replica's lease; if
+ * retention). On a replica that supports it (file, S3) the replication holds the replica's lease; if
  * another replicator takes it over, replication stops and {@link #onFailure} listeners are told.
  * {@link #close()} makes the same promise as the CLI's shutdown: a final sync, then uploads
  * retried for {@code shutdownSyncTimeout}; it always returns.
