@@ -180,6 +180,47 @@ class ReplicaSurvivalTest {
   }
 
   @Test
+  void aFullFileStartsTheRestoreWhenEverythingBeforeItIsGone() throws Exception {
+    Path other = dir.resolve("other.db");
+    try (Connection o = DriverManager.getConnection("jdbc:sqlite:" + other)) {
+      exec(o, "CREATE TABLE t (id INTEGER PRIMARY KEY, v BLOB)");
+      insert(o, 25);
+    }
+    long before;
+    try (Replication r = Replication.start(options())) {
+      try (Connection app = open(db)) {
+        exec(app, "CREATE TABLE t (id INTEGER PRIMARY KEY, v BLOB)");
+        insert(app, 10);
+      }
+      r.syncAndAwait(Duration.ofSeconds(30));
+      before = r.position().txid();
+      // The database is replaced (same page size): the replicator writes a full L0 file.
+      Files.move(other, db, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      Files.deleteIfExists(dir.resolve("app.db-wal"));
+      Files.deleteIfExists(dir.resolve("app.db-shm"));
+      awaitCaughtUp(r);
+      try (Connection app = open(db)) {
+        insert(app, 4);
+      }
+      awaitCaughtUp(r);
+    }
+    long full = before + 1; // the replicator's full file after the replacement
+    // Everything before the full file is lost, snapshots included (the replicator has stopped).
+    deleteTree(replica.resolve("ltx/9"));
+    try (Stream<Path> l0 = Files.list(replica.resolve("ltx/0"))) {
+      for (Path p : l0.toList()) {
+        long min = io.litestream4j.ltx.LtxFileName.parse(p.getFileName().toString())
+            .map(io.litestream4j.ltx.LtxFileName::minTxid).orElse(Long.MAX_VALUE);
+        if (min < full) {
+          Files.delete(p);
+        }
+      }
+    }
+    assertThat(restoreAndCompare("full-file-base-without-older-files", 1)).isZero();
+  }
+
+  @Test
   void wipedReplicaGetsANewSnapshotAtOnce() throws Exception {
     try (Replication r = Replication.start(options()); Connection app = open(db)) {
       exec(app, "CREATE TABLE t (id INTEGER PRIMARY KEY, v BLOB)");

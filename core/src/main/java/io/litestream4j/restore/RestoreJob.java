@@ -97,7 +97,17 @@ public final class RestoreJob {
       // A listing of a replica that is being written can miss a file published while it ran
       // (directory reads and paginated listings are not snapshots). A real gap is still there
       // when the replica is listed again.
-      return RestorePlanner.plan(catalog(client, target, excluded), target, replica, fullFiles);
+      ReplicaCatalog again = catalog(client, target, excluded);
+      try {
+        return RestorePlanner.plan(again, target, replica, fullFiles);
+      } catch (RestoreException gap) {
+        if (gap.reason() != RestoreException.Reason.GAP) {
+          throw gap;
+        }
+        // No snapshot reaches the target: a full file (the database was replaced, or its page
+        // size changed, after the older files were lost) may still start a restore.
+        return FullFileProbe.plan(client, again, target, replica, fullFiles).orElseThrow(() -> gap);
+      }
     }
   }
 
