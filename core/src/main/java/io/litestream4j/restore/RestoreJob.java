@@ -24,15 +24,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import io.litestream4j.tools.LtxInspector;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,7 +55,6 @@ public final class RestoreJob {
   static final int MAX_OPEN_FILES = 256;
   /** Re-plans after finding a corrupt or full file, at most this many times per restore. */
   private static final int MAX_REPLANS = 8;
-  private static final Pattern INPUT = Pattern.compile("input #(\\d+) \\(([0-9a-f]{16}-[0-9a-f]{16}\\.ltx)\\)");
 
   private final ReplicaClient client;
   private final String replica;
@@ -162,25 +158,25 @@ public final class RestoreJob {
           }
           applied = apply(plan, out, staging);
           break;
-        } catch (FullFileFound found) {
-          if (!fullFiles.add(found.file) || attempt > MAX_REPLANS) {
-            throw found.failure;
+        } catch (MergeFailure.FullFileFound found) {
+          if (!fullFiles.add(found.file()) || attempt > MAX_REPLANS) {
+            throw found.failure();
           }
-          log.info("the page size changes at {}, which holds every page; restoring from it", describe(found.file));
+          log.info("the page size changes at {}, which holds every page; restoring from it", describe(found.file()));
           plan = plan(client, replica, options.target(), excluded, fullFiles);
-        } catch (CorruptFile corrupt) {
-          if (!excluded.add(key(corrupt.file)) || attempt > MAX_REPLANS) {
-            throw corrupt.failure;
+        } catch (MergeFailure.CorruptFile corrupt) {
+          if (!excluded.add(key(corrupt.file())) || attempt > MAX_REPLANS) {
+            throw corrupt.failure();
           }
-          String file = describe(corrupt.file);
+          String file = describe(corrupt.file());
           log.warn("{} on {} failed verification ({}); planning the restore around it", file, replica,
-              corrupt.problem);
+              corrupt.problem());
           skipped.add(file);
           try {
             plan = plan(client, replica, options.target(), excluded, fullFiles);
           } catch (RestoreException e) {
             throw new RestoreException(Reason.CORRUPT_REPLICA, file + " on " + replica + " failed verification ("
-                + corrupt.problem + ") and no intact set of files reaches " + options.target() + " without it ("
+                + corrupt.problem() + ") and no intact set of files reaches " + options.target() + " without it ("
                 + e.getMessage() + "), so nothing was written to " + out.path() + "; restore an earlier point"
                 + " with -txid/-timestamp, or replace " + file + " with an intact copy", e);
           }
@@ -234,36 +230,8 @@ public final class RestoreJob {
     }
   }
 
-  private static String describe(LtxFileInfo f) {
+  static String describe(LtxFileInfo f) {
     return "L" + f.level() + "/" + f.name();
-  }
-
-  /** The merge failed where the page size changes: that file holds every page and can start the plan. */
-  private static final class FullFileFound extends IOException {
-    private static final long serialVersionUID = 1L;
-    private final transient LtxFileInfo file;
-    private final RestoreException failure;
-
-    FullFileFound(LtxFileInfo file, RestoreException failure) {
-      super(failure.getMessage(), failure);
-      this.file = file;
-      this.failure = failure;
-    }
-  }
-
-  /** One plan file failed verification on its own. */
-  private static final class CorruptFile extends IOException {
-    private static final long serialVersionUID = 1L;
-    private final transient LtxFileInfo file;
-    private final String problem;
-    private final RestoreException failure;
-
-    CorruptFile(LtxFileInfo file, String problem, RestoreException failure) {
-      super(failure.getMessage(), failure);
-      this.file = file;
-      this.problem = problem;
-      this.failure = failure;
-    }
   }
 
   /** What the merge produced. */
@@ -294,19 +262,7 @@ public final class RestoreJob {
             applier.applyMergedAcrossOverlaps(inputs);
           }
         } catch (LtxException | IndexOutOfBoundsException e) {
-          RestoreException failure = new RestoreException(Reason.CORRUPT_REPLICA, "the files on " + replica
-              + " failed verification while restoring to TXID " + Txid.format(plan.maxTxid())
-              + ", so nothing was written to " + out.path() + ": " + nameFiles(nameInputs(String.valueOf(e.getMessage()),
-              batch), inputs), e);
-          Optional<LtxFileInfo> base = pageSizeChange(inputs);
-          if (base.isPresent()) {
-            throw new FullFileFound(base.get(), failure);
-          }
-          Optional<CorruptFile> corrupt = findCorrupt(batch, failure);
-          if (corrupt.isPresent()) {
-            throw corrupt.get();
-          }
-          throw failure;
+          throw MergeFailure.explain(e, plan, batch, inputs, replica, out.path(), client, options.retryPolicy());
         } catch (IOException e) {
           if (isOutputError(e, ch)) {
             throw out.unwritable("cannot write " + out.temp(), e);
@@ -363,84 +319,11 @@ public final class RestoreJob {
     return checksums;
   }
 
-  /**
-   * Where the page size changes along the inputs whose headers the merge read: the file that
-   * changes it (it must hold every page for the change to be valid, which applying it alone proves).
-   */
-  private static Optional<LtxFileInfo> pageSizeChange(List<PlanInput> inputs) {
-    LtxFileInfo change = null;
-    int previous = 0;
-    for (PlanInput in : inputs) {
-      Optional<LtxHeader> h = in.headerIfRead();
-      if (h.isEmpty()) {
-        break;
-      }
-      int pageSize = h.get().pageSize();
-      if (previous != 0 && pageSize != previous) {
-        change = in.file();
-      }
-      previous = pageSize;
-    }
-    return Optional.ofNullable(change);
-  }
-
-  /**
-   * After a merge failed, verifies each file of the batch on its own (a second read, only on this
-   * error path) to find one that is corrupt by itself, as opposed to files that do not fit together.
-   */
-  private Optional<CorruptFile> findCorrupt(List<LtxFileInfo> batch, RestoreException failure) {
-    for (LtxFileInfo f : batch) {
-      try (InputStream in = ResumableInputStream.open(client, f, options.retryPolicy())) {
-        LtxInspector.verify(in);
-      } catch (LtxException | IndexOutOfBoundsException e) {
-        return Optional.of(new CorruptFile(f, String.valueOf(e.getMessage()), failure));
-      } catch (IOException e) {
-        failure.addSuppressed(e);
-        return Optional.empty();
-      }
-    }
-    return Optional.empty();
-  }
-
   /** True when {@code e} came from writing the output (disk full, I/O error), not from the replica. */
   private static boolean isOutputError(IOException e, FileChannel ch) {
     String m = String.valueOf(e.getMessage());
     return m.contains("No space left on device") || m.contains("Disk quota exceeded")
         || (e instanceof java.nio.file.FileSystemException && ch.isOpen());
-  }
-
-  /** The merge names files by their header TXIDs ("file A-B.ltx"); use the plan's real names. */
-  private static String nameFiles(String message, List<PlanInput> inputs) {
-    String named = message;
-    for (PlanInput in : inputs) {
-      Optional<LtxHeader> h = in.headerIfRead();
-      if (h.isEmpty()) {
-        continue;
-      }
-      String byHeader = h.get().fileName().name();
-      String real = describe(in.file());
-      String replacement = byHeader.equals(in.file().name()) ? real : real + " (whose header says " + byHeader + ")";
-      named = named.replace("file " + byHeader, replacement).replace(".. " + byHeader, ".. " + replacement)
-          .replace("files " + byHeader, "files " + replacement);
-    }
-    return named;
-  }
-
-  /** The merge names inputs by position ("input #2 (name)"); say which plan file that is instead. */
-  private static String nameInputs(String message, List<LtxFileInfo> files) {
-    Matcher m = INPUT.matcher(message);
-    StringBuilder sb = new StringBuilder();
-    while (m.find()) {
-      int i = Integer.parseInt(m.group(1));
-      String name = m.group();
-      if (i < files.size()) {
-        LtxFileInfo f = files.get(i);
-        name = describe(f) + (f.name().equals(m.group(2)) ? "" : " (whose header says " + m.group(2) + ")");
-      }
-      m.appendReplacement(sb, Matcher.quoteReplacement(name));
-    }
-    m.appendTail(sb);
-    return sb.toString();
   }
 
   private static Optional<LtxFileNotFoundException> vanished(Throwable e) {
