@@ -12,6 +12,7 @@ import io.litestream4j.replica.Replica;
 import io.litestream4j.replica.ReplicaClient;
 import io.litestream4j.replica.ReplicaClients;
 import io.litestream4j.replica.ReplicaLease;
+import io.litestream4j.replica.file.FileReplicaClient;
 import io.litestream4j.store.Store;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -32,7 +33,7 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>Replication runs on three named threads per database ({@code l4j-sync-*} follows the WAL,
  * {@code l4j-upload-*} ships files, {@code l4j-store-*} compacts, snapshots and applies
- * retention). On a replica that supports it (S3) the replication holds the replica's lease; if
+ * retention). On a replica that supports it (file, S3) the replication holds the replica's lease; if
  * another replicator takes it over, replication stops and {@link #onFailure} listeners are told.
  * {@link #close()} makes the same promise as the CLI's shutdown: a final sync, then uploads
  * retried for {@code shutdownSyncTimeout}; it always returns.
@@ -65,7 +66,7 @@ public final class Replication implements AutoCloseable {
     Path db = options.database().toAbsolutePath();
     Path meta = options.metaDir() != null ? options.metaDir() : LocalLtxDir.defaultMetaDir(db);
     this.replica = new Replica(client, options.syncInterval(), db.getFileName().toString());
-    this.database = new Database(db, options.db(), new LocalLtxDir(meta), replica, replica::onSynced,
+    this.database = new Database(db, options.db(), new LocalLtxDir(meta, java.util.Optional.of(db)), replica, replica::onSynced,
         Clock.systemUTC());
     // Changes are shipped at most once per sync interval: the monitor batches syncs to that
     // cadence and the uploader ships each file as soon as it is written.
@@ -73,6 +74,7 @@ public final class Replication implements AutoCloseable {
     this.monitor = new DatabaseMonitor(database, gap);
     this.onChange = monitor::signal;
     this.store = Store.open(database, client, options.store(), Clock.systemUTC());
+    replica.onBaseChange(store::requestSnapshot);
   }
 
   /**
@@ -96,8 +98,10 @@ public final class Replication implements AutoCloseable {
     }
   }
 
-  static Replication start(ReplicationOptions options, ReplicaClient client, ChangeNotifier notifier,
+  static Replication start(ReplicationOptions options, ReplicaClient given, ChangeNotifier notifier,
       boolean ownsNotifier) throws IOException {
+    ReplicaClient client = given instanceof FileReplicaClient f
+        ? f.withModeOf(options.database().toAbsolutePath()) : given;
     Replication r = new Replication(options, client, notifier, ownsNotifier);
     r.lockDatabase();
     try {

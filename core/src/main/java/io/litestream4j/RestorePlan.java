@@ -8,7 +8,8 @@ import java.util.stream.Collectors;
 
 /**
  * The files a restore applies, oldest first: a snapshot (any file with min TXID 1, an L9 snapshot
- * when one is usable) followed by files from levels 8..0 that continue it to the target. Each file
+ * when one is usable) or a full file (one holding every page, such as the file written where the
+ * page size changed; the restore proves it holds every page) followed by files from levels 8..0 that continue it to the target. Each file
  * either starts right after the previous one ends, or — only where the replica offers nothing
  * better — starts inside the range already covered and reaches further (an overlap).
  *
@@ -26,10 +27,6 @@ public record RestorePlan(RestoreTarget target, List<LtxFileInfo> files) {
     if (files.isEmpty()) {
       throw new IllegalArgumentException("a restore plan needs at least one file");
     }
-    if (files.getFirst().minTxid() != 1) {
-      throw new IllegalArgumentException("a restore plan must start with a snapshot (min TXID 1), got "
-          + files.getFirst());
-    }
     for (int i = 1; i < files.size(); i++) {
       LtxFileInfo prev = files.get(i - 1);
       LtxFileInfo cur = files.get(i);
@@ -39,7 +36,7 @@ public record RestorePlan(RestoreTarget target, List<LtxFileInfo> files) {
     }
   }
 
-  /** The TXID the plan starts from: always 1. */
+  /** The TXID the plan starts from: 1, unless it starts from a full file. */
   public long minTxid() {
     return files.getFirst().minTxid();
   }

@@ -216,7 +216,7 @@ final class LtxFileCommand {
       description = {
         "Builds a database from a snapshot LTX file and the files that follow it, applied in the order"
             + " given. Gaps, overlaps and checksum breaks are refused, naming the file.",
-        "OUT is written as OUT.tmp, fsynced and renamed into place; on failure nothing is left behind."
+        "OUT is written as a new OUT.<random>.tmp (never through a symlink), fsynced and renamed into place; on failure nothing is left behind."
       })
   static final class Apply implements Callable<Integer> {
     @Spec CommandSpec spec;

@@ -162,6 +162,15 @@ final class ReplicateCommand implements Callable<Integer> {
   private int runOnce(Replicator replicator, Config config) throws Exception {
     Duration timeout = config.shutdownSyncTimeout().isZero() ? Duration.ofSeconds(30) : config.shutdownSyncTimeout();
     for (Replication r : replicator.replications()) {
+      Path db = r.options().database();
+      if (!java.nio.file.Files.exists(db)) {
+        if (!restoreIfDbNotExists && !missingAllowed(config, db)) {
+          throw new IllegalStateException("database " + db + " does not exist, so -once backed up nothing;"
+              + " check the path (or use -restore-if-db-not-exists to restore it from the replica first)");
+        }
+        LOG.warn("{}: database does not exist and the replica had no backup to restore; nothing to back up", db);
+        continue;
+      }
       long txid = r.syncAndAwait(timeout);
       LOG.info("{}: synced to TXID {}", r.options().database(), io.litestream4j.ltx.Txid.format(txid));
       if (forceSnapshot) {
@@ -175,6 +184,12 @@ final class ReplicateCommand implements Callable<Integer> {
       }
     }
     return replicator.shutdown() ? 0 : 1;
+  }
+
+  /** True when the config entry of {@code db} asks to restore a missing database (so missing is expected). */
+  private static boolean missingAllowed(Config config, Path db) {
+    return config.dbs().stream().anyMatch(d -> d.restoreIfDbNotExists()
+        && d.path().map(p -> p.toAbsolutePath().equals(db.toAbsolutePath())).orElse(false));
   }
 
   private int runUntilStopped(Replicator replicator, Config config, CountDownLatch stop,
@@ -209,7 +224,13 @@ final class ReplicateCommand implements Callable<Integer> {
       }
     }
     boolean complete = replicator.shutdown();
-    LOG.info("litestream4j shut down{}", complete ? "" : " with uploads pending");
+    if (complete) {
+      LOG.info("litestream4j shut down");
+    } else {
+      LOG.error("litestream4j shut down with uploads pending: the replica does not hold every synced"
+          + " transaction (see the warnings above); they are uploaded at the next start");
+      exit = 1;
+    }
     if (failed.get()) {
       throw new IllegalStateException("replication stopped: "
           + replicator.replications().stream().flatMap(r -> r.failure().stream())

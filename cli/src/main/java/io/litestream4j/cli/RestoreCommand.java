@@ -55,7 +55,7 @@ final class RestoreCommand implements Callable<Integer> {
   String txid;
 
   @Option(names = "-timestamp", paramLabel = "TIMESTAMP",
-      description = "Restore the last transaction created before this RFC 3339 time.")
+      description = "Restore the last transaction created before this RFC 3339 time (or \"now\"); a time after the newest backup restores the latest state.")
   String timestamp;
 
   @Option(names = "-parallelism", paramLabel = "N", defaultValue = "8",
@@ -165,7 +165,8 @@ final class RestoreCommand implements Callable<Integer> {
     }
     if (timestamp != null) {
       try {
-        return RestoreTarget.timestamp(OffsetDateTime.parse(timestamp).toInstant());
+        return RestoreTarget.timestamp("now".equals(timestamp) ? java.time.Instant.now()
+            : OffsetDateTime.parse(timestamp).toInstant());
       } catch (DateTimeParseException e) {
         throw new IllegalArgumentException(
             "invalid -timestamp, must specify in ISO 8601 format (e.g. 2000-01-01T00:00:00Z)");

@@ -28,6 +28,7 @@ final class ConfigReader {
     for (YamlSection db : root.sections("dbs")) {
       parsedDbs.add(DbConfigReader.read(db, replicaDefaults, home));
     }
+    DuplicateCheck.check(parsedDbs.stream().map(DbConfigReader.ParsedDb::db).toList());
 
     Optional<String> addr = nonBlank(root, "addr");
     Optional<String> mcpAddr = nonBlank(root, "mcp-addr");

@@ -205,6 +205,13 @@ public final class Database implements AutoCloseable {
         stats.recordReopening();
         closeConnections();
         reopened = true;
+      } else if (session != null && walPageSizeChanged()) {
+        // A database recreated with another page size: our session read the page size before the
+        // new database's first table existed. Reopen, which writes a full file at the new size.
+        LOG.warn("{}: the WAL's page size differs from the database's {} bytes; reopening", path, pageSize);
+        stats.recordReopening();
+        closeConnections();
+        reopened = true;
       }
       if (!initialized && !initialize()) {
         return position;
@@ -309,6 +316,19 @@ public final class Database implements AutoCloseable {
     }
   }
 
+  /** True when the WAL has a valid header whose page size is not the one we replicate with. */
+  private boolean walPageSizeChanged() throws IOException {
+    try {
+      FileChannel wal = files.wal(); // the long-lived descriptor: never opened and closed here
+      if (wal == null || wal.size() < WalHeader.SIZE) {
+        return false;
+      }
+      return WalHeader.read(wal).pageSize() != pageSize;
+    } catch (io.litestream4j.sqlite.SqliteFormatException e) {
+      return false;
+    }
+  }
+
   private static Object keyOf(Path p) throws IOException {
     return DatabaseFiles.keyOf(p);
   }
@@ -352,7 +372,7 @@ public final class Database implements AutoCloseable {
       base = remoteTip.get();
       if (localTip.isPresent()) {
         LOG.info("{}: local state (TXID {}) does not continue the replica (TXID {}); re-basing on the replica",
-            path, localTip.get().txid(), base.txid());
+            path, io.litestream4j.ltx.Txid.format(localTip.get().txid()), io.litestream4j.ltx.Txid.format(base.txid()));
         local.clear();
         tip = Optional.empty();
       }
@@ -384,12 +404,13 @@ public final class Database implements AutoCloseable {
           checksum = scan.checksum;
           cursor = scan.cursor;
         }
+        String txid = io.litestream4j.ltx.Txid.format(base.txid());
         if (reopened) {
           needFull(FullFileReason.REPLACED, "the database, WAL or shared-memory file was deleted or replaced"
-              + " (checksum differs from TXID " + base.txid() + ")");
+              + " (checksum differs from TXID " + txid + ")");
         } else if (base.tracksChecksum()) {
-          needFull(FullFileReason.DIVERGED,
-              "database changed while not replicated (checksum differs from TXID " + base.txid() + ")");
+          needFull(FullFileReason.DIVERGED, "database changed while not replicated (checksum differs from TXID "
+              + txid + ")");
         } else {
           needFull(FullFileReason.NO_CHECKSUM, "newest replica file carries no checksum to verify against");
         }

@@ -4,6 +4,7 @@ import io.litestream4j.ltx.LtxFileName;
 import io.litestream4j.ltx.LtxHeader;
 import io.litestream4j.ltx.LtxTrailer;
 import io.litestream4j.internal.AtomicFiles;
+import io.litestream4j.internal.FileModes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -23,15 +24,23 @@ import java.util.Optional;
  * retry uploads without re-reading the WAL, and a restart can find where replication stopped.
  *
  * <p>Files appear atomically (temp file, fsync, rename, directory fsync); a crash leaves at most a
- * {@code *.tmp} file, removed on the next open.
+ * {@code *.tmp} file, removed on the next open. Given the database's path, every file is created
+ * with the database file's permissions (as Litestream does), so a private database stays private.
  */
 public final class LocalLtxDir {
   private final Path metaDir;
   private final Path l0;
+  private final Optional<Path> modeSource;
 
   public LocalLtxDir(Path metaDir) {
+    this(metaDir, Optional.empty());
+  }
+
+  /** A state directory whose files get the permissions {@code modeSource} has when they are written. */
+  public LocalLtxDir(Path metaDir, Optional<Path> modeSource) {
     this.metaDir = metaDir;
     this.l0 = metaDir.resolve("ltx").resolve("0");
+    this.modeSource = modeSource;
   }
 
   /** Litestream's default: {@code <db dir>/.<db file name>-litestream}. */
@@ -64,7 +73,7 @@ public final class LocalLtxDir {
 
   /** Writes an L0 file atomically; {@code body} receives the stream to encode into. */
   void write(long txid, AtomicFiles.Body body) throws IOException {
-    AtomicFiles.write(path(txid), body);
+    AtomicFiles.write(path(txid), modeSource.isPresent() ? FileModes.of(modeSource.get()) : Optional.empty(), body);
   }
 
   public InputStream open(long txid) throws IOException {

@@ -10,10 +10,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Writes a file so that readers see either nothing or the complete, durable file: the bytes go to
- * a {@code .tmp} sibling, which is fsynced, renamed over the target and followed by an fsync of
+ * a new, uniquely named {@code .tmp} sibling ({@link TempFiles}), which is fsynced, renamed over the target and followed by an fsync of
  * the directory (Litestream issue 1344). On any failure the temp file is removed.
  */
 public final class AtomicFiles {
@@ -26,14 +29,18 @@ public final class AtomicFiles {
   }
 
   public static void write(Path target, Body body) throws IOException {
+    write(target, Optional.empty(), body);
+  }
+
+  /** {@link #write(Path, Body)} creating the file with permissions {@code mode} (when present). */
+  public static void write(Path target, Optional<Set<PosixFilePermission>> mode, Body body) throws IOException {
     Path dir = target.toAbsolutePath().getParent();
     Files.createDirectories(dir);
-    Path tmp = dir.resolve(target.getFileName() + ".tmp");
+    TempFiles.Temp temp = TempFiles.createBeside(dir.resolve(target.getFileName()), mode);
+    Path tmp = temp.path();
     boolean done = false;
     try {
-      try (FileChannel ch =
-          FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-              StandardOpenOption.WRITE)) {
+      try (FileChannel ch = temp.channel()) {
         // The body may close the stream it is given; the channel must stay open for the fsync.
         OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 64 * 1024) {
           @Override

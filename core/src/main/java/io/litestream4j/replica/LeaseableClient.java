@@ -5,7 +5,7 @@ import java.util.function.Consumer;
 
 /**
  * Implemented by {@link ReplicaClient}s whose backend can hold a replication lease (S3, with
- * conditional writes). Callers normally go through {@link ReplicaLease#acquire}.
+ * conditional writes; file, with an OS lock). Callers normally go through {@link ReplicaLease#acquire}.
  */
 public interface LeaseableClient {
 

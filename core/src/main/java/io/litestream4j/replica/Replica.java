@@ -4,7 +4,9 @@ import io.litestream4j.db.Baseline;
 import io.litestream4j.db.BaselineSource;
 import io.litestream4j.db.Database;
 import io.litestream4j.db.Position;
+import io.litestream4j.ltx.LtxHeader;
 import io.litestream4j.ltx.LtxTrailer;
+import io.litestream4j.ltx.Txid;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -16,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +45,8 @@ import org.slf4j.LoggerFactory;
 public final class Replica implements BaselineSource, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Replica.class);
   private static final long MAX_BACKOFF_MILLIS = Duration.ofMinutes(5).toMillis();
+  /** At most one predecessor check (one listing) per this many nanoseconds. */
+  private static final long PREDECESSOR_CHECK_NANOS = Duration.ofSeconds(5).toNanos();
 
   private final ReplicaClient client;
   private final Duration syncInterval;
@@ -58,6 +63,11 @@ public final class Replica implements BaselineSource, AutoCloseable {
   private boolean abandon;
   private IOException lastError;
   private Thread thread;
+  private volatile Consumer<String> onBaseChange = reason -> { };
+  // Upload-thread state (uploadPending is only ever run by one thread at a time).
+  private int lastPageSize;
+  private long lastUploaded;
+  private long lastPredecessorCheck = System.nanoTime() - PREDECESSOR_CHECK_NANOS;
 
   public Replica(ReplicaClient client, Duration syncInterval, String name) {
     this.client = client;
@@ -73,6 +83,15 @@ public final class Replica implements BaselineSource, AutoCloseable {
   public void start(Database database) {
     this.db = database;
     thread = Thread.ofPlatform().name("l4j-upload-" + name).daemon(true).start(this::run);
+  }
+
+  /**
+   * Told (on the upload thread) when the replica needs a new snapshot at once: an uploaded file's
+   * predecessor is gone from the replica (it was wiped or cleaned behind our back), or the
+   * database's page size changed. The argument says why; the listener must not block.
+   */
+  public void onBaseChange(Consumer<String> listener) {
+    this.onBaseChange = listener;
   }
 
   /** Called by the database after each sync (on its thread); never blocks for long. */
@@ -119,8 +138,8 @@ public final class Replica implements BaselineSource, AutoCloseable {
       while (acknowledgedTxid < txid) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
-          throw new TimeoutException("TXID " + txid + " not on replica " + name + " after " + timeout
-              + " (replica has " + acknowledgedTxid + ")"
+          throw new TimeoutException("TXID " + Txid.format(txid) + " not on replica " + name + " after " + timeout
+              + " (replica has " + Txid.format(acknowledgedTxid) + ")"
               + (lastError == null ? "" : "; last upload error: " + lastError.getMessage()));
         }
         changed.awaitNanos(left);
@@ -253,13 +272,29 @@ public final class Replica implements BaselineSource, AutoCloseable {
     }
     if (pos < 0) {
       pos = fetchReplicaTxid();
+      long acknowledged = replicatedTxid();
+      if (pos < acknowledged) {
+        baseLost("the replica's L0 ends at TXID " + Txid.format(pos) + " but TXID " + Txid.format(acknowledged)
+            + " was uploaded before");
+      }
+      lastPageSize = pos > 0 ? pageSizeOnReplica(pos) : 0;
+      lastUploaded = 0;
       setReplicated(pos);
     }
     target = Math.max(target, db.position().txid());
     while (pos < target) {
       long next = pos + 1;
       try (InputStream in = db.localDir().open(next)) {
-        client.writeLtxFile(0, next, next, in);
+        LtxHeaderPeek peek = LtxHeaderPeek.read(in, 0, next, next);
+        int pageSize = peek.header().pageSize();
+        if (lastPageSize != 0 && pageSize != lastPageSize) {
+          LOG.warn("replica {}: the database's page size changed from {} to {} at TXID {}; a new snapshot follows",
+              name, lastPageSize, pageSize, Txid.format(next));
+          onBaseChange.accept("the database's page size changed from " + lastPageSize + " to " + pageSize
+              + " at TXID " + Txid.format(next));
+        }
+        client.writeLtxFile(0, next, next, peek.stream());
+        lastPageSize = pageSize;
       } catch (NoSuchFileException e) {
         // A snapshot or compacted file may already cover it (e.g. after local state was lost).
         long covered = latest().map(Baseline::txid).orElse(0L);
@@ -269,13 +304,48 @@ public final class Replica implements BaselineSource, AutoCloseable {
           continue;
         }
         db.reset();
-        throw new IOException("local L0 file for TXID " + next + " is missing ("
+        throw new IOException("local L0 file for TXID " + Txid.format(next) + " is missing ("
             + db.localDir().path(next) + "); re-basing the database on the replica", e);
       }
+      checkPredecessor(next);
+      lastUploaded = next;
       pos = next;
       setReplicated(pos);
     }
     return pos;
+  }
+
+  /**
+   * After uploading {@code txid} right after our own upload of {@code txid - 1}, checks (at most
+   * every few seconds, one listing) that {@code txid - 1} is still on the replica: when it is gone,
+   * the replica was wiped or cleaned behind our back and the new files continue nothing.
+   */
+  private void checkPredecessor(long txid) throws IOException {
+    if (txid <= 1 || lastUploaded != txid - 1 || System.nanoTime() - lastPredecessorCheck < PREDECESSOR_CHECK_NANOS) {
+      return;
+    }
+    lastPredecessorCheck = System.nanoTime();
+    boolean present = client.ltxFiles(LtxFileInfo.L0, txid - 1).stream()
+        .anyMatch(f -> f.minTxid() <= txid - 1 && f.maxTxid() >= txid - 1);
+    if (!present) {
+      baseLost("L0/" + io.litestream4j.ltx.LtxFileName.format(txid - 1, txid - 1) + ", uploaded just before L0/"
+          + io.litestream4j.ltx.LtxFileName.format(txid, txid) + ", is gone");
+    }
+  }
+
+  private void baseLost(String what) {
+    LOG.error("replica {}: files vanished from the replica: {}; was it wiped or cleaned by a lifecycle rule?"
+        + " Until a new snapshot is written it cannot be restored; writing one now", name, what);
+    onBaseChange.accept("files vanished from the replica (" + what + ")");
+  }
+
+  /** The page size recorded in the header of the replica's L0 file {@code txid}; 0 if unreadable. */
+  private int pageSizeOnReplica(long txid) {
+    try (InputStream in = client.openLtxFile(LtxFileInfo.L0, txid, txid, 0, LtxHeader.SIZE)) {
+      return LtxHeader.decodeUnvalidated(in.readNBytes(LtxHeader.SIZE)).pageSize();
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
   }
 
   private void setReplicated(long txid) {
@@ -334,7 +404,7 @@ public final class Replica implements BaselineSource, AutoCloseable {
         LOG.warn("replica {}: final upload failed: {}", name, e.getMessage());
       }
       if (abandonRequested() || System.nanoTime() + retryInterval.toNanos() > deadline) {
-        LOG.warn("replica {}: shutting down with TXIDs above {} not uploaded", name, replicatedTxid());
+        LOG.warn("replica {}: shutting down with TXIDs above {} not uploaded", name, Txid.format(replicatedTxid()));
         return false;
       }
       try {

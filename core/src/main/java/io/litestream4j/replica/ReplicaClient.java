@@ -78,6 +78,17 @@ public interface ReplicaClient extends AutoCloseable {
    */
   void deleteLtxFiles(Collection<LtxFileInfo> files) throws IOException;
 
+  /**
+   * Deletes temporary files of interrupted uploads (a crash, {@code kill -9}) that this backend's
+   * own naming pattern identifies and that were last modified before {@code olderThan}; uploads
+   * in progress are never touched. Backends whose partial uploads are invisible keep this default.
+   *
+   * @return where the deleted files were
+   */
+  default List<java.nio.file.Path> deleteStaleTemporaryFiles(java.time.Instant olderThan) throws IOException {
+    return List.of();
+  }
+
   /** Deletes everything stored under this replica's path. An empty replica is not an error. */
   void deleteAll() throws IOException;
 

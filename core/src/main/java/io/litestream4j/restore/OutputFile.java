@@ -3,6 +3,7 @@ package io.litestream4j.restore;
 import io.litestream4j.RestoreException;
 import io.litestream4j.RestoreException.Reason;
 import io.litestream4j.internal.AtomicFiles;
+import io.litestream4j.internal.TempFiles;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
@@ -13,11 +14,12 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The database file a restore produces, and the rules for getting it there safely: the data goes
- * to {@code <out>.tmp} (fsynced), a staging directory {@code <out>.restore-ltx.tmp} holds
- * downloads, and only a verified result is renamed over {@code <out>} (then the directory is
+ * to a new, uniquely named {@code <out>.<random>.tmp} (created exclusively, never through a
+ * symlink; fsynced), a new staging directory {@code <out>.restore-ltx.<random>} holds downloads, and only a verified result is renamed over {@code <out>} (then the directory is
  * fsynced). An existing database is never replaced without {@code force} — except an empty file,
  * which holds nothing — and neither is a database whose {@code -wal}, {@code -shm} or
  * {@code -journal} file exists, since SQLite would apply a stale WAL to the restored file. With
@@ -29,6 +31,8 @@ final class OutputFile {
 
   private final Path path;
   private final boolean force;
+  private Path temp;
+  private Path stagingDir;
 
   private OutputFile(Path path, boolean force) {
     this.path = path;
@@ -50,12 +54,17 @@ final class OutputFile {
     } catch (IOException e) {
       throw out.unwritable("cannot create its directory " + path.getParent(), e);
     }
-    try (FileChannel probe = out.openTemp()) {
-      probe.force(false); // fail before downloading anything if the directory is not writable
-    } catch (RestoreException e) {
-      throw e;
+    // Fails before downloading anything if the directory is not writable.
+    try {
+      TempFiles.Temp t = TempFiles.createBeside(path, Optional.empty());
+      out.temp = t.path();
+      try (FileChannel probe = t.channel()) {
+        probe.force(false);
+      }
     } catch (IOException e) {
-      throw out.unwritable("cannot write " + out.temp(), e);
+      RestoreException failure = out.unwritable("cannot create a temporary file in " + path.getParent(), e);
+      out.discard(failure);
+      throw failure;
     }
     return out;
   }
@@ -64,32 +73,39 @@ final class OutputFile {
     return path;
   }
 
+  /** The temporary file the database is written to (created by {@link #openTemp()}). */
   Path temp() {
-    return path.resolveSibling(path.getFileName() + ".tmp");
+    if (temp == null) {
+      throw new IllegalStateException("the temporary file of " + path + " has not been created yet");
+    }
+    return temp;
   }
 
-  Path stagingDir() {
-    return path.resolveSibling(path.getFileName() + ".restore-ltx.tmp");
-  }
-
-  /** Creates the staging directory for downloads, emptying one a crashed restore left. */
+  /** Creates a new staging directory for downloads beside the output. */
   Path createStagingDir() throws RestoreException {
-    Path dir = stagingDir();
     try {
-      StagingArea.deleteRecursively(dir);
-      return Files.createDirectories(dir);
+      stagingDir = Files.createTempDirectory(path.getParent(), path.getFileName() + ".restore-ltx.");
+      return stagingDir;
     } catch (IOException e) {
-      throw unwritable("cannot create the download directory " + dir, e);
+      throw unwritable("cannot create a download directory in " + path.getParent(), e);
     }
   }
 
-  /** Opens {@code <out>.tmp} empty, for reading and writing. */
+  /**
+   * Opens the temporary file for reading and writing: created new on the first call, emptied on
+   * later ones (never through a symlink).
+   */
   FileChannel openTemp() throws RestoreException {
     try {
-      return FileChannel.open(temp(), StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-          StandardOpenOption.READ, StandardOpenOption.WRITE);
+      if (temp == null) {
+        TempFiles.Temp t = TempFiles.createBeside(path, Optional.empty());
+        temp = t.path();
+        return t.channel();
+      }
+      return FileChannel.open(temp, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.READ,
+          StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
     } catch (IOException e) {
-      throw unwritable("cannot create " + temp(), e);
+      throw unwritable("cannot create " + (temp == null ? "a temporary file in " + path.getParent() : temp), e);
     }
   }
 
@@ -112,12 +128,16 @@ final class OutputFile {
   /** Deletes the temp file and the staging directory; failures are added to {@code primary}. */
   void discard(Throwable primary) {
     try {
-      Files.deleteIfExists(temp());
+      if (temp != null) {
+        Files.deleteIfExists(temp);
+      }
     } catch (IOException e) {
       primary.addSuppressed(e);
     }
     try {
-      StagingArea.deleteRecursively(stagingDir());
+      if (stagingDir != null) {
+        StagingArea.deleteRecursively(stagingDir);
+      }
     } catch (IOException e) {
       primary.addSuppressed(e);
     }
@@ -155,7 +175,7 @@ final class OutputFile {
     return path.resolveSibling(path.getFileName() + suffix);
   }
 
-  private RestoreException unwritable(String what, IOException e) {
+  RestoreException unwritable(String what, IOException e) {
     String reason = e instanceof FileSystemException fse && fse.getReason() != null ? fse.getReason()
         : String.valueOf(e.getMessage());
     String why;

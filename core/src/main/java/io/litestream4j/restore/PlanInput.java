@@ -38,6 +38,18 @@ final class PlanInput extends FilterInputStream {
     return LtxHeader.decode(Arrays.copyOf(header, header.length));
   }
 
+  /** The file's header, if the merge has read it by now. */
+  java.util.Optional<LtxHeader> headerIfRead() {
+    if (headerBytes < LtxHeader.SIZE) {
+      return java.util.Optional.empty();
+    }
+    try {
+      return java.util.Optional.of(LtxHeader.decodeUnvalidated(Arrays.copyOf(header, header.length)));
+    } catch (LtxException e) {
+      return java.util.Optional.empty();
+    }
+  }
+
   @Override
   public int read() throws IOException {
     int b = super.read();

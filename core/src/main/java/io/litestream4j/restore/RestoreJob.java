@@ -25,11 +25,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,7 +53,8 @@ public final class RestoreJob {
    * many files; any plan of at most this many files is written in a single pass.
    */
   static final int MAX_OPEN_FILES = 256;
-  private static final Pattern INPUT = Pattern.compile("input #(\\d+) \\(([0-9a-f]{16}-[0-9a-f]{16}\\.ltx)\\)");
+  /** Re-plans after finding a corrupt or full file, at most this many times per restore. */
+  private static final int MAX_REPLANS = 8;
 
   private final ReplicaClient client;
   private final String replica;
@@ -73,9 +74,18 @@ public final class RestoreJob {
    * @throws RestoreException if the replica cannot rebuild the target
    */
   public static RestorePlan plan(ReplicaClient client, String replica, RestoreTarget target) throws IOException {
+    return plan(client, replica, target, Set.of(), Set.of());
+  }
+
+  /**
+   * Plans without the {@code excluded} files (they failed verification), starting from the
+   * {@code fullFiles} as well as from snapshots.
+   */
+  private static RestorePlan plan(ReplicaClient client, String replica, RestoreTarget target,
+      Set<LtxFileInfo> excluded, Set<LtxFileInfo> fullFiles) throws IOException {
     client.init();
     try {
-      return RestorePlanner.plan(ReplicaCatalog.load(client, target.needsExactTimestamps()), target, replica);
+      return RestorePlanner.plan(catalog(client, target, excluded), target, replica, fullFiles);
     } catch (RestoreException e) {
       if (e.reason() != RestoreException.Reason.GAP) {
         throw e;
@@ -83,8 +93,33 @@ public final class RestoreJob {
       // A listing of a replica that is being written can miss a file published while it ran
       // (directory reads and paginated listings are not snapshots). A real gap is still there
       // when the replica is listed again.
-      return RestorePlanner.plan(ReplicaCatalog.load(client, target.needsExactTimestamps()), target, replica);
+      ReplicaCatalog again = catalog(client, target, excluded);
+      try {
+        return RestorePlanner.plan(again, target, replica, fullFiles);
+      } catch (RestoreException gap) {
+        if (gap.reason() != RestoreException.Reason.GAP) {
+          throw gap;
+        }
+        // No snapshot reaches the target: a full file (the database was replaced, or its page
+        // size changed, after the older files were lost) may still start a restore.
+        return FullFileProbe.plan(client, again, target, replica, fullFiles).orElseThrow(() -> gap);
+      }
     }
+  }
+
+  private static ReplicaCatalog catalog(ReplicaClient client, RestoreTarget target, Set<LtxFileInfo> excluded)
+      throws IOException {
+    ReplicaCatalog all = ReplicaCatalog.load(client, target.needsExactTimestamps());
+    if (excluded.isEmpty()) {
+      return all;
+    }
+    return new ReplicaCatalog(all.files().stream().filter(f -> !excluded.contains(key(f)) && !excluded.contains(f))
+        .toList());
+  }
+
+  /** A file's identity independent of listing details (size, time) that may differ between listings. */
+  private static LtxFileInfo key(LtxFileInfo f) {
+    return new LtxFileInfo(f.level(), f.minTxid(), f.maxTxid(), 0, Instant.EPOCH);
   }
 
   /** Runs a restore as {@code options} say. */
@@ -105,9 +140,13 @@ public final class RestoreJob {
     long started = System.nanoTime();
     OutputFile out = OutputFile.prepare(options.output(), options.force());
     StagingArea staging = null;
+    Set<LtxFileInfo> excluded = new HashSet<>();
+    Set<LtxFileInfo> fullFiles = new HashSet<>();
+    List<String> skipped = new ArrayList<>();
     try {
       RestorePlan plan = plan(client, replica, options.target());
       Applied applied;
+      boolean replanned = false;
       for (int attempt = 1; ; attempt++) {
         try {
           // Parallel downloads pay off for remote replicas; a local file replica is read in place
@@ -119,6 +158,28 @@ public final class RestoreJob {
           }
           applied = apply(plan, out, staging);
           break;
+        } catch (MergeFailure.FullFileFound found) {
+          if (!fullFiles.add(found.file()) || attempt > MAX_REPLANS) {
+            throw found.failure();
+          }
+          log.info("the page size changes at {}, which holds every page; restoring from it", describe(found.file()));
+          plan = plan(client, replica, options.target(), excluded, fullFiles);
+        } catch (MergeFailure.CorruptFile corrupt) {
+          if (!excluded.add(key(corrupt.file())) || attempt > MAX_REPLANS) {
+            throw corrupt.failure();
+          }
+          String file = describe(corrupt.file());
+          log.warn("{} on {} failed verification ({}); planning the restore around it", file, replica,
+              corrupt.problem());
+          skipped.add(file);
+          try {
+            plan = plan(client, replica, options.target(), excluded, fullFiles);
+          } catch (RestoreException e) {
+            throw new RestoreException(Reason.CORRUPT_REPLICA, file + " on " + replica + " failed verification ("
+                + corrupt.problem() + ") and no intact set of files reaches " + options.target() + " without it ("
+                + e.getMessage() + "), so nothing was written to " + out.path() + "; restore an earlier point"
+                + " with -txid/-timestamp, or replace " + file + " with an intact copy", e);
+          }
         } catch (IOException e) {
           Optional<LtxFileNotFoundException> vanished = vanished(e);
           if (vanished.isEmpty()) {
@@ -126,15 +187,20 @@ public final class RestoreJob {
           }
           LtxFileNotFoundException gone = vanished.get();
           String file = "L" + gone.level() + "/" + LtxFileName.format(gone.minTxid(), gone.maxTxid());
-          if (attempt > 1) {
+          if (replanned) {
             throw new RestoreException(Reason.REPLICA_CHANGED, "cannot restore to " + out.path() + ": " + file
                 + " vanished from " + replica + " while restoring, even after re-planning (is retention or"
                 + " compaction deleting files right now?); run the restore again", e);
           }
+          replanned = true;
           log.warn("{} vanished from {} during the restore (deleted by retention?); listing the replica again",
               file, replica);
-          plan = plan(client, replica, options.target());
+          plan = plan(client, replica, options.target(), excluded, fullFiles);
         }
+      }
+      if (!skipped.isEmpty()) {
+        log.warn("restored from {} without the corrupt file(s) {}: remove or replace them on the replica", replica,
+            skipped);
       }
       IntegrityCheck check = applied.checksumsVerified()
           ? options.integrityCheck() : options.integrityCheck().atLeast(IntegrityCheck.QUICK);
@@ -164,6 +230,10 @@ public final class RestoreJob {
     }
   }
 
+  static String describe(LtxFileInfo f) {
+    return "L" + f.level() + "/" + f.name();
+  }
+
   /** What the merge produced. */
   private record Applied(long txid, long timestamp, boolean checksumsVerified) {}
 
@@ -174,6 +244,7 @@ public final class RestoreJob {
     List<Path> local = staging == null ? null : staging.fetch(files);
     options.progress().update(RestoreProgress.Phase.APPLY, 0, total);
     boolean strict = plan.overlaps() == 0;
+    boolean fromFullFile = files.getFirst().minTxid() > 1;
     LtxApplier applier = null;
     boolean checksums = true;
     try (FileChannel ch = out.openTemp()) {
@@ -183,20 +254,28 @@ public final class RestoreJob {
             consumed, total);
         try {
           if (applier == null) {
-            applier = strict ? LtxApplier.restore(inputs, ch) : LtxApplier.restoreAcrossOverlaps(inputs, ch);
-          } else if (strict) {
+            applier = fromFullFile ? LtxApplier.createFromFullFile(ch) : LtxApplier.create(ch);
+          }
+          if (strict) {
             applier.applyMerged(inputs);
           } else {
             applier.applyMergedAcrossOverlaps(inputs);
           }
-        } catch (LtxException e) {
-          throw new RestoreException(Reason.CORRUPT_REPLICA, "the files on " + replica + " failed verification"
-              + " while restoring to TXID " + Txid.format(plan.maxTxid()) + ", so nothing was written to "
-              + out.path() + ": " + nameInputs(e.getMessage(), batch), e);
+        } catch (LtxException | IndexOutOfBoundsException e) {
+          throw MergeFailure.explain(e, plan, batch, inputs, replica, out.path(), client, options.retryPolicy());
+        } catch (IOException e) {
+          if (isOutputError(e, ch)) {
+            throw out.unwritable("cannot write " + out.temp(), e);
+          }
+          throw e;
         }
         checksums &= checkHeaders(inputs, out);
       }
-      ch.force(true);
+      try {
+        ch.force(true);
+      } catch (IOException e) {
+        throw out.unwritable("cannot write " + out.temp(), e);
+      }
     }
     return new Applied(applier.txid(), applier.timestamp(), checksums);
   }
@@ -240,17 +319,11 @@ public final class RestoreJob {
     return checksums;
   }
 
-  /** The merge names inputs by position ("input #2 (name)"); say which plan file that is instead. */
-  private static String nameInputs(String message, List<LtxFileInfo> files) {
-    Matcher m = INPUT.matcher(message);
-    StringBuilder sb = new StringBuilder();
-    while (m.find()) {
-      int i = Integer.parseInt(m.group(1));
-      String name = i < files.size() ? "L" + files.get(i).level() + "/" + m.group(2) : m.group();
-      m.appendReplacement(sb, Matcher.quoteReplacement(name));
-    }
-    m.appendTail(sb);
-    return sb.toString();
+  /** True when {@code e} came from writing the output (disk full, I/O error), not from the replica. */
+  private static boolean isOutputError(IOException e, FileChannel ch) {
+    String m = String.valueOf(e.getMessage());
+    return m.contains("No space left on device") || m.contains("Disk quota exceeded")
+        || (e instanceof java.nio.file.FileSystemException && ch.isOpen());
   }
 
   private static Optional<LtxFileNotFoundException> vanished(Throwable e) {

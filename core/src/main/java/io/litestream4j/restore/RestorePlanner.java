@@ -14,12 +14,14 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
  * Chooses the files that rebuild a database at a target: the newest usable snapshot at or before
- * the target — an L9 snapshot, or any other file starting at TXID 1, such as the first L0 file —
- * then the fewest files from levels 8..0 that continue it to the target TXID.
+ * the target — an L9 snapshot, any other file starting at TXID 1, such as the first L0 file, or a
+ * file known to hold every page (a "full" file, given by the caller) — then the fewest files from
+ * levels 8..0 that continue it to the target TXID.
  *
  * <p>"Fewest files" is a shortest-path search over TXIDs, not Litestream's greedy walk: a file
  * {@code [a,b]} leads from the state at {@code a-1} to the state at {@code b}. Where no file
@@ -46,6 +48,16 @@ public final class RestorePlanner {
    */
   public static RestorePlan plan(ReplicaCatalog catalog, RestoreTarget target, String replica)
       throws RestoreException {
+    return plan(catalog, target, replica, Set.of());
+  }
+
+  /**
+   * Like {@link #plan(ReplicaCatalog, RestoreTarget, String)}, where the {@code fullFiles} (files
+   * known to hold every page of the database, e.g. the file where the page size changed) are
+   * starting points as well as snapshots.
+   */
+  public static RestorePlan plan(ReplicaCatalog catalog, RestoreTarget target, String replica,
+      Set<LtxFileInfo> fullFiles) throws RestoreException {
     if (catalog.isEmpty()) {
       throw new RestoreException(Reason.NO_BACKUPS, "no backup files found on " + replica
           + " (no LTX files at levels 0-9); check the replica URL or path");
@@ -73,16 +85,14 @@ public final class RestorePlanner {
           throw new RestoreException(Reason.TARGET_NOT_AVAILABLE, "no backup on " + replica
               + " was created before " + ts.time() + ": " + holdings(catalog));
         }
-        if (ts.time().isAfter(latest)) {
-          throw new RestoreException(Reason.TARGET_NOT_AVAILABLE, "timestamp " + ts.time()
-              + " is after the newest backup on " + replica + ": " + holdings(catalog)
-              + "; omit -timestamp to restore the latest state");
-        }
-        eligible = f -> f.createdAt().isBefore(ts.time());
+        // A time after the newest file (e.g. "now" on an idle database) is the latest state, as in
+        // Litestream: nothing changed between the newest file and that time.
+        eligible = ts.time().isAfter(latest) ? f -> true : f -> f.createdAt().isBefore(ts.time());
         targetTxid = all.stream().filter(eligible).mapToLong(LtxFileInfo::maxTxid).max().orElseThrow();
       }
     }
-    List<LtxFileInfo> origins = all.stream().filter(eligible).filter(f -> f.minTxid() == 1)
+    List<LtxFileInfo> origins = all.stream().filter(eligible)
+        .filter(f -> f.minTxid() == 1 || fullFiles.contains(f))
         .sorted(Comparator.comparingLong(LtxFileInfo::maxTxid).reversed()
             .thenComparing(Comparator.comparingInt(LtxFileInfo::level).reversed())
             .thenComparingLong(LtxFileInfo::size))

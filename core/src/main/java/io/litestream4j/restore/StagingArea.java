@@ -100,9 +100,10 @@ final class StagingArea implements AutoCloseable {
   private Path download(LtxFileInfo f, AtomicLong done, long total) throws IOException {
     Path local = dir.resolve("L" + f.level() + "-" + f.name());
     long copied = 0;
+    Files.deleteIfExists(local); // an earlier, failed attempt
     try (InputStream in = ResumableInputStream.open(client, f, retryPolicy);
-        FileChannel out = FileChannel.open(local, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-            StandardOpenOption.WRITE)) {
+        FileChannel out = FileChannel.open(local, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+            java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
       byte[] buf = new byte[COPY_BUFFER];
       for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
         ByteBuffer chunk = ByteBuffer.wrap(buf, 0, n);

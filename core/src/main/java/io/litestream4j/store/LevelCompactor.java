@@ -10,6 +10,7 @@ import io.litestream4j.replica.ResumableInputStream;
 import io.litestream4j.replica.RetryPolicy;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PushbackInputStream;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -40,6 +41,8 @@ import org.slf4j.LoggerFactory;
  *       compaction is redone from the replica alone.
  *   <li>At most {@value #MAX_INPUTS} inputs per output, bounding open streams after a long
  *       backlog.
+ *   <li>Outputs are also cut before a file whose page size differs from its predecessor's (the full
+ *       file written when the database changed its page size), so every output has one page size.
  * </ul>
  */
 final class LevelCompactor {
@@ -84,10 +87,14 @@ final class LevelCompactor {
       }
     }
     List<LtxFileInfo> written = new ArrayList<>();
-    for (List<LtxFileInfo> group : groups(run, cuts)) {
+    List<LtxFileInfo> remaining = run;
+    while (!remaining.isEmpty()) {
+      List<LtxFileInfo> group = groups(remaining, cuts).getFirst();
       LtxFileInfo out = compactGroup(level, group);
       written.add(out);
       seek[level] = out.minTxid();
+      int consumed = (int) remaining.stream().takeWhile(f -> f.maxTxid() <= out.maxTxid()).count();
+      remaining = remaining.subList(consumed, remaining.size());
     }
     return written;
   }
@@ -151,20 +158,58 @@ final class LevelCompactor {
     return groups;
   }
 
+  /**
+   * Compacts {@code group}, or the part of it before a page size change: a file with a different
+   * page size than its predecessor holds every page of the database (a full file, written when the
+   * page size changed) and starts the next output, which is then a full file itself.
+   */
   private LtxFileInfo compactGroup(int level, List<LtxFileInfo> group) throws IOException {
     boolean usedLocal = false;
     try {
-      Inputs inputs = open(group, true);
+      Inputs inputs = untilPageSizeChange(group, open(group, true));
       usedLocal = inputs.local > 0;
-      return write(level, group, inputs.streams);
+      return write(level, group.subList(0, inputs.streams.size()), inputs.streams);
     } catch (IOException e) {
       if (!usedLocal) {
         throw e;
       }
       LOG.warn("{}: compacting into L{} from local L0 copies failed ({}); retrying from the replica",
           name, level, e.getMessage());
-      return write(level, group, open(group, false).streams);
+      Inputs inputs = untilPageSizeChange(group, open(group, false));
+      return write(level, group.subList(0, inputs.streams.size()), inputs.streams);
     }
+  }
+
+  /** Peeks at every input's header and keeps the inputs before the first page size change. */
+  private Inputs untilPageSizeChange(List<LtxFileInfo> group, Inputs inputs) throws IOException {
+    List<InputStream> peeked = new ArrayList<>(inputs.streams.size());
+    int keep = inputs.streams.size();
+    int first = 0;
+    try {
+      for (int i = 0; i < inputs.streams.size(); i++) {
+        PushbackInputStream in = new PushbackInputStream(inputs.streams.get(i), LtxHeader.SIZE);
+        peeked.add(in);
+        byte[] head = in.readNBytes(LtxHeader.SIZE);
+        in.unread(head);
+        if (head.length < LtxHeader.SIZE || keep < inputs.streams.size()) {
+          continue;
+        }
+        int pageSize = LtxHeader.decodeUnvalidated(head).pageSize();
+        if (i == 0) {
+          first = pageSize;
+        } else if (pageSize != first) {
+          keep = i;
+          LOG.warn("{}: the page size changes from {} to {} at L{}/{}; it starts a new compacted file",
+              name, first, pageSize, group.get(i).level(), group.get(i).name());
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      closeAll(peeked);
+      closeAll(inputs.streams.subList(peeked.size(), inputs.streams.size()));
+      throw e;
+    }
+    closeAll(peeked.subList(keep, peeked.size()));
+    return new Inputs(peeked.subList(0, keep), inputs.local);
   }
 
   private record Inputs(List<InputStream> streams, int local) {}

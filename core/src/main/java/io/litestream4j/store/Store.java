@@ -56,6 +56,12 @@ public final class Store implements AutoCloseable {
   private static final long NOT_READY_RETRY_MILLIS = 1000;
   private static final long MAX_SLEEP_MILLIS = 60_000;
   private static final String CANDIDATES_FILE = "retention-candidates";
+  /**
+   * Temporary files of interrupted uploads older than this are removed. An upload in progress
+   * keeps touching its file, and this process never deletes its own; one hour leaves any other
+   * tool's write far behind.
+   */
+  static final Duration STALE_TEMP_AGE = Duration.ofHours(1);
 
   private final Database database;
   private final ReplicaClient client;
@@ -83,6 +89,11 @@ public final class Store implements AutoCloseable {
   private long retentionDue = Long.MAX_VALUE;
   private long l0Due = Long.MAX_VALUE;
   private long validationDue = Long.MAX_VALUE;
+  private long tempCleanupDue = Long.MAX_VALUE;
+  /** Why a snapshot was requested out of schedule ({@link #requestSnapshot}); null when none is. */
+  private volatile String snapshotRequest;
+  /** When to (re)try the requested snapshot, ms since the epoch. */
+  private volatile long snapshotRequestDue = Long.MAX_VALUE;
 
   private Store(Database database, ReplicaClient client, StoreOptions options, Clock clock) {
     this.database = Objects.requireNonNull(database, "database");
@@ -141,6 +152,7 @@ public final class Store implements AutoCloseable {
       long now = clock.millis();
       Arrays.fill(compactDue, 1, compactDue.length, now);
       snapshotDue = now;
+      tempCleanupDue = now;
       l0Due = now + options.l0RetentionCheckInterval().toMillis();
       validationDue = options.validationInterval().isZero() ? Long.MAX_VALUE
           : now + options.validationInterval().toMillis();
@@ -175,6 +187,23 @@ public final class Store implements AutoCloseable {
   }
 
   /**
+   * Asks for a snapshot as soon as possible, out of schedule: the replica lost its base (wiped, or
+   * files deleted behind the replicator's back) or the database changed its page size, and until a
+   * new snapshot exists restores depend on files that may be gone. Never blocks; the background
+   * thread (or the next {@link #runDue()}) takes it.
+   */
+  public void requestSnapshot(String reason) {
+    snapshotRequest = reason;
+    snapshotRequestDue = 0;
+    sleep.lock();
+    try {
+      wake.signalAll();
+    } finally {
+      sleep.unlock();
+    }
+  }
+
+  /**
    * Compacts level {@code level - 1} into {@code level} now.
    *
    * @return the files written, oldest first (empty when there was nothing new)
@@ -198,6 +227,7 @@ public final class Store implements AutoCloseable {
     return run(() -> {
       long now = clock.millis();
       RetentionResult r = retention.enforceSnapshotRetention(now).plus(retention.enforceL0Retention(now));
+      client.deleteStaleTemporaryFiles(Instant.ofEpochMilli(now).minus(STALE_TEMP_AGE));
       stats.deleted(r.deleted().size());
       scheduleRetentionFollowUp();
       return r;
@@ -227,6 +257,23 @@ public final class Store implements AutoCloseable {
     jobs.lock();
     try {
       long now = clock.millis();
+      if (tempCleanupDue != Long.MAX_VALUE && now >= tempCleanupDue) {
+        attempt("temporary file cleanup", level -> client.deleteStaleTemporaryFiles(
+            Instant.ofEpochMilli(clock.millis()).minus(STALE_TEMP_AGE)), 0);
+        tempCleanupDue = clock.millis() + options.l0RetentionCheckInterval().toMillis();
+      }
+      String requested = snapshotRequest;
+      if (requested != null && snapshotDue != Long.MAX_VALUE && now >= snapshotRequestDue) {
+        snapshotRequest = null;
+        snapshotRequestDue = Long.MAX_VALUE;
+        LOG.warn("{}: writing a snapshot now: {}", name, requested);
+        snapshottedOnce = true;
+        long retry = requestedSnapshot();
+        if (retry < Long.MAX_VALUE / 2 && snapshotRequest == null) {
+          snapshotRequest = requested;
+          snapshotRequestDue = clock.millis() + retry;
+        }
+      }
       for (int level = 1; level <= options.topLevel(); level++) {
         if (now >= compactDue[level]) {
           attempt("compaction into L" + level, this::scheduledCompaction, level);
@@ -242,14 +289,17 @@ public final class Store implements AutoCloseable {
         attempt("snapshot retention", level -> snapshotRetention(), 0);
       }
       if (now >= l0Due) {
+        attempt("replica base check", level -> checkBase(), 0);
         attempt("L0 retention", level -> l0Retention(), 0);
         l0Due = clock.millis() + options.l0RetentionCheckInterval().toMillis();
       }
       if (now >= validationDue) {
+        attempt("replica base check", level -> checkBase(), 0);
         attempt("validation", level -> validateNow(), 0);
         validationDue = clock.millis() + options.validationInterval().toMillis();
       }
       long next = Math.min(Math.min(snapshotDue, retentionDue), Math.min(l0Due, validationDue));
+      next = Math.min(Math.min(next, tempCleanupDue), snapshotRequestDue);
       for (int level = 1; level <= options.topLevel(); level++) {
         next = Math.min(next, compactDue[level]);
       }
@@ -314,13 +364,54 @@ public final class Store implements AutoCloseable {
           snapshottedOnce = false;
         }
         case Snapshotter.Outcome.Unchanged u -> LOG.debug("{}: snapshot skipped, nothing changed since TXID {}",
-            name, u.txid());
+            name, io.litestream4j.ltx.Txid.format(u.txid()));
       }
     }, LtxFileInfo.SNAPSHOT_LEVEL);
     if (!ok) {
       retry[0] = Math.clamp(options.snapshotInterval().toMillis() / 10, NOT_READY_RETRY_MILLIS, MAX_SLEEP_MILLIS);
     }
     return retry[0];
+  }
+
+  /**
+   * Writes the requested snapshot.
+   *
+   * @return in how many ms to try again, {@code Long.MAX_VALUE / 2} when done
+   */
+  private long requestedSnapshot() {
+    long[] retry = {Long.MAX_VALUE / 2};
+    boolean ok = attempt("requested snapshot", level -> {
+      switch (snapshotter.snapshot(false)) {
+        case Snapshotter.Outcome.Written w -> stats.snapshotted();
+        case Snapshotter.Outcome.NotReady n -> retry[0] = NOT_READY_RETRY_MILLIS;
+        case Snapshotter.Outcome.Unchanged u -> LOG.debug("{}: requested snapshot not needed, L9 holds TXID {}",
+            name, io.litestream4j.ltx.Txid.format(u.txid()));
+      }
+    }, LtxFileInfo.SNAPSHOT_LEVEL);
+    return ok ? retry[0] : NOT_READY_RETRY_MILLIS * 5;
+  }
+
+  /**
+   * Checks that the replica still has a base a restore can start from (a file starting at TXID
+   * 1 at some level); when it has none although the database has been replicated — the replica
+   * was wiped, or a lifecycle rule deleted its old files — says so loudly and writes a snapshot
+   * right away instead of leaving the replica unrestorable until the next scheduled one.
+   */
+  private void checkBase() throws IOException {
+    if (database.position().txid() == 0) {
+      return;
+    }
+    for (int level = LtxFileInfo.SNAPSHOT_LEVEL; level >= LtxFileInfo.L0; level--) {
+      List<LtxFileInfo> files = client.ltxFiles(level, 1);
+      if (!files.isEmpty() && files.getFirst().minTxid() == 1) {
+        return;
+      }
+    }
+    stats.failed("replica base check: no snapshot on the replica");
+    LOG.error("{}: the replica lost its base: no file on it starts at TXID {} (no snapshot), so it cannot be"
+        + " restored; was it wiped or cleaned by a lifecycle rule? Writing a new snapshot now", name,
+        io.litestream4j.ltx.Txid.format(1));
+    requestSnapshot("the replica has no snapshot");
   }
 
   /** True when {@code level}'s newest file already holds data from after the latest boundary. */
@@ -417,7 +508,7 @@ public final class Store implements AutoCloseable {
       sleep.lock();
       try {
         long delay;
-        while (!closed && (delay = next - clock.millis()) > 0) {
+        while (!closed && (delay = Math.min(next, snapshotRequestDue) - clock.millis()) > 0) {
           wake.await(Math.min(delay, MAX_SLEEP_MILLIS), TimeUnit.MILLISECONDS);
         }
       } catch (InterruptedException e) {

@@ -1,6 +1,7 @@
 package io.litestream4j.tools;
 
 import io.litestream4j.internal.AtomicFiles;
+import io.litestream4j.internal.TempFiles;
 import io.litestream4j.ltx.Checksums;
 import io.litestream4j.ltx.DatabaseChecksum;
 import io.litestream4j.ltx.LtxApplier;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Builds a database file from a snapshot LTX file and the files that follow it, in the order given,
@@ -24,7 +26,7 @@ import java.util.List;
  * track checksums), and every file must decode and verify completely. Errors name the file that broke
  * the chain.
  *
- * <p>The output appears atomically: pages go to {@code <out>.tmp}, which is fsynced, read back
+ * <p>The output appears atomically: pages go to a new, uniquely named {@code <out>.<random>.tmp} (never through a symlink), which is fsynced, read back
  * against the applied checksum and renamed over {@code <out>} (the directory is fsynced too); on any
  * failure the temp file is removed and {@code <out>} is left as it was. Stale {@code -wal},
  * {@code -shm} and {@code -journal} files of a replaced {@code <out>} are removed before the rename,
@@ -49,12 +51,12 @@ public final class LtxChain {
             throw new IllegalArgumentException("no LTX files to apply");
         }
         checkChain(files);
-        Path tmp = out.resolveSibling(out.getFileName() + ".tmp");
+        TempFiles.Temp temp = TempFiles.createBeside(out.toAbsolutePath(), Optional.empty());
+        Path tmp = temp.path();
         boolean done = false;
         try {
             Result result;
-            try (FileChannel db = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                    StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            try (FileChannel db = temp.channel()) {
                 LtxApplier applier = LtxApplier.create(db);
                 for (Path file : files) {
                     try (InputStream in = Files.newInputStream(file)) {

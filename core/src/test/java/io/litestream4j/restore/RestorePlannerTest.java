@@ -140,9 +140,25 @@ class RestorePlannerTest {
         "before the oldest restorable point", "reaches TXID 000000000000000a");
     expect(() -> plan(files, RestoreTarget.timestamp(T0.plusSeconds(8))), Reason.TARGET_NOT_AVAILABLE,
         "no backup on test replica was created before 2025-01-01T00:00:08Z");
-    expect(() -> plan(files, RestoreTarget.timestamp(T0.plusSeconds(21))), Reason.TARGET_NOT_AVAILABLE,
-        "is after the newest backup", "to 2025-01-01T00:00:20Z");
     expect(() -> plan(List.of(), RestoreTarget.latest()), Reason.NO_BACKUPS, "no backup files found on test replica");
+  }
+
+  @Test
+  void aKnownFullFileIsABaseEvenWithoutAnySnapshot() throws Exception {
+    var files = replica(l0(7, 12));
+    LtxFileInfo full = files.stream().filter(x -> x.minTxid() == 9).findFirst().orElseThrow();
+    RestorePlan p = RestorePlanner.plan(new ReplicaCatalog(files), RestoreTarget.latest(), "test replica",
+        java.util.Set.of(full));
+    assertThat(names(p)).containsExactly("L0:9-9", "L0:10-10", "L0:11-11", "L0:12-12");
+    expect(() -> plan(files, RestoreTarget.latest()), Reason.GAP, "no snapshot");
+  }
+
+  @Test
+  void aTimestampAfterTheNewestFileIsTheLatestStateAsInLitestream() throws Exception {
+    var files = replica(f(9, 1, 10), l0(8, 20));
+    assertThat(plan(files, RestoreTarget.timestamp(T0.plusSeconds(21))).maxTxid()).isEqualTo(20);
+    assertThat(plan(files, RestoreTarget.timestamp(T0.plusSeconds(3600))).files())
+        .isEqualTo(plan(files, RestoreTarget.latest()).files());
   }
 
   @Test

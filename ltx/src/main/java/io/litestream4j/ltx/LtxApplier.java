@@ -32,16 +32,28 @@ public final class LtxApplier {
     private long txid;
     private long timestamp;
     private boolean failed;
+    private final boolean fullFileBase;
 
-    private LtxApplier(FileChannel db, DatabaseChecksum state, long txid) {
+    private LtxApplier(FileChannel db, DatabaseChecksum state, long txid, boolean fullFileBase) {
         this.db = Objects.requireNonNull(db, "db");
         this.state = state;
         this.txid = txid;
+        this.fullFileBase = fullFileBase;
     }
 
     /** An applier for a database with no state yet: the first file must be a snapshot. */
     public static LtxApplier create(FileChannel db) {
-        return new LtxApplier(db, null, 0);
+        return new LtxApplier(db, null, 0, false);
+    }
+
+    /**
+     * An applier for a database with no state yet whose first file may also be a full file that
+     * does not start at TXID 1 — one holding every page of the database, as a replicator writes when
+     * the database was replaced or changed its page size. That the file really holds every page is
+     * proven after it is applied (a missing page fails), and its post-apply checksum must match.
+     */
+    public static LtxApplier createFromFullFile(FileChannel db) {
+        return new LtxApplier(db, null, 0, true);
     }
 
     /**
@@ -55,7 +67,7 @@ public final class LtxApplier {
         if (!state.isComplete()) {
             throw new IllegalArgumentException("database checksum state must know every page to resume from it: " + state);
         }
-        return new LtxApplier(db, state, txid);
+        return new LtxApplier(db, state, txid, false);
     }
 
     /**
@@ -216,6 +228,9 @@ public final class LtxApplier {
             return;
         }
         if (state == null) {
+            if (fullFileBase) {
+                return; // a full file: applying it alone must give a complete database (checked after)
+            }
             throw new LtxException(name + " starts at TXID " + Txid.format(h.minTxid())
                     + " but the database is empty: the first file must be a snapshot (min TXID 1)");
         }
@@ -237,7 +252,7 @@ public final class LtxApplier {
     }
 
     private void startFile(LtxHeader h) throws IOException {
-        if (h.isSnapshot()) {
+        if (h.isSnapshot() || state == null) {
             state = new DatabaseChecksum(h.pageSize());
             db.truncate(0);
         }
@@ -247,6 +262,13 @@ public final class LtxApplier {
     private void afterFiles(LtxHeader last, LtxTrailer trailer, String name) throws IOException {
         int commit = last.commit();
         long size = (long) commit * last.pageSize();
+        // Growing the database means writing its new pages (only a trailing lock page is left out,
+        // which isComplete() below allows for), so a larger page count is a damaged header.
+        if (commit > state.pageCount() + 1) {
+            throw new LtxException("after " + name + " the database would have " + commit + " pages, but no page above "
+                    + state.pageCount() + " was ever written: the header's page count is wrong (the file is damaged or"
+                    + " forged)");
+        }
         state.truncate(commit);
         if (!state.isComplete()) {
             throw new LtxException("after " + name + " the database has " + commit

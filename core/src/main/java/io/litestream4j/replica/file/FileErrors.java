@@ -20,8 +20,9 @@ final class FileErrors {
         : String.valueOf(e.getMessage());
     String why;
     if (e instanceof AccessDeniedException || reason.contains("Permission denied")) {
-      why = "permission denied; make it writable by user '" + System.getProperty("user.name")
-          + "' or choose another replica path";
+      boolean reading = action.startsWith("list") || action.startsWith("read");
+      why = "permission denied; make it " + (reading ? "readable (directories: also searchable, x)" : "writable")
+          + " by user '" + System.getProperty("user.name") + "' or choose another replica path";
     } else if (reason.contains("Operation not permitted")) {
       why = "operation not permitted (is the directory immutable, e.g. chattr +i, or on a locked mount?);"
           + " fix its attributes or choose another replica path";

@@ -1,11 +1,16 @@
 package io.litestream4j.replica.file;
 
 import io.litestream4j.internal.AtomicFiles;
+import io.litestream4j.internal.FileModes;
+import io.litestream4j.internal.TempFiles;
+import io.litestream4j.replica.LeaseLostException;
+import io.litestream4j.replica.LeaseableClient;
 import io.litestream4j.ltx.LtxFileName;
 import io.litestream4j.replica.LtxFileInfo;
 import io.litestream4j.replica.LtxFileNotFoundException;
 import io.litestream4j.replica.LtxHeaderPeek;
 import io.litestream4j.replica.ReplicaClient;
+import io.litestream4j.replica.ReplicaLease;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,21 +18,28 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.LinkOption;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A replica in a local (or mounted) directory, laid out exactly as Litestream's file backend:
@@ -37,31 +49,85 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@code .tmp}), flushed to disk with its modification time set to the LTX header timestamp, renamed
  * atomically into place and its directory flushed, so after a crash a file is either complete or
  * absent. This is {@link AtomicFiles}' protocol with its rename and directory flush, but not its
- * {@code write}: the temporary name is random (concurrent writers of one file never share it), the
- * modification time is set before the rename, created directories are flushed too, and each step's
- * failure is explained in replica terms. Listings skip temporary files and anything else that is
- * not an LTX file name. The creation time reported by listings is the file's modification time.
- * Stateless, so safe for concurrent use.
+ * {@code write}: the temporary file is created exclusively under a random name ({@link TempFiles}),
+ * the modification time is set before the rename, created directories are flushed too, and each
+ * step's failure is explained in replica terms. Listings skip temporary files and anything else
+ * that is not an LTX file name. The creation time reported by listings is the file's modification
+ * time. Files get the database's permissions ({@link #withModeOf}); temporary files left by a
+ * crash are removed by {@link #deleteStaleTemporaryFiles}.
+ *
+ * <p>A replicator takes the replica's lease ({@link FileLease}, on unless {@code lease: false}), so a
+ * second replicator on the same replica — a rolling deploy overlap — is refused instead of
+ * interleaving its files with the first one's. Safe for concurrent use.
  */
-public final class FileReplicaClient implements ReplicaClient {
+public final class FileReplicaClient implements ReplicaClient, LeaseableClient {
 
   public static final String TYPE = "file";
+  private static final Logger LOG = LoggerFactory.getLogger(FileReplicaClient.class);
 
   private static final int COPY_BUFFER = 64 * 1024;
   private static final Comparator<LtxFileInfo> BY_TXID =
       Comparator.comparingLong(LtxFileInfo::minTxid).thenComparingLong(LtxFileInfo::maxTxid);
 
   private final Path root;
+  private final boolean leaseEnabled;
+  private final Optional<Path> modeSource;
+  /** Temporary files this client is writing right now: never "stale", whatever their age. */
+  private final Set<Path> writing = ConcurrentHashMap.newKeySet();
+  private volatile FileLease lease;
 
   /**
-   * A client for the replica rooted at {@code root}, which must be absolute. Nothing is created
-   * until the first write.
+   * A client for the replica rooted at {@code root}, which must be absolute, with leasing on.
+   * Nothing is created until the first write.
    */
   public FileReplicaClient(Path root) {
+    this(root, true, Optional.empty());
+  }
+
+  private FileReplicaClient(Path root, boolean leaseEnabled, Optional<Path> modeSource) {
     if (!root.isAbsolute()) {
       throw new IllegalArgumentException("file replica path must be absolute, got " + root);
     }
     this.root = root.normalize();
+    this.leaseEnabled = leaseEnabled;
+    this.modeSource = modeSource;
+  }
+
+  /** This client with leasing on or off ({@code lease: false}). */
+  public FileReplicaClient withLease(boolean enabled) {
+    return new FileReplicaClient(root, enabled, modeSource);
+  }
+
+  /**
+   * This client creating every file with the permissions {@code database} has at that moment (as
+   * Litestream does), so a database readable only by its owner stays so on the replica.
+   */
+  public FileReplicaClient withModeOf(Path database) {
+    return new FileReplicaClient(root, leaseEnabled, Optional.of(database));
+  }
+
+  /**
+   * Takes the replica's lease ({@code <root>/lock.json}, an OS lock held while this process runs);
+   * from then on this client writes only while it holds the lease. {@link ReplicaLease#none()}
+   * when leasing is off.
+   */
+  @Override
+  public synchronized ReplicaLease acquireLease(Consumer<? super LeaseLostException> onLost) throws IOException {
+    if (!leaseEnabled) {
+      return ReplicaLease.none();
+    }
+    if (lease != null && lease.held()) {
+      throw new IllegalStateException("this client already holds the lease of " + root);
+    }
+    lease = FileLease.acquire(root, onLost);
+    return lease;
+  }
+
+  private void checkLease(String action) throws IOException {
+    FileLease current = lease;
+    if (current != null) {
+      current.check(action);
+    }
   }
 
   /** The replica's root directory. */
@@ -162,11 +228,14 @@ public final class FileReplicaClient implements ReplicaClient {
     LtxHeaderPeek peek = LtxHeaderPeek.read(data, level, minTxid, maxTxid);
     Path dir = target.getParent();
     createDirectories(dir);
-    Path temp = createTempFile(target);
+    checkLease("write " + target);
+    TempFiles.Temp created = createTempFile(target);
+    Path temp = created.path();
+    writing.add(temp);
     boolean renamed = false;
     try {
       long size;
-      try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+      try (FileChannel out = created.channel()) {
         size = copy(peek.stream(), out, temp);
         Files.setLastModifiedTime(temp, FileTime.from(peek.timestamp()));
         out.force(true);
@@ -175,6 +244,7 @@ public final class FileReplicaClient implements ReplicaClient {
       } catch (IOException e) {
         throw FileErrors.explain("write replica file", temp, e);
       }
+      checkLease("write " + target);
       try {
         AtomicFiles.move(temp, target);
         renamed = true;
@@ -184,6 +254,7 @@ public final class FileReplicaClient implements ReplicaClient {
       }
       return new LtxFileInfo(level, minTxid, maxTxid, size, peek.timestamp());
     } finally {
+      writing.remove(temp);
       if (!renamed) {
         try {
           Files.deleteIfExists(temp);
@@ -194,8 +265,53 @@ public final class FileReplicaClient implements ReplicaClient {
     }
   }
 
+  /**
+   * Deletes temporary files of this client's naming pattern ({@code <name>.ltx.<16 hex>.tmp}) in
+   * the level directories that were last modified before {@code olderThan}: uploads interrupted by
+   * a crash or {@code kill -9}. Files being written by this client are never touched, nor is
+   * anything not matching the pattern.
+   *
+   * @return the files deleted
+   */
+  @Override
+  public List<Path> deleteStaleTemporaryFiles(Instant olderThan) throws IOException {
+    List<Path> deleted = new ArrayList<>();
+    for (int level = LtxFileInfo.L0; level <= LtxFileInfo.SNAPSHOT_LEVEL; level++) {
+      Path dir = levelDir(level);
+      try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, "*.tmp")) {
+        for (Path entry : entries) {
+          String name = entry.getFileName().toString();
+          if (!TempFiles.isOurs(name) || LtxFileName.parse(name.substring(0, name.length() - 21)).isEmpty()
+              || writing.contains(entry)) {
+            continue;
+          }
+          BasicFileAttributes attrs;
+          try {
+            attrs = Files.readAttributes(entry, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+          } catch (NoSuchFileException gone) {
+            continue;
+          }
+          if (attrs.isRegularFile() && attrs.lastModifiedTime().toInstant().isBefore(olderThan)
+              && Files.deleteIfExists(entry)) {
+            deleted.add(entry);
+          }
+        }
+      } catch (NoSuchFileException | NotDirectoryException e) {
+        // level not written yet
+      } catch (IOException e) {
+        throw FileErrors.explain("delete stale temporary files in", dir, e);
+      }
+    }
+    if (!deleted.isEmpty()) {
+      LOG.info("deleted {} stale temporary file(s) of interrupted uploads from {}: {}", deleted.size(), root,
+          deleted.stream().map(p -> root.relativize(p).toString()).toList());
+    }
+    return deleted;
+  }
+
   @Override
   public void deleteLtxFiles(Collection<LtxFileInfo> files) throws IOException {
+    checkLease("delete files from " + root);
     IOException failure = null;
     for (LtxFileInfo info : files) {
       Path file = ltxFilePath(info.level(), info.minTxid(), info.maxTxid());
@@ -220,11 +336,16 @@ public final class FileReplicaClient implements ReplicaClient {
     if (!Files.exists(root)) {
       return;
     }
+    checkLease("delete everything in " + root);
+    FileLease ours = lease;
+    Path lockFile = root.resolve(FileLease.FILE_NAME);
     try {
       Files.walkFileTree(root, new SimpleFileVisitor<>() {
         @Override
         public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-          delete(file);
+          if (!(ours != null && ours.held() && file.equals(lockFile))) {
+            delete(file);
+          }
           return FileVisitResult.CONTINUE;
         }
 
@@ -233,7 +354,9 @@ public final class FileReplicaClient implements ReplicaClient {
           if (e != null) {
             throw e;
           }
-          delete(dir);
+          if (!(ours != null && ours.held() && dir.equals(root))) {
+            delete(dir);
+          }
           return FileVisitResult.CONTINUE;
         }
 
@@ -250,9 +373,13 @@ public final class FileReplicaClient implements ReplicaClient {
     }
   }
 
+  /** Releases the lease, if this client holds one; files are opened and closed per operation. */
   @Override
-  public void close() {
-    // Nothing to release: every operation opens and closes its own files.
+  public void close() throws IOException {
+    FileLease current = lease;
+    if (current != null) {
+      current.close();
+    }
   }
 
   @Override
@@ -278,19 +405,13 @@ public final class FileReplicaClient implements ReplicaClient {
     }
   }
 
-  private static Path createTempFile(Path target) throws IOException {
-    HexFormat hex = HexFormat.of();
-    while (true) {
-      String suffix = hex.toHexDigits(ThreadLocalRandom.current().nextLong());
-      Path temp = target.resolveSibling(target.getFileName() + "." + suffix + ".tmp");
-      try {
-        Files.newByteChannel(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
-        return temp;
-      } catch (FileAlreadyExistsException collision) {
-        // Try another random name.
-      } catch (IOException e) {
-        throw FileErrors.explain("create replica file in", target.getParent(), e);
-      }
+  private TempFiles.Temp createTempFile(Path target) throws IOException {
+    try {
+      Optional<Set<PosixFilePermission>> mode = modeSource.isPresent() ? FileModes.of(modeSource.get())
+          : Optional.empty();
+      return TempFiles.createBeside(target, mode);
+    } catch (IOException e) {
+      throw FileErrors.explain("create replica file in", target.getParent(), e);
     }
   }
 

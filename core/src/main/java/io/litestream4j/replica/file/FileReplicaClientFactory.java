@@ -26,6 +26,6 @@ public final class FileReplicaClientFactory implements ReplicaClientFactory {
     if (!root.isAbsolute()) {
       throw new ConfigException("path", "file replica path must be absolute", path, null);
     }
-    return new FileReplicaClient(root);
+    return new FileReplicaClient(root).withLease(config.options().bool("lease").orElse(true));
   }
 }
