@@ -1,4 +1,4 @@
-# Sourced by bin/litestream4j and .ci/run: exports JAVA_HOME pointing at a JDK >= 21.
+# Sourced by bin/litestream4j, .ci/run and ./mvnw (POSIX sh, no bashisms): exports JAVA_HOME pointing at a JDK >= 21.
 # Order: $JAVA_HOME if it is new enough, then the JDKs under /usr/lib/jvm (newest first).
 litestream4j_jdk_major() {
   # The JDK's release file answers without starting a JVM (which would cost ~0.1 s per call);
