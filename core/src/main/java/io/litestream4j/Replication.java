@@ -200,8 +200,12 @@ public final class Replication implements AutoCloseable {
     return txid;
   }
 
-  /** Ends a {@link #close()} that is waiting for uploads (e.g. on a second interrupt signal). */
+  /**
+   * Ends a {@link #close()} that is waiting for uploads (e.g. on a second interrupt signal): uploads
+   * and store jobs in flight are cancelled at once.
+   */
   public void abandonShutdownSync() {
+    store.cancelInFlight();
     replica.abandonShutdownSync();
   }
 

@@ -56,6 +56,8 @@ public final class Replica implements BaselineSource, AutoCloseable {
   private long acknowledgedTxid;
   private boolean stopping;
   private boolean abandon;
+  /** The thread inside {@link #shutdown}'s final uploads, interrupted by {@link #abandonShutdownSync}. */
+  private Thread finalUploader;
   private IOException lastError;
   private Thread thread;
 
@@ -303,19 +305,48 @@ public final class Replica implements BaselineSource, AutoCloseable {
     lock.lock();
     try {
       stopping = true;
+      finalUploader = Thread.currentThread();
+      if (abandon && thread != null) {
+        thread.interrupt(); // abandoned before the shutdown began: do not wait for an upload in flight
+      }
       changed.signalAll();
     } finally {
       lock.unlock();
     }
+    try {
+      return finalUploads(timeout, retryInterval);
+    } finally {
+      lock.lock();
+      try {
+        finalUploader = null;
+        if (abandon) {
+          Thread.interrupted(); // the interrupt was ours, to cut an upload short; it ends here
+        }
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
+  private boolean finalUploads(Duration timeout, Duration retryInterval) {
     if (thread != null) {
       try {
         thread.join(Duration.ofSeconds(30));
       } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+        if (!abandonRequested()) {
+          Thread.currentThread().interrupt();
+        }
       }
     }
     if (db == null) {
       return true;
+    }
+    if (abandonRequested()) {
+      boolean complete = replicatedTxid() >= db.position().txid();
+      if (!complete) {
+        LOG.warn("replica {}: shutting down with TXIDs above {} not uploaded", name, replicatedTxid());
+      }
+      return complete;
     }
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
@@ -340,17 +371,28 @@ public final class Replica implements BaselineSource, AutoCloseable {
       try {
         Thread.sleep(retryInterval);
       } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+        if (!abandonRequested()) {
+          Thread.currentThread().interrupt();
+        }
         return false;
       }
     }
   }
 
-  /** Ends a {@link #shutdown} wait early (a second interrupt signal). */
+  /**
+   * Ends a {@link #shutdown} wait early (a second interrupt signal): uploads in flight are cancelled
+   * by interrupting the threads that run them, so a stalled backend cannot hold the exit up.
+   */
   public void abandonShutdownSync() {
     lock.lock();
     try {
       abandon = true;
+      if (thread != null) {
+        thread.interrupt();
+      }
+      if (finalUploader != null) {
+        finalUploader.interrupt();
+      }
     } finally {
       lock.unlock();
     }
