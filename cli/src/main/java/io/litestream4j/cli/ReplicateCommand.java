@@ -97,7 +97,7 @@ final class ReplicateCommand implements Callable<Integer> {
           }
           stop.countDown();
         } else {
-          LOG.warn("second signal received, no longer waiting for uploads");
+          LOG.warn("second signal received, cancelling uploads in flight");
           Replicator r = running.get();
           if (r != null) {
             r.abandonShutdownSync();
@@ -109,7 +109,8 @@ final class ReplicateCommand implements Callable<Integer> {
       running.set(replicator);
       for (DbConfig db : config.dbs()) {
         if (db.path().isEmpty()) {
-          LOG.warn("directory entry {} skipped: directory replication is not supported yet", db.identifier());
+          LOG.atWarn().addKeyValue("dir", db.identifier())
+              .log("directory entry skipped: directory replication is not supported yet");
           continue;
         }
         start(replicator, config, db);
@@ -156,22 +157,25 @@ final class ReplicateCommand implements Callable<Integer> {
         db.replica().syncInterval(), dbOptions, config.shutdownSyncTimeout(), config.shutdownSyncInterval(),
         StoreOptions.from(config).withBackground(!once));
     replicator.add(options, client);
-    LOG.info("replicating {} to {}", path, db.replica().describe());
+    LOG.atInfo().addKeyValue("db", path).addKeyValue("replica", db.replica().describe()).log("replicating");
+    MissingDatabase.warnIfMissing(path);
   }
 
   private int runOnce(Replicator replicator, Config config) throws Exception {
     Duration timeout = config.shutdownSyncTimeout().isZero() ? Duration.ofSeconds(30) : config.shutdownSyncTimeout();
     for (Replication r : replicator.replications()) {
       long txid = r.syncAndAwait(timeout);
-      LOG.info("{}: synced to TXID {}", r.options().database(), io.litestream4j.ltx.Txid.format(txid));
+      LOG.atInfo().addKeyValue("db", r.options().database()).addKeyValue("txid", io.litestream4j.ltx.Txid.format(txid))
+          .log("synced");
       if (forceSnapshot) {
-        r.store().snapshotNow(true).ifPresent(f ->
-            LOG.info("{}: wrote snapshot {} ({} bytes)", r.options().database(), f.name(), f.size()));
+        r.store().snapshotNow(true).ifPresent(f -> LOG.atInfo().addKeyValue("db", r.options().database())
+            .log("wrote snapshot {} ({} bytes)", f.name(), f.size()));
       }
       if (enforceRetention) {
         RetentionResult res = r.store().enforceRetention();
-        LOG.info("{}: retention deleted {} replica files ({} waiting out the grace period), {} local files",
-            r.options().database(), res.deleted().size(), res.waiting(), res.localFilesDeleted());
+        LOG.atInfo().addKeyValue("db", r.options().database())
+            .log("retention deleted {} replica files ({} waiting out the grace period), {} local files",
+                res.deleted().size(), res.waiting(), res.localFilesDeleted());
       }
     }
     return replicator.shutdown() ? 0 : 1;

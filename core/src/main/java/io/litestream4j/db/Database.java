@@ -158,7 +158,7 @@ public final class Database implements AutoCloseable {
     }
     try {
       if (session != null && replacedOnDisk()) {
-        LOG.warn("{}: the database, WAL or shared-memory file was deleted or replaced; reopening", path);
+        LOG.atWarn().addKeyValue("db", path).log("the database, WAL or shared-memory file was deleted or replaced; reopening");
         dropState();
       }
       if (session == null && !initialize()) {
@@ -274,8 +274,9 @@ public final class Database implements AutoCloseable {
     } else if (remoteTip.isPresent()) {
       base = remoteTip.get();
       if (localTip.isPresent()) {
-        LOG.info("{}: local state (TXID {}) does not continue the replica (TXID {}); re-basing on the replica",
-            path, localTip.get().txid(), base.txid());
+        LOG.atInfo().addKeyValue("db", path).addKeyValue("txid", io.litestream4j.ltx.Txid.format(base.txid()))
+            .log("local state (TXID {}) does not continue the replica; re-basing on the replica",
+                io.litestream4j.ltx.Txid.format(localTip.get().txid()));
         local.clear();
         tip = Optional.empty();
       }
@@ -299,8 +300,8 @@ public final class Database implements AutoCloseable {
       cursor = scan.cursor;
       if (base.tracksChecksum() && base.postApplyChecksum() == checksum.value()) {
         fullReason = null;
-        LOG.info("{}: resuming at TXID {} (database checksum matches, nothing to re-upload)",
-            path, io.litestream4j.ltx.Txid.format(base.txid()));
+        LOG.atInfo().addKeyValue("db", path).addKeyValue("txid", io.litestream4j.ltx.Txid.format(base.txid()))
+            .log("resuming (database checksum matches, nothing to re-upload)");
       } else {
         if (scan.atMark) {
           scan = scanCurrentState(null);
@@ -555,8 +556,8 @@ public final class Database implements AutoCloseable {
         trailer[0] = enc.finish(tracked ? sum.value() : 0);
       }
     });
-    LOG.info("{}: wrote full L0 file at TXID {} ({} pages): {}", path,
-        io.litestream4j.ltx.Txid.format(txid), commit, reason);
+    LOG.atInfo().addKeyValue("db", path).addKeyValue("txid", io.litestream4j.ltx.Txid.format(txid))
+        .log("wrote full L0 file ({} pages): {}", commit, reason);
     checksum = sum;
     cursor = end;
     expectedReset = null;
@@ -755,7 +756,7 @@ public final class Database implements AutoCloseable {
     } finally {
       session.acquireReadLock();
     }
-    LOG.info("{}: checkpoint TRUNCATE {}", path, r);
+    LOG.atInfo().addKeyValue("db", path).log("checkpoint TRUNCATE {}", r);
     if (r.busy()) {
       return;
     }

@@ -207,7 +207,8 @@ public final class Replica implements BaselineSource, AutoCloseable {
       try {
         uploadPending();
         if (failures > 0) {
-          LOG.info("replica {}: uploads recovered after {} failed attempts", name, failures);
+          LOG.atInfo().addKeyValue("db", name).addKeyValue("replica", client.type())
+              .log("uploads recovered after {} failed attempts", failures);
         }
         failures = 0;
         backoff = 0;
@@ -222,7 +223,8 @@ public final class Replica implements BaselineSource, AutoCloseable {
           lock.unlock();
         }
         if (failures == 1) {
-          LOG.error("replica {}: upload failed; retrying with backoff: {}", name, e.getMessage());
+          LOG.atError().addKeyValue("db", name).addKeyValue("replica", client.type())
+              .log("upload failed; retrying with backoff: {}", e.getMessage());
         }
         long base = Math.max(syncInterval.toMillis(), 100);
         backoff = Math.min(MAX_BACKOFF_MILLIS, backoff == 0 ? base : backoff * 2);
@@ -344,7 +346,9 @@ public final class Replica implements BaselineSource, AutoCloseable {
     if (abandonRequested()) {
       boolean complete = replicatedTxid() >= db.position().txid();
       if (!complete) {
-        LOG.warn("replica {}: shutting down with TXIDs above {} not uploaded", name, replicatedTxid());
+        LOG.atWarn().addKeyValue("db", name).addKeyValue("replica", client.type())
+            .addKeyValue("txid", io.litestream4j.ltx.Txid.format(replicatedTxid()))
+            .log("shutting down with TXIDs above the replica's not uploaded");
       }
       return complete;
     }
@@ -362,10 +366,13 @@ public final class Replica implements BaselineSource, AutoCloseable {
           return true;
         }
       } catch (IOException | RuntimeException e) {
-        LOG.warn("replica {}: final upload failed: {}", name, e.getMessage());
+        LOG.atWarn().addKeyValue("db", name).addKeyValue("replica", client.type())
+            .log("final upload failed: {}", e.getMessage());
       }
       if (abandonRequested() || System.nanoTime() + retryInterval.toNanos() > deadline) {
-        LOG.warn("replica {}: shutting down with TXIDs above {} not uploaded", name, replicatedTxid());
+        LOG.atWarn().addKeyValue("db", name).addKeyValue("replica", client.type())
+            .addKeyValue("txid", io.litestream4j.ltx.Txid.format(replicatedTxid()))
+            .log("shutting down with TXIDs above the replica's not uploaded");
         return false;
       }
       try {

@@ -405,7 +405,7 @@ public final class Store implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       if (!closed) {
         stats.failed(what + ": " + e.getMessage());
-        LOG.error("{}: {} failed; retrying at its next turn: {}", name, what, e.getMessage(), e);
+        LOG.atError().addKeyValue("db", name).setCause(e).log("{} failed; retrying at its next turn: {}", what, e.getMessage());
       }
       return false;
     }
