@@ -65,7 +65,8 @@ final class ReplicateCommand implements Callable<Integer> {
   @Option(names = {"-h", "-help"}, usageHelp = true, description = "Show this help.")
   boolean help;
 
-  @Parameters(paramLabel = "DB_PATH REPLICA_URL", arity = "0..*")
+  @Parameters(paramLabel = "DB_PATH REPLICA_URL", arity = "0..*",
+      description = "One database and its replica URL, instead of a configuration file.")
   List<String> positional = new ArrayList<>();
 
   @Override
