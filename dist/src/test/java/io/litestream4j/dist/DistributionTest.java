@@ -165,6 +165,9 @@ class DistributionTest {
       assertThat(millis).as("exit within 30 s of the signal").isLessThan(30_000);
     } finally {
       shell.destroyForcibly();
+      if (Files.exists(pidFile) && !Files.exists(rcFile)) { // a failed run leaves no replicator behind
+        ProcessHandle.of(Long.parseLong(Files.readString(pidFile).trim())).ifPresent(ProcessHandle::destroyForcibly);
+      }
     }
     List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
     assertThat(lines).isNotEmpty();
