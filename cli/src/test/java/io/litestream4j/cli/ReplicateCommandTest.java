@@ -43,6 +43,46 @@ class ReplicateCommandTest {
   }
 
   @Test
+  void aMissingDatabaseIsAWarningNamingTheSqliteFilesNextToIt() throws Exception {
+    sqlite.run(dir.resolve("app.db"), "PRAGMA journal_mode=wal; CREATE TABLE t(x);");
+    Path config = dir.resolve("litestream.yml");
+    Files.writeString(config, """
+        logging:
+          stderr: true
+        dbs:
+          - path: %s
+            replica:
+              url: %s
+        """.formatted(dir.resolve("ap.db"), dir.resolve("replica").toUri()));
+
+    Run r = run("replicate", "-once", "-config", config.toString());
+
+    assertThat(r.code).as(r.err).isZero();
+    assertThat(r.err).contains("level=WARN", "database does not exist (yet): check the path",
+        "SQLite files in " + dir + ": app.db", "db=" + dir.resolve("ap.db"));
+  }
+
+  @Test
+  void helpHasExamplesAndTheUrlSchemesOfThisBuild() {
+    Run r = run("replicate", "-h");
+    assertThat(r.code).isZero();
+    assertThat(r.out).contains("Examples:", "litestream4j replicate -config /etc/litestream.yml",
+        "Replica URLs (backends in this build):", "file:///", "s3://bucket/path");
+    assertThat(r.out).doesNotContain("ftp://");
+  }
+
+  @Test
+  void anUnknownSchemeListsOnlyTheBackendsOfThisBuild() throws Exception {
+    Path db = dir.resolve("app.db");
+    sqlite.run(db, "PRAGMA journal_mode=wal; CREATE TABLE t(x);");
+    Run r = run("replicate", "-once", db.toString(), "ftp://host/path");
+    assertThat(r.code).isEqualTo(1);
+    // cli's class path holds the file and s3 backends (plus any backend module added later).
+    assertThat(r.err).contains("unknown replica type 'ftp': supported are ")
+        .contains(String.join(", ", io.litestream4j.replica.ReplicaClients.discover().types()));
+  }
+
+  @Test
   void configWithUnknownKeyWarnsAndReplicates() throws Exception {
     Path db = dir.resolve("app.db");
     sqlite.run(db, "PRAGMA journal_mode=wal; CREATE TABLE t(x); INSERT INTO t VALUES (42);");
