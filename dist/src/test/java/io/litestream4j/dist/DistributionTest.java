@@ -161,6 +161,7 @@ class DistributionTest {
       assertThat(kill.rc).as(kill.err).isZero();
       assertThat(shell.waitFor(60, TimeUnit.SECONDS)).as("replicate exited after SIG%s (%s)", signal, ignored).isTrue();
       long millis = (System.nanoTime() - start) / 1_000_000;
+      System.out.printf("dist: background replicate exited %d ms after SIG%s%n", millis, signal);
       assertThat(Files.readString(rcFile).trim()).as("exit code; log:\n" + Files.readString(log)).isEqualTo("0");
       assertThat(millis).as("exit within 30 s of the signal").isLessThan(30_000);
     } finally {
@@ -187,12 +188,18 @@ class DistributionTest {
 
   /** The user's environment: the symlinks first, then Java 17 (when installed), no JAVA_HOME. */
   static Map<String, String> env() {
+    return userEnv(onPath, tmp.resolve("home"));
+  }
+
+  /** A fresh user's environment: {@code bin} first on the PATH, then the machine's default Java. */
+  static Map<String, String> userEnv(Path bin, Path home) {
     Map<String, String> e = new HashMap<>(System.getenv());
     e.remove("JAVA_HOME");
     e.remove("LITESTREAM_CONFIG");
     e.remove("LOG_LEVEL");
-    e.put("HOME", tmp.resolve("home").toString());
-    e.put("PATH", onPath + ":" + (Files.isDirectory(JAVA_17) ? JAVA_17 + ":" : "") + "/usr/bin:/bin");
+    e.remove("LITESTREAM4J_REBUILD");
+    e.put("HOME", home.toString());
+    e.put("PATH", bin + ":" + (Files.isDirectory(JAVA_17) ? JAVA_17 + ":" : "") + "/usr/bin:/bin");
     return e;
   }
 
