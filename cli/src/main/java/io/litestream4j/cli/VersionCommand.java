@@ -30,7 +30,7 @@ final class VersionCommand implements Callable<Integer> {
     var out = spec.commandLine().getOut();
     out.println(version());
     if (verbose) {
-      out.println("Commit: " + commit());
+      out.println("Git Commit: " + commit());
       out.println("Java Version: " + Runtime.version());
       out.println("OS/Arch: " + System.getProperty("os.name") + "/" + System.getProperty("os.arch"));
     }
@@ -43,10 +43,17 @@ final class VersionCommand implements Callable<Integer> {
     return v == null ? "(development build)" : "v" + v;
   }
 
-  /** The git commit id the build came from, {@code -dirty} when it had uncommitted changes. */
+  /**
+   * The git commit id the build came from, as Litestream prints it: {@code <id> (dirty)} when the
+   * checkout had uncommitted changes, {@code unknown} for a build outside git.
+   */
   static String commit() {
-    String c = buildProperties().getProperty("commit", "unknown");
-    return c.isBlank() || c.startsWith("${") ? "unknown" : c;
+    Properties p = buildProperties();
+    String c = p.getProperty("commit", "unknown");
+    if (c.isBlank() || c.startsWith("${")) {
+      return "unknown";
+    }
+    return "true".equals(p.getProperty("dirty")) ? c + " (dirty)" : c;
   }
 
   private static Properties buildProperties() {

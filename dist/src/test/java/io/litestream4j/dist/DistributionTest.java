@@ -86,7 +86,7 @@ class DistributionTest {
     }
     Result version = l4j(List.of("version", "-verbose"));
     assertThat(version.rc).as(version.err).isZero();
-    assertThat(version.out).startsWith("v" + System.getProperty("litestream4j.version")).contains("Commit: ");
+    assertThat(version.out).startsWith("v" + System.getProperty("litestream4j.version")).containsPattern("Git Commit: ([0-9a-f]{40}( \\(dirty\\))?|unknown)\n");
 
     Path db = work.resolve("app.db");
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement()) {
