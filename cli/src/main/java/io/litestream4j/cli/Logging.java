@@ -40,7 +40,7 @@ final class Logging {
     String type = cfg.type().toLowerCase(Locale.ROOT);
     Encoder<ILoggingEvent> encoder = switch (type) {
       case "json" -> new SlogJsonEncoder(zone, cfg.source());
-      case "pretty" -> new SlogPrettyEncoder(zone, cfg.source(), System.console() != null);
+      case "pretty" -> new SlogPrettyEncoder(zone, cfg.source(), Terminal.isInteractive());
       default -> new SlogTextEncoder(zone, cfg.source());
     };
     encoder.setContext(ctx);
