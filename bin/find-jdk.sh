@@ -13,10 +13,12 @@ litestream4j_jdk_major() {
   fi
   echo "$major"
 }
+# `litestream4j_find_jdk jre` accepts a runtime without javac (enough to run the distribution's jar).
 litestream4j_find_jdk() {
   local candidate major
   for candidate in "${JAVA_HOME:-}" $(ls -d /usr/lib/jvm/* 2>/dev/null | sort -rV); do
-    [ -n "$candidate" ] && [ -x "$candidate/bin/java" ] && [ -x "$candidate/bin/javac" ] || continue
+    [ -n "$candidate" ] && [ -x "$candidate/bin/java" ] || continue
+    [ "${1:-}" = jre ] || [ -x "$candidate/bin/javac" ] || continue
     major=$(litestream4j_jdk_major "$candidate")
     if [ -n "$major" ] && [ "$major" -ge 21 ]; then
       export JAVA_HOME="$candidate"
