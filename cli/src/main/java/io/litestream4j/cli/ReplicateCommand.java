@@ -103,6 +103,9 @@ final class ReplicateCommand implements Callable<Integer> {
           if (r != null) {
             r.abandonShutdownSync();
           }
+          if (n == 2) {
+            exitIfStillRunningAfter(SECOND_SIGNAL_GRACE);
+          }
         }
       });
     }
@@ -121,6 +124,27 @@ final class ReplicateCommand implements Callable<Integer> {
       }
       return runUntilStopped(replicator, config, stop, childRef);
     }
+  }
+
+  /**
+   * The bound on the exit after a second signal. Cancelling interrupts uploads, but a thread
+   * blocked in a socket read (a backend that accepts connections and never answers, or start-up
+   * still listing such a replica) is not interruptible; the process then exits anyway. Local state
+   * is crash-safe (the next start continues from it), so nothing is lost but the pending uploads.
+   */
+  static final Duration SECOND_SIGNAL_GRACE = Duration.ofSeconds(3);
+
+  private static void exitIfStillRunningAfter(Duration grace) {
+    Thread.ofPlatform().name("l4j-exit-watchdog").daemon(true).start(() -> {
+      try {
+        Thread.sleep(grace);
+      } catch (InterruptedException e) {
+        return;
+      }
+      LOG.error("still running {} s after the second signal (a replica does not respond); exiting now, "
+          + "uploads pending: they continue from the local state on the next start", grace.toSeconds());
+      Runtime.getRuntime().halt(1);
+    });
   }
 
   private Config loadConfig(Map<String, String> env) throws Exception {
