@@ -1,4 +1,4 @@
-# Sourced by bin/litestream4j and .ci/run: exports JAVA_HOME pointing at a JDK >= 21.
+# Sourced by bin/litestream4j, .ci/run and ./mvnw (POSIX sh, no bashisms): exports JAVA_HOME pointing at a JDK >= 21.
 # Order: $JAVA_HOME if it is new enough, then the JDKs under /usr/lib/jvm (newest first).
 litestream4j_jdk_major() {
   # The JDK's release file answers without starting a JVM (which would cost ~0.1 s per call);
@@ -13,10 +13,12 @@ litestream4j_jdk_major() {
   fi
   echo "$major"
 }
+# `litestream4j_find_jdk jre` accepts a runtime without javac (enough to run the distribution's jar).
 litestream4j_find_jdk() {
   local candidate major
   for candidate in "${JAVA_HOME:-}" $(ls -d /usr/lib/jvm/* 2>/dev/null | sort -rV); do
-    [ -n "$candidate" ] && [ -x "$candidate/bin/java" ] && [ -x "$candidate/bin/javac" ] || continue
+    [ -n "$candidate" ] && [ -x "$candidate/bin/java" ] || continue
+    [ "${1:-}" = jre ] || [ -x "$candidate/bin/javac" ] || continue
     major=$(litestream4j_jdk_major "$candidate")
     if [ -n "$major" ] && [ "$major" -ge 21 ]; then
       export JAVA_HOME="$candidate"

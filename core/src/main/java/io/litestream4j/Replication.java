@@ -139,8 +139,8 @@ public final class Replication implements AutoCloseable {
       database.sync();
     } catch (SyncException e) {
       // The monitor retries with backoff; a database that does not exist yet is not an error.
-      org.slf4j.LoggerFactory.getLogger(Replication.class)
-          .warn("{}: first sync failed, will retry: {}", database.path(), e.getMessage());
+      org.slf4j.LoggerFactory.getLogger(Replication.class).atWarn().addKeyValue("db", database.path())
+          .log("first sync failed, will retry: {}", e.getMessage());
     }
     monitor.start();
     store.start();
@@ -165,8 +165,8 @@ public final class Replication implements AutoCloseable {
    * without a final upload, and the failure is reported to {@link #onFailure} listeners.
    */
   private void leaseLost(LeaseLostException e) {
-    org.slf4j.LoggerFactory.getLogger(Replication.class)
-        .error("{}: replication stopped: {}", database.path(), e.getMessage());
+    org.slf4j.LoggerFactory.getLogger(Replication.class).atError().addKeyValue("db", database.path())
+        .log("replication stopped: {}", e.getMessage());
     failure = e;
     Thread.ofPlatform().name("l4j-lease-lost").start(() -> {
       store.close();
@@ -226,8 +226,12 @@ public final class Replication implements AutoCloseable {
     return txid;
   }
 
-  /** Ends a {@link #close()} that is waiting for uploads (e.g. on a second interrupt signal). */
+  /**
+   * Ends a {@link #close()} that is waiting for uploads (e.g. on a second interrupt signal): uploads
+   * and store jobs in flight are cancelled at once.
+   */
   public void abandonShutdownSync() {
+    store.cancelInFlight();
     replica.abandonShutdownSync();
   }
 
@@ -249,8 +253,8 @@ public final class Replication implements AutoCloseable {
     try {
       database.sync();
     } catch (SyncException e) {
-      org.slf4j.LoggerFactory.getLogger(Replication.class)
-          .warn("{}: final sync failed: {}", database.path(), e.getMessage());
+      org.slf4j.LoggerFactory.getLogger(Replication.class).atWarn().addKeyValue("db", database.path())
+          .log("final sync failed: {}", e.getMessage());
     }
     boolean complete = failure == null
         && replica.shutdown(options.shutdownSyncTimeout(), options.shutdownSyncInterval());
@@ -258,8 +262,8 @@ public final class Replication implements AutoCloseable {
     try {
       lease.close();
     } catch (IOException e) {
-      org.slf4j.LoggerFactory.getLogger(Replication.class).warn("{}: releasing the lease failed: {}",
-          database.path(), e.getMessage());
+      org.slf4j.LoggerFactory.getLogger(Replication.class).atWarn().addKeyValue("db", database.path())
+          .log("releasing the lease failed: {}", e.getMessage());
     }
     try {
       replica.client().close();

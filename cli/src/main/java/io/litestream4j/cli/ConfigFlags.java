@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
 /**
  * The {@code -config PATH} and {@code -no-expand-env} flags every config-reading command shares,
  * and loading the file they name: {@code -config}, else {@code $LITESTREAM_CONFIG}, else
- * {@code /etc/litestream.yml}. Warnings found while loading go to stderr.
+ * {@code /etc/litestream.yml}. Warnings found while loading go to stderr; the file's {@code logging}
+ * section is applied.
  */
 final class ConfigFlags {
   @Option(names = "-config", paramLabel = "PATH",
@@ -21,6 +22,12 @@ final class ConfigFlags {
 
   @Option(names = "-no-expand-env", description = "Do not expand environment variables in the configuration.")
   boolean noExpandEnv;
+
+  /**
+   * Whether the command prints its results on stdout, so logs must go to stderr whatever the
+   * configuration's {@code logging.stderr} says. Set by the command before loading.
+   */
+  boolean stdoutIsOutput = true;
 
   boolean given() {
     return path != null;
@@ -32,9 +39,13 @@ final class ConfigFlags {
     return ConfigLoader.load(file, !noExpandEnv, env);
   }
 
-  /** Loads the configuration this command should use, printing its warnings to {@code err}. */
+  /**
+   * Loads the configuration this command should use, applies its {@code logging} section and
+   * prints its warnings to {@code err}.
+   */
   Config load(Map<String, String> env, PrintWriter err) throws IOException {
     LoadedConfig loaded = read(env);
+    Logging.configure(loaded.config().logging(), null, stdoutIsOutput);
     for (String warning : loaded.warnings()) {
       err.println("Warning: " + warning);
     }

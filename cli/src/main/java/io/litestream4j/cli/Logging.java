@@ -2,47 +2,53 @@ package io.litestream4j.cli;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.JsonEncoder;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.Encoder;
+import io.litestream4j.cli.logging.SlogJsonEncoder;
+import io.litestream4j.cli.logging.SlogPrettyEncoder;
+import io.litestream4j.cli.logging.SlogTextEncoder;
 import io.litestream4j.config.LoggingConfig;
+import java.time.ZoneId;
 import java.util.Locale;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies Litestream's {@code logging} settings (level, text or json, stdout or stderr) to
- * logback. Precedence of the level: {@code -log-level} flag, then {@code $LOG_LEVEL}, then the
- * config file.
+ * Applies Litestream's {@code logging} settings to logback: level, {@code text}/{@code json}/
+ * {@code pretty} in Go slog's shapes (see {@code io.litestream4j.cli.logging}), stdout or stderr.
+ * Precedence of the level: {@code -log-level} flag, then {@code $LOG_LEVEL}, then the config file.
+ * Every command that reads a configuration file applies its {@code logging} section.
  */
 final class Logging {
   private Logging() {}
 
   static void configure(LoggingConfig cfg, String flagLevel) {
+    configure(cfg, flagLevel, false);
+  }
+
+  /**
+   * @param forceStderr log to stderr whatever the config says (the command prints its output on
+   *     stdout, e.g. {@code -json})
+   */
+  static void configure(LoggingConfig cfg, String flagLevel, boolean forceStderr) {
     String level = flagLevel != null && !flagLevel.isBlank() ? flagLevel
         : System.getenv("LOG_LEVEL") != null ? System.getenv("LOG_LEVEL") : cfg.level();
     LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
     ctx.reset();
-    Encoder<ILoggingEvent> encoder;
-    if ("json".equalsIgnoreCase(cfg.type())) {
-      JsonEncoder json = new JsonEncoder();
-      json.setContext(ctx);
-      json.start();
-      encoder = json;
-    } else {
-      PatternLayoutEncoder text = new PatternLayoutEncoder();
-      text.setContext(ctx);
-      text.setPattern(cfg.source()
-          ? "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} level=%level msg=\"%msg\" source=%logger{0}:%line%n%ex"
-          : "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} level=%level msg=\"%msg\"%n%ex");
-      text.start();
-      encoder = text;
-    }
+    boolean stderr = cfg.stderr() || forceStderr;
+    ZoneId zone = ZoneId.systemDefault();
+    String type = cfg.type().toLowerCase(Locale.ROOT);
+    Encoder<ILoggingEvent> encoder = switch (type) {
+      case "json" -> new SlogJsonEncoder(zone, cfg.source());
+      case "pretty" -> new SlogPrettyEncoder(zone, cfg.source(), Terminal.isInteractive());
+      default -> new SlogTextEncoder(zone, cfg.source());
+    };
+    encoder.setContext(ctx);
+    encoder.start();
     ConsoleAppender<ILoggingEvent> out = new ConsoleAppender<>();
     out.setContext(ctx);
     out.setName("console");
-    out.setTarget(cfg.stderr() ? "System.err" : "System.out");
+    out.setTarget(stderr ? "System.err" : "System.out");
     out.setEncoder(encoder);
     out.start();
     ch.qos.logback.classic.Logger root = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
@@ -50,6 +56,26 @@ final class Logging {
     root.setLevel(parseLevel(level));
     // Third-party libraries stay quiet unless asked for debug output.
     ctx.getLogger("software.amazon").setLevel(Level.WARN);
+    if (!type.equals("text") && !type.equals("json") && !type.equals("pretty")) {
+      LoggerFactory.getLogger(Logging.class).atWarn().addKeyValue("type", cfg.type())
+          .log("logging.type is not one of text, json or pretty; using text");
+    }
+  }
+
+  /** Runs {@code beforeEachLine} before every log line is written (e.g. to end a progress bar's line). */
+  static void beforeEachLine(Runnable beforeEachLine) {
+    LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
+    var console = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender("console");
+    if (console == null) {
+      return;
+    }
+    console.addFilter(new ch.qos.logback.core.filter.Filter<>() {
+      @Override
+      public ch.qos.logback.core.spi.FilterReply decide(ILoggingEvent event) {
+        beforeEachLine.run();
+        return ch.qos.logback.core.spi.FilterReply.NEUTRAL;
+      }
+    });
   }
 
   static Level parseLevel(String level) {

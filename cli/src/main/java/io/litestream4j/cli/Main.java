@@ -47,6 +47,7 @@ public final class Main {
     CommandLine cli = new CommandLine(new Main());
     cli.setExecutionExceptionHandler(new ErrorHandler());
     cli.setParameterExceptionHandler(new ErrorHandler());
+    HelpText.install(cli);
     return cli;
   }
 }

@@ -30,7 +30,7 @@ final class ProgressBar implements RestoreProgress {
 
   /** A bar on stderr when the process runs on a terminal, otherwise one that draws nothing. */
   static ProgressBar forTerminal() {
-    return new ProgressBar(System.console() != null ? System.err : null, System::nanoTime);
+    return new ProgressBar(Terminal.isInteractive() ? System.err : null, System::nanoTime);
   }
 
   @Override

@@ -65,7 +65,8 @@ final class ReplicateCommand implements Callable<Integer> {
   @Option(names = {"-h", "-help"}, usageHelp = true, description = "Show this help.")
   boolean help;
 
-  @Parameters(paramLabel = "DB_PATH REPLICA_URL", arity = "0..*")
+  @Parameters(paramLabel = "DB_PATH REPLICA_URL", arity = "0..*",
+      description = "One database and its replica URL, instead of a configuration file.")
   List<String> positional = new ArrayList<>();
 
   @Override
@@ -97,10 +98,13 @@ final class ReplicateCommand implements Callable<Integer> {
           }
           stop.countDown();
         } else {
-          LOG.warn("second signal received, no longer waiting for uploads");
+          LOG.warn("second signal received, cancelling uploads in flight");
           Replicator r = running.get();
           if (r != null) {
             r.abandonShutdownSync();
+          }
+          if (n == 2) {
+            exitIfStillRunningAfter(SECOND_SIGNAL_GRACE);
           }
         }
       });
@@ -109,7 +113,8 @@ final class ReplicateCommand implements Callable<Integer> {
       running.set(replicator);
       for (DbConfig db : config.dbs()) {
         if (db.path().isEmpty()) {
-          LOG.warn("directory entry {} skipped: directory replication is not supported yet", db.identifier());
+          LOG.atWarn().addKeyValue("dir", db.identifier())
+              .log("directory entry skipped: directory replication is not supported yet");
           continue;
         }
         start(replicator, config, db);
@@ -119,6 +124,27 @@ final class ReplicateCommand implements Callable<Integer> {
       }
       return runUntilStopped(replicator, config, stop, childRef);
     }
+  }
+
+  /**
+   * The bound on the exit after a second signal. Cancelling interrupts uploads, but a thread
+   * blocked in a socket read (a backend that accepts connections and never answers, or start-up
+   * still listing such a replica) is not interruptible; the process then exits anyway. Local state
+   * is crash-safe (the next start continues from it), so nothing is lost but the pending uploads.
+   */
+  static final Duration SECOND_SIGNAL_GRACE = Duration.ofSeconds(3);
+
+  private static void exitIfStillRunningAfter(Duration grace) {
+    Thread.ofPlatform().name("l4j-exit-watchdog").daemon(true).start(() -> {
+      try {
+        Thread.sleep(grace);
+      } catch (InterruptedException e) {
+        return;
+      }
+      LOG.error("still running {} s after the second signal (a replica does not respond); exiting now, "
+          + "uploads pending: they continue from the local state on the next start", grace.toSeconds());
+      Runtime.getRuntime().halt(1);
+    });
   }
 
   private Config loadConfig(Map<String, String> env) throws Exception {
@@ -156,7 +182,8 @@ final class ReplicateCommand implements Callable<Integer> {
         db.replica().syncInterval(), dbOptions, config.shutdownSyncTimeout(), config.shutdownSyncInterval(),
         StoreOptions.from(config).withBackground(!once));
     replicator.add(options, client);
-    LOG.info("replicating {} to {}", path, db.replica().describe());
+    LOG.atInfo().addKeyValue("db", path).addKeyValue("replica", db.replica().describe()).log("replicating");
+    MissingDatabase.warnIfMissing(path);
   }
 
   private int runOnce(Replicator replicator, Config config) throws Exception {
@@ -172,15 +199,17 @@ final class ReplicateCommand implements Callable<Integer> {
         continue;
       }
       long txid = r.syncAndAwait(timeout);
-      LOG.info("{}: synced to TXID {}", r.options().database(), io.litestream4j.ltx.Txid.format(txid));
+      LOG.atInfo().addKeyValue("db", r.options().database()).addKeyValue("txid", io.litestream4j.ltx.Txid.format(txid))
+          .log("synced");
       if (forceSnapshot) {
-        r.store().snapshotNow(true).ifPresent(f ->
-            LOG.info("{}: wrote snapshot {} ({} bytes)", r.options().database(), f.name(), f.size()));
+        r.store().snapshotNow(true).ifPresent(f -> LOG.atInfo().addKeyValue("db", r.options().database())
+            .log("wrote snapshot {} ({} bytes)", f.name(), f.size()));
       }
       if (enforceRetention) {
         RetentionResult res = r.store().enforceRetention();
-        LOG.info("{}: retention deleted {} replica files ({} waiting out the grace period), {} local files",
-            r.options().database(), res.deleted().size(), res.waiting(), res.localFilesDeleted());
+        LOG.atInfo().addKeyValue("db", r.options().database())
+            .log("retention deleted {} replica files ({} waiting out the grace period), {} local files",
+                res.deleted().size(), res.waiting(), res.localFilesDeleted());
       }
     }
     return replicator.shutdown() ? 0 : 1;

@@ -96,6 +96,7 @@ final class RestoreCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Logging.configure(new LoggingConfig("info", "text", json, false), null);
+    config.stdoutIsOutput = json;
     if (args.isEmpty() || args.getFirst().isEmpty()) {
       throw new ParameterException(spec.commandLine(), "database path or replica URL required");
     }
@@ -132,6 +133,7 @@ final class RestoreCommand implements Callable<Integer> {
         return 0;
       }
       ProgressBar bar = json ? new ProgressBar(null, System::nanoTime) : ProgressBar.forTerminal();
+      Logging.beforeEachLine(bar::finish);
       RestoreResult result;
       try {
         result = restorer.restore(RestoreOptions.of(outPath).withTarget(target).withParallelism(parallelism)

@@ -1,19 +1,44 @@
 package io.litestream4j.cli;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * SIGINT/SIGTERM handling for long-running commands: the first signal starts a graceful shutdown,
- * the second one cuts the shutdown's wait for final uploads short. The callback receives the
- * signal's ordinal (1 for the first, 2 for the second, ...) and the signal name via {@link #last}.
+ * the second one cancels the shutdown's final uploads. The callback receives the signal's ordinal
+ * (1 for the first, 2 for the second, ...) and the signal name via {@link #last}.
+ *
+ * <p>The JVM cannot handle a signal that was ignored when it started (a background job of a
+ * non-interactive shell starts with SIGINT ignored); {@code bin/litestream4j} resets INT and TERM
+ * before starting the JVM, and when the process still starts with one ignored (e.g. {@code java
+ * -jar} run directly from a script with {@code &}) a warning says so instead of failing silently.
  */
 final class Signals {
+  private static final Logger LOG = LoggerFactory.getLogger(Signals.class);
+  private static final int SIGINT = 2;
+  private static final int SIGTERM = 15;
+
   private final AtomicInteger count = new AtomicInteger();
   private volatile String last = "";
 
   /** Installs handlers for INT and TERM that call {@code onSignal} on a new thread. */
   void install(IntConsumer onSignal) {
+    ignoredAtStart().ifPresent(mask -> {
+      for (int sig : new int[] {SIGINT, SIGTERM}) {
+        if ((mask & (1L << (sig - 1))) != 0) {
+          LOG.warn("SIG{} is ignored by this process (it was started as a background job of a script?), so {} "
+              + "cannot stop it; start it through bin/litestream4j, which resets the signal, or stop it with {}",
+              sig == SIGINT ? "INT" : "TERM", sig == SIGINT ? "Ctrl+C/kill -INT" : "kill -TERM",
+              sig == SIGINT ? "SIGTERM" : "SIGINT");
+        }
+      }
+    });
     for (String name : new String[] {"INT", "TERM"}) {
       try {
         sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> {
@@ -29,5 +54,19 @@ final class Signals {
 
   String last() {
     return last;
+  }
+
+  /** The mask of signals ignored by this process (Linux: SigIgn in /proc/self/status), if known. */
+  private static Optional<Long> ignoredAtStart() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("SigIgn:")) {
+          return Optional.of(Long.parseUnsignedLong(line.substring("SigIgn:".length()).trim(), 16));
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // not Linux, or no /proc: nothing to warn about
+    }
+    return Optional.empty();
   }
 }

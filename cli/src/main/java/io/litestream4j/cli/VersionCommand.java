@@ -10,8 +10,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code version}: prints the version; {@code -verbose} adds the Java runtime and platform. */
-@Command(name = "version", description = "Prints the version.")
+/**
+ * {@code version}: prints the version; {@code -verbose} adds the git commit it was built from (or
+ * "unknown" for a build outside a git checkout), the Java runtime and the platform.
+ */
+@Command(name = "version", description = "Prints the version.",
+    footer = {"", "Example:", "  litestream4j version -verbose"})
 final class VersionCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -26,6 +30,7 @@ final class VersionCommand implements Callable<Integer> {
     var out = spec.commandLine().getOut();
     out.println(version());
     if (verbose) {
+      out.println("Git Commit: " + commit());
       out.println("Java Version: " + Runtime.version());
       out.println("OS/Arch: " + System.getProperty("os.name") + "/" + System.getProperty("os.arch"));
     }
@@ -34,15 +39,32 @@ final class VersionCommand implements Callable<Integer> {
   }
 
   static String version() {
+    String v = buildProperties().getProperty("version");
+    return v == null ? "(development build)" : "v" + v;
+  }
+
+  /**
+   * The git commit id the build came from, as Litestream prints it: {@code <id> (dirty)} when the
+   * checkout had uncommitted changes, {@code unknown} for a build outside git.
+   */
+  static String commit() {
+    Properties p = buildProperties();
+    String c = p.getProperty("commit", "unknown");
+    if (c.isBlank() || c.startsWith("${")) {
+      return "unknown";
+    }
+    return "true".equals(p.getProperty("dirty")) ? c + " (dirty)" : c;
+  }
+
+  private static Properties buildProperties() {
+    Properties p = new Properties();
     try (InputStream in = VersionCommand.class.getResourceAsStream("version.properties")) {
-      if (in == null) {
-        return "(development build)";
+      if (in != null) {
+        p.load(in);
       }
-      Properties p = new Properties();
-      p.load(in);
-      return "v" + p.getProperty("version", "(development build)");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    return p;
   }
 }

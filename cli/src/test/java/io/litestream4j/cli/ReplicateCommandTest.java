@@ -43,6 +43,111 @@ class ReplicateCommandTest {
   }
 
   @Test
+  void aMissingDatabaseIsAWarningNamingTheSqliteFilesNextToIt() throws Exception {
+    sqlite.run(dir.resolve("app.db"), "PRAGMA journal_mode=wal; CREATE TABLE t(x);");
+    Path config = dir.resolve("litestream.yml");
+    Files.writeString(config, """
+        logging:
+          stderr: true
+        dbs:
+          - path: %s
+            replica:
+              url: %s
+        """.formatted(dir.resolve("ap.db"), dir.resolve("replica").toUri()));
+
+    Run r = run("replicate", "-once", "-config", config.toString());
+
+    assertThat(r.code).as(r.err).isZero();
+    assertThat(r.err).contains("level=WARN", "database does not exist (yet): check the path",
+        "SQLite files in " + dir + ": app.db", "db=" + dir.resolve("ap.db"));
+  }
+
+  @Test
+  void helpHasExamplesAndTheUrlSchemesOfThisBuild() {
+    Run r = run("replicate", "-h");
+    assertThat(r.code).isZero();
+    assertThat(r.out).contains("Examples:", "litestream4j replicate -config /etc/litestream.yml",
+        "Replica URLs (backends in this build):", "file:///", "s3://bucket/path");
+    assertThat(r.out).doesNotContain("ftp://");
+  }
+
+  @Test
+  void anUnknownSchemeListsOnlyTheBackendsOfThisBuild() throws Exception {
+    Path db = dir.resolve("app.db");
+    sqlite.run(db, "PRAGMA journal_mode=wal; CREATE TABLE t(x);");
+    Run r = run("replicate", "-once", db.toString(), "ftp://host/path");
+    assertThat(r.code).isEqualTo(1);
+    // cli's class path holds the file and s3 backends (plus any backend module added later).
+    assertThat(r.err).contains("unknown replica type 'ftp': supported are ")
+        .contains(String.join(", ", io.litestream4j.replica.ReplicaClients.discover().types()));
+  }
+
+  /**
+   * The issue's S3 outage: an endpoint that accepts connections and never answers (every request
+   * hangs until the SDK's read timeout, ten attempts). The first SIGINT starts a graceful stop that
+   * cannot finish; the second one must end the process within a bound, not minutes later.
+   */
+  @Test
+  void aSecondSignalEndsTheProcessPromptlyWhileTheReplicaHangs() throws Exception {
+    Path db = dir.resolve("app.db");
+    sqlite.run(db, "PRAGMA journal_mode=wal; CREATE TABLE t(x); INSERT INTO t VALUES (1);");
+    try (java.net.ServerSocket stalled = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      List<java.net.Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+      Thread acceptor = Thread.ofPlatform().daemon(true).name("stalled-s3").start(() -> {
+        try {
+          while (true) {
+            held.add(stalled.accept());
+          }
+        } catch (IOException closed) {
+          // test over
+        }
+      });
+      Path config = dir.resolve("litestream.yml");
+      Files.writeString(config, """
+          logging:
+            stderr: true
+          dbs:
+            - path: %s
+              replica:
+                type: s3
+                bucket: b
+                path: app
+                endpoint: http://127.0.0.1:%d
+                region: us-east-1
+                access-key-id: x
+                secret-access-key: y
+                lease: false
+          """.formatted(db, stalled.getLocalPort()));
+      Process p = javaProcess("replicate", "-config", config.toString());
+      try {
+        Await.until(() -> !held.isEmpty(), Duration.ofSeconds(60), "replicate to connect to the replica");
+        sendSignal(p, "INT");
+        Await.until(() -> Files.readString(dir.resolve("replicate.log")).contains("signal received (SIGINT)"),
+            Duration.ofSeconds(30), "the first signal to be handled");
+        long start = System.nanoTime();
+        sendSignal(p, "INT");
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("exit after the second SIGINT; log:\n"
+            + Files.readString(dir.resolve("replicate.log"))).isTrue();
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        System.out.printf("replicate exited %d ms after the second SIGINT (replica hanging)%n", millis);
+        assertThat(millis).isLessThan(15_000);
+        assertThat(Files.readString(dir.resolve("replicate.log"))).contains("second signal received");
+      } finally {
+        p.destroyForcibly();
+        for (java.net.Socket sock : held) {
+          sock.close();
+        }
+        acceptor.interrupt();
+      }
+    }
+  }
+
+  private static void sendSignal(Process p, String signal) throws Exception {
+    Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).inheritIO().start();
+    assertThat(kill.waitFor(30, TimeUnit.SECONDS) && kill.exitValue() == 0).as("kill -" + signal).isTrue();
+  }
+
+  @Test
   void configWithUnknownKeyWarnsAndReplicates() throws Exception {
     Path db = dir.resolve("app.db");
     sqlite.run(db, "PRAGMA journal_mode=wal; CREATE TABLE t(x); INSERT INTO t VALUES (42);");

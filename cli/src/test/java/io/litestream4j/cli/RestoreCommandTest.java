@@ -221,6 +221,29 @@ class RestoreCommandTest {
   }
 
   @Test
+  void configModeAppliesTheConfigsLoggingSection() throws Exception {
+    Path db = dir.resolve("app.db");
+    Path config = dir.resolve("litestream.yml");
+    Files.writeString(config, """
+        logging:
+          type: json
+          stderr: true
+        dbs:
+          - path: %s
+            replica:
+              url: %s
+        """.formatted(db, url));
+    CliRun r = CliRun.of("restore", "-config", config, "-o", dir.resolve("restored.db"), db);
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    List<String> lines = r.err().lines().toList();
+    assertThat(lines).as("the restore logs its result").isNotEmpty();
+    for (String line : lines) {
+      assertThat(io.litestream4j.testing.Json.object(line)).as(line).containsKeys("time", "level", "msg");
+    }
+    assertThat(lines).anyMatch(l -> l.contains("\"msg\":\"restored "));
+  }
+
+  @Test
   void replicateRestoresAMissingDatabaseBeforeReplicating() throws Exception {
     Path replica = dir.resolve("replica");
     for (LtxFileInfo f : history.client().ltxFiles(0, 0)) {

@@ -78,14 +78,33 @@ public record ReplicaConfig(
           "replica type 'gcs' was renamed to 'gs' in Litestream 0.5: use gs://bucket/path", raw, where);
     }
     if (!KNOWN_TYPES.contains(type)) {
-      throw new ConfigException(key, "unknown replica type '" + type
-          + "': supported are abs, file, gs, nats, oss, s3, sftp, webdav", raw, where);
+      // The backends of this build, from the registered factories: a new backend module appears
+      // here by being on the class path.
+      throw new ConfigException(key, "unknown replica type '" + type + "': supported are "
+          + String.join(", ", io.litestream4j.replica.ReplicaClients.discover().types()), raw, where);
     }
   }
 
-  /** Where the replica is, for logs and listings: the URL, or type and path. */
+  /**
+   * Where the replica is, for logs and listings, as a URL: the {@code url} key, else one built from
+   * the keys ({@code s3://bucket/path} from {@code bucket} and {@code path}, {@code file:///path},
+   * {@code sftp://host/path}, ...). Credentials are never part of it.
+   */
   public String describe() {
-    return url.map(ReplicaUrl::toString)
-        .orElseGet(() -> path.map(p -> type.equals("file") ? "file://" + p : type + " " + p).orElse(type));
+    if (url.isPresent()) {
+      return url.get().toString();
+    }
+    if (type.equals("file")) {
+      return path.map(p -> "file://" + p).orElse("file");
+    }
+    String host = options.string("bucket")
+        .or(() -> options.string("host"))
+        .or(() -> options.string("webdav-url").map(u -> u.replaceFirst("^[a-z]+://", "")))
+        .orElse("");
+    String p = path.orElse("");
+    if (!p.isEmpty() && !p.startsWith("/")) {
+      p = "/" + p;
+    }
+    return type + "://" + host + p;
   }
 }

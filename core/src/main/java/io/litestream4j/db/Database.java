@@ -201,14 +201,14 @@ public final class Database implements AutoCloseable {
     }
     try {
       if (session != null && replacedOnDisk()) {
-        LOG.warn("{}: the database, WAL or shared-memory file was deleted or replaced; reopening", path);
+        LOG.atWarn().addKeyValue("db", path).log("the database, WAL or shared-memory file was deleted or replaced; reopening");
         stats.recordReopening();
         closeConnections();
         reopened = true;
       } else if (session != null && walPageSizeChanged()) {
         // A database recreated with another page size: our session read the page size before the
         // new database's first table existed. Reopen, which writes a full file at the new size.
-        LOG.warn("{}: the WAL's page size differs from the database's {} bytes; reopening", path, pageSize);
+        LOG.atWarn().addKeyValue("db", path).log("the WAL's page size differs from the database's {} bytes; reopening", pageSize);
         stats.recordReopening();
         closeConnections();
         reopened = true;
@@ -371,8 +371,9 @@ public final class Database implements AutoCloseable {
     } else if (remoteTip.isPresent()) {
       base = remoteTip.get();
       if (localTip.isPresent()) {
-        LOG.info("{}: local state (TXID {}) does not continue the replica (TXID {}); re-basing on the replica",
-            path, io.litestream4j.ltx.Txid.format(localTip.get().txid()), io.litestream4j.ltx.Txid.format(base.txid()));
+        LOG.atInfo().addKeyValue("db", path).addKeyValue("txid", io.litestream4j.ltx.Txid.format(base.txid()))
+            .log("local state (TXID {}) does not continue the replica; re-basing on the replica",
+                io.litestream4j.ltx.Txid.format(localTip.get().txid()));
         local.clear();
         tip = Optional.empty();
       }
@@ -396,8 +397,8 @@ public final class Database implements AutoCloseable {
       cursor = scan.cursor;
       if (base.tracksChecksum() && base.postApplyChecksum() == checksum.value()) {
         fullReason = null;
-        LOG.info("{}: resuming at TXID {} (database checksum matches, nothing to re-upload)",
-            path, io.litestream4j.ltx.Txid.format(base.txid()));
+        LOG.atInfo().addKeyValue("db", path).addKeyValue("txid", io.litestream4j.ltx.Txid.format(base.txid()))
+            .log("resuming (database checksum matches, nothing to re-upload)");
       } else {
         if (scan.atMark) {
           scan = scanCurrentState(null);
@@ -685,8 +686,8 @@ public final class Database implements AutoCloseable {
         trailer[0] = enc.finish(tracked ? sum.value() : 0);
       }
     });
-    LOG.info("{}: wrote full L0 file at TXID {} ({} pages, reason: {}): {}", path,
-        io.litestream4j.ltx.Txid.format(txid), commit, reason.label(), detail);
+    LOG.atInfo().addKeyValue("db", path).addKeyValue("txid", io.litestream4j.ltx.Txid.format(txid))
+        .log("wrote full L0 file ({} pages, reason: {}): {}", commit, reason.label(), detail);
     stats.recordFullFile(reason);
     checksum = sum;
     cursor = end;
@@ -898,7 +899,7 @@ public final class Database implements AutoCloseable {
     } finally {
       session.acquireReadLock();
     }
-    LOG.info("{}: checkpoint TRUNCATE {}", path, r);
+    LOG.atInfo().addKeyValue("db", path).log("checkpoint TRUNCATE {}", r);
     if (r.busy()) {
       return;
     }

@@ -81,7 +81,7 @@ public final class DatabaseMonitor implements AutoCloseable {
         lastSync = System.nanoTime();
         db.sync();
         if (failures > 0) {
-          LOG.info("{}: sync recovered after {} failed attempts", db.path(), failures);
+          LOG.atInfo().addKeyValue("db", db.path()).log("sync recovered after {} failed attempts", failures);
         }
         failures = 0;
         backoffMillis = 0;
@@ -89,9 +89,10 @@ public final class DatabaseMonitor implements AutoCloseable {
         failures++;
         if (failures == 1) {
           if (e.diskFull()) {
-            LOG.error("{}: disk full while syncing; retrying with backoff until space frees: {}", db.path(), e.getMessage());
+            LOG.atError().addKeyValue("db", db.path())
+                .log("disk full while syncing; retrying with backoff until space frees: {}", e.getMessage());
           } else {
-            LOG.error("{}: sync failed; retrying with backoff: {}", db.path(), e.getMessage(), e);
+            LOG.atError().addKeyValue("db", db.path()).setCause(e).log("sync failed; retrying with backoff: {}", e.getMessage());
           }
         }
         long base = Math.max(interval.toMillis(), 100);

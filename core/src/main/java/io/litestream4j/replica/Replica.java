@@ -61,6 +61,8 @@ public final class Replica implements BaselineSource, AutoCloseable {
   private long acknowledgedTxid;
   private boolean stopping;
   private boolean abandon;
+  /** The thread inside {@link #shutdown}'s final uploads, interrupted by {@link #abandonShutdownSync}. */
+  private Thread finalUploader;
   private IOException lastError;
   private Thread thread;
   private volatile Consumer<String> onBaseChange = reason -> { };
@@ -224,7 +226,8 @@ public final class Replica implements BaselineSource, AutoCloseable {
       try {
         uploadPending();
         if (failures > 0) {
-          LOG.info("replica {}: uploads recovered after {} failed attempts", name, failures);
+          LOG.atInfo().addKeyValue("db", name).addKeyValue("replica", client.type())
+              .log("uploads recovered after {} failed attempts", failures);
         }
         failures = 0;
         backoff = 0;
@@ -239,7 +242,8 @@ public final class Replica implements BaselineSource, AutoCloseable {
           lock.unlock();
         }
         if (failures == 1) {
-          LOG.error("replica {}: upload failed; retrying with backoff: {}", name, e.getMessage());
+          LOG.atError().addKeyValue("db", name).addKeyValue("replica", client.type())
+              .log("upload failed; retrying with backoff: {}", e.getMessage());
         }
         long base = Math.max(syncInterval.toMillis(), 100);
         backoff = Math.min(MAX_BACKOFF_MILLIS, backoff == 0 ? base : backoff * 2);
@@ -373,19 +377,50 @@ public final class Replica implements BaselineSource, AutoCloseable {
     lock.lock();
     try {
       stopping = true;
+      finalUploader = Thread.currentThread();
+      if (abandon && thread != null) {
+        thread.interrupt(); // abandoned before the shutdown began: do not wait for an upload in flight
+      }
       changed.signalAll();
     } finally {
       lock.unlock();
     }
+    try {
+      return finalUploads(timeout, retryInterval);
+    } finally {
+      lock.lock();
+      try {
+        finalUploader = null;
+        if (abandon) {
+          Thread.interrupted(); // the interrupt was ours, to cut an upload short; it ends here
+        }
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
+  private boolean finalUploads(Duration timeout, Duration retryInterval) {
     if (thread != null) {
       try {
         thread.join(Duration.ofSeconds(30));
       } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+        if (!abandonRequested()) {
+          Thread.currentThread().interrupt();
+        }
       }
     }
     if (db == null) {
       return true;
+    }
+    if (abandonRequested()) {
+      boolean complete = replicatedTxid() >= db.position().txid();
+      if (!complete) {
+        LOG.atWarn().addKeyValue("db", name).addKeyValue("replica", client.type())
+            .addKeyValue("txid", io.litestream4j.ltx.Txid.format(replicatedTxid()))
+            .log("shutting down with TXIDs above the replica's not uploaded");
+      }
+      return complete;
     }
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
@@ -401,26 +436,40 @@ public final class Replica implements BaselineSource, AutoCloseable {
           return true;
         }
       } catch (IOException | RuntimeException e) {
-        LOG.warn("replica {}: final upload failed: {}", name, e.getMessage());
+        LOG.atWarn().addKeyValue("db", name).addKeyValue("replica", client.type())
+            .log("final upload failed: {}", e.getMessage());
       }
       if (abandonRequested() || System.nanoTime() + retryInterval.toNanos() > deadline) {
-        LOG.warn("replica {}: shutting down with TXIDs above {} not uploaded", name, Txid.format(replicatedTxid()));
+        LOG.atWarn().addKeyValue("db", name).addKeyValue("replica", client.type())
+            .addKeyValue("txid", io.litestream4j.ltx.Txid.format(replicatedTxid()))
+            .log("shutting down with TXIDs above the replica's not uploaded");
         return false;
       }
       try {
         Thread.sleep(retryInterval);
       } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+        if (!abandonRequested()) {
+          Thread.currentThread().interrupt();
+        }
         return false;
       }
     }
   }
 
-  /** Ends a {@link #shutdown} wait early (a second interrupt signal). */
+  /**
+   * Ends a {@link #shutdown} wait early (a second interrupt signal): uploads in flight are cancelled
+   * by interrupting the threads that run them, so a stalled backend cannot hold the exit up.
+   */
   public void abandonShutdownSync() {
     lock.lock();
     try {
       abandon = true;
+      if (thread != null) {
+        thread.interrupt();
+      }
+      if (finalUploader != null) {
+        finalUploader.interrupt();
+      }
     } finally {
       lock.unlock();
     }

@@ -271,8 +271,8 @@ final class LevelCompactor {
     try (in) {
       LtxFileInfo info = client.writeLtxFile(level, min, max, in);
       in.finish();
-      LOG.info("{}: compacted {} L{} files into L{}/{} ({} bytes)", name, group.size(), level - 1, level,
-          info.name(), info.size());
+      LOG.atInfo().addKeyValue("db", name).addKeyValue("txid", io.litestream4j.ltx.Txid.format(max))
+          .log("compacted {} L{} files into L{}/{} ({} bytes)", group.size(), level - 1, level, info.name(), info.size());
       return info;
     } finally {
       inFlight.set(null);

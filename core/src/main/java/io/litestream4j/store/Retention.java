@@ -143,8 +143,8 @@ final class Retention {
         client.deleteLtxFiles(files);
         candidates.forget(files);
         deleted.addAll(files);
-        LOG.info("{}: retention deleted {} L{} files ({} .. {})", name, files.size(), files.getFirst().level(),
-            files.getFirst().name(), files.getLast().name());
+        LOG.atInfo().addKeyValue("db", name).log("retention deleted {} L{} files ({} .. {})", files.size(),
+            files.getFirst().level(), files.getFirst().name(), files.getLast().name());
       }
     } finally {
       candidates.save();

@@ -69,7 +69,8 @@ final class Snapshotter {
       try (in) {
         LtxFileInfo info = client.writeLtxFile(LtxFileInfo.SNAPSHOT_LEVEL, 1, txid, in);
         in.finish();
-        LOG.info("{}: snapshot L9/{} written ({} pages, {} bytes)", name, info.name(), snapshot.commit(), info.size());
+        LOG.atInfo().addKeyValue("db", name).addKeyValue("txid", io.litestream4j.ltx.Txid.format(txid))
+            .log("snapshot L9/{} written ({} pages, {} bytes)", info.name(), snapshot.commit(), info.size());
         return new Outcome.Written(info);
       } catch (IOException e) {
         throw new IOException("snapshot of " + name + " at TXID " + Txid.format(txid) + " failed: "

@@ -496,7 +496,7 @@ public final class Store implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       if (!closed) {
         stats.failed(what + ": " + e.getMessage());
-        LOG.error("{}: {} failed; retrying at its next turn: {}", name, what, e.getMessage(), e);
+        LOG.atError().addKeyValue("db", name).setCause(e).log("{} failed; retrying at its next turn: {}", what, e.getMessage());
       }
       return false;
     }
@@ -526,13 +526,30 @@ public final class Store implements AutoCloseable {
     }
   }
 
+  /**
+   * Cancels a job in flight at once (a second interrupt signal): its upload is aborted and its
+   * thread interrupted, so a backend that stalls cannot hold {@link #close()} up. Only called on
+   * the way out; the store is closed afterwards.
+   */
+  public void cancelInFlight() {
+    closed = true;
+    StreamPipe.Reader upload = inFlight.get();
+    if (upload != null) {
+      upload.abort();
+    }
+    Thread t;
+    synchronized (this) {
+      t = thread;
+    }
+    if (t != null) {
+      t.interrupt();
+    }
+  }
+
   /** Aborts an upload in progress, stops the background thread and waits for it. */
   @Override
   public void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
+    closed = true; // may already be set by cancelInFlight(); the join below is still wanted
     StreamPipe.Reader upload = inFlight.get();
     if (upload != null) {
       upload.abort();
