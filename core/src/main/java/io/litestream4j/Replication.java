@@ -30,9 +30,9 @@ import java.util.concurrent.TimeoutException;
  * }
  * }</pre>
  *
- * <p>Replication runs on three named threads per database ({@code l4j-sync-*} follows the WAL,
- * {@code l4j-upload-*} ships files, {@code l4j-store-*} compacts, snapshots and applies
- * retention). On a replica that supports it (S3) the replication holds the replica's lease; if
+ * <p>Replication runs on three named virtual threads per database ({@code l4j-sync-*} follows the
+ * WAL, {@code l4j-upload-*} ships files, {@code l4j-store-*} compacts, snapshots and applies
+ * retention); they cost no platform thread while they wait. On a replica that supports it (S3) the replication holds the replica's lease; if
  * another replicator takes it over, replication stops and {@link #onFailure} listeners are told.
  * {@link #close()} makes the same promise as the CLI's shutdown: a final sync, then uploads
  * retried for {@code shutdownSyncTimeout}; it always returns.
@@ -46,6 +46,7 @@ public final class Replication implements AutoCloseable {
   private final Replica replica;
   private final ChangeNotifier notifier;
   private final boolean ownsNotifier;
+  private final io.litestream4j.internal.WorkPermits syncPermits;
   private final Runnable onChange;
   private final Store store;
   private ReplicaLease lease = ReplicaLease.none();
@@ -53,21 +54,22 @@ public final class Replication implements AutoCloseable {
   private volatile java.util.function.Consumer<Throwable> failureListener = f -> { };
   private volatile boolean closed;
 
-  private Replication(ReplicationOptions options, ReplicaClient client, ChangeNotifier notifier, boolean ownsNotifier) {
+  private Replication(ReplicationOptions options, ReplicaClient client, SharedResources shared, boolean ownsNotifier) {
     this.options = options;
-    this.notifier = notifier;
+    this.notifier = shared.notifier();
+    this.syncPermits = shared.syncs();
     this.ownsNotifier = ownsNotifier;
     Path db = options.database().toAbsolutePath();
     Path meta = options.metaDir() != null ? options.metaDir() : LocalLtxDir.defaultMetaDir(db);
-    this.replica = new Replica(client, options.syncInterval(), db.getFileName().toString());
+    this.replica = new Replica(client, options.syncInterval(), db.getFileName().toString(), shared.syncs());
     this.database = new Database(db, options.db(), new LocalLtxDir(meta), replica, replica::onSynced,
         Clock.systemUTC());
     // Changes are shipped at most once per sync interval: the monitor batches syncs to that
     // cadence and the uploader ships each file as soon as it is written.
     Duration gap = options.syncInterval();
-    this.monitor = new DatabaseMonitor(database, gap);
+    this.monitor = new DatabaseMonitor(database, gap, shared.syncs());
     this.onChange = monitor::signal;
-    this.store = Store.open(database, client, options.store(), Clock.systemUTC());
+    this.store = Store.open(database, client, options.store(), Clock.systemUTC(), shared.stores());
   }
 
   /**
@@ -84,17 +86,17 @@ public final class Replication implements AutoCloseable {
   public static Replication start(ReplicationOptions options, ReplicaClient client) throws IOException {
     ChangeNotifier n = new ChangeNotifier();
     try {
-      return start(options, client, n, true);
+      return start(options, client, SharedResources.alone(n), true);
     } catch (IOException | RuntimeException e) {
       n.close();
       throw e;
     }
   }
 
-  static Replication start(ReplicationOptions options, ReplicaClient client, ChangeNotifier notifier,
+  static Replication start(ReplicationOptions options, ReplicaClient client, SharedResources shared,
       boolean ownsNotifier) throws IOException {
     client.init();
-    Replication r = new Replication(options, client, notifier, ownsNotifier);
+    Replication r = new Replication(options, client, shared, ownsNotifier);
     try {
       r.lease = ReplicaLease.acquire(client, r::leaseLost);
     } catch (IOException | RuntimeException e) {
@@ -109,7 +111,7 @@ public final class Replication implements AutoCloseable {
     notifier.watch(database.walPath(), onChange);
     notifier.watch(database.path(), onChange);
     replica.start(database);
-    try {
+    try (var permit = syncPermits.acquire()) {
       database.sync();
     } catch (SyncException e) {
       // The monitor retries with backoff; a database that does not exist yet is not an error.

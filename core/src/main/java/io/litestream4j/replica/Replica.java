@@ -4,6 +4,7 @@ import io.litestream4j.db.Baseline;
 import io.litestream4j.db.BaselineSource;
 import io.litestream4j.db.Database;
 import io.litestream4j.db.Position;
+import io.litestream4j.internal.WorkPermits;
 import io.litestream4j.ltx.LtxTrailer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,7 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Ships a database's local L0 files to its replica, in TXID order, from its own named thread.
+ * Ships a database's local L0 files to its replica, in TXID order, from its own named virtual
+ * thread (free while it waits; each upload burst holds one of the shared {@link WorkPermits}).
  *
  * <h2>Guarantees</h2>
  *
@@ -46,6 +48,7 @@ public final class Replica implements BaselineSource, AutoCloseable {
   private final ReplicaClient client;
   private final Duration syncInterval;
   private final String name;
+  private final WorkPermits permits;
   private Database db;
 
   private final ReentrantLock lock = new ReentrantLock();
@@ -60,6 +63,12 @@ public final class Replica implements BaselineSource, AutoCloseable {
   private Thread thread;
 
   public Replica(ReplicaClient client, Duration syncInterval, String name) {
+    this(client, syncInterval, name, WorkPermits.unbounded());
+  }
+
+  /** As {@link #Replica(ReplicaClient, Duration, String)}, each upload burst holding one of {@code permits}. */
+  public Replica(ReplicaClient client, Duration syncInterval, String name, WorkPermits permits) {
+    this.permits = permits;
     this.client = client;
     this.syncInterval = syncInterval;
     this.name = name;
@@ -72,7 +81,7 @@ public final class Replica implements BaselineSource, AutoCloseable {
   /** Attaches the database whose local files this replica uploads and starts the upload thread. */
   public void start(Database database) {
     this.db = database;
-    thread = Thread.ofPlatform().name("l4j-upload-" + name).daemon(true).start(this::run);
+    thread = Thread.ofVirtual().name("l4j-upload-" + name).start(this::run);
   }
 
   /** Called by the database after each sync (on its thread); never blocks for long. */
@@ -202,7 +211,7 @@ public final class Replica implements BaselineSource, AutoCloseable {
       } finally {
         lock.unlock();
       }
-      try {
+      try (WorkPermits.Permit p = permits.acquire()) {
         uploadPending();
         if (failures > 0) {
           LOG.info("replica {}: uploads recovered after {} failed attempts", name, failures);
