@@ -1,11 +1,13 @@
 package io.litestream4j.cli;
 
+import io.litestream4j.DirectoryReplication;
 import io.litestream4j.Replication;
 import io.litestream4j.ReplicationOptions;
 import io.litestream4j.Replicator;
 import io.litestream4j.config.Config;
 import io.litestream4j.config.ConfigLoader;
 import io.litestream4j.config.DbConfig;
+import io.litestream4j.config.DirectoryEntry;
 import io.litestream4j.config.LoadedConfig;
 import io.litestream4j.db.DbOptions;
 import io.litestream4j.replica.ReplicaClient;
@@ -105,19 +107,35 @@ final class ReplicateCommand implements Callable<Integer> {
         }
       });
     }
+    List<DirectoryReplication> directories = new ArrayList<>();
+    AtomicBoolean failed = new AtomicBoolean();
     try (Replicator replicator = Replicator.create()) {
       running.set(replicator);
-      for (DbConfig db : config.dbs()) {
-        if (db.path().isEmpty()) {
-          LOG.warn("directory entry {} skipped: directory replication is not supported yet", db.identifier());
-          continue;
+      Config cfg = config;
+      DirectoryReplication.Starter starter = db -> {
+        Replication r = start(replicator, cfg, db);
+        r.onFailure(f -> {
+          failed.set(true);
+          stop.countDown();
+        });
+        return r;
+      };
+      try {
+        for (DbConfig db : config.dbs()) {
+          if (db.dir().isPresent()) {
+            directories.add(DirectoryReplication.start(new DirectoryEntry(db.withRestoreIfDbNotExists(false)),
+                replicator, starter));
+          } else {
+            starter.start(db);
+          }
         }
-        start(replicator, config, db);
+        if (once) {
+          return runOnce(replicator, config);
+        }
+        return runUntilStopped(replicator, config, stop, childRef, failed);
+      } finally {
+        directories.forEach(DirectoryReplication::close);
       }
-      if (once) {
-        return runOnce(replicator, config);
-      }
-      return runUntilStopped(replicator, config, stop, childRef);
     }
   }
 
@@ -143,11 +161,19 @@ final class ReplicateCommand implements Callable<Integer> {
     return loaded.config();
   }
 
-  private void start(Replicator replicator, Config config, DbConfig db) throws Exception {
+  private Replication start(Replicator replicator, Config config, DbConfig db) throws java.io.IOException {
     Path path = db.path().orElseThrow();
     ReplicaClient client = ReplicaClients.discover().create(db.replica());
     if (restoreIfDbNotExists || db.restoreIfDbNotExists()) {
-      RestoreIfMissing.run(path, client);
+      try {
+        RestoreIfMissing.run(path, client);
+      } catch (java.io.IOException | RuntimeException e) {
+        client.close();
+        throw e;
+      } catch (Exception e) {
+        client.close();
+        throw new java.io.IOException(e.getMessage(), e);
+      }
     }
     DbOptions dbOptions = new DbOptions(db.monitorInterval(), db.checkpointInterval(),
         db.minCheckpointPageCount(), db.truncatePageN(), db.busyTimeout(),
@@ -155,8 +181,9 @@ final class ReplicateCommand implements Callable<Integer> {
     ReplicationOptions options = new ReplicationOptions(path, db.replica().describe(), db.resolvedMetaPath(),
         db.replica().syncInterval(), dbOptions, config.shutdownSyncTimeout(), config.shutdownSyncInterval(),
         StoreOptions.from(config).withBackground(!once));
-    replicator.add(options, client);
+    Replication r = replicator.add(options, client);
     LOG.info("replicating {} to {}", path, db.replica().describe());
+    return r;
   }
 
   private int runOnce(Replicator replicator, Config config) throws Exception {
@@ -178,14 +205,7 @@ final class ReplicateCommand implements Callable<Integer> {
   }
 
   private int runUntilStopped(Replicator replicator, Config config, CountDownLatch stop,
-      AtomicReference<ChildProcess> childRef) throws Exception {
-    AtomicBoolean failed = new AtomicBoolean();
-    for (Replication r : replicator.replications()) {
-      r.onFailure(f -> {
-        failed.set(true);
-        stop.countDown();
-      });
-    }
+      AtomicReference<ChildProcess> childRef, AtomicBoolean failed) throws Exception {
     ChildProcess child = null;
     if (config.exec().isPresent() && stop.getCount() > 0) {
       child = ChildProcess.start(config.exec().get());
