@@ -121,12 +121,11 @@ final class ReplicateCommand implements Callable<Integer> {
         return r;
       };
       try {
+        startInParallel(config.dbs().stream().filter(db -> db.path().isPresent()).toList(), starter);
         for (DbConfig db : config.dbs()) {
           if (db.dir().isPresent()) {
             directories.add(DirectoryReplication.start(new DirectoryEntry(db.withRestoreIfDbNotExists(false)),
                 replicator, starter));
-          } else {
-            starter.start(db);
           }
         }
         if (once) {
@@ -136,6 +135,32 @@ final class ReplicateCommand implements Callable<Integer> {
       } finally {
         directories.forEach(DirectoryReplication::close);
       }
+    }
+  }
+
+  /**
+   * Starts single-database entries on virtual threads (their first syncs queue on the replicator's
+   * permits), so a config with a thousand databases does not start them one by one.
+   */
+  private static void startInParallel(List<DbConfig> dbs, DirectoryReplication.Starter starter) throws Exception {
+    List<Thread> threads = new ArrayList<>();
+    List<Exception> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+    for (DbConfig db : dbs) {
+      threads.add(Thread.ofVirtual().name("l4j-start-" + db.identifier().getFileName()).start(() -> {
+        try {
+          starter.start(db);
+        } catch (Exception e) {
+          failures.add(e);
+        }
+      }));
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    if (!failures.isEmpty()) {
+      Exception first = failures.getFirst();
+      failures.stream().skip(1).forEach(first::addSuppressed);
+      throw first;
     }
   }
 
