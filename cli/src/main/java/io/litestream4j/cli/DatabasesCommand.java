@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
  * {@code databases [-json]}: the databases in the configuration and their replica type, as a
  * {@code path replica} table or {@code [{"path","replica"}]}. A {@code dir} entry is listed as the
  * databases it finds now (Litestream shows the working directory there, a quirk not reproduced); a
- * directory that cannot be scanned is listed by itself.
+ * directory with no database, or that cannot be scanned, is listed by itself.
  */
 @Command(name = "databases", description = "Lists the databases in the configuration file.")
 final class DatabasesCommand implements Callable<Integer> {
@@ -52,12 +52,17 @@ final class DatabasesCommand implements Callable<Integer> {
         rows.row(db.identifier().toString(), db.replica().type());
         continue;
       }
+      List<DbConfig> found;
       try {
-        for (DbConfig found : new DirectoryEntry(db).databases()) {
-          rows.row(found.identifier().toString(), found.replica().type());
-        }
+        found = new DirectoryEntry(db).databases();
       } catch (java.io.IOException e) {
+        found = List.of();
+      }
+      if (found.isEmpty()) {
         rows.row(db.identifier().toString(), db.replica().type());
+      }
+      for (DbConfig f : found) {
+        rows.row(f.identifier().toString(), f.replica().type());
       }
     }
     rows.print(spec.commandLine().getOut(), json);
