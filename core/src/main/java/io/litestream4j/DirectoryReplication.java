@@ -69,6 +69,7 @@ public final class DirectoryReplication implements AutoCloseable {
   private final Set<Path> refused = ConcurrentHashMap.newKeySet();
   private final WatchService watcher;
   private final Map<WatchKey, Path> keys = new HashMap<>();
+  private final Set<Path> watchedDirs = new java.util.HashSet<>();
   private final Thread thread;
   private volatile boolean closed;
 
@@ -188,7 +189,10 @@ public final class DirectoryReplication implements AutoCloseable {
     Files.walkFileTree(from, new SimpleFileVisitor<>() {
       @Override
       public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
-        if (!keys.containsValue(d)) {
+        if (DirectoryEntry.isStateDirectory(d)) {
+          return FileVisitResult.SKIP_SUBTREE;
+        }
+        if (watchedDirs.add(d)) {
           keys.put(d.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
               StandardWatchEventKinds.ENTRY_DELETE), d);
         }
@@ -248,6 +252,9 @@ public final class DirectoryReplication implements AutoCloseable {
       }
       Path p = dir.resolve((Path) ev.context()).toAbsolutePath().normalize();
       if (ev.kind() == StandardWatchEventKinds.ENTRY_CREATE && entry.recursive() && Files.isDirectory(p)) {
+        if (DirectoryEntry.isStateDirectory(p)) {
+          continue;
+        }
         newDirs.add(p);
       } else if (ev.kind() == StandardWatchEventKinds.ENTRY_DELETE) {
         pending.add(p); // a deleted file, or a deleted directory with databases below it
@@ -256,7 +263,7 @@ public final class DirectoryReplication implements AutoCloseable {
       }
     }
     if (!key.reset()) {
-      keys.remove(key); // the directory is gone
+      watchedDirs.remove(keys.remove(key)); // the directory is gone
     }
     return overflow;
   }

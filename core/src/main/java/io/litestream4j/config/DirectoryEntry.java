@@ -73,6 +73,15 @@ public final class DirectoryEntry {
     return parent != null && (parent.equals(dir) || entry.recursive() && parent.startsWith(dir));
   }
 
+  /**
+   * True for a replicator state directory ({@code .<db>-litestream}) below {@code dir}: never
+   * scanned or watched, so the replicator's own writes cost no events and no inotify watches.
+   */
+  public static boolean isStateDirectory(Path directory) {
+    Path name = directory.getFileName();
+    return name != null && name.toString().startsWith(".") && name.toString().endsWith("-litestream");
+  }
+
   /** True when {@code file} is one of this entry's databases right now. */
   public boolean isDatabase(Path file) {
     return covers(file) && nameMatches(file) && Files.isRegularFile(file) && isSqliteDatabase(file);
@@ -108,7 +117,8 @@ public final class DirectoryEntry {
     Files.walkFileTree(from, new SimpleFileVisitor<>() {
       @Override
       public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
-        return d.equals(from) || entry.recursive() ? FileVisitResult.CONTINUE : FileVisitResult.SKIP_SUBTREE;
+        return d.equals(from) || entry.recursive() && !isStateDirectory(d) ? FileVisitResult.CONTINUE
+            : FileVisitResult.SKIP_SUBTREE;
       }
 
       @Override
