@@ -40,6 +40,7 @@ import java.util.concurrent.TimeoutException;
  * <p>Thread-safe.
  */
 public final class Replication implements AutoCloseable {
+  private static final Duration FIRST_UPLOAD_WAIT = Duration.ofSeconds(10);
   private final ReplicationOptions options;
   private final Database database;
   private final DatabaseMonitor monitor;
@@ -119,7 +120,36 @@ public final class Replication implements AutoCloseable {
           .warn("{}: first sync failed, will retry: {}", database.path(), e.getMessage());
     }
     monitor.start();
-    store.start();
+    if (options.store().background()) {
+      startStoreAfterFirstUpload();
+    } else {
+      store.start();
+    }
+  }
+
+  /**
+   * Starts the store's schedule once the replica holds the database's initial state (or after
+   * {@link #FIRST_UPLOAD_WAIT}): the store's first round compacts every level and snapshots at
+   * once, and a round that ran before the initial L0 file was uploaded would find nothing and leave
+   * each level's first compaction to its next wall-clock boundary — uploads of an idle database up
+   * to an hour after start.
+   */
+  private void startStoreAfterFirstUpload() {
+    long initial = database.position().txid();
+    Thread.ofVirtual().name("l4j-store-start-" + database.path().getFileName()).start(() -> {
+      try {
+        if (initial > 0) {
+          replica.awaitReplicated(initial, FIRST_UPLOAD_WAIT);
+        }
+      } catch (TimeoutException | InterruptedException e) {
+        // the replica is slow or down: schedule anyway, the store retries at its next turns
+      }
+      try {
+        store.start();
+      } catch (IllegalStateException e) {
+        // closed meanwhile
+      }
+    });
   }
 
   public ReplicationOptions options() {
