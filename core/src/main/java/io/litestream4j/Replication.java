@@ -31,9 +31,10 @@ import java.util.concurrent.TimeoutException;
  * }
  * }</pre>
  *
- * <p>Replication runs on three named threads per database ({@code l4j-sync-*} follows the WAL,
- * {@code l4j-upload-*} ships files, {@code l4j-store-*} compacts, snapshots and applies
- * retention). On a replica that supports it (file, S3) the replication holds the replica's lease; if
+ * <p>Replication runs on three named virtual threads per database ({@code l4j-sync-*} follows the
+ * WAL, {@code l4j-upload-*} ships files, {@code l4j-store-*} compacts, snapshots and applies
+ * retention); they cost no platform thread while they wait. On a replica that supports it (file,
+ * S3) the replication holds the replica's lease; if
  * another replicator takes it over, replication stops and {@link #onFailure} listeners are told.
  * {@link #close()} makes the same promise as the CLI's shutdown: a final sync, then uploads
  * retried for {@code shutdownSyncTimeout}; it always returns.
@@ -46,12 +47,14 @@ import java.util.concurrent.TimeoutException;
  * <p>Thread-safe.
  */
 public final class Replication implements AutoCloseable {
+  private static final Duration FIRST_UPLOAD_WAIT = Duration.ofSeconds(10);
   private final ReplicationOptions options;
   private final Database database;
   private final DatabaseMonitor monitor;
   private final Replica replica;
   private final ChangeNotifier notifier;
   private final boolean ownsNotifier;
+  private final io.litestream4j.internal.WorkPermits syncPermits;
   private final Runnable onChange;
   private final Store store;
   private ReplicaLease lease = ReplicaLease.none();
@@ -59,21 +62,22 @@ public final class Replication implements AutoCloseable {
   private volatile java.util.function.Consumer<Throwable> failureListener = f -> { };
   private volatile boolean closed;
 
-  private Replication(ReplicationOptions options, ReplicaClient client, ChangeNotifier notifier, boolean ownsNotifier) {
+  private Replication(ReplicationOptions options, ReplicaClient client, SharedResources shared, boolean ownsNotifier) {
     this.options = options;
-    this.notifier = notifier;
+    this.notifier = shared.notifier();
+    this.syncPermits = shared.syncs();
     this.ownsNotifier = ownsNotifier;
     Path db = options.database().toAbsolutePath();
     Path meta = options.metaDir() != null ? options.metaDir() : LocalLtxDir.defaultMetaDir(db);
-    this.replica = new Replica(client, options.syncInterval(), db.getFileName().toString());
+    this.replica = new Replica(client, options.syncInterval(), db.getFileName().toString(), shared.syncs());
     this.database = new Database(db, options.db(), new LocalLtxDir(meta, java.util.Optional.of(db)), replica, replica::onSynced,
         Clock.systemUTC());
     // Changes are shipped at most once per sync interval: the monitor batches syncs to that
     // cadence and the uploader ships each file as soon as it is written.
     Duration gap = options.syncInterval();
-    this.monitor = new DatabaseMonitor(database, gap);
+    this.monitor = new DatabaseMonitor(database, gap, shared.syncs());
     this.onChange = monitor::signal;
-    this.store = Store.open(database, client, options.store(), Clock.systemUTC());
+    this.store = Store.open(database, client, options.store(), Clock.systemUTC(), shared.stores());
     replica.onBaseChange(store::requestSnapshot);
   }
 
@@ -91,18 +95,18 @@ public final class Replication implements AutoCloseable {
   public static Replication start(ReplicationOptions options, ReplicaClient client) throws IOException {
     ChangeNotifier n = new ChangeNotifier();
     try {
-      return start(options, client, n, true);
+      return start(options, client, SharedResources.alone(n), true);
     } catch (IOException | RuntimeException e) {
       n.close();
       throw e;
     }
   }
 
-  static Replication start(ReplicationOptions options, ReplicaClient given, ChangeNotifier notifier,
+  static Replication start(ReplicationOptions options, ReplicaClient given, SharedResources shared,
       boolean ownsNotifier) throws IOException {
     ReplicaClient client = given instanceof FileReplicaClient f
         ? f.withModeOf(options.database().toAbsolutePath()) : given;
-    Replication r = new Replication(options, client, notifier, ownsNotifier);
+    Replication r = new Replication(options, client, shared, ownsNotifier);
     r.lockDatabase();
     try {
       client.init();
@@ -135,7 +139,7 @@ public final class Replication implements AutoCloseable {
     notifier.watch(database.walPath(), options.syncInterval(), onChange);
     notifier.watch(database.path(), options.syncInterval(), onChange);
     replica.start(database);
-    try {
+    try (var permit = syncPermits.acquire()) {
       database.sync();
     } catch (SyncException e) {
       // The monitor retries with backoff; a database that does not exist yet is not an error.
@@ -143,7 +147,36 @@ public final class Replication implements AutoCloseable {
           .log("first sync failed, will retry: {}", e.getMessage());
     }
     monitor.start();
-    store.start();
+    if (options.store().background()) {
+      startStoreAfterFirstUpload();
+    } else {
+      store.start();
+    }
+  }
+
+  /**
+   * Starts the store's schedule once the replica holds the database's initial state (or after
+   * {@link #FIRST_UPLOAD_WAIT}): the store's first round compacts every level and snapshots at
+   * once, and a round that ran before the initial L0 file was uploaded would find nothing and leave
+   * each level's first compaction to its next wall-clock boundary — uploads of an idle database up
+   * to an hour after start.
+   */
+  private void startStoreAfterFirstUpload() {
+    long initial = database.position().txid();
+    Thread.ofVirtual().name("l4j-store-start-" + database.path().getFileName()).start(() -> {
+      try {
+        if (initial > 0) {
+          replica.awaitReplicated(initial, FIRST_UPLOAD_WAIT);
+        }
+      } catch (TimeoutException | InterruptedException e) {
+        // the replica is slow or down: schedule anyway, the store retries at its next turns
+      }
+      try {
+        store.start();
+      } catch (IllegalStateException e) {
+        // closed meanwhile
+      }
+    });
   }
 
   public ReplicationOptions options() {

@@ -9,12 +9,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * P6: the cost of replicating databases that do not change. Each setup (litestream4j defaults with
- * 1, 100 [, 1000] databases; Litestream 0.3.13 with 1 and 100) is one replicator process. All
- * setups start together, wait until every replica holds its snapshot, settle, and are then measured
- * over the same window: CPU time (per-thread schedstat), RSS at the end of the window, and replica
- * files uploaded during it (which must be none). Idle processes barely compete for CPU, so running
- * them side by side costs nothing in accuracy and keeps the comparison in the same conditions.
+ * P6: the cost of replicating databases that do not change, many databases in one process. Each
+ * setup (litestream4j defaults and Litestream 0.3.13, each with 1, 100 [, 1000] databases listed
+ * in one config file) is one replicator process. Setups are started one after the other from cold
+ * (no local state, empty replicas) and timed until every replica holds its snapshot; then all of
+ * them settle and are measured over the same window: CPU time (per-thread schedstat), RSS, threads
+ * and open descriptors at the end of the window, and replica files uploaded during it (which must
+ * be none). Idle processes barely compete for CPU, so running them side by side costs nothing in
+ * accuracy and keeps the comparison in the same conditions.
  */
 final class IdleBench implements Benchmark {
   private static final Duration SETTLE = Duration.ofSeconds(3);
@@ -29,13 +31,14 @@ final class IdleBench implements Benchmark {
     return "Idle cost";
   }
 
-  private record Setup(Replicator replicator, int dbs, List<Target> targets, Child child) {
+  private record Setup(Replicator replicator, int dbs, List<Target> targets, Child child, double coldStartS) {
     String key() {
       return replicator.id() + "-" + dbs;
     }
   }
 
-  private record Measured(Setup setup, double cpuPercent, double tickCpuPercent, long rssKb, long uploads) {}
+  private record Measured(Setup setup, double cpuPercent, double tickCpuPercent, long rssKb, long uploads,
+      int threads, int descriptors) {}
 
   @Override
   public Section run(Context ctx) throws Exception {
@@ -52,10 +55,6 @@ final class IdleBench implements Benchmark {
           setups.add(start(ctx, peer, n));
         }
       }
-      for (Setup s : setups) {
-        s.replicator().awaitSnapshots(s.child(), s.targets(), Duration.ofSeconds(60 + s.dbs() / 2));
-        ctx.progress("P6 %s with %d database(s) has every snapshot", s.replicator().id(), s.dbs());
-      }
       Thread.sleep(SETTLE.toMillis());
       List<ProcUsage> before = new ArrayList<>();
       List<Long> filesBefore = new ArrayList<>();
@@ -71,10 +70,12 @@ final class IdleBench implements Benchmark {
         ProcUsage after = ProcUsage.read(s.child().pid());
         double window = after.takenNanos() - before.get(i).takenNanos();
         measured.add(new Measured(s, 100.0 * after.cpuNanosSince(before.get(i)) / window,
-            100.0 * after.tickNanosSince(before.get(i)) / window, after.rssKb(), countFiles(s) - filesBefore.get(i)));
+            100.0 * after.tickNanosSince(before.get(i)) / window, after.rssKb(), countFiles(s) - filesBefore.get(i),
+            after.threads(), ProcUsage.descriptors(s.child().pid())));
       }
-      measured.forEach(m -> ctx.progress("P6 %-22s CPU %.4f%% of a core, RSS %d KiB, uploads %d", m.setup.key(),
-          m.cpuPercent, m.rssKb, m.uploads));
+      measured.forEach(m -> ctx.progress("P6 %-22s CPU %.4f%% of a core, RSS %d KiB, uploads %d, threads %d, fds %d, "
+          + "cold start %.1f s", m.setup.key(), m.cpuPercent, m.rssKb, m.uploads, m.threads, m.descriptors,
+          m.setup.coldStartS()));
       return report(ctx, measured);
     } finally {
       for (Setup s : setups) {
@@ -102,7 +103,12 @@ final class IdleBench implements Benchmark {
       }
       targets.add(t);
     }
-    return new Setup(r, n, targets, r.start(ctx, targets, dir));
+    long start = System.nanoTime();
+    Child child = r.start(ctx, targets, dir);
+    r.awaitSnapshots(child, targets, Duration.ofSeconds(60 + n / 2));
+    double coldStart = (System.nanoTime() - start) / 1e9;
+    ctx.progress("P6 %s with %d database(s) has every snapshot after %.1f s", r.id(), n, coldStart);
+    return new Setup(r, n, targets, child, coldStart);
   }
 
   private Section report(Context ctx, List<Measured> measured) {
@@ -111,10 +117,13 @@ final class IdleBench implements Benchmark {
     md.append(String.format("All setups measured over the same %d s window after every replica had its snapshot "
         + "(+%d s settle); one run per setup, so each figure is a single measurement. CPU from per-thread "
         + "`schedstat` (ns resolution); the `utime+stime` figure (10 ms ticks) is kept in results.json as a "
-        + "cross-check. Uploads = replica files that appeared during the window.%n%n",
+        + "cross-check. Uploads = replica files that appeared during the window. Cold start = from launching the "
+        + "process (no local state, empty replicas; setups started one at a time) until every replica holds a "
+        + "snapshot.%n%n",
         plan.idleWindow().toSeconds(), SETTLE.toSeconds()));
-    md.append("| replicator | idle DBs | CPU % of one core | RSS MiB | RSS per DB KiB (vs 1 DB) | uploads in window | uploads per idle hour |\n");
-    md.append("|---|---|---|---|---|---|---|\n");
+    md.append("| replicator | idle DBs | CPU % of one core | RSS MiB | RSS per DB KiB (vs 1 DB) | threads | descriptors "
+        + "| uploads in window | uploads per idle hour | cold start s |\n");
+    md.append("|---|---|---|---|---|---|---|---|---|---|\n");
     Map<String, Object> json = new LinkedHashMap<>();
     List<Check> checks = new ArrayList<>();
     Map<String, Long> oneDbRss = new LinkedHashMap<>();
@@ -127,9 +136,9 @@ final class IdleBench implements Benchmark {
     for (Measured m : measured) {
       Long base = oneDbRss.get(m.setup.replicator().id());
       double perDb = m.setup.dbs() > 1 && base != null ? (m.rssKb - base) / (double) (m.setup.dbs() - 1) : Double.NaN;
-      md.append(String.format("| %s | %d | %.4f | %.1f | %s | %d | %.0f |%n", m.setup.replicator().label(), m.setup.dbs(),
-          m.cpuPercent, m.rssKb / 1024.0, Double.isNaN(perDb) ? "—" : String.format("%.0f", perDb), m.uploads,
-          m.uploads * 3600 / windowS));
+      md.append(String.format("| %s | %d | %.4f | %.1f | %s | %d | %d | %d | %.0f | %.1f |%n", m.setup.replicator().label(),
+          m.setup.dbs(), m.cpuPercent, m.rssKb / 1024.0, Double.isNaN(perDb) ? "—" : String.format("%.0f", perDb),
+          m.threads, m.descriptors, m.uploads, m.uploads * 3600 / windowS, m.setup.coldStartS()));
       Map<String, Object> j = new LinkedHashMap<>();
       j.put("replicator", m.setup.replicator().id());
       j.put("dbs", m.setup.dbs());
@@ -138,6 +147,9 @@ final class IdleBench implements Benchmark {
       j.put("rss_kib", m.rssKb);
       j.put("rss_per_extra_db_kib", perDb);
       j.put("uploads_in_window", m.uploads);
+      j.put("threads", m.threads);
+      j.put("descriptors", m.descriptors);
+      j.put("cold_start_s", m.setup.coldStartS());
       j.put("window_s", windowS);
       json.put(m.setup.key(), j);
       boolean isOurs = m.setup.replicator() instanceof Replicator.Ours;
@@ -148,6 +160,8 @@ final class IdleBench implements Benchmark {
           checks.add(new Check("P6", "idle CPU, litestream4j, 1 DB", String.format("%.4f %% of a core", m.cpuPercent),
               "<= 0.1 %", Check.Verdict.of(m.cpuPercent <= 0.1), "single " + (long) windowS + " s window"));
         } else if (!Double.isNaN(perDb)) {
+          checks.add(new Check("P6", "threads, litestream4j, " + m.setup.dbs() + " DBs", Integer.toString(m.threads),
+              "<= 200", Check.Verdict.of(m.threads <= 200), "one process"));
           checks.add(new Check("P6", "RSS growth per idle DB, litestream4j, " + m.setup.dbs() + " DBs",
               String.format("%.0f KiB", perDb), "<= 200 KiB", Check.Verdict.of(perDb <= 200),
               "JVM heap is not compacted before sampling; single window"));

@@ -48,6 +48,6 @@ record Plan(
       List.of(100, 2048), 3, Duration.ofSeconds(30), 200,
       5, 128,
       List.of(10, 100, 1024), 5,
-      List.of(1, 100, 1000), List.of(1, 100), Duration.ofMinutes(2),
+      List.of(1, 100, 1000), List.of(1, 100, 1000), Duration.ofMinutes(2),
       20);
 }

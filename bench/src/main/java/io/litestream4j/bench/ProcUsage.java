@@ -49,6 +49,18 @@ record ProcUsage(long pid, long takenNanos, Map<Long, Long> threadNanos, long ti
     return new ProcUsage(pid, System.nanoTime(), Map.copyOf(threads), ticks * TICK_NANOS, rss);
   }
 
+  /** Open file descriptors of {@code pid} now. */
+  static int descriptors(long pid) throws IOException {
+    try (java.util.stream.Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+      return (int) fds.count();
+    }
+  }
+
+  /** Threads of the process at this sample. */
+  int threads() {
+    return threadNanos.size();
+  }
+
   /** CPU nanoseconds used between {@code earlier} and this sample (per-thread, see class comment). */
   long cpuNanosSince(ProcUsage earlier) {
     long sum = 0;

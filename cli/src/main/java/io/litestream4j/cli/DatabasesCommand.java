@@ -3,6 +3,7 @@ package io.litestream4j.cli;
 import io.litestream4j.cli.TableOrJson.Column;
 import io.litestream4j.config.Config;
 import io.litestream4j.config.DbConfig;
+import io.litestream4j.config.DirectoryEntry;
 import io.litestream4j.config.LoggingConfig;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,8 +18,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code databases [-json]}: the databases in the configuration and their replica type, as a
- * {@code path replica} table or {@code [{"path","replica"}]}. A {@code dir} entry is listed by its
- * directory (Litestream shows the working directory there, a quirk not reproduced).
+ * {@code path replica} table or {@code [{"path","replica"}]}. A {@code dir} entry is listed as the
+ * databases it finds now (Litestream shows the working directory there, a quirk not reproduced); a
+ * directory with no database, or that cannot be scanned, is listed by itself.
  */
 @Command(name = "databases", description = "Lists the databases in the configuration file.")
 final class DatabasesCommand implements Callable<Integer> {
@@ -46,7 +48,22 @@ final class DatabasesCommand implements Callable<Integer> {
     Config cfg = config.load(System.getenv(), spec.commandLine().getErr());
     TableOrJson rows = new TableOrJson(Column.of("path"), Column.of("replica"));
     for (DbConfig db : cfg.dbs()) {
-      rows.row(db.identifier().toString(), db.replica().type());
+      if (db.dir().isEmpty()) {
+        rows.row(db.identifier().toString(), db.replica().type());
+        continue;
+      }
+      List<DbConfig> found;
+      try {
+        found = new DirectoryEntry(db).databases();
+      } catch (java.io.IOException e) {
+        found = List.of();
+      }
+      if (found.isEmpty()) {
+        rows.row(db.identifier().toString(), db.replica().type());
+      }
+      for (DbConfig f : found) {
+        rows.row(f.identifier().toString(), f.replica().type());
+      }
     }
     rows.print(spec.commandLine().getOut(), json);
     return 0;

@@ -1,11 +1,13 @@
 package io.litestream4j.cli;
 
+import io.litestream4j.DirectoryReplication;
 import io.litestream4j.Replication;
 import io.litestream4j.ReplicationOptions;
 import io.litestream4j.Replicator;
 import io.litestream4j.config.Config;
 import io.litestream4j.config.ConfigLoader;
 import io.litestream4j.config.DbConfig;
+import io.litestream4j.config.DirectoryEntry;
 import io.litestream4j.config.LoadedConfig;
 import io.litestream4j.db.DbOptions;
 import io.litestream4j.replica.ReplicaClient;
@@ -109,20 +111,60 @@ final class ReplicateCommand implements Callable<Integer> {
         }
       });
     }
+    List<DirectoryReplication> directories = new ArrayList<>();
+    AtomicBoolean failed = new AtomicBoolean();
     try (Replicator replicator = Replicator.create()) {
       running.set(replicator);
-      for (DbConfig db : config.dbs()) {
-        if (db.path().isEmpty()) {
-          LOG.atWarn().addKeyValue("dir", db.identifier())
-              .log("directory entry skipped: directory replication is not supported yet");
-          continue;
+      Config cfg = config;
+      DirectoryReplication.Starter starter = db -> {
+        Replication r = start(replicator, cfg, db);
+        r.onFailure(f -> {
+          failed.set(true);
+          stop.countDown();
+        });
+        return r;
+      };
+      try {
+        startInParallel(config.dbs().stream().filter(db -> db.path().isPresent()).toList(), starter);
+        for (DbConfig db : config.dbs()) {
+          if (db.dir().isPresent()) {
+            directories.add(DirectoryReplication.start(new DirectoryEntry(db.withRestoreIfDbNotExists(false)),
+                replicator, starter));
+          }
         }
-        start(replicator, config, db);
+        if (once) {
+          return runOnce(replicator, config);
+        }
+        return runUntilStopped(replicator, config, stop, childRef, failed);
+      } finally {
+        directories.forEach(DirectoryReplication::close);
       }
-      if (once) {
-        return runOnce(replicator, config);
-      }
-      return runUntilStopped(replicator, config, stop, childRef);
+    }
+  }
+
+  /**
+   * Starts single-database entries on virtual threads (their first syncs queue on the replicator's
+   * permits), so a config with a thousand databases does not start them one by one.
+   */
+  private static void startInParallel(List<DbConfig> dbs, DirectoryReplication.Starter starter) throws Exception {
+    List<Thread> threads = new ArrayList<>();
+    List<Exception> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+    for (DbConfig db : dbs) {
+      threads.add(Thread.ofVirtual().name("l4j-start-" + db.identifier().getFileName()).start(() -> {
+        try {
+          starter.start(db);
+        } catch (Exception e) {
+          failures.add(e);
+        }
+      }));
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    if (!failures.isEmpty()) {
+      Exception first = failures.getFirst();
+      failures.stream().skip(1).forEach(first::addSuppressed);
+      throw first;
     }
   }
 
@@ -169,11 +211,19 @@ final class ReplicateCommand implements Callable<Integer> {
     return loaded.config();
   }
 
-  private void start(Replicator replicator, Config config, DbConfig db) throws Exception {
+  private Replication start(Replicator replicator, Config config, DbConfig db) throws java.io.IOException {
     Path path = db.path().orElseThrow();
     ReplicaClient client = ReplicaClients.discover().create(db.replica());
     if (restoreIfDbNotExists || db.restoreIfDbNotExists()) {
-      RestoreIfMissing.run(path, client);
+      try {
+        RestoreIfMissing.run(path, client);
+      } catch (java.io.IOException | RuntimeException e) {
+        client.close();
+        throw e;
+      } catch (Exception e) {
+        client.close();
+        throw new java.io.IOException(e.getMessage(), e);
+      }
     }
     DbOptions dbOptions = new DbOptions(db.monitorInterval(), db.checkpointInterval(),
         db.minCheckpointPageCount(), db.truncatePageN(), db.busyTimeout(),
@@ -181,9 +231,10 @@ final class ReplicateCommand implements Callable<Integer> {
     ReplicationOptions options = new ReplicationOptions(path, db.replica().describe(), db.resolvedMetaPath(),
         db.replica().syncInterval(), dbOptions, config.shutdownSyncTimeout(), config.shutdownSyncInterval(),
         StoreOptions.from(config).withBackground(!once));
-    replicator.add(options, client);
+    Replication r = replicator.add(options, client);
     LOG.atInfo().addKeyValue("db", path).addKeyValue("replica", db.replica().describe()).log("replicating");
     MissingDatabase.warnIfMissing(path);
+    return r;
   }
 
   private int runOnce(Replicator replicator, Config config) throws Exception {
@@ -222,14 +273,7 @@ final class ReplicateCommand implements Callable<Integer> {
   }
 
   private int runUntilStopped(Replicator replicator, Config config, CountDownLatch stop,
-      AtomicReference<ChildProcess> childRef) throws Exception {
-    AtomicBoolean failed = new AtomicBoolean();
-    for (Replication r : replicator.replications()) {
-      r.onFailure(f -> {
-        failed.set(true);
-        stop.countDown();
-      });
-    }
+      AtomicReference<ChildProcess> childRef, AtomicBoolean failed) throws Exception {
     ChildProcess child = null;
     if (config.exec().isPresent() && stop.getCount() > 0) {
       child = ChildProcess.start(config.exec().get());

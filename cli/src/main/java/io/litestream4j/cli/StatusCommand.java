@@ -4,6 +4,7 @@ import io.litestream4j.cli.TableOrJson.Column;
 import io.litestream4j.config.Config;
 import io.litestream4j.config.ConfigLoader;
 import io.litestream4j.config.DbConfig;
+import io.litestream4j.config.DirectoryEntry;
 import io.litestream4j.config.LoggingConfig;
 import io.litestream4j.db.LocalLtxDir;
 import io.litestream4j.ltx.Txid;
@@ -27,7 +28,7 @@ import picocli.CommandLine.Spec;
  * {@code status [-json] [DB_PATH]}: local replication state of the configured databases, read from
  * disk only (no replica, no running daemon): database, status ({@code ok}, {@code not initialized},
  * {@code no database}, {@code error}), newest local TXID, WAL size. Directory ({@code dir}) entries
- * have no single database and are skipped.
+ * show each database they find now, with its derived state directory.
  */
 @Command(name = "status", description = "Shows the local replication status of the configured databases.")
 final class StatusCommand implements Callable<Integer> {
@@ -59,11 +60,14 @@ final class StatusCommand implements Callable<Integer> {
     Config cfg = config.load(env, spec.commandLine().getErr());
     Path filter = args.isEmpty() ? null : ConfigLoader.expandPath(args.getFirst(), env);
     List<Status> statuses = new ArrayList<>();
-    for (DbConfig db : cfg.dbs()) {
-      if (db.path().isEmpty() || (filter != null && !db.path().get().equals(filter))) {
-        continue;
+    for (DbConfig entry : cfg.dbs()) {
+      List<DbConfig> dbs = entry.dir().isEmpty() ? List.of(entry) : new DirectoryEntry(entry).databases();
+      for (DbConfig db : dbs) {
+        if (filter != null && !db.path().orElseThrow().equals(filter)) {
+          continue;
+        }
+        statuses.add(status(db.path().orElseThrow(), db.resolvedMetaPath()));
       }
-      statuses.add(status(db.path().get(), db.resolvedMetaPath()));
     }
     TableOrJson rows = new TableOrJson(Column.of("database"), Column.of("status"),
         new Column("local_txid", "local txid"), new Column("wal_size", "wal size"));

@@ -113,8 +113,17 @@ public record Config(
         shutdownSyncInterval, heartbeatUrl, heartbeatInterval, replicaDefaults);
   }
 
-  /** The entry for the database at exactly {@code dbPath} (already absolute), if any. */
+  /**
+   * The entry for the database at exactly {@code dbPath} (already absolute), if any: a
+   * single-database entry with that path, else the database a directory entry covers at that path
+   * (by location and pattern; the file need not exist, so a restore can recreate it).
+   */
   public Optional<DbConfig> db(Path dbPath) {
-    return dbs.stream().filter(d -> d.path().filter(dbPath::equals).isPresent()).findFirst();
+    Optional<DbConfig> single = dbs.stream().filter(d -> d.path().filter(dbPath::equals).isPresent()).findFirst();
+    if (single.isPresent()) {
+      return single;
+    }
+    return dbs.stream().filter(d -> d.dir().isPresent()).map(DirectoryEntry::new)
+        .filter(e -> e.covers(dbPath) && e.nameMatches(dbPath)).findFirst().map(e -> e.forDatabase(dbPath));
   }
 }

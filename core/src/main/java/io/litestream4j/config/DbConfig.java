@@ -90,6 +90,19 @@ public record DbConfig(
     return metaPath.orElseGet(() -> db.resolveSibling("." + db.getFileName() + "-litestream"));
   }
 
+  /**
+   * The entry of one database found by this directory entry: every setting copied, {@code dir},
+   * {@code pattern}, {@code recursive} and {@code watch} cleared.
+   */
+  public DbConfig discovered(Path db, Optional<Path> dbMetaPath, ReplicaConfig dbReplica) {
+    if (dir.isEmpty()) {
+      throw new IllegalStateException(identifier() + " is not a directory entry");
+    }
+    return new DbConfig(Optional.of(db), Optional.empty(), Optional.empty(), false, false, dbMetaPath,
+        Optional.empty(), monitorInterval, checkpointInterval, busyTimeout, minCheckpointPageCount, truncatePageN,
+        maxSyncWalBytes, false, dbReplica);
+  }
+
   public DbConfig withRestoreIfDbNotExists(boolean restore) {
     return new DbConfig(path, dir, pattern, recursive, watch, metaPath, metaDir, monitorInterval,
         checkpointInterval, busyTimeout, minCheckpointPageCount, truncatePageN, maxSyncWalBytes,

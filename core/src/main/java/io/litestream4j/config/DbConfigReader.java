@@ -39,6 +39,13 @@ final class DbConfigReader {
     if (dir.isPresent() && pattern.isEmpty()) {
       throw s.misplaced("dir", "'pattern' is required when using 'dir' (for example pattern: \"*.db\")");
     }
+    if (pattern.isPresent()) {
+      try {
+        GoGlob.compile(pattern.get());
+      } catch (IllegalArgumentException e) {
+        throw s.invalid("pattern", e.getMessage());
+      }
+    }
     if (watch && dir.isEmpty()) {
       throw s.misplaced("watch", "'watch' can only be enabled with a directory ('dir')");
     }

@@ -86,6 +86,26 @@ public record ReplicaConfig(
   }
 
   /**
+   * This replica with {@code rel} (a relative path with {@code /} separators) appended to its URL
+   * path or {@code path} key: where a database found by a directory entry is replicated.
+   */
+  public ReplicaConfig withRelativePath(String rel) {
+    String clean = rel.replaceAll("^/+", "");
+    if (clean.isEmpty() || clean.equals(".")) {
+      return this;
+    }
+    Optional<ReplicaUrl> newUrl = url.map(u -> new ReplicaUrl(u.scheme(), u.userInfo(), u.host(),
+        u.scheme().equals("file") ? java.nio.file.Path.of(u.path()).resolve(clean).normalize().toString()
+            : u.path().isEmpty() ? clean : u.path().replaceAll("/+$", "") + "/" + clean,
+        u.query()));
+    Optional<String> newPath = url.isPresent() ? path : Optional.of(path
+        .map(p -> type.equals("file") ? java.nio.file.Path.of(p).resolve(clean).normalize().toString()
+            : p.isEmpty() ? clean : p.replaceAll("/+$", "") + "/" + clean)
+        .orElse(clean));
+    return new ReplicaConfig(type, newUrl, newPath, syncInterval, maxSyncLtxFiles, autoRecover, options);
+  }
+
+  /**
    * Where the replica is, for logs and listings, as a URL: the {@code url} key, else one built from
    * the keys ({@code s3://bucket/path} from {@code bucket} and {@code path}, {@code file:///path},
    * {@code sftp://host/path}, ...). Credentials are never part of it.

@@ -1,5 +1,6 @@
 package io.litestream4j.db;
 
+import io.litestream4j.internal.WorkPermits;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -8,10 +9,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Drives {@link Database#sync()} from its own named thread: immediately on a file-change
+ * Drives {@link Database#sync()} from its own named virtual thread: immediately on a file-change
  * notification, and every monitor interval as a safety net. Errors are retried with exponential
  * backoff (up to 5 minutes) and logged once per failure burst, with a recovery line when the
  * burst ends; a disk-full condition is reported as such.
+ *
+ * <p>The thread costs nothing while it waits, so a process can monitor thousands of databases; each
+ * sync runs under a permit of the shared {@link WorkPermits}, which bounds how many databases sync
+ * at once (SQLite calls pin their carrier thread).
  *
  * <p>Shutdown ({@link #close()}) always finishes: the thread is woken and joined.
  */
@@ -26,6 +31,7 @@ public final class DatabaseMonitor implements AutoCloseable {
   private final Condition wake = lock.newCondition();
   private final Thread thread;
   private final SyncStats stats;
+  private final WorkPermits permits;
   private boolean signalled;
   private volatile boolean stopping;
 
@@ -35,11 +41,17 @@ public final class DatabaseMonitor implements AutoCloseable {
    *     syncing faster than that only costs the application CPU and produces more files
    */
   public DatabaseMonitor(Database db, Duration minSyncGap) {
+    this(db, minSyncGap, WorkPermits.unbounded());
+  }
+
+  /** As {@link #DatabaseMonitor(Database, Duration)}, each sync holding one of {@code permits}. */
+  public DatabaseMonitor(Database db, Duration minSyncGap, WorkPermits permits) {
     this.db = db;
+    this.permits = permits;
     this.stats = db.stats();
     this.interval = db.options().monitorInterval();
     this.minGapNanos = minSyncGap.toNanos();
-    this.thread = Thread.ofPlatform().name("l4j-sync-" + db.path().getFileName()).daemon(true).unstarted(this::run);
+    this.thread = Thread.ofVirtual().name("l4j-sync-" + db.path().getFileName()).unstarted(this::run);
   }
 
   public void start() {
@@ -77,7 +89,7 @@ public final class DatabaseMonitor implements AutoCloseable {
       if (stopping) {
         break;
       }
-      try {
+      try (WorkPermits.Permit p = permits.acquire()) {
         lastSync = System.nanoTime();
         db.sync();
         if (failures > 0) {

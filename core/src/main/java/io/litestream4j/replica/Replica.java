@@ -5,6 +5,7 @@ import io.litestream4j.db.BaselineSource;
 import io.litestream4j.db.Database;
 import io.litestream4j.db.Position;
 import io.litestream4j.ltx.LtxHeader;
+import io.litestream4j.internal.WorkPermits;
 import io.litestream4j.ltx.LtxTrailer;
 import io.litestream4j.ltx.Txid;
 import java.io.IOException;
@@ -23,7 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Ships a database's local L0 files to its replica, in TXID order, from its own named thread.
+ * Ships a database's local L0 files to its replica, in TXID order, from its own named virtual
+ * thread (free while it waits; each upload burst holds one of the shared {@link WorkPermits}).
  *
  * <h2>Guarantees</h2>
  *
@@ -51,6 +53,7 @@ public final class Replica implements BaselineSource, AutoCloseable {
   private final ReplicaClient client;
   private final Duration syncInterval;
   private final String name;
+  private final WorkPermits permits;
   private Database db;
 
   private final ReentrantLock lock = new ReentrantLock();
@@ -72,6 +75,12 @@ public final class Replica implements BaselineSource, AutoCloseable {
   private long lastPredecessorCheck = System.nanoTime() - PREDECESSOR_CHECK_NANOS;
 
   public Replica(ReplicaClient client, Duration syncInterval, String name) {
+    this(client, syncInterval, name, WorkPermits.unbounded());
+  }
+
+  /** As {@link #Replica(ReplicaClient, Duration, String)}, each upload burst holding one of {@code permits}. */
+  public Replica(ReplicaClient client, Duration syncInterval, String name, WorkPermits permits) {
+    this.permits = permits;
     this.client = client;
     this.syncInterval = syncInterval;
     this.name = name;
@@ -84,7 +93,7 @@ public final class Replica implements BaselineSource, AutoCloseable {
   /** Attaches the database whose local files this replica uploads and starts the upload thread. */
   public void start(Database database) {
     this.db = database;
-    thread = Thread.ofPlatform().name("l4j-upload-" + name).daemon(true).start(this::run);
+    thread = Thread.ofVirtual().name("l4j-upload-" + name).start(this::run);
   }
 
   /**
@@ -223,7 +232,7 @@ public final class Replica implements BaselineSource, AutoCloseable {
       } finally {
         lock.unlock();
       }
-      try {
+      try (WorkPermits.Permit p = permits.acquire()) {
         uploadPending();
         if (failures > 0) {
           LOG.atInfo().addKeyValue("db", name).addKeyValue("replica", client.type())

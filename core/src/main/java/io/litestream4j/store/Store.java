@@ -1,6 +1,7 @@
 package io.litestream4j.store;
 
 import io.litestream4j.db.Database;
+import io.litestream4j.internal.WorkPermits;
 import io.litestream4j.replica.LtxFileInfo;
 import io.litestream4j.replica.ReplicaClient;
 import io.litestream4j.replica.RetryPolicy;
@@ -67,6 +68,7 @@ public final class Store implements AutoCloseable {
   private final ReplicaClient client;
   private final StoreOptions options;
   private final Clock clock;
+  private final WorkPermits permits;
   private final String name;
   private final StoreStats stats = new StoreStats();
   private final AtomicReference<StreamPipe.Reader> inFlight = new AtomicReference<>();
@@ -95,7 +97,8 @@ public final class Store implements AutoCloseable {
   /** When to (re)try the requested snapshot, ms since the epoch. */
   private volatile long snapshotRequestDue = Long.MAX_VALUE;
 
-  private Store(Database database, ReplicaClient client, StoreOptions options, Clock clock) {
+  private Store(Database database, ReplicaClient client, StoreOptions options, Clock clock, WorkPermits permits) {
+    this.permits = Objects.requireNonNull(permits, "permits");
     this.database = Objects.requireNonNull(database, "database");
     this.client = Objects.requireNonNull(client, "client");
     this.options = Objects.requireNonNull(options, "options");
@@ -116,11 +119,21 @@ public final class Store implements AutoCloseable {
    * or one of the on-request methods is called. The client stays owned by the caller.
    */
   public static Store open(Database database, ReplicaClient client, StoreOptions options, Clock clock) {
+    return open(database, client, options, clock, WorkPermits.unbounded());
+  }
+
+  /**
+   * As {@link #open(Database, ReplicaClient, StoreOptions, Clock)}; scheduled jobs run on a virtual
+   * thread and each round of due jobs holds one of {@code permits}, shared by every database of the
+   * process, so snapshots and compactions of many databases queue instead of running all at once.
+   */
+  public static Store open(Database database, ReplicaClient client, StoreOptions options, Clock clock,
+      WorkPermits permits) {
     if (!options.retentionEnabled()) {
       LOG.warn("{}: retention is disabled: replica files are never deleted; the storage's own lifecycle "
           + "rules must remove old files", database.path().getFileName());
     }
-    return new Store(database, client, options, clock);
+    return new Store(database, client, options, clock, permits);
   }
 
   public StoreOptions options() {
@@ -138,8 +151,8 @@ public final class Store implements AutoCloseable {
 
   /**
    * Schedules every job: compactions and the snapshot at once, then on their boundaries; L0
-   * retention and validation after their first interval. Starts the named background thread
-   * {@code l4j-store-<db>} when {@link StoreOptions#background()} is set; without it the schedule
+   * retention and validation after their first interval. Starts the named background virtual
+   * thread {@code l4j-store-<db>} when {@link StoreOptions#background()} is set; without it the schedule
    * only advances through {@link #runDue()}.
    */
   public synchronized void start() {
@@ -160,7 +173,7 @@ public final class Store implements AutoCloseable {
       jobs.unlock();
     }
     if (options.background()) {
-      thread = Thread.ofPlatform().name("l4j-store-" + name).daemon(true).start(this::loop);
+      thread = Thread.ofVirtual().name("l4j-store-" + name).start(this::loop);
     }
   }
 
@@ -504,7 +517,10 @@ public final class Store implements AutoCloseable {
 
   private void loop() {
     while (!closed) {
-      long next = runDue();
+      long next;
+      try (WorkPermits.Permit p = permits.acquire()) {
+        next = closed ? 0 : runDue();
+      }
       sleep.lock();
       try {
         long delay;

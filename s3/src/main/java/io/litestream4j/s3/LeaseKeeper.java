@@ -46,7 +46,7 @@ final class LeaseKeeper implements ReplicaLease {
     this.clock = clock;
     this.renewInterval = renewInterval;
     this.onLost = onLost;
-    this.thread = Thread.ofPlatform().name("l4j-lease-" + leaser.location()).daemon(true).unstarted(this::run);
+    this.thread = Thread.ofVirtual().name("l4j-lease-" + leaser.location()).unstarted(this::run);
   }
 
   /** Acquires the lease and starts renewing it. */
