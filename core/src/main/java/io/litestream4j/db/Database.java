@@ -156,6 +156,7 @@ public final class Database implements AutoCloseable {
     if (closed) {
       throw new SyncException("database " + path + " is closed", null);
     }
+    long startNanos = System.nanoTime();
     try {
       if (session != null && replacedOnDisk()) {
         LOG.warn("{}: the database, WAL or shared-memory file was deleted or replaced; reopening", path);
@@ -170,13 +171,13 @@ public final class Database implements AutoCloseable {
         walKey = keyOf(walPath); // the WAL appeared after our connections opened
       }
       stampsAtLastSync = FileStamps.of(path, walPath);
-      stats.recordSuccess();
+      stats.recordSuccess(System.nanoTime() - startNanos);
       return position;
     } catch (IOException | RuntimeException e) {
       dropState();
       SyncException se = e instanceof SyncException x ? x
           : new SyncException("sync of " + path + " failed: " + e.getMessage(), e);
-      stats.recordFailure(se.diskFull());
+      stats.recordFailure(se.diskFull(), System.nanoTime() - startNanos);
       throw se;
     }
   }

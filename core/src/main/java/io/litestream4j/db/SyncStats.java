@@ -13,8 +13,10 @@ public final class SyncStats {
   private final AtomicLong diskFullFailures = new AtomicLong();
   private volatile boolean diskFull;
   private volatile long lastSuccessMillis;
+  private final AtomicLong syncNanos = new AtomicLong();
 
-  void recordSuccess() {
+  void recordSuccess(long nanos) {
+    syncNanos.addAndGet(nanos);
     successes.incrementAndGet();
     diskFull = false;
     lastSuccessMillis = System.currentTimeMillis();
@@ -24,7 +26,8 @@ public final class SyncStats {
     idlePolls.incrementAndGet();
   }
 
-  void recordFailure(boolean isDiskFull) {
+  void recordFailure(boolean isDiskFull, long nanos) {
+    syncNanos.addAndGet(nanos);
     failures.incrementAndGet();
     diskFull = isDiskFull;
     if (isDiskFull) {
@@ -51,6 +54,11 @@ public final class SyncStats {
 
   public boolean diskFull() {
     return diskFull;
+  }
+
+  /** Time spent in syncs, successful or not (Litestream's {@code litestream_sync_seconds}). */
+  public long syncNanos() {
+    return syncNanos.get();
   }
 
   public long lastSuccessMillis() {
