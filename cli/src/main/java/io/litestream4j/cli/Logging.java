@@ -17,9 +17,28 @@ import org.slf4j.LoggerFactory;
  * config file.
  */
 final class Logging {
+  /**
+   * Set while a command runs inside a running {@code replicate} (an MCP tool): the daemon owns the
+   * process-wide logback configuration, so such a command must not reset it.
+   */
+  private static final ThreadLocal<Boolean> EMBEDDED = ThreadLocal.withInitial(() -> false);
+
   private Logging() {}
 
+  /** Runs {@code body} with {@link #configure} turned into a no-op on this thread. */
+  static <T> T keepingDaemonConfiguration(java.util.function.Supplier<T> body) {
+    EMBEDDED.set(true);
+    try {
+      return body.get();
+    } finally {
+      EMBEDDED.remove();
+    }
+  }
+
   static void configure(LoggingConfig cfg, String flagLevel) {
+    if (EMBEDDED.get()) {
+      return;
+    }
     String level = flagLevel != null && !flagLevel.isBlank() ? flagLevel
         : System.getenv("LOG_LEVEL") != null ? System.getenv("LOG_LEVEL") : cfg.level();
     LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();

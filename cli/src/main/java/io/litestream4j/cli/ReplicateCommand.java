@@ -12,8 +12,15 @@ import io.litestream4j.replica.ReplicaClient;
 import io.litestream4j.replica.ReplicaClients;
 import io.litestream4j.store.RetentionResult;
 import io.litestream4j.store.StoreOptions;
+import io.litestream4j.server.DatabaseRegistry;
+import io.litestream4j.server.OpsMetrics;
+import io.litestream4j.server.OpsServices;
+import io.litestream4j.server.ReplicaOperationMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -107,19 +114,36 @@ final class ReplicateCommand implements Callable<Integer> {
     }
     try (Replicator replicator = Replicator.create()) {
       running.set(replicator);
+      PrometheusRegistry prometheus = new PrometheusRegistry();
+      Config cfg = config;
+      DatabaseRegistry registry = new DatabaseRegistry(replicator, new ReplicaOperationMetrics(prometheus),
+          (path, url) -> ReplicationOptions.of(path, url)
+              .withShutdownSync(cfg.shutdownSyncTimeout(), cfg.shutdownSyncInterval())
+              .withStore(StoreOptions.from(cfg).withBackground(true)),
+          INVENTORY_MAX_AGE, Clock.systemUTC());
       for (DbConfig db : config.dbs()) {
         if (db.path().isEmpty()) {
           LOG.warn("directory entry {} skipped: directory replication is not supported yet", db.identifier());
           continue;
         }
-        start(replicator, config, db);
+        start(registry, config, db);
       }
       if (once) {
         return runOnce(replicator, config);
       }
-      return runUntilStopped(replicator, config, stop, childRef);
+      OpsMetrics metrics = new OpsMetrics(prometheus, registry, Clock.systemUTC(), OpsMetrics.NO_FULL_FILE_REASONS);
+      Optional<Path> configPath = positional.isEmpty()
+          ? Optional.of(configFlags.path != null ? configFlags.path : ConfigLoader.defaultPath(env))
+          : Optional.empty();
+      try (OpsServices ops = OpsServices.start(config, registry, metrics, new InProcessCommands(), configPath,
+          VersionCommand.version())) {
+        return runUntilStopped(replicator, config, stop, childRef);
+      }
     }
   }
+
+  /** How long metrics and the status page reuse one listing of a replica. */
+  private static final Duration INVENTORY_MAX_AGE = Duration.ofSeconds(15);
 
   private Config loadConfig(Map<String, String> env) throws Exception {
     if (forceSnapshot && !once) {
@@ -143,7 +167,7 @@ final class ReplicateCommand implements Callable<Integer> {
     return loaded.config();
   }
 
-  private void start(Replicator replicator, Config config, DbConfig db) throws Exception {
+  private void start(DatabaseRegistry registry, Config config, DbConfig db) throws Exception {
     Path path = db.path().orElseThrow();
     ReplicaClient client = ReplicaClients.discover().create(db.replica());
     if (restoreIfDbNotExists || db.restoreIfDbNotExists()) {
@@ -155,7 +179,7 @@ final class ReplicateCommand implements Callable<Integer> {
     ReplicationOptions options = new ReplicationOptions(path, db.replica().describe(), db.resolvedMetaPath(),
         db.replica().syncInterval(), dbOptions, config.shutdownSyncTimeout(), config.shutdownSyncInterval(),
         StoreOptions.from(config).withBackground(!once));
-    replicator.add(options, client);
+    registry.add(options, client, () -> ReplicaClients.discover().create(db.replica()));
     LOG.info("replicating {} to {}", path, db.replica().describe());
   }
 

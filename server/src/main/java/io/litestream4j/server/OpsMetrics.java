@@ -1,9 +1,7 @@
 package io.litestream4j.server;
 
-import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
-import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,8 +19,7 @@ import java.util.function.Consumer;
  * replica size per level, full L0 files by reason.
  *
  * <p>Database values are read at scrape time from {@link DatabaseRegistry} (callbacks, nothing is
- * cached here except the registry's replica listing); storage operations are counted as they
- * happen through {@link #operations()}.
+ * cached here except the registry's replica listing).
  */
 public final class OpsMetrics {
   /**
@@ -48,17 +45,13 @@ public final class OpsMetrics {
 
   public static final FullFileReasons NO_FULL_FILE_REASONS = db -> Map.of();
 
-  private final PrometheusRegistry registry = new PrometheusRegistry();
+  private final PrometheusRegistry registry;
   private final DatabaseRegistry dbs;
-  private final Clock clock;
-  private final Counter opTotal;
-  private final Counter opBytes;
-  private final Histogram opSeconds;
-  private final Counter opErrors;
 
-  public OpsMetrics(DatabaseRegistry dbs, Clock clock, FullFileReasons fullFileReasons) {
+  /** Registers the database metrics in {@code registry} (storage operations: {@link ReplicaOperationMetrics}). */
+  public OpsMetrics(PrometheusRegistry registry, DatabaseRegistry dbs, Clock clock, FullFileReasons fullFileReasons) {
+    this.registry = registry;
     this.dbs = dbs;
-    this.clock = clock;
     // Litestream's metrics (litestream_total_wal_bytes, litestream_checkpoint_* and
     // litestream_l0_retention_files_total are not counted by core yet; see the README).
     gauge("litestream_db_size", "The current size of the real DB", (db, out) -> out.accept(fileSize(db.path())));
@@ -73,18 +66,6 @@ public final class OpsMetrics {
         (db, out) -> out.accept(db.stats().diskFull() ? 1.0 : 0.0));
     counter("litestream_compaction_verify_error_count", "Number of post-compaction verification errors",
         (db, out) -> out.accept((double) db.storeStats().compactionVerifyErrors()));
-    opTotal = Counter.builder().name("litestream_replica_operation_total")
-        .help("The number of replica operations performed").labelNames("replica_type", "operation").register(registry);
-    opBytes = Counter.builder().name("litestream_replica_operation_bytes")
-        .help("The number of bytes used by replica operations").labelNames("replica_type", "operation")
-        .register(registry);
-    opSeconds = Histogram.builder().name("litestream_replica_operation_duration_seconds")
-        .help("Duration of replica operations in seconds").labelNames("replica_type", "operation")
-        .classicOnly().classicUpperBounds(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60).register(registry);
-    opErrors = Counter.builder().name("litestream_replica_operation_errors_total")
-        .help("The number of replica operation errors").labelNames("replica_type", "operation", "code")
-        .register(registry);
-
     // litestream4j's own.
     gauge("litestream_replication_lag_seconds",
         "Seconds since the oldest commit that is not on the replica yet (0 when caught up)",
@@ -127,22 +108,6 @@ public final class OpsMetrics {
 
   public PrometheusRegistry registry() {
     return registry;
-  }
-
-  /** Where {@link MeteredReplicaClient}s report storage operations. */
-  public ReplicaOperations operations() {
-    return (type, op, bytes, nanos, error) -> {
-      String o = op.name();
-      if (error != null) {
-        opErrors.labelValues(type, o, error).inc();
-        return;
-      }
-      opTotal.labelValues(type, o).inc();
-      if (bytes > 0) {
-        opBytes.labelValues(type, o).inc(bytes);
-      }
-      opSeconds.labelValues(type, o).observe(nanos / 1e9);
-    };
   }
 
   private interface Value {
