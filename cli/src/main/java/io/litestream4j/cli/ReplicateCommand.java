@@ -129,6 +129,7 @@ final class ReplicateCommand implements Callable<Integer> {
         start(registry, config, db);
       }
       if (once) {
+        warnNotStartedWithOnce(config);
         return runOnce(replicator, config);
       }
       OpsMetrics metrics = new OpsMetrics(prometheus, registry, Clock.systemUTC(), OpsMetrics.NO_FULL_FILE_REASONS);
@@ -140,6 +141,15 @@ final class ReplicateCommand implements Callable<Integer> {
         return runUntilStopped(replicator, config, stop, childRef);
       }
     }
+  }
+
+  private static void warnNotStartedWithOnce(Config config) {
+    config.addr().ifPresent(a -> LOG.warn("config: addr: not started with -once (metrics and status page)"));
+    config.mcpAddr().ifPresent(a -> LOG.warn("config: mcp-addr: not started with -once"));
+    if (config.socket().enabled()) {
+      LOG.warn("config: socket.enabled: the control socket is not started with -once");
+    }
+    config.heartbeatUrl().ifPresent(a -> LOG.warn("config: heartbeat-url: no heartbeat with -once"));
   }
 
   /** How long metrics and the status page reuse one listing of a replica. */
