@@ -171,13 +171,15 @@ public final class Database implements AutoCloseable {
         walKey = keyOf(walPath); // the WAL appeared after our connections opened
       }
       stampsAtLastSync = FileStamps.of(path, walPath);
-      stats.recordSuccess(System.nanoTime() - startNanos);
+      stats.recordSuccess();
+      stats.recordSyncTime(System.nanoTime() - startNanos);
       return position;
     } catch (IOException | RuntimeException e) {
       dropState();
       SyncException se = e instanceof SyncException x ? x
           : new SyncException("sync of " + path + " failed: " + e.getMessage(), e);
-      stats.recordFailure(se.diskFull(), System.nanoTime() - startNanos);
+      stats.recordFailure(se.diskFull());
+      stats.recordSyncTime(System.nanoTime() - startNanos);
       throw se;
     }
   }

@@ -13,10 +13,8 @@ public final class SyncStats {
   private final AtomicLong diskFullFailures = new AtomicLong();
   private volatile boolean diskFull;
   private volatile long lastSuccessMillis;
-  private final AtomicLong syncNanos = new AtomicLong();
 
-  void recordSuccess(long nanos) {
-    syncNanos.addAndGet(nanos);
+  void recordSuccess() {
     successes.incrementAndGet();
     diskFull = false;
     lastSuccessMillis = System.currentTimeMillis();
@@ -26,8 +24,7 @@ public final class SyncStats {
     idlePolls.incrementAndGet();
   }
 
-  void recordFailure(boolean isDiskFull, long nanos) {
-    syncNanos.addAndGet(nanos);
+  void recordFailure(boolean isDiskFull) {
     failures.incrementAndGet();
     diskFull = isDiskFull;
     if (isDiskFull) {
@@ -56,12 +53,19 @@ public final class SyncStats {
     return diskFull;
   }
 
+  public long lastSuccessMillis() {
+    return lastSuccessMillis;
+  }
+
+  // Sync time, for Litestream's litestream_sync_seconds metric (added by the ops module).
+  private final AtomicLong syncNanos = new AtomicLong();
+
+  void recordSyncTime(long nanos) {
+    syncNanos.addAndGet(nanos);
+  }
+
   /** Time spent in syncs, successful or not (Litestream's {@code litestream_sync_seconds}). */
   public long syncNanos() {
     return syncNanos.get();
-  }
-
-  public long lastSuccessMillis() {
-    return lastSuccessMillis;
   }
 }

@@ -90,5 +90,4 @@ public final class OpsHttpServer implements AutoCloseable {
     server.stop(0);
     executor.shutdownNow();
   }
-
 }

@@ -35,7 +35,7 @@ final class StatusPage {
         .append("table{border-collapse:collapse;width:100%}th,td{border:1px solid #ccc;padding:.35em .6em;")
         .append("text-align:left;vertical-align:top;font-size:14px}th{background:#f0f0f0}")
         .append(".ok{color:#176317;font-weight:600}.bad{color:#b00020;font-weight:600}.warn{color:#a15c00}")
-        .append("code{font-size:13px}small{color:#666}</style></head><body>\n")
+        .append("code{font-size:13px}small{color:#666}td.levels,td.local-txid,td.replica-txid{white-space:nowrap}</style></head><body>\n")
         .append("<h1>litestream4j</h1><p><small>version ").append(esc(version)).append(" &middot; ")
         .append(esc(TIME.format(now))).append(" &middot; refreshes every ").append(refreshSeconds)
         .append(" s &middot; <a href=\"/metrics\">metrics</a></small></p>\n");
@@ -81,7 +81,7 @@ final class StatusPage {
     h.append("</td><td class=\"levels\">");
     rs.ifPresent(r -> {
       for (ReplicaSummary.Level l : r.levels()) {
-        h.append("L").append(l.level()).append(": ").append(l.files()).append(" files, ")
+        h.append("L").append(l.level()).append(": ").append(l.files()).append(l.files() == 1 ? " file, " : " files, ")
             .append(humanBytes(l.bytes())).append("<br>");
       }
     });
