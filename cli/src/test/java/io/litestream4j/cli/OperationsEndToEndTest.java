@@ -60,11 +60,13 @@ class OperationsEndToEndTest {
     Files.writeString(config, """
         addr: "127.0.0.1:%d"
         mcp-addr: "127.0.0.1:%d"
+        l0-retention-check-interval: 1s
         socket:
           enabled: true
           path: %s
         dbs:
           - path: %s
+            checkpoint-interval: 1s
             replica:
               url: %s
               sync-interval: 100ms
@@ -130,10 +132,22 @@ class OperationsEndToEndTest {
         .contains("litestream_restorable_newest_timestamp_seconds" + label)
         .contains("litestream_restorable_oldest_timestamp_seconds" + label);
     assertThat(metric(m, "litestream_sync_count" + label)).isPositive();
+    String passive = "litestream_checkpoint_count{db=\"" + db + "\",mode=\"PASSIVE\"}";
+    assertThat(m).contains("# TYPE litestream_checkpoint_count counter\n", "# TYPE litestream_checkpoint_seconds counter\n",
+        "litestream_checkpoint_error_count{db=\"" + db + "\",mode=\"PASSIVE\"} 0");
+    // A time-based checkpoint needs a sync at least 1s after the previous one: keep committing until it runs.
+    Await.until(() -> {
+      sqlite.run(db, "INSERT INTO t(v) VALUES ('checkpoint');");
+      return metric(get("/metrics").body(), passive) >= 1;
+    }, Duration.ofSeconds(60), "a PASSIVE checkpoint (checkpoint-interval 1s) to be counted");
+    Await.until(() -> get("/metrics").body().contains(
+            "litestream_l0_retention_files_total{db=\"app.db\",status=\"not_compacted\"} "),
+        Duration.ofSeconds(30), "an L0 retention pass (every 1s) to be reported");
 
     var txid = get("/txid?path=" + db);
     assertThat(txid.statusCode()).isEqualTo(200);
-    assertThat(((Number) Json.parseObject(txid.body()).get("txid")).doubleValue()).isEqualTo(metric(m, "litestream_txid" + label));
+    assertThat(((Number) Json.parseObject(txid.body()).get("txid")).doubleValue())
+        .isEqualTo(metric(get("/metrics").body(), "litestream_txid" + label));
   }
 
   private void assertLagRisesWhileReplicaUnreachableAndFallsAfter() throws Exception {
@@ -175,7 +189,7 @@ class OperationsEndToEndTest {
     long localTxid = Long.parseLong(Json.parseObject(get("/txid?path=" + db).body()).get("txid").toString());
     assertThat(dom).contains("litestream4j").contains(db.toString()).contains("replicating")
         .contains(Txid.format(localTxid)).contains("http-equiv=\"refresh\"").contains("L0:")
-        .contains("<td class=\"last-error\">none</td>");
+        .contains("<td class=\"ok\">replicating</td>").contains("<td class=\"lag \">0.0 s (0 TXIDs)</td>");
     chromium(List.of("--screenshot=" + screenshot, "--window-size=1400,500", url), profile);
     assertThat(screenshot).exists();
     assertThat(Files.size(screenshot)).isGreaterThan(1000);

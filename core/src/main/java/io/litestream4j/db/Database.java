@@ -262,6 +262,7 @@ public final class Database implements AutoCloseable {
     }
     fileKey = Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
     session = SqliteSession.open(path, options.busyTimeout());
+    session.observeCheckpoints(stats::recordCheckpoint);
     walKey = keyOf(walPath);
     shmKey = keyOf(shmPath());
     dbFile = FileChannel.open(path, StandardOpenOption.READ);

@@ -253,7 +253,7 @@ public final class DatabaseRegistry {
     String type = client == null ? "" : client.type();
     if (r == null) {
       return new DatabaseStatus(path, e.options.replicaUrl(), type, "stopped", 0, 0, Optional.empty(),
-          Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), null, null);
+          Optional.empty(), Optional.empty(), Optional.empty(), false, Optional.empty(), null, null, Optional.empty());
     }
     Optional<String> error = r.failure().map(t -> "replication stopped: " + t.getMessage())
         .or(() -> r.replicaError().map(t -> "upload failed: " + t.getMessage()))
@@ -262,7 +262,8 @@ public final class DatabaseRegistry {
     return new DatabaseStatus(path, e.options.replicaUrl(), type, r.running() ? "replicating" : "stopped",
         r.position().txid(), r.replicatedTxid(), r.oldestUnreplicatedSince(), r.lastUploadTime(),
         lastSync == 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(lastSync)), error,
+        r.failure().isPresent() || r.replicaError().isPresent(),
         withReplica && r.running() ? Optional.of(e.inventory.summary()) : Optional.empty(), r.stats(),
-        r.store().stats());
+        r.store().stats(), r.store().lastL0RetentionScan());
   }
 }

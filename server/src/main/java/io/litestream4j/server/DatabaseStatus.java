@@ -1,6 +1,7 @@
 package io.litestream4j.server;
 
 import io.litestream4j.db.SyncStats;
+import io.litestream4j.store.L0RetentionScan;
 import io.litestream4j.store.StoreStats;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,14 +17,18 @@ import java.util.Optional;
  * @param oldestUnreplicated when the oldest commit not yet on the replica was synced locally
  * @param lastUpload when the replica last acknowledged an upload
  * @param lastSync when the database was last synced (WAL to local L0)
- * @param lastError the current upload error, or why replication stopped, or the store's last failure
+ * @param lastError the current upload error, or why replication stopped, or else the store's most
+ *     recent failure (compaction/retention; it may have recovered since)
+ * @param failing true while uploads fail or replication stopped by itself
  * @param replica the replica's (cached) inventory, empty when stopped
  * @param stats sync counters; {@code null} when stopped
  * @param storeStats compaction/retention counters; {@code null} when stopped
+ * @param l0Retention what the last L0 retention pass found, if one ran
  */
 public record DatabaseStatus(Path path, String replicaUrl, String replicaType, String state, long localTxid,
     long replicaTxid, Optional<Instant> oldestUnreplicated, Optional<Instant> lastUpload, Optional<Instant> lastSync,
-    Optional<String> lastError, Optional<ReplicaSummary> replica, SyncStats stats, StoreStats storeStats) {
+    Optional<String> lastError, boolean failing, Optional<ReplicaSummary> replica, SyncStats stats, StoreStats storeStats,
+    Optional<L0RetentionScan> l0Retention) {
 
   public boolean running() {
     return "replicating".equals(state);

@@ -52,8 +52,7 @@ public final class OpsMetrics {
   public OpsMetrics(PrometheusRegistry registry, DatabaseRegistry dbs, Clock clock, FullFileReasons fullFileReasons) {
     this.registry = registry;
     this.dbs = dbs;
-    // Litestream's metrics (litestream_total_wal_bytes, litestream_checkpoint_* and
-    // litestream_l0_retention_files_total are not counted by core yet; see the README).
+    // Litestream's metrics (litestream_total_wal_bytes is not counted by core yet; see the README).
     gauge("litestream_db_size", "The current size of the real DB", (db, out) -> out.accept(fileSize(db.path())));
     gauge("litestream_wal_size", "The current size of the real WAL",
         (db, out) -> out.accept(fileSize(Path.of(db.path() + "-wal"))));
@@ -66,6 +65,27 @@ public final class OpsMetrics {
         (db, out) -> out.accept(db.stats().diskFull() ? 1.0 : 0.0));
     counter("litestream_compaction_verify_error_count", "Number of post-compaction verification errors",
         (db, out) -> out.accept((double) db.storeStats().compactionVerifyErrors()));
+    for (String[] m : new String[][] {
+        {"litestream_checkpoint_count", "Number of checkpoints"},
+        {"litestream_checkpoint_error_count", "Number of checkpoint errors"},
+        {"litestream_checkpoint_seconds", "Time spent checkpointing, in seconds"}}) {
+      String name = m[0];
+      CounterWithCallback.builder().name(name).help(m[1]).labelNames("db", "mode").callback(cb -> each(db ->
+          db.stats().checkpoints().forEach((mode, c) -> cb.call(switch (name) {
+            case "litestream_checkpoint_count" -> c.count();
+            case "litestream_checkpoint_error_count" -> c.errors();
+            default -> c.nanos() / 1e9;
+          }, db.path().toString(), mode.name())))).register(registry);
+    }
+    GaugeWithCallback.builder().name("litestream_l0_retention_files_total")
+        .help("L0 files by retention status in the last L0 retention pass").labelNames("db", "status")
+        .callback(cb -> each(db -> db.l0Retention().ifPresent(scan -> {
+          String base = db.path().getFileName().toString();
+          cb.call(scan.eligible(), base, "eligible");
+          cb.call(scan.notCompacted(), base, "not_compacted");
+          cb.call(scan.tooRecent(), base, "too_recent");
+        }))).register(registry);
+
     // litestream4j's own.
     gauge("litestream_replication_lag_seconds",
         "Seconds since the oldest commit that is not on the replica yet (0 when caught up)",

@@ -57,7 +57,7 @@ final class StatusPage {
   private void row(StringBuilder h, DatabaseStatus db, Instant now) {
     h.append("<tr class=\"db\"><td><code>").append(esc(db.path().toString())).append("</code><br><small>")
         .append(esc(db.replicaUrl())).append("</small></td>");
-    boolean failing = db.lastError().isPresent();
+    boolean failing = db.failing();
     h.append("<td class=\"").append(!db.running() ? "warn" : failing ? "bad" : "ok").append("\">")
         .append(esc(db.state())).append("</td>");
     h.append("<td class=\"local-txid\"><code>").append(Txid.format(db.localTxid())).append("</code></td>");
