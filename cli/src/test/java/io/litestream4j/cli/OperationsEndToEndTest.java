@@ -118,7 +118,7 @@ class OperationsEndToEndTest {
         "litestream_last_upload_timestamp_seconds")) {
       assertThat(m).contains("# TYPE " + gauge + " gauge\n").contains("\n" + gauge + label + " ");
     }
-    for (String counter : List.of("litestream_sync_count", "litestream_sync_error_count", "litestream_sync_seconds",
+    for (String counter : List.of("litestream_total_wal_bytes", "litestream_sync_count", "litestream_sync_error_count", "litestream_sync_seconds",
         "litestream_compaction_verify_error_count")) {
       assertThat(m).contains("# TYPE " + counter + " counter\n").contains("\n" + counter + label + " ")
           .doesNotContain(counter + "_total");
@@ -140,6 +140,8 @@ class OperationsEndToEndTest {
       sqlite.run(db, "INSERT INTO t(v) VALUES ('checkpoint');");
       return metric(get("/metrics").body(), passive) >= 1;
     }, Duration.ofSeconds(60), "a PASSIVE checkpoint (checkpoint-interval 1s) to be counted");
+    assertThat(metric(get("/metrics").body(), "litestream_total_wal_bytes" + label))
+        .as("the INSERTs went through the WAL into L0 files; log:\n%s", log()).isPositive();
     Await.until(() -> get("/metrics").body().contains(
             "litestream_l0_retention_files_total{db=\"app.db\",status=\"not_compacted\"} "),
         Duration.ofSeconds(30), "an L0 retention pass (every 1s) to be reported");

@@ -427,6 +427,7 @@ public final class Database implements AutoCloseable {
           return true;
         }
         writeIncremental(wal, seg);
+        stats.recordWalBytes(seg.size());
         more = seg.end().offset() < walSize;
       }
     }

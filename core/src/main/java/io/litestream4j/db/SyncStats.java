@@ -100,4 +100,16 @@ public final class SyncStats {
     checkpoints.forEach((mode, c) -> out.put(mode, new Checkpoints(c[0].get(), c[1].get(), c[2].get())));
     return out;
   }
+
+  // WAL bytes copied into L0 files, for Litestream's litestream_total_wal_bytes.
+  private final AtomicLong walBytes = new AtomicLong();
+
+  void recordWalBytes(long n) {
+    walBytes.addAndGet(n);
+  }
+
+  /** WAL bytes (frames with their headers) copied into incremental L0 files so far. */
+  public long walBytes() {
+    return walBytes.get();
+  }
 }

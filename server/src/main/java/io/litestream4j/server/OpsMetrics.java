@@ -52,11 +52,13 @@ public final class OpsMetrics {
   public OpsMetrics(PrometheusRegistry registry, DatabaseRegistry dbs, Clock clock, FullFileReasons fullFileReasons) {
     this.registry = registry;
     this.dbs = dbs;
-    // Litestream's metrics (litestream_total_wal_bytes is not counted by core yet; see the README).
+    // Litestream's metrics.
     gauge("litestream_db_size", "The current size of the real DB", (db, out) -> out.accept(fileSize(db.path())));
     gauge("litestream_wal_size", "The current size of the real WAL",
         (db, out) -> out.accept(fileSize(Path.of(db.path() + "-wal"))));
     gauge("litestream_txid", "The current transaction ID", (db, out) -> out.accept((double) db.localTxid()));
+    counter("litestream_total_wal_bytes", "Total number of bytes written to shadow WAL",
+        (db, out) -> out.accept((double) db.stats().walBytes()));
     counter("litestream_sync_count", "Number of sync operations", (db, out) -> out.accept((double) db.stats().successes()));
     counter("litestream_sync_error_count", "Number of sync errors", (db, out) -> out.accept((double) db.stats().failures()));
     counter("litestream_sync_seconds", "Time spent syncing shadow WAL, in seconds",
