@@ -12,7 +12,8 @@ final class SocketOutput {
     if (json) {
       out.println(Json.write(result));
     } else {
-      result.forEach((k, v) -> out.println(k + ": " + (v instanceof String s ? s.replace('_', ' ') : v)));
+      // Litestream humanizes the status ("already registered"); paths and URLs are printed as they are.
+      result.forEach((k, v) -> out.println(k + ": " + ("status".equals(k) && v instanceof String s ? s.replace('_', ' ') : v)));
     }
     out.flush();
   }

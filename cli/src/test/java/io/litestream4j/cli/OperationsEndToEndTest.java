@@ -146,6 +146,8 @@ class OperationsEndToEndTest {
             "litestream_l0_retention_files_total{db=\"app.db\",status=\"not_compacted\"} "),
         Duration.ofSeconds(30), "an L0 retention pass (every 1s) to be reported");
 
+    assertThat(get("/debug/threads").body()).contains("\"l4j-upload-app.db\"", "\"l4j-control-socket\"");
+    assertThat(get("/txid?path=" + dir.resolve("nope.db")).statusCode()).isEqualTo(404);
     var txid = get("/txid?path=" + db);
     assertThat(txid.statusCode()).isEqualTo(200);
     assertThat(((Number) Json.parseObject(txid.body()).get("txid")).doubleValue())
@@ -216,6 +218,12 @@ class OperationsEndToEndTest {
     assertThat(info.get("pid")).isEqualTo(process.pid());
     assertThat(info.get("database_count")).isEqualTo(1L);
 
+    CliRun infoText = CliRun.of("info", "-socket", socket);
+    assertThat(infoText.out()).startsWith("Litestream v").contains("\nPID: " + process.pid() + "\n", "\nUptime: ",
+        "\nStarted at: ", "\nDatabases: 1\n");
+    CliRun syncText = CliRun.of("sync", "-wait", "-socket", socket, db);
+    assertThat(syncText.out()).matches("db_path: " + Pattern.quote(db.toString())
+        + "\ntxid: (\\d+)\nreplica_txid: \\1\nduration_ms: \\d+\n");
     Map<String, Object> list = json(CliRun.of("list", "-json", "-socket", socket));
     assertThat(list.get("databases").toString()).contains("path=" + db, "status=replicating", "last_sync_at=");
 
@@ -244,6 +252,9 @@ class OperationsEndToEndTest {
     Map<String, Object> otherSync = json(CliRun.of("sync", "-wait", "-json", "-socket", socket, other));
     assertThat(otherSync.get("replica_txid")).isEqualTo(otherSync.get("txid"));
     L0Restore.assertReplicaEquals(otherReplica, other);
+    CliRun again = CliRun.of("register", "-socket", socket, "-replica", otherReplica.toUri(), other);
+    assertThat(again.out()).isEqualTo("status: already registered\ndb_path: " + other + "\nreplica: "
+        + otherReplica.toUri() + "\nsocket: " + socket + "\n");
     CliRun text = CliRun.of("list", "-socket", socket);
     assertThat(text.out()).contains(other + " [replicating] (last sync: ");
 
