@@ -193,7 +193,10 @@ class OperationsEndToEndTest {
     long localTxid = Long.parseLong(Json.parseObject(get("/txid?path=" + db).body()).get("txid").toString());
     assertThat(dom).contains("litestream4j").contains(db.toString()).contains("replicating")
         .contains(Txid.format(localTxid)).contains("http-equiv=\"refresh\"").contains("L0:")
-        .contains("<td class=\"ok\">replicating</td>").contains("<td class=\"lag \">0.0 s (0 TXIDs)</td>");
+        .contains("<td class=\"ok\">replicating</td>").contains("<td class=\"lag \">0.0 s (0 TXIDs)</td>")
+        .contains("<td class=\"window\">")
+        .as("the listing follows the replica's TXID: L0 holds every file up to the local TXID")
+        .contains("L0: " + localTxid + " files");
     chromium(List.of("--screenshot=" + screenshot, "--window-size=1400,500", url), profile);
     assertThat(screenshot).exists();
     assertThat(Files.size(screenshot)).isGreaterThan(1000);

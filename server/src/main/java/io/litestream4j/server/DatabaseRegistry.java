@@ -263,7 +263,7 @@ public final class DatabaseRegistry {
         r.position().txid(), r.replicatedTxid(), r.oldestUnreplicatedSince(), r.lastUploadTime(),
         lastSync == 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(lastSync)), error,
         r.failure().isPresent() || r.replicaError().isPresent(),
-        withReplica && r.running() ? Optional.of(e.inventory.summary()) : Optional.empty(), r.stats(),
+        withReplica && r.running() ? Optional.of(e.inventory.summary(r.replicatedTxid())) : Optional.empty(), r.stats(),
         r.store().stats(), r.store().lastL0RetentionScan());
   }
 }

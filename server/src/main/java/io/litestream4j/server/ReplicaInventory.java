@@ -13,14 +13,17 @@ import java.util.Optional;
 /**
  * A cached listing of one replica for the metrics and the status page. Listing every level of an
  * object store on each scrape would cost ten LIST requests per database; the summary is reused for
- * {@code maxAge} and refreshed on the first request after it, by the requesting thread, one at a
- * time.
+ * {@code maxAge}, or until the replica's TXID moved (then at most once per {@link #MIN_AGE}), and
+ * refreshed by the requesting thread, one at a time.
  */
 final class ReplicaInventory {
   private final ReplicaClient client;
   private final Duration maxAge;
   private final Clock clock;
+  static final Duration MIN_AGE = Duration.ofSeconds(1);
+
   private ReplicaSummary cached;
+  private long cachedTxid = -1;
 
   ReplicaInventory(ReplicaClient client, Duration maxAge, Clock clock) {
     this.client = client;
@@ -28,10 +31,14 @@ final class ReplicaInventory {
     this.clock = clock;
   }
 
-  synchronized ReplicaSummary summary() {
+  /** @param replicaTxid the replica's TXID now; a change makes the listing stale */
+  synchronized ReplicaSummary summary(long replicaTxid) {
     Instant now = clock.instant();
-    if (cached == null || cached.listedAt().plus(maxAge).isBefore(now)) {
+    boolean stale = cached == null || cached.listedAt().plus(maxAge).isBefore(now)
+        || (replicaTxid != cachedTxid && cached.listedAt().plus(MIN_AGE).isBefore(now));
+    if (stale) {
       cached = list(now);
+      cachedTxid = replicaTxid;
     }
     return cached;
   }

@@ -67,7 +67,8 @@ final class StatusPage {
         .append(db.running() ? String.format("%.1f s (%d TXIDs)", lag, db.lagTxids()) : "&ndash;").append("</td>");
     h.append("<td class=\"last-upload\">").append(time(db.lastUpload(), now)).append("</td>");
     h.append("<td class=\"last-error").append(failing ? " bad" : "").append("\">")
-        .append(db.lastError().map(StatusPage::esc).orElse("none")).append("</td>");
+        .append(db.lastError().map(e -> failing ? esc(e) : "<span class=\"warn\">earlier (not failing now): " + esc(e)
+            + "</span>").orElse("none")).append("</td>");
     h.append("<td class=\"window\">");
     Optional<ReplicaSummary> rs = db.replica();
     if (rs.isEmpty()) {
