@@ -87,7 +87,7 @@ public final class DatabaseRegistry {
     Entry e = new Entry(options, source);
     synchronized (this) {
       if (entries.containsKey(path)) {
-        throw new IllegalArgumentException("database " + path + " is configured twice");
+        throw new AlreadyRegistered(path);
       }
       entries.put(path, e);
     }
@@ -100,6 +100,13 @@ public final class DatabaseRegistry {
         entries.remove(path);
       }
       throw ex;
+    }
+  }
+
+  /** A database that is already managed was added again. */
+  static final class AlreadyRegistered extends IllegalArgumentException {
+    AlreadyRegistered(Path path) {
+      super("database " + path + " is configured twice");
     }
   }
 
@@ -163,8 +170,12 @@ public final class DatabaseRegistry {
     ReplicaClient client = ReplicaClients.discover().create(replicaUrl);
     try {
       add(registeredOptions.apply(path, replicaUrl), client, () -> ReplicaClients.discover().create(replicaUrl));
-    } catch (IllegalArgumentException ex) {
+    } catch (AlreadyRegistered ex) {
+      client.close();
       return ControlResult.of("already_registered", path, 0);
+    } catch (IOException | RuntimeException ex) {
+      client.close();
+      throw ex;
     }
     LOG.info("{}: registered through the control socket, replicating to {}", path, replicaUrl);
     return ControlResult.of("registered", path, 0);
