@@ -36,8 +36,7 @@ public final class OpsServices implements AutoCloseable {
     OpsServices s = new OpsServices();
     try {
       if (config.addr().isPresent()) {
-        s.http = OpsHttpServer.start(ListenAddress.parse("addr", config.addr().get()), dbs, metrics, version,
-            Clock.systemUTC());
+        s.http = bind("addr", config.addr().get(), a -> OpsHttpServer.start(a, dbs, metrics, version, Clock.systemUTC()));
         s.started.add(s.http);
       }
       if (config.socket().enabled()) {
@@ -48,7 +47,7 @@ public final class OpsServices implements AutoCloseable {
         s.started.add(Heartbeat.start(config.heartbeatUrl().get(), config.heartbeatInterval(), dbs::running));
       }
       if (config.mcpAddr().isPresent()) {
-        s.mcp = McpServer.start(ListenAddress.parse("mcp-addr", config.mcpAddr().get()), runner, configPath, version);
+        s.mcp = bind("mcp-addr", config.mcpAddr().get(), a -> McpServer.start(a, runner, configPath, version));
         s.started.add(s.mcp);
       }
     } catch (IOException | RuntimeException e) {
@@ -56,6 +55,20 @@ public final class OpsServices implements AutoCloseable {
       throw e;
     }
     return s;
+  }
+
+  private interface Binder<T> {
+    T bind(java.net.InetSocketAddress address) throws IOException;
+  }
+
+  /** Binds a server, naming the config key and address when that fails (e.g. the port is in use). */
+  private static <T> T bind(String key, String addr, Binder<T> binder) throws IOException {
+    try {
+      return binder.bind(ListenAddress.parse(key, addr));
+    } catch (java.net.BindException e) {
+      throw new IOException(key + ": cannot listen on \"" + addr + "\": " + e.getMessage()
+          + " (is another replicator running? choose another port)", e);
+    }
   }
 
   public Optional<OpsHttpServer> http() {

@@ -50,4 +50,19 @@ class SmallPartsTest {
     assertThat(text).contains("# TYPE litestream_sync_count counter\n", "\nlitestream_sync_count{db=\"/a\"} 1.0\n",
         "litestream_replica_operation_total 1.0", "other_count_total 1.0").doesNotContain("litestream_sync_count_total");
   }
+
+  @Test
+  void portInUseNamesTheKey() throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+        io.litestream4j.Replicator r = io.litestream4j.Replicator.create()) {
+      var config = io.litestream4j.config.ConfigLoader.parse("addr: \"127.0.0.1:" + taken.getLocalPort() + "\"\n",
+          "test.yml", true, Map.of()).config();
+      DatabaseRegistry dbs = new DatabaseRegistry(r, ReplicaOperations.NONE, io.litestream4j.ReplicationOptions::of,
+          java.time.Duration.ofSeconds(1), java.time.Clock.systemUTC());
+      OpsMetrics metrics = new OpsMetrics(new PrometheusRegistry(), dbs, java.time.Clock.systemUTC(),
+          OpsMetrics.NO_FULL_FILE_REASONS);
+      assertThatThrownBy(() -> OpsServices.start(config, dbs, metrics, args -> null, java.util.Optional.empty(), "v"))
+          .hasMessageContaining("addr: cannot listen on \"127.0.0.1:" + taken.getLocalPort() + "\"");
+    }
+  }
 }
