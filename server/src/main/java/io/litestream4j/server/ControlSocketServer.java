@@ -166,7 +166,7 @@ public final class ControlSocketServer implements AutoCloseable {
         default -> response(404, error("not found", method + " " + route));
       };
     } catch (NoSuchDatabaseException e) {
-      return response(404, error("database not found", e.getMessage()));
+      return response(404, error("database not found", e.path() + " (see `litestream4j list`)"));
     } catch (IllegalStateException e) {
       return response(409, error("database not open", e.getMessage()));
     } catch (TimeoutException e) {
