@@ -224,6 +224,28 @@ public final class Replication implements AutoCloseable {
     return java.util.Optional.ofNullable(failure);
   }
 
+  /**
+   * When the oldest commit that is not yet on the replica was synced locally; empty when the
+   * replica holds everything synced so far. {@code now - this} is the replication lag.
+   */
+  public java.util.Optional<java.time.Instant> oldestUnreplicatedSince() {
+    var t = replica.oldestPendingMillis();
+    return t.isPresent() ? java.util.Optional.of(java.time.Instant.ofEpochMilli(t.getAsLong()))
+        : java.util.Optional.empty();
+  }
+
+  /** When the replica last acknowledged an uploaded file; empty before the first upload. */
+  public java.util.Optional<java.time.Instant> lastUploadTime() {
+    var t = replica.lastUploadMillis();
+    return t.isPresent() ? java.util.Optional.of(java.time.Instant.ofEpochMilli(t.getAsLong()))
+        : java.util.Optional.empty();
+  }
+
+  /** True until {@link #shutdown()} or a failure stopped replication. */
+  public boolean running() {
+    return !closed && failure == null;
+  }
+
   /** The last upload failure, while uploads keep failing; empty once they succeed again. */
   public java.util.Optional<IOException> replicaError() {
     return replica.lastError();

@@ -77,6 +77,19 @@ public final class Replicator implements AutoCloseable {
     return r != null && r.shutdown();
   }
 
+  /**
+   * Stops replicating one database (final sync and upload, as in {@link #shutdown()}) and forgets
+   * it; used by the control socket's {@code stop} and {@code unregister}.
+   *
+   * @return true when its replica holds everything that was committed
+   */
+  public boolean remove(Replication replication) {
+    if (!replications.remove(replication.options().database().toAbsolutePath().normalize(), replication)) {
+      throw new IllegalArgumentException("not replicated by this replicator: " + replication.options().database());
+    }
+    return replication.shutdown();
+  }
+
   public List<Replication> replications() {
     return List.copyOf(replications.values());
   }

@@ -20,7 +20,23 @@ import org.slf4j.LoggerFactory;
  * Every command that reads a configuration file applies its {@code logging} section.
  */
 final class Logging {
+  /**
+   * Set while a command runs inside a running {@code replicate} (an MCP tool): the daemon owns the
+   * process-wide logback configuration, so such a command must not reset it.
+   */
+  private static final ThreadLocal<Boolean> EMBEDDED = ThreadLocal.withInitial(() -> false);
+
   private Logging() {}
+
+  /** Runs {@code body} with {@link #configure} turned into a no-op on this thread. */
+  static <T> T keepingDaemonConfiguration(java.util.function.Supplier<T> body) {
+    EMBEDDED.set(true);
+    try {
+      return body.get();
+    } finally {
+      EMBEDDED.remove();
+    }
+  }
 
   static void configure(LoggingConfig cfg, String flagLevel) {
     configure(cfg, flagLevel, false);
@@ -31,6 +47,9 @@ final class Logging {
    *     stdout, e.g. {@code -json})
    */
   static void configure(LoggingConfig cfg, String flagLevel, boolean forceStderr) {
+    if (EMBEDDED.get()) {
+      return;
+    }
     String level = flagLevel != null && !flagLevel.isBlank() ? flagLevel
         : System.getenv("LOG_LEVEL") != null ? System.getenv("LOG_LEVEL") : cfg.level();
     LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();

@@ -23,6 +23,13 @@ import picocli.CommandLine.Command;
       DatabasesCommand.class,
       StatusCommand.class,
       ResetCommand.class,
+      StartCommand.class,
+      StopCommand.class,
+      SyncCommand.class,
+      RegisterCommand.class,
+      UnregisterCommand.class,
+      ListCommand.class,
+      InfoCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class Main {

@@ -14,8 +14,15 @@ import io.litestream4j.replica.ReplicaClient;
 import io.litestream4j.replica.ReplicaClients;
 import io.litestream4j.store.RetentionResult;
 import io.litestream4j.store.StoreOptions;
+import io.litestream4j.server.DatabaseRegistry;
+import io.litestream4j.server.OpsMetrics;
+import io.litestream4j.server.OpsServices;
+import io.litestream4j.server.ReplicaOperationMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -115,9 +122,15 @@ final class ReplicateCommand implements Callable<Integer> {
     AtomicBoolean failed = new AtomicBoolean();
     try (Replicator replicator = Replicator.create()) {
       running.set(replicator);
+      PrometheusRegistry prometheus = new PrometheusRegistry();
       Config cfg = config;
+      DatabaseRegistry registry = new DatabaseRegistry(replicator, new ReplicaOperationMetrics(prometheus),
+          (path, url) -> ReplicationOptions.of(path, url)
+              .withShutdownSync(cfg.shutdownSyncTimeout(), cfg.shutdownSyncInterval())
+              .withStore(StoreOptions.from(cfg).withBackground(true)),
+          INVENTORY_MAX_AGE, Clock.systemUTC());
       DirectoryReplication.Starter starter = db -> {
-        Replication r = start(replicator, cfg, db);
+        Replication r = start(registry, cfg, db);
         r.onFailure(f -> {
           failed.set(true);
           stop.countDown();
@@ -133,9 +146,17 @@ final class ReplicateCommand implements Callable<Integer> {
           }
         }
         if (once) {
+          warnNotStartedWithOnce(config);
           return runOnce(replicator, config);
         }
-        return runUntilStopped(replicator, config, stop, childRef, failed);
+        OpsMetrics metrics = new OpsMetrics(prometheus, registry, Clock.systemUTC(), db -> db.stats().fullL0Files());
+        Optional<Path> configPath = positional.isEmpty()
+            ? Optional.of(configFlags.path != null ? configFlags.path : ConfigLoader.defaultPath(env))
+            : Optional.empty();
+        try (OpsServices ops = OpsServices.start(config, registry, metrics, new InProcessCommands(), configPath,
+            VersionCommand.version())) {
+          return runUntilStopped(replicator, config, stop, childRef, failed);
+        }
       } finally {
         directories.forEach(DirectoryReplication::close);
       }
@@ -189,6 +210,18 @@ final class ReplicateCommand implements Callable<Integer> {
     });
   }
 
+  private static void warnNotStartedWithOnce(Config config) {
+    config.addr().ifPresent(a -> LOG.warn("config: addr: not started with -once (metrics and status page)"));
+    config.mcpAddr().ifPresent(a -> LOG.warn("config: mcp-addr: not started with -once"));
+    if (config.socket().enabled()) {
+      LOG.warn("config: socket.enabled: the control socket is not started with -once");
+    }
+    config.heartbeatUrl().ifPresent(a -> LOG.warn("config: heartbeat-url: no heartbeat with -once"));
+  }
+
+  /** How long metrics and the status page reuse one listing of a replica. */
+  private static final Duration INVENTORY_MAX_AGE = Duration.ofSeconds(15);
+
   private Config loadConfig(Map<String, String> env) throws Exception {
     if (forceSnapshot && !once) {
       throw new ParameterException(spec.commandLine(), "cannot specify -force-snapshot flag without -once");
@@ -211,7 +244,7 @@ final class ReplicateCommand implements Callable<Integer> {
     return loaded.config();
   }
 
-  private Replication start(Replicator replicator, Config config, DbConfig db) throws java.io.IOException {
+  private Replication start(DatabaseRegistry registry, Config config, DbConfig db) throws java.io.IOException {
     Path path = db.path().orElseThrow();
     ReplicaClient client = ReplicaClients.discover().create(db.replica());
     if (restoreIfDbNotExists || db.restoreIfDbNotExists()) {
@@ -231,7 +264,7 @@ final class ReplicateCommand implements Callable<Integer> {
     ReplicationOptions options = new ReplicationOptions(path, db.replica().describe(), db.resolvedMetaPath(),
         db.replica().syncInterval(), dbOptions, config.shutdownSyncTimeout(), config.shutdownSyncInterval(),
         StoreOptions.from(config).withBackground(!once));
-    Replication r = replicator.add(options, client);
+    Replication r = registry.add(options, client, () -> ReplicaClients.discover().create(db.replica()));
     LOG.atInfo().addKeyValue("db", path).addKeyValue("replica", db.replica().describe()).log("replicating");
     MissingDatabase.warnIfMissing(path);
     return r;

@@ -70,6 +70,8 @@ final class ReplicaConfigReader {
         throw s.invalid("max-sync-ltx-files", "must be >= 0 (0 uploads all pending files at once)");
       }
       settings.put("max-sync-ltx-files", n);
+      s.warn("max-sync-ltx-files", "accepted but not implemented: the uploader sends every pending L0 file in one"
+          + " pass, in TXID order, and releases nothing in between");
     });
     s.bool("auto-recover").ifPresent(b -> settings.put("auto-recover", b));
     s.duration("validation-interval").ifPresent(d ->

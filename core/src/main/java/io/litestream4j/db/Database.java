@@ -199,6 +199,7 @@ public final class Database implements AutoCloseable {
     if (closed) {
       throw new SyncException("database " + path + " is closed", null);
     }
+    long startNanos = System.nanoTime();
     try {
       if (session != null && replacedOnDisk()) {
         LOG.atWarn().addKeyValue("db", path).log("the database, WAL or shared-memory file was deleted or replaced; reopening");
@@ -223,6 +224,7 @@ public final class Database implements AutoCloseable {
       }
       stampsAtLastSync = FileStamps.of(path, walPath);
       stats.recordSuccess();
+      stats.recordSyncTime(System.nanoTime() - startNanos);
       return position;
     } catch (IOException | RuntimeException e) {
       if (!initialized) {
@@ -232,6 +234,7 @@ public final class Database implements AutoCloseable {
       SyncException se = e instanceof SyncException x ? x
           : new SyncException("sync of " + path + " failed: " + e.getMessage(), e);
       stats.recordFailure(se.diskFull());
+      stats.recordSyncTime(System.nanoTime() - startNanos);
       throw se;
     }
   }
@@ -345,6 +348,7 @@ public final class Database implements AutoCloseable {
     fileKey = keyOf(path);
     files.db();
     session = SqliteSession.open(path, options.busyTimeout());
+    session.observeCheckpoints(stats::recordCheckpoint);
     walKey = keyOf(walPath);
     shmKey = keyOf(shmPath());
     pageSize = session.pageSize();
@@ -532,6 +536,7 @@ public final class Database implements AutoCloseable {
         break;
       }
       writeIncremental(wal, seg);
+      stats.recordWalBytes(seg.size());
       more = seg.end().offset() < walSize;
     }
     if (session.readLockHeld() && session.gaps() == gapsAtStart) {

@@ -273,7 +273,30 @@ final class SqliteSession implements AutoCloseable {
     }
   }
 
+  /** Called after every checkpoint with its mode, duration and whether it succeeded (for metrics). */
+  interface CheckpointObserver {
+    void checkpointed(CheckpointMode mode, long nanos, boolean ok);
+  }
+
+  private volatile CheckpointObserver checkpointObserver = (mode, nanos, ok) -> { };
+
+  void observeCheckpoints(CheckpointObserver observer) {
+    this.checkpointObserver = observer;
+  }
+
   CheckpointResult checkpoint(CheckpointMode mode) throws IOException {
+    long start = System.nanoTime();
+    boolean ok = false;
+    try {
+      CheckpointResult r = runCheckpoint(mode);
+      ok = true;
+      return r;
+    } finally {
+      checkpointObserver.checkpointed(mode, System.nanoTime() - start, ok);
+    }
+  }
+
+  private CheckpointResult runCheckpoint(CheckpointMode mode) throws IOException {
     try (Statement st = checkpointer.createStatement();
         ResultSet rs = st.executeQuery("PRAGMA wal_checkpoint(" + mode.name() + ")")) {
       rs.next();

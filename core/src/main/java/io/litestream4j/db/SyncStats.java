@@ -108,4 +108,60 @@ public final class SyncStats {
   public long lastSuccessMillis() {
     return lastSuccessMillis;
   }
+
+  // Sync time, for Litestream's litestream_sync_seconds metric (added by the ops module).
+  private final AtomicLong syncNanos = new AtomicLong();
+
+  void recordSyncTime(long nanos) {
+    syncNanos.addAndGet(nanos);
+  }
+
+  /** Time spent in syncs, successful or not (Litestream's {@code litestream_sync_seconds}). */
+  public long syncNanos() {
+    return syncNanos.get();
+  }
+
+  // Checkpoints by mode, for Litestream's litestream_checkpoint_count/_error_count/_seconds.
+  private final java.util.Map<CheckpointMode, AtomicLong[]> checkpoints = initCheckpoints();
+
+  private static java.util.Map<CheckpointMode, AtomicLong[]> initCheckpoints() {
+    java.util.Map<CheckpointMode, AtomicLong[]> m = new java.util.EnumMap<>(CheckpointMode.class);
+    for (CheckpointMode mode : CheckpointMode.values()) {
+      m.put(mode, new AtomicLong[] {new AtomicLong(), new AtomicLong(), new AtomicLong()});
+    }
+    return m;
+  }
+
+  void recordCheckpoint(CheckpointMode mode, long nanos, boolean ok) {
+    AtomicLong[] c = checkpoints.get(mode);
+    c[ok ? 0 : 1].incrementAndGet();
+    c[2].addAndGet(nanos);
+  }
+
+  /**
+   * Checkpoints run so far (each {@code PRAGMA wal_checkpoint}), by mode.
+   *
+   * @param count successful checkpoints (a busy one included: SQLite reports it, it is no error)
+   * @param errors checkpoints that failed
+   * @param nanos time spent in all of them
+   */
+  public record Checkpoints(long count, long errors, long nanos) { }
+
+  public java.util.Map<CheckpointMode, Checkpoints> checkpoints() {
+    java.util.Map<CheckpointMode, Checkpoints> out = new java.util.EnumMap<>(CheckpointMode.class);
+    checkpoints.forEach((mode, c) -> out.put(mode, new Checkpoints(c[0].get(), c[1].get(), c[2].get())));
+    return out;
+  }
+
+  // WAL bytes copied into L0 files, for Litestream's litestream_total_wal_bytes.
+  private final AtomicLong walBytes = new AtomicLong();
+
+  void recordWalBytes(long n) {
+    walBytes.addAndGet(n);
+  }
+
+  /** WAL bytes (frames with their headers) copied into incremental L0 files so far. */
+  public long walBytes() {
+    return walBytes.get();
+  }
 }

@@ -15,6 +15,8 @@ import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Condition;
@@ -73,6 +75,9 @@ public final class Replica implements BaselineSource, AutoCloseable {
   private int lastPageSize;
   private long lastUploaded;
   private long lastPredecessorCheck = System.nanoTime() - PREDECESSOR_CHECK_NANOS;
+  /** Local sync TXIDs not yet on the replica, with the wall-clock time they were written locally. */
+  private final ConcurrentSkipListMap<Long, Long> pendingSince = new ConcurrentSkipListMap<>();
+  private volatile long lastUploadMillis;
 
   public Replica(ReplicaClient client, Duration syncInterval, String name) {
     this(client, syncInterval, name, WorkPermits.unbounded());
@@ -110,6 +115,9 @@ public final class Replica implements BaselineSource, AutoCloseable {
     lock.lock();
     try {
       localTxid = Math.max(localTxid, p.txid());
+      if (p.txid() > acknowledgedTxid) {
+        pendingSince.putIfAbsent(p.txid(), System.currentTimeMillis());
+      }
       changed.signalAll();
     } finally {
       lock.unlock();
@@ -124,6 +132,22 @@ public final class Replica implements BaselineSource, AutoCloseable {
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * When the oldest transaction that is synced locally but not yet on the replica was written to
+   * the local state directory (epoch millis); empty when the replica is caught up. The basis of
+   * the replication-lag metric.
+   */
+  public OptionalLong oldestPendingMillis() {
+    var first = pendingSince.firstEntry();
+    return first == null ? OptionalLong.empty() : OptionalLong.of(first.getValue());
+  }
+
+  /** When the backend last acknowledged an uploaded file (epoch millis); empty before the first. */
+  public OptionalLong lastUploadMillis() {
+    long t = lastUploadMillis;
+    return t == 0 ? OptionalLong.empty() : OptionalLong.of(t);
   }
 
   /** The most recent upload error, cleared when uploads succeed again. */
@@ -323,6 +347,7 @@ public final class Replica implements BaselineSource, AutoCloseable {
       checkPredecessor(next);
       lastUploaded = next;
       pos = next;
+      lastUploadMillis = System.currentTimeMillis();
       setReplicated(pos);
     }
     return pos;
@@ -368,6 +393,7 @@ public final class Replica implements BaselineSource, AutoCloseable {
       if (txid > acknowledgedTxid) {
         acknowledgedTxid = txid;
       }
+      pendingSince.headMap(acknowledgedTxid, true).clear();
       lastError = null;
       changed.signalAll();
     } finally {

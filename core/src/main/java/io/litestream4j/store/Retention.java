@@ -90,6 +90,13 @@ final class Retention {
     return new RetentionResult(deleted, candidates.size(), 0);
   }
 
+  private volatile L0RetentionScan lastL0Scan;
+
+  /** What the last L0 retention pass found, if one ran with retention enabled. */
+  Optional<L0RetentionScan> lastL0Scan() {
+    return Optional.ofNullable(lastL0Scan);
+  }
+
   /** L0 retention, plus cleaning of the local L0 copies. */
   RetentionResult enforceL0Retention(long now) throws IOException {
     List<LtxFileInfo> l1 = LevelFiles.sorted(client.ltxFiles(1, l1Seek));
@@ -103,8 +110,9 @@ final class Retention {
     List<LtxFileInfo> l0 = LevelFiles.sorted(client.ltxFiles(LtxFileInfo.L0, 1));
     List<LtxFileInfo> deletable = deletablePrefix(l0, Long.MAX_VALUE, l1);
     candidates.update(LtxFileInfo.L0, deletable, now);
-    List<LtxFileInfo> deleted =
-        delete(List.of(candidates.maturePrefix(deletable, options.l0Retention().toMillis(), now)));
+    List<LtxFileInfo> mature = candidates.maturePrefix(deletable, options.l0Retention().toMillis(), now);
+    lastL0Scan = new L0RetentionScan(mature.size(), l0.size() - deletable.size(), deletable.size() - mature.size());
+    List<LtxFileInfo> deleted = delete(List.of(mature));
     // Next time, list L1 from the file covering the oldest L0 file that is left (deletions are a
     // prefix). Too high a start can only make fewer L0 files deletable, never more.
     List<LtxFileInfo> left = l0.subList(deleted.size(), l0.size());

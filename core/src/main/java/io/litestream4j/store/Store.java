@@ -140,6 +140,11 @@ public final class Store implements AutoCloseable {
     return options;
   }
 
+  /** What the last L0 retention pass found (Litestream's {@code litestream_l0_retention_files_total}). */
+  public Optional<L0RetentionScan> lastL0RetentionScan() {
+    return retention.lastL0Scan();
+  }
+
   public StoreStats stats() {
     return stats;
   }

@@ -203,7 +203,7 @@ class ConfigLoaderTest {
 
     @Test
     void replicaKeysWithTypedBackendOptions() {
-      ReplicaConfig r = onlyDb("""
+      LoadedConfig loaded = load("""
           dbs:
             - path: /data/app.db
               replica:
@@ -224,7 +224,11 @@ class ConfigLoaderTest {
                 auto-recover: true
                 timeout: 10s
                 root-cas: [/etc/ca1.pem, /etc/ca2.pem]
-          """).replica();
+          """);
+      assertThat(loaded.warnings()).as("max-sync-ltx-files is accepted but has no effect: a warning names it")
+          .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+          .startsWith("dbs[0].replica.max-sync-ltx-files: accepted but not implemented");
+      ReplicaConfig r = loaded.config().dbs().getFirst().replica();
       assertThat(r.type()).isEqualTo("s3");
       assertThat(r.url()).isEmpty();
       assertThat(r.path()).contains("backups/app");
