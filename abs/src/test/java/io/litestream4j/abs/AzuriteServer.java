@@ -23,15 +23,16 @@ import org.junit.jupiter.api.Assumptions;
  * {@code azurite@3.37.0}) started on an ephemeral port with in-memory storage, one per test class.
  *
  * <p>Installed on first use by {@code scripts/install-azurite.sh} into the system property
- * {@code litestream4j.azurite} or {@code target/azurite} of the module under test. When npm cannot
+ * {@code litestream4j.azurite} or {@code abs/target/azurite} of the project (shared by the modules
+ * whose tests use it). When npm cannot
  * fetch it, {@link #start()} aborts the calling tests (skipped, with the reason) and remembers the
  * failure for five minutes so an offline run does not wait on npm once per class.
  */
-final class AzuriteServer implements AutoCloseable {
+public final class AzuriteServer implements AutoCloseable {
 
   /** Azurite's well-known development account. */
-  static final String ACCOUNT = "devstoreaccount1";
-  static final String KEY =
+  public static final String ACCOUNT = "devstoreaccount1";
+  public static final String KEY =
       "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
   private static final Pattern LISTENING = Pattern.compile("listens on (http://127\\.0\\.0\\.1:(\\d+))");
@@ -45,7 +46,7 @@ final class AzuriteServer implements AutoCloseable {
   }
 
   /** Starts azurite, or aborts the calling test (skip) when it cannot be installed. */
-  static AzuriteServer start() throws IOException, InterruptedException {
+  public static AzuriteServer start() throws IOException, InterruptedException {
     Path bin = install().resolve("node_modules/.bin/azurite-blob");
     Path work = Files.createTempDirectory("azurite-");
     Process p = new ProcessBuilder(bin.toString(), "--blobHost", "127.0.0.1", "--blobPort", "0",
@@ -85,7 +86,10 @@ final class AzuriteServer implements AutoCloseable {
   }
 
   private static Path install() throws IOException, InterruptedException {
-    Path dir = Path.of(System.getProperty("litestream4j.azurite", "target/azurite")).toAbsolutePath();
+    Path script = findScript();
+    String configured = System.getProperty("litestream4j.azurite");
+    Path dir = configured != null ? Path.of(configured).toAbsolutePath()
+        : script.getParent().getParent().resolve("abs/target/azurite");
     if (Files.isExecutable(dir.resolve("node_modules/.bin/azurite-blob"))) {
       return dir;
     }
@@ -94,7 +98,6 @@ final class AzuriteServer implements AutoCloseable {
         && Files.getLastModifiedTime(failed).toInstant().isAfter(Instant.now().minus(Duration.ofMinutes(5)))) {
       Assumptions.abort("azurite unavailable, skipping (failed recently): " + Files.readString(failed));
     }
-    Path script = findScript();
     Process p = new ProcessBuilder("bash", script.toString(), dir.toString()).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
@@ -116,7 +119,7 @@ final class AzuriteServer implements AutoCloseable {
   }
 
   /** The blob service URL of the development account, e.g. {@code http://127.0.0.1:41234/devstoreaccount1}. */
-  String endpoint() {
+  public String endpoint() {
     return endpoint;
   }
 
@@ -133,7 +136,7 @@ final class AzuriteServer implements AutoCloseable {
         .buildClient();
   }
 
-  BlobContainerClient createContainer(String name) {
+  public BlobContainerClient createContainer(String name) {
     BlobContainerClient c = admin().getBlobContainerClient(name);
     c.create();
     return c;
