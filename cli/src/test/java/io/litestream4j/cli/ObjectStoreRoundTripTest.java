@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.litestream4j.abs.AzuriteServer;
 import io.litestream4j.ltx.DatabaseChecksum;
+import io.litestream4j.s3.S3ProxyServer;
 import io.litestream4j.testing.DbCompare;
 import io.litestream4j.testing.SqliteCli;
 import java.nio.file.Files;
@@ -15,13 +16,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code replicate -once} then {@code restore} through a {@code litestream.yml} written with
- * Litestream's own keys, against real protocol servers on loopback: Azure Blob (azurite). The
+ * Litestream's own keys, against real protocol servers on loopback: Azure Blob (azurite) and
+ * Alibaba OSS's S3-compatible API (s3proxy). The
  * restored database must equal the source (content, checksum, integrity) after two rounds of
  * writes, so the second round continues the replica the first one started.
  */
 class ObjectStoreRoundTripTest {
 
   static AzuriteServer azurite;
+  static S3ProxyServer s3;
 
   @TempDir Path dir;
 
@@ -29,6 +32,7 @@ class ObjectStoreRoundTripTest {
 
   @BeforeAll
   static void startServers() throws Exception {
+    s3 = S3ProxyServer.start();
     azurite = AzuriteServer.start();
   }
 
@@ -36,6 +40,9 @@ class ObjectStoreRoundTripTest {
   static void stopServers() throws Exception {
     if (azurite != null) {
       azurite.close();
+    }
+    if (s3 != null) {
+      s3.close();
     }
   }
 
@@ -61,6 +68,31 @@ class ObjectStoreRoundTripTest {
           url: abs://%s@url/app
           endpoint: %s
         """.formatted(AzuriteServer.ACCOUNT, azurite.endpoint()));
+  }
+
+  @Test
+  void alibabaOssWithLitestreamsKeys() throws Exception {
+    s3.createBucket("oss-keys");
+    roundTrip("", """
+        replica:
+          type: oss
+          bucket: oss-keys
+          path: apps/app.db
+          region: cn-hangzhou
+          endpoint: %s
+          access-key-id: %s
+          secret-access-key: %s
+        """.formatted(s3.endpoint().getAuthority(), S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY));
+  }
+
+  @Test
+  void alibabaOssWithAUrl() throws Exception {
+    s3.createBucket("oss-url");
+    roundTrip("access-key-id: %s\nsecret-access-key: %s\n".formatted(S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY), """
+        replica:
+          url: oss://oss-url/app
+          endpoint: %s
+        """.formatted(s3.endpoint()));
   }
 
   /** Writes {@code globalYaml}, then one database whose entry ends with {@code replicaYaml}; replicates twice; restores. */
