@@ -95,6 +95,30 @@ class GsReplicaClientTest extends ReplicaClientContract {
     }
   }
 
+  /**
+   * The real HTTP (JSON API) transport, without the fake and without the gRPC jars this module
+   * leaves out: an unreachable endpoint fails with a message naming the replica.
+   */
+  @Test
+  void theHttpTransportWorksWithoutGrpcAndAnUnreachableEndpointIsNamed() throws Exception {
+    int port;
+    try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = socket.getLocalPort();
+    }
+    Storage http = com.google.cloud.storage.StorageOptions.http()
+        .setHost("http://127.0.0.1:" + port)
+        .setProjectId("test")
+        .setCredentials(com.google.cloud.NoCredentials.getInstance())
+        .setRetrySettings(com.google.cloud.storage.StorageOptions.getDefaultRetrySettings().toBuilder().setMaxAttempts(1).build())
+        .build().getService();
+    try (var c = GsReplicaClient.create(new GsSettings(BUCKET, "db"), http)) {
+      assertThatThrownBy(() -> c.ltxFiles(0, 0)).isInstanceOf(IOException.class)
+          .hasMessageContaining("gs: cannot list gs://bucket/db/ltx/0/");
+      assertThatThrownBy(() -> c.writeLtxFile(0, 1, 1, new ByteArrayInputStream(TestLtx.bytes(1, 1, T1, 10))))
+          .isInstanceOf(IOException.class).hasMessageContaining("gs: cannot upload gs://bucket/db/ltx/0/");
+    }
+  }
+
   @Test
   void discoveredThroughServiceLoaderFromAUrl() throws IOException {
     try (var c = ReplicaClients.discover().create("gs://my-bucket/some/path/")) {
