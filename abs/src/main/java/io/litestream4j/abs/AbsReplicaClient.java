@@ -4,6 +4,7 @@ import com.azure.core.http.HttpClient;
 import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import com.azure.core.http.policy.ExponentialBackoffOptions;
 import com.azure.core.http.policy.RetryOptions;
+import com.azure.core.util.BinaryData;
 import com.azure.core.util.Context;
 import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.storage.blob.BlobClient;
@@ -17,6 +18,7 @@ import com.azure.storage.blob.models.ListBlobsOptions;
 import com.azure.storage.blob.models.ParallelTransferOptions;
 import com.azure.storage.blob.options.BlobInputStreamOptions;
 import com.azure.storage.blob.options.BlobParallelUploadOptions;
+import com.azure.storage.blob.options.BlockBlobSimpleUploadOptions;
 import com.azure.storage.common.StorageSharedKeyCredential;
 import io.litestream4j.ltx.LtxFileName;
 import io.litestream4j.replica.LtxFileInfo;
@@ -46,8 +48,8 @@ import org.slf4j.LoggerFactory;
  * backend: {@code <path>/ltx/<level>/<min>-<max>.ltx}, with the LTX header timestamp in the blob
  * metadata {@code litestreamtimestamp} (Azure metadata names cannot contain hyphens).
  *
- * <p>Guarantees: a file becomes visible only once completely stored (a single put, or a block list
- * committed at once); a failing source stores nothing and is reported as itself. Listings read the
+ * <p>Guarantees: a file becomes visible only once completely stored (one Put Blob for files below
+ * the block size, else staged blocks committed at once); a failing source stores nothing and is reported as itself. Listings read the
  * timestamp from the metadata returned with the listing (falling back to the blob's creation time
  * for blobs written by other tools) and honour {@code seek} as "min TXID at least seek", not
  * Litestream's exact-prefix match. Requests are retried as Litestream does (see {@link AbsTuning}).
@@ -239,15 +241,26 @@ public final class AbsReplicaClient implements ReplicaClient {
     LtxHeaderPeek peek = LtxHeaderPeek.read(data, level, minTxid, maxTxid);
     BlobClient blob = container().getBlobClient(name);
     var source = new UploadSource(peek.stream());
-    var options = new BlobParallelUploadOptions(source)
-        .setMetadata(Map.of(TIMESTAMP_METADATA, RfcTimestamps.format(peek.timestamp())))
-        .setHeaders(new BlobHttpHeaders().setContentType("application/octet-stream"))
-        .setParallelTransferOptions(new ParallelTransferOptions()
-            .setBlockSizeLong(tuning.blockSize())
-            .setMaxSingleUploadSizeLong(tuning.blockSize())
-            .setMaxConcurrency(tuning.uploadConcurrency()));
+    Map<String, String> metadata = Map.of(TIMESTAMP_METADATA, RfcTimestamps.format(peek.timestamp()));
+    BlobHttpHeaders headers = new BlobHttpHeaders().setContentType("application/octet-stream");
+    byte[] head = source.readNBytes((int) tuning.blockSize());
     try {
-      blob.uploadWithResponse(options, null, Context.NONE);
+      if (head.length < tuning.blockSize()) {
+        // The whole file is in hand: one Put Blob with a known length.
+        blob.getBlockBlobClient().uploadWithResponse(new BlockBlobSimpleUploadOptions(BinaryData.fromBytes(head))
+            .setMetadata(metadata).setHeaders(headers), null, Context.NONE);
+      } else {
+        // Staged blocks, committed at once at the end.
+        var rest = new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(head), source);
+        var options = new BlobParallelUploadOptions(rest)
+            .setMetadata(metadata)
+            .setHeaders(headers)
+            .setParallelTransferOptions(new ParallelTransferOptions()
+                .setBlockSizeLong(tuning.blockSize())
+                .setMaxSingleUploadSizeLong(tuning.blockSize())
+                .setMaxConcurrency(tuning.uploadConcurrency()));
+        blob.uploadWithResponse(options, null, Context.NONE);
+      }
     } catch (RuntimeException e) {
       if (source.failure().isPresent()) {
         throw source.failure().get();
