@@ -48,6 +48,16 @@ final class AbsErrors {
       }
       return new IOException(prefix + ": " + firstLine(b.getServiceMessage()), e);
     }
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof com.azure.core.exception.ClientAuthenticationException
+          || t instanceof com.azure.identity.CredentialUnavailableException) {
+        return new IOException("abs: cannot %s %s: no usable Azure credentials (%s): set sas-token or account-key "
+            .formatted(action, where, settings.credentials())
+            + "(or LITESTREAM_AZURE_SAS_TOKEN / LITESTREAM_AZURE_ACCOUNT_KEY), or give DefaultAzureCredential an "
+            + "identity (AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_CLIENT_SECRET, a managed identity, or az login): "
+            + firstLine(String.valueOf(t.getMessage())));
+      }
+    }
     if (e instanceof UncheckedIOException u) {
       return new IOException("abs: cannot %s %s: %s".formatted(action, where, u.getCause().getMessage()), u.getCause());
     }

@@ -47,7 +47,12 @@ final class GsErrors {
           + "GOOGLE_APPLICATION_CREDENTIALS to a service account key file, run gcloud auth application-default "
           + "login, or run on Google Cloud with a service account", e);
     }
-    return new IOException(prefix + (status != 0 ? ": HTTP " + status : "") + ": " + firstLine(text), e);
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String detail = root == e ? firstLine(text) : firstLine(text) + " (" + root + ")";
+    return new IOException(prefix + (status != 0 ? ": HTTP " + status : "") + ": " + detail, e);
   }
 
   private static String firstLine(String s) {
