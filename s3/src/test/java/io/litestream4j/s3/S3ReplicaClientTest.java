@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.litestream4j.replica.LtxFileInfo;
 import io.litestream4j.replica.LtxFileNotFoundException;
+import io.litestream4j.replica.ReplicaClient;
+import io.litestream4j.replica.ReplicaClientContract;
 import io.litestream4j.replica.ReplicaClients;
 import io.litestream4j.replica.TestLtx;
 import java.io.ByteArrayInputStream;
@@ -18,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -29,17 +32,17 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
-/** The replica client contract against a real S3 protocol server (s3proxy on loopback). */
-class S3ReplicaClientTest {
+/**
+ * The replica client contract against a real S3 protocol server (s3proxy on loopback), plus what
+ * only S3 has: key layout and metadata names, multipart uploads, SSE-C, service discovery.
+ */
+class S3ReplicaClientTest extends ReplicaClientContract {
 
-  private static final Instant T1 = Instant.parse("2024-05-06T07:08:09.123Z");
-  private static final Instant T2 = Instant.parse("2025-01-02T03:04:05.670Z");
   private static final AtomicInteger BUCKETS = new AtomicInteger();
 
   static S3ProxyServer server;
   static S3Client admin;
   String bucket;
-  S3ReplicaClient client;
 
   @BeforeAll
   static void startServer() throws Exception {
@@ -53,26 +56,46 @@ class S3ReplicaClientTest {
     server.close();
   }
 
-  @BeforeEach
-  void setUp() {
+  @Override
+  protected ReplicaClient newClient() {
     bucket = "contract-" + BUCKETS.incrementAndGet();
     server.createBucket(bucket);
-    client = S3ReplicaClient.create(server.settings(bucket, "db"));
+    return S3ReplicaClient.create(server.settings(bucket, "db"));
   }
 
-  @AfterEach
-  void tearDown() throws IOException {
-    client.close();
+  @Override
+  protected Optional<RawStore> rawStore() {
+    return Optional.of(S3Raw.of(admin, bucket, "db/"));
   }
 
-  private LtxFileInfo write(int level, long min, long max, Instant ts, int body) throws IOException {
-    return client.writeLtxFile(level, min, max, new ByteArrayInputStream(TestLtx.bytes(min, max, ts, body)));
+  @Override
+  protected String levelDirectory(int level) {
+    return "%04x".formatted(level);
   }
 
-  private byte[] readAll(int level, long min, long max, long offset, long length) throws IOException {
-    try (InputStream in = client.openLtxFile(level, min, max, offset, length)) {
-      return in.readAllBytes();
-    }
+  @Override
+  protected boolean listingHasExactTimestamps() {
+    return false;
+  }
+
+  @Override
+  protected Optional<ExpectedFailure> missingContainer() {
+    return Optional.of(new ExpectedFailure(S3ReplicaClient.create(server.settings("no-such-bucket", "db")),
+        List.of("NoSuchBucket", "create it"), List.of(S3ProxyServer.SECRET_KEY)));
+  }
+
+  @Override
+  protected Optional<ExpectedFailure> wrongCredentials() {
+    S3Settings bad = S3Settings.of(bucket, "db", server.endpoint().toString(),
+        new S3Credentials(S3ProxyServer.ACCESS_KEY, "wrong-secret-value", "test"));
+    S3ReplicaClient c = S3ReplicaClient.create(bad,
+        S3Tuning.DEFAULTS.withRetries(2, java.time.Duration.ofMillis(10), java.time.Duration.ofMillis(20)));
+    return Optional.of(new ExpectedFailure(c, List.of("HTTP 403", "s3://" + bucket + "/db/"),
+        List.of("wrong-secret-value", S3ProxyServer.SECRET_KEY)));
+  }
+
+  private S3ReplicaClient s3Client() {
+    return (S3ReplicaClient) client;
   }
 
   private List<String> keys(String prefix) {
@@ -94,8 +117,8 @@ class S3ReplicaClientTest {
 
     write(9, 1, 0x1f, T2, 10);
     assertThat(keys("db/0009/")).containsExactly("db/0009/0000000000000001-000000000000001f.ltx");
-    assertThat(client.ltxKey(9, 5, 6)).isEqualTo("db/0009/0000000000000005-0000000000000006.ltx");
-    assertThat(client.lockKey()).isEqualTo("db/lock.json");
+    assertThat(s3Client().ltxKey(9, 5, 6)).isEqualTo("db/0009/0000000000000005-0000000000000006.ltx");
+    assertThat(s3Client().lockKey()).isEqualTo("db/lock.json");
   }
 
   @Test
@@ -109,145 +132,14 @@ class S3ReplicaClientTest {
   }
 
   @Test
-  void listsFromSeekInTxidOrderAndExactTimestampsOnRequest() throws IOException {
-    Instant before = Instant.now().minusSeconds(60);
-    for (long txid : new long[] {5, 1, 3, 2, 4}) {
-      write(0, txid, txid, T1.plusSeconds(txid), 10 * (int) txid);
-    }
-    List<LtxFileInfo> all = client.ltxFiles(0, 0);
-    assertThat(all).extracting(LtxFileInfo::minTxid).containsExactly(1L, 2L, 3L, 4L, 5L);
-    assertThat(all.get(2).size()).isEqualTo(100 + 30);
-    // A plain listing reports the upload time; the exact one is the LTX header timestamp.
-    assertThat(all).allSatisfy(f -> assertThat(f.createdAt()).isAfter(before));
-    assertThat(client.ltxFilesWithExactTimestamps(0, 0)).extracting(LtxFileInfo::createdAt)
-        .containsExactly(T1.plusSeconds(1), T1.plusSeconds(2), T1.plusSeconds(3), T1.plusSeconds(4), T1.plusSeconds(5));
-
-    assertThat(client.ltxFiles(0, 3)).extracting(LtxFileInfo::minTxid).containsExactly(3L, 4L, 5L);
-    assertThat(client.ltxFilesWithExactTimestamps(0, 5)).containsExactly(new LtxFileInfo(0, 5, 5, 150, T1.plusSeconds(5)));
-    assertThat(client.ltxFiles(0, 6)).isEmpty();
-    assertThat(client.ltxFiles(1, 0)).isEmpty();
-    assertThat(client.ltxFilesWithExactTimestamps(1, 0)).isEmpty();
-  }
-
-  @Test
-  void seekIncludesFilesStartingAtTheSeekTxidWhateverTheirMax() throws IOException {
-    write(1, 1, 0x10, T1, 1);
-    write(1, 0x11, 0x20, T1, 1);
-    write(1, 0x11, 0x1f, T1, 1);
-    write(1, 0x21, 0x30, T1, 1);
-    assertThat(client.ltxFiles(1, 0x11)).extracting(LtxFileInfo::name).containsExactly(
-        "0000000000000011-000000000000001f.ltx",
-        "0000000000000011-0000000000000020.ltx",
-        "0000000000000021-0000000000000030.ltx");
-    assertThat(client.ltxFiles(1, 0x12)).extracting(LtxFileInfo::minTxid).containsExactly(0x21L);
-  }
-
-  @Test
-  void listingIgnoresForeignKeys() throws IOException {
-    write(0, 1, 1, T1, 1);
-    for (String junk : List.of("db/0000/notes.txt", "db/0000/000000000000000A-000000000000000A.ltx",
-        "db/0000/sub/0000000000000002-0000000000000002.ltx", "db/00000/0000000000000003-0000000000000003.ltx",
-        "db/0000/0000000000000004-0000000000000004.ltx.tmp")) {
-      admin.putObject(r -> r.bucket(bucket).key(junk), RequestBody.fromString("junk"));
-    }
-    assertThat(client.ltxFiles(0, 0)).extracting(LtxFileInfo::minTxid).containsExactly(1L);
-  }
-
-  @Test
-  void rangedReads() throws IOException {
-    byte[] data = TestLtx.bytes(7, 9, T1, 1000);
-    client.writeLtxFile(2, 7, 9, new ByteArrayInputStream(data));
-
-    assertThat(readAll(2, 7, 9, 0, 0)).isEqualTo(data);
-    assertThat(readAll(2, 7, 9, 100, 0)).isEqualTo(Arrays.copyOfRange(data, 100, data.length));
-    assertThat(readAll(2, 7, 9, 0, 16)).isEqualTo(Arrays.copyOfRange(data, 0, 16));
-    assertThat(readAll(2, 7, 9, 32, 8)).isEqualTo(Arrays.copyOfRange(data, 32, 40));
-    assertThat(readAll(2, 7, 9, 1090, 50)).isEqualTo(Arrays.copyOfRange(data, 1090, 1100));
-    assertThat(readAll(2, 7, 9, 1100, 0)).isEmpty();
-    assertThat(readAll(2, 7, 9, 5000, 10)).isEmpty();
-    assertThatThrownBy(() -> client.openLtxFile(2, 7, 9, -1, 0)).isInstanceOf(IllegalArgumentException.class);
-  }
-
-  @Test
-  void closingAStreamEarlyLeavesTheClientUsable() throws IOException {
-    byte[] data = TestLtx.bytes(1, 1, T1, 2_000_000);
-    client.writeLtxFile(0, 1, 1, new ByteArrayInputStream(data));
-    for (int i = 0; i < 20; i++) {
-      try (InputStream in = client.openLtxFile(0, 1, 1, 0, 0)) {
-        assertThat(in.readNBytes(100)).isEqualTo(Arrays.copyOf(data, 100));
-      }
-    }
-    assertThat(readAll(0, 1, 1, 1_999_000, 0)).isEqualTo(Arrays.copyOfRange(data, 1_999_000, data.length));
-  }
-
-  @Test
-  void openingAMissingFileSaysWhichOne() {
-    assertThatThrownBy(() -> client.openLtxFile(3, 4, 5, 0, 0))
-        .isInstanceOf(LtxFileNotFoundException.class)
-        .isInstanceOf(NoSuchFileException.class)
-        .hasMessageContaining("s3://" + bucket + "/db/0003/0000000000000004-0000000000000005.ltx")
-        .satisfies(e -> {
-          var missing = (LtxFileNotFoundException) e;
-          assertThat(missing.level()).isEqualTo(3);
-          assertThat(missing.minTxid()).isEqualTo(4);
-          assertThat(missing.maxTxid()).isEqualTo(5);
-        });
-  }
-
-  @Test
-  void rejectsDataThatIsNotTheNamedLtxFileAndStoresNothing() {
-    assertThatThrownBy(() -> client.writeLtxFile(0, 2, 2, new ByteArrayInputStream(TestLtx.bytes(1, 1, T1, 10))))
-        .isInstanceOf(IOException.class).hasMessageContaining("0000000000000001-0000000000000001");
-    assertThatThrownBy(() -> client.writeLtxFile(0, 1, 1, new ByteArrayInputStream("short".getBytes(StandardCharsets.UTF_8))))
-        .isInstanceOf(IOException.class).hasMessageContaining("shorter than the 100-byte header");
-    assertThat(keys("")).isEmpty();
-  }
-
-  @Test
-  void overwriteReplacesTheFile() throws IOException {
-    write(0, 1, 1, T1, 10);
-    byte[] second = TestLtx.bytes(1, 1, T2, 20);
-    client.writeLtxFile(0, 1, 1, new ByteArrayInputStream(second));
-    assertThat(readAll(0, 1, 1, 0, 0)).isEqualTo(second);
-    assertThat(client.ltxFilesWithExactTimestamps(0, 1)).containsExactly(new LtxFileInfo(0, 1, 1, 120, T2));
-  }
-
-  @Test
-  void deletesFilesAndEverything() throws IOException {
-    var infos = new ArrayList<LtxFileInfo>();
-    for (long txid = 1; txid <= 5; txid++) {
-      infos.add(write(0, txid, txid, T1, 5));
-    }
-    write(9, 1, 5, T1, 5);
-    client.deleteLtxFiles(List.of(infos.get(1), infos.get(3), new LtxFileInfo(0, 77, 77, 0, T1)));
-    assertThat(client.ltxFiles(0, 0)).extracting(LtxFileInfo::minTxid).containsExactly(1L, 3L, 5L);
-    client.deleteLtxFiles(List.of());
-
+  void deleteAllKeepsKeysOutsideThePath() throws IOException {
+    write(0, 1, 1, T1, 5);
     admin.putObject(r -> r.bucket(bucket).key("db/other/thing"), RequestBody.fromString("x"));
     admin.putObject(r -> r.bucket(bucket).key("dbx/0000/0000000000000001-0000000000000001.ltx"), RequestBody.fromString("x"));
     client.deleteAll();
     assertThat(keys("db/")).isEmpty();
     assertThat(keys("")).containsExactly("dbx/0000/0000000000000001-0000000000000001.ltx");
     client.deleteAll();
-  }
-
-  @Test
-  void listsAndDeletesPastOneThousandKeys() throws IOException {
-    int n = 1234;
-    var infos = new ArrayList<LtxFileInfo>();
-    for (int txid = 1; txid <= n; txid++) {
-      String key = client.ltxKey(0, txid, txid);
-      admin.putObject(r -> r.bucket(bucket).key(key), RequestBody.fromBytes(new byte[] {1}));
-      infos.add(new LtxFileInfo(0, txid, txid, 1, T1));
-    }
-    List<LtxFileInfo> listed = client.ltxFiles(0, 0);
-    assertThat(listed).hasSize(n);
-    assertThat(listed).extracting(LtxFileInfo::minTxid).isSorted().startsWith(1L).endsWith((long) n);
-    assertThat(client.ltxFiles(0, 1001)).hasSize(n - 1000).first().extracting(LtxFileInfo::minTxid).isEqualTo(1001L);
-
-    client.deleteLtxFiles(infos.subList(0, 1100));
-    assertThat(client.ltxFiles(0, 0)).extracting(LtxFileInfo::minTxid).first().isEqualTo(1101L);
-    assertThat(client.ltxFiles(0, 0)).hasSize(n - 1100);
   }
 
   @Test
@@ -384,43 +276,10 @@ class S3ReplicaClientTest {
     }
   }
 
-  @Test
-  void wrongCredentialsGiveAClearErrorWithoutTheSecret() {
-    S3Settings bad = S3Settings.of(bucket, "db", server.endpoint().toString(),
-        new S3Credentials(S3ProxyServer.ACCESS_KEY, "wrong-secret-value", "test"));
-    try (S3ReplicaClient c = S3ReplicaClient.create(bad, S3Tuning.DEFAULTS.withRetries(2, java.time.Duration.ofMillis(10), java.time.Duration.ofMillis(20)))) {
-      assertThatThrownBy(() -> c.ltxFiles(0, 0)).isInstanceOf(IOException.class)
-          .hasMessageContaining("HTTP 403")
-          .hasMessageContaining("s3://" + bucket + "/db/0000/")
-          .satisfies(e -> assertThat(fullText(e)).doesNotContain("wrong-secret-value").doesNotContain(S3ProxyServer.SECRET_KEY));
-    } catch (IOException e) {
-      throw new AssertionError(e);
-    }
-  }
-
-  @Test
-  void missingBucketIsExplained() throws IOException {
-    try (S3ReplicaClient c = S3ReplicaClient.create(server.settings("no-such-bucket", "db"))) {
-      assertThatThrownBy(() -> c.writeLtxFile(0, 1, 1, new ByteArrayInputStream(TestLtx.bytes(1, 1, T1, 1))))
-          .isInstanceOf(IOException.class).hasMessageContaining("NoSuchBucket").hasMessageContaining("create it");
-    }
-  }
-
   private static byte[] readRange(S3ReplicaClient c, long offset, int length) throws IOException {
     try (InputStream in = c.openLtxFile(9, 1, 1, offset, length)) {
       return in.readAllBytes();
     }
-  }
-
-  static String fullText(Throwable e) {
-    var sb = new StringBuilder();
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      sb.append(t).append('\n');
-      for (Throwable s : t.getSuppressed()) {
-        sb.append(s).append('\n');
-      }
-    }
-    return sb.toString();
   }
 
   static String sha256(byte[] data) throws Exception {
