@@ -7,6 +7,7 @@ import io.litestream4j.ltx.LtxFileName;
 import io.litestream4j.replica.LtxFileInfo;
 import io.litestream4j.replica.LtxFileNotFoundException;
 import io.litestream4j.replica.LtxHeaderPeek;
+import io.litestream4j.replica.LtxHeaderTimestamps;
 import io.litestream4j.replica.ReplicaClient;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,7 +30,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A replica in a directory on an SSH server, laid out exactly as Litestream's sftp backend:
  * {@code <path>/ltx/<level in decimal>/<min>-<max>.ltx}, each file's modification time set to its
- * LTX header timestamp (SFTP keeps whole seconds).
+ * LTX header timestamp. SFTP keeps whole seconds, so listings report those, and
+ * {@link #ltxFilesWithExactTimestamps} reads the exact time from each file's header.
  *
  * <h2>Guarantees</h2>
  *
@@ -139,6 +141,15 @@ public final class SftpReplicaClient implements ReplicaClient {
     });
   }
 
+  /**
+   * Lists like {@link #ltxFiles}, then reads each file's LTX header for its exact timestamp: SFTP
+   * keeps modification times in whole seconds only.
+   */
+  @Override
+  public List<LtxFileInfo> ltxFilesWithExactTimestamps(int level, long seekTxid) throws IOException {
+    return LtxHeaderTimestamps.read(this, ltxFiles(level, seekTxid), SftpConnections.CHANNELS_PER_SESSION);
+  }
+
   @Override
   public InputStream openLtxFile(int level, long minTxid, long maxTxid, long offset, long length)
       throws IOException {
@@ -187,7 +198,21 @@ public final class SftpReplicaClient implements ReplicaClient {
       throws IOException {
     String target = ltxPath(level, minTxid, maxTxid);
     LtxHeaderPeek peek = LtxHeaderPeek.read(data, level, minTxid, maxTxid);
-    Instant timestamp = peek.timestamp();
+    var source = new CountingSource(peek.stream());
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return upload(level, minTxid, maxTxid, target, peek.timestamp(), source);
+      } catch (ConnectionLostBeforeUpload e) {
+        if (attempt >= MAX_ATTEMPTS) {
+          throw e.getCause();
+        }
+        log.info("sftp: connection to {} lost before uploading {}; reconnecting", settings.location(), target);
+      }
+    }
+  }
+
+  private LtxFileInfo upload(int level, long minTxid, long maxTxid, String target, Instant timestamp,
+      CountingSource source) throws IOException {
     String temp = target + "." + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()) + ".tmp";
     SftpConnections.Lease lease = connections.borrow();
     boolean broken = false;
@@ -196,7 +221,7 @@ public final class SftpReplicaClient implements ReplicaClient {
       ensureDirectory(lease.channel(), levelDir(level));
       long size;
       try (OutputStream out = lease.channel().put(temp, (com.jcraft.jsch.SftpProgressMonitor) null, ChannelSftp.OVERWRITE)) {
-        size = copy(peek.stream(), out);
+        size = copy(source, out);
       }
       lease.channel().setMtime(temp, (int) Math.min(Integer.MAX_VALUE, Math.max(0, timestamp.getEpochSecond())));
       rename(lease.channel(), temp, target);
@@ -206,9 +231,13 @@ public final class SftpReplicaClient implements ReplicaClient {
       throw e.getCause();
     } catch (SftpException | IOException e) {
       broken = SftpErrors.isConnectionLost(e) || !lease.healthy();
-      // The source stream is partly consumed, so the upload cannot be repeated here: the caller
+      IOException explained = SftpErrors.explain("upload", target + " to " + settings.location(), e);
+      if (broken && source.consumed() == 0) {
+        throw new ConnectionLostBeforeUpload(explained);
+      }
+      // Part of the source is consumed, so the upload cannot be repeated here: the caller
       // (replication's retry loop) sends the file again.
-      throw SftpErrors.explain("upload", target + " to " + settings.location(), e);
+      throw explained;
     } finally {
       if (!published && !broken && lease.healthy()) {
         try {
@@ -395,6 +424,51 @@ public final class SftpReplicaClient implements ReplicaClient {
       }
       out.write(buffer, 0, n);
       total += n;
+    }
+  }
+
+  /** The upload data, counting what was read so a dropped connection before the first byte can be retried. */
+  private static final class CountingSource extends java.io.FilterInputStream {
+    private long consumed;
+
+    CountingSource(InputStream in) {
+      super(in);
+    }
+
+    long consumed() {
+      return consumed;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b >= 0) {
+        consumed++;
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (n > 0) {
+        consumed += n;
+      }
+      return n;
+    }
+  }
+
+  /** The connection dropped before any upload data was read: the upload can start over. */
+  private static final class ConnectionLostBeforeUpload extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    ConnectionLostBeforeUpload(IOException cause) {
+      super(cause);
+    }
+
+    @Override
+    public synchronized IOException getCause() {
+      return (IOException) super.getCause();
     }
   }
 
