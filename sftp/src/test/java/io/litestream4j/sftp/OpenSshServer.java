@@ -102,7 +102,9 @@ final class OpenSshServer implements AutoCloseable {
         "MaxStartups 100",
         "Subsystem sftp internal-sftp",
         "LogLevel ERROR")) + "\n");
-    process = new ProcessBuilder(SSHD.toString(), "-D", "-e", "-f", config.toString())
+    // setsid: sshd leads its own process group, so stop() can kill it with every session child,
+    // including children forked at the last moment and reparented once the listener is gone.
+    process = new ProcessBuilder("setsid", SSHD.toString(), "-D", "-e", "-f", config.toString())
         .redirectErrorStream(true).redirectOutput(dir.resolve("sshd.log").toFile()).start();
     try {
       Await.until(() -> {
@@ -163,17 +165,19 @@ final class OpenSshServer implements AutoCloseable {
   }
 
   /** Stops the server and every session. */
-  void stop() throws InterruptedException {
+  void stop() throws InterruptedException, IOException {
     if (process == null) {
       return;
     }
-    process.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+    Process kill = new ProcessBuilder("kill", "-KILL", "--", "-" + process.pid()).redirectErrorStream(true).start();
+    kill.getInputStream().readAllBytes();
+    kill.waitFor(30, TimeUnit.SECONDS);
     process.destroyForcibly();
     process.waitFor(30, TimeUnit.SECONDS);
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() throws InterruptedException, IOException {
     stop();
   }
 }
