@@ -102,9 +102,7 @@ final class OpenSshServer implements AutoCloseable {
         "MaxStartups 100",
         "Subsystem sftp internal-sftp",
         "LogLevel ERROR")) + "\n");
-    // setsid: sshd leads its own process group, so stop() can kill it with every session child,
-    // including children forked at the last moment and reparented once the listener is gone.
-    process = new ProcessBuilder("setsid", SSHD.toString(), "-D", "-e", "-f", config.toString())
+    process = new ProcessBuilder(SSHD.toString(), "-D", "-e", "-f", config.toString())
         .redirectErrorStream(true).redirectOutput(dir.resolve("sshd.log").toFile()).start();
     try {
       Await.until(() -> {
@@ -169,9 +167,12 @@ final class OpenSshServer implements AutoCloseable {
     if (process == null) {
       return;
     }
-    Process kill = new ProcessBuilder("kill", "-KILL", "--", "-" + process.pid()).redirectErrorStream(true).start();
-    kill.getInputStream().readAllBytes();
-    kill.waitFor(30, TimeUnit.SECONDS);
+    // Freeze the listener first: a connection accepted between listing the session processes and
+    // killing the listener would otherwise get a session process that outlives the "stopped" server.
+    Process freeze = new ProcessBuilder("kill", "-STOP", Long.toString(process.pid())).redirectErrorStream(true).start();
+    freeze.getInputStream().readAllBytes();
+    freeze.waitFor(30, TimeUnit.SECONDS);
+    process.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
     process.destroyForcibly();
     process.waitFor(30, TimeUnit.SECONDS);
   }

@@ -1,0 +1,137 @@
+package io.litestream4j.webdav;
+
+import io.litestream4j.testing.Await;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * A real WebDAV server for the tests: {@code rclone serve webdav} (Debian package {@code rclone})
+ * serving a temporary directory on a loopback port, optionally with a user and password. Its
+ * directory cache is off, so files the tests put into the directory directly are listed at once.
+ * {@link #restart()} stops it and starts it again on the same port and directory.
+ *
+ * <p>Tests are skipped with a message naming the package when {@code rclone} is not installed.
+ */
+final class RcloneWebdavServer implements AutoCloseable {
+
+  static final Path RCLONE = Path.of("/usr/bin/rclone");
+
+  private final Path root;
+  private final Path log;
+  private final Optional<String> user;
+  private final Optional<String> password;
+  private final int port;
+  private Process process;
+
+  private RcloneWebdavServer(Path root, Path log, Optional<String> user, Optional<String> password, int port) {
+    this.root = root;
+    this.log = log;
+    this.user = user;
+    this.password = password;
+    this.port = port;
+  }
+
+  static RcloneWebdavServer start(Path parent) throws Exception {
+    return start(parent, Optional.empty(), Optional.empty());
+  }
+
+  /** Starts a server for a new directory under {@code parent}, requiring the credentials if given. */
+  static RcloneWebdavServer start(Path parent, Optional<String> user, Optional<String> password) throws Exception {
+    Assumptions.assumeTrue(Files.isExecutable(RCLONE),
+        "rclone is not installed: install the Debian package rclone (scripts/test-packages.txt)");
+    Path root = Files.createTempDirectory(parent, "webdav-");
+    Path log = root.resolveSibling(root.getFileName() + ".log");
+    for (int attempt = 1; ; attempt++) {
+      var server = new RcloneWebdavServer(root, log, user, password, freePort());
+      try {
+        server.launch();
+        return server;
+      } catch (IOException portTaken) {
+        server.stop();
+        if (attempt == 3) {
+          throw portTaken;
+        }
+      }
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  private void launch() throws Exception {
+    var command = new ArrayList<>(List.of(RCLONE.toString(), "serve", "webdav", root.toString(),
+        "--addr", "127.0.0.1:" + port, "--dir-cache-time", "0s", "--config", "/dev/null", "--log-level", "ERROR"));
+    user.ifPresent(u -> command.addAll(List.of("--user", u)));
+    password.ifPresent(p -> command.addAll(List.of("--pass", p)));
+    process = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    try {
+      Await.until(() -> {
+        if (!process.isAlive()) {
+          throw new IOException("rclone exited with " + process.exitValue() + ": " + Files.readString(log));
+        }
+        return accepts();
+      }, Duration.ofSeconds(30), "rclone to listen on port " + port);
+    } catch (AssertionError e) {
+      throw new IOException(e.getMessage());
+    }
+  }
+
+  private boolean accepts() {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  int port() {
+    return port;
+  }
+
+  /** The served directory. */
+  Path root() {
+    return root;
+  }
+
+  String url() {
+    return "http://127.0.0.1:" + port + "/";
+  }
+
+  WebdavSettings settings(String path) {
+    WebdavSettings s = WebdavSettings.of(url(), path);
+    return user.isPresent() ? s.withCredentials(user.get(), password.orElse("")) : s;
+  }
+
+  void restart() throws Exception {
+    stop();
+    Await.until(() -> !accepts(), Duration.ofSeconds(30), "rclone to stop listening");
+    launch();
+  }
+
+  void stop() throws InterruptedException {
+    if (process != null) {
+      process.destroyForcibly();
+      process.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    stop();
+  }
+}
