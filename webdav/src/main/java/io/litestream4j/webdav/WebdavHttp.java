@@ -22,13 +22,16 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A request that fails at the connection level (the server restarted and closed pooled
  * connections, a reset) is sent again up to twice after a short pause; every request body used
- * here is repeatable. HTTP error statuses are not retried but explained: authentication, missing
+ * here is repeatable. A {@code 423 Locked} answer is retried for a few seconds: servers built on
+ * Go's x/net/webdav (rclone) lock a resource for the length of each request, so concurrent
+ * uploads into one directory briefly collide. HTTP error statuses are not retried but explained: authentication, missing
  * permission, full storage. No message contains the password.
  */
 final class WebdavHttp implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(WebdavHttp.class);
   private static final int ATTEMPTS = 3;
+  private static final int LOCKED_ATTEMPTS = 40;
   private static final AtomicInteger CLIENTS = new AtomicInteger();
 
   private final WebdavSettings settings;
@@ -73,9 +76,17 @@ final class WebdavHttp implements AutoCloseable {
     authorization.ifPresent(a -> b.header("Authorization", a));
     headers.forEach(b::header);
     HttpRequest request = b.build();
+    int locked = 0;
     for (int attempt = 1; ; attempt++) {
       try {
-        return http.send(request, handler);
+        HttpResponse<T> response = http.send(request, handler);
+        if (response.statusCode() == 423 && ++locked < LOCKED_ATTEMPTS) {
+          discard(response);
+          attempt--;
+          pauseLocked(locked);
+          continue;
+        }
+        return response;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new InterruptedIOException("interrupted during webdav " + method + " " + uri);
@@ -87,6 +98,25 @@ final class WebdavHttp implements AutoCloseable {
         log.debug("webdav: {} {} failed ({}); sending it again", method, uri, describe(e));
         pause(attempt);
       }
+    }
+  }
+
+  private static void discard(HttpResponse<?> response) {
+    if (response.body() instanceof InputStream in) {
+      try (in) {
+        in.readNBytes(64 * 1024);
+      } catch (IOException ignored) {
+        // the connection is dropped instead of reused
+      }
+    }
+  }
+
+  private static void pauseLocked(int attempt) throws InterruptedIOException {
+    try {
+      Thread.sleep(Math.min(200, 5L * attempt) + java.util.concurrent.ThreadLocalRandom.current().nextInt(10));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while waiting for a locked webdav resource");
     }
   }
 

@@ -188,21 +188,11 @@ public final class WebdavReplicaClient implements ReplicaClient {
   private List<Listed> list(int level, long seekTxid) throws IOException {
     checkOpen();
     String dir = levelDir(level);
-    URI uri = uri(dir, true);
-    HttpResponse<byte[]> r = http.send("PROPFIND", uri, HttpRequest.BodyPublishers.ofString(PROPFIND_BODY),
-        settings.timeout(), Map.of("Depth", "1", "Content-Type", "application/xml; charset=utf-8"));
-    if (r.statusCode() == 404) {
+    Optional<Multistatus> listing = propfind(dir);
+    if (listing.isEmpty()) {
       return List.of();
     }
-    if (r.statusCode() != 207) {
-      throw http.error("list", uri.toString(), r);
-    }
-    Multistatus status;
-    try {
-      status = Multistatus.parse(r.body());
-    } catch (IOException e) {
-      throw new IOException("webdav: cannot list " + uri + ": " + e.getMessage(), e);
-    }
+    Multistatus status = listing.get();
     var files = new ArrayList<Listed>();
     for (Multistatus.Entry e : status.entries()) {
       if (e.collection()) {
@@ -218,6 +208,33 @@ public final class WebdavReplicaClient implements ReplicaClient {
     }
     files.sort(Comparator.comparing(Listed::info, BY_TXID));
     return files;
+  }
+
+  /**
+   * The depth-1 PROPFIND of a directory; empty if it does not exist. An answer that is not valid
+   * XML is asked for again: rclone can emit a broken document when a file is renamed while it
+   * lists the directory.
+   */
+  private Optional<Multistatus> propfind(String dir) throws IOException {
+    URI uri = uri(dir, true);
+    for (int attempt = 1; ; attempt++) {
+      HttpResponse<byte[]> r = http.send("PROPFIND", uri, HttpRequest.BodyPublishers.ofString(PROPFIND_BODY),
+          settings.timeout(), Map.of("Depth", "1", "Content-Type", "application/xml; charset=utf-8"));
+      if (r.statusCode() == 404) {
+        return Optional.empty();
+      }
+      if (r.statusCode() != 207) {
+        throw http.error("list", uri.toString(), r);
+      }
+      try {
+        return Optional.of(Multistatus.parse(r.body()));
+      } catch (IOException e) {
+        if (attempt >= 3) {
+          throw new IOException("webdav: cannot list " + uri + ": " + e.getMessage(), e);
+        }
+        log.debug("webdav: listing {} again: {}", uri, e.getMessage());
+      }
+    }
   }
 
   @Override

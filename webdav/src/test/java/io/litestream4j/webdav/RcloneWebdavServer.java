@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * A real WebDAV server for the tests: {@code rclone serve webdav} (Debian package {@code rclone})
- * serving a temporary directory on a loopback port, optionally with a user and password. Its
- * directory cache is off, so files the tests put into the directory directly are listed at once.
+ * serving a temporary directory on a loopback port, optionally with a user and password. rclone
+ * caches directory listings, so tests add files through WebDAV ({@link #put}), not on disk.
  * {@link #restart()} stops it and starts it again on the same port and directory.
  *
  * <p>Tests are skipped with a message naming the package when {@code rclone} is not installed.
@@ -73,7 +73,7 @@ final class RcloneWebdavServer implements AutoCloseable {
 
   private void launch() throws Exception {
     var command = new ArrayList<>(List.of(RCLONE.toString(), "serve", "webdav", root.toString(),
-        "--addr", "127.0.0.1:" + port, "--dir-cache-time", "0s", "--config", "/dev/null", "--log-level", "ERROR"));
+        "--addr", "127.0.0.1:" + port, "--config", "/dev/null", "--log-level", "ERROR"));
     user.ifPresent(u -> command.addAll(List.of("--user", u)));
     password.ifPresent(p -> command.addAll(List.of("--pass", p)));
     process = new ProcessBuilder(command).redirectErrorStream(true)
@@ -115,6 +115,26 @@ final class RcloneWebdavServer implements AutoCloseable {
   WebdavSettings settings(String path) {
     WebdavSettings s = WebdavSettings.of(url(), path);
     return user.isPresent() ? s.withCredentials(user.get(), password.orElse("")) : s;
+  }
+
+  /** Stores a file at {@code relativePath} below the root with plain WebDAV requests (MKCOL, PUT). */
+  void put(String relativePath, byte[] data) throws IOException, InterruptedException {
+    try (var http = java.net.http.HttpClient.newHttpClient()) {
+      String[] parts = relativePath.split("/");
+      var dir = new StringBuilder(url());
+      for (int i = 0; i < parts.length - 1; i++) {
+        dir.append(parts[i]).append('/');
+        http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(dir.toString()))
+            .method("MKCOL", java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+            java.net.http.HttpResponse.BodyHandlers.discarding());
+      }
+      var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url() + relativePath))
+          .PUT(java.net.http.HttpRequest.BodyPublishers.ofByteArray(data)).build(),
+          java.net.http.HttpResponse.BodyHandlers.discarding());
+      if (r.statusCode() / 100 != 2) {
+        throw new IOException("PUT " + relativePath + ": HTTP " + r.statusCode());
+      }
+    }
   }
 
   void restart() throws Exception {

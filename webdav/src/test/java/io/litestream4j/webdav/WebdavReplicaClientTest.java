@@ -62,9 +62,12 @@ class WebdavReplicaClientTest extends ReplicaClientContract {
     return Optional.of(new RawStore() {
       @Override
       public void put(String relativePath, byte[] data) throws IOException {
-        Path p = dir.resolve(relativePath);
-        Files.createDirectories(p.getParent());
-        Files.write(p, data);
+        try {
+          server.put(path + "/" + relativePath, data);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new java.io.InterruptedIOException();
+        }
       }
 
       @Override
@@ -111,9 +114,7 @@ class WebdavReplicaClientTest extends ReplicaClientContract {
   void filesWithoutATimestampPropertyGetTheirHeaderTimestamp() throws Exception {
     // As Litestream writes them: a plain PUT, the server's clock as modification time.
     byte[] data = io.litestream4j.replica.TestLtx.bytes(3, 4, T2, 50);
-    Path file = server.root().resolve(path).resolve("ltx/1/0000000000000003-0000000000000004.ltx");
-    Files.createDirectories(file.getParent());
-    Files.write(file, data);
+    server.put(path + "/ltx/1/0000000000000003-0000000000000004.ltx", data);
     assertThat(client.ltxFiles(1, 0)).singleElement().satisfies(f -> assertThat(f.createdAt()).isNotEqualTo(T2));
     assertThat(client.ltxFilesWithExactTimestamps(1, 0)).containsExactly(new LtxFileInfo(1, 3, 4, data.length, T2));
   }
@@ -132,7 +133,8 @@ class WebdavReplicaClientTest extends ReplicaClientContract {
   }
 
   @Test
-  void aPathBelowTheServerRootUrlIsKept() throws IOException {
+  void aPathBelowTheServerRootUrlIsKept() throws Exception {
+    server.put("mounted/area/readme.txt", new byte[1]); // the root URL names an existing directory
     try (var c = new WebdavReplicaClient(WebdavSettings.of(server.url() + "mounted/area", "db"))) {
       c.writeLtxFile(0, 1, 1, new java.io.ByteArrayInputStream(io.litestream4j.replica.TestLtx.bytes(1, 1, T1, 10)));
     }
