@@ -27,9 +27,9 @@ import org.junit.jupiter.api.Assumptions;
  *
  * <p>Tests are skipped with a message naming the package when {@code nats-server} is not installed.
  */
-final class NatsServer implements AutoCloseable {
+public final class NatsServer implements AutoCloseable {
 
-  static final Path NATS_SERVER = Path.of("/usr/sbin/nats-server");
+  public static final Path NATS_SERVER = Path.of("/usr/sbin/nats-server");
 
   private final Path dir;
   private final String authorization;
@@ -44,7 +44,7 @@ final class NatsServer implements AutoCloseable {
     this.port = port;
   }
 
-  static NatsServer start(Path parent) throws Exception {
+  public static NatsServer start(Path parent) throws Exception {
     return start(parent, "", b -> { });
   }
 
@@ -52,7 +52,7 @@ final class NatsServer implements AutoCloseable {
    * Starts a server whose configuration file contains {@code authorization} (e.g.
    * {@code authorization { token: "t" }}); {@code adminAuth} lets the fixture itself log in.
    */
-  static NatsServer start(Path parent, String authorization, Consumer<Options.Builder> adminAuth) throws Exception {
+  public static NatsServer start(Path parent, String authorization, Consumer<Options.Builder> adminAuth) throws Exception {
     Assumptions.assumeTrue(Files.isExecutable(NATS_SERVER),
         "nats-server is not installed: install the Debian package nats-server (scripts/test-packages.txt)");
     Path dir = Files.createTempDirectory(parent, "nats-");
@@ -106,20 +106,20 @@ final class NatsServer implements AutoCloseable {
     }
   }
 
-  String url() {
+  public String url() {
     return "nats://127.0.0.1:" + port;
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
-  NatsSettings settings(String bucket) {
+  public NatsSettings settings(String bucket) {
     return NatsSettings.of(url(), bucket).withReconnects(-1, Duration.ofMillis(250), Duration.ofSeconds(10));
   }
 
   /** Creates an object store bucket (file storage). */
-  void createBucket(String bucket) throws Exception {
+  public void createBucket(String bucket) throws Exception {
     Options.Builder b = new Options.Builder().server(url()).connectionTimeout(Duration.ofSeconds(10));
     adminAuth.accept(b);
     try (Connection nc = Nats.connect(b.build())) {
@@ -127,13 +127,13 @@ final class NatsServer implements AutoCloseable {
     }
   }
 
-  void restart() throws Exception {
+  public void restart() throws Exception {
     stop();
     Await.until(() -> !accepts(), Duration.ofSeconds(30), "nats-server to stop listening");
     launch();
   }
 
-  void stop() throws InterruptedException {
+  public void stop() throws InterruptedException {
     if (process != null) {
       process.destroyForcibly();
       process.waitFor(30, TimeUnit.SECONDS);

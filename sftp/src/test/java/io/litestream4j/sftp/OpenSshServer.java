@@ -22,9 +22,9 @@ import org.junit.jupiter.api.Assumptions;
  *
  * <p>Tests are skipped with a message naming the package when {@code sshd} is not installed.
  */
-final class OpenSshServer implements AutoCloseable {
+public final class OpenSshServer implements AutoCloseable {
 
-  static final Path SSHD = Path.of("/usr/sbin/sshd");
+  public static final Path SSHD = Path.of("/usr/sbin/sshd");
 
   private final Path dir;
   private final Path hostKey;
@@ -40,7 +40,7 @@ final class OpenSshServer implements AutoCloseable {
   }
 
   /** Starts a server with fresh keys in a new directory under {@code parent}. */
-  static OpenSshServer start(Path parent) throws Exception {
+  public static OpenSshServer start(Path parent) throws Exception {
     Assumptions.assumeTrue(Files.isExecutable(SSHD) && Files.isExecutable(Path.of("/usr/bin/ssh-keygen")),
         "OpenSSH sshd is not installed: install the Debian package openssh-server (scripts/test-packages.txt)");
     Path privsep = Path.of("/run/sshd");
@@ -125,45 +125,45 @@ final class OpenSshServer implements AutoCloseable {
     }
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
-  String user() {
+  public String user() {
     return System.getProperty("user.name");
   }
 
-  Path userKey() {
+  public Path userKey() {
     return userKey;
   }
 
   /** The server's public host key line, as {@code ssh-keyscan} prints it (without the host). */
-  String hostKeyLine() throws IOException {
+  public String hostKeyLine() throws IOException {
     return Files.readString(dir.resolve("host_ed25519.pub")).strip();
   }
 
   /** Settings for a replica at {@code path} logging in with the test user key and pinning the host key. */
-  SftpSettings settings(String path) throws IOException {
+  public SftpSettings settings(String path) throws IOException {
     return SftpSettings.of("127.0.0.1", port, user(), path).withKeyPath(userKey.toString())
         .withHostKey(SftpHostKey.parse(hostKeyLine()));
   }
 
   /** Kills every per-connection sshd process: all clients lose their connections; the listener stays. */
-  int killSessions() {
+  public int killSessions() {
     List<ProcessHandle> sessions = process.toHandle().descendants().toList();
     sessions.forEach(ProcessHandle::destroyForcibly);
     return sessions.size();
   }
 
   /** Stops the server and its sessions, then starts it again on the same port. */
-  void restart() throws Exception {
+  public void restart() throws Exception {
     stop();
     Await.until(() -> !accepts(), Duration.ofSeconds(30), "sshd to stop listening");
     launch();
   }
 
   /** Stops the server and every session. */
-  void stop() throws InterruptedException, IOException {
+  public void stop() throws InterruptedException, IOException {
     if (process == null) {
       return;
     }

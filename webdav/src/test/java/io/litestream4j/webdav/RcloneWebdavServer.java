@@ -22,9 +22,9 @@ import org.junit.jupiter.api.Assumptions;
  *
  * <p>Tests are skipped with a message naming the package when {@code rclone} is not installed.
  */
-final class RcloneWebdavServer implements AutoCloseable {
+public final class RcloneWebdavServer implements AutoCloseable {
 
-  static final Path RCLONE = Path.of("/usr/bin/rclone");
+  public static final Path RCLONE = Path.of("/usr/bin/rclone");
 
   private final Path root;
   private final Path log;
@@ -41,12 +41,12 @@ final class RcloneWebdavServer implements AutoCloseable {
     this.port = port;
   }
 
-  static RcloneWebdavServer start(Path parent) throws Exception {
+  public static RcloneWebdavServer start(Path parent) throws Exception {
     return start(parent, Optional.empty(), Optional.empty());
   }
 
   /** Starts a server for a new directory under {@code parent}, requiring the credentials if given. */
-  static RcloneWebdavServer start(Path parent, Optional<String> user, Optional<String> password) throws Exception {
+  public static RcloneWebdavServer start(Path parent, Optional<String> user, Optional<String> password) throws Exception {
     Assumptions.assumeTrue(Files.isExecutable(RCLONE),
         "rclone is not installed: install the Debian package rclone (scripts/test-packages.txt)");
     Path root = Files.createTempDirectory(parent, "webdav-");
@@ -99,26 +99,26 @@ final class RcloneWebdavServer implements AutoCloseable {
     }
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
   /** The served directory. */
-  Path root() {
+  public Path root() {
     return root;
   }
 
-  String url() {
+  public String url() {
     return "http://127.0.0.1:" + port + "/";
   }
 
-  WebdavSettings settings(String path) {
+  public WebdavSettings settings(String path) {
     WebdavSettings s = WebdavSettings.of(url(), path);
     return user.isPresent() ? s.withCredentials(user.get(), password.orElse("")) : s;
   }
 
   /** Stores a file at {@code relativePath} below the root with plain WebDAV requests (MKCOL, PUT). */
-  void put(String relativePath, byte[] data) throws IOException, InterruptedException {
+  public void put(String relativePath, byte[] data) throws IOException, InterruptedException {
     try (var http = java.net.http.HttpClient.newHttpClient()) {
       String[] parts = relativePath.split("/");
       var dir = new StringBuilder(url());
@@ -137,13 +137,13 @@ final class RcloneWebdavServer implements AutoCloseable {
     }
   }
 
-  void restart() throws Exception {
+  public void restart() throws Exception {
     stop();
     Await.until(() -> !accepts(), Duration.ofSeconds(30), "rclone to stop listening");
     launch();
   }
 
-  void stop() throws InterruptedException {
+  public void stop() throws InterruptedException {
     if (process != null) {
       process.destroyForcibly();
       process.waitFor(30, TimeUnit.SECONDS);
