@@ -134,9 +134,17 @@ public record SftpSettings(String host, int port, String user, Optional<String> 
       host = host.substring(1, host.length() - 1);
     }
     return new SftpSettings(host, port, user, password,
-        o.string("key-path").filter(s -> !s.isBlank()),
+        o.string("key-path").filter(s -> !s.isBlank()).map(SftpSettings::expandHome),
         o.string("host-key").filter(s -> !s.isBlank()).map(SftpHostKey::parse),
         path, o.bool("concurrent-writes").orElse(true), DEFAULT_DIAL_TIMEOUT);
+  }
+
+  /** {@code ~/id_ed25519} means a key in the home directory of the user running litestream4j. */
+  private static String expandHome(String path) {
+    if (path.equals("~") || path.startsWith("~/")) {
+      return System.getProperty("user.home") + path.substring(1);
+    }
+    return path;
   }
 
   /** The replica location for messages, e.g. {@code sftp://backup@host:22/backups/db} (no secrets). */

@@ -37,6 +37,19 @@ public record WebdavSettings(URI root, Optional<String> username, Optional<Strin
     if (!scheme.equals("http") && !scheme.equals("https") || root.getHost() == null) {
       throw new ConfigException("webdav-url", "must be an http:// or https:// URL with a host", root.toString(), null);
     }
+    if (root.getRawUserInfo() != null) { // credentials in webdav-url: used unless given as keys, never shown
+      String info = java.net.URLDecoder.decode(root.getRawUserInfo().replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+      int colon = info.indexOf(':');
+      if (username.isEmpty()) {
+        username = Optional.of(colon < 0 ? info : info.substring(0, colon));
+      }
+      if (password.isEmpty() && colon >= 0) {
+        password = Optional.of(info.substring(colon + 1));
+      }
+      String authority = root.getRawAuthority();
+      root = URI.create(root.getScheme() + "://" + authority.substring(authority.indexOf('@') + 1)
+          + (root.getRawPath() == null ? "" : root.getRawPath()));
+    }
     if (!root.getRawPath().endsWith("/")) {
       root = URI.create(root.toString().replaceFirst("([?#].*)?$", "") + "/");
     }
@@ -118,8 +131,7 @@ public record WebdavSettings(URI root, Optional<String> username, Optional<Strin
 
   /** The replica location for messages (no password). */
   public String location() {
-    String base = root.toString();
-    return base + path;
+    return root + path;
   }
 
   @Override

@@ -130,6 +130,10 @@ class WebdavReplicaClientTest extends ReplicaClientContract {
     var tls = WebdavSettings.from(ReplicaConfig.forUrl("webdavs://dav.example.com/db"));
     assertThat(tls.root().toString()).isEqualTo("https://dav.example.com/");
     assertThat(tls.username()).isEmpty();
+    var keyed = WebdavSettings.of("https://me:hunter2@dav.example.com/remote.php/dav", "db");
+    assertThat(keyed.location()).isEqualTo("https://dav.example.com/remote.php/dav/db");
+    assertThat(keyed.username()).hasValue("me");
+    assertThat(keyed.password()).hasValue("hunter2");
   }
 
   @Test
