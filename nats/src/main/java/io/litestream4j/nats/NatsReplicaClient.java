@@ -170,7 +170,11 @@ public final class NatsReplicaClient implements ReplicaClient {
 
   private void connectionEvent(Connection c, ConnectionListener.Events event) {
     switch (event) {
-      case DISCONNECTED -> log.warn("nats: disconnected from {}; reconnecting", settings.server());
+      case DISCONNECTED -> {
+        if (c.getStatus() != Connection.Status.CLOSED && session != null) {
+          log.warn("nats: disconnected from {}; reconnecting", settings.server());
+        }
+      }
       case RECONNECTED -> log.info("nats: reconnected to {}", settings.server());
       default -> log.debug("nats: {} {}", settings.server(), event);
     }

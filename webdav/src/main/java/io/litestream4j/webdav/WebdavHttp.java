@@ -130,7 +130,7 @@ final class WebdavHttp implements AutoCloseable {
   }
 
   private static String describe(IOException e) {
-    String m = e.getMessage();
+    String m = e.getMessage() != null || e.getCause() == null ? e.getMessage() : e.getCause().toString();
     return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
   }
 
