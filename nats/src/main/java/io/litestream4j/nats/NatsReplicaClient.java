@@ -5,6 +5,7 @@ import io.litestream4j.replica.LtxFileInfo;
 import io.litestream4j.replica.LtxFileNotFoundException;
 import io.litestream4j.replica.LtxHeaderPeek;
 import io.litestream4j.replica.ReplicaClient;
+import io.litestream4j.replica.RfcTimestamps;
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
 import io.nats.client.ErrorListener;
@@ -22,8 +23,6 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -223,29 +222,14 @@ public final class NatsReplicaClient implements ReplicaClient {
   private static Instant createdAt(ObjectInfo info) {
     Headers h = info.getHeaders();
     String raw = h == null ? null : h.getFirst(TIMESTAMP_HEADER);
+    Optional<Instant> parsed = RfcTimestamps.parse(raw);
+    if (parsed.isPresent()) {
+      return parsed.get();
+    }
     if (raw != null) {
-      try {
-        return OffsetDateTime.parse(raw).toInstant();
-      } catch (DateTimeParseException e) {
-        log.debug("nats: object {} has an unreadable {} header '{}'", info.getObjectName(), TIMESTAMP_HEADER, raw);
-      }
+      log.debug("nats: object {} has an unreadable {} header '{}'", info.getObjectName(), TIMESTAMP_HEADER, raw);
     }
     return info.getModified() == null ? Instant.EPOCH : info.getModified().toInstant();
-  }
-
-  /** Go's RFC 3339 with nanoseconds: trailing zeros of the fraction dropped. */
-  static String formatTimestamp(Instant t) {
-    String s = t.toString(); // ISO-8601 in UTC, fraction in groups of 3 digits
-    int dot = s.indexOf('.');
-    if (dot < 0) {
-      return s;
-    }
-    int z = s.length() - 1;
-    int end = z;
-    while (end > dot + 1 && s.charAt(end - 1) == '0') {
-      end--;
-    }
-    return end == dot + 1 ? s.substring(0, dot) + "Z" : s.substring(0, end) + "Z";
   }
 
   @Override
@@ -323,7 +307,7 @@ public final class NatsReplicaClient implements ReplicaClient {
     String name = objectName(level, minTxid, maxTxid);
     LtxHeaderPeek peek = LtxHeaderPeek.read(data, level, minTxid, maxTxid);
     Instant timestamp = peek.timestamp();
-    Headers headers = new Headers().put(TIMESTAMP_HEADER, formatTimestamp(timestamp));
+    Headers headers = new Headers().put(TIMESTAMP_HEADER, RfcTimestamps.format(timestamp));
     ObjectStore store = session().store();
     var source = new SourceGuard(peek.stream());
     ObjectInfo stored;

@@ -9,7 +9,7 @@ import java.util.Optional;
  * {@code 192.168.1.5:9000}): adds the scheme Litestream would add and extracts the host to detect the
  * provider. Exists so every place that looks at an endpoint agrees on what it means.
  */
-final class Endpoints {
+public final class Endpoints {
 
   private Endpoints() {}
 
@@ -17,7 +17,7 @@ final class Endpoints {
    * The endpoint with a scheme: kept if present, else {@code http://} for local and private-network
    * hosts and {@code https://} for everything else.
    */
-  static String withScheme(String endpoint) {
+  public static String withScheme(String endpoint) {
     String trimmed = endpoint.strip();
     if (hasScheme(trimmed)) {
       return trimmed;

@@ -1,5 +1,6 @@
 package io.litestream4j.s3;
 
+import io.litestream4j.replica.RfcTimestamps;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;

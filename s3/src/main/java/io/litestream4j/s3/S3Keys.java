@@ -1,33 +1,34 @@
 package io.litestream4j.s3;
 
 import io.litestream4j.ltx.LtxFileName;
-import io.litestream4j.replica.LtxFileInfo;
+import io.litestream4j.replica.ObjectKeys;
 import java.util.Optional;
 
 /**
- * Object keys of a replica, exactly as Litestream lays them out so replicas are interchangeable:
- * {@code <path>/<level as 4 lower-case hex digits>/<min>-<max>.ltx} and the lease at
- * {@code <path>/lock.json}. Like Litestream, an empty path gives keys with a leading slash
- * ({@code /0000/...}) but a lease key without one ({@code lock.json}).
+ * Object keys of an S3 (or OSS) replica: Litestream's {@link ObjectKeys.Layout#HEX_LEVELS} layout
+ * ({@code <path>/<level as %04x>/<min>-<max>.ltx}) plus the lease at {@code <path>/lock.json}.
+ * Like Litestream, an empty path gives LTX keys with a leading slash ({@code /0000/...}) but a lease
+ * key without one ({@code lock.json}).
  */
 record S3Keys(String path) {
 
   static final String LOCK_FILE = "lock.json";
 
+  private ObjectKeys layout() {
+    return new ObjectKeys(path, ObjectKeys.Layout.HEX_LEVELS);
+  }
+
   /** Everything of this replica starts with this. */
   String rootPrefix() {
-    return path + "/";
+    return layout().rootPrefix();
   }
 
   String levelPrefix(int level) {
-    LtxFileInfo.checkLevel(level);
-    return path + "/" + "%04x/".formatted(level);
+    return layout().levelPrefix(level);
   }
 
   String ltxKey(int level, long minTxid, long maxTxid) {
-    String prefix = levelPrefix(level);
-    LtxFileInfo.checkTxids(minTxid, maxTxid);
-    return prefix + LtxFileName.format(minTxid, maxTxid);
+    return layout().ltxKey(level, minTxid, maxTxid);
   }
 
   String lockKey() {
@@ -36,11 +37,6 @@ record S3Keys(String path) {
 
   /** The file a listed key names, if it is an LTX file directly inside {@code level}'s prefix. */
   Optional<LtxFileName> parse(int level, String key) {
-    String prefix = levelPrefix(level);
-    if (!key.startsWith(prefix)) {
-      return Optional.empty();
-    }
-    String name = key.substring(prefix.length());
-    return name.indexOf('/') >= 0 ? Optional.empty() : LtxFileName.parse(name);
+    return layout().parse(level, key);
   }
 }

@@ -1,5 +1,6 @@
 package io.litestream4j.s3;
 
+import io.litestream4j.replica.RfcTimestamps;
 import io.litestream4j.ltx.LtxFileName;
 import io.litestream4j.replica.LeaseLostException;
 import io.litestream4j.replica.LeaseableClient;

@@ -18,10 +18,10 @@ import software.amazon.awssdk.services.s3.S3Client;
  * A real S3 protocol server on loopback: s3proxy in-process with an in-memory blob store, on a
  * random port, with signature checking on. One per test class; tests use distinct buckets or paths.
  */
-final class S3ProxyServer implements AutoCloseable {
+public final class S3ProxyServer implements AutoCloseable {
 
-  static final String ACCESS_KEY = "test-access-key";
-  static final String SECRET_KEY = "test-secret-key-do-not-log";
+  public static final String ACCESS_KEY = "test-access-key";
+  public static final String SECRET_KEY = "test-secret-key-do-not-log";
 
   private final S3Proxy proxy;
   private final BlobStore store;
@@ -33,7 +33,7 @@ final class S3ProxyServer implements AutoCloseable {
     this.endpoint = endpoint;
   }
 
-  static S3ProxyServer start() throws Exception {
+  public static S3ProxyServer start() throws Exception {
     var props = new Properties();
     props.setProperty("jclouds.identity", ACCESS_KEY);
     props.setProperty("jclouds.credential", SECRET_KEY);
@@ -56,25 +56,25 @@ final class S3ProxyServer implements AutoCloseable {
     return new S3ProxyServer(proxy, store, URI.create("http://127.0.0.1:" + proxy.getPort()));
   }
 
-  URI endpoint() {
+  public URI endpoint() {
     return endpoint;
   }
 
-  int port() {
+  public int port() {
     return endpoint.getPort();
   }
 
-  static S3Credentials credentials() {
+  public static S3Credentials credentials() {
     return new S3Credentials(ACCESS_KEY, SECRET_KEY, "test");
   }
 
   /** Settings for {@code bucket/path} on this server (or on {@code endpoint}, e.g. a proxy in front). */
-  S3Settings settings(String bucket, String path) {
+  public S3Settings settings(String bucket, String path) {
     return S3Settings.of(bucket, path, endpoint.toString(), credentials());
   }
 
   /** A plain SDK client for setting up and inspecting buckets behind the replica client's back. */
-  S3Client admin() {
+  public S3Client admin() {
     return S3Client.builder()
         .endpointOverride(endpoint)
         .region(Region.US_EAST_1)
@@ -87,7 +87,7 @@ final class S3ProxyServer implements AutoCloseable {
         .build();
   }
 
-  void createBucket(String bucket) {
+  public void createBucket(String bucket) {
     try (S3Client admin = admin()) {
       admin.createBucket(b -> b.bucket(bucket));
     }

@@ -7,9 +7,9 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 /** The contract suite's raw view of an S3 replica: objects under {@code prefix} of one bucket, read and written with a plain SDK client. */
-record S3Raw(S3Client admin, String bucket, String prefix) implements RawStore {
+public record S3Raw(S3Client admin, String bucket, String prefix) implements RawStore {
 
-  static S3Raw of(S3Client admin, String bucket, String prefix) {
+  public static S3Raw of(S3Client admin, String bucket, String prefix) {
     return new S3Raw(admin, bucket, prefix);
   }
 

@@ -1,5 +1,6 @@
 package io.litestream4j.s3;
 
+import io.litestream4j.replica.RfcTimestamps;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

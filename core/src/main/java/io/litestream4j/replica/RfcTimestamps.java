@@ -1,4 +1,4 @@
-package io.litestream4j.s3;
+package io.litestream4j.replica;
 
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -11,16 +11,18 @@ import java.util.Optional;
 /**
  * Timestamps as Go's {@code time.RFC3339Nano} writes them ({@code 2024-05-06T07:08:09.12Z}: UTC,
  * fraction with trailing zeros dropped, none when whole seconds), which is how Litestream stores
- * the {@code litestream-timestamp} metadata and the lease expiry. Parsing accepts any RFC 3339
+ * the LTX header timestamp in object metadata ({@code litestream-timestamp} on S3, OSS and GCS,
+ * {@code litestreamtimestamp} on Azure) and the S3 lease expiry. Shared by every object-store
+ * backend so they all write the same text. Parsing accepts any RFC 3339
  * offset and fraction length.
  */
-final class RfcTimestamps {
+public final class RfcTimestamps {
 
   private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss");
 
   private RfcTimestamps() {}
 
-  static String format(Instant t) {
+  public static String format(Instant t) {
     LocalDateTime utc = LocalDateTime.ofInstant(t, ZoneOffset.UTC);
     var sb = new StringBuilder(SECONDS.format(utc));
     int nanos = utc.getNano();
@@ -35,7 +37,7 @@ final class RfcTimestamps {
     return sb.append('Z').toString();
   }
 
-  static Optional<Instant> parse(String s) {
+  public static Optional<Instant> parse(String s) {
     if (s == null) {
       return Optional.empty();
     }

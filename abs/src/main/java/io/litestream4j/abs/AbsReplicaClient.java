@@ -1,0 +1,326 @@
+package io.litestream4j.abs;
+
+import com.azure.core.http.HttpClient;
+import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
+import com.azure.core.http.policy.ExponentialBackoffOptions;
+import com.azure.core.http.policy.RetryOptions;
+import com.azure.core.util.BinaryData;
+import com.azure.core.util.Context;
+import com.azure.identity.DefaultAzureCredentialBuilder;
+import com.azure.storage.blob.BlobClient;
+import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.BlobServiceClientBuilder;
+import com.azure.storage.blob.models.BlobHttpHeaders;
+import com.azure.storage.blob.models.BlobItem;
+import com.azure.storage.blob.models.BlobListDetails;
+import com.azure.storage.blob.models.BlobRange;
+import com.azure.storage.blob.models.ListBlobsOptions;
+import com.azure.storage.blob.models.ParallelTransferOptions;
+import com.azure.storage.blob.options.BlobInputStreamOptions;
+import com.azure.storage.blob.options.BlobParallelUploadOptions;
+import com.azure.storage.blob.options.BlockBlobSimpleUploadOptions;
+import com.azure.storage.common.StorageSharedKeyCredential;
+import io.litestream4j.ltx.LtxFileName;
+import io.litestream4j.replica.LtxFileInfo;
+import io.litestream4j.replica.LtxFileNotFoundException;
+import io.litestream4j.replica.LtxHeaderPeek;
+import io.litestream4j.replica.ObjectKeys;
+import io.litestream4j.replica.ReplicaClient;
+import io.litestream4j.replica.RfcTimestamps;
+import io.litestream4j.replica.UploadSource;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A replica in an Azure Blob Storage container, laid out exactly as Litestream's {@code abs}
+ * backend: {@code <path>/ltx/<level>/<min>-<max>.ltx}, with the LTX header timestamp in the blob
+ * metadata {@code litestreamtimestamp} (Azure metadata names cannot contain hyphens).
+ *
+ * <p>Guarantees: a file becomes visible only once completely stored (one Put Blob for files below
+ * the block size, else staged blocks committed at once); a failing source stores nothing and is reported as itself. Listings read the
+ * timestamp from the metadata returned with the listing (falling back to the blob's creation time
+ * for blobs written by other tools) and honour {@code seek} as "min TXID at least seek", not
+ * Litestream's exact-prefix match. Requests are retried as Litestream does (see {@link AbsTuning}).
+ * Secrets never appear in messages. Safe for concurrent use.
+ */
+public final class AbsReplicaClient implements ReplicaClient {
+
+  public static final String TYPE = "abs";
+
+  /** The metadata holding the LTX header timestamp (RFC 3339 with nanoseconds). */
+  public static final String TIMESTAMP_METADATA = "litestreamtimestamp";
+
+  private static final Logger log = LoggerFactory.getLogger(AbsReplicaClient.class);
+  private static final Comparator<LtxFileInfo> BY_TXID =
+      Comparator.comparingLong(LtxFileInfo::minTxid).thenComparingLong(LtxFileInfo::maxTxid);
+  private static final Set<Integer> RETRIED_STATUSES = Set.of(408, 429, 500, 502, 503, 504);
+
+  private final AbsSettings settings;
+  private final AbsTuning tuning;
+  private final ObjectKeys keys;
+  private final Object initLock = new Object();
+  private volatile BlobContainerClient container;
+  private volatile boolean closed;
+
+  AbsReplicaClient(AbsSettings settings, AbsTuning tuning) {
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.tuning = Objects.requireNonNull(tuning, "tuning");
+    this.keys = new ObjectKeys(settings.path(), ObjectKeys.Layout.LTX_DIRECTORIES);
+  }
+
+  /** A client for {@code settings} with Litestream's retries; nothing is contacted yet. */
+  public static AbsReplicaClient create(AbsSettings settings) {
+    return new AbsReplicaClient(settings, AbsTuning.DEFAULTS);
+  }
+
+  static AbsReplicaClient create(AbsSettings settings, AbsTuning tuning) {
+    return new AbsReplicaClient(settings, tuning);
+  }
+
+  public AbsSettings settings() {
+    return settings;
+  }
+
+  /** The blob name of an LTX file: {@code <path>/ltx/<level>/<min>-<max>.ltx}. */
+  public String blobName(int level, long minTxid, long maxTxid) {
+    return keys.ltxKey(level, minTxid, maxTxid);
+  }
+
+  @Override
+  public String type() {
+    return TYPE;
+  }
+
+  /** Builds the SDK client; the container is first contacted by the first request. */
+  @Override
+  public void init() throws IOException {
+    container();
+  }
+
+  private BlobContainerClient container() throws IOException {
+    BlobContainerClient c = container;
+    if (c != null && !closed) {
+      return c;
+    }
+    synchronized (initLock) {
+      if (closed) {
+        throw new IOException("abs replica " + settings.location() + " is closed");
+      }
+      if (container == null) {
+        try {
+          container = build().getBlobContainerClient(settings.container());
+          log.debug("abs replica {}: endpoint {}, {}", settings.location(), settings.endpoint(), settings.credentials());
+        } catch (RuntimeException e) {
+          throw new IOException("abs: cannot set up a client for " + settings.location() + " at "
+              + settings.endpoint() + ": " + e.getMessage(), e);
+        }
+      }
+      return container;
+    }
+  }
+
+  private com.azure.storage.blob.BlobServiceClient build() {
+    HttpClient http = new JdkHttpClientBuilder()
+        .connectionTimeout(java.time.Duration.ofSeconds(30))
+        .responseTimeout(tuning.tryTimeout())
+        .build();
+    Predicate<com.azure.core.http.policy.RequestRetryCondition> retried = condition ->
+        condition.getResponse() == null || RETRIED_STATUSES.contains(condition.getResponse().getStatusCode());
+    RetryOptions retries = new RetryOptions(new ExponentialBackoffOptions()
+        .setMaxRetries(tuning.maxRetries())
+        .setBaseDelay(tuning.baseDelay())
+        .setMaxDelay(tuning.maxDelay()))
+        .setShouldRetryCondition(retried);
+    var builder = new BlobServiceClientBuilder()
+        .endpoint(settings.endpoint())
+        .httpClient(http)
+        .retryOptions(retries);
+    switch (settings.credentials()) {
+      case AbsCredentials.SasToken sas -> builder.sasToken(sas.token());
+      case AbsCredentials.SharedKey key -> builder.credential(new StorageSharedKeyCredential(key.accountName(), key.accountKey()));
+      case AbsCredentials.DefaultChain chain -> builder.credential(new DefaultAzureCredentialBuilder().build());
+    }
+    return builder.buildClient();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Listing
+
+  /**
+   * Lists the level's blobs with their metadata (one request per page) and keeps those from
+   * {@code seekTxid} on. The whole level prefix is listed: the service's "start from" parameter is
+   * too new for the emulator and for older accounts' API versions.
+   */
+  @Override
+  public List<LtxFileInfo> ltxFiles(int level, long seekTxid) throws IOException {
+    BlobContainerClient c = container();
+    String prefix = keys.levelPrefix(level);
+    var options = new ListBlobsOptions().setPrefix(prefix).setMaxResultsPerPage(tuning.listPageSize())
+        .setDetails(new BlobListDetails().setRetrieveMetadata(true));
+    var files = new ArrayList<LtxFileInfo>();
+    try {
+      for (BlobItem item : c.listBlobs(options, null)) {
+        Optional<LtxFileName> name = keys.parse(level, item.getName());
+        if (name.isEmpty() || name.get().minTxid() < seekTxid || Boolean.TRUE.equals(item.isPrefix())) {
+          continue;
+        }
+        files.add(new LtxFileInfo(level, name.get().minTxid(), name.get().maxTxid(), size(item), createdAt(item)));
+      }
+    } catch (RuntimeException e) {
+      throw AbsErrors.io("list", settings.where(prefix), e, settings);
+    }
+    files.sort(BY_TXID);
+    return files;
+  }
+
+  private static long size(BlobItem item) {
+    Long length = item.getProperties() == null ? null : item.getProperties().getContentLength();
+    return length == null ? 0 : length;
+  }
+
+  private Instant createdAt(BlobItem item) {
+    Map<String, String> metadata = item.getMetadata();
+    String raw = metadata == null ? null : metadata.get(TIMESTAMP_METADATA);
+    Optional<Instant> ts = RfcTimestamps.parse(raw);
+    if (ts.isPresent()) {
+      return ts.get();
+    }
+    var props = item.getProperties();
+    if (props != null && props.getCreationTime() != null) {
+      return props.getCreationTime().toInstant();
+    }
+    return props != null && props.getLastModified() != null ? props.getLastModified().toInstant() : Instant.EPOCH;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Reading
+
+  @Override
+  public InputStream openLtxFile(int level, long minTxid, long maxTxid, long offset, long length)
+      throws IOException {
+    if (offset < 0 || length < 0) {
+      throw new IllegalArgumentException(
+          "offset and length must be >= 0, got offset=%d length=%d".formatted(offset, length));
+    }
+    String name = keys.ltxKey(level, minTxid, maxTxid);
+    BlobClient blob = container().getBlobClient(name);
+    BlobRange range = length == 0 ? new BlobRange(offset) : new BlobRange(offset, length);
+    try {
+      return blob.openInputStream(new BlobInputStreamOptions().setRange(range).setBlockSize(tuning.readChunkSize()));
+    } catch (RuntimeException e) {
+      if (AbsErrors.isNotFound(e)) {
+        throw new LtxFileNotFoundException(settings.where(name), level, minTxid, maxTxid,
+            "no such LTX file on the abs replica");
+      }
+      if (AbsErrors.isInvalidRange(e)) {
+        return InputStream.nullInputStream(); // offset at or past the end
+      }
+      throw AbsErrors.io("read", settings.where(name), e, settings);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Writing
+
+  @Override
+  public LtxFileInfo writeLtxFile(int level, long minTxid, long maxTxid, InputStream data)
+      throws IOException {
+    String name = keys.ltxKey(level, minTxid, maxTxid);
+    LtxHeaderPeek peek = LtxHeaderPeek.read(data, level, minTxid, maxTxid);
+    BlobClient blob = container().getBlobClient(name);
+    var source = new UploadSource(peek.stream());
+    Map<String, String> metadata = Map.of(TIMESTAMP_METADATA, RfcTimestamps.format(peek.timestamp()));
+    BlobHttpHeaders headers = new BlobHttpHeaders().setContentType("application/octet-stream");
+    byte[] head = source.readNBytes((int) tuning.blockSize());
+    try {
+      if (head.length < tuning.blockSize()) {
+        // The whole file is in hand: one Put Blob with a known length.
+        blob.getBlockBlobClient().uploadWithResponse(new BlockBlobSimpleUploadOptions(BinaryData.fromBytes(head))
+            .setMetadata(metadata).setHeaders(headers), null, Context.NONE);
+      } else {
+        // Staged blocks, committed at once at the end.
+        var rest = new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(head), source);
+        var options = new BlobParallelUploadOptions(rest)
+            .setMetadata(metadata)
+            .setHeaders(headers)
+            .setParallelTransferOptions(new ParallelTransferOptions()
+                .setBlockSizeLong(tuning.blockSize())
+                .setMaxSingleUploadSizeLong(tuning.blockSize())
+                .setMaxConcurrency(tuning.uploadConcurrency()));
+        blob.uploadWithResponse(options, null, Context.NONE);
+      }
+    } catch (RuntimeException e) {
+      if (source.failure().isPresent()) {
+        throw source.failure().get();
+      }
+      throw AbsErrors.io("upload", settings.where(name), e, settings);
+    }
+    if (source.failure().isPresent()) {
+      throw source.failure().get();
+    }
+    log.debug("uploaded {} ({} bytes)", settings.where(name), source.count());
+    return new LtxFileInfo(level, minTxid, maxTxid, source.count(), peek.timestamp());
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Deleting
+
+  @Override
+  public void deleteLtxFiles(Collection<LtxFileInfo> files) throws IOException {
+    BlobContainerClient c = container();
+    for (LtxFileInfo f : files) {
+      delete(c, keys.ltxKey(f));
+    }
+  }
+
+  /** Deletes every blob under the replica's path ({@code <path>/}, or {@code ltx/} for an empty path). */
+  @Override
+  public void deleteAll() throws IOException {
+    BlobContainerClient c = container();
+    String prefix = keys.rootPrefix();
+    var names = new ArrayList<String>();
+    try {
+      for (BlobItem item : c.listBlobs(new ListBlobsOptions().setPrefix(prefix).setMaxResultsPerPage(tuning.listPageSize()), null)) {
+        names.add(item.getName());
+      }
+    } catch (RuntimeException e) {
+      throw AbsErrors.io("list", settings.where(prefix), e, settings);
+    }
+    for (String name : names) {
+      delete(c, name);
+    }
+  }
+
+  private void delete(BlobContainerClient c, String name) throws IOException {
+    try {
+      c.getBlobClient(name).deleteIfExists();
+    } catch (RuntimeException e) {
+      throw AbsErrors.io("delete", settings.where(name), e, settings);
+    }
+  }
+
+  @Override
+  public void close() {
+    synchronized (initLock) {
+      closed = true;
+      container = null;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "abs replica " + settings.location();
+  }
+}

@@ -1,0 +1,351 @@
+package io.litestream4j.gs;
+
+import com.google.cloud.ReadChannel;
+import com.google.cloud.WriteChannel;
+import com.google.cloud.storage.Blob;
+import com.google.cloud.storage.BlobId;
+import com.google.cloud.storage.BlobInfo;
+import com.google.cloud.storage.Storage;
+import com.google.cloud.storage.StorageOptions;
+import io.litestream4j.ltx.LtxFileName;
+import io.litestream4j.replica.LtxFileInfo;
+import io.litestream4j.replica.LtxFileNotFoundException;
+import io.litestream4j.replica.LtxHeaderPeek;
+import io.litestream4j.replica.ObjectKeys;
+import io.litestream4j.replica.ReplicaClient;
+import io.litestream4j.replica.RfcTimestamps;
+import io.litestream4j.replica.UploadSource;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A replica in a Google Cloud Storage bucket, laid out exactly as Litestream's {@code gs} backend:
+ * {@code <path>/ltx/<level>/<min>-<max>.ltx}, with the LTX header timestamp in the object metadata
+ * {@code litestream-timestamp}.
+ *
+ * <p>Guarantees: files up to {@link #SINGLE_REQUEST_LIMIT} are stored with one request, larger ones
+ * with a resumable upload finalised only at the end, so a file is visible only once complete and a
+ * failing source stores nothing (and is reported as itself). Listings carry the metadata (falling
+ * back to the object's creation time) and honour {@code seek} as "min TXID at least seek", not
+ * Litestream's exact-prefix match. Credentials are Application Default Credentials, resolved on
+ * first use. Safe for concurrent use.
+ */
+public final class GsReplicaClient implements ReplicaClient {
+
+  public static final String TYPE = "gs";
+
+  /** The metadata holding the LTX header timestamp (RFC 3339 with nanoseconds). */
+  public static final String TIMESTAMP_METADATA = "litestream-timestamp";
+
+  /** Files up to this size are buffered and stored with a single request. */
+  static final int SINGLE_REQUEST_LIMIT = 8 * 1024 * 1024;
+
+  private static final Logger log = LoggerFactory.getLogger(GsReplicaClient.class);
+  private static final Comparator<LtxFileInfo> BY_TXID =
+      Comparator.comparingLong(LtxFileInfo::minTxid).thenComparingLong(LtxFileInfo::maxTxid);
+
+  private final GsSettings settings;
+  private final Supplier<Storage> connect;
+  private final ObjectKeys keys;
+  private final Object initLock = new Object();
+  private volatile Storage storage;
+  private volatile boolean closed;
+
+  GsReplicaClient(GsSettings settings, Supplier<Storage> connect) {
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.connect = Objects.requireNonNull(connect, "connect");
+    this.keys = new ObjectKeys(settings.path(), ObjectKeys.Layout.LTX_DIRECTORIES);
+  }
+
+  /** A client using Application Default Credentials; nothing is contacted yet. */
+  public static GsReplicaClient create(GsSettings settings) {
+    return new GsReplicaClient(settings, () -> StorageOptions.getDefaultInstance().getService());
+  }
+
+  /** A client on an explicitly built {@link Storage} (another project, credentials, or a test fake). */
+  public static GsReplicaClient create(GsSettings settings, Storage storage) {
+    Objects.requireNonNull(storage, "storage");
+    return new GsReplicaClient(settings, () -> storage);
+  }
+
+  public GsSettings settings() {
+    return settings;
+  }
+
+  /** The object name of an LTX file: {@code <path>/ltx/<level>/<min>-<max>.ltx}. */
+  public String objectName(int level, long minTxid, long maxTxid) {
+    return keys.ltxKey(level, minTxid, maxTxid);
+  }
+
+  @Override
+  public String type() {
+    return TYPE;
+  }
+
+  @Override
+  public void init() throws IOException {
+    storage();
+  }
+
+  private Storage storage() throws IOException {
+    Storage s = storage;
+    if (s != null && !closed) {
+      return s;
+    }
+    synchronized (initLock) {
+      if (closed) {
+        throw new IOException("gs replica " + settings.location() + " is closed");
+      }
+      if (storage == null) {
+        try {
+          storage = connect.get();
+        } catch (RuntimeException e) {
+          throw GsErrors.io("set up a client for", settings.location(), e, settings);
+        }
+      }
+      return storage;
+    }
+  }
+
+  private BlobId id(String name) {
+    return BlobId.of(settings.bucket(), name);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Listing
+
+  /** Lists the level's objects (with metadata, as every GCS listing does) from {@code seekTxid} on. */
+  @Override
+  public List<LtxFileInfo> ltxFiles(int level, long seekTxid) throws IOException {
+    Storage s = storage();
+    String prefix = keys.levelPrefix(level);
+    var files = new ArrayList<LtxFileInfo>();
+    try {
+      for (Blob blob : s.list(settings.bucket(), Storage.BlobListOption.prefix(prefix)).iterateAll()) {
+        Optional<LtxFileName> name = keys.parse(level, blob.getName());
+        if (name.isEmpty() || name.get().minTxid() < seekTxid || blob.getSize() == null) {
+          continue;
+        }
+        files.add(new LtxFileInfo(level, name.get().minTxid(), name.get().maxTxid(), blob.getSize(), createdAt(blob)));
+      }
+    } catch (RuntimeException e) {
+      throw GsErrors.io("list", settings.where(prefix), e, settings);
+    }
+    files.sort(BY_TXID);
+    return files;
+  }
+
+  private static Instant createdAt(Blob blob) {
+    Map<String, String> metadata = blob.getMetadata();
+    Optional<Instant> ts = RfcTimestamps.parse(metadata == null ? null : metadata.get(TIMESTAMP_METADATA));
+    if (ts.isPresent()) {
+      return ts.get();
+    }
+    if (blob.getCreateTimeOffsetDateTime() != null) {
+      return blob.getCreateTimeOffsetDateTime().toInstant();
+    }
+    return blob.getUpdateTimeOffsetDateTime() != null ? blob.getUpdateTimeOffsetDateTime().toInstant() : Instant.EPOCH;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Reading
+
+  /** Opens a ranged read; the first bytes are fetched here, so a missing file fails at once. */
+  @Override
+  public InputStream openLtxFile(int level, long minTxid, long maxTxid, long offset, long length)
+      throws IOException {
+    if (offset < 0 || length < 0) {
+      throw new IllegalArgumentException(
+          "offset and length must be >= 0, got offset=%d length=%d".formatted(offset, length));
+    }
+    String name = keys.ltxKey(level, minTxid, maxTxid);
+    Storage s = storage();
+    ReadChannel channel = null;
+    try {
+      channel = s.reader(id(name));
+      channel.seek(offset);
+      // The range end is enforced here rather than with ReadChannel.limit: reads are bounded by
+      // the requested length, and a range past the end of the object simply ends early.
+      long remaining = length > 0 ? length : Long.MAX_VALUE;
+      if (length > 0) {
+        channel.setChunkSize((int) Math.min(Math.max(length, 64 * 1024), 2 * 1024 * 1024));
+      }
+      ByteBuffer first = ByteBuffer.allocate((int) Math.min(remaining, 64 * 1024));
+      int n = channel.read(first);
+      if (n < 0) {
+        channel.close();
+        return InputStream.nullInputStream();
+      }
+      var head = new ByteArrayInputStream(first.array(), 0, first.position());
+      if (remaining == first.position()) {
+        channel.close();
+        return head;
+      }
+      return new SequenceInputStream(head,
+          new GsReadStream(Channels.newInputStream(channel), settings.where(name), remaining - first.position()));
+    } catch (IOException | RuntimeException e) {
+      if (channel != null) {
+        channel.close();
+      }
+      if (GsErrors.isNotFound(e)) {
+        throw new LtxFileNotFoundException(settings.where(name), level, minTxid, maxTxid,
+            "no such LTX file on the gs replica");
+      }
+      if (GsErrors.isInvalidRange(e)) {
+        return InputStream.nullInputStream();
+      }
+      throw GsErrors.io("read", settings.where(name), e, settings);
+    }
+  }
+
+  /** Reads at most {@code remaining} bytes and rethrows the client's unchecked failures as {@link IOException}s. */
+  private static final class GsReadStream extends java.io.FilterInputStream {
+    private final String where;
+    private long remaining;
+
+    GsReadStream(InputStream in, String where, long remaining) {
+      super(in);
+      this.where = where;
+      this.remaining = remaining;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      int n = read(one, 0, 1);
+      return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (remaining <= 0) {
+        return -1;
+      }
+      try {
+        int n = super.read(b, off, (int) Math.min(len, remaining));
+        if (n > 0) {
+          remaining -= n;
+        }
+        return n;
+      } catch (RuntimeException e) {
+        throw new IOException("gs: cannot read " + where + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Writing
+
+  @Override
+  public LtxFileInfo writeLtxFile(int level, long minTxid, long maxTxid, InputStream data)
+      throws IOException {
+    String name = keys.ltxKey(level, minTxid, maxTxid);
+    LtxHeaderPeek peek = LtxHeaderPeek.read(data, level, minTxid, maxTxid);
+    BlobInfo info = BlobInfo.newBuilder(id(name))
+        .setContentType("application/octet-stream")
+        .setMetadata(Map.of(TIMESTAMP_METADATA, RfcTimestamps.format(peek.timestamp())))
+        .build();
+    Storage s = storage();
+    var source = new UploadSource(peek.stream());
+    byte[] head = source.readNBytes(SINGLE_REQUEST_LIMIT);
+    try {
+      if (head.length < SINGLE_REQUEST_LIMIT) {
+        s.create(info, head);
+      } else {
+        try (WriteChannel writer = s.writer(info)) {
+          writer.write(ByteBuffer.wrap(head));
+          byte[] buf = new byte[1024 * 1024];
+          for (int n; (n = source.read(buf)) >= 0; ) {
+            ByteBuffer chunk = ByteBuffer.wrap(buf, 0, n);
+            while (chunk.hasRemaining()) {
+              writer.write(chunk);
+            }
+          }
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      if (source.failure().isPresent()) {
+        throw source.failure().get();
+      }
+      throw GsErrors.io("upload", settings.where(name), e, settings);
+    }
+    log.debug("uploaded {} ({} bytes)", settings.where(name), source.count());
+    return new LtxFileInfo(level, minTxid, maxTxid, source.count(), peek.timestamp());
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Deleting
+
+  @Override
+  public void deleteLtxFiles(Collection<LtxFileInfo> files) throws IOException {
+    Storage s = storage();
+    for (LtxFileInfo f : files) {
+      delete(s, keys.ltxKey(f));
+    }
+  }
+
+  /** Deletes every object under the replica's path ({@code <path>/}, or {@code ltx/} for an empty path). */
+  @Override
+  public void deleteAll() throws IOException {
+    Storage s = storage();
+    String prefix = keys.rootPrefix();
+    var names = new ArrayList<String>();
+    try {
+      for (Blob blob : s.list(settings.bucket(), Storage.BlobListOption.prefix(prefix)).iterateAll()) {
+        names.add(blob.getName());
+      }
+    } catch (RuntimeException e) {
+      throw GsErrors.io("list", settings.where(prefix), e, settings);
+    }
+    for (String name : names) {
+      delete(s, name);
+    }
+  }
+
+  private void delete(Storage s, String name) throws IOException {
+    try {
+      s.delete(id(name));
+    } catch (RuntimeException e) {
+      if (!GsErrors.isNotFound(e)) {
+        throw GsErrors.io("delete", settings.where(name), e, settings);
+      }
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    Storage s;
+    synchronized (initLock) {
+      closed = true;
+      s = storage;
+      storage = null;
+    }
+    if (s != null) {
+      try {
+        s.close();
+      } catch (Exception e) {
+        throw new IOException("gs: cannot close the client of " + settings.location() + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "gs replica " + settings.location();
+  }
+}
