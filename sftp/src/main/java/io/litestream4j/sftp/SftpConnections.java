@@ -243,7 +243,7 @@ final class SftpConnections implements AutoCloseable {
     }
     if (m.contains("timeout") || m.contains("timed out")) {
       return new IOException("sftp: cannot connect to " + settings.host() + ":" + settings.port()
-          + " within " + settings.dialTimeout().toSeconds() + "s: " + m
+          + " within " + settings.dialTimeout().toMillis() + " ms: " + m
           + "; check the host, the port and any firewall", e);
     }
     return new IOException("sftp: cannot connect to " + settings.host() + ":" + settings.port() + ": " + m
