@@ -1,0 +1,97 @@
+package io.litestream4j.replica;
+
+import io.litestream4j.ltx.LtxException;
+import io.litestream4j.ltx.LtxHeader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Exact creation times read from the LTX headers of listed files, for backends whose listings
+ * cannot carry them: SFTP keeps modification times in whole seconds, and a WebDAV server sets its
+ * own modification time. The header's timestamp is what Litestream records as the file's creation
+ * time, so this also gives exact times for replicas Litestream wrote.
+ *
+ * <p>Reads the first {@link LtxHeader#SIZE} bytes of each file, {@code parallelism} at a time on
+ * named threads that are gone when the call returns. Files deleted meanwhile are left out.
+ */
+public final class LtxHeaderTimestamps {
+
+  private LtxHeaderTimestamps() {}
+
+  /**
+   * {@code files} (as listed by {@code client}) with {@code createdAt} replaced by each file's
+   * header timestamp, in the same order.
+   *
+   * @throws IOException if a header cannot be read or is not an LTX header
+   */
+  public static List<LtxFileInfo> read(ReplicaClient client, List<LtxFileInfo> files, int parallelism)
+      throws IOException {
+    if (files.isEmpty()) {
+      return files;
+    }
+    if (files.size() == 1 || parallelism <= 1) {
+      var result = new ArrayList<LtxFileInfo>(files.size());
+      for (LtxFileInfo f : files) {
+        readOne(client, f).ifPresent(result::add);
+      }
+      return result;
+    }
+    var counter = new AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallelism, files.size()), r -> {
+      Thread t = new Thread(r, "l4j-" + client.type() + "-header-" + counter.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      var futures = new ArrayList<Future<Optional<LtxFileInfo>>>(files.size());
+      for (LtxFileInfo f : files) {
+        futures.add(pool.submit(() -> readOne(client, f)));
+      }
+      var result = new ArrayList<LtxFileInfo>(files.size());
+      for (Future<Optional<LtxFileInfo>> future : futures) {
+        try {
+          future.get().ifPresent(result::add);
+        } catch (ExecutionException e) {
+          Throwable cause = e.getCause();
+          throw cause instanceof IOException io ? io : new IOException(cause.toString(), cause);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new InterruptedIOException("interrupted while reading LTX header timestamps from " + client);
+        }
+      }
+      return result;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static Optional<LtxFileInfo> readOne(ReplicaClient client, LtxFileInfo f) throws IOException {
+    byte[] bytes;
+    try (InputStream in = client.openLtxFile(f.level(), f.minTxid(), f.maxTxid(), 0, LtxHeader.SIZE)) {
+      bytes = in.readNBytes(LtxHeader.SIZE);
+    } catch (LtxFileNotFoundException deletedMeanwhile) {
+      return Optional.empty();
+    }
+    if (bytes.length < LtxHeader.SIZE) {
+      throw new IOException("cannot read the timestamp of " + f + " on " + client + ": the file is "
+          + bytes.length + " bytes long, shorter than an LTX header");
+    }
+    try {
+      Instant ts = Instant.ofEpochMilli(LtxHeader.decodeUnvalidated(bytes).timestamp());
+      return Optional.of(new LtxFileInfo(f.level(), f.minTxid(), f.maxTxid(), f.size(), ts));
+    } catch (LtxException e) {
+      throw new IOException("cannot read the timestamp of " + f + " on " + client + ": not an LTX file ("
+          + e.getMessage() + ")", e);
+    }
+  }
+}
