@@ -94,8 +94,8 @@ class FollowerTest {
           bank.transfer();
           Thread.sleep(2);
           if (!restarted && System.nanoTime() > until - Duration.ofSeconds(3).toNanos()) {
-            long before = follower.txid();
             follower.close();
+            long before = follower.txid();
             assertThat(follower.failure()).isEmpty();
             follower = Follower.start(client, "test replica", fo);
             assertThat(follower.txid()).as("resumed where it stopped").isEqualTo(before);
@@ -120,6 +120,56 @@ class FollowerTest {
       DbCompare.assertSameContent(db, out);
       DbCompare.assertIntegrity(out);
       assertThat(Files.exists(out.resolveSibling("follower.db-journal"))).isFalse();
+    }
+  }
+
+  @Test
+  void aFollowerStoppedWhileRetentionRemovedItsNextFilesCatchesUpFromCompactedFiles() throws Exception {
+    Path db = dir.resolve("app.db");
+    Path replica = dir.resolve("replica");
+    Path out = dir.resolve("follower.db");
+    ReplicationOptions opts = ReplicationOptions.of(db, replica.toUri().toString())
+        .withSyncInterval(Duration.ofMillis(50))
+        .withDbOptions(DbOptions.DEFAULTS.withMonitorInterval(Duration.ofMillis(50)))
+        .withStore(BUSY_STORE);
+    List<FollowEvent> events = new CopyOnWriteArrayList<>();
+    try (Bank bank = new Bank(db, 11);
+        FileReplicaClient client = new FileReplicaClient(replica);
+        Replication replication = Replication.start(opts)) {
+      bank.transfer();
+      replication.syncAndAwait(Duration.ofSeconds(30));
+      FollowOptions fo = FollowOptions.of(out).withInterval(Duration.ofMillis(100)).withListener(events::add);
+      long stoppedAt;
+      try (Follower follower = Follower.start(client, "test replica", fo)) {
+        for (int i = 0; i < 20; i++) {
+          bank.transfer();
+          replication.syncAndAwait(Duration.ofSeconds(30));
+        }
+        assertThat(follower.awaitTxid(replication.replicatedTxid(), Duration.ofSeconds(30))).isTrue();
+        stoppedAt = follower.txid();
+      }
+      // Keep writing until retention has removed the level-0 file the follower needs next.
+      long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+      while (true) {
+        bank.transfer();
+        Thread.sleep(20);
+        var l0 = client.ltxFiles(0, stoppedAt + 1);
+        if (!l0.isEmpty() && l0.getFirst().minTxid() > stoppedAt + 1) {
+          break;
+        }
+        assertThat(System.nanoTime()).as("retention removes L0 files within 90 s").isLessThan(deadline);
+      }
+      long last = replication.syncAndAwait(Duration.ofSeconds(30));
+      events.clear();
+      try (Follower follower = Follower.start(client, "test replica", fo)) {
+        assertThat(follower.txid()).isEqualTo(stoppedAt);
+        assertThat(follower.awaitTxid(last, Duration.ofSeconds(60))).isTrue();
+      }
+      assertThat(events.getFirst().source()).as("the first file after the restart").doesNotStartWith("L0/");
+      System.out.printf("follow: resumed at TXID %d after retention; first applied %s%n", stoppedAt,
+          events.getFirst().source());
+      DbCompare.assertSameContent(db, out);
+      DbCompare.assertIntegrity(out);
     }
   }
 }
