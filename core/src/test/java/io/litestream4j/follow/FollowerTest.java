@@ -10,6 +10,7 @@ import io.litestream4j.ReplicationOptions;
 import io.litestream4j.db.DbOptions;
 import io.litestream4j.replica.file.FileReplicaClient;
 import io.litestream4j.store.StoreOptions;
+import io.litestream4j.testing.Bank;
 import io.litestream4j.testing.DbCompare;
 import io.litestream4j.testing.SqliteCli;
 import java.nio.file.Files;

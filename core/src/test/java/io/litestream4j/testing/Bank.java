@@ -1,4 +1,4 @@
-package io.litestream4j.follow;
+package io.litestream4j.testing;
 
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -17,16 +17,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * sequence number per transfer whose commit time is recorded, so a reader can check that it never
  * sees half a transfer and a follower's lag can be measured commit by commit.
  */
-final class Bank implements AutoCloseable {
-  static final int ACCOUNTS = 50;
-  static final long TOTAL = ACCOUNTS * 1000L;
+public final class Bank implements AutoCloseable {
+  public static final int ACCOUNTS = 50;
+  public static final long TOTAL = ACCOUNTS * 1000L;
 
   private final Connection app;
   private final Random rnd;
   private final AtomicLong seq = new AtomicLong();
   private final ConcurrentMap<Long, Long> committedAtNanos = new ConcurrentHashMap<>();
 
-  Bank(Path db, long seed) throws SQLException {
+  public Bank(Path db, long seed) throws SQLException {
     this.app = DriverManager.getConnection("jdbc:sqlite:" + db);
     this.rnd = new Random(seed);
     try (Statement st = app.createStatement()) {
@@ -52,7 +52,7 @@ final class Bank implements AutoCloseable {
   }
 
   /** One transfer as one transaction; returns its sequence number. */
-  long transfer() throws SQLException {
+  public long transfer() throws SQLException {
     int a = 1 + rnd.nextInt(ACCOUNTS);
     int b = 1 + rnd.nextInt(ACCOUNTS);
     int amount = 1 + rnd.nextInt(100);
@@ -72,16 +72,16 @@ final class Bank implements AutoCloseable {
     return s;
   }
 
-  long lastSeq() {
+  public long lastSeq() {
     return seq.get();
   }
 
   /** When transfer {@code s} committed (System.nanoTime), if it was recorded. */
-  Long committedAt(long s) {
+  public Long committedAt(long s) {
     return committedAtNanos.get(s);
   }
 
-  Connection connection() {
+  public Connection connection() {
     return app;
   }
 
