@@ -120,7 +120,7 @@ public final class Follower implements AutoCloseable {
         Files.deleteIfExists(out.resolveSibling(out.getFileName() + suffix));
       }
       Path restored = staging.resolve("restore.db");
-      RestoreResult r = RestoreJob.run(client, replica, RestoreOptions.of(restored).withForce(true)
+      RestoreResult r = RestoreJob.runLtx(client, replica, RestoreOptions.of(restored).withForce(true)
           .withRetryPolicy(options.retryPolicy()));
       FollowerDatabase.install(restored, out, r.txid());
       log.info("follow: restored {} to TXID {} from {}", out, Txid.format(r.txid()), replica);
@@ -278,7 +278,7 @@ public final class Follower implements AutoCloseable {
     try {
       RestoreResult r;
       try {
-        r = RestoreJob.run(client, replica, RestoreOptions.of(restored).withForce(true)
+        r = RestoreJob.runLtx(client, replica, RestoreOptions.of(restored).withForce(true)
             .withRetryPolicy(options.retryPolicy()));
       } catch (RestoreException e) {
         if (e.reason() == RestoreException.Reason.GAP || e.reason() == RestoreException.Reason.NO_BACKUPS) {

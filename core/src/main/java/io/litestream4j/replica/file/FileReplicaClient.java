@@ -6,6 +6,9 @@ import io.litestream4j.replica.LtxFileInfo;
 import io.litestream4j.replica.LtxFileNotFoundException;
 import io.litestream4j.replica.LtxHeaderPeek;
 import io.litestream4j.replica.ReplicaClient;
+import io.litestream4j.restore.v3.V3ReplicaClient;
+import io.litestream4j.restore.v3.V3Snapshot;
+import io.litestream4j.restore.v3.V3WalSegment;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,7 +46,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * not an LTX file name. The creation time reported by listings is the file's modification time.
  * Stateless, so safe for concurrent use.
  */
-public final class FileReplicaClient implements ReplicaClient {
+public final class FileReplicaClient implements ReplicaClient, V3ReplicaClient {
 
   public static final String TYPE = "file";
 
@@ -253,6 +256,31 @@ public final class FileReplicaClient implements ReplicaClient {
   @Override
   public void close() {
     // Nothing to release: every operation opens and closes its own files.
+  }
+
+  @Override
+  public List<String> v3Generations() throws IOException {
+    return new FileV3Backups(root).generations();
+  }
+
+  @Override
+  public List<V3Snapshot> v3Snapshots(String generation) throws IOException {
+    return new FileV3Backups(root).snapshots(generation);
+  }
+
+  @Override
+  public List<V3WalSegment> v3WalSegments(String generation) throws IOException {
+    return new FileV3Backups(root).walSegments(generation);
+  }
+
+  @Override
+  public InputStream openV3Snapshot(V3Snapshot snapshot) throws IOException {
+    return new FileV3Backups(root).openSnapshot(snapshot);
+  }
+
+  @Override
+  public InputStream openV3WalSegment(V3WalSegment segment) throws IOException {
+    return new FileV3Backups(root).openWalSegment(segment);
   }
 
   @Override
