@@ -199,7 +199,7 @@ public final class Follower implements AutoCloseable {
           return;
         } catch (IOException e) {
           if (!warned) {
-            log.warn("follow: cannot read {} ({}); retrying every {}", replica, e.getMessage(), options.interval());
+            log.warn("follow: {} (following {}); retrying every {}", e.getMessage(), replica, options.interval());
             warned = true;
           }
           progressed = false;
