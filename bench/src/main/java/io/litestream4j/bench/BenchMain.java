@@ -75,7 +75,7 @@ public final class BenchMain {
     ctx.progress("%s run: litestream4j %s, peer %s, our restore: %s; results in %s", o.plan().name(),
         tools.oursVersion(), tools.peerVersion(), tools.oursRestoreCli() ? "CLI" : "in-process stand-in", o.out());
     List<Benchmark> all = List.of(new StartupBench(), new LagBench(), new ThroughputBench(), new StallBench(),
-        new SyncThroughputBench(), new RestoreBench(), new IdleBench());
+        new SyncThroughputBench(), new RestoreBench(), new IdleBench(), new FollowLagBench());
     List<Section> sections = new ArrayList<>();
     for (Benchmark b : all.stream().sorted((a, c) -> a.id().compareTo(c.id())).toList()) {
       if (!o.only().isEmpty() && !o.only().contains(b.id())) {
