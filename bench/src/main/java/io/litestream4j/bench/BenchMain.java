@@ -22,7 +22,7 @@ public final class BenchMain {
   private static final String USAGE = """
       usage: litestream4j-bench [--quick] [--only P1,P2,...] [--out DIR] [--work DIR] [--repo DIR] [--peer PATH]
         --quick   smoke run (< 3 minutes); default is the full run
-        --only    run only these benchmarks (P1..P7)
+        --only    run only these benchmarks (P1..P7, P1F)
         --out     results directory (default: <repo>/bench-results/<date>-<quick|full>)
         --work    parent of the scratch directory (default: java.io.tmpdir); needs ~3x the largest DB free
         --repo    project root holding bin/litestream4j (default: current directory)
@@ -128,8 +128,8 @@ public final class BenchMain {
       }
     }
     for (String id : only) {
-      if (!id.matches("P[1-7]")) {
-        throw new IllegalArgumentException("--only takes benchmark ids P1..P7, got '" + id + "'");
+      if (!id.matches("P[1-7]|P1F")) {
+        throw new IllegalArgumentException("--only takes benchmark ids P1..P7 or P1F, got '" + id + "'");
       }
     }
     if (out == null) {

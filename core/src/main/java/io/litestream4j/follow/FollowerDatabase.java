@@ -38,7 +38,7 @@ import java.util.TreeSet;
  *       a file that is corrupt or does not continue the database;
  *   <li>a JDBC connection runs {@code BEGIN EXCLUSIVE}: SQLite takes PENDING (no new readers) and
  *       then EXCLUSIVE (no reader left), so from here on no reader is inside a read transaction;
- *   <li>the original content of every page about to change is written to {@code <db>-journal} in
+ *   <li>the original content of every page about to change (written or truncated away) is written to {@code <db>-journal} in
  *       SQLite's rollback-journal format and fsynced, then the position sidecar is written
  *       (naming both the old and the new position);
  *   <li>the pages are written in place, page 1's change counter is bumped (so every reader's page
@@ -265,9 +265,15 @@ public final class FollowerDatabase implements Closeable {
             + " database must only be read (open it read-only); restore again (-force)");
       }
       int originalPages = (int) (ch.size() / pageSize);
-      pgnos.add(1);
+      // Every page that changes: the file's pages, page 1 (change counter), and the pages a
+      // shrinking commit truncates away (rollback restores the size, the journal their content).
+      SortedSet<Integer> journaled = new TreeSet<>(pgnos);
+      journaled.add(1);
+      for (int pgno = h.commit() + 1; pgno <= originalPages; pgno++) {
+        journaled.add(pgno);
+      }
       touched = true;
-      RollbackJournal.write(journal, ch, pageSize, originalPages, pgnos);
+      RollbackJournal.write(journal, ch, pageSize, originalPages, journaled);
       AtomicFiles.fsyncDirectory(db.toAbsolutePath().getParent());
       FollowPosition.write(db, target, position);
       int counter = changeCounter + 1;

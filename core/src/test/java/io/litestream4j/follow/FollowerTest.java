@@ -15,6 +15,7 @@ import io.litestream4j.testing.DbCompare;
 import io.litestream4j.testing.SqliteCli;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -169,6 +170,36 @@ class FollowerTest {
       assertThat(events.getFirst().source()).as("the first file after the restart").doesNotStartWith("L0/");
       System.out.printf("follow: resumed at TXID %d after retention; first applied %s%n", stoppedAt,
           events.getFirst().source());
+      DbCompare.assertSameContent(db, out);
+      DbCompare.assertIntegrity(out);
+    }
+  }
+
+  @Test
+  void aSourceThatShrinksIsFollowedExactly() throws Exception {
+    Path db = dir.resolve("app.db");
+    Path replica = dir.resolve("replica");
+    Path out = dir.resolve("follower.db");
+    ReplicationOptions opts = ReplicationOptions.of(db, replica.toUri().toString()).withSyncInterval(Duration.ZERO);
+    try (Bank bank = new Bank(db, 13);
+        FileReplicaClient client = new FileReplicaClient(replica);
+        Replication replication = Replication.start(opts);
+        Statement st = bank.connection().createStatement()) {
+      for (int i = 0; i < 300; i++) {
+        bank.transfer();
+      }
+      replication.syncAndAwait(Duration.ofSeconds(30));
+      try (Follower follower = Follower.start(client, "test replica", FollowOptions.of(out)
+          .withInterval(Duration.ofMillis(50)))) {
+        long sizeBefore = Files.size(out);
+        st.execute("DELETE FROM ledger WHERE seq % 4 != 0");
+        long txid = replication.syncAndAwait(Duration.ofSeconds(30));
+        assertThat(follower.awaitTxid(txid, Duration.ofSeconds(30))).isTrue();
+        st.execute("VACUUM");
+        txid = replication.syncAndAwait(Duration.ofSeconds(30));
+        assertThat(follower.awaitTxid(txid, Duration.ofSeconds(30))).isTrue();
+        assertThat(Files.size(out)).as("the follower shrank with the source").isLessThan(sizeBefore);
+      }
       DbCompare.assertSameContent(db, out);
       DbCompare.assertIntegrity(out);
     }
