@@ -252,7 +252,10 @@ public final class Follower implements AutoCloseable {
           Path local = staging.resolve("L" + f.level() + "-" + f.name());
           try {
             download(f, local);
-          } catch (LtxFileNotFoundException e) {
+          } catch (IOException e) {
+            if (!vanished(e)) {
+              throw e;
+            }
             log.debug("follow: {} vanished (compaction/retention); listing again", f);
             return true;
           }
@@ -320,6 +323,15 @@ public final class Follower implements AutoCloseable {
     } catch (RuntimeException e) {
       log.warn("follow listener failed on TXID {}", Txid.format(a.txid()), e);
     }
+  }
+
+  private static boolean vanished(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof LtxFileNotFoundException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void download(LtxFileInfo f, Path local) throws IOException {
