@@ -11,6 +11,8 @@ import io.litestream4j.replica.LtxFileNotFoundException;
 import io.litestream4j.replica.ReplicaClient;
 import io.litestream4j.replica.ResumableInputStream;
 import io.litestream4j.restore.RestoreJob;
+import io.litestream4j.restore.v3.V3Catalog;
+import io.litestream4j.restore.v3.V3ReplicaClient;
 import io.litestream4j.sqlite.DatabaseImage;
 import io.litestream4j.tools.DatabaseSnapshots;
 import java.io.BufferedOutputStream;
@@ -120,8 +122,19 @@ public final class Follower implements AutoCloseable {
         Files.deleteIfExists(out.resolveSibling(out.getFileName() + suffix));
       }
       Path restored = staging.resolve("restore.db");
-      RestoreResult r = RestoreJob.runLtx(client, replica, RestoreOptions.of(restored).withForce(true)
-          .withRetryPolicy(options.retryPolicy()));
+      RestoreResult r;
+      try {
+        r = RestoreJob.runLtx(client, replica, RestoreOptions.of(restored).withForce(true)
+            .withRetryPolicy(options.retryPolicy()));
+      } catch (RestoreException e) {
+        if (e.reason() == RestoreException.Reason.NO_BACKUPS && client instanceof V3ReplicaClient v3
+            && !V3Catalog.load(v3).isEmpty()) {
+          throw new RestoreException(RestoreException.Reason.TARGET_NOT_AVAILABLE, replica + " holds only Litestream"
+              + " v0.3 backups (generations/); follow mode applies LTX files: restore without -f, or replicate"
+              + " with litestream4j first", e);
+        }
+        throw e;
+      }
       FollowerDatabase.install(restored, out, r.txid());
       log.info("follow: restored {} to TXID {} from {}", out, Txid.format(r.txid()), replica);
     }

@@ -181,6 +181,10 @@ class V3RestoreInteropTest {
           .withTarget(RestoreTarget.timestamp(Instant.parse("2000-01-01T00:00:00Z")))))
           .isInstanceOf(RestoreException.class).hasMessageContaining("no Litestream v0.3 snapshot")
           .hasMessageContaining("holds only Litestream v0.3 backups");
+      assertThatThrownBy(() -> io.litestream4j.Follower.start(client, "v3 replica",
+          io.litestream4j.FollowOptions.of(dir.resolve("follow.db")))).hasMessageContaining("holds only Litestream v0.3")
+          .hasMessageContaining("follow mode");
+      assertThat(dir.resolve("follow.db")).doesNotExist();
       assertThatThrownBy(() -> restorer.restore(RestoreOptions.of(dir.resolve("txid.db"))
           .withTarget(RestoreTarget.txid(5)))).hasMessageContaining("v0.3 backups").hasMessageContaining("no TXIDs");
     }
