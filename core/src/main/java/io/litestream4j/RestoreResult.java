@@ -12,7 +12,8 @@ import java.util.Objects;
  * @param output the restored database
  * @param txid the transaction the database is at
  * @param timestamp when that transaction was committed (the last file's LTX header timestamp)
- * @param plan the files that were applied
+ * @param plan the files that were applied; null for a restore from Litestream v0.3 backups
+ *     ({@code generations/}), which have no LTX files (and whose {@code txid} is 0)
  * @param duration wall time of the whole restore, planning included
  * @param integrityCheck the SQLite check that ran (may be stronger than requested, see
  *     {@link RestoreOptions#integrityCheck()})
@@ -33,7 +34,6 @@ public record RestoreResult(
   public RestoreResult {
     Objects.requireNonNull(output, "output");
     Objects.requireNonNull(timestamp, "timestamp");
-    Objects.requireNonNull(plan, "plan");
     Objects.requireNonNull(duration, "duration");
     Objects.requireNonNull(integrityCheck, "integrityCheck");
   }

@@ -24,7 +24,7 @@ public final class BenchMain {
   private static final String USAGE = """
       usage: litestream4j-bench [--quick] [--only P1,P2,...] [--out DIR] [--work DIR] [--repo DIR] [--peer PATH]
         --quick   smoke run (< 3 minutes); default is the full run
-        --only    run only these benchmarks (P1..P7)
+        --only    run only these benchmarks (P1..P7, P1F)
         --out     results directory (default: <repo>/bench-results/<date>-<quick|full>)
         --work    parent of the scratch directory (default: java.io.tmpdir); needs ~3x the largest DB free
         --repo    project root holding bin/litestream4j (default: current directory)
@@ -77,7 +77,7 @@ public final class BenchMain {
     ctx.progress("%s run: litestream4j %s, peer %s, our restore: %s; results in %s", o.plan().name(),
         tools.oursVersion(), tools.peerVersion(), tools.oursRestoreCli() ? "CLI" : "in-process stand-in", o.out());
     List<Benchmark> all = List.of(new StartupBench(), new LagBench(), new ThroughputBench(), new StallBench(),
-        new SyncThroughputBench(), new RestoreBench(), new IdleBench());
+        new SyncThroughputBench(), new RestoreBench(), new IdleBench(), new FollowLagBench());
     List<Section> sections = new ArrayList<>();
     for (Benchmark b : all.stream().sorted((a, c) -> a.id().compareTo(c.id())).toList()) {
       if (!o.only().isEmpty() && !o.only().contains(b.id())) {
@@ -164,8 +164,8 @@ public final class BenchMain {
       }
     }
     for (String id : only) {
-      if (!id.matches("P[1-7]")) {
-        throw new IllegalArgumentException("--only takes benchmark ids P1..P7, got '" + id + "'");
+      if (!id.matches("P[1-7]|P1F")) {
+        throw new IllegalArgumentException("--only takes benchmark ids P1..P7 or P1F, got '" + id + "'");
       }
     }
     if (out == null) {

@@ -1,5 +1,7 @@
 package io.litestream4j.cli;
 
+import io.litestream4j.FollowOptions;
+import io.litestream4j.Follower;
 import io.litestream4j.RestoreException;
 import io.litestream4j.RestoreOptions.IntegrityCheck;
 import io.litestream4j.RestoreOptions;
@@ -8,12 +10,15 @@ import io.litestream4j.RestoreResult;
 import io.litestream4j.RestoreTarget;
 import io.litestream4j.Restorer;
 import io.litestream4j.cli.TableOrJson.Column;
+import io.litestream4j.config.GoDuration;
 import io.litestream4j.config.LoggingConfig;
 import io.litestream4j.ltx.Txid;
 import io.litestream4j.replica.LtxFileInfo;
+import io.litestream4j.replica.ReplicaClient;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -81,10 +86,12 @@ final class RestoreCommand implements Callable<Integer> {
       description = "SQLite check of the restored database: none, quick or full (default: ${DEFAULT-VALUE}).")
   String integrityCheck;
 
-  @Option(names = "-f", description = "Follow mode (not supported yet).")
+  @Option(names = "-f", description = "Follow mode: restore, then keep applying new transactions until stopped"
+      + " (readers open the output read-only).")
   boolean follow;
 
-  @Option(names = "-follow-interval", paramLabel = "DURATION", description = "Follow mode poll interval (not supported yet).")
+  @Option(names = "-follow-interval", paramLabel = "DURATION",
+      description = "How often follow mode polls the replica (default: 1s).")
   String followInterval;
 
   @Option(names = {"-h", "-help"}, usageHelp = true, description = "Show this help.")
@@ -103,8 +110,14 @@ final class RestoreCommand implements Callable<Integer> {
     if (args.size() > 1) {
       throw new ParameterException(spec.commandLine(), "too many arguments");
     }
-    if (follow || followInterval != null) {
-      throw new IllegalArgumentException("follow mode (-f) is not supported by litestream4j yet");
+    if (followInterval != null && !follow) {
+      throw new IllegalArgumentException("-follow-interval requires -f");
+    }
+    if (follow && (txid != null || timestamp != null)) {
+      throw new IllegalArgumentException("cannot use follow mode with -txid or -timestamp");
+    }
+    if (follow && dryRun) {
+      throw new IllegalArgumentException("cannot use -dry-run with follow mode");
     }
     IntegrityCheck check = IntegrityCheck.parse(integrityCheck);
     RestoreTarget target = target();
@@ -126,6 +139,9 @@ final class RestoreCommand implements Callable<Integer> {
       if (ifDbNotExists && Files.exists(outPath)) {
         log.info("database already exists, skipping");
         return 0;
+      }
+      if (follow) {
+        return follow(client, replica.description(), outPath);
       }
       Restorer restorer = new Restorer(client, replica.description());
       if (dryRun) {
@@ -159,6 +175,48 @@ final class RestoreCommand implements Callable<Integer> {
       }
       return 0;
     }
+  }
+
+  /** {@code -f}: restore or resume, then apply new transactions until SIGINT/SIGTERM (exit 0) or an error. */
+  private int follow(ReplicaClient client, String description, Path outPath) throws Exception {
+    Duration interval = FollowOptions.DEFAULT_INTERVAL;
+    if (followInterval != null) {
+      try {
+        interval = GoDuration.parse(followInterval);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("invalid -follow-interval \"" + followInterval + "\": " + e.getMessage()
+            + " (use a duration such as 100ms or 1s)");
+      }
+      if (interval.isNegative() || interval.isZero()) {
+        throw new IllegalArgumentException("-follow-interval must be positive, got " + followInterval);
+      }
+    }
+    Follower follower;
+    try {
+      follower = Follower.start(client, description, FollowOptions.of(outPath).withInterval(interval).withForce(force));
+    } catch (RestoreException e) {
+      if (ifReplicaExists && e.reason() == RestoreException.Reason.NO_BACKUPS) {
+        log.info("no matching backups found");
+        return 0;
+      }
+      throw e;
+    }
+    Signals signals = new Signals();
+    signals.install(n -> {
+      try {
+        follower.close();
+      } catch (java.io.IOException e) {
+        log.warn("follow: closing {}: {}", outPath, e.getMessage());
+      }
+    });
+    log.info("following {} into {} every {} ms; stop with Ctrl+C", description, outPath, interval.toMillis());
+    try {
+      follower.awaitTermination();
+    } finally {
+      follower.close();
+    }
+    log.info("follow: stopped at TXID {} ({})", Txid.format(follower.txid()), signals.last());
+    return 0;
   }
 
   private RestoreTarget target() {

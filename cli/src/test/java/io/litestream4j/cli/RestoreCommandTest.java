@@ -138,7 +138,12 @@ class RestoreCommandTest {
     expectError(CliRun.of("restore", "-o", out, "-integrity-check", "paranoid", url),
         "Error: invalid -integrity-check value: paranoid");
     expectError(CliRun.of("restore", "-o", out, "-parallelism", "0", url), "Error: -parallelism must be at least 1");
-    expectError(CliRun.of("restore", "-o", out, "-f", url), "Error: follow mode (-f) is not supported");
+    expectError(CliRun.of("restore", "-o", out, "-f", "-txid", "0000000000000001", url),
+        "Error: cannot use follow mode with -txid or -timestamp");
+    expectError(CliRun.of("restore", "-o", out, "-f", "-dry-run", url), "Error: cannot use -dry-run with follow mode");
+    expectError(CliRun.of("restore", "-o", out, "-follow-interval", "1s", url), "Error: -follow-interval requires -f");
+    expectError(CliRun.of("restore", "-o", out, "-f", "-follow-interval", "soon", url),
+        "Error: invalid -follow-interval \"soon\"");
     expectError(CliRun.of("restore", "-o", out, "-config", dir.resolve("c.yml"), url),
         "Error: cannot specify a replica URL and the -config flag");
     expectError(CliRun.of("restore", "-o", out, "-txid", Txid.format(maxTxid + 5), url),

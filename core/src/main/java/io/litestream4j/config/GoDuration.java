@@ -11,7 +11,7 @@ import java.util.Map;
  * {@code 300ms}, {@code 1.5h}, {@code 1h30m}, optionally signed; units {@code ns}, {@code us}
  * ({@code µs}), {@code ms}, {@code s}, {@code m}, {@code h}; and the bare {@code 0}.
  */
-final class GoDuration {
+public final class GoDuration {
 
   private static final Map<String, Long> UNIT_NANOS = Map.of(
       "ns", 1L,
@@ -33,7 +33,7 @@ final class GoDuration {
    *
    * @throws IllegalArgumentException with a short reason (used as the rule in a config error)
    */
-  static Duration parse(String text) {
+  public static Duration parse(String text) {
     String s = text;
     boolean negative = false;
     if (!s.isEmpty() && (s.charAt(0) == '-' || s.charAt(0) == '+')) {

@@ -17,6 +17,11 @@ import io.litestream4j.replica.LtxFileInfo;
 import io.litestream4j.replica.LtxFileNotFoundException;
 import io.litestream4j.replica.ReplicaClient;
 import io.litestream4j.replica.ResumableInputStream;
+import io.litestream4j.restore.v3.V3Catalog;
+import io.litestream4j.restore.v3.V3Plan;
+import io.litestream4j.restore.v3.V3Planner;
+import io.litestream4j.restore.v3.V3ReplicaClient;
+import io.litestream4j.restore.v3.V3Selection;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
@@ -74,12 +79,23 @@ public final class RestoreJob {
    * @throws RestoreException if the replica cannot rebuild the target
    */
   public static RestorePlan plan(ReplicaClient client, String replica, RestoreTarget target) throws IOException {
+    client.init();
+    Optional<V3Plan> v3 = v3Plan(client, replica, target);
+    if (v3.isPresent()) {
+      throw new RestoreException(Reason.TARGET_NOT_AVAILABLE, replica + " would be restored from its Litestream v0.3"
+          + " backups (" + v3.get() + "); plans can only be shown for LTX backups: run the restore without -dry-run");
+    }
+    return planLtx(client, replica, target);
+  }
+
+  /** Plans {@code target} from the LTX files alone. */
+  static RestorePlan planLtx(ReplicaClient client, String replica, RestoreTarget target) throws IOException {
     return plan(client, replica, target, Set.of(), Set.of());
   }
 
   /**
-   * Plans without the {@code excluded} files (they failed verification), starting from the
-   * {@code fullFiles} as well as from snapshots.
+   * Plans from the LTX files without the {@code excluded} files (they failed verification),
+   * starting from the {@code fullFiles} as well as from snapshots.
    */
   private static RestorePlan plan(ReplicaClient client, String replica, RestoreTarget target,
       Set<LtxFileInfo> excluded, Set<LtxFileInfo> fullFiles) throws IOException {
@@ -122,9 +138,52 @@ public final class RestoreJob {
     return new LtxFileInfo(f.level(), f.minTxid(), f.maxTxid(), 0, Instant.EPOCH);
   }
 
-  /** Runs a restore as {@code options} say. */
+  /**
+   * Runs a restore as {@code options} say: from the LTX files, or from Litestream v0.3 backups
+   * when the client can read them and {@link V3Selection} prefers them.
+   */
   public static RestoreResult run(ReplicaClient client, String replica, RestoreOptions options) throws IOException {
+    client.init();
+    Optional<V3Plan> v3 = v3Plan(client, replica, options.target());
+    if (v3.isPresent()) {
+      return V3RestoreJob.run((V3ReplicaClient) client, replica, options, v3.get());
+    }
     return run(client, replica, options, MAX_OPEN_FILES);
+  }
+
+  /** Runs a restore from LTX files only (follow mode, which continues from a TXID). */
+  public static RestoreResult runLtx(ReplicaClient client, String replica, RestoreOptions options) throws IOException {
+    return run(client, replica, options, MAX_OPEN_FILES);
+  }
+
+  /**
+   * The v0.3 plan to restore instead of the LTX files, if the client holds v0.3 backups that
+   * {@link V3Selection} prefers for {@code target}.
+   *
+   * @throws RestoreException if the replica holds only v0.3 backups and they cannot be restored
+   */
+  static Optional<V3Plan> v3Plan(ReplicaClient client, String replica, RestoreTarget target) throws IOException {
+    if (!(client instanceof V3ReplicaClient v3client)) {
+      return Optional.empty();
+    }
+    V3Catalog v3 = V3Catalog.load(v3client);
+    if (v3.isEmpty()) {
+      return Optional.empty();
+    }
+    ReplicaCatalog ltx = ReplicaCatalog.load(client, target.needsExactTimestamps());
+    if (ltx.isEmpty() || V3Selection.useV3(v3, ltx.files(), target)) {
+      try {
+        return Optional.of(V3Planner.plan(v3, target, replica));
+      } catch (RestoreException e) {
+        if (ltx.isEmpty()) {
+          throw new RestoreException(e.reason(), replica + " holds only Litestream v0.3 backups (generations/: "
+              + v3.describe() + "), and they cannot be restored: " + e.getMessage(), e);
+        }
+        log.warn("the Litestream v0.3 backups on {} are newer than its LTX files but cannot be restored ({});"
+            + " restoring from the LTX files", replica, e.getMessage());
+      }
+    }
+    return Optional.empty();
   }
 
   /** {@link #run(ReplicaClient, String, RestoreOptions)} merging at most {@code maxOpenFiles} files per pass. */
@@ -144,7 +203,7 @@ public final class RestoreJob {
     Set<LtxFileInfo> fullFiles = new HashSet<>();
     List<String> skipped = new ArrayList<>();
     try {
-      RestorePlan plan = plan(client, replica, options.target());
+      RestorePlan plan = planLtx(client, replica, options.target());
       Applied applied;
       boolean replanned = false;
       for (int attempt = 1; ; attempt++) {

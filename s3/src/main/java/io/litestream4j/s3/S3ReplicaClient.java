@@ -8,6 +8,10 @@ import io.litestream4j.replica.LtxFileInfo;
 import io.litestream4j.replica.LtxFileNotFoundException;
 import io.litestream4j.replica.LtxHeaderPeek;
 import io.litestream4j.replica.ReplicaClient;
+import io.litestream4j.restore.v3.V3Names;
+import io.litestream4j.restore.v3.V3ReplicaClient;
+import io.litestream4j.restore.v3.V3Snapshot;
+import io.litestream4j.restore.v3.V3WalSegment;
 import io.litestream4j.replica.ReplicaLease;
 import io.litestream4j.s3.PartBuffer.UploadSourceException;
 import java.io.IOException;
@@ -61,7 +65,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  *
  * <p>Connects lazily on first use (or {@link #init()}). Thread-safe.
  */
-public final class S3ReplicaClient implements ReplicaClient, LeaseableClient {
+public final class S3ReplicaClient implements ReplicaClient, LeaseableClient, V3ReplicaClient {
 
   public static final String TYPE = "s3";
 
@@ -268,6 +272,75 @@ public final class S3ReplicaClient implements ReplicaClient, LeaseableClient {
       if (S3Errors.isInvalidRange(e)) {
         return InputStream.nullInputStream(); // offset at or past the end
       }
+      throw S3Errors.io("read", where(key), e);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Litestream 0.3 backups (read-only): <path>/generations/<id>/{snapshots,wal}/...
+
+  private String v3Prefix() {
+    return settings.path().isEmpty() ? "generations/" : keys.rootPrefix() + "generations/";
+  }
+
+  /** Objects under {@code prefix}: name after the prefix, size, upload time. */
+  private List<S3Object> listV3(String prefix) throws IOException {
+    S3Client s3 = connection().s3();
+    try {
+      var request = ListObjectsV2Request.builder().bucket(settings.bucket()).prefix(prefix).build();
+      return s3.listObjectsV2Paginator(request).contents().stream().toList();
+    } catch (SdkException e) {
+      throw S3Errors.io("list", where(prefix), e);
+    }
+  }
+
+  @Override
+  public List<String> v3Generations() throws IOException {
+    String prefix = v3Prefix();
+    return listV3(prefix).stream().map(o -> o.key().substring(prefix.length()))
+        .map(rest -> rest.indexOf('/') > 0 ? rest.substring(0, rest.indexOf('/')) : "")
+        .filter(V3Names::isGeneration).distinct().sorted().toList();
+  }
+
+  @Override
+  public List<V3Snapshot> v3Snapshots(String generation) throws IOException {
+    String prefix = v3Prefix() + generation + "/snapshots/";
+    var out = new ArrayList<V3Snapshot>();
+    for (S3Object o : listV3(prefix)) {
+      V3Names.snapshotIndex(o.key().substring(prefix.length())).ifPresent(i -> out.add(new V3Snapshot(generation, i,
+          o.size() != null ? o.size() : 0, o.lastModified() != null ? o.lastModified() : Instant.EPOCH)));
+    }
+    out.sort(java.util.Comparator.comparingLong(V3Snapshot::index));
+    return out;
+  }
+
+  @Override
+  public List<V3WalSegment> v3WalSegments(String generation) throws IOException {
+    String prefix = v3Prefix() + generation + "/wal/";
+    var out = new ArrayList<V3WalSegment>();
+    for (S3Object o : listV3(prefix)) {
+      V3Names.walSegment(o.key().substring(prefix.length())).ifPresent(x -> out.add(new V3WalSegment(generation,
+          x[0], x[1], o.size() != null ? o.size() : 0, o.lastModified() != null ? o.lastModified() : Instant.EPOCH)));
+    }
+    out.sort(java.util.Comparator.comparingLong(V3WalSegment::index).thenComparingLong(V3WalSegment::offset));
+    return out;
+  }
+
+  @Override
+  public InputStream openV3Snapshot(V3Snapshot snapshot) throws IOException {
+    return openV3(v3Prefix() + snapshot.generation() + "/snapshots/" + snapshot.name());
+  }
+
+  @Override
+  public InputStream openV3WalSegment(V3WalSegment segment) throws IOException {
+    return openV3(v3Prefix() + segment.generation() + "/wal/" + segment.name());
+  }
+
+  private InputStream openV3(String key) throws IOException {
+    S3Client s3 = connection().s3();
+    try {
+      return new AbortingInputStream(s3.getObject(requests.get(key, 0, 0)));
+    } catch (SdkException e) {
       throw S3Errors.io("read", where(key), e);
     }
   }

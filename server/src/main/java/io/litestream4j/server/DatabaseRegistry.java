@@ -111,7 +111,10 @@ public final class DatabaseRegistry {
   }
 
   private Replication launch(Entry e, ReplicaClient raw) throws IOException {
-    ReplicaClient metered = MeteredReplicaClient.wrap(raw, ops);
+    // Files of a file replica get the database's mode; applied before metering hides the type.
+    ReplicaClient base = raw instanceof io.litestream4j.replica.file.FileReplicaClient f
+        ? f.withModeOf(e.options.database().toAbsolutePath()) : raw;
+    ReplicaClient metered = MeteredReplicaClient.wrap(base, ops);
     Replication r = replicator.add(e.options, metered);
     e.client = metered;
     e.inventory = new ReplicaInventory(metered, inventoryMaxAge, clock);

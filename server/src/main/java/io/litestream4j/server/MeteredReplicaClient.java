@@ -155,6 +155,11 @@ public class MeteredReplicaClient implements ReplicaClient {
   }
 
   @Override
+  public List<java.nio.file.Path> deleteStaleTemporaryFiles(java.time.Instant olderThan) throws IOException {
+    return delegate.deleteStaleTemporaryFiles(olderThan);
+  }
+
+  @Override
   public void deleteAll() throws IOException {
     delegate.deleteAll();
   }

@@ -11,6 +11,9 @@ import io.litestream4j.replica.LtxFileNotFoundException;
 import io.litestream4j.replica.LtxHeaderPeek;
 import io.litestream4j.replica.ReplicaClient;
 import io.litestream4j.replica.ReplicaLease;
+import io.litestream4j.restore.v3.V3ReplicaClient;
+import io.litestream4j.restore.v3.V3Snapshot;
+import io.litestream4j.restore.v3.V3WalSegment;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -60,7 +63,7 @@ import org.slf4j.LoggerFactory;
  * second replicator on the same replica — a rolling deploy overlap — is refused instead of
  * interleaving its files with the first one's. Safe for concurrent use.
  */
-public final class FileReplicaClient implements ReplicaClient, LeaseableClient {
+public final class FileReplicaClient implements ReplicaClient, LeaseableClient, V3ReplicaClient {
 
   public static final String TYPE = "file";
   private static final Logger LOG = LoggerFactory.getLogger(FileReplicaClient.class);
@@ -380,6 +383,31 @@ public final class FileReplicaClient implements ReplicaClient, LeaseableClient {
     if (current != null) {
       current.close();
     }
+  }
+
+  @Override
+  public List<String> v3Generations() throws IOException {
+    return new FileV3Backups(root).generations();
+  }
+
+  @Override
+  public List<V3Snapshot> v3Snapshots(String generation) throws IOException {
+    return new FileV3Backups(root).snapshots(generation);
+  }
+
+  @Override
+  public List<V3WalSegment> v3WalSegments(String generation) throws IOException {
+    return new FileV3Backups(root).walSegments(generation);
+  }
+
+  @Override
+  public InputStream openV3Snapshot(V3Snapshot snapshot) throws IOException {
+    return new FileV3Backups(root).openSnapshot(snapshot);
+  }
+
+  @Override
+  public InputStream openV3WalSegment(V3WalSegment segment) throws IOException {
+    return new FileV3Backups(root).openWalSegment(segment);
   }
 
   @Override

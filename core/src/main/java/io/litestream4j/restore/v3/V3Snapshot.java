@@ -1,0 +1,26 @@
+package io.litestream4j.restore.v3;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * A Litestream 0.3 snapshot: the whole database at the start of WAL index {@code index}.
+ *
+ * @param createdAt when it was written (file modification time / object upload time)
+ */
+public record V3Snapshot(String generation, long index, long size, Instant createdAt) {
+  public V3Snapshot {
+    Objects.requireNonNull(generation, "generation");
+    Objects.requireNonNull(createdAt, "createdAt");
+  }
+
+  /** Its file name, {@code <index %08x>.snapshot.lz4}. */
+  public String name() {
+    return V3Names.snapshot(index);
+  }
+
+  @Override
+  public String toString() {
+    return "generations/" + generation + "/snapshots/" + name();
+  }
+}

@@ -1,0 +1,28 @@
+package io.litestream4j.restore.v3;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * A piece of one WAL file as Litestream 0.3 shipped it: the bytes of WAL {@code index} starting at
+ * byte {@code offset} (offsets beyond 4 GiB are valid, Litestream issue 1442).
+ *
+ * @param size the stored (compressed) size
+ * @param createdAt when it was written (file modification time / object upload time)
+ */
+public record V3WalSegment(String generation, long index, long offset, long size, Instant createdAt) {
+  public V3WalSegment {
+    Objects.requireNonNull(generation, "generation");
+    Objects.requireNonNull(createdAt, "createdAt");
+  }
+
+  /** Its file name, {@code <index %08x>_<offset %08x>.wal.lz4}. */
+  public String name() {
+    return V3Names.walSegment(index, offset);
+  }
+
+  @Override
+  public String toString() {
+    return "generations/" + generation + "/wal/" + name();
+  }
+}
