@@ -17,7 +17,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -29,10 +28,12 @@ import org.springframework.context.annotation.Configuration;
  * <p>Ordering guarantee: every {@link DataSource} bean depends on the {@link Replication} bean, so
  * an optional restore ({@code litestream4j.restore-if-missing}) finishes before anything can open
  * the database, and replication is closed (final sync, last uploads) only after every data source
- * was closed. With Actuator present it adds a health indicator and an info contributor; with
- * Micrometer present, the replication metrics.
+ * was closed. With Actuator present (Spring Boot 3.5 or 4.0) it adds a health indicator and an info
+ * contributor; with Micrometer present, the replication metrics.
  */
-@AutoConfiguration(before = DataSourceAutoConfiguration.class)
+@AutoConfiguration(beforeName = {
+    "org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration", // Boot 3
+    "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration"}) // Boot 4
 @ConditionalOnProperty(prefix = "litestream4j", name = {"database", "replica-url"})
 @ConditionalOnProperty(prefix = "litestream4j", name = "enabled", havingValue = "true", matchIfMissing = true)
 @EnableConfigurationProperties(Litestream4jProperties.class)
@@ -70,22 +71,42 @@ public class Litestream4jAutoConfiguration {
     }
   }
 
-  /** Actuator health and info. */
+  /** Actuator info (same API in Boot 3 and 4). */
   @Configuration(proxyBeanMethods = false)
-  @ConditionalOnClass(name = "org.springframework.boot.actuate.health.HealthIndicator")
-  static class ActuatorConfiguration {
-    @Bean
-    @ConditionalOnMissingBean(name = "litestream4jHealthIndicator")
-    ReplicationHealthIndicator litestream4jHealthIndicator(Replication replication, Litestream4jProperties properties) {
-      return new ReplicationHealthIndicator(replication, properties.health().maxLag(),
-          properties.health().sampleInterval(), Clock.systemUTC());
-    }
-
+  @ConditionalOnClass(name = "org.springframework.boot.actuate.info.InfoContributor")
+  static class InfoConfiguration {
     @Bean
     @ConditionalOnMissingBean(name = "litestream4jInfoContributor")
     ReplicationInfoContributor litestream4jInfoContributor(Replication replication) {
       return new ReplicationInfoContributor(replication);
     }
+  }
+
+  /** Health on Spring Boot 3 (org.springframework.boot.actuate.health). */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "org.springframework.boot.actuate.health.AbstractHealthIndicator")
+  static class Boot3HealthConfiguration {
+    @Bean
+    @ConditionalOnMissingBean(name = "litestream4jHealthIndicator")
+    Boot3HealthIndicator litestream4jHealthIndicator(Replication replication, Litestream4jProperties properties) {
+      return new Boot3HealthIndicator(health(replication, properties));
+    }
+  }
+
+  /** Health on Spring Boot 4 (org.springframework.boot.health.contributor). */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "org.springframework.boot.health.contributor.AbstractHealthIndicator")
+  static class Boot4HealthConfiguration {
+    @Bean
+    @ConditionalOnMissingBean(name = "litestream4jHealthIndicator")
+    Boot4HealthIndicator litestream4jHealthIndicator(Replication replication, Litestream4jProperties properties) {
+      return new Boot4HealthIndicator(health(replication, properties));
+    }
+  }
+
+  static ReplicationHealth health(Replication replication, Litestream4jProperties properties) {
+    return new ReplicationHealth(replication, properties.health().maxLag(), properties.health().sampleInterval(),
+        Clock.systemUTC());
   }
 
   /** Micrometer metrics (bound by Spring Boot's metrics auto-configuration). */

@@ -16,7 +16,6 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.SpringApplication;
-import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -34,7 +33,7 @@ class SampleApplicationTest {
     Path content;
     List<String> placed;
     try (ConfigurableApplicationContext app = start(db, replica)) {
-      String base = "http://127.0.0.1:" + ((WebServerApplicationContext) app).getWebServer().getPort();
+      String base = "http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port");
       for (int i = 0; i < 20; i++) {
         post(base + "/orders?item=coffee-" + i + "&quantity=" + i);
       }
