@@ -28,12 +28,7 @@ class DurableDataSourceTest {
   void commitReturnsOnlyWhenTheReplicaHoldsTheTransaction() throws Exception {
     Path db = dir.resolve("app.db");
     Path replica = dir.resolve("replica");
-    SQLiteDataSource plain = new SQLiteDataSource();
-    plain.setUrl("jdbc:sqlite:" + db);
-    plain.setJournalMode("WAL");
-    try (Connection setup = plain.getConnection(); Statement st = setup.createStatement()) {
-      st.execute("CREATE TABLE orders (id INTEGER PRIMARY KEY, item TEXT)");
-    }
+    SQLiteDataSource plain = walDatabase(db, "CREATE TABLE orders (id INTEGER PRIMARY KEY, item TEXT)");
     // A long sync interval: without the wrapper nothing would reach the replica during the test.
     try (Replication replication = Replication.start(ReplicationOptions.of(db, replica.toUri().toString())
         .withSyncInterval(Duration.ofMinutes(10)))) {
@@ -63,12 +58,7 @@ class DurableDataSourceTest {
   void aReplicaThatCannotConfirmFailsTheCommitWithAClearState() throws Exception {
     Path db = dir.resolve("app.db");
     Path replica = dir.resolve("replica");
-    SQLiteDataSource plain = new SQLiteDataSource();
-    plain.setUrl("jdbc:sqlite:" + db);
-    plain.setJournalMode("WAL");
-    try (Connection setup = plain.getConnection(); Statement st = setup.createStatement()) {
-      st.execute("CREATE TABLE t (v)");
-    }
+    SQLiteDataSource plain = walDatabase(db, "CREATE TABLE t (v)");
     try (Replication replication = Replication.start(ReplicationOptions.of(db, replica.toUri().toString())
         .withSyncInterval(Duration.ZERO).withShutdownSync(Duration.ofMillis(200), Duration.ofMillis(50)))) {
       replication.syncAndAwait(Duration.ofSeconds(20));
@@ -95,6 +85,16 @@ class DurableDataSourceTest {
         assertThat(rs.getInt(1)).as("the local commit stands").isEqualTo(1);
       }
     }
+  }
+
+  private static SQLiteDataSource walDatabase(Path db, String schema) throws SQLException {
+    SQLiteDataSource plain = new SQLiteDataSource();
+    plain.setUrl("jdbc:sqlite:" + db);
+    plain.setJournalMode("WAL");
+    try (Connection setup = plain.getConnection(); Statement st = setup.createStatement()) {
+      st.execute(schema);
+    }
+    return plain;
   }
 
   private static void assertReplicaHoldsSource(Path replica, Path source, Path scratch) throws Exception {
