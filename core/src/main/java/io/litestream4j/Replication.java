@@ -44,6 +44,27 @@ import java.util.concurrent.TimeoutException;
  * or {@code -shm} file itself (that releases every SQLite lock of the process) and must use the
  * same SQLite library as the replicator; see {@link Database} for the rule and why.
  *
+ * <h2>Embedding contract</h2>
+ * <ul>
+ *   <li><b>The application's own connections.</b> Open, use and close SQLite connections to the
+ *       same database freely, with any driver, in this JVM or in other processes; run your own
+ *       checkpoints, VACUUM, schema changes. Replication never closes a descriptor of the database,
+ *       its WAL or its {@code -shm} while it runs, so it cannot drop the POSIX locks SQLite's
+ *       connections in this process hold. Keep the database in WAL mode
+ *       ({@code PRAGMA journal_mode=wal}) and do not switch it back while replication runs.
+ *   <li><b>Driver.</b> Tested with org.xerial sqlite-jdbc 3.54.x (SQLite 3.54); any SQLite of 3.51.3
+ *       or newer writes WAL files replication understands.
+ *   <li><b>A consistent backup point.</b> {@link #sync()} returns the TXID covering every commit so
+ *       far; {@link #awaitReplicated} returns once the replica holds it. Together
+ *       ({@link #syncAndAwait}) they are the point a restore with {@code RestoreTarget.txid(txid)}
+ *       reproduces exactly.
+ *   <li><b>Durability.</b> By default commits return at SQLite's speed and reach the replica
+ *       asynchronously: the recovery point objective (RPO) is the replication lag, at most
+ *       {@code syncInterval} plus one upload (about a second with the defaults). Wrapping the data
+ *       source with {@link DurableDataSource} makes each commit wait for the replica: RPO zero, at
+ *       the cost of one sync and one replica round trip per commit.
+ * </ul>
+ *
  * <p>Thread-safe.
  */
 public final class Replication implements AutoCloseable {

@@ -1,5 +1,6 @@
 package io.litestream4j.testing;
 
+import io.litestream4j.tools.DatabaseContent;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,25 +37,7 @@ public final class DbCompare {
 
     /** The logical content visible to {@code connection} (e.g. a live source kept open by a test). */
     public static List<String> dump(Connection connection) throws SQLException {
-        List<String> lines = new ArrayList<>();
-        List<Table> tables = new ArrayList<>();
-        try (Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery(
-                     "SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY type, name")) {
-            while (rs.next()) {
-                String type = rs.getString(1);
-                String name = rs.getString(2);
-                String sql = rs.getString(4);
-                lines.add("schema " + type + " " + name + " on " + rs.getString(3) + ": " + sql);
-                if (type.equals("table") && sql != null && !sql.startsWith("CREATE VIRTUAL")) {
-                    tables.add(new Table(name, sql.toUpperCase().contains("WITHOUT ROWID")));
-                }
-            }
-        }
-        for (Table table : tables) {
-            dumpTable(connection, table, lines);
-        }
-        return lines;
+        return DatabaseContent.dump(connection);
     }
 
     /** A SHA-256 over {@link #dump(Path)}: a compact fingerprint of the logical content. */
@@ -118,41 +101,6 @@ public final class DbCompare {
         }
     }
 
-    private static void dumpTable(Connection connection, Table table, List<String> lines) throws SQLException {
-        String quoted = "\"" + table.name.replace("\"", "\"\"") + "\"";
-        String query = table.withoutRowid
-                ? "SELECT * FROM " + quoted
-                : "SELECT rowid, * FROM " + quoted + " ORDER BY rowid";
-        List<String> rows = new ArrayList<>();
-        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(query)) {
-            int columns = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                StringBuilder line = new StringBuilder("row ").append(table.name).append(':');
-                for (int c = 1; c <= columns; c++) {
-                    line.append(' ').append(render(rs.getObject(c)));
-                }
-                rows.add(line.toString());
-            }
-        }
-        if (table.withoutRowid) {
-            rows.sort(null);
-        }
-        lines.addAll(rows);
-    }
-
-    private static String render(Object value) {
-        return switch (value) {
-            case null -> "NULL";
-            case Integer i -> "INTEGER " + i;
-            case Long l -> "INTEGER " + l;
-            case Double d -> "REAL " + d;
-            case Float f -> "REAL " + f;
-            case String s -> "TEXT '" + s.replace("'", "''") + "'";
-            case byte[] b -> "BLOB x'" + HexFormat.of().formatHex(b) + "'";
-            default -> value.getClass().getSimpleName() + " " + value;
-        };
-    }
-
     private static Connection open(Path db) throws SQLException {
         return DriverManager.getConnection("jdbc:sqlite:" + db.toAbsolutePath());
     }
@@ -167,5 +115,4 @@ public final class DbCompare {
         return line.length() <= 300 ? line : line.substring(0, 300) + "... (" + line.length() + " chars)";
     }
 
-    private record Table(String name, boolean withoutRowid) {}
 }
