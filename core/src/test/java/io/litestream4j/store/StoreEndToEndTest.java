@@ -104,6 +104,10 @@ class StoreEndToEndTest {
         // Idle: once the store has compacted and snapshotted everything, nothing new may appear.
         await("L2 and a snapshot reach the final TXID " + finalTxid, () ->
             Replicas.maxTxid(client, 2) == finalTxid && Replicas.maxTxid(client, LtxFileInfo.SNAPSHOT_LEVEL) == finalTxid);
+        // A compacted file is visible on the replica just before the store counts it: let the store
+        // finish one more round (validations run on the same thread, after compactions) first.
+        long validationsAtSettle = r.store().stats().validations();
+        await("one more store round", () -> r.store().stats().validations() > validationsAtSettle);
         settled = Replicas.levels(client);
         compactionsBeforeIdle = r.store().stats().compactions();
         snapshotsBeforeIdle = r.store().stats().snapshots();
