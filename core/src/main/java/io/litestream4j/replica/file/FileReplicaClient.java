@@ -186,10 +186,9 @@ public final class FileReplicaClient implements ReplicaClient, LeaseableClient, 
         }
       }
     } catch (NoSuchFileException e) {
-      if (Files.isDirectory(dir)) {
-        throw FileErrors.explain("list replica directory", dir, e);
-      }
-      return List.of(); // level not written yet
+      // The level did not exist when it was opened: it was empty then. (A writer may have created it
+      // since; a listing is not a snapshot, and the next one sees what was published meanwhile.)
+      return List.of();
     } catch (IOException e) {
       throw FileErrors.explain("list replica directory", dir, e);
     }
