@@ -89,7 +89,7 @@ class SoakTest {
           writer.join();
         }
         r.syncAndAwait(Duration.ofSeconds(30));
-        assertThat(r.store().stats().failures()).as("store failures").isZero();
+        assertThat(r.store().stats().failures()).as("store failures, the last: %s", r.store().stats().lastFailure()).isZero();
       }
     } finally {
       System.out.printf("fault-suite: scenario=soak-%ds iterations=%d failures=%d data-lost=%d max-lag-rows=%d%n",

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -109,6 +110,13 @@ final class Retention {
     }
     List<LtxFileInfo> l0 = LevelFiles.sorted(client.ltxFiles(LtxFileInfo.L0, 1));
     List<LtxFileInfo> deletable = deletablePrefix(l0, Long.MAX_VALUE, l1);
+    if (deletable.size() < l0.size() - 1 && !l1.isEmpty()
+        && l0.get(deletable.size()).maxTxid() < l1.getFirst().minTxid()) {
+      // Snapshot retention may have removed the L1 file that covered an old L0 file before L0
+      // retention came round (a slow machine): a file of a higher level covers it now. Without this
+      // look the L0 file would stay forever. A hole in L1 still keeps the L0 files inside it.
+      deletable = deletablePrefix(l0, Long.MAX_VALUE, coveredByAnyLevel());
+    }
     candidates.update(LtxFileInfo.L0, deletable, now);
     List<LtxFileInfo> mature = candidates.maturePrefix(deletable, options.l0Retention().toMillis(), now);
     lastL0Scan = new L0RetentionScan(mature.size(), l0.size() - deletable.size(), deletable.size() - mature.size());
@@ -129,16 +137,28 @@ final class Retention {
    * the level's newest file.
    */
   private static List<LtxFileInfo> deletablePrefix(List<LtxFileInfo> sorted, long floor, List<LtxFileInfo> upper) {
+    return deletablePrefix(sorted, floor, f -> upper == null || LevelFiles.coveringFile(upper, f).isPresent());
+  }
+
+  private static List<LtxFileInfo> deletablePrefix(List<LtxFileInfo> sorted, long floor, Predicate<LtxFileInfo> covered) {
     Optional<LtxFileInfo> newest = LevelFiles.newest(sorted);
     List<LtxFileInfo> out = new ArrayList<>();
     for (LtxFileInfo f : sorted) {
-      if (f.equals(newest.orElseThrow()) || f.maxTxid() > floor
-          || upper != null && LevelFiles.coveringFile(upper, f).isEmpty()) {
+      if (f.equals(newest.orElseThrow()) || f.maxTxid() > floor || !covered.test(f)) {
         break;
       }
       out.add(f);
     }
     return out;
+  }
+
+  /** Whether a file of L1..L9 (listed whole, now) contains all of a file's TXIDs. */
+  private Predicate<LtxFileInfo> coveredByAnyLevel() throws IOException {
+    List<List<LtxFileInfo>> levels = new ArrayList<>();
+    for (int level = 1; level <= LtxFileInfo.SNAPSHOT_LEVEL; level++) {
+      levels.add(LevelFiles.sorted(client.ltxFiles(level, 1)));
+    }
+    return f -> levels.stream().anyMatch(files -> LevelFiles.coveringFile(files, f).isPresent());
   }
 
   private List<LtxFileInfo> delete(List<List<LtxFileInfo>> perLevel) throws IOException {

@@ -143,6 +143,28 @@ class RetentionTest {
   }
 
   @Test
+  void l0FilesWhoseL1FileRetentionAlreadyRemovedAreStillDeleted() throws Exception {
+    for (int i = 0; i < 3; i++) {
+      history.commitTo(client, clock.millis());
+    }
+    compactor.compact(1); // L1 1..3
+    for (int i = 0; i < 3; i++) {
+      history.commitTo(client, clock.millis());
+    }
+    compactor.compact(1); // L1 4..6
+    compactor.compact(2); // L2 1..6
+    Retention retention = retention(OPTIONS);
+    retention.enforceL0Retention(clock.millis()); // L0 1..5 start waiting
+    // Snapshot retention (on a slow machine, before L0 retention came round) removes L1 1..3,
+    // which L2 covers.
+    client.deleteLtxFiles(client.ltxFiles(1, 1).subList(0, 1));
+    clock.advance(Duration.ofSeconds(5));
+
+    assertThat(retention.enforceL0Retention(clock.millis()).deleted()).hasSize(5);
+    assertThat(names(0)).containsExactly("0000000000000006-0000000000000006.ltx");
+  }
+
+  @Test
   void newestL0FileStaysEvenWhenCovered() throws Exception {
     for (int i = 0; i < 3; i++) {
       history.commitTo(client, clock.millis());
