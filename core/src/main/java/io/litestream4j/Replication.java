@@ -35,7 +35,7 @@ import java.util.concurrent.TimeoutException;
  * WAL, {@code l4j-upload-*} ships files, {@code l4j-store-*} compacts, snapshots and applies
  * retention); they cost no platform thread while they wait. On a replica that supports it (file,
  * S3) the replication holds the replica's lease; if
- * another replicator takes it over, replication stops and {@link #onFailure} listeners are told.
+ * another replicator takes it over, replication stops and every {@link #onFailure} listener is told.
  * {@link #close()} makes the same promise as the CLI's shutdown: a final sync, then uploads
  * retried for {@code shutdownSyncTimeout}; it always returns.
  *
@@ -80,7 +80,9 @@ public final class Replication implements AutoCloseable {
   private final Store store;
   private ReplicaLease lease = ReplicaLease.none();
   private volatile Throwable failure;
-  private volatile java.util.function.Consumer<Throwable> failureListener = f -> { };
+  /** Guarded by itself; once {@link #failureReported}, listeners are called at registration. */
+  private final java.util.List<java.util.function.Consumer<Throwable>> failureListeners = new java.util.ArrayList<>();
+  private boolean failureReported;
   private volatile boolean closed;
 
   private Replication(ReplicationOptions options, ReplicaClient client, SharedResources shared, boolean ownsNotifier) {
@@ -227,17 +229,28 @@ public final class Replication implements AutoCloseable {
       monitor.close();
       replica.abandonShutdownSync();
       replica.shutdown(Duration.ZERO, Duration.ofMillis(1));
-      failureListener.accept(e);
+      java.util.List<java.util.function.Consumer<Throwable>> listeners;
+      synchronized (failureListeners) {
+        failureReported = true;
+        listeners = java.util.List.copyOf(failureListeners);
+      }
+      listeners.forEach(l -> l.accept(e));
     });
   }
 
-  /** Called (once, on a background thread) if replication stops by itself, e.g. the lease was lost. */
+  /**
+   * Adds a listener called exactly once if replication stops by itself (e.g. the lease was lost):
+   * on a background thread, or at once on the caller's thread when that already happened.
+   */
   public void onFailure(java.util.function.Consumer<Throwable> listener) {
-    this.failureListener = listener;
-    Throwable f = failure;
-    if (f != null) {
-      listener.accept(f);
+    java.util.Objects.requireNonNull(listener, "listener");
+    synchronized (failureListeners) {
+      if (!failureReported) {
+        failureListeners.add(listener);
+        return;
+      }
     }
+    listener.accept(failure);
   }
 
   /** Why replication stopped by itself, if it did. */

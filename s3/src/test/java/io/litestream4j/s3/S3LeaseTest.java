@@ -162,6 +162,8 @@ class S3LeaseTest {
           .withDbOptions(DbOptions.DEFAULTS.withMonitorInterval(Duration.ofMillis(50)));
       try (Replication r = Replication.start(opts, client)) {
         r.onFailure(f -> lost.complete((LeaseLostException) f));
+        var alsoTold = new CompletableFuture<Throwable>();
+        r.onFailure(alsoTold::complete);
         st.execute("INSERT INTO t (v) VALUES ('before')");
         long before = r.syncAndAwait(Duration.ofSeconds(20));
 
@@ -177,6 +179,10 @@ class S3LeaseTest {
         LeaseLostException e = lost.get(10, TimeUnit.SECONDS);
         assertThat(e).hasMessageContaining("intruder:7").hasMessageContaining("stops");
         assertThat(r.failure()).containsSame(e);
+        assertThat(alsoTold.get(10, TimeUnit.SECONDS)).as("every listener is told").isSameAs(e);
+        var late = new java.util.ArrayList<Throwable>();
+        r.onFailure(late::add);
+        assertThat(late).as("a listener added after the failure is told at once").containsExactly(e);
         int objectsAtLoss = l0Count();
         assertThat(objectsAtLoss).isGreaterThanOrEqualTo((int) before);
 
