@@ -279,7 +279,7 @@ final class ReplicateCommand implements Callable<Integer> {
           throw new IllegalStateException("database " + db + " does not exist, so -once backed up nothing;"
               + " check the path (or use -restore-if-db-not-exists to restore it from the replica first)");
         }
-        LOG.warn("{}: database does not exist and the replica had no backup to restore; nothing to back up", db);
+        LOG.atWarn().addKeyValue("db", db).log("database does not exist and the replica had no backup to restore; nothing to back up");
         continue;
       }
       long txid = r.syncAndAwait(timeout);

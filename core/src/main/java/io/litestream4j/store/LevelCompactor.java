@@ -122,16 +122,13 @@ final class LevelCompactor {
       }
       if (run.isEmpty()) {
         if (dstMax > 0 && f.minTxid() != dstMax + 1) {
-          LOG.warn("{}: L{} has no file starting at TXID {} (next starts at {}); L{} continues from there",
-              name, srcLevel, Txid.format(dstMax + 1), Txid.format(f.minTxid()), srcLevel + 1);
+          LOG.atWarn().addKeyValue("db", name).log("L{} has no file starting at TXID {} (next starts at {}); L{} continues from there", srcLevel, Txid.format(dstMax + 1), Txid.format(f.minTxid()), srcLevel + 1);
         }
       } else if (f.minTxid() != cur + 1) {
         if (f.minTxid() > cur + 1) {
-          LOG.warn("{}: L{} has a gap after TXID {} (next file starts at {}); compacting up to the gap",
-              name, srcLevel, Txid.format(cur), Txid.format(f.minTxid()));
+          LOG.atWarn().addKeyValue("db", name).log("L{} has a gap after TXID {} (next file starts at {}); compacting up to the gap", srcLevel, Txid.format(cur), Txid.format(f.minTxid()));
         } else {
-          LOG.warn("{}: L{} file {} overlaps the files before it; compacting up to TXID {}",
-              name, srcLevel, f, Txid.format(cur));
+          LOG.atWarn().addKeyValue("db", name).log("L{} file {} overlaps the files before it; compacting up to TXID {}", srcLevel, f, Txid.format(cur));
         }
         break;
       }
@@ -173,8 +170,7 @@ final class LevelCompactor {
       if (!usedLocal) {
         throw e;
       }
-      LOG.warn("{}: compacting into L{} from local L0 copies failed ({}); retrying from the replica",
-          name, level, e.getMessage());
+      LOG.atWarn().addKeyValue("db", name).log("compacting into L{} from local L0 copies failed ({}); retrying from the replica", level, e.getMessage());
       Inputs inputs = untilPageSizeChange(group, open(group, false));
       return write(level, group.subList(0, inputs.streams.size()), inputs.streams);
     }
@@ -199,8 +195,7 @@ final class LevelCompactor {
           first = pageSize;
         } else if (pageSize != first) {
           keep = i;
-          LOG.warn("{}: the page size changes from {} to {} at L{}/{}; it starts a new compacted file",
-              name, first, pageSize, group.get(i).level(), group.get(i).name());
+          LOG.atWarn().addKeyValue("db", name).log("the page size changes from {} to {} at L{}/{}; it starts a new compacted file", first, pageSize, group.get(i).level(), group.get(i).name());
         }
       }
     } catch (IOException | RuntimeException e) {

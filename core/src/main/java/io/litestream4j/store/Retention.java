@@ -199,7 +199,7 @@ final class Retention {
       }
     }
     if (n > 0) {
-      LOG.debug("{}: removed {} local L0 files compacted into L1", name, n);
+      LOG.atDebug().addKeyValue("db", name).log("removed {} local L0 files compacted into L1", n);
     }
     return n;
   }

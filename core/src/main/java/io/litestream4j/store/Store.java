@@ -130,8 +130,8 @@ public final class Store implements AutoCloseable {
   public static Store open(Database database, ReplicaClient client, StoreOptions options, Clock clock,
       WorkPermits permits) {
     if (!options.retentionEnabled()) {
-      LOG.warn("{}: retention is disabled: replica files are never deleted; the storage's own lifecycle "
-          + "rules must remove old files", database.path().getFileName());
+      LOG.atWarn().addKeyValue("db", database.path().getFileName()).log("retention is disabled: replica files are never deleted; the storage's own lifecycle "
+          + "rules must remove old files");
     }
     return new Store(database, client, options, clock, permits);
   }
@@ -284,7 +284,7 @@ public final class Store implements AutoCloseable {
       if (requested != null && snapshotDue != Long.MAX_VALUE && now >= snapshotRequestDue) {
         snapshotRequest = null;
         snapshotRequestDue = Long.MAX_VALUE;
-        LOG.warn("{}: writing a snapshot now: {}", name, requested);
+        LOG.atWarn().addKeyValue("db", name).log("writing a snapshot now: {}", requested);
         snapshottedOnce = true;
         long retry = requestedSnapshot();
         if (retry < Long.MAX_VALUE / 2 && snapshotRequest == null) {
@@ -339,7 +339,7 @@ public final class Store implements AutoCloseable {
         List<ValidationIssue> issues = LevelValidator.checkLevel(level, client.ltxFiles(level, 1));
         if (!issues.isEmpty()) {
           stats.verifyFailed();
-          LOG.warn("{}: verify-compaction: L{} is inconsistent after compaction: {}", name, level, issues);
+          LOG.atWarn().addKeyValue("db", name).log("verify-compaction: L{} is inconsistent after compaction: {}", level, issues);
         }
       }
       if (level == 1) {
@@ -353,7 +353,7 @@ public final class Store implements AutoCloseable {
     boolean first = !compactedOnce[level];
     compactedOnce[level] = true;
     if (first && tooEarly(level, options.interval(level))) {
-      LOG.debug("{}: L{} already holds data from this interval; first compaction skipped", name, level);
+      LOG.atDebug().addKeyValue("db", name).log("L{} already holds data from this interval; first compaction skipped", level);
       return;
     }
     compactLevel(level);
@@ -371,7 +371,7 @@ public final class Store implements AutoCloseable {
       boolean first = !snapshottedOnce;
       snapshottedOnce = true;
       if (first && tooEarly(LtxFileInfo.SNAPSHOT_LEVEL, options.snapshotInterval())) {
-        LOG.debug("{}: newest snapshot is from this interval; first snapshot skipped", name);
+        LOG.atDebug().addKeyValue("db", name).log("newest snapshot is from this interval; first snapshot skipped");
         return;
       }
       Snapshotter.Outcome outcome = snapshotter.snapshot(false);
@@ -381,8 +381,7 @@ public final class Store implements AutoCloseable {
           retry[0] = NOT_READY_RETRY_MILLIS;
           snapshottedOnce = false;
         }
-        case Snapshotter.Outcome.Unchanged u -> LOG.debug("{}: snapshot skipped, nothing changed since TXID {}",
-            name, io.litestream4j.ltx.Txid.format(u.txid()));
+        case Snapshotter.Outcome.Unchanged u -> LOG.atDebug().addKeyValue("db", name).log("snapshot skipped, nothing changed since TXID {}", io.litestream4j.ltx.Txid.format(u.txid()));
       }
     }, LtxFileInfo.SNAPSHOT_LEVEL);
     if (!ok) {
@@ -402,8 +401,7 @@ public final class Store implements AutoCloseable {
       switch (snapshotter.snapshot(false)) {
         case Snapshotter.Outcome.Written w -> stats.snapshotted();
         case Snapshotter.Outcome.NotReady n -> retry[0] = NOT_READY_RETRY_MILLIS;
-        case Snapshotter.Outcome.Unchanged u -> LOG.debug("{}: requested snapshot not needed, L9 holds TXID {}",
-            name, io.litestream4j.ltx.Txid.format(u.txid()));
+        case Snapshotter.Outcome.Unchanged u -> LOG.atDebug().addKeyValue("db", name).log("requested snapshot not needed, L9 holds TXID {}", io.litestream4j.ltx.Txid.format(u.txid()));
       }
     }, LtxFileInfo.SNAPSHOT_LEVEL);
     return ok ? retry[0] : NOT_READY_RETRY_MILLIS * 5;
@@ -426,8 +424,8 @@ public final class Store implements AutoCloseable {
       }
     }
     stats.failed("replica base check: no snapshot on the replica");
-    LOG.error("{}: the replica lost its base: no file on it starts at TXID {} (no snapshot), so it cannot be"
-        + " restored; was it wiped or cleaned by a lifecycle rule? Writing a new snapshot now", name,
+    LOG.atError().addKeyValue("db", name).log("the replica lost its base: no file on it starts at TXID {} (no snapshot), so it cannot be"
+        + " restored; was it wiped or cleaned by a lifecycle rule? Writing a new snapshot now",
         io.litestream4j.ltx.Txid.format(1));
     requestSnapshot("the replica has no snapshot");
   }
@@ -472,7 +470,7 @@ public final class Store implements AutoCloseable {
     stats.validated(report.issues().size());
     lastValidation = report;
     for (ValidationIssue issue : report.issues()) {
-      LOG.warn("{}: validation: {}", name, issue);
+      LOG.atWarn().addKeyValue("db", name).log("validation: {}", issue);
     }
     return report;
   }

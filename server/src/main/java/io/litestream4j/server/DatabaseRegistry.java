@@ -143,7 +143,7 @@ public final class DatabaseRegistry {
         replicator.remove(r); // failed by itself: release what is left before starting afresh
       }
       r = launch(e, e.source.create());
-      LOG.info("{}: started through the control socket", path);
+      LOG.atInfo().addKeyValue("db", path).log("started through the control socket");
       return ControlResult.of("started", path, r.position().txid());
     }
   }
@@ -159,7 +159,7 @@ public final class DatabaseRegistry {
       boolean complete = replicator.remove(r);
       long txid = r.position().txid();
       e.replication = null;
-      LOG.info("{}: stopped through the control socket{}", path, complete ? "" : " with uploads pending");
+      LOG.atInfo().addKeyValue("db", path).log("stopped through the control socket{}", complete ? "" : " with uploads pending");
       return ControlResult.of("stopped", path, txid);
     }
   }
@@ -180,7 +180,7 @@ public final class DatabaseRegistry {
       client.close();
       throw ex;
     }
-    LOG.info("{}: registered through the control socket, replicating to {}", path, replicaUrl);
+    LOG.atInfo().addKeyValue("db", path).log("registered through the control socket, replicating to {}", replicaUrl);
     return ControlResult.of("registered", path, 0);
   }
 
@@ -196,7 +196,7 @@ public final class DatabaseRegistry {
     synchronized (this) {
       entries.remove(path);
     }
-    LOG.info("{}: unregistered through the control socket", path);
+    LOG.atInfo().addKeyValue("db", path).log("unregistered through the control socket");
     return ControlResult.of("unregistered", path, stopped.txid());
   }
 
