@@ -33,7 +33,6 @@ import java.io.InputStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -63,8 +62,6 @@ public final class AbsReplicaClient implements ReplicaClient {
   public static final String TIMESTAMP_METADATA = "litestreamtimestamp";
 
   private static final Logger log = LoggerFactory.getLogger(AbsReplicaClient.class);
-  private static final Comparator<LtxFileInfo> BY_TXID =
-      Comparator.comparingLong(LtxFileInfo::minTxid).thenComparingLong(LtxFileInfo::maxTxid);
   private static final Set<Integer> RETRIED_STATUSES = Set.of(408, 429, 500, 502, 503, 504);
 
   private final AbsSettings settings;
@@ -181,7 +178,7 @@ public final class AbsReplicaClient implements ReplicaClient {
     } catch (RuntimeException e) {
       throw AbsErrors.io("list", settings.where(prefix), e, settings);
     }
-    files.sort(BY_TXID);
+    files.sort(LtxFileInfo.BY_TXID);
     return files;
   }
 

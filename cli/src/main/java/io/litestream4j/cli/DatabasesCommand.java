@@ -11,7 +11,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -30,11 +29,9 @@ final class DatabasesCommand implements Callable<Integer> {
   @Mixin
   ConfigFlags config;
 
-  @Option(names = "-json", description = "Print JSON instead of a table.")
-  boolean json;
+  @Mixin TableFlag table;
 
-  @Option(names = {"-h", "-help"}, usageHelp = true, description = "Show this help.")
-  boolean help;
+  @Mixin HelpFlag help;
 
   @Parameters(arity = "0..*", hidden = true)
   List<String> args = new ArrayList<>();
@@ -65,7 +62,7 @@ final class DatabasesCommand implements Callable<Integer> {
         rows.row(f.identifier().toString(), f.replica().type());
       }
     }
-    rows.print(spec.commandLine().getOut(), json);
+    rows.print(spec.commandLine().getOut(), table.json);
     return 0;
   }
 }

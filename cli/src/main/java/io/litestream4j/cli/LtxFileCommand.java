@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -38,8 +39,19 @@ import picocli.CommandLine.Spec;
       LtxFileCommand.Apply.class,
     })
 final class LtxFileCommand {
-  @Option(names = {"-h", "-help", "--help"}, usageHelp = true, description = "Show this help.")
-  boolean help;
+  @Mixin HelpFlags help;
+
+  /** The help flag of {@code ltx-file} and its subcommands, which also accept {@code --help}. */
+  static final class HelpFlags {
+    @Option(names = {"-h", "-help", "--help"}, usageHelp = true, description = "Show this help.")
+    boolean help;
+  }
+
+  /** {@code -include-wal} of the subcommands that read a database file. */
+  static final class WalOverlay {
+    @Option(names = "-include-wal", description = "Overlay the committed frames of DB-wal, as SQLite sees the database.")
+    boolean includeWal;
+  }
 
   /** {@code dump FILE}: header, page table and trailer of one LTX file, as text or JSON. */
   @Command(
@@ -56,8 +68,7 @@ final class LtxFileCommand {
     @Option(names = "-json", description = "Print one JSON object instead of text.")
     boolean json;
 
-    @Option(names = {"-h", "-help", "--help"}, usageHelp = true, description = "Show this help.")
-    boolean help;
+    @Mixin HelpFlags help;
 
     @Parameters(paramLabel = "FILE", description = "The LTX file.")
     Path file;
@@ -91,8 +102,7 @@ final class LtxFileCommand {
   static final class Verify implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = {"-h", "-help", "--help"}, usageHelp = true, description = "Show this help.")
-    boolean help;
+    @Mixin HelpFlags help;
 
     @Parameters(paramLabel = "FILE", arity = "1..*", description = "LTX files.")
     List<Path> files = new ArrayList<>();
@@ -128,11 +138,9 @@ final class LtxFileCommand {
   static final class Checksum implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "-include-wal", description = "Overlay the committed frames of DB-wal, as SQLite sees the database.")
-    boolean includeWal;
+    @Mixin WalOverlay wal;
 
-    @Option(names = {"-h", "-help", "--help"}, usageHelp = true, description = "Show this help.")
-    boolean help;
+    @Mixin HelpFlags help;
 
     @Parameters(paramLabel = "DB", description = "The SQLite database file.")
     Path db;
@@ -140,9 +148,9 @@ final class LtxFileCommand {
     @Override
     public Integer call() throws IOException {
       requireFile(db, "database");
-      DatabaseSnapshots.ImageChecksum sum = wrap(() -> DatabaseSnapshots.checksum(db, includeWal));
+      DatabaseSnapshots.ImageChecksum sum = wrap(() -> DatabaseSnapshots.checksum(db, wal.includeWal));
       sum.pendingChanges().ifPresent(p -> {
-        boolean walHint = !includeWal && Files.exists(walOf(db));
+        boolean walHint = !wal.includeWal && Files.exists(walOf(db));
         PrintWriter err = spec.commandLine().getErr();
         err.println("warning: " + p + "; this is the checksum of the files as they are now"
             + (walHint ? ", without the WAL (-include-wal adds its committed frames)" : ""));
@@ -169,14 +177,12 @@ final class LtxFileCommand {
   static final class EncodeDb implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "-include-wal", description = "Overlay the committed frames of DB-wal, as SQLite sees the database.")
-    boolean includeWal;
+    @Mixin WalOverlay wal;
 
     @Option(names = "-force", description = "Replace OUT if it exists.")
     boolean force;
 
-    @Option(names = {"-h", "-help", "--help"}, usageHelp = true, description = "Show this help.")
-    boolean help;
+    @Mixin HelpFlags help;
 
     @Parameters(index = "0", paramLabel = "DB", description = "The SQLite database file.")
     Path db;
@@ -193,11 +199,11 @@ final class LtxFileCommand {
       requireWritable(out, force);
       DatabaseSnapshots.Snapshot s;
       try {
-        s = wrap(() -> DatabaseSnapshots.write(db, out, includeWal, System.currentTimeMillis()));
+        s = wrap(() -> DatabaseSnapshots.write(db, out, wal.includeWal, System.currentTimeMillis()));
       } catch (PendingChangesException e) {
         boolean walExists = Files.exists(walOf(db));
         throw new IOException(db + ": " + e.getMessage()
-            + (walExists && !includeWal ? "; use -include-wal to read the committed WAL frames too"
+            + (walExists && !wal.includeWal ? "; use -include-wal to read the committed WAL frames too"
                 + " (nothing is modified)" : ""), e);
       }
       PrintWriter o = spec.commandLine().getOut();
@@ -227,8 +233,7 @@ final class LtxFileCommand {
     @Option(names = "-force", description = "Replace OUT (and remove its stale -wal/-shm files) if it exists.")
     boolean force;
 
-    @Option(names = {"-h", "-help", "--help"}, usageHelp = true, description = "Show this help.")
-    boolean help;
+    @Mixin HelpFlags help;
 
     @Parameters(paramLabel = "FILE", arity = "1..*", description = "LTX files, a snapshot first.")
     List<Path> files = new ArrayList<>();

@@ -22,8 +22,7 @@ final class LtxListing {
   @Mixin
   ConfigFlags config;
 
-  @Option(names = "-json", description = "Print JSON instead of a table.")
-  boolean json;
+  @Mixin TableFlag table;
 
   @Option(names = "-level", paramLabel = "LEVEL", defaultValue = "0",
       description = "Compaction level to list: 0-9 or \"all\" (default: ${DEFAULT-VALUE}).")
@@ -54,7 +53,7 @@ final class LtxListing {
     for (LtxFileInfo f : files) {
       rows.row(f.level(), Txid.format(f.minTxid()), Txid.format(f.maxTxid()), f.size(), Rfc3339.format(f.createdAt()));
     }
-    rows.print(cmd.getOut(), json);
+    rows.print(cmd.getOut(), table.json);
     return 0;
   }
 

@@ -33,8 +33,7 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class,
     })
 public final class Main {
-  @picocli.CommandLine.Option(names = {"-h", "-help"}, usageHelp = true, description = "Show this help.")
-  boolean help;
+  @picocli.CommandLine.Mixin HelpFlag help;
 
   public static void main(String[] args) {
     System.exit(run(args));

@@ -20,11 +20,7 @@ final class RegisterCommand implements Callable<Integer> {
   @Option(names = "-replica", paramLabel = "URL", required = true, description = "Replica URL, e.g. file:///backups/app or s3://bucket/app.")
   String replica;
 
-  @Option(names = "-timeout", paramLabel = "SECONDS", description = "Give up after this many seconds (default 30).")
-  int timeout = 30;
-
-  @Option(names = {"-h", "-help"}, usageHelp = true, description = "Show this help.")
-  boolean help;
+  @Mixin HelpFlag help;
 
   @Parameters(paramLabel = "DB_PATH", arity = "1")
   String path;
@@ -32,7 +28,7 @@ final class RegisterCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     String db = DatabaseRegistry.normalize(path).toString();
-    Map<String, Object> r = socket.client(timeout).post("/register", Map.of("path", db, "replica_url", replica));
+    Map<String, Object> r = socket.client().post("/register", Map.of("path", db, "replica_url", replica));
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("status", r.get("status"));
     out.put("db_path", r.getOrDefault("path", db));

@@ -71,8 +71,7 @@ final class ReplicateCommand implements Callable<Integer> {
   @Option(names = "-enforce-retention", description = "With -once: also apply retention.")
   boolean enforceRetention;
 
-  @Option(names = {"-h", "-help"}, usageHelp = true, description = "Show this help.")
-  boolean help;
+  @Mixin HelpFlag help;
 
   @Parameters(paramLabel = "DB_PATH REPLICA_URL", arity = "0..*",
       description = "One database and its replica URL, instead of a configuration file.")

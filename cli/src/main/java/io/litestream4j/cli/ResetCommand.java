@@ -43,8 +43,7 @@ final class ResetCommand implements Callable<Integer> {
   @Option(names = "-dry-run", description = "Print the local files that would be removed, remove nothing.")
   boolean dryRun;
 
-  @Option(names = {"-h", "-help"}, usageHelp = true, description = "Show this help.")
-  boolean help;
+  @Mixin HelpFlag help;
 
   @Parameters(arity = "0..*", paramLabel = "DB_PATH")
   List<String> args = new ArrayList<>();

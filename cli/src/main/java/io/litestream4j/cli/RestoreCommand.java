@@ -94,8 +94,7 @@ final class RestoreCommand implements Callable<Integer> {
       description = "How often follow mode polls the replica (default: 1s).")
   String followInterval;
 
-  @Option(names = {"-h", "-help"}, usageHelp = true, description = "Show this help.")
-  boolean help;
+  @Mixin HelpFlag help;
 
   @Parameters(arity = "0..*", paramLabel = "DB_PATH|REPLICA_URL")
   List<String> args = new ArrayList<>();

@@ -19,7 +19,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -38,11 +37,9 @@ final class StatusCommand implements Callable<Integer> {
   @Mixin
   ConfigFlags config;
 
-  @Option(names = "-json", description = "Print JSON instead of a table.")
-  boolean json;
+  @Mixin TableFlag table;
 
-  @Option(names = {"-h", "-help"}, usageHelp = true, description = "Show this help.")
-  boolean help;
+  @Mixin HelpFlag help;
 
   @Parameters(arity = "0..*", paramLabel = "DB_PATH")
   List<String> args = new ArrayList<>();
@@ -74,7 +71,7 @@ final class StatusCommand implements Callable<Integer> {
     for (Status s : statuses) {
       rows.row(s.database(), s.status(), s.localTxid(), s.walSize());
     }
-    rows.print(spec.commandLine().getOut(), json);
+    rows.print(spec.commandLine().getOut(), table.json);
     return 0;
   }
 

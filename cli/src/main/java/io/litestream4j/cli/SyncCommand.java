@@ -25,11 +25,7 @@ final class SyncCommand implements Callable<Integer> {
   @Option(names = "-wait", description = "Wait until the replica holds everything committed so far.")
   boolean await;
 
-  @Option(names = "-timeout", paramLabel = "SECONDS", description = "Give up after this many seconds (default 30).")
-  int timeout = 30;
-
-  @Option(names = {"-h", "-help"}, usageHelp = true, description = "Show this help.")
-  boolean help;
+  @Mixin HelpFlag help;
 
   @Parameters(paramLabel = "DB_PATH", arity = "1")
   String path;
@@ -38,10 +34,10 @@ final class SyncCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     String db = DatabaseRegistry.normalize(path).toString();
     long start = System.nanoTime();
-    socket.client(timeout); // validates -timeout
+    socket.client(); // validates -timeout
     // The client waits a little longer than the server, so the server's timeout error is the one seen.
-    Map<String, Object> r = new ControlSocketClient(socket.socket, Duration.ofSeconds(timeout + 5L))
-        .post("/sync", Map.of("path", db, "wait", await, "timeout", timeout));
+    Map<String, Object> r = new ControlSocketClient(socket.socket, Duration.ofSeconds(socket.timeout + 5L))
+        .post("/sync", Map.of("path", db, "wait", await, "timeout", socket.timeout));
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("db_path", r.getOrDefault("path", db));
     out.put("txid", SocketOutput.txid(r, "txid"));

@@ -17,14 +17,10 @@ final class UnregisterCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin SocketFlags socket;
 
-  @Option(names = "-timeout", paramLabel = "SECONDS", description = "Give up after this many seconds (default 30).")
-  int timeout = 30;
-
   @Option(names = "-dry-run", description = "Print what would be sent; change nothing.")
   boolean dryRun;
 
-  @Option(names = {"-h", "-help"}, usageHelp = true, description = "Show this help.")
-  boolean help;
+  @Mixin HelpFlag help;
 
   @Parameters(paramLabel = "DB_PATH", arity = "1")
   String path;
@@ -40,7 +36,7 @@ final class UnregisterCommand implements Callable<Integer> {
       SocketOutput.print(spec.commandLine().getOut(), socket.json, out);
       return 0;
     }
-    Map<String, Object> r = socket.client(timeout).post("/unregister", Map.of("path", db, "timeout", timeout));
+    Map<String, Object> r = socket.client().post("/unregister", Map.of("path", db, "timeout", socket.timeout));
     out.put("status", r.get("status"));
     out.put("db_path", r.getOrDefault("path", db));
     out.put("final_txid", SocketOutput.txid(r, "txid"));

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -22,8 +23,7 @@ final class VersionCommand implements Callable<Integer> {
   @Option(names = "-verbose", description = "Also print runtime and platform details.")
   boolean verbose;
 
-  @Option(names = {"-h", "-help"}, usageHelp = true, description = "Show this help.")
-  boolean help;
+  @Mixin HelpFlag help;
 
   @Override
   public Integer call() {

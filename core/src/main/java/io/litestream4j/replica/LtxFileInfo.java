@@ -2,6 +2,7 @@ package io.litestream4j.replica;
 
 import io.litestream4j.ltx.LtxFileName;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.Objects;
 
 /**
@@ -19,6 +20,13 @@ public record LtxFileInfo(int level, long minTxid, long maxTxid, long size, Inst
 
   /** Level 9 holds full snapshots (min TXID 1). */
   public static final int SNAPSHOT_LEVEL = 9;
+
+  /**
+   * The order {@link ReplicaClient#ltxFiles} lists the files of one level in: by min TXID, then max
+   * TXID.
+   */
+  public static final Comparator<LtxFileInfo> BY_TXID =
+      Comparator.comparingLong(LtxFileInfo::minTxid).thenComparingLong(LtxFileInfo::maxTxid);
 
   public LtxFileInfo {
     checkLevel(level);

@@ -7,10 +7,6 @@ import java.util.Optional;
 
 /** Small facts about the files of one level, shared by compaction, retention and validation. */
 final class LevelFiles {
-  /** Replica listing order: by min TXID, then max TXID. */
-  static final Comparator<LtxFileInfo> BY_TXID =
-      Comparator.comparingLong(LtxFileInfo::minTxid).thenComparingLong(LtxFileInfo::maxTxid);
-
   private LevelFiles() {}
 
   /** The highest TXID any of {@code files} covers; 0 for none. */
@@ -29,12 +25,12 @@ final class LevelFiles {
   }
 
   static List<LtxFileInfo> sorted(List<LtxFileInfo> files) {
-    return files.stream().sorted(BY_TXID).toList();
+    return files.stream().sorted(LtxFileInfo.BY_TXID).toList();
   }
 
   /**
-   * The file of {@code upper} (sorted by {@link #BY_TXID}, without overlaps) whose range contains
-   * all of {@code f}'s TXIDs, if any: the file a compaction merged {@code f} into.
+   * The file of {@code upper} (sorted by {@link LtxFileInfo#BY_TXID}, without overlaps) whose range
+   * contains all of {@code f}'s TXIDs, if any: the file a compaction merged {@code f} into.
    */
   static Optional<LtxFileInfo> coveringFile(List<LtxFileInfo> upper, LtxFileInfo f) {
     int lo = 0;

@@ -18,7 +18,7 @@ final class LevelValidator {
   static List<ValidationIssue> checkLevel(int level, List<LtxFileInfo> listed) {
     List<ValidationIssue> issues = new ArrayList<>();
     for (int i = 1; i < listed.size(); i++) {
-      if (LevelFiles.BY_TXID.compare(listed.get(i - 1), listed.get(i)) > 0) {
+      if (LtxFileInfo.BY_TXID.compare(listed.get(i - 1), listed.get(i)) > 0) {
         issues.add(new ValidationIssue(level, ValidationIssue.Kind.UNSORTED, "the replica listed "
             + listed.get(i).name() + " after " + listed.get(i - 1).name()));
         break;

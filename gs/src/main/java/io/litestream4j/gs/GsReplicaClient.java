@@ -24,7 +24,6 @@ import java.nio.channels.Channels;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -56,8 +55,6 @@ public final class GsReplicaClient implements ReplicaClient {
   static final int SINGLE_REQUEST_LIMIT = 8 * 1024 * 1024;
 
   private static final Logger log = LoggerFactory.getLogger(GsReplicaClient.class);
-  private static final Comparator<LtxFileInfo> BY_TXID =
-      Comparator.comparingLong(LtxFileInfo::minTxid).thenComparingLong(LtxFileInfo::maxTxid);
 
   private final GsSettings settings;
   private final Supplier<Storage> connect;
@@ -146,7 +143,7 @@ public final class GsReplicaClient implements ReplicaClient {
     } catch (RuntimeException e) {
       throw GsErrors.io("list", settings.where(prefix), e, settings);
     }
-    files.sort(BY_TXID);
+    files.sort(LtxFileInfo.BY_TXID);
     return files;
   }
 

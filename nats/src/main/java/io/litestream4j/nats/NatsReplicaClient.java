@@ -26,7 +26,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -67,8 +66,6 @@ public final class NatsReplicaClient implements ReplicaClient {
   static final int MEMORY_READ_LIMIT = 8 << 20;
 
   private static final Logger log = LoggerFactory.getLogger(NatsReplicaClient.class);
-  private static final Comparator<LtxFileInfo> BY_TXID =
-      Comparator.comparingLong(LtxFileInfo::minTxid).thenComparingLong(LtxFileInfo::maxTxid);
   private static final AtomicInteger DOWNLOADS = new AtomicInteger();
 
   private record Session(Connection connection, ObjectStore store) {}
@@ -203,7 +200,7 @@ public final class NatsReplicaClient implements ReplicaClient {
       }
       files.add(new LtxFileInfo(level, parsed.get().minTxid(), parsed.get().maxTxid(), info.getSize(), createdAt(info)));
     }
-    files.sort(BY_TXID);
+    files.sort(LtxFileInfo.BY_TXID);
     return files;
   }
 

@@ -1,20 +1,16 @@
 package io.litestream4j.nats;
 
-import io.litestream4j.testing.Await;
+import io.litestream4j.testing.LoopbackServerProcess;
+import io.litestream4j.testing.RestartableServer;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.nats.client.api.ObjectStoreConfiguration;
 import io.nats.client.api.StorageType;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Assumptions;
 
@@ -27,21 +23,16 @@ import org.junit.jupiter.api.Assumptions;
  *
  * <p>Tests are skipped with a message naming the package when {@code nats-server} is not installed.
  */
-public final class NatsServer implements AutoCloseable {
+public final class NatsServer implements RestartableServer {
 
   public static final Path NATS_SERVER = Path.of("/usr/sbin/nats-server");
 
-  private final Path dir;
-  private final String authorization;
   private final Consumer<Options.Builder> adminAuth;
-  private final int port;
-  private Process process;
+  private final LoopbackServerProcess server;
 
-  private NatsServer(Path dir, String authorization, Consumer<Options.Builder> adminAuth, int port) {
-    this.dir = dir;
-    this.authorization = authorization;
+  private NatsServer(Consumer<Options.Builder> adminAuth, LoopbackServerProcess server) {
     this.adminAuth = adminAuth;
-    this.port = port;
+    this.server = server;
   }
 
   public static NatsServer start(Path parent) throws Exception {
@@ -56,62 +47,28 @@ public final class NatsServer implements AutoCloseable {
     Assumptions.assumeTrue(Files.isExecutable(NATS_SERVER),
         "nats-server is not installed: install the Debian package nats-server (scripts/test-packages.txt)");
     Path dir = Files.createTempDirectory(parent, "nats-");
-    for (int attempt = 1; ; attempt++) {
-      var server = new NatsServer(dir, authorization, adminAuth, freePort());
-      try {
-        server.launch();
-        return server;
-      } catch (IOException portTaken) {
-        server.stop();
-        if (attempt == 3) {
-          throw portTaken;
-        }
-      }
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
-
-  private void launch() throws Exception {
-    Path config = dir.resolve("nats.conf");
-    Files.writeString(config, String.join("\n", List.of(
-        "listen: 127.0.0.1:" + port,
-        "jetstream { store_dir: \"" + dir.resolve("store") + "\" }",
-        authorization)) + "\n");
-    Path log = dir.resolve("nats.log");
-    process = new ProcessBuilder(NATS_SERVER.toString(), "-c", config.toString())
-        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-    try {
-      Await.until(() -> {
-        if (!process.isAlive()) {
-          throw new IOException("nats-server exited with " + process.exitValue() + ": " + Files.readString(log));
-        }
-        return accepts();
-      }, Duration.ofSeconds(30), "nats-server to listen on port " + port);
-    } catch (AssertionError e) {
-      throw new IOException(e.getMessage());
-    }
-  }
-
-  private boolean accepts() {
-    try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress("127.0.0.1", port), 500);
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
+    var server = LoopbackServerProcess.start("nats-server", dir.resolve("nats.log"), port -> {
+      Path config = dir.resolve("nats.conf");
+      Files.writeString(config, String.join("\n", List.of(
+          "listen: " + LoopbackServerProcess.HOST + ":" + port,
+          "jetstream { store_dir: \"" + dir.resolve("store") + "\" }",
+          authorization)) + "\n");
+      return List.of(NATS_SERVER.toString(), "-c", config.toString());
+    });
+    return new NatsServer(adminAuth, server);
   }
 
   public String url() {
-    return "nats://127.0.0.1:" + port;
+    return "nats://" + LoopbackServerProcess.HOST + ":" + port();
+  }
+
+  @Override
+  public String name() {
+    return server.name();
   }
 
   public int port() {
-    return port;
+    return server.port();
   }
 
   public NatsSettings settings(String bucket) {
@@ -127,17 +84,14 @@ public final class NatsServer implements AutoCloseable {
     }
   }
 
+  @Override
   public void restart() throws Exception {
-    stop();
-    Await.until(() -> !accepts(), Duration.ofSeconds(30), "nats-server to stop listening");
-    launch();
+    server.restart();
   }
 
+  @Override
   public void stop() throws InterruptedException {
-    if (process != null) {
-      process.destroyForcibly();
-      process.waitFor(30, TimeUnit.SECONDS);
-    }
+    server.stop();
   }
 
   @Override

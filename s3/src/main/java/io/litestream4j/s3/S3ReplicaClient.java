@@ -76,8 +76,6 @@ public final class S3ReplicaClient implements ReplicaClient, LeaseableClient, V3
   static final int DELETE_BATCH = 1000;
 
   private static final Logger log = LoggerFactory.getLogger(S3ReplicaClient.class);
-  private static final Comparator<LtxFileInfo> BY_TXID =
-      Comparator.comparingLong(LtxFileInfo::minTxid).thenComparingLong(LtxFileInfo::maxTxid);
 
   /** The SDK client and what hangs off it, created together on first use. */
   private record Connection(S3Client s3, ObjectUploader uploader, ExecutorService partPool) {}
@@ -190,7 +188,7 @@ public final class S3ReplicaClient implements ReplicaClient, LeaseableClient, V3
     } catch (SdkException e) {
       throw S3Errors.io("list", where(prefix), e);
     }
-    files.sort(BY_TXID);
+    files.sort(LtxFileInfo.BY_TXID);
     return files;
   }
 

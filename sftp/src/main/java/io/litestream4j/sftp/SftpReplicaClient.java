@@ -15,7 +15,6 @@ import java.io.OutputStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
@@ -57,8 +56,6 @@ public final class SftpReplicaClient implements ReplicaClient {
   public static final String TYPE = "sftp";
 
   private static final Logger log = LoggerFactory.getLogger(SftpReplicaClient.class);
-  private static final Comparator<LtxFileInfo> BY_TXID =
-      Comparator.comparingLong(LtxFileInfo::minTxid).thenComparingLong(LtxFileInfo::maxTxid);
   private static final int COPY_BUFFER = 32 * 1024;
   private static final int MAX_ATTEMPTS = 2;
 
@@ -136,7 +133,7 @@ public final class SftpReplicaClient implements ReplicaClient {
         files.add(new LtxFileInfo(level, name.get().minTxid(), name.get().maxTxid(), attrs.getSize(),
             Instant.ofEpochSecond(Integer.toUnsignedLong(attrs.getMTime()))));
       }
-      files.sort(BY_TXID);
+      files.sort(LtxFileInfo.BY_TXID);
       return files;
     });
   }

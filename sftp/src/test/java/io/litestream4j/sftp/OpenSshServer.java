@@ -1,14 +1,11 @@
 package io.litestream4j.sftp;
 
-import io.litestream4j.testing.Await;
+import io.litestream4j.testing.LoopbackServerProcess;
+import io.litestream4j.testing.RestartableServer;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
@@ -22,21 +19,18 @@ import org.junit.jupiter.api.Assumptions;
  *
  * <p>Tests are skipped with a message naming the package when {@code sshd} is not installed.
  */
-public final class OpenSshServer implements AutoCloseable {
+public final class OpenSshServer implements RestartableServer {
 
   public static final Path SSHD = Path.of("/usr/sbin/sshd");
 
   private final Path dir;
-  private final Path hostKey;
   private final Path userKey;
-  private final int port;
-  private Process process;
+  private final LoopbackServerProcess server;
 
-  private OpenSshServer(Path dir, Path hostKey, Path userKey, int port) {
+  private OpenSshServer(Path dir, Path userKey, LoopbackServerProcess server) {
     this.dir = dir;
-    this.hostKey = hostKey;
     this.userKey = userKey;
-    this.port = port;
+    this.server = server;
   }
 
   /** Starts a server with fresh keys in a new directory under {@code parent}. */
@@ -57,18 +51,25 @@ public final class OpenSshServer implements AutoCloseable {
     keygen(hostKey);
     keygen(userKey);
     Files.copy(dir.resolve("user_ed25519.pub"), dir.resolve("authorized_keys"));
-    for (int attempt = 1; ; attempt++) {
-      var server = new OpenSshServer(dir, hostKey, userKey, freePort());
-      try {
-        server.launch();
-        return server;
-      } catch (IOException portTaken) {
-        server.stop();
-        if (attempt == 3) {
-          throw portTaken;
-        }
-      }
-    }
+    var server = LoopbackServerProcess.start("sshd", dir.resolve("sshd.log"), port -> {
+      Path config = dir.resolve("sshd_config");
+      Files.writeString(config, String.join("\n", List.of(
+          "Port " + port,
+          "ListenAddress " + LoopbackServerProcess.HOST,
+          "HostKey " + hostKey,
+          "PidFile " + dir.resolve("sshd.pid"),
+          "AuthorizedKeysFile " + dir.resolve("authorized_keys"),
+          "StrictModes no",
+          "PermitRootLogin prohibit-password",
+          "PasswordAuthentication no",
+          "KbdInteractiveAuthentication no",
+          "UsePAM no",
+          "MaxStartups 100",
+          "Subsystem sftp internal-sftp",
+          "LogLevel ERROR")) + "\n");
+      return List.of(SSHD.toString(), "-D", "-e", "-f", config.toString());
+    });
+    return new OpenSshServer(dir, userKey, server);
   }
 
   private static void keygen(Path key) throws Exception {
@@ -80,53 +81,13 @@ public final class OpenSshServer implements AutoCloseable {
     }
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
-
-  private void launch() throws Exception {
-    Path config = dir.resolve("sshd_config");
-    Files.writeString(config, String.join("\n", List.of(
-        "Port " + port,
-        "ListenAddress 127.0.0.1",
-        "HostKey " + hostKey,
-        "PidFile " + dir.resolve("sshd.pid"),
-        "AuthorizedKeysFile " + dir.resolve("authorized_keys"),
-        "StrictModes no",
-        "PermitRootLogin prohibit-password",
-        "PasswordAuthentication no",
-        "KbdInteractiveAuthentication no",
-        "UsePAM no",
-        "MaxStartups 100",
-        "Subsystem sftp internal-sftp",
-        "LogLevel ERROR")) + "\n");
-    process = new ProcessBuilder(SSHD.toString(), "-D", "-e", "-f", config.toString())
-        .redirectErrorStream(true).redirectOutput(dir.resolve("sshd.log").toFile()).start();
-    try {
-      Await.until(() -> {
-        if (!process.isAlive()) {
-          throw new IOException("sshd exited with " + process.exitValue() + ": " + Files.readString(dir.resolve("sshd.log")));
-        }
-        return accepts();
-      }, Duration.ofSeconds(30), "sshd to listen on port " + port);
-    } catch (AssertionError e) {
-      throw new IOException(e.getMessage());
-    }
-  }
-
-  private boolean accepts() {
-    try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress("127.0.0.1", port), 500);
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
+  @Override
+  public String name() {
+    return server.name();
   }
 
   public int port() {
-    return port;
+    return server.port();
   }
 
   public String user() {
@@ -144,37 +105,34 @@ public final class OpenSshServer implements AutoCloseable {
 
   /** Settings for a replica at {@code path} logging in with the test user key and pinning the host key. */
   public SftpSettings settings(String path) throws IOException {
-    return SftpSettings.of("127.0.0.1", port, user(), path).withKeyPath(userKey.toString())
+    return SftpSettings.of(LoopbackServerProcess.HOST, port(), user(), path).withKeyPath(userKey.toString())
         .withHostKey(SftpHostKey.parse(hostKeyLine()));
   }
 
   /** Kills every per-connection sshd process: all clients lose their connections; the listener stays. */
   public int killSessions() {
-    List<ProcessHandle> sessions = process.toHandle().descendants().toList();
+    List<ProcessHandle> sessions = server.handle().descendants().toList();
     sessions.forEach(ProcessHandle::destroyForcibly);
     return sessions.size();
   }
 
   /** Stops the server and its sessions, then starts it again on the same port. */
+  @Override
   public void restart() throws Exception {
     stop();
-    Await.until(() -> !accepts(), Duration.ofSeconds(30), "sshd to stop listening");
-    launch();
+    server.restart();
   }
 
   /** Stops the server and every session. */
+  @Override
   public void stop() throws InterruptedException, IOException {
-    if (process == null) {
-      return;
-    }
     // Freeze the listener first: a connection accepted between listing the session processes and
     // killing the listener would otherwise get a session process that outlives the "stopped" server.
-    Process freeze = new ProcessBuilder("kill", "-STOP", Long.toString(process.pid())).redirectErrorStream(true).start();
+    Process freeze = new ProcessBuilder("kill", "-STOP", Long.toString(server.handle().pid())).redirectErrorStream(true).start();
     freeze.getInputStream().readAllBytes();
     freeze.waitFor(30, TimeUnit.SECONDS);
-    process.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
-    process.destroyForcibly();
-    process.waitFor(30, TimeUnit.SECONDS);
+    server.handle().descendants().forEach(ProcessHandle::destroyForcibly);
+    server.stop();
   }
 
   @Override

@@ -59,8 +59,6 @@ public final class WebdavReplicaClient implements ReplicaClient {
   public static final String TYPE = "webdav";
 
   private static final Logger log = LoggerFactory.getLogger(WebdavReplicaClient.class);
-  private static final Comparator<LtxFileInfo> BY_TXID =
-      Comparator.comparingLong(LtxFileInfo::minTxid).thenComparingLong(LtxFileInfo::maxTxid);
   private static final int HEADER_READERS = 8;
   /** Slowest transfer rate allowed before a large upload times out: 100 KB/s beyond the base timeout. */
   private static final long MIN_BYTES_PER_MILLI = 100;
@@ -206,7 +204,7 @@ public final class WebdavReplicaClient implements ReplicaClient {
       files.add(new Listed(new LtxFileInfo(level, name.get().minTxid(), name.get().maxTxid(),
           e.length().orElse(0), createdAt), e.timestamp().isPresent()));
     }
-    files.sort(Comparator.comparing(Listed::info, BY_TXID));
+    files.sort(Comparator.comparing(Listed::info, LtxFileInfo.BY_TXID));
     return files;
   }
 

@@ -1,17 +1,13 @@
 package io.litestream4j.webdav;
 
-import io.litestream4j.testing.Await;
+import io.litestream4j.testing.LoopbackServerProcess;
+import io.litestream4j.testing.RestartableServer;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -22,23 +18,20 @@ import org.junit.jupiter.api.Assumptions;
  *
  * <p>Tests are skipped with a message naming the package when {@code rclone} is not installed.
  */
-public final class RcloneWebdavServer implements AutoCloseable {
+public final class RcloneWebdavServer implements RestartableServer {
 
   public static final Path RCLONE = Path.of("/usr/bin/rclone");
 
   private final Path root;
-  private final Path log;
   private final Optional<String> user;
   private final Optional<String> password;
-  private final int port;
-  private Process process;
+  private final LoopbackServerProcess server;
 
-  private RcloneWebdavServer(Path root, Path log, Optional<String> user, Optional<String> password, int port) {
+  private RcloneWebdavServer(Path root, Optional<String> user, Optional<String> password, LoopbackServerProcess server) {
     this.root = root;
-    this.log = log;
     this.user = user;
     this.password = password;
-    this.port = port;
+    this.server = server;
   }
 
   public static RcloneWebdavServer start(Path parent) throws Exception {
@@ -51,56 +44,23 @@ public final class RcloneWebdavServer implements AutoCloseable {
         "rclone is not installed: install the Debian package rclone (scripts/test-packages.txt)");
     Path root = Files.createTempDirectory(parent, "webdav-");
     Path log = root.resolveSibling(root.getFileName() + ".log");
-    for (int attempt = 1; ; attempt++) {
-      var server = new RcloneWebdavServer(root, log, user, password, freePort());
-      try {
-        server.launch();
-        return server;
-      } catch (IOException portTaken) {
-        server.stop();
-        if (attempt == 3) {
-          throw portTaken;
-        }
-      }
-    }
+    var server = LoopbackServerProcess.start("rclone", log, port -> {
+      var command = new ArrayList<>(List.of(RCLONE.toString(), "serve", "webdav", root.toString(),
+          "--addr", LoopbackServerProcess.HOST + ":" + port, "--config", "/dev/null", "--log-level", "ERROR"));
+      user.ifPresent(u -> command.addAll(List.of("--user", u)));
+      password.ifPresent(p -> command.addAll(List.of("--pass", p)));
+      return command;
+    });
+    return new RcloneWebdavServer(root, user, password, server);
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
-
-  private void launch() throws Exception {
-    var command = new ArrayList<>(List.of(RCLONE.toString(), "serve", "webdav", root.toString(),
-        "--addr", "127.0.0.1:" + port, "--config", "/dev/null", "--log-level", "ERROR"));
-    user.ifPresent(u -> command.addAll(List.of("--user", u)));
-    password.ifPresent(p -> command.addAll(List.of("--pass", p)));
-    process = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-    try {
-      Await.until(() -> {
-        if (!process.isAlive()) {
-          throw new IOException("rclone exited with " + process.exitValue() + ": " + Files.readString(log));
-        }
-        return accepts();
-      }, Duration.ofSeconds(30), "rclone to listen on port " + port);
-    } catch (AssertionError e) {
-      throw new IOException(e.getMessage());
-    }
-  }
-
-  private boolean accepts() {
-    try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress("127.0.0.1", port), 500);
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
+  @Override
+  public String name() {
+    return server.name();
   }
 
   public int port() {
-    return port;
+    return server.port();
   }
 
   /** The served directory. */
@@ -109,7 +69,7 @@ public final class RcloneWebdavServer implements AutoCloseable {
   }
 
   public String url() {
-    return "http://127.0.0.1:" + port + "/";
+    return "http://" + LoopbackServerProcess.HOST + ":" + port() + "/";
   }
 
   public WebdavSettings settings(String path) {
@@ -137,17 +97,14 @@ public final class RcloneWebdavServer implements AutoCloseable {
     }
   }
 
+  @Override
   public void restart() throws Exception {
-    stop();
-    Await.until(() -> !accepts(), Duration.ofSeconds(30), "rclone to stop listening");
-    launch();
+    server.restart();
   }
 
+  @Override
   public void stop() throws InterruptedException {
-    if (process != null) {
-      process.destroyForcibly();
-      process.waitFor(30, TimeUnit.SECONDS);
-    }
+    server.stop();
   }
 
   @Override

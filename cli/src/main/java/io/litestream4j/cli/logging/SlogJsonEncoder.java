@@ -1,8 +1,5 @@
 package io.litestream4j.cli.logging;
 
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.encoder.EncoderBase;
-import java.nio.charset.StandardCharsets;
 import java.time.ZoneId;
 import java.util.Map;
 
@@ -13,29 +10,16 @@ import java.util.Map;
  * Numbers and booleans stay JSON numbers and booleans; everything else is a string. A stack trace
  * goes into {@code "stack"} so the line stays one object.
  */
-public final class SlogJsonEncoder extends EncoderBase<ILoggingEvent> {
-  private final ZoneId zone;
-  private final boolean source;
-
+public final class SlogJsonEncoder extends SlogEncoder {
   public SlogJsonEncoder(ZoneId zone, boolean source) {
-    this.zone = zone;
-    this.source = source;
+    super(zone, source);
   }
 
   @Override
-  public byte[] headerBytes() {
-    return null;
-  }
-
-  @Override
-  public byte[] encode(ILoggingEvent event) {
-    return format(SlogRecord.of(event, source)).getBytes(StandardCharsets.UTF_8);
-  }
-
   String format(SlogRecord r) {
     StringBuilder b = new StringBuilder(160);
     b.append("{\"time\":");
-    string(b, SlogTextEncoder.TIME.format(r.time().atZone(zone)));
+    string(b, time(r.time(), SlogTextEncoder.TIME));
     b.append(",\"level\":");
     string(b, r.level());
     b.append(",\"msg\":");
@@ -61,30 +45,8 @@ public final class SlogJsonEncoder extends EncoderBase<ILoggingEvent> {
     return b.toString();
   }
 
-  @Override
-  public byte[] footerBytes() {
-    return null;
-  }
-
+  /** A JSON string as Go's encoder writes it (U+2028 and U+2029 escaped too). */
   static void string(StringBuilder b, String s) {
-    b.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> b.append("\\\"");
-        case '\\' -> b.append("\\\\");
-        case '\n' -> b.append("\\n");
-        case '\r' -> b.append("\\r");
-        case '\t' -> b.append("\\t");
-        default -> {
-          if (c < 0x20 || c == 0x2028 || c == 0x2029) {
-            b.append(String.format("\\u%04x", (int) c));
-          } else {
-            b.append(c);
-          }
-        }
-      }
-    }
-    b.append('"');
+    quote(b, s, c -> c < 0x20 || c == 0x2028 || c == 0x2029 ? String.format("\\u%04x", c) : null);
   }
 }

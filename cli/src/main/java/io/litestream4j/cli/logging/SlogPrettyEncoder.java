@@ -1,8 +1,5 @@
 package io.litestream4j.cli.logging;
 
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.encoder.EncoderBase;
-import java.nio.charset.StandardCharsets;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
@@ -12,34 +9,22 @@ import java.util.Map;
  * the message and {@code key=value} attributes, coloured only on a terminal, e.g.
  * {@code 12:00:00.123 INF replicating db=/data/app.db}. For people; scripts should use text or json.
  */
-public final class SlogPrettyEncoder extends EncoderBase<ILoggingEvent> {
+public final class SlogPrettyEncoder extends SlogEncoder {
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
   private static final String RESET = "\u001b[0m";
   private static final String DIM = "\u001b[2m";
 
-  private final ZoneId zone;
-  private final boolean source;
   private final boolean colour;
 
   public SlogPrettyEncoder(ZoneId zone, boolean source, boolean colour) {
-    this.zone = zone;
-    this.source = source;
+    super(zone, source);
     this.colour = colour;
   }
 
   @Override
-  public byte[] headerBytes() {
-    return null;
-  }
-
-  @Override
-  public byte[] encode(ILoggingEvent event) {
-    return format(SlogRecord.of(event, source)).getBytes(StandardCharsets.UTF_8);
-  }
-
   String format(SlogRecord r) {
     StringBuilder b = new StringBuilder(128);
-    paint(b, DIM, TIME.format(r.time().atZone(zone)));
+    paint(b, DIM, time(r.time(), TIME));
     b.append(' ');
     String[] level = switch (r.level()) {
       case "TRACE" -> new String[] {"TRC", DIM};
@@ -68,10 +53,5 @@ public final class SlogPrettyEncoder extends EncoderBase<ILoggingEvent> {
     } else {
       b.append(text);
     }
-  }
-
-  @Override
-  public byte[] footerBytes() {
-    return null;
   }
 }

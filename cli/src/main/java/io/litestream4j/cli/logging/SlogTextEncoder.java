@@ -1,8 +1,5 @@
 package io.litestream4j.cli.logging;
 
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.encoder.EncoderBase;
-import java.nio.charset.StandardCharsets;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
@@ -14,30 +11,17 @@ import java.util.Map;
  * escaped) when it is empty or holds a space, {@code =}, a quote or a non-printable character, so a
  * line always splits back into its keys and values. A stack trace, if any, follows on its own lines.
  */
-public final class SlogTextEncoder extends EncoderBase<ILoggingEvent> {
+public final class SlogTextEncoder extends SlogEncoder {
   static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
 
-  private final ZoneId zone;
-  private final boolean source;
-
   public SlogTextEncoder(ZoneId zone, boolean source) {
-    this.zone = zone;
-    this.source = source;
+    super(zone, source);
   }
 
   @Override
-  public byte[] headerBytes() {
-    return null;
-  }
-
-  @Override
-  public byte[] encode(ILoggingEvent event) {
-    return format(SlogRecord.of(event, source)).getBytes(StandardCharsets.UTF_8);
-  }
-
   String format(SlogRecord r) {
     StringBuilder b = new StringBuilder(128);
-    b.append("time=").append(TIME.format(r.time().atZone(zone)));
+    b.append("time=").append(time(r.time(), TIME));
     b.append(" level=").append(r.level());
     b.append(" msg=");
     appendValue(b, r.msg());
@@ -54,35 +38,12 @@ public final class SlogTextEncoder extends EncoderBase<ILoggingEvent> {
     return b.toString();
   }
 
-  @Override
-  public byte[] footerBytes() {
-    return null;
-  }
-
   static void appendValue(StringBuilder b, String s) {
     if (!needsQuoting(s)) {
       b.append(s);
       return;
     }
-    b.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> b.append("\\\"");
-        case '\\' -> b.append("\\\\");
-        case '\n' -> b.append("\\n");
-        case '\r' -> b.append("\\r");
-        case '\t' -> b.append("\\t");
-        default -> {
-          if (c < 0x20 || c == 0x7f) {
-            b.append(String.format("\\x%02x", (int) c));
-          } else {
-            b.append(c);
-          }
-        }
-      }
-    }
-    b.append('"');
+    quote(b, s, c -> c < 0x20 || c == 0x7f ? String.format("\\x%02x", c) : null);
   }
 
   static boolean needsQuoting(String s) {

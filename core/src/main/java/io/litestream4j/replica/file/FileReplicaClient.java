@@ -35,7 +35,6 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -69,8 +68,6 @@ public final class FileReplicaClient implements ReplicaClient, LeaseableClient, 
   private static final Logger LOG = LoggerFactory.getLogger(FileReplicaClient.class);
 
   private static final int COPY_BUFFER = 64 * 1024;
-  private static final Comparator<LtxFileInfo> BY_TXID =
-      Comparator.comparingLong(LtxFileInfo::minTxid).thenComparingLong(LtxFileInfo::maxTxid);
 
   private final Path root;
   private final boolean leaseEnabled;
@@ -192,7 +189,7 @@ public final class FileReplicaClient implements ReplicaClient, LeaseableClient, 
     } catch (IOException e) {
       throw FileErrors.explain("list replica directory", dir, e);
     }
-    files.sort(BY_TXID);
+    files.sort(LtxFileInfo.BY_TXID);
     return files;
   }
 
