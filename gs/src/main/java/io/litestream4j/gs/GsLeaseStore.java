@@ -62,21 +62,22 @@ final class GsLeaseStore implements LeaseStore {
 
   @Override
   public String create(byte[] data) throws IOException {
-    return put(data, BlobTargetOption.doesNotExist());
+    return put(data, BlobTargetOption.doesNotExist(), false);
   }
 
   @Override
   public String replace(byte[] data, String generation) throws IOException {
-    return put(data, BlobTargetOption.generationMatch(Long.parseLong(generation)));
+    return put(data, BlobTargetOption.generationMatch(Long.parseLong(generation)), true);
   }
 
-  private String put(byte[] data, BlobTargetOption condition) throws IOException {
+  /** {@code goneIsChanged}: a 404 means the object was deleted (a replace), not a missing bucket. */
+  private String put(byte[] data, BlobTargetOption condition, boolean goneIsChanged) throws IOException {
     try {
       Blob written = storage.create(BlobInfo.newBuilder(id).setContentType("application/json").build(), data, condition);
       return Long.toString(written.getGeneration());
     } catch (RuntimeException e) {
       int status = GsErrors.status(e);
-      if (status == 412 || status == 404) {
+      if (status == 412 || (status == 404 && goneIsChanged)) {
         throw new PreconditionFailedException("lease " + location() + " changed: HTTP " + status, e);
       }
       throw GsErrors.io("write lease", location(), e, settings);
