@@ -38,7 +38,7 @@ public final class Leaser {
   private static final Logger log = LoggerFactory.getLogger(Leaser.class);
   private static final int MAX_RACES = 3;
 
-  /** A lease this process holds: the record as written and the ETag of that write. */
+  /** A lease this process holds: the record as written and the version tag of that write. */
   public record Held(LeaseRecord record, String etag) {}
 
   private final LeaseStore store;
