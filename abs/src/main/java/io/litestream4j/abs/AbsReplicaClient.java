@@ -21,15 +21,22 @@ import com.azure.storage.blob.options.BlobParallelUploadOptions;
 import com.azure.storage.blob.options.BlockBlobSimpleUploadOptions;
 import com.azure.storage.common.StorageSharedKeyCredential;
 import io.litestream4j.ltx.LtxFileName;
+import io.litestream4j.replica.LeaseLostException;
+import io.litestream4j.replica.LeaseableClient;
 import io.litestream4j.replica.LtxFileInfo;
 import io.litestream4j.replica.LtxFileNotFoundException;
 import io.litestream4j.replica.LtxHeaderPeek;
 import io.litestream4j.replica.ObjectKeys;
 import io.litestream4j.replica.ReplicaClient;
+import io.litestream4j.replica.ReplicaLease;
 import io.litestream4j.replica.RfcTimestamps;
 import io.litestream4j.replica.UploadSource;
+import io.litestream4j.replica.lease.LeaseKeeper;
+import io.litestream4j.replica.lease.LeaseRecord;
+import io.litestream4j.replica.lease.Leaser;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -38,6 +45,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,8 +61,12 @@ import org.slf4j.LoggerFactory;
  * for blobs written by other tools) and honour {@code seek} as "min TXID at least seek", not
  * Litestream's exact-prefix match. Requests are retried as Litestream does (see {@link AbsTuning}).
  * Secrets never appear in messages. Safe for concurrent use.
+ *
+ * <p>With a lease taken through {@link #acquireLease} ({@code <path>/lock.json}, Litestream's S3
+ * lease format, written with {@code If-None-Match}/{@code If-Match} on the ETag), writes and
+ * deletes are refused once the lease is lost or expired.
  */
-public final class AbsReplicaClient implements ReplicaClient {
+public final class AbsReplicaClient implements ReplicaClient, LeaseableClient {
 
   public static final String TYPE = "abs";
 
@@ -63,6 +75,7 @@ public final class AbsReplicaClient implements ReplicaClient {
 
   private static final Logger log = LoggerFactory.getLogger(AbsReplicaClient.class);
   private static final Set<Integer> RETRIED_STATUSES = Set.of(408, 429, 500, 502, 503, 504);
+  static final String LOCK_BLOB = "lock.json";
 
   private final AbsSettings settings;
   private final AbsTuning tuning;
@@ -70,6 +83,7 @@ public final class AbsReplicaClient implements ReplicaClient {
   private final Object initLock = new Object();
   private volatile BlobContainerClient container;
   private volatile boolean closed;
+  private volatile LeaseKeeper lease;
 
   AbsReplicaClient(AbsSettings settings, AbsTuning tuning) {
     this.settings = Objects.requireNonNull(settings, "settings");
@@ -93,6 +107,11 @@ public final class AbsReplicaClient implements ReplicaClient {
   /** The blob name of an LTX file: {@code <path>/ltx/<level>/<min>-<max>.ltx}. */
   public String blobName(int level, long minTxid, long maxTxid) {
     return keys.ltxKey(level, minTxid, maxTxid);
+  }
+
+  /** The blob name of the lease: {@code <path>/lock.json}. */
+  public String lockBlobName() {
+    return settings.path().isEmpty() ? LOCK_BLOB : settings.path() + "/" + LOCK_BLOB;
   }
 
   @Override
@@ -235,6 +254,7 @@ public final class AbsReplicaClient implements ReplicaClient {
   public LtxFileInfo writeLtxFile(int level, long minTxid, long maxTxid, InputStream data)
       throws IOException {
     String name = keys.ltxKey(level, minTxid, maxTxid);
+    checkLease("write " + settings.where(name));
     LtxHeaderPeek peek = LtxHeaderPeek.read(data, level, minTxid, maxTxid);
     BlobClient blob = container().getBlobClient(name);
     var source = new UploadSource(peek.stream());
@@ -276,21 +296,30 @@ public final class AbsReplicaClient implements ReplicaClient {
 
   @Override
   public void deleteLtxFiles(Collection<LtxFileInfo> files) throws IOException {
+    checkLease("delete files from " + settings.location());
     BlobContainerClient c = container();
     for (LtxFileInfo f : files) {
       delete(c, keys.ltxKey(f));
     }
   }
 
-  /** Deletes every blob under the replica's path ({@code <path>/}, or {@code ltx/} for an empty path). */
+  /**
+   * Deletes every blob under the replica's path ({@code <path>/}, or {@code ltx/} for an empty
+   * path), except the lease while this client holds it.
+   */
   @Override
   public void deleteAll() throws IOException {
+    checkLease("delete everything in " + settings.location());
     BlobContainerClient c = container();
     String prefix = keys.rootPrefix();
+    LeaseKeeper ours = lease;
+    String skip = ours != null && ours.held() ? lockBlobName() : null;
     var names = new ArrayList<String>();
     try {
       for (BlobItem item : c.listBlobs(new ListBlobsOptions().setPrefix(prefix).setMaxResultsPerPage(tuning.listPageSize()), null)) {
-        names.add(item.getName());
+        if (!item.getName().equals(skip)) {
+          names.add(item.getName());
+        }
       }
     } catch (RuntimeException e) {
       throw AbsErrors.io("list", settings.where(prefix), e, settings);
@@ -308,11 +337,66 @@ public final class AbsReplicaClient implements ReplicaClient {
     }
   }
 
+  // ---------------------------------------------------------------------------------------------
+  // Lease
+
+  /**
+   * Takes the lease {@code <path>/lock.json} as this process ({@code host:pid}) and renews it in
+   * the background; gives {@link ReplicaLease#none()} when the configuration says {@code lease:
+   * false}.
+   */
   @Override
-  public void close() {
+  public ReplicaLease acquireLease(Consumer<? super LeaseLostException> onLost) throws IOException {
+    return acquireLease(LeaseRecord.currentOwner(), onLost);
+  }
+
+  /** Like {@link #acquireLease(Consumer)} with an explicit owner name (several in one process). */
+  ReplicaLease acquireLease(String owner, Consumer<? super LeaseLostException> onLost) throws IOException {
+    Objects.requireNonNull(onLost, "onLost");
+    if (!settings.lease()) {
+      return ReplicaLease.none();
+    }
+    BlobContainerClient c = container();
     synchronized (initLock) {
-      closed = true;
-      container = null;
+      LeaseKeeper current = lease;
+      if (current != null && current.held()) {
+        throw new IllegalStateException("this client already holds the lease of " + settings.location());
+      }
+      var store = new AbsLeaseStore(c.getBlobClient(lockBlobName()), settings);
+      Clock clock = Clock.systemUTC();
+      LeaseKeeper keeper = LeaseKeeper.start(new Leaser(store, owner, tuning.lease().ttl(), clock), clock,
+          tuning.lease().renewInterval(), onLost);
+      lease = keeper;
+      return keeper;
+    }
+  }
+
+  private void checkLease(String action) throws LeaseLostException {
+    LeaseKeeper current = lease;
+    if (current != null) {
+      current.checkHeld(action);
+    }
+  }
+
+  /** Releases the lease if this client holds one; later requests fail. */
+  @Override
+  public void close() throws IOException {
+    LeaseKeeper l;
+    synchronized (initLock) {
+      if (closed) {
+        return;
+      }
+      l = lease;
+    }
+    try {
+      if (l != null) {
+        l.close();
+      }
+    } finally {
+      synchronized (initLock) {
+        closed = true;
+        container = null;
+      }
     }
   }
 

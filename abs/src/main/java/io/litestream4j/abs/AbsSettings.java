@@ -16,16 +16,18 @@ import java.util.Optional;
  * {@code account-key}, {@code sas-token}; the environment variables
  * {@code LITESTREAM_AZURE_SAS_TOKEN} and {@code LITESTREAM_AZURE_ACCOUNT_KEY} stand in for the
  * last two. Credentials: SAS token, else shared key (needs the account name), else
- * {@code DefaultAzureCredential}. {@code toString} never shows a secret.
+ * {@code DefaultAzureCredential}. {@code lease} (default true) takes the replica's lease
+ * {@code <path>/lock.json} before replicating. {@code toString} never shows a secret.
  *
  * @param accountName storage account, possibly empty when an endpoint is given
  * @param container the blob container
  * @param path object prefix without leading or trailing slash, possibly empty
  * @param endpoint the blob service URL
  * @param credentials how to authenticate
+ * @param lease take a lease ({@code <path>/lock.json}) before replicating
  */
 public record AbsSettings(String accountName, String container, String path, String endpoint,
-    AbsCredentials credentials) {
+    AbsCredentials credentials, boolean lease) {
 
   static final String SAS_TOKEN_ENV = "LITESTREAM_AZURE_SAS_TOKEN";
   static final String ACCOUNT_KEY_ENV = "LITESTREAM_AZURE_ACCOUNT_KEY";
@@ -39,6 +41,15 @@ public record AbsSettings(String accountName, String container, String path, Str
     if (container.isBlank()) {
       throw new ConfigException("bucket", "container required for abs replica (set 'bucket' or use a url such as abs://account@container/path)");
     }
+  }
+
+  /** Settings with leasing on. */
+  public AbsSettings(String accountName, String container, String path, String endpoint, AbsCredentials credentials) {
+    this(accountName, container, path, endpoint, credentials, true);
+  }
+
+  public AbsSettings withLease(boolean enabled) {
+    return new AbsSettings(accountName, container, path, endpoint, credentials, enabled);
   }
 
   /** Reads the settings of an {@code abs} replica entry; {@code env} supplies the fallback secrets. */
@@ -83,7 +94,7 @@ public record AbsSettings(String accountName, String container, String path, Str
     } else {
       credentials = new AbsCredentials.DefaultChain();
     }
-    return new AbsSettings(account, container, path, endpoint, credentials);
+    return new AbsSettings(account, container, path, endpoint, credentials, o.bool("lease").orElse(true));
   }
 
   /** Adds {@code https://} (or {@code http://} for loopback hosts) to an endpoint given without a scheme. */
@@ -108,6 +119,6 @@ public record AbsSettings(String accountName, String container, String path, Str
 
   @Override
   public String toString() {
-    return "AbsSettings{" + location() + ", endpoint " + endpoint + ", " + credentials + "}";
+    return "AbsSettings{" + location() + ", endpoint " + endpoint + ", " + credentials + (lease ? "" : ", no lease") + "}";
   }
 }

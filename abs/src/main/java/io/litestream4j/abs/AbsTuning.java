@@ -1,6 +1,8 @@
 package io.litestream4j.abs;
 
+import io.litestream4j.replica.lease.LeaseTiming;
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * Timeouts, retries and transfer sizes of an Azure Blob client. {@link #DEFAULTS} follow
@@ -16,14 +18,16 @@ import java.time.Duration;
  * @param uploadConcurrency blocks uploaded in parallel for one large file
  * @param readChunkSize bytes per ranged GET of a download; the chunks of one download are pinned
  *     to the blob's ETag, so a blob replaced mid-download fails the read instead of mixing versions
+ * @param lease how long the replica's lease lasts and how often it is renewed
  */
 record AbsTuning(int maxRetries, Duration baseDelay, Duration maxDelay, Duration tryTimeout,
-    int listPageSize, long blockSize, int uploadConcurrency, int readChunkSize) {
+    int listPageSize, long blockSize, int uploadConcurrency, int readChunkSize, LeaseTiming lease) {
 
   static final AbsTuning DEFAULTS = new AbsTuning(10, Duration.ofSeconds(1), Duration.ofSeconds(30),
-      Duration.ofMinutes(15), 5000, 4L * 1024 * 1024, 4, 4 * 1024 * 1024);
+      Duration.ofMinutes(15), 5000, 4L * 1024 * 1024, 4, 4 * 1024 * 1024, LeaseTiming.DEFAULTS);
 
   AbsTuning {
+    Objects.requireNonNull(lease, "lease");
     if (maxRetries < 0) {
       throw new IllegalArgumentException("maxRetries must be >= 0, got " + maxRetries);
     }
@@ -40,14 +44,19 @@ record AbsTuning(int maxRetries, Duration baseDelay, Duration maxDelay, Duration
   }
 
   AbsTuning withRetries(int retries, Duration base, Duration max) {
-    return new AbsTuning(retries, base, max, tryTimeout, listPageSize, blockSize, uploadConcurrency, readChunkSize);
+    return new AbsTuning(retries, base, max, tryTimeout, listPageSize, blockSize, uploadConcurrency, readChunkSize, lease);
   }
 
   AbsTuning withListPageSize(int size) {
-    return new AbsTuning(maxRetries, baseDelay, maxDelay, tryTimeout, size, blockSize, uploadConcurrency, readChunkSize);
+    return new AbsTuning(maxRetries, baseDelay, maxDelay, tryTimeout, size, blockSize, uploadConcurrency, readChunkSize, lease);
+  }
+
+  AbsTuning withLease(LeaseTiming timing) {
+    return new AbsTuning(maxRetries, baseDelay, maxDelay, tryTimeout, listPageSize, blockSize, uploadConcurrency,
+        readChunkSize, timing);
   }
 
   AbsTuning withBlockSize(long size) {
-    return new AbsTuning(maxRetries, baseDelay, maxDelay, tryTimeout, listPageSize, size, uploadConcurrency, readChunkSize);
+    return new AbsTuning(maxRetries, baseDelay, maxDelay, tryTimeout, listPageSize, size, uploadConcurrency, readChunkSize, lease);
   }
 }

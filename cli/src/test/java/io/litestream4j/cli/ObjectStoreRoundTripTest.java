@@ -2,6 +2,9 @@ package io.litestream4j.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.azure.core.util.BinaryData;
+import com.azure.storage.blob.BlobClient;
+import com.azure.storage.blob.BlobContainerClient;
 import io.litestream4j.abs.AzuriteServer;
 import io.litestream4j.ltx.DatabaseChecksum;
 import io.litestream4j.s3.S3ProxyServer;
@@ -19,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Litestream's own keys, against real protocol servers on loopback: Azure Blob (azurite) and
  * Alibaba OSS's S3-compatible API (s3proxy). The
  * restored database must equal the source (content, checksum, integrity) after two rounds of
- * writes, so the second round continues the replica the first one started.
+ * writes, so the second round continues the replica the first one started. On abs, a replica whose
+ * lease another replicator holds is refused, and an expired lease is taken over and released.
  */
 class ObjectStoreRoundTripTest {
 
@@ -58,6 +62,35 @@ class ObjectStoreRoundTripTest {
           path: apps/app.db
           endpoint: %s
         """.formatted(AzuriteServer.ACCOUNT, AzuriteServer.KEY, azurite.endpoint()));
+  }
+
+  /** A live lease of another replicator refuses {@code replicate}; once it expires, replication takes it and releases it. */
+  @Test
+  void azureBlobReplicaLeasedByAnotherReplicatorIsRefused() throws Exception {
+    BlobContainerClient container = azurite.createContainer("held");
+    BlobClient lock = container.getBlobClient("app/lock.json");
+    lock.upload(BinaryData.fromString(
+        "{\"generation\":3,\"expires_at\":\"2099-01-01T00:00:00Z\",\"owner\":\"other-host:42\"}"));
+    Path db = dir.resolve("app.db");
+    Path config = dir.resolve("litestream.yml");
+    Files.writeString(config, "account-key: " + AzuriteServer.KEY + "\ndbs:\n  - path: " + db + "\n" + """
+        replica:
+          url: abs://%s@held/app
+          endpoint: %s
+        """.formatted(AzuriteServer.ACCOUNT, azurite.endpoint()).indent(4));
+    sqlite.run(db, "PRAGMA journal_mode=wal; CREATE TABLE t(x); INSERT INTO t VALUES (1);");
+
+    CliRun refused = CliRun.of("replicate", "-once", "-config", config);
+    assertThat(refused.exitCode()).as(refused.toString()).isNotZero();
+    assertThat(refused.toString()).contains("in use", "other-host:42", "lock.json");
+    assertThat(container.listBlobs().stream().map(b -> b.getName())).containsExactly("app/lock.json");
+
+    lock.upload(BinaryData.fromString(
+        "{\"generation\":3,\"expires_at\":\"2020-01-01T00:00:00Z\",\"owner\":\"other-host:42\"}"), true);
+    CliRun taken = CliRun.of("replicate", "-once", "-config", config);
+    assertThat(taken.exitCode()).as(taken.toString()).isZero();
+    assertThat(lock.exists()).as("the lease is released when replicate -once ends").isFalse();
+    assertThat(container.listBlobs().stream().map(b -> b.getName())).anyMatch(n -> n.startsWith("app/ltx/0/"));
   }
 
   @Test

@@ -4,8 +4,9 @@ import java.io.IOException;
 import java.util.function.Consumer;
 
 /**
- * Implemented by {@link ReplicaClient}s whose backend can hold a replication lease (S3, with
- * conditional writes; file, with an OS lock). Callers normally go through {@link ReplicaLease#acquire}.
+ * Implemented by {@link ReplicaClient}s whose backend can hold a replication lease (s3, abs and gs,
+ * with conditional writes through {@link io.litestream4j.replica.lease.Leaser}; file, with an OS
+ * lock). Callers normally go through {@link ReplicaLease#acquire}.
  */
 public interface LeaseableClient {
 

@@ -13,6 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -155,11 +156,29 @@ public final class LitestreamVfs {
         return run(replicaDir, sql, true);
     }
 
+    /**
+     * Runs {@code sql} read-only on the replica at {@code replicaUrl} (any URL the extension reads,
+     * e.g. {@code abs://account@container/path}), with {@code env} added to its environment
+     * (credentials, proxy settings); returns stdout.
+     */
+    public String query(String replicaUrl, Map<String, String> env, String sql) {
+        return run(replicaUrl, env, sql, false);
+    }
+
+    /** Like {@link #write(Path, String)}, on the replica at {@code replicaUrl} with {@code env} added. */
+    public String write(String replicaUrl, Map<String, String> env, String sql) {
+        return run(replicaUrl, env, sql, true);
+    }
+
     private String run(Path replicaDir, String sql, boolean writeEnabled) {
         Path replica = replicaDir.toAbsolutePath();
         if (!Files.isDirectory(replica)) {
             throw new IllegalArgumentException("replica directory " + replica + " does not exist");
         }
+        return run(replica.toUri().toString(), Map.of(), sql, writeEnabled);
+    }
+
+    private String run(String replica, Map<String, String> env, String sql, boolean writeEnabled) {
         Path scratch = null;
         try {
             scratch = Files.createTempDirectory("litestream-vfs-run");
@@ -169,9 +188,12 @@ public final class LitestreamVfs {
                     .withTimeout(timeout)
                     .withWorkingDirectory(scratch)
                     .withoutEnvPrefix("LITESTREAM_")
-                    .withEnv("LITESTREAM_REPLICA_URL", replica.toUri().toString())
+                    .withEnv("LITESTREAM_REPLICA_URL", replica)
                     .withEnv("LITESTREAM_LOG_FILE", log.toString())
                     .withEnv("TMPDIR", tmp.toString());
+            for (Map.Entry<String, String> e : env.entrySet()) {
+                cli = cli.withEnv(e.getKey(), e.getValue());
+            }
             if (writeEnabled) {
                 cli = cli.withEnv("LITESTREAM_WRITE_ENABLED", "true").withEnv("LITESTREAM_SYNC_INTERVAL", "1h");
             }

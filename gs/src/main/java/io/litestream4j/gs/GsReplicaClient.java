@@ -8,19 +8,27 @@ import com.google.cloud.storage.BlobInfo;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageOptions;
 import io.litestream4j.ltx.LtxFileName;
+import io.litestream4j.replica.LeaseLostException;
+import io.litestream4j.replica.LeaseableClient;
 import io.litestream4j.replica.LtxFileInfo;
 import io.litestream4j.replica.LtxFileNotFoundException;
 import io.litestream4j.replica.LtxHeaderPeek;
 import io.litestream4j.replica.ObjectKeys;
 import io.litestream4j.replica.ReplicaClient;
+import io.litestream4j.replica.ReplicaLease;
 import io.litestream4j.replica.RfcTimestamps;
 import io.litestream4j.replica.UploadSource;
+import io.litestream4j.replica.lease.LeaseKeeper;
+import io.litestream4j.replica.lease.LeaseRecord;
+import io.litestream4j.replica.lease.LeaseTiming;
+import io.litestream4j.replica.lease.Leaser;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -28,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,8 +52,12 @@ import org.slf4j.LoggerFactory;
  * back to the object's creation time) and honour {@code seek} as "min TXID at least seek", not
  * Litestream's exact-prefix match. Credentials are Application Default Credentials, resolved on
  * first use. Safe for concurrent use.
+ *
+ * <p>With a lease taken through {@link #acquireLease} ({@code <path>/lock.json}, Litestream's S3
+ * lease format, written with generation preconditions), writes and deletes are refused once the
+ * lease is lost or expired.
  */
-public final class GsReplicaClient implements ReplicaClient {
+public final class GsReplicaClient implements ReplicaClient, LeaseableClient {
 
   public static final String TYPE = "gs";
 
@@ -53,31 +66,39 @@ public final class GsReplicaClient implements ReplicaClient {
 
   /** Files up to this size are buffered and stored with a single request. */
   static final int SINGLE_REQUEST_LIMIT = 8 * 1024 * 1024;
+  static final String LOCK_OBJECT = "lock.json";
 
   private static final Logger log = LoggerFactory.getLogger(GsReplicaClient.class);
 
   private final GsSettings settings;
   private final Supplier<Storage> connect;
+  private final LeaseTiming leaseTiming;
   private final ObjectKeys keys;
   private final Object initLock = new Object();
   private volatile Storage storage;
   private volatile boolean closed;
+  private volatile LeaseKeeper lease;
 
-  GsReplicaClient(GsSettings settings, Supplier<Storage> connect) {
+  GsReplicaClient(GsSettings settings, Supplier<Storage> connect, LeaseTiming leaseTiming) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.connect = Objects.requireNonNull(connect, "connect");
+    this.leaseTiming = Objects.requireNonNull(leaseTiming, "leaseTiming");
     this.keys = new ObjectKeys(settings.path(), ObjectKeys.Layout.LTX_DIRECTORIES);
   }
 
   /** A client using Application Default Credentials; nothing is contacted yet. */
   public static GsReplicaClient create(GsSettings settings) {
-    return new GsReplicaClient(settings, () -> StorageOptions.getDefaultInstance().getService());
+    return new GsReplicaClient(settings, () -> StorageOptions.getDefaultInstance().getService(), LeaseTiming.DEFAULTS);
   }
 
   /** A client on an explicitly built {@link Storage} (another project, credentials, or a test fake). */
   public static GsReplicaClient create(GsSettings settings, Storage storage) {
+    return create(settings, storage, LeaseTiming.DEFAULTS);
+  }
+
+  static GsReplicaClient create(GsSettings settings, Storage storage, LeaseTiming leaseTiming) {
     Objects.requireNonNull(storage, "storage");
-    return new GsReplicaClient(settings, () -> storage);
+    return new GsReplicaClient(settings, () -> storage, leaseTiming);
   }
 
   public GsSettings settings() {
@@ -87,6 +108,11 @@ public final class GsReplicaClient implements ReplicaClient {
   /** The object name of an LTX file: {@code <path>/ltx/<level>/<min>-<max>.ltx}. */
   public String objectName(int level, long minTxid, long maxTxid) {
     return keys.ltxKey(level, minTxid, maxTxid);
+  }
+
+  /** The object name of the lease: {@code <path>/lock.json}. */
+  public String lockObjectName() {
+    return settings.path().isEmpty() ? LOCK_OBJECT : settings.path() + "/" + LOCK_OBJECT;
   }
 
   @Override
@@ -252,6 +278,7 @@ public final class GsReplicaClient implements ReplicaClient {
   public LtxFileInfo writeLtxFile(int level, long minTxid, long maxTxid, InputStream data)
       throws IOException {
     String name = keys.ltxKey(level, minTxid, maxTxid);
+    checkLease("write " + settings.where(name));
     LtxHeaderPeek peek = LtxHeaderPeek.read(data, level, minTxid, maxTxid);
     BlobInfo info = BlobInfo.newBuilder(id(name))
         .setContentType("application/octet-stream")
@@ -290,21 +317,30 @@ public final class GsReplicaClient implements ReplicaClient {
 
   @Override
   public void deleteLtxFiles(Collection<LtxFileInfo> files) throws IOException {
+    checkLease("delete files from " + settings.location());
     Storage s = storage();
     for (LtxFileInfo f : files) {
       delete(s, keys.ltxKey(f));
     }
   }
 
-  /** Deletes every object under the replica's path ({@code <path>/}, or {@code ltx/} for an empty path). */
+  /**
+   * Deletes every object under the replica's path ({@code <path>/}, or {@code ltx/} for an empty
+   * path), except the lease while this client holds it.
+   */
   @Override
   public void deleteAll() throws IOException {
+    checkLease("delete everything in " + settings.location());
     Storage s = storage();
     String prefix = keys.rootPrefix();
+    LeaseKeeper ours = lease;
+    String skip = ours != null && ours.held() ? lockObjectName() : null;
     var names = new ArrayList<String>();
     try {
       for (Blob blob : s.list(settings.bucket(), Storage.BlobListOption.prefix(prefix)).iterateAll()) {
-        names.add(blob.getName());
+        if (!blob.getName().equals(skip)) {
+          names.add(blob.getName());
+        }
       }
     } catch (RuntimeException e) {
       throw GsErrors.io("list", settings.where(prefix), e, settings);
@@ -324,8 +360,67 @@ public final class GsReplicaClient implements ReplicaClient {
     }
   }
 
+  // ---------------------------------------------------------------------------------------------
+  // Lease
+
+  /**
+   * Takes the lease {@code <path>/lock.json} as this process ({@code host:pid}) and renews it in
+   * the background; gives {@link ReplicaLease#none()} when the configuration says {@code lease:
+   * false}.
+   */
+  @Override
+  public ReplicaLease acquireLease(Consumer<? super LeaseLostException> onLost) throws IOException {
+    return acquireLease(LeaseRecord.currentOwner(), onLost);
+  }
+
+  /** Like {@link #acquireLease(Consumer)} with an explicit owner name (several in one process). */
+  ReplicaLease acquireLease(String owner, Consumer<? super LeaseLostException> onLost) throws IOException {
+    Objects.requireNonNull(onLost, "onLost");
+    if (!settings.lease()) {
+      return ReplicaLease.none();
+    }
+    Storage s = storage();
+    synchronized (initLock) {
+      LeaseKeeper current = lease;
+      if (current != null && current.held()) {
+        throw new IllegalStateException("this client already holds the lease of " + settings.location());
+      }
+      var store = new GsLeaseStore(s, id(lockObjectName()), settings);
+      Clock clock = Clock.systemUTC();
+      LeaseKeeper keeper = LeaseKeeper.start(new Leaser(store, owner, leaseTiming.ttl(), clock), clock,
+          leaseTiming.renewInterval(), onLost);
+      lease = keeper;
+      return keeper;
+    }
+  }
+
+  private void checkLease(String action) throws LeaseLostException {
+    LeaseKeeper current = lease;
+    if (current != null) {
+      current.checkHeld(action);
+    }
+  }
+
+  /** Releases the lease if this client holds one, then the storage client. */
   @Override
   public void close() throws IOException {
+    LeaseKeeper l;
+    synchronized (initLock) {
+      if (closed) {
+        return;
+      }
+      l = lease;
+    }
+    try {
+      if (l != null) {
+        l.close();
+      }
+    } finally {
+      closeStorage();
+    }
+  }
+
+  private void closeStorage() throws IOException {
     Storage s;
     synchronized (initLock) {
       closed = true;

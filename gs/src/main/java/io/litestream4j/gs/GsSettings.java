@@ -12,11 +12,13 @@ import java.util.Optional;
  * Where a Google Cloud Storage replica lives, read from Litestream's keys: {@code gs://bucket/path}
  * or {@code bucket} and {@code path}. Credentials always come from Application Default Credentials
  * ({@code GOOGLE_APPLICATION_CREDENTIALS}, gcloud's application-default login, the metadata server).
+ * {@code lease} (default true) takes the replica's lease {@code <path>/lock.json} before replicating.
  *
  * @param bucket the bucket
  * @param path object prefix without leading or trailing slash, possibly empty
+ * @param lease take a lease ({@code <path>/lock.json}) before replicating
  */
-public record GsSettings(String bucket, String path) {
+public record GsSettings(String bucket, String path, boolean lease) {
 
   public GsSettings {
     Objects.requireNonNull(bucket, "bucket");
@@ -26,6 +28,15 @@ public record GsSettings(String bucket, String path) {
     }
   }
 
+  /** Settings with leasing on. */
+  public GsSettings(String bucket, String path) {
+    this(bucket, path, true);
+  }
+
+  public GsSettings withLease(boolean enabled) {
+    return new GsSettings(bucket, path, enabled);
+  }
+
   /** Reads the settings of a {@code gs} replica entry. */
   public static GsSettings from(ReplicaConfig config) {
     ReplicaOptions o = config.options();
@@ -33,10 +44,11 @@ public record GsSettings(String bucket, String path) {
     if (url.isPresent() && o.has("bucket")) {
       throw new ConfigException("bucket", "cannot specify url & bucket for gs replica");
     }
+    boolean lease = o.bool("lease").orElse(true);
     if (url.isPresent()) {
-      return new GsSettings(url.get().host(), ObjectKeys.trimSlashes(url.get().path()));
+      return new GsSettings(url.get().host(), ObjectKeys.trimSlashes(url.get().path()), lease);
     }
-    return new GsSettings(o.string("bucket").orElse(""), config.path().map(ObjectKeys::trimSlashes).orElse(""));
+    return new GsSettings(o.string("bucket").orElse(""), config.path().map(ObjectKeys::trimSlashes).orElse(""), lease);
   }
 
   /** The replica as Litestream writes it: {@code gs://bucket/path}. */

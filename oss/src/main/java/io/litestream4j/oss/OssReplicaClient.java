@@ -15,7 +15,11 @@ import java.util.Objects;
  * ({@code <path>/<level %04x>/<min>-<max>.ltx}) and the {@code litestream-timestamp} metadata are
  * exactly Litestream's {@code oss} backend's (which OSS stores as {@code x-oss-meta-litestream-timestamp}).
  * Only the backend type differs from the s3 client; every guarantee of {@link S3ReplicaClient}
- * holds. No lease: {@link io.litestream4j.replica.LeaseableClient} is not offered.
+ * holds. No lease: {@link io.litestream4j.replica.LeaseableClient} is not offered, because OSS's
+ * PutObject documents no {@code If-Match}/{@code If-None-Match} (only {@code x-oss-forbid-overwrite},
+ * create-if-absent): without a compare-and-swap a lease cannot be renewed or taken over safely, and
+ * a store that ignored the condition headers would let two replicators both "hold" it. Litestream's
+ * {@code oss} backend has no lease either.
  */
 public final class OssReplicaClient implements ReplicaClient {
 

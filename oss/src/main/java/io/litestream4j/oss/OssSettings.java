@@ -24,8 +24,8 @@ import java.util.Optional;
  *
  * <p>OSS rules applied on top of the s3 client: virtual-hosted bucket addressing (OSS refuses path
  * style; a {@code host:port} test server keeps path style), no aws-chunked uploads, {@code
- * Content-MD5} on batch deletes (OSS requires it), no lease (OSS's conditional-write semantics are
- * not verified here).
+ * Content-MD5} on batch deletes (OSS requires it), no lease (see {@link OssReplicaClient}: OSS
+ * documents no conditional writes to build one on).
  */
 final class OssSettings {
 

@@ -1,5 +1,6 @@
 package io.litestream4j.s3;
 
+import io.litestream4j.replica.lease.LeaseStore;
 import java.io.IOException;
 import java.util.Optional;
 import software.amazon.awssdk.core.ResponseBytes;

@@ -1,6 +1,5 @@
 package io.litestream4j.s3;
 
-import io.litestream4j.replica.RfcTimestamps;
 import io.litestream4j.ltx.LtxFileName;
 import io.litestream4j.replica.LeaseLostException;
 import io.litestream4j.replica.LeaseableClient;
@@ -8,11 +7,15 @@ import io.litestream4j.replica.LtxFileInfo;
 import io.litestream4j.replica.LtxFileNotFoundException;
 import io.litestream4j.replica.LtxHeaderPeek;
 import io.litestream4j.replica.ReplicaClient;
+import io.litestream4j.replica.ReplicaLease;
+import io.litestream4j.replica.RfcTimestamps;
+import io.litestream4j.replica.lease.LeaseKeeper;
+import io.litestream4j.replica.lease.LeaseRecord;
+import io.litestream4j.replica.lease.Leaser;
 import io.litestream4j.restore.v3.V3Names;
 import io.litestream4j.restore.v3.V3ReplicaClient;
 import io.litestream4j.restore.v3.V3Snapshot;
 import io.litestream4j.restore.v3.V3WalSegment;
-import io.litestream4j.replica.ReplicaLease;
 import io.litestream4j.s3.PartBuffer.UploadSourceException;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,6 +1,5 @@
 package io.litestream4j.s3;
 
-import io.litestream4j.replica.RfcTimestamps;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -14,7 +13,10 @@ import io.litestream4j.db.DbOptions;
 import io.litestream4j.replica.LeaseHeldException;
 import io.litestream4j.replica.LeaseLostException;
 import io.litestream4j.replica.ReplicaLease;
+import io.litestream4j.replica.RfcTimestamps;
 import io.litestream4j.replica.TestLtx;
+import io.litestream4j.replica.lease.LeaseKeeper;
+import io.litestream4j.replica.lease.Leaser;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -1,9 +1,9 @@
-package io.litestream4j.s3;
+package io.litestream4j.replica.lease;
 
 import io.litestream4j.replica.LeaseHeldException;
 import io.litestream4j.replica.LeaseLostException;
-import io.litestream4j.s3.LeaseStore.PreconditionFailedException;
-import io.litestream4j.s3.LeaseStore.Versioned;
+import io.litestream4j.replica.lease.LeaseStore.PreconditionFailedException;
+import io.litestream4j.replica.lease.LeaseStore.Versioned;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,7 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The lease protocol over a {@link LeaseStore}, compatible with Litestream's S3 leaser.
+ * The lease protocol over a {@link LeaseStore}, compatible with Litestream's S3 leaser (same
+ * {@code lock.json}, same rules), for every backend whose store has conditional writes.
  *
  * <ul>
  *   <li><b>Acquire:</b> read the lock; an unexpired lease of anyone else is refused with a
@@ -32,35 +33,35 @@ import org.slf4j.LoggerFactory;
  * SDK and then fails its own condition; the protocol recognises that case by reading back exactly
  * the record it wrote, so a flaky network does not turn a won lease into a refusal.
  */
-final class Leaser {
+public final class Leaser {
 
   private static final Logger log = LoggerFactory.getLogger(Leaser.class);
   private static final int MAX_RACES = 3;
 
-  /** A lease this process holds: the record as written and the ETag of that write. */
-  record Held(LeaseRecord record, String etag) {}
+  /** A lease this process holds: the record as written and the version tag of that write. */
+  public record Held(LeaseRecord record, String etag) {}
 
   private final LeaseStore store;
   private final String owner;
   private final Duration ttl;
   private final Clock clock;
 
-  Leaser(LeaseStore store, String owner, Duration ttl, Clock clock) {
+  public Leaser(LeaseStore store, String owner, Duration ttl, Clock clock) {
     this.store = Objects.requireNonNull(store, "store");
     this.owner = Objects.requireNonNull(owner, "owner");
     this.ttl = Objects.requireNonNull(ttl, "ttl");
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
-  String owner() {
+  public String owner() {
     return owner;
   }
 
-  String location() {
+  public String location() {
     return store.location();
   }
 
-  Held acquire() throws IOException {
+  public Held acquire() throws IOException {
     for (int race = 0; race < MAX_RACES; race++) {
       Optional<Versioned> current = store.read();
       Instant now = clock.instant();
@@ -98,7 +99,7 @@ final class Leaser {
         + MAX_RACES + " attempts; another replicator is competing for it");
   }
 
-  Held renew(Held lease) throws IOException {
+  public Held renew(Held lease) throws IOException {
     LeaseRecord next = new LeaseRecord(lease.record().generation(), clock.instant().plus(ttl), owner);
     byte[] json = next.toJson();
     try {
@@ -112,7 +113,7 @@ final class Leaser {
     }
   }
 
-  void release(Held lease) throws IOException {
+  public void release(Held lease) throws IOException {
     try {
       if (!store.delete(lease.etag())) {
         LeaseRecord expired = new LeaseRecord(lease.record().generation(), Instant.EPOCH, owner);

@@ -1,4 +1,4 @@
-package io.litestream4j.s3;
+package io.litestream4j.replica.lease;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.litestream4j.s3;
+package io.litestream4j.replica.lease;
 
 import io.litestream4j.replica.RfcTimestamps;
 import java.io.IOException;
@@ -10,25 +10,27 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import software.amazon.awssdk.protocols.jsoncore.JsonNode;
-import software.amazon.awssdk.protocols.jsoncore.JsonNodeParser;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.schema.JsonSchema;
 
 /**
- * The content of {@code lock.json}, in Litestream's format:
+ * The content of {@code lock.json}, in the format of Litestream's S3 leaser (shared by every object
+ * store backend here, so either tool recognises the other's lease):
  * {@code {"generation":3,"expires_at":"2025-01-02T03:04:05.123456789Z","owner":"host:1234"}}.
  *
  * @param generation increases by one each time another replicator takes the lease over
  * @param expiresAt when the lease runs out unless renewed
  * @param owner the holder, {@code host:pid}
  */
-record LeaseRecord(long generation, Instant expiresAt, String owner) {
+public record LeaseRecord(long generation, Instant expiresAt, String owner) {
 
-  LeaseRecord {
+  public LeaseRecord {
     Objects.requireNonNull(expiresAt, "expiresAt");
     Objects.requireNonNull(owner, "owner");
   }
 
-  byte[] toJson() {
+  public byte[] toJson() {
     return "{\"generation\":%d,\"expires_at\":\"%s\",\"owner\":\"%s\"}"
         .formatted(generation, RfcTimestamps.format(expiresAt), escape(owner))
         .getBytes(StandardCharsets.UTF_8);
@@ -39,31 +41,31 @@ record LeaseRecord(long generation, Instant expiresAt, String owner) {
    *
    * @throws IOException naming the problem when the object is not a lease
    */
-  static LeaseRecord parse(byte[] json, String where) throws IOException {
-    Map<String, JsonNode> fields;
+  public static LeaseRecord parse(byte[] json, String where) throws IOException {
+    Map<?, ?> fields;
     try {
-      JsonNode root = JsonNodeParser.create().parse(json);
-      if (!root.isObject()) {
+      // JSON is YAML 1.2 under the JSON schema: the configuration's parser reads it.
+      Object root = new Load(LoadSettings.builder().setSchema(new JsonSchema()).build())
+          .loadFromString(new String(json, StandardCharsets.UTF_8));
+      if (!(root instanceof Map<?, ?> map)) {
         throw new IOException("not a JSON object");
       }
-      fields = root.asObject();
+      fields = map;
     } catch (RuntimeException | IOException e) {
       throw new IOException("lease object " + where + " is not valid lease JSON (" + e.getMessage()
           + "); if no replicator is running, delete it", e);
     }
     long generation = number(fields.get("generation")).or(() -> number(fields.get("token"))).orElse(0L);
-    JsonNode expires = fields.get("expires_at");
-    Optional<Instant> expiresAt = expires != null && expires.isString()
-        ? RfcTimestamps.parse(expires.asString()) : Optional.empty();
+    Optional<Instant> expiresAt = fields.get("expires_at") instanceof String s
+        ? RfcTimestamps.parse(s) : Optional.empty();
     if (expiresAt.isEmpty()) {
       throw new IOException("lease object " + where + " has no valid expires_at; if no replicator is running, delete it");
     }
-    JsonNode owner = fields.get("owner");
-    return new LeaseRecord(generation, expiresAt.get(), owner != null && owner.isString() ? owner.asString() : "");
+    return new LeaseRecord(generation, expiresAt.get(), fields.get("owner") instanceof String o ? o : "");
   }
 
   /** This process as a lease owner: {@code hostname:pid}, or {@code pid-N} without a host name. */
-  static String currentOwner() {
+  public static String currentOwner() {
     long pid = ProcessHandle.current().pid();
     String host;
     try {
@@ -78,15 +80,13 @@ record LeaseRecord(long generation, Instant expiresAt, String owner) {
     return host + ":" + pid;
   }
 
-  private static Optional<Long> number(JsonNode n) {
-    if (n == null || !n.isNumber()) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(Long.parseLong(n.asNumber()));
-    } catch (NumberFormatException e) {
-      return Optional.empty();
-    }
+  private static Optional<Long> number(Object n) {
+    return switch (n) {
+      case Integer i -> Optional.of(i.longValue());
+      case Long l -> Optional.of(l);
+      case java.math.BigInteger b when b.bitLength() < 64 -> Optional.of(b.longValue());
+      case null, default -> Optional.empty();
+    };
   }
 
   private static String escape(String s) {

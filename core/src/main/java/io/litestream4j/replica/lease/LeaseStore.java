@@ -1,17 +1,18 @@
-package io.litestream4j.s3;
+package io.litestream4j.replica.lease;
 
 import java.io.IOException;
 import java.util.Optional;
 
 /**
  * One object that can only be changed conditionally: created if absent, replaced or deleted only
- * while its ETag is still the one the caller read. This is all the lease protocol needs from S3,
- * and the seam that lets the protocol be tested against an atomic in-memory store for races that
- * no local S3 server decides atomically.
+ * while its version tag is still the one the caller read. This is all the lease protocol needs from
+ * an object store (S3 and Azure {@code If-None-Match}/{@code If-Match} on the ETag, Google Cloud
+ * Storage {@code ifGenerationMatch}), and the seam that lets the protocol be tested against an
+ * atomic in-memory store for races that no local server decides atomically.
  */
-interface LeaseStore {
+public interface LeaseStore {
 
-  /** The stored bytes with the ETag that identifies this version. */
+  /** The stored bytes with the tag (ETag, generation) that identifies this version. */
   record Versioned(byte[] data, String etag) {}
 
   /** Where the object is, for messages. */
@@ -22,21 +23,21 @@ interface LeaseStore {
   /**
    * Creates the object if it does not exist ({@code If-None-Match: *}).
    *
-   * @return the new ETag
+   * @return the new version tag
    * @throws PreconditionFailedException if it exists
    */
   String create(byte[] data) throws IOException;
 
   /**
-   * Replaces the object if its ETag is still {@code etag} ({@code If-Match}).
+   * Replaces the object if its version tag is still {@code etag} ({@code If-Match}).
    *
-   * @return the new ETag
+   * @return the new version tag
    * @throws PreconditionFailedException if it changed or is gone
    */
   String replace(byte[] data, String etag) throws IOException;
 
   /**
-   * Deletes the object if its ETag is still {@code etag}.
+   * Deletes the object if its version tag is still {@code etag}; a missing object counts as deleted.
    *
    * @return false if the store cannot delete conditionally (the caller then expires the lease by
    *     {@link #replace} instead)
@@ -48,7 +49,7 @@ interface LeaseStore {
   final class PreconditionFailedException extends IOException {
     private static final long serialVersionUID = 1L;
 
-    PreconditionFailedException(String message, Throwable cause) {
+    public PreconditionFailedException(String message, Throwable cause) {
       super(message, cause);
     }
   }

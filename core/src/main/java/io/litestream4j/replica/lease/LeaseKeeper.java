@@ -1,4 +1,4 @@
-package io.litestream4j.s3;
+package io.litestream4j.replica.lease;
 
 import io.litestream4j.replica.LeaseLostException;
 import io.litestream4j.replica.ReplicaLease;
@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * over. Either way the loss is logged at ERROR and reported once to {@code onLost}, and
  * {@link #held()} turns false, which fences the client's writes.
  */
-final class LeaseKeeper implements ReplicaLease {
+public final class LeaseKeeper implements ReplicaLease {
 
   private static final Logger log = LoggerFactory.getLogger(LeaseKeeper.class);
   private static final Duration RETRY_DELAY = Duration.ofSeconds(1);
@@ -50,7 +50,7 @@ final class LeaseKeeper implements ReplicaLease {
   }
 
   /** Acquires the lease and starts renewing it. */
-  static LeaseKeeper start(Leaser leaser, Clock clock, Duration renewInterval,
+  public static LeaseKeeper start(Leaser leaser, Clock clock, Duration renewInterval,
       Consumer<? super LeaseLostException> onLost) throws IOException {
     Leaser.Held held = leaser.acquire();
     log.info("acquired lease {} as {} (generation {}, expires {})", leaser.location(), leaser.owner(),
@@ -86,7 +86,7 @@ final class LeaseKeeper implements ReplicaLease {
   }
 
   /** Throws unless the lease is held: the fence in front of every write. */
-  void checkHeld(String action) throws LeaseLostException {
+  public void checkHeld(String action) throws LeaseLostException {
     lock.lock();
     try {
       if (lost != null) {

@@ -1,4 +1,4 @@
-package io.litestream4j.s3;
+package io.litestream4j.replica.lease;
 
 import java.time.Clock;
 import java.time.Duration;
