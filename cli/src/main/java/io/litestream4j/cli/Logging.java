@@ -77,7 +77,7 @@ final class Logging {
     ctx.getLogger("software.amazon").setLevel(Level.WARN);
     // The Azure SDK's JDK HTTP client warns on every request that it drops the restricted
     // content-length header (the JDK sets it itself): noise, not a problem of the replica.
-    ctx.getLogger("com.azure.core.http.jdk.httpclient.JdkHttpClient").setLevel(Level.ERROR);
+    ctx.getLogger("com.azure.core.http.jdk.httpclient").setLevel(Level.ERROR);
     if (!type.equals("text") && !type.equals("json") && !type.equals("pretty")) {
       LoggerFactory.getLogger(Logging.class).atWarn().addKeyValue("type", cfg.type())
           .log("logging.type is not one of text, json or pretty; using text");
