@@ -92,6 +92,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class Database implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+  /** Bounds how long the write barrier waits for an application's checkpoint: 5 × 2 ms. */
+  private static final int SEALED_CHECKPOINT_RETRIES = 5;
+  private static final long SEALED_CHECKPOINT_RETRY_MILLIS = 2;
 
   private final Path path;
   private final Path walPath;
@@ -853,11 +856,6 @@ public final class Database implements AutoCloseable {
     }
     lastCheckpointMillis = clock.millis();
     syncedSinceCheckpoint = false;
-    if (mode == CheckpointMode.TRUNCATE) {
-      syncWal();
-      truncateCheckpoint();
-      return;
-    }
     // Bulk copy without any lock: a newer read mark lets it backfill what we have synced. The
     // older mark is let go only once the sync has reached the newer one (the hand-over).
     session.beginHandover();
@@ -867,57 +865,83 @@ public final class Database implements AutoCloseable {
       session.endHandover();
     }
     session.checkpoint(CheckpointMode.PASSIVE);
+    if (sealedCheckpoint() && mode == CheckpointMode.TRUNCATE) {
+      truncateCheckpointedWal();
+    }
+  }
+
+  /**
+   * Finishes a checkpoint under the write barrier: the WAL cannot grow, so its tail is synced, the
+   * read transaction is let go (no writer can restart the WAL meanwhile, so this is not a gap),
+   * the checkpoint backfills the rest and the read transaction is taken again. After a complete
+   * checkpoint SQLite puts that reader on read mark 0 — it reads the database file only, which
+   * blocks every later backfill — so the one WAL restart a writer may now do is recognised as
+   * expected ({@link #expectedReset}) and no second one can happen before the next sync.
+   *
+   * @return true when every frame of the WAL was synced and checkpointed
+   */
+  private boolean sealedCheckpoint() throws IOException {
     if (!session.tryAcquireBarrier()) {
       LOG.debug("{}: application holds the write lock; checkpoint postponed", path);
-      return;
+      return false;
     }
     try {
-      // The WAL cannot grow now: copy its tail, then let the checkpoint finish the few frames
-      // written since the bulk copy. Never a full file here (invariant 16): that waits for the
-      // next sync, without the barrier.
-      if (!syncWal(false)) {
-        return;
+      // Never a full file here (invariant 16): that waits for the next sync, without the barrier.
+      if (!syncWal(false) || cursor.fresh()) {
+        return false;
       }
       session.releaseReadLock();
-      SqliteSession.CheckpointResult r = session.checkpoint(CheckpointMode.PASSIVE);
-      session.acquireReadLock();
-      if (!cursor.fresh() && r.complete()
-          && WalHeader.SIZE + (long) r.logFrames() * (pageSize + 24) == cursor.offset()) {
+      SqliteSession.CheckpointResult r;
+      try {
+        r = session.checkpoint(CheckpointMode.PASSIVE);
+        // SQLITE_BUSY here means an application's own checkpoint is running (it holds the
+        // checkpoint lock); it ends soon since no frame can be added. A few short retries are
+        // far cheaper than letting the WAL grow until the next attempt.
+        for (int i = 0; r.busy() && i < SEALED_CHECKPOINT_RETRIES; i++) {
+          sleepBriefly();
+          r = session.checkpoint(CheckpointMode.PASSIVE);
+        }
+      } finally {
+        session.acquireReadLock();
+      }
+      boolean complete = r.complete()
+          && WalHeader.SIZE + (long) r.logFrames() * (pageSize + 24) == cursor.offset();
+      if (complete) {
         expectedReset = cursor;
       }
       LOG.debug("{}: checkpoint PASSIVE {}", path, r);
+      return complete;
     } finally {
       session.releaseBarrier();
     }
   }
 
-  /**
-   * The emergency TRUNCATE checkpoint needs SQLite's write lock itself, so it cannot run under the
-   * barrier. Instead its outcome is verified: the database file's checksum must equal the
-   * replicated state, otherwise frames were lost in between and the next file is a full one.
-   */
-  private void truncateCheckpoint() throws IOException {
-    session.releaseReadLock();
-    SqliteSession.CheckpointResult r;
+  private static void sleepBriefly() throws IOException {
     try {
-      r = session.checkpoint(CheckpointMode.TRUNCATE);
-    } finally {
-      session.acquireReadLock();
+      Thread.sleep(SEALED_CHECKPOINT_RETRY_MILLIS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while retrying a checkpoint");
+    }
+  }
+
+  /**
+   * The emergency TRUNCATE, run right after a complete {@link #sealedCheckpoint()} and without
+   * waiting for any lock. It cannot lose a frame: our reader sits on read mark 0, so if a writer
+   * has started a new WAL generation since the barrier was released, SQLite cannot backfill it and
+   * gives up without truncating (that generation is the expected reset); otherwise every frame in
+   * the WAL was synced and checkpointed, and the WAL is emptied. Not waiting keeps the writers
+   * unblocked: SQLite holds the write lock while a TRUNCATE checkpoint waits.
+   */
+  private void truncateCheckpointedWal() throws IOException {
+    SqliteSession.CheckpointResult r = session.checkpointWithoutWaiting(CheckpointMode.TRUNCATE);
+    FileChannel wal = files.wal();
+    if (!r.busy() && (wal == null || wal.size() == 0)) {
+      // The database file holds every synced page; any WAL that appears is a new generation.
+      cursor = WalCursor.FRESH;
+      expectedReset = null;
     }
     LOG.atInfo().addKeyValue("db", path).log("checkpoint TRUNCATE {}", r);
-    if (r.busy()) {
-      return;
-    }
-    FileChannel wal = files.wal();
-    if (wal != null && wal.size() >= WalHeader.SIZE) {
-      return; // the WAL was not truncated (readers); nothing was lost
-    }
-    long onDisk = DatabaseChecksum.of(files.db(), pageSize, dbFilePageCount());
-    if (onDisk == checksum.value()) {
-      expectedReset = cursor;
-    } else {
-      needFull(FullFileReason.TRUNCATE_RACE, "frames were written between the final sync and the TRUNCATE checkpoint");
-    }
   }
 
   // ---------------------------------------------------------------------------------------------

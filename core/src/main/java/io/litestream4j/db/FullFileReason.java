@@ -20,8 +20,6 @@ public enum FullFileReason {
   WAL_OVERWRITTEN("overwritten"),
   /** The WAL was truncated by another process before its frames were read. */
   WAL_TRUNCATED("truncated"),
-  /** Frames were written between the final sync and the replicator's own TRUNCATE checkpoint. */
-  TRUNCATE_RACE("truncate checkpoint"),
   /** The database, WAL or shared-memory file was deleted or replaced behind SQLite's back. */
   REPLACED("replaced");
 

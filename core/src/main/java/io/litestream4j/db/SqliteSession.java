@@ -43,6 +43,7 @@ final class SqliteSession implements AutoCloseable {
   private final Connection[] readers;
   private final Connection barrier;
   private final Connection checkpointer;
+  private final Duration busyTimeout;
   /** Index of the reader whose transaction guards the WAL, -1 when none is held. */
   private int current = -1;
   /** Index of the reader being handed over from, -1 outside a hand-over. */
@@ -50,7 +51,9 @@ final class SqliteSession implements AutoCloseable {
   private long gaps;
   private boolean barrierHeld;
 
-  private SqliteSession(Connection reader1, Connection reader2, Connection barrier, Connection checkpointer) {
+  private SqliteSession(
+      Connection reader1, Connection reader2, Connection barrier, Connection checkpointer, Duration busyTimeout) {
+    this.busyTimeout = busyTimeout;
     this.readers = new Connection[] {reader1, reader2};
     this.barrier = barrier;
     this.checkpointer = checkpointer;
@@ -85,7 +88,7 @@ final class SqliteSession implements AutoCloseable {
       r2.setAutoCommit(false);
       b = connect(db, busyTimeout);
       b.setAutoCommit(false);
-      SqliteSession s = new SqliteSession(r, r2, b, c);
+      SqliteSession s = new SqliteSession(r, r2, b, c, busyTimeout);
       s.acquireReadLock();
       return s;
     } catch (SQLException e) {
@@ -293,6 +296,28 @@ final class SqliteSession implements AutoCloseable {
       return r;
     } finally {
       checkpointObserver.checkpointed(mode, System.nanoTime() - start, ok);
+    }
+  }
+
+  /**
+   * A checkpoint that never waits for a lock (busy timeout 0 for its duration): a TRUNCATE
+   * checkpoint holds SQLite's write lock while it waits, which would stall the application's
+   * writers for up to the busy timeout.
+   */
+  CheckpointResult checkpointWithoutWaiting(CheckpointMode mode) throws IOException {
+    setBusyTimeout(0);
+    try {
+      return checkpoint(mode);
+    } finally {
+      setBusyTimeout(busyTimeout.toMillis());
+    }
+  }
+
+  private void setBusyTimeout(long millis) throws IOException {
+    try (Statement st = checkpointer.createStatement()) {
+      st.execute("PRAGMA busy_timeout = " + millis);
+    } catch (SQLException e) {
+      throw new IOException("cannot set the busy timeout: " + e.getMessage(), e);
     }
   }
 
