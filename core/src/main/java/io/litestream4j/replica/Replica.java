@@ -8,6 +8,7 @@ import io.litestream4j.ltx.LtxHeader;
 import io.litestream4j.internal.WorkPermits;
 import io.litestream4j.ltx.LtxTrailer;
 import io.litestream4j.ltx.Txid;
+import io.litestream4j.restore.ReplicaCatalog;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -189,17 +190,10 @@ public final class Replica implements BaselineSource, AutoCloseable {
   @Override
   public Optional<Baseline> latest() throws IOException {
     LtxFileInfo newest = null;
-    for (int level = 0; level <= LtxFileInfo.SNAPSHOT_LEVEL; level++) {
-      List<LtxFileInfo> files = client.ltxFiles(level, 1);
-      if (!files.isEmpty()) {
-        LtxFileInfo last = files.getLast();
-        for (LtxFileInfo f : files) {
-          if (f.maxTxid() > last.maxTxid()) {
-            last = f;
-          }
-        }
-        if (newest == null || last.maxTxid() > newest.maxTxid()) {
-          newest = last;
+    for (List<LtxFileInfo> level : ReplicaCatalog.listLevels(client, false)) {
+      for (LtxFileInfo f : level) {
+        if (newest == null || f.maxTxid() > newest.maxTxid()) {
+          newest = f;
         }
       }
     }

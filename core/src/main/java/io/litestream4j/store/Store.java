@@ -3,6 +3,7 @@ package io.litestream4j.store;
 import io.litestream4j.db.Database;
 import io.litestream4j.internal.WorkPermits;
 import io.litestream4j.replica.LtxFileInfo;
+import io.litestream4j.restore.ReplicaCatalog;
 import io.litestream4j.replica.ReplicaClient;
 import io.litestream4j.replica.RetryPolicy;
 import java.io.IOException;
@@ -458,14 +459,7 @@ public final class Store implements AutoCloseable {
   }
 
   private ValidationReport validateNow() throws IOException {
-    List<List<LtxFileInfo>> levels = new ArrayList<>();
-    for (int level = 0; level <= LtxFileInfo.SNAPSHOT_LEVEL; level++) {
-      levels.add(List.of());
-    }
-    // Snapshots first, L0 last: files appearing meanwhile only extend what was listed.
-    for (int level = LtxFileInfo.SNAPSHOT_LEVEL; level >= 0; level--) {
-      levels.set(level, client.ltxFiles(level, 1));
-    }
+    List<List<LtxFileInfo>> levels = ReplicaCatalog.listLevels(client, false);
     ValidationReport report = LevelValidator.validate(levels, Instant.ofEpochMilli(clock.millis()));
     stats.validated(report.issues().size());
     lastValidation = report;
