@@ -5,6 +5,7 @@ import io.litestream4j.db.BaselineSource;
 import io.litestream4j.db.Database;
 import io.litestream4j.db.Position;
 import io.litestream4j.ltx.LtxHeader;
+import io.litestream4j.internal.FailureBackoff;
 import io.litestream4j.internal.WorkPermits;
 import io.litestream4j.ltx.LtxTrailer;
 import io.litestream4j.ltx.Txid;
@@ -49,7 +50,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Replica implements BaselineSource, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Replica.class);
-  private static final long MAX_BACKOFF_MILLIS = Duration.ofMinutes(5).toMillis();
   /** At most one predecessor check (one listing) per this many nanoseconds. */
   private static final long PREDECESSOR_CHECK_NANOS = Duration.ofSeconds(5).toNanos();
 
@@ -230,13 +230,12 @@ public final class Replica implements BaselineSource, AutoCloseable {
   // ---------------------------------------------------------------------------------------------
 
   private void run() {
-    long backoff = 0;
-    int failures = 0;
+    FailureBackoff backoff = new FailureBackoff(syncInterval);
     while (true) {
       lock.lock();
       try {
-        if (backoff > 0) {
-          awaitStopOr(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoff));
+        if (backoff.delayMillis() > 0) {
+          awaitStopOr(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoff.delayMillis()));
         } else {
           while (!stopping && localTxid <= acknowledgedTxid) {
             changed.await();
@@ -252,14 +251,12 @@ public final class Replica implements BaselineSource, AutoCloseable {
       }
       try (WorkPermits.Permit p = permits.acquire()) {
         uploadPending();
+        int failures = backoff.succeeded();
         if (failures > 0) {
           LOG.atInfo().addKeyValue("db", name).addKeyValue("replica", client.type())
               .log("uploads recovered after {} failed attempts", failures);
         }
-        failures = 0;
-        backoff = 0;
       } catch (IOException | RuntimeException e) {
-        failures++;
         IOException io = e instanceof IOException ioe ? ioe : new IOException(e.toString(), e);
         lock.lock();
         try {
@@ -268,12 +265,10 @@ public final class Replica implements BaselineSource, AutoCloseable {
         } finally {
           lock.unlock();
         }
-        if (failures == 1) {
+        if (backoff.failed()) {
           LOG.atError().addKeyValue("db", name).addKeyValue("replica", client.type())
               .log("upload failed; retrying with backoff: {}", e.getMessage());
         }
-        long base = Math.max(syncInterval.toMillis(), 100);
-        backoff = Math.min(MAX_BACKOFF_MILLIS, backoff == 0 ? base : backoff * 2);
       }
     }
   }
