@@ -102,6 +102,7 @@ public final class Replication implements AutoCloseable {
     this.onChange = monitor::signal;
     this.store = Store.open(database, client, options.store(), Clock.systemUTC(), shared.stores());
     replica.onBaseChange(store::requestSnapshot);
+    replica.onLocalFileLost(database::reset);
   }
 
   /**
@@ -161,7 +162,7 @@ public final class Replication implements AutoCloseable {
     // The monitor syncs at most once per sync interval: more notifications than that only cost CPU.
     notifier.watch(database.walPath(), options.syncInterval(), onChange);
     notifier.watch(database.path(), options.syncInterval(), onChange);
-    replica.start(database);
+    replica.start(database.l0Files());
     try (var permit = syncPermits.acquire()) {
       database.sync();
     } catch (SyncException e) {

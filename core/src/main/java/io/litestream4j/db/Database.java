@@ -172,6 +172,26 @@ public final class Database implements AutoCloseable {
     return local;
   }
 
+  /** The read-only view of the local L0 files an uploader works from. */
+  public LocalL0Files l0Files() {
+    return new LocalL0Files() {
+      @Override
+      public long newestTxid() {
+        return position.txid();
+      }
+
+      @Override
+      public java.io.InputStream open(long txid) throws IOException {
+        return local.open(txid);
+      }
+
+      @Override
+      public Path path(long txid) {
+        return local.path(txid);
+      }
+    };
+  }
+
   public DbOptions options() {
     return options;
   }

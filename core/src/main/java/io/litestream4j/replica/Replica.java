@@ -2,7 +2,7 @@ package io.litestream4j.replica;
 
 import io.litestream4j.db.Baseline;
 import io.litestream4j.db.BaselineSource;
-import io.litestream4j.db.Database;
+import io.litestream4j.db.LocalL0Files;
 import io.litestream4j.db.Position;
 import io.litestream4j.ltx.LtxHeader;
 import io.litestream4j.internal.FailureBackoff;
@@ -57,7 +57,9 @@ public final class Replica implements BaselineSource, AutoCloseable {
   private final Duration syncInterval;
   private final String name;
   private final WorkPermits permits;
-  private Database db;
+  private LocalL0Files local;
+  /** Told when a local file the replica needs is gone: the database must re-base on the replica. */
+  private volatile Runnable onLocalFileLost = () -> { };
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
@@ -96,9 +98,9 @@ public final class Replica implements BaselineSource, AutoCloseable {
     return client;
   }
 
-  /** Attaches the database whose local files this replica uploads and starts the upload thread. */
-  public void start(Database database) {
-    this.db = database;
+  /** Attaches the local files this replica uploads and starts the upload thread. */
+  public void start(LocalL0Files local) {
+    this.local = local;
     thread = Thread.ofVirtual().name("l4j-upload-" + name).start(this::run);
   }
 
@@ -109,6 +111,15 @@ public final class Replica implements BaselineSource, AutoCloseable {
    */
   public void onBaseChange(Consumer<String> listener) {
     this.onBaseChange = listener;
+  }
+
+  /**
+   * Told (on the upload thread) when a local L0 file the replica has not got yet is gone and no
+   * replica file covers it: the database must rebuild its state from the replica's newest one. The
+   * upload fails and is retried afterwards. The listener must not block.
+   */
+  public void onLocalFileLost(Runnable listener) {
+    this.onLocalFileLost = listener;
   }
 
   /** Called by the database after each sync (on its thread); never blocks for long. */
@@ -307,10 +318,10 @@ public final class Replica implements BaselineSource, AutoCloseable {
       lastUploaded = 0;
       setReplicated(pos);
     }
-    target = Math.max(target, db.position().txid());
+    target = Math.max(target, local.newestTxid());
     while (pos < target) {
       long next = pos + 1;
-      try (InputStream in = db.localDir().open(next)) {
+      try (InputStream in = local.open(next)) {
         LtxHeaderPeek peek = LtxHeaderPeek.read(in, 0, next, next);
         int pageSize = peek.header().pageSize();
         if (lastPageSize != 0 && pageSize != lastPageSize) {
@@ -329,9 +340,9 @@ public final class Replica implements BaselineSource, AutoCloseable {
           setReplicated(pos);
           continue;
         }
-        db.reset();
+        onLocalFileLost.run();
         throw new IOException("local L0 file for TXID " + Txid.format(next) + " is missing ("
-            + db.localDir().path(next) + "); re-basing the database on the replica", e);
+            + local.path(next) + "); re-basing the database on the replica", e);
       }
       checkPredecessor(next);
       lastUploaded = next;
@@ -434,11 +445,11 @@ public final class Replica implements BaselineSource, AutoCloseable {
         }
       }
     }
-    if (db == null) {
+    if (local == null) {
       return true;
     }
     if (abandonRequested()) {
-      boolean complete = replicatedTxid() >= db.position().txid();
+      boolean complete = replicatedTxid() >= local.newestTxid();
       if (!complete) {
         LOG.atWarn().addKeyValue("db", name).addKeyValue("replica", client.type())
             .addKeyValue("txid", io.litestream4j.ltx.Txid.format(replicatedTxid()))
@@ -456,7 +467,7 @@ public final class Replica implements BaselineSource, AutoCloseable {
           lock.unlock();
         }
         long at = uploadPending();
-        if (at >= db.position().txid()) {
+        if (at >= local.newestTxid()) {
           return true;
         }
       } catch (IOException | RuntimeException e) {
