@@ -126,7 +126,13 @@ public final class Replica implements BaselineSource, AutoCloseable {
   public void onSynced(Position p) {
     lock.lock();
     try {
-      localTxid = Math.max(localTxid, p.txid());
+      if (p.txid() < localTxid) {
+        // The database re-based on the replica (a local file was lost, or the local state did not
+        // continue the replica): the TXIDs above are gone locally and will be written anew.
+        pendingSince.tailMap(p.txid(), false).clear();
+        replicatedTxid = -1;
+      }
+      localTxid = p.txid();
       if (p.txid() > acknowledgedTxid) {
         pendingSince.putIfAbsent(p.txid(), System.currentTimeMillis());
       }
