@@ -391,27 +391,20 @@ public final class Database implements AutoCloseable {
 
     Optional<LocalLtxDir.Tip> tip = local.tip();
     Optional<Baseline> localTip = tip.map(t -> new Baseline(t.header().maxTxid(), t.trailer().postApplyChecksum()));
-    Optional<Baseline> remoteTip = baselines.latest();
-    Baseline base = null;
-    if (localTip.isPresent() && (remoteTip.isEmpty() || continuesFrom(remoteTip.get(), localTip.get()))) {
-      base = localTip.get();
-    } else if (remoteTip.isPresent()) {
-      base = remoteTip.get();
-      if (localTip.isPresent()) {
-        LOG.atInfo().addKeyValue("db", path).addKeyValue("txid", io.litestream4j.ltx.Txid.format(base.txid()))
-            .log("local state (TXID {}) does not continue the replica; re-basing on the replica",
-                io.litestream4j.ltx.Txid.format(localTip.get().txid()));
-        local.clear();
-        tip = Optional.empty();
-      }
+    ResumePoint resume = ResumePoint.choose(localTip, baselines.latest(), local::exists);
+    if (resume.discardLocal()) {
+      LOG.atInfo().addKeyValue("db", path).addKeyValue("txid", io.litestream4j.ltx.Txid.format(resume.base().orElseThrow().txid()))
+          .log("local state (TXID {}) does not continue the replica; re-basing on the replica",
+              io.litestream4j.ltx.Txid.format(localTip.orElseThrow().txid()));
+      local.clear();
+      tip = Optional.empty();
     }
     expectedReset = null;
+    Baseline base = resume.base().orElse(null);
+    Scan scan;
     if (base == null) {
-      Scan scan = scanCurrentState(null);
-      checksum = scan.checksum;
-      cursor = scan.cursor;
+      scan = scanCurrentState(null);
       position = Position.NONE;
-      needFull(FullFileReason.FIRST_SYNC, "first sync");
     } else {
       position = new Position(base.txid(), base.postApplyChecksum());
       // Where the newest local file ended in the WAL, if that WAL generation is still there: the
@@ -419,49 +412,35 @@ public final class Database implements AutoCloseable {
       LtxHeader h = tip.map(LocalLtxDir.Tip::header).orElse(null);
       WalMark mark = h != null && h.maxTxid() == base.txid() && h.walOffset() > 0
           ? new WalMark(h.walSalt1(), h.walSalt2(), h.walOffset() + h.walSize()) : null;
-      Scan scan = scanCurrentState(mark);
-      checksum = scan.checksum;
-      cursor = scan.cursor;
-      if (base.tracksChecksum() && base.postApplyChecksum() == checksum.value()) {
-        fullReason = null;
-        LOG.atInfo().addKeyValue("db", path).addKeyValue("txid", io.litestream4j.ltx.Txid.format(base.txid()))
-            .log("resuming (database checksum matches, nothing to re-upload)");
-      } else {
-        if (scan.atMark) {
-          scan = scanCurrentState(null);
-          checksum = scan.checksum;
-          cursor = scan.cursor;
-        }
-        String txid = io.litestream4j.ltx.Txid.format(base.txid());
-        if (reopened) {
-          needFull(FullFileReason.REPLACED, "the database, WAL or shared-memory file was deleted or replaced"
-              + " (checksum differs from TXID " + txid + ")");
-        } else if (base.tracksChecksum()) {
-          needFull(FullFileReason.DIVERGED, "database changed while not replicated (checksum differs from TXID "
-              + txid + ")");
-        } else {
-          needFull(FullFileReason.NO_CHECKSUM, "newest replica file carries no checksum to verify against");
-        }
-      }
+      scan = scanCurrentState(mark);
+    }
+    Optional<FullFileReason> full = resume.fullFileReason(scan.checksum.value(), reopened);
+    if (full.isPresent() && scan.atMark) {
+      scan = scanCurrentState(null); // the full file holds the whole current state
+    }
+    checksum = scan.checksum;
+    cursor = scan.cursor;
+    fullReason = null;
+    fullDetail = null;
+    if (full.isEmpty()) {
+      LOG.atInfo().addKeyValue("db", path).addKeyValue("txid", io.litestream4j.ltx.Txid.format(base.txid()))
+          .log("resuming (database checksum matches, nothing to re-upload)");
+    } else {
+      String txid = base == null ? "" : io.litestream4j.ltx.Txid.format(base.txid());
+      needFull(full.get(), switch (full.get()) {
+        case FIRST_SYNC -> "first sync";
+        case REPLACED -> "the database, WAL or shared-memory file was deleted or replaced (checksum differs from TXID "
+            + txid + ")";
+        case DIVERGED -> "database changed while not replicated (checksum differs from TXID " + txid + ")";
+        case NO_CHECKSUM -> "newest replica file carries no checksum to verify against";
+        default -> throw new IllegalStateException("not a resume decision: " + full.get());
+      });
     }
     reopened = false;
     initialized = true;
     lastCheckpointMillis = clock.millis();
     if (!position.isNone()) {
       listener.onSynced(position);
-    }
-    return true;
-  }
-
-  /** True when the local L0 files hold every TXID after the replica's newest one. */
-  private boolean continuesFrom(Baseline remote, Baseline localTip) {
-    if (localTip.txid() < remote.txid()) {
-      return false;
-    }
-    for (long t = remote.txid() + 1; t <= localTip.txid(); t++) {
-      if (!local.exists(t)) {
-        return false;
-      }
     }
     return true;
   }
