@@ -608,9 +608,8 @@ public final class Database implements AutoCloseable {
     // (issue 875).
     int[] pgnos = pagesToWrite(pages, prevCommit, commit, lock);
     long txid = position.txid() + 1;
-    LtxHeader header = new LtxHeader(
-        0, pageSize, commit, txid, txid, clock.millis(), position.postApplyChecksum(),
-        seg.start().offset(), seg.size(), seg.start().salt1(), seg.start().salt2(), 0);
+    LtxHeader header = LtxHeader.incremental(pageSize, commit, txid, txid, clock.millis(), position.postApplyChecksum())
+        .withWal(seg.start().offset(), seg.size(), seg.start().salt1(), seg.start().salt2());
     byte[] buf = new byte[pageSize];
     LtxTrailer[] trailer = new LtxTrailer[1];
     local.write(txid, out -> {
@@ -680,9 +679,9 @@ public final class Database implements AutoCloseable {
     long txid = position.txid() + 1;
     boolean snapshot = txid == 1;
     boolean tracked = snapshot || position.postApplyChecksum() != 0;
-    LtxHeader ltxHeader = new LtxHeader(
-        tracked ? 0 : LtxHeader.FLAG_NO_CHECKSUM, pageSize, commit, txid, txid, clock.millis(),
-        snapshot || !tracked ? 0 : position.postApplyChecksum(), walOffset, walSize, salt1, salt2, 0);
+    LtxHeader base = snapshot ? LtxHeader.snapshot(pageSize, commit, txid, clock.millis())
+        : LtxHeader.incremental(pageSize, commit, txid, txid, clock.millis(), position.postApplyChecksum());
+    LtxHeader ltxHeader = (tracked ? base : base.withoutChecksums()).withWal(walOffset, walSize, salt1, salt2);
     DatabaseChecksum sum = new DatabaseChecksum(pageSize);
     LtxTrailer[] trailer = new LtxTrailer[1];
     final PageIndex pages = walPages;
