@@ -13,6 +13,7 @@ import io.litestream4j.replica.ReplicaClient;
 import io.litestream4j.replica.ReplicaClients;
 import io.litestream4j.replica.ReplicaLease;
 import io.litestream4j.replica.file.FileReplicaClient;
+import io.litestream4j.store.ReplicaUpkeep;
 import io.litestream4j.store.Store;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -291,7 +292,7 @@ public final class Replication implements AutoCloseable {
   }
 
   /** Compaction, snapshots, retention and validation of this database's replica. */
-  public Store store() {
+  public ReplicaUpkeep store() {
     return store;
   }
 
