@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -84,6 +85,34 @@ class RepositoryLauncherTest {
     assertThat(calls).doesNotExist();
     version(Map.of());
     assertThat(Files.readString(calls)).contains("package");
+  }
+
+  /**
+   * JDK 25+: the first run trains an AOT cache next to the jar and later runs map their classes
+   * from it; a cache the JVM cannot use (here: garbage, as a cache of another JDK or jar would be)
+   * is ignored without a word and the command still works.
+   */
+  @Test
+  void theAotCacheIsBuiltAndUsedAndAnUnusableOneIsIgnoredSilently() throws Exception {
+    Assumptions.assumeTrue(Runtime.version().feature() >= 25, "the JDK AOT cache needs JDK 25");
+    Path classes = tmp.resolve("classes.log");
+    Map<String, String> env = Map.of("LITESTREAM4J_AOT", "1",
+        "LITESTREAM4J_JAVA_OPTS", "-Xlog:class+load=info:file=" + classes);
+    assertThat(version(env)).startsWith("v");
+    List<Path> caches;
+    try (var files = Files.list(jar.getParent())) {
+      caches = files.filter(f -> f.getFileName().toString().matches("litestream4j-.+\\.aot")).toList();
+    }
+    assertThat(caches).hasSize(1);
+    assertThat(Files.readString(classes)).containsPattern("io\\.litestream4j\\.cli\\.Main source: shared objects file");
+    assertThat(Files.readString(tmp.resolve("err.txt"))).isEmpty();
+
+    Files.write(caches.getFirst(), new byte[4096]);
+    Files.setLastModifiedTime(caches.getFirst(), FileTime.from(Instant.now().plusSeconds(5)));
+    assertThat(version(env)).startsWith("v");
+    assertThat(Files.readString(classes)).containsPattern("io\\.litestream4j\\.cli\\.Main source: (file|jar):");
+    assertThat(Files.readString(tmp.resolve("err.txt"))).isEmpty();
+    assertThat(calls).doesNotExist();
   }
 
   private String version() throws Exception {
