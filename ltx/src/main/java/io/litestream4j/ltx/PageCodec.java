@@ -25,7 +25,6 @@ final class PageCodec {
     private static final LZ4Factory LZ4 = LZ4Factory.fastestInstance();
     private static final LZ4Compressor COMPRESSOR = LZ4.fastCompressor();
     private static final LZ4SafeDecompressor DECOMPRESSOR = LZ4.safeDecompressor();
-    private static final XXHash32 XXHASH32 = XXHashFactory.fastestInstance().hash32();
 
     private static final int LZ4_FRAME_MAGIC = 0x184D2204;
 
@@ -135,7 +134,7 @@ final class PageCodec {
             }
             if (blockChecksums) {
                 src.readFully(word, 0, 4, "an LZ4 block checksum of page " + pgno);
-                int actual = stored ? XXHASH32.hash(dst, produced, size, 0) : XXHASH32.hash(scratch, 0, size, 0);
+                int actual = stored ? LegacyChecksum.XXHASH32.hash(dst, produced, size, 0) : LegacyChecksum.XXHASH32.hash(scratch, 0, size, 0);
                 if (actual != le32(word, 0)) {
                     throw new LtxException(where + "LZ4 block checksum mismatch");
                 }
@@ -148,7 +147,7 @@ final class PageCodec {
         }
         if (contentChecksum) {
             src.readFully(word, 0, 4, "the LZ4 content checksum of page " + pgno);
-            if (XXHASH32.hash(dst, 0, pageSize, 0) != le32(word, 0)) {
+            if (LegacyChecksum.XXHASH32.hash(dst, 0, pageSize, 0) != le32(word, 0)) {
                 throw new LtxException(where + "LZ4 content checksum mismatch");
             }
         }
@@ -200,6 +199,11 @@ final class PageCodec {
                     + n + " bytes, expected " + (exact ? "the page size " + pageSize : "at least 1"));
         }
         return n;
+    }
+
+    /** Only legacy frames carry xxHash checksums: loaded on first use, not by every restore. */
+    private static final class LegacyChecksum {
+        static final XXHash32 XXHASH32 = XXHashFactory.fastestInstance().hash32();
     }
 
     static int be32(byte[] b, int off) {
