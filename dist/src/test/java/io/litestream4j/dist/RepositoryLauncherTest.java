@@ -115,12 +115,28 @@ class RepositoryLauncherTest {
     assertThat(calls).doesNotExist();
   }
 
+  /** Short commands run with C1 only (less CPU for JIT compilation); replicate and restore -f keep C2. */
+  @Test
+  void shortCommandsRunWithTheC1CompilerOnlyAndLongRunningOnesWithC2() throws Exception {
+    Map<String, String> flags = Map.of("LITESTREAM4J_JAVA_OPTS", "-XX:+PrintFlagsFinal");
+    assertThat(run(flags, "version")).containsPattern("TieredStopAtLevel += 1 ");
+    assertThat(run(flags, "restore", "-h")).containsPattern("TieredStopAtLevel += 1 ");
+    assertThat(run(flags, "replicate", "-h")).containsPattern("TieredStopAtLevel += 4 ");
+    assertThat(run(flags, "restore", "-f", "-h")).containsPattern("TieredStopAtLevel += 4 ");
+  }
+
   private String version() throws Exception {
     return version(Map.of());
   }
 
   private String version(Map<String, String> extra) throws Exception {
-    ProcessBuilder pb = new ProcessBuilder(link.toString(), "version").directory(tmp.toFile());
+    return run(extra, "version");
+  }
+
+  private String run(Map<String, String> extra, String... args) throws Exception {
+    List<String> cmd = new java.util.ArrayList<>(List.of(link.toString()));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(tmp.toFile());
     pb.environment().putAll(DistributionTest.userEnv(tmp.resolve("bin"), tmp.resolve("home")));
     pb.environment().put("LITESTREAM4J_AOT", "0");
     pb.environment().putAll(extra);
