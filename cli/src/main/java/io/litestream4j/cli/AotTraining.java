@@ -13,8 +13,8 @@ import java.util.stream.Stream;
 
 /**
  * The training run of the JDK AOT cache ({@code bin/litestream4j}, JDK 25+): runs the commands
- * people time from a shell — {@code version}, a restore of a tiny replica shipped in this jar, its
- * {@code -dry-run} and {@code -json} forms, {@code ltx} and a command's help — in one JVM, so the
+ * people time from a shell — {@code version}, restores of a tiny and of a 5 MB replica shipped in
+ * this jar, the {@code -dry-run} and {@code -json} forms, {@code ltx} and a command's help — in one JVM, so the
  * classes they load and link, and the lambdas they spin, are in the cache. Every command must
  * succeed (exit code 0), else the training fails and no cache is written. Scratch files live in a
  * temporary directory that is removed at the end.
@@ -23,12 +23,17 @@ import java.util.stream.Stream;
  * the training: its classes are not worth their space in the cache.
  */
 public final class AotTraining {
-  /** The training replica: a 4-page snapshot and three later transactions (rows one..four). */
-  static final List<String> REPLICA_FILES = List.of(
-      "ltx/9/0000000000000001-0000000000000001.ltx",
-      "ltx/0/0000000000000002-0000000000000002.ltx",
-      "ltx/0/0000000000000003-0000000000000003.ltx",
-      "ltx/0/0000000000000004-0000000000000004.ltx");
+  /** The small training replica: a 4-page snapshot and three later transactions (rows one..four). */
+  static final List<String> SMALL_REPLICA = List.of(
+      "small/ltx/9/0000000000000001-0000000000000001.ltx",
+      "small/ltx/0/0000000000000002-0000000000000002.ltx",
+      "small/ltx/0/0000000000000003-0000000000000003.ltx",
+      "small/ltx/0/0000000000000004-0000000000000004.ltx");
+  /**
+   * A 5 MB database of 1300 zero-filled blobs in one 99 KB file: enough pages for the restore's
+   * writer thread and the native LZ4 decompressor, which a small restore never reaches.
+   */
+  static final List<String> LARGE_REPLICA = List.of("large/ltx/0/0000000000000001-0000000000000001.ltx");
 
   private AotTraining() {}
 
@@ -59,7 +64,8 @@ public final class AotTraining {
 
   /** Runs every training command in {@code dir}; returns those that failed. */
   static List<String> run(Path dir) throws IOException {
-    String replica = unpackReplica(dir.resolve("replica")).toUri().toString();
+    String replica = unpack(dir.resolve("replica"), SMALL_REPLICA).resolve("small").toUri().toString();
+    String large = unpack(dir.resolve("replica"), LARGE_REPLICA).resolve("large").toUri().toString();
     String db = dir.resolve("restored.db").toString();
     List<List<String>> commands = List.of(
         List.of("version"),
@@ -68,6 +74,7 @@ public final class AotTraining {
         List.of("restore", "-dry-run", "-o", dir.resolve("plan.db").toString(), replica),
         List.of("restore", "-json", "-txid", "0000000000000003", "-o", dir.resolve("txid.db").toString(), replica),
         List.of("restore", "-if-db-not-exists", "-o", db, replica),
+        List.of("restore", "-o", dir.resolve("large.db").toString(), large),
         List.of("ltx", replica),
         List.of("ltx", "-level", "all", "-json", replica),
         List.of("restore", "-h"));
@@ -80,9 +87,9 @@ public final class AotTraining {
     return failed;
   }
 
-  /** Copies the training replica out of the jar into {@code dir}; returns {@code dir}. */
-  static Path unpackReplica(Path dir) throws IOException {
-    for (String name : REPLICA_FILES) {
+  /** Copies training replica files out of the jar into {@code dir}; returns {@code dir}. */
+  static Path unpack(Path dir, List<String> files) throws IOException {
+    for (String name : files) {
       Path target = dir.resolve(name);
       Files.createDirectories(target.getParent());
       try (InputStream in = AotTraining.class.getResourceAsStream("aot-training/" + name)) {

@@ -27,6 +27,15 @@ class AotTrainingTest {
     // -txid 3 stops before the fourth row.
     assertThat(rows(dir.resolve("txid.db"))).containsExactly("one", "two", "three");
     assertThat(dir.resolve("plan.db")).doesNotExist(); // -dry-run writes nothing
+    Path large = dir.resolve("large.db");
+    DbCompare.assertIntegrity(large);
+    try (var c = DriverManager.getConnection("jdbc:sqlite:" + large);
+        ResultSet rs = c.createStatement().executeQuery("SELECT count(*), sum(length(x)), max(x) FROM b")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getLong(1)).isEqualTo(1300);
+      assertThat(rs.getLong(2)).isEqualTo(1300L * 3500);
+      assertThat(rs.getBytes(3)).isEqualTo(new byte[3500]);
+    }
   }
 
   private static List<String> rows(Path db) throws Exception {
