@@ -36,11 +36,11 @@ import org.slf4j.LoggerFactory;
  *       before and after it, so {@code pre(n+1) == post(n)} and applying the files reproduces the
  *       database byte for byte at every TXID.
  *   <li>A file is written only when the WAL holds new committed frames: an idle database produces
- *       no files (invariant 4). Frames of an unfinished transaction are never shipped.
+ *       no files (invariant 4, docs/invariants.md). Frames of an unfinished transaction are never shipped.
  *   <li>When the WAL no longer continues from where the last file ended (overwritten, reset with
  *       frames the replicator never saw, replaced database) the next file contains every page of
  *       the database — a "full" L0 file — so nothing is ever silently missed.
- *   <li>An expected WAL reset continues incrementally (invariant 3): the one that follows the
+ *   <li>An expected WAL reset continues incrementally (invariant 3, docs/invariants.md): the one that follows the
  *       replicator's own complete checkpoint (which seals the WAL under a brief write barrier and
  *       records where it ended), and any reset — whoever checkpointed — while the read
  *       transaction has been held without a gap since a sync that covered its read mark, because
@@ -884,7 +884,7 @@ public final class Database implements AutoCloseable {
       return false;
     }
     try {
-      // Never a full file here (invariant 16): that waits for the next sync, without the barrier.
+      // Never a full file here (invariant 16, docs/invariants.md): that waits for the next sync, without the barrier.
       if (!syncWal(false) || cursor.fresh()) {
         return false;
       }
