@@ -12,7 +12,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.snakeyaml.engine.v2.api.LoadSettings;
-import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.composer.Composer;
+import org.snakeyaml.engine.v2.parser.ParserImpl;
+import org.snakeyaml.engine.v2.scanner.StreamReader;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
@@ -74,7 +76,7 @@ public final class ConfigLoader {
     Optional<Node> document;
     try {
       LoadSettings settings = LoadSettings.builder().setLabel(sourceName).setUseMarks(true).build();
-      document = new Compose(settings).composeString(text);
+      document = new Composer(settings, new ParserImpl(settings, new StreamReader(settings, text))).getSingleNode();
     } catch (YamlEngineException e) {
       throw new ConfigException("", "invalid YAML: " + e.getMessage().strip(), null, sourceName, e);
     }
