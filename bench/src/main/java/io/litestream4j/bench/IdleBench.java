@@ -11,8 +11,7 @@ import java.util.Map;
 /**
  * P6: the cost of replicating databases that do not change, many databases in one process. Each
  * setup (litestream4j defaults and Litestream 0.3.13, each with 1, 100 [, 1000] databases listed
- * in one config file; litestream4j with a 16 MiB young generation with 1 and the largest count) is
- * one replicator process. Setups are started one after the other from cold
+ * in one config file) is one replicator process. Setups are started one after the other from cold
  * (no local state, empty replicas) and timed until every replica holds its snapshot; then all of
  * them settle and are measured over the same window: CPU time (per-thread schedstat), RSS, threads
  * and open descriptors at the end of the window, and replica files uploaded during it (which must
@@ -21,8 +20,6 @@ import java.util.Map;
  */
 final class IdleBench implements Benchmark {
   private static final Duration SETTLE = Duration.ofSeconds(3);
-  /** JVM option of the second litestream4j setup (see {@link #run}). */
-  private static final String SMALL_YOUNG_GEN = "-Xmn16m";
 
   @Override
   public String id() {
@@ -51,16 +48,6 @@ final class IdleBench implements Benchmark {
       Replicator ours = Replicator.Ours.defaults(ctx.tools().ours());
       for (int n : plan.idleCounts()) {
         setups.add(start(ctx, ours, n));
-      }
-      // The JVM sizes its young generation from the machine's RAM (a third of 1/64 of it), and every
-      // page of it is touched once allocation has cycled through it: with many databases that
-      // happens within the window, with one it may not, which inflates "per extra DB". The same
-      // build with a fixed 16 MiB young generation, at 1 and at the largest count, separates the two.
-      Replicator smallYoung = Replicator.Ours.withJavaOptions(ctx.tools().ours(), "ours-xmn16m", SMALL_YOUNG_GEN);
-      int largest = plan.idleCounts().stream().mapToInt(Integer::intValue).max().orElse(1);
-      setups.add(start(ctx, smallYoung, 1));
-      if (largest > 1) {
-        setups.add(start(ctx, smallYoung, largest));
       }
       if (ctx.tools().hasPeer()) {
         Replicator peer = new Replicator.Peer(ctx.tools().peer().orElseThrow());
@@ -166,22 +153,20 @@ final class IdleBench implements Benchmark {
       j.put("window_s", windowS);
       json.put(m.setup.key(), j);
       boolean isOurs = m.setup.replicator() instanceof Replicator.Ours;
-      String who = "ours-default".equals(m.setup.replicator().id()) ? "litestream4j"
-          : "litestream4j (" + m.setup.replicator().id() + ")";
       if (isOurs && m.setup.dbs() >= 1000) {
-        checks.add(new Check("P6", "RSS, " + who + ", " + m.setup.dbs() + " DBs", String.format("%.0f MiB", m.rssKb / 1024.0),
+        checks.add(new Check("P6", "RSS, litestream4j, " + m.setup.dbs() + " DBs", String.format("%.0f MiB", m.rssKb / 1024.0),
             "<= 350 MiB", Check.Verdict.of(m.rssKb <= 350 * 1024), "one process"));
       }
       if (isOurs) {
-        checks.add(new Check("P6", "idle uploads, " + who + ", " + m.setup.dbs() + " DB(s)", m.uploads + " in "
+        checks.add(new Check("P6", "idle uploads, litestream4j, " + m.setup.dbs() + " DB(s)", m.uploads + " in "
             + (long) windowS + " s", "0", Check.Verdict.of(m.uploads == 0), ""));
         if (m.setup.dbs() == 1) {
-          checks.add(new Check("P6", "idle CPU, " + who + ", 1 DB", String.format("%.4f %% of a core", m.cpuPercent),
+          checks.add(new Check("P6", "idle CPU, litestream4j, 1 DB", String.format("%.4f %% of a core", m.cpuPercent),
               "<= 0.1 %", Check.Verdict.of(m.cpuPercent <= 0.1), "single " + (long) windowS + " s window"));
         } else if (!Double.isNaN(perDb)) {
-          checks.add(new Check("P6", "threads, " + who + ", " + m.setup.dbs() + " DBs", Integer.toString(m.threads),
+          checks.add(new Check("P6", "threads, litestream4j, " + m.setup.dbs() + " DBs", Integer.toString(m.threads),
               "<= 200", Check.Verdict.of(m.threads <= 200), "one process"));
-          checks.add(new Check("P6", "RSS growth per idle DB, " + who + ", " + m.setup.dbs() + " DBs",
+          checks.add(new Check("P6", "RSS growth per idle DB, litestream4j, " + m.setup.dbs() + " DBs",
               String.format("%.0f KiB", perDb), "<= 200 KiB", Check.Verdict.of(perDb <= 200),
               "JVM heap is not compacted before sampling; single window"));
         }

@@ -62,21 +62,8 @@ sealed interface Replicator {
    * as it is written; commits are noticed through file-change notifications, with
    * {@code monitorInterval} as the polling safety net.
    */
-  record Ours(String id, String label, Path launcher, Duration syncInterval, Duration monitorInterval,
-      String javaOptions) implements Replicator {
-
-    Ours(String id, String label, Path launcher, Duration syncInterval, Duration monitorInterval) {
-      this(id, label, launcher, syncInterval, monitorInterval, "");
-    }
-
-    /**
-     * Defaults, with extra JVM options through the launcher's {@code LITESTREAM4J_JAVA_OPTS}: shows
-     * what the JVM's own sizing costs next to what the replicator does.
-     */
-    static Ours withJavaOptions(Path launcher, String id, String options) {
-      return new Ours(id, "litestream4j, defaults + LITESTREAM4J_JAVA_OPTS=" + options, launcher,
-          Duration.ofSeconds(1), Duration.ofSeconds(1), options);
-    }
+  record Ours(String id, String label, Path launcher, Duration syncInterval, Duration monitorInterval)
+      implements Replicator {
 
     static Ours defaults(Path launcher) {
       return new Ours("ours-default", "litestream4j, defaults (sync-interval 1s, monitor-interval 1s)",
@@ -108,13 +95,7 @@ sealed interface Replicator {
 
     @Override
     public List<String> command(Path config) {
-      List<String> command = List.of(launcher.toString(), "replicate", "-config", config.toString());
-      if (javaOptions.isBlank()) {
-        return command;
-      }
-      List<String> withEnv = new java.util.ArrayList<>(List.of("env", "LITESTREAM4J_JAVA_OPTS=" + javaOptions));
-      withEnv.addAll(command);
-      return withEnv;
+      return List.of(launcher.toString(), "replicate", "-config", config.toString());
     }
   }
 
