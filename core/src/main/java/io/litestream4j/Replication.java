@@ -13,6 +13,7 @@ import io.litestream4j.replica.ReplicaClient;
 import io.litestream4j.replica.ReplicaClients;
 import io.litestream4j.replica.ReplicaLease;
 import io.litestream4j.replica.file.FileReplicaClient;
+import io.litestream4j.store.ReplicaUpkeep;
 import io.litestream4j.store.Store;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -102,6 +103,7 @@ public final class Replication implements AutoCloseable {
     this.onChange = monitor::signal;
     this.store = Store.open(database, client, options.store(), Clock.systemUTC(), shared.stores());
     replica.onBaseChange(store::requestSnapshot);
+    replica.onLocalFileLost(database::reset);
   }
 
   /**
@@ -161,7 +163,7 @@ public final class Replication implements AutoCloseable {
     // The monitor syncs at most once per sync interval: more notifications than that only cost CPU.
     notifier.watch(database.walPath(), options.syncInterval(), onChange);
     notifier.watch(database.path(), options.syncInterval(), onChange);
-    replica.start(database);
+    replica.start(database.l0Files());
     try (var permit = syncPermits.acquire()) {
       database.sync();
     } catch (SyncException e) {
@@ -290,7 +292,7 @@ public final class Replication implements AutoCloseable {
   }
 
   /** Compaction, snapshots, retention and validation of this database's replica. */
-  public Store store() {
+  public ReplicaUpkeep store() {
     return store;
   }
 

@@ -94,10 +94,15 @@ final class AppDb implements AutoCloseable {
    * checkpoints so the data is in the main file and the WAL is empty.
    */
   long fillTo(long bytes) throws SQLException {
+    return fillTo(bytes, 2000);
+  }
+
+  /** {@link #fillTo(long)} in transactions of {@code batchRows} rows (small databases: few rows). */
+  long fillTo(long bytes, int batchRows) throws SQLException {
     long seq = maxSeq() + 1;
     while (sizeBytes() < bytes) {
-      insertBatch(seq, 2000, 1024);
-      seq += 2000;
+      insertBatch(seq, batchRows, 1024);
+      seq += batchRows;
     }
     checkpointTruncate();
     return seq - 1;

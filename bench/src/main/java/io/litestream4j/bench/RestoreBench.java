@@ -38,7 +38,7 @@ final class RestoreBench implements Benchmark {
   }
 
   /** A database of one size, replicated by both replicators, with what a restore must reproduce. */
-  private record Fixture(int sizeMb, long bytes, Path dir, Path oursDb, Path oursReplica, long oursChecksum,
+  record Fixture(long bytes, Path dir, Path oursDb, Path oursReplica, long oursChecksum,
       String oursDigest, Optional<Path> peerReplica, String peerDigest) {}
 
   private record Run(double seconds, Map<String, Double> phases) {}
@@ -64,7 +64,7 @@ final class RestoreBench implements Benchmark {
     Map<Integer, Map<Method, String>> verified = new LinkedHashMap<>();
     Map<Integer, Long> bytes = new LinkedHashMap<>();
     for (int sizeMb : plan.restoreSizesMb()) {
-      Fixture f = fixture(ctx, sizeMb);
+      Fixture f = fixture(ctx, "p5-" + sizeMb, sizeMb * 1024L * 1024L, DELTA_ROWS);
       bytes.put(sizeMb, f.bytes());
       Map<Method, List<Run>> runs = new EnumMap<>(Method.class);
       Map<Method, String> checks = new EnumMap<>(Method.class);
@@ -90,12 +90,17 @@ final class RestoreBench implements Benchmark {
     return report(ctx, methods, results, verified, bytes);
   }
 
-  private Fixture fixture(Context ctx, int sizeMb) throws Exception {
-    Path dir = ctx.newDir("p5-" + sizeMb);
+  /**
+   * A database of about {@code size} bytes in a new directory {@code name}, replicated by us and (a
+   * copy of it) by the peer when there is one; each replica holds the initial snapshot and
+   * {@value #DELTAS} later transactions of {@code deltaRows} rows. Also used by P7's small restore.
+   */
+  static Fixture fixture(Context ctx, String name, long size, int deltaRows) throws Exception {
+    Path dir = ctx.newDir(name);
     Path base = dir.resolve("base.db");
     long rows;
     try (AppDb app = AppDb.open(base, 5)) {
-      rows = app.fillTo(sizeMb * 1024L * 1024L);
+      rows = app.fillTo(size, (int) Math.clamp(size / (1024 * 16), 1, 2000));
     }
     Path oursDb = dir.resolve("ours.db");
     Path oursReplica = dir.resolve("ours-replica");
@@ -105,7 +110,7 @@ final class RestoreBench implements Benchmark {
         AppDb app = AppDb.open(oursDb, 6)) {
       r.syncAndAwait(Duration.ofMinutes(5));
       for (int k = 0; k < DELTAS; k++) {
-        app.insertBatch(rows + 1 + (long) k * DELTA_ROWS, DELTA_ROWS, 1024);
+        app.insertBatch(rows + 1 + (long) k * deltaRows, deltaRows, 1024);
         r.syncAndAwait(Duration.ofMinutes(1));
       }
     }
@@ -128,10 +133,10 @@ final class RestoreBench implements Benchmark {
         try {
           peer.awaitSnapshots(child, List.of(t), Duration.ofMinutes(5));
           for (int k = 0; k < DELTAS; k++) {
-            long first = rows + 1 + (long) k * DELTA_ROWS;
-            app.insertBatch(first, DELTA_ROWS, 1024);
-            if (!probe.awaitSeq(first + DELTA_ROWS - 1, Duration.ofMinutes(1))) {
-              throw new IOException("Litestream 0.3.13 did not replicate row " + (first + DELTA_ROWS - 1)
+            long first = rows + 1 + (long) k * deltaRows;
+            app.insertBatch(first, deltaRows, 1024);
+            if (!probe.awaitSeq(first + deltaRows - 1, Duration.ofMinutes(1))) {
+              throw new IOException("Litestream 0.3.13 did not replicate row " + (first + deltaRows - 1)
                   + " within a minute; log " + child.log());
             }
           }
@@ -143,9 +148,9 @@ final class RestoreBench implements Benchmark {
       peerDigest = AppDb.contentDigest(peerDb);
     }
     Files.delete(base);
-    ctx.progress("P5 %d MiB fixture ready (%d rows, replicas with a snapshot + %d transactions)", sizeMb,
-        rows + DELTAS * DELTA_ROWS, DELTAS);
-    return new Fixture(sizeMb, Files.size(oursDb), dir, oursDb, oursReplica, checksum, digest, peerReplica, peerDigest);
+    ctx.progress("%s fixture ready (%d bytes, %d rows, replicas with a snapshot + %d transactions)", name,
+        Files.size(oursDb), rows + DELTAS * deltaRows, DELTAS);
+    return new Fixture(Files.size(oursDb), dir, oursDb, oursReplica, checksum, digest, peerReplica, peerDigest);
   }
 
   private Run restore(Context ctx, Fixture f, Method m, Path out) throws Exception {
@@ -187,7 +192,7 @@ final class RestoreBench implements Benchmark {
   }
 
   /** Checks a restored database; returns a one-line verdict including how long the check took. */
-  private static String verify(Fixture f, Method m, Path out) throws Exception {
+  static String verify(Fixture f, Method m, Path out) throws Exception {
     long t0 = System.nanoTime();
     String integrity = AppDb.integrityCheck(out, f.bytes() > 256L << 20);
     String digest = AppDb.contentDigest(out);

@@ -49,16 +49,26 @@ final class HelpText {
           "litestream4j ltx s3://my-bucket/app",
           "litestream4j ltx -level all -json /data/app.db            (replica of a configured database)"));
 
-  /** Adds examples and, where replica URLs are accepted, the available schemes to the help. */
+  /**
+   * Adds examples and, where replica URLs are accepted, the available schemes to the help. The
+   * footers are composed when help is printed: finding the backends loads every backend's factory,
+   * which a command that does not print help has no use for.
+   */
   static void install(CommandLine root) {
-    Set<String> schemes = ReplicaClients.discover().types();
-    addFooter(root, "", true, schemes);
+    addFooterOnHelp(root, "");
     for (String name : List.of("replicate", "restore", "ltx")) {
       CommandLine sub = root.getSubcommands().get(name);
       if (sub != null) {
-        addFooter(sub, name, true, schemes);
+        addFooterOnHelp(sub, name);
       }
     }
+  }
+
+  private static void addFooterOnHelp(CommandLine cmd, String key) {
+    cmd.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_FOOTER, help -> {
+      addFooter(cmd, key, true, ReplicaClients.discover().types());
+      return help.footer();
+    });
   }
 
   private static void addFooter(CommandLine cmd, String key, boolean withSchemes, Set<String> schemes) {

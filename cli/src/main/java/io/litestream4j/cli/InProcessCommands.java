@@ -17,10 +17,11 @@ final class InProcessCommands implements CommandRunner {
     return Logging.keepingDaemonConfiguration(() -> {
       StringWriter out = new StringWriter();
       StringWriter err = new StringWriter();
-      CommandLine cli = Main.newCommandLine();
+      String[] argv = Flags.normalize(args.toArray(String[]::new));
+      CommandLine cli = Main.newCommandLine(argv);
       cli.setOut(new PrintWriter(out, true));
       cli.setErr(new PrintWriter(err, true));
-      int code = cli.execute(Flags.normalize(args.toArray(String[]::new)));
+      int code = cli.execute(argv);
       return new Result(code, out.toString(), err.toString());
     });
   }

@@ -2,6 +2,7 @@ package io.litestream4j.cli;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * Entry point of the {@code litestream4j} command line. It only wires subcommands together;
@@ -10,7 +11,7 @@ import picocli.CommandLine.Command;
  * <p>Exit codes follow Litestream: 0 on success, 1 on any error (printed as {@code Error: ...}).
  */
 @Command(
-    name = "litestream4j",
+    name = Main.NAME,
     mixinStandardHelpOptions = false,
     description = "Streaming replication for SQLite databases (Litestream compatible).",
     subcommands = {
@@ -33,6 +34,8 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class,
     })
 public final class Main {
+  static final String NAME = "litestream4j";
+
   @picocli.CommandLine.Mixin HelpFlag help;
 
   public static void main(String[] args) {
@@ -41,16 +44,37 @@ public final class Main {
 
   /** Runs the command line and returns its exit code; never calls {@link System#exit}. */
   public static int run(String... args) {
-    CommandLine cli = newCommandLine();
     if (args.length == 0) {
-      cli.usage(System.err);
+      newCommandLine().usage(System.err);
       return 1;
     }
-    return cli.execute(Flags.normalize(args));
+    String[] normalized = Flags.normalize(args);
+    return newCommandLine(normalized).execute(normalized);
   }
 
+  /** The full command tree: every subcommand's model is built (top-level help, completion). */
   static CommandLine newCommandLine() {
-    CommandLine cli = new CommandLine(new Main());
+    return configure(new CommandLine(new Main()));
+  }
+
+  /**
+   * A command line able to run {@code args}: when the first argument names a subcommand, only that
+   * subcommand's model is built under a bare root of the same name (see {@link CommandTable});
+   * anything else ({@code help}, {@code -h}, an unknown command) gets the full tree, so its help
+   * and errors are unchanged.
+   */
+  static CommandLine newCommandLine(String[] args) {
+    if (args.length == 0) {
+      return newCommandLine();
+    }
+    return CommandTable.create(args[0]).map(command -> {
+      CommandLine root = new CommandLine(CommandSpec.create().name(NAME));
+      root.addSubcommand(args[0], new CommandLine(command));
+      return configure(root);
+    }).orElseGet(Main::newCommandLine);
+  }
+
+  private static CommandLine configure(CommandLine cli) {
     cli.setExecutionExceptionHandler(new ErrorHandler());
     cli.setParameterExceptionHandler(new ErrorHandler());
     HelpText.install(cli);

@@ -271,4 +271,44 @@ class RestoreCommandTest {
     assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
     assertThat(r.err()).as(r.toString()).contains(fragments);
   }
+
+  /**
+   * The checksum chain proves a restore, so sqlite-jdbc (and its native library extraction, a good
+   * part of a small restore's time) is not loaded unless an integrity check is asked for; the
+   * result is still verified: a restore whose checksums were not proven would run a quick check
+   * (and load sqlite-jdbc) by itself.
+   */
+  @Test
+  void aRestoreProvedByItsChecksumsDoesNotLoadSqliteUnlessAskedTo() throws Exception {
+    Path out = dir.resolve("nosqlite.db");
+    List<String> plain = classesLoaded(dir.resolve("plain.log"), "restore", "-o", out.toString(), url);
+    assertThat(plain).isNotEmpty().noneMatch(c -> c.startsWith("org.sqlite."));
+    if (maxTxid == last().txid()) {
+      assertContent(out, last());
+    }
+    Path checked = dir.resolve("checked.db");
+    List<String> withCheck = classesLoaded(dir.resolve("checked.log"), "restore", "-integrity-check", "quick", "-o",
+        checked.toString(), url);
+    assertThat(withCheck).anyMatch(c -> c.startsWith("org.sqlite."));
+  }
+
+  /** Runs the CLI in a new JVM and returns the names of the classes it loaded. */
+  private static List<String> classesLoaded(Path log, String... args) throws Exception {
+    List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "--enable-native-access=ALL-UNNAMED", "-Xlog:class+load=info:file=" + log, "-cp",
+        System.getProperty("java.class.path"), Main.class.getName()));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir(log).resolve("out.txt").toFile())
+        .start();
+    if (!p.waitFor(2, java.util.concurrent.TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new AssertionError("the restore did not finish within 2 minutes: " + String.join(" ", args));
+    }
+    assertThat(p.exitValue()).as(Files.readString(dir(log).resolve("out.txt"))).isZero();
+    return Files.readAllLines(log).stream().map(l -> l.replaceFirst("^\\S+ ", "").split(" ")[0]).toList();
+  }
+
+  private static Path dir(Path log) {
+    return log.getParent();
+  }
 }

@@ -36,11 +36,11 @@ import org.slf4j.LoggerFactory;
  *       before and after it, so {@code pre(n+1) == post(n)} and applying the files reproduces the
  *       database byte for byte at every TXID.
  *   <li>A file is written only when the WAL holds new committed frames: an idle database produces
- *       no files (invariant 4). Frames of an unfinished transaction are never shipped.
+ *       no files (invariant 4, docs/invariants.md). Frames of an unfinished transaction are never shipped.
  *   <li>When the WAL no longer continues from where the last file ended (overwritten, reset with
  *       frames the replicator never saw, replaced database) the next file contains every page of
  *       the database — a "full" L0 file — so nothing is ever silently missed.
- *   <li>An expected WAL reset continues incrementally (invariant 3): the one that follows the
+ *   <li>An expected WAL reset continues incrementally (invariant 3, docs/invariants.md): the one that follows the
  *       replicator's own complete checkpoint (which seals the WAL under a brief write barrier and
  *       records where it ended), and any reset — whoever checkpointed — while the read
  *       transaction has been held without a gap since a sync that covered its read mark, because
@@ -170,6 +170,26 @@ public final class Database implements AutoCloseable {
 
   public LocalLtxDir localDir() {
     return local;
+  }
+
+  /** The read-only view of the local L0 files an uploader works from. */
+  public LocalL0Files l0Files() {
+    return new LocalL0Files() {
+      @Override
+      public long newestTxid() {
+        return position.txid();
+      }
+
+      @Override
+      public java.io.InputStream open(long txid) throws IOException {
+        return local.open(txid);
+      }
+
+      @Override
+      public Path path(long txid) {
+        return local.path(txid);
+      }
+    };
   }
 
   public DbOptions options() {
@@ -381,27 +401,20 @@ public final class Database implements AutoCloseable {
 
     Optional<LocalLtxDir.Tip> tip = local.tip();
     Optional<Baseline> localTip = tip.map(t -> new Baseline(t.header().maxTxid(), t.trailer().postApplyChecksum()));
-    Optional<Baseline> remoteTip = baselines.latest();
-    Baseline base = null;
-    if (localTip.isPresent() && (remoteTip.isEmpty() || continuesFrom(remoteTip.get(), localTip.get()))) {
-      base = localTip.get();
-    } else if (remoteTip.isPresent()) {
-      base = remoteTip.get();
-      if (localTip.isPresent()) {
-        LOG.atInfo().addKeyValue("db", path).addKeyValue("txid", io.litestream4j.ltx.Txid.format(base.txid()))
-            .log("local state (TXID {}) does not continue the replica; re-basing on the replica",
-                io.litestream4j.ltx.Txid.format(localTip.get().txid()));
-        local.clear();
-        tip = Optional.empty();
-      }
+    ResumePoint resume = ResumePoint.choose(localTip, baselines.latest(), local::exists);
+    if (resume.discardLocal()) {
+      LOG.atInfo().addKeyValue("db", path).addKeyValue("txid", io.litestream4j.ltx.Txid.format(resume.base().orElseThrow().txid()))
+          .log("local state (TXID {}) does not continue the replica; re-basing on the replica",
+              io.litestream4j.ltx.Txid.format(localTip.orElseThrow().txid()));
+      local.clear();
+      tip = Optional.empty();
     }
     expectedReset = null;
+    Baseline base = resume.base().orElse(null);
+    Scan scan;
     if (base == null) {
-      Scan scan = scanCurrentState(null);
-      checksum = scan.checksum;
-      cursor = scan.cursor;
+      scan = scanCurrentState(null);
       position = Position.NONE;
-      needFull(FullFileReason.FIRST_SYNC, "first sync");
     } else {
       position = new Position(base.txid(), base.postApplyChecksum());
       // Where the newest local file ended in the WAL, if that WAL generation is still there: the
@@ -409,49 +422,35 @@ public final class Database implements AutoCloseable {
       LtxHeader h = tip.map(LocalLtxDir.Tip::header).orElse(null);
       WalMark mark = h != null && h.maxTxid() == base.txid() && h.walOffset() > 0
           ? new WalMark(h.walSalt1(), h.walSalt2(), h.walOffset() + h.walSize()) : null;
-      Scan scan = scanCurrentState(mark);
-      checksum = scan.checksum;
-      cursor = scan.cursor;
-      if (base.tracksChecksum() && base.postApplyChecksum() == checksum.value()) {
-        fullReason = null;
-        LOG.atInfo().addKeyValue("db", path).addKeyValue("txid", io.litestream4j.ltx.Txid.format(base.txid()))
-            .log("resuming (database checksum matches, nothing to re-upload)");
-      } else {
-        if (scan.atMark) {
-          scan = scanCurrentState(null);
-          checksum = scan.checksum;
-          cursor = scan.cursor;
-        }
-        String txid = io.litestream4j.ltx.Txid.format(base.txid());
-        if (reopened) {
-          needFull(FullFileReason.REPLACED, "the database, WAL or shared-memory file was deleted or replaced"
-              + " (checksum differs from TXID " + txid + ")");
-        } else if (base.tracksChecksum()) {
-          needFull(FullFileReason.DIVERGED, "database changed while not replicated (checksum differs from TXID "
-              + txid + ")");
-        } else {
-          needFull(FullFileReason.NO_CHECKSUM, "newest replica file carries no checksum to verify against");
-        }
-      }
+      scan = scanCurrentState(mark);
+    }
+    Optional<FullFileReason> full = resume.fullFileReason(scan.checksum.value(), reopened);
+    if (full.isPresent() && scan.atMark) {
+      scan = scanCurrentState(null); // the full file holds the whole current state
+    }
+    checksum = scan.checksum;
+    cursor = scan.cursor;
+    fullReason = null;
+    fullDetail = null;
+    if (full.isEmpty()) {
+      LOG.atInfo().addKeyValue("db", path).addKeyValue("txid", io.litestream4j.ltx.Txid.format(base.txid()))
+          .log("resuming (database checksum matches, nothing to re-upload)");
+    } else {
+      String txid = base == null ? "" : io.litestream4j.ltx.Txid.format(base.txid());
+      needFull(full.get(), switch (full.get()) {
+        case FIRST_SYNC -> "first sync";
+        case REPLACED -> "the database, WAL or shared-memory file was deleted or replaced (checksum differs from TXID "
+            + txid + ")";
+        case DIVERGED -> "database changed while not replicated (checksum differs from TXID " + txid + ")";
+        case NO_CHECKSUM -> "newest replica file carries no checksum to verify against";
+        default -> throw new IllegalStateException("not a resume decision: " + full.get());
+      });
     }
     reopened = false;
     initialized = true;
     lastCheckpointMillis = clock.millis();
     if (!position.isNone()) {
       listener.onSynced(position);
-    }
-    return true;
-  }
-
-  /** True when the local L0 files hold every TXID after the replica's newest one. */
-  private boolean continuesFrom(Baseline remote, Baseline localTip) {
-    if (localTip.txid() < remote.txid()) {
-      return false;
-    }
-    for (long t = remote.txid() + 1; t <= localTip.txid(); t++) {
-      if (!local.exists(t)) {
-        return false;
-      }
     }
     return true;
   }
@@ -619,9 +618,8 @@ public final class Database implements AutoCloseable {
     // (issue 875).
     int[] pgnos = pagesToWrite(pages, prevCommit, commit, lock);
     long txid = position.txid() + 1;
-    LtxHeader header = new LtxHeader(
-        0, pageSize, commit, txid, txid, clock.millis(), position.postApplyChecksum(),
-        seg.start().offset(), seg.size(), seg.start().salt1(), seg.start().salt2(), 0);
+    LtxHeader header = LtxHeader.incremental(pageSize, commit, txid, txid, clock.millis(), position.postApplyChecksum())
+        .withWal(seg.start().offset(), seg.size(), seg.start().salt1(), seg.start().salt2());
     byte[] buf = new byte[pageSize];
     LtxTrailer[] trailer = new LtxTrailer[1];
     local.write(txid, out -> {
@@ -691,9 +689,9 @@ public final class Database implements AutoCloseable {
     long txid = position.txid() + 1;
     boolean snapshot = txid == 1;
     boolean tracked = snapshot || position.postApplyChecksum() != 0;
-    LtxHeader ltxHeader = new LtxHeader(
-        tracked ? 0 : LtxHeader.FLAG_NO_CHECKSUM, pageSize, commit, txid, txid, clock.millis(),
-        snapshot || !tracked ? 0 : position.postApplyChecksum(), walOffset, walSize, salt1, salt2, 0);
+    LtxHeader base = snapshot ? LtxHeader.snapshot(pageSize, commit, txid, clock.millis())
+        : LtxHeader.incremental(pageSize, commit, txid, txid, clock.millis(), position.postApplyChecksum());
+    LtxHeader ltxHeader = (tracked ? base : base.withoutChecksums()).withWal(walOffset, walSize, salt1, salt2);
     DatabaseChecksum sum = new DatabaseChecksum(pageSize);
     LtxTrailer[] trailer = new LtxTrailer[1];
     final PageIndex pages = walPages;
@@ -900,7 +898,7 @@ public final class Database implements AutoCloseable {
       return false;
     }
     try {
-      // Never a full file here (invariant 16): that waits for the next sync, without the barrier.
+      // Never a full file here (invariant 16, docs/invariants.md): that waits for the next sync, without the barrier.
       if (!syncWal(false) || cursor.fresh()) {
         return false;
       }

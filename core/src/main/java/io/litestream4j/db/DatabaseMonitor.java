@@ -1,5 +1,6 @@
 package io.litestream4j.db;
 
+import io.litestream4j.internal.FailureBackoff;
 import io.litestream4j.internal.WorkPermits;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -22,7 +23,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class DatabaseMonitor implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DatabaseMonitor.class);
-  private static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
 
   private final Database db;
   private final Duration interval;
@@ -70,10 +70,10 @@ public final class DatabaseMonitor implements AutoCloseable {
   }
 
   private void run() {
-    long backoffMillis = 0;
-    int failures = 0;
+    FailureBackoff backoff = new FailureBackoff(interval);
     long lastSync = System.nanoTime() - minGapNanos;
     while (!stopping) {
+      long backoffMillis = backoff.delayMillis();
       boolean notified =
           awaitSignal(backoffMillis > 0 ? backoffMillis : interval.isZero() ? Long.MAX_VALUE : interval.toMillis());
       if (stopping) {
@@ -92,14 +92,12 @@ public final class DatabaseMonitor implements AutoCloseable {
       try (WorkPermits.Permit p = permits.acquire()) {
         lastSync = System.nanoTime();
         db.sync();
+        int failures = backoff.succeeded();
         if (failures > 0) {
           LOG.atInfo().addKeyValue("db", db.path()).log("sync recovered after {} failed attempts", failures);
         }
-        failures = 0;
-        backoffMillis = 0;
       } catch (SyncException e) {
-        failures++;
-        if (failures == 1) {
+        if (backoff.failed()) {
           if (e.diskFull()) {
             LOG.atError().addKeyValue("db", db.path())
                 .log("disk full while syncing; retrying with backoff until space frees: {}", e.getMessage());
@@ -107,8 +105,6 @@ public final class DatabaseMonitor implements AutoCloseable {
             LOG.atError().addKeyValue("db", db.path()).setCause(e).log("sync failed; retrying with backoff: {}", e.getMessage());
           }
         }
-        long base = Math.max(interval.toMillis(), 100);
-        backoffMillis = Math.min(MAX_BACKOFF.toMillis(), backoffMillis == 0 ? base : backoffMillis * 2);
       }
     }
   }

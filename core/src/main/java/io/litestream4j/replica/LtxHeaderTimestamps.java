@@ -1,5 +1,6 @@
 package io.litestream4j.replica;
 
+import io.litestream4j.internal.FanOut;
 import io.litestream4j.ltx.LtxException;
 import io.litestream4j.ltx.LtxHeader;
 import java.io.IOException;
@@ -39,40 +40,9 @@ public final class LtxHeaderTimestamps {
     if (files.isEmpty()) {
       return files;
     }
-    if (files.size() == 1 || parallelism <= 1) {
-      var result = new ArrayList<LtxFileInfo>(files.size());
-      for (LtxFileInfo f : files) {
-        readOne(client, f).ifPresent(result::add);
-      }
-      return result;
-    }
-    var counter = new AtomicInteger();
-    ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallelism, files.size()), r -> {
-      Thread t = new Thread(r, "l4j-" + client.type() + "-header-" + counter.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
-    try {
-      var futures = new ArrayList<Future<Optional<LtxFileInfo>>>(files.size());
-      for (LtxFileInfo f : files) {
-        futures.add(pool.submit(() -> readOne(client, f)));
-      }
-      var result = new ArrayList<LtxFileInfo>(files.size());
-      for (Future<Optional<LtxFileInfo>> future : futures) {
-        try {
-          future.get().ifPresent(result::add);
-        } catch (ExecutionException e) {
-          Throwable cause = e.getCause();
-          throw cause instanceof IOException io ? io : new IOException(cause.toString(), cause);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new InterruptedIOException("interrupted while reading LTX header timestamps from " + client);
-        }
-      }
-      return result;
-    } finally {
-      pool.shutdownNow();
-    }
+    List<Optional<LtxFileInfo>> read = FanOut.map(files, parallelism, "l4j-" + client.type() + "-header-",
+        f -> readOne(client, f));
+    return read.stream().flatMap(Optional::stream).toList();
   }
 
   private static Optional<LtxFileInfo> readOne(ReplicaClient client, LtxFileInfo f) throws IOException {

@@ -2,12 +2,14 @@ package io.litestream4j.replica;
 
 import io.litestream4j.db.Baseline;
 import io.litestream4j.db.BaselineSource;
-import io.litestream4j.db.Database;
+import io.litestream4j.db.LocalL0Files;
 import io.litestream4j.db.Position;
 import io.litestream4j.ltx.LtxHeader;
+import io.litestream4j.internal.FailureBackoff;
 import io.litestream4j.internal.WorkPermits;
 import io.litestream4j.ltx.LtxTrailer;
 import io.litestream4j.ltx.Txid;
+import io.litestream4j.restore.ReplicaCatalog;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -48,7 +50,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Replica implements BaselineSource, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Replica.class);
-  private static final long MAX_BACKOFF_MILLIS = Duration.ofMinutes(5).toMillis();
   /** At most one predecessor check (one listing) per this many nanoseconds. */
   private static final long PREDECESSOR_CHECK_NANOS = Duration.ofSeconds(5).toNanos();
 
@@ -56,7 +57,9 @@ public final class Replica implements BaselineSource, AutoCloseable {
   private final Duration syncInterval;
   private final String name;
   private final WorkPermits permits;
-  private Database db;
+  private LocalL0Files local;
+  /** Told when a local file the replica needs is gone: the database must re-base on the replica. */
+  private volatile Runnable onLocalFileLost = () -> { };
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
@@ -95,9 +98,9 @@ public final class Replica implements BaselineSource, AutoCloseable {
     return client;
   }
 
-  /** Attaches the database whose local files this replica uploads and starts the upload thread. */
-  public void start(Database database) {
-    this.db = database;
+  /** Attaches the local files this replica uploads and starts the upload thread. */
+  public void start(LocalL0Files local) {
+    this.local = local;
     thread = Thread.ofVirtual().name("l4j-upload-" + name).start(this::run);
   }
 
@@ -110,11 +113,26 @@ public final class Replica implements BaselineSource, AutoCloseable {
     this.onBaseChange = listener;
   }
 
+  /**
+   * Told (on the upload thread) when a local L0 file the replica has not got yet is gone and no
+   * replica file covers it: the database must rebuild its state from the replica's newest one. The
+   * upload fails and is retried afterwards. The listener must not block.
+   */
+  public void onLocalFileLost(Runnable listener) {
+    this.onLocalFileLost = listener;
+  }
+
   /** Called by the database after each sync (on its thread); never blocks for long. */
   public void onSynced(Position p) {
     lock.lock();
     try {
-      localTxid = Math.max(localTxid, p.txid());
+      if (p.txid() < localTxid) {
+        // The database re-based on the replica (a local file was lost, or the local state did not
+        // continue the replica): the TXIDs above are gone locally and will be written anew.
+        pendingSince.tailMap(p.txid(), false).clear();
+        replicatedTxid = -1;
+      }
+      localTxid = p.txid();
       if (p.txid() > acknowledgedTxid) {
         pendingSince.putIfAbsent(p.txid(), System.currentTimeMillis());
       }
@@ -189,17 +207,10 @@ public final class Replica implements BaselineSource, AutoCloseable {
   @Override
   public Optional<Baseline> latest() throws IOException {
     LtxFileInfo newest = null;
-    for (int level = 0; level <= LtxFileInfo.SNAPSHOT_LEVEL; level++) {
-      List<LtxFileInfo> files = client.ltxFiles(level, 1);
-      if (!files.isEmpty()) {
-        LtxFileInfo last = files.getLast();
-        for (LtxFileInfo f : files) {
-          if (f.maxTxid() > last.maxTxid()) {
-            last = f;
-          }
-        }
-        if (newest == null || last.maxTxid() > newest.maxTxid()) {
-          newest = last;
+    for (List<LtxFileInfo> level : ReplicaCatalog.listLevels(client, false)) {
+      for (LtxFileInfo f : level) {
+        if (newest == null || f.maxTxid() > newest.maxTxid()) {
+          newest = f;
         }
       }
     }
@@ -236,13 +247,12 @@ public final class Replica implements BaselineSource, AutoCloseable {
   // ---------------------------------------------------------------------------------------------
 
   private void run() {
-    long backoff = 0;
-    int failures = 0;
+    FailureBackoff backoff = new FailureBackoff(syncInterval);
     while (true) {
       lock.lock();
       try {
-        if (backoff > 0) {
-          awaitStopOr(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoff));
+        if (backoff.delayMillis() > 0) {
+          awaitStopOr(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoff.delayMillis()));
         } else {
           while (!stopping && localTxid <= acknowledgedTxid) {
             changed.await();
@@ -258,14 +268,12 @@ public final class Replica implements BaselineSource, AutoCloseable {
       }
       try (WorkPermits.Permit p = permits.acquire()) {
         uploadPending();
+        int failures = backoff.succeeded();
         if (failures > 0) {
           LOG.atInfo().addKeyValue("db", name).addKeyValue("replica", client.type())
               .log("uploads recovered after {} failed attempts", failures);
         }
-        failures = 0;
-        backoff = 0;
       } catch (IOException | RuntimeException e) {
-        failures++;
         IOException io = e instanceof IOException ioe ? ioe : new IOException(e.toString(), e);
         lock.lock();
         try {
@@ -274,12 +282,10 @@ public final class Replica implements BaselineSource, AutoCloseable {
         } finally {
           lock.unlock();
         }
-        if (failures == 1) {
+        if (backoff.failed()) {
           LOG.atError().addKeyValue("db", name).addKeyValue("replica", client.type())
               .log("upload failed; retrying with backoff: {}", e.getMessage());
         }
-        long base = Math.max(syncInterval.toMillis(), 100);
-        backoff = Math.min(MAX_BACKOFF_MILLIS, backoff == 0 ? base : backoff * 2);
       }
     }
   }
@@ -318,10 +324,10 @@ public final class Replica implements BaselineSource, AutoCloseable {
       lastUploaded = 0;
       setReplicated(pos);
     }
-    target = Math.max(target, db.position().txid());
+    target = Math.max(target, local.newestTxid());
     while (pos < target) {
       long next = pos + 1;
-      try (InputStream in = db.localDir().open(next)) {
+      try (InputStream in = local.open(next)) {
         LtxHeaderPeek peek = LtxHeaderPeek.read(in, 0, next, next);
         int pageSize = peek.header().pageSize();
         if (lastPageSize != 0 && pageSize != lastPageSize) {
@@ -340,9 +346,9 @@ public final class Replica implements BaselineSource, AutoCloseable {
           setReplicated(pos);
           continue;
         }
-        db.reset();
+        onLocalFileLost.run();
         throw new IOException("local L0 file for TXID " + Txid.format(next) + " is missing ("
-            + db.localDir().path(next) + "); re-basing the database on the replica", e);
+            + local.path(next) + "); re-basing the database on the replica", e);
       }
       checkPredecessor(next);
       lastUploaded = next;
@@ -445,11 +451,11 @@ public final class Replica implements BaselineSource, AutoCloseable {
         }
       }
     }
-    if (db == null) {
+    if (local == null) {
       return true;
     }
     if (abandonRequested()) {
-      boolean complete = replicatedTxid() >= db.position().txid();
+      boolean complete = replicatedTxid() >= local.newestTxid();
       if (!complete) {
         LOG.atWarn().addKeyValue("db", name).addKeyValue("replica", client.type())
             .addKeyValue("txid", io.litestream4j.ltx.Txid.format(replicatedTxid()))
@@ -467,7 +473,7 @@ public final class Replica implements BaselineSource, AutoCloseable {
           lock.unlock();
         }
         long at = uploadPending();
-        if (at >= db.position().txid()) {
+        if (at >= local.newestTxid()) {
           return true;
         }
       } catch (IOException | RuntimeException e) {

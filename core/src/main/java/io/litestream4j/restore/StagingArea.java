@@ -1,6 +1,7 @@
 package io.litestream4j.restore;
 
 import io.litestream4j.RestoreProgress;
+import io.litestream4j.internal.FanOut;
 import io.litestream4j.replica.LtxFileInfo;
 import io.litestream4j.replica.ReplicaClient;
 import io.litestream4j.replica.ResumableInputStream;
@@ -80,19 +81,9 @@ final class StagingArea implements AutoCloseable {
     long total = missing.stream().mapToLong(LtxFileInfo::size).sum();
     AtomicLong done = new AtomicLong();
     progress.update(RestoreProgress.Phase.DOWNLOAD, 0, total);
-    ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallelism, Math.max(1, missing.size())),
-        new Named("l4j-restore-download-"));
-    try {
-      List<Future<Path>> futures = new ArrayList<>();
-      for (LtxFileInfo f : missing) {
-        futures.add(pool.submit(() -> download(f, done, total)));
-      }
-      for (int i = 0; i < missing.size(); i++) {
-        staged.put(missing.get(i), await(futures.get(i)));
-      }
-    } finally {
-      pool.shutdownNow();
-      awaitTermination(pool);
+    List<Path> fetched = FanOut.map(missing, parallelism, "l4j-restore-download-", f -> download(f, done, total));
+    for (int i = 0; i < missing.size(); i++) {
+      staged.put(missing.get(i), fetched.get(i));
     }
     return files.stream().map(staged::get).toList();
   }
@@ -124,35 +115,6 @@ final class StagingArea implements AutoCloseable {
     return local;
   }
 
-  private static Path await(Future<Path> future) throws IOException {
-    try {
-      return future.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted while downloading restore files");
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof IOException io) {
-        throw io;
-      }
-      if (cause instanceof RuntimeException re) {
-        throw re;
-      }
-      throw new IOException("restore download failed: " + cause, cause);
-    }
-  }
-
-  /** Waits for cancelled downloads to stop; a backend read that ignores interrupts is left behind (daemon). */
-  private static void awaitTermination(ExecutorService pool) {
-    try {
-      if (!pool.awaitTermination(1, TimeUnit.MINUTES)) {
-        log.warn("restore download threads did not stop within a minute of being cancelled; abandoning them");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
   @Override
   public void close() throws IOException {
     deleteRecursively(dir);
@@ -168,23 +130,6 @@ final class StagingArea implements AutoCloseable {
       }
     } catch (UncheckedIOException e) {
       throw e.getCause();
-    }
-  }
-
-  /** Names download threads, as every thread here must be named. */
-  private static final class Named implements ThreadFactory {
-    private final String prefix;
-    private final AtomicInteger count = new AtomicInteger();
-
-    Named(String prefix) {
-      this.prefix = prefix;
-    }
-
-    @Override
-    public Thread newThread(Runnable r) {
-      Thread t = new Thread(r, prefix + count.incrementAndGet());
-      t.setDaemon(true);
-      return t;
     }
   }
 }

@@ -1,7 +1,11 @@
 package io.litestream4j.store;
 
+import io.litestream4j.RestoreException;
+import io.litestream4j.RestoreTarget;
 import io.litestream4j.ltx.Txid;
 import io.litestream4j.replica.LtxFileInfo;
+import io.litestream4j.restore.ReplicaCatalog;
+import io.litestream4j.restore.RestorePlanner;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,7 +13,7 @@ import java.util.List;
 /**
  * Checks a replica's levels the way a restore depends on them: within each of L0..L8 files must be
  * listed in TXID order and follow each other without gaps or overlaps; L9 must hold snapshots only;
- * and a contiguous chain must lead from the newest snapshot to the newest TXID on the replica.
+ * and the restore planner must find a plan for the newest TXID on the replica.
  */
 final class LevelValidator {
   private LevelValidator() {}
@@ -60,9 +64,15 @@ final class LevelValidator {
       newest = Math.max(newest, LevelFiles.maxTxid(listed));
       issues.addAll(checkLevel(level, listed));
     }
-    if (newest > 0 && RestoreChain.plan(levels, newest).isEmpty()) {
-      issues.add(new ValidationIssue(-1, ValidationIssue.Kind.BROKEN_CHAIN, "no contiguous chain of files leads "
-          + "from the newest snapshot to TXID " + Txid.format(newest) + "; a restore of the latest state would fail"));
+    if (newest > 0) {
+      // The restore planner itself decides: validation never disagrees with what a restore does.
+      ReplicaCatalog catalog = new ReplicaCatalog(levels.stream().flatMap(List::stream).toList());
+      try {
+        RestorePlanner.plan(catalog, RestoreTarget.latest(), "the replica");
+      } catch (RestoreException e) {
+        issues.add(new ValidationIssue(-1, ValidationIssue.Kind.BROKEN_CHAIN, "a restore of the latest state (TXID "
+            + Txid.format(newest) + ") would fail: " + e.getMessage()));
+      }
     }
     return new ValidationReport(now, files, issues);
   }

@@ -3,6 +3,7 @@ package io.litestream4j.store;
 import io.litestream4j.db.Database;
 import io.litestream4j.internal.WorkPermits;
 import io.litestream4j.replica.LtxFileInfo;
+import io.litestream4j.restore.ReplicaCatalog;
 import io.litestream4j.replica.ReplicaClient;
 import io.litestream4j.replica.RetryPolicy;
 import java.io.IOException;
@@ -52,7 +53,7 @@ import org.slf4j.LoggerFactory;
  * never races a compaction or snapshot of the same replica. Public methods are thread-safe and block
  * while another job runs. {@link #close()} aborts an upload in progress and stops the thread.
  */
-public final class Store implements AutoCloseable {
+public final class Store implements AutoCloseable, ReplicaUpkeep {
   private static final Logger LOG = LoggerFactory.getLogger(Store.class);
   private static final long NOT_READY_RETRY_MILLIS = 1000;
   private static final long MAX_SLEEP_MILLIS = 60_000;
@@ -136,20 +137,24 @@ public final class Store implements AutoCloseable {
     return new Store(database, client, options, clock, permits);
   }
 
+  @Override
   public StoreOptions options() {
     return options;
   }
 
   /** What the last L0 retention pass found (Litestream's {@code litestream_l0_retention_files_total}). */
+  @Override
   public Optional<L0RetentionScan> lastL0RetentionScan() {
     return retention.lastL0Scan();
   }
 
+  @Override
   public StoreStats stats() {
     return stats;
   }
 
   /** The most recent validation, periodic or requested. */
+  @Override
   public Optional<ValidationReport> lastValidation() {
     return Optional.ofNullable(lastValidation);
   }
@@ -193,6 +198,7 @@ public final class Store implements AutoCloseable {
    * @param force write one even when the newest snapshot already holds the current state
    * @return the snapshot written; empty when it was not needed or the database does not exist yet
    */
+  @Override
   public Optional<LtxFileInfo> snapshotNow(boolean force) throws IOException {
     return run(() -> {
       Snapshotter.Outcome outcome = snapshotter.snapshot(force);
@@ -226,6 +232,7 @@ public final class Store implements AutoCloseable {
    *
    * @return the files written, oldest first (empty when there was nothing new)
    */
+  @Override
   public List<LtxFileInfo> compact(int level) throws IOException {
     if (level < 1 || level > options.topLevel()) {
       throw new IllegalArgumentException("level " + level + " is not a configured compaction level (L1..L"
@@ -241,6 +248,7 @@ public final class Store implements AutoCloseable {
    * and starts the wait of new ones; with a zero {@link StoreOptions#retentionGrace()} (and
    * {@code l0-retention}) deletion is immediate.
    */
+  @Override
   public RetentionResult enforceRetention() throws IOException {
     return run(() -> {
       long now = clock.millis();
@@ -253,6 +261,7 @@ public final class Store implements AutoCloseable {
   }
 
   /** Runs L0 retention (and local L0 cleanup) now. */
+  @Override
   public RetentionResult enforceL0Retention() throws IOException {
     return run(this::l0Retention);
   }
@@ -262,6 +271,7 @@ public final class Store implements AutoCloseable {
    * state is restorable. Each issue is logged as a warning and counted in
    * {@link StoreStats#validationIssues()}.
    */
+  @Override
   public ValidationReport validate() throws IOException {
     return run(this::validateNow);
   }
@@ -458,14 +468,7 @@ public final class Store implements AutoCloseable {
   }
 
   private ValidationReport validateNow() throws IOException {
-    List<List<LtxFileInfo>> levels = new ArrayList<>();
-    for (int level = 0; level <= LtxFileInfo.SNAPSHOT_LEVEL; level++) {
-      levels.add(List.of());
-    }
-    // Snapshots first, L0 last: files appearing meanwhile only extend what was listed.
-    for (int level = LtxFileInfo.SNAPSHOT_LEVEL; level >= 0; level--) {
-      levels.set(level, client.ltxFiles(level, 1));
-    }
+    List<List<LtxFileInfo>> levels = ReplicaCatalog.listLevels(client, false);
     ValidationReport report = LevelValidator.validate(levels, Instant.ofEpochMilli(clock.millis()));
     stats.validated(report.issues().size());
     lastValidation = report;

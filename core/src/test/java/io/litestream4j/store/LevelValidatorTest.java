@@ -12,7 +12,7 @@ class LevelValidatorTest {
   private static final Instant T = Instant.parse("2026-01-01T00:00:00Z");
 
   private static LtxFileInfo f(int level, long min, long max) {
-    return new LtxFileInfo(level, min, max, 100, T);
+    return new LtxFileInfo(level, min, max, 4096, T);
   }
 
   private static List<List<LtxFileInfo>> levels() {
@@ -62,18 +62,37 @@ class LevelValidatorTest {
   }
 
   @Test
-  void restoreChainsUseTheNewestSnapshotAndTheFewestStrictlyContiguousFiles() {
+  void validationPlansWithTheRestorePlannerTheNewestSnapshotAndTheFewestContiguousFiles() {
     var levels = levels();
     levels.get(9).addAll(List.of(f(9, 1, 4), f(9, 1, 10)));
     levels.get(2).addAll(List.of(f(2, 1, 10), f(2, 11, 20)));
     levels.get(1).addAll(List.of(f(1, 11, 15), f(1, 16, 20), f(1, 21, 22)));
     levels.get(0).addAll(List.of(f(0, 18, 18), f(0, 19, 19), f(0, 20, 20), f(0, 21, 21), f(0, 22, 22), f(0, 23, 23)));
-    assertThat(RestoreChain.plan(levels, 23).orElseThrow()).containsExactly(
+    assertThat(Replicas.plan(levels, 23).orElseThrow()).containsExactly(
         f(9, 1, 10), f(2, 11, 20), f(1, 21, 22), f(0, 23, 23));
-    assertThat(RestoreChain.plan(levels, 21).orElseThrow()).as("point in time: L1 16-20 overshoots nothing, L0 to 21")
+    assertThat(Replicas.plan(levels, 21).orElseThrow()).as("point in time: L1 16-20 overshoots nothing, L0 to 21")
         .containsExactly(f(9, 1, 10), f(2, 11, 20), f(0, 21, 21));
-    assertThat(RestoreChain.plan(levels, 10).orElseThrow()).containsExactly(f(9, 1, 10));
-    assertThat(RestoreChain.plan(levels, 7)).as("inside a file and no L0 below 18").isEmpty();
-    assertThat(RestoreChain.plan(levels, 4).orElseThrow()).containsExactly(f(9, 1, 4));
+    assertThat(Replicas.plan(levels, 10).orElseThrow()).containsExactly(f(9, 1, 10));
+    assertThat(Replicas.plan(levels, 7)).as("inside a file and no L0 below 18").isEmpty();
+    assertThat(Replicas.plan(levels, 4).orElseThrow()).containsExactly(f(9, 1, 4));
+  }
+
+  @Test
+  void validationAcceptsExactlyWhatRestoreAccepts() {
+    // L1 16-25 starts inside the range L2 11-20 already covers: the restore planner uses it as an
+    // overlap (its pages are the newest for everything it covers), so the latest state is
+    // restorable and validation must not call the chain broken.
+    var levels = levels();
+    levels.get(9).add(f(9, 1, 10));
+    levels.get(2).add(f(2, 11, 20));
+    levels.get(1).add(f(1, 16, 25));
+    assertThat(LevelValidator.validate(levels, T).issues()).isEmpty();
+    assertThat(Replicas.plan(levels, 25).orElseThrow()).containsExactly(f(9, 1, 10), f(2, 11, 20), f(1, 16, 25));
+
+    levels.get(1).clear();
+    levels.get(1).add(f(1, 22, 25)); // TXID 21 is nowhere
+    assertThat(LevelValidator.validate(levels, T).issues()).singleElement()
+        .satisfies(i -> assertThat(i.kind()).isEqualTo(ValidationIssue.Kind.BROKEN_CHAIN))
+        .satisfies(i -> assertThat(i.message()).contains("TXIDs 0000000000000015-0000000000000015 are missing"));
   }
 }

@@ -1,8 +1,12 @@
 package io.litestream4j.store;
 
+import io.litestream4j.RestoreException;
+import io.litestream4j.RestoreTarget;
 import io.litestream4j.ltx.LtxApplier;
 import io.litestream4j.replica.LtxFileInfo;
 import io.litestream4j.replica.ReplicaClient;
+import io.litestream4j.restore.ReplicaCatalog;
+import io.litestream4j.restore.RestorePlanner;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
@@ -25,9 +29,19 @@ final class Replicas {
     return levels;
   }
 
-  /** The newest snapshot at or below {@code txid}, then the fewest contiguous files of levels 8..0. */
+  /** The restore planner's files for {@code txid}; empty when it finds no plan. */
   static Optional<List<LtxFileInfo>> plan(ReplicaClient client, long txid) throws IOException {
-    return RestoreChain.plan(levels(client), txid);
+    return plan(levels(client), txid);
+  }
+
+  /** The restore planner's files for {@code txid} over a listing of levels 0..9. */
+  static Optional<List<LtxFileInfo>> plan(List<List<LtxFileInfo>> levels, long txid) {
+    try {
+      ReplicaCatalog catalog = new ReplicaCatalog(levels.stream().flatMap(List::stream).toList());
+      return Optional.of(RestorePlanner.plan(catalog, RestoreTarget.txid(txid), "the replica").files());
+    } catch (RestoreException e) {
+      return Optional.empty();
+    }
   }
 
   /**

@@ -52,7 +52,7 @@ class SnapshotWalRestartTest {
       Database database = new Database(db, DbOptions.DEFAULTS.withMinCheckpointPageCount(1_000_000)
           .withCheckpointInterval(Duration.ZERO), new LocalLtxDir(LocalLtxDir.defaultMetaDir(db)), replica,
           replica::onSynced, Clock.systemUTC());
-      replica.start(database);
+      replica.start(database.l0Files());
       Store store = Store.open(database, gated, StoreOptions.DEFAULTS.withBackground(false), Clock.systemUTC());
       try {
         database.sync();

@@ -253,7 +253,7 @@ class StoreEndToEndTest {
     boundaries.add(finalTxid);
     int compared = 0;
     for (long txid : boundaries) {
-      List<LtxFileInfo> plan = RestoreChain.plan(levels, txid).orElseThrow(
+      List<LtxFileInfo> plan = Replicas.plan(levels, txid).orElseThrow(
           () -> new AssertionError("no restore plan for boundary TXID " + Txid.format(txid) + " in " + levels));
       Path out = dir.resolve("late-restore-" + txid + ".db");
       SourceState state = captured.get(txid);

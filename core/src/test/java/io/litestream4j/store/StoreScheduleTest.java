@@ -62,7 +62,7 @@ class StoreScheduleTest {
     replica = new Replica(client, Duration.ZERO, "app.db");
     database = new Database(db, DbOptions.DEFAULTS, new LocalLtxDir(LocalLtxDir.defaultMetaDir(db)), replica,
         replica::onSynced, Clock.systemUTC());
-    replica.start(database);
+    replica.start(database.l0Files());
   }
 
   @AfterEach

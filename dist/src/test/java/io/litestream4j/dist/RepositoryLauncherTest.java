@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -86,12 +87,56 @@ class RepositoryLauncherTest {
     assertThat(Files.readString(calls)).contains("package");
   }
 
+  /**
+   * JDK 25+: the first run trains an AOT cache next to the jar and later runs map their classes
+   * from it; a cache the JVM cannot use (here: garbage, as a cache of another JDK or jar would be)
+   * is ignored without a word and the command still works.
+   */
+  @Test
+  void theAotCacheIsBuiltAndUsedAndAnUnusableOneIsIgnoredSilently() throws Exception {
+    Assumptions.assumeTrue(Runtime.version().feature() >= 25, "the JDK AOT cache needs JDK 25");
+    Path classes = tmp.resolve("classes.log");
+    Map<String, String> env = Map.of("LITESTREAM4J_AOT", "1",
+        "LITESTREAM4J_JAVA_OPTS", "-Xlog:class+load=info:file=" + classes);
+    assertThat(version(env)).startsWith("v");
+    List<Path> caches;
+    try (var files = Files.list(jar.getParent())) {
+      caches = files.filter(f -> f.getFileName().toString().matches("litestream4j-.+\\.aot")).toList();
+    }
+    assertThat(caches).hasSize(1);
+    assertThat(Files.readString(classes)).containsPattern("io\\.litestream4j\\.cli\\.Main source: shared objects file");
+    assertThat(Files.readString(tmp.resolve("err.txt"))).isEmpty();
+
+    Files.write(caches.getFirst(), new byte[4096]);
+    Files.setLastModifiedTime(caches.getFirst(), FileTime.from(Instant.now().plusSeconds(5)));
+    assertThat(version(env)).startsWith("v");
+    assertThat(Files.readString(classes)).containsPattern("io\\.litestream4j\\.cli\\.Main source: (file|jar):");
+    assertThat(Files.readString(tmp.resolve("err.txt"))).isEmpty();
+    assertThat(calls).doesNotExist();
+  }
+
+  /** Short commands run with C1 only (less CPU for JIT compilation); replicate and restore -f keep C2. */
+  @Test
+  void shortCommandsRunWithTheC1CompilerOnlyAndLongRunningOnesWithC2() throws Exception {
+    Map<String, String> flags = Map.of("LITESTREAM4J_JAVA_OPTS", "-XX:+PrintFlagsFinal");
+    assertThat(run(flags, "version")).containsPattern("TieredStopAtLevel += 1 ");
+    assertThat(run(flags, "restore", "-h")).containsPattern("TieredStopAtLevel += 1 ");
+    assertThat(run(flags, "replicate", "-h")).containsPattern("TieredStopAtLevel += 4 ");
+    assertThat(run(flags, "restore", "-f", "-h")).containsPattern("TieredStopAtLevel += 4 ");
+  }
+
   private String version() throws Exception {
     return version(Map.of());
   }
 
   private String version(Map<String, String> extra) throws Exception {
-    ProcessBuilder pb = new ProcessBuilder(link.toString(), "version").directory(tmp.toFile());
+    return run(extra, "version");
+  }
+
+  private String run(Map<String, String> extra, String... args) throws Exception {
+    List<String> cmd = new java.util.ArrayList<>(List.of(link.toString()));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(tmp.toFile());
     pb.environment().putAll(DistributionTest.userEnv(tmp.resolve("bin"), tmp.resolve("home")));
     pb.environment().put("LITESTREAM4J_AOT", "0");
     pb.environment().putAll(extra);

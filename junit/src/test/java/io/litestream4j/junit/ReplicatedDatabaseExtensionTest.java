@@ -47,7 +47,9 @@ class ReplicatedDatabaseExtensionTest {
 
   @Test
   void eachTestGetsAFreshDatabaseAndTheLastOneIsCleanedUp(TestDatabase db) throws Exception {
-    assertThat(db.content()).isEmpty();
+    // Only the replicator's own tables may be there, depending on whether its first sync ran yet.
+    assertThat(db.content()).as("a fresh database: no table of a previous test")
+        .allMatch(line -> line.contains(" _litestream_lock") || line.contains(" _litestream_seq"));
     if (previousDirectory != null) {
       assertThat(Files.exists(previousDirectory)).as("the previous test's directory was deleted").isFalse();
     }

@@ -25,8 +25,6 @@ import java.util.Objects;
  * rename it into place only on success; syncing the channel is the caller's job. Not thread-safe.
  */
 public final class LtxApplier {
-    private static final int WRITE_BUFFER = 1 << 20;
-
     private final FileChannel db;
     private DatabaseChecksum state; // null until the first snapshot
     private long txid;
@@ -143,13 +141,14 @@ public final class LtxApplier {
             checkContinuity(h, name, false);
             writing = true;
             startFile(h);
-            PageWriter writer = new PageWriter(db, h.pageSize());
-            byte[] page = new byte[h.pageSize()];
-            for (int pgno = dec.nextPage(page); pgno != 0; pgno = dec.nextPage(page)) {
-                writer.write(pgno, page);
-                state.setPageChecksum(pgno, dec.pageChecksum());
+            try (PageWriter writer = new PageWriter(db, h.pageSize(), false)) {
+                byte[] page = new byte[h.pageSize()];
+                for (int pgno = dec.nextPage(page); pgno != 0; pgno = dec.nextPage(page)) {
+                    writer.write(pgno, page);
+                    state.setPageChecksum(pgno, dec.pageChecksum());
+                }
+                writer.flush();
             }
-            writer.flush();
             LtxTrailer trailer;
             try {
                 trailer = dec.finish();
@@ -201,12 +200,15 @@ public final class LtxApplier {
             checkContinuity(first, merger.describe(0), allowOverlap);
             writing = true;
             startFile(first);
-            PageWriter writer = new PageWriter(db, first.pageSize());
-            for (int pgno = merger.next(); pgno != 0; pgno = merger.next()) {
-                writer.write(pgno, merger.page());
-                state.setPageChecksum(pgno, merger.pageChecksum());
+            // Decoding (CRC-64, LZ4) overlaps with writing: the writer thread writes one buffer of
+            // pages while the merger fills the next.
+            try (PageWriter writer = new PageWriter(db, first.pageSize(), true)) {
+                for (int pgno = merger.next(); pgno != 0; pgno = merger.next()) {
+                    writer.write(pgno, merger.page());
+                    state.setPageChecksum(pgno, merger.pageChecksum());
+                }
+                writer.flush();
             }
-            writer.flush();
             List<LtxTrailer> trailers = merger.finishInputs();
             afterFiles(last, trailers.getLast(), name);
         } catch (IOException | RuntimeException e) {
@@ -292,41 +294,6 @@ public final class LtxApplier {
     private void requireUsable() {
         if (failed) {
             throw new IllegalStateException("an earlier apply failed; the database is unusable");
-        }
-    }
-
-    /** Coalesces ascending, consecutive pages into large positional writes. */
-    private static final class PageWriter {
-        private final FileChannel db;
-        private final int pageSize;
-        private final ByteBuffer buf;
-        private int firstPgno;
-        private int nextPgno;
-
-        PageWriter(FileChannel db, int pageSize) {
-            this.db = db;
-            this.pageSize = pageSize;
-            this.buf = ByteBuffer.allocate(Math.max(pageSize, WRITE_BUFFER / pageSize * pageSize));
-        }
-
-        void write(int pgno, byte[] page) throws IOException {
-            if (buf.position() > 0 && (pgno != nextPgno || !buf.hasRemaining())) {
-                flush();
-            }
-            if (buf.position() == 0) {
-                firstPgno = pgno;
-            }
-            buf.put(page, 0, pageSize);
-            nextPgno = pgno + 1;
-        }
-
-        void flush() throws IOException {
-            buf.flip();
-            long pos = (long) (firstPgno - 1) * pageSize;
-            while (buf.hasRemaining()) {
-                pos += db.write(buf, pos);
-            }
-            buf.clear();
         }
     }
 }

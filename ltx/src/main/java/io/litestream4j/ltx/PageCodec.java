@@ -22,20 +22,27 @@ final class PageCodec {
     /** Bytes of the page header: page number (4) and flags (2). */
     static final int PAGE_HEADER_SIZE = 6;
 
-    private static final LZ4Factory LZ4 = LZ4Factory.fastestInstance();
-    private static final LZ4Compressor COMPRESSOR = LZ4.fastCompressor();
-    private static final LZ4SafeDecompressor DECOMPRESSOR = LZ4.safeDecompressor();
-    private static final XXHash32 XXHASH32 = XXHashFactory.fastestInstance().hash32();
+    /**
+     * Bytes a codec decompresses with lz4-java's pure-Java decompressor before it switches to the
+     * native one. Loading the native library (extracting it to a temporary file, then dlopen) costs
+     * about 40 ms, a good part of a small restore from the command line; past a few MiB the native
+     * decompressor's speed pays for it. Both are lz4-java's safe (bounds-checked) decompressors.
+     */
+    static final long JAVA_DECOMPRESS_BYTES = 4L << 20;
+    /** Pure Java, no native library: only the size bound is asked of it. */
+    private static final LZ4Compressor BOUNDS = LZ4Factory.safeInstance().fastCompressor();
+    private static final LZ4SafeDecompressor JAVA_DECOMPRESSOR = LZ4Factory.safeInstance().safeDecompressor();
 
     private static final int LZ4_FRAME_MAGIC = 0x184D2204;
 
     private final int pageSize;
     private final int maxCompressed;
     private final byte[] scratch;
+    private long decompressed;
 
     PageCodec(int pageSize) {
         this.pageSize = pageSize;
-        this.maxCompressed = COMPRESSOR.maxCompressedLength(pageSize);
+        this.maxCompressed = BOUNDS.maxCompressedLength(pageSize);
         this.scratch = new byte[maxCompressed];
     }
 
@@ -54,7 +61,7 @@ final class PageCodec {
 
     /** Compresses {@code pageSize} bytes of {@code page} into {@code dst} at {@code dstOff}; returns the length. */
     int compress(byte[] page, int off, byte[] dst, int dstOff) {
-        return COMPRESSOR.compress(page, off, pageSize, dst, dstOff, maxCompressed);
+        return Native.COMPRESSOR.compress(page, off, pageSize, dst, dstOff, maxCompressed);
     }
 
     /**
@@ -123,7 +130,7 @@ final class PageCodec {
             if (room == 0) {
                 throw new LtxException(where + "LZ4 frame holds more than the page size " + pageSize);
             }
-            int bound = stored ? room : COMPRESSOR.maxCompressedLength(room);
+            int bound = stored ? room : BOUNDS.maxCompressedLength(room);
             if (size == 0 || size > bound) {
                 throw new LtxException(where + "LZ4 block size " + size + " at offset " + (src.offset() - 4)
                         + " is impossible with " + room + " bytes of the page left");
@@ -135,7 +142,7 @@ final class PageCodec {
             }
             if (blockChecksums) {
                 src.readFully(word, 0, 4, "an LZ4 block checksum of page " + pgno);
-                int actual = stored ? XXHASH32.hash(dst, produced, size, 0) : XXHASH32.hash(scratch, 0, size, 0);
+                int actual = stored ? LegacyChecksum.XXHASH32.hash(dst, produced, size, 0) : LegacyChecksum.XXHASH32.hash(scratch, 0, size, 0);
                 if (actual != le32(word, 0)) {
                     throw new LtxException(where + "LZ4 block checksum mismatch");
                 }
@@ -148,7 +155,7 @@ final class PageCodec {
         }
         if (contentChecksum) {
             src.readFully(word, 0, 4, "the LZ4 content checksum of page " + pgno);
-            if (XXHASH32.hash(dst, 0, pageSize, 0) != le32(word, 0)) {
+            if (LegacyChecksum.XXHASH32.hash(dst, 0, pageSize, 0) != le32(word, 0)) {
                 throw new LtxException(where + "LZ4 content checksum mismatch");
             }
         }
@@ -190,7 +197,9 @@ final class PageCodec {
                                 boolean exact) throws LtxException {
         int n;
         try {
-            n = DECOMPRESSOR.decompress(src, 0, len, dst, dstOff, room);
+            LZ4SafeDecompressor d = decompressed < JAVA_DECOMPRESS_BYTES ? JAVA_DECOMPRESSOR : Native.DECOMPRESSOR;
+            n = d.decompress(src, 0, len, dst, dstOff, room);
+            decompressed += n;
         } catch (RuntimeException e) {
             throw new LtxException("page " + pgno + " (frame at offset " + frameOffset + "): corrupt LZ4 data: "
                     + e.getMessage(), e);
@@ -200,6 +209,18 @@ final class PageCodec {
                     + n + " bytes, expected " + (exact ? "the page size " + pageSize : "at least 1"));
         }
         return n;
+    }
+
+    /** lz4-java's fastest implementation (native where it loads): loaded on first use. */
+    private static final class Native {
+        static final LZ4Factory LZ4 = LZ4Factory.fastestInstance();
+        static final LZ4Compressor COMPRESSOR = LZ4.fastCompressor();
+        static final LZ4SafeDecompressor DECOMPRESSOR = LZ4.safeDecompressor();
+    }
+
+    /** Only legacy frames carry xxHash checksums: loaded on first use, not by every restore. */
+    private static final class LegacyChecksum {
+        static final XXHash32 XXHASH32 = XXHashFactory.fastestInstance().hash32();
     }
 
     static int be32(byte[] b, int off) {

@@ -1,5 +1,6 @@
 package io.litestream4j.s3;
 
+import io.litestream4j.internal.FanOut;
 import io.litestream4j.ltx.LtxFileName;
 import io.litestream4j.replica.LeaseLostException;
 import io.litestream4j.replica.LeaseableClient;
@@ -147,7 +148,7 @@ public final class S3ReplicaClient implements ReplicaClient, LeaseableClient, V3
         try {
           String region = settings.region().orElseGet(() -> SdkClients.lookupRegion(settings, tuning));
           S3Client s3 = SdkClients.build(settings, tuning, region);
-          ExecutorService pool = Executors.newCachedThreadPool(new NamedThreads("l4j-s3-part-"));
+          ExecutorService pool = Executors.newCachedThreadPool(Thread.ofPlatform().name("l4j-s3-part-", 1).daemon(true).factory());
           connection = new Connection(s3, new ObjectUploader(s3, requests, pool, settings.partSize(),
               settings.concurrency()), pool);
           log.debug("s3 replica {}: region {}, path style {}, provider {}, part size {}, concurrency {}",
@@ -207,29 +208,9 @@ public final class S3ReplicaClient implements ReplicaClient, LeaseableClient, V3
       return listed;
     }
     S3Client s3 = connection().s3();
-    int threads = Math.min(tuning.metadataConcurrency(), listed.size());
-    ExecutorService pool = Executors.newFixedThreadPool(threads, new NamedThreads("l4j-s3-head-"));
-    try {
-      var futures = new ArrayList<Future<Optional<LtxFileInfo>>>();
-      for (LtxFileInfo f : listed) {
-        futures.add(pool.submit(() -> exactTimestamp(s3, f)));
-      }
-      var result = new ArrayList<LtxFileInfo>(listed.size());
-      for (Future<Optional<LtxFileInfo>> future : futures) {
-        try {
-          future.get().ifPresent(result::add);
-        } catch (ExecutionException e) {
-          Throwable cause = e.getCause();
-          throw cause instanceof IOException io ? io : new IOException(cause.toString(), cause);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new InterruptedIOException("interrupted while reading timestamps of " + where(keys.levelPrefix(level)));
-        }
-      }
-      return result;
-    } finally {
-      pool.shutdownNow();
-    }
+    List<Optional<LtxFileInfo>> read = FanOut.map(listed, tuning.metadataConcurrency(), "l4j-s3-head-",
+        f -> exactTimestamp(s3, f));
+    return read.stream().flatMap(Optional::stream).toList();
   }
 
   private Optional<LtxFileInfo> exactTimestamp(S3Client s3, LtxFileInfo f) throws IOException {

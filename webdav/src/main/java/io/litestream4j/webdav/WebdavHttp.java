@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +31,6 @@ final class WebdavHttp implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WebdavHttp.class);
   private static final int ATTEMPTS = 3;
   private static final int LOCKED_ATTEMPTS = 40;
-  private static final AtomicInteger CLIENTS = new AtomicInteger();
 
   private final WebdavSettings settings;
   private final HttpClient http;
@@ -41,13 +39,8 @@ final class WebdavHttp implements AutoCloseable {
 
   WebdavHttp(WebdavSettings settings) {
     this.settings = settings;
-    int id = CLIENTS.incrementAndGet();
-    var threads = new AtomicInteger();
-    this.executor = java.util.concurrent.Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "l4j-webdav-" + id + "-http-" + threads.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    this.executor = java.util.concurrent.Executors.newCachedThreadPool(
+        Thread.ofPlatform().name("l4j-webdav-http-", 1).daemon(true).factory());
     this.http = HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(settings.timeout())

@@ -1,0 +1,112 @@
+package io.litestream4j.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The training run of the JDK AOT cache ({@code bin/litestream4j}, JDK 25+): runs the commands
+ * people time from a shell — {@code version}, restores of a tiny and of a 5 MB replica shipped in
+ * this jar, the {@code -dry-run} and {@code -json} forms, {@code ltx} and a command's help — in one JVM, so the
+ * classes they load and link, and the lambdas they spin, are in the cache. Every command must
+ * succeed (exit code 0), else the training fails and no cache is written. Scratch files live in a
+ * temporary directory that is removed at the end.
+ *
+ * <p>The restore never loads sqlite-jdbc (the checksum chain proves the result), so neither does
+ * the training: its classes are not worth their space in the cache.
+ */
+public final class AotTraining {
+  /** The small training replica: a 4-page snapshot and three later transactions (rows one..four). */
+  static final List<String> SMALL_REPLICA = List.of(
+      "small/ltx/9/0000000000000001-0000000000000001.ltx",
+      "small/ltx/0/0000000000000002-0000000000000002.ltx",
+      "small/ltx/0/0000000000000003-0000000000000003.ltx",
+      "small/ltx/0/0000000000000004-0000000000000004.ltx");
+  /**
+   * A 5 MB database of 1300 zero-filled blobs in one 99 KB file: enough pages for the restore's
+   * writer thread and the native LZ4 decompressor, which a small restore never reaches.
+   */
+  static final List<String> LARGE_REPLICA = List.of("large/ltx/0/0000000000000001-0000000000000001.ltx");
+
+  private AotTraining() {}
+
+  public static void main(String[] args) throws IOException {
+    Path dir = Files.createTempDirectory("litestream4j-aot-training");
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+    List<String> failed;
+    try {
+      // The launcher discards the output anyway; -verbose shows it.
+      if (args.length == 0 || !args[0].equals("-verbose")) {
+        System.setOut(new PrintStream(OutputStream.nullOutputStream()));
+        System.setErr(new PrintStream(OutputStream.nullOutputStream()));
+      }
+      failed = run(dir);
+    } finally {
+      System.setOut(out);
+      System.setErr(err);
+      delete(dir);
+    }
+    if (!failed.isEmpty()) {
+      System.err.println("AOT training failed: " + failed);
+      System.exit(1);
+    }
+    // Like Main: System.exit initialises the JDK's logging of Runtime.exit, about 30 ms of classes.
+    System.exit(0);
+  }
+
+  /** Runs every training command in {@code dir}; returns those that failed. */
+  static List<String> run(Path dir) throws IOException {
+    String replica = unpack(dir.resolve("replica"), SMALL_REPLICA).resolve("small").toUri().toString();
+    String large = unpack(dir.resolve("replica"), LARGE_REPLICA).resolve("large").toUri().toString();
+    String db = dir.resolve("restored.db").toString();
+    List<List<String>> commands = List.of(
+        List.of("version"),
+        List.of("version", "-verbose"),
+        List.of("restore", "-o", db, replica),
+        List.of("restore", "-dry-run", "-o", dir.resolve("plan.db").toString(), replica),
+        List.of("restore", "-json", "-txid", "0000000000000003", "-o", dir.resolve("txid.db").toString(), replica),
+        List.of("restore", "-if-db-not-exists", "-o", db, replica),
+        List.of("restore", "-o", dir.resolve("large.db").toString(), large),
+        List.of("ltx", replica),
+        List.of("ltx", "-level", "all", "-json", replica),
+        List.of("restore", "-h"));
+    List<String> failed = new ArrayList<>();
+    for (List<String> c : commands) {
+      if (Main.run(c.toArray(String[]::new)) != 0) {
+        failed.add(String.join(" ", c));
+      }
+    }
+    return failed;
+  }
+
+  /** Copies training replica files out of the jar into {@code dir}; returns {@code dir}. */
+  static Path unpack(Path dir, List<String> files) throws IOException {
+    for (String name : files) {
+      Path target = dir.resolve(name);
+      Files.createDirectories(target.getParent());
+      try (InputStream in = AotTraining.class.getResourceAsStream("aot-training/" + name)) {
+        if (in == null) {
+          throw new IOException("the training replica file " + name + " is missing from the jar");
+        }
+        Files.copy(in, target);
+      }
+    }
+    return dir;
+  }
+
+  private static void delete(Path dir) throws IOException {
+    try (Stream<Path> all = Files.walk(dir)) {
+      for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}

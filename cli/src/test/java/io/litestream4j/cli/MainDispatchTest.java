@@ -1,0 +1,71 @@
+package io.litestream4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/**
+ * {@link Main} builds only the model of the command being run; help, completion and errors must
+ * not notice.
+ */
+class MainDispatchTest {
+
+  @Test
+  void theTableNamesExactlyTheSubcommandsOfTheFullTree() {
+    Set<String> full = new HashSet<>(Main.newCommandLine().getSubcommands().keySet());
+    full.remove("help");
+    assertThat(CommandTable.names()).containsExactlyInAnyOrderElementsOf(full);
+    for (String name : CommandTable.names()) {
+      CommandLine one = Main.newCommandLine(new String[] {name});
+      assertThat(one.getSubcommands().keySet()).containsExactly(name);
+      assertThat(one.getSubcommands().get(name).getCommandSpec().userObject().getClass())
+          .isEqualTo(Main.newCommandLine().getSubcommands().get(name).getCommandSpec().userObject().getClass());
+    }
+  }
+
+  @Test
+  void aSubcommandsHelpIsTheSameAsFromTheFullTree() {
+    for (String name : CommandTable.names()) {
+      assertThat(usage(Main.newCommandLine(new String[] {name}).getSubcommands().get(name)))
+          .as(name).isEqualTo(usage(Main.newCommandLine().getSubcommands().get(name)));
+    }
+    CliRun r = CliRun.of("restore", "-h");
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    assertThat(r.out()).contains("Usage: litestream4j restore", "Examples:", "Replica URLs (backends in this build):",
+        "file:///var/backups/app");
+  }
+
+  @Test
+  void topLevelHelpAndTheHelpCommandListEveryCommand() {
+    CliRun top = CliRun.of("-h");
+    assertThat(top.exitCode()).as(top.toString()).isZero();
+    assertThat(top.out()).contains("restore", "replicate", "ltx-file", "version", "Examples:");
+    CliRun help = CliRun.of("help", "restore");
+    assertThat(help.exitCode()).as(help.toString()).isZero();
+    assertThat(help.out()).contains("Usage: litestream4j restore", "-integrity-check");
+  }
+
+  @Test
+  void unknownCommandsAndBadFlagsAreUsageErrors() {
+    CliRun unknown = CliRun.of("restor", "x");
+    assertThat(unknown.exitCode()).isEqualTo(1);
+    assertThat(unknown.err()).contains("Error: ", "restor", "Try: litestream4j -h");
+    CliRun badFlag = CliRun.of("restore", "-no-such-flag", "x");
+    assertThat(badFlag.exitCode()).isEqualTo(1);
+    assertThat(badFlag.err()).contains("Error: ", "-no-such-flag", "Try: litestream4j restore -h");
+    CliRun longFlag = CliRun.of("version", "--verbose");
+    assertThat(longFlag.exitCode()).as(longFlag.toString()).isZero();
+    assertThat(longFlag.out()).contains("Git Commit:");
+  }
+
+  private static String usage(CommandLine cmd) {
+    StringWriter w = new StringWriter();
+    cmd.usage(new PrintWriter(w, true));
+    return w.toString();
+  }
+}
