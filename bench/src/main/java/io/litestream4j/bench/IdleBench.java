@@ -153,6 +153,10 @@ final class IdleBench implements Benchmark {
       j.put("window_s", windowS);
       json.put(m.setup.key(), j);
       boolean isOurs = m.setup.replicator() instanceof Replicator.Ours;
+      if (isOurs && m.setup.dbs() >= 1000) {
+        checks.add(new Check("P6", "RSS, litestream4j, " + m.setup.dbs() + " DBs", String.format("%.0f MiB", m.rssKb / 1024.0),
+            "<= 350 MiB", Check.Verdict.of(m.rssKb <= 350 * 1024), "one process"));
+      }
       if (isOurs) {
         checks.add(new Check("P6", "idle uploads, litestream4j, " + m.setup.dbs() + " DB(s)", m.uploads + " in "
             + (long) windowS + " s", "0", Check.Verdict.of(m.uploads == 0), ""));

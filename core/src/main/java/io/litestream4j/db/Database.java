@@ -206,6 +206,16 @@ public final class Database implements AutoCloseable {
     return position;
   }
 
+  /** The replicator's SQLite connections open now (1 while idle, 2 during a checkpoint). */
+  synchronized int sqliteConnections() {
+    return session == null ? 0 : session.openConnections();
+  }
+
+  /** SQLite connections opened since the current connections were, for tests. */
+  synchronized long sqliteConnectionsOpened() {
+    return session == null ? 0 : session.connectionsOpened();
+  }
+
   /** Page size of the database; 0 until initialised. */
   public synchronized int pageSize() {
     return pageSize;
@@ -856,15 +866,19 @@ public final class Database implements AutoCloseable {
     syncedSinceCheckpoint = false;
     // Bulk copy without any lock: a newer read mark lets it backfill what we have synced. The
     // older mark is let go only once the sync has reached the newer one (the hand-over).
-    session.beginHandover();
     try {
-      syncWal();
+      session.beginHandover();
+      try {
+        syncWal();
+      } finally {
+        session.endHandover();
+      }
+      session.checkpoint(CheckpointMode.PASSIVE);
+      if (sealedCheckpoint() && mode == CheckpointMode.TRUNCATE) {
+        truncateCheckpointedWal();
+      }
     } finally {
-      session.endHandover();
-    }
-    session.checkpoint(CheckpointMode.PASSIVE);
-    if (sealedCheckpoint() && mode == CheckpointMode.TRUNCATE) {
-      truncateCheckpointedWal();
+      session.closeSpare(); // an idle database keeps one SQLite connection
     }
   }
 

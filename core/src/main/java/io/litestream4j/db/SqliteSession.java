@@ -13,26 +13,37 @@ import java.util.Properties;
 /**
  * The replicator's own SQLite connections to one database, and the locks it takes through them.
  *
- * <p>Four connections, each with one job, so that no lock taken by one can get in the way of
- * another:
+ * <p>An idle database holds <b>one</b> connection: the reader whose long-running read transaction
+ * guards the WAL. While it is held no other connection can restart or truncate the WAL past frames
+ * the replicator has not seen (a reader on a non-zero read mark blocks WAL restarts; a reader on
+ * read mark 0 blocks every backfill). Only a checkpoint needs a second connection, the
+ * <b>spare</b>, opened for it and closed by {@link #closeSpare()} afterwards (each SQLite
+ * connection costs about 100 KiB of native memory, and one process may replicate thousands of
+ * databases). The two take these roles in turn:
  *
  * <ul>
- *   <li>two <b>readers</b> take turns holding a long-running read transaction. While one is held no
- *       other connection can restart or truncate the WAL past frames the replicator has not seen
- *       (a reader on a non-zero read mark blocks WAL restarts; a reader on read mark 0 blocks every
- *       backfill). Moving the read mark forward is a hand-over ({@link #beginHandover()},
- *       {@link #endHandover()}): the second reader starts its transaction before the first ends
- *       its own, so there is never a moment without one. Every moment without a read transaction
- *       outside the write barrier is counted ({@link #gaps()}).
- *   <li><b>barrier</b> briefly takes SQLite's write lock (an insert into {@code _litestream_lock}
- *       that is always rolled back) so the WAL cannot grow while the replicator seals it before a
- *       checkpoint. It is held only for work proportional to the frames written since the previous
- *       sync, never to the database size.
- *   <li><b>checkpointer</b> runs {@code PRAGMA wal_checkpoint} and the schema bootstrap.
+ *   <li>moving the read mark forward is a hand-over ({@link #beginHandover()},
+ *       {@link #endHandover()}): the spare starts its read transaction before the current reader
+ *       ends its own, so there is never a moment without one; the spare is then the reader. Every
+ *       moment without a read transaction outside the write barrier is counted ({@link #gaps()});
+ *   <li>the connection that is not the reader takes the write <b>barrier</b> (an insert into
+ *       {@code _litestream_lock} that is always rolled back) so the WAL cannot grow while the
+ *       replicator seals it before a checkpoint, and runs {@code PRAGMA wal_checkpoint}; under the
+ *       barrier the reader lets its transaction go and runs the checkpoint itself.
  * </ul>
  *
+ * <p>Closing the spare never costs the reader its locks: SQLite keeps the locks of a file per
+ * process and inode, and while another connection of this process holds one it does not close the
+ * descriptor of a closed connection (it keeps it for the next connection to the same file), so no
+ * POSIX lock is dropped ({@code IdleConnectionTest} checks it against {@code /proc/locks}).
+ *
  * <p>All connections use {@code wal_autocheckpoint=0}: only the replicator's explicit checkpoints
- * (and the application's own) ever move pages from the WAL into the database file.
+ * (and the application's own) ever move pages from the WAL into the database file. They read
+ * little (the schema and a table's root page when a read transaction starts; a checkpoint copies
+ * frames without the page cache), so they keep no page cache ({@code cache_size=0}: a page is
+ * dropped as soon as it is unpinned, about 70 KiB less per connection than SQLite's initial
+ * 20-page block) and no memory map. {@code cache_spill} is off so that the barrier's insert, which
+ * is always rolled back, never spills an uncommitted page into the WAL for want of cache.
  *
  * <p>Not thread-safe: owned by the database's sync thread.
  */
@@ -40,33 +51,33 @@ final class SqliteSession implements AutoCloseable {
   /** Earlier versions have a WAL-reset corruption race (Litestream issue 1432). */
   static final String MIN_SQLITE_VERSION = "3.51.3";
 
-  private final Connection[] readers;
-  private final Connection barrier;
-  private final Connection checkpointer;
+  private final Path db;
   private final Duration busyTimeout;
-  /** Index of the reader whose transaction guards the WAL, -1 when none is held. */
+  /** Two slots; one is open while idle, both during a checkpoint. */
+  private final Connection[] conns = new Connection[2];
+  /** Slot whose read transaction guards the WAL, -1 when none is held. */
   private int current = -1;
-  /** Index of the reader being handed over from, -1 outside a hand-over. */
+  /** Slot being handed over from, -1 outside a hand-over. */
   private int older = -1;
+  /** Slot of the most recent read transaction: the one kept open when the spare is closed. */
+  private int home;
+  /** Slot holding the write barrier, -1 when not held. */
+  private int barrier = -1;
   private long gaps;
-  private boolean barrierHeld;
+  private long opened;
 
-  private SqliteSession(
-      Connection reader1, Connection reader2, Connection barrier, Connection checkpointer, Duration busyTimeout) {
+  private SqliteSession(Path db, Connection first, Duration busyTimeout) {
+    this.db = db;
     this.busyTimeout = busyTimeout;
-    this.readers = new Connection[] {reader1, reader2};
-    this.barrier = barrier;
-    this.checkpointer = checkpointer;
+    this.conns[0] = first;
+    this.opened = 1;
   }
 
   /**
-   * Opens the connections, switches the database to WAL mode, creates Litestream's helper tables
-   * and takes the read lock.
+   * Opens the first connection, switches the database to WAL mode, creates Litestream's helper
+   * tables and takes the read lock on that connection.
    */
   static SqliteSession open(Path db, Duration busyTimeout) throws IOException {
-    Connection r = null;
-    Connection r2 = null;
-    Connection b = null;
     Connection c = null;
     try {
       c = connect(db, busyTimeout);
@@ -82,25 +93,14 @@ final class SqliteSession implements AutoCloseable {
         st.execute("CREATE TABLE IF NOT EXISTS _litestream_seq (id INTEGER PRIMARY KEY, seq INTEGER)");
         st.execute("CREATE TABLE IF NOT EXISTS _litestream_lock (id INTEGER)");
       }
-      r = connect(db, busyTimeout);
-      r.setAutoCommit(false);
-      r2 = connect(db, busyTimeout);
-      r2.setAutoCommit(false);
-      b = connect(db, busyTimeout);
-      b.setAutoCommit(false);
-      SqliteSession s = new SqliteSession(r, r2, b, c, busyTimeout);
+      c.setAutoCommit(false);
+      SqliteSession s = new SqliteSession(db, c, busyTimeout);
       s.acquireReadLock();
       return s;
     } catch (SQLException e) {
-      closeQuietly(r);
-      closeQuietly(r2);
-      closeQuietly(b);
       closeQuietly(c);
       throw new IOException("cannot open " + db + " for replication: " + e.getMessage(), e);
     } catch (IOException | RuntimeException e) {
-      closeQuietly(r);
-      closeQuietly(r2);
-      closeQuietly(b);
       closeQuietly(c);
       throw e;
     }
@@ -113,8 +113,55 @@ final class SqliteSession implements AutoCloseable {
     try (Statement st = conn.createStatement()) {
       st.execute("PRAGMA busy_timeout = " + busyTimeout.toMillis());
       st.execute("PRAGMA wal_autocheckpoint = 0");
+      st.execute("PRAGMA cache_size = 0");
+      st.execute("PRAGMA cache_spill = false");
+      st.execute("PRAGMA mmap_size = 0");
+    } catch (SQLException e) {
+      closeQuietly(conn);
+      throw e;
     }
     return conn;
+  }
+
+  /** The connection in {@code slot}, opened (in a deferred transaction, reading nothing) if needed. */
+  private Connection conn(int slot) throws IOException {
+    if (conns[slot] == null) {
+      try {
+        Connection c = connect(db, busyTimeout);
+        c.setAutoCommit(false);
+        conns[slot] = c;
+        opened++;
+      } catch (SQLException e) {
+        throw new IOException("cannot open a connection to " + db + ": " + e.getMessage(), e);
+      }
+    }
+    return conns[slot];
+  }
+
+  /** SQLite connections open now: 1 while idle, 2 during a checkpoint. */
+  int openConnections() {
+    return (conns[0] != null ? 1 : 0) + (conns[1] != null ? 1 : 0);
+  }
+
+  /** Connections opened since this session began (the first one included). */
+  long connectionsOpened() {
+    return opened;
+  }
+
+  /**
+   * Closes the connection that holds neither the read transaction nor the barrier, if any: called
+   * after a checkpoint, so that an idle database keeps one connection.
+   */
+  void closeSpare() {
+    if (older >= 0 || barrier >= 0) {
+      return;
+    }
+    int keep = current >= 0 ? current : home;
+    int spare = 1 - keep;
+    if (conns[spare] != null && conns[keep] != null) {
+      closeQuietly(conns[spare]);
+      conns[spare] = null;
+    }
   }
 
   private static void checkVersion(Connection c) throws SQLException, IOException {
@@ -142,7 +189,7 @@ final class SqliteSession implements AutoCloseable {
   }
 
   int pageSize() throws IOException {
-    try (Statement st = checkpointer.createStatement();
+    try (Statement st = conn(current >= 0 ? current : home).createStatement();
         ResultSet rs = st.executeQuery("PRAGMA page_size")) {
       rs.next();
       return rs.getInt(1);
@@ -156,8 +203,10 @@ final class SqliteSession implements AutoCloseable {
     if (current >= 0) {
       return;
     }
-    beginRead(readers[0]);
-    current = 0;
+    int slot = conns[home] != null && barrier != home ? home : 1 - home;
+    beginRead(conn(slot));
+    current = slot;
+    home = slot;
   }
 
   /** True while a read transaction is held. */
@@ -167,13 +216,13 @@ final class SqliteSession implements AutoCloseable {
 
   /**
    * Ends the read transaction(s). Unless the write barrier is held (no writer can then restart
-   * the WAL), the moment without one is counted as a gap.
+   * the WAL), the moment without one is counted as a gap. The connection stays open.
    */
   void releaseReadLock() throws IOException {
     if (current < 0) {
       return;
     }
-    if (!barrierHeld) {
+    if (barrier < 0) {
       gaps++;
     }
     int was = current;
@@ -181,14 +230,15 @@ final class SqliteSession implements AutoCloseable {
     try {
       endHandover();
     } finally {
-      endRead(readers[was]);
+      endRead(conns[was]);
     }
   }
 
   /**
-   * Starts a read transaction on the current end of the WAL while the present one is still held.
-   * The caller syncs up to at least that end before {@link #endHandover()} lets the older read
-   * mark go, so the WAL is never unguarded and never guarded by a mark past what was synced.
+   * Starts a read transaction on the current end of the WAL, on the spare connection, while the
+   * present one is still held. The caller syncs up to at least that end before
+   * {@link #endHandover()} lets the older read mark go, so the WAL is never unguarded and never
+   * guarded by a mark past what was synced.
    */
   void beginHandover() throws IOException {
     if (current < 0) {
@@ -197,9 +247,10 @@ final class SqliteSession implements AutoCloseable {
     }
     endHandover();
     int next = 1 - current;
-    beginRead(readers[next]);
+    beginRead(conn(next));
     older = current;
     current = next;
+    home = next;
   }
 
   /** Ends the older read transaction of a hand-over (a no-op outside one). */
@@ -209,7 +260,7 @@ final class SqliteSession implements AutoCloseable {
     }
     int was = older;
     older = -1;
-    endRead(readers[was]);
+    endRead(conns[was]);
   }
 
   /** Moments so far without a read transaction outside the write barrier. */
@@ -235,21 +286,34 @@ final class SqliteSession implements AutoCloseable {
     }
   }
 
+  /** The slot of a connection with no transaction of its own (opened if needed). */
+  private int freeSlot() throws IOException {
+    if (older >= 0) {
+      throw new IllegalStateException("both connections are reading (hand-over not ended)");
+    }
+    int slot = current >= 0 ? 1 - current : home;
+    conn(slot);
+    return slot;
+  }
+
   /**
-   * Takes SQLite's write lock, waiting up to the busy timeout for the application's writer.
+   * Takes SQLite's write lock on the connection that does not hold the read transaction, waiting
+   * up to the busy timeout for the application's writer.
    *
    * @return false when the application kept the lock for longer than the busy timeout
    */
   boolean tryAcquireBarrier() throws IOException {
-    if (barrierHeld) {
+    if (barrier >= 0) {
       return true;
     }
-    try (Statement st = barrier.createStatement()) {
+    int slot = freeSlot();
+    Connection c = conns[slot];
+    try (Statement st = c.createStatement()) {
       st.execute("INSERT INTO _litestream_lock (id) VALUES (1)");
-      barrierHeld = true;
+      barrier = slot;
       return true;
     } catch (SQLException e) {
-      rollbackQuietly(barrier);
+      rollbackQuietly(c);
       if (isBusy(e)) {
         return false;
       }
@@ -258,12 +322,13 @@ final class SqliteSession implements AutoCloseable {
   }
 
   void releaseBarrier() throws IOException {
-    if (!barrierHeld) {
+    if (barrier < 0) {
       return;
     }
-    barrierHeld = false;
+    Connection c = conns[barrier];
+    barrier = -1;
     try {
-      barrier.rollback();
+      c.rollback();
     } catch (SQLException e) {
       throw new IOException("cannot release the write barrier: " + e.getMessage(), e);
     }
@@ -305,16 +370,32 @@ final class SqliteSession implements AutoCloseable {
    * writers for up to the busy timeout.
    */
   CheckpointResult checkpointWithoutWaiting(CheckpointMode mode) throws IOException {
-    setBusyTimeout(0);
+    Connection c = conns[checkpointSlot()];
+    setBusyTimeout(c, 0);
     try {
       return checkpoint(mode);
     } finally {
-      setBusyTimeout(busyTimeout.toMillis());
+      setBusyTimeout(c, busyTimeout.toMillis());
     }
   }
 
-  private void setBusyTimeout(long millis) throws IOException {
-    try (Statement st = checkpointer.createStatement()) {
+  /**
+   * The connection a checkpoint runs on: one without a transaction of its own (SQLite refuses a
+   * checkpoint on a connection that is reading or writing) — the spare, or under the barrier the
+   * reader once it has let its read transaction go.
+   */
+  private int checkpointSlot() throws IOException {
+    if (current < 0 && barrier >= 0) {
+      return 1 - barrier;
+    }
+    if (barrier >= 0) {
+      throw new IllegalStateException("a checkpoint under the barrier needs the read transaction let go first");
+    }
+    return freeSlot();
+  }
+
+  private void setBusyTimeout(Connection c, long millis) throws IOException {
+    try (Statement st = c.createStatement()) {
       st.execute("PRAGMA busy_timeout = " + millis);
     } catch (SQLException e) {
       throw new IOException("cannot set the busy timeout: " + e.getMessage(), e);
@@ -322,7 +403,7 @@ final class SqliteSession implements AutoCloseable {
   }
 
   private CheckpointResult runCheckpoint(CheckpointMode mode) throws IOException {
-    try (Statement st = checkpointer.createStatement();
+    try (Statement st = conn(checkpointSlot()).createStatement();
         ResultSet rs = st.executeQuery("PRAGMA wal_checkpoint(" + mode.name() + ")")) {
       rs.next();
       return new CheckpointResult(rs.getInt(1) != 0, rs.getInt(2), rs.getInt(3));
@@ -351,10 +432,10 @@ final class SqliteSession implements AutoCloseable {
     } catch (IOException ignored) {
       // closing anyway
     }
-    closeQuietly(readers[0]);
-    closeQuietly(readers[1]);
-    closeQuietly(barrier);
-    closeQuietly(checkpointer);
+    closeQuietly(conns[0]);
+    closeQuietly(conns[1]);
+    conns[0] = null;
+    conns[1] = null;
   }
 
   private static void rollbackQuietly(Connection c) {

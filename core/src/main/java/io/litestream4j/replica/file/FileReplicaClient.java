@@ -277,7 +277,13 @@ public final class FileReplicaClient implements ReplicaClient, LeaseableClient, 
     List<Path> deleted = new ArrayList<>();
     for (int level = LtxFileInfo.L0; level <= LtxFileInfo.SNAPSHOT_LEVEL; level++) {
       Path dir = levelDir(level);
-      try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, "*.tmp")) {
+      if (!Files.isDirectory(dir)) {
+        // Level not written yet. Checked first because this runs for every idle database every
+        // retention check: a NoSuchFileException (with its stack trace) and a compiled glob per
+        // level were most of what 1000 idle databases allocated.
+        continue;
+      }
+      try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, p -> p.getFileName().toString().endsWith(".tmp"))) {
         for (Path entry : entries) {
           String name = entry.getFileName().toString();
           if (!TempFiles.isOurs(name) || LtxFileName.parse(name.substring(0, name.length() - 21)).isEmpty()
