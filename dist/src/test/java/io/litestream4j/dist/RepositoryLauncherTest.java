@@ -121,7 +121,9 @@ class RepositoryLauncherTest {
     Map<String, String> flags = Map.of("LITESTREAM4J_JAVA_OPTS", "-XX:+PrintFlagsFinal");
     assertThat(run(flags, "version")).containsPattern("TieredStopAtLevel += 1 ");
     assertThat(run(flags, "restore", "-h")).containsPattern("TieredStopAtLevel += 1 ");
-    assertThat(run(flags, "replicate", "-h")).containsPattern("TieredStopAtLevel += 4 ");
+    String replicate = run(flags, "replicate", "-h");
+    assertThat(replicate).containsPattern("TieredStopAtLevel += 4 ");
+    assertThat(replicate).as("replicate starts with a small heap").containsPattern("InitialHeapSize += 67108864 ");
     assertThat(run(flags, "restore", "-f", "-h")).containsPattern("TieredStopAtLevel += 4 ");
   }
 
