@@ -40,7 +40,21 @@ class HostileApplicationTest {
   private static Connection open(Path db) throws SQLException {
     Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
     try (Statement st = c.createStatement()) {
-      st.execute("PRAGMA journal_mode=wal");
+      // The replicator's first sync may be switching this new database to WAL and creating its
+      // tables right now; SQLite then refuses a second journal-mode change at once (SQLITE_BUSY
+      // without calling the busy handler), so the application retries, as any would.
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+      while (true) {
+        try {
+          st.execute("PRAGMA journal_mode=wal");
+          break;
+        } catch (SQLException e) {
+          if (System.nanoTime() > deadline || !String.valueOf(e.getMessage()).contains("BUSY")) {
+            throw e;
+          }
+          Thread.onSpinWait();
+        }
+      }
       st.execute("PRAGMA busy_timeout=100");
     }
     return c;
