@@ -136,6 +136,8 @@ public final class Database implements AutoCloseable {
   private final List<AtomicFiles.Unsynced> barrierFiles = new ArrayList<>();
   /** The position reached under the barrier, told to the listener once its files are published. */
   private Position unpublished;
+  /** While files written under the barrier are unpublished: the newest TXID the uploader may read. */
+  private volatile long uploadableTxid = Long.MAX_VALUE;
   /** Set when the files were replaced: a full file the next initialisation needs is counted as such. */
   private boolean reopened;
   private long lastCheckpointMillis;
@@ -186,7 +188,7 @@ public final class Database implements AutoCloseable {
     return new LocalL0Files() {
       @Override
       public long newestTxid() {
-        return position.txid();
+        return Math.min(position.txid(), uploadableTxid);
       }
 
       @Override
@@ -904,6 +906,7 @@ public final class Database implements AutoCloseable {
     try {
       // Never a full file here (invariant 16): that waits for the next sync, without the barrier.
       // Nor an fsync: see publishBarrierFiles.
+      uploadableTxid = position.txid();
       underBarrier = true;
       boolean synced;
       try {
@@ -944,8 +947,9 @@ public final class Database implements AutoCloseable {
   /**
    * Publishes the L0 files the sync under the write barrier wrote, once the barrier is released:
    * their two fsyncs each (content, directory) would otherwise stall every application writer.
-   * Until then a file exists only as a complete temp file and nobody is told about its TXID (the
-   * uploader would take a missing file for a lost one), and this runs before the monitor is let
+   * Until then a file exists only as a complete temp file and the uploader is neither told about
+   * its TXID nor sees it as the newest ({@code uploadableTxid}; it would take a missing file for a
+   * lost one and re-base the database), and this runs before the monitor is let
    * go, so no sync or snapshot can build on it first. Crash safety: the checkpoint under the
    * barrier may already have moved those frames into the database file, and the WAL may restart
    * right after the barrier. A crash (of the process or the machine) before the rename leaves only
@@ -955,9 +959,6 @@ public final class Database implements AutoCloseable {
    * milliseconds can cause. A failure here resets the state for the same reason.
    */
   private void publishBarrierFiles() throws IOException {
-    if (barrierFiles.isEmpty() && unpublished == null) {
-      return;
-    }
     Position p = unpublished;
     unpublished = null;
     try {
@@ -968,11 +969,12 @@ public final class Database implements AutoCloseable {
       for (AtomicFiles.Unsynced f : barrierFiles) {
         f.discard();
       }
-      barrierFiles.clear();
       resetState(); // the position is ahead of the files: rebuild from what is on disk
       throw e;
+    } finally {
+      barrierFiles.clear();
+      uploadableTxid = Long.MAX_VALUE;
     }
-    barrierFiles.clear();
     if (p != null) {
       try {
         listener.onSynced(p);
