@@ -34,7 +34,8 @@ class BarrierFileCrashTest {
     ReplicationOptions options = ReplicationOptions.of(db, replica.toUri().toString())
         .withMetaDir(meta).withSyncInterval(Duration.ofMillis(50));
     long lost;
-    try (Replication r = Replication.start(options, client)) {
+    ReplicationOptions crashing = options.withShutdownSync(Duration.ofMillis(100), Duration.ofMillis(50));
+    try (Replication r = Replication.start(crashing, client)) {
       r.syncAndAwait(Duration.ofSeconds(30));
       client.down = true;
       sqlite.run(db, "INSERT INTO t (v) VALUES ('synced, never published');");
