@@ -1,6 +1,5 @@
 package io.litestream4j.db;
 
-import io.litestream4j.internal.AtomicFiles;
 import io.litestream4j.ltx.DatabaseChecksum;
 import io.litestream4j.ltx.LockPage;
 import io.litestream4j.ltx.LtxEncoder;
@@ -19,9 +18,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -130,14 +127,6 @@ public final class Database implements AutoCloseable {
   private FullFileReason fullReason;
   private String fullDetail;
   private boolean syncedSinceCheckpoint;
-  /** Set while SQLite's write barrier is held: L0 files are then written without fsyncs. */
-  private boolean underBarrier;
-  /** L0 files written under the barrier, published (fsynced and renamed) once it is released. */
-  private final List<AtomicFiles.Unsynced> barrierFiles = new ArrayList<>();
-  /** The position reached under the barrier, told to the listener once its files are published. */
-  private Position unpublished;
-  /** While files written under the barrier are unpublished: the newest TXID the uploader may read. */
-  private volatile long uploadableTxid = Long.MAX_VALUE;
   /** Set when the files were replaced: a full file the next initialisation needs is counted as such. */
   private boolean reopened;
   private long lastCheckpointMillis;
@@ -188,7 +177,7 @@ public final class Database implements AutoCloseable {
     return new LocalL0Files() {
       @Override
       public long newestTxid() {
-        return Math.min(position.txid(), uploadableTxid);
+        return position.txid();
       }
 
       @Override
@@ -623,7 +612,7 @@ public final class Database implements AutoCloseable {
         .withWal(seg.start().offset(), seg.size(), seg.start().salt1(), seg.start().salt2());
     byte[] buf = new byte[pageSize];
     LtxTrailer[] trailer = new LtxTrailer[1];
-    AtomicFiles.Body body = out -> {
+    local.write(txid, out -> {
       try (LtxEncoder enc = new LtxEncoder(out, header)) {
         for (int pgno : pgnos) {
           readPage(pgno, pages, wal, buf);
@@ -634,12 +623,7 @@ public final class Database implements AutoCloseable {
         }
         trailer[0] = enc.finish(checksum.value());
       }
-    };
-    if (underBarrier) {
-      barrierFiles.add(local.writeUnsynced(txid, body));
-    } else {
-      local.write(txid, body);
-    }
+    });
     cursor = cursor.advance(seg.end());
     publish(new Position(txid, trailer[0].postApplyChecksum()));
   }
@@ -770,10 +754,6 @@ public final class Database implements AutoCloseable {
   private void publish(Position p) {
     position = p;
     syncedSinceCheckpoint = true;
-    if (underBarrier) {
-      unpublished = p; // its file is not there yet: see publishBarrierFiles
-      return;
-    }
     try {
       listener.onSynced(p);
     } catch (RuntimeException e) {
@@ -905,16 +885,7 @@ public final class Database implements AutoCloseable {
     }
     try {
       // Never a full file here (invariant 16): that waits for the next sync, without the barrier.
-      // Nor an fsync: see publishBarrierFiles.
-      uploadableTxid = position.txid();
-      underBarrier = true;
-      boolean synced;
-      try {
-        synced = syncWal(false);
-      } finally {
-        underBarrier = false;
-      }
-      if (!synced || cursor.fresh()) {
+      if (!syncWal(false) || cursor.fresh()) {
         return false;
       }
       session.releaseReadLock();
@@ -940,47 +911,6 @@ public final class Database implements AutoCloseable {
       return complete;
     } finally {
       session.releaseBarrier();
-      publishBarrierFiles();
-    }
-  }
-
-  /**
-   * Publishes the L0 files the sync under the write barrier wrote, once the barrier is released:
-   * their two fsyncs each (content, directory) would otherwise stall every application writer.
-   * Until then a file exists only as a complete temp file and the uploader is neither told about
-   * its TXID nor sees it as the newest ({@code uploadableTxid}; it would take a missing file for a
-   * lost one and re-base the database), and this runs before the monitor is let
-   * go, so no sync or snapshot can build on it first. Crash safety: the checkpoint under the
-   * barrier may already have moved those frames into the database file, and the WAL may restart
-   * right after the barrier. A crash (of the process or the machine) before the rename leaves only
-   * the temp file, which {@link LocalLtxDir#open()} removes; the newest local file is then the one
-   * before, the database no longer matches it, and start-up writes a full L0 file — the replica
-   * stays consistent, at the cost of that full file, which only a crash inside these few
-   * milliseconds can cause. A failure here resets the state for the same reason.
-   */
-  private void publishBarrierFiles() throws IOException {
-    Position p = unpublished;
-    unpublished = null;
-    try {
-      for (AtomicFiles.Unsynced f : barrierFiles) {
-        f.publish();
-      }
-    } catch (IOException | RuntimeException e) {
-      for (AtomicFiles.Unsynced f : barrierFiles) {
-        f.discard();
-      }
-      resetState(); // the position is ahead of the files: rebuild from what is on disk
-      throw e;
-    } finally {
-      barrierFiles.clear();
-      uploadableTxid = Long.MAX_VALUE;
-    }
-    if (p != null) {
-      try {
-        listener.onSynced(p);
-      } catch (RuntimeException e) {
-        LOG.warn("{}: position listener failed", path, e);
-      }
     }
   }
 

@@ -24,8 +24,7 @@ import java.util.Optional;
  * retry uploads without re-reading the WAL, and a restart can find where replication stopped.
  *
  * <p>Files appear atomically (temp file, fsync, rename, directory fsync); a crash leaves at most a
- * {@code *.tmp} file, removed on the next open (also when it is lost before a file written with
- * {@link #writeUnsynced} was published). Given the database's path, every file is created
+ * {@code *.tmp} file, removed on the next open. Given the database's path, every file is created
  * with the database file's permissions (as Litestream does), so a private database stays private.
  */
 public final class LocalLtxDir {
@@ -75,15 +74,6 @@ public final class LocalLtxDir {
   /** Writes an L0 file atomically; {@code body} receives the stream to encode into. */
   void write(long txid, AtomicFiles.Body body) throws IOException {
     AtomicFiles.write(path(txid), modeSource.isPresent() ? FileModes.of(modeSource.get()) : Optional.empty(), body);
-  }
-
-  /**
-   * Writes an L0 file's content without fsync; it appears (durably) only when the result is
-   * published. For the sync under SQLite's write barrier, where fsyncs would stall every
-   * application writer. A crash before that leaves only a temp file, removed by {@link #open()}.
-   */
-  AtomicFiles.Unsynced writeUnsynced(long txid, AtomicFiles.Body body) throws IOException {
-    return AtomicFiles.writeUnsynced(path(txid), modeSource.isPresent() ? FileModes.of(modeSource.get()) : Optional.empty(), body);
   }
 
   public InputStream open(long txid) throws IOException {

@@ -34,23 +34,14 @@ public final class AtomicFiles {
 
   /** {@link #write(Path, Body)} creating the file with permissions {@code mode} (when present). */
   public static void write(Path target, Optional<Set<PosixFilePermission>> mode, Body body) throws IOException {
-    writeUnsynced(target, mode, body).publish();
-  }
-
-  /**
-   * The first half of {@link #write(Path, Optional, Body)}: the content goes to the temp file, with
-   * no fsync, and nothing appears under {@code target} until {@link Unsynced#publish()}. For a
-   * caller that must not wait for the disk now (the cost is only postponed): after a crash before
-   * {@code publish} returns, at most the temp file is left, as after a failed {@code write}.
-   */
-  public static Unsynced writeUnsynced(Path target, Optional<Set<PosixFilePermission>> mode, Body body)
-      throws IOException {
     Path dir = target.toAbsolutePath().getParent();
     Files.createDirectories(dir);
     TempFiles.Temp temp = TempFiles.createBeside(dir.resolve(target.getFileName()), mode);
+    Path tmp = temp.path();
     boolean done = false;
     try {
       try (FileChannel ch = temp.channel()) {
+        // The body may close the stream it is given; the channel must stay open for the fsync.
         OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 64 * 1024) {
           @Override
           public void close() throws IOException {
@@ -59,38 +50,15 @@ public final class AtomicFiles {
         };
         body.writeTo(out);
         out.flush();
+        ch.force(true);
       }
+      move(tmp, target);
+      fsyncDirectory(dir);
       done = true;
-      return new Unsynced(temp.path(), target);
     } finally {
       if (!done) {
-        Files.deleteIfExists(temp.path());
+        Files.deleteIfExists(tmp);
       }
-    }
-  }
-
-  /** A complete file written by {@link #writeUnsynced}, not yet durable nor visible under its name. */
-  public record Unsynced(Path temp, Path target) {
-    /** Fsyncs the content, renames it over the target and fsyncs the directory; on failure the temp file is removed. */
-    public void publish() throws IOException {
-      boolean done = false;
-      try {
-        try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-          ch.force(true);
-        }
-        move(temp, target);
-        fsyncDirectory(target.toAbsolutePath().getParent());
-        done = true;
-      } finally {
-        if (!done) {
-          Files.deleteIfExists(temp);
-        }
-      }
-    }
-
-    /** Removes the temp file. */
-    public void discard() throws IOException {
-      Files.deleteIfExists(temp);
     }
   }
 
