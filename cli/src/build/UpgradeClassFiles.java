@@ -18,28 +18,34 @@ import java.util.stream.Stream;
 /**
  * Build step of the shaded jar (run with {@code java UpgradeClassFiles.java JAR PACKAGE...}):
  * rewrites the classes of the given packages that are older than Java 6 (picocli is compiled for
- * Java 5) as Java 8 class files with stack maps, so the JDK AOT cache can hold them. The JVM
- * leaves every class older than Java 6 out of an AOT cache once it is linked (it needs the old
- * verifier), and picocli is about 170 of the classes a command loads at start-up. The bytecode
- * is unchanged apart from the version and the generated stack maps; other entries of the jar are
- * copied untouched.
+ * Java 5) as Java 8 class files with stack maps, so the JDK AOT cache can hold them. The JVM leaves
+ * every class older than Java 6 out of an AOT cache once it is linked (it needs the old verifier),
+ * and picocli is about 170 of the classes a command loads at start-up. The bytecode is unchanged
+ * apart from the version and the generated stack maps; other entries of the jar are copied
+ * untouched.
  */
 public final class UpgradeClassFiles {
   private static final int JAVA_6 = 50;
 
   public static void main(String[] args) throws IOException {
     Path jar = Path.of(args[0]);
-    List<String> packages = List.of(args).subList(1, args.length).stream().map(p -> p.replace('.', '/') + "/").toList();
+    List<String> packages =
+        List.of(args).subList(1, args.length).stream().map(p -> p.replace('.', '/') + "/").toList();
     int upgraded = 0;
     try (FileSystem zip = FileSystems.newFileSystem(URI.create("jar:" + jar.toUri()), Map.of())) {
-      ClassHierarchyResolver resolver = ClassHierarchyResolver.defaultResolver()
-          .orElse(ClassHierarchyResolver.ofResourceParsing(desc -> open(zip, desc)));
-      ClassFile cf = ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(resolver),
-          ClassFile.StackMapsOption.GENERATE_STACK_MAPS);
+      ClassHierarchyResolver resolver =
+          ClassHierarchyResolver.defaultResolver()
+              .orElse(ClassHierarchyResolver.ofResourceParsing(desc -> open(zip, desc)));
+      ClassFile cf =
+          ClassFile.of(
+              ClassFile.ClassHierarchyResolverOption.of(resolver),
+              ClassFile.StackMapsOption.GENERATE_STACK_MAPS);
       List<Path> classes;
       try (Stream<Path> all = Files.walk(zip.getPath("/"))) {
-        classes = all.filter(p -> p.toString().endsWith(".class"))
-            .filter(p -> packages.stream().anyMatch(pkg -> p.toString().startsWith("/" + pkg))).toList();
+        classes =
+            all.filter(p -> p.toString().endsWith(".class"))
+                .filter(p -> packages.stream().anyMatch(pkg -> p.toString().startsWith("/" + pkg)))
+                .toList();
       }
       for (Path p : classes) {
         byte[] bytes = Files.readAllBytes(p);
@@ -47,15 +53,28 @@ public final class UpgradeClassFiles {
         if (major >= JAVA_6) {
           continue;
         }
-        ClassTransform version = (b, e) -> b.with(e instanceof ClassFileVersion ? ClassFileVersion.of(ClassFile.JAVA_8_VERSION, 0) : e);
-        byte[] out = cf.transformClass(cf.parse(bytes),
-            version.andThen(ClassTransform.transformingMethodBodies(CodeTransform.ACCEPT_ALL)));
+        ClassTransform version =
+            (b, e) ->
+                b.with(
+                    e instanceof ClassFileVersion
+                        ? ClassFileVersion.of(ClassFile.JAVA_8_VERSION, 0)
+                        : e);
+        byte[] out =
+            cf.transformClass(
+                cf.parse(bytes),
+                version.andThen(ClassTransform.transformingMethodBodies(CodeTransform.ACCEPT_ALL)));
         Files.write(p, out);
         upgraded++;
       }
     }
-    System.out.println("UpgradeClassFiles: " + upgraded + " class files of " + packages + " in " + jar
-        + " now Java 8 class files");
+    System.out.println(
+        "UpgradeClassFiles: "
+            + upgraded
+            + " class files of "
+            + packages
+            + " in "
+            + jar
+            + " now Java 8 class files");
   }
 
   private static InputStream open(FileSystem zip, ClassDesc desc) {

@@ -2,10 +2,10 @@
  * The replication engine and its embedding API.
  *
  * <p>Exported to everyone: the embedding API ({@code io.litestream4j}), the configuration model,
- * the backend service-provider interface ({@code replica}, {@code replica.lease}, the file backend),
- * the value types the API returns ({@code db} positions and statistics, {@code store} upkeep,
- * {@code restore} plans, {@code follow} positions) and the file tools. The SQLite file formats
- * and the shared plumbing are exported only to the project's own modules.
+ * the backend service-provider interface ({@code replica}, {@code replica.lease}, the file
+ * backend), the value types the API returns ({@code db} positions and statistics, {@code store}
+ * upkeep, {@code restore} plans, {@code follow} positions) and the file tools. The SQLite file
+ * formats and the shared plumbing are exported only to the project's own modules.
  */
 module io.litestream4j.core {
   requires transitive io.litestream4j.ltx;
@@ -27,12 +27,23 @@ module io.litestream4j.core {
   exports io.litestream4j.restore.v3;
   exports io.litestream4j.store;
   exports io.litestream4j.tools;
-  exports io.litestream4j.sqlite to io.litestream4j.cli, io.litestream4j.server, io.litestream4j.bench;
-  exports io.litestream4j.internal to io.litestream4j.s3, io.litestream4j.cli, io.litestream4j.server,
-      io.litestream4j.abs, io.litestream4j.gs, io.litestream4j.oss, io.litestream4j.sftp,
-      io.litestream4j.webdav, io.litestream4j.nats;
+  exports io.litestream4j.sqlite to
+      io.litestream4j.cli,
+      io.litestream4j.server,
+      io.litestream4j.bench;
+  exports io.litestream4j.internal to
+      io.litestream4j.s3,
+      io.litestream4j.cli,
+      io.litestream4j.server,
+      io.litestream4j.abs,
+      io.litestream4j.gs,
+      io.litestream4j.oss,
+      io.litestream4j.sftp,
+      io.litestream4j.webdav,
+      io.litestream4j.nats;
 
   uses io.litestream4j.replica.ReplicaClientFactory;
 
-  provides io.litestream4j.replica.ReplicaClientFactory with io.litestream4j.replica.file.FileReplicaClientFactory;
+  provides io.litestream4j.replica.ReplicaClientFactory with
+      io.litestream4j.replica.file.FileReplicaClientFactory;
 }

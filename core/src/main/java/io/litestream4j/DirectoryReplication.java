@@ -28,21 +28,22 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Replicates every database of one {@code dir} entry through a {@link Replicator}, and — with
- * {@code watch: true} — keeps the set current while the process runs: a database that appears
- * (also in a new sub-directory, with {@code recursive}) starts replicating within a second, one
- * that disappears gets its final sync and is closed.
+ * {@code watch: true} — keeps the set current while the process runs: a database that appears (also
+ * in a new sub-directory, with {@code recursive}) starts replicating within a second, one that
+ * disappears gets its final sync and is closed.
  *
  * <h2>Guarantees</h2>
  *
  * <ul>
  *   <li>Only files the entry covers are replicated: name matches the pattern, content starts with
- *       the SQLite header; {@code -wal}/{@code -shm}/{@code -journal} files never are. A file created
- *       empty (SQLite writes the header with the first commit) is picked up on its first write.
+ *       the SQLite header; {@code -wal}/{@code -shm}/{@code -journal} files never are. A file
+ *       created empty (SQLite writes the header with the first commit) is picked up on its first
+ *       write.
  *   <li>File-system events are hints: they are debounced ({@value #DEBOUNCE_MILLIS} ms) and
  *       verified against the disk, and a rescan every {@link #RESCAN} (and after an event overflow)
  *       catches anything they missed.
- *   <li>No database is started twice, and databases replicated by other entries of the same
- *       process are left alone ({@link Replicator#add} refuses duplicates; they are logged once).
+ *   <li>No database is started twice, and databases replicated by other entries of the same process
+ *       are left alone ({@link Replicator#add} refuses duplicates; they are logged once).
  *   <li>{@link #close()} stops watching and always returns; the databases themselves are shut down
  *       by the {@link Replicator}.
  * </ul>
@@ -64,8 +65,10 @@ public final class DirectoryReplication implements AutoCloseable {
   private final DirectoryEntry entry;
   private final Replicator replicator;
   private final Starter starter;
+
   /** Databases this entry replicates (or is starting), by absolute path. */
   private final Set<Path> mine = ConcurrentHashMap.newKeySet();
+
   private final Set<Path> refused = ConcurrentHashMap.newKeySet();
   private final WatchService watcher;
   private final Map<WatchKey, Path> keys = new HashMap<>();
@@ -73,13 +76,19 @@ public final class DirectoryReplication implements AutoCloseable {
   private final Thread thread;
   private volatile boolean closed;
 
-  private DirectoryReplication(DirectoryEntry entry, Replicator replicator, Starter starter, WatchService watcher) {
+  private DirectoryReplication(
+      DirectoryEntry entry, Replicator replicator, Starter starter, WatchService watcher) {
     this.entry = entry;
     this.replicator = replicator;
     this.starter = starter;
     this.watcher = watcher;
-    this.thread = watcher == null ? null
-        : Thread.ofPlatform().name("l4j-dir-" + entry.dir().getFileName()).daemon(true).unstarted(this::run);
+    this.thread =
+        watcher == null
+            ? null
+            : Thread.ofPlatform()
+                .name("l4j-dir-" + entry.dir().getFileName())
+                .daemon(true)
+                .unstarted(this::run);
   }
 
   /**
@@ -90,8 +99,8 @@ public final class DirectoryReplication implements AutoCloseable {
    * @throws IOException when no database was found and the entry is not watched (Litestream's rule:
    *     an unwatched, empty entry is a configuration mistake), or one could not be started
    */
-  public static DirectoryReplication start(DirectoryEntry entry, Replicator replicator, Starter starter)
-      throws IOException {
+  public static DirectoryReplication start(
+      DirectoryEntry entry, Replicator replicator, Starter starter) throws IOException {
     WatchService ws = entry.watch() ? FileSystems.getDefault().newWatchService() : null;
     DirectoryReplication d = new DirectoryReplication(entry, replicator, starter, ws);
     try {
@@ -100,11 +109,18 @@ public final class DirectoryReplication implements AutoCloseable {
       }
       List<DbConfig> found = entry.databases();
       if (found.isEmpty() && !entry.watch()) {
-        throw new IOException("no SQLite databases found in directory " + entry.dir() + " with pattern "
-            + entry.entry().pattern().orElse(""));
+        throw new IOException(
+            "no SQLite databases found in directory "
+                + entry.dir()
+                + " with pattern "
+                + entry.entry().pattern().orElse(""));
       }
       d.startAll(found);
-      LOG.info("directory {}: {} database(s){}", entry, found.size(), entry.watch() ? ", watching for changes" : "");
+      LOG.info(
+          "directory {}: {} database(s){}",
+          entry,
+          found.size(),
+          entry.watch() ? ", watching for changes" : "");
       if (d.thread != null) {
         d.thread.start();
       }
@@ -129,25 +145,31 @@ public final class DirectoryReplication implements AutoCloseable {
     List<Thread> threads = new ArrayList<>();
     List<Exception> failures = java.util.Collections.synchronizedList(new ArrayList<>());
     for (DbConfig db : dbs) {
-      threads.add(Thread.ofVirtual().name("l4j-dir-start-" + db.path().orElseThrow().getFileName()).start(() -> {
-        try {
-          startOne(db);
-        } catch (IOException | RuntimeException e) {
-          failures.add(e);
-        }
-      }));
+      threads.add(
+          Thread.ofVirtual()
+              .name("l4j-dir-start-" + db.path().orElseThrow().getFileName())
+              .start(
+                  () -> {
+                    try {
+                      startOne(db);
+                    } catch (IOException | RuntimeException e) {
+                      failures.add(e);
+                    }
+                  }));
     }
     for (Thread t : threads) {
       try {
         t.join();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new java.io.InterruptedIOException("interrupted while starting the databases of " + entry.dir());
+        throw new java.io.InterruptedIOException(
+            "interrupted while starting the databases of " + entry.dir());
       }
     }
     if (!failures.isEmpty()) {
       Exception first = failures.getFirst();
-      IOException e = first instanceof IOException io ? io : new IOException(first.getMessage(), first);
+      IOException e =
+          first instanceof IOException io ? io : new IOException(first.getMessage(), first);
       failures.stream().skip(1).forEach(e::addSuppressed);
       throw e;
     }
@@ -175,7 +197,10 @@ public final class DirectoryReplication implements AutoCloseable {
   private void stopOne(Path db) {
     if (mine.remove(db)) {
       boolean complete = replicator.remove(db);
-      LOG.info("directory {}: {} removed; replication stopped{}", entry.dir(), db,
+      LOG.info(
+          "directory {}: {} removed; replication stopped{}",
+          entry.dir(),
+          db,
           complete ? " after its final upload" : " with uploads pending");
     }
   }
@@ -186,24 +211,34 @@ public final class DirectoryReplication implements AutoCloseable {
     if (!Files.isDirectory(from)) {
       return;
     }
-    Files.walkFileTree(from, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
-        if (DirectoryEntry.isStateDirectory(d)) {
-          return FileVisitResult.SKIP_SUBTREE;
-        }
-        if (watchedDirs.add(d)) {
-          keys.put(d.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
-              StandardWatchEventKinds.ENTRY_DELETE), d);
-        }
-        return d.equals(entry.dir()) || entry.recursive() ? FileVisitResult.CONTINUE : FileVisitResult.SKIP_SUBTREE;
-      }
+    Files.walkFileTree(
+        from,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs)
+              throws IOException {
+            if (DirectoryEntry.isStateDirectory(d)) {
+              return FileVisitResult.SKIP_SUBTREE;
+            }
+            if (watchedDirs.add(d)) {
+              keys.put(
+                  d.register(
+                      watcher,
+                      StandardWatchEventKinds.ENTRY_CREATE,
+                      StandardWatchEventKinds.ENTRY_MODIFY,
+                      StandardWatchEventKinds.ENTRY_DELETE),
+                  d);
+            }
+            return d.equals(entry.dir()) || entry.recursive()
+                ? FileVisitResult.CONTINUE
+                : FileVisitResult.SKIP_SUBTREE;
+          }
 
-      @Override
-      public FileVisitResult visitFileFailed(Path f, IOException e) {
-        return FileVisitResult.CONTINUE;
-      }
-    });
+          @Override
+          public FileVisitResult visitFileFailed(Path f, IOException e) {
+            return FileVisitResult.CONTINUE;
+          }
+        });
   }
 
   private void run() {
@@ -212,8 +247,10 @@ public final class DirectoryReplication implements AutoCloseable {
     long nextRescan = System.nanoTime() + RESCAN.toNanos();
     try {
       while (!closed) {
-        long wait = pending.isEmpty() && newDirs.isEmpty()
-            ? Math.max(1, TimeUnit.NANOSECONDS.toMillis(nextRescan - System.nanoTime())) : DEBOUNCE_MILLIS;
+        long wait =
+            pending.isEmpty() && newDirs.isEmpty()
+                ? Math.max(1, TimeUnit.NANOSECONDS.toMillis(nextRescan - System.nanoTime()))
+                : DEBOUNCE_MILLIS;
         WatchKey key = watcher.poll(wait, TimeUnit.MILLISECONDS);
         boolean overflow = false;
         while (key != null) {
@@ -251,7 +288,9 @@ public final class DirectoryReplication implements AutoCloseable {
         continue;
       }
       Path p = dir.resolve((Path) ev.context()).toAbsolutePath().normalize();
-      if (ev.kind() == StandardWatchEventKinds.ENTRY_CREATE && entry.recursive() && Files.isDirectory(p)) {
+      if (ev.kind() == StandardWatchEventKinds.ENTRY_CREATE
+          && entry.recursive()
+          && Files.isDirectory(p)) {
         if (DirectoryEntry.isStateDirectory(p)) {
           continue;
         }
@@ -268,7 +307,9 @@ public final class DirectoryReplication implements AutoCloseable {
     return overflow;
   }
 
-  /** Acts on the debounced events: registers and scans new directories, starts and stops databases. */
+  /**
+   * Acts on the debounced events: registers and scans new directories, starts and stops databases.
+   */
   private void settle(Set<Path> pending, Set<Path> newDirs) {
     for (Path d : newDirs) {
       try {
@@ -335,22 +376,26 @@ public final class DirectoryReplication implements AutoCloseable {
       }
       return;
     }
-    Thread.ofVirtual().name("l4j-dir-start-" + db.getFileName()).start(() -> {
-      try {
-        startOne(config);
-        if (!Files.exists(db)) {
-          stopOne(db); // removed while it was starting
-        }
-      } catch (IOException | RuntimeException e) {
-        LOG.error("directory {}: cannot replicate {}: {}", entry.dir(), db, e.getMessage());
-      }
-    });
+    Thread.ofVirtual()
+        .name("l4j-dir-start-" + db.getFileName())
+        .start(
+            () -> {
+              try {
+                startOne(config);
+                if (!Files.exists(db)) {
+                  stopOne(db); // removed while it was starting
+                }
+              } catch (IOException | RuntimeException e) {
+                LOG.error("directory {}: cannot replicate {}: {}", entry.dir(), db, e.getMessage());
+              }
+            });
   }
 
   private void stopAll(List<Path> gone) {
     List<Thread> stops = new ArrayList<>();
     for (Path db : gone) {
-      stops.add(Thread.ofVirtual().name("l4j-dir-stop-" + db.getFileName()).start(() -> stopOne(db)));
+      stops.add(
+          Thread.ofVirtual().name("l4j-dir-stop-" + db.getFileName()).start(() -> stopOne(db)));
     }
     for (Thread t : stops) {
       try {

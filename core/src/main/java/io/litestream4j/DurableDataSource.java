@@ -25,14 +25,14 @@ import javax.sql.DataSource;
  * DataSource ds = DurableDataSource.wrap(sqliteDataSource, replication, Duration.ofSeconds(5));
  * }</pre>
  *
- * <p>Guarantee: when {@link Connection#commit()} (or, in auto-commit mode, a statement's
- * {@code execute*} call) returns normally, the transaction is part of a TXID the replica has
- * acknowledged; the recovery point objective for such a transaction is zero. When the replica does
- * not confirm within the timeout, the call throws a {@link SQLException} with SQLState
- * {@code 08L4J}: the transaction <em>is committed locally</em> (SQLite has no way to take it back)
- * but not yet known to be replicated; replication keeps shipping it in the background. Reads and
- * everything else pass straight through. The cost is one sync of the WAL and one replica round trip
- * per commit, so batch writes into transactions.
+ * <p>Guarantee: when {@link Connection#commit()} (or, in auto-commit mode, a statement's {@code
+ * execute*} call) returns normally, the transaction is part of a TXID the replica has acknowledged;
+ * the recovery point objective for such a transaction is zero. When the replica does not confirm
+ * within the timeout, the call throws a {@link SQLException} with SQLState {@code 08L4J}: the
+ * transaction <em>is committed locally</em> (SQLite has no way to take it back) but not yet known
+ * to be replicated; replication keeps shipping it in the background. Reads and everything else pass
+ * straight through. The cost is one sync of the WAL and one replica round trip per commit, so batch
+ * writes into transactions.
  *
  * <p>Without this wrapper (the default), the recovery point objective is the replication lag: at
  * most the sync interval plus one upload, typically about one second.
@@ -63,13 +63,16 @@ public final class DurableDataSource implements DataSource {
    * Wraps {@code delegate} (a data source of the database that {@code replication} replicates) so
    * that commits wait up to {@code timeout} for the replica.
    */
-  public static DurableDataSource wrap(DataSource delegate, Replication replication, Duration timeout) {
-    return new DurableDataSource(Objects.requireNonNull(delegate, "delegate"), replication, timeout);
+  public static DurableDataSource wrap(
+      DataSource delegate, Replication replication, Duration timeout) {
+    return new DurableDataSource(
+        Objects.requireNonNull(delegate, "delegate"), replication, timeout);
   }
 
   /** Wraps one connection the same way (for applications that manage connections themselves). */
   public static Connection wrap(Connection connection, Replication replication, Duration timeout) {
-    return new DurableDataSource(null, replication, timeout).durable(Objects.requireNonNull(connection, "connection"));
+    return new DurableDataSource(null, replication, timeout)
+        .durable(Objects.requireNonNull(connection, "connection"));
   }
 
   @Override
@@ -87,27 +90,37 @@ public final class DurableDataSource implements DataSource {
     try {
       replication.syncAndAwait(timeout);
     } catch (TimeoutException e) {
-      throw new SQLException("committed locally, but the replica did not confirm it within " + timeout
-          + "; replication keeps retrying in the background (check the replica's health)",
-          NOT_REPLICATED_SQLSTATE, e);
+      throw new SQLException(
+          "committed locally, but the replica did not confirm it within "
+              + timeout
+              + "; replication keeps retrying in the background (check the replica's health)",
+          NOT_REPLICATED_SQLSTATE,
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new SQLException("committed locally; interrupted while waiting for the replica",
-          NOT_REPLICATED_SQLSTATE, e);
+      throw new SQLException(
+          "committed locally; interrupted while waiting for the replica",
+          NOT_REPLICATED_SQLSTATE,
+          e);
     } catch (IOException e) {
-      throw new SQLException("committed locally, but syncing it for the replica failed: " + e.getMessage(),
-          NOT_REPLICATED_SQLSTATE, e);
+      throw new SQLException(
+          "committed locally, but syncing it for the replica failed: " + e.getMessage(),
+          NOT_REPLICATED_SQLSTATE,
+          e);
     }
   }
 
   private Connection durable(Connection connection) {
-    return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(),
-        new Class<?>[] {Connection.class}, new ConnectionHandler(connection));
+    return (Connection)
+        Proxy.newProxyInstance(
+            Connection.class.getClassLoader(),
+            new Class<?>[] {Connection.class},
+            new ConnectionHandler(connection));
   }
 
   private Object durableStatement(Object statement, Class<?> type, Connection connection) {
-    return Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
-        new StatementHandler(statement, connection));
+    return Proxy.newProxyInstance(
+        type.getClassLoader(), new Class<?>[] {type}, new StatementHandler(statement, connection));
   }
 
   private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
@@ -145,12 +158,13 @@ public final class DurableDataSource implements DataSource {
         case "toString" -> {
           return "durable " + target;
         }
-        default -> { }
+        default -> {}
       }
       Object result = DurableDataSource.invoke(target, method, args);
       if (method.getName().equals("commit")) {
         awaitReplica();
-      } else if (result instanceof Statement && Statement.class.isAssignableFrom(method.getReturnType())) {
+      } else if (result instanceof Statement
+          && Statement.class.isAssignableFrom(method.getReturnType())) {
         return durableStatement(result, method.getReturnType(), (Connection) proxy);
       }
       return result;
@@ -179,7 +193,7 @@ public final class DurableDataSource implements DataSource {
         case "hashCode" -> {
           return System.identityHashCode(proxy);
         }
-        default -> { }
+        default -> {}
       }
       Object result = DurableDataSource.invoke(target, method, args);
       if (STATEMENT_WRITES.contains(method.getName()) && connection.getAutoCommit()) {

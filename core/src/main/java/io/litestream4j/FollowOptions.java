@@ -8,16 +8,22 @@ import java.util.Objects;
 /**
  * How a {@link Follower} runs.
  *
- * @param output the follower's database; restored first when missing, resumed when it is a
- *     follower database from an earlier run
- * @param interval how often the replica is polled for new files (Litestream's {@code -follow-interval})
+ * @param output the follower's database; restored first when missing, resumed when it is a follower
+ *     database from an earlier run
+ * @param interval how often the replica is polled for new files (Litestream's {@code
+ *     -follow-interval})
  * @param listener told about every applied TXID
  * @param force replace an existing database at {@code output} that is not a follower database
  * @param busyTimeout how long an apply waits for readers to finish their read transactions
  * @param retryPolicy for dropped downloads
  */
-public record FollowOptions(Path output, Duration interval, FollowListener listener, boolean force,
-    Duration busyTimeout, RetryPolicy retryPolicy) {
+public record FollowOptions(
+    Path output,
+    Duration interval,
+    FollowListener listener,
+    boolean force,
+    Duration busyTimeout,
+    RetryPolicy retryPolicy) {
 
   /** Litestream's default {@code -follow-interval}. */
   public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(1);
@@ -34,7 +40,12 @@ public record FollowOptions(Path output, Duration interval, FollowListener liste
   }
 
   public static FollowOptions of(Path output) {
-    return new FollowOptions(output, DEFAULT_INTERVAL, FollowListener.NONE, false, Duration.ofSeconds(30),
+    return new FollowOptions(
+        output,
+        DEFAULT_INTERVAL,
+        FollowListener.NONE,
+        false,
+        Duration.ofSeconds(30),
         RetryPolicy.DEFAULT);
   }
 

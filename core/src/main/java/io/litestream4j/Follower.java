@@ -47,19 +47,20 @@ import org.slf4j.LoggerFactory;
  * <p>Guarantees: a reader never sees a partly applied transaction (each TXID is applied as one
  * SQLite transaction with SQLite's own locks and rollback journal, see {@link FollowerDatabase});
  * every file is verified before it touches the database, and its checksums must continue the
- * database (a checksum break or an unbridgeable gap stops the follower with a
- * {@link FollowException}, never wrong data). The position survives crashes ({@code kill -9}) and
+ * database (a checksum break or an unbridgeable gap stops the follower with a {@link
+ * FollowException}, never wrong data). The position survives crashes ({@code kill -9}) and
  * restarts: a follower started on its own output resumes where it was, downloading only what is
  * newer. Files removed by the source's compaction and retention are replaced by the compacted file
  * covering them, or a snapshot. Readers should open the database read-only and set a busy timeout:
  * an apply holds SQLite's exclusive lock for the few milliseconds it writes.
  *
  * <p>One thread per follower, named {@code litestream4j-follow-<file>}; {@link #close()} waits for
- * an apply in progress and always finishes. Replica errors (network, throttling) are retried at
- * the poll interval.
+ * an apply in progress and always finishes. Replica errors (network, throttling) are retried at the
+ * poll interval.
  */
 public final class Follower implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Follower.class);
+
   /** How often the higher levels are checked when level 0 has nothing new. */
   private static final Duration DEEP_CHECK_INTERVAL = Duration.ofSeconds(5);
 
@@ -78,7 +79,12 @@ public final class Follower implements AutoCloseable {
   private long lastDeepCheck;
   private boolean warned;
 
-  private Follower(ReplicaClient client, String replica, FollowOptions options, FollowerDatabase db, Path staging) {
+  private Follower(
+      ReplicaClient client,
+      String replica,
+      FollowOptions options,
+      FollowerDatabase db,
+      Path staging) {
     this.client = client;
     this.replica = replica;
     this.options = options;
@@ -86,8 +92,10 @@ public final class Follower implements AutoCloseable {
     this.staging = staging;
     this.next = new NextFiles(client);
     this.txid = db.txid();
-    this.thread = Thread.ofPlatform().name("litestream4j-follow-" + options.output().getFileName())
-        .unstarted(this::loop);
+    this.thread =
+        Thread.ofPlatform()
+            .name("litestream4j-follow-" + options.output().getFileName())
+            .unstarted(this::loop);
   }
 
   /**
@@ -96,27 +104,32 @@ public final class Follower implements AutoCloseable {
    *
    * @param replica names the replica in messages (e.g. its URL)
    * @throws RestoreException if the initial restore fails
-   * @throws IOException if the output exists and is not a follower's database (without
-   *     {@code force}), or is at neither position its sidecar names
+   * @throws IOException if the output exists and is not a follower's database (without {@code
+   *     force}), or is at neither position its sidecar names
    */
-  public static Follower start(ReplicaClient client, String replica, FollowOptions options) throws IOException {
+  public static Follower start(ReplicaClient client, String replica, FollowOptions options)
+      throws IOException {
     Objects.requireNonNull(client, "client");
     Path out = options.output().toAbsolutePath();
     Path staging = out.resolveSibling("." + out.getFileName() + "-follow");
     Files.createDirectories(staging);
     clearStaging(staging);
-    boolean resume = Files.exists(out) && Files.size(out) > 0
-        && (!options.force() || Files.exists(sidecar(out)));
+    boolean resume =
+        Files.exists(out)
+            && Files.size(out) > 0
+            && (!options.force() || Files.exists(sidecar(out)));
     if (!resume) {
       for (String suffix : new String[] {"-wal", "-shm", "-journal"}) {
         Path side = out.resolveSibling(out.getFileName() + suffix);
         if (Files.exists(side) && !options.force()) {
-          throw new RestoreException(RestoreException.Reason.OUTPUT_EXISTS, side + " exists: a database was"
-              + " there before; remove it or pass -force");
+          throw new RestoreException(
+              RestoreException.Reason.OUTPUT_EXISTS,
+              side + " exists: a database was" + " there before; remove it or pass -force");
         }
       }
       if (Files.exists(out) && Files.size(out) > 0 && !options.force()) {
-        throw new RestoreException(RestoreException.Reason.OUTPUT_EXISTS, out + " exists; pass -force to replace it");
+        throw new RestoreException(
+            RestoreException.Reason.OUTPUT_EXISTS, out + " exists; pass -force to replace it");
       }
       for (String suffix : new String[] {"-wal", "-shm", "-journal"}) {
         Files.deleteIfExists(out.resolveSibling(out.getFileName() + suffix));
@@ -124,14 +137,22 @@ public final class Follower implements AutoCloseable {
       Path restored = staging.resolve("restore.db");
       RestoreResult r;
       try {
-        r = RestoreJob.runLtx(client, replica, RestoreOptions.of(restored).withForce(true)
-            .withRetryPolicy(options.retryPolicy()));
+        r =
+            RestoreJob.runLtx(
+                client,
+                replica,
+                RestoreOptions.of(restored).withForce(true).withRetryPolicy(options.retryPolicy()));
       } catch (RestoreException e) {
-        if (e.reason() == RestoreException.Reason.NO_BACKUPS && client instanceof V3ReplicaClient v3
+        if (e.reason() == RestoreException.Reason.NO_BACKUPS
+            && client instanceof V3ReplicaClient v3
             && !V3Catalog.load(v3).isEmpty()) {
-          throw new RestoreException(RestoreException.Reason.TARGET_NOT_AVAILABLE, replica + " holds only Litestream"
-              + " v0.3 backups (generations/); follow mode applies LTX files: restore without -f, or replicate"
-              + " with litestream4j first", e);
+          throw new RestoreException(
+              RestoreException.Reason.TARGET_NOT_AVAILABLE,
+              replica
+                  + " holds only Litestream"
+                  + " v0.3 backups (generations/); follow mode applies LTX files: restore without -f, or replicate"
+                  + " with litestream4j first",
+              e);
         }
         throw e;
       }
@@ -212,7 +233,11 @@ public final class Follower implements AutoCloseable {
           return;
         } catch (IOException e) {
           if (!warned) {
-            log.warn("follow: {} (following {}); retrying every {}", e.getMessage(), replica, options.interval());
+            log.warn(
+                "follow: {} (following {}); retrying every {}",
+                e.getMessage(),
+                replica,
+                options.interval());
             warned = true;
           }
           progressed = false;
@@ -229,7 +254,8 @@ public final class Follower implements AutoCloseable {
   }
 
   private void fail(IOException e) {
-    log.error("follow: stopped following {} into {}: {}", replica, options.output(), e.getMessage());
+    log.error(
+        "follow: stopped following {} into {}: {}", replica, options.output(), e.getMessage());
     failure = e;
     signal();
     try {
@@ -251,9 +277,16 @@ public final class Follower implements AutoCloseable {
     switch (step) {
       case NextFiles.UpToDate u -> {
         if (u.replicaMaxTxid() < at) {
-          throw new FollowException(FollowException.Kind.REPLICA_BEHIND, replica + " only reaches TXID "
-              + Txid.format(u.replicaMaxTxid()) + " but " + options.output() + " is at TXID " + Txid.format(at)
-              + ": the replica was reset or replaced; restore again (-force)");
+          throw new FollowException(
+              FollowException.Kind.REPLICA_BEHIND,
+              replica
+                  + " only reaches TXID "
+                  + Txid.format(u.replicaMaxTxid())
+                  + " but "
+                  + options.output()
+                  + " is at TXID "
+                  + Txid.format(at)
+                  + ": the replica was reset or replaced; restore again (-force)");
         }
         return false;
       }
@@ -294,25 +327,42 @@ public final class Follower implements AutoCloseable {
     try {
       RestoreResult r;
       try {
-        r = RestoreJob.runLtx(client, replica, RestoreOptions.of(restored).withForce(true)
-            .withRetryPolicy(options.retryPolicy()));
+        r =
+            RestoreJob.runLtx(
+                client,
+                replica,
+                RestoreOptions.of(restored).withForce(true).withRetryPolicy(options.retryPolicy()));
       } catch (RestoreException e) {
-        if (e.reason() == RestoreException.Reason.GAP || e.reason() == RestoreException.Reason.NO_BACKUPS) {
-          throw new FollowException(FollowException.Kind.GAP, "gap: no file on " + replica + " continues TXID "
-              + Txid.format(at) + " of " + options.output() + " (no level-0 file starts at " + Txid.format(at + 1)
-              + ", no compacted file covers it) and the latest state cannot be restored either: " + e.getMessage());
+        if (e.reason() == RestoreException.Reason.GAP
+            || e.reason() == RestoreException.Reason.NO_BACKUPS) {
+          throw new FollowException(
+              FollowException.Kind.GAP,
+              "gap: no file on "
+                  + replica
+                  + " continues TXID "
+                  + Txid.format(at)
+                  + " of "
+                  + options.output()
+                  + " (no level-0 file starts at "
+                  + Txid.format(at + 1)
+                  + ", no compacted file covers it) and the latest state cannot be restored either: "
+                  + e.getMessage());
         }
         throw e;
       }
       if (r.txid() <= at) {
         return;
       }
-      log.info("follow: no file continues TXID {} on {} (compacted away); catching up from the latest snapshot, TXID {}",
-          Txid.format(at), replica, Txid.format(r.txid()));
+      log.info(
+          "follow: no file continues TXID {} on {} (compacted away); catching up from the latest snapshot, TXID {}",
+          Txid.format(at),
+          replica,
+          Txid.format(r.txid()));
       try (DatabaseImage image = DatabaseImage.open(restored, false);
           OutputStream out = new BufferedOutputStream(Files.newOutputStream(ltx), 64 * 1024)) {
-        LtxHeader header = LtxHeader.snapshot(image.pageSize(), image.pageCount(), r.txid(),
-            r.timestamp().toEpochMilli());
+        LtxHeader header =
+            LtxHeader.snapshot(
+                image.pageSize(), image.pageCount(), r.txid(), r.timestamp().toEpochMilli());
         DatabaseSnapshots.encode(image, new LtxEncoder(out, header));
       }
       applied(db.apply(ltx), "snapshot");
@@ -330,9 +380,13 @@ public final class Follower implements AutoCloseable {
     } finally {
       lock.unlock();
     }
-    log.debug("follow: applied {} ({} pages), now at TXID {}", source, a.pages(), Txid.format(a.txid()));
+    log.debug(
+        "follow: applied {} ({} pages), now at TXID {}", source, a.pages(), Txid.format(a.txid()));
     try {
-      options.listener().applied(new FollowEvent(a.txid(), Instant.ofEpochMilli(a.timestamp()), a.pages(), source));
+      options
+          .listener()
+          .applied(
+              new FollowEvent(a.txid(), Instant.ofEpochMilli(a.timestamp()), a.pages(), source));
     } catch (RuntimeException e) {
       log.warn("follow listener failed on TXID {}", Txid.format(a.txid()), e);
     }

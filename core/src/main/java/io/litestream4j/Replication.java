@@ -35,35 +35,36 @@ import java.util.concurrent.TimeoutException;
  * <p>Replication runs on three named virtual threads per database ({@code l4j-sync-*} follows the
  * WAL, {@code l4j-upload-*} ships files, {@code l4j-store-*} compacts, snapshots and applies
  * retention); they cost no platform thread while they wait. On a replica that supports it (file,
- * S3) the replication holds the replica's lease; if
- * another replicator takes it over, replication stops and every {@link #onFailure} listener is told.
- * {@link #close()} makes the same promise as the CLI's shutdown: a final sync, then uploads
- * retried for {@code shutdownSyncTimeout}; it always returns.
+ * S3) the replication holds the replica's lease; if another replicator takes it over, replication
+ * stops and every {@link #onFailure} listener is told. {@link #close()} makes the same promise as
+ * the CLI's shutdown: a final sync, then uploads retried for {@code shutdownSyncTimeout}; it always
+ * returns.
  *
  * <p>From {@link #start} until {@link #close()} this process holds SQLite's read lock on the
- * database. The application must never open and close a descriptor of the database, {@code -wal}
- * or {@code -shm} file itself (that releases every SQLite lock of the process) and must use the
- * same SQLite library as the replicator; see {@link Database} for the rule and why.
+ * database. The application must never open and close a descriptor of the database, {@code -wal} or
+ * {@code -shm} file itself (that releases every SQLite lock of the process) and must use the same
+ * SQLite library as the replicator; see {@link Database} for the rule and why.
  *
  * <h2>Embedding contract</h2>
+ *
  * <ul>
  *   <li><b>The application's own connections.</b> Open, use and close SQLite connections to the
  *       same database freely, with any driver, in this JVM or in other processes; run your own
  *       checkpoints, VACUUM, schema changes. Replication never closes a descriptor of the database,
  *       its WAL or its {@code -shm} while it runs, so it cannot drop the POSIX locks SQLite's
- *       connections in this process hold. Keep the database in WAL mode
- *       ({@code PRAGMA journal_mode=wal}) and do not switch it back while replication runs.
- *   <li><b>Driver.</b> Tested with org.xerial sqlite-jdbc 3.54.x (SQLite 3.54); any SQLite of 3.51.3
- *       or newer writes WAL files replication understands.
+ *       connections in this process hold. Keep the database in WAL mode ({@code PRAGMA
+ *       journal_mode=wal}) and do not switch it back while replication runs.
+ *   <li><b>Driver.</b> Tested with org.xerial sqlite-jdbc 3.54.x (SQLite 3.54); any SQLite of
+ *       3.51.3 or newer writes WAL files replication understands.
  *   <li><b>A consistent backup point.</b> {@link #sync()} returns the TXID covering every commit so
- *       far; {@link #awaitReplicated} returns once the replica holds it. Together
- *       ({@link #syncAndAwait}) they are the point a restore with {@code RestoreTarget.txid(txid)}
+ *       far; {@link #awaitReplicated} returns once the replica holds it. Together ({@link
+ *       #syncAndAwait}) they are the point a restore with {@code RestoreTarget.txid(txid)}
  *       reproduces exactly.
  *   <li><b>Durability.</b> By default commits return at SQLite's speed and reach the replica
- *       asynchronously: the recovery point objective (RPO) is the replication lag, at most
- *       {@code syncInterval} plus one upload (about a second with the defaults). Wrapping the data
- *       source with {@link DurableDataSource} makes each commit wait for the replica: RPO zero, at
- *       the cost of one sync and one replica round trip per commit.
+ *       asynchronously: the recovery point objective (RPO) is the replication lag, at most {@code
+ *       syncInterval} plus one upload (about a second with the defaults). Wrapping the data source
+ *       with {@link DurableDataSource} makes each commit wait for the replica: RPO zero, at the
+ *       cost of one sync and one replica round trip per commit.
  * </ul>
  *
  * <p>Thread-safe.
@@ -81,21 +82,35 @@ public final class Replication implements AutoCloseable {
   private final Store store;
   private ReplicaLease lease = ReplicaLease.none();
   private volatile Throwable failure;
+
   /** Guarded by itself; once {@link #failureReported}, listeners are called at registration. */
-  private final java.util.List<java.util.function.Consumer<Throwable>> failureListeners = new java.util.ArrayList<>();
+  private final java.util.List<java.util.function.Consumer<Throwable>> failureListeners =
+      new java.util.ArrayList<>();
+
   private boolean failureReported;
   private volatile boolean closed;
 
-  private Replication(ReplicationOptions options, ReplicaClient client, SharedResources shared, boolean ownsNotifier) {
+  private Replication(
+      ReplicationOptions options,
+      ReplicaClient client,
+      SharedResources shared,
+      boolean ownsNotifier) {
     this.options = options;
     this.notifier = shared.notifier();
     this.syncPermits = shared.syncs();
     this.ownsNotifier = ownsNotifier;
     Path db = options.database().toAbsolutePath();
     Path meta = options.metaDir() != null ? options.metaDir() : LocalLtxDir.defaultMetaDir(db);
-    this.replica = new Replica(client, options.syncInterval(), db.getFileName().toString(), shared.syncs());
-    this.database = new Database(db, options.db(), new LocalLtxDir(meta, java.util.Optional.of(db)), replica, replica::onSynced,
-        Clock.systemUTC());
+    this.replica =
+        new Replica(client, options.syncInterval(), db.getFileName().toString(), shared.syncs());
+    this.database =
+        new Database(
+            db,
+            options.db(),
+            new LocalLtxDir(meta, java.util.Optional.of(db)),
+            replica,
+            replica::onSynced,
+            Clock.systemUTC());
     // Changes are shipped at most once per sync interval: the monitor batches syncs to that
     // cadence and the uploader ships each file as soon as it is written.
     Duration gap = options.syncInterval();
@@ -117,7 +132,8 @@ public final class Replication implements AutoCloseable {
   }
 
   /** Starts replicating to the given client (which this replication then owns and closes). */
-  public static Replication start(ReplicationOptions options, ReplicaClient client) throws IOException {
+  public static Replication start(ReplicationOptions options, ReplicaClient client)
+      throws IOException {
     ChangeNotifier n = new ChangeNotifier();
     try {
       return start(options, client, SharedResources.alone(n), true);
@@ -127,10 +143,13 @@ public final class Replication implements AutoCloseable {
     }
   }
 
-  static Replication start(ReplicationOptions options, ReplicaClient given, SharedResources shared,
-      boolean ownsNotifier) throws IOException {
-    ReplicaClient client = given instanceof FileReplicaClient f
-        ? f.withModeOf(options.database().toAbsolutePath()) : given;
+  static Replication start(
+      ReplicationOptions options, ReplicaClient given, SharedResources shared, boolean ownsNotifier)
+      throws IOException {
+    ReplicaClient client =
+        given instanceof FileReplicaClient f
+            ? f.withModeOf(options.database().toAbsolutePath())
+            : given;
     Replication r = new Replication(options, client, shared, ownsNotifier);
     r.lockDatabase();
     try {
@@ -147,15 +166,16 @@ public final class Replication implements AutoCloseable {
 
   /**
    * Takes SQLite's read lock on the database before anything slow (replica client, lease), so an
-   * application closing its last connection meanwhile cannot delete the WAL. A failure here is
-   * left to the first sync, which retries.
+   * application closing its last connection meanwhile cannot delete the WAL. A failure here is left
+   * to the first sync, which retries.
    */
   private void lockDatabase() {
     try {
       database.open();
     } catch (IOException e) {
       org.slf4j.LoggerFactory.getLogger(Replication.class)
-          .warn("{}: cannot open the database yet, will retry: {}", database.path(), e.getMessage());
+          .warn(
+              "{}: cannot open the database yet, will retry: {}", database.path(), e.getMessage());
     }
   }
 
@@ -168,7 +188,9 @@ public final class Replication implements AutoCloseable {
       database.sync();
     } catch (SyncException e) {
       // The monitor retries with backoff; a database that does not exist yet is not an error.
-      org.slf4j.LoggerFactory.getLogger(Replication.class).atWarn().addKeyValue("db", database.path())
+      org.slf4j.LoggerFactory.getLogger(Replication.class)
+          .atWarn()
+          .addKeyValue("db", database.path())
           .log("first sync failed, will retry: {}", e.getMessage());
     }
     monitor.start();
@@ -188,20 +210,23 @@ public final class Replication implements AutoCloseable {
    */
   private void startStoreAfterFirstUpload() {
     long initial = database.position().txid();
-    Thread.ofVirtual().name("l4j-store-start-" + database.path().getFileName()).start(() -> {
-      try {
-        if (initial > 0) {
-          replica.awaitReplicated(initial, FIRST_UPLOAD_WAIT);
-        }
-      } catch (TimeoutException | InterruptedException e) {
-        // the replica is slow or down: schedule anyway, the store retries at its next turns
-      }
-      try {
-        store.start();
-      } catch (IllegalStateException e) {
-        // closed meanwhile
-      }
-    });
+    Thread.ofVirtual()
+        .name("l4j-store-start-" + database.path().getFileName())
+        .start(
+            () -> {
+              try {
+                if (initial > 0) {
+                  replica.awaitReplicated(initial, FIRST_UPLOAD_WAIT);
+                }
+              } catch (TimeoutException | InterruptedException e) {
+                // the replica is slow or down: schedule anyway, the store retries at its next turns
+              }
+              try {
+                store.start();
+              } catch (IllegalStateException e) {
+                // closed meanwhile
+              }
+            });
   }
 
   public ReplicationOptions options() {
@@ -223,21 +248,26 @@ public final class Replication implements AutoCloseable {
    * without a final upload, and the failure is reported to {@link #onFailure} listeners.
    */
   private void leaseLost(LeaseLostException e) {
-    org.slf4j.LoggerFactory.getLogger(Replication.class).atError().addKeyValue("db", database.path())
+    org.slf4j.LoggerFactory.getLogger(Replication.class)
+        .atError()
+        .addKeyValue("db", database.path())
         .log("replication stopped: {}", e.getMessage());
     failure = e;
-    Thread.ofPlatform().name("l4j-lease-lost").start(() -> {
-      store.close();
-      monitor.close();
-      replica.abandonShutdownSync();
-      replica.shutdown(Duration.ZERO, Duration.ofMillis(1));
-      java.util.List<java.util.function.Consumer<Throwable>> listeners;
-      synchronized (failureListeners) {
-        failureReported = true;
-        listeners = java.util.List.copyOf(failureListeners);
-      }
-      listeners.forEach(l -> l.accept(e));
-    });
+    Thread.ofPlatform()
+        .name("l4j-lease-lost")
+        .start(
+            () -> {
+              store.close();
+              monitor.close();
+              replica.abandonShutdownSync();
+              replica.shutdown(Duration.ZERO, Duration.ofMillis(1));
+              java.util.List<java.util.function.Consumer<Throwable>> listeners;
+              synchronized (failureListeners) {
+                failureReported = true;
+                listeners = java.util.List.copyOf(failureListeners);
+              }
+              listeners.forEach(l -> l.accept(e));
+            });
   }
 
   /**
@@ -266,14 +296,16 @@ public final class Replication implements AutoCloseable {
    */
   public java.util.Optional<java.time.Instant> oldestUnreplicatedSince() {
     var t = replica.oldestPendingMillis();
-    return t.isPresent() ? java.util.Optional.of(java.time.Instant.ofEpochMilli(t.getAsLong()))
+    return t.isPresent()
+        ? java.util.Optional.of(java.time.Instant.ofEpochMilli(t.getAsLong()))
         : java.util.Optional.empty();
   }
 
   /** When the replica last acknowledged an uploaded file; empty before the first upload. */
   public java.util.Optional<java.time.Instant> lastUploadTime() {
     var t = replica.lastUploadMillis();
-    return t.isPresent() ? java.util.Optional.of(java.time.Instant.ofEpochMilli(t.getAsLong()))
+    return t.isPresent()
+        ? java.util.Optional.of(java.time.Instant.ofEpochMilli(t.getAsLong()))
         : java.util.Optional.empty();
   }
 
@@ -306,20 +338,25 @@ public final class Replication implements AutoCloseable {
   }
 
   /** Waits until the replica holds {@code txid}. */
-  public void awaitReplicated(long txid, Duration timeout) throws InterruptedException, TimeoutException {
+  public void awaitReplicated(long txid, Duration timeout)
+      throws InterruptedException, TimeoutException {
     replica.awaitReplicated(txid, timeout);
   }
 
-  /** {@link #sync()} then {@link #awaitReplicated}: returns once every commit so far is on the replica. */
-  public long syncAndAwait(Duration timeout) throws IOException, InterruptedException, TimeoutException {
+  /**
+   * {@link #sync()} then {@link #awaitReplicated}: returns once every commit so far is on the
+   * replica.
+   */
+  public long syncAndAwait(Duration timeout)
+      throws IOException, InterruptedException, TimeoutException {
     long txid = sync();
     awaitReplicated(txid, timeout);
     return txid;
   }
 
   /**
-   * Ends a {@link #close()} that is waiting for uploads (e.g. on a second interrupt signal): uploads
-   * and store jobs in flight are cancelled at once.
+   * Ends a {@link #close()} that is waiting for uploads (e.g. on a second interrupt signal):
+   * uploads and store jobs in flight are cancelled at once.
    */
   public void abandonShutdownSync() {
     store.cancelInFlight();
@@ -344,16 +381,21 @@ public final class Replication implements AutoCloseable {
     try {
       database.sync();
     } catch (SyncException e) {
-      org.slf4j.LoggerFactory.getLogger(Replication.class).atWarn().addKeyValue("db", database.path())
+      org.slf4j.LoggerFactory.getLogger(Replication.class)
+          .atWarn()
+          .addKeyValue("db", database.path())
           .log("final sync failed: {}", e.getMessage());
     }
-    boolean complete = failure == null
-        && replica.shutdown(options.shutdownSyncTimeout(), options.shutdownSyncInterval());
+    boolean complete =
+        failure == null
+            && replica.shutdown(options.shutdownSyncTimeout(), options.shutdownSyncInterval());
     database.close();
     try {
       lease.close();
     } catch (IOException e) {
-      org.slf4j.LoggerFactory.getLogger(Replication.class).atWarn().addKeyValue("db", database.path())
+      org.slf4j.LoggerFactory.getLogger(Replication.class)
+          .atWarn()
+          .addKeyValue("db", database.path())
           .log("releasing the lease failed: {}", e.getMessage());
     }
     try {

@@ -16,7 +16,8 @@ import java.util.Objects;
  * }</pre>
  *
  * @param database the SQLite database file
- * @param replicaUrl where the replica lives, e.g. {@code file:///backups/app} or {@code s3://bucket/app}
+ * @param replicaUrl where the replica lives, e.g. {@code file:///backups/app} or {@code
+ *     s3://bucket/app}
  * @param metaDir local state directory; {@code null} means {@code <dir>/.<name>-litestream}
  * @param syncInterval how often local files are shipped; zero ships each one as soon as written
  * @param db monitor, checkpoint and sync tuning
@@ -46,35 +47,70 @@ public record ReplicationOptions(
       throw new IllegalArgumentException("sync-interval must be >= 0, got " + syncInterval);
     }
     if (shutdownSyncTimeout.isNegative()) {
-      throw new IllegalArgumentException("shutdown-sync-timeout must be >= 0, got " + shutdownSyncTimeout);
+      throw new IllegalArgumentException(
+          "shutdown-sync-timeout must be >= 0, got " + shutdownSyncTimeout);
     }
     if (shutdownSyncInterval.isNegative() || shutdownSyncInterval.isZero()) {
-      throw new IllegalArgumentException("shutdown-sync-interval must be > 0, got " + shutdownSyncInterval);
+      throw new IllegalArgumentException(
+          "shutdown-sync-interval must be > 0, got " + shutdownSyncInterval);
     }
   }
 
   public static ReplicationOptions of(Path database, String replicaUrl) {
-    return new ReplicationOptions(database, replicaUrl, null, Duration.ofSeconds(1), DbOptions.DEFAULTS,
-        Duration.ofSeconds(30), Duration.ofMillis(500), StoreOptions.DEFAULTS);
+    return new ReplicationOptions(
+        database,
+        replicaUrl,
+        null,
+        Duration.ofSeconds(1),
+        DbOptions.DEFAULTS,
+        Duration.ofSeconds(30),
+        Duration.ofMillis(500),
+        StoreOptions.DEFAULTS);
   }
 
   public ReplicationOptions withMetaDir(Path dir) {
-    return new ReplicationOptions(database, replicaUrl, dir, syncInterval, db, shutdownSyncTimeout, shutdownSyncInterval, store);
+    return new ReplicationOptions(
+        database,
+        replicaUrl,
+        dir,
+        syncInterval,
+        db,
+        shutdownSyncTimeout,
+        shutdownSyncInterval,
+        store);
   }
 
   public ReplicationOptions withSyncInterval(Duration d) {
-    return new ReplicationOptions(database, replicaUrl, metaDir, d, db, shutdownSyncTimeout, shutdownSyncInterval, store);
+    return new ReplicationOptions(
+        database, replicaUrl, metaDir, d, db, shutdownSyncTimeout, shutdownSyncInterval, store);
   }
 
   public ReplicationOptions withDbOptions(DbOptions o) {
-    return new ReplicationOptions(database, replicaUrl, metaDir, syncInterval, o, shutdownSyncTimeout, shutdownSyncInterval, store);
+    return new ReplicationOptions(
+        database,
+        replicaUrl,
+        metaDir,
+        syncInterval,
+        o,
+        shutdownSyncTimeout,
+        shutdownSyncInterval,
+        store);
   }
 
   public ReplicationOptions withStore(StoreOptions s) {
-    return new ReplicationOptions(database, replicaUrl, metaDir, syncInterval, db, shutdownSyncTimeout, shutdownSyncInterval, s);
+    return new ReplicationOptions(
+        database,
+        replicaUrl,
+        metaDir,
+        syncInterval,
+        db,
+        shutdownSyncTimeout,
+        shutdownSyncInterval,
+        s);
   }
 
   public ReplicationOptions withShutdownSync(Duration timeout, Duration interval) {
-    return new ReplicationOptions(database, replicaUrl, metaDir, syncInterval, db, timeout, interval, store);
+    return new ReplicationOptions(
+        database, replicaUrl, metaDir, syncInterval, db, timeout, interval, store);
   }
 }

@@ -14,19 +14,21 @@ import java.util.concurrent.ConcurrentSkipListMap;
 /**
  * Several databases replicated by one process (the {@code replicate} command with a config file,
  * directory replication). Threads do not grow with the number of databases: each database's loops
- * run on virtual threads, they share one file-change watcher thread, and the work itself is
- * bounded by shared permits (see {@link SharedResources}), so a thousand databases starting or
- * waking on the same compaction boundary queue instead of all working at once.
+ * run on virtual threads, they share one file-change watcher thread, and the work itself is bounded
+ * by shared permits (see {@link SharedResources}), so a thousand databases starting or waking on
+ * the same compaction boundary queue instead of all working at once.
  *
  * <p>Databases can be added and removed while running ({@link #remove} makes the final sync and
  * upload of that one database). {@link #shutdown()} shuts every database down in parallel, so the
- * final syncs of many databases together take as long as the slowest one, bounded by
- * {@code shutdown-sync-timeout}. Thread-safe.
+ * final syncs of many databases together take as long as the slowest one, bounded by {@code
+ * shutdown-sync-timeout}. Thread-safe.
  */
 public final class Replicator implements AutoCloseable {
   private final SharedResources shared;
+
   /** By absolute database path, sorted. */
   private final Map<Path, Replication> replications = new ConcurrentSkipListMap<>();
+
   private volatile boolean shutDown;
 
   private Replicator(SharedResources shared) {
@@ -67,8 +69,8 @@ public final class Replicator implements AutoCloseable {
   }
 
   /**
-   * Stops replicating {@code database}: final sync, uploads retried for its
-   * {@code shutdown-sync-timeout}, then its files and connections are closed.
+   * Stops replicating {@code database}: final sync, uploads retried for its {@code
+   * shutdown-sync-timeout}, then its files and connections are closed.
    *
    * @return false when it was not replicated here or its replica is missing some of it
    */
@@ -84,8 +86,10 @@ public final class Replicator implements AutoCloseable {
    * @return true when its replica holds everything that was committed
    */
   public boolean remove(Replication replication) {
-    if (!replications.remove(replication.options().database().toAbsolutePath().normalize(), replication)) {
-      throw new IllegalArgumentException("not replicated by this replicator: " + replication.options().database());
+    if (!replications.remove(
+        replication.options().database().toAbsolutePath().normalize(), replication)) {
+      throw new IllegalArgumentException(
+          "not replicated by this replicator: " + replication.options().database());
     }
     return replication.shutdown();
   }
@@ -104,8 +108,7 @@ public final class Replicator implements AutoCloseable {
   }
 
   /**
-   * Final sync and upload of every database, in parallel (one virtual thread each); always
-   * returns.
+   * Final sync and upload of every database, in parallel (one virtual thread each); always returns.
    *
    * @return true when every replica holds everything that was committed
    */
@@ -118,13 +121,16 @@ public final class Replicator implements AutoCloseable {
         continue;
       }
       CompletableFuture<Boolean> f = new CompletableFuture<>();
-      Thread.ofVirtual().name("l4j-shutdown-" + db.getFileName()).start(() -> {
-        try {
-          f.complete(r.shutdown());
-        } catch (RuntimeException e) {
-          f.complete(false);
-        }
-      });
+      Thread.ofVirtual()
+          .name("l4j-shutdown-" + db.getFileName())
+          .start(
+              () -> {
+                try {
+                  f.complete(r.shutdown());
+                } catch (RuntimeException e) {
+                  f.complete(false);
+                }
+              });
       all.add(f);
     }
     boolean ok = all.stream().map(CompletableFuture::join).reduce(true, Boolean::logicalAnd);

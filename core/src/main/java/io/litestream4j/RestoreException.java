@@ -5,10 +5,10 @@ import java.util.Objects;
 
 /**
  * A restore could not produce the requested database. The message says what is wrong (the missing
- * TXID range, the range the replica does hold, the file that failed verification, the output
- * path that is in the way) and, where there is one, what to do. {@link #reason()} lets callers
- * react to the kind of failure, e.g. {@code -if-replica-exists} treats {@link Reason#NO_BACKUPS}
- * as success. A failed restore never leaves an output or temporary file behind.
+ * TXID range, the range the replica does hold, the file that failed verification, the output path
+ * that is in the way) and, where there is one, what to do. {@link #reason()} lets callers react to
+ * the kind of failure, e.g. {@code -if-replica-exists} treats {@link Reason#NO_BACKUPS} as success.
+ * A failed restore never leaves an output or temporary file behind.
  */
 public final class RestoreException extends IOException {
   private static final long serialVersionUID = 1L;
@@ -23,7 +23,9 @@ public final class RestoreException extends IOException {
     GAP,
     /** A file on the replica is damaged: too short, corrupt, or not continuing its predecessor. */
     CORRUPT_REPLICA,
-    /** Files the plan needed vanished from the replica twice while restoring (retention running). */
+    /**
+     * Files the plan needed vanished from the replica twice while restoring (retention running).
+     */
     REPLICA_CHANGED,
     /** SQLite's quick_check or integrity_check rejected the restored database. */
     INTEGRITY_CHECK_FAILED,

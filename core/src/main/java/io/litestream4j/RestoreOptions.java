@@ -15,8 +15,8 @@ import java.util.Objects;
  * @param target the point in the replica's history to restore
  * @param parallelism how many plan files are downloaded concurrently (at least 1); with 1, or a
  *     plan of one file, files are streamed straight into the database without staging
- * @param integrityCheck SQLite check run on the restored database before it is moved into place;
- *     at least {@link IntegrityCheck#QUICK} runs anyway when a plan file carries no checksums
+ * @param integrityCheck SQLite check run on the restored database before it is moved into place; at
+ *     least {@link IntegrityCheck#QUICK} runs anyway when a plan file carries no checksums
  * @param force replace an existing non-empty database and delete its -wal/-shm/-journal files
  * @param retryPolicy how dropped downloads are resumed
  * @param progress receives progress reports
@@ -48,8 +48,9 @@ public record RestoreOptions(
         case "none" -> NONE;
         case "quick" -> QUICK;
         case "full" -> FULL;
-        default -> throw new IllegalArgumentException(
-            "invalid -integrity-check value: " + mode + " (use none, quick or full)");
+        default ->
+            throw new IllegalArgumentException(
+                "invalid -integrity-check value: " + mode + " (use none, quick or full)");
       };
     }
 
@@ -71,14 +72,21 @@ public record RestoreOptions(
     Objects.requireNonNull(retryPolicy, "retryPolicy");
     Objects.requireNonNull(progress, "progress");
     if (parallelism < 1) {
-      throw new IllegalArgumentException("restore parallelism must be at least 1, got " + parallelism);
+      throw new IllegalArgumentException(
+          "restore parallelism must be at least 1, got " + parallelism);
     }
   }
 
   /** The latest state into {@code output}, with the defaults described above. */
   public static RestoreOptions of(Path output) {
-    return new RestoreOptions(output, RestoreTarget.latest(), DEFAULT_PARALLELISM, IntegrityCheck.NONE, false,
-        RetryPolicy.DEFAULT, RestoreProgress.NONE);
+    return new RestoreOptions(
+        output,
+        RestoreTarget.latest(),
+        DEFAULT_PARALLELISM,
+        IntegrityCheck.NONE,
+        false,
+        RetryPolicy.DEFAULT,
+        RestoreProgress.NONE);
   }
 
   public RestoreOptions withTarget(RestoreTarget t) {
@@ -94,7 +102,8 @@ public record RestoreOptions(
   }
 
   public RestoreOptions withForce(boolean f) {
-    return new RestoreOptions(output, target, parallelism, integrityCheck, f, retryPolicy, progress);
+    return new RestoreOptions(
+        output, target, parallelism, integrityCheck, f, retryPolicy, progress);
   }
 
   public RestoreOptions withRetryPolicy(RetryPolicy p) {

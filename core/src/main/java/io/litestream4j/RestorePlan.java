@@ -9,9 +9,10 @@ import java.util.stream.Collectors;
 /**
  * The files a restore applies, oldest first: a snapshot (any file with min TXID 1, an L9 snapshot
  * when one is usable) or a full file (one holding every page, such as the file written where the
- * page size changed; the restore proves it holds every page) followed by files from levels 8..0 that continue it to the target. Each file
- * either starts right after the previous one ends, or — only where the replica offers nothing
- * better — starts inside the range already covered and reaches further (an overlap).
+ * page size changed; the restore proves it holds every page) followed by files from levels 8..0
+ * that continue it to the target. Each file either starts right after the previous one ends, or —
+ * only where the replica offers nothing better — starts inside the range already covered and
+ * reaches further (an overlap).
  *
  * <p>Used to execute a restore, to print it ({@code restore -dry-run}) and by retention to know
  * which files a restore starting now depends on.
@@ -30,8 +31,11 @@ public record RestorePlan(RestoreTarget target, List<LtxFileInfo> files) {
     for (int i = 1; i < files.size(); i++) {
       LtxFileInfo prev = files.get(i - 1);
       LtxFileInfo cur = files.get(i);
-      if (cur.minTxid() > prev.maxTxid() + 1 || cur.maxTxid() <= prev.maxTxid() || cur.minTxid() == 1) {
-        throw new IllegalArgumentException("restore plan file " + cur + " does not continue " + prev);
+      if (cur.minTxid() > prev.maxTxid() + 1
+          || cur.maxTxid() <= prev.maxTxid()
+          || cur.minTxid() == 1) {
+        throw new IllegalArgumentException(
+            "restore plan file " + cur + " does not continue " + prev);
       }
     }
   }
@@ -64,7 +68,13 @@ public record RestorePlan(RestoreTarget target, List<LtxFileInfo> files) {
 
   @Override
   public String toString() {
-    return "restore plan for " + target + " to TXID " + Txid.format(maxTxid()) + ": "
-        + files.stream().map(f -> "L" + f.level() + "/" + f.name()).collect(Collectors.joining(", "));
+    return "restore plan for "
+        + target
+        + " to TXID "
+        + Txid.format(maxTxid())
+        + ": "
+        + files.stream()
+            .map(f -> "L" + f.level() + "/" + f.name())
+            .collect(Collectors.joining(", "));
   }
 }

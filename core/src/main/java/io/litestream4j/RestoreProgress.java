@@ -9,7 +9,7 @@ package io.litestream4j;
 public interface RestoreProgress {
 
   /** Ignores every report. */
-  RestoreProgress NONE = (phase, done, total) -> { };
+  RestoreProgress NONE = (phase, done, total) -> {};
 
   /** What the restore is doing. */
   enum Phase {

@@ -5,9 +5,9 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * The point in a replica's history a restore aims at: the newest transaction, an exact TXID, or
- * the last transaction whose file was created strictly before a moment (Litestream's
- * {@code -timestamp} rule, which compares file creation times, i.e. LTX header timestamps).
+ * The point in a replica's history a restore aims at: the newest transaction, an exact TXID, or the
+ * last transaction whose file was created strictly before a moment (Litestream's {@code -timestamp}
+ * rule, which compares file creation times, i.e. LTX header timestamps).
  */
 public sealed interface RestoreTarget {
 

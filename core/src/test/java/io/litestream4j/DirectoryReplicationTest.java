@@ -31,17 +31,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Directory replication of a watched tree with hundreds of databases in one process: databases
- * are created (also in sub-directories made while running), written and deleted while it runs;
- * every live database ends up on its replica, deleted ones are closed, files that are not SQLite
+ * Directory replication of a watched tree with hundreds of databases in one process: databases are
+ * created (also in sub-directories made while running), written and deleted while it runs; every
+ * live database ends up on its replica, deleted ones are closed, files that are not SQLite
  * databases or do not match the pattern are never replicated, and a sample restores exactly
  * (content, rolling checksum, integrity_check). The bigger variant runs with -Pslow.
  */
 class DirectoryReplicationTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(90);
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @Test
   void watchedTreeWithHundredsOfDatabases() throws Exception {
@@ -70,17 +69,24 @@ class DirectoryReplicationTest {
 
     Map<Path, Long> appearedNanos = new ConcurrentHashMap<>();
     try (Replicator replicator = Replicator.create()) {
-      DirectoryReplication.Starter starter = db -> {
-        Replication r = replicator.add(options(db), new FileReplicaClient(Path.of(db.replica().url().orElseThrow().path())));
-        appearedNanos.put(db.path().orElseThrow(), System.nanoTime());
-        return r;
-      };
+      DirectoryReplication.Starter starter =
+          db -> {
+            Replication r =
+                replicator.add(
+                    options(db),
+                    new FileReplicaClient(Path.of(db.replica().url().orElseThrow().path())));
+            appearedNanos.put(db.path().orElseThrow(), System.nanoTime());
+            return r;
+          };
       long start = System.nanoTime();
-      try (DirectoryReplication dir = DirectoryReplication.start(new DirectoryEntry(dirEntry), replicator, starter)) {
+      try (DirectoryReplication dir =
+          DirectoryReplication.start(new DirectoryEntry(dirEntry), replicator, starter)) {
         assertThat(dir.databases()).containsExactlyInAnyOrderElementsOf(dbs);
-        System.out.printf("directory-replication: %d databases started in %d ms%n", initial,
-            Duration.ofNanos(System.nanoTime() - start).toMillis());
-        assertThat(Thread.activeCount() - threadsBefore).as("platform threads added for %d databases", initial)
+        System.out.printf(
+            "directory-replication: %d databases started in %d ms%n",
+            initial, Duration.ofNanos(System.nanoTime() - start).toMillis());
+        assertThat(Thread.activeCount() - threadsBefore)
+            .as("platform threads added for %d databases", initial)
             .isLessThan(40);
 
         // While running: new databases (half of them in sub-directories that do not exist yet),
@@ -88,8 +94,10 @@ class DirectoryReplicationTest {
         Map<Path, Long> createdNanos = new ConcurrentHashMap<>();
         List<Path> fresh = new ArrayList<>();
         for (int i = 0; i < created; i++) {
-          Path db = i % 2 == 0 ? data.resolve("tenants/new" + (i % 5) + "/deep/n" + i + ".db")
-              : data.resolve("tenants/g" + (i % 8) + "/n" + i + ".db");
+          Path db =
+              i % 2 == 0
+                  ? data.resolve("tenants/new" + (i % 5) + "/deep/n" + i + ".db")
+                  : data.resolve("tenants/g" + (i % 8) + "/n" + i + ".db");
           createdNanos.put(db, System.nanoTime());
           createDb(db, 10_000 + i);
           fresh.add(db);
@@ -104,14 +112,25 @@ class DirectoryReplicationTest {
         dbs.removeAll(gone);
         dbs.addAll(fresh);
 
-        Await.until(() -> fresh.stream().allMatch(appearedNanos::containsKey), TIMEOUT,
+        Await.until(
+            () -> fresh.stream().allMatch(appearedNanos::containsKey),
+            TIMEOUT,
             "every new database replicating");
-        long slowest = fresh.stream().mapToLong(p -> appearedNanos.get(p) - createdNanos.get(p)).max().orElse(0);
-        System.out.printf("directory-replication: %d new databases, slowest started %d ms after its creation%n",
+        long slowest =
+            fresh.stream()
+                .mapToLong(p -> appearedNanos.get(p) - createdNanos.get(p))
+                .max()
+                .orElse(0);
+        System.out.printf(
+            "directory-replication: %d new databases, slowest started %d ms after its creation%n",
             created, Duration.ofNanos(slowest).toMillis());
-        Await.until(() -> gone.stream().allMatch(p -> replicator.get(p).isEmpty()), TIMEOUT,
+        Await.until(
+            () -> gone.stream().allMatch(p -> replicator.get(p).isEmpty()),
+            TIMEOUT,
             "deleted databases closed");
-        Await.until(() -> dbs.stream().allMatch(p -> replicator.get(p).isPresent()), TIMEOUT,
+        Await.until(
+            () -> dbs.stream().allMatch(p -> replicator.get(p).isPresent()),
+            TIMEOUT,
             "every live database replicating");
         assertThat(replicator.size()).isEqualTo(dbs.size());
         assertThat(dir.databases()).containsExactlyInAnyOrderElementsOf(dbs);
@@ -140,32 +159,64 @@ class DirectoryReplicationTest {
     Path data = Files.createDirectories(tmp.resolve("empty"));
     Files.writeString(data.resolve("x.db"), "text");
     try (Replicator replicator = Replicator.create()) {
-      DbConfig entry = ConfigLoader.parse("""
+      DbConfig entry =
+          ConfigLoader.parse(
+                  """
           dbs:
             - dir: %s
               pattern: "*.db"
               replica:
                 url: file://%s
-          """.formatted(data, tmp.resolve("r")), "test", false, Map.of()).config().dbs().getFirst();
-      assertThatThrownBy(() -> DirectoryReplication.start(new DirectoryEntry(entry), replicator,
-          db -> { throw new AssertionError("nothing to start"); }))
-          .isInstanceOf(IOException.class).hasMessageContaining("no SQLite databases found in directory " + data);
-      DbConfig missing = ConfigLoader.parse("""
+          """
+                      .formatted(data, tmp.resolve("r")),
+                  "test",
+                  false,
+                  Map.of())
+              .config()
+              .dbs()
+              .getFirst();
+      assertThatThrownBy(
+              () ->
+                  DirectoryReplication.start(
+                      new DirectoryEntry(entry),
+                      replicator,
+                      db -> {
+                        throw new AssertionError("nothing to start");
+                      }))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("no SQLite databases found in directory " + data);
+      DbConfig missing =
+          ConfigLoader.parse(
+                  """
           dbs:
             - dir: %s
               pattern: "*.db"
               watch: true
               replica:
                 url: file://%s
-          """.formatted(tmp.resolve("nope"), tmp.resolve("r")), "test", false, Map.of()).config().dbs().getFirst();
-      assertThatThrownBy(() -> DirectoryReplication.start(new DirectoryEntry(missing), replicator,
-          db -> { throw new AssertionError("nothing to start"); }))
+          """
+                      .formatted(tmp.resolve("nope"), tmp.resolve("r")),
+                  "test",
+                  false,
+                  Map.of())
+              .config()
+              .dbs()
+              .getFirst();
+      assertThatThrownBy(
+              () ->
+                  DirectoryReplication.start(
+                      new DirectoryEntry(missing),
+                      replicator,
+                      db -> {
+                        throw new AssertionError("nothing to start");
+                      }))
           .isInstanceOf(NoSuchFileException.class);
     }
   }
 
   private DbConfig config(Path data, Path replicas) {
-    return ConfigLoader.parse("""
+    return ConfigLoader.parse(
+            """
         dbs:
           - dir: %s
             pattern: "*.db"
@@ -174,7 +225,14 @@ class DirectoryReplicationTest {
             meta-dir: %s
             replica:
               url: file://%s
-        """.formatted(data, tmp.resolve("meta"), replicas), "test", false, Map.of()).config().dbs().getFirst();
+        """
+                .formatted(data, tmp.resolve("meta"), replicas),
+            "test",
+            false,
+            Map.of())
+        .config()
+        .dbs()
+        .getFirst();
   }
 
   private static ReplicationOptions options(DbConfig db) {
@@ -188,19 +246,26 @@ class DirectoryReplicationTest {
 
   private static void createDb(Path db, int seed) throws Exception {
     Files.createDirectories(db.getParent());
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement()) {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+        Statement st = c.createStatement()) {
       st.execute("PRAGMA journal_mode=wal");
-      st.execute("CREATE TABLE accounts (id INTEGER PRIMARY KEY, owner TEXT, balance INTEGER, note BLOB)");
-      st.execute("INSERT INTO accounts (owner, balance, note) VALUES ('tenant-" + seed + "', " + seed
-          + ", randomblob(300))");
+      st.execute(
+          "CREATE TABLE accounts (id INTEGER PRIMARY KEY, owner TEXT, balance INTEGER, note BLOB)");
+      st.execute(
+          "INSERT INTO accounts (owner, balance, note) VALUES ('tenant-"
+              + seed
+              + "', "
+              + seed
+              + ", randomblob(300))");
     }
   }
 
   private static void write(Path db, int rows) throws Exception {
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db)) {
       c.setAutoCommit(false);
-      try (PreparedStatement ps = c.prepareStatement(
-          "INSERT INTO accounts (owner, balance, note) VALUES (?, ?, randomblob(200))")) {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "INSERT INTO accounts (owner, balance, note) VALUES (?, ?, randomblob(200))")) {
         for (int i = 0; i < rows; i++) {
           ps.setString(1, "w" + i);
           ps.setInt(2, i);
@@ -226,13 +291,16 @@ class DirectoryReplicationTest {
     Path out = tmp.resolve("restored/" + replica.getFileName() + "-" + System.nanoTime() + ".db");
     Files.createDirectories(out.getParent());
     try (FileReplicaClient client = new FileReplicaClient(replica)) {
-      RestoreResult result = new Restorer(client).restore(RestoreOptions.of(out)
-          .withIntegrityCheck(RestoreOptions.IntegrityCheck.FULL));
+      RestoreResult result =
+          new Restorer(client)
+              .restore(
+                  RestoreOptions.of(out).withIntegrityCheck(RestoreOptions.IntegrityCheck.FULL));
       assertThat(result.txid()).as("restored TXID of %s", db).isPositive();
     }
     DbCompare.assertSameContent(db, out);
     DbCompare.assertIntegrity(out);
-    assertThat(DatabaseChecksum.of(out)).as("checksum of the restore of %s", db)
+    assertThat(DatabaseChecksum.of(out))
+        .as("checksum of the restore of %s", db)
         .isEqualTo(L0Restore.logicalChecksum(db, tmp.resolve("scratch-" + System.nanoTime())));
   }
 }

@@ -36,8 +36,10 @@ class DiskFullTest {
 
   private boolean mountTmpfs(Path where, String size) throws Exception {
     Files.createDirectories(where);
-    Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", where.toString())
-        .redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", where.toString())
+            .redirectErrorStream(true)
+            .start();
     boolean ok = p.waitFor() == 0;
     if (ok) {
       mount = where;
@@ -48,7 +50,8 @@ class DiskFullTest {
   @Test
   void fullStateDirectoryIsReportedAndRecoveredFrom() throws Exception {
     Path meta = dir.resolve("meta");
-    assumeTrue(mountTmpfs(meta, "1m"), "cannot mount a tmpfs here (needs root); disk-full test skipped");
+    assumeTrue(
+        mountTmpfs(meta, "1m"), "cannot mount a tmpfs here (needs root); disk-full test skipped");
     Path filler = meta.resolve("filler");
     Files.write(filler, new byte[900 * 1024]);
 
@@ -59,10 +62,11 @@ class DiskFullTest {
         st.execute("PRAGMA journal_mode=wal");
         st.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB)");
       }
-      ReplicationOptions opts = ReplicationOptions.of(db, replica.toUri().toString())
-          .withMetaDir(meta)
-          .withSyncInterval(Duration.ZERO)
-          .withDbOptions(DbOptions.DEFAULTS.withMonitorInterval(Duration.ofMillis(50)));
+      ReplicationOptions opts =
+          ReplicationOptions.of(db, replica.toUri().toString())
+              .withMetaDir(meta)
+              .withSyncInterval(Duration.ZERO)
+              .withDbOptions(DbOptions.DEFAULTS.withMonitorInterval(Duration.ofMillis(50)));
       try (Replication r = Replication.start(opts)) {
         r.syncAndAwait(Duration.ofSeconds(10));
         try (Statement st = app.createStatement()) {

@@ -28,10 +28,13 @@ class DurableDataSourceTest {
   void commitReturnsOnlyWhenTheReplicaHoldsTheTransaction() throws Exception {
     Path db = dir.resolve("app.db");
     Path replica = dir.resolve("replica");
-    SQLiteDataSource plain = walDatabase(db, "CREATE TABLE orders (id INTEGER PRIMARY KEY, item TEXT)");
+    SQLiteDataSource plain =
+        walDatabase(db, "CREATE TABLE orders (id INTEGER PRIMARY KEY, item TEXT)");
     // A long sync interval: without the wrapper nothing would reach the replica during the test.
-    try (Replication replication = Replication.start(ReplicationOptions.of(db, replica.toUri().toString())
-        .withSyncInterval(Duration.ofMinutes(10)))) {
+    try (Replication replication =
+        Replication.start(
+            ReplicationOptions.of(db, replica.toUri().toString())
+                .withSyncInterval(Duration.ofMinutes(10)))) {
       var durable = DurableDataSource.wrap(plain, replication, Duration.ofSeconds(20));
       try (Connection c = durable.getConnection()) {
         c.setAutoCommit(false);
@@ -59,8 +62,11 @@ class DurableDataSourceTest {
     Path db = dir.resolve("app.db");
     Path replica = dir.resolve("replica");
     SQLiteDataSource plain = walDatabase(db, "CREATE TABLE t (v)");
-    try (Replication replication = Replication.start(ReplicationOptions.of(db, replica.toUri().toString())
-        .withSyncInterval(Duration.ZERO).withShutdownSync(Duration.ofMillis(200), Duration.ofMillis(50)))) {
+    try (Replication replication =
+        Replication.start(
+            ReplicationOptions.of(db, replica.toUri().toString())
+                .withSyncInterval(Duration.ZERO)
+                .withShutdownSync(Duration.ofMillis(200), Duration.ofMillis(50)))) {
       replication.syncAndAwait(Duration.ofSeconds(20));
       // The replica's level-0 directory becomes a regular file: every upload now fails for real.
       Path l0 = replica.resolve("ltx/0");
@@ -72,15 +78,19 @@ class DurableDataSourceTest {
       Files.delete(l0);
       Files.writeString(l0, "not a directory");
 
-      try (Connection c = DurableDataSource.wrap(plain.getConnection(), replication, Duration.ofMillis(700));
+      try (Connection c =
+              DurableDataSource.wrap(plain.getConnection(), replication, Duration.ofMillis(700));
           Statement st = c.createStatement()) {
         assertThatThrownBy(() -> st.executeUpdate("INSERT INTO t VALUES ('kept locally')"))
             .isInstanceOf(SQLException.class)
             .hasMessageContaining("committed locally")
-            .satisfies(e -> assertThat(((SQLException) e).getSQLState())
-                .isEqualTo(DurableDataSource.NOT_REPLICATED_SQLSTATE));
+            .satisfies(
+                e ->
+                    assertThat(((SQLException) e).getSQLState())
+                        .isEqualTo(DurableDataSource.NOT_REPLICATED_SQLSTATE));
       }
-      try (Connection c = plain.getConnection(); Statement st = c.createStatement();
+      try (Connection c = plain.getConnection();
+          Statement st = c.createStatement();
           var rs = st.executeQuery("SELECT count(*) FROM t WHERE v = 'kept locally'")) {
         assertThat(rs.getInt(1)).as("the local commit stands").isEqualTo(1);
       }
@@ -91,13 +101,15 @@ class DurableDataSourceTest {
     SQLiteDataSource plain = new SQLiteDataSource();
     plain.setUrl("jdbc:sqlite:" + db);
     plain.setJournalMode("WAL");
-    try (Connection setup = plain.getConnection(); Statement st = setup.createStatement()) {
+    try (Connection setup = plain.getConnection();
+        Statement st = setup.createStatement()) {
       st.execute(schema);
     }
     return plain;
   }
 
-  private static void assertReplicaHoldsSource(Path replica, Path source, Path scratch) throws Exception {
+  private static void assertReplicaHoldsSource(Path replica, Path source, Path scratch)
+      throws Exception {
     L0Restore.restore(replica.resolve("ltx/0"), Long.MAX_VALUE, scratch);
     assertThat(DbCompare.dump(scratch)).isEqualTo(DbCompare.dump(source));
     Files.deleteIfExists(scratch);

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Part of the fault suite: an application that does hostile things to its own database while it
- * is replicated. Whatever SQLite lets the application do, the replica must end up equal to the
+ * Part of the fault suite: an application that does hostile things to its own database while it is
+ * replicated. Whatever SQLite lets the application do, the replica must end up equal to the
  * database (content, rolling checksum, integrity) and never be corrupted on the way. Each scenario
  * prints one summary line: scenario, iterations, failures, data lost.
  */
@@ -31,10 +31,13 @@ class HostileApplicationTest {
   private Replication start() throws Exception {
     db = dir.resolve("app.db");
     replica = dir.resolve("replica");
-    return Replication.start(ReplicationOptions.of(db, replica.toUri().toString())
-        .withSyncInterval(Duration.ZERO)
-        .withDbOptions(DbOptions.DEFAULTS.withMonitorInterval(Duration.ofMillis(20))
-            .withMinCheckpointPageCount(50)));
+    return Replication.start(
+        ReplicationOptions.of(db, replica.toUri().toString())
+            .withSyncInterval(Duration.ZERO)
+            .withDbOptions(
+                DbOptions.DEFAULTS
+                    .withMonitorInterval(Duration.ofMillis(20))
+                    .withMinCheckpointPageCount(50)));
   }
 
   private static Connection open(Path db) throws SQLException {
@@ -86,14 +89,16 @@ class HostileApplicationTest {
       failures = 1;
       throw e;
     } finally {
-      System.out.printf("fault-suite: scenario=%s iterations=%d failures=%d data-lost=%d%n",
+      System.out.printf(
+          "fault-suite: scenario=%s iterations=%d failures=%d data-lost=%d%n",
           scenario, iterations, failures, failures);
     }
   }
 
   @Test
   void ownCheckpointsOfEveryModeInALoop() throws Exception {
-    try (Replication r = start(); Connection app = open(db)) {
+    try (Replication r = start();
+        Connection app = open(db)) {
       exec(app, "CREATE TABLE t (id INTEGER PRIMARY KEY, v BLOB)");
       String[] modes = {"PASSIVE", "FULL", "RESTART", "TRUNCATE"};
       for (int i = 0; i < 200; i++) {
@@ -106,7 +111,8 @@ class HostileApplicationTest {
 
   @Test
   void vacuumAndPageSizeChange() throws Exception {
-    try (Replication r = start(); Connection app = open(db)) {
+    try (Replication r = start();
+        Connection app = open(db)) {
       exec(app, "CREATE TABLE t (id INTEGER PRIMARY KEY, v BLOB)");
       for (int i = 0; i < 20; i++) {
         exec(app, "INSERT INTO t (v) VALUES (randomblob(4000))");
@@ -142,10 +148,13 @@ class HostileApplicationTest {
           exec(app, "INSERT INTO t (v) VALUES (randomblob(2000))");
         }
         // The replicator notices the new WAL and catches up; wait for the replica to follow.
-        Await.until(() -> {
-          r.syncAndAwait(Duration.ofSeconds(10));
-          return L0Restore.logicalChecksum(db) == r.position().postApplyChecksum();
-        }, Duration.ofSeconds(30), "replica to follow the recreated WAL");
+        Await.until(
+            () -> {
+              r.syncAndAwait(Duration.ofSeconds(10));
+              return L0Restore.logicalChecksum(db) == r.position().postApplyChecksum();
+            },
+            Duration.ofSeconds(30),
+            "replica to follow the recreated WAL");
       }
       report("wal-shm-deleted", 1, r);
     }
@@ -153,10 +162,13 @@ class HostileApplicationTest {
 
   @Test
   void longRunningReaderHoldsBackCheckpoints() throws Exception {
-    try (Replication r = start(); Connection app = open(db); Connection reader = open(db)) {
+    try (Replication r = start();
+        Connection app = open(db);
+        Connection reader = open(db)) {
       exec(app, "CREATE TABLE t (id INTEGER PRIMARY KEY, v BLOB)");
       reader.setAutoCommit(false);
-      try (Statement st = reader.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM t")) {
+      try (Statement st = reader.createStatement();
+          ResultSet rs = st.executeQuery("SELECT count(*) FROM t")) {
         rs.next();
       }
       for (int i = 0; i < 300; i++) {
@@ -190,14 +202,20 @@ class HostileApplicationTest {
       r.syncAndAwait(Duration.ofSeconds(10));
       Path tmp = dir.resolve("incoming.db");
       Files.copy(other, tmp);
-      Files.move(tmp, db, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+      Files.move(
+          tmp,
+          db,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING,
           java.nio.file.StandardCopyOption.ATOMIC_MOVE);
       Files.deleteIfExists(dir.resolve("app.db-wal"));
       Files.deleteIfExists(dir.resolve("app.db-shm"));
-      Await.until(() -> {
-        r.syncAndAwait(Duration.ofSeconds(10));
-        return L0Restore.logicalChecksum(db) == r.position().postApplyChecksum();
-      }, Duration.ofSeconds(30), "replica to follow the replaced file");
+      Await.until(
+          () -> {
+            r.syncAndAwait(Duration.ofSeconds(10));
+            return L0Restore.logicalChecksum(db) == r.position().postApplyChecksum();
+          },
+          Duration.ofSeconds(30),
+          "replica to follow the replaced file");
       report("database-replaced", 1, r);
     }
   }

@@ -34,7 +34,8 @@ class LocalFileLostTest {
     }
 
     @Override
-    public LtxFileInfo writeLtxFile(int level, long minTxid, long maxTxid, InputStream data) throws IOException {
+    public LtxFileInfo writeLtxFile(int level, long minTxid, long maxTxid, InputStream data)
+        throws IOException {
       if (down) {
         throw new IOException("replica unreachable (test)");
       }
@@ -48,10 +49,14 @@ class LocalFileLostTest {
     Path replica = dir.resolve("replica");
     Path meta = dir.resolve("meta");
     SqliteCli sqlite = SqliteCli.create();
-    sqlite.run(db, "PRAGMA journal_mode=wal; CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT); INSERT INTO t (v) VALUES ('a');");
+    sqlite.run(
+        db,
+        "PRAGMA journal_mode=wal; CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT); INSERT INTO t (v) VALUES ('a');");
     SwitchableClient client = new SwitchableClient(replica);
-    ReplicationOptions options = ReplicationOptions.of(db, replica.toUri().toString())
-        .withMetaDir(meta).withSyncInterval(Duration.ofMillis(50));
+    ReplicationOptions options =
+        ReplicationOptions.of(db, replica.toUri().toString())
+            .withMetaDir(meta)
+            .withSyncInterval(Duration.ofMillis(50));
     try (Replication r = Replication.start(options, client)) {
       long uploaded = r.syncAndAwait(Duration.ofSeconds(30));
 
@@ -60,18 +65,24 @@ class LocalFileLostTest {
         sqlite.run(db, "INSERT INTO t (v) VALUES ('pending " + i + "');");
         r.sync();
       }
-      assertThat(r.position().txid()).as("local TXIDs beyond the replica").isGreaterThan(uploaded + 1);
+      assertThat(r.position().txid())
+          .as("local TXIDs beyond the replica")
+          .isGreaterThan(uploaded + 1);
       Path lost = new LocalLtxDir(meta).path(uploaded + 1);
       assertThat(lost).exists();
       Files.delete(lost);
       client.down = false;
 
-      Await.until(() -> r.stats().fullL0Files().containsKey("divergence"), Duration.ofSeconds(60),
+      Await.until(
+          () -> r.stats().fullL0Files().containsKey("divergence"),
+          Duration.ofSeconds(60),
           "the database re-based on the replica with a full file");
       sqlite.run(db, "INSERT INTO t (v) VALUES ('after');");
       long last = r.syncAndAwait(Duration.ofSeconds(60));
       assertThat(last).as("TXIDs continue the re-based state").isEqualTo(r.position().txid());
-      assertThat(r.oldestUnreplicatedSince()).as("nothing left pending from before the re-base").isEmpty();
+      assertThat(r.oldestUnreplicatedSince())
+          .as("nothing left pending from before the re-base")
+          .isEmpty();
       L0Restore.assertReplicaEquals(replica, db);
     }
   }

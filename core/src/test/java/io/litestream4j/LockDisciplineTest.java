@@ -43,30 +43,45 @@ class LockDisciplineTest {
 
   private void assertSharedLockHeld(String after) throws Exception {
     assertThat(ProcLocks.holdsShared(PID, db))
-        .as("replicator (pid %d) holds SQLite's SHARED lock on %s after %s; %s", PID, db, after, ProcLocks.describe(db))
+        .as(
+            "replicator (pid %d) holds SQLite's SHARED lock on %s after %s; %s",
+            PID, db, after, ProcLocks.describe(db))
         .isTrue();
   }
 
   private void write(int rows) {
-    SQLITE.run(db, "INSERT INTO t (v) SELECT randomblob(900) FROM generate_series(1, " + rows + ");");
+    SQLITE.run(
+        db, "INSERT INTO t (v) SELECT randomblob(900) FROM generate_series(1, " + rows + ");");
   }
 
   @Test
-  void sharedLockHeldFromStartThroughSnapshotsCompactionsCheckpointsAndWalRestarts() throws Exception {
+  void sharedLockHeldFromStartThroughSnapshotsCompactionsCheckpointsAndWalRestarts()
+      throws Exception {
     SQLITE.run(db, "PRAGMA journal_mode=wal; CREATE TABLE t (id INTEGER PRIMARY KEY, v BLOB);");
     write(200);
-    ReplicationOptions options = ReplicationOptions.of(db, dir.resolve("replica").toUri().toString())
-        .withSyncInterval(Duration.ZERO)
-        .withDbOptions(DbOptions.DEFAULTS.withMonitorInterval(Duration.ofMillis(20)).withMinCheckpointPageCount(20))
-        .withStore(StoreOptions.DEFAULTS.withLevels(List.of(Duration.ofMillis(200)))
-            .withSnapshots(Duration.ofMillis(500), Duration.ofHours(1)));
+    ReplicationOptions options =
+        ReplicationOptions.of(db, dir.resolve("replica").toUri().toString())
+            .withSyncInterval(Duration.ZERO)
+            .withDbOptions(
+                DbOptions.DEFAULTS
+                    .withMonitorInterval(Duration.ofMillis(20))
+                    .withMinCheckpointPageCount(20))
+            .withStore(
+                StoreOptions.DEFAULTS
+                    .withLevels(List.of(Duration.ofMillis(200)))
+                    .withSnapshots(Duration.ofMillis(500), Duration.ofHours(1)));
     try (Replication r = Replication.start(options)) {
       assertSharedLockHeld("start");
       // Item 8 of issue 11: right after start an application cannot leave WAL mode.
-      SqliteCli.Result mode = SQLITE.execute(List.of("-cmd", ".timeout 200", db.toString()), "PRAGMA journal_mode=delete;");
-      assertThat(mode.stdout().trim()).as("journal_mode=delete right after start: %s", mode.describe(""))
+      SqliteCli.Result mode =
+          SQLITE.execute(
+              List.of("-cmd", ".timeout 200", db.toString()), "PRAGMA journal_mode=delete;");
+      assertThat(mode.stdout().trim())
+          .as("journal_mode=delete right after start: %s", mode.describe(""))
           .isNotEqualToIgnoringCase("delete");
-      assertThat(mode.exitCode() != 0 || mode.stdout().trim().equals("wal")).as(mode.describe("")).isTrue();
+      assertThat(mode.exitCode() != 0 || mode.stdout().trim().equals("wal"))
+          .as(mode.describe(""))
+          .isTrue();
       for (int round = 0; round < 6; round++) {
         write(50);
         r.syncAndAwait(Duration.ofSeconds(30));
@@ -76,7 +91,8 @@ class LockDisciplineTest {
         r.store().compact(1);
         assertSharedLockHeld("compaction of round " + round);
         // The application's own checkpoints; the replicator's read lock may refuse parts of them.
-        SQLITE.execute(List.of("-cmd", ".timeout 2000", db.toString()),
+        SQLITE.execute(
+            List.of("-cmd", ".timeout 2000", db.toString()),
             "PRAGMA wal_checkpoint(" + (round % 2 == 0 ? "PASSIVE" : "TRUNCATE") + ");");
         assertSharedLockHeld("application checkpoint of round " + round);
       }
@@ -88,9 +104,12 @@ class LockDisciplineTest {
         assertSharedLockHeld("checkpoint/WAL restart " + i);
       }
       assertThat(r.stats().successes()).isGreaterThan(restartsBefore);
-      assertThat(r.stats().fullL0Files()).as("full L0 files by reason").containsOnlyKeys("first sync");
+      assertThat(r.stats().fullL0Files())
+          .as("full L0 files by reason")
+          .containsOnlyKeys("first sync");
       assertThat(r.stats().reopenings()).as("reopenings").isZero();
-      Await.until(() -> r.store().stats().snapshots() > 0, Duration.ofSeconds(30), "a scheduled snapshot");
+      Await.until(
+          () -> r.store().stats().snapshots() > 0, Duration.ofSeconds(30), "a scheduled snapshot");
       assertSharedLockHeld("scheduled snapshots");
       r.syncAndAwait(Duration.ofSeconds(30));
       L0Restore.assertReplicaEquals(dir.resolve("replica"), db);
@@ -101,8 +120,8 @@ class LockDisciplineTest {
   /**
    * An application keeps its own JDBC connection open in this JVM while {@code sqlite3} processes
    * open, write and close theirs. None of them may ever find itself the last connection (and so
-   * checkpoint and delete the WAL) while the application still has the database open: not while
-   * the replicator runs, not across its snapshots, and not after it is closed.
+   * checkpoint and delete the WAL) while the application still has the database open: not while the
+   * replicator runs, not across its snapshots, and not after it is closed.
    */
   @Test
   void walNeverDeletedUnderAnOpenApplication() throws Exception {
@@ -116,9 +135,13 @@ class LockDisciplineTest {
         st.execute("INSERT INTO t (v) VALUES (randomblob(900))");
       }
       long walInode = ProcLocks.inode(wal);
-      ReplicationOptions options = ReplicationOptions.of(db, replica.toUri().toString())
-          .withSyncInterval(Duration.ZERO)
-          .withDbOptions(DbOptions.DEFAULTS.withMonitorInterval(Duration.ofMillis(20)).withMinCheckpointPageCount(30));
+      ReplicationOptions options =
+          ReplicationOptions.of(db, replica.toUri().toString())
+              .withSyncInterval(Duration.ZERO)
+              .withDbOptions(
+                  DbOptions.DEFAULTS
+                      .withMonitorInterval(Duration.ofMillis(20))
+                      .withMinCheckpointPageCount(30));
       try (Replication r = Replication.start(options)) {
         for (int i = 0; i < 12; i++) {
           write(20);
@@ -130,20 +153,26 @@ class LockDisciplineTest {
           }
           r.syncAndAwait(Duration.ofSeconds(30));
           assertThat(Files.exists(wal) && ProcLocks.inode(wal) == walInode)
-              .as("the WAL under the open application is still the same file after round %d", i).isTrue();
+              .as("the WAL under the open application is still the same file after round %d", i)
+              .isTrue();
           assertSharedLockHeld("round " + i);
         }
         assertThat(r.stats().reopenings()).as("reopenings").isZero();
-        assertThat(r.stats().fullL0Files()).as("full L0 files by reason").containsOnlyKeys("first sync");
+        assertThat(r.stats().fullL0Files())
+            .as("full L0 files by reason")
+            .containsOnlyKeys("first sync");
         L0Restore.assertReplicaEquals(replica, db);
       }
       // Replication closed, the application's connection still open: its locks must survive.
-      assertThat(ProcLocks.holdsShared(PID, db)).as("application's SHARED lock after the replicator closed; %s",
-          ProcLocks.describe(db)).isTrue();
+      assertThat(ProcLocks.holdsShared(PID, db))
+          .as("application's SHARED lock after the replicator closed; %s", ProcLocks.describe(db))
+          .isTrue();
       write(5);
       assertThat(Files.exists(wal) && ProcLocks.inode(wal) == walInode)
-          .as("the WAL under the open application after the replicator closed and sqlite3 wrote").isTrue();
-      try (Statement st = app.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM t")) {
+          .as("the WAL under the open application after the replicator closed and sqlite3 wrote")
+          .isTrue();
+      try (Statement st = app.createStatement();
+          ResultSet rs = st.executeQuery("SELECT count(*) FROM t")) {
         rs.next();
         assertThat(rs.getInt(1)).isEqualTo(1 + 12 * (20 + 1) + 5);
       }

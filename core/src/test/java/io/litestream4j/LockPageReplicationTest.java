@@ -37,9 +37,10 @@ class LockPageReplicationTest {
         st.execute("PRAGMA journal_mode=wal");
         st.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB)");
       }
-      ReplicationOptions opts = ReplicationOptions.of(db, replica.toUri().toString())
-          .withSyncInterval(Duration.ZERO)
-          .withDbOptions(DbOptions.DEFAULTS.withMinCheckpointPageCount(20_000));
+      ReplicationOptions opts =
+          ReplicationOptions.of(db, replica.toUri().toString())
+              .withSyncInterval(Duration.ZERO)
+              .withDbOptions(DbOptions.DEFAULTS.withMinCheckpointPageCount(20_000));
       try (Replication r = Replication.start(opts)) {
         byte[] blob = new byte[1 << 20];
         app.setAutoCommit(false);

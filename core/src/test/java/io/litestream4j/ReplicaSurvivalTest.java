@@ -46,7 +46,8 @@ class ReplicaSurvivalTest {
     return ReplicationOptions.of(db, replica.toUri().toString())
         .withSyncInterval(Duration.ZERO)
         .withDbOptions(DbOptions.DEFAULTS.withMonitorInterval(Duration.ofMillis(20)))
-        .withStore(StoreOptions.DEFAULTS.withL0Retention(Duration.ofMinutes(5), Duration.ofSeconds(2)));
+        .withStore(
+            StoreOptions.DEFAULTS.withL0Retention(Duration.ofMinutes(5), Duration.ofSeconds(2)));
   }
 
   private static Connection open(Path db) throws SQLException {
@@ -95,17 +96,21 @@ class ReplicaSurvivalTest {
       DbCompare.assertIntegrity(out);
       failures = 0;
     } finally {
-      System.out.printf("fault-suite: scenario=%s iterations=%d failures=%d data-lost=%s%n",
+      System.out.printf(
+          "fault-suite: scenario=%s iterations=%d failures=%d data-lost=%s%n",
           scenario, iterations, failures, lost < 0 ? "unknown" : Long.toString(lost));
     }
     return lost;
   }
 
   private void awaitCaughtUp(Replication r) throws Exception {
-    Await.until(() -> {
-      r.syncAndAwait(Duration.ofSeconds(10));
-      return L0Restore.logicalChecksum(db) == r.position().postApplyChecksum();
-    }, Duration.ofSeconds(60), "replica to follow the database");
+    Await.until(
+        () -> {
+          r.syncAndAwait(Duration.ofSeconds(10));
+          return L0Restore.logicalChecksum(db) == r.position().postApplyChecksum();
+        },
+        Duration.ofSeconds(60),
+        "replica to follow the database");
   }
 
   @Test
@@ -132,7 +137,8 @@ class ReplicaSurvivalTest {
       Files.move(fresh, db);
       try (Connection app = open(db)) {
         insert(app, 3);
-        try (Statement st = app.createStatement(); var rs = st.executeQuery("PRAGMA page_size")) {
+        try (Statement st = app.createStatement();
+            var rs = st.executeQuery("PRAGMA page_size")) {
           rs.next();
           assertThat(rs.getInt(1)).as("page size of the recreated database").isEqualTo(8192);
         }
@@ -140,8 +146,10 @@ class ReplicaSurvivalTest {
       awaitCaughtUp(r);
       long changed = r.position().txid();
       assertThat(changed).isGreaterThan(before);
-      Await.until(() -> level(LtxFileInfo.SNAPSHOT_LEVEL).stream().anyMatch(f -> f.maxTxid() > before),
-          Duration.ofSeconds(60), "a new snapshot after the page size change");
+      Await.until(
+          () -> level(LtxFileInfo.SNAPSHOT_LEVEL).stream().anyMatch(f -> f.maxTxid() > before),
+          Duration.ofSeconds(60),
+          "a new snapshot after the page size change");
       assertThat(r.store().compact(1)).as("L1 compaction across the page size change").isNotEmpty();
       try (Connection app = open(db)) {
         insert(app, 5);
@@ -195,7 +203,10 @@ class ReplicaSurvivalTest {
       r.syncAndAwait(Duration.ofSeconds(30));
       before = r.position().txid();
       // The database is replaced (same page size): the replicator writes a full L0 file.
-      Files.move(other, db, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+      Files.move(
+          other,
+          db,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING,
           java.nio.file.StandardCopyOption.ATOMIC_MOVE);
       Files.deleteIfExists(dir.resolve("app.db-wal"));
       Files.deleteIfExists(dir.resolve("app.db-shm"));
@@ -210,8 +221,10 @@ class ReplicaSurvivalTest {
     deleteTree(replica.resolve("ltx/9"));
     try (Stream<Path> l0 = Files.list(replica.resolve("ltx/0"))) {
       for (Path p : l0.toList()) {
-        long min = io.litestream4j.ltx.LtxFileName.parse(p.getFileName().toString())
-            .map(io.litestream4j.ltx.LtxFileName::minTxid).orElse(Long.MAX_VALUE);
+        long min =
+            io.litestream4j.ltx.LtxFileName.parse(p.getFileName().toString())
+                .map(io.litestream4j.ltx.LtxFileName::minTxid)
+                .orElse(Long.MAX_VALUE);
         if (min < full) {
           Files.delete(p);
         }
@@ -222,19 +235,26 @@ class ReplicaSurvivalTest {
 
   @Test
   void wipedReplicaGetsANewSnapshotAtOnce() throws Exception {
-    try (Replication r = Replication.start(options()); Connection app = open(db)) {
+    try (Replication r = Replication.start(options());
+        Connection app = open(db)) {
       exec(app, "CREATE TABLE t (id INTEGER PRIMARY KEY, v BLOB)");
       insert(app, 30);
       r.syncAndAwait(Duration.ofSeconds(30));
-      Await.until(() -> !level(LtxFileInfo.SNAPSHOT_LEVEL).isEmpty(), Duration.ofSeconds(60), "first snapshot");
+      Await.until(
+          () -> !level(LtxFileInfo.SNAPSHOT_LEVEL).isEmpty(),
+          Duration.ofSeconds(60),
+          "first snapshot");
 
       deleteTree(replica); // operator cleanup / lifecycle rule
       long wipedAt = r.position().txid();
-      Await.until(() -> {
-        insert(app, 1);
-        r.syncAndAwait(Duration.ofSeconds(10));
-        return level(LtxFileInfo.SNAPSHOT_LEVEL).stream().anyMatch(f -> f.maxTxid() > wipedAt);
-      }, Duration.ofSeconds(60), "a new snapshot after the replica was wiped");
+      Await.until(
+          () -> {
+            insert(app, 1);
+            r.syncAndAwait(Duration.ofSeconds(10));
+            return level(LtxFileInfo.SNAPSHOT_LEVEL).stream().anyMatch(f -> f.maxTxid() > wipedAt);
+          },
+          Duration.ofSeconds(60),
+          "a new snapshot after the replica was wiped");
       insert(app, 5);
       awaitCaughtUp(r);
       assertThat(restoreAndCompare("replica-wiped", 1)).isZero();
@@ -244,12 +264,14 @@ class ReplicaSurvivalTest {
   @Test
   void secondReplicatorOnTheSameReplicaIsRefused() throws Exception {
     ReplicationOptions first = options();
-    try (Replication r = Replication.start(first); Connection app = open(db)) {
+    try (Replication r = Replication.start(first);
+        Connection app = open(db)) {
       exec(app, "CREATE TABLE t (id INTEGER PRIMARY KEY, v BLOB)");
       insert(app, 20);
       r.syncAndAwait(Duration.ofSeconds(30));
       // A rolling deploy starts the next replicator before the first one stopped.
-      assertThatThrownBy(() -> Replication.start(first.withMetaDir(dir.resolve("other-meta"))).close())
+      assertThatThrownBy(
+              () -> Replication.start(first.withMetaDir(dir.resolve("other-meta"))).close())
           .isInstanceOf(LeaseHeldException.class)
           .hasMessageContaining(replica.toAbsolutePath().toString())
           .hasMessageContaining("in use");

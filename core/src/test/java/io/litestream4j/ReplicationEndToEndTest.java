@@ -4,28 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.litestream4j.db.DbOptions;
 import io.litestream4j.ltx.DatabaseChecksum;
-import io.litestream4j.ltx.LtxApplier;
-import io.litestream4j.ltx.LtxFileName;
-import io.litestream4j.testing.DbCompare;
 import io.litestream4j.testing.ApplicationSteps;
+import io.litestream4j.testing.DbCompare;
 import io.litestream4j.testing.L0Restore;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,10 +41,13 @@ class ReplicationEndToEndTest {
         st.execute("PRAGMA busy_timeout=200");
         st.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB, note TEXT)");
       }
-      ReplicationOptions opts = ReplicationOptions.of(db, replica.toUri().toString())
-          .withSyncInterval(Duration.ZERO)
-          .withDbOptions(DbOptions.DEFAULTS.withMonitorInterval(Duration.ofMillis(50))
-              .withMinCheckpointPageCount(64));
+      ReplicationOptions opts =
+          ReplicationOptions.of(db, replica.toUri().toString())
+              .withSyncInterval(Duration.ZERO)
+              .withDbOptions(
+                  DbOptions.DEFAULTS
+                      .withMonitorInterval(Duration.ofMillis(50))
+                      .withMinCheckpointPageCount(64));
       try (Replication r = Replication.start(opts)) {
         for (int round = 0; round < 40; round++) {
           applicationStep(app, round, rnd);

@@ -89,7 +89,8 @@ class ReplicationScenariosTest {
   }
 
   private static LtxHeader header(Path file) throws IOException {
-    try (InputStream in = Files.newInputStream(file); LtxDecoder d = new LtxDecoder(in)) {
+    try (InputStream in = Files.newInputStream(file);
+        LtxDecoder d = new LtxDecoder(in)) {
       return d.header();
     }
   }
@@ -105,7 +106,8 @@ class ReplicationScenariosTest {
       }
       int before = replicaFiles().size();
 
-      // Both the replicator and the application stop cleanly: SQLite checkpoints and deletes the WAL.
+      // Both the replicator and the application stop cleanly: SQLite checkpoints and deletes the
+      // WAL.
       try (Statement st = app.createStatement()) {
         st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
       }
@@ -113,7 +115,9 @@ class ReplicationScenariosTest {
     Files.deleteIfExists(dir.resolve("app.db-wal"));
     try (Replication r = Replication.start(opts)) {
       r.syncAndAwait(Duration.ofSeconds(10));
-      assertThat(replicaFiles()).as("restart without changes uploads nothing").hasSize(replicaFiles().size());
+      assertThat(replicaFiles())
+          .as("restart without changes uploads nothing")
+          .hasSize(replicaFiles().size());
       try (Connection app = open(db)) {
         insert(app, 3, 100, 2);
       }
@@ -123,7 +127,9 @@ class ReplicationScenariosTest {
     LtxHeader last = header(files.getLast());
     assertThat(last.isSnapshot()).isFalse();
     assertThat(last.preApplyChecksum()).isNotZero();
-    assertThat(Files.size(files.getLast())).as("incremental, not a full copy").isLessThan(Files.size(files.getFirst()) / 10);
+    assertThat(Files.size(files.getLast()))
+        .as("incremental, not a full copy")
+        .isLessThan(Files.size(files.getFirst()) / 10);
     L0Restore.assertReplicaEquals(replica, db);
   }
 
@@ -165,8 +171,8 @@ class ReplicationScenariosTest {
     Files.createDirectories(machine2);
     Path restored = machine2.resolve("app.db");
     L0Restore.restore(replica.resolve("ltx/0"), Long.MAX_VALUE, restored);
-    ReplicationOptions opts2 = ReplicationOptions.of(restored, replica.toUri().toString())
-        .withSyncInterval(Duration.ZERO);
+    ReplicationOptions opts2 =
+        ReplicationOptions.of(restored, replica.toUri().toString()).withSyncInterval(Duration.ZERO);
     try (Replication r = Replication.start(opts2)) {
       assertThat(r.position().txid()).as("resumes at the replica's TXID").isEqualTo(files);
       assertThat(replicaFiles()).as("nothing re-uploaded").hasSize(files);
@@ -175,14 +181,20 @@ class ReplicationScenariosTest {
       }
       assertThat(r.syncAndAwait(Duration.ofSeconds(10))).isEqualTo(files + 1);
     }
-    assertThat(Files.size(replicaFiles().getLast())).as("incremental").isLessThan(Files.size(restored) / 4);
+    assertThat(Files.size(replicaFiles().getLast()))
+        .as("incremental")
+        .isLessThan(Files.size(restored) / 4);
     L0Restore.assertReplicaEquals(replica, restored);
   }
 
   @Test
   void idleDatabaseProducesNoFiles() throws Exception {
-    ReplicationOptions opts = options().withDbOptions(DbOptions.DEFAULTS
-        .withMonitorInterval(Duration.ofMillis(20)).withCheckpointInterval(Duration.ofMillis(100)));
+    ReplicationOptions opts =
+        options()
+            .withDbOptions(
+                DbOptions.DEFAULTS
+                    .withMonitorInterval(Duration.ofMillis(20))
+                    .withCheckpointInterval(Duration.ofMillis(100)));
     try (Connection app = open(db)) {
       createTable(app);
       insert(app, 10, 100, 1);
@@ -198,7 +210,8 @@ class ReplicationScenariosTest {
           assertThat(r.position().txid()).isEqualTo(settled);
           Thread.sleep(50);
         }
-        assertThat(r.stats().idlePolls() + r.stats().successes()).as("the monitor kept polling")
+        assertThat(r.stats().idlePolls() + r.stats().successes())
+            .as("the monitor kept polling")
             .isGreaterThan(pollsBefore + 10);
         assertThat(replicaFiles()).isEqualTo(files);
         assertThat(settled).isGreaterThanOrEqualTo(txid);
@@ -212,8 +225,10 @@ class ReplicationScenariosTest {
     try (Connection app = open(db)) {
       createTable(app);
       LocalLtxDir local = new LocalLtxDir(dir.resolve("meta"));
-      DbOptions small = DbOptions.DEFAULTS.withMaxSyncWalBytes(256 * 1024).withMinCheckpointPageCount(100_000);
-      try (Database d = new Database(db, small, local, BaselineSource.NONE, p -> { }, Clock.systemUTC())) {
+      DbOptions small =
+          DbOptions.DEFAULTS.withMaxSyncWalBytes(256 * 1024).withMinCheckpointPageCount(100_000);
+      try (Database d =
+          new Database(db, small, local, BaselineSource.NONE, p -> {}, Clock.systemUTC())) {
         d.sync();
         long first = d.position().txid();
         for (int i = 0; i < 30; i++) {
@@ -252,7 +267,8 @@ class ReplicationScenariosTest {
       try (Replication r = Replication.start(opts)) {
         r.syncAndAwait(Duration.ofSeconds(10));
         Path l0 = replica.resolve("ltx/0");
-        assumeTrue(chattr("+i", l0), "chattr +i not permitted here; cannot make the replica unwritable");
+        assumeTrue(
+            chattr("+i", l0), "chattr +i not permitted here; cannot make the replica unwritable");
         try {
           insert(app, 10, 100, 1);
           long txid = r.sync();
@@ -271,8 +287,11 @@ class ReplicationScenariosTest {
   void replacedDatabaseFileIsReplicatedInFull() throws Exception {
     ReplicationOptions opts = options();
     Path other = dir.resolve("other.db");
-    SqliteCli.create().run(other, "CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB); "
-        + "INSERT INTO t(body) VALUES (randomblob(5000)), (randomblob(7000));");
+    SqliteCli.create()
+        .run(
+            other,
+            "CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB); "
+                + "INSERT INTO t(body) VALUES (randomblob(5000)), (randomblob(7000));");
     try (Connection app = open(db)) {
       createTable(app);
       insert(app, 100, 1000, 1);
@@ -283,14 +302,17 @@ class ReplicationScenariosTest {
       Files.copy(other, db, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       Files.deleteIfExists(dir.resolve("app.db-wal"));
       Files.deleteIfExists(dir.resolve("app.db-shm"));
-      Await.until(() -> {
-        try {
-          r.syncAndAwait(Duration.ofSeconds(5));
-          return DbCompare.dump(db).equals(restoredDump());
-        } catch (Exception e) {
-          return false;
-        }
-      }, Duration.ofSeconds(30), "replica to follow the replaced database");
+      Await.until(
+          () -> {
+            try {
+              r.syncAndAwait(Duration.ofSeconds(5));
+              return DbCompare.dump(db).equals(restoredDump());
+            } catch (Exception e) {
+              return false;
+            }
+          },
+          Duration.ofSeconds(30),
+          "replica to follow the replaced database");
     }
     L0Restore.assertReplicaEquals(replica, db);
   }
@@ -314,8 +336,9 @@ class ReplicationScenariosTest {
         }
       }
     }
-    String sql = "SELECT count(*), sum(length(body)), hex(md5sum) FROM (SELECT body, 0 AS md5sum FROM t);"
-        + " SELECT id, hex(body) FROM t ORDER BY id;";
+    String sql =
+        "SELECT count(*), sum(length(body)), hex(md5sum) FROM (SELECT body, 0 AS md5sum FROM t);"
+            + " SELECT id, hex(body) FROM t ORDER BY id;";
     String viaVfs = vfs.query(replica, sql);
     String direct = SqliteCli.create().run(db, sql);
     assertThat(viaVfs).isEqualTo(direct);
@@ -324,7 +347,8 @@ class ReplicationScenariosTest {
 
   static boolean chattr(String flag, Path p) {
     try {
-      Process proc = new ProcessBuilder("chattr", flag, p.toString()).redirectErrorStream(true).start();
+      Process proc =
+          new ProcessBuilder("chattr", flag, p.toString()).redirectErrorStream(true).start();
       return proc.waitFor() == 0;
     } catch (IOException e) {
       return false;

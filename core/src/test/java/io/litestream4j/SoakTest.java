@@ -39,11 +39,12 @@ class SoakTest {
     Path replica = dir.resolve("replica");
     AtomicBoolean stop = new AtomicBoolean();
     AtomicLong committed = new AtomicLong();
-    StoreOptions store = StoreOptions.DEFAULTS
-        .withLevels(List.of(Duration.ofSeconds(1), Duration.ofSeconds(3)))
-        .withSnapshots(Duration.ofSeconds(5), Duration.ofSeconds(10))
-        .withL0Retention(Duration.ofSeconds(2), Duration.ofSeconds(1))
-        .withRetentionGrace(Duration.ofSeconds(2));
+    StoreOptions store =
+        StoreOptions.DEFAULTS
+            .withLevels(List.of(Duration.ofSeconds(1), Duration.ofSeconds(3)))
+            .withSnapshots(Duration.ofSeconds(5), Duration.ofSeconds(10))
+            .withL0Retention(Duration.ofSeconds(2), Duration.ofSeconds(1))
+            .withRetentionGrace(Duration.ofSeconds(2));
     int restores = 0;
     int failures = 0;
     long maxLag = 0;
@@ -53,13 +54,17 @@ class SoakTest {
         st.execute("PRAGMA busy_timeout=5000");
         st.execute("CREATE TABLE seq (n INTEGER PRIMARY KEY, touched INTEGER DEFAULT 0, pad BLOB)");
       }
-      ReplicationOptions opts = ReplicationOptions.of(db, replica.toUri().toString())
-          .withSyncInterval(Duration.ZERO)
-          .withDbOptions(DbOptions.DEFAULTS.withMonitorInterval(Duration.ofMillis(100))
-              .withMinCheckpointPageCount(200))
-          .withStore(store);
+      ReplicationOptions opts =
+          ReplicationOptions.of(db, replica.toUri().toString())
+              .withSyncInterval(Duration.ZERO)
+              .withDbOptions(
+                  DbOptions.DEFAULTS
+                      .withMonitorInterval(Duration.ofMillis(100))
+                      .withMinCheckpointPageCount(200))
+              .withStore(store);
       try (Replication r = Replication.start(opts)) {
-        Thread writer = Thread.ofPlatform().name("soak-writer").start(() -> write(app, stop, committed));
+        Thread writer =
+            Thread.ofPlatform().name("soak-writer").start(() -> write(app, stop, committed));
         long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
         long lastRestored = 0;
         try (FileReplicaClient client = new FileReplicaClient(replica)) {
@@ -68,19 +73,24 @@ class SoakTest {
             Thread.sleep(restoreEvery.toMillis());
             long committedBefore = committed.get();
             Path out = dir.resolve("restore-" + restores + ".db");
-            RestoreResult result = restorer.restore(RestoreOptions.of(out)
-                .withIntegrityCheck(RestoreOptions.IntegrityCheck.FULL));
+            RestoreResult result =
+                restorer.restore(
+                    RestoreOptions.of(out).withIntegrityCheck(RestoreOptions.IntegrityCheck.FULL));
             restores++;
             long[] rows = countAndMax(out);
-            boolean ok = rows[0] == rows[1]                 // 1..max, no hole
-                && rows[1] >= lastRestored                    // never backwards
-                && DbCompare.integrityCheck(out).equals("ok");
+            boolean ok =
+                rows[0] == rows[1] // 1..max, no hole
+                    && rows[1] >= lastRestored // never backwards
+                    && DbCompare.integrityCheck(out).equals("ok");
             if (!ok) {
-                failures++;
+              failures++;
             }
             maxLag = Math.max(maxLag, committedBefore - rows[1]);
-            assertThat(ok).as("restore %d at TXID %d: rows=%d max=%d previous=%d", restores,
-                result.txid(), rows[0], rows[1], lastRestored).isTrue();
+            assertThat(ok)
+                .as(
+                    "restore %d at TXID %d: rows=%d max=%d previous=%d",
+                    restores, result.txid(), rows[0], rows[1], lastRestored)
+                .isTrue();
             lastRestored = rows[1];
             java.nio.file.Files.delete(out);
           }
@@ -89,15 +99,20 @@ class SoakTest {
           writer.join();
         }
         r.syncAndAwait(Duration.ofSeconds(30));
-        assertThat(r.store().stats().failures()).as("store failures, the last: %s", r.store().stats().lastFailure()).isZero();
+        assertThat(r.store().stats().failures())
+            .as("store failures, the last: %s", r.store().stats().lastFailure())
+            .isZero();
       }
     } finally {
-      System.out.printf("fault-suite: scenario=soak-%ds iterations=%d failures=%d data-lost=%d max-lag-rows=%d%n",
+      System.out.printf(
+          "fault-suite: scenario=soak-%ds iterations=%d failures=%d data-lost=%d max-lag-rows=%d%n",
           seconds, restores, failures, failures, maxLag);
     }
     assertThat(restores).isPositive();
     // Lag is measured in rows committed before the restore started but missing from it.
-    assertThat(maxLag).as("restores lag the application by a bounded number of commits").isLessThan(2_000);
+    assertThat(maxLag)
+        .as("restores lag the application by a bounded number of commits")
+        .isLessThan(2_000);
   }
 
   private static void write(Connection app, AtomicBoolean stop, AtomicLong committed) {
@@ -105,7 +120,12 @@ class SoakTest {
     try (Statement st = app.createStatement()) {
       while (!stop.get()) {
         long n = committed.get() + 1;
-        st.execute("INSERT INTO seq (n, pad) VALUES (" + n + ", randomblob(" + (200 + rnd.nextInt(3000)) + "))");
+        st.execute(
+            "INSERT INTO seq (n, pad) VALUES ("
+                + n
+                + ", randomblob("
+                + (200 + rnd.nextInt(3000))
+                + "))");
         committed.set(n);
         if (n % 10 == 0) {
           st.execute("UPDATE seq SET touched = touched + 1 WHERE n % 7 = " + rnd.nextInt(7));

@@ -2,8 +2,8 @@ package io.litestream4j.abs;
 
 /**
  * How an Azure Blob replica authenticates, in Litestream's priority order: a SAS token, else the
- * storage account's shared key, else {@code DefaultAzureCredential} (environment service
- * principal, workload/managed identity, Azure CLI, ...). {@code toString} never shows a secret.
+ * storage account's shared key, else {@code DefaultAzureCredential} (environment service principal,
+ * workload/managed identity, Azure CLI, ...). {@code toString} never shows a secret.
  */
 sealed interface AbsCredentials {
 

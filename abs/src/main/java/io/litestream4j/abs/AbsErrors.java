@@ -15,7 +15,8 @@ final class AbsErrors {
   private AbsErrors() {}
 
   static boolean isNotFound(Throwable e) {
-    return e instanceof BlobStorageException b && b.getStatusCode() == 404
+    return e instanceof BlobStorageException b
+        && b.getStatusCode() == 404
         && !BlobErrorCode.CONTAINER_NOT_FOUND.equals(b.getErrorCode());
   }
 
@@ -28,38 +29,56 @@ final class AbsErrors {
   static IOException io(String action, String where, RuntimeException e, AbsSettings settings) {
     if (e instanceof BlobStorageException b) {
       String code = b.getErrorCode() == null ? "" : " " + b.getErrorCode();
-      String prefix = "abs: cannot %s %s: HTTP %d%s".formatted(action, where, b.getStatusCode(), code);
+      String prefix =
+          "abs: cannot %s %s: HTTP %d%s".formatted(action, where, b.getStatusCode(), code);
       if (BlobErrorCode.CONTAINER_NOT_FOUND.equals(b.getErrorCode())) {
-        return new IOException(prefix + ": container '" + settings.container() + "' does not exist at "
-            + settings.endpoint() + "; create it (az storage container create --name " + settings.container()
-            + ") or fix the replica's container", e);
+        return new IOException(
+            prefix
+                + ": container '"
+                + settings.container()
+                + "' does not exist at "
+                + settings.endpoint()
+                + "; create it (az storage container create --name "
+                + settings.container()
+                + ") or fix the replica's container",
+            e);
       }
       if (BlobErrorCode.INVALID_BLOCK_LIST.equals(b.getErrorCode())) {
-        return new IOException(prefix + ": another writer replaced the blob while this upload was in progress "
-            + "(its blocks were discarded); the other writer's file is stored whole", e);
+        return new IOException(
+            prefix
+                + ": another writer replaced the blob while this upload was in progress "
+                + "(its blocks were discarded); the other writer's file is stored whole",
+            e);
       }
       if (b.getStatusCode() == 412) {
-        return new IOException(prefix + ": the blob was replaced while being read; read it again", e);
+        return new IOException(
+            prefix + ": the blob was replaced while being read; read it again", e);
       }
       if (b.getStatusCode() == 401 || b.getStatusCode() == 403) {
-        return new IOException(prefix + ": the storage service rejected the credentials (" + settings.credentials()
-            + "); check account-name and account-key, or the sas-token's permissions (read, add, create, write, "
-            + "delete, list) and expiry, or the identity's role on the container");
+        return new IOException(
+            prefix
+                + ": the storage service rejected the credentials ("
+                + settings.credentials()
+                + "); check account-name and account-key, or the sas-token's permissions (read, add, create, write, "
+                + "delete, list) and expiry, or the identity's role on the container");
       }
       return new IOException(prefix + ": " + firstLine(b.getServiceMessage()), e);
     }
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof com.azure.core.exception.ClientAuthenticationException
           || t instanceof com.azure.identity.CredentialUnavailableException) {
-        return new IOException("abs: cannot %s %s: no usable Azure credentials (%s): set sas-token or account-key "
-            .formatted(action, where, settings.credentials())
-            + "(or LITESTREAM_AZURE_SAS_TOKEN / LITESTREAM_AZURE_ACCOUNT_KEY), or give DefaultAzureCredential an "
-            + "identity (AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_CLIENT_SECRET, a managed identity, or az login): "
-            + firstLine(String.valueOf(t.getMessage())));
+        return new IOException(
+            "abs: cannot %s %s: no usable Azure credentials (%s): set sas-token or account-key "
+                    .formatted(action, where, settings.credentials())
+                + "(or LITESTREAM_AZURE_SAS_TOKEN / LITESTREAM_AZURE_ACCOUNT_KEY), or give DefaultAzureCredential an "
+                + "identity (AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_CLIENT_SECRET, a managed identity, or az login): "
+                + firstLine(String.valueOf(t.getMessage())));
       }
     }
     if (e instanceof UncheckedIOException u) {
-      return new IOException("abs: cannot %s %s: %s".formatted(action, where, u.getCause().getMessage()), u.getCause());
+      return new IOException(
+          "abs: cannot %s %s: %s".formatted(action, where, u.getCause().getMessage()),
+          u.getCause());
     }
     Throwable root = e;
     while (root.getCause() != null && root.getCause() != root) {

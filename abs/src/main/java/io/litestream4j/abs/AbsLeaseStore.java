@@ -15,9 +15,9 @@ import java.util.Optional;
 
 /**
  * The lease blob {@code <path>/lock.json} in an Azure container, changed only with conditional
- * requests: created with {@code If-None-Match: *}, renewed and deleted with {@code If-Match: <ETag>}.
- * The service rejects a failed condition with 412 (or 409 {@code BlobAlreadyExists} for a create),
- * which is reported as {@link PreconditionFailedException}.
+ * requests: created with {@code If-None-Match: *}, renewed and deleted with {@code If-Match:
+ * <ETag>}. The service rejects a failed condition with 412 (or 409 {@code BlobAlreadyExists} for a
+ * create), which is reported as {@link PreconditionFailedException}.
  *
  * <p>Azure's own blob leases are not used: the lock is the same JSON object at the same place as on
  * the other object stores, so a replica's holder can be read by anyone with read access.
@@ -42,8 +42,10 @@ final class AbsLeaseStore implements LeaseStore {
   @Override
   public Optional<Versioned> read() throws IOException {
     try {
-      BlobDownloadContentResponse r = blob.downloadContentWithResponse(null, null, null, Context.NONE);
-      return Optional.of(new Versioned(r.getValue().toBytes(), r.getDeserializedHeaders().getETag()));
+      BlobDownloadContentResponse r =
+          blob.downloadContentWithResponse(null, null, null, Context.NONE);
+      return Optional.of(
+          new Versioned(r.getValue().toBytes(), r.getDeserializedHeaders().getETag()));
     } catch (RuntimeException e) {
       if (AbsErrors.isNotFound(e)) {
         return Optional.empty();
@@ -64,10 +66,15 @@ final class AbsLeaseStore implements LeaseStore {
 
   private String put(byte[] data, BlobRequestConditions conditions) throws IOException {
     try {
-      return blob.getBlockBlobClient().uploadWithResponse(new BlockBlobSimpleUploadOptions(BinaryData.fromBytes(data))
-              .setHeaders(new BlobHttpHeaders().setContentType("application/json"))
-              .setRequestConditions(conditions), null, Context.NONE)
-          .getValue().getETag();
+      return blob.getBlockBlobClient()
+          .uploadWithResponse(
+              new BlockBlobSimpleUploadOptions(BinaryData.fromBytes(data))
+                  .setHeaders(new BlobHttpHeaders().setContentType("application/json"))
+                  .setRequestConditions(conditions),
+              null,
+              Context.NONE)
+          .getValue()
+          .getETag();
     } catch (RuntimeException e) {
       if (conditionFailed(e) || AbsErrors.isNotFound(e)) {
         throw new PreconditionFailedException("lease " + location + " changed: " + describe(e), e);
@@ -79,7 +86,8 @@ final class AbsLeaseStore implements LeaseStore {
   @Override
   public boolean delete(String etag) throws IOException {
     try {
-      blob.deleteWithResponse(null, new BlobRequestConditions().setIfMatch(etag), null, Context.NONE);
+      blob.deleteWithResponse(
+          null, new BlobRequestConditions().setIfMatch(etag), null, Context.NONE);
       return true;
     } catch (RuntimeException e) {
       if (AbsErrors.isNotFound(e)) {
@@ -98,6 +106,8 @@ final class AbsLeaseStore implements LeaseStore {
   }
 
   private static String describe(RuntimeException e) {
-    return e instanceof BlobStorageException b ? "HTTP " + b.getStatusCode() + " " + b.getErrorCode() : e.toString();
+    return e instanceof BlobStorageException b
+        ? "HTTP " + b.getStatusCode() + " " + b.getErrorCode()
+        : e.toString();
   }
 }

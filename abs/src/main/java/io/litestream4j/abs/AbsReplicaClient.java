@@ -56,11 +56,12 @@ import org.slf4j.LoggerFactory;
  * metadata {@code litestreamtimestamp} (Azure metadata names cannot contain hyphens).
  *
  * <p>Guarantees: a file becomes visible only once completely stored (one Put Blob for files below
- * the block size, else staged blocks committed at once); a failing source stores nothing and is reported as itself. Listings read the
- * timestamp from the metadata returned with the listing (falling back to the blob's creation time
- * for blobs written by other tools) and honour {@code seek} as "min TXID at least seek", not
- * Litestream's exact-prefix match. Requests are retried as Litestream does (see {@link AbsTuning}).
- * Secrets never appear in messages. Safe for concurrent use.
+ * the block size, else staged blocks committed at once); a failing source stores nothing and is
+ * reported as itself. Listings read the timestamp from the metadata returned with the listing
+ * (falling back to the blob's creation time for blobs written by other tools) and honour {@code
+ * seek} as "min TXID at least seek", not Litestream's exact-prefix match. Requests are retried as
+ * Litestream does (see {@link AbsTuning}). Secrets never appear in messages. Safe for concurrent
+ * use.
  *
  * <p>With a lease taken through {@link #acquireLease} ({@code <path>/lock.json}, Litestream's S3
  * lease format, written with {@code If-None-Match}/{@code If-Match} on the ETag), writes and
@@ -137,10 +138,20 @@ public final class AbsReplicaClient implements ReplicaClient, LeaseableClient {
       if (container == null) {
         try {
           container = build().getBlobContainerClient(settings.container());
-          log.debug("abs replica {}: endpoint {}, {}", settings.location(), settings.endpoint(), settings.credentials());
+          log.debug(
+              "abs replica {}: endpoint {}, {}",
+              settings.location(),
+              settings.endpoint(),
+              settings.credentials());
         } catch (RuntimeException e) {
-          throw new IOException("abs: cannot set up a client for " + settings.location() + " at "
-              + settings.endpoint() + ": " + e.getMessage(), e);
+          throw new IOException(
+              "abs: cannot set up a client for "
+                  + settings.location()
+                  + " at "
+                  + settings.endpoint()
+                  + ": "
+                  + e.getMessage(),
+              e);
         }
       }
       return container;
@@ -148,25 +159,33 @@ public final class AbsReplicaClient implements ReplicaClient, LeaseableClient {
   }
 
   private com.azure.storage.blob.BlobServiceClient build() {
-    HttpClient http = new JdkHttpClientBuilder()
-        .connectionTimeout(java.time.Duration.ofSeconds(30))
-        .responseTimeout(tuning.tryTimeout())
-        .build();
-    Predicate<com.azure.core.http.policy.RequestRetryCondition> retried = condition ->
-        condition.getResponse() == null || RETRIED_STATUSES.contains(condition.getResponse().getStatusCode());
-    RetryOptions retries = new RetryOptions(new ExponentialBackoffOptions()
-        .setMaxRetries(tuning.maxRetries())
-        .setBaseDelay(tuning.baseDelay())
-        .setMaxDelay(tuning.maxDelay()))
-        .setShouldRetryCondition(retried);
-    var builder = new BlobServiceClientBuilder()
-        .endpoint(settings.endpoint())
-        .httpClient(http)
-        .retryOptions(retries);
+    HttpClient http =
+        new JdkHttpClientBuilder()
+            .connectionTimeout(java.time.Duration.ofSeconds(30))
+            .responseTimeout(tuning.tryTimeout())
+            .build();
+    Predicate<com.azure.core.http.policy.RequestRetryCondition> retried =
+        condition ->
+            condition.getResponse() == null
+                || RETRIED_STATUSES.contains(condition.getResponse().getStatusCode());
+    RetryOptions retries =
+        new RetryOptions(
+                new ExponentialBackoffOptions()
+                    .setMaxRetries(tuning.maxRetries())
+                    .setBaseDelay(tuning.baseDelay())
+                    .setMaxDelay(tuning.maxDelay()))
+            .setShouldRetryCondition(retried);
+    var builder =
+        new BlobServiceClientBuilder()
+            .endpoint(settings.endpoint())
+            .httpClient(http)
+            .retryOptions(retries);
     switch (settings.credentials()) {
       case AbsCredentials.SasToken sas -> builder.sasToken(sas.token());
-      case AbsCredentials.SharedKey key -> builder.credential(new StorageSharedKeyCredential(key.accountName(), key.accountKey()));
-      case AbsCredentials.DefaultChain chain -> builder.credential(new DefaultAzureCredentialBuilder().build());
+      case AbsCredentials.SharedKey key ->
+          builder.credential(new StorageSharedKeyCredential(key.accountName(), key.accountKey()));
+      case AbsCredentials.DefaultChain chain ->
+          builder.credential(new DefaultAzureCredentialBuilder().build());
     }
     return builder.buildClient();
   }
@@ -175,24 +194,31 @@ public final class AbsReplicaClient implements ReplicaClient, LeaseableClient {
   // Listing
 
   /**
-   * Lists the level's blobs with their metadata (one request per page) and keeps those from
-   * {@code seekTxid} on. The whole level prefix is listed: the service's "start from" parameter is
-   * too new for the emulator and for older accounts' API versions.
+   * Lists the level's blobs with their metadata (one request per page) and keeps those from {@code
+   * seekTxid} on. The whole level prefix is listed: the service's "start from" parameter is too new
+   * for the emulator and for older accounts' API versions.
    */
   @Override
   public List<LtxFileInfo> ltxFiles(int level, long seekTxid) throws IOException {
     BlobContainerClient c = container();
     String prefix = keys.levelPrefix(level);
-    var options = new ListBlobsOptions().setPrefix(prefix).setMaxResultsPerPage(tuning.listPageSize())
-        .setDetails(new BlobListDetails().setRetrieveMetadata(true));
+    var options =
+        new ListBlobsOptions()
+            .setPrefix(prefix)
+            .setMaxResultsPerPage(tuning.listPageSize())
+            .setDetails(new BlobListDetails().setRetrieveMetadata(true));
     var files = new ArrayList<LtxFileInfo>();
     try {
       for (BlobItem item : c.listBlobs(options, null)) {
         Optional<LtxFileName> name = keys.parse(level, item.getName());
-        if (name.isEmpty() || name.get().minTxid() < seekTxid || Boolean.TRUE.equals(item.isPrefix())) {
+        if (name.isEmpty()
+            || name.get().minTxid() < seekTxid
+            || Boolean.TRUE.equals(item.isPrefix())) {
           continue;
         }
-        files.add(new LtxFileInfo(level, name.get().minTxid(), name.get().maxTxid(), size(item), createdAt(item)));
+        files.add(
+            new LtxFileInfo(
+                level, name.get().minTxid(), name.get().maxTxid(), size(item), createdAt(item)));
       }
     } catch (RuntimeException e) {
       throw AbsErrors.io("list", settings.where(prefix), e, settings);
@@ -217,7 +243,9 @@ public final class AbsReplicaClient implements ReplicaClient, LeaseableClient {
     if (props != null && props.getCreationTime() != null) {
       return props.getCreationTime().toInstant();
     }
-    return props != null && props.getLastModified() != null ? props.getLastModified().toInstant() : Instant.EPOCH;
+    return props != null && props.getLastModified() != null
+        ? props.getLastModified().toInstant()
+        : Instant.EPOCH;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -234,11 +262,12 @@ public final class AbsReplicaClient implements ReplicaClient, LeaseableClient {
     BlobClient blob = container().getBlobClient(name);
     BlobRange range = length == 0 ? new BlobRange(offset) : new BlobRange(offset, length);
     try {
-      return blob.openInputStream(new BlobInputStreamOptions().setRange(range).setBlockSize(tuning.readChunkSize()));
+      return blob.openInputStream(
+          new BlobInputStreamOptions().setRange(range).setBlockSize(tuning.readChunkSize()));
     } catch (RuntimeException e) {
       if (AbsErrors.isNotFound(e)) {
-        throw new LtxFileNotFoundException(settings.where(name), level, minTxid, maxTxid,
-            "no such LTX file on the abs replica");
+        throw new LtxFileNotFoundException(
+            settings.where(name), level, minTxid, maxTxid, "no such LTX file on the abs replica");
       }
       if (AbsErrors.isInvalidRange(e)) {
         return InputStream.nullInputStream(); // offset at or past the end
@@ -258,24 +287,32 @@ public final class AbsReplicaClient implements ReplicaClient, LeaseableClient {
     LtxHeaderPeek peek = LtxHeaderPeek.read(data, level, minTxid, maxTxid);
     BlobClient blob = container().getBlobClient(name);
     var source = new UploadSource(peek.stream());
-    Map<String, String> metadata = Map.of(TIMESTAMP_METADATA, RfcTimestamps.format(peek.timestamp()));
+    Map<String, String> metadata =
+        Map.of(TIMESTAMP_METADATA, RfcTimestamps.format(peek.timestamp()));
     BlobHttpHeaders headers = new BlobHttpHeaders().setContentType("application/octet-stream");
     byte[] head = source.readNBytes((int) tuning.blockSize());
     try {
       if (head.length < tuning.blockSize()) {
         // The whole file is in hand: one Put Blob with a known length.
-        blob.getBlockBlobClient().uploadWithResponse(new BlockBlobSimpleUploadOptions(BinaryData.fromBytes(head))
-            .setMetadata(metadata).setHeaders(headers), null, Context.NONE);
+        blob.getBlockBlobClient()
+            .uploadWithResponse(
+                new BlockBlobSimpleUploadOptions(BinaryData.fromBytes(head))
+                    .setMetadata(metadata)
+                    .setHeaders(headers),
+                null,
+                Context.NONE);
       } else {
         // Staged blocks, committed at once at the end.
         var rest = new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(head), source);
-        var options = new BlobParallelUploadOptions(rest)
-            .setMetadata(metadata)
-            .setHeaders(headers)
-            .setParallelTransferOptions(new ParallelTransferOptions()
-                .setBlockSizeLong(tuning.blockSize())
-                .setMaxSingleUploadSizeLong(tuning.blockSize())
-                .setMaxConcurrency(tuning.uploadConcurrency()));
+        var options =
+            new BlobParallelUploadOptions(rest)
+                .setMetadata(metadata)
+                .setHeaders(headers)
+                .setParallelTransferOptions(
+                    new ParallelTransferOptions()
+                        .setBlockSizeLong(tuning.blockSize())
+                        .setMaxSingleUploadSizeLong(tuning.blockSize())
+                        .setMaxConcurrency(tuning.uploadConcurrency()));
         blob.uploadWithResponse(options, null, Context.NONE);
       }
     } catch (RuntimeException e) {
@@ -316,7 +353,10 @@ public final class AbsReplicaClient implements ReplicaClient, LeaseableClient {
     String skip = ours != null && ours.held() ? lockBlobName() : null;
     var names = new ArrayList<String>();
     try {
-      for (BlobItem item : c.listBlobs(new ListBlobsOptions().setPrefix(prefix).setMaxResultsPerPage(tuning.listPageSize()), null)) {
+      for (BlobItem item :
+          c.listBlobs(
+              new ListBlobsOptions().setPrefix(prefix).setMaxResultsPerPage(tuning.listPageSize()),
+              null)) {
         if (!item.getName().equals(skip)) {
           names.add(item.getName());
         }
@@ -351,7 +391,8 @@ public final class AbsReplicaClient implements ReplicaClient, LeaseableClient {
   }
 
   /** Like {@link #acquireLease(Consumer)} with an explicit owner name (several in one process). */
-  ReplicaLease acquireLease(String owner, Consumer<? super LeaseLostException> onLost) throws IOException {
+  ReplicaLease acquireLease(String owner, Consumer<? super LeaseLostException> onLost)
+      throws IOException {
     Objects.requireNonNull(onLost, "onLost");
     if (!settings.lease()) {
       return ReplicaLease.none();
@@ -360,12 +401,17 @@ public final class AbsReplicaClient implements ReplicaClient, LeaseableClient {
     synchronized (initLock) {
       LeaseKeeper current = lease;
       if (current != null && current.held()) {
-        throw new IllegalStateException("this client already holds the lease of " + settings.location());
+        throw new IllegalStateException(
+            "this client already holds the lease of " + settings.location());
       }
       var store = new AbsLeaseStore(c.getBlobClient(lockBlobName()), settings);
       Clock clock = Clock.systemUTC();
-      LeaseKeeper keeper = LeaseKeeper.start(new Leaser(store, owner, tuning.lease().ttl(), clock), clock,
-          tuning.lease().renewInterval(), onLost);
+      LeaseKeeper keeper =
+          LeaseKeeper.start(
+              new Leaser(store, owner, tuning.lease().ttl(), clock),
+              clock,
+              tuning.lease().renewInterval(),
+              onLost);
       lease = keeper;
       return keeper;
     }

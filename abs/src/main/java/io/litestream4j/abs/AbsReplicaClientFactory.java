@@ -5,8 +5,8 @@ import io.litestream4j.replica.ReplicaClient;
 import io.litestream4j.replica.ReplicaClientFactory;
 
 /**
- * Registers the {@code abs} backend with {@link io.litestream4j.replica.ReplicaClients}:
- * {@code abs://[account@]container/path} URLs and {@code type: abs} configuration entries.
+ * Registers the {@code abs} backend with {@link io.litestream4j.replica.ReplicaClients}: {@code
+ * abs://[account@]container/path} URLs and {@code type: abs} configuration entries.
  */
 public final class AbsReplicaClientFactory implements ReplicaClientFactory {
 

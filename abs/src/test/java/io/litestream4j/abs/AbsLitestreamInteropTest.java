@@ -36,16 +36,18 @@ import org.junit.jupiter.api.io.TempDir;
 class AbsLitestreamInteropTest {
 
   private static final AtomicInteger CONTAINERS = new AtomicInteger();
-  private static final List<String> VFS_SCRIPTS = List.of(
-      """
+  private static final List<String> VFS_SCRIPTS =
+      List.of(
+          """
       CREATE TABLE t(id INTEGER PRIMARY KEY, name TEXT, payload BLOB);
       WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300)
         INSERT INTO t(name, payload) SELECT 'row' || i, randomblob(200 + i % 700) FROM n;
       """,
-      "UPDATE t SET name = upper(name) WHERE id % 7 = 0; CREATE INDEX t_name ON t(name);",
-      "DELETE FROM t WHERE id > 200; INSERT INTO t(name, payload) VALUES ('late', zeroblob(5000));");
-  private static final String PROBE = "SELECT count(*), sum(length(payload)) FROM t;\n"
-      + "SELECT id, name, hex(payload) FROM t ORDER BY id;\n";
+          "UPDATE t SET name = upper(name) WHERE id % 7 = 0; CREATE INDEX t_name ON t(name);",
+          "DELETE FROM t WHERE id > 200; INSERT INTO t(name, payload) VALUES ('late', zeroblob(5000));");
+  private static final String PROBE =
+      "SELECT count(*), sum(length(payload)) FROM t;\n"
+          + "SELECT id, name, hex(payload) FROM t ORDER BY id;\n";
 
   static AzuriteServer server;
   static AzureProductionFront front;
@@ -95,8 +97,11 @@ class AbsLitestreamInteropTest {
       List<LtxFileInfo> files = client.ltxFiles(0, 0);
       assertThat(files).extracting(LtxFileInfo::maxTxid).containsExactly(1L, 2L, 3L);
       Path restored = dir.resolve("restored.db");
-      RestoreResult r = new Restorer(client).restore(RestoreOptions.of(restored)
-          .withIntegrityCheck(RestoreOptions.IntegrityCheck.FULL));
+      RestoreResult r =
+          new Restorer(client)
+              .restore(
+                  RestoreOptions.of(restored)
+                      .withIntegrityCheck(RestoreOptions.IntegrityCheck.FULL));
       assertThat(r.txid()).isEqualTo(3);
       String expected = vfs.query(vfsUrl(container), vfsEnvironment(), PROBE);
       assertThat(expected).startsWith("201|");
@@ -111,14 +116,19 @@ class AbsLitestreamInteropTest {
     String container = newContainer();
     Path db = dir.resolve("app.db");
     long txid;
-    try (Connection app = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = app.createStatement()) {
+    try (Connection app = DriverManager.getConnection("jdbc:sqlite:" + db);
+        Statement st = app.createStatement()) {
       st.execute("PRAGMA journal_mode=wal");
       st.execute("CREATE TABLE t(id INTEGER PRIMARY KEY, name TEXT, payload BLOB)");
-      ReplicationOptions opts = ReplicationOptions.of(db, vfsUrl(container)).withSyncInterval(Duration.ZERO)
-          .withDbOptions(DbOptions.DEFAULTS.withMonitorInterval(Duration.ofMillis(50)));
-      try (Replication r = Replication.start(opts, AbsReplicaClient.create(server.settings(container, "db")))) {
-        st.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 400) "
-            + "INSERT INTO t(name, payload) SELECT 'row' || i, randomblob(100 + i % 900) FROM n");
+      ReplicationOptions opts =
+          ReplicationOptions.of(db, vfsUrl(container))
+              .withSyncInterval(Duration.ZERO)
+              .withDbOptions(DbOptions.DEFAULTS.withMonitorInterval(Duration.ofMillis(50)));
+      try (Replication r =
+          Replication.start(opts, AbsReplicaClient.create(server.settings(container, "db")))) {
+        st.execute(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 400) "
+                + "INSERT INTO t(name, payload) SELECT 'row' || i, randomblob(100 + i % 900) FROM n");
         st.execute("UPDATE t SET name = upper(name) WHERE id % 5 = 0");
         st.execute("DELETE FROM t WHERE id % 11 = 0");
         txid = r.syncAndAwait(Duration.ofSeconds(60));

@@ -22,12 +22,19 @@ class AbsReplicationMeasurements {
   @Test
   void lagAt100CommitsPerSecond() throws Exception {
     try (AzuriteServer server = AzuriteServer.start()) {
-      for (Duration interval : List.of(Duration.ofSeconds(1), Duration.ZERO, Duration.ofSeconds(1), Duration.ZERO)) {
+      for (Duration interval :
+          List.of(Duration.ofSeconds(1), Duration.ZERO, Duration.ofSeconds(1), Duration.ZERO)) {
         String container = "lag" + System.nanoTime();
         server.createContainer(container);
-        double[] lags = ReplicationMeasurements.measureLag(dir, AbsReplicaClient.create(server.settings(container, "db")),
-            "abs://" + AzuriteServer.ACCOUNT + "@" + container + "/db", interval, Duration.ofSeconds(10));
-        System.out.printf("abs lag sync-interval=%s: commits=%d p50=%.1f ms p99=%.1f ms max=%.1f ms%n",
+        double[] lags =
+            ReplicationMeasurements.measureLag(
+                dir,
+                AbsReplicaClient.create(server.settings(container, "db")),
+                "abs://" + AzuriteServer.ACCOUNT + "@" + container + "/db",
+                interval,
+                Duration.ofSeconds(10));
+        System.out.printf(
+            "abs lag sync-interval=%s: commits=%d p50=%.1f ms p99=%.1f ms max=%.1f ms%n",
             interval, lags.length, pct(lags, 50), pct(lags, 99), lags[lags.length - 1]);
       }
     }
@@ -40,10 +47,15 @@ class AbsReplicationMeasurements {
       for (boolean lease : List.of(true, false, true, false)) {
         String container = "lease" + System.nanoTime();
         server.createContainer(container);
-        double[] lags = ReplicationMeasurements.measureLag(dir,
-            AbsReplicaClient.create(server.settings(container, "db").withLease(lease)),
-            "abs://" + AzuriteServer.ACCOUNT + "@" + container + "/db", Duration.ZERO, Duration.ofSeconds(10));
-        System.out.printf("abs lag sync-interval=0 lease=%s: commits=%d p50=%.1f ms p99=%.1f ms max=%.1f ms%n",
+        double[] lags =
+            ReplicationMeasurements.measureLag(
+                dir,
+                AbsReplicaClient.create(server.settings(container, "db").withLease(lease)),
+                "abs://" + AzuriteServer.ACCOUNT + "@" + container + "/db",
+                Duration.ZERO,
+                Duration.ofSeconds(10));
+        System.out.printf(
+            "abs lag sync-interval=0 lease=%s: commits=%d p50=%.1f ms p99=%.1f ms max=%.1f ms%n",
             lease, lags.length, pct(lags, 50), pct(lags, 99), lags[lags.length - 1]);
       }
     }
@@ -53,10 +65,15 @@ class AbsReplicationMeasurements {
   void restoreThroughputParallelism1Vs8() throws Exception {
     try (AzuriteServer server = AzuriteServer.start()) {
       server.createContainer("restore");
-      double[] r = ReplicationMeasurements.restoreThroughput(dir,
-          () -> AbsReplicaClient.create(server.settings("restore", "db")), "abs://" + AzuriteServer.ACCOUNT + "@restore/db");
-      System.out.printf("abs restore %.0f MB: parallelism 1 min/median/max %.0f/%.0f/%.0f MB/s;"
-          + " parallelism 8 %.0f/%.0f/%.0f MB/s%n", r[6], r[0], r[1], r[2], r[3], r[4], r[5]);
+      double[] r =
+          ReplicationMeasurements.restoreThroughput(
+              dir,
+              () -> AbsReplicaClient.create(server.settings("restore", "db")),
+              "abs://" + AzuriteServer.ACCOUNT + "@restore/db");
+      System.out.printf(
+          "abs restore %.0f MB: parallelism 1 min/median/max %.0f/%.0f/%.0f MB/s;"
+              + " parallelism 8 %.0f/%.0f/%.0f MB/s%n",
+          r[6], r[0], r[1], r[2], r[3], r[4], r[5]);
     }
   }
 }

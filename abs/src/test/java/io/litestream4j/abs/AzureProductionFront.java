@@ -27,8 +27,8 @@ import javax.net.ssl.SSLSocket;
  * calls {@code https://<account>.blob.core.windows.net}. This is an HTTP {@code CONNECT} proxy on
  * loopback that terminates TLS with a throwaway certificate for that host name and forwards the
  * plaintext requests to azurite, which takes the account from the production-style {@code Host}
- * header. A Go client uses it through {@link #clientEnvironment()}: {@code HTTPS_PROXY} and
- * {@code SSL_CERT_FILE} (the certificate as the only trusted root).
+ * header. A Go client uses it through {@link #clientEnvironment()}: {@code HTTPS_PROXY} and {@code
+ * SSL_CERT_FILE} (the certificate as the only trusted root).
  */
 final class AzureProductionFront implements AutoCloseable {
 
@@ -41,7 +41,8 @@ final class AzureProductionFront implements AutoCloseable {
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   private final Thread acceptor;
 
-  private AzureProductionFront(ServerSocket listener, SSLContext tls, int upstreamPort, Path certificate) {
+  private AzureProductionFront(
+      ServerSocket listener, SSLContext tls, int upstreamPort, Path certificate) {
     this.listener = listener;
     this.tls = tls;
     this.upstreamPort = upstreamPort;
@@ -50,27 +51,67 @@ final class AzureProductionFront implements AutoCloseable {
   }
 
   /** Starts the front for {@code azurite}'s account; keys and certificate go into {@code work}. */
-  static AzureProductionFront start(AzuriteServer azurite, Path work) throws IOException, InterruptedException {
+  static AzureProductionFront start(AzuriteServer azurite, Path work)
+      throws IOException, InterruptedException {
     String host = AzuriteServer.ACCOUNT + ".blob.core.windows.net";
     Path keystore = work.resolve("front.p12");
     Path pem = work.resolve("front.pem");
     String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-    keytool(List.of(keytool, "-genkeypair", "-alias", "front", "-keyalg", "RSA", "-keysize", "2048",
-        "-validity", "2", "-dname", "CN=" + host, "-ext", "SAN=dns:" + host, "-ext", "BC=ca:true",
-        "-keystore", keystore.toString(), "-storetype", "PKCS12", "-storepass", PASSWORD, "-keypass", PASSWORD));
-    keytool(List.of(keytool, "-exportcert", "-rfc", "-alias", "front", "-keystore", keystore.toString(),
-        "-storepass", PASSWORD, "-file", pem.toString()));
+    keytool(
+        List.of(
+            keytool,
+            "-genkeypair",
+            "-alias",
+            "front",
+            "-keyalg",
+            "RSA",
+            "-keysize",
+            "2048",
+            "-validity",
+            "2",
+            "-dname",
+            "CN=" + host,
+            "-ext",
+            "SAN=dns:" + host,
+            "-ext",
+            "BC=ca:true",
+            "-keystore",
+            keystore.toString(),
+            "-storetype",
+            "PKCS12",
+            "-storepass",
+            PASSWORD,
+            "-keypass",
+            PASSWORD));
+    keytool(
+        List.of(
+            keytool,
+            "-exportcert",
+            "-rfc",
+            "-alias",
+            "front",
+            "-keystore",
+            keystore.toString(),
+            "-storepass",
+            PASSWORD,
+            "-file",
+            pem.toString()));
     try {
       KeyStore ks = KeyStore.getInstance("PKCS12");
       try (InputStream in = Files.newInputStream(keystore)) {
         ks.load(in, PASSWORD.toCharArray());
       }
-      KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      KeyManagerFactory kmf =
+          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       kmf.init(ks, PASSWORD.toCharArray());
       SSLContext tls = SSLContext.getInstance("TLS");
       tls.init(kmf.getKeyManagers(), null, null);
-      var front = new AzureProductionFront(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()), tls,
-          URI.create(azurite.endpoint()).getPort(), pem);
+      var front =
+          new AzureProductionFront(
+              new ServerSocket(0, 50, InetAddress.getLoopbackAddress()),
+              tls,
+              URI.create(azurite.endpoint()).getPort(),
+              pem);
       front.acceptor.start();
       return front;
     } catch (java.security.GeneralSecurityException e) {
@@ -88,8 +129,19 @@ final class AzureProductionFront implements AutoCloseable {
 
   /** Environment for a Go client: this proxy for HTTPS, and its certificate as the trusted root. */
   Map<String, String> clientEnvironment() {
-    return Map.of("HTTPS_PROXY", "http://127.0.0.1:" + listener.getLocalPort(), "https_proxy", "",
-        "NO_PROXY", "", "no_proxy", "", "SSL_CERT_FILE", certificate.toString(), "SSL_CERT_DIR", "");
+    return Map.of(
+        "HTTPS_PROXY",
+        "http://127.0.0.1:" + listener.getLocalPort(),
+        "https_proxy",
+        "",
+        "NO_PROXY",
+        "",
+        "no_proxy",
+        "",
+        "SSL_CERT_FILE",
+        certificate.toString(),
+        "SSL_CERT_DIR",
+        "");
   }
 
   private void accept() {
@@ -107,14 +159,19 @@ final class AzureProductionFront implements AutoCloseable {
   private void serve(Socket client) {
     try (client) {
       readRequestHead(client.getInputStream());
-      client.getOutputStream().write("HTTP/1.1 200 Connection established\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      client
+          .getOutputStream()
+          .write("HTTP/1.1 200 Connection established\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
       client.getOutputStream().flush();
-      SSLSocket secure = (SSLSocket) tls.getSocketFactory().createSocket(client, null, client.getPort(), false);
+      SSLSocket secure =
+          (SSLSocket) tls.getSocketFactory().createSocket(client, null, client.getPort(), false);
       secure.setUseClientMode(false);
       open.add(secure);
-      try (secure; Socket upstream = new Socket(InetAddress.getLoopbackAddress(), upstreamPort)) {
+      try (secure;
+          Socket upstream = new Socket(InetAddress.getLoopbackAddress(), upstreamPort)) {
         open.add(upstream);
-        Thread back = Thread.ofVirtual().name("azure-front-back").start(() -> pump(upstream, secure));
+        Thread back =
+            Thread.ofVirtual().name("azure-front-back").start(() -> pump(upstream, secure));
         pump(secure, upstream);
         back.join(TimeUnit.SECONDS.toMillis(30));
       }
@@ -135,10 +192,15 @@ final class AzureProductionFront implements AutoCloseable {
         throw new IOException("client closed before sending CONNECT");
       }
       head.write(b);
-      state = (b == '\r' && (state == 0 || state == 2)) || (b == '\n' && (state == 1 || state == 3)) ? state + 1 : b == '\r' ? 1 : 0;
+      state =
+          (b == '\r' && (state == 0 || state == 2)) || (b == '\n' && (state == 1 || state == 3))
+              ? state + 1
+              : b == '\r' ? 1 : 0;
     }
     if (!head.toString(StandardCharsets.US_ASCII).startsWith("CONNECT ")) {
-      throw new IOException("not a CONNECT request: " + head.toString(StandardCharsets.US_ASCII).lines().findFirst().orElse(""));
+      throw new IOException(
+          "not a CONNECT request: "
+              + head.toString(StandardCharsets.US_ASCII).lines().findFirst().orElse(""));
     }
   }
 

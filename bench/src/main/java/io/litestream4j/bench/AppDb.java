@@ -38,13 +38,16 @@ final class AppDb implements AutoCloseable {
     this.payloads = new Payloads(seed);
   }
 
-  /** Creates the database file with the benchmark table (and page size) if it does not exist yet. */
+  /**
+   * Creates the database file with the benchmark table (and page size) if it does not exist yet.
+   */
   static void create(Path path) throws SQLException {
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + path);
         Statement st = c.createStatement()) {
       st.execute("PRAGMA page_size=" + PAGE_SIZE);
       st.execute("PRAGMA journal_mode=WAL");
-      st.execute("CREATE TABLE IF NOT EXISTS t(seq INTEGER PRIMARY KEY, t_ns INTEGER NOT NULL, payload BLOB NOT NULL)");
+      st.execute(
+          "CREATE TABLE IF NOT EXISTS t(seq INTEGER PRIMARY KEY, t_ns INTEGER NOT NULL, payload BLOB NOT NULL)");
     }
   }
 
@@ -90,14 +93,16 @@ final class AppDb implements AutoCloseable {
   }
 
   /**
-   * Grows the database with 1 KB rows until its file holds at least {@code bytes}, then
-   * checkpoints so the data is in the main file and the WAL is empty.
+   * Grows the database with 1 KB rows until its file holds at least {@code bytes}, then checkpoints
+   * so the data is in the main file and the WAL is empty.
    */
   long fillTo(long bytes) throws SQLException {
     return fillTo(bytes, 2000);
   }
 
-  /** {@link #fillTo(long)} in transactions of {@code batchRows} rows (small databases: few rows). */
+  /**
+   * {@link #fillTo(long)} in transactions of {@code batchRows} rows (small databases: few rows).
+   */
   long fillTo(long bytes, int batchRows) throws SQLException {
     long seq = maxSeq() + 1;
     while (sizeBytes() < bytes) {
@@ -129,7 +134,8 @@ final class AppDb implements AutoCloseable {
   }
 
   private long queryLong(String sql) throws SQLException {
-    try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+    try (Statement st = conn.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
       return rs.next() ? rs.getLong(1) : 0;
     }
   }
@@ -166,7 +172,9 @@ final class AppDb implements AutoCloseable {
     return HexFormat.of().formatHex(md.digest());
   }
 
-  /** {@code PRAGMA integrity_check} (or {@code quick_check}) result; "ok" when the file is sound. */
+  /**
+   * {@code PRAGMA integrity_check} (or {@code quick_check}) result; "ok" when the file is sound.
+   */
   static String integrityCheck(Path db, boolean quick) throws SQLException {
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
         Statement st = c.createStatement();
@@ -186,7 +194,8 @@ final class AppDb implements AutoCloseable {
    */
   static void copyDatabase(Path from, Path to) throws IOException {
     Files.copy(from, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(to, java.nio.file.StandardOpenOption.WRITE)) {
+    try (java.nio.channels.FileChannel ch =
+        java.nio.channels.FileChannel.open(to, java.nio.file.StandardOpenOption.WRITE)) {
       ch.force(true);
     }
   }

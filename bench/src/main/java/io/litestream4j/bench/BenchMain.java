@@ -9,8 +9,8 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -21,7 +21,8 @@ import java.util.stream.Collectors;
  * data are removed at the end, also on Ctrl+C.
  */
 public final class BenchMain {
-  private static final String USAGE = """
+  private static final String USAGE =
+      """
       usage: litestream4j-bench [--quick] [--only P1,P2,...] [--out DIR] [--work DIR] [--repo DIR] [--peer PATH]
         --quick   smoke run (< 3 minutes); default is the full run
         --only    run only these benchmarks (P1..P7, P1F)
@@ -54,7 +55,8 @@ public final class BenchMain {
     }
     System.setProperty("java.awt.headless", "true");
     Cleanup cleanup = new Cleanup();
-    Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("bench-cleanup").unstarted(cleanup::close));
+    Runtime.getRuntime()
+        .addShutdownHook(Thread.ofPlatform().name("bench-cleanup").unstarted(cleanup::close));
     try {
       return runAll(o, cleanup);
     } catch (Exception e) {
@@ -74,10 +76,23 @@ public final class BenchMain {
     Path work = cleanup.tempDir(o.work(), "litestream4j-bench-");
     Tools tools = Tools.detect(o.repo(), o.peer(), raw);
     Context ctx = new Context(o.plan(), tools, work, raw, cleanup);
-    ctx.progress("%s run: litestream4j %s, peer %s, our restore: %s; results in %s", o.plan().name(),
-        tools.oursVersion(), tools.peerVersion(), tools.oursRestoreCli() ? "CLI" : "in-process stand-in", o.out());
-    List<Benchmark> all = List.of(new StartupBench(), new LagBench(), new ThroughputBench(), new StallBench(),
-        new SyncThroughputBench(), new RestoreBench(), new IdleBench(), new FollowLagBench());
+    ctx.progress(
+        "%s run: litestream4j %s, peer %s, our restore: %s; results in %s",
+        o.plan().name(),
+        tools.oursVersion(),
+        tools.peerVersion(),
+        tools.oursRestoreCli() ? "CLI" : "in-process stand-in",
+        o.out());
+    List<Benchmark> all =
+        List.of(
+            new StartupBench(),
+            new LagBench(),
+            new ThroughputBench(),
+            new StallBench(),
+            new SyncThroughputBench(),
+            new RestoreBench(),
+            new IdleBench(),
+            new FollowLagBench());
     List<Section> sections = new ArrayList<>();
     for (Benchmark b : all.stream().sorted((a, c) -> a.id().compareTo(c.id())).toList()) {
       if (!o.only().isEmpty() && !o.only().contains(b.id())) {
@@ -99,8 +114,11 @@ public final class BenchMain {
     }
     RunInfo info = RunInfo.of(o.plan(), tools, started, Duration.ofNanos(System.nanoTime() - t0));
     Report.write(o.out(), info, sections);
-    long failures = sections.stream().flatMap(s -> s.checks().stream())
-        .filter(c -> c.verdict() == Check.Verdict.ERROR).count();
+    long failures =
+        sections.stream()
+            .flatMap(s -> s.checks().stream())
+            .filter(c -> c.verdict() == Check.Verdict.ERROR)
+            .count();
     ctx.progress("finished in %s; %s", info.durationText(), o.out().resolve("results.md"));
     return failures == 0 ? 0 : 1;
   }
@@ -114,7 +132,8 @@ public final class BenchMain {
     try (var logs = Files.list(ctx.raw())) {
       for (Path log : logs.sorted().toList()) {
         String name = log.getFileName().toString();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{3})-(ours[^.]*)\\.log").matcher(name);
+        java.util.regex.Matcher m =
+            java.util.regex.Pattern.compile("(\\d{3})-(ours[^.]*)\\.log").matcher(name);
         if (m.matches() && Integer.parseInt(m.group(1)) >= firstLog) {
           runs.add(FullFiles.read(m.group(2), log));
         }
@@ -123,8 +142,11 @@ public final class BenchMain {
     if (runs.isEmpty()) {
       return s;
     }
-    StringBuilder md = new StringBuilder(s.markdown()).append("\nFull L0 files written by litestream4j (from its logs; ")
-        .append("only the first sync is expected):\n\n| replicator run | full L0 files by reason |\n|---|---|\n");
+    StringBuilder md =
+        new StringBuilder(s.markdown())
+            .append("\nFull L0 files written by litestream4j (from its logs; ")
+            .append(
+                "only the first sync is expected):\n\n| replicator run | full L0 files by reason |\n|---|---|\n");
     List<Check> checks = new ArrayList<>(s.checks());
     Map<String, Object> json = new java.util.LinkedHashMap<>(s.json());
     Map<String, Object> jf = new java.util.LinkedHashMap<>();
@@ -151,8 +173,11 @@ public final class BenchMain {
       switch (a) {
         case "--quick" -> plan = Plan.QUICK;
         case "--full" -> plan = Plan.FULL;
-        case "--only" -> only = Arrays.stream(value(args, ++i, a).split(","))
-            .map(s -> s.strip().toUpperCase(Locale.ROOT)).collect(Collectors.toSet());
+        case "--only" ->
+            only =
+                Arrays.stream(value(args, ++i, a).split(","))
+                    .map(s -> s.strip().toUpperCase(Locale.ROOT))
+                    .collect(Collectors.toSet());
         case "--out" -> out = Path.of(value(args, ++i, a)).toAbsolutePath();
         case "--work" -> work = Path.of(value(args, ++i, a)).toAbsolutePath();
         case "--repo" -> repo = Path.of(value(args, ++i, a)).toAbsolutePath();
@@ -165,7 +190,8 @@ public final class BenchMain {
     }
     for (String id : only) {
       if (!id.matches("P[1-7]|P1F")) {
-        throw new IllegalArgumentException("--only takes benchmark ids P1..P7 or P1F, got '" + id + "'");
+        throw new IllegalArgumentException(
+            "--only takes benchmark ids P1..P7 or P1F, got '" + id + "'");
       }
     }
     if (out == null) {

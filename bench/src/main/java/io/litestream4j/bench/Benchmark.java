@@ -1,6 +1,8 @@
 package io.litestream4j.bench;
 
-/** One of P1..P7: runs its workload side by side with its baselines and reports a {@link Section}. */
+/**
+ * One of P1..P7: runs its workload side by side with its baselines and reports a {@link Section}.
+ */
 interface Benchmark {
   String id();
 

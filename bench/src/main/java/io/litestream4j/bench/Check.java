@@ -4,10 +4,15 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** One target of the benchmark spec, checked against what this run measured. */
-record Check(String id, String metric, String measured, String target, Verdict verdict, String note) {
+record Check(
+    String id, String metric, String measured, String target, Verdict verdict, String note) {
 
   enum Verdict {
-    PASS("pass"), FAIL("FAIL"), INFO("info"), SKIPPED("skipped"), ERROR("ERROR");
+    PASS("pass"),
+    FAIL("FAIL"),
+    INFO("info"),
+    SKIPPED("skipped"),
+    ERROR("ERROR");
 
     final String text;
 

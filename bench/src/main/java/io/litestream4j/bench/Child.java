@@ -27,16 +27,19 @@ final class Child implements AutoCloseable {
   }
 
   /** Starts {@code command} with stdout and stderr appended to {@code log}. */
-  static Child start(String name, List<String> command, Path log, Map<String, String> env) throws IOException {
-    ProcessBuilder pb = new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-        .redirectInput(ProcessBuilder.Redirect.from(nullDevice()));
+  static Child start(String name, List<String> command, Path log, Map<String, String> env)
+      throws IOException {
+    ProcessBuilder pb =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .redirectInput(ProcessBuilder.Redirect.from(nullDevice()));
     pb.environment().putAll(env);
     try {
       return new Child(name, pb.start(), log);
     } catch (IOException e) {
-      throw new IOException("cannot start " + name + " (" + String.join(" ", command) + "): " + e.getMessage(), e);
+      throw new IOException(
+          "cannot start " + name + " (" + String.join(" ", command) + "): " + e.getMessage(), e);
     }
   }
 
@@ -44,8 +47,12 @@ final class Child implements AutoCloseable {
     return new java.io.File("/dev/null");
   }
 
-  /** Runs {@code command} to completion (or kills it after {@code timeout}) and returns its exit code. */
-  static int run(String name, List<String> command, Path log, Map<String, String> env, Duration timeout)
+  /**
+   * Runs {@code command} to completion (or kills it after {@code timeout}) and returns its exit
+   * code.
+   */
+  static int run(
+      String name, List<String> command, Path log, Map<String, String> env, Duration timeout)
       throws IOException, InterruptedException {
     try (Child c = start(name, command, log, env)) {
       if (!c.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -79,7 +86,10 @@ final class Child implements AutoCloseable {
     return process.exitValue();
   }
 
-  /** SIGTERM, wait up to {@code grace}, then SIGKILL (with descendants). Returns the exit code or -1. */
+  /**
+   * SIGTERM, wait up to {@code grace}, then SIGKILL (with descendants). Returns the exit code or
+   * -1.
+   */
   int stop(Duration grace) {
     if (process.isAlive()) {
       process.destroy();
@@ -91,7 +101,8 @@ final class Child implements AutoCloseable {
     }
     process.descendants().forEach(ProcessHandle::destroyForcibly);
     if (process.isAlive()) {
-      System.err.println("bench: " + name + " (pid " + pid() + ") ignored SIGTERM for " + grace + "; killing it");
+      System.err.println(
+          "bench: " + name + " (pid " + pid() + ") ignored SIGTERM for " + grace + "; killing it");
       process.destroyForcibly();
       try {
         process.waitFor(5, TimeUnit.SECONDS);

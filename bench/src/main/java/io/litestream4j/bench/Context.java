@@ -7,11 +7,12 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * What every benchmark gets: the plan (quick or full), the programs under test, a scratch
- * directory that is deleted at the end, the {@code raw/} directory for logs and raw samples, and
- * the run's {@link Cleanup}.
+ * What every benchmark gets: the plan (quick or full), the programs under test, a scratch directory
+ * that is deleted at the end, the {@code raw/} directory for logs and raw samples, and the run's
+ * {@link Cleanup}.
  */
-record Context(Plan plan, Tools tools, Path work, Path raw, Cleanup cleanup, AtomicInteger sequence) {
+record Context(
+    Plan plan, Tools tools, Path work, Path raw, Cleanup cleanup, AtomicInteger sequence) {
 
   Context(Plan plan, Tools tools, Path work, Path raw, Cleanup cleanup) {
     this(plan, tools, work, raw, cleanup, new AtomicInteger());
@@ -50,6 +51,7 @@ record Context(Plan plan, Tools tools, Path work, Path raw, Cleanup cleanup, Ato
   }
 
   void progress(String format, Object... args) {
-    System.err.printf("bench %s  %s%n", java.time.LocalTime.now().withNano(0), String.format(format, args));
+    System.err.printf(
+        "bench %s  %s%n", java.time.LocalTime.now().withNano(0), String.format(format, args));
   }
 }

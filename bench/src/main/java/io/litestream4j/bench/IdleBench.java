@@ -10,12 +10,12 @@ import java.util.Map;
 
 /**
  * P6: the cost of replicating databases that do not change, many databases in one process. Each
- * setup (litestream4j defaults and Litestream 0.3.13, each with 1, 100 [, 1000] databases listed
- * in one config file) is one replicator process. Setups are started one after the other from cold
- * (no local state, empty replicas) and timed until every replica holds its snapshot; then all of
- * them settle and are measured over the same window: CPU time (per-thread schedstat), RSS, threads
- * and open descriptors at the end of the window, and replica files uploaded during it (which must
- * be none). Idle processes barely compete for CPU, so running them side by side costs nothing in
+ * setup (litestream4j defaults and Litestream 0.3.13, each with 1, 100 [, 1000] databases listed in
+ * one config file) is one replicator process. Setups are started one after the other from cold (no
+ * local state, empty replicas) and timed until every replica holds its snapshot; then all of them
+ * settle and are measured over the same window: CPU time (per-thread schedstat), RSS, threads and
+ * open descriptors at the end of the window, and replica files uploaded during it (which must be
+ * none). Idle processes barely compete for CPU, so running them side by side costs nothing in
  * accuracy and keeps the comparison in the same conditions.
  */
 final class IdleBench implements Benchmark {
@@ -31,14 +31,21 @@ final class IdleBench implements Benchmark {
     return "Idle cost";
   }
 
-  private record Setup(Replicator replicator, int dbs, List<Target> targets, Child child, double coldStartS) {
+  private record Setup(
+      Replicator replicator, int dbs, List<Target> targets, Child child, double coldStartS) {
     String key() {
       return replicator.id() + "-" + dbs;
     }
   }
 
-  private record Measured(Setup setup, double cpuPercent, double tickCpuPercent, long rssKb, long uploads,
-      int threads, int descriptors) {}
+  private record Measured(
+      Setup setup,
+      double cpuPercent,
+      double tickCpuPercent,
+      long rssKb,
+      long uploads,
+      int threads,
+      int descriptors) {}
 
   @Override
   public Section run(Context ctx) throws Exception {
@@ -62,20 +69,36 @@ final class IdleBench implements Benchmark {
         before.add(ProcUsage.read(s.child().pid()));
         filesBefore.add(countFiles(s));
       }
-      ctx.progress("P6 measuring %d idle setups for %d s", setups.size(), plan.idleWindow().toSeconds());
+      ctx.progress(
+          "P6 measuring %d idle setups for %d s", setups.size(), plan.idleWindow().toSeconds());
       Thread.sleep(plan.idleWindow().toMillis());
       List<Measured> measured = new ArrayList<>();
       for (int i = 0; i < setups.size(); i++) {
         Setup s = setups.get(i);
         ProcUsage after = ProcUsage.read(s.child().pid());
         double window = after.takenNanos() - before.get(i).takenNanos();
-        measured.add(new Measured(s, 100.0 * after.cpuNanosSince(before.get(i)) / window,
-            100.0 * after.tickNanosSince(before.get(i)) / window, after.rssKb(), countFiles(s) - filesBefore.get(i),
-            after.threads(), ProcUsage.descriptors(s.child().pid())));
+        measured.add(
+            new Measured(
+                s,
+                100.0 * after.cpuNanosSince(before.get(i)) / window,
+                100.0 * after.tickNanosSince(before.get(i)) / window,
+                after.rssKb(),
+                countFiles(s) - filesBefore.get(i),
+                after.threads(),
+                ProcUsage.descriptors(s.child().pid())));
       }
-      measured.forEach(m -> ctx.progress("P6 %-22s CPU %.4f%% of a core, RSS %d KiB, uploads %d, threads %d, fds %d, "
-          + "cold start %.1f s", m.setup.key(), m.cpuPercent, m.rssKb, m.uploads, m.threads, m.descriptors,
-          m.setup.coldStartS()));
+      measured.forEach(
+          m ->
+              ctx.progress(
+                  "P6 %-22s CPU %.4f%% of a core, RSS %d KiB, uploads %d, threads %d, fds %d, "
+                      + "cold start %.1f s",
+                  m.setup.key(),
+                  m.cpuPercent,
+                  m.rssKb,
+                  m.uploads,
+                  m.threads,
+                  m.descriptors,
+                  m.setup.coldStartS()));
       return report(ctx, measured);
     } finally {
       for (Setup s : setups) {
@@ -97,7 +120,10 @@ final class IdleBench implements Benchmark {
     Files.createDirectories(dir.resolve("dbs"));
     List<Target> targets = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      Target t = new Target(dir.resolve(String.format("dbs/db-%04d.db", i)), dir.resolve(String.format("replicas/r-%04d", i)));
+      Target t =
+          new Target(
+              dir.resolve(String.format("dbs/db-%04d.db", i)),
+              dir.resolve(String.format("replicas/r-%04d", i)));
       try (AppDb app = AppDb.open(t.db(), i)) {
         app.insertBatch(1, 10, 200);
       }
@@ -114,15 +140,18 @@ final class IdleBench implements Benchmark {
   private Section report(Context ctx, List<Measured> measured) {
     Plan plan = ctx.plan();
     StringBuilder md = new StringBuilder();
-    md.append(String.format("All setups measured over the same %d s window after every replica had its snapshot "
-        + "(+%d s settle); one run per setup, so each figure is a single measurement. CPU from per-thread "
-        + "`schedstat` (ns resolution); the `utime+stime` figure (10 ms ticks) is kept in results.json as a "
-        + "cross-check. Uploads = replica files that appeared during the window. Cold start = from launching the "
-        + "process (no local state, empty replicas; setups started one at a time) until every replica holds a "
-        + "snapshot.%n%n",
-        plan.idleWindow().toSeconds(), SETTLE.toSeconds()));
-    md.append("| replicator | idle DBs | CPU % of one core | RSS MiB | RSS per DB KiB (vs 1 DB) | threads | descriptors "
-        + "| uploads in window | uploads per idle hour | cold start s |\n");
+    md.append(
+        String.format(
+            "All setups measured over the same %d s window after every replica had its snapshot "
+                + "(+%d s settle); one run per setup, so each figure is a single measurement. CPU from per-thread "
+                + "`schedstat` (ns resolution); the `utime+stime` figure (10 ms ticks) is kept in results.json as a "
+                + "cross-check. Uploads = replica files that appeared during the window. Cold start = from launching the "
+                + "process (no local state, empty replicas; setups started one at a time) until every replica holds a "
+                + "snapshot.%n%n",
+            plan.idleWindow().toSeconds(), SETTLE.toSeconds()));
+    md.append(
+        "| replicator | idle DBs | CPU % of one core | RSS MiB | RSS per DB KiB (vs 1 DB) | threads | descriptors "
+            + "| uploads in window | uploads per idle hour | cold start s |\n");
     md.append("|---|---|---|---|---|---|---|---|---|---|\n");
     Map<String, Object> json = new LinkedHashMap<>();
     List<Check> checks = new ArrayList<>();
@@ -135,10 +164,23 @@ final class IdleBench implements Benchmark {
     double windowS = plan.idleWindow().toSeconds();
     for (Measured m : measured) {
       Long base = oneDbRss.get(m.setup.replicator().id());
-      double perDb = m.setup.dbs() > 1 && base != null ? (m.rssKb - base) / (double) (m.setup.dbs() - 1) : Double.NaN;
-      md.append(String.format("| %s | %d | %.4f | %.1f | %s | %d | %d | %d | %.0f | %.1f |%n", m.setup.replicator().label(),
-          m.setup.dbs(), m.cpuPercent, m.rssKb / 1024.0, Double.isNaN(perDb) ? "—" : String.format("%.0f", perDb),
-          m.threads, m.descriptors, m.uploads, m.uploads * 3600 / windowS, m.setup.coldStartS()));
+      double perDb =
+          m.setup.dbs() > 1 && base != null
+              ? (m.rssKb - base) / (double) (m.setup.dbs() - 1)
+              : Double.NaN;
+      md.append(
+          String.format(
+              "| %s | %d | %.4f | %.1f | %s | %d | %d | %d | %.0f | %.1f |%n",
+              m.setup.replicator().label(),
+              m.setup.dbs(),
+              m.cpuPercent,
+              m.rssKb / 1024.0,
+              Double.isNaN(perDb) ? "—" : String.format("%.0f", perDb),
+              m.threads,
+              m.descriptors,
+              m.uploads,
+              m.uploads * 3600 / windowS,
+              m.setup.coldStartS()));
       Map<String, Object> j = new LinkedHashMap<>();
       j.put("replicator", m.setup.replicator().id());
       j.put("dbs", m.setup.dbs());
@@ -154,21 +196,50 @@ final class IdleBench implements Benchmark {
       json.put(m.setup.key(), j);
       boolean isOurs = m.setup.replicator() instanceof Replicator.Ours;
       if (isOurs && m.setup.dbs() >= 1000) {
-        checks.add(new Check("P6", "RSS, litestream4j, " + m.setup.dbs() + " DBs", String.format("%.0f MiB", m.rssKb / 1024.0),
-            "<= 350 MiB", Check.Verdict.of(m.rssKb <= 350 * 1024), "one process"));
+        checks.add(
+            new Check(
+                "P6",
+                "RSS, litestream4j, " + m.setup.dbs() + " DBs",
+                String.format("%.0f MiB", m.rssKb / 1024.0),
+                "<= 350 MiB",
+                Check.Verdict.of(m.rssKb <= 350 * 1024),
+                "one process"));
       }
       if (isOurs) {
-        checks.add(new Check("P6", "idle uploads, litestream4j, " + m.setup.dbs() + " DB(s)", m.uploads + " in "
-            + (long) windowS + " s", "0", Check.Verdict.of(m.uploads == 0), ""));
+        checks.add(
+            new Check(
+                "P6",
+                "idle uploads, litestream4j, " + m.setup.dbs() + " DB(s)",
+                m.uploads + " in " + (long) windowS + " s",
+                "0",
+                Check.Verdict.of(m.uploads == 0),
+                ""));
         if (m.setup.dbs() == 1) {
-          checks.add(new Check("P6", "idle CPU, litestream4j, 1 DB", String.format("%.4f %% of a core", m.cpuPercent),
-              "<= 0.1 %", Check.Verdict.of(m.cpuPercent <= 0.1), "single " + (long) windowS + " s window"));
+          checks.add(
+              new Check(
+                  "P6",
+                  "idle CPU, litestream4j, 1 DB",
+                  String.format("%.4f %% of a core", m.cpuPercent),
+                  "<= 0.1 %",
+                  Check.Verdict.of(m.cpuPercent <= 0.1),
+                  "single " + (long) windowS + " s window"));
         } else if (!Double.isNaN(perDb)) {
-          checks.add(new Check("P6", "threads, litestream4j, " + m.setup.dbs() + " DBs", Integer.toString(m.threads),
-              "<= 200", Check.Verdict.of(m.threads <= 200), "one process"));
-          checks.add(new Check("P6", "RSS growth per idle DB, litestream4j, " + m.setup.dbs() + " DBs",
-              String.format("%.0f KiB", perDb), "<= 200 KiB", Check.Verdict.of(perDb <= 200),
-              "JVM heap is not compacted before sampling; single window"));
+          checks.add(
+              new Check(
+                  "P6",
+                  "threads, litestream4j, " + m.setup.dbs() + " DBs",
+                  Integer.toString(m.threads),
+                  "<= 200",
+                  Check.Verdict.of(m.threads <= 200),
+                  "one process"));
+          checks.add(
+              new Check(
+                  "P6",
+                  "RSS growth per idle DB, litestream4j, " + m.setup.dbs() + " DBs",
+                  String.format("%.0f KiB", perDb),
+                  "<= 200 KiB",
+                  Check.Verdict.of(perDb <= 200),
+                  "JVM heap is not compacted before sampling; single window"));
         }
       }
     }

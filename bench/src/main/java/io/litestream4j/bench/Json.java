@@ -60,7 +60,14 @@ final class Json {
   }
 
   private static void array(StringBuilder sb, Collection<?> c, int indent) {
-    boolean flat = c.stream().allMatch(x -> x == null || x instanceof Number || x instanceof String || x instanceof Boolean);
+    boolean flat =
+        c.stream()
+            .allMatch(
+                x ->
+                    x == null
+                        || x instanceof Number
+                        || x instanceof String
+                        || x instanceof Boolean);
     if (flat) {
       sb.append('[');
       int i = 0;

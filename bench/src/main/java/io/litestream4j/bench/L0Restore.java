@@ -31,19 +31,31 @@ record L0Restore(long planNanos, long applyNanos, long fsyncNanos, int files, lo
     Path l0 = replica.resolve("ltx").resolve("0");
     List<Path> files;
     try (Stream<Path> s = Files.list(l0)) {
-      files = s.filter(p -> LtxFileName.parse(p.getFileName().toString()).isPresent()).sorted().toList();
+      files =
+          s.filter(p -> LtxFileName.parse(p.getFileName().toString()).isPresent())
+              .sorted()
+              .toList();
     }
-    if (files.isEmpty() || LtxFileName.parse(files.getFirst().getFileName().toString()).orElseThrow().minTxid() != 1) {
-      throw new IOException("the L0 files in " + l0 + " do not start at TXID 1; this stand-in only restores "
-          + "replicas whose level 0 holds the whole history (use the restore command)");
+    if (files.isEmpty()
+        || LtxFileName.parse(files.getFirst().getFileName().toString()).orElseThrow().minTxid()
+            != 1) {
+      throw new IOException(
+          "the L0 files in "
+              + l0
+              + " do not start at TXID 1; this stand-in only restores "
+              + "replicas whose level 0 holds the whole history (use the restore command)");
     }
     long t1 = System.nanoTime();
     Path temp = out.resolveSibling(out.getFileName() + ".tmp");
     List<InputStream> streams = new ArrayList<>();
     long checksum;
     long t2;
-    try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-        StandardOpenOption.READ)) {
+    try (FileChannel ch =
+        FileChannel.open(
+            temp,
+            StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.READ)) {
       for (Path p : files) {
         streams.add(new BufferedInputStream(Files.newInputStream(p), 1 << 16));
       }

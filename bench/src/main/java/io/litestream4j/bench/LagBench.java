@@ -16,7 +16,11 @@ import java.util.Map;
  */
 final class LagBench implements Benchmark {
   private static final int PAYLOAD = 200;
-  /** "Not worse than the peer", allowing for run-to-run noise: both p99s sit at the 1 s sync interval. */
+
+  /**
+   * "Not worse than the peer", allowing for run-to-run noise: both p99s sit at the 1 s sync
+   * interval.
+   */
   private static final double NOT_WORSE = 1.05;
 
   @Override
@@ -46,7 +50,8 @@ final class LagBench implements Benchmark {
         Replicator r = replicators.get((k + round) % replicators.size());
         Trial t = trial(ctx, r);
         trials.get(r.id()).add(t);
-        ctx.progress("P1 round %d %-18s p50 %.1f ms  p99 %.1f ms  max %.1f ms  missing %d",
+        ctx.progress(
+            "P1 round %d %-18s p50 %.1f ms  p99 %.1f ms  max %.1f ms  missing %d",
             round + 1, r.id(), t.lag.p50(), t.lag.p99(), t.lag.max(), t.missing);
       }
     }
@@ -72,14 +77,16 @@ final class LagBench implements Benchmark {
         System.arraycopy(run.commitNanos(), 0, bySeq, 2, warmup + measured);
         LagSamples s = LagSamples.of(bySeq, 2 + warmup, last, probe.arrivals());
         writeRaw(ctx, r, s.lagsMs());
-        return new Trial(Percentiles.of(s.lagsMs()), s.missing(), s.byRescan(), probe.files(), s.lagsMs());
+        return new Trial(
+            Percentiles.of(s.lagsMs()), s.missing(), s.byRescan(), probe.files(), s.lagsMs());
       } finally {
         ctx.stop(child);
       }
     }
   }
 
-  private static void writeRaw(Context ctx, Replicator r, double[] lags) throws java.io.IOException {
+  private static void writeRaw(Context ctx, Replicator r, double[] lags)
+      throws java.io.IOException {
     StringBuilder sb = new StringBuilder("lag_ms\n");
     for (double l : lags) {
       sb.append(String.format("%.3f%n", l));
@@ -91,10 +98,17 @@ final class LagBench implements Benchmark {
       throws java.io.IOException {
     Plan plan = ctx.plan();
     StringBuilder md = new StringBuilder();
-    md.append(String.format("Writer: %d commits/s of %d-byte rows for %d s per run (after %d s warm-up), "
-            + "file replica on the local disk, %d rounds (replicators alternate within each round).%n%n",
-        plan.lagRate(), PAYLOAD, plan.lagWindow().toSeconds(), plan.lagWarmup().toSeconds(), plan.lagRounds()));
-    md.append("| replicator | lag p50 ms | lag p99 ms | lag max ms | rows missing | replica files/run |\n");
+    md.append(
+        String.format(
+            "Writer: %d commits/s of %d-byte rows for %d s per run (after %d s warm-up), "
+                + "file replica on the local disk, %d rounds (replicators alternate within each round).%n%n",
+            plan.lagRate(),
+            PAYLOAD,
+            plan.lagWindow().toSeconds(),
+            plan.lagWarmup().toSeconds(),
+            plan.lagRounds()));
+    md.append(
+        "| replicator | lag p50 ms | lag p99 ms | lag max ms | rows missing | replica files/run |\n");
     md.append("|---|---|---|---|---|---|\n");
     Map<String, Object> json = new LinkedHashMap<>();
     Map<String, double[]> pooled = new LinkedHashMap<>();
@@ -109,8 +123,15 @@ final class LagBench implements Benchmark {
       Spread files = Spread.of(ts.stream().map(t -> (double) t.files).toList());
       p50s.put(r.id(), p50);
       p99s.put(r.id(), p99);
-      md.append(String.format("| %s | %s | %s | %s | %s | %s |%n", r.label(), p50.format(1), p99.format(1),
-          max.format(1), missing.format(0), files.format(0)));
+      md.append(
+          String.format(
+              "| %s | %s | %s | %s | %s | %s |%n",
+              r.label(),
+              p50.format(1),
+              p99.format(1),
+              max.format(1),
+              missing.format(0),
+              files.format(0)));
       Map<String, Object> j = new LinkedHashMap<>();
       j.put("label", r.label());
       j.put("p50_ms", p50.toJson());
@@ -120,31 +141,65 @@ final class LagBench implements Benchmark {
       j.put("rescan_arrivals", ts.stream().mapToInt(t -> t.byRescan).sum());
       j.put("runs", ts.stream().map(t -> t.lag.toJson()).toList());
       json.put(r.id(), j);
-      pooled.put(r.label(), ts.stream().flatMapToDouble(t -> java.util.Arrays.stream(t.lags)).toArray());
+      pooled.put(
+          r.label(), ts.stream().flatMapToDouble(t -> java.util.Arrays.stream(t.lags)).toArray());
     }
 
     List<Check> checks = new ArrayList<>();
     Spread lowP50 = p50s.get("ours-low-latency");
     Spread lowP99 = p99s.get("ours-low-latency");
-    checks.add(new Check("P1", "lag p50, low-latency setting, 100 commits/s", lowP50.format(1) + " ms", "<= 50 ms",
-        Check.Verdict.of(lowP50.median() <= 50), ""));
-    checks.add(new Check("P1", "lag p99, low-latency setting, 100 commits/s", lowP99.format(1) + " ms", "<= 250 ms",
-        Check.Verdict.of(lowP99.median() <= 250), ""));
+    checks.add(
+        new Check(
+            "P1",
+            "lag p50, low-latency setting, 100 commits/s",
+            lowP50.format(1) + " ms",
+            "<= 50 ms",
+            Check.Verdict.of(lowP50.median() <= 50),
+            ""));
+    checks.add(
+        new Check(
+            "P1",
+            "lag p99, low-latency setting, 100 commits/s",
+            lowP99.format(1) + " ms",
+            "<= 250 ms",
+            Check.Verdict.of(lowP99.median() <= 250),
+            ""));
     if (trials.containsKey("litestream-0.3.13")) {
       Spread r50 = ratios(trials.get("ours-default"), trials.get("litestream-0.3.13"), true);
       Spread r99 = ratios(trials.get("ours-default"), trials.get("litestream-0.3.13"), false);
-      md.append(String.format("%nSame-round ratio ours-default / Litestream 0.3.13: p50 %s, p99 %s (below 1 = we are faster).%n",
-          r50.format(2), r99.format(2)));
+      md.append(
+          String.format(
+              "%nSame-round ratio ours-default / Litestream 0.3.13: p50 %s, p99 %s (below 1 = we are faster).%n",
+              r50.format(2), r99.format(2)));
       json.put("ratio_default_vs_peer", Map.of("p50", r50.toJson(), "p99", r99.toJson()));
-      checks.add(new Check("P1", "lag p50 ratio, our defaults / Litestream 0.3.13 defaults", r50.format(2),
-          "<= 1 (+5% noise)", Check.Verdict.of(r50.median() <= NOT_WORSE), "same-round pairs"));
-      checks.add(new Check("P1", "lag p99 ratio, our defaults / Litestream 0.3.13 defaults", r99.format(2),
-          "<= 1 (+5% noise)", Check.Verdict.of(r99.median() <= NOT_WORSE), "same-round pairs"));
+      checks.add(
+          new Check(
+              "P1",
+              "lag p50 ratio, our defaults / Litestream 0.3.13 defaults",
+              r50.format(2),
+              "<= 1 (+5% noise)",
+              Check.Verdict.of(r50.median() <= NOT_WORSE),
+              "same-round pairs"));
+      checks.add(
+          new Check(
+              "P1",
+              "lag p99 ratio, our defaults / Litestream 0.3.13 defaults",
+              r99.format(2),
+              "<= 1 (+5% noise)",
+              Check.Verdict.of(r99.median() <= NOT_WORSE),
+              "same-round pairs"));
     } else {
-      checks.add(new Check("P1", "lag vs Litestream 0.3.13", "—", "<= 1", Check.Verdict.SKIPPED,
-          "Litestream 0.3.13 not installed (scripts/install-peers.sh)"));
+      checks.add(
+          new Check(
+              "P1",
+              "lag vs Litestream 0.3.13",
+              "—",
+              "<= 1",
+              Check.Verdict.SKIPPED,
+              "Litestream 0.3.13 not installed (scripts/install-peers.sh)"));
     }
-    md.append("""
+    md.append(
+        """
 
         How lag is measured: every row carries a stamp `(seq)`; the writer records when each commit \
         returned. The probe watches the replica directory with inotify and, when a replica file is \
@@ -155,8 +210,11 @@ final class LagBench implements Benchmark {
         notifications; arrivals found only by it are counted in results.json (`rescan_arrivals`).
         """);
     String plot = "p1-lag-cdf.png";
-    Plots.cdf(ctx.out().resolve(plot), "P1 commit-to-replica lag (" + plan.lagRate() + " commits/s, all runs)",
-        "lag (ms, log scale)", pooled);
+    Plots.cdf(
+        ctx.out().resolve(plot),
+        "P1 commit-to-replica lag (" + plan.lagRate() + " commits/s, all runs)",
+        "lag (ms, log scale)",
+        pooled);
     md.append("\n![lag distribution](").append(plot).append(")\n");
     return new Section(id(), title(), md.toString(), json, checks, List.of(plot));
   }

@@ -9,7 +9,8 @@ import java.util.List;
  *
  * @param lagsMs lag of each covered row, in commit order
  * @param missing rows committed but not seen in the replica before the probe stopped
- * @param byRescan lags measured from arrivals found by the fallback rescan (found by a rescan that ran before the notification was handled, or late by up to 1 s)
+ * @param byRescan lags measured from arrivals found by the fallback rescan (found by a rescan that
+ *     ran before the notification was handled, or late by up to 1 s)
  */
 record LagSamples(double[] lagsMs, int missing, int byRescan) {
 
@@ -18,7 +19,8 @@ record LagSamples(double[] lagsMs, int missing, int byRescan) {
    * @param first first stamp to measure (rows before it were warm-up)
    * @param last last stamp written
    */
-  static LagSamples of(long[] commitNanos, long first, long last, List<ReplicaProbe.Arrival> arrivals) {
+  static LagSamples of(
+      long[] commitNanos, long first, long last, List<ReplicaProbe.Arrival> arrivals) {
     double[] lags = new double[(int) (last - first + 1)];
     int n = 0;
     int rescanned = 0;

@@ -4,9 +4,9 @@ import java.sql.SQLException;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Commits one row per slot at a fixed rate (open loop: slot {@code i} is due at
- * {@code start + i / rate} whatever happened before, so a stall shows up as late commits instead
- * of silently lowering the rate), recording when each commit returned and how long it took.
+ * Commits one row per slot at a fixed rate (open loop: slot {@code i} is due at {@code start + i /
+ * rate} whatever happened before, so a stall shows up as late commits instead of silently lowering
+ * the rate), recording when each commit returned and how long it took.
  */
 final class PacedWriter {
   private PacedWriter() {}
@@ -19,7 +19,8 @@ final class PacedWriter {
    */
   record Run(long startNanos, long[] commitNanos, double[] serviceMs, double[] responseMs) {}
 
-  static Run run(AppDb app, long firstSeq, int count, int ratePerSecond, int payloadBytes) throws SQLException {
+  static Run run(AppDb app, long firstSeq, int count, int ratePerSecond, int payloadBytes)
+      throws SQLException {
     long period = 1_000_000_000L / ratePerSecond;
     long[] commits = new long[count];
     double[] service = new double[count];

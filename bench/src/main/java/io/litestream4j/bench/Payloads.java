@@ -11,10 +11,47 @@ import java.util.SplittableRandom;
  */
 final class Payloads {
   private static final String[] WORDS = {
-    "replica", "sqlite", "page", "commit", "write", "ahead", "log", "stream", "backup", "restore",
-    "the", "of", "and", "to", "in", "is", "that", "for", "it", "as", "with", "was", "on", "be",
-    "database", "transaction", "checkpoint", "snapshot", "level", "file", "order", "customer",
-    "amount", "status", "pending", "shipped", "user", "session", "token", "created", "updated",
+    "replica",
+    "sqlite",
+    "page",
+    "commit",
+    "write",
+    "ahead",
+    "log",
+    "stream",
+    "backup",
+    "restore",
+    "the",
+    "of",
+    "and",
+    "to",
+    "in",
+    "is",
+    "that",
+    "for",
+    "it",
+    "as",
+    "with",
+    "was",
+    "on",
+    "be",
+    "database",
+    "transaction",
+    "checkpoint",
+    "snapshot",
+    "level",
+    "file",
+    "order",
+    "customer",
+    "amount",
+    "status",
+    "pending",
+    "shipped",
+    "user",
+    "session",
+    "token",
+    "created",
+    "updated",
   };
   private static final byte[] TEXT = text(1 << 16);
 
@@ -36,10 +73,13 @@ final class Payloads {
     return sb.substring(0, size).getBytes(StandardCharsets.US_ASCII);
   }
 
-  /** A payload of {@code size} bytes (at least {@link SeqMarker#LENGTH}) stamped with {@code seq}. */
+  /**
+   * A payload of {@code size} bytes (at least {@link SeqMarker#LENGTH}) stamped with {@code seq}.
+   */
   byte[] row(long seq, int size) {
     if (size < SeqMarker.LENGTH) {
-      throw new IllegalArgumentException("payload of " + size + " bytes cannot hold a sequence marker");
+      throw new IllegalArgumentException(
+          "payload of " + size + " bytes cannot hold a sequence marker");
     }
     byte[] out = new byte[size];
     System.arraycopy(SeqMarker.encode(seq), 0, out, 0, SeqMarker.LENGTH);

@@ -8,16 +8,24 @@ import java.util.Map;
  * Distribution summary of one run's samples (latencies in milliseconds): nearest-rank percentiles,
  * so a reported p99 is a value that was actually observed.
  */
-record Percentiles(int count, double p50, double p90, double p99, double p999, double max, double mean) {
+record Percentiles(
+    int count, double p50, double p90, double p99, double p999, double max, double mean) {
 
   static Percentiles of(double[] samples) {
     if (samples.length == 0) {
-      return new Percentiles(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+      return new Percentiles(
+          0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
     }
     double[] v = samples.clone();
     Arrays.sort(v);
-    return new Percentiles(v.length, rank(v, 0.50), rank(v, 0.90), rank(v, 0.99), rank(v, 0.999),
-        v[v.length - 1], Arrays.stream(v).average().orElse(Double.NaN));
+    return new Percentiles(
+        v.length,
+        rank(v, 0.50),
+        rank(v, 0.90),
+        rank(v, 0.99),
+        rank(v, 0.999),
+        v[v.length - 1],
+        Arrays.stream(v).average().orElse(Double.NaN));
   }
 
   private static double rank(double[] sorted, double q) {

@@ -33,21 +33,47 @@ record Plan(
     Duration idleWindow,
     int startupRuns) {
 
-  static final Plan QUICK = new Plan("quick",
-      2, Duration.ofSeconds(1), Duration.ofSeconds(4), 100,
-      3, Duration.ofSeconds(1),
-      List.of(100), 2, Duration.ofSeconds(4), 200,
-      3, 32,
-      List.of(10, 100), 5,
-      List.of(1, 100), List.of(1, 100), Duration.ofSeconds(20),
-      6);
+  static final Plan QUICK =
+      new Plan(
+          "quick",
+          2,
+          Duration.ofSeconds(1),
+          Duration.ofSeconds(4),
+          100,
+          3,
+          Duration.ofSeconds(1),
+          List.of(100),
+          2,
+          Duration.ofSeconds(4),
+          200,
+          3,
+          32,
+          List.of(10, 100),
+          5,
+          List.of(1, 100),
+          List.of(1, 100),
+          Duration.ofSeconds(20),
+          6);
 
-  static final Plan FULL = new Plan("full",
-      5, Duration.ofSeconds(2), Duration.ofSeconds(30), 100,
-      5, Duration.ofSeconds(3),
-      List.of(100, 2048), 3, Duration.ofSeconds(30), 200,
-      5, 128,
-      List.of(10, 100, 1024), 5,
-      List.of(1, 100, 1000), List.of(1, 100, 1000), Duration.ofMinutes(2),
-      20);
+  static final Plan FULL =
+      new Plan(
+          "full",
+          5,
+          Duration.ofSeconds(2),
+          Duration.ofSeconds(30),
+          100,
+          5,
+          Duration.ofSeconds(3),
+          List.of(100, 2048),
+          3,
+          Duration.ofSeconds(30),
+          200,
+          5,
+          128,
+          List.of(10, 100, 1024),
+          5,
+          List.of(1, 100, 1000),
+          List.of(1, 100, 1000),
+          Duration.ofMinutes(2),
+          20);
 }

@@ -29,18 +29,28 @@ final class Plots {
   private static final int LEGEND_LINE = 18;
   private static final int BOTTOM = 70;
   private static final Color[] COLORS = {
-    new Color(0xd62728), new Color(0x1f77b4), new Color(0x2ca02c), new Color(0x9467bd), new Color(0xff7f0e),
+    new Color(0xd62728),
+    new Color(0x1f77b4),
+    new Color(0x2ca02c),
+    new Color(0x9467bd),
+    new Color(0xff7f0e),
   };
 
   private Plots() {}
 
-  /** A point with its spread over runs: {@code y} is the median, the whisker spans {@code yMin..yMax}. */
+  /**
+   * A point with its spread over runs: {@code y} is the median, the whisker spans {@code
+   * yMin..yMax}.
+   */
   record Point(double x, double y, double yMin, double yMax) {}
 
   /** Log-scaled or linear mapping of a value range onto a pixel range. */
   private record Axis(double min, double max, boolean log, int from, int to) {
     int px(double v) {
-      double f = log ? (Math.log10(v) - Math.log10(min)) / (Math.log10(max) - Math.log10(min)) : (v - min) / (max - min);
+      double f =
+          log
+              ? (Math.log10(v) - Math.log10(min)) / (Math.log10(max) - Math.log10(min))
+              : (v - min) / (max - min);
       return (int) Math.round(from + f * (to - from));
     }
 
@@ -73,7 +83,8 @@ final class Plots {
   }
 
   /** Cumulative distribution of each series (values > 0, log x axis); y is the share of samples. */
-  static void cdf(Path out, String title, String xLabel, Map<String, double[]> series) throws IOException {
+  static void cdf(Path out, String title, String xLabel, Map<String, double[]> series)
+      throws IOException {
     double lo = Double.MAX_VALUE;
     double hi = 0;
     for (double[] v : series.values()) {
@@ -112,7 +123,9 @@ final class Plots {
       i++;
     }
     g.setColor(Color.GRAY);
-    g.setStroke(new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1f, new float[] {4, 4}, 0));
+    g.setStroke(
+        new BasicStroke(
+            1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1f, new float[] {4, 4}, 0));
     for (double q : new double[] {50, 99}) {
       g.drawLine(LEFT, y.px(q), W - RIGHT, y.px(q));
       g.drawString("p" + (int) q, LEFT + 4, y.px(q) + 14);
@@ -121,7 +134,8 @@ final class Plots {
   }
 
   /** Lines of median points with min–max whiskers on log-log axes. */
-  static void logLog(Path out, String title, String xLabel, String yLabel, Map<String, List<Point>> series)
+  static void logLog(
+      Path out, String title, String xLabel, String yLabel, Map<String, List<Point>> series)
       throws IOException {
     double xlo = Double.MAX_VALUE;
     double xhi = 0;
@@ -148,7 +162,8 @@ final class Plots {
     for (Map.Entry<String, List<Point>> e : series.entrySet()) {
       g.setColor(COLORS[i % COLORS.length]);
       g.setStroke(new BasicStroke(2.2f));
-      List<Point> ps = e.getValue().stream().sorted((a, b) -> Double.compare(a.x(), b.x())).toList();
+      List<Point> ps =
+          e.getValue().stream().sorted((a, b) -> Double.compare(a.x(), b.x())).toList();
       for (int k = 0; k < ps.size(); k++) {
         Point p = ps.get(k);
         int px = x.px(p.x()) + (i - 1) * 4; // small offset so whiskers of equal x do not overlap
@@ -165,11 +180,12 @@ final class Plots {
     write(img, g, out);
   }
 
-  private static Graphics2D canvas(BufferedImage img, String title, String xLabel, String yLabel, Axis x, Axis y,
-      int top) {
+  private static Graphics2D canvas(
+      BufferedImage img, String title, String xLabel, String yLabel, Axis x, Axis y, int top) {
     Graphics2D g = img.createGraphics();
     g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-    g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+    g.setRenderingHint(
+        RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
     g.setColor(Color.WHITE);
     g.fillRect(0, 0, W, H);
     g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));

@@ -20,7 +20,8 @@ import java.util.Map;
  * @param tickNanos utime + stime of the whole process, in nanoseconds
  * @param rssKb resident set size
  */
-record ProcUsage(long pid, long takenNanos, Map<Long, Long> threadNanos, long tickNanos, long rssKb) {
+record ProcUsage(
+    long pid, long takenNanos, Map<Long, Long> threadNanos, long tickNanos, long rssKb) {
   private static final long TICK_NANOS = 10_000_000L; // USER_HZ is 100 on Linux
 
   static ProcUsage read(long pid) throws IOException {
@@ -30,7 +31,8 @@ record ProcUsage(long pid, long takenNanos, Map<Long, Long> threadNanos, long ti
       for (Path task : tasks) {
         try {
           String s = Files.readString(task.resolve("schedstat")).trim();
-          threads.put(Long.parseLong(task.getFileName().toString()), Long.parseLong(s.split(" ")[0]));
+          threads.put(
+              Long.parseLong(task.getFileName().toString()), Long.parseLong(s.split(" ")[0]));
         } catch (NoSuchFileException exited) {
           // The thread ended while we were listing; its time is lost (see the class comment).
         }
@@ -51,7 +53,8 @@ record ProcUsage(long pid, long takenNanos, Map<Long, Long> threadNanos, long ti
 
   /** Open file descriptors of {@code pid} now. */
   static int descriptors(long pid) throws IOException {
-    try (java.util.stream.Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+    try (java.util.stream.Stream<Path> fds =
+        Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
       return (int) fds.count();
     }
   }
@@ -61,7 +64,9 @@ record ProcUsage(long pid, long takenNanos, Map<Long, Long> threadNanos, long ti
     return threadNanos.size();
   }
 
-  /** CPU nanoseconds used between {@code earlier} and this sample (per-thread, see class comment). */
+  /**
+   * CPU nanoseconds used between {@code earlier} and this sample (per-thread, see class comment).
+   */
   long cpuNanosSince(ProcUsage earlier) {
     long sum = 0;
     for (Map.Entry<Long, Long> e : threadNanos.entrySet()) {

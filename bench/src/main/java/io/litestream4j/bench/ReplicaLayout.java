@@ -10,9 +10,9 @@ import java.nio.file.Path;
 import net.jpountz.lz4.LZ4FrameInputStream;
 
 /**
- * How to read one replicator's file replica without restoring it: which files are complete
- * replica files (both replicators publish files by renaming a finished temporary file, so a file
- * under its final name is complete) and which benchmark rows (see {@link SeqMarker}) a file carries.
+ * How to read one replicator's file replica without restoring it: which files are complete replica
+ * files (both replicators publish files by renaming a finished temporary file, so a file under its
+ * final name is complete) and which benchmark rows (see {@link SeqMarker}) a file carries.
  */
 sealed interface ReplicaLayout {
 
@@ -37,7 +37,8 @@ sealed interface ReplicaLayout {
     @Override
     public boolean isReplicaFile(Path file) {
       Path parent = file.getParent();
-      return parent != null && parent.getParent() != null
+      return parent != null
+          && parent.getParent() != null
           && parent.getParent().getFileName().toString().equals("ltx")
           && LtxFileName.parse(file.getFileName().toString()).isPresent();
     }
@@ -58,8 +59,8 @@ sealed interface ReplicaLayout {
   }
 
   /**
-   * Litestream 0.3: {@code <root>/generations/<gen>/snapshots/<index>.snapshot.lz4} and
-   * {@code .../wal/<index>_<offset>.wal.lz4}, each an LZ4 frame of database or WAL bytes.
+   * Litestream 0.3: {@code <root>/generations/<gen>/snapshots/<index>.snapshot.lz4} and {@code
+   * .../wal/<index>_<offset>.wal.lz4}, each an LZ4 frame of database or WAL bytes.
    */
   record Litestream03() implements ReplicaLayout {
     @Override
@@ -70,12 +71,14 @@ sealed interface ReplicaLayout {
 
     @Override
     public boolean hasSnapshot(Path root) throws IOException {
-      return !Trees.files(root, p -> p.getFileName().toString().endsWith(".snapshot.lz4")).isEmpty();
+      return !Trees.files(root, p -> p.getFileName().toString().endsWith(".snapshot.lz4"))
+          .isEmpty();
     }
 
     @Override
     public long maxSeq(Path file) throws IOException {
-      try (InputStream in = new LZ4FrameInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
+      try (InputStream in =
+          new LZ4FrameInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
         return maxSeq(in);
       }
     }

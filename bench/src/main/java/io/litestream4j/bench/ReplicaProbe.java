@@ -27,9 +27,9 @@ import java.util.concurrent.TimeUnit;
  * complete and fsynced) the watcher thread notes the time and queues the file; a second thread
  * decodes it and finds the highest row stamp ({@link SeqMarker}) in it, so decoding never delays
  * the time stamps of later files. An {@link Arrival} says "at this time, every row up to this stamp
- * was in the replica": files are uploaded in order, so the earlier ones are already there. A
- * rescan of the whole tree every second catches anything the notifications missed; such arrivals
- * are flagged (their time is late by up to the rescan period) and counted in the results.
+ * was in the replica": files are uploaded in order, so the earlier ones are already there. A rescan
+ * of the whole tree every second catches anything the notifications missed; such arrivals are
+ * flagged (their time is late by up to the rescan period) and counted in the results.
  */
 final class ReplicaProbe implements AutoCloseable {
   private static final Duration RESCAN = Duration.ofSeconds(1);
@@ -47,8 +47,13 @@ final class ReplicaProbe implements AutoCloseable {
   private final Thread watchThread;
   private final Thread decodeThread;
   private final BlockingQueue<Published> published = new LinkedBlockingQueue<>();
-  /** Files queued for decoding, owned by the watcher thread; a file that fails to decode is removed again. */
+
+  /**
+   * Files queued for decoding, owned by the watcher thread; a file that fails to decode is removed
+   * again.
+   */
   private final Set<Path> queued = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   private final Set<Path> watched = new HashSet<>();
   private final List<Arrival> arrivals = new ArrayList<>(); // guarded by this
   private long maxSeq; // guarded by this
@@ -63,8 +68,10 @@ final class ReplicaProbe implements AutoCloseable {
     Files.createDirectories(root);
     this.watcher = FileSystems.getDefault().newWatchService();
     watchTree(root);
-    this.decodeThread = Thread.ofPlatform().name("bench-probe-decode").daemon(true).start(this::decodeLoop);
-    this.watchThread = Thread.ofPlatform().name("bench-probe-watch").daemon(true).start(this::watchLoop);
+    this.decodeThread =
+        Thread.ofPlatform().name("bench-probe-decode").daemon(true).start(this::decodeLoop);
+    this.watchThread =
+        Thread.ofPlatform().name("bench-probe-watch").daemon(true).start(this::watchLoop);
   }
 
   private void watchLoop() {
@@ -110,7 +117,8 @@ final class ReplicaProbe implements AutoCloseable {
     for (Path d : Trees.directories(dir)) {
       if (watched.add(d)) {
         try {
-          d.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
+          d.register(
+              watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
         } catch (NoSuchFileException gone) {
           watched.remove(d); // removed while we looked (retention); nothing to watch there
         }
@@ -151,7 +159,8 @@ final class ReplicaProbe implements AutoCloseable {
           continue; // removed by retention before we read it; later files cover its rows
         } catch (IOException e) {
           synchronized (this) {
-            decodeRetries++; // incomplete under its final name (should not happen); found again by a rescan
+            decodeRetries++; // incomplete under its final name (should not happen); found again by
+            // a rescan
           }
           queued.remove(p.file());
           continue;
@@ -188,7 +197,8 @@ final class ReplicaProbe implements AutoCloseable {
   }
 
   /** Waits until row {@code seq} is in the replica; false on timeout. */
-  synchronized boolean awaitSeq(long seq, Duration timeout) throws InterruptedException, IOException {
+  synchronized boolean awaitSeq(long seq, Duration timeout)
+      throws InterruptedException, IOException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (maxSeq < seq) {
       checkHealthy();

@@ -25,7 +25,9 @@ sealed interface Replicator {
 
   List<String> command(Path config);
 
-  /** Writes the config into {@code dir} and starts the replicator; the child is stopped at cleanup. */
+  /**
+   * Writes the config into {@code dir} and starts the replicator; the child is stopped at cleanup.
+   */
   default Child start(Context ctx, List<Target> targets, Path dir) throws IOException {
     Path config = dir.resolve(id() + ".yml");
     Files.writeString(config, config(targets));
@@ -42,12 +44,26 @@ sealed interface Replicator {
     int ready = 0;
     while (ready < targets.size()) {
       if (!child.isAlive()) {
-        throw new IOException(child.name() + " exited before its initial snapshot; log "
-            + child.log() + ":\n" + Logs.tail(child.log(), 15));
+        throw new IOException(
+            child.name()
+                + " exited before its initial snapshot; log "
+                + child.log()
+                + ":\n"
+                + Logs.tail(child.log(), 15));
       }
       if (System.nanoTime() > deadline) {
-        throw new IOException(child.name() + ": only " + ready + " of " + targets.size()
-            + " replicas have a snapshot after " + timeout + "; log " + child.log() + ":\n" + Logs.tail(child.log(), 15));
+        throw new IOException(
+            child.name()
+                + ": only "
+                + ready
+                + " of "
+                + targets.size()
+                + " replicas have a snapshot after "
+                + timeout
+                + "; log "
+                + child.log()
+                + ":\n"
+                + Logs.tail(child.log(), 15));
       }
       if (layout().hasSnapshot(targets.get(ready).replica())) {
         ready++;
@@ -58,21 +74,30 @@ sealed interface Replicator {
   }
 
   /**
-   * litestream4j with the given settings. {@code syncInterval} zero uploads each L0 file as soon
-   * as it is written; commits are noticed through file-change notifications, with
-   * {@code monitorInterval} as the polling safety net.
+   * litestream4j with the given settings. {@code syncInterval} zero uploads each L0 file as soon as
+   * it is written; commits are noticed through file-change notifications, with {@code
+   * monitorInterval} as the polling safety net.
    */
-  record Ours(String id, String label, Path launcher, Duration syncInterval, Duration monitorInterval)
+  record Ours(
+      String id, String label, Path launcher, Duration syncInterval, Duration monitorInterval)
       implements Replicator {
 
     static Ours defaults(Path launcher) {
-      return new Ours("ours-default", "litestream4j, defaults (sync-interval 1s, monitor-interval 1s)",
-          launcher, Duration.ofSeconds(1), Duration.ofSeconds(1));
+      return new Ours(
+          "ours-default",
+          "litestream4j, defaults (sync-interval 1s, monitor-interval 1s)",
+          launcher,
+          Duration.ofSeconds(1),
+          Duration.ofSeconds(1));
     }
 
     static Ours lowLatency(Path launcher) {
-      return new Ours("ours-low-latency", "litestream4j, low latency (sync-interval 0, monitor-interval 100ms)",
-          launcher, Duration.ZERO, Duration.ofMillis(100));
+      return new Ours(
+          "ours-low-latency",
+          "litestream4j, low latency (sync-interval 0, monitor-interval 100ms)",
+          launcher,
+          Duration.ZERO,
+          Duration.ofMillis(100));
     }
 
     @Override
@@ -84,11 +109,19 @@ sealed interface Replicator {
     public String config(List<Target> targets) {
       StringBuilder sb = new StringBuilder("dbs:\n");
       for (Target t : targets) {
-        sb.append("  - path: \"").append(t.db().toAbsolutePath()).append("\"\n")
-            .append("    monitor-interval: ").append(monitorInterval.toMillis()).append("ms\n")
+        sb.append("  - path: \"")
+            .append(t.db().toAbsolutePath())
+            .append("\"\n")
+            .append("    monitor-interval: ")
+            .append(monitorInterval.toMillis())
+            .append("ms\n")
             .append("    replica:\n")
-            .append("      url: \"").append(t.replicaUrl()).append("\"\n")
-            .append("      sync-interval: ").append(syncInterval.toMillis()).append("ms\n");
+            .append("      url: \"")
+            .append(t.replicaUrl())
+            .append("\"\n")
+            .append("      sync-interval: ")
+            .append(syncInterval.toMillis())
+            .append("ms\n");
       }
       return sb.toString();
     }
@@ -120,9 +153,13 @@ sealed interface Replicator {
     public String config(List<Target> targets) {
       StringBuilder sb = new StringBuilder("dbs:\n");
       for (Target t : targets) {
-        sb.append("  - path: \"").append(t.db().toAbsolutePath()).append("\"\n")
+        sb.append("  - path: \"")
+            .append(t.db().toAbsolutePath())
+            .append("\"\n")
             .append("    replicas:\n")
-            .append("      - url: \"").append(t.replicaUrl()).append("\"\n");
+            .append("      - url: \"")
+            .append(t.replicaUrl())
+            .append("\"\n");
       }
       return sb.toString();
     }

@@ -8,14 +8,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Writes results.json and results.md for a finished run (each written to a temporary file first). */
+/**
+ * Writes results.json and results.md for a finished run (each written to a temporary file first).
+ */
 final class Report {
   private Report() {}
 
   static void write(Path out, RunInfo info, List<Section> sections) throws IOException {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("run", info.toJson());
-    json.put("targets", sections.stream().flatMap(s -> s.checks().stream()).map(Check::toJson).toList());
+    json.put(
+        "targets", sections.stream().flatMap(s -> s.checks().stream()).map(Check::toJson).toList());
     Map<String, Object> benchmarks = new LinkedHashMap<>();
     for (Section s : sections) {
       Map<String, Object> b = new LinkedHashMap<>();
@@ -33,32 +36,67 @@ final class Report {
 
   private static String markdown(RunInfo info, List<Section> sections) {
     StringBuilder md = new StringBuilder();
-    md.append("# litestream4j benchmark — ").append(info.started().toString(), 0, 10).append(" (").append(info.mode())
+    md.append("# litestream4j benchmark — ")
+        .append(info.started().toString(), 0, 10)
+        .append(" (")
+        .append(info.mode())
         .append(" run)\n\n");
-    md.append("Measured by `bin/litestream4j-bench").append(info.mode().equals("quick") ? " --quick" : "")
-        .append("` in ").append(info.durationText()).append(" (build excluded). Every figure is **median (min – max)** ")
-        .append("over repeated runs; every comparison is a ratio of runs made side by side in the same round. ")
-        .append("The machine is shared and noisy: compare ratios, not absolute numbers from different days.\n\n");
+    md.append("Measured by `bin/litestream4j-bench")
+        .append(info.mode().equals("quick") ? " --quick" : "")
+        .append("` in ")
+        .append(info.durationText())
+        .append(" (build excluded). Every figure is **median (min – max)** ")
+        .append(
+            "over repeated runs; every comparison is a ratio of runs made side by side in the same round. ")
+        .append(
+            "The machine is shared and noisy: compare ratios, not absolute numbers from different days.\n\n");
     md.append("| | |\n|---|---|\n");
-    md.append("| host | ").append(info.cpus()).append(" CPUs (").append(info.cpu()).append("), ")
-        .append(info.memMib()).append(" MiB RAM, ").append(info.kernel()).append(" |\n");
+    md.append("| host | ")
+        .append(info.cpus())
+        .append(" CPUs (")
+        .append(info.cpu())
+        .append("), ")
+        .append(info.memMib())
+        .append(" MiB RAM, ")
+        .append(info.kernel())
+        .append(" |\n");
     md.append("| JDK | ").append(info.java()).append(" |\n");
-    md.append("| litestream4j | ").append(info.oursVersion()).append(", commit ").append(info.commit()).append(" |\n");
-    md.append("| peer | Litestream ").append(info.peerVersion()).append(" (npm `@flydotio/litestream-linux-x64@1.0.1`) |\n");
+    md.append("| litestream4j | ")
+        .append(info.oursVersion())
+        .append(", commit ")
+        .append(info.commit())
+        .append(" |\n");
+    md.append("| peer | Litestream ")
+        .append(info.peerVersion())
+        .append(" (npm `@flydotio/litestream-linux-x64@1.0.1`) |\n");
     md.append("| our restore | ").append(info.ourRestore()).append(" |\n");
     md.append("| replicas | file replicas on the local disk (no network) |\n\n");
 
-    md.append("## Targets\n\n| # | metric | measured | target | verdict | note |\n|---|---|---|---|---|---|\n");
+    md.append(
+        "## Targets\n\n| # | metric | measured | target | verdict | note |\n|---|---|---|---|---|---|\n");
     for (Section s : sections) {
       for (Check c : s.checks()) {
-        md.append(String.format("| %s | %s | %s | %s | %s | %s |%n", c.id(), c.metric(), c.measured(), c.target(),
-            c.verdict() == Check.Verdict.PASS ? "pass" : "**" + c.verdict().text + "**", c.note().replace("|", "/")));
+        md.append(
+            String.format(
+                "| %s | %s | %s | %s | %s | %s |%n",
+                c.id(),
+                c.metric(),
+                c.measured(),
+                c.target(),
+                c.verdict() == Check.Verdict.PASS ? "pass" : "**" + c.verdict().text + "**",
+                c.note().replace("|", "/")));
       }
     }
     for (Section s : sections) {
-      md.append("\n## ").append(s.id()).append(" — ").append(s.title()).append("\n\n").append(s.markdown());
+      md.append("\n## ")
+          .append(s.id())
+          .append(" — ")
+          .append(s.title())
+          .append("\n\n")
+          .append(s.markdown());
     }
-    md.append("""
+    md.append(
+        """
 
         ## Reproduce
 

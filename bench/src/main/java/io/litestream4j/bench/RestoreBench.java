@@ -28,7 +28,9 @@ final class RestoreBench implements Benchmark {
   private static final int DELTA_ROWS = 500;
 
   enum Method {
-    CP("cp + fsync"), OURS("litestream4j restore"), PEER("Litestream 0.3.13 restore");
+    CP("cp + fsync"),
+    OURS("litestream4j restore"),
+    PEER("Litestream 0.3.13 restore");
 
     final String label;
 
@@ -38,8 +40,15 @@ final class RestoreBench implements Benchmark {
   }
 
   /** A database of one size, replicated by both replicators, with what a restore must reproduce. */
-  record Fixture(long bytes, Path dir, Path oursDb, Path oursReplica, long oursChecksum,
-      String oursDigest, Optional<Path> peerReplica, String peerDigest) {}
+  record Fixture(
+      long bytes,
+      Path dir,
+      Path oursDb,
+      Path oursReplica,
+      long oursChecksum,
+      String oursDigest,
+      Optional<Path> peerReplica,
+      String peerDigest) {}
 
   private record Run(double seconds, Map<String, Double> phases) {}
 
@@ -79,8 +88,9 @@ final class RestoreBench implements Benchmark {
             checks.put(m, verify(f, m, out));
           }
           Files.deleteIfExists(out);
-          ctx.progress("P5 %d MiB round %d %-26s %.3f s (%.0f MiB/s)", sizeMb, round + 1, m.label, r.seconds,
-              f.bytes() / 1048576.0 / r.seconds);
+          ctx.progress(
+              "P5 %d MiB round %d %-26s %.3f s (%.0f MiB/s)",
+              sizeMb, round + 1, m.label, r.seconds, f.bytes() / 1048576.0 / r.seconds);
         }
       }
       results.put(sizeMb, runs);
@@ -92,8 +102,8 @@ final class RestoreBench implements Benchmark {
 
   /**
    * A database of about {@code size} bytes in a new directory {@code name}, replicated by us and (a
-   * copy of it) by the peer when there is one; each replica holds the initial snapshot and
-   * {@value #DELTAS} later transactions of {@code deltaRows} rows. Also used by P7's small restore.
+   * copy of it) by the peer when there is one; each replica holds the initial snapshot and {@value
+   * #DELTAS} later transactions of {@code deltaRows} rows. Also used by P7's small restore.
    */
   static Fixture fixture(Context ctx, String name, long size, int deltaRows) throws Exception {
     Path dir = ctx.newDir(name);
@@ -105,8 +115,10 @@ final class RestoreBench implements Benchmark {
     Path oursDb = dir.resolve("ours.db");
     Path oursReplica = dir.resolve("ours-replica");
     AppDb.copyDatabase(base, oursDb);
-    try (Replication r = Replication.start(ReplicationOptions.of(oursDb, "file://" + oursReplica)
-            .withSyncInterval(Duration.ZERO));
+    try (Replication r =
+            Replication.start(
+                ReplicationOptions.of(oursDb, "file://" + oursReplica)
+                    .withSyncInterval(Duration.ZERO));
         AppDb app = AppDb.open(oursDb, 6)) {
       r.syncAndAwait(Duration.ofMinutes(5));
       for (int k = 0; k < DELTAS; k++) {
@@ -136,8 +148,11 @@ final class RestoreBench implements Benchmark {
             long first = rows + 1 + (long) k * deltaRows;
             app.insertBatch(first, deltaRows, 1024);
             if (!probe.awaitSeq(first + deltaRows - 1, Duration.ofMinutes(1))) {
-              throw new IOException("Litestream 0.3.13 did not replicate row " + (first + deltaRows - 1)
-                  + " within a minute; log " + child.log());
+              throw new IOException(
+                  "Litestream 0.3.13 did not replicate row "
+                      + (first + deltaRows - 1)
+                      + " within a minute; log "
+                      + child.log());
             }
           }
         } finally {
@@ -148,9 +163,11 @@ final class RestoreBench implements Benchmark {
       peerDigest = AppDb.contentDigest(peerDb);
     }
     Files.delete(base);
-    ctx.progress("%s fixture ready (%d bytes, %d rows, replicas with a snapshot + %d transactions)", name,
-        Files.size(oursDb), rows + DELTAS * deltaRows, DELTAS);
-    return new Fixture(Files.size(oursDb), dir, oursDb, oursReplica, checksum, digest, peerReplica, peerDigest);
+    ctx.progress(
+        "%s fixture ready (%d bytes, %d rows, replicas with a snapshot + %d transactions)",
+        name, Files.size(oursDb), rows + DELTAS * deltaRows, DELTAS);
+    return new Fixture(
+        Files.size(oursDb), dir, oursDb, oursReplica, checksum, digest, peerReplica, peerDigest);
   }
 
   private Run restore(Context ctx, Fixture f, Method m, Path out) throws Exception {
@@ -168,8 +185,15 @@ final class RestoreBench implements Benchmark {
       }
       case OURS -> {
         if (ctx.tools().oursRestoreCli()) {
-          run(ctx, "litestream4j-restore", List.of(ctx.tools().ours().toString(), "restore", "-o", out.toString(),
-              "file://" + f.oursReplica()));
+          run(
+              ctx,
+              "litestream4j-restore",
+              List.of(
+                  ctx.tools().ours().toString(),
+                  "restore",
+                  "-o",
+                  out.toString(),
+                  "file://" + f.oursReplica()));
         } else {
           L0Restore r = L0Restore.restore(f.oursReplica(), out);
           phases.put("plan_s", r.planNanos() / 1e9);
@@ -177,8 +201,16 @@ final class RestoreBench implements Benchmark {
           phases.put("fsync_s", r.fsyncNanos() / 1e9);
         }
       }
-      case PEER -> run(ctx, "litestream-restore", List.of(ctx.tools().peer().orElseThrow().toString(), "restore",
-          "-o", out.toString(), "file://" + f.peerReplica().orElseThrow()));
+      case PEER ->
+          run(
+              ctx,
+              "litestream-restore",
+              List.of(
+                  ctx.tools().peer().orElseThrow().toString(),
+                  "restore",
+                  "-o",
+                  out.toString(),
+                  "file://" + f.peerReplica().orElseThrow()));
     }
     return new Run((System.nanoTime() - t0) / 1e9, phases);
   }
@@ -206,26 +238,47 @@ final class RestoreBench implements Benchmark {
     }
     double s = (System.nanoTime() - t0) / 1e9;
     if (!ok) {
-      throw new IOException(m.label + " produced a wrong database (" + integrity + ", content digest "
-          + (digest.equals(expected) ? "equal" : "differs") + extra + "): " + out);
+      throw new IOException(
+          m.label
+              + " produced a wrong database ("
+              + integrity
+              + ", content digest "
+              + (digest.equals(expected) ? "equal" : "differs")
+              + extra
+              + "): "
+              + out);
     }
-    return String.format("ok (%s, content digest equal%s; %.2f s)", f.bytes() > 256L << 20 ? "quick_check" : "integrity_check",
-        extra, s);
+    return String.format(
+        "ok (%s, content digest equal%s; %.2f s)",
+        f.bytes() > 256L << 20 ? "quick_check" : "integrity_check", extra, s);
   }
 
-  private Section report(Context ctx, List<Method> methods, Map<Integer, Map<Method, List<Run>>> results,
-      Map<Integer, Map<Method, String>> verified, Map<Integer, Long> bytes) throws IOException {
+  private Section report(
+      Context ctx,
+      List<Method> methods,
+      Map<Integer, Map<Method, List<Run>>> results,
+      Map<Integer, Map<Method, String>> verified,
+      Map<Integer, Long> bytes)
+      throws IOException {
     boolean cli = ctx.tools().oursRestoreCli();
     StringBuilder md = new StringBuilder();
-    md.append(String.format("Latest-state restore from a file replica on the same disk (page cache warm), %d rounds, "
-        + "methods in rotating order. Replicas: initial snapshot + %d transactions of %d rows. "
-        + "Our restore: %s.%n%n", ctx.plan().restoreRounds(), DELTAS, DELTA_ROWS, cli
-            ? "`bin/litestream4j restore -o OUT file:///replica` as a process (JVM start-up included)"
-            : "**stand-in** — our CLI has no `restore` command yet, so the replica's L0 files are applied in-process "
-                + "with `LtxApplier.restore` (list + one-pass merge/apply + fsync; no JVM start-up)"));
-    md.append("| DB size | method | time s | MiB/s | phases (median s) | verified |\n|---|---|---|---|---|---|\n");
+    md.append(
+        String.format(
+            "Latest-state restore from a file replica on the same disk (page cache warm), %d rounds, "
+                + "methods in rotating order. Replicas: initial snapshot + %d transactions of %d rows. "
+                + "Our restore: %s.%n%n",
+            ctx.plan().restoreRounds(),
+            DELTAS,
+            DELTA_ROWS,
+            cli
+                ? "`bin/litestream4j restore -o OUT file:///replica` as a process (JVM start-up included)"
+                : "**stand-in** — our CLI has no `restore` command yet, so the replica's L0 files are applied in-process "
+                    + "with `LtxApplier.restore` (list + one-pass merge/apply + fsync; no JVM start-up)"));
+    md.append(
+        "| DB size | method | time s | MiB/s | phases (median s) | verified |\n|---|---|---|---|---|---|\n");
     Map<String, Object> json = new LinkedHashMap<>();
-    json.put("our_restore", cli ? "cli" : "in-process LtxApplier stand-in (no restore command yet)");
+    json.put(
+        "our_restore", cli ? "cli" : "in-process LtxApplier stand-in (no restore command yet)");
     List<Check> checks = new ArrayList<>();
     Map<String, List<Plots.Point>> plot = new LinkedHashMap<>();
     for (Map.Entry<Integer, Map<Method, List<Run>>> e : results.entrySet()) {
@@ -239,39 +292,68 @@ final class RestoreBench implements Benchmark {
         Spread speed = Spread.of(runs.stream().map(r -> mib / r.seconds).toList());
         Map<String, Double> phases = medianPhases(runs);
         String label = m == Method.OURS && !cli ? m.label + " (stand-in)" : m.label;
-        md.append(String.format("| %d MiB | %s | %s | %s | %s | %s |%n", size, label, t.format(3), speed.format(0),
-            phases.isEmpty() ? "—" : phases.entrySet().stream()
-                .map(p -> String.format("%s %.3f", p.getKey().replace("_s", ""), p.getValue())).toList()
-                .toString().replaceAll("[\\[\\]]", ""),
-            m == Method.CP ? "—" : verified.get(size).getOrDefault(m, "—")));
+        md.append(
+            String.format(
+                "| %d MiB | %s | %s | %s | %s | %s |%n",
+                size,
+                label,
+                t.format(3),
+                speed.format(0),
+                phases.isEmpty()
+                    ? "—"
+                    : phases.entrySet().stream()
+                        .map(
+                            p ->
+                                String.format(
+                                    "%s %.3f", p.getKey().replace("_s", ""), p.getValue()))
+                        .toList()
+                        .toString()
+                        .replaceAll("[\\[\\]]", ""),
+                m == Method.CP ? "—" : verified.get(size).getOrDefault(m, "—")));
         Map<String, Object> j = new LinkedHashMap<>();
         j.put("seconds", t.toJson());
         j.put("mib_per_s", speed.toJson());
         j.put("phases_median_s", phases);
         j.put("verified", verified.get(size).getOrDefault(m, ""));
         js.put(m.name().toLowerCase(), j);
-        plot.computeIfAbsent(label, k -> new ArrayList<>()).add(new Plots.Point(mib, t.median(), t.min(), t.max()));
+        plot.computeIfAbsent(label, k -> new ArrayList<>())
+            .add(new Plots.Point(mib, t.median(), t.min(), t.max()));
       }
       Spread vsCp = ratio(e.getValue().get(Method.CP), e.getValue().get(Method.OURS));
       js.put("ratio_ours_speed_vs_cp", vsCp.toJson());
       boolean judged = size >= 100;
-      checks.add(new Check("P5", "restore speed vs cp, " + size + " MiB" + (cli ? "" : " (stand-in)"), vsCp.format(2),
-          ">= 0.5", judged ? Check.Verdict.of(vsCp.median() >= 0.5) : Check.Verdict.INFO,
-          judged ? "same-round pairs" : "small size: fixed costs dominate, not judged"));
+      checks.add(
+          new Check(
+              "P5",
+              "restore speed vs cp, " + size + " MiB" + (cli ? "" : " (stand-in)"),
+              vsCp.format(2),
+              ">= 0.5",
+              judged ? Check.Verdict.of(vsCp.median() >= 0.5) : Check.Verdict.INFO,
+              judged ? "same-round pairs" : "small size: fixed costs dominate, not judged"));
       if (methods.contains(Method.PEER)) {
         Spread vsPeer = ratio(e.getValue().get(Method.PEER), e.getValue().get(Method.OURS));
         js.put("ratio_ours_speed_vs_peer", vsPeer.toJson());
-        checks.add(new Check("P5", "restore speed vs Litestream 0.3.13, " + size + " MiB" + (cli ? "" : " (stand-in)"),
-            vsPeer.format(2), "> 1", judged ? Check.Verdict.of(vsPeer.median() > 1) : Check.Verdict.INFO,
-            judged ? "same-round pairs" : "small size: fixed costs dominate, not judged"));
+        checks.add(
+            new Check(
+                "P5",
+                "restore speed vs Litestream 0.3.13, " + size + " MiB" + (cli ? "" : " (stand-in)"),
+                vsPeer.format(2),
+                "> 1",
+                judged ? Check.Verdict.of(vsPeer.median() > 1) : Check.Verdict.INFO,
+                judged ? "same-round pairs" : "small size: fixed costs dominate, not judged"));
       }
       json.put(size + "MiB", js);
     }
-    md.append("\nRatios are speed ratios within the same round (time of the other method / our time): "
-        + "≥ 1 means we are at least as fast.\n");
+    md.append(
+        "\nRatios are speed ratios within the same round (time of the other method / our time): "
+            + "≥ 1 means we are at least as fast.\n");
     String file = "p5-restore-time-vs-size.png";
-    Plots.logLog(ctx.out().resolve(file), "P5 restore time vs database size (median, min–max)", "database size (MiB)",
-        "restore time (s)", plot);
+    Plots.logLog(
+        ctx.out().resolve(file),
+        "P5 restore time vs database size (median, min–max)",
+        "database size (MiB)",
+        "restore time (s)",
+        plot);
     md.append("\n![restore time vs size](").append(file).append(")\n");
     return new Section(id(), title(), md.toString(), json, checks, List.of(file));
   }
@@ -291,7 +373,10 @@ final class RestoreBench implements Benchmark {
       return out;
     }
     for (String k : runs.getFirst().phases().keySet()) {
-      out.put(k, Spread.of(runs.stream().map(r -> r.phases().getOrDefault(k, Double.NaN)).toList()).median());
+      out.put(
+          k,
+          Spread.of(runs.stream().map(r -> r.phases().getOrDefault(k, Double.NaN)).toList())
+              .median());
     }
     return out;
   }

@@ -10,15 +10,42 @@ import java.util.List;
 import java.util.Map;
 
 /** Where and how a run happened, so that figures from different runs are never compared blindly. */
-record RunInfo(String mode, Instant started, Duration duration, String host, String cpu, int cpus, long memMib,
-    String kernel, String java, String commit, String oursVersion, String peerVersion, String ourRestore) {
+record RunInfo(
+    String mode,
+    Instant started,
+    Duration duration,
+    String host,
+    String cpu,
+    int cpus,
+    long memMib,
+    String kernel,
+    String java,
+    String commit,
+    String oursVersion,
+    String peerVersion,
+    String ourRestore) {
 
   static RunInfo of(Plan plan, Tools tools, Instant started, Duration duration) {
-    return new RunInfo(plan.name(), started, duration, hostName(), cpuModel(), Runtime.getRuntime().availableProcessors(),
-        readMemMib(), System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
-        Runtime.version() + " (" + System.getProperty("java.vm.name") + ")", gitCommit(tools.repo()),
-        tools.oursVersion(), tools.peerVersion(),
-        tools.oursRestoreCli() ? "CLI (bin/litestream4j restore)" : "in-process LtxApplier stand-in (CLI has no restore yet)");
+    return new RunInfo(
+        plan.name(),
+        started,
+        duration,
+        hostName(),
+        cpuModel(),
+        Runtime.getRuntime().availableProcessors(),
+        readMemMib(),
+        System.getProperty("os.name")
+            + " "
+            + System.getProperty("os.version")
+            + " "
+            + System.getProperty("os.arch"),
+        Runtime.version() + " (" + System.getProperty("java.vm.name") + ")",
+        gitCommit(tools.repo()),
+        tools.oursVersion(),
+        tools.peerVersion(),
+        tools.oursRestoreCli()
+            ? "CLI (bin/litestream4j restore)"
+            : "in-process LtxApplier stand-in (CLI has no restore yet)");
   }
 
   private static String hostName() {
@@ -31,8 +58,11 @@ record RunInfo(String mode, Instant started, Duration duration, String host, Str
 
   private static String cpuModel() {
     try {
-      return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-          .map(l -> l.substring(l.indexOf(':') + 1).strip()).findFirst().orElse("?");
+      return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+          .filter(l -> l.startsWith("model name"))
+          .map(l -> l.substring(l.indexOf(':') + 1).strip())
+          .findFirst()
+          .orElse("?");
     } catch (IOException e) {
       return "?";
     }
@@ -40,8 +70,11 @@ record RunInfo(String mode, Instant started, Duration duration, String host, Str
 
   private static long readMemMib() {
     try {
-      return Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal:"))
-          .map(l -> Long.parseLong(l.replaceAll("[^0-9]", "")) / 1024).findFirst().orElse(0L);
+      return Files.readAllLines(Path.of("/proc/meminfo")).stream()
+          .filter(l -> l.startsWith("MemTotal:"))
+          .map(l -> Long.parseLong(l.replaceAll("[^0-9]", "")) / 1024)
+          .findFirst()
+          .orElse(0L);
     } catch (IOException e) {
       return 0;
     }
@@ -51,8 +84,13 @@ record RunInfo(String mode, Instant started, Duration duration, String host, Str
     try {
       Path log = Files.createTempFile("bench-git-", ".log");
       try {
-        int code = Child.run("git", List.of("git", "-C", repo.toString(), "describe", "--always", "--dirty"), log, Map.of(),
-            Duration.ofSeconds(20));
+        int code =
+            Child.run(
+                "git",
+                List.of("git", "-C", repo.toString(), "describe", "--always", "--dirty"),
+                log,
+                Map.of(),
+                Duration.ofSeconds(20));
         return code == 0 ? Files.readString(log).strip() : "?";
       } finally {
         Files.deleteIfExists(log);

@@ -5,8 +5,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * The stamp each benchmark row carries in its payload: {@code ~L4JSEQ:000000000042~}. SQLite stores
  * blobs verbatim in the page, so finding the highest stamp in the bytes a replicator shipped
- * (decoded LTX pages, or decompressed WAL segments for Litestream 0.3) tells which commits a replica
- * holds without restoring it, the same way for both replicators.
+ * (decoded LTX pages, or decompressed WAL segments for Litestream 0.3) tells which commits a
+ * replica holds without restoring it, the same way for both replicators.
  */
 final class SeqMarker {
   static final int LENGTH = 21;

@@ -1,7 +1,6 @@
 package io.litestream4j.bench;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,9 +51,17 @@ final class StallBench implements Benchmark {
           boolean replicated = (k == 0) == (round % 2 == 1);
           Trial t = trial(ctx, base, rows, replicated ? Optional.of(ours) : Optional.empty());
           (replicated ? with : plain).get(sizeMb).add(t);
-          ctx.progress("P3 %d MB round %d %-10s p50 %.2f ms  p99 %.2f ms  max %.1f ms%s", sizeMb, round + 1,
-              replicated ? "replicated" : "plain", t.service.p50(), t.service.p99(), t.service.max(),
-              replicated ? String.format("  (snapshot in replica after %.1f s)", t.snapshotSeconds) : "");
+          ctx.progress(
+              "P3 %d MB round %d %-10s p50 %.2f ms  p99 %.2f ms  max %.1f ms%s",
+              sizeMb,
+              round + 1,
+              replicated ? "replicated" : "plain",
+              t.service.p50(),
+              t.service.p99(),
+              t.service.max(),
+              replicated
+                  ? String.format("  (snapshot in replica after %.1f s)", t.snapshotSeconds)
+                  : "");
         }
       }
       Cleanup.deleteTree(baseDir);
@@ -62,7 +69,8 @@ final class StallBench implements Benchmark {
     return report(ctx, plain, with);
   }
 
-  private Trial trial(Context ctx, Path base, long rows, Optional<Replicator> replicator) throws Exception {
+  private Trial trial(Context ctx, Path base, long rows, Optional<Replicator> replicator)
+      throws Exception {
     Plan plan = ctx.plan();
     Path dir = ctx.newDir("p3");
     Target target = new Target(dir.resolve("app.db"), dir.resolve("replica"));
@@ -80,7 +88,8 @@ final class StallBench implements Benchmark {
         }
         PacedWriter.Run run = PacedWriter.run(app, rows + 2, count, plan.stallRate(), ROW);
         double snapshot = watch == null ? Double.NaN : watch.stop();
-        return new Trial(Percentiles.of(run.serviceMs()), Percentiles.of(run.responseMs()), snapshot);
+        return new Trial(
+            Percentiles.of(run.serviceMs()), Percentiles.of(run.responseMs()), snapshot);
       } finally {
         if (child != null) {
           ctx.stop(child);
@@ -98,19 +107,24 @@ final class StallBench implements Benchmark {
     private volatile boolean stopping;
 
     SnapshotWatch(ReplicaLayout layout, Path replica, long start) {
-      thread = Thread.ofPlatform().name("bench-snapshot-watch").daemon(true).start(() -> {
-        try {
-          while (!stopping) {
-            if (layout.hasSnapshot(replica)) {
-              seconds = (System.nanoTime() - start) / 1e9;
-              return;
-            }
-            Thread.sleep(20);
-          }
-        } catch (Exception e) {
-          // leave NaN: reported as "not within the window"
-        }
-      });
+      thread =
+          Thread.ofPlatform()
+              .name("bench-snapshot-watch")
+              .daemon(true)
+              .start(
+                  () -> {
+                    try {
+                      while (!stopping) {
+                        if (layout.hasSnapshot(replica)) {
+                          seconds = (System.nanoTime() - start) / 1e9;
+                          return;
+                        }
+                        Thread.sleep(20);
+                      }
+                    } catch (Exception e) {
+                      // leave NaN: reported as "not within the window"
+                    }
+                  });
     }
 
     double stop() throws InterruptedException {
@@ -120,14 +134,18 @@ final class StallBench implements Benchmark {
     }
   }
 
-  private Section report(Context ctx, Map<Integer, List<Trial>> plain, Map<Integer, List<Trial>> with) {
+  private Section report(
+      Context ctx, Map<Integer, List<Trial>> plain, Map<Integer, List<Trial>> with) {
     Plan plan = ctx.plan();
     StringBuilder md = new StringBuilder();
-    md.append(String.format("Paced writer: %d commits/s of 1 KB rows for %d s per run, %d rounds; replicated = "
-            + "litestream4j defaults started together with the writer (start-up, initial snapshot of the whole "
-            + "database, syncs and checkpoints all fall inside the window). Latency = time of the insert+commit call.%n%n",
-        plan.stallRate(), plan.stallWindow().toSeconds(), plan.stallRounds()));
-    md.append("| DB size | run | commit p50 ms | commit p99 ms | commit p99.9 ms | longest commit ms | snapshot in replica after s |\n");
+    md.append(
+        String.format(
+            "Paced writer: %d commits/s of 1 KB rows for %d s per run, %d rounds; replicated = "
+                + "litestream4j defaults started together with the writer (start-up, initial snapshot of the whole "
+                + "database, syncs and checkpoints all fall inside the window). Latency = time of the insert+commit call.%n%n",
+            plan.stallRate(), plan.stallWindow().toSeconds(), plan.stallRounds()));
+    md.append(
+        "| DB size | run | commit p50 ms | commit p99 ms | commit p99.9 ms | longest commit ms | snapshot in replica after s |\n");
     md.append("|---|---|---|---|---|---|---|\n");
     Map<String, Object> json = new LinkedHashMap<>();
     List<Check> checks = new ArrayList<>();
@@ -140,15 +158,25 @@ final class StallBench implements Benchmark {
         Spread p99 = Spread.of(ts.stream().map(t -> t.service.p99()).toList());
         Spread p999 = Spread.of(ts.stream().map(t -> t.service.p999()).toList());
         Spread max = Spread.of(ts.stream().map(t -> t.service.max()).toList());
-        Spread snap = Spread.of(ts.stream().map(Trial::snapshotSeconds).filter(d -> !d.isNaN()).toList());
-        md.append(String.format("| %d MB | %s | %s | %s | %s | %s | %s |%n", size, replicated ? "replicated" : "plain SQLite",
-            p50.format(2), p99.format(2), p999.format(2), max.format(1), replicated ? snap.format(1) : "—"));
+        Spread snap =
+            Spread.of(ts.stream().map(Trial::snapshotSeconds).filter(d -> !d.isNaN()).toList());
+        md.append(
+            String.format(
+                "| %d MB | %s | %s | %s | %s | %s | %s |%n",
+                size,
+                replicated ? "replicated" : "plain SQLite",
+                p50.format(2),
+                p99.format(2),
+                p999.format(2),
+                max.format(1),
+                replicated ? snap.format(1) : "—"));
         Map<String, Object> j = new LinkedHashMap<>();
         j.put("p50_ms", p50.toJson());
         j.put("p99_ms", p99.toJson());
         j.put("p999_ms", p999.toJson());
         j.put("max_ms", max.toJson());
-        j.put("response_max_ms", Spread.of(ts.stream().map(t -> t.response.max()).toList()).toJson());
+        j.put(
+            "response_max_ms", Spread.of(ts.stream().map(t -> t.response.max()).toList()).toJson());
         if (replicated) {
           j.put("snapshot_in_replica_s", snap.toJson());
         }
@@ -168,10 +196,17 @@ final class StallBench implements Benchmark {
       js.put("p99_overhead_ms", o.toJson());
       js.put("longest_commit_overhead_ms", st.toJson());
       json.put(size + "MB", js);
-      checks.add(new Check("P3", "commit p99 overhead (replicated − plain), " + size + " MB DB", o.format(2) + " ms",
-          "<= 10 ms", Check.Verdict.of(o.median() <= 10), "same-round pairs"));
+      checks.add(
+          new Check(
+              "P3",
+              "commit p99 overhead (replicated − plain), " + size + " MB DB",
+              o.format(2) + " ms",
+              "<= 10 ms",
+              Check.Verdict.of(o.median() <= 10),
+              "same-round pairs"));
     }
-    md.append("""
+    md.append(
+        """
 
         The longest commit of plain SQLite is its own checkpoint (fsync of the database file). What the \
         replicator adds is the difference between the runs of a pair: `longest_commit_overhead_ms` in \
@@ -185,15 +220,33 @@ final class StallBench implements Benchmark {
       // Proportional would mean the added stall grows with the size; allow it to stay within a
       // small absolute bound or grow far less than the size.
       boolean ok = large.median() <= Math.max(50, 4 * Math.max(small.median(), 0));
-      checks.add(new Check("P3", "longest commit added by the replicator, " + sizes.getLast() + " MB vs "
-              + sizes.getFirst() + " MB DB", large.format(1) + " ms vs " + small.format(1) + " ms (size x"
-              + String.format("%.0f", sizeRatio) + ")",
-          "no stall proportional to DB size", Check.Verdict.of(ok),
-          "pass if the added stall stays under max(50 ms, 4x the small size's)"));
+      checks.add(
+          new Check(
+              "P3",
+              "longest commit added by the replicator, "
+                  + sizes.getLast()
+                  + " MB vs "
+                  + sizes.getFirst()
+                  + " MB DB",
+              large.format(1)
+                  + " ms vs "
+                  + small.format(1)
+                  + " ms (size x"
+                  + String.format("%.0f", sizeRatio)
+                  + ")",
+              "no stall proportional to DB size",
+              Check.Verdict.of(ok),
+              "pass if the added stall stays under max(50 ms, 4x the small size's)"));
     } else {
       Spread only = stalls.values().stream().findFirst().orElse(Spread.of());
-      checks.add(new Check("P3", "longest commit added by the replicator", only.format(1) + " ms (one size only)",
-          "compare 100 MB with 2 GB", Check.Verdict.INFO, "the 2 GB size runs only in the full run"));
+      checks.add(
+          new Check(
+              "P3",
+              "longest commit added by the replicator",
+              only.format(1) + " ms (one size only)",
+              "compare 100 MB with 2 GB",
+              Check.Verdict.INFO,
+              "the 2 GB size runs only in the full run"));
     }
     return new Section(id(), title(), md.toString(), json, checks, List.of());
   }

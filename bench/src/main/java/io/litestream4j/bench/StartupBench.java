@@ -22,6 +22,7 @@ import java.util.Optional;
 final class StartupBench implements Benchmark {
   /** Size of the small database restored. */
   private static final long SMALL_DB_BYTES = 384L * 1024;
+
   private static final int SMALL_DELTA_ROWS = 8;
 
   @Override
@@ -38,8 +39,13 @@ final class StartupBench implements Benchmark {
    * One timed command; {@code output} is deleted before each run (a restore refuses to overwrite),
    * {@code method} says how the first output is verified.
    */
-  private record Variant(String id, String label, List<String> command, Map<String, String> env,
-      Optional<Path> output, Optional<RestoreBench.Method> method) {
+  private record Variant(
+      String id,
+      String label,
+      List<String> command,
+      Map<String, String> env,
+      Optional<Path> output,
+      Optional<RestoreBench.Method> method) {
     static Variant of(String id, String label, List<String> command, Map<String, String> env) {
       return new Variant(id, label, command, env, Optional.empty(), Optional.empty());
     }
@@ -51,33 +57,78 @@ final class StartupBench implements Benchmark {
     List<Variant> variants = new ArrayList<>();
     boolean aot = launcherSupportsAot(launcher);
     Map<String, String> noAot = Map.of("LITESTREAM4J_AOT", "0");
-    variants.add(Variant.of("ours", aot ? "bin/litestream4j version (AOT cache, default)" : "bin/litestream4j version",
-        List.of(launcher.toString(), "version"), Map.of()));
+    variants.add(
+        Variant.of(
+            "ours",
+            aot ? "bin/litestream4j version (AOT cache, default)" : "bin/litestream4j version",
+            List.of(launcher.toString(), "version"),
+            Map.of()));
     if (aot) {
-      variants.add(Variant.of("ours-no-aot", "bin/litestream4j version, LITESTREAM4J_AOT=0",
-          List.of(launcher.toString(), "version"), noAot));
+      variants.add(
+          Variant.of(
+              "ours-no-aot",
+              "bin/litestream4j version, LITESTREAM4J_AOT=0",
+              List.of(launcher.toString(), "version"),
+              noAot));
     }
-    ctx.tools().peer().ifPresent(p -> variants.add(Variant.of("peer", "litestream version (0.3.13, Go)",
-        List.of(p.toString(), "version"), Map.of())));
+    ctx.tools()
+        .peer()
+        .ifPresent(
+            p ->
+                variants.add(
+                    Variant.of(
+                        "peer",
+                        "litestream version (0.3.13, Go)",
+                        List.of(p.toString(), "version"),
+                        Map.of())));
     RestoreBench.Fixture small = null;
     if (ctx.tools().oursRestoreCli()) {
       small = RestoreBench.fixture(ctx, "p7-small", SMALL_DB_BYTES, SMALL_DELTA_ROWS);
       String size = String.format("%.0f KiB", small.bytes() / 1024.0);
       Path out = small.dir().resolve("restored-ours.db");
-      variants.add(new Variant("ours-restore", "bin/litestream4j restore, " + size + (aot ? " (AOT cache, default)" : ""),
-          List.of(launcher.toString(), "restore", "-o", out.toString(), "file://" + small.oursReplica()), Map.of(),
-          Optional.of(out), Optional.of(RestoreBench.Method.OURS)));
+      variants.add(
+          new Variant(
+              "ours-restore",
+              "bin/litestream4j restore, " + size + (aot ? " (AOT cache, default)" : ""),
+              List.of(
+                  launcher.toString(),
+                  "restore",
+                  "-o",
+                  out.toString(),
+                  "file://" + small.oursReplica()),
+              Map.of(),
+              Optional.of(out),
+              Optional.of(RestoreBench.Method.OURS)));
       if (aot) {
-        variants.add(new Variant("ours-restore-no-aot", "bin/litestream4j restore, " + size + ", LITESTREAM4J_AOT=0",
-            List.of(launcher.toString(), "restore", "-o", out.toString(), "file://" + small.oursReplica()), noAot,
-            Optional.of(out), Optional.of(RestoreBench.Method.OURS)));
+        variants.add(
+            new Variant(
+                "ours-restore-no-aot",
+                "bin/litestream4j restore, " + size + ", LITESTREAM4J_AOT=0",
+                List.of(
+                    launcher.toString(),
+                    "restore",
+                    "-o",
+                    out.toString(),
+                    "file://" + small.oursReplica()),
+                noAot,
+                Optional.of(out),
+                Optional.of(RestoreBench.Method.OURS)));
       }
       if (small.peerReplica().isPresent()) {
         Path peerOut = small.dir().resolve("restored-peer.db");
-        variants.add(new Variant("peer-restore", "litestream restore (0.3.13, Go), " + size,
-            List.of(ctx.tools().peer().orElseThrow().toString(), "restore", "-o", peerOut.toString(),
-                "file://" + small.peerReplica().get()), Map.of(), Optional.of(peerOut),
-            Optional.of(RestoreBench.Method.PEER)));
+        variants.add(
+            new Variant(
+                "peer-restore",
+                "litestream restore (0.3.13, Go), " + size,
+                List.of(
+                    ctx.tools().peer().orElseThrow().toString(),
+                    "restore",
+                    "-o",
+                    peerOut.toString(),
+                    "file://" + small.peerReplica().get()),
+                Map.of(),
+                Optional.of(peerOut),
+                Optional.of(RestoreBench.Method.PEER)));
       }
     }
     // One untimed call of each: builds or refreshes caches (AOT) and warms the page cache; the
@@ -86,7 +137,8 @@ final class StartupBench implements Benchmark {
     for (Variant v : variants) {
       time(ctx, v);
       if (v.method().isPresent()) {
-        verified.put(v.id(), RestoreBench.verify(small, v.method().get(), v.output().orElseThrow()));
+        verified.put(
+            v.id(), RestoreBench.verify(small, v.method().get(), v.output().orElseThrow()));
       }
     }
     Map<String, List<Double>> times = new LinkedHashMap<>();
@@ -100,8 +152,10 @@ final class StartupBench implements Benchmark {
       Cleanup.deleteTree(small.dir());
     }
     StringBuilder md = new StringBuilder();
-    md.append(String.format("Wall time from exec to exit, %d runs each, variants alternating (one untimed run first).%n%n",
-        ctx.plan().startupRuns()));
+    md.append(
+        String.format(
+            "Wall time from exec to exit, %d runs each, variants alternating (one untimed run first).%n%n",
+            ctx.plan().startupRuns()));
     md.append("| command | wall time s |\n|---|---|\n");
     Map<String, Object> json = new LinkedHashMap<>();
     for (Variant v : variants) {
@@ -111,28 +165,44 @@ final class StartupBench implements Benchmark {
     }
     List<Check> checks = new ArrayList<>();
     Spread oursTime = Spread.of(times.get("ours"));
-    checks.add(new Check("P7", "`bin/litestream4j version` wall time" + (aot ? " (AOT cache)" : ""),
-        oursTime.format(3) + " s", "<= 0.3 s (issue 14: <= 0.15 s)", Check.Verdict.of(oursTime.median() <= 0.3),
-        oursTime.median() <= 0.15 ? "issue 14 target met" : "issue 14 target not met"));
+    checks.add(
+        new Check(
+            "P7",
+            "`bin/litestream4j version` wall time" + (aot ? " (AOT cache)" : ""),
+            oursTime.format(3) + " s",
+            "<= 0.3 s (issue 14: <= 0.15 s)",
+            Check.Verdict.of(oursTime.median() <= 0.3),
+            oursTime.median() <= 0.15 ? "issue 14 target met" : "issue 14 target not met"));
     if (aot) {
       Spread speedup = ratio(times.get("ours-no-aot"), times.get("ours"));
-      md.append(String.format("%nAOT cache speed-up of `version` (same-round ratio without / with): %s%n",
-          speedup.format(2)));
+      md.append(
+          String.format(
+              "%nAOT cache speed-up of `version` (same-round ratio without / with): %s%n",
+              speedup.format(2)));
       json.put("aot_speedup", speedup.toJson());
     }
     if (small != null) {
       Spread restore = Spread.of(times.get("ours-restore"));
-      checks.add(new Check("P7", "`bin/litestream4j restore` of a " + small.bytes() / 1024 + " KiB database",
-          restore.format(3) + " s", "<= 0.25 s (issue 14)", Check.Verdict.of(restore.median() <= 0.25), ""));
+      checks.add(
+          new Check(
+              "P7",
+              "`bin/litestream4j restore` of a " + small.bytes() / 1024 + " KiB database",
+              restore.format(3) + " s",
+              "<= 0.25 s (issue 14)",
+              Check.Verdict.of(restore.median() <= 0.25),
+              ""));
       if (aot) {
         Spread speedup = ratio(times.get("ours-restore-no-aot"), times.get("ours-restore"));
-        md.append(String.format("AOT cache speed-up of the small restore: %s%n", speedup.format(2)));
+        md.append(
+            String.format("AOT cache speed-up of the small restore: %s%n", speedup.format(2)));
         json.put("aot_speedup_restore", speedup.toJson());
       }
       if (times.containsKey("peer-restore")) {
         Spread vsPeer = ratio(times.get("peer-restore"), times.get("ours-restore"));
-        md.append(String.format("Small restore, Litestream 0.3.13 time / ours (same round; > 1 means we are faster): %s%n",
-            vsPeer.format(2)));
+        md.append(
+            String.format(
+                "Small restore, Litestream 0.3.13 time / ours (same round; > 1 means we are faster): %s%n",
+                vsPeer.format(2)));
         json.put("small_restore_peer_over_ours", vsPeer.toJson());
       }
       md.append("\nRestored databases (first, untimed run): ");
@@ -167,7 +237,8 @@ final class StartupBench implements Benchmark {
     int code = Child.run(v.id(), v.command(), log, v.env(), Duration.ofMinutes(5));
     double s = (System.nanoTime() - t0) / 1e9;
     if (code != 0) {
-      throw new IOException(String.join(" ", v.command()) + " failed (exit " + code + "):\n" + Logs.tail(log, 20));
+      throw new IOException(
+          String.join(" ", v.command()) + " failed (exit " + code + "):\n" + Logs.tail(log, 20));
     }
     Files.deleteIfExists(log);
     return s;

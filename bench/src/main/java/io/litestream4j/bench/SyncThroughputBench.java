@@ -27,9 +27,9 @@ import java.util.TreeMap;
 /**
  * P4: WAL-to-LTX sync throughput per CPU-second, against the codec-only ceiling. The application
  * writes {@code syncWalMb} of WAL (1 KB rows, checkpoints off), then one {@link Database#sync()}
- * turns it into L0 files; CPU time is that of the syncing thread. The ceiling is
- * {@link LtxEncoder} (CRC-64 + LZ4) encoding the same distinct pages from memory into nowhere.
- * Both are measured in this JVM, alternately, after one discarded warm-up pair.
+ * turns it into L0 files; CPU time is that of the syncing thread. The ceiling is {@link LtxEncoder}
+ * (CRC-64 + LZ4) encoding the same distinct pages from memory into nowhere. Both are measured in
+ * this JVM, alternately, after one discarded warm-up pair.
  */
 final class SyncThroughputBench implements Benchmark {
   private static final int WAL_HEADER = 32;
@@ -46,7 +46,11 @@ final class SyncThroughputBench implements Benchmark {
     return "WAL-to-LTX sync throughput per CPU-second";
   }
 
-  private record Pair(double syncMibPerCpuS, double syncMibPerWallS, double codecMibPerCpuS, long walFrames,
+  private record Pair(
+      double syncMibPerCpuS,
+      double syncMibPerWallS,
+      double codecMibPerCpuS,
+      long walFrames,
       long distinctPages) {}
 
   @Override
@@ -56,11 +60,20 @@ final class SyncThroughputBench implements Benchmark {
     Path db = dir.resolve("app.db");
     ThreadMXBean mx = ManagementFactory.getThreadMXBean();
     List<Pair> pairs = new ArrayList<>();
-    DbOptions options = DbOptions.DEFAULTS.withCheckpointInterval(Duration.ZERO)
-        .withMinCheckpointPageCount(Integer.MAX_VALUE).withTruncatePageCount(0);
+    DbOptions options =
+        DbOptions.DEFAULTS
+            .withCheckpointInterval(Duration.ZERO)
+            .withMinCheckpointPageCount(Integer.MAX_VALUE)
+            .withTruncatePageCount(0);
     try (AppDb app = AppDb.open(db, 4);
-        Database database = new Database(db, options, new LocalLtxDir(dir.resolve("meta")), BaselineSource.NONE,
-            p -> { }, Clock.systemUTC())) {
+        Database database =
+            new Database(
+                db,
+                options,
+                new LocalLtxDir(dir.resolve("meta")),
+                BaselineSource.NONE,
+                p -> {},
+                Clock.systemUTC())) {
       app.execute("PRAGMA wal_autocheckpoint=0");
       app.insertBatch(1, 1000, 1024);
       database.sync(); // the initial full L0 file, not measured
@@ -85,10 +98,21 @@ final class SyncThroughputBench implements Benchmark {
         long codecCpu = encodeCpuNanos(mx, pages);
         long distinctBytes = (long) pages.size() * AppDb.PAGE_SIZE;
         walEnd = newEnd;
-        Pair p = new Pair(distinctBytes / MIB / (cpu / 1e9), distinctBytes / MIB / (wall / 1e9),
-            distinctBytes / MIB / (codecCpu / 1e9), frames, pages.size());
-        ctx.progress("P4 round %d%s: sync %.0f MiB/CPU-s (%.0f MiB/s wall), codec %.0f MiB/CPU-s, %d frames, %d distinct pages",
-            round, round == 0 ? " (warm-up)" : "", p.syncMibPerCpuS, p.syncMibPerWallS, p.codecMibPerCpuS, frames,
+        Pair p =
+            new Pair(
+                distinctBytes / MIB / (cpu / 1e9),
+                distinctBytes / MIB / (wall / 1e9),
+                distinctBytes / MIB / (codecCpu / 1e9),
+                frames,
+                pages.size());
+        ctx.progress(
+            "P4 round %d%s: sync %.0f MiB/CPU-s (%.0f MiB/s wall), codec %.0f MiB/CPU-s, %d frames, %d distinct pages",
+            round,
+            round == 0 ? " (warm-up)" : "",
+            p.syncMibPerCpuS,
+            p.syncMibPerWallS,
+            p.codecMibPerCpuS,
+            frames,
             pages.size());
         if (round > 0) {
           pairs.add(p);
@@ -100,11 +124,14 @@ final class SyncThroughputBench implements Benchmark {
   }
 
   /** The newest version of each page written to the WAL between two offsets. */
-  private static TreeMap<Integer, byte[]> readFrames(Path wal, long from, long to) throws IOException {
+  private static TreeMap<Integer, byte[]> readFrames(Path wal, long from, long to)
+      throws IOException {
     TreeMap<Integer, byte[]> pages = new TreeMap<>();
     try (FileChannel ch = FileChannel.open(wal, StandardOpenOption.READ)) {
       ByteBuffer frame = ByteBuffer.allocate(FRAME_HEADER + AppDb.PAGE_SIZE);
-      for (long off = Math.max(from, WAL_HEADER); off + frame.capacity() <= to; off += frame.capacity()) {
+      for (long off = Math.max(from, WAL_HEADER);
+          off + frame.capacity() <= to;
+          off += frame.capacity()) {
         frame.clear();
         while (frame.hasRemaining()) {
           if (ch.read(frame, off + frame.position()) < 0) {
@@ -119,10 +146,12 @@ final class SyncThroughputBench implements Benchmark {
     return pages;
   }
 
-  private static long encodeCpuNanos(ThreadMXBean mx, TreeMap<Integer, byte[]> pages) throws IOException {
+  private static long encodeCpuNanos(ThreadMXBean mx, TreeMap<Integer, byte[]> pages)
+      throws IOException {
     int commit = pages.lastKey();
-    LtxHeader header = LtxHeader.incremental(AppDb.PAGE_SIZE, commit, 2, 2, System.currentTimeMillis(),
-        Checksums.FLAG | 1);
+    LtxHeader header =
+        LtxHeader.incremental(
+            AppDb.PAGE_SIZE, commit, 2, 2, System.currentTimeMillis(), Checksums.FLAG | 1);
     long cpu0 = mx.getCurrentThreadCpuTime();
     try (LtxEncoder enc = new LtxEncoder(OutputStream.nullOutputStream(), header)) {
       for (Map.Entry<Integer, byte[]> e : pages.entrySet()) {
@@ -139,15 +168,23 @@ final class SyncThroughputBench implements Benchmark {
     Spread sync = Spread.of(pairs.stream().map(Pair::syncMibPerCpuS).toList());
     Spread wall = Spread.of(pairs.stream().map(Pair::syncMibPerWallS).toList());
     Spread codec = Spread.of(pairs.stream().map(Pair::codecMibPerCpuS).toList());
-    Spread ratio = Spread.of(pairs.stream().map(p -> p.syncMibPerCpuS / p.codecMibPerCpuS).toList());
+    Spread ratio =
+        Spread.of(pairs.stream().map(p -> p.syncMibPerCpuS / p.codecMibPerCpuS).toList());
     StringBuilder md = new StringBuilder();
-    md.append(String.format("%d MiB of WAL per sync (1 KB rows, %d rounds after a warm-up), "
-        + "one `Database.sync()` in-process; throughput = distinct page bytes written into L0 per CPU-second of the "
-        + "syncing thread (reading the WAL, CRC-64, LZ4, writing and fsyncing the file). Ceiling = `LtxEncoder` alone on "
-        + "the same pages from memory.%n%n", ctx.plan().syncWalMb(), pairs.size()));
-    md.append("| sync MiB per CPU-s | sync MiB per wall-s | codec-only MiB per CPU-s | sync / codec (same round) |\n");
+    md.append(
+        String.format(
+            "%d MiB of WAL per sync (1 KB rows, %d rounds after a warm-up), "
+                + "one `Database.sync()` in-process; throughput = distinct page bytes written into L0 per CPU-second of the "
+                + "syncing thread (reading the WAL, CRC-64, LZ4, writing and fsyncing the file). Ceiling = `LtxEncoder` alone on "
+                + "the same pages from memory.%n%n",
+            ctx.plan().syncWalMb(), pairs.size()));
+    md.append(
+        "| sync MiB per CPU-s | sync MiB per wall-s | codec-only MiB per CPU-s | sync / codec (same round) |\n");
     md.append("|---|---|---|---|\n");
-    md.append(String.format("| %s | %s | %s | %s |%n", sync.format(0), wall.format(0), codec.format(0), ratio.format(2)));
+    md.append(
+        String.format(
+            "| %s | %s | %s | %s |%n",
+            sync.format(0), wall.format(0), codec.format(0), ratio.format(2)));
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("wal_mib_per_sync", ctx.plan().syncWalMb());
     json.put("sync_mib_per_cpu_s", sync.toJson());
@@ -156,9 +193,16 @@ final class SyncThroughputBench implements Benchmark {
     json.put("ratio", ratio.toJson());
     json.put("wal_frames_per_sync", pairs.stream().map(p -> (double) p.walFrames).toList());
     json.put("distinct_pages_per_sync", pairs.stream().map(p -> (double) p.distinctPages).toList());
-    List<Check> checks = List.of(new Check("P4", "sync throughput / codec-only ceiling (per CPU-second)",
-        ratio.format(2) + String.format(" (%.0f vs %.0f MiB/CPU-s)", sync.median(), codec.median()), ">= 0.5",
-        Check.Verdict.of(ratio.median() >= 0.5), ""));
+    List<Check> checks =
+        List.of(
+            new Check(
+                "P4",
+                "sync throughput / codec-only ceiling (per CPU-second)",
+                ratio.format(2)
+                    + String.format(" (%.0f vs %.0f MiB/CPU-s)", sync.median(), codec.median()),
+                ">= 0.5",
+                Check.Verdict.of(ratio.median() >= 0.5),
+                ""));
     return new Section(id(), title(), md.toString(), json, checks, List.of());
   }
 }

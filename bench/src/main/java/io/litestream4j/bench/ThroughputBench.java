@@ -14,12 +14,12 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * P2: application write throughput with and without replication. 1 or 4 writer threads (one
  * connection each) insert 1 KB rows, one row per transaction, as fast as they can for a fixed
- * window. For each replicator (litestream4j defaults, Litestream 0.3.13 defaults) two databases
- * are set up in separate directories: one replicated by the replicator running as its own process
+ * window. For each replicator (litestream4j defaults, Litestream 0.3.13 defaults) two databases are
+ * set up in separate directories: one replicated by the replicator running as its own process
  * (initial snapshot done before the first window), one not replicated at all. Windows on the two
  * alternate (A B B A ...) and each ratio is taken within a pair. After a replicated window the next
- * window waits until the replicator has caught up (its CPU use has dropped and one sync interval has
- * passed), so its catch-up work is not charged to the plain run.
+ * window waits until the replicator has caught up (its CPU use has dropped and one sync interval
+ * has passed), so its catch-up work is not charged to the plain run.
  */
 final class ThroughputBench implements Benchmark {
   private static final int ROW = 1024;
@@ -37,7 +37,8 @@ final class ThroughputBench implements Benchmark {
   }
 
   /** One pair of windows: plain and replicated, commits per second, replicator CPU and catch-up. */
-  private record Pair(double plain, double replicated, double replicatorCpuMsPer1k, double catchUpSeconds) {
+  private record Pair(
+      double plain, double replicated, double replicatorCpuMsPer1k, double catchUpSeconds) {
     double ratio() {
       return replicated / plain;
     }
@@ -94,12 +95,15 @@ final class ThroughputBench implements Benchmark {
             ProcUsage after = ProcUsage.read(child.pid());
             cpu = after.cpuNanosSince(before) / 1e6 / (commits / 1000.0);
           } else {
-            plain = runWriters(plainDb, threads, plan.throughputWindow()) / (plan.throughputWindow().toNanos() / 1e9);
+            plain =
+                runWriters(plainDb, threads, plan.throughputWindow())
+                    / (plan.throughputWindow().toNanos() / 1e9);
           }
         }
         Pair p = new Pair(plain, replicated, cpu, catchUp);
         out.add(p);
-        ctx.progress("P2 %-18s %d writer(s) pair %d: plain %.0f, replicated %.0f commits/s (ratio %.3f, catch-up %.1f s)",
+        ctx.progress(
+            "P2 %-18s %d writer(s) pair %d: plain %.0f, replicated %.0f commits/s (ratio %.3f, catch-up %.1f s)",
             r.id(), threads, round + 1, plain, replicated, p.ratio(), catchUp);
       }
     } finally {
@@ -139,21 +143,25 @@ final class ThroughputBench implements Benchmark {
     List<Thread> workers = new ArrayList<>();
     for (int i = 0; i < threads; i++) {
       int id = i;
-      workers.add(Thread.ofPlatform().name("bench-writer-" + i).start(() -> {
-        try (AppDb app = AppDb.open(db, 100 + id)) {
-          ready.countDown();
-          go.await();
-          long n = 0;
-          while (System.nanoTime() < deadline[0]) {
-            app.insert(-1, ROW);
-            n++;
-          }
-          commits.addAndGet(n);
-        } catch (SQLException | InterruptedException e) {
-          failure.compareAndSet(null, e);
-          ready.countDown();
-        }
-      }));
+      workers.add(
+          Thread.ofPlatform()
+              .name("bench-writer-" + i)
+              .start(
+                  () -> {
+                    try (AppDb app = AppDb.open(db, 100 + id)) {
+                      ready.countDown();
+                      go.await();
+                      long n = 0;
+                      while (System.nanoTime() < deadline[0]) {
+                        app.insert(-1, ROW);
+                        n++;
+                      }
+                      commits.addAndGet(n);
+                    } catch (SQLException | InterruptedException e) {
+                      failure.compareAndSet(null, e);
+                      ready.countDown();
+                    }
+                  }));
     }
     ready.await();
     deadline[0] = System.nanoTime() + window.toNanos();
@@ -167,15 +175,19 @@ final class ThroughputBench implements Benchmark {
     return commits.get();
   }
 
-  private Section report(Context ctx, List<Replicator> replicators, Map<String, Map<Integer, List<Pair>>> pairs) {
+  private Section report(
+      Context ctx, List<Replicator> replicators, Map<String, Map<Integer, List<Pair>>> pairs) {
     Plan plan = ctx.plan();
     StringBuilder md = new StringBuilder();
-    md.append(String.format("1 KB rows, one row per transaction (autocommit), WAL mode, synchronous=NORMAL, "
-        + "%.1f s windows, %d pairs (plain, replicated) per row of the table in alternating order; "
-        + "replicators run as separate processes with their defaults.%n%n",
-        plan.throughputWindow().toMillis() / 1000.0, plan.throughputRounds()));
-    md.append("| writers | replicator | plain SQLite commits/s | replicated commits/s | ratio replicated / plain (same pair) "
-        + "| replicator CPU ms per 1000 commits (window and catch-up) | catch-up after window s |\n");
+    md.append(
+        String.format(
+            "1 KB rows, one row per transaction (autocommit), WAL mode, synchronous=NORMAL, "
+                + "%.1f s windows, %d pairs (plain, replicated) per row of the table in alternating order; "
+                + "replicators run as separate processes with their defaults.%n%n",
+            plan.throughputWindow().toMillis() / 1000.0, plan.throughputRounds()));
+    md.append(
+        "| writers | replicator | plain SQLite commits/s | replicated commits/s | ratio replicated / plain (same pair) "
+            + "| replicator CPU ms per 1000 commits (window and catch-up) | catch-up after window s |\n");
     md.append("|---|---|---|---|---|---|---|\n");
     Map<String, Object> json = new LinkedHashMap<>();
     List<Check> checks = new ArrayList<>();
@@ -188,8 +200,16 @@ final class ThroughputBench implements Benchmark {
         Spread ratio = Spread.of(ps.stream().map(Pair::ratio).toList());
         Spread cpu = Spread.of(ps.stream().map(Pair::replicatorCpuMsPer1k).toList());
         Spread catchUp = Spread.of(ps.stream().map(Pair::catchUpSeconds).toList());
-        md.append(String.format("| %d | %s | %s | %s | %s | %s | %s |%n", threads, r.label(), plain.format(0),
-            replicated.format(0), ratio.format(3), cpu.format(1), catchUp.format(1)));
+        md.append(
+            String.format(
+                "| %d | %s | %s | %s | %s | %s | %s |%n",
+                threads,
+                r.label(),
+                plain.format(0),
+                replicated.format(0),
+                ratio.format(3),
+                cpu.format(1),
+                catchUp.format(1)));
         Map<String, Object> j = new LinkedHashMap<>();
         j.put("plain_commits_per_s", plain.toJson());
         j.put("replicated_commits_per_s", replicated.toJson());
@@ -198,11 +218,23 @@ final class ThroughputBench implements Benchmark {
         j.put("catch_up_s", catchUp.toJson());
         jt.put(r.id(), j);
         if (r instanceof Replicator.Ours) {
-          checks.add(new Check("P2", "throughput with / without replication, " + threads + " writer(s), 1 KB rows",
-              ratio.format(3), ">= 0.95", Check.Verdict.of(ratio.median() >= 0.95), "same-pair ratios"));
+          checks.add(
+              new Check(
+                  "P2",
+                  "throughput with / without replication, " + threads + " writer(s), 1 KB rows",
+                  ratio.format(3),
+                  ">= 0.95",
+                  Check.Verdict.of(ratio.median() >= 0.95),
+                  "same-pair ratios"));
         } else {
-          checks.add(new Check("P2", "(reference) Litestream 0.3.13 throughput ratio, " + threads + " writer(s)",
-              ratio.format(3), "—", Check.Verdict.INFO, "same-pair ratios"));
+          checks.add(
+              new Check(
+                  "P2",
+                  "(reference) Litestream 0.3.13 throughput ratio, " + threads + " writer(s)",
+                  ratio.format(3),
+                  "—",
+                  Check.Verdict.INFO,
+                  "same-pair ratios"));
         }
       }
       json.put(threads + "_writers", jt);
@@ -211,17 +243,28 @@ final class ThroughputBench implements Benchmark {
         List<Pair> peer = pairs.get(replicators.get(1).id()).get(threads);
         double oursRatio = Spread.of(ours.stream().map(Pair::ratio).toList()).median();
         double peerRatio = Spread.of(peer.stream().map(Pair::ratio).toList()).median();
-        checks.add(new Check("P2", "throughput ratio vs Litestream 0.3.13's, " + threads + " writer(s)",
-            String.format("%.3f vs %.3f", oursRatio, peerRatio), ">= peer's (-5% noise)",
-            Check.Verdict.of(oursRatio >= peerRatio * 0.95), "medians of same-pair ratios, same run"));
+        checks.add(
+            new Check(
+                "P2",
+                "throughput ratio vs Litestream 0.3.13's, " + threads + " writer(s)",
+                String.format("%.3f vs %.3f", oursRatio, peerRatio),
+                ">= peer's (-5% noise)",
+                Check.Verdict.of(oursRatio >= peerRatio * 0.95),
+                "medians of same-pair ratios, same run"));
         double oursCpu = Spread.of(ours.stream().map(Pair::replicatorCpuMsPer1k).toList()).median();
         double peerCpu = Spread.of(peer.stream().map(Pair::replicatorCpuMsPer1k).toList()).median();
-        checks.add(new Check("P2", "replicator CPU per 1000 commits vs Litestream 0.3.13's, " + threads + " writer(s)",
-            String.format("%.2fx (%.1f vs %.1f ms)", oursCpu / peerCpu, oursCpu, peerCpu), "<= 2x",
-            Check.Verdict.of(oursCpu <= 2 * peerCpu), "medians, same run"));
+        checks.add(
+            new Check(
+                "P2",
+                "replicator CPU per 1000 commits vs Litestream 0.3.13's, " + threads + " writer(s)",
+                String.format("%.2fx (%.1f vs %.1f ms)", oursCpu / peerCpu, oursCpu, peerCpu),
+                "<= 2x",
+                Check.Verdict.of(oursCpu <= 2 * peerCpu),
+                "medians, same run"));
       }
     }
-    md.append("""
+    md.append(
+        """
 
         The machine has 2 cores shared by the writers, the replicator and (in CI) other jobs: the \
         replicator's CPU time is taken from the writers, which is part of the cost these ratios show.

@@ -29,15 +29,19 @@ final class Trees {
   /** Every regular file under {@code root} accepted by {@code filter}. */
   static List<Path> files(Path root, Predicate<Path> filter) throws IOException {
     List<Path> out = new ArrayList<>();
-    walk(root, null, p -> {
-      if (filter.test(p)) {
-        out.add(p);
-      }
-    });
+    walk(
+        root,
+        null,
+        p -> {
+          if (filter.test(p)) {
+            out.add(p);
+          }
+        });
     return out;
   }
 
-  private static void walk(Path dir, List<Path> dirs, java.util.function.Consumer<Path> files) throws IOException {
+  private static void walk(Path dir, List<Path> dirs, java.util.function.Consumer<Path> files)
+      throws IOException {
     if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }

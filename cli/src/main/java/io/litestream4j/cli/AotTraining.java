@@ -14,26 +14,31 @@ import java.util.stream.Stream;
 /**
  * The training run of the JDK AOT cache ({@code bin/litestream4j}, JDK 25+): runs the commands
  * people time from a shell — {@code version}, restores of a tiny and of a 5 MB replica shipped in
- * this jar, the {@code -dry-run} and {@code -json} forms, {@code ltx} and a command's help — in one JVM, so the
- * classes they load and link, and the lambdas they spin, are in the cache. Every command must
- * succeed (exit code 0), else the training fails and no cache is written. Scratch files live in a
- * temporary directory that is removed at the end.
+ * this jar, the {@code -dry-run} and {@code -json} forms, {@code ltx} and a command's help — in one
+ * JVM, so the classes they load and link, and the lambdas they spin, are in the cache. Every
+ * command must succeed (exit code 0), else the training fails and no cache is written. Scratch
+ * files live in a temporary directory that is removed at the end.
  *
  * <p>The restore never loads sqlite-jdbc (the checksum chain proves the result), so neither does
  * the training: its classes are not worth their space in the cache.
  */
 public final class AotTraining {
-  /** The small training replica: a 4-page snapshot and three later transactions (rows one..four). */
-  static final List<String> SMALL_REPLICA = List.of(
-      "small/ltx/9/0000000000000001-0000000000000001.ltx",
-      "small/ltx/0/0000000000000002-0000000000000002.ltx",
-      "small/ltx/0/0000000000000003-0000000000000003.ltx",
-      "small/ltx/0/0000000000000004-0000000000000004.ltx");
+  /**
+   * The small training replica: a 4-page snapshot and three later transactions (rows one..four).
+   */
+  static final List<String> SMALL_REPLICA =
+      List.of(
+          "small/ltx/9/0000000000000001-0000000000000001.ltx",
+          "small/ltx/0/0000000000000002-0000000000000002.ltx",
+          "small/ltx/0/0000000000000003-0000000000000003.ltx",
+          "small/ltx/0/0000000000000004-0000000000000004.ltx");
+
   /**
    * A 5 MB database of 1300 zero-filled blobs in one 99 KB file: enough pages for the restore's
    * writer thread and the native LZ4 decompressor, which a small restore never reaches.
    */
-  static final List<String> LARGE_REPLICA = List.of("large/ltx/0/0000000000000001-0000000000000001.ltx");
+  static final List<String> LARGE_REPLICA =
+      List.of("large/ltx/0/0000000000000001-0000000000000001.ltx");
 
   private AotTraining() {}
 
@@ -64,20 +69,30 @@ public final class AotTraining {
 
   /** Runs every training command in {@code dir}; returns those that failed. */
   static List<String> run(Path dir) throws IOException {
-    String replica = unpack(dir.resolve("replica"), SMALL_REPLICA).resolve("small").toUri().toString();
-    String large = unpack(dir.resolve("replica"), LARGE_REPLICA).resolve("large").toUri().toString();
+    String replica =
+        unpack(dir.resolve("replica"), SMALL_REPLICA).resolve("small").toUri().toString();
+    String large =
+        unpack(dir.resolve("replica"), LARGE_REPLICA).resolve("large").toUri().toString();
     String db = dir.resolve("restored.db").toString();
-    List<List<String>> commands = List.of(
-        List.of("version"),
-        List.of("version", "-verbose"),
-        List.of("restore", "-o", db, replica),
-        List.of("restore", "-dry-run", "-o", dir.resolve("plan.db").toString(), replica),
-        List.of("restore", "-json", "-txid", "0000000000000003", "-o", dir.resolve("txid.db").toString(), replica),
-        List.of("restore", "-if-db-not-exists", "-o", db, replica),
-        List.of("restore", "-o", dir.resolve("large.db").toString(), large),
-        List.of("ltx", replica),
-        List.of("ltx", "-level", "all", "-json", replica),
-        List.of("restore", "-h"));
+    List<List<String>> commands =
+        List.of(
+            List.of("version"),
+            List.of("version", "-verbose"),
+            List.of("restore", "-o", db, replica),
+            List.of("restore", "-dry-run", "-o", dir.resolve("plan.db").toString(), replica),
+            List.of(
+                "restore",
+                "-json",
+                "-txid",
+                "0000000000000003",
+                "-o",
+                dir.resolve("txid.db").toString(),
+                replica),
+            List.of("restore", "-if-db-not-exists", "-o", db, replica),
+            List.of("restore", "-o", dir.resolve("large.db").toString(), large),
+            List.of("ltx", replica),
+            List.of("ltx", "-level", "all", "-json", replica),
+            List.of("restore", "-h"));
     List<String> failed = new ArrayList<>();
     for (List<String> c : commands) {
       if (Main.run(c.toArray(String[]::new)) != 0) {

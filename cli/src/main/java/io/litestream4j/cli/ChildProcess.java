@@ -27,7 +27,10 @@ final class ChildProcess {
     }
     String name = signal.startsWith("SIG") ? signal.substring(3) : signal;
     try {
-      new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start().waitFor();
+      new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+          .inheritIO()
+          .start()
+          .waitFor();
     } catch (IOException e) {
       process.destroy();
     } catch (InterruptedException e) {

@@ -9,9 +9,9 @@ import java.util.function.Supplier;
  * The top-level subcommands by name, each with a constructor that needs no reflection. Start-up
  * cost matters for a command line that scripts run (a restore in a container entrypoint): picocli
  * builds a command's model by reflecting over its annotations, so {@link Main} builds only the
- * model of the command being run and the full tree only for top-level help, completion and
- * unknown commands. The names here must equal the {@code @Command(name)} of each class and the
- * list {@link Main}'s {@code subcommands} (a test holds them equal).
+ * model of the command being run and the full tree only for top-level help, completion and unknown
+ * commands. The names here must equal the {@code @Command(name)} of each class and the list {@link
+ * Main}'s {@code subcommands} (a test holds them equal).
  */
 final class CommandTable {
   private static final Map<String, Supplier<Object>> COMMANDS = commands();
@@ -39,7 +39,10 @@ final class CommandTable {
     return Map.copyOf(m);
   }
 
-  /** A new instance of the command called {@code name}, if there is one ({@code help} is not in the table). */
+  /**
+   * A new instance of the command called {@code name}, if there is one ({@code help} is not in the
+   * table).
+   */
   static Optional<Object> create(String name) {
     Supplier<Object> s = COMMANDS.get(name);
     return s == null ? Optional.empty() : Optional.of(s.get());

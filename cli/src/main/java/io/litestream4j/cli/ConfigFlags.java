@@ -11,16 +11,20 @@ import picocli.CommandLine.Option;
 
 /**
  * The {@code -config PATH} and {@code -no-expand-env} flags every config-reading command shares,
- * and loading the file they name: {@code -config}, else {@code $LITESTREAM_CONFIG}, else
- * {@code /etc/litestream.yml}. Warnings found while loading go to stderr; the file's {@code logging}
+ * and loading the file they name: {@code -config}, else {@code $LITESTREAM_CONFIG}, else {@code
+ * /etc/litestream.yml}. Warnings found while loading go to stderr; the file's {@code logging}
  * section is applied.
  */
 final class ConfigFlags {
-  @Option(names = "-config", paramLabel = "PATH",
+  @Option(
+      names = "-config",
+      paramLabel = "PATH",
       description = "Configuration file (default: $LITESTREAM_CONFIG or /etc/litestream.yml).")
   Path path;
 
-  @Option(names = "-no-expand-env", description = "Do not expand environment variables in the configuration.")
+  @Option(
+      names = "-no-expand-env",
+      description = "Do not expand environment variables in the configuration.")
   boolean noExpandEnv;
 
   /**
@@ -40,8 +44,8 @@ final class ConfigFlags {
   }
 
   /**
-   * Loads the configuration this command should use, applies its {@code logging} section and
-   * prints its warnings to {@code err}.
+   * Loads the configuration this command should use, applies its {@code logging} section and prints
+   * its warnings to {@code err}.
    */
   Config load(Map<String, String> env, PrintWriter err) throws IOException {
     LoadedConfig loaded = read(env);

@@ -13,7 +13,8 @@ import picocli.CommandLine.Spec;
  * {@code start} and {@code stop}: switch one database of the running replicator on or off through
  * the control socket, giving the server {@code -timeout}, and print the state it ends in.
  */
-abstract sealed class DatabaseToggle implements Callable<Integer> permits StartCommand, StopCommand {
+abstract sealed class DatabaseToggle implements Callable<Integer>
+    permits StartCommand, StopCommand {
   @Spec CommandSpec spec;
   @Mixin SocketFlags socket;
   @Mixin HelpFlag help;
@@ -30,8 +31,10 @@ abstract sealed class DatabaseToggle implements Callable<Integer> permits StartC
   @Override
   public final Integer call() throws Exception {
     String db = DatabaseRegistry.normalize(path).toString();
-    Map<String, Object> r = socket.client(Math.max(socket.timeout, 1))
-        .post(route(), Map.of("path", db, "timeout", socket.timeout));
+    Map<String, Object> r =
+        socket
+            .client(Math.max(socket.timeout, 1))
+            .post(route(), Map.of("path", db, "timeout", socket.timeout));
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("status", r.get("status"));
     out.put("db_path", r.getOrDefault("path", db));

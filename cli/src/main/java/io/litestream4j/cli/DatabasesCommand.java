@@ -16,18 +16,16 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code databases [-json]}: the databases in the configuration and their replica type, as a
- * {@code path replica} table or {@code [{"path","replica"}]}. A {@code dir} entry is listed as the
+ * {@code databases [-json]}: the databases in the configuration and their replica type, as a {@code
+ * path replica} table or {@code [{"path","replica"}]}. A {@code dir} entry is listed as the
  * databases it finds now (Litestream shows the working directory there, a quirk not reproduced); a
  * directory with no database, or that cannot be scanned, is listed by itself.
  */
 @Command(name = "databases", description = "Lists the databases in the configuration file.")
 final class DatabasesCommand implements Callable<Integer> {
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Mixin
-  ConfigFlags config;
+  @Mixin ConfigFlags config;
 
   @Mixin TableFlag table;
 

@@ -4,8 +4,8 @@ import java.util.Arrays;
 
 /**
  * Litestream's Go-style flags accept both {@code -flag} and {@code --flag}. Options are declared
- * once with their single-dash names; this class rewrites a {@code --long-name} argument to
- * {@code -long-name} so both spellings reach the same option. Arguments after {@code --} are left
+ * once with their single-dash names; this class rewrites a {@code --long-name} argument to {@code
+ * -long-name} so both spellings reach the same option. Arguments after {@code --} are left
  * untouched.
  */
 final class Flags {

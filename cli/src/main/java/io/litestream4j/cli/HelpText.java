@@ -16,38 +16,44 @@ final class HelpText {
   private HelpText() {}
 
   /** What each scheme's URL looks like; a registered backend without an entry is listed by name. */
-  private static final Map<String, String> URL_FORMS = Map.of(
-      "file", "file:///var/backups/app  (a local or mounted directory)",
-      "s3", "s3://bucket/path[?endpoint=URL&region=REGION&forcePathStyle=true]",
-      "gs", "gs://bucket/path",
-      "abs", "abs://[account@]container/path",
-      "sftp", "sftp://user[:password]@host[:port]/path",
-      "webdav", "webdav[s]://[user:password@]host[:port]/path",
-      "nats", "nats://host[:port]/bucket",
-      "oss", "oss://bucket/path");
+  private static final Map<String, String> URL_FORMS =
+      Map.of(
+          "file", "file:///var/backups/app  (a local or mounted directory)",
+          "s3", "s3://bucket/path[?endpoint=URL&region=REGION&forcePathStyle=true]",
+          "gs", "gs://bucket/path",
+          "abs", "abs://[account@]container/path",
+          "sftp", "sftp://user[:password]@host[:port]/path",
+          "webdav", "webdav[s]://[user:password@]host[:port]/path",
+          "nats", "nats://host[:port]/bucket",
+          "oss", "oss://bucket/path");
 
-  private static final Map<String, List<String>> EXAMPLES = Map.of(
-      "", List.of(
-          "litestream4j replicate /data/app.db s3://my-bucket/app",
-          "litestream4j replicate -config /etc/litestream.yml",
-          "litestream4j restore -o /data/app.db s3://my-bucket/app",
-          "litestream4j ltx -level all s3://my-bucket/app",
-          "litestream4j <command> -h                    (help for one command)"),
-      "replicate", List.of(
-          "litestream4j replicate /data/app.db file:///var/backups/app",
-          "litestream4j replicate /data/app.db s3://my-bucket/app",
-          "litestream4j replicate -config /etc/litestream.yml",
-          "litestream4j replicate -config /etc/litestream.yml -exec \"java -jar app.jar\"",
-          "litestream4j replicate -once -force-snapshot /data/app.db s3://my-bucket/app"),
-      "restore", List.of(
-          "litestream4j restore -o /tmp/app.db s3://my-bucket/app                 (latest state)",
-          "litestream4j restore -o /tmp/app.db -timestamp 2026-01-02T15:04:05Z s3://my-bucket/app",
-          "litestream4j restore -o /tmp/app.db -txid 00000000000000a1 file:///var/backups/app",
-          "litestream4j restore -dry-run -o /tmp/app.db s3://my-bucket/app        (print the plan)",
-          "litestream4j restore -config /etc/litestream.yml -if-db-not-exists /data/app.db"),
-      "ltx", List.of(
-          "litestream4j ltx s3://my-bucket/app",
-          "litestream4j ltx -level all -json /data/app.db            (replica of a configured database)"));
+  private static final Map<String, List<String>> EXAMPLES =
+      Map.of(
+          "",
+              List.of(
+                  "litestream4j replicate /data/app.db s3://my-bucket/app",
+                  "litestream4j replicate -config /etc/litestream.yml",
+                  "litestream4j restore -o /data/app.db s3://my-bucket/app",
+                  "litestream4j ltx -level all s3://my-bucket/app",
+                  "litestream4j <command> -h                    (help for one command)"),
+          "replicate",
+              List.of(
+                  "litestream4j replicate /data/app.db file:///var/backups/app",
+                  "litestream4j replicate /data/app.db s3://my-bucket/app",
+                  "litestream4j replicate -config /etc/litestream.yml",
+                  "litestream4j replicate -config /etc/litestream.yml -exec \"java -jar app.jar\"",
+                  "litestream4j replicate -once -force-snapshot /data/app.db s3://my-bucket/app"),
+          "restore",
+              List.of(
+                  "litestream4j restore -o /tmp/app.db s3://my-bucket/app                 (latest state)",
+                  "litestream4j restore -o /tmp/app.db -timestamp 2026-01-02T15:04:05Z s3://my-bucket/app",
+                  "litestream4j restore -o /tmp/app.db -txid 00000000000000a1 file:///var/backups/app",
+                  "litestream4j restore -dry-run -o /tmp/app.db s3://my-bucket/app        (print the plan)",
+                  "litestream4j restore -config /etc/litestream.yml -if-db-not-exists /data/app.db"),
+          "ltx",
+              List.of(
+                  "litestream4j ltx s3://my-bucket/app",
+                  "litestream4j ltx -level all -json /data/app.db            (replica of a configured database)"));
 
   /**
    * Adds examples and, where replica URLs are accepted, the available schemes to the help. The
@@ -65,13 +71,17 @@ final class HelpText {
   }
 
   private static void addFooterOnHelp(CommandLine cmd, String key) {
-    cmd.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_FOOTER, help -> {
-      addFooter(cmd, key, true, ReplicaClients.discover().types());
-      return help.footer();
-    });
+    cmd.getHelpSectionMap()
+        .put(
+            CommandLine.Model.UsageMessageSpec.SECTION_KEY_FOOTER,
+            help -> {
+              addFooter(cmd, key, true, ReplicaClients.discover().types());
+              return help.footer();
+            });
   }
 
-  private static void addFooter(CommandLine cmd, String key, boolean withSchemes, Set<String> schemes) {
+  private static void addFooter(
+      CommandLine cmd, String key, boolean withSchemes, Set<String> schemes) {
     List<String> lines = new ArrayList<>();
     lines.add("");
     lines.add("Examples:");

@@ -7,22 +7,23 @@ import java.util.List;
 import picocli.CommandLine;
 
 /**
- * Runs CLI commands inside the running {@code replicate} for the MCP tools: a fresh picocli
- * command line per call with its own output and error writers, and the daemon's logging left
- * alone. No process is spawned and nothing is written to the daemon's stdout.
+ * Runs CLI commands inside the running {@code replicate} for the MCP tools: a fresh picocli command
+ * line per call with its own output and error writers, and the daemon's logging left alone. No
+ * process is spawned and nothing is written to the daemon's stdout.
  */
 final class InProcessCommands implements CommandRunner {
   @Override
   public Result run(List<String> args) {
-    return Logging.keepingDaemonConfiguration(() -> {
-      StringWriter out = new StringWriter();
-      StringWriter err = new StringWriter();
-      String[] argv = Flags.normalize(args.toArray(String[]::new));
-      CommandLine cli = Main.newCommandLine(argv);
-      cli.setOut(new PrintWriter(out, true));
-      cli.setErr(new PrintWriter(err, true));
-      int code = cli.execute(argv);
-      return new Result(code, out.toString(), err.toString());
-    });
+    return Logging.keepingDaemonConfiguration(
+        () -> {
+          StringWriter out = new StringWriter();
+          StringWriter err = new StringWriter();
+          String[] argv = Flags.normalize(args.toArray(String[]::new));
+          CommandLine cli = Main.newCommandLine(argv);
+          cli.setOut(new PrintWriter(out, true));
+          cli.setErr(new PrintWriter(err, true));
+          int code = cli.execute(argv);
+          return new Result(code, out.toString(), err.toString());
+        });
   }
 }

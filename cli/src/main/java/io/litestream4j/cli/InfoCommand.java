@@ -5,7 +5,9 @@ import java.util.Map;
 import picocli.CommandLine.Command;
 
 /** {@code info}: version, PID, uptime and database count of the running replicator. */
-@Command(name = "info", description = "Shows version, PID, uptime and database count of the running replicator.")
+@Command(
+    name = "info",
+    description = "Shows version, PID, uptime and database count of the running replicator.")
 final class InfoCommand extends ReplicatorQuery {
   @Override
   String route() {

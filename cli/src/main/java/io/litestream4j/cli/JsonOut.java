@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Renders command results as JSON exactly as Litestream's {@code json.MarshalIndent(v, "", "  ")}
+ * Renders command results as JSON exactly as Litestream's {@code json.MarshalIndent(v, "", " ")}
  * does: two-space indentation, fields in declaration order (use a {@code LinkedHashMap}), empty
  * arrays as {@code []}, and Go's HTML-safe string escaping. Values may be maps, lists, strings,
  * numbers, booleans or null.
@@ -55,7 +55,8 @@ final class JsonOut {
         }
         sb.append(indent).append(']');
       }
-      default -> throw new IllegalArgumentException("cannot render " + value.getClass() + " as JSON");
+      default ->
+          throw new IllegalArgumentException("cannot render " + value.getClass() + " as JSON");
     }
   }
 

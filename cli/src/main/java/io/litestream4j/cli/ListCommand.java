@@ -22,7 +22,13 @@ final class ListCommand extends ReplicatorQuery {
     for (Object o : dbs) {
       Map<?, ?> m = (Map<?, ?>) o;
       Object last = m.get("last_sync_at");
-      out.println(m.get("path") + " [" + m.get("status") + "] (last sync: " + (last == null ? "never" : last) + ")");
+      out.println(
+          m.get("path")
+              + " ["
+              + m.get("status")
+              + "] (last sync: "
+              + (last == null ? "never" : last)
+              + ")");
     }
   }
 }

@@ -50,18 +50,21 @@ final class Logging {
     if (EMBEDDED.get()) {
       return;
     }
-    String level = flagLevel != null && !flagLevel.isBlank() ? flagLevel
-        : System.getenv("LOG_LEVEL") != null ? System.getenv("LOG_LEVEL") : cfg.level();
+    String level =
+        flagLevel != null && !flagLevel.isBlank()
+            ? flagLevel
+            : System.getenv("LOG_LEVEL") != null ? System.getenv("LOG_LEVEL") : cfg.level();
     LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
     ctx.reset();
     boolean stderr = cfg.stderr() || forceStderr;
     ZoneId zone = ZoneId.systemDefault();
     String type = cfg.type().toLowerCase(Locale.ROOT);
-    Encoder<ILoggingEvent> encoder = switch (type) {
-      case "json" -> new SlogJsonEncoder(zone, cfg.source());
-      case "pretty" -> new SlogPrettyEncoder(zone, cfg.source(), Terminal.isInteractive());
-      default -> new SlogTextEncoder(zone, cfg.source());
-    };
+    Encoder<ILoggingEvent> encoder =
+        switch (type) {
+          case "json" -> new SlogJsonEncoder(zone, cfg.source());
+          case "pretty" -> new SlogPrettyEncoder(zone, cfg.source(), Terminal.isInteractive());
+          default -> new SlogTextEncoder(zone, cfg.source());
+        };
     encoder.setContext(ctx);
     encoder.start();
     ConsoleAppender<ILoggingEvent> out = new ConsoleAppender<>();
@@ -79,25 +82,31 @@ final class Logging {
     // content-length header (the JDK sets it itself): noise, not a problem of the replica.
     ctx.getLogger("com.azure.core.http.jdk.httpclient").setLevel(Level.ERROR);
     if (!type.equals("text") && !type.equals("json") && !type.equals("pretty")) {
-      LoggerFactory.getLogger(Logging.class).atWarn().addKeyValue("type", cfg.type())
+      LoggerFactory.getLogger(Logging.class)
+          .atWarn()
+          .addKeyValue("type", cfg.type())
           .log("logging.type is not one of text, json or pretty; using text");
     }
   }
 
-  /** Runs {@code beforeEachLine} before every log line is written (e.g. to end a progress bar's line). */
+  /**
+   * Runs {@code beforeEachLine} before every log line is written (e.g. to end a progress bar's
+   * line).
+   */
   static void beforeEachLine(Runnable beforeEachLine) {
     LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
     var console = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender("console");
     if (console == null) {
       return;
     }
-    console.addFilter(new ch.qos.logback.core.filter.Filter<>() {
-      @Override
-      public ch.qos.logback.core.spi.FilterReply decide(ILoggingEvent event) {
-        beforeEachLine.run();
-        return ch.qos.logback.core.spi.FilterReply.NEUTRAL;
-      }
-    });
+    console.addFilter(
+        new ch.qos.logback.core.filter.Filter<>() {
+          @Override
+          public ch.qos.logback.core.spi.FilterReply decide(ILoggingEvent event) {
+            beforeEachLine.run();
+            return ch.qos.logback.core.spi.FilterReply.NEUTRAL;
+          }
+        });
   }
 
   static Level parseLevel(String level) {

@@ -10,13 +10,13 @@ import picocli.CommandLine.Spec;
  * {@code ltx [-level N|all] [-json] DB_PATH|REPLICA_URL}: the LTX files on a replica. Not final:
  * the deprecated alias {@link WalCommand} is this command with a warning.
  */
-@Command(name = "ltx", description = "Lists the LTX files of a database's replica or a replica URL.")
+@Command(
+    name = "ltx",
+    description = "Lists the LTX files of a database's replica or a replica URL.")
 class LtxCommand implements Callable<Integer> {
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Mixin
-  LtxListing listing;
+  @Mixin LtxListing listing;
 
   @Mixin HelpFlag help;
 

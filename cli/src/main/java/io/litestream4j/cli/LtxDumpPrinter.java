@@ -22,7 +22,8 @@ import java.util.Locale;
  */
 abstract sealed class LtxDumpPrinter implements LtxInspector.Visitor {
   private static final DateTimeFormatter RFC3339 =
-      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSXXX", Locale.ROOT).withZone(ZoneOffset.UTC);
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSXXX", Locale.ROOT)
+          .withZone(ZoneOffset.UTC);
 
   final PrintWriter out;
 
@@ -71,8 +72,10 @@ abstract sealed class LtxDumpPrinter implements LtxInspector.Visitor {
 
     @Override
     public void header(LtxHeader h) {
-      field("Flags", String.format(Locale.ROOT, "0x%08x", h.flags())
-          + ((h.flags() & LtxHeader.FLAG_NO_CHECKSUM) != 0 ? " (no checksum)" : ""));
+      field(
+          "Flags",
+          String.format(Locale.ROOT, "0x%08x", h.flags())
+              + ((h.flags() & LtxHeader.FLAG_NO_CHECKSUM) != 0 ? " (no checksum)" : ""));
       field("Page size", Integer.toUnsignedString(h.pageSize()));
       field("Commit", Integer.toUnsignedString(h.commit()) + " pages");
       field("Min TXID", Txid.format(h.minTxid()) + (h.isSnapshot() ? " (snapshot)" : ""));
@@ -90,7 +93,12 @@ abstract sealed class LtxDumpPrinter implements LtxInspector.Visitor {
 
     @Override
     public void page(PageIndexEntry frame, long pageChecksum) {
-      out.printf(Locale.ROOT, ROW, Integer.toUnsignedString(frame.pgno()), frame.offset(), frame.size(),
+      out.printf(
+          Locale.ROOT,
+          ROW,
+          Integer.toUnsignedString(frame.pgno()),
+          frame.offset(),
+          frame.size(),
           Checksums.format(pageChecksum));
     }
 
@@ -130,41 +138,69 @@ abstract sealed class LtxDumpPrinter implements LtxInspector.Visitor {
 
     @Override
     public void header(LtxHeader h) {
-      out.print(",\"header\":{"
-          + "\"flags\":" + Integer.toUnsignedLong(h.flags())
-          + ",\"noChecksum\":" + ((h.flags() & LtxHeader.FLAG_NO_CHECKSUM) != 0)
-          + ",\"pageSize\":" + Integer.toUnsignedLong(h.pageSize())
-          + ",\"commit\":" + Integer.toUnsignedLong(h.commit())
-          + ",\"minTxid\":" + quote(Txid.format(h.minTxid()))
-          + ",\"maxTxid\":" + quote(Txid.format(h.maxTxid()))
-          + ",\"snapshot\":" + h.isSnapshot()
-          + ",\"timestamp\":" + quote(rfc3339(h.timestamp()))
-          + ",\"timestampMillis\":" + h.timestamp()
-          + ",\"preApplyChecksum\":" + quote(Checksums.format(h.preApplyChecksum()))
-          + ",\"walOffset\":" + h.walOffset()
-          + ",\"walSize\":" + h.walSize()
-          + ",\"walSalt1\":" + quote(hex32(h.walSalt1()))
-          + ",\"walSalt2\":" + quote(hex32(h.walSalt2()))
-          + ",\"nodeId\":" + quote(Txid.format(h.nodeId()))
-          + "},\"pages\":[");
+      out.print(
+          ",\"header\":{"
+              + "\"flags\":"
+              + Integer.toUnsignedLong(h.flags())
+              + ",\"noChecksum\":"
+              + ((h.flags() & LtxHeader.FLAG_NO_CHECKSUM) != 0)
+              + ",\"pageSize\":"
+              + Integer.toUnsignedLong(h.pageSize())
+              + ",\"commit\":"
+              + Integer.toUnsignedLong(h.commit())
+              + ",\"minTxid\":"
+              + quote(Txid.format(h.minTxid()))
+              + ",\"maxTxid\":"
+              + quote(Txid.format(h.maxTxid()))
+              + ",\"snapshot\":"
+              + h.isSnapshot()
+              + ",\"timestamp\":"
+              + quote(rfc3339(h.timestamp()))
+              + ",\"timestampMillis\":"
+              + h.timestamp()
+              + ",\"preApplyChecksum\":"
+              + quote(Checksums.format(h.preApplyChecksum()))
+              + ",\"walOffset\":"
+              + h.walOffset()
+              + ",\"walSize\":"
+              + h.walSize()
+              + ",\"walSalt1\":"
+              + quote(hex32(h.walSalt1()))
+              + ",\"walSalt2\":"
+              + quote(hex32(h.walSalt2()))
+              + ",\"nodeId\":"
+              + quote(Txid.format(h.nodeId()))
+              + "},\"pages\":[");
       inPages = true;
     }
 
     @Override
     public void page(PageIndexEntry frame, long pageChecksum) {
-      out.print((firstPage ? "" : ",") + "\n{\"pgno\":" + Integer.toUnsignedLong(frame.pgno())
-          + ",\"offset\":" + frame.offset() + ",\"size\":" + frame.size()
-          + ",\"checksum\":" + quote(Checksums.format(pageChecksum)) + "}");
+      out.print(
+          (firstPage ? "" : ",")
+              + "\n{\"pgno\":"
+              + Integer.toUnsignedLong(frame.pgno())
+              + ",\"offset\":"
+              + frame.offset()
+              + ",\"size\":"
+              + frame.size()
+              + ",\"checksum\":"
+              + quote(Checksums.format(pageChecksum))
+              + "}");
       firstPage = false;
     }
 
     @Override
     void end(LtxInspector.Summary s) {
       closePages();
-      out.println(",\"pageCount\":" + s.pages()
-          + ",\"trailer\":{\"postApplyChecksum\":" + quote(Checksums.format(s.trailer().postApplyChecksum()))
-          + ",\"fileChecksum\":" + quote(Checksums.format(s.trailer().fileChecksum()))
-          + "},\"valid\":true}");
+      out.println(
+          ",\"pageCount\":"
+              + s.pages()
+              + ",\"trailer\":{\"postApplyChecksum\":"
+              + quote(Checksums.format(s.trailer().postApplyChecksum()))
+              + ",\"fileChecksum\":"
+              + quote(Checksums.format(s.trailer().fileChecksum()))
+              + "},\"valid\":true}");
     }
 
     @Override

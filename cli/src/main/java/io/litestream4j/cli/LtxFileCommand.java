@@ -43,13 +43,18 @@ final class LtxFileCommand {
 
   /** The help flag of {@code ltx-file} and its subcommands, which also accept {@code --help}. */
   static final class HelpFlags {
-    @Option(names = {"-h", "-help", "--help"}, usageHelp = true, description = "Show this help.")
+    @Option(
+        names = {"-h", "-help", "--help"},
+        usageHelp = true,
+        description = "Show this help.")
     boolean help;
   }
 
   /** {@code -include-wal} of the subcommands that read a database file. */
   static final class WalOverlay {
-    @Option(names = "-include-wal", description = "Overlay the committed frames of DB-wal, as SQLite sees the database.")
+    @Option(
+        names = "-include-wal",
+        description = "Overlay the committed frames of DB-wal, as SQLite sees the database.")
     boolean includeWal;
   }
 
@@ -148,14 +153,22 @@ final class LtxFileCommand {
     @Override
     public Integer call() throws IOException {
       requireFile(db, "database");
-      DatabaseSnapshots.ImageChecksum sum = wrap(() -> DatabaseSnapshots.checksum(db, wal.includeWal));
-      sum.pendingChanges().ifPresent(p -> {
-        boolean walHint = !wal.includeWal && Files.exists(walOf(db));
-        PrintWriter err = spec.commandLine().getErr();
-        err.println("warning: " + p + "; this is the checksum of the files as they are now"
-            + (walHint ? ", without the WAL (-include-wal adds its committed frames)" : ""));
-        err.flush();
-      });
+      DatabaseSnapshots.ImageChecksum sum =
+          wrap(() -> DatabaseSnapshots.checksum(db, wal.includeWal));
+      sum.pendingChanges()
+          .ifPresent(
+              p -> {
+                boolean walHint = !wal.includeWal && Files.exists(walOf(db));
+                PrintWriter err = spec.commandLine().getErr();
+                err.println(
+                    "warning: "
+                        + p
+                        + "; this is the checksum of the files as they are now"
+                        + (walHint
+                            ? ", without the WAL (-include-wal adds its committed frames)"
+                            : ""));
+                err.flush();
+              });
       PrintWriter out = spec.commandLine().getOut();
       out.println(Checksums.format(sum.checksum()));
       out.flush();
@@ -199,18 +212,38 @@ final class LtxFileCommand {
       requireWritable(out, force);
       DatabaseSnapshots.Snapshot s;
       try {
-        s = wrap(() -> DatabaseSnapshots.write(db, out, wal.includeWal, System.currentTimeMillis()));
+        s =
+            wrap(
+                () -> DatabaseSnapshots.write(db, out, wal.includeWal, System.currentTimeMillis()));
       } catch (PendingChangesException e) {
         boolean walExists = Files.exists(walOf(db));
-        throw new IOException(db + ": " + e.getMessage()
-            + (walExists && !wal.includeWal ? "; use -include-wal to read the committed WAL frames too"
-                + " (nothing is modified)" : ""), e);
+        throw new IOException(
+            db
+                + ": "
+                + e.getMessage()
+                + (walExists && !wal.includeWal
+                    ? "; use -include-wal to read the committed WAL frames too"
+                        + " (nothing is modified)"
+                    : ""),
+            e);
       }
       PrintWriter o = spec.commandLine().getOut();
-      o.println("wrote " + out + ": snapshot TXID " + Txid.format(s.header().maxTxid()) + ", "
-          + s.header().commit() + " pages of " + s.header().pageSize() + " bytes"
-          + (s.walPages() > 0 ? " (" + s.walPages() + " from the WAL)" : "")
-          + ", checksum " + Checksums.format(s.trailer().postApplyChecksum()) + ", " + s.bytes() + " bytes");
+      o.println(
+          "wrote "
+              + out
+              + ": snapshot TXID "
+              + Txid.format(s.header().maxTxid())
+              + ", "
+              + s.header().commit()
+              + " pages of "
+              + s.header().pageSize()
+              + " bytes"
+              + (s.walPages() > 0 ? " (" + s.walPages() + " from the WAL)" : "")
+              + ", checksum "
+              + Checksums.format(s.trailer().postApplyChecksum())
+              + ", "
+              + s.bytes()
+              + " bytes");
       o.flush();
       return 0;
     }
@@ -227,10 +260,16 @@ final class LtxFileCommand {
   static final class Apply implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "-o", required = true, paramLabel = "OUT", description = "The database file to create.")
+    @Option(
+        names = "-o",
+        required = true,
+        paramLabel = "OUT",
+        description = "The database file to create.")
     Path out;
 
-    @Option(names = "-force", description = "Replace OUT (and remove its stale -wal/-shm files) if it exists.")
+    @Option(
+        names = "-force",
+        description = "Replace OUT (and remove its stale -wal/-shm files) if it exists.")
     boolean force;
 
     @Mixin HelpFlags help;
@@ -250,15 +289,31 @@ final class LtxFileCommand {
       for (String suffix : List.of("-wal", "-shm")) {
         Path stale = out.resolveSibling(out.getFileName() + suffix);
         if (!force && Files.exists(stale)) {
-          throw new IOException(stale + " exists and SQLite would apply it to the new database;"
-              + " remove it or use -force");
+          throw new IOException(
+              stale
+                  + " exists and SQLite would apply it to the new database;"
+                  + " remove it or use -force");
         }
       }
       LtxChain.Result r = wrap(() -> LtxChain.apply(files, out));
       PrintWriter o = spec.commandLine().getOut();
-      o.println("applied " + r.files() + " file" + (r.files() == 1 ? "" : "s") + " to " + out + ": TXID "
-          + Txid.format(r.txid()) + ", " + r.commit() + " pages of " + r.pageSize() + " bytes, checksum "
-          + Checksums.format(r.checksum()) + ", timestamp " + LtxDumpPrinter.rfc3339(r.timestamp()));
+      o.println(
+          "applied "
+              + r.files()
+              + " file"
+              + (r.files() == 1 ? "" : "s")
+              + " to "
+              + out
+              + ": TXID "
+              + Txid.format(r.txid())
+              + ", "
+              + r.commit()
+              + " pages of "
+              + r.pageSize()
+              + " bytes, checksum "
+              + Checksums.format(r.checksum())
+              + ", timestamp "
+              + LtxDumpPrinter.rfc3339(r.timestamp()));
       o.flush();
       return 0;
     }
@@ -271,7 +326,10 @@ final class LtxFileCommand {
     T call() throws IOException;
   }
 
-  /** Runs {@code call}, turning bare file-system exceptions (whose message is only a path) into readable ones. */
+  /**
+   * Runs {@code call}, turning bare file-system exceptions (whose message is only a path) into
+   * readable ones.
+   */
   private static <T> T wrap(IoCall<T> call) throws IOException {
     try {
       return call.call();
@@ -328,14 +386,19 @@ final class LtxFileCommand {
     if (e instanceof FileSystemException fs) {
       String why = fs.getReason();
       if (why == null) {
-        why = switch (fs) {
-          case NoSuchFileException ignored -> "no such file";
-          case AccessDeniedException ignored -> "permission denied";
-          default -> fs.getClass().getSimpleName();
-        };
+        why =
+            switch (fs) {
+              case NoSuchFileException ignored -> "no such file";
+              case AccessDeniedException ignored -> "permission denied";
+              default -> fs.getClass().getSimpleName();
+            };
       }
-      return fs.getFile() == null ? why : fs.getFile() + (fs.getOtherFile() == null ? "" : " -> " + fs.getOtherFile())
-          + ": " + why;
+      return fs.getFile() == null
+          ? why
+          : fs.getFile()
+              + (fs.getOtherFile() == null ? "" : " -> " + fs.getOtherFile())
+              + ": "
+              + why;
     }
     return e.getMessage() == null ? e.toString() : e.getMessage();
   }

@@ -7,24 +7,26 @@ import io.litestream4j.replica.LtxFileInfo;
 import io.litestream4j.replica.ReplicaClient;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine;
 
 /**
- * What {@code ltx} (and its deprecated alias {@code wal}) do: list the LTX files a replica holds
- * at one level or all, as a table ({@code level min_txid max_txid size created}) or JSON
- * ({@code [{"level","min_txid","max_txid","size","timestamp"}]}).
+ * What {@code ltx} (and its deprecated alias {@code wal}) do: list the LTX files a replica holds at
+ * one level or all, as a table ({@code level min_txid max_txid size created}) or JSON ({@code
+ * [{"level","min_txid","max_txid","size","timestamp"}]}).
  */
 final class LtxListing {
-  @Mixin
-  ConfigFlags config;
+  @Mixin ConfigFlags config;
 
   @Mixin TableFlag table;
 
-  @Option(names = "-level", paramLabel = "LEVEL", defaultValue = "0",
+  @Option(
+      names = "-level",
+      paramLabel = "LEVEL",
+      defaultValue = "0",
       description = "Compaction level to list: 0-9 or \"all\" (default: ${DEFAULT-VALUE}).")
   String level;
 
@@ -40,7 +42,8 @@ final class LtxListing {
       throw new ParameterException(cmd, "too many arguments");
     }
     List<Integer> levels = levels();
-    ReplicaSource source = ReplicaSource.resolve(args.getFirst(), config, System.getenv(), cmd.getErr());
+    ReplicaSource source =
+        ReplicaSource.resolve(args.getFirst(), config, System.getenv(), cmd.getErr());
     List<LtxFileInfo> files = new ArrayList<>();
     try (ReplicaClient client = source.client()) {
       client.init();
@@ -48,10 +51,20 @@ final class LtxListing {
         files.addAll(client.ltxFiles(l, 0));
       }
     }
-    TableOrJson rows = new TableOrJson(Column.of("level"), Column.of("min_txid"), Column.of("max_txid"),
-        Column.of("size"), new Column("timestamp", "created"));
+    TableOrJson rows =
+        new TableOrJson(
+            Column.of("level"),
+            Column.of("min_txid"),
+            Column.of("max_txid"),
+            Column.of("size"),
+            new Column("timestamp", "created"));
     for (LtxFileInfo f : files) {
-      rows.row(f.level(), Txid.format(f.minTxid()), Txid.format(f.maxTxid()), f.size(), Rfc3339.format(f.createdAt()));
+      rows.row(
+          f.level(),
+          Txid.format(f.minTxid()),
+          Txid.format(f.maxTxid()),
+          f.size(),
+          Rfc3339.format(f.createdAt()));
     }
     rows.print(cmd.getOut(), table.json);
     return 0;
@@ -70,7 +83,8 @@ final class LtxListing {
       LtxFileInfo.checkLevel(l);
       return List.of(l);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("invalid -level value \"" + level + "\": use 0-9 or \"all\"");
+      throw new IllegalArgumentException(
+          "invalid -level value \"" + level + "\": use 0-9 or \"all\"");
     }
   }
 }

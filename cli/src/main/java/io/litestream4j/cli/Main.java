@@ -5,8 +5,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * Entry point of the {@code litestream4j} command line. It only wires subcommands together;
- * every subcommand parses its arguments, calls {@code core} and prints the result.
+ * Entry point of the {@code litestream4j} command line. It only wires subcommands together; every
+ * subcommand parses its arguments, calls {@code core} and prints the result.
  *
  * <p>Exit codes follow Litestream: 0 on success, 1 on any error (printed as {@code Error: ...}).
  */
@@ -67,11 +67,14 @@ public final class Main {
     if (args.length == 0) {
       return newCommandLine();
     }
-    return CommandTable.create(args[0]).map(command -> {
-      CommandLine root = new CommandLine(CommandSpec.create().name(NAME));
-      root.addSubcommand(args[0], new CommandLine(command));
-      return configure(root);
-    }).orElseGet(Main::newCommandLine);
+    return CommandTable.create(args[0])
+        .map(
+            command -> {
+              CommandLine root = new CommandLine(CommandSpec.create().name(NAME));
+              root.addSubcommand(args[0], new CommandLine(command));
+              return configure(root);
+            })
+        .orElseGet(Main::newCommandLine);
   }
 
   private static CommandLine configure(CommandLine cli) {

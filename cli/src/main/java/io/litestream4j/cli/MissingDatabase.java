@@ -26,23 +26,39 @@ final class MissingDatabase {
     }
     Path dir = db.toAbsolutePath().getParent();
     if (dir == null || !Files.isDirectory(dir)) {
-      LOG.atWarn().addKeyValue("db", db).log("database directory {} does not exist: check the path; "
-          + "replication starts when the database is created", dir);
+      LOG.atWarn()
+          .addKeyValue("db", db)
+          .log(
+              "database directory {} does not exist: check the path; "
+                  + "replication starts when the database is created",
+              dir);
       return;
     }
     List<String> nearby = sqliteFilesIn(dir);
-    LOG.atWarn().addKeyValue("db", db).log("database does not exist (yet): check the path; replication starts "
-        + "when the database is created{}", nearby.isEmpty() ? "" : "; SQLite files in " + dir + ": "
-        + String.join(", ", nearby));
+    LOG.atWarn()
+        .addKeyValue("db", db)
+        .log(
+            "database does not exist (yet): check the path; replication starts "
+                + "when the database is created{}",
+            nearby.isEmpty() ? "" : "; SQLite files in " + dir + ": " + String.join(", ", nearby));
   }
 
   /** Up to five names of files in {@code dir} that start with SQLite's header. */
   private static List<String> sqliteFilesIn(Path dir) {
     try (Stream<Path> files = Files.list(dir)) {
-      return files.filter(Files::isRegularFile)
-          .filter(f -> !f.getFileName().toString().toLowerCase(Locale.ROOT).matches(".*-(wal|shm|journal)$"))
+      return files
+          .filter(Files::isRegularFile)
+          .filter(
+              f ->
+                  !f.getFileName()
+                      .toString()
+                      .toLowerCase(Locale.ROOT)
+                      .matches(".*-(wal|shm|journal)$"))
           .filter(MissingDatabase::isSqlite)
-          .map(f -> f.getFileName().toString()).sorted().limit(5).toList();
+          .map(f -> f.getFileName().toString())
+          .sorted()
+          .limit(5)
+          .toList();
     } catch (IOException | RuntimeException e) {
       return List.of();
     }
@@ -50,7 +66,8 @@ final class MissingDatabase {
 
   private static boolean isSqlite(Path f) {
     try (var in = Files.newInputStream(f)) {
-      return new String(in.readNBytes(16), java.nio.charset.StandardCharsets.ISO_8859_1).equals("SQLite format 3\0");
+      return new String(in.readNBytes(16), java.nio.charset.StandardCharsets.ISO_8859_1)
+          .equals("SQLite format 3\0");
     } catch (IOException e) {
       return false;
     }

@@ -6,10 +6,10 @@ import java.util.Locale;
 import java.util.function.LongSupplier;
 
 /**
- * A one-line progress bar on a terminal for restores that take more than a moment: nothing is
- * drawn during the first second (quick restores stay silent), then the line is redrawn at most ten
- * times a second, e.g. {@code download [#########-----------]  45%  12 MB / 27 MB}. Thread-safe, as
- * {@link RestoreProgress} requires.
+ * A one-line progress bar on a terminal for restores that take more than a moment: nothing is drawn
+ * during the first second (quick restores stay silent), then the line is redrawn at most ten times
+ * a second, e.g. {@code download [#########-----------] 45% 12 MB / 27 MB}. Thread-safe, as {@link
+ * RestoreProgress} requires.
  */
 final class ProgressBar implements RestoreProgress {
   private static final long DELAY_NANOS = 1_000_000_000L;
@@ -46,8 +46,16 @@ final class ProgressBar implements RestoreProgress {
     drawn = true;
     int percent = total <= 0 ? 100 : (int) Math.min(100, done * 100 / total);
     int filled = percent * WIDTH / 100;
-    out.print(String.format(Locale.ROOT, "\r%-8s [%s%s] %3d%%  %s / %s   ", phase.name().toLowerCase(Locale.ROOT),
-        "#".repeat(filled), "-".repeat(WIDTH - filled), percent, HumanBytes.format(done), HumanBytes.format(total)));
+    out.print(
+        String.format(
+            Locale.ROOT,
+            "\r%-8s [%s%s] %3d%%  %s / %s   ",
+            phase.name().toLowerCase(Locale.ROOT),
+            "#".repeat(filled),
+            "-".repeat(WIDTH - filled),
+            percent,
+            HumanBytes.format(done),
+            HumanBytes.format(total)));
     out.flush();
   }
 

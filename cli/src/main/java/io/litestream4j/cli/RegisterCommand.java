@@ -6,10 +6,10 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code register -replica URL DB_PATH}: adds a database to the running replicator. */
 @Command(name = "register", description = "Adds a database to the running replicator.")
@@ -17,7 +17,11 @@ final class RegisterCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin SocketFlags socket;
 
-  @Option(names = "-replica", paramLabel = "URL", required = true, description = "Replica URL, e.g. file:///backups/app or s3://bucket/app.")
+  @Option(
+      names = "-replica",
+      paramLabel = "URL",
+      required = true,
+      description = "Replica URL, e.g. file:///backups/app or s3://bucket/app.")
   String replica;
 
   @Mixin HelpFlag help;
@@ -28,7 +32,8 @@ final class RegisterCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     String db = DatabaseRegistry.normalize(path).toString();
-    Map<String, Object> r = socket.client().post("/register", Map.of("path", db, "replica_url", replica));
+    Map<String, Object> r =
+        socket.client().post("/register", Map.of("path", db, "replica_url", replica));
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("status", r.get("status"));
     out.put("db_path", r.getOrDefault("path", db));

@@ -28,8 +28,8 @@ record ReplicaSource(ReplicaClient client, String description, Optional<DbConfig
     return ReplicaUrl.looksLikeUrl(arg);
   }
 
-  static ReplicaSource resolve(String arg, ConfigFlags config, Map<String, String> env, PrintWriter err)
-      throws IOException {
+  static ReplicaSource resolve(
+      String arg, ConfigFlags config, Map<String, String> env, PrintWriter err) throws IOException {
     ReplicaClients clients = ReplicaClients.discover();
     if (isUrl(arg)) {
       if (config.given()) {
@@ -39,12 +39,14 @@ record ReplicaSource(ReplicaClient client, String description, Optional<DbConfig
     }
     Config cfg = config.load(env, err);
     DbConfig db = lookup(cfg, arg, env);
-    return new ReplicaSource(clients.create(db.replica()), db.replica().describe(), Optional.of(db));
+    return new ReplicaSource(
+        clients.create(db.replica()), db.replica().describe(), Optional.of(db));
   }
 
   /** The configuration entry for the database at {@code arg}. */
   static DbConfig lookup(Config cfg, String arg, Map<String, String> env) {
     Path path = ConfigLoader.expandPath(arg, env);
-    return cfg.db(path).orElseThrow(() -> new ConfigException("", "database not found in config: " + path));
+    return cfg.db(path)
+        .orElseThrow(() -> new ConfigException("", "database not found in config: " + path));
   }
 }

@@ -12,20 +12,20 @@ import io.litestream4j.config.LoadedConfig;
 import io.litestream4j.db.DbOptions;
 import io.litestream4j.replica.ReplicaClient;
 import io.litestream4j.replica.ReplicaClients;
-import io.litestream4j.store.RetentionResult;
-import io.litestream4j.store.StoreOptions;
 import io.litestream4j.server.DatabaseRegistry;
 import io.litestream4j.server.OpsMetrics;
 import io.litestream4j.server.OpsServices;
 import io.litestream4j.server.ReplicaOperationMetrics;
+import io.litestream4j.store.RetentionResult;
+import io.litestream4j.store.StoreOptions;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -34,16 +34,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
- * {@code replicate}: runs replication for the databases of a config file, or for one
- * {@code DB_PATH REPLICA_URL} pair, until interrupted (or, with {@code -exec}, until the child
- * exits). Flags and behaviour follow Litestream's.
+ * {@code replicate}: runs replication for the databases of a config file, or for one {@code DB_PATH
+ * REPLICA_URL} pair, until interrupted (or, with {@code -exec}, until the child exits). Flags and
+ * behaviour follow Litestream's.
  */
 @Command(name = "replicate", description = "Replicates SQLite databases to their replicas.")
 final class ReplicateCommand implements Callable<Integer> {
@@ -53,19 +53,29 @@ final class ReplicateCommand implements Callable<Integer> {
 
   @Mixin ConfigFlags configFlags;
 
-  @Option(names = "-exec", paramLabel = "CMD", description = "Run CMD as a child process; stop replicating when it exits.")
+  @Option(
+      names = "-exec",
+      paramLabel = "CMD",
+      description = "Run CMD as a child process; stop replicating when it exits.")
   String exec;
 
-  @Option(names = "-log-level", paramLabel = "LEVEL", description = "trace, debug, info, warn or error.")
+  @Option(
+      names = "-log-level",
+      paramLabel = "LEVEL",
+      description = "trace, debug, info, warn or error.")
   String logLevel;
 
-  @Option(names = "-restore-if-db-not-exists", description = "Restore a missing database from its replica before replicating.")
+  @Option(
+      names = "-restore-if-db-not-exists",
+      description = "Restore a missing database from its replica before replicating.")
   boolean restoreIfDbNotExists;
 
   @Option(names = "-once", description = "Sync every database once, upload, and exit.")
   boolean once;
 
-  @Option(names = "-force-snapshot", description = "With -once: also write a snapshot of every database.")
+  @Option(
+      names = "-force-snapshot",
+      description = "With -once: also write a snapshot of every database.")
   boolean forceSnapshot;
 
   @Option(names = "-enforce-retention", description = "With -once: also apply retention.")
@@ -73,7 +83,9 @@ final class ReplicateCommand implements Callable<Integer> {
 
   @Mixin HelpFlag help;
 
-  @Parameters(paramLabel = "DB_PATH REPLICA_URL", arity = "0..*",
+  @Parameters(
+      paramLabel = "DB_PATH REPLICA_URL",
+      arity = "0..*",
       description = "One database and its replica URL, instead of a configuration file.")
   List<String> positional = new ArrayList<>();
 
@@ -97,25 +109,28 @@ final class ReplicateCommand implements Callable<Integer> {
     AtomicReference<ChildProcess> childRef = new AtomicReference<>();
     Signals signals = new Signals();
     if (!once) {
-      signals.install(n -> {
-        if (n == 1) {
-          LOG.info("signal received ({}), shutting down; press Ctrl+C again to skip waiting for uploads", signals.last());
-          ChildProcess child = childRef.get();
-          if (child != null) {
-            child.forward(signals.last());
-          }
-          stop.countDown();
-        } else {
-          LOG.warn("second signal received, cancelling uploads in flight");
-          Replicator r = running.get();
-          if (r != null) {
-            r.abandonShutdownSync();
-          }
-          if (n == 2) {
-            exitIfStillRunningAfter(SECOND_SIGNAL_GRACE);
-          }
-        }
-      });
+      signals.install(
+          n -> {
+            if (n == 1) {
+              LOG.info(
+                  "signal received ({}), shutting down; press Ctrl+C again to skip waiting for uploads",
+                  signals.last());
+              ChildProcess child = childRef.get();
+              if (child != null) {
+                child.forward(signals.last());
+              }
+              stop.countDown();
+            } else {
+              LOG.warn("second signal received, cancelling uploads in flight");
+              Replicator r = running.get();
+              if (r != null) {
+                r.abandonShutdownSync();
+              }
+              if (n == 2) {
+                exitIfStillRunningAfter(SECOND_SIGNAL_GRACE);
+              }
+            }
+          });
     }
     List<DirectoryReplication> directories = new ArrayList<>();
     AtomicBoolean failed = new AtomicBoolean();
@@ -123,37 +138,55 @@ final class ReplicateCommand implements Callable<Integer> {
       running.set(replicator);
       PrometheusRegistry prometheus = new PrometheusRegistry();
       Config cfg = config;
-      DatabaseRegistry registry = new DatabaseRegistry(replicator, new ReplicaOperationMetrics(prometheus),
-          (path, url) -> ReplicationOptions.of(path, url)
-              .withShutdownSync(cfg.shutdownSyncTimeout(), cfg.shutdownSyncInterval())
-              .withStore(StoreOptions.from(cfg).withBackground(true)),
-          INVENTORY_MAX_AGE, Clock.systemUTC());
-      DirectoryReplication.Starter starter = db -> {
-        Replication r = start(registry, cfg, db);
-        r.onFailure(f -> {
-          failed.set(true);
-          stop.countDown();
-        });
-        return r;
-      };
+      DatabaseRegistry registry =
+          new DatabaseRegistry(
+              replicator,
+              new ReplicaOperationMetrics(prometheus),
+              (path, url) ->
+                  ReplicationOptions.of(path, url)
+                      .withShutdownSync(cfg.shutdownSyncTimeout(), cfg.shutdownSyncInterval())
+                      .withStore(StoreOptions.from(cfg).withBackground(true)),
+              INVENTORY_MAX_AGE,
+              Clock.systemUTC());
+      DirectoryReplication.Starter starter =
+          db -> {
+            Replication r = start(registry, cfg, db);
+            r.onFailure(
+                f -> {
+                  failed.set(true);
+                  stop.countDown();
+                });
+            return r;
+          };
       try {
-        startInParallel(config.dbs().stream().filter(db -> db.path().isPresent()).toList(), starter);
+        startInParallel(
+            config.dbs().stream().filter(db -> db.path().isPresent()).toList(), starter);
         for (DbConfig db : config.dbs()) {
           if (db.dir().isPresent()) {
-            directories.add(DirectoryReplication.start(new DirectoryEntry(db.withRestoreIfDbNotExists(false)),
-                replicator, starter));
+            directories.add(
+                DirectoryReplication.start(
+                    new DirectoryEntry(db.withRestoreIfDbNotExists(false)), replicator, starter));
           }
         }
         if (once) {
           warnNotStartedWithOnce(config);
           return runOnce(replicator, config);
         }
-        OpsMetrics metrics = new OpsMetrics(prometheus, registry, Clock.systemUTC(), db -> db.stats().fullL0Files());
-        Optional<Path> configPath = positional.isEmpty()
-            ? Optional.of(configFlags.path != null ? configFlags.path : ConfigLoader.defaultPath(env))
-            : Optional.empty();
-        try (OpsServices ops = OpsServices.start(config, registry, metrics, new InProcessCommands(), configPath,
-            VersionCommand.version())) {
+        OpsMetrics metrics =
+            new OpsMetrics(prometheus, registry, Clock.systemUTC(), db -> db.stats().fullL0Files());
+        Optional<Path> configPath =
+            positional.isEmpty()
+                ? Optional.of(
+                    configFlags.path != null ? configFlags.path : ConfigLoader.defaultPath(env))
+                : Optional.empty();
+        try (OpsServices ops =
+            OpsServices.start(
+                config,
+                registry,
+                metrics,
+                new InProcessCommands(),
+                configPath,
+                VersionCommand.version())) {
           return runUntilStopped(replicator, config, stop, childRef, failed);
         }
       } finally {
@@ -166,17 +199,22 @@ final class ReplicateCommand implements Callable<Integer> {
    * Starts single-database entries on virtual threads (their first syncs queue on the replicator's
    * permits), so a config with a thousand databases does not start them one by one.
    */
-  private static void startInParallel(List<DbConfig> dbs, DirectoryReplication.Starter starter) throws Exception {
+  private static void startInParallel(List<DbConfig> dbs, DirectoryReplication.Starter starter)
+      throws Exception {
     List<Thread> threads = new ArrayList<>();
     List<Exception> failures = java.util.Collections.synchronizedList(new ArrayList<>());
     for (DbConfig db : dbs) {
-      threads.add(Thread.ofVirtual().name("l4j-start-" + db.identifier().getFileName()).start(() -> {
-        try {
-          starter.start(db);
-        } catch (Exception e) {
-          failures.add(e);
-        }
-      }));
+      threads.add(
+          Thread.ofVirtual()
+              .name("l4j-start-" + db.identifier().getFileName())
+              .start(
+                  () -> {
+                    try {
+                      starter.start(db);
+                    } catch (Exception e) {
+                      failures.add(e);
+                    }
+                  }));
     }
     for (Thread t : threads) {
       t.join();
@@ -197,25 +235,35 @@ final class ReplicateCommand implements Callable<Integer> {
   static final Duration SECOND_SIGNAL_GRACE = Duration.ofSeconds(3);
 
   private static void exitIfStillRunningAfter(Duration grace) {
-    Thread.ofPlatform().name("l4j-exit-watchdog").daemon(true).start(() -> {
-      try {
-        Thread.sleep(grace);
-      } catch (InterruptedException e) {
-        return;
-      }
-      LOG.error("still running {} s after the second signal (a replica does not respond); exiting now, "
-          + "uploads pending: they continue from the local state on the next start", grace.toSeconds());
-      Runtime.getRuntime().halt(1);
-    });
+    Thread.ofPlatform()
+        .name("l4j-exit-watchdog")
+        .daemon(true)
+        .start(
+            () -> {
+              try {
+                Thread.sleep(grace);
+              } catch (InterruptedException e) {
+                return;
+              }
+              LOG.error(
+                  "still running {} s after the second signal (a replica does not respond); exiting now, "
+                      + "uploads pending: they continue from the local state on the next start",
+                  grace.toSeconds());
+              Runtime.getRuntime().halt(1);
+            });
   }
 
   private static void warnNotStartedWithOnce(Config config) {
-    config.addr().ifPresent(a -> LOG.warn("config: addr: not started with -once (metrics and status page)"));
+    config
+        .addr()
+        .ifPresent(a -> LOG.warn("config: addr: not started with -once (metrics and status page)"));
     config.mcpAddr().ifPresent(a -> LOG.warn("config: mcp-addr: not started with -once"));
     if (config.socket().enabled()) {
       LOG.warn("config: socket.enabled: the control socket is not started with -once");
     }
-    config.heartbeatUrl().ifPresent(a -> LOG.warn("config: heartbeat-url: no heartbeat with -once"));
+    config
+        .heartbeatUrl()
+        .ifPresent(a -> LOG.warn("config: heartbeat-url: no heartbeat with -once"));
   }
 
   /** How long metrics and the status page reuse one listing of a replica. */
@@ -223,17 +271,22 @@ final class ReplicateCommand implements Callable<Integer> {
 
   private Config loadConfig(Map<String, String> env) throws Exception {
     if (forceSnapshot && !once) {
-      throw new ParameterException(spec.commandLine(), "cannot specify -force-snapshot flag without -once");
+      throw new ParameterException(
+          spec.commandLine(), "cannot specify -force-snapshot flag without -once");
     }
     if (enforceRetention && !once) {
-      throw new ParameterException(spec.commandLine(), "cannot specify -enforce-retention flag without -once");
+      throw new ParameterException(
+          spec.commandLine(), "cannot specify -enforce-retention flag without -once");
     }
     LoadedConfig loaded;
     if (!positional.isEmpty()) {
       if (configFlags.given()) {
-        throw new ParameterException(spec.commandLine(), "cannot specify a replica URL and the -config flag");
+        throw new ParameterException(
+            spec.commandLine(), "cannot specify a replica URL and the -config flag");
       }
-      Config c = ConfigLoader.fromArguments(positional.getFirst(), positional.subList(1, positional.size()), env);
+      Config c =
+          ConfigLoader.fromArguments(
+              positional.getFirst(), positional.subList(1, positional.size()), env);
       loaded = new LoadedConfig(c, List.of());
     } else {
       loaded = configFlags.read(env);
@@ -243,7 +296,8 @@ final class ReplicateCommand implements Callable<Integer> {
     return loaded.config();
   }
 
-  private Replication start(DatabaseRegistry registry, Config config, DbConfig db) throws java.io.IOException {
+  private Replication start(DatabaseRegistry registry, Config config, DbConfig db)
+      throws java.io.IOException {
     Path path = db.path().orElseThrow();
     ReplicaClient client = ReplicaClients.discover().create(db.replica());
     if (restoreIfDbNotExists || db.restoreIfDbNotExists()) {
@@ -257,55 +311,104 @@ final class ReplicateCommand implements Callable<Integer> {
         throw new java.io.IOException(e.getMessage(), e);
       }
     }
-    DbOptions dbOptions = new DbOptions(db.monitorInterval(), db.checkpointInterval(),
-        db.minCheckpointPageCount(), db.truncatePageN(), db.busyTimeout(),
-        db.maxSyncWalBytes() <= 0 ? Long.MAX_VALUE : db.maxSyncWalBytes());
-    ReplicationOptions options = new ReplicationOptions(path, db.replica().describe(), db.resolvedMetaPath(),
-        db.replica().syncInterval(), dbOptions, config.shutdownSyncTimeout(), config.shutdownSyncInterval(),
-        StoreOptions.from(config).withBackground(!once));
-    Replication r = registry.add(options, client, () -> ReplicaClients.discover().create(db.replica()));
-    LOG.atInfo().addKeyValue("db", path).addKeyValue("replica", db.replica().describe()).log("replicating");
+    DbOptions dbOptions =
+        new DbOptions(
+            db.monitorInterval(),
+            db.checkpointInterval(),
+            db.minCheckpointPageCount(),
+            db.truncatePageN(),
+            db.busyTimeout(),
+            db.maxSyncWalBytes() <= 0 ? Long.MAX_VALUE : db.maxSyncWalBytes());
+    ReplicationOptions options =
+        new ReplicationOptions(
+            path,
+            db.replica().describe(),
+            db.resolvedMetaPath(),
+            db.replica().syncInterval(),
+            dbOptions,
+            config.shutdownSyncTimeout(),
+            config.shutdownSyncInterval(),
+            StoreOptions.from(config).withBackground(!once));
+    Replication r =
+        registry.add(options, client, () -> ReplicaClients.discover().create(db.replica()));
+    LOG.atInfo()
+        .addKeyValue("db", path)
+        .addKeyValue("replica", db.replica().describe())
+        .log("replicating");
     MissingDatabase.warnIfMissing(path);
     return r;
   }
 
   private int runOnce(Replicator replicator, Config config) throws Exception {
-    Duration timeout = config.shutdownSyncTimeout().isZero() ? Duration.ofSeconds(30) : config.shutdownSyncTimeout();
+    Duration timeout =
+        config.shutdownSyncTimeout().isZero()
+            ? Duration.ofSeconds(30)
+            : config.shutdownSyncTimeout();
     for (Replication r : replicator.replications()) {
       Path db = r.options().database();
       if (!java.nio.file.Files.exists(db)) {
         if (!restoreIfDbNotExists && !missingAllowed(config, db)) {
-          throw new IllegalStateException("database " + db + " does not exist, so -once backed up nothing;"
-              + " check the path (or use -restore-if-db-not-exists to restore it from the replica first)");
+          throw new IllegalStateException(
+              "database "
+                  + db
+                  + " does not exist, so -once backed up nothing;"
+                  + " check the path (or use -restore-if-db-not-exists to restore it from the replica first)");
         }
-        LOG.atWarn().addKeyValue("db", db).log("database does not exist and the replica had no backup to restore; nothing to back up");
+        LOG.atWarn()
+            .addKeyValue("db", db)
+            .log(
+                "database does not exist and the replica had no backup to restore; nothing to back up");
         continue;
       }
       long txid = r.syncAndAwait(timeout);
-      LOG.atInfo().addKeyValue("db", r.options().database()).addKeyValue("txid", io.litestream4j.ltx.Txid.format(txid))
+      LOG.atInfo()
+          .addKeyValue("db", r.options().database())
+          .addKeyValue("txid", io.litestream4j.ltx.Txid.format(txid))
           .log("synced");
       if (forceSnapshot) {
-        r.store().snapshotNow(true).ifPresent(f -> LOG.atInfo().addKeyValue("db", r.options().database())
-            .log("wrote snapshot {} ({} bytes)", f.name(), f.size()));
+        r.store()
+            .snapshotNow(true)
+            .ifPresent(
+                f ->
+                    LOG.atInfo()
+                        .addKeyValue("db", r.options().database())
+                        .log("wrote snapshot {} ({} bytes)", f.name(), f.size()));
       }
       if (enforceRetention) {
         RetentionResult res = r.store().enforceRetention();
-        LOG.atInfo().addKeyValue("db", r.options().database())
-            .log("retention deleted {} replica files ({} waiting out the grace period), {} local files",
-                res.deleted().size(), res.waiting(), res.localFilesDeleted());
+        LOG.atInfo()
+            .addKeyValue("db", r.options().database())
+            .log(
+                "retention deleted {} replica files ({} waiting out the grace period), {} local files",
+                res.deleted().size(),
+                res.waiting(),
+                res.localFilesDeleted());
       }
     }
     return replicator.shutdown() ? 0 : 1;
   }
 
-  /** True when the config entry of {@code db} asks to restore a missing database (so missing is expected). */
+  /**
+   * True when the config entry of {@code db} asks to restore a missing database (so missing is
+   * expected).
+   */
   private static boolean missingAllowed(Config config, Path db) {
-    return config.dbs().stream().anyMatch(d -> d.restoreIfDbNotExists()
-        && d.path().map(p -> p.toAbsolutePath().equals(db.toAbsolutePath())).orElse(false));
+    return config.dbs().stream()
+        .anyMatch(
+            d ->
+                d.restoreIfDbNotExists()
+                    && d.path()
+                        .map(p -> p.toAbsolutePath().equals(db.toAbsolutePath()))
+                        .orElse(false));
   }
 
-  private int runUntilStopped(Replicator replicator, Config config, CountDownLatch stop,
-      AtomicReference<ChildProcess> childRef, AtomicBoolean failed) throws Exception {
+  private int runUntilStopped(
+      Replicator replicator,
+      Config config,
+      CountDownLatch stop,
+      AtomicReference<ChildProcess> childRef,
+      AtomicBoolean failed)
+      throws Exception {
     ChildProcess child = null;
     if (config.exec().isPresent() && stop.getCount() > 0) {
       child = ChildProcess.start(config.exec().get());
@@ -314,12 +417,19 @@ final class ReplicateCommand implements Callable<Integer> {
     int exit = 0;
     if (child != null) {
       ChildProcess c = child;
-      Thread.ofPlatform().name("l4j-exec-wait").daemon(true).start(() -> {
-        c.await();
-        stop.countDown();
-      });
+      Thread.ofPlatform()
+          .name("l4j-exec-wait")
+          .daemon(true)
+          .start(
+              () -> {
+                c.await();
+                stop.countDown();
+              });
     }
-    LOG.info("litestream4j {} started; {} database(s)", VersionCommand.version(), replicator.replications().size());
+    LOG.info(
+        "litestream4j {} started; {} database(s)",
+        VersionCommand.version(),
+        replicator.replications().size());
     stop.await();
     if (child != null) {
       int code = child.await();
@@ -332,14 +442,19 @@ final class ReplicateCommand implements Callable<Integer> {
     if (complete) {
       LOG.info("litestream4j shut down");
     } else {
-      LOG.error("litestream4j shut down with uploads pending: the replica does not hold every synced"
-          + " transaction (see the warnings above); they are uploaded at the next start");
+      LOG.error(
+          "litestream4j shut down with uploads pending: the replica does not hold every synced"
+              + " transaction (see the warnings above); they are uploaded at the next start");
       exit = 1;
     }
     if (failed.get()) {
-      throw new IllegalStateException("replication stopped: "
-          + replicator.replications().stream().flatMap(r -> r.failure().stream())
-              .map(Throwable::getMessage).findFirst().orElse("unknown failure"));
+      throw new IllegalStateException(
+          "replication stopped: "
+              + replicator.replications().stream()
+                  .flatMap(r -> r.failure().stream())
+                  .map(Throwable::getMessage)
+                  .findFirst()
+                  .orElse("unknown failure"));
     }
     return exit;
   }

@@ -12,7 +12,8 @@ import picocli.CommandLine.Spec;
  * A command that reads one document from the running replicator's control socket and prints it as
  * text or, with {@code -json}, as it came. Such reads are quick, so the default timeout is 10 s.
  */
-abstract sealed class ReplicatorQuery implements Callable<Integer> permits InfoCommand, ListCommand {
+abstract sealed class ReplicatorQuery implements Callable<Integer>
+    permits InfoCommand, ListCommand {
   @Spec CommandSpec spec;
   @Mixin SocketFlags socket = new SocketFlags(10);
   @Mixin HelpFlag help;

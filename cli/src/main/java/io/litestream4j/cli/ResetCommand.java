@@ -27,20 +27,20 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code reset [-dry-run] DB_PATH}: deletes the database's local LTX state ({@code <meta>/ltx}) so
- * the next sync starts over with a snapshot; the database itself is not touched. As in
- * Litestream, the configuration is read only when {@code -config} is given (to find a configured
- * {@code meta-path}); otherwise the default {@code .<db>-litestream} directory is used. Not
- * coordinated with a running replicator: stop it first.
+ * the next sync starts over with a snapshot; the database itself is not touched. As in Litestream,
+ * the configuration is read only when {@code -config} is given (to find a configured {@code
+ * meta-path}); otherwise the default {@code .<db>-litestream} directory is used. Not coordinated
+ * with a running replicator: stop it first.
  */
 @Command(name = "reset", description = "Deletes a database's local replication state.")
 final class ResetCommand implements Callable<Integer> {
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Mixin
-  ConfigFlags config;
+  @Mixin ConfigFlags config;
 
-  @Option(names = "-dry-run", description = "Print the local files that would be removed, remove nothing.")
+  @Option(
+      names = "-dry-run",
+      description = "Print the local files that would be removed, remove nothing.")
   boolean dryRun;
 
   @Mixin HelpFlag help;
@@ -67,7 +67,8 @@ final class ResetCommand implements Callable<Integer> {
     if (!Files.exists(db)) {
       throw new IllegalArgumentException("database does not exist: " + db);
     }
-    Path meta = entry.map(DbConfig::resolvedMetaPath).orElseGet(() -> LocalLtxDir.defaultMetaDir(db));
+    Path meta =
+        entry.map(DbConfig::resolvedMetaPath).orElseGet(() -> LocalLtxDir.defaultMetaDir(db));
     Path ltxDir = meta.resolve("ltx");
     PrintWriter out = spec.commandLine().getOut();
     if (!Files.exists(meta)) {

@@ -3,8 +3,8 @@ package io.litestream4j.cli;
 import io.litestream4j.FollowOptions;
 import io.litestream4j.Follower;
 import io.litestream4j.RestoreException;
-import io.litestream4j.RestoreOptions.IntegrityCheck;
 import io.litestream4j.RestoreOptions;
+import io.litestream4j.RestoreOptions.IntegrityCheck;
 import io.litestream4j.RestorePlan;
 import io.litestream4j.RestoreResult;
 import io.litestream4j.RestoreTarget;
@@ -43,54 +43,83 @@ import picocli.CommandLine.Spec;
  * only), {@code -json} prints {@code {"db_path","replica","txid","duration_ms","integrity_check"}},
  * {@code -dry-run} prints the plan.
  */
-@Command(name = "restore", description = "Restores a database from a replica (latest, -txid or -timestamp).")
+@Command(
+    name = "restore",
+    description = "Restores a database from a replica (latest, -txid or -timestamp).")
 final class RestoreCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(RestoreCommand.class);
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Mixin
-  ConfigFlags config;
+  @Mixin ConfigFlags config;
 
-  @Option(names = "-o", paramLabel = "PATH", description = "Output path (default: the database's path in the config).")
+  @Option(
+      names = "-o",
+      paramLabel = "PATH",
+      description = "Output path (default: the database's path in the config).")
   Path output;
 
-  @Option(names = "-txid", paramLabel = "TXID", description = "Restore up to this TXID (16 hex digits, inclusive).")
+  @Option(
+      names = "-txid",
+      paramLabel = "TXID",
+      description = "Restore up to this TXID (16 hex digits, inclusive).")
   String txid;
 
-  @Option(names = "-timestamp", paramLabel = "TIMESTAMP",
-      description = "Restore the last transaction created before this RFC 3339 time (or \"now\"); a time after the newest backup restores the latest state.")
+  @Option(
+      names = "-timestamp",
+      paramLabel = "TIMESTAMP",
+      description =
+          "Restore the last transaction created before this RFC 3339 time (or \"now\"); a time after the newest backup restores the latest state.")
   String timestamp;
 
-  @Option(names = "-parallelism", paramLabel = "N", defaultValue = "8",
+  @Option(
+      names = "-parallelism",
+      paramLabel = "N",
+      defaultValue = "8",
       description = "Files downloaded concurrently (default: ${DEFAULT-VALUE}).")
   int parallelism;
 
-  @Option(names = "-if-db-not-exists", description = "Exit successfully if the output database already exists.")
+  @Option(
+      names = "-if-db-not-exists",
+      description = "Exit successfully if the output database already exists.")
   boolean ifDbNotExists;
 
-  @Option(names = "-if-replica-exists", description = "Exit successfully if the replica has no backups.")
+  @Option(
+      names = "-if-replica-exists",
+      description = "Exit successfully if the replica has no backups.")
   boolean ifReplicaExists;
 
-  @Option(names = "-dry-run", description = "Print the restore plan and exit without writing a database.")
+  @Option(
+      names = "-dry-run",
+      description = "Print the restore plan and exit without writing a database.")
   boolean dryRun;
 
-  @Option(names = "-force", description = "Overwrite an existing output database and its SQLite sidecar files.")
+  @Option(
+      names = "-force",
+      description = "Overwrite an existing output database and its SQLite sidecar files.")
   boolean force;
 
   @Option(names = "-json", description = "Print a JSON summary (logs go to stderr).")
   boolean json;
 
-  @Option(names = "-integrity-check", paramLabel = "MODE", defaultValue = "none",
-      description = "SQLite check of the restored database: none, quick or full (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "-integrity-check",
+      paramLabel = "MODE",
+      defaultValue = "none",
+      description =
+          "SQLite check of the restored database: none, quick or full (default: ${DEFAULT-VALUE}).")
   String integrityCheck;
 
-  @Option(names = "-f", description = "Follow mode: restore, then keep applying new transactions until stopped"
-      + " (readers open the output read-only).")
+  @Option(
+      names = "-f",
+      description =
+          "Follow mode: restore, then keep applying new transactions until stopped"
+              + " (readers open the output read-only).")
   boolean follow;
 
-  @Option(names = "-follow-interval", paramLabel = "DURATION",
+  @Option(
+      names = "-follow-interval",
+      paramLabel = "DURATION",
       description = "How often follow mode polls the replica (default: 1s).")
   String followInterval;
 
@@ -130,7 +159,8 @@ final class RestoreCommand implements Callable<Integer> {
       if (config.given()) {
         throw new IllegalArgumentException("cannot specify a replica URL and the -config flag");
       }
-      throw new ParameterException(spec.commandLine(), "-o is required when restoring from a replica URL");
+      throw new ParameterException(
+          spec.commandLine(), "-o is required when restoring from a replica URL");
     }
     ReplicaSource replica = ReplicaSource.resolve(source, config, env, spec.commandLine().getErr());
     try (var client = replica.client()) {
@@ -151,8 +181,14 @@ final class RestoreCommand implements Callable<Integer> {
       Logging.beforeEachLine(bar::finish);
       RestoreResult result;
       try {
-        result = restorer.restore(RestoreOptions.of(outPath).withTarget(target).withParallelism(parallelism)
-            .withIntegrityCheck(check).withForce(force).withProgress(bar));
+        result =
+            restorer.restore(
+                RestoreOptions.of(outPath)
+                    .withTarget(target)
+                    .withParallelism(parallelism)
+                    .withIntegrityCheck(check)
+                    .withForce(force)
+                    .withProgress(bar));
       } catch (RestoreException e) {
         if (ifReplicaExists && e.reason() == RestoreException.Reason.NO_BACKUPS) {
           log.info("no matching backups found");
@@ -176,23 +212,35 @@ final class RestoreCommand implements Callable<Integer> {
     }
   }
 
-  /** {@code -f}: restore or resume, then apply new transactions until SIGINT/SIGTERM (exit 0) or an error. */
+  /**
+   * {@code -f}: restore or resume, then apply new transactions until SIGINT/SIGTERM (exit 0) or an
+   * error.
+   */
   private int follow(ReplicaClient client, String description, Path outPath) throws Exception {
     Duration interval = FollowOptions.DEFAULT_INTERVAL;
     if (followInterval != null) {
       try {
         interval = GoDuration.parse(followInterval);
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("invalid -follow-interval \"" + followInterval + "\": " + e.getMessage()
-            + " (use a duration such as 100ms or 1s)");
+        throw new IllegalArgumentException(
+            "invalid -follow-interval \""
+                + followInterval
+                + "\": "
+                + e.getMessage()
+                + " (use a duration such as 100ms or 1s)");
       }
       if (interval.isNegative() || interval.isZero()) {
-        throw new IllegalArgumentException("-follow-interval must be positive, got " + followInterval);
+        throw new IllegalArgumentException(
+            "-follow-interval must be positive, got " + followInterval);
       }
     }
     Follower follower;
     try {
-      follower = Follower.start(client, description, FollowOptions.of(outPath).withInterval(interval).withForce(force));
+      follower =
+          Follower.start(
+              client,
+              description,
+              FollowOptions.of(outPath).withInterval(interval).withForce(force));
     } catch (RestoreException e) {
       if (ifReplicaExists && e.reason() == RestoreException.Reason.NO_BACKUPS) {
         log.info("no matching backups found");
@@ -201,14 +249,19 @@ final class RestoreCommand implements Callable<Integer> {
       throw e;
     }
     Signals signals = new Signals();
-    signals.install(n -> {
-      try {
-        follower.close();
-      } catch (java.io.IOException e) {
-        log.warn("follow: closing {}: {}", outPath, e.getMessage());
-      }
-    });
-    log.info("following {} into {} every {} ms; stop with Ctrl+C", description, outPath, interval.toMillis());
+    signals.install(
+        n -> {
+          try {
+            follower.close();
+          } catch (java.io.IOException e) {
+            log.warn("follow: closing {}: {}", outPath, e.getMessage());
+          }
+        });
+    log.info(
+        "following {} into {} every {} ms; stop with Ctrl+C",
+        description,
+        outPath,
+        interval.toMillis());
     try {
       follower.awaitTermination();
     } finally {
@@ -224,8 +277,10 @@ final class RestoreCommand implements Callable<Integer> {
     }
     if (timestamp != null) {
       try {
-        return RestoreTarget.timestamp("now".equals(timestamp) ? java.time.Instant.now()
-            : OffsetDateTime.parse(timestamp).toInstant());
+        return RestoreTarget.timestamp(
+            "now".equals(timestamp)
+                ? java.time.Instant.now()
+                : OffsetDateTime.parse(timestamp).toInstant());
       } catch (DateTimeParseException e) {
         throw new IllegalArgumentException(
             "invalid -timestamp, must specify in ISO 8601 format (e.g. 2000-01-01T00:00:00Z)");
@@ -236,18 +291,31 @@ final class RestoreCommand implements Callable<Integer> {
       try {
         t = Txid.parse(txid);
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("invalid -txid value \"" + txid + "\": a TXID is 16 hex digits, e.g. 000000000000002a");
+        throw new IllegalArgumentException(
+            "invalid -txid value \"" + txid + "\": a TXID is 16 hex digits, e.g. 000000000000002a");
       }
       return t == 0 ? RestoreTarget.latest() : RestoreTarget.txid(t);
     }
     return RestoreTarget.latest();
   }
 
-  private void printPlan(PrintWriter out, String source, Path outPath, String type, RestorePlan plan) {
-    TableOrJson files = new TableOrJson(Column.of("level"), new Column("name", "file"), Column.of("min_txid"),
-        Column.of("max_txid"), Column.of("size"), Column.of("timestamp"));
+  private void printPlan(
+      PrintWriter out, String source, Path outPath, String type, RestorePlan plan) {
+    TableOrJson files =
+        new TableOrJson(
+            Column.of("level"),
+            new Column("name", "file"),
+            Column.of("min_txid"),
+            Column.of("max_txid"),
+            Column.of("size"),
+            Column.of("timestamp"));
     for (LtxFileInfo f : plan.files()) {
-      files.row(f.level(), f.name(), Txid.format(f.minTxid()), Txid.format(f.maxTxid()), f.size(),
+      files.row(
+          f.level(),
+          f.name(),
+          Txid.format(f.minTxid()),
+          Txid.format(f.maxTxid()),
+          f.size(),
           Rfc3339.format(f.createdAt()));
     }
     if (json) {
@@ -266,7 +334,8 @@ final class RestoreCommand implements Callable<Integer> {
     out.println("  source: " + source);
     out.println("  target: " + outPath);
     out.println("  replica: " + type);
-    out.println("  txid range: " + Txid.format(plan.minTxid()) + " - " + Txid.format(plan.maxTxid()));
+    out.println(
+        "  txid range: " + Txid.format(plan.minTxid()) + " - " + Txid.format(plan.maxTxid()));
     out.println();
     out.println("Files to fetch:");
     files.print(out, false);

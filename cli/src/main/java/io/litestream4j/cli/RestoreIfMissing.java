@@ -10,8 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code -restore-if-db-not-exists}: restores a missing database before replication starts
- * ({@link Restorer#restoreIfMissing}); a replica without backups means starting fresh.
+ * {@code -restore-if-db-not-exists}: restores a missing database before replication starts ({@link
+ * Restorer#restoreIfMissing}); a replica without backups means starting fresh.
  */
 final class RestoreIfMissing {
   private static final Logger LOG = LoggerFactory.getLogger(RestoreIfMissing.class);
@@ -21,7 +21,10 @@ final class RestoreIfMissing {
   static void run(Path db, ReplicaClient client) throws Exception {
     Optional<RestoreResult> restored = Restorer.restoreIfMissing(db, client);
     if (restored.isPresent()) {
-      LOG.info("{} did not exist; restored it to TXID {} from the replica", db, Txid.format(restored.get().txid()));
+      LOG.info(
+          "{} did not exist; restored it to TXID {} from the replica",
+          db,
+          Txid.format(restored.get().txid()));
     }
   }
 }

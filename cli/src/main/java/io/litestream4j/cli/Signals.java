@@ -29,23 +29,29 @@ final class Signals {
 
   /** Installs handlers for INT and TERM that call {@code onSignal} on a new thread. */
   void install(IntConsumer onSignal) {
-    ignoredAtStart().ifPresent(mask -> {
-      for (int sig : new int[] {SIGINT, SIGTERM}) {
-        if ((mask & (1L << (sig - 1))) != 0) {
-          LOG.warn("SIG{} is ignored by this process (it was started as a background job of a script?), so {} "
-              + "cannot stop it; start it through bin/litestream4j, which resets the signal, or stop it with {}",
-              sig == SIGINT ? "INT" : "TERM", sig == SIGINT ? "Ctrl+C/kill -INT" : "kill -TERM",
-              sig == SIGINT ? "SIGTERM" : "SIGINT");
-        }
-      }
-    });
+    ignoredAtStart()
+        .ifPresent(
+            mask -> {
+              for (int sig : new int[] {SIGINT, SIGTERM}) {
+                if ((mask & (1L << (sig - 1))) != 0) {
+                  LOG.warn(
+                      "SIG{} is ignored by this process (it was started as a background job of a script?), so {} "
+                          + "cannot stop it; start it through bin/litestream4j, which resets the signal, or stop it with {}",
+                      sig == SIGINT ? "INT" : "TERM",
+                      sig == SIGINT ? "Ctrl+C/kill -INT" : "kill -TERM",
+                      sig == SIGINT ? "SIGTERM" : "SIGINT");
+                }
+              }
+            });
     for (String name : new String[] {"INT", "TERM"}) {
       try {
-        sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> {
-          last = "SIG" + sig.getName();
-          int n = count.incrementAndGet();
-          Thread.ofPlatform().name("l4j-signal").start(() -> onSignal.accept(n));
-        });
+        sun.misc.Signal.handle(
+            new sun.misc.Signal(name),
+            sig -> {
+              last = "SIG" + sig.getName();
+              int n = count.incrementAndGet();
+              Thread.ofPlatform().name("l4j-signal").start(() -> onSignal.accept(n));
+            });
       } catch (IllegalArgumentException e) {
         // signal not available on this platform; the JVM default applies
       }

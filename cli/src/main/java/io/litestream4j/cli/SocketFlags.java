@@ -11,13 +11,19 @@ import picocli.CommandLine.Option;
  * constructor; the help shows whichever default the command uses.
  */
 final class SocketFlags {
-  @Option(names = "-socket", paramLabel = "PATH", description = "Control socket of the running replicator (default: /var/run/litestream.sock).")
+  @Option(
+      names = "-socket",
+      paramLabel = "PATH",
+      description = "Control socket of the running replicator (default: /var/run/litestream.sock).")
   Path socket = Path.of("/var/run/litestream.sock");
 
   @Option(names = "-json", description = "Print the result as JSON.")
   boolean json;
 
-  @Option(names = "-timeout", paramLabel = "SECONDS", description = "Give up after this many seconds (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "-timeout",
+      paramLabel = "SECONDS",
+      description = "Give up after this many seconds (default ${DEFAULT-VALUE}).")
   int timeout;
 
   SocketFlags() {
@@ -30,7 +36,8 @@ final class SocketFlags {
 
   ControlSocketClient client(int timeoutSeconds) {
     if (timeoutSeconds <= 0) {
-      throw new IllegalArgumentException("-timeout must be greater than 0 (got " + timeoutSeconds + ")");
+      throw new IllegalArgumentException(
+          "-timeout must be greater than 0 (got " + timeoutSeconds + ")");
     }
     return new ControlSocketClient(socket, Duration.ofSeconds(timeoutSeconds));
   }

@@ -4,7 +4,10 @@ import io.litestream4j.server.Json;
 import java.io.PrintWriter;
 import java.util.Map;
 
-/** Prints a socket command's result: one JSON object with {@code -json}, else {@code key: value} lines. */
+/**
+ * Prints a socket command's result: one JSON object with {@code -json}, else {@code key: value}
+ * lines.
+ */
 final class SocketOutput {
   private SocketOutput() {}
 
@@ -12,8 +15,14 @@ final class SocketOutput {
     if (json) {
       out.println(Json.write(result));
     } else {
-      // Litestream humanizes the status ("already registered"); paths and URLs are printed as they are.
-      result.forEach((k, v) -> out.println(k + ": " + ("status".equals(k) && v instanceof String s ? s.replace('_', ' ') : v)));
+      // Litestream humanizes the status ("already registered"); paths and URLs are printed as they
+      // are.
+      result.forEach(
+          (k, v) ->
+              out.println(
+                  k
+                      + ": "
+                      + ("status".equals(k) && v instanceof String s ? s.replace('_', ' ') : v)));
     }
     out.flush();
   }

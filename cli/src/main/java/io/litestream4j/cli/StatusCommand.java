@@ -29,13 +29,13 @@ import picocli.CommandLine.Spec;
  * {@code no database}, {@code error}), newest local TXID, WAL size. Directory ({@code dir}) entries
  * show each database they find now, with its derived state directory.
  */
-@Command(name = "status", description = "Shows the local replication status of the configured databases.")
+@Command(
+    name = "status",
+    description = "Shows the local replication status of the configured databases.")
 final class StatusCommand implements Callable<Integer> {
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Mixin
-  ConfigFlags config;
+  @Mixin ConfigFlags config;
 
   @Mixin TableFlag table;
 
@@ -58,7 +58,8 @@ final class StatusCommand implements Callable<Integer> {
     Path filter = args.isEmpty() ? null : ConfigLoader.expandPath(args.getFirst(), env);
     List<Status> statuses = new ArrayList<>();
     for (DbConfig entry : cfg.dbs()) {
-      List<DbConfig> dbs = entry.dir().isEmpty() ? List.of(entry) : new DirectoryEntry(entry).databases();
+      List<DbConfig> dbs =
+          entry.dir().isEmpty() ? List.of(entry) : new DirectoryEntry(entry).databases();
       for (DbConfig db : dbs) {
         if (filter != null && !db.path().orElseThrow().equals(filter)) {
           continue;
@@ -66,8 +67,12 @@ final class StatusCommand implements Callable<Integer> {
         statuses.add(status(db.path().orElseThrow(), db.resolvedMetaPath()));
       }
     }
-    TableOrJson rows = new TableOrJson(Column.of("database"), Column.of("status"),
-        new Column("local_txid", "local txid"), new Column("wal_size", "wal size"));
+    TableOrJson rows =
+        new TableOrJson(
+            Column.of("database"),
+            Column.of("status"),
+            new Column("local_txid", "local txid"),
+            new Column("wal_size", "wal size"));
     for (Status s : statuses) {
       rows.row(s.database(), s.status(), s.localTxid(), s.walSize());
     }

@@ -8,21 +8,25 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code sync [-wait] DB_PATH}: syncs the WAL into local L0 files now; with {@code -wait} returns
  * only when the replica holds everything committed before the call (restorable).
  */
-@Command(name = "sync", description = "Syncs a database now; with -wait, until the replica holds every commit.")
+@Command(
+    name = "sync",
+    description = "Syncs a database now; with -wait, until the replica holds every commit.")
 final class SyncCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin SocketFlags socket;
 
-  @Option(names = "-wait", description = "Wait until the replica holds everything committed so far.")
+  @Option(
+      names = "-wait",
+      description = "Wait until the replica holds everything committed so far.")
   boolean await;
 
   @Mixin HelpFlag help;
@@ -35,9 +39,11 @@ final class SyncCommand implements Callable<Integer> {
     String db = DatabaseRegistry.normalize(path).toString();
     long start = System.nanoTime();
     socket.client(); // validates -timeout
-    // The client waits a little longer than the server, so the server's timeout error is the one seen.
-    Map<String, Object> r = new ControlSocketClient(socket.socket, Duration.ofSeconds(socket.timeout + 5L))
-        .post("/sync", Map.of("path", db, "wait", await, "timeout", socket.timeout));
+    // The client waits a little longer than the server, so the server's timeout error is the one
+    // seen.
+    Map<String, Object> r =
+        new ControlSocketClient(socket.socket, Duration.ofSeconds(socket.timeout + 5L))
+            .post("/sync", Map.of("path", db, "wait", await, "timeout", socket.timeout));
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("db_path", r.getOrDefault("path", db));
     out.put("txid", SocketOutput.txid(r, "txid"));

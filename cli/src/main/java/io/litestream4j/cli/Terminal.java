@@ -4,8 +4,9 @@ import java.io.Console;
 
 /**
  * Whether this process talks to a terminal, for output meant only for people (the progress bar,
- * coloured logs). On JDK 22+ {@link System#console()} may return a console even when the streams are
- * redirected, so its {@code isTerminal()} (JDK 22+, called reflectively: we compile for 21) decides.
+ * coloured logs). On JDK 22+ {@link System#console()} may return a console even when the streams
+ * are redirected, so its {@code isTerminal()} (JDK 22+, called reflectively: we compile for 21)
+ * decides.
  */
 final class Terminal {
   private Terminal() {}

@@ -6,13 +6,18 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code unregister DB_PATH}: stops a database (final sync) and removes it from the running replicator. */
-@Command(name = "unregister", description = "Stops a database (final sync) and removes it from the running replicator.")
+/**
+ * {@code unregister DB_PATH}: stops a database (final sync) and removes it from the running
+ * replicator.
+ */
+@Command(
+    name = "unregister",
+    description = "Stops a database (final sync) and removes it from the running replicator.")
 final class UnregisterCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin SocketFlags socket;
@@ -36,7 +41,8 @@ final class UnregisterCommand implements Callable<Integer> {
       SocketOutput.print(spec.commandLine().getOut(), socket.json, out);
       return 0;
     }
-    Map<String, Object> r = socket.client().post("/unregister", Map.of("path", db, "timeout", socket.timeout));
+    Map<String, Object> r =
+        socket.client().post("/unregister", Map.of("path", db, "timeout", socket.timeout));
     out.put("status", r.get("status"));
     out.put("db_path", r.getOrDefault("path", db));
     out.put("final_txid", SocketOutput.txid(r, "txid"));

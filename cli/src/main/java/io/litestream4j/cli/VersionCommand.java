@@ -7,15 +7,17 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code version}: prints the version; {@code -verbose} adds the git commit it was built from (or
  * "unknown" for a build outside a git checkout), the Java runtime and the platform.
  */
-@Command(name = "version", description = "Prints the version.",
+@Command(
+    name = "version",
+    description = "Prints the version.",
     footer = {"", "Example:", "  litestream4j version -verbose"})
 final class VersionCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -32,7 +34,8 @@ final class VersionCommand implements Callable<Integer> {
     if (verbose) {
       out.println("Git Commit: " + commit());
       out.println("Java Version: " + Runtime.version());
-      out.println("OS/Arch: " + System.getProperty("os.name") + "/" + System.getProperty("os.arch"));
+      out.println(
+          "OS/Arch: " + System.getProperty("os.name") + "/" + System.getProperty("os.arch"));
     }
     out.flush();
     return 0;

@@ -3,7 +3,6 @@ package io.litestream4j.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.litestream4j.testing.DbCompare;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -12,10 +11,11 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The AOT training run: every command succeeds, and its restore of the shipped replica is right. */
+/**
+ * The AOT training run: every command succeeds, and its restore of the shipped replica is right.
+ */
 class AotTrainingTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void everyTrainingCommandSucceedsAndTheRestoreHoldsTheReplicasRows() throws Exception {
@@ -30,7 +30,8 @@ class AotTrainingTest {
     Path large = dir.resolve("large.db");
     DbCompare.assertIntegrity(large);
     try (var c = DriverManager.getConnection("jdbc:sqlite:" + large);
-        ResultSet rs = c.createStatement().executeQuery("SELECT count(*), sum(length(x)), max(x) FROM b")) {
+        ResultSet rs =
+            c.createStatement().executeQuery("SELECT count(*), sum(length(x)), max(x) FROM b")) {
       assertThat(rs.next()).isTrue();
       assertThat(rs.getLong(1)).isEqualTo(1300);
       assertThat(rs.getLong(2)).isEqualTo(1300L * 3500);

@@ -30,7 +30,8 @@ record CliRun(int exitCode, String out, String err) {
       int code = Main.run(argv);
       o.flush();
       e.flush();
-      return new CliRun(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+      return new CliRun(
+          code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     } finally {
       System.setOut(oldOut);
       System.setErr(oldErr);

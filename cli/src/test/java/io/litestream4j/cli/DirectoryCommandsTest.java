@@ -17,8 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * them, and {@code restore -config} restores one by its path — which Litestream cannot.
  */
 class DirectoryCommandsTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @Test
   void directoryDatabasesReplicateListAndRestoreByPath() throws Exception {
@@ -29,14 +28,17 @@ class DirectoryCommandsTest {
     createDb(top, "top");
     Files.writeString(data.resolve("notes.db"), "not a database");
     Path config = tmp.resolve("litestream.yml");
-    Files.writeString(config, """
+    Files.writeString(
+        config,
+        """
         dbs:
           - dir: %s
             pattern: "*.db"
             recursive: true
             replica:
               url: file://%s
-        """.formatted(data, tmp.resolve("replicas")));
+        """
+            .formatted(data, tmp.resolve("replicas")));
 
     CliRun once = CliRun.of("replicate", "-once", "-config", config);
     assertThat(once.exitCode()).as(once.toString()).isZero();
@@ -45,7 +47,10 @@ class DirectoryCommandsTest {
     assertThat(tmp.resolve("replicas/notes.db")).doesNotExist();
 
     CliRun dbs = CliRun.of("databases", "-config", config);
-    assertThat(dbs.out()).contains(nested.toString()).contains(top.toString()).doesNotContain("notes.db");
+    assertThat(dbs.out())
+        .contains(nested.toString())
+        .contains(top.toString())
+        .doesNotContain("notes.db");
     CliRun status = CliRun.of("status", "-config", config, nested);
     assertThat(status.out()).contains(nested.toString()).contains("ok");
 
@@ -58,10 +63,16 @@ class DirectoryCommandsTest {
 
   private static void createDb(Path db, String owner) throws Exception {
     Files.createDirectories(db.getParent());
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement()) {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+        Statement st = c.createStatement()) {
       st.execute("PRAGMA journal_mode=wal");
       st.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, owner TEXT, v BLOB)");
-      st.execute("INSERT INTO t (owner, v) VALUES ('" + owner + "', randomblob(500)), ('" + owner + "2', zeroblob(10))");
+      st.execute(
+          "INSERT INTO t (owner, v) VALUES ('"
+              + owner
+              + "', randomblob(500)), ('"
+              + owner
+              + "2', zeroblob(10))");
     }
   }
 }

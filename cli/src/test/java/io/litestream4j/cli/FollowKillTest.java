@@ -33,10 +33,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code restore -f} as a real process, killed with SIGKILL at random moments while the source
  * keeps running transfers (with compaction and L0 retention) and a reader in this JVM checks the
- * follower's database continuously: every restart resumes from the position the killed process
- * left (rolling back an interrupted apply), no read ever sees a broken total or a failed
- * {@code quick_check}, and the last follower, stopped with SIGTERM (exit 0), holds exactly the
- * source's content.
+ * follower's database continuously: every restart resumes from the position the killed process left
+ * (rolling back an interrupted apply), no read ever sees a broken total or a failed {@code
+ * quick_check}, and the last follower, stopped with SIGTERM (exit 0), holds exactly the source's
+ * content.
  */
 class FollowKillTest {
   @TempDir Path dir;
@@ -46,41 +46,54 @@ class FollowKillTest {
     Path db = dir.resolve("app.db");
     Path replica = dir.resolve("replica");
     Path out = dir.resolve("follower.db");
-    StoreOptions store = StoreOptions.DEFAULTS
-        .withLevels(List.of(Duration.ofSeconds(1), Duration.ofSeconds(3)))
-        .withSnapshots(Duration.ofSeconds(4), Duration.ofSeconds(8))
-        .withL0Retention(Duration.ofSeconds(1), Duration.ofMillis(500))
-        .withRetentionGrace(Duration.ofSeconds(1));
-    ReplicationOptions opts = ReplicationOptions.of(db, replica.toUri().toString())
-        .withSyncInterval(Duration.ofMillis(50))
-        .withDbOptions(DbOptions.DEFAULTS.withMonitorInterval(Duration.ofMillis(50)))
-        .withStore(store);
+    StoreOptions store =
+        StoreOptions.DEFAULTS
+            .withLevels(List.of(Duration.ofSeconds(1), Duration.ofSeconds(3)))
+            .withSnapshots(Duration.ofSeconds(4), Duration.ofSeconds(8))
+            .withL0Retention(Duration.ofSeconds(1), Duration.ofMillis(500))
+            .withRetentionGrace(Duration.ofSeconds(1));
+    ReplicationOptions opts =
+        ReplicationOptions.of(db, replica.toUri().toString())
+            .withSyncInterval(Duration.ofMillis(50))
+            .withDbOptions(DbOptions.DEFAULTS.withMonitorInterval(Duration.ofMillis(50)))
+            .withStore(store);
     Random rnd = new Random(19);
     int iterations = Integer.getInteger("follow.kills", 6);
     int hotJournals = 0;
     AtomicBoolean stop = new AtomicBoolean();
     List<String> problems = Collections.synchronizedList(new ArrayList<>());
     AtomicInteger reads = new AtomicInteger();
-    try (Bank bank = new Bank(db, 3); Replication replication = Replication.start(opts)) {
+    try (Bank bank = new Bank(db, 3);
+        Replication replication = Replication.start(opts)) {
       bank.transfer();
       replication.syncAndAwait(Duration.ofSeconds(30));
-      Thread writer = Thread.ofPlatform().name("bank-writer").start(() -> {
-        try {
-          while (!stop.get()) {
-            bank.transfer();
-            Thread.sleep(3);
-          }
-        } catch (Exception e) {
-          problems.add("writer: " + e);
-        }
-      });
-      Thread reader = Thread.ofPlatform().name("follower-reader").start(() -> readLoop(out, stop, problems, reads));
+      Thread writer =
+          Thread.ofPlatform()
+              .name("bank-writer")
+              .start(
+                  () -> {
+                    try {
+                      while (!stop.get()) {
+                        bank.transfer();
+                        Thread.sleep(3);
+                      }
+                    } catch (Exception e) {
+                      problems.add("writer: " + e);
+                    }
+                  });
+      Thread reader =
+          Thread.ofPlatform()
+              .name("follower-reader")
+              .start(() -> readLoop(out, stop, problems, reads));
       try {
         long last = 0;
         for (int i = 0; i < iterations; i++) {
           Process p = follow(out, replica, "run-" + i);
           long from = last;
-          Await.until(() -> sidecarTxid(out) > from, Duration.ofSeconds(60), "follower run " + i + " applies");
+          Await.until(
+              () -> sidecarTxid(out) > from,
+              Duration.ofSeconds(60),
+              "follower run " + i + " applies");
           Thread.sleep(rnd.nextInt(600));
           p.destroyForcibly();
           assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -93,7 +106,10 @@ class FollowKillTest {
         writer.join();
         long target = replication.syncAndAwait(Duration.ofSeconds(30));
         Process p = follow(out, replica, "final");
-        Await.until(() -> sidecarTxid(out) == target, Duration.ofSeconds(60), "final follower reaches " + target);
+        Await.until(
+            () -> sidecarTxid(out) == target,
+            Duration.ofSeconds(60),
+            "final follower reaches " + target);
         p.destroy(); // SIGTERM
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as("exit code after SIGTERM").isZero();
@@ -106,14 +122,18 @@ class FollowKillTest {
       DbCompare.assertIntegrity(out);
     }
     for (int i = 1; i < iterations; i++) {
-      assertThat(Files.readString(dir.resolve("follow-run-" + i + ".log"))).as("run %d resumes", i)
-          .contains("follow: resuming").doesNotContain("follow: restored");
+      assertThat(Files.readString(dir.resolve("follow-run-" + i + ".log")))
+          .as("run %d resumes", i)
+          .contains("follow: resuming")
+          .doesNotContain("follow: restored");
     }
-    System.out.printf("fault-suite: scenario=kill-9-follower iterations=%d hot-journals=%d reads=%d failures=0%n",
+    System.out.printf(
+        "fault-suite: scenario=kill-9-follower iterations=%d hot-journals=%d reads=%d failures=0%n",
         iterations, hotJournals, reads.get());
   }
 
-  private static void readLoop(Path out, AtomicBoolean stop, List<String> problems, AtomicInteger reads) {
+  private static void readLoop(
+      Path out, AtomicBoolean stop, List<String> problems, AtomicInteger reads) {
     while (!stop.get()) {
       if (!Files.exists(out)) {
         Thread.onSpinWait();
@@ -147,7 +167,8 @@ class FollowKillTest {
 
   private static long sidecarTxid(Path out) throws Exception {
     try {
-      String s = Files.readString(out.resolveSibling("follower.db-txid"), StandardCharsets.US_ASCII);
+      String s =
+          Files.readString(out.resolveSibling("follower.db-txid"), StandardCharsets.US_ASCII);
       return Txid.parse(s.lines().findFirst().orElseThrow());
     } catch (NoSuchFileException e) {
       return 0;
@@ -161,8 +182,18 @@ class FollowKillTest {
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(Main.class.getName());
-    cmd.addAll(List.of("restore", "-f", "-follow-interval", "100ms", "-o", out.toString(), replica.toUri().toString()));
-    return new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(dir.resolve("follow-" + name + ".log").toFile()).start();
+    cmd.addAll(
+        List.of(
+            "restore",
+            "-f",
+            "-follow-interval",
+            "100ms",
+            "-o",
+            out.toString(),
+            replica.toUri().toString()));
+    return new ProcessBuilder(cmd)
+        .redirectErrorStream(true)
+        .redirectOutput(dir.resolve("follow-" + name + ".log").toFile())
+        .start();
   }
 }

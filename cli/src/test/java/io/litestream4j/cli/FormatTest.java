@@ -14,7 +14,10 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
-/** The output helpers reproduce Go's formatting byte for byte, and the progress bar stays quiet when it should. */
+/**
+ * The output helpers reproduce Go's formatting byte for byte, and the progress bar stays quiet when
+ * it should.
+ */
 class FormatTest {
 
   @Test
@@ -36,7 +39,9 @@ class FormatTest {
     m.put("n", 42L);
     m.put("empty", List.of());
     m.put("rows", List.of(Map.of("x", 1)));
-    assertThat(JsonOut.render(m)).isEqualTo("""
+    assertThat(JsonOut.render(m))
+        .isEqualTo(
+            """
         {
           "path": "/a \\"b\\" \\u003cc\\u003e\\u0026",
           "n": 42,
@@ -53,8 +58,13 @@ class FormatTest {
   @Test
   void tablesPadEveryColumnButTheLast() {
     StringWriter s = new StringWriter();
-    new TextTable("a", "bbb", "c").row("xxxx", 1, "last column is not padded").print(new PrintWriter(s));
-    assertThat(s.toString()).isEqualTo("a     bbb  c\nxxxx  1    last column is not padded\n".replace("\n", System.lineSeparator()));
+    new TextTable("a", "bbb", "c")
+        .row("xxxx", 1, "last column is not padded")
+        .print(new PrintWriter(s));
+    assertThat(s.toString())
+        .isEqualTo(
+            "a     bbb  c\nxxxx  1    last column is not padded\n"
+                .replace("\n", System.lineSeparator()));
   }
 
   @Test
@@ -76,11 +86,16 @@ class FormatTest {
     bar.update(Phase.APPLY, 100_000, 100_000);
     bar.finish();
     String drawn = buf.toString(StandardCharsets.UTF_8);
-    assertThat(drawn).isEqualTo("\rdownload [###############---------------]  50%  50 kB / 100 kB   "
-        + "\rapply    [##############################] 100%  100 kB / 100 kB   " + System.lineSeparator());
-    assertThat(new ProgressBar(null, now::get)).satisfies(b -> {
-      b.update(Phase.APPLY, 1, 1);
-      b.finish();
-    });
+    assertThat(drawn)
+        .isEqualTo(
+            "\rdownload [###############---------------]  50%  50 kB / 100 kB   "
+                + "\rapply    [##############################] 100%  100 kB / 100 kB   "
+                + System.lineSeparator());
+    assertThat(new ProgressBar(null, now::get))
+        .satisfies(
+            b -> {
+              b.update(Phase.APPLY, 1, 1);
+              b.finish();
+            });
   }
 }

@@ -22,14 +22,12 @@ import org.junit.jupiter.api.io.TempDir;
  * output shapes as Litestream, in text and JSON, from a real replicated database.
  */
 class InspectionCommandsTest {
-  @TempDir
-  static Path shared;
+  @TempDir static Path shared;
   static History history;
   static Path config;
   static String url;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @BeforeAll
   static void replicate() throws Exception {
@@ -38,7 +36,9 @@ class InspectionCommandsTest {
     Files.createDirectories(shared.resolve("dbs"));
     Files.writeString(shared.resolve("fresh.db"), "");
     config = shared.resolve("litestream.yml");
-    Files.writeString(config, """
+    Files.writeString(
+        config,
+        """
         dbs:
           - path: %s
             replica:
@@ -54,8 +54,15 @@ class InspectionCommandsTest {
             pattern: "*.db"
             replica:
               url: file://%s
-        """.formatted(history.db(), url, shared.resolve("fresh.db"), shared.resolve("fresh-replica"),
-        shared.resolve("gone.db"), shared.resolve("dbs"), shared.resolve("dirs-replica")));
+        """
+            .formatted(
+                history.db(),
+                url,
+                shared.resolve("fresh.db"),
+                shared.resolve("fresh-replica"),
+                shared.resolve("gone.db"),
+                shared.resolve("dbs"),
+                shared.resolve("dirs-replica")));
   }
 
   @Test
@@ -67,12 +74,18 @@ class InspectionCommandsTest {
     assertThat(lines.getFirst()).matches("level  min_txid {10}max_txid {10}size +created");
     assertThat(lines).hasSize(files.size() + 1);
     LtxFileInfo first = files.getFirst();
-    assertThat(lines.get(1)).matches("0      0000000000000001  0000000000000001  " + first.size()
-        + " +" + Rfc3339.format(first.createdAt()));
+    assertThat(lines.get(1))
+        .matches(
+            "0      0000000000000001  0000000000000001  "
+                + first.size()
+                + " +"
+                + Rfc3339.format(first.createdAt()));
 
     CliRun json = CliRun.of("ltx", "-json", url);
     assertThat(json.exitCode()).as(json.toString()).isZero();
-    assertThat(json.out()).startsWith("""
+    assertThat(json.out())
+        .startsWith(
+            """
         [
           {
             "level": 0,
@@ -81,7 +94,8 @@ class InspectionCommandsTest {
             "size": %d,
             "timestamp": "%s"
           },
-        """.formatted(first.size(), Rfc3339.format(first.createdAt())));
+        """
+                .formatted(first.size(), Rfc3339.format(first.createdAt())));
 
     CliRun byConfig = CliRun.of("ltx", "-config", config, history.db());
     assertThat(byConfig.exitCode()).as(byConfig.toString()).isZero();
@@ -89,7 +103,8 @@ class InspectionCommandsTest {
 
     CliRun wal = CliRun.of("wal", url);
     assertThat(wal.exitCode()).isZero();
-    assertThat(wal.err()).contains("Warning: 'wal' command is deprecated, please use 'ltx' instead");
+    assertThat(wal.err())
+        .contains("Warning: 'wal' command is deprecated, please use 'ltx' instead");
     assertThat(wal.out()).isEqualTo(text.out());
   }
 
@@ -100,7 +115,9 @@ class InspectionCommandsTest {
     FileReplicaClient client = new FileReplicaClient(replica);
     RestoreFixtures.compact(client, 0, 1, 3, 9);
     CliRun snapshots = CliRun.of("ltx", "-level", "9", replica.toUri());
-    assertThat(snapshots.out().lines().skip(1).toList()).singleElement().asString()
+    assertThat(snapshots.out().lines().skip(1).toList())
+        .singleElement()
+        .asString()
         .startsWith("9      0000000000000001  0000000000000003  ");
     CliRun all = CliRun.of("ltx", "-level", "all", replica.toUri());
     assertThat(all.out().lines().count()).isEqualTo(1 + client.ltxFiles(0, 0).size() + 1);
@@ -118,20 +135,24 @@ class InspectionCommandsTest {
     CliRun text = CliRun.of("databases", "-config", config);
     assertThat(text.exitCode()).as(text.toString()).isZero();
     int w = history.db().toString().length();
-    assertThat(text.out().lines().toList()).containsExactly(
-        pad("path", w) + "replica",
-        pad(history.db().toString(), w) + "file",
-        pad(shared.resolve("fresh.db").toString(), w) + "file",
-        pad(shared.resolve("gone.db").toString(), w) + "s3",
-        pad(shared.resolve("dbs").toString(), w) + "file");
+    assertThat(text.out().lines().toList())
+        .containsExactly(
+            pad("path", w) + "replica",
+            pad(history.db().toString(), w) + "file",
+            pad(shared.resolve("fresh.db").toString(), w) + "file",
+            pad(shared.resolve("gone.db").toString(), w) + "s3",
+            pad(shared.resolve("dbs").toString(), w) + "file");
     CliRun json = CliRun.of("databases", "-json", "-config", config);
-    assertThat(json.out()).startsWith("""
+    assertThat(json.out())
+        .startsWith(
+            """
         [
           {
             "path": "%s",
             "replica": "file"
           },
-        """.formatted(history.db()));
+        """
+                .formatted(history.db()));
   }
 
   @Test
@@ -141,7 +162,9 @@ class InspectionCommandsTest {
     String walSize = Files.exists(wal) ? HumanBytes.format(Files.size(wal)) : "0 B";
     CliRun json = CliRun.of("status", "-json", "-config", config);
     assertThat(json.exitCode()).as(json.toString()).isZero();
-    assertThat(json.out()).isEqualTo("""
+    assertThat(json.out())
+        .isEqualTo(
+            """
         [
           {
             "database": "%s",
@@ -162,13 +185,20 @@ class InspectionCommandsTest {
             "wal_size": "-"
           }
         ]
-        """.formatted(history.db(), Txid.format(txids.getLast()), walSize, shared.resolve("fresh.db"),
-        shared.resolve("gone.db")));
+        """
+                .formatted(
+                    history.db(),
+                    Txid.format(txids.getLast()),
+                    walSize,
+                    shared.resolve("fresh.db"),
+                    shared.resolve("gone.db")));
 
     CliRun one = CliRun.of("status", "-config", config, shared.resolve("gone.db"));
-    assertThat(one.out().lines().toList()).containsExactly(
-        pad("database", shared.resolve("gone.db").toString().length()) + "status       local txid  wal size",
-        shared.resolve("gone.db") + "  no database  -           -");
+    assertThat(one.out().lines().toList())
+        .containsExactly(
+            pad("database", shared.resolve("gone.db").toString().length())
+                + "status       local txid  wal size",
+            shared.resolve("gone.db") + "  no database  -           -");
   }
 
   @Test
@@ -182,23 +212,41 @@ class InspectionCommandsTest {
 
     CliRun dry = CliRun.of("reset", "-dry-run", db);
     assertThat(dry.exitCode()).as(dry.toString()).isZero();
-    assertThat(dry.out()).startsWith("Dry run: local Litestream state would be reset for: " + db + "\n"
-        + "Would remove: " + meta.resolve("ltx") + "\nFiles that would be removed:\n  "
-        + new LocalLtxDir(meta).path(txids.getFirst()) + "\n").endsWith("No files were removed.\n");
+    assertThat(dry.out())
+        .startsWith(
+            "Dry run: local Litestream state would be reset for: "
+                + db
+                + "\n"
+                + "Would remove: "
+                + meta.resolve("ltx")
+                + "\nFiles that would be removed:\n  "
+                + new LocalLtxDir(meta).path(txids.getFirst())
+                + "\n")
+        .endsWith("No files were removed.\n");
     assertThat(new LocalLtxDir(meta).txids()).isEqualTo(txids);
 
     byte[] before = Files.readAllBytes(db);
     CliRun reset = CliRun.of("reset", db);
     assertThat(reset.exitCode()).as(reset.toString()).isZero();
-    assertThat(reset.out()).isEqualTo("Resetting local Litestream state for: " + db + "\nRemoving: "
-        + meta.resolve("ltx") + "\nReset complete. Next replication sync will create a fresh snapshot.\n");
+    assertThat(reset.out())
+        .isEqualTo(
+            "Resetting local Litestream state for: "
+                + db
+                + "\nRemoving: "
+                + meta.resolve("ltx")
+                + "\nReset complete. Next replication sync will create a fresh snapshot.\n");
     assertThat(meta.resolve("ltx")).doesNotExist();
     assertThat(Files.readAllBytes(db)).isEqualTo(before);
 
     Path bare = Files.writeString(dir.resolve("bare.db"), "");
     CliRun nothing = CliRun.of("reset", bare);
-    assertThat(nothing.out()).isEqualTo("No local state to reset for " + bare + "\nMeta directory does not exist: "
-        + LocalLtxDir.defaultMetaDir(bare) + "\n");
+    assertThat(nothing.out())
+        .isEqualTo(
+            "No local state to reset for "
+                + bare
+                + "\nMeta directory does not exist: "
+                + LocalLtxDir.defaultMetaDir(bare)
+                + "\n");
     CliRun missing = CliRun.of("reset", dir.resolve("nope.db"));
     assertThat(missing.exitCode()).isEqualTo(1);
     assertThat(missing.err()).contains("Error: database does not exist: " + dir.resolve("nope.db"));

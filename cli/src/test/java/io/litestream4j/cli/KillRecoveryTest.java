@@ -31,8 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * acknowledged, unchanged; it must stay one continuous, checksum-verified chain; and restoring any
  * acknowledged TXID must give a consistent prefix of the application's history.
  *
- * <p>The iteration count is 6 here (quick subset of {@code -Pfaults}, which sets
- * {@code litestream4j.kill.iterations}).
+ * <p>The iteration count is 6 here (quick subset of {@code -Pfaults}, which sets {@code
+ * litestream4j.kill.iterations}).
  */
 class KillRecoveryTest {
   @TempDir Path dir;
@@ -43,7 +43,9 @@ class KillRecoveryTest {
     Path db = dir.resolve("app.db");
     Path replica = dir.resolve("replica");
     Path config = dir.resolve("litestream.yml");
-    Files.writeString(config, """
+    Files.writeString(
+        config,
+        """
         dbs:
           - path: %s
             monitor-interval: 50ms
@@ -51,7 +53,8 @@ class KillRecoveryTest {
             replica:
               url: %s
               sync-interval: 0s
-        """.formatted(db, replica.toUri()));
+        """
+            .formatted(db, replica.toUri()));
     AtomicBoolean stop = new AtomicBoolean();
     AtomicLong committed = new AtomicLong();
     Thread writer;
@@ -61,18 +64,27 @@ class KillRecoveryTest {
         st.execute("PRAGMA busy_timeout=5000");
         st.execute("CREATE TABLE seq (n INTEGER PRIMARY KEY, pad BLOB)");
       }
-      writer = Thread.ofPlatform().name("test-writer").start(() -> {
-        try (Statement st = app.createStatement()) {
-          while (!stop.get()) {
-            long n = committed.get() + 1;
-            st.execute("INSERT INTO seq VALUES (" + n + ", randomblob(" + (n % 5 == 0 ? 20000 : 300) + "))");
-            committed.set(n);
-            Thread.sleep(2);
-          }
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-      });
+      writer =
+          Thread.ofPlatform()
+              .name("test-writer")
+              .start(
+                  () -> {
+                    try (Statement st = app.createStatement()) {
+                      while (!stop.get()) {
+                        long n = committed.get() + 1;
+                        st.execute(
+                            "INSERT INTO seq VALUES ("
+                                + n
+                                + ", randomblob("
+                                + (n % 5 == 0 ? 20000 : 300)
+                                + "))");
+                        committed.set(n);
+                        Thread.sleep(2);
+                      }
+                    } catch (Exception e) {
+                      throw new IllegalStateException(e);
+                    }
+                  });
 
       Random rnd = new Random(7);
       Map<String, Long> acknowledged = new HashMap<>();
@@ -80,7 +92,8 @@ class KillRecoveryTest {
         Process p = replicate(config, "kill-" + i);
         try {
           long floor = maxTxid(replica);
-          Await.until(() -> maxTxid(replica) > floor, Duration.ofSeconds(30), "uploads after restart " + i);
+          Await.until(
+              () -> maxTxid(replica) > floor, Duration.ofSeconds(30), "uploads after restart " + i);
           Thread.sleep(rnd.nextInt(400));
         } finally {
           p.destroyForcibly(); // SIGKILL
@@ -88,7 +101,9 @@ class KillRecoveryTest {
         }
         Map<String, Long> now = fileSizes(replica);
         for (var e : acknowledged.entrySet()) {
-          assertThat(now).as("file acknowledged before kill %d", i).containsEntry(e.getKey(), e.getValue());
+          assertThat(now)
+              .as("file acknowledged before kill %d", i)
+              .containsEntry(e.getKey(), e.getValue());
         }
         acknowledged.putAll(now);
         killedAt.add(maxTxid(replica));
@@ -98,12 +113,17 @@ class KillRecoveryTest {
 
       // A final clean run catches up with everything committed.
       Process last = replicate(config, "final");
-      Await.until(() -> restoredMaxSeq(replica) == committed.get(), Duration.ofSeconds(60), "final catch-up");
+      Await.until(
+          () -> restoredMaxSeq(replica) == committed.get(),
+          Duration.ofSeconds(60),
+          "final catch-up");
       last.destroy();
       assertThat(last.waitFor(60, TimeUnit.SECONDS)).isTrue();
     }
     L0Restore.assertReplicaEquals(replica, db);
-    System.out.printf("fault-suite: scenario=kill-9-replicator iterations=%d failures=0 data-lost=0%n", iterations);
+    System.out.printf(
+        "fault-suite: scenario=kill-9-replicator iterations=%d failures=0 data-lost=0%n",
+        iterations);
     // Every TXID the replica held at a kill restores to a gap-free prefix of the history.
     assertThat(killedAt).hasSize(iterations);
     for (long txid : new java.util.TreeSet<>(killedAt)) {
@@ -129,8 +149,10 @@ class KillRecoveryTest {
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(Main.class.getName());
     cmd.addAll(List.of("replicate", "-config", config.toString()));
-    return new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(dir.resolve("replicate-" + name + ".log").toFile()).start();
+    return new ProcessBuilder(cmd)
+        .redirectErrorStream(true)
+        .redirectOutput(dir.resolve("replicate-" + name + ".log").toFile())
+        .start();
   }
 
   private static Map<String, Long> fileSizes(Path replica) throws Exception {
@@ -148,8 +170,11 @@ class KillRecoveryTest {
 
   private static long maxTxid(Path replica) throws Exception {
     return fileSizes(replica).keySet().stream()
-        .map(LtxFileName::parse).flatMap(java.util.Optional::stream)
-        .mapToLong(LtxFileName::maxTxid).max().orElse(0);
+        .map(LtxFileName::parse)
+        .flatMap(java.util.Optional::stream)
+        .mapToLong(LtxFileName::maxTxid)
+        .max()
+        .orElse(0);
   }
 
   private long restoredMaxSeq(Path replica) throws Exception {

@@ -29,10 +29,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code ltx-file} on databases made with the {@code sqlite3} CLI: the round trip
- * encode-db → verify → dump → apply reproduces the database and every command agrees on the
- * checksum; damaged, missing and out-of-order input gives {@code Error: ...} and exit 1, never a
- * stack trace; outputs are never half-written and inputs never modified.
+ * {@code ltx-file} on databases made with the {@code sqlite3} CLI: the round trip encode-db →
+ * verify → dump → apply reproduces the database and every command agrees on the checksum; damaged,
+ * missing and out-of-order input gives {@code Error: ...} and exit 1, never a stack trace; outputs
+ * are never half-written and inputs never modified.
  */
 class LtxFileCommandTest {
   @TempDir Path dir;
@@ -61,7 +61,9 @@ class LtxFileCommandTest {
     assertThat(verify.code).isZero();
     assertThat(verify.out).isEqualTo("OK " + ltx + "\n");
     assertThat(dump.code).as(dump.err).isZero();
-    assertThat(dump.out).contains("Post-apply checksum: " + sum, "Min TXID:            0000000000000001 (snapshot)");
+    assertThat(dump.out)
+        .contains(
+            "Post-apply checksum: " + sum, "Min TXID:            0000000000000001 (snapshot)");
     assertThat(apply.code).as(apply.err).isZero();
     assertThat(apply.out).contains("TXID 0000000000000001", "checksum " + sum);
     DbCompare.assertSameContent(db, out);
@@ -79,22 +81,25 @@ class LtxFileCommandTest {
     Run dump = run("ltx-file", "dump", ltx.toString());
 
     int pages = (int) (Files.size(db) / 1024);
-    assertThat(dump.out.lines().toList()).contains(
-        "File:                " + ltx,
-        "Size:                " + Files.size(ltx) + " bytes",
-        "Flags:               0x00000000",
-        "Page size:           1024",
-        "Commit:              " + pages + " pages",
-        "Max TXID:            0000000000000001",
-        "Pre-apply checksum:  0000000000000000",
-        "WAL offset:          0",
-        "WAL size:            0",
-        "WAL salt-1:          00000000",
-        "WAL salt-2:          00000000",
-        "Node ID:             0000000000000000",
-        "      PGNO          OFFSET      SIZE  CHECKSUM",
-        "Pages:               " + pages);
-    assertThat(dump.out).containsPattern("Timestamp:           \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z\n");
+    assertThat(dump.out.lines().toList())
+        .contains(
+            "File:                " + ltx,
+            "Size:                " + Files.size(ltx) + " bytes",
+            "Flags:               0x00000000",
+            "Page size:           1024",
+            "Commit:              " + pages + " pages",
+            "Max TXID:            0000000000000001",
+            "Pre-apply checksum:  0000000000000000",
+            "WAL offset:          0",
+            "WAL size:            0",
+            "WAL salt-1:          00000000",
+            "WAL salt-2:          00000000",
+            "Node ID:             0000000000000000",
+            "      PGNO          OFFSET      SIZE  CHECKSUM",
+            "Pages:               " + pages);
+    assertThat(dump.out)
+        .containsPattern(
+            "Timestamp:           \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z\n");
     assertThat(dump.out).containsPattern("\n {9}1 {13}100 +\\d+  [0-9a-f]{16}\n");
     assertThat(dump.out).containsPattern("File checksum:       [0-9a-f]{16} \\(verified\\)");
   }
@@ -116,7 +121,8 @@ class LtxFileCommandTest {
     assertThat(json(json, "json_extract(?, '$.header.commit')")).isEqualTo(Integer.toString(pages));
     assertThat(json(json, "json_extract(?, '$.header.minTxid')")).isEqualTo("0000000000000001");
     assertThat(json(json, "json_extract(?, '$.header.snapshot')")).isEqualTo("1");
-    assertThat(json(json, "json_array_length(json_extract(?, '$.pages'))")).isEqualTo(Integer.toString(pages));
+    assertThat(json(json, "json_array_length(json_extract(?, '$.pages'))"))
+        .isEqualTo(Integer.toString(pages));
     assertThat(json(json, "json_extract(?, '$.pages[0].offset')")).isEqualTo("100");
     assertThat(json(json, "json_extract(?, '$.trailer.postApplyChecksum')"))
         .isEqualTo(Checksums.format(DatabaseChecksum.of(db)));
@@ -136,8 +142,17 @@ class LtxFileCommandTest {
     Path empty = Files.createFile(dir.resolve("empty.ltx"));
     Path missing = dir.resolve("missing.ltx");
 
-    Run verify = run("ltx-file", "verify", good.toString(), truncated.toString(), corrupt.toString(),
-        empty.toString(), missing.toString(), db.toString(), dir.toString());
+    Run verify =
+        run(
+            "ltx-file",
+            "verify",
+            good.toString(),
+            truncated.toString(),
+            corrupt.toString(),
+            empty.toString(),
+            missing.toString(),
+            db.toString(),
+            dir.toString());
 
     assertThat(verify.code).isEqualTo(1);
     List<String> lines = verify.out.lines().toList();
@@ -145,7 +160,8 @@ class LtxFileCommandTest {
     assertThat(lines.get(0)).isEqualTo("OK " + good);
     assertThat(lines.get(1)).startsWith("FAIL " + truncated + ": LTX file is truncated");
     assertThat(lines.get(2)).startsWith("FAIL " + corrupt + ": ");
-    assertThat(lines.get(3)).isEqualTo("FAIL " + empty + ": file is empty (0 bytes): not an LTX file");
+    assertThat(lines.get(3))
+        .isEqualTo("FAIL " + empty + ": file is empty (0 bytes): not an LTX file");
     assertThat(lines.get(4)).isEqualTo("FAIL " + missing + ": no such LTX file");
     assertThat(lines.get(5)).startsWith("FAIL " + db + ": not an LTX file: magic at offset 0");
     assertThat(lines.get(6)).isEqualTo("FAIL " + dir + ": is a directory, not an LTX file");
@@ -158,8 +174,10 @@ class LtxFileCommandTest {
     assertThat(json(dump.out, "json_extract(?, '$.error')")).startsWith("LTX file is truncated");
 
     for (Path bad : List.of(truncated, corrupt, empty, missing, db)) {
-      for (Run r : List.of(run("ltx-file", "dump", bad.toString()),
-          run("ltx-file", "apply", "-o", dir.resolve("x.db").toString(), bad.toString()))) {
+      for (Run r :
+          List.of(
+              run("ltx-file", "dump", bad.toString()),
+              run("ltx-file", "apply", "-o", dir.resolve("x.db").toString(), bad.toString()))) {
         assertThat(r.code).isEqualTo(1);
         assertThat(r.err).startsWith("Error: " + bad).doesNotContain("Exception", "\tat ");
       }
@@ -171,7 +189,8 @@ class LtxFileCommandTest {
   @Test
   void walDatabaseNeedsIncludeWalAndIsNeverModified() throws Exception {
     Path db = dir.resolve("app.db");
-    try (Connection app = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = app.createStatement()) {
+    try (Connection app = DriverManager.getConnection("jdbc:sqlite:" + db);
+        Statement st = app.createStatement()) {
       st.execute("PRAGMA journal_mode=wal");
       st.execute("PRAGMA wal_autocheckpoint=0");
       st.execute("CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)");
@@ -188,7 +207,8 @@ class LtxFileCommandTest {
       Run encoded = run("ltx-file", "encode-db", "-include-wal", db.toString(), ltx.toString());
 
       assertThat(refused.code).isEqualTo(1);
-      assertThat(refused.err).startsWith("Error: " + db + ": app.db-wal holds 1 committed transaction")
+      assertThat(refused.err)
+          .startsWith("Error: " + db + ": app.db-wal holds 1 committed transaction")
           .contains("use -include-wal");
       assertThat(fileOnly.code).isZero();
       assertThat(fileOnly.out).isEqualTo(Checksums.format(DatabaseChecksum.of(db)) + "\n");
@@ -200,7 +220,8 @@ class LtxFileCommandTest {
       assertThat(encoded.out).contains("from the WAL", "checksum " + logical);
       Path out = dir.resolve("out.db");
       assertThat(run("ltx-file", "apply", "-o", out.toString(), ltx.toString()).code).isZero();
-      DbCompare.assertSameContent(DbCompare.dump(app), DbCompare.dump(out), "live WAL database vs applied snapshot");
+      DbCompare.assertSameContent(
+          DbCompare.dump(app), DbCompare.dump(out), "live WAL database vs applied snapshot");
       DbCompare.assertIntegrity(out);
       assertThat(sha256(db)).isEqualTo(dbBefore);
       assertThat(sha256(wal)).isEqualTo(walBefore);
@@ -211,7 +232,8 @@ class LtxFileCommandTest {
   void applyChainsFilesAndRefusesGapsNamingTheFile() throws Exception {
     Path v1 = database("v1.db", 4096);
     Path v2 = copyAndRun(v1, "v2.db", "UPDATE t SET v = 'two' WHERE id % 5 = 0;");
-    Path v3 = copyAndRun(v2, "v3.db", "DELETE FROM t WHERE id > 100; INSERT INTO t(v) VALUES ('three');");
+    Path v3 =
+        copyAndRun(v2, "v3.db", "DELETE FROM t WHERE id > 100; INSERT INTO t(v) VALUES ('three');");
     Path f1 = dir.resolve("0000000000000001-0000000000000001.ltx");
     Path f2 = dir.resolve("0000000000000002-0000000000000002.ltx");
     Path f3 = dir.resolve("0000000000000003-0000000000000003.ltx");
@@ -222,11 +244,14 @@ class LtxFileCommandTest {
 
     Run gap = run("ltx-file", "apply", "-o", out.toString(), f1.toString(), f3.toString());
     assertThat(gap.code).isEqualTo(1);
-    assertThat(gap.err).startsWith("Error: " + f3 + " (TXIDs 0000000000000003..0000000000000003) does not continue " + f1)
+    assertThat(gap.err)
+        .startsWith(
+            "Error: " + f3 + " (TXIDs 0000000000000003..0000000000000003) does not continue " + f1)
         .contains("TXIDs 0000000000000002..0000000000000002 are missing");
     assertThat(out).doesNotExist();
 
-    Run ok = run("ltx-file", "apply", "-o", out.toString(), f1.toString(), f2.toString(), f3.toString());
+    Run ok =
+        run("ltx-file", "apply", "-o", out.toString(), f1.toString(), f2.toString(), f3.toString());
     assertThat(ok.code).as(ok.err).isZero();
     assertThat(ok.out).startsWith("applied 3 files to " + out + ": TXID 0000000000000003");
     DbCompare.assertSameContent(v3, out);
@@ -234,7 +259,8 @@ class LtxFileCommandTest {
 
     Run exists = run("ltx-file", "apply", "-o", out.toString(), f1.toString());
     assertThat(exists.code).isEqualTo(1);
-    assertThat(exists.err).isEqualTo("Error: " + out + " already exists; use -force to replace it\n");
+    assertThat(exists.err)
+        .isEqualTo("Error: " + out + " already exists; use -force to replace it\n");
     DbCompare.assertSameContent(v3, out);
 
     Files.writeString(dir.resolve("fresh.db-wal"), "stale");
@@ -256,19 +282,28 @@ class LtxFileCommandTest {
     Path db = database("src.db", 4096);
     Path ltx = Files.writeString(dir.resolve("taken.ltx"), "keep me");
     Run taken = run("ltx-file", "encode-db", db.toString(), ltx.toString());
-    assertThat(taken.err).isEqualTo("Error: " + ltx + " already exists; use -force to replace it\n");
+    assertThat(taken.err)
+        .isEqualTo("Error: " + ltx + " already exists; use -force to replace it\n");
     assertThat(Files.readString(ltx)).isEqualTo("keep me");
-    assertThat(run("ltx-file", "encode-db", "--force", db.toString(), ltx.toString()).code).isZero();
+    assertThat(run("ltx-file", "encode-db", "--force", db.toString(), ltx.toString()).code)
+        .isZero();
     assertThat(run("ltx-file", "verify", ltx.toString()).code).isZero();
 
     Run self = run("ltx-file", "encode-db", "-force", db.toString(), db.toString());
     assertThat(self.err).contains("is the database itself");
-    Run missing = run("ltx-file", "encode-db", dir.resolve("nope.db").toString(), dir.resolve("n.ltx").toString());
+    Run missing =
+        run(
+            "ltx-file",
+            "encode-db",
+            dir.resolve("nope.db").toString(),
+            dir.resolve("n.ltx").toString());
     assertThat(missing.err).isEqualTo("Error: " + dir.resolve("nope.db") + ": no such database\n");
-    Path text = Files.writeString(dir.resolve("text.db"), "not a database at all, only text ".repeat(10));
+    Path text =
+        Files.writeString(dir.resolve("text.db"), "not a database at all, only text ".repeat(10));
     Run notDb = run("ltx-file", "encode-db", text.toString(), dir.resolve("t.ltx").toString());
     assertThat(notDb.err).startsWith("Error: " + text + ": not a SQLite database");
-    Run noDir = run("ltx-file", "encode-db", db.toString(), dir.resolve("no/such/dir/x.ltx").toString());
+    Run noDir =
+        run("ltx-file", "encode-db", db.toString(), dir.resolve("no/such/dir/x.ltx").toString());
     assertThat(noDir.err).contains("output directory does not exist");
     assertThat(dir.resolve("t.ltx")).doesNotExist();
   }
@@ -277,7 +312,9 @@ class LtxFileCommandTest {
   void usageErrorsNameTheProblem() {
     Run none = run("ltx-file", "apply", "x.ltx");
     assertThat(none.code).isEqualTo(1);
-    assertThat(none.err).startsWith("Error: Missing required option: '-o=OUT'").contains("Try: litestream4j ltx-file apply -h");
+    assertThat(none.err)
+        .startsWith("Error: Missing required option: '-o=OUT'")
+        .contains("Try: litestream4j ltx-file apply -h");
     Run noFiles = run("ltx-file", "verify");
     assertThat(noFiles.code).isEqualTo(1);
     assertThat(noFiles.err).startsWith("Error: Missing required parameter");
@@ -292,9 +329,11 @@ class LtxFileCommandTest {
     Path ltx = dir.resolve("p.ltx");
     Proc encode = javaProcess("ltx-file", "encode-db", db.toString(), ltx.toString());
     assertThat(encode.code).as(encode.err).isZero();
-    Proc verify = javaProcess("ltx-file", "verify", ltx.toString(), dir.resolve("missing.ltx").toString());
+    Proc verify =
+        javaProcess("ltx-file", "verify", ltx.toString(), dir.resolve("missing.ltx").toString());
     assertThat(verify.code).isEqualTo(1);
-    assertThat(verify.out).isEqualTo("OK " + ltx + "\nFAIL " + dir.resolve("missing.ltx") + ": no such LTX file\n");
+    assertThat(verify.out)
+        .isEqualTo("OK " + ltx + "\nFAIL " + dir.resolve("missing.ltx") + ": no such LTX file\n");
     Proc checksum = javaProcess("ltx-file", "checksum", db.toString());
     assertThat(checksum.out).isEqualTo(Checksums.format(DatabaseChecksum.of(db)) + "\n");
     Proc bad = javaProcess("ltx-file", "dump", db.toString());
@@ -306,11 +345,15 @@ class LtxFileCommandTest {
 
   private Path database(String name, int pageSize) {
     Path db = dir.resolve(name);
-    sqlite.run(db, "PRAGMA page_size=" + pageSize + ";"
-        + "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT, b BLOB);"
-        + "CREATE INDEX t_v ON t(v);"
-        + "INSERT INTO t(v, b) SELECT 'row ' || value, randomblob(value % 700) FROM generate_series(1, 400);"
-        + "INSERT INTO t(v, b) VALUES (NULL, NULL), ('unicode ✓ ü', x'00ff');");
+    sqlite.run(
+        db,
+        "PRAGMA page_size="
+            + pageSize
+            + ";"
+            + "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT, b BLOB);"
+            + "CREATE INDEX t_v ON t(v);"
+            + "INSERT INTO t(v, b) SELECT 'row ' || value, randomblob(value % 700) FROM generate_series(1, 400);"
+            + "INSERT INTO t(v, b) VALUES (NULL, NULL), ('unicode ✓ ü', x'00ff');");
     return db;
   }
 
@@ -333,7 +376,8 @@ class LtxFileCommandTest {
   }
 
   private static String sha256(Path p) throws Exception {
-    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p)));
+    return HexFormat.of()
+        .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p)));
   }
 
   record Run(int code, String out, String err) {}
@@ -345,7 +389,8 @@ class LtxFileCommandTest {
     cli.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
     cli.setErr(new PrintWriter(new PrintStream(err, true, StandardCharsets.UTF_8), true));
     int code = cli.execute(Flags.normalize(args));
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    return new Run(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   private record Proc(int code, String out, String err) {}
@@ -360,7 +405,8 @@ class LtxFileCommandTest {
     cmd.addAll(List.of(args));
     Path out = dir.resolve("proc.out");
     Path err = dir.resolve("proc.err");
-    Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    Process p =
+        new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
     try {
       assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("process finished").isTrue();
     } finally {

@@ -28,7 +28,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class LtxFileVfsInteropTest {
   private static final String SNAPSHOT = "0000000000000001-0000000000000001.ltx";
-  private static final String QUERIES = """
+  private static final String QUERIES =
+      """
       PRAGMA integrity_check;
       SELECT count(*), sum(length(b)), group_concat(v, ',') FROM (SELECT * FROM t ORDER BY id);
       SELECT v FROM t WHERE v LIKE 'row 3%' ORDER BY v LIMIT 5;
@@ -44,13 +45,17 @@ class LtxFileVfsInteropTest {
   void vfsReadsASnapshotWrittenByEncodeDb(int pageSize) throws Exception {
     LitestreamVfs vfs = LitestreamVfs.assumeAvailable();
     Path db = dir.resolve("src.db");
-    sqlite.run(db, "PRAGMA page_size=" + pageSize + ";"
-        + "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT, b BLOB);"
-        + "CREATE INDEX t_v ON t(v);"
-        + "INSERT INTO t(v, b) SELECT 'row ' || value, randomblob(value * 13 % 5000) FROM generate_series(1, 1500);"
-        + "DELETE FROM t WHERE id % 11 = 0;"
-        + "CREATE TABLE kv(k TEXT PRIMARY KEY, val) WITHOUT ROWID;"
-        + "INSERT INTO kv VALUES ('a', 1), ('b', 2.5), ('c', x'0102'), ('d', NULL);");
+    sqlite.run(
+        db,
+        "PRAGMA page_size="
+            + pageSize
+            + ";"
+            + "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT, b BLOB);"
+            + "CREATE INDEX t_v ON t(v);"
+            + "INSERT INTO t(v, b) SELECT 'row ' || value, randomblob(value * 13 % 5000) FROM generate_series(1, 1500);"
+            + "DELETE FROM t WHERE id % 11 = 0;"
+            + "CREATE TABLE kv(k TEXT PRIMARY KEY, val) WITHOUT ROWID;"
+            + "INSERT INTO kv VALUES ('a', 1), ('b', 2.5), ('c', x'0102'), ('d', NULL);");
     Path replica = dir.resolve("replica");
     Path ltx = Files.createDirectories(replica.resolve("ltx/0")).resolve(SNAPSHOT);
 
@@ -69,7 +74,8 @@ class LtxFileVfsInteropTest {
     Path db = dir.resolve("app.db");
     Path replica = dir.resolve("replica");
     Path ltx = Files.createDirectories(replica.resolve("ltx/0")).resolve(SNAPSHOT);
-    try (Connection app = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = app.createStatement()) {
+    try (Connection app = DriverManager.getConnection("jdbc:sqlite:" + db);
+        Statement st = app.createStatement()) {
       st.execute("PRAGMA journal_mode=wal");
       st.execute("PRAGMA wal_autocheckpoint=0");
       st.execute("CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT, b BLOB)");
@@ -81,7 +87,8 @@ class LtxFileVfsInteropTest {
       Run encode = run("ltx-file", "encode-db", "-include-wal", db.toString(), ltx.toString());
       assertThat(encode.code()).as(encode.err()).isZero();
 
-      Path copy = dir.resolve("copy.db"); // what SQLite sees, as a standalone file for the sqlite3 CLI
+      Path copy =
+          dir.resolve("copy.db"); // what SQLite sees, as a standalone file for the sqlite3 CLI
       try (Statement s = app.createStatement()) {
         s.execute("VACUUM INTO '" + copy + "'");
       }
@@ -95,40 +102,55 @@ class LtxFileVfsInteropTest {
   void filesWrittenByTheVfsVerifyAndApplyToWhatTheVfsShows() throws Exception {
     LitestreamVfs vfs = LitestreamVfs.assumeAvailable();
     Path replica = Files.createDirectories(dir.resolve("replica"));
-    vfs.write(replica, "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT, b BLOB);"
-        + "INSERT INTO t(v, b) SELECT 'row ' || value, randomblob(value * 11 % 3000) FROM generate_series(1, 600);");
+    vfs.write(
+        replica,
+        "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT, b BLOB);"
+            + "INSERT INTO t(v, b) SELECT 'row ' || value, randomblob(value * 11 % 3000) FROM generate_series(1, 600);");
     vfs.write(replica, "UPDATE t SET v = upper(v) WHERE id % 3 = 0; CREATE INDEX t_v ON t(v);");
     vfs.write(replica, "DELETE FROM t WHERE id > 300; INSERT INTO t(v) VALUES ('last');");
     List<Path> files = l0Files(replica);
-    assertThat(files).extracting(p -> p.getFileName().toString()).containsExactly(
-        SNAPSHOT, "0000000000000002-0000000000000002.ltx", "0000000000000003-0000000000000003.ltx");
+    assertThat(files)
+        .extracting(p -> p.getFileName().toString())
+        .containsExactly(
+            SNAPSHOT,
+            "0000000000000002-0000000000000002.ltx",
+            "0000000000000003-0000000000000003.ltx");
 
     assertAppliedEqualsVfs(vfs, replica, files);
 
     Run json = run("ltx-file", "dump", "-json", files.get(1).toString());
     assertThat(json.code()).as(json.err()).isZero();
-    assertThat(json.out()).contains("\"noChecksum\":true", "\"preApplyChecksum\":\"0000000000000000\"",
-        "\"postApplyChecksum\":\"0000000000000000\"", "\"valid\":true");
+    assertThat(json.out())
+        .contains(
+            "\"noChecksum\":true",
+            "\"preApplyChecksum\":\"0000000000000000\"",
+            "\"postApplyChecksum\":\"0000000000000000\"",
+            "\"valid\":true");
   }
 
   @Test
   void vfsContinuesOurSnapshotAndOurApplyFollowsIt() throws Exception {
     LitestreamVfs vfs = LitestreamVfs.assumeAvailable();
     Path db = dir.resolve("src.db");
-    sqlite.run(db, "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT, b BLOB);"
-        + "INSERT INTO t(v, b) SELECT 'row ' || value, randomblob(100) FROM generate_series(1, 200);");
+    sqlite.run(
+        db,
+        "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT, b BLOB);"
+            + "INSERT INTO t(v, b) SELECT 'row ' || value, randomblob(100) FROM generate_series(1, 200);");
     Path replica = dir.resolve("replica");
     Path ltx = Files.createDirectories(replica.resolve("ltx/0")).resolve(SNAPSHOT);
     assertThat(run("ltx-file", "encode-db", db.toString(), ltx.toString()).code()).isZero();
 
-    vfs.write(replica, "UPDATE t SET v = 'vfs ' || id WHERE id % 2 = 0; INSERT INTO t(v) VALUES ('from the vfs');");
+    vfs.write(
+        replica,
+        "UPDATE t SET v = 'vfs ' || id WHERE id % 2 = 0; INSERT INTO t(v) VALUES ('from the vfs');");
     List<Path> files = l0Files(replica);
     assertThat(files).hasSize(2);
 
     assertAppliedEqualsVfs(vfs, replica, files);
   }
 
-  private void assertAppliedEqualsVfs(LitestreamVfs vfs, Path replica, List<Path> files) throws Exception {
+  private void assertAppliedEqualsVfs(LitestreamVfs vfs, Path replica, List<Path> files)
+      throws Exception {
     List<String> verifyArgs = new ArrayList<>(List.of("ltx-file", "verify"));
     files.forEach(f -> verifyArgs.add(f.toString()));
     Run verify = run(verifyArgs.toArray(String[]::new));
@@ -147,7 +169,8 @@ class LtxFileVfsInteropTest {
     assertThat(sqlite.run(out, QUERIES_WITHOUT_LIKE)).isEqualTo(shown);
   }
 
-  private static final String QUERIES_WITHOUT_LIKE = """
+  private static final String QUERIES_WITHOUT_LIKE =
+      """
       PRAGMA integrity_check;
       SELECT count(*), sum(length(b)), group_concat(v, ',') FROM (SELECT * FROM t ORDER BY id);
       .dump

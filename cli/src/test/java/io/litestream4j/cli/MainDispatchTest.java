@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 /**
- * {@link Main} builds only the model of the command being run; help, completion and errors must
- * not notice.
+ * {@link Main} builds only the model of the command being run; help, completion and errors must not
+ * notice.
  */
 class MainDispatchTest {
 
@@ -24,7 +24,13 @@ class MainDispatchTest {
       CommandLine one = Main.newCommandLine(new String[] {name});
       assertThat(one.getSubcommands().keySet()).containsExactly(name);
       assertThat(one.getSubcommands().get(name).getCommandSpec().userObject().getClass())
-          .isEqualTo(Main.newCommandLine().getSubcommands().get(name).getCommandSpec().userObject().getClass());
+          .isEqualTo(
+              Main.newCommandLine()
+                  .getSubcommands()
+                  .get(name)
+                  .getCommandSpec()
+                  .userObject()
+                  .getClass());
     }
   }
 
@@ -32,12 +38,17 @@ class MainDispatchTest {
   void aSubcommandsHelpIsTheSameAsFromTheFullTree() {
     for (String name : CommandTable.names()) {
       assertThat(usage(Main.newCommandLine(new String[] {name}).getSubcommands().get(name)))
-          .as(name).isEqualTo(usage(Main.newCommandLine().getSubcommands().get(name)));
+          .as(name)
+          .isEqualTo(usage(Main.newCommandLine().getSubcommands().get(name)));
     }
     CliRun r = CliRun.of("restore", "-h");
     assertThat(r.exitCode()).as(r.toString()).isZero();
-    assertThat(r.out()).contains("Usage: litestream4j restore", "Examples:", "Replica URLs (backends in this build):",
-        "file:///var/backups/app");
+    assertThat(r.out())
+        .contains(
+            "Usage: litestream4j restore",
+            "Examples:",
+            "Replica URLs (backends in this build):",
+            "file:///var/backups/app");
   }
 
   @Test

@@ -20,10 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code replicate -once} then {@code restore} through a {@code litestream.yml} written with
  * Litestream's own keys, against real protocol servers on loopback: Azure Blob (azurite) and
- * Alibaba OSS's S3-compatible API (s3proxy). The
- * restored database must equal the source (content, checksum, integrity) after two rounds of
- * writes, so the second round continues the replica the first one started. On abs, a replica whose
- * lease another replicator holds is refused, and an expired lease is taken over and released.
+ * Alibaba OSS's S3-compatible API (s3proxy). The restored database must equal the source (content,
+ * checksum, integrity) after two rounds of writes, so the second round continues the replica the
+ * first one started. On abs, a replica whose lease another replicator holds is refused, and an
+ * expired lease is taken over and released.
  */
 class ObjectStoreRoundTripTest {
 
@@ -53,7 +53,9 @@ class ObjectStoreRoundTripTest {
   @Test
   void azureBlobWithLitestreamsKeys() throws Exception {
     azurite.createContainer("keys");
-    roundTrip("", """
+    roundTrip(
+        "",
+        """
         replica:
           type: abs
           account-name: %s
@@ -61,52 +63,75 @@ class ObjectStoreRoundTripTest {
           bucket: keys
           path: apps/app.db
           endpoint: %s
-        """.formatted(AzuriteServer.ACCOUNT, AzuriteServer.KEY, azurite.endpoint()));
+        """
+            .formatted(AzuriteServer.ACCOUNT, AzuriteServer.KEY, azurite.endpoint()));
   }
 
-  /** A live lease of another replicator refuses {@code replicate}; once it expires, replication takes it and releases it. */
+  /**
+   * A live lease of another replicator refuses {@code replicate}; once it expires, replication
+   * takes it and releases it.
+   */
   @Test
   void azureBlobReplicaLeasedByAnotherReplicatorIsRefused() throws Exception {
     BlobContainerClient container = azurite.createContainer("held");
     BlobClient lock = container.getBlobClient("app/lock.json");
-    lock.upload(BinaryData.fromString(
-        "{\"generation\":3,\"expires_at\":\"2099-01-01T00:00:00Z\",\"owner\":\"other-host:42\"}"));
+    lock.upload(
+        BinaryData.fromString(
+            "{\"generation\":3,\"expires_at\":\"2099-01-01T00:00:00Z\",\"owner\":\"other-host:42\"}"));
     Path db = dir.resolve("app.db");
     Path config = dir.resolve("litestream.yml");
-    Files.writeString(config, "account-key: " + AzuriteServer.KEY + "\ndbs:\n  - path: " + db + "\n" + """
+    Files.writeString(
+        config,
+        "account-key: "
+            + AzuriteServer.KEY
+            + "\ndbs:\n  - path: "
+            + db
+            + "\n"
+            + """
         replica:
           url: abs://%s@held/app
           endpoint: %s
-        """.formatted(AzuriteServer.ACCOUNT, azurite.endpoint()).indent(4));
+        """
+                .formatted(AzuriteServer.ACCOUNT, azurite.endpoint())
+                .indent(4));
     sqlite.run(db, "PRAGMA journal_mode=wal; CREATE TABLE t(x); INSERT INTO t VALUES (1);");
 
     CliRun refused = CliRun.of("replicate", "-once", "-config", config);
     assertThat(refused.exitCode()).as(refused.toString()).isNotZero();
     assertThat(refused.toString()).contains("in use", "other-host:42", "lock.json");
-    assertThat(container.listBlobs().stream().map(b -> b.getName())).containsExactly("app/lock.json");
+    assertThat(container.listBlobs().stream().map(b -> b.getName()))
+        .containsExactly("app/lock.json");
 
-    lock.upload(BinaryData.fromString(
-        "{\"generation\":3,\"expires_at\":\"2020-01-01T00:00:00Z\",\"owner\":\"other-host:42\"}"), true);
+    lock.upload(
+        BinaryData.fromString(
+            "{\"generation\":3,\"expires_at\":\"2020-01-01T00:00:00Z\",\"owner\":\"other-host:42\"}"),
+        true);
     CliRun taken = CliRun.of("replicate", "-once", "-config", config);
     assertThat(taken.exitCode()).as(taken.toString()).isZero();
     assertThat(lock.exists()).as("the lease is released when replicate -once ends").isFalse();
-    assertThat(container.listBlobs().stream().map(b -> b.getName())).anyMatch(n -> n.startsWith("app/ltx/0/"));
+    assertThat(container.listBlobs().stream().map(b -> b.getName()))
+        .anyMatch(n -> n.startsWith("app/ltx/0/"));
   }
 
   @Test
   void azureBlobWithAUrlAndGlobalCredentials() throws Exception {
     azurite.createContainer("url");
-    roundTrip("account-key: " + AzuriteServer.KEY + "\n", """
+    roundTrip(
+        "account-key: " + AzuriteServer.KEY + "\n",
+        """
         replica:
           url: abs://%s@url/app
           endpoint: %s
-        """.formatted(AzuriteServer.ACCOUNT, azurite.endpoint()));
+        """
+            .formatted(AzuriteServer.ACCOUNT, azurite.endpoint()));
   }
 
   @Test
   void alibabaOssWithLitestreamsKeys() throws Exception {
     s3.createBucket("oss-keys");
-    roundTrip("", """
+    roundTrip(
+        "",
+        """
         replica:
           type: oss
           bucket: oss-keys
@@ -115,25 +140,36 @@ class ObjectStoreRoundTripTest {
           endpoint: %s
           access-key-id: %s
           secret-access-key: %s
-        """.formatted(s3.endpoint().getAuthority(), S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY));
+        """
+            .formatted(
+                s3.endpoint().getAuthority(), S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY));
   }
 
   @Test
   void alibabaOssWithAUrl() throws Exception {
     s3.createBucket("oss-url");
-    roundTrip("access-key-id: %s\nsecret-access-key: %s\n".formatted(S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY), """
+    roundTrip(
+        "access-key-id: %s\nsecret-access-key: %s\n"
+            .formatted(S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY),
+        """
         replica:
           url: oss://oss-url/app
           endpoint: %s
-        """.formatted(s3.endpoint()));
+        """
+            .formatted(s3.endpoint()));
   }
 
-  /** Writes {@code globalYaml}, then one database whose entry ends with {@code replicaYaml}; replicates twice; restores. */
+  /**
+   * Writes {@code globalYaml}, then one database whose entry ends with {@code replicaYaml};
+   * replicates twice; restores.
+   */
   private void roundTrip(String globalYaml, String replicaYaml) throws Exception {
     Path db = dir.resolve("app.db");
     Path config = dir.resolve("litestream.yml");
     Files.writeString(config, globalYaml + "dbs:\n  - path: " + db + "\n" + replicaYaml.indent(4));
-    sqlite.run(db, """
+    sqlite.run(
+        db,
+        """
         PRAGMA journal_mode=wal;
         CREATE TABLE t(id INTEGER PRIMARY KEY, body BLOB, note TEXT);
         INSERT INTO t(body, note) SELECT randomblob(500), 'first ' || value FROM generate_series(1, 300);
@@ -141,7 +177,9 @@ class ObjectStoreRoundTripTest {
     CliRun first = CliRun.of("replicate", "-once", "-config", config);
     assertThat(first.exitCode()).as(first.toString()).isZero();
 
-    sqlite.run(db, """
+    sqlite.run(
+        db,
+        """
         INSERT INTO t(body, note) SELECT randomblob(2000), 'second ' || value FROM generate_series(1, 200);
         DELETE FROM t WHERE id % 7 = 0;
         UPDATE t SET note = note || ' updated' WHERE id % 5 = 0;

@@ -19,9 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Part of the fault suite: a rolling deploy starts a second {@code replicate} process on the same
- * database and replica while the first one still runs and the application keeps writing. The
- * second one must be refused (the replica's lease), the first must keep replicating, and a
- * restore after the first stops must hold every committed row.
+ * database and replica while the first one still runs and the application keeps writing. The second
+ * one must be refused (the replica's lease), the first must keep replicating, and a restore after
+ * the first stops must hold every committed row.
  */
 class OverlappingReplicatorsTest {
   @TempDir Path dir;
@@ -33,14 +33,17 @@ class OverlappingReplicatorsTest {
     Path db = dir.resolve("app.db");
     Path replica = dir.resolve("replica");
     Path config = dir.resolve("litestream.yml");
-    Files.writeString(config, """
+    Files.writeString(
+        config,
+        """
         dbs:
           - path: %s
             monitor-interval: 50ms
             replica:
               url: %s
               sync-interval: 0s
-        """.formatted(db, replica.toUri()));
+        """
+            .formatted(db, replica.toUri()));
     AtomicBoolean stop = new AtomicBoolean();
     AtomicLong committed = new AtomicLong();
     int failures = 1;
@@ -51,26 +54,42 @@ class OverlappingReplicatorsTest {
         st.execute("PRAGMA busy_timeout=5000");
         st.execute("CREATE TABLE seq (n INTEGER PRIMARY KEY, pad BLOB)");
       }
-      Thread writer = Thread.ofPlatform().name("test-writer").start(() -> {
-        try (Statement st = app.createStatement()) {
-          while (!stop.get()) {
-            long n = committed.get() + 1;
-            st.execute("INSERT INTO seq VALUES (" + n + ", randomblob(" + (n % 7 == 0 ? 9000 : 300) + "))");
-            committed.set(n);
-            Thread.sleep(3);
-          }
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-      });
-      Process first = ReplicateFailureTest.javaProcessLoggingTo(dir.resolve("first.log"), "replicate", "-config",
-          config.toString());
+      Thread writer =
+          Thread.ofPlatform()
+              .name("test-writer")
+              .start(
+                  () -> {
+                    try (Statement st = app.createStatement()) {
+                      while (!stop.get()) {
+                        long n = committed.get() + 1;
+                        st.execute(
+                            "INSERT INTO seq VALUES ("
+                                + n
+                                + ", randomblob("
+                                + (n % 7 == 0 ? 9000 : 300)
+                                + "))");
+                        committed.set(n);
+                        Thread.sleep(3);
+                      }
+                    } catch (Exception e) {
+                      throw new IllegalStateException(e);
+                    }
+                  });
+      Process first =
+          ReplicateFailureTest.javaProcessLoggingTo(
+              dir.resolve("first.log"), "replicate", "-config", config.toString());
       Process second = null;
       try {
-        Await.until(() -> Files.isDirectory(replica.resolve("ltx/0")), Duration.ofSeconds(60), "first upload");
-        second = ReplicateFailureTest.javaProcessLoggingTo(dir.resolve("second.log"), "replicate", "-config",
-            config.toString());
-        assertThat(second.waitFor(60, TimeUnit.SECONDS)).as("the second replicator is refused").isTrue();
+        Await.until(
+            () -> Files.isDirectory(replica.resolve("ltx/0")),
+            Duration.ofSeconds(60),
+            "first upload");
+        second =
+            ReplicateFailureTest.javaProcessLoggingTo(
+                dir.resolve("second.log"), "replicate", "-config", config.toString());
+        assertThat(second.waitFor(60, TimeUnit.SECONDS))
+            .as("the second replicator is refused")
+            .isTrue();
         String secondLog = Files.readString(dir.resolve("second.log"));
         assertThat(second.exitValue()).as(secondLog).isNotZero();
         assertThat(secondLog).contains("in use", replica.toString());
@@ -96,7 +115,8 @@ class OverlappingReplicatorsTest {
       DbCompare.assertIntegrity(out);
       failures = 0;
     } finally {
-      System.out.printf("fault-suite: scenario=overlapping-replicators iterations=1 failures=%d data-lost=%s%n",
+      System.out.printf(
+          "fault-suite: scenario=overlapping-replicators iterations=1 failures=%d data-lost=%s%n",
           failures, lost < 0 ? "unknown" : Long.toString(lost));
     }
   }

@@ -36,7 +36,9 @@ class ProgressBarLoggingTest {
       Logging.configure(LoggingConfig.DEFAULT, null);
     }
     String out = err.toString(StandardCharsets.UTF_8);
-    assertThat(out).containsPattern("\\rdownload +\\[#+-+\\]  50%[^\\n]*\\ntime=\\S+ level=INFO msg=\"a file vanished; listing again\"\\n"
-        + "\\rdownload +\\[#+\\] 100%[^\\n]*\\n$");
+    assertThat(out)
+        .containsPattern(
+            "\\rdownload +\\[#+-+\\]  50%[^\\n]*\\ntime=\\S+ level=INFO msg=\"a file vanished; listing again\"\\n"
+                + "\\rdownload +\\[#+\\] 100%[^\\n]*\\n$");
   }
 }

@@ -2,29 +2,26 @@ package io.litestream4j.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.litestream4j.ltx.LtxApplier;
 import io.litestream4j.testing.Await;
 import io.litestream4j.testing.DbCompare;
 import io.litestream4j.testing.L0Restore;
 import io.litestream4j.testing.SqliteCli;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The {@code replicate} command, in-process for flag handling and as a real process for signals. */
+/**
+ * The {@code replicate} command, in-process for flag handling and as a real process for signals.
+ */
 class ReplicateCommandTest {
   @TempDir Path dir;
 
@@ -33,7 +30,9 @@ class ReplicateCommandTest {
   @Test
   void onceReplicatesTheDatabaseAndExits() throws Exception {
     Path db = dir.resolve("app.db");
-    sqlite.run(db, "PRAGMA journal_mode=wal; CREATE TABLE t(x); INSERT INTO t VALUES (1), (2), ('three');");
+    sqlite.run(
+        db,
+        "PRAGMA journal_mode=wal; CREATE TABLE t(x); INSERT INTO t VALUES (1), (2), ('three');");
     Path replica = dir.resolve("replica");
 
     Run r = run("replicate", "-once", db.toString(), replica.toUri().toString());
@@ -46,29 +45,41 @@ class ReplicateCommandTest {
   void aMissingDatabaseIsAWarningNamingTheSqliteFilesNextToIt() throws Exception {
     sqlite.run(dir.resolve("app.db"), "PRAGMA journal_mode=wal; CREATE TABLE t(x);");
     Path config = dir.resolve("litestream.yml");
-    Files.writeString(config, """
+    Files.writeString(
+        config,
+        """
         logging:
           stderr: true
         dbs:
           - path: %s
             replica:
               url: %s
-        """.formatted(dir.resolve("ap.db"), dir.resolve("replica").toUri()));
+        """
+            .formatted(dir.resolve("ap.db"), dir.resolve("replica").toUri()));
 
     Run r = run("replicate", "-once", "-config", config.toString());
 
     // -once on a missing database is an error (it backed up nothing), after the warning.
     assertThat(r.code).as(r.err).isEqualTo(1);
-    assertThat(r.err).contains("level=WARN", "database does not exist (yet): check the path",
-        "SQLite files in " + dir + ": app.db", "db=" + dir.resolve("ap.db"));
+    assertThat(r.err)
+        .contains(
+            "level=WARN",
+            "database does not exist (yet): check the path",
+            "SQLite files in " + dir + ": app.db",
+            "db=" + dir.resolve("ap.db"));
   }
 
   @Test
   void helpHasExamplesAndTheUrlSchemesOfThisBuild() {
     Run r = run("replicate", "-h");
     assertThat(r.code).isZero();
-    assertThat(r.out).contains("Examples:", "litestream4j replicate -config /etc/litestream.yml",
-        "Replica URLs (backends in this build):", "file:///", "s3://bucket/path");
+    assertThat(r.out)
+        .contains(
+            "Examples:",
+            "litestream4j replicate -config /etc/litestream.yml",
+            "Replica URLs (backends in this build):",
+            "file:///",
+            "s3://bucket/path");
     assertThat(r.out).doesNotContain("\n  ftp://"); // sftp:// is a backend, plain ftp:// is not
   }
 
@@ -79,7 +90,8 @@ class ReplicateCommandTest {
     Run r = run("replicate", "-once", db.toString(), "ftp://host/path");
     assertThat(r.code).isEqualTo(1);
     // cli's class path holds the file and s3 backends (plus any backend module added later).
-    assertThat(r.err).contains("unknown replica type 'ftp': supported are ")
+    assertThat(r.err)
+        .contains("unknown replica type 'ftp': supported are ")
         .contains(String.join(", ", io.litestream4j.replica.ReplicaClients.discover().types()));
   }
 
@@ -92,19 +104,27 @@ class ReplicateCommandTest {
   void aSecondSignalEndsTheProcessPromptlyWhileTheReplicaHangs() throws Exception {
     Path db = dir.resolve("app.db");
     sqlite.run(db, "PRAGMA journal_mode=wal; CREATE TABLE t(x); INSERT INTO t VALUES (1);");
-    try (java.net.ServerSocket stalled = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+    try (java.net.ServerSocket stalled =
+        new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
       List<java.net.Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
-      Thread acceptor = Thread.ofPlatform().daemon(true).name("stalled-s3").start(() -> {
-        try {
-          while (true) {
-            held.add(stalled.accept());
-          }
-        } catch (IOException closed) {
-          // test over
-        }
-      });
+      Thread acceptor =
+          Thread.ofPlatform()
+              .daemon(true)
+              .name("stalled-s3")
+              .start(
+                  () -> {
+                    try {
+                      while (true) {
+                        held.add(stalled.accept());
+                      }
+                    } catch (IOException closed) {
+                      // test over
+                    }
+                  });
       Path config = dir.resolve("litestream.yml");
-      Files.writeString(config, """
+      Files.writeString(
+          config,
+          """
           logging:
             stderr: true
           dbs:
@@ -118,21 +138,31 @@ class ReplicateCommandTest {
                 access-key-id: x
                 secret-access-key: y
                 lease: false
-          """.formatted(db, stalled.getLocalPort()));
+          """
+              .formatted(db, stalled.getLocalPort()));
       Process p = javaProcess("replicate", "-config", config.toString());
       try {
-        Await.until(() -> !held.isEmpty(), Duration.ofSeconds(60), "replicate to connect to the replica");
+        Await.until(
+            () -> !held.isEmpty(), Duration.ofSeconds(60), "replicate to connect to the replica");
         sendSignal(p, "INT");
-        Await.until(() -> Files.readString(dir.resolve("replicate.log")).contains("signal received (SIGINT)"),
-            Duration.ofSeconds(30), "the first signal to be handled");
+        Await.until(
+            () ->
+                Files.readString(dir.resolve("replicate.log")).contains("signal received (SIGINT)"),
+            Duration.ofSeconds(30),
+            "the first signal to be handled");
         long start = System.nanoTime();
         sendSignal(p, "INT");
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("exit after the second SIGINT; log:\n"
-            + Files.readString(dir.resolve("replicate.log"))).isTrue();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS))
+            .as(
+                "exit after the second SIGINT; log:\n"
+                    + Files.readString(dir.resolve("replicate.log")))
+            .isTrue();
         long millis = (System.nanoTime() - start) / 1_000_000;
-        System.out.printf("replicate exited %d ms after the second SIGINT (replica hanging)%n", millis);
+        System.out.printf(
+            "replicate exited %d ms after the second SIGINT (replica hanging)%n", millis);
         assertThat(millis).isLessThan(15_000);
-        assertThat(Files.readString(dir.resolve("replicate.log"))).contains("second signal received");
+        assertThat(Files.readString(dir.resolve("replicate.log")))
+            .contains("second signal received");
       } finally {
         p.destroyForcibly();
         for (java.net.Socket sock : held) {
@@ -144,8 +174,11 @@ class ReplicateCommandTest {
   }
 
   private static void sendSignal(Process p, String signal) throws Exception {
-    Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).inheritIO().start();
-    assertThat(kill.waitFor(30, TimeUnit.SECONDS) && kill.exitValue() == 0).as("kill -" + signal).isTrue();
+    Process kill =
+        new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).inheritIO().start();
+    assertThat(kill.waitFor(30, TimeUnit.SECONDS) && kill.exitValue() == 0)
+        .as("kill -" + signal)
+        .isTrue();
   }
 
   @Test
@@ -154,7 +187,9 @@ class ReplicateCommandTest {
     sqlite.run(db, "PRAGMA journal_mode=wal; CREATE TABLE t(x); INSERT INTO t VALUES (42);");
     Path replica = dir.resolve("replica");
     Path config = dir.resolve("litestream.yml");
-    Files.writeString(config, """
+    Files.writeString(
+        config,
+        """
         logging:
           stderr: true
         dbs:
@@ -162,7 +197,8 @@ class ReplicateCommandTest {
             monitor-intervall: 1s
             replica:
               url: %s
-        """.formatted(db, replica.toUri()));
+        """
+            .formatted(db, replica.toUri()));
 
     Run r = run("replicate", "--config", config.toString(), "-once");
 
@@ -174,13 +210,16 @@ class ReplicateCommandTest {
   @Test
   void invalidValueNamesKeyValueAndRule() throws Exception {
     Path config = dir.resolve("litestream.yml");
-    Files.writeString(config, """
+    Files.writeString(
+        config,
+        """
         dbs:
           - path: %s
             monitor-interval: -1s
             replica:
               url: file:///tmp/x
-        """.formatted(dir.resolve("a.db")));
+        """
+            .formatted(dir.resolve("a.db")));
 
     Run r = run("replicate", "-config", config.toString());
 
@@ -212,7 +251,10 @@ class ReplicateCommandTest {
       for (int i = 0; i < 20; i++) {
         sqlite.run(db, "INSERT INTO t(v) VALUES ('row " + i + "');");
       }
-      Await.until(() -> Files.isDirectory(replica.resolve("ltx/0")), Duration.ofSeconds(30), "first upload");
+      Await.until(
+          () -> Files.isDirectory(replica.resolve("ltx/0")),
+          Duration.ofSeconds(30),
+          "first upload");
       p.destroy(); // SIGTERM: final sync and upload, then exit 0
       assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("replicate exits after SIGTERM").isTrue();
       assertThat(p.exitValue()).isZero();
@@ -254,7 +296,8 @@ class ReplicateCommandTest {
       cli.setOut(new java.io.PrintWriter(out, true, StandardCharsets.UTF_8));
       cli.setErr(new java.io.PrintWriter(errStream, true));
       int code = cli.execute(Flags.normalize(args));
-      return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+      return new Run(
+          code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     } finally {
       System.setErr(oldErr);
     }
@@ -268,8 +311,10 @@ class ReplicateCommandTest {
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(Main.class.getName());
     cmd.addAll(List.of(args));
-    return new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(dir.resolve("replicate.log").toFile()).start();
+    return new ProcessBuilder(cmd)
+        .redirectErrorStream(true)
+        .redirectOutput(dir.resolve("replicate.log").toFile())
+        .start();
   }
 
   static void assertRestoresTo(Path replica, Path source) throws Exception {

@@ -38,7 +38,9 @@ class ReplicateFailureTest {
     sqlite.run(db, "PRAGMA journal_mode=wal; CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT);");
     Path replica = dir.resolve("replica");
     Path config = dir.resolve("litestream.yml");
-    Files.writeString(config, """
+    Files.writeString(
+        config,
+        """
         shutdown-sync-timeout: 1s
         shutdown-sync-interval: 200ms
         dbs:
@@ -47,24 +49,32 @@ class ReplicateFailureTest {
             replica:
               url: %s
               sync-interval: 0s
-        """.formatted(db, replica.toUri()));
+        """
+            .formatted(db, replica.toUri()));
     Process p = javaProcess(dir, "replicate", "-config", config.toString());
     try {
-      Await.until(() -> Files.isDirectory(replica.resolve("ltx/0")), Duration.ofSeconds(60), "first upload");
+      Await.until(
+          () -> Files.isDirectory(replica.resolve("ltx/0")),
+          Duration.ofSeconds(60),
+          "first upload");
       // The replica becomes unwritable (even for root): its directory is replaced by a file.
-      // Moved away (atomic, unlike a recursive delete racing the replicator's writes), then blocked.
+      // Moved away (atomic, unlike a recursive delete racing the replicator's writes), then
+      // blocked.
       for (int i = 0; ; i++) {
         try {
           Files.move(replica, dir.resolve("moved-away-" + i));
-          Files.writeString(replica, "not a directory", java.nio.file.StandardOpenOption.CREATE_NEW);
+          Files.writeString(
+              replica, "not a directory", java.nio.file.StandardOpenOption.CREATE_NEW);
           break;
         } catch (IOException raced) {
           assertThat(i).as("replacing the replica directory: " + raced).isLessThan(50);
         }
       }
       sqlite.run(db, "INSERT INTO t(v) VALUES ('never uploaded');");
-      Await.until(() -> Files.readString(dir.resolve("replicate.log")).contains("upload failed"),
-          Duration.ofSeconds(60), "the upload to fail");
+      Await.until(
+          () -> Files.readString(dir.resolve("replicate.log")).contains("upload failed"),
+          Duration.ofSeconds(60),
+          "the upload to fail");
       p.destroy(); // SIGTERM
       assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("replicate exits after SIGTERM").isTrue();
       assertThat(p.exitValue()).as(Files.readString(dir.resolve("replicate.log"))).isNotZero();
@@ -86,7 +96,6 @@ class ReplicateFailureTest {
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(Main.class.getName());
     cmd.addAll(List.of(args));
-    return new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(log.toFile()).start();
+    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }
 }

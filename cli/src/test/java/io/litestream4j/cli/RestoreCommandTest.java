@@ -22,14 +22,12 @@ import org.junit.jupiter.api.io.TempDir;
  * database's content, in URL mode and config mode.
  */
 class RestoreCommandTest {
-  @TempDir
-  static Path shared;
+  @TempDir static Path shared;
   static History history;
   static String url;
   static long maxTxid;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @BeforeAll
   static void replicate() throws Exception {
@@ -53,7 +51,9 @@ class RestoreCommandTest {
     Path out = dir.resolve("out.db");
     CliRun r = CliRun.of("restore", "-o", out, "-json", "-integrity-check", "full", url);
     assertThat(r.exitCode()).as(r.toString()).isZero();
-    assertThat(r.out()).matches("""
+    assertThat(r.out())
+        .matches(
+            """
         \\{
           "db_path": "%s",
           "replica": "file",
@@ -61,7 +61,8 @@ class RestoreCommandTest {
           "duration_ms": \\d+,
           "integrity_check": "full"
         \\}
-        """.formatted(out, Txid.format(maxTxid)));
+        """
+                .formatted(out, Txid.format(maxTxid)));
     if (maxTxid == last().txid()) {
       assertContent(out, last());
     }
@@ -72,7 +73,9 @@ class RestoreCommandTest {
   void restoresATxidAndATimestampWithDoubleDashFlagsToo() throws Exception {
     State first = history.states().firstEntry().getValue();
     Path byTxid = dir.resolve("txid.db");
-    CliRun r = CliRun.of("restore", "-o", byTxid, "--txid", Txid.format(first.txid()), "-parallelism", "2", url);
+    CliRun r =
+        CliRun.of(
+            "restore", "-o", byTxid, "--txid", Txid.format(first.txid()), "-parallelism", "2", url);
     assertThat(r.exitCode()).as(r.toString()).isZero();
     assertContent(byTxid, first);
 
@@ -90,22 +93,27 @@ class RestoreCommandTest {
     CliRun text = CliRun.of("restore", "-dry-run", "-o", out, url);
     assertThat(text.exitCode()).as(text.toString()).isZero();
     List<String> lines = text.out().lines().toList();
-    assertThat(lines.subList(0, 7)).containsExactly(
-        "Restore plan:",
-        "  source: " + url,
-        "  target: " + out,
-        "  replica: file",
-        "  txid range: 0000000000000001 - " + Txid.format(maxTxid),
-        "",
-        "Files to fetch:");
+    assertThat(lines.subList(0, 7))
+        .containsExactly(
+            "Restore plan:",
+            "  source: " + url,
+            "  target: " + out,
+            "  replica: file",
+            "  txid range: 0000000000000001 - " + Txid.format(maxTxid),
+            "",
+            "Files to fetch:");
     assertThat(lines.get(7)).matches("level  file {35}min_txid {10}max_txid {10}size +timestamp");
-    assertThat(lines.get(8)).matches("0      0000000000000001-0000000000000001\\.ltx  0000000000000001  "
-        + "0000000000000001  \\d+ +\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
+    assertThat(lines.get(8))
+        .matches(
+            "0      0000000000000001-0000000000000001\\.ltx  0000000000000001  "
+                + "0000000000000001  \\d+ +\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
     assertThat(lines).hasSize(8 + (int) maxTxid);
 
     CliRun json = CliRun.of("restore", "-dry-run", "-json", "-o", out, url);
     assertThat(json.exitCode()).as(json.toString()).isZero();
-    assertThat(json.out()).startsWith("""
+    assertThat(json.out())
+        .startsWith(
+            """
         {
           "source": "%s",
           "target_path": "%s",
@@ -118,7 +126,8 @@ class RestoreCommandTest {
               "name": "0000000000000001-0000000000000001.ltx",
               "min_txid": "0000000000000001",
               "max_txid": "0000000000000001",
-              "size": """.formatted(url, out, Txid.format(maxTxid)));
+              "size": """
+                .formatted(url, out, Txid.format(maxTxid)));
     assertThat(out).doesNotExist();
     assertThat(RestoreFixtures.listing(dir)).isEmpty();
   }
@@ -126,35 +135,62 @@ class RestoreCommandTest {
   @Test
   void badRequestsFailWithExitCodeOneAndLeaveNothing() throws Exception {
     Path out = dir.resolve("x.db");
-    expectError(CliRun.of("restore", url), "Error: -o is required when restoring from a replica URL",
+    expectError(
+        CliRun.of("restore", url),
+        "Error: -o is required when restoring from a replica URL",
         "Try: litestream4j restore -h");
     expectError(CliRun.of("restore"), "Error: database path or replica URL required");
     expectError(CliRun.of("restore", "-o", out, url, "extra"), "Error: too many arguments");
-    expectError(CliRun.of("restore", "-o", out, "-timestamp", "yesterday", url),
+    expectError(
+        CliRun.of("restore", "-o", out, "-timestamp", "yesterday", url),
         "Error: invalid -timestamp, must specify in ISO 8601 format (e.g. 2000-01-01T00:00:00Z)");
-    expectError(CliRun.of("restore", "-o", out, "-txid", "12", url), "Error: invalid -txid value \"12\"");
-    expectError(CliRun.of("restore", "-o", out, "-txid", "0000000000000001", "-timestamp", "2020-01-01T00:00:00Z", url),
+    expectError(
+        CliRun.of("restore", "-o", out, "-txid", "12", url), "Error: invalid -txid value \"12\"");
+    expectError(
+        CliRun.of(
+            "restore",
+            "-o",
+            out,
+            "-txid",
+            "0000000000000001",
+            "-timestamp",
+            "2020-01-01T00:00:00Z",
+            url),
         "Error: cannot specify both TXID & timestamp to restore");
-    expectError(CliRun.of("restore", "-o", out, "-integrity-check", "paranoid", url),
+    expectError(
+        CliRun.of("restore", "-o", out, "-integrity-check", "paranoid", url),
         "Error: invalid -integrity-check value: paranoid");
-    expectError(CliRun.of("restore", "-o", out, "-parallelism", "0", url), "Error: -parallelism must be at least 1");
-    expectError(CliRun.of("restore", "-o", out, "-f", "-txid", "0000000000000001", url),
+    expectError(
+        CliRun.of("restore", "-o", out, "-parallelism", "0", url),
+        "Error: -parallelism must be at least 1");
+    expectError(
+        CliRun.of("restore", "-o", out, "-f", "-txid", "0000000000000001", url),
         "Error: cannot use follow mode with -txid or -timestamp");
-    expectError(CliRun.of("restore", "-o", out, "-f", "-dry-run", url), "Error: cannot use -dry-run with follow mode");
-    expectError(CliRun.of("restore", "-o", out, "-follow-interval", "1s", url), "Error: -follow-interval requires -f");
-    expectError(CliRun.of("restore", "-o", out, "-f", "-follow-interval", "soon", url),
+    expectError(
+        CliRun.of("restore", "-o", out, "-f", "-dry-run", url),
+        "Error: cannot use -dry-run with follow mode");
+    expectError(
+        CliRun.of("restore", "-o", out, "-follow-interval", "1s", url),
+        "Error: -follow-interval requires -f");
+    expectError(
+        CliRun.of("restore", "-o", out, "-f", "-follow-interval", "soon", url),
         "Error: invalid -follow-interval \"soon\"");
-    expectError(CliRun.of("restore", "-o", out, "-config", dir.resolve("c.yml"), url),
+    expectError(
+        CliRun.of("restore", "-o", out, "-config", dir.resolve("c.yml"), url),
         "Error: cannot specify a replica URL and the -config flag");
-    expectError(CliRun.of("restore", "-o", out, "-txid", Txid.format(maxTxid + 5), url),
+    expectError(
+        CliRun.of("restore", "-o", out, "-txid", Txid.format(maxTxid + 5), url),
         "Error: TXID " + Txid.format(maxTxid + 5) + " is not available on " + url,
         "it holds TXIDs 0000000000000001-" + Txid.format(maxTxid));
-    expectError(CliRun.of("restore", "-o", out, dir.resolve("missing").toUri()), "Error: no backup files found on");
+    expectError(
+        CliRun.of("restore", "-o", out, dir.resolve("missing").toUri()),
+        "Error: no backup files found on");
     Files.createDirectory(out);
     expectError(CliRun.of("restore", "-o", out, url), "is a directory");
     Files.delete(out);
     Files.writeString(out, "not empty");
-    expectError(CliRun.of("restore", "-o", out, url), "a database already exists there; use -force");
+    expectError(
+        CliRun.of("restore", "-o", out, url), "a database already exists there; use -force");
     assertThat(Files.readString(out)).isEqualTo("not empty");
     Files.delete(out);
     assertThat(RestoreFixtures.listing(dir)).isEmpty();
@@ -172,7 +208,8 @@ class RestoreCommandTest {
       }
     }
     Path out = dir.resolve("out.db");
-    expectError(CliRun.of("restore", "-o", out, replica.toUri()),
+    expectError(
+        CliRun.of("restore", "-o", out, replica.toUri()),
         "has a gap: TXIDs 0000000000000002-0000000000000002 are missing");
     assertThat(out).doesNotExist();
   }
@@ -204,12 +241,15 @@ class RestoreCommandTest {
   void configModeRestoresTheConfiguredDatabase() throws Exception {
     Path db = dir.resolve("app.db");
     Path config = dir.resolve("litestream.yml");
-    Files.writeString(config, """
+    Files.writeString(
+        config,
+        """
         dbs:
           - path: %s
             replica:
               url: %s
-        """.formatted(db, url));
+        """
+            .formatted(db, url));
     Path elsewhere = dir.resolve("elsewhere.db");
     CliRun r = CliRun.of("restore", "-config", config, "-o", elsewhere, db);
     assertThat(r.exitCode()).as(r.toString()).isZero();
@@ -220,16 +260,20 @@ class RestoreCommandTest {
     assertThat(r.out()).contains("\"db_path\": \"" + db + "\"");
     DbCompare.assertSameContent(last().dump(), DbCompare.dump(db), "config mode, default output");
 
-    expectError(CliRun.of("restore", "-config", config, dir.resolve("other.db")),
+    expectError(
+        CliRun.of("restore", "-config", config, dir.resolve("other.db")),
         "Error: database not found in config: " + dir.resolve("other.db"));
-    expectError(CliRun.of("restore", "-config", dir.resolve("missing.yml"), db), "Error:", "missing.yml");
+    expectError(
+        CliRun.of("restore", "-config", dir.resolve("missing.yml"), db), "Error:", "missing.yml");
   }
 
   @Test
   void configModeAppliesTheConfigsLoggingSection() throws Exception {
     Path db = dir.resolve("app.db");
     Path config = dir.resolve("litestream.yml");
-    Files.writeString(config, """
+    Files.writeString(
+        config,
+        """
         logging:
           type: json
           stderr: true
@@ -237,13 +281,16 @@ class RestoreCommandTest {
           - path: %s
             replica:
               url: %s
-        """.formatted(db, url));
+        """
+            .formatted(db, url));
     CliRun r = CliRun.of("restore", "-config", config, "-o", dir.resolve("restored.db"), db);
     assertThat(r.exitCode()).as(r.toString()).isZero();
     List<String> lines = r.err().lines().toList();
     assertThat(lines).as("the restore logs its result").isNotEmpty();
     for (String line : lines) {
-      assertThat(io.litestream4j.testing.Json.object(line)).as(line).containsKeys("time", "level", "msg");
+      assertThat(io.litestream4j.testing.Json.object(line))
+          .as(line)
+          .containsKeys("time", "level", "msg");
     }
     assertThat(lines).anyMatch(l -> l.contains("\"msg\":\"restored "));
   }
@@ -263,7 +310,9 @@ class RestoreCommandTest {
     DbCompare.assertIntegrity(db);
 
     Path fresh = dir.resolve("fresh.db");
-    r = CliRun.of("replicate", "-once", "-restore-if-db-not-exists", fresh, dir.resolve("empty").toUri());
+    r =
+        CliRun.of(
+            "replicate", "-once", "-restore-if-db-not-exists", fresh, dir.resolve("empty").toUri());
     assertThat(r.exitCode()).as(r.toString()).isZero();
   }
 
@@ -281,31 +330,51 @@ class RestoreCommandTest {
   @Test
   void aRestoreProvedByItsChecksumsDoesNotLoadSqliteUnlessAskedTo() throws Exception {
     Path out = dir.resolve("nosqlite.db");
-    List<String> plain = classesLoaded(dir.resolve("plain.log"), "restore", "-o", out.toString(), url);
+    List<String> plain =
+        classesLoaded(dir.resolve("plain.log"), "restore", "-o", out.toString(), url);
     assertThat(plain).isNotEmpty().noneMatch(c -> c.startsWith("org.sqlite."));
     if (maxTxid == last().txid()) {
       assertContent(out, last());
     }
     Path checked = dir.resolve("checked.db");
-    List<String> withCheck = classesLoaded(dir.resolve("checked.log"), "restore", "-integrity-check", "quick", "-o",
-        checked.toString(), url);
+    List<String> withCheck =
+        classesLoaded(
+            dir.resolve("checked.log"),
+            "restore",
+            "-integrity-check",
+            "quick",
+            "-o",
+            checked.toString(),
+            url);
     assertThat(withCheck).anyMatch(c -> c.startsWith("org.sqlite."));
   }
 
   /** Runs the CLI in a new JVM and returns the names of the classes it loaded. */
   private static List<String> classesLoaded(Path log, String... args) throws Exception {
-    List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "--enable-native-access=ALL-UNNAMED", "-Xlog:class+load=info:file=" + log, "-cp",
-        System.getProperty("java.class.path"), Main.class.getName()));
+    List<String> cmd =
+        new java.util.ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-Xlog:class+load=info:file=" + log,
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName()));
     cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir(log).resolve("out.txt").toFile())
-        .start();
+    Process p =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(dir(log).resolve("out.txt").toFile())
+            .start();
     if (!p.waitFor(2, java.util.concurrent.TimeUnit.MINUTES)) {
       p.destroyForcibly();
-      throw new AssertionError("the restore did not finish within 2 minutes: " + String.join(" ", args));
+      throw new AssertionError(
+          "the restore did not finish within 2 minutes: " + String.join(" ", args));
     }
     assertThat(p.exitValue()).as(Files.readString(dir(log).resolve("out.txt"))).isZero();
-    return Files.readAllLines(log).stream().map(l -> l.replaceFirst("^\\S+ ", "").split(" ")[0]).toList();
+    return Files.readAllLines(log).stream()
+        .map(l -> l.replaceFirst("^\\S+ ", "").split(" ")[0])
+        .toList();
   }
 
   private static Path dir(Path log) {

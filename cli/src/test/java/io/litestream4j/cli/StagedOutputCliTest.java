@@ -9,7 +9,9 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Commands that stage an output file never write through a planted symlink; -timestamp edge cases. */
+/**
+ * Commands that stage an output file never write through a planted symlink; -timestamp edge cases.
+ */
 class StagedOutputCliTest {
   @TempDir Path dir;
 
@@ -17,7 +19,9 @@ class StagedOutputCliTest {
 
   private Path replicatedDatabase() {
     Path db = dir.resolve("app.db");
-    sqlite.run(db, "PRAGMA journal_mode=wal; CREATE TABLE t(x); INSERT INTO t VALUES (1), (2), ('three');");
+    sqlite.run(
+        db,
+        "PRAGMA journal_mode=wal; CREATE TABLE t(x); INSERT INTO t VALUES (1), (2), ('three');");
     CliRun r = CliRun.of("replicate", "-once", db, dir.resolve("replica").toUri());
     assertThat(r.exitCode()).as(r.toString()).isZero();
     return db;
@@ -71,7 +75,14 @@ class StagedOutputCliTest {
     Path db = replicatedDatabase();
     Path out = dir.resolve("future.db");
 
-    CliRun r = CliRun.of("restore", "-timestamp", "2999-01-01T00:00:00Z", "-o", out, dir.resolve("replica").toUri());
+    CliRun r =
+        CliRun.of(
+            "restore",
+            "-timestamp",
+            "2999-01-01T00:00:00Z",
+            "-o",
+            out,
+            dir.resolve("replica").toUri());
 
     assertThat(r.exitCode()).as(r.toString()).isZero();
     DbCompare.assertSameContent(db, out);

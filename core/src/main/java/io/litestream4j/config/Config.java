@@ -30,8 +30,8 @@ import java.util.Optional;
  * @param shutdownSyncInterval pause between those retries (default 500ms)
  * @param heartbeatUrl URL pinged while all databases replicate healthily, if configured
  * @param heartbeatInterval ping period, at least 1m (default 5m)
- * @param replicaDefaults the replica settings given at the top level, as written; they have
- *     already been applied to every {@link DbConfig#replica()}
+ * @param replicaDefaults the replica settings given at the top level, as written; they have already
+ *     been applied to every {@link DbConfig#replica()}
  */
 public record Config(
     List<DbConfig> dbs,
@@ -61,6 +61,7 @@ public record Config(
   public static final Duration DEFAULT_SHUTDOWN_SYNC_INTERVAL = Duration.ofMillis(500);
   public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofMinutes(5);
   public static final Duration MIN_HEARTBEAT_INTERVAL = Duration.ofMinutes(1);
+
   /** Compaction levels are L1..L8; L9 holds snapshots. */
   public static final int MAX_COMPACTION_LEVELS = 8;
 
@@ -82,35 +83,103 @@ public record Config(
     Objects.requireNonNull(heartbeatInterval, "heartbeatInterval");
     Objects.requireNonNull(replicaDefaults, "replicaDefaults");
     if (levels.size() > MAX_COMPACTION_LEVELS) {
-      throw new ConfigException("levels", "at most " + MAX_COMPACTION_LEVELS
-          + " compaction levels (L1..L8) are supported; L9 holds snapshots", Integer.toString(levels.size()), null);
+      throw new ConfigException(
+          "levels",
+          "at most "
+              + MAX_COMPACTION_LEVELS
+              + " compaction levels (L1..L8) are supported; L9 holds snapshots",
+          Integer.toString(levels.size()),
+          null);
     }
   }
 
   /** The configuration with every default and no databases. */
   public static Config defaults() {
-    return new Config(List.of(), Optional.empty(), Optional.empty(), Optional.empty(), LoggingConfig.DEFAULT,
-        SocketConfig.DEFAULT, DEFAULT_LEVELS, SnapshotConfig.DEFAULT, DEFAULT_L0_RETENTION,
-        DEFAULT_L0_RETENTION_CHECK_INTERVAL, true, false, Optional.empty(), DEFAULT_SHUTDOWN_SYNC_TIMEOUT,
-        DEFAULT_SHUTDOWN_SYNC_INTERVAL, Optional.empty(), DEFAULT_HEARTBEAT_INTERVAL, ReplicaOptions.empty());
+    return new Config(
+        List.of(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        LoggingConfig.DEFAULT,
+        SocketConfig.DEFAULT,
+        DEFAULT_LEVELS,
+        SnapshotConfig.DEFAULT,
+        DEFAULT_L0_RETENTION,
+        DEFAULT_L0_RETENTION_CHECK_INTERVAL,
+        true,
+        false,
+        Optional.empty(),
+        DEFAULT_SHUTDOWN_SYNC_TIMEOUT,
+        DEFAULT_SHUTDOWN_SYNC_INTERVAL,
+        Optional.empty(),
+        DEFAULT_HEARTBEAT_INTERVAL,
+        ReplicaOptions.empty());
   }
 
   public Config withDbs(List<DbConfig> newDbs) {
-    return new Config(newDbs, addr, mcpAddr, exec, logging, socket, levels, snapshot, l0Retention,
-        l0RetentionCheckInterval, retentionEnabled, verifyCompaction, validationInterval, shutdownSyncTimeout,
-        shutdownSyncInterval, heartbeatUrl, heartbeatInterval, replicaDefaults);
+    return new Config(
+        newDbs,
+        addr,
+        mcpAddr,
+        exec,
+        logging,
+        socket,
+        levels,
+        snapshot,
+        l0Retention,
+        l0RetentionCheckInterval,
+        retentionEnabled,
+        verifyCompaction,
+        validationInterval,
+        shutdownSyncTimeout,
+        shutdownSyncInterval,
+        heartbeatUrl,
+        heartbeatInterval,
+        replicaDefaults);
   }
 
   public Config withExec(Optional<String> newExec) {
-    return new Config(dbs, addr, mcpAddr, newExec, logging, socket, levels, snapshot, l0Retention,
-        l0RetentionCheckInterval, retentionEnabled, verifyCompaction, validationInterval, shutdownSyncTimeout,
-        shutdownSyncInterval, heartbeatUrl, heartbeatInterval, replicaDefaults);
+    return new Config(
+        dbs,
+        addr,
+        mcpAddr,
+        newExec,
+        logging,
+        socket,
+        levels,
+        snapshot,
+        l0Retention,
+        l0RetentionCheckInterval,
+        retentionEnabled,
+        verifyCompaction,
+        validationInterval,
+        shutdownSyncTimeout,
+        shutdownSyncInterval,
+        heartbeatUrl,
+        heartbeatInterval,
+        replicaDefaults);
   }
 
   public Config withLogging(LoggingConfig newLogging) {
-    return new Config(dbs, addr, mcpAddr, exec, newLogging, socket, levels, snapshot, l0Retention,
-        l0RetentionCheckInterval, retentionEnabled, verifyCompaction, validationInterval, shutdownSyncTimeout,
-        shutdownSyncInterval, heartbeatUrl, heartbeatInterval, replicaDefaults);
+    return new Config(
+        dbs,
+        addr,
+        mcpAddr,
+        exec,
+        newLogging,
+        socket,
+        levels,
+        snapshot,
+        l0Retention,
+        l0RetentionCheckInterval,
+        retentionEnabled,
+        verifyCompaction,
+        validationInterval,
+        shutdownSyncTimeout,
+        shutdownSyncInterval,
+        heartbeatUrl,
+        heartbeatInterval,
+        replicaDefaults);
   }
 
   /**
@@ -119,11 +188,16 @@ public record Config(
    * (by location and pattern; the file need not exist, so a restore can recreate it).
    */
   public Optional<DbConfig> db(Path dbPath) {
-    Optional<DbConfig> single = dbs.stream().filter(d -> d.path().filter(dbPath::equals).isPresent()).findFirst();
+    Optional<DbConfig> single =
+        dbs.stream().filter(d -> d.path().filter(dbPath::equals).isPresent()).findFirst();
     if (single.isPresent()) {
       return single;
     }
-    return dbs.stream().filter(d -> d.dir().isPresent()).map(DirectoryEntry::new)
-        .filter(e -> e.covers(dbPath) && e.nameMatches(dbPath)).findFirst().map(e -> e.forDatabase(dbPath));
+    return dbs.stream()
+        .filter(d -> d.dir().isPresent())
+        .map(DirectoryEntry::new)
+        .filter(e -> e.covers(dbPath) && e.nameMatches(dbPath))
+        .findFirst()
+        .map(e -> e.forDatabase(dbPath));
   }
 }

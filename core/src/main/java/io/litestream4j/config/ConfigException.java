@@ -5,10 +5,10 @@ import java.util.Optional;
 /**
  * A configuration (file, command-line arguments or replica URL) is invalid.
  *
- * <p>The message always names the offending key (as a path such as {@code dbs[0].monitor-interval}),
- * the rule that was broken and the value that broke it, plus the file and line when known, e.g.
- * {@code dbs[0].monitor-interval: must be >= 0 (got "-1s") at /etc/litestream.yml:7}. Nothing is
- * started from a configuration that failed to load.
+ * <p>The message always names the offending key (as a path such as {@code
+ * dbs[0].monitor-interval}), the rule that was broken and the value that broke it, plus the file
+ * and line when known, e.g. {@code dbs[0].monitor-interval: must be >= 0 (got "-1s") at
+ * /etc/litestream.yml:7}. Nothing is started from a configuration that failed to load.
  */
 public final class ConfigException extends RuntimeException {
 
@@ -22,9 +22,7 @@ public final class ConfigException extends RuntimeException {
     this(key, rule, null, null);
   }
 
-  /**
-   * An error about {@code value} of {@code key}; {@code where} ("file:line") may be null.
-   */
+  /** An error about {@code value} of {@code key}; {@code where} ("file:line") may be null. */
   public ConfigException(String key, String rule, String value, String where) {
     this(key, rule, value, where, null);
   }

@@ -13,12 +13,12 @@ import java.util.Objects;
 import java.util.Optional;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.composer.Composer;
-import org.snakeyaml.engine.v2.parser.ParserImpl;
-import org.snakeyaml.engine.v2.scanner.StreamReader;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.parser.ParserImpl;
+import org.snakeyaml.engine.v2.scanner.StreamReader;
 
 /**
  * Builds a {@link Config} from a Litestream configuration file ({@code litestream.yml}) or from
@@ -42,23 +42,27 @@ public final class ConfigLoader {
   /**
    * Reads and validates the configuration file at {@code file}.
    *
-   * @param expandEnv expand environment variables in the text (Litestream's default;
-   *     {@code -no-expand-env} turns it off)
-   * @param env the environment to expand from; also supplies {@code HOME} for {@code ~} and
-   *     {@code LOG_LEVEL}
+   * @param expandEnv expand environment variables in the text (Litestream's default; {@code
+   *     -no-expand-env} turns it off)
+   * @param env the environment to expand from; also supplies {@code HOME} for {@code ~} and {@code
+   *     LOG_LEVEL}
    * @throws NoSuchFileException if the file does not exist
    * @throws IOException if it cannot be read
    * @throws ConfigException if its content is invalid
    */
-  public static LoadedConfig load(Path file, boolean expandEnv, Map<String, String> env) throws IOException {
+  public static LoadedConfig load(Path file, boolean expandEnv, Map<String, String> env)
+      throws IOException {
     String text;
     try {
       text = Files.readString(file, StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
-      throw new NoSuchFileException(file.toString(), null,
+      throw new NoSuchFileException(
+          file.toString(),
+          null,
           "config file not found (pass -config PATH or set LITESTREAM_CONFIG)");
     } catch (CharacterCodingException e) {
-      throw new ConfigException("", "config file is not valid UTF-8 text", null, file.toString(), e);
+      throw new ConfigException(
+          "", "config file is not valid UTF-8 text", null, file.toString(), e);
     }
     return parse(text, file.toString(), expandEnv, env);
   }
@@ -68,7 +72,8 @@ public final class ConfigLoader {
    *
    * @throws ConfigException if the text is not valid YAML or a value is invalid
    */
-  public static LoadedConfig parse(String yaml, String sourceName, boolean expandEnv, Map<String, String> env) {
+  public static LoadedConfig parse(
+      String yaml, String sourceName, boolean expandEnv, Map<String, String> env) {
     Objects.requireNonNull(env, "env");
     String text = expandEnv ? EnvExpander.expand(yaml, name -> lookup(env, name)) : yaml;
     var warnings = new ArrayList<String>();
@@ -76,7 +81,9 @@ public final class ConfigLoader {
     Optional<Node> document;
     try {
       LoadSettings settings = LoadSettings.builder().setLabel(sourceName).setUseMarks(true).build();
-      document = new Composer(settings, new ParserImpl(settings, new StreamReader(settings, text))).getSingleNode();
+      document =
+          new Composer(settings, new ParserImpl(settings, new StreamReader(settings, text)))
+              .getSingleNode();
     } catch (YamlEngineException e) {
       throw new ConfigException("", "invalid YAML: " + e.getMessage().strip(), null, sourceName, e);
     }
@@ -84,8 +91,11 @@ public final class ConfigLoader {
       return new LoadedConfig(Config.defaults(), warnings);
     }
     if (!(document.get() instanceof MappingNode root)) {
-      throw new ConfigException("", "the configuration must be a mapping of keys to values (such as dbs:)",
-          null, source.where(document.get()));
+      throw new ConfigException(
+          "",
+          "the configuration must be a mapping of keys to values (such as dbs:)",
+          null,
+          source.where(document.get()));
     }
     Config config = ConfigReader.read(new YamlSection("", root, source), env, home(env));
     return new LoadedConfig(config, warnings);
@@ -97,17 +107,20 @@ public final class ConfigLoader {
    *
    * @throws ConfigException if no URL or more than one is given, or the URL is invalid
    */
-  public static Config fromArguments(String dbPath, List<String> replicaUrls, Map<String, String> env) {
+  public static Config fromArguments(
+      String dbPath, List<String> replicaUrls, Map<String, String> env) {
     Objects.requireNonNull(dbPath, "dbPath");
     if (dbPath.isBlank()) {
       throw new ConfigException("DB_PATH", "database path is required");
     }
     Path db = expandPath(dbPath, env);
     if (replicaUrls.isEmpty()) {
-      throw new ConfigException("REPLICA_URL", "must specify at least one replica URL for " + dbPath);
+      throw new ConfigException(
+          "REPLICA_URL", "must specify at least one replica URL for " + dbPath);
     }
     if (replicaUrls.size() > 1) {
-      throw new ConfigException("REPLICA_URL", "multiple replicas on a single database are no longer supported");
+      throw new ConfigException(
+          "REPLICA_URL", "multiple replicas on a single database are no longer supported");
     }
     ReplicaConfig replica = ReplicaConfig.forUrl(replicaUrls.getFirst());
     return Config.defaults().withDbs(List.of(DbConfig.forPath(db, replica)));
@@ -120,8 +133,8 @@ public final class ConfigLoader {
   }
 
   /**
-   * Expands a database or state path as the configuration does: strips {@code sqlite://} and
-   * {@code sqlite3://}, expands a leading {@code ~} (from {@code HOME} in {@code env}) and makes it
+   * Expands a database or state path as the configuration does: strips {@code sqlite://} and {@code
+   * sqlite3://}, expands a leading {@code ~} (from {@code HOME} in {@code env}) and makes it
    * absolute. Use it to match a path given on the command line against {@link DbConfig#path()}.
    */
   public static Path expandPath(String raw, Map<String, String> env) {

@@ -50,9 +50,16 @@ final class ConfigReader {
         hoisted(parsedDbs, DbConfigReader.ParsedDb::snapshotInterval, "intervals");
     Optional<DbConfigReader.Setting> dbRetention =
         hoisted(parsedDbs, DbConfigReader.ParsedDb::snapshotRetention, "retentions");
-    snapshot = new SnapshotConfig(
-        snapshotInterval.or(() -> dbInterval).map(DbConfigReader.Setting::value).orElse(snapshot.interval()),
-        snapshotRetention.or(() -> dbRetention).map(DbConfigReader.Setting::value).orElse(snapshot.retention()));
+    snapshot =
+        new SnapshotConfig(
+            snapshotInterval
+                .or(() -> dbInterval)
+                .map(DbConfigReader.Setting::value)
+                .orElse(snapshot.interval()),
+            snapshotRetention
+                .or(() -> dbRetention)
+                .map(DbConfigReader.Setting::value)
+                .orElse(snapshot.retention()));
 
     Duration l0Retention = root.duration("l0-retention").orElse(Config.DEFAULT_L0_RETENTION);
     if (l0Retention.isNegative()) {
@@ -81,35 +88,56 @@ final class ConfigReader {
       v.finish();
     }
 
-    Duration shutdownSyncTimeout = root.duration("shutdown-sync-timeout").orElse(Config.DEFAULT_SHUTDOWN_SYNC_TIMEOUT);
+    Duration shutdownSyncTimeout =
+        root.duration("shutdown-sync-timeout").orElse(Config.DEFAULT_SHUTDOWN_SYNC_TIMEOUT);
     if (shutdownSyncTimeout.isNegative()) {
       throw root.invalid("shutdown-sync-timeout", "must be >= 0 (0 means a single attempt)");
     }
-    Duration shutdownSyncInterval = positive(root, "shutdown-sync-interval", Config.DEFAULT_SHUTDOWN_SYNC_INTERVAL);
+    Duration shutdownSyncInterval =
+        positive(root, "shutdown-sync-interval", Config.DEFAULT_SHUTDOWN_SYNC_INTERVAL);
 
     Optional<String> heartbeatUrl = nonBlank(root, "heartbeat-url");
     if (heartbeatUrl.isPresent()
-        && !heartbeatUrl.get().startsWith("http://") && !heartbeatUrl.get().startsWith("https://")) {
+        && !heartbeatUrl.get().startsWith("http://")
+        && !heartbeatUrl.get().startsWith("https://")) {
       throw root.invalid("heartbeat-url", "heartbeat URL must be a valid HTTP or HTTPS URL");
     }
-    Duration heartbeatInterval = root.duration("heartbeat-interval").orElse(Config.DEFAULT_HEARTBEAT_INTERVAL);
+    Duration heartbeatInterval =
+        root.duration("heartbeat-interval").orElse(Config.DEFAULT_HEARTBEAT_INTERVAL);
     if (heartbeatInterval.compareTo(Config.MIN_HEARTBEAT_INTERVAL) < 0) {
       throw root.invalid("heartbeat-interval", "heartbeat interval must be at least 1 minute");
     }
 
     root.finish();
-    return new Config(parsedDbs.stream().map(DbConfigReader.ParsedDb::db).toList(), addr, mcpAddr, exec,
-        logging, socket, levels, snapshot, l0Retention, l0RetentionCheckInterval, retentionEnabled,
-        verifyCompaction, validationInterval, shutdownSyncTimeout, shutdownSyncInterval, heartbeatUrl,
-        heartbeatInterval, new ReplicaOptions(replicaDefaults));
+    return new Config(
+        parsedDbs.stream().map(DbConfigReader.ParsedDb::db).toList(),
+        addr,
+        mcpAddr,
+        exec,
+        logging,
+        socket,
+        levels,
+        snapshot,
+        l0Retention,
+        l0RetentionCheckInterval,
+        retentionEnabled,
+        verifyCompaction,
+        validationInterval,
+        shutdownSyncTimeout,
+        shutdownSyncInterval,
+        heartbeatUrl,
+        heartbeatInterval,
+        new ReplicaOptions(replicaDefaults));
   }
 
   /**
    * A per-database snapshot setting becomes the global one when the file sets none globally; two
    * databases asking for different values is an error, since snapshots are scheduled globally.
    */
-  private static Optional<DbConfigReader.Setting> hoisted(List<DbConfigReader.ParsedDb> dbs,
-      Function<DbConfigReader.ParsedDb, Optional<DbConfigReader.Setting>> getter, String what) {
+  private static Optional<DbConfigReader.Setting> hoisted(
+      List<DbConfigReader.ParsedDb> dbs,
+      Function<DbConfigReader.ParsedDb, Optional<DbConfigReader.Setting>> getter,
+      String what) {
     DbConfigReader.Setting chosen = null;
     Path chosenDb = null;
     for (var db : dbs) {
@@ -118,9 +146,12 @@ final class ConfigReader {
         continue;
       }
       if (chosen != null && !chosen.value().equals(setting.get().value())) {
-        throw new ConfigException("dbs", "conflicting database snapshot %s: %s has %s, %s has %s"
-            .formatted(what, chosenDb, chosen.raw(), db.db().identifier(), setting.get().raw()),
-            null, setting.get().where());
+        throw new ConfigException(
+            "dbs",
+            "conflicting database snapshot %s: %s has %s, %s has %s"
+                .formatted(what, chosenDb, chosen.raw(), db.db().identifier(), setting.get().raw()),
+            null,
+            setting.get().where());
       }
       chosen = setting.get();
       chosenDb = db.db().identifier();
@@ -134,12 +165,16 @@ final class ConfigReader {
     if (section.isPresent()) {
       YamlSection s = section.get();
       String level = s.string("level").map(l -> normalizeLevel(s, l)).orElse(logging.level());
-      String type = s.string("type").map(t -> t.strip().toLowerCase(Locale.ROOT)).orElse(logging.type());
+      String type =
+          s.string("type").map(t -> t.strip().toLowerCase(Locale.ROOT)).orElse(logging.type());
       if (!LOG_TYPES.contains(type)) {
-        s.warn("type", "unknown log type \"" + type + "\", using text (choose text, json or pretty)");
+        s.warn(
+            "type", "unknown log type \"" + type + "\", using text (choose text, json or pretty)");
         type = "text";
       }
-      logging = new LoggingConfig(level, type, s.bool("stderr").orElse(false), s.bool("source").orElse(false));
+      logging =
+          new LoggingConfig(
+              level, type, s.bool("stderr").orElse(false), s.bool("source").orElse(false));
       s.finish();
     }
     String fromEnv = env.get("LOG_LEVEL");
@@ -149,8 +184,12 @@ final class ConfigReader {
       if (LEVELS.contains(level)) {
         logging = logging.withLevel(level);
       } else {
-        root.source().warnings().add("LOG_LEVEL: unknown log level \"" + fromEnv
-            + "\" in the environment, ignored (choose trace, debug, info, warn or error)");
+        root.source()
+            .warnings()
+            .add(
+                "LOG_LEVEL: unknown log level \""
+                    + fromEnv
+                    + "\" in the environment, ignored (choose trace, debug, info, warn or error)");
       }
     }
     return logging;
@@ -160,7 +199,11 @@ final class ConfigReader {
     String level = raw.strip().toLowerCase(Locale.ROOT);
     level = level.equals("warning") ? "warn" : level;
     if (!LEVELS.contains(level)) {
-      s.warn("level", "unknown log level \"" + raw + "\", using info (choose trace, debug, info, warn or error)");
+      s.warn(
+          "level",
+          "unknown log level \""
+              + raw
+              + "\", using info (choose trace, debug, info, warn or error)");
       return "info";
     }
     return level;
@@ -173,10 +216,15 @@ final class ConfigReader {
     }
     YamlSection s = section.get();
     boolean enabled = s.bool("enabled").orElse(SocketConfig.DEFAULT.enabled());
-    Path path = s.string("path").filter(p -> !p.isBlank()).map(Path::of).orElse(SocketConfig.DEFAULT.path());
+    Path path =
+        s.string("path")
+            .filter(p -> !p.isBlank())
+            .map(Path::of)
+            .orElse(SocketConfig.DEFAULT.path());
     long permissions = s.integer("permissions").orElse(SocketConfig.DEFAULT.permissions());
     if (permissions < 0 || permissions > 0777) {
-      throw s.invalid("permissions", "must be a file mode between 0000 and 0777 (octal, e.g. 0600)");
+      throw s.invalid(
+          "permissions", "must be a file mode between 0000 and 0777 (octal, e.g. 0600)");
     }
     s.finish();
     return new SocketConfig(enabled, path, (int) permissions);
@@ -198,8 +246,13 @@ final class ConfigReader {
       level.finish();
     }
     if (levels.size() > Config.MAX_COMPACTION_LEVELS) {
-      throw root.misplaced("levels", "at most " + Config.MAX_COMPACTION_LEVELS
-          + " compaction levels (L1..L8) are supported; L9 holds snapshots (got " + levels.size() + ")");
+      throw root.misplaced(
+          "levels",
+          "at most "
+              + Config.MAX_COMPACTION_LEVELS
+              + " compaction levels (L1..L8) are supported; L9 holds snapshots (got "
+              + levels.size()
+              + ")");
     }
     return levels;
   }

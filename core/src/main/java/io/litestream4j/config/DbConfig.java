@@ -6,8 +6,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * One entry of {@code dbs}: a single database ({@code path}) or a directory of databases
- * ({@code dir} + {@code pattern}), how it is monitored and checkpointed, and its replica. Paths are
+ * One entry of {@code dbs}: a single database ({@code path}) or a directory of databases ({@code
+ * dir} + {@code pattern}), how it is monitored and checkpointed, and its replica. Paths are
  * absolute; defaults are applied.
  *
  * @param path the database file; exactly one of {@code path} and {@code dir} is present
@@ -67,10 +67,22 @@ public record DbConfig(
 
   /** A single database at {@code path} with default settings, as given on the command line. */
   public static DbConfig forPath(Path path, ReplicaConfig replica) {
-    return new DbConfig(Optional.of(path.toAbsolutePath().normalize()), Optional.empty(),
-        Optional.empty(), false, false, Optional.empty(), Optional.empty(), DEFAULT_MONITOR_INTERVAL,
-        DEFAULT_CHECKPOINT_INTERVAL, DEFAULT_BUSY_TIMEOUT, DEFAULT_MIN_CHECKPOINT_PAGE_COUNT,
-        DEFAULT_TRUNCATE_PAGE_N, DEFAULT_MAX_SYNC_WAL_BYTES, false, replica);
+    return new DbConfig(
+        Optional.of(path.toAbsolutePath().normalize()),
+        Optional.empty(),
+        Optional.empty(),
+        false,
+        false,
+        Optional.empty(),
+        Optional.empty(),
+        DEFAULT_MONITOR_INTERVAL,
+        DEFAULT_CHECKPOINT_INTERVAL,
+        DEFAULT_BUSY_TIMEOUT,
+        DEFAULT_MIN_CHECKPOINT_PAGE_COUNT,
+        DEFAULT_TRUNCATE_PAGE_N,
+        DEFAULT_MAX_SYNC_WAL_BYTES,
+        false,
+        replica);
   }
 
   /** The database path, or the directory for directory entries: how messages name this entry. */
@@ -85,8 +97,13 @@ public record DbConfig(
    * @throws IllegalStateException for a directory entry, whose databases each get their own
    */
   public Path resolvedMetaPath() {
-    Path db = path.orElseThrow(() -> new IllegalStateException(
-        "directory entry " + dir.orElseThrow() + " has one state directory per discovered database"));
+    Path db =
+        path.orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "directory entry "
+                        + dir.orElseThrow()
+                        + " has one state directory per discovered database"));
     return metaPath.orElseGet(() -> db.resolveSibling("." + db.getFileName() + "-litestream"));
   }
 
@@ -98,14 +115,40 @@ public record DbConfig(
     if (dir.isEmpty()) {
       throw new IllegalStateException(identifier() + " is not a directory entry");
     }
-    return new DbConfig(Optional.of(db), Optional.empty(), Optional.empty(), false, false, dbMetaPath,
-        Optional.empty(), monitorInterval, checkpointInterval, busyTimeout, minCheckpointPageCount, truncatePageN,
-        maxSyncWalBytes, false, dbReplica);
+    return new DbConfig(
+        Optional.of(db),
+        Optional.empty(),
+        Optional.empty(),
+        false,
+        false,
+        dbMetaPath,
+        Optional.empty(),
+        monitorInterval,
+        checkpointInterval,
+        busyTimeout,
+        minCheckpointPageCount,
+        truncatePageN,
+        maxSyncWalBytes,
+        false,
+        dbReplica);
   }
 
   public DbConfig withRestoreIfDbNotExists(boolean restore) {
-    return new DbConfig(path, dir, pattern, recursive, watch, metaPath, metaDir, monitorInterval,
-        checkpointInterval, busyTimeout, minCheckpointPageCount, truncatePageN, maxSyncWalBytes,
-        restore, replica);
+    return new DbConfig(
+        path,
+        dir,
+        pattern,
+        recursive,
+        watch,
+        metaPath,
+        metaDir,
+        monitorInterval,
+        checkpointInterval,
+        busyTimeout,
+        minCheckpointPageCount,
+        truncatePageN,
+        maxSyncWalBytes,
+        restore,
+        replica);
   }
 }

@@ -7,14 +7,17 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Reads one entry of {@code dbs}, applying Litestream's defaults and per-database rules (exactly one
- * of {@code path}/{@code dir}, {@code pattern} with {@code dir}, exactly one replica, non-negative
- * intervals).
+ * Reads one entry of {@code dbs}, applying Litestream's defaults and per-database rules (exactly
+ * one of {@code path}/{@code dir}, {@code pattern} with {@code dir}, exactly one replica,
+ * non-negative intervals).
  */
 final class DbConfigReader {
 
-  /** A database entry plus its own {@code snapshot} settings, which are hoisted to the global ones. */
-  record ParsedDb(DbConfig db, Optional<Setting> snapshotInterval, Optional<Setting> snapshotRetention) {}
+  /**
+   * A database entry plus its own {@code snapshot} settings, which are hoisted to the global ones.
+   */
+  record ParsedDb(
+      DbConfig db, Optional<Setting> snapshotInterval, Optional<Setting> snapshotRetention) {}
 
   /** A duration with the text and place it was written, for conflict messages. */
   record Setting(Duration value, String raw, String where) {}
@@ -34,10 +37,12 @@ final class DbConfigReader {
       throw s.misplaced("dir", "cannot specify both 'path' and 'dir'");
     }
     if (path.isEmpty() && dir.isEmpty()) {
-      throw new ConfigException(s.path(), "must specify either 'path' or 'dir'", null, s.source().name());
+      throw new ConfigException(
+          s.path(), "must specify either 'path' or 'dir'", null, s.source().name());
     }
     if (dir.isPresent() && pattern.isEmpty()) {
-      throw s.misplaced("dir", "'pattern' is required when using 'dir' (for example pattern: \"*.db\")");
+      throw s.misplaced(
+          "dir", "'pattern' is required when using 'dir' (for example pattern: \"*.db\")");
     }
     if (pattern.isPresent()) {
       try {
@@ -65,11 +70,13 @@ final class DbConfigReader {
       snapshot.get().finish();
     }
 
-    Duration monitorInterval = nonNegative(s, "monitor-interval", DbConfig.DEFAULT_MONITOR_INTERVAL);
-    Duration checkpointInterval = nonNegative(s, "checkpoint-interval", DbConfig.DEFAULT_CHECKPOINT_INTERVAL);
+    Duration monitorInterval =
+        nonNegative(s, "monitor-interval", DbConfig.DEFAULT_MONITOR_INTERVAL);
+    Duration checkpointInterval =
+        nonNegative(s, "checkpoint-interval", DbConfig.DEFAULT_CHECKPOINT_INTERVAL);
     Duration busyTimeout = nonNegative(s, "busy-timeout", DbConfig.DEFAULT_BUSY_TIMEOUT);
-    long minCheckpointPageCount = s.integer("min-checkpoint-page-count")
-        .orElse(DbConfig.DEFAULT_MIN_CHECKPOINT_PAGE_COUNT);
+    long minCheckpointPageCount =
+        s.integer("min-checkpoint-page-count").orElse(DbConfig.DEFAULT_MIN_CHECKPOINT_PAGE_COUNT);
     if (minCheckpointPageCount <= 0 || minCheckpointPageCount > Integer.MAX_VALUE) {
       throw s.invalid("min-checkpoint-page-count", "must be > 0");
     }
@@ -80,7 +87,8 @@ final class DbConfigReader {
     if (truncatePageN == 0) {
       truncatePageN = DbConfig.DEFAULT_TRUNCATE_PAGE_N;
     }
-    long maxSyncWalBytes = s.byteSize("max-sync-wal-bytes").orElse(DbConfig.DEFAULT_MAX_SYNC_WAL_BYTES);
+    long maxSyncWalBytes =
+        s.byteSize("max-sync-wal-bytes").orElse(DbConfig.DEFAULT_MAX_SYNC_WAL_BYTES);
     boolean restoreIfDbNotExists = s.bool("restore-if-db-not-exists").orElse(false);
     if (restoreIfDbNotExists && dir.isPresent()) {
       s.warn("restore-if-db-not-exists", "ignored for directory entries");
@@ -88,9 +96,23 @@ final class DbConfigReader {
 
     ReplicaConfig replica = replica(s, replicaDefaults, home);
     s.finish();
-    DbConfig db = new DbConfig(path, dir, pattern, recursive, watch, metaPath, metaDir, monitorInterval,
-        checkpointInterval, busyTimeout, (int) minCheckpointPageCount, (int) truncatePageN, maxSyncWalBytes,
-        restoreIfDbNotExists, replica);
+    DbConfig db =
+        new DbConfig(
+            path,
+            dir,
+            pattern,
+            recursive,
+            watch,
+            metaPath,
+            metaDir,
+            monitorInterval,
+            checkpointInterval,
+            busyTimeout,
+            (int) minCheckpointPageCount,
+            (int) truncatePageN,
+            maxSyncWalBytes,
+            restoreIfDbNotExists,
+            replica);
     return new ParsedDb(db, snapshotInterval, snapshotRetention);
   }
 
@@ -101,11 +123,14 @@ final class DbConfigReader {
       throw s.misplaced("replicas", "cannot specify 'replica' and 'replicas' on a database");
     }
     if (list.size() > 1) {
-      throw s.misplaced("replicas", "multiple replicas on a single database are no longer supported"
-          + " (Litestream 0.5 replicates each database to exactly one replica)");
+      throw s.misplaced(
+          "replicas",
+          "multiple replicas on a single database are no longer supported"
+              + " (Litestream 0.5 replicates each database to exactly one replica)");
     }
     if (single.isEmpty() && list.isEmpty()) {
-      throw new ConfigException(s.path(), "must specify replica for database", null, s.source().name());
+      throw new ConfigException(
+          s.path(), "must specify replica for database", null, s.source().name());
     }
     if (!list.isEmpty()) {
       s.warn("replicas", "deprecated: use a single 'replica' section");
@@ -114,13 +139,16 @@ final class DbConfigReader {
   }
 
   private static Optional<Path> path(YamlSection s, String key, String home) {
-    return s.string(key).filter(v -> !v.isBlank()).map(v -> {
-      try {
-        return PathExpander.expand(v.strip(), home);
-      } catch (IllegalArgumentException e) {
-        throw s.invalid(key, e.getMessage());
-      }
-    });
+    return s.string(key)
+        .filter(v -> !v.isBlank())
+        .map(
+            v -> {
+              try {
+                return PathExpander.expand(v.strip(), home);
+              } catch (IllegalArgumentException e) {
+                throw s.invalid(key, e.getMessage());
+              }
+            });
   }
 
   private static Duration nonNegative(YamlSection s, String key, Duration fallback) {
@@ -132,11 +160,13 @@ final class DbConfigReader {
   }
 
   static Optional<Setting> positive(YamlSection s, String key) {
-    return s.duration(key).map(d -> {
-      if (!d.isPositive()) {
-        throw s.invalid(key, "must be > 0");
-      }
-      return new Setting(d, s.raw(key), s.where(key));
-    });
+    return s.duration(key)
+        .map(
+            d -> {
+              if (!d.isPositive()) {
+                throw s.invalid(key, "must be > 0");
+              }
+              return new Setting(d, s.raw(key), s.where(key));
+            });
   }
 }

@@ -28,20 +28,36 @@ import java.util.Optional;
  * directories would coincide are rejected ({@link #requireDistinctMetaPaths}).
  */
 public final class DirectoryEntry {
-  private static final byte[] SQLITE_MAGIC = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] SQLITE_MAGIC =
+      "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
   private static final List<String> SIDE_FILE_SUFFIXES = List.of("-wal", "-shm", "-journal");
 
   private final DbConfig entry;
   private final Path dir;
   private final GoGlob glob;
 
-  /** @throws IllegalArgumentException for a single-database entry or a malformed pattern */
+  /**
+   * @throws IllegalArgumentException for a single-database entry or a malformed pattern
+   */
   public DirectoryEntry(DbConfig entry) {
     this.entry = Objects.requireNonNull(entry, "entry");
-    this.dir = entry.dir().orElseThrow(() -> new IllegalArgumentException(
-        entry.identifier() + " is a single-database entry, not a directory entry")).toAbsolutePath().normalize();
-    this.glob = GoGlob.compile(entry.pattern().orElseThrow(() -> new IllegalArgumentException(
-        "directory entry " + dir + " has no pattern")));
+    this.dir =
+        entry
+            .dir()
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        entry.identifier() + " is a single-database entry, not a directory entry"))
+            .toAbsolutePath()
+            .normalize();
+    this.glob =
+        GoGlob.compile(
+            entry
+                .pattern()
+                .orElseThrow(
+                    () ->
+                        new IllegalArgumentException(
+                            "directory entry " + dir + " has no pattern")));
   }
 
   public DbConfig entry() {
@@ -60,13 +76,17 @@ public final class DirectoryEntry {
     return entry.watch();
   }
 
-  /** True when {@code file}'s name could be one of this entry's databases (pattern, no side file). */
+  /**
+   * True when {@code file}'s name could be one of this entry's databases (pattern, no side file).
+   */
   public boolean nameMatches(Path file) {
     String name = file.getFileName().toString();
     return SIDE_FILE_SUFFIXES.stream().noneMatch(name::endsWith) && glob.matches(name);
   }
 
-  /** True when {@code file} lies where this entry looks (directly in dir, or below it if recursive). */
+  /**
+   * True when {@code file} lies where this entry looks (directly in dir, or below it if recursive).
+   */
   public boolean covers(Path file) {
     Path abs = file.toAbsolutePath().normalize();
     Path parent = abs.getParent();
@@ -79,7 +99,9 @@ public final class DirectoryEntry {
    */
   public static boolean isStateDirectory(Path directory) {
     Path name = directory.getFileName();
-    return name != null && name.toString().startsWith(".") && name.toString().endsWith("-litestream");
+    return name != null
+        && name.toString().startsWith(".")
+        && name.toString().endsWith("-litestream");
   }
 
   /** True when {@code file} is one of this entry's databases right now. */
@@ -87,7 +109,10 @@ public final class DirectoryEntry {
     return covers(file) && nameMatches(file) && Files.isRegularFile(file) && isSqliteDatabase(file);
   }
 
-  /** True when {@code file} starts with the SQLite header; unreadable or short files are not databases. */
+  /**
+   * True when {@code file} starts with the SQLite header; unreadable or short files are not
+   * databases.
+   */
   public static boolean isSqliteDatabase(Path file) {
     try (InputStream in = Files.newInputStream(file)) {
       return Arrays.equals(in.readNBytes(SQLITE_MAGIC.length), SQLITE_MAGIC);
@@ -109,31 +134,36 @@ public final class DirectoryEntry {
   public List<Path> scan(Path from) throws IOException {
     if (!Files.isDirectory(from)) {
       if (from.equals(dir)) {
-        throw new NoSuchFileException(dir.toString(), null, "directory of a 'dir' entry does not exist");
+        throw new NoSuchFileException(
+            dir.toString(), null, "directory of a 'dir' entry does not exist");
       }
       return List.of();
     }
     List<Path> found = new ArrayList<>();
-    Files.walkFileTree(from, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
-        return d.equals(from) || entry.recursive() && !isStateDirectory(d) ? FileVisitResult.CONTINUE
-            : FileVisitResult.SKIP_SUBTREE;
-      }
+    Files.walkFileTree(
+        from,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
+            return d.equals(from) || entry.recursive() && !isStateDirectory(d)
+                ? FileVisitResult.CONTINUE
+                : FileVisitResult.SKIP_SUBTREE;
+          }
 
-      @Override
-      public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) {
-        if (attrs.isRegularFile() && nameMatches(f) && isSqliteDatabase(f)) {
-          found.add(f.toAbsolutePath().normalize());
-        }
-        return FileVisitResult.CONTINUE;
-      }
+          @Override
+          public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) {
+            if (attrs.isRegularFile() && nameMatches(f) && isSqliteDatabase(f)) {
+              found.add(f.toAbsolutePath().normalize());
+            }
+            return FileVisitResult.CONTINUE;
+          }
 
-      @Override
-      public FileVisitResult visitFileFailed(Path f, IOException e) {
-        return FileVisitResult.CONTINUE; // vanished or unreadable while scanning: not a database now
-      }
-    });
+          @Override
+          public FileVisitResult visitFileFailed(Path f, IOException e) {
+            return FileVisitResult
+                .CONTINUE; // vanished or unreadable while scanning: not a database now
+          }
+        });
     found.sort(null);
     return found;
   }
@@ -149,8 +179,11 @@ public final class DirectoryEntry {
       throw new IllegalArgumentException(abs + " is not inside " + dir);
     }
     Path rel = dir.relativize(abs);
-    Optional<Path> metaPath = entry.metaDir().map(base -> base.resolve(rel + "-litestream"))
-        .or(() -> entry.metaPath().map(base -> derivedMetaPath(base, rel)));
+    Optional<Path> metaPath =
+        entry
+            .metaDir()
+            .map(base -> base.resolve(rel + "-litestream"))
+            .or(() -> entry.metaPath().map(base -> derivedMetaPath(base, rel)));
     return entry.discovered(abs, metaPath, entry.replica().withRelativePath(slashed(rel)));
   }
 
@@ -170,14 +203,22 @@ public final class DirectoryEntry {
       Path meta = db.resolvedMetaPath();
       Path other = seen.putIfAbsent(meta, db.path().orElseThrow());
       if (other != null) {
-        throw new ConfigException("dbs[].meta-path", "meta-path collision: databases " + other + " and "
-            + db.path().orElseThrow() + " would share the state directory " + meta
-            + "; give them distinct meta-path/meta-dir settings");
+        throw new ConfigException(
+            "dbs[].meta-path",
+            "meta-path collision: databases "
+                + other
+                + " and "
+                + db.path().orElseThrow()
+                + " would share the state directory "
+                + meta
+                + "; give them distinct meta-path/meta-dir settings");
       }
     }
   }
 
-  /** {@code <base>/<reldir>/.<file>-litestream}, as Litestream derives it from {@code meta-path}. */
+  /**
+   * {@code <base>/<reldir>/.<file>-litestream}, as Litestream derives it from {@code meta-path}.
+   */
   private static Path derivedMetaPath(Path base, Path rel) {
     Path parent = rel.getParent();
     Path in = parent == null ? base : base.resolve(parent);
@@ -190,7 +231,11 @@ public final class DirectoryEntry {
 
   @Override
   public String toString() {
-    return dir + " (" + glob.pattern() + (entry.recursive() ? ", recursive" : "") + (entry.watch() ? ", watched" : "")
+    return dir
+        + " ("
+        + glob.pattern()
+        + (entry.recursive() ? ", recursive" : "")
+        + (entry.watch() ? ", watched" : "")
         + ")";
   }
 }

@@ -8,10 +8,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Refuses configurations in which two entries would write the same place: the same database
- * listed twice (they would share one state directory and interleave their files on one replica)
- * or two databases with the same replica (one overwrites the other's files). Both corrupt the
- * replica silently, so they are errors at start-up, naming both entries.
+ * Refuses configurations in which two entries would write the same place: the same database listed
+ * twice (they would share one state directory and interleave their files on one replica) or two
+ * databases with the same replica (one overwrites the other's files). Both corrupt the replica
+ * silently, so they are errors at start-up, naming both entries.
  */
 final class DuplicateCheck {
   private DuplicateCheck() {}
@@ -24,22 +24,35 @@ final class DuplicateCheck {
       Path id = db.identifier().toAbsolutePath().normalize();
       Integer earlier = paths.putIfAbsent(id, i);
       if (earlier != null) {
-        throw new ConfigException("dbs[" + i + "].path", "database " + id + " is already listed as dbs[" + earlier
-            + "]; a database can be replicated by one entry only (remove one of them)");
+        throw new ConfigException(
+            "dbs[" + i + "].path",
+            "database "
+                + id
+                + " is already listed as dbs["
+                + earlier
+                + "]; a database can be replicated by one entry only (remove one of them)");
       }
       Optional<String> key = replicaKey(db.replica());
       if (key.isPresent()) {
         earlier = replicas.putIfAbsent(key.get(), i);
         if (earlier != null) {
-          throw new ConfigException("dbs[" + i + "].replica", "replica " + db.replica().describe()
-              + " is already the replica of dbs[" + earlier + "] (" + dbs.get(earlier).identifier()
-              + "); two databases on one replica overwrite each other's files: give each its own path");
+          throw new ConfigException(
+              "dbs[" + i + "].replica",
+              "replica "
+                  + db.replica().describe()
+                  + " is already the replica of dbs["
+                  + earlier
+                  + "] ("
+                  + dbs.get(earlier).identifier()
+                  + "); two databases on one replica overwrite each other's files: give each its own path");
         }
       }
     }
   }
 
-  /** Where a replica's files go, comparable across spellings (URL or type + path); empty if unknown. */
+  /**
+   * Where a replica's files go, comparable across spellings (URL or type + path); empty if unknown.
+   */
   static Optional<String> replicaKey(ReplicaConfig r) {
     String type = r.type().toLowerCase(Locale.ROOT);
     if (r.url().isPresent()) {

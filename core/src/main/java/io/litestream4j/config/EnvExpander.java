@@ -78,7 +78,8 @@ final class EnvExpander {
 
   private static boolean isSpecial(char c) {
     return switch (c) {
-      case '*', '#', '$', '@', '!', '?', '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9' -> true;
+      case '*', '#', '$', '@', '!', '?', '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9' ->
+          true;
       default -> false;
     };
   }

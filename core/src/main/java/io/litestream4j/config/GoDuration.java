@@ -7,21 +7,22 @@ import java.util.Map;
 
 /**
  * Parses durations written the way Litestream (Go's {@code time.ParseDuration}) reads them, so one
- * configuration file means the same thing to both: a sequence of decimal numbers with units, such as
- * {@code 300ms}, {@code 1.5h}, {@code 1h30m}, optionally signed; units {@code ns}, {@code us}
+ * configuration file means the same thing to both: a sequence of decimal numbers with units, such
+ * as {@code 300ms}, {@code 1.5h}, {@code 1h30m}, optionally signed; units {@code ns}, {@code us}
  * ({@code µs}), {@code ms}, {@code s}, {@code m}, {@code h}; and the bare {@code 0}.
  */
 public final class GoDuration {
 
-  private static final Map<String, Long> UNIT_NANOS = Map.of(
-      "ns", 1L,
-      "us", 1_000L,
-      "\u00b5s", 1_000L,
-      "\u03bcs", 1_000L,
-      "ms", 1_000_000L,
-      "s", 1_000_000_000L,
-      "m", 60_000_000_000L,
-      "h", 3_600_000_000_000L);
+  private static final Map<String, Long> UNIT_NANOS =
+      Map.of(
+          "ns", 1L,
+          "us", 1_000L,
+          "\u00b5s", 1_000L,
+          "\u03bcs", 1_000L,
+          "ms", 1_000_000L,
+          "s", 1_000_000_000L,
+          "m", 60_000_000_000L,
+          "h", 3_600_000_000_000L);
 
   private static final BigInteger MAX = BigInteger.valueOf(Long.MAX_VALUE);
   private static final BigInteger MIN_MAGNITUDE = MAX.add(BigInteger.ONE);
@@ -50,15 +51,20 @@ public final class GoDuration {
     int i = 0;
     while (i < s.length()) {
       int start = i;
-      while (i < s.length() && (Character.isDigit(s.charAt(i)) && s.charAt(i) < 128 || s.charAt(i) == '.')) {
+      while (i < s.length()
+          && (Character.isDigit(s.charAt(i)) && s.charAt(i) < 128 || s.charAt(i) == '.')) {
         i++;
       }
       String number = s.substring(start, i);
-      if (number.isEmpty() || number.equals(".") || number.indexOf('.') != number.lastIndexOf('.')) {
+      if (number.isEmpty()
+          || number.equals(".")
+          || number.indexOf('.') != number.lastIndexOf('.')) {
         throw new IllegalArgumentException(invalid());
       }
       int unitStart = i;
-      while (i < s.length() && !(Character.isDigit(s.charAt(i)) && s.charAt(i) < 128) && s.charAt(i) != '.') {
+      while (i < s.length()
+          && !(Character.isDigit(s.charAt(i)) && s.charAt(i) < 128)
+          && s.charAt(i) != '.') {
         i++;
       }
       String unit = s.substring(unitStart, i);
@@ -68,10 +74,13 @@ public final class GoDuration {
       }
       Long nanos = UNIT_NANOS.get(unit);
       if (nanos == null) {
-        throw new IllegalArgumentException("unknown unit \"" + unit + "\" in duration: use ns, us, ms, s, m or h");
+        throw new IllegalArgumentException(
+            "unknown unit \"" + unit + "\" in duration: use ns, us, ms, s, m or h");
       }
-      total = total.add(new BigDecimal(number.startsWith(".") ? "0" + number : number)
-          .multiply(BigDecimal.valueOf(nanos)));
+      total =
+          total.add(
+              new BigDecimal(number.startsWith(".") ? "0" + number : number)
+                  .multiply(BigDecimal.valueOf(nanos)));
     }
     BigInteger whole = total.toBigInteger();
     if (whole.compareTo(negative ? MIN_MAGNITUDE : MAX) > 0) {

@@ -31,7 +31,10 @@ public final class GoGlob {
     return matchFrom(0, name, 0, false);
   }
 
-  /** Backtracking match of pattern[p..] against name[n..]; with {@code validate}, walks the pattern only. */
+  /**
+   * Backtracking match of pattern[p..] against name[n..]; with {@code validate}, walks the pattern
+   * only.
+   */
   private boolean matchFrom(int p, String name, int n, boolean validate) {
     while (p < pattern.length()) {
       char c = pattern.charAt(p);
@@ -70,7 +73,8 @@ public final class GoGlob {
         }
         case '\\' -> {
           if (p + 1 >= pattern.length()) {
-            throw new IllegalArgumentException("syntax error in pattern '" + pattern + "': trailing backslash");
+            throw new IllegalArgumentException(
+                "syntax error in pattern '" + pattern + "': trailing backslash");
           }
           if (!validate && (n >= name.length() || name.charAt(n) != pattern.charAt(p + 1))) {
             return false;

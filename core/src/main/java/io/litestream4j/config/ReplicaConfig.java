@@ -7,11 +7,11 @@ import java.util.Set;
 
 /**
  * Where and how one database is replicated: the backend type, its address (a URL, or a path plus
- * backend keys) and the upload settings common to every backend. Values are final: defaults and
- * the global replica settings have already been applied.
+ * backend keys) and the upload settings common to every backend. Values are final: defaults and the
+ * global replica settings have already been applied.
  *
- * @param type backend type: {@code file}, {@code s3}, {@code gs}, {@code abs}, {@code sftp},
- *     {@code webdav}, {@code nats} or {@code oss} (from the URL scheme when a URL is given)
+ * @param type backend type: {@code file}, {@code s3}, {@code gs}, {@code abs}, {@code sftp}, {@code
+ *     webdav}, {@code nats} or {@code oss} (from the URL scheme when a URL is given)
  * @param url the replica URL, if one was given
  * @param path the {@code path} key (for {@code file} replicas an absolute path; for object stores a
  *     prefix), if given; never together with {@code url}
@@ -46,11 +46,15 @@ public record ReplicaConfig(
       throw new ConfigException("replica", "cannot specify url & path for " + type + " replica");
     }
     if (syncInterval.isNegative()) {
-      throw new ConfigException("replica.sync-interval", "must be >= 0 (0 uploads each file as soon as it is written)", syncInterval.toString(), null);
+      throw new ConfigException(
+          "replica.sync-interval",
+          "must be >= 0 (0 uploads each file as soon as it is written)",
+          syncInterval.toString(),
+          null);
     }
     if (maxSyncLtxFiles < 0) {
-      throw new ConfigException("replica.max-sync-ltx-files", "must be >= 0",
-          Integer.toString(maxSyncLtxFiles), null);
+      throw new ConfigException(
+          "replica.max-sync-ltx-files", "must be >= 0", Integer.toString(maxSyncLtxFiles), null);
     }
   }
 
@@ -61,8 +65,14 @@ public record ReplicaConfig(
    */
   public static ReplicaConfig forUrl(String url) {
     ReplicaUrl parsed = ReplicaUrl.parse(url);
-    return new ReplicaConfig(typeOfScheme(parsed.scheme(), "replica URL", url, null), Optional.of(parsed),
-        Optional.empty(), DEFAULT_SYNC_INTERVAL, DEFAULT_MAX_SYNC_LTX_FILES, false, ReplicaOptions.empty());
+    return new ReplicaConfig(
+        typeOfScheme(parsed.scheme(), "replica URL", url, null),
+        Optional.of(parsed),
+        Optional.empty(),
+        DEFAULT_SYNC_INTERVAL,
+        DEFAULT_MAX_SYNC_LTX_FILES,
+        false,
+        ReplicaOptions.empty());
   }
 
   /** The backend type a URL scheme selects ({@code webdavs} is {@code webdav} over TLS). */
@@ -74,14 +84,23 @@ public record ReplicaConfig(
 
   static void checkKnownType(String type, String key, String raw, String where) {
     if (type.equals("gcs")) {
-      throw new ConfigException(key,
-          "replica type 'gcs' was renamed to 'gs' in Litestream 0.5: use gs://bucket/path", raw, where);
+      throw new ConfigException(
+          key,
+          "replica type 'gcs' was renamed to 'gs' in Litestream 0.5: use gs://bucket/path",
+          raw,
+          where);
     }
     if (!KNOWN_TYPES.contains(type)) {
       // The backends of this build, from the registered factories: a new backend module appears
       // here by being on the class path.
-      throw new ConfigException(key, "unknown replica type '" + type + "': supported are "
-          + String.join(", ", io.litestream4j.replica.ReplicaClients.discover().types()), raw, where);
+      throw new ConfigException(
+          key,
+          "unknown replica type '"
+              + type
+              + "': supported are "
+              + String.join(", ", io.litestream4j.replica.ReplicaClients.discover().types()),
+          raw,
+          where);
     }
   }
 
@@ -94,15 +113,29 @@ public record ReplicaConfig(
     if (clean.isEmpty() || clean.equals(".")) {
       return this;
     }
-    Optional<ReplicaUrl> newUrl = url.map(u -> new ReplicaUrl(u.scheme(), u.userInfo(), u.host(),
-        u.scheme().equals("file") ? java.nio.file.Path.of(u.path()).resolve(clean).normalize().toString()
-            : u.path().isEmpty() ? clean : u.path().replaceAll("/+$", "") + "/" + clean,
-        u.query()));
-    Optional<String> newPath = url.isPresent() ? path : Optional.of(path
-        .map(p -> type.equals("file") ? java.nio.file.Path.of(p).resolve(clean).normalize().toString()
-            : p.isEmpty() ? clean : p.replaceAll("/+$", "") + "/" + clean)
-        .orElse(clean));
-    return new ReplicaConfig(type, newUrl, newPath, syncInterval, maxSyncLtxFiles, autoRecover, options);
+    Optional<ReplicaUrl> newUrl =
+        url.map(
+            u ->
+                new ReplicaUrl(
+                    u.scheme(),
+                    u.userInfo(),
+                    u.host(),
+                    u.scheme().equals("file")
+                        ? java.nio.file.Path.of(u.path()).resolve(clean).normalize().toString()
+                        : u.path().isEmpty() ? clean : u.path().replaceAll("/+$", "") + "/" + clean,
+                    u.query()));
+    Optional<String> newPath =
+        url.isPresent()
+            ? path
+            : Optional.of(
+                path.map(
+                        p ->
+                            type.equals("file")
+                                ? java.nio.file.Path.of(p).resolve(clean).normalize().toString()
+                                : p.isEmpty() ? clean : p.replaceAll("/+$", "") + "/" + clean)
+                    .orElse(clean));
+    return new ReplicaConfig(
+        type, newUrl, newPath, syncInterval, maxSyncLtxFiles, autoRecover, options);
   }
 
   /**
@@ -117,10 +150,12 @@ public record ReplicaConfig(
     if (type.equals("file")) {
       return path.map(p -> "file://" + p).orElse("file");
     }
-    String host = options.string("bucket")
-        .or(() -> options.string("host"))
-        .or(() -> options.string("webdav-url").map(u -> u.replaceFirst("^[a-z]+://", "")))
-        .orElse("");
+    String host =
+        options
+            .string("bucket")
+            .or(() -> options.string("host"))
+            .or(() -> options.string("webdav-url").map(u -> u.replaceFirst("^[a-z]+://", "")))
+            .orElse("");
     String p = path.orElse("");
     if (!p.isEmpty() && !p.startsWith("/")) {
       p = "/" + p;

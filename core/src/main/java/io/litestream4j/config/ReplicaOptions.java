@@ -10,21 +10,31 @@ import java.util.OptionalLong;
 import java.util.Set;
 
 /**
- * Backend-specific replica settings ({@code bucket}, {@code region}, {@code endpoint},
- * {@code part-size}, {@code host-key}, NATS credentials, ...) keyed by their YAML names.
+ * Backend-specific replica settings ({@code bucket}, {@code region}, {@code endpoint}, {@code
+ * part-size}, {@code host-key}, NATS credentials, ...) keyed by their YAML names.
  *
  * <p>Values were already checked and converted by the loader, so a getter never fails on a value's
  * syntax: strings are {@link String}, switches {@link Boolean}, counts and byte sizes {@link Long},
- * intervals {@link Duration}, lists {@code List<String>}. Keys that were not set are absent. Keeping
- * these in one open map lets new backends use their own keys without widening the common
+ * intervals {@link Duration}, lists {@code List<String>}. Keys that were not set are absent.
+ * Keeping these in one open map lets new backends use their own keys without widening the common
  * configuration records.
  */
 public record ReplicaOptions(Map<String, Object> values) {
 
   private static final ReplicaOptions EMPTY = new ReplicaOptions(Map.of());
 
-  private static final Set<String> SECRETS = Set.of("secret-access-key", "password", "account-key",
-      "sas-token", "sse-customer-key", "jwt", "seed", "nkey", "token", "webdav-password");
+  private static final Set<String> SECRETS =
+      Set.of(
+          "secret-access-key",
+          "password",
+          "account-key",
+          "sas-token",
+          "sse-customer-key",
+          "jwt",
+          "seed",
+          "nkey",
+          "token",
+          "webdav-password");
 
   public ReplicaOptions {
     values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
@@ -73,8 +83,9 @@ public record ReplicaOptions(Map<String, Object> values) {
       return null;
     }
     if (!type.isInstance(value)) {
-      throw new IllegalArgumentException("replica option '%s' is a %s, not a %s"
-          .formatted(key, value.getClass().getSimpleName(), type.getSimpleName()));
+      throw new IllegalArgumentException(
+          "replica option '%s' is a %s, not a %s"
+              .formatted(key, value.getClass().getSimpleName(), type.getSimpleName()));
     }
     return type.cast(value);
   }
@@ -83,7 +94,8 @@ public record ReplicaOptions(Map<String, Object> values) {
   @Override
   public String toString() {
     var sb = new StringBuilder("ReplicaOptions{");
-    values.forEach((k, v) -> sb.append(k).append('=').append(SECRETS.contains(k) ? "***" : v).append(", "));
+    values.forEach(
+        (k, v) -> sb.append(k).append('=').append(SECRETS.contains(k) ? "***" : v).append(", "));
     if (!values.isEmpty()) {
       sb.setLength(sb.length() - 2);
     }

@@ -26,9 +26,11 @@ import java.util.regex.Pattern;
  *     decoded path without its leading slash (an object prefix), possibly empty
  * @param query decoded query parameters (first value of each)
  */
-public record ReplicaUrl(String scheme, String userInfo, String host, String path, Map<String, String> query) {
+public record ReplicaUrl(
+    String scheme, String userInfo, String host, String path, Map<String, String> query) {
 
-  private static final Pattern SCHEME = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*)://(.*)$", Pattern.DOTALL);
+  private static final Pattern SCHEME =
+      Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*)://(.*)$", Pattern.DOTALL);
   private static final Pattern LOOKS_LIKE_URL = Pattern.compile("^\\w+://");
 
   public ReplicaUrl {
@@ -62,8 +64,11 @@ public record ReplicaUrl(String scheme, String userInfo, String host, String pat
     }
     var m = SCHEME.matcher(raw);
     if (!m.matches()) {
-      throw new ConfigException(key,
-          "replica URL needs a scheme, such as file:///var/backups/db or s3://bucket/path", raw, where);
+      throw new ConfigException(
+          key,
+          "replica URL needs a scheme, such as file:///var/backups/db or s3://bucket/path",
+          raw,
+          where);
     }
     String scheme = m.group(1).toLowerCase(Locale.ROOT);
     String rest = m.group(2);
@@ -90,12 +95,16 @@ public record ReplicaUrl(String scheme, String userInfo, String host, String pat
 
     if (scheme.equals("file")) {
       if (!authority.isEmpty() && !authority.equals("localhost") || path.isEmpty()) {
-        throw new ConfigException(key,
-            "a file replica URL needs an absolute path, as in file:///var/backups/db", raw, where);
+        throw new ConfigException(
+            key,
+            "a file replica URL needs an absolute path, as in file:///var/backups/db",
+            raw,
+            where);
       }
       return new ReplicaUrl(scheme, "", "", Path.of(path).normalize().toString(), Map.of());
     }
-    return new ReplicaUrl(scheme, userInfo, authority, cleanObjectPath(path), parseQuery(rawQuery, key, raw, where));
+    return new ReplicaUrl(
+        scheme, userInfo, authority, cleanObjectPath(path), parseQuery(rawQuery, key, raw, where));
   }
 
   private static String cleanObjectPath(String path) {
@@ -103,7 +112,8 @@ public record ReplicaUrl(String scheme, String userInfo, String host, String pat
     return cleaned.equals("/") ? "" : cleaned.substring(1);
   }
 
-  private static Map<String, String> parseQuery(String rawQuery, String key, String raw, String where) {
+  private static Map<String, String> parseQuery(
+      String rawQuery, String key, String raw, String where) {
     var query = new LinkedHashMap<String, String>();
     if (rawQuery.isEmpty()) {
       return query;
@@ -120,14 +130,16 @@ public record ReplicaUrl(String scheme, String userInfo, String host, String pat
     return query;
   }
 
-  private static String decode(String s, boolean plusIsSpace, String key, String raw, String where) {
+  private static String decode(
+      String s, boolean plusIsSpace, String key, String raw, String where) {
     if (s.indexOf('%') < 0 && (!plusIsSpace || s.indexOf('+') < 0)) {
       return s;
     }
     try {
       return URLDecoder.decode(plusIsSpace ? s : s.replace("+", "%2B"), StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
-      throw new ConfigException(key, "malformed replica URL: bad percent-encoding in \"" + s + "\"", raw, where);
+      throw new ConfigException(
+          key, "malformed replica URL: bad percent-encoding in \"" + s + "\"", raw, where);
     }
   }
 

@@ -9,7 +9,8 @@ import java.util.Objects;
  */
 public record SnapshotConfig(Duration interval, Duration retention) {
 
-  public static final SnapshotConfig DEFAULT = new SnapshotConfig(Duration.ofHours(24), Duration.ofHours(24));
+  public static final SnapshotConfig DEFAULT =
+      new SnapshotConfig(Duration.ofHours(24), Duration.ofHours(24));
 
   public SnapshotConfig {
     Objects.requireNonNull(interval, "interval");

@@ -22,19 +22,24 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
  *
  * <p>Why it exists: every error must name the key path, the raw value and its line, and every key
  * nobody asked for must produce a warning instead of being silently ignored. Accessors mark keys as
- * consumed; {@link #finish()} reports the rest. Scalars are interpreted as Litestream's YAML library
- * (YAML 1.1) does: {@code yes/no/on/off} are booleans, {@code 0600} is octal, {@code ~} and
+ * consumed; {@link #finish()} reports the rest. Scalars are interpreted as Litestream's YAML
+ * library (YAML 1.1) does: {@code yes/no/on/off} are booleans, {@code 0600} is octal, {@code ~} and
  * {@code null} mean "not set".
  */
 final class YamlSection {
 
   /** Keys Litestream 0.3 understood but 0.5 no longer does, with what to use instead. */
-  private static final Map<String, String> LEGACY_HINTS = Map.of(
-      "retention", "a Litestream 0.3 replica setting, replaced by the global snapshot.retention",
-      "retention-check-interval", "a Litestream 0.3 replica setting, replaced by the global snapshot.retention",
-      "snapshot-interval", "a Litestream 0.3 replica setting, replaced by the global snapshot.interval",
-      "max-checkpoint-page-count", "removed in Litestream 0.5; the emergency threshold is truncate-page-n",
-      "generations", "a Litestream 0.3 concept with no equivalent in 0.5");
+  private static final Map<String, String> LEGACY_HINTS =
+      Map.of(
+          "retention",
+              "a Litestream 0.3 replica setting, replaced by the global snapshot.retention",
+          "retention-check-interval",
+              "a Litestream 0.3 replica setting, replaced by the global snapshot.retention",
+          "snapshot-interval",
+              "a Litestream 0.3 replica setting, replaced by the global snapshot.interval",
+          "max-checkpoint-page-count",
+              "removed in Litestream 0.5; the emergency threshold is truncate-page-n",
+          "generations", "a Litestream 0.3 concept with no equivalent in 0.5");
 
   private static final Set<String> NULLS = Set.of("", "~", "null", "Null", "NULL");
   private static final Set<String> TRUES =
@@ -59,7 +64,8 @@ final class YamlSection {
     this.source = source;
     for (NodeTuple tuple : node.getValue()) {
       if (!(tuple.getKeyNode() instanceof ScalarNode keyNode)) {
-        throw new ConfigException(path, "keys must be plain names", null, source.where(tuple.getKeyNode()));
+        throw new ConfigException(
+            path, "keys must be plain names", null, source.where(tuple.getKeyNode()));
       }
       String key = keyNode.getValue();
       if (entries.putIfAbsent(key, tuple) != null) {
@@ -118,15 +124,17 @@ final class YamlSection {
   }
 
   Optional<Boolean> bool(String key) {
-    return scalar(key).map(s -> {
-      if (TRUES.contains(s.getValue())) {
-        return true;
-      }
-      if (FALSES.contains(s.getValue())) {
-        return false;
-      }
-      throw invalid(key, "must be true or false");
-    });
+    return scalar(key)
+        .map(
+            s -> {
+              if (TRUES.contains(s.getValue())) {
+                return true;
+              }
+              if (FALSES.contains(s.getValue())) {
+                return false;
+              }
+              throw invalid(key, "must be true or false");
+            });
   }
 
   OptionalLong integer(String key) {
@@ -142,13 +150,15 @@ final class YamlSection {
   }
 
   Optional<Duration> duration(String key) {
-    return scalar(key).map(s -> {
-      try {
-        return GoDuration.parse(s.getValue().strip());
-      } catch (IllegalArgumentException e) {
-        throw invalid(key, e.getMessage());
-      }
-    });
+    return scalar(key)
+        .map(
+            s -> {
+              try {
+                return GoDuration.parse(s.getValue().strip());
+              } catch (IllegalArgumentException e) {
+                throw invalid(key, e.getMessage());
+              }
+            });
   }
 
   OptionalLong byteSize(String key) {
@@ -178,7 +188,8 @@ final class YamlSection {
     var out = new ArrayList<String>();
     for (Node item : seq.getValue()) {
       if (!(item instanceof ScalarNode s)) {
-        throw new ConfigException(keyPath(key), "must be a list of single values", null, source.where(item));
+        throw new ConfigException(
+            keyPath(key), "must be a list of single values", null, source.where(item));
       }
       if (!isNull(s)) {
         out.add(s.getValue());
@@ -188,12 +199,15 @@ final class YamlSection {
   }
 
   Optional<YamlSection> section(String key) {
-    return value(key).map(node -> {
-      if (!(node instanceof MappingNode m)) {
-        throw new ConfigException(keyPath(key), "must be a mapping of keys to values", raw(key), where(key));
-      }
-      return new YamlSection(keyPath(key), m, source);
-    });
+    return value(key)
+        .map(
+            node -> {
+              if (!(node instanceof MappingNode m)) {
+                throw new ConfigException(
+                    keyPath(key), "must be a mapping of keys to values", raw(key), where(key));
+              }
+              return new YamlSection(keyPath(key), m, source);
+            });
   }
 
   /** A list of mappings, each read as a section named {@code key[i]}. */
@@ -210,7 +224,8 @@ final class YamlSection {
       Node item = seq.getValue().get(i);
       String itemPath = keyPath(key) + "[" + i + "]";
       if (!(item instanceof MappingNode m)) {
-        throw new ConfigException(itemPath, "must be a mapping of keys to values", null, source.where(item));
+        throw new ConfigException(
+            itemPath, "must be a mapping of keys to values", null, source.where(item));
       }
       out.add(new YamlSection(itemPath, m, source));
     }
@@ -245,12 +260,18 @@ final class YamlSection {
   }
 
   private Optional<ScalarNode> scalar(String key) {
-    return value(key).map(node -> {
-      if (!(node instanceof ScalarNode s)) {
-        throw new ConfigException(keyPath(key), "must be a single value, not a list or mapping", null, where(key));
-      }
-      return s;
-    });
+    return value(key)
+        .map(
+            node -> {
+              if (!(node instanceof ScalarNode s)) {
+                throw new ConfigException(
+                    keyPath(key),
+                    "must be a single value, not a list or mapping",
+                    null,
+                    where(key));
+              }
+              return s;
+            });
   }
 
   private static boolean isNull(Node node) {

@@ -19,16 +19,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * File-change notifications for databases and their WALs, so a commit is picked up within
- * milliseconds instead of at the next poll. One watcher thread serves every database of a
- * process. Notifications are hints only: the monitor's poll remains the safety net, so a missed or
- * coalesced event delays a sync by at most one monitor interval and never loses data.
+ * milliseconds instead of at the next poll. One watcher thread serves every database of a process.
+ * Notifications are hints only: the monitor's poll remains the safety net, so a missed or coalesced
+ * event delays a sync by at most one monitor interval and never loses data.
  *
- * <p>A busy database writes its WAL tens of thousands of times a second, and each write is an
- * event the JDK's watch service and this thread would have to process. A subscriber that cannot
- * use more than one notification per quiet period (its sync interval) says so in {@link #watch}:
- * after an event its directory is unwatched for that period and then watched again, and its
- * subscribers are told once more on re-arming, because the files may have changed meanwhile. A
- * directory's quiet period is the shortest of its subscribers'.
+ * <p>A busy database writes its WAL tens of thousands of times a second, and each write is an event
+ * the JDK's watch service and this thread would have to process. A subscriber that cannot use more
+ * than one notification per quiet period (its sync interval) says so in {@link #watch}: after an
+ * event its directory is unwatched for that period and then watched again, and its subscribers are
+ * told once more on re-arming, because the files may have changed meanwhile. A directory's quiet
+ * period is the shortest of its subscribers'.
  */
 public final class ChangeNotifier implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ChangeNotifier.class);
@@ -36,8 +36,10 @@ public final class ChangeNotifier implements AutoCloseable {
   private final WatchService watcher;
   private final Thread thread;
   private final Map<Path, WatchKey> keys = new ConcurrentHashMap<>();
+
   /** Directory -> (file name -> subscriptions); guarded by being concurrent collections. */
   private final Map<Path, Map<String, List<Subscription>>> subscribers = new ConcurrentHashMap<>();
+
   /** Directories unwatched for their quiet period -> when to watch them again (nanoTime). */
   private final Map<Path, Long> rearmAt = new ConcurrentHashMap<>();
 
@@ -54,13 +56,14 @@ public final class ChangeNotifier implements AutoCloseable {
   }
 
   /**
-   * Calls {@code onChange} when {@code file} is created or modified, at most about once per
-   * {@code quietPeriod} (zero: on every event).
+   * Calls {@code onChange} when {@code file} is created or modified, at most about once per {@code
+   * quietPeriod} (zero: on every event).
    */
   public void watch(Path file, Duration quietPeriod, Runnable onChange) throws IOException {
     Path abs = file.toAbsolutePath();
     Path dir = abs.getParent();
-    subscribers.computeIfAbsent(dir, d -> new ConcurrentHashMap<>())
+    subscribers
+        .computeIfAbsent(dir, d -> new ConcurrentHashMap<>())
         .computeIfAbsent(abs.getFileName().toString(), n -> new CopyOnWriteArrayList<>())
         .add(new Subscription(onChange, quietPeriod.toNanos()));
     keys.computeIfAbsent(dir, this::register);
@@ -68,8 +71,11 @@ public final class ChangeNotifier implements AutoCloseable {
 
   private WatchKey register(Path dir) {
     try {
-      return dir.register(watcher, StandardWatchEventKinds.ENTRY_CREATE,
-          StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_DELETE);
+      return dir.register(
+          watcher,
+          StandardWatchEventKinds.ENTRY_CREATE,
+          StandardWatchEventKinds.ENTRY_MODIFY,
+          StandardWatchEventKinds.ENTRY_DELETE);
     } catch (IOException e) {
       LOG.warn("cannot watch {} for changes ({}); relying on the poll", dir, e.getMessage());
       return null;
@@ -115,7 +121,8 @@ public final class ChangeNotifier implements AutoCloseable {
         }
         long quiet = fired ? quietPeriod(byName) : 0;
         if (quiet > 0 && keys.get(dir) == key) {
-          key.cancel(); // events during the quiet period are not wanted: the subscribers sync later anyway
+          key.cancel(); // events during the quiet period are not wanted: the subscribers sync
+          // later anyway
           keys.remove(dir, key);
           rearmAt.put(dir, System.nanoTime() + quiet);
         } else {

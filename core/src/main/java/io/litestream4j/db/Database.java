@@ -16,7 +16,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.Objects;
@@ -36,15 +35,16 @@ import org.slf4j.LoggerFactory;
  *       before and after it, so {@code pre(n+1) == post(n)} and applying the files reproduces the
  *       database byte for byte at every TXID.
  *   <li>A file is written only when the WAL holds new committed frames: an idle database produces
- *       no files (invariant 4, docs/invariants.md). Frames of an unfinished transaction are never shipped.
+ *       no files (invariant 4, docs/invariants.md). Frames of an unfinished transaction are never
+ *       shipped.
  *   <li>When the WAL no longer continues from where the last file ended (overwritten, reset with
  *       frames the replicator never saw, replaced database) the next file contains every page of
  *       the database — a "full" L0 file — so nothing is ever silently missed.
- *   <li>An expected WAL reset continues incrementally (invariant 3, docs/invariants.md): the one that follows the
- *       replicator's own complete checkpoint (which seals the WAL under a brief write barrier and
- *       records where it ended), and any reset — whoever checkpointed — while the read
- *       transaction has been held without a gap since a sync that covered its read mark, because
- *       SQLite cannot then have reset the WAL past a frame that was not synced.
+ *   <li>An expected WAL reset continues incrementally (invariant 3, docs/invariants.md): the one
+ *       that follows the replicator's own complete checkpoint (which seals the WAL under a brief
+ *       write barrier and records where it ended), and any reset — whoever checkpointed — while the
+ *       read transaction has been held without a gap since a sync that covered its read mark,
+ *       because SQLite cannot then have reset the WAL past a frame that was not synced.
  *   <li>After a restart the in-memory state is rebuilt from the database file and WAL; when its
  *       checksum equals the checksum the newest file recorded, replication continues without
  *       re-uploading anything.
@@ -53,20 +53,20 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>The lock rule</h2>
  *
- * SQLite coordinates processes with POSIX advisory locks, and those belong to a process and a
- * file, not to a descriptor: closing <em>any</em> descriptor of the database file in this process
- * releases <em>every</em> lock the process holds on it, those of SQLite connections included —
- * the replicator's and, when it is embedded, the application's ("How To Corrupt An SQLite Database
- * File", section 2.2). A connection that has lost its SHARED lock does not notice; the next
- * process to close its last connection then believes it is the last user, checkpoints and
- * deletes the WAL under the connections still open. So, for its whole life:
+ * SQLite coordinates processes with POSIX advisory locks, and those belong to a process and a file,
+ * not to a descriptor: closing <em>any</em> descriptor of the database file in this process
+ * releases <em>every</em> lock the process holds on it, those of SQLite connections included — the
+ * replicator's and, when it is embedded, the application's ("How To Corrupt An SQLite Database
+ * File", section 2.2). A connection that has lost its SHARED lock does not notice; the next process
+ * to close its last connection then believes it is the last user, checkpoints and deletes the WAL
+ * under the connections still open. So, for its whole life:
  *
  * <ul>
- *   <li>the replicator holds exactly one descriptor of the database file and one of the WAL
- *       ({@link DatabaseFiles}), or reads through SQLite; everything that reads them — syncs,
- *       full files, restart checks and checksums, {@link DatabaseSnapshot}s — goes through those
- *       two. It never opens the {@code -shm} file. The descriptors are {@link ReadOnlyFileChannel}s,
- *       which a thread interrupt cannot close;
+ *   <li>the replicator holds exactly one descriptor of the database file and one of the WAL ({@link
+ *       DatabaseFiles}), or reads through SQLite; everything that reads them — syncs, full files,
+ *       restart checks and checksums, {@link DatabaseSnapshot}s — goes through those two. It never
+ *       opens the {@code -shm} file. The descriptors are {@link ReadOnlyFileChannel}s, which a
+ *       thread interrupt cannot close;
  *   <li>it takes SQLite's read lock before anything else ({@link #open()}, called first thing by
  *       {@code Replication.start}) and always holds a read transaction: moving the read mark is a
  *       hand-over between two connections, never a release and re-take;
@@ -77,9 +77,9 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>An application that embeds the replicator must keep to the same rule: never open and close a
- * descriptor of the database, {@code -wal} or {@code -shm} file in the process (no
- * {@code Files.copy}, {@code Files.readAllBytes}, {@code FileChannel.open(db)} of a live database;
- * copy it with SQLite's backup API or in another process), and use the same SQLite library as the
+ * descriptor of the database, {@code -wal} or {@code -shm} file in the process (no {@code
+ * Files.copy}, {@code Files.readAllBytes}, {@code FileChannel.open(db)} of a live database; copy it
+ * with SQLite's backup API or in another process), and use the same SQLite library as the
  * replicator (one {@code sqlite-jdbc} in one class loader): SQLite shares its lock bookkeeping only
  * among connections of one library instance. Closing the replication while the application's
  * connections are open is safe (see above); the application may close them in any order.
@@ -92,8 +92,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class Database implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
   /** Bounds how long the write barrier waits for an application's checkpoint: 5 × 2 ms. */
   private static final int SEALED_CHECKPOINT_RETRIES = 5;
+
   private static final long SEALED_CHECKPOINT_RETRY_MILLIS = 2;
 
   private final Path path;
@@ -107,34 +109,54 @@ public final class Database implements AutoCloseable {
   // --- state owned by the synchronized methods ---
   /** The replicator's only descriptors on the database and WAL files (see the lock rule). */
   private final DatabaseFiles files;
+
   private SqliteSession session;
+
   /** True once the replication state below has been rebuilt from disk for the open session. */
   private boolean initialized;
+
   /** Identities (device + inode) of the files our connections opened, to notice them replaced. */
   private Object fileKey;
+
   private Object walKey;
   private Object shmKey;
+
   /** Size, modification time and identity of the database and WAL files after the last sync. */
   private volatile FileStamps stampsAtLastSync;
+
   private int pageSize;
   private DatabaseChecksum checksum;
   private WalCursor cursor;
+
   /** Set after a complete checkpoint: the next WAL generation may start fresh from here. */
   private WalCursor expectedReset;
-  /** {@link SqliteSession#gaps()} when the WAL was last known guarded (see {@link #walGuarded()}); -1: not. */
+
+  /**
+   * {@link SqliteSession#gaps()} when the WAL was last known guarded (see {@link #walGuarded()});
+   * -1: not.
+   */
   private long guardedSinceGaps = -1;
+
   /** Non-null when the next file must contain every page; {@link #fullDetail} says why in words. */
   private FullFileReason fullReason;
+
   private String fullDetail;
   private boolean syncedSinceCheckpoint;
-  /** Set when the files were replaced: a full file the next initialisation needs is counted as such. */
+
+  /**
+   * Set when the files were replaced: a full file the next initialisation needs is counted as such.
+   */
   private boolean reopened;
+
   private long lastCheckpointMillis;
   private boolean closed;
 
   private volatile Position position = Position.NONE;
   private final SyncStats stats = new SyncStats();
-  /** Open {@link DatabaseSnapshot}s; while any is open the database runs no checkpoint of its own. */
+
+  /**
+   * Open {@link DatabaseSnapshot}s; while any is open the database runs no checkpoint of its own.
+   */
   private final AtomicInteger snapshotPins = new AtomicInteger();
 
   /** Told about every new local TXID, on the syncing thread; must not block. */
@@ -235,14 +257,18 @@ public final class Database implements AutoCloseable {
     long startNanos = System.nanoTime();
     try {
       if (session != null && replacedOnDisk()) {
-        LOG.atWarn().addKeyValue("db", path).log("the database, WAL or shared-memory file was deleted or replaced; reopening");
+        LOG.atWarn()
+            .addKeyValue("db", path)
+            .log("the database, WAL or shared-memory file was deleted or replaced; reopening");
         stats.recordReopening();
         closeConnections();
         reopened = true;
       } else if (session != null && walPageSizeChanged()) {
         // A database recreated with another page size: our session read the page size before the
         // new database's first table existed. Reopen, which writes a full file at the new size.
-        LOG.atWarn().addKeyValue("db", path).log("the WAL's page size differs from the database's {} bytes; reopening", pageSize);
+        LOG.atWarn()
+            .addKeyValue("db", path)
+            .log("the WAL's page size differs from the database's {} bytes; reopening", pageSize);
         stats.recordReopening();
         closeConnections();
         reopened = true;
@@ -264,8 +290,10 @@ public final class Database implements AutoCloseable {
         closeConnections(); // the connections may be what failed: open them afresh next time
       }
       resetState();
-      SyncException se = e instanceof SyncException x ? x
-          : new SyncException("sync of " + path + " failed: " + e.getMessage(), e);
+      SyncException se =
+          e instanceof SyncException x
+              ? x
+              : new SyncException("sync of " + path + " failed: " + e.getMessage(), e);
       stats.recordFailure(se.diskFull());
       stats.recordSyncTime(System.nanoTime() - startNanos);
       throw se;
@@ -297,7 +325,10 @@ public final class Database implements AutoCloseable {
     private static Stamp stamp(Path p) throws IOException {
       try {
         var a = Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class);
-        return new Stamp(a.size(), a.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS), a.fileKey());
+        return new Stamp(
+            a.size(),
+            a.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS),
+            a.fileKey());
       } catch (NoSuchFileException e) {
         return null;
       }
@@ -346,7 +377,8 @@ public final class Database implements AutoCloseable {
       return false;
     }
     try {
-      return !known.equals(Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class).fileKey());
+      return !known.equals(
+          Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class).fileKey());
     } catch (NoSuchFileException e) {
       return true;
     }
@@ -400,11 +432,15 @@ public final class Database implements AutoCloseable {
     local.open();
 
     Optional<LocalLtxDir.Tip> tip = local.tip();
-    Optional<Baseline> localTip = tip.map(t -> new Baseline(t.header().maxTxid(), t.trailer().postApplyChecksum()));
+    Optional<Baseline> localTip =
+        tip.map(t -> new Baseline(t.header().maxTxid(), t.trailer().postApplyChecksum()));
     ResumePoint resume = ResumePoint.choose(localTip, baselines.latest(), local::exists);
     if (resume.discardLocal()) {
-      LOG.atInfo().addKeyValue("db", path).addKeyValue("txid", io.litestream4j.ltx.Txid.format(resume.base().orElseThrow().txid()))
-          .log("local state (TXID {}) does not continue the replica; re-basing on the replica",
+      LOG.atInfo()
+          .addKeyValue("db", path)
+          .addKeyValue("txid", io.litestream4j.ltx.Txid.format(resume.base().orElseThrow().txid()))
+          .log(
+              "local state (TXID {}) does not continue the replica; re-basing on the replica",
               io.litestream4j.ltx.Txid.format(localTip.orElseThrow().txid()));
       local.clear();
       tip = Optional.empty();
@@ -420,8 +456,10 @@ public final class Database implements AutoCloseable {
       // Where the newest local file ended in the WAL, if that WAL generation is still there: the
       // state is then compared at that point and the rest of the WAL is synced as usual.
       LtxHeader h = tip.map(LocalLtxDir.Tip::header).orElse(null);
-      WalMark mark = h != null && h.maxTxid() == base.txid() && h.walOffset() > 0
-          ? new WalMark(h.walSalt1(), h.walSalt2(), h.walOffset() + h.walSize()) : null;
+      WalMark mark =
+          h != null && h.maxTxid() == base.txid() && h.walOffset() > 0
+              ? new WalMark(h.walSalt1(), h.walSalt2(), h.walOffset() + h.walSize())
+              : null;
       scan = scanCurrentState(mark);
     }
     Optional<FullFileReason> full = resume.fullFileReason(scan.checksum.value(), reopened);
@@ -433,18 +471,25 @@ public final class Database implements AutoCloseable {
     fullReason = null;
     fullDetail = null;
     if (full.isEmpty()) {
-      LOG.atInfo().addKeyValue("db", path).addKeyValue("txid", io.litestream4j.ltx.Txid.format(base.txid()))
+      LOG.atInfo()
+          .addKeyValue("db", path)
+          .addKeyValue("txid", io.litestream4j.ltx.Txid.format(base.txid()))
           .log("resuming (database checksum matches, nothing to re-upload)");
     } else {
       String txid = base == null ? "" : io.litestream4j.ltx.Txid.format(base.txid());
-      needFull(full.get(), switch (full.get()) {
-        case FIRST_SYNC -> "first sync";
-        case REPLACED -> "the database, WAL or shared-memory file was deleted or replaced (checksum differs from TXID "
-            + txid + ")";
-        case DIVERGED -> "database changed while not replicated (checksum differs from TXID " + txid + ")";
-        case NO_CHECKSUM -> "newest replica file carries no checksum to verify against";
-        default -> throw new IllegalStateException("not a resume decision: " + full.get());
-      });
+      needFull(
+          full.get(),
+          switch (full.get()) {
+            case FIRST_SYNC -> "first sync";
+            case REPLACED ->
+                "the database, WAL or shared-memory file was deleted or replaced (checksum differs from TXID "
+                    + txid
+                    + ")";
+            case DIVERGED ->
+                "database changed while not replicated (checksum differs from TXID " + txid + ")";
+            case NO_CHECKSUM -> "newest replica file carries no checksum to verify against";
+            default -> throw new IllegalStateException("not a resume decision: " + full.get());
+          });
     }
     reopened = false;
     initialized = true;
@@ -473,7 +518,9 @@ public final class Database implements AutoCloseable {
       WalCursor start = WalCursor.start(reader.header());
       WalSegment seg = reader.scan(start.position());
       boolean atMark = false;
-      if (mark != null && mark.salt1() == reader.header().salt1() && mark.salt2() == reader.header().salt2()
+      if (mark != null
+          && mark.salt1() == reader.header().salt1()
+          && mark.salt2() == reader.header().salt2()
           && mark.offset() <= seg.end().offset()) {
         WalSegment upTo = reader.scan(start.position(), mark.offset() - WalHeader.SIZE);
         if (upTo.end().offset() == mark.offset()) {
@@ -558,12 +605,12 @@ public final class Database implements AutoCloseable {
   }
 
   /**
-   * True when a read transaction has been held without a gap since a sync that reached at least
-   * its read mark. Then SQLite cannot have restarted the WAL before every frame of the old
-   * generation was synced: a writer restarts only a fully backfilled WAL, a backfill never passes
-   * the oldest read mark, and our oldest mark is at or before the synced end (a reader on mark 0
-   * blocks every backfill, so at most one restart happens between two syncs). A restart seen now
-   * therefore continues the synced state, whoever checkpointed.
+   * True when a read transaction has been held without a gap since a sync that reached at least its
+   * read mark. Then SQLite cannot have restarted the WAL before every frame of the old generation
+   * was synced: a writer restarts only a fully backfilled WAL, a backfill never passes the oldest
+   * read mark, and our oldest mark is at or before the synced end (a reader on mark 0 blocks every
+   * backfill, so at most one restart happens between two syncs). A restart seen now therefore
+   * continues the synced state, whoever checkpointed.
    */
   private boolean walGuarded() {
     return guardedSinceGaps >= 0 && session.readLockHeld() && session.gaps() == guardedSinceGaps;
@@ -588,7 +635,9 @@ public final class Database implements AutoCloseable {
     }
     if (cursor.sameGeneration(header)) {
       if (!reader.continuesFrom(cursor.position())) {
-        needFull(FullFileReason.WAL_OVERWRITTEN, "WAL overwritten by another process (last synced frame changed)");
+        needFull(
+            FullFileReason.WAL_OVERWRITTEN,
+            "WAL overwritten by another process (last synced frame changed)");
       }
       return;
     }
@@ -597,14 +646,17 @@ public final class Database implements AutoCloseable {
     // sequence or salt-1 being one more. Neither number is reliable across processes: a writer
     // that did not run WAL recovery starts a generation after a TRUNCATE with sequence 0 and
     // random salts.
-    boolean nextGeneration = header.checkpointSeq() == cursor.checkpointSeq() + 1
-        || header.salt1() == cursor.position().salt1() + 1;
+    boolean nextGeneration =
+        header.checkpointSeq() == cursor.checkpointSeq() + 1
+            || header.salt1() == cursor.position().salt1() + 1;
     boolean expected = walGuarded() || (cursor.equals(expectedReset) && nextGeneration);
     if (expected) {
       cursor = WalCursor.start(header);
       expectedReset = null;
     } else {
-      needFull(FullFileReason.WAL_RESTART, "WAL restarted with frames that were never synced (salts changed)");
+      needFull(
+          FullFileReason.WAL_RESTART,
+          "WAL restarted with frames that were never synced (salts changed)");
     }
   }
 
@@ -618,22 +670,26 @@ public final class Database implements AutoCloseable {
     // (issue 875).
     int[] pgnos = pagesToWrite(pages, prevCommit, commit, lock);
     long txid = position.txid() + 1;
-    LtxHeader header = LtxHeader.incremental(pageSize, commit, txid, txid, clock.millis(), position.postApplyChecksum())
-        .withWal(seg.start().offset(), seg.size(), seg.start().salt1(), seg.start().salt2());
+    LtxHeader header =
+        LtxHeader.incremental(
+                pageSize, commit, txid, txid, clock.millis(), position.postApplyChecksum())
+            .withWal(seg.start().offset(), seg.size(), seg.start().salt1(), seg.start().salt2());
     byte[] buf = new byte[pageSize];
     LtxTrailer[] trailer = new LtxTrailer[1];
-    local.write(txid, out -> {
-      try (LtxEncoder enc = new LtxEncoder(out, header)) {
-        for (int pgno : pgnos) {
-          readPage(pgno, pages, wal, buf);
-          checksum.setPageChecksum(pgno, enc.writePage(pgno, buf));
-        }
-        if (commit < prevCommit) {
-          checksum.truncate(commit);
-        }
-        trailer[0] = enc.finish(checksum.value());
-      }
-    });
+    local.write(
+        txid,
+        out -> {
+          try (LtxEncoder enc = new LtxEncoder(out, header)) {
+            for (int pgno : pgnos) {
+              readPage(pgno, pages, wal, buf);
+              checksum.setPageChecksum(pgno, enc.writePage(pgno, buf));
+            }
+            if (commit < prevCommit) {
+              checksum.truncate(commit);
+            }
+            trailer[0] = enc.finish(checksum.value());
+          }
+        });
     cursor = cursor.advance(seg.end());
     publish(new Position(txid, trailer[0].postApplyChecksum()));
   }
@@ -689,20 +745,32 @@ public final class Database implements AutoCloseable {
     long txid = position.txid() + 1;
     boolean snapshot = txid == 1;
     boolean tracked = snapshot || position.postApplyChecksum() != 0;
-    LtxHeader base = snapshot ? LtxHeader.snapshot(pageSize, commit, txid, clock.millis())
-        : LtxHeader.incremental(pageSize, commit, txid, txid, clock.millis(), position.postApplyChecksum());
-    LtxHeader ltxHeader = (tracked ? base : base.withoutChecksums()).withWal(walOffset, walSize, salt1, salt2);
+    LtxHeader base =
+        snapshot
+            ? LtxHeader.snapshot(pageSize, commit, txid, clock.millis())
+            : LtxHeader.incremental(
+                pageSize, commit, txid, txid, clock.millis(), position.postApplyChecksum());
+    LtxHeader ltxHeader =
+        (tracked ? base : base.withoutChecksums()).withWal(walOffset, walSize, salt1, salt2);
     DatabaseChecksum sum = new DatabaseChecksum(pageSize);
     LtxTrailer[] trailer = new LtxTrailer[1];
     final PageIndex pages = walPages;
     final int finalCommit = commit;
-    local.write(txid, out -> {
-      try (LtxEncoder enc = new LtxEncoder(out, ltxHeader)) {
-        forEachPage(finalCommit, pages, wal, (pgno, buf) -> sum.setPageChecksum(pgno, enc.writePage(pgno, buf)));
-        trailer[0] = enc.finish(tracked ? sum.value() : 0);
-      }
-    });
-    LOG.atInfo().addKeyValue("db", path).addKeyValue("txid", io.litestream4j.ltx.Txid.format(txid))
+    local.write(
+        txid,
+        out -> {
+          try (LtxEncoder enc = new LtxEncoder(out, ltxHeader)) {
+            forEachPage(
+                finalCommit,
+                pages,
+                wal,
+                (pgno, buf) -> sum.setPageChecksum(pgno, enc.writePage(pgno, buf)));
+            trailer[0] = enc.finish(tracked ? sum.value() : 0);
+          }
+        });
+    LOG.atInfo()
+        .addKeyValue("db", path)
+        .addKeyValue("txid", io.litestream4j.ltx.Txid.format(txid))
         .log("wrote full L0 file ({} pages, reason: {}): {}", commit, reason.label(), detail);
     stats.recordFullFile(reason);
     checksum = sum;
@@ -724,7 +792,8 @@ public final class Database implements AutoCloseable {
   }
 
   /** Visits pages 1..commit (lock page excluded) of the database overlaid with the WAL pages. */
-  private void forEachPage(int commit, PageIndex walPages, FileChannel wal, PageSink sink) throws IOException {
+  private void forEachPage(int commit, PageIndex walPages, FileChannel wal, PageSink sink)
+      throws IOException {
     int lock = LockPage.pgno(pageSize);
     byte[] buf = new byte[pageSize];
     for (int pgno = 1; pgno <= commit; pgno++) {
@@ -736,7 +805,8 @@ public final class Database implements AutoCloseable {
     }
   }
 
-  private void readPage(int pgno, PageIndex walPages, FileChannel wal, byte[] buf) throws IOException {
+  private void readPage(int pgno, PageIndex walPages, FileChannel wal, byte[] buf)
+      throws IOException {
     var frame = walPages.frameOffsetOf(pgno);
     if (frame.isPresent()) {
       readFully(wal, buf, frame.getAsLong() + 24, "WAL frame of page " + pgno);
@@ -751,7 +821,8 @@ public final class Database implements AutoCloseable {
     }
   }
 
-  private static void readFully(FileChannel ch, byte[] buf, long pos, String what) throws IOException {
+  private static void readFully(FileChannel ch, byte[] buf, long pos, String what)
+      throws IOException {
     ByteBuffer b = ByteBuffer.wrap(buf);
     while (b.hasRemaining()) {
       int n = ch.read(b, pos + b.position());
@@ -776,11 +847,11 @@ public final class Database implements AutoCloseable {
   // ---------------------------------------------------------------------------------------------
 
   /**
-   * Syncs, then freezes the state at the resulting position so that it can be streamed as a
-   * level-9 snapshot {@code [1, position]} while the application keeps writing. Until the returned
-   * snapshot is closed the database runs no checkpoints of its own (syncs continue); see
-   * {@link DatabaseSnapshot} for why that keeps it consistent. Cost under the monitor: one sync
-   * and one scan of the current WAL generation, never the database size.
+   * Syncs, then freezes the state at the resulting position so that it can be streamed as a level-9
+   * snapshot {@code [1, position]} while the application keeps writing. Until the returned snapshot
+   * is closed the database runs no checkpoints of its own (syncs continue); see {@link
+   * DatabaseSnapshot} for why that keeps it consistent. Cost under the monitor: one sync and one
+   * scan of the current WAL generation, never the database size.
    *
    * @return empty when the database does not exist yet or has no pages
    */
@@ -804,8 +875,12 @@ public final class Database implements AutoCloseable {
           var start = WalCursor.start(reader.header()).position();
           WalSegment seg = reader.scan(start, cursor.offset() - start.offset());
           if (seg.end().offset() != cursor.offset()) {
-            throw new IOException("the WAL of " + path + " no longer holds the synced frames up to offset "
-                + cursor.offset() + "; retry the snapshot");
+            throw new IOException(
+                "the WAL of "
+                    + path
+                    + " no longer holds the synced frames up to offset "
+                    + cursor.offset()
+                    + "; retry the snapshot");
           }
           walPages = seg.pages();
         }
@@ -817,8 +892,20 @@ public final class Database implements AutoCloseable {
       }
       int salt1 = cursor.fresh() ? 0 : cursor.position().salt1();
       int salt2 = cursor.fresh() ? 0 : cursor.position().salt2();
-      DatabaseSnapshot snapshot = new DatabaseSnapshot(path, files.db(), walPages.isEmpty() ? null : wal, pageSize, checksum.pageCount(),
-          position.txid(), checksum.value(), timestamp, walPages, salt1, salt2, snapshotPins::decrementAndGet);
+      DatabaseSnapshot snapshot =
+          new DatabaseSnapshot(
+              path,
+              files.db(),
+              walPages.isEmpty() ? null : wal,
+              pageSize,
+              checksum.pageCount(),
+              position.txid(),
+              checksum.value(),
+              timestamp,
+              walPages,
+              salt1,
+              salt2,
+              snapshotPins::decrementAndGet);
       handedOut = true;
       return Optional.of(snapshot);
     } finally {
@@ -884,8 +971,8 @@ public final class Database implements AutoCloseable {
 
   /**
    * Finishes a checkpoint under the write barrier: the WAL cannot grow, so its tail is synced, the
-   * read transaction is let go (no writer can restart the WAL meanwhile, so this is not a gap),
-   * the checkpoint backfills the rest and the read transaction is taken again. After a complete
+   * read transaction is let go (no writer can restart the WAL meanwhile, so this is not a gap), the
+   * checkpoint backfills the rest and the read transaction is taken again. After a complete
    * checkpoint SQLite puts that reader on read mark 0 — it reads the database file only, which
    * blocks every later backfill — so the one WAL restart a writer may now do is recognised as
    * expected ({@link #expectedReset}) and no second one can happen before the next sync.
@@ -898,7 +985,8 @@ public final class Database implements AutoCloseable {
       return false;
     }
     try {
-      // Never a full file here (invariant 16, docs/invariants.md): that waits for the next sync, without the barrier.
+      // Never a full file here (invariant 16, docs/invariants.md): that waits for the next sync,
+      // without the barrier.
       if (!syncWal(false) || cursor.fresh()) {
         return false;
       }
@@ -916,8 +1004,9 @@ public final class Database implements AutoCloseable {
       } finally {
         session.acquireReadLock();
       }
-      boolean complete = r.complete()
-          && WalHeader.SIZE + (long) r.logFrames() * (pageSize + 24) == cursor.offset();
+      boolean complete =
+          r.complete()
+              && WalHeader.SIZE + (long) r.logFrames() * (pageSize + 24) == cursor.offset();
       if (complete) {
         expectedReset = cursor;
       }
@@ -969,9 +1058,9 @@ public final class Database implements AutoCloseable {
   }
 
   /**
-   * Closes the replicator's connections (SQLite itself keeps the locks of other connections in
-   * this process) and forgets descriptors of files that were replaced. The database file's
-   * descriptor stays open while that file is still the database.
+   * Closes the replicator's connections (SQLite itself keeps the locks of other connections in this
+   * process) and forgets descriptors of files that were replaced. The database file's descriptor
+   * stays open while that file is still the database.
    */
   private void closeConnections() {
     resetState();

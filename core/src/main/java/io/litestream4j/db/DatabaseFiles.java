@@ -11,23 +11,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The replicator's one read descriptor on a database file and one on its WAL, held for the life
- * of the {@link Database} (the lock rule is in its class comment).
+ * The replicator's one read descriptor on a database file and one on its WAL, held for the life of
+ * the {@link Database} (the lock rule is in its class comment).
  *
- * <p>The database file's descriptor is opened once and closed only by {@link #close()} (or when
- * the file at the path turned out to be another file, after the caller closed its connections).
- * Closing it releases every POSIX lock this process holds on the file, SQLite's included, so when
- * {@link #close()} finds that this process still holds locks on it (an application's connections
- * in the same JVM, read from {@code /proc/locks}), the descriptor is kept open until the process
- * exits instead; without {@code /proc/locks} it is always kept.
+ * <p>The database file's descriptor is opened once and closed only by {@link #close()} (or when the
+ * file at the path turned out to be another file, after the caller closed its connections). Closing
+ * it releases every POSIX lock this process holds on the file, SQLite's included, so when {@link
+ * #close()} finds that this process still holds locks on it (an application's connections in the
+ * same JVM, read from {@code /proc/locks}), the descriptor is kept open until the process exits
+ * instead; without {@code /proc/locks} it is always kept.
  *
  * <p>SQLite never locks the {@code -wal} file (its WAL locks live in {@code -shm}), so the WAL's
  * descriptor may be replaced when SQLite deletes and recreates the file. The {@code -shm} file is
  * never opened, only {@code stat}ed.
  *
  * <p>Channels are {@link ReadOnlyFileChannel}s: a thread interrupt cannot close them behind the
- * replicator's back. Methods are called under the database's monitor; the channels they return
- * may be read from any thread.
+ * replicator's back. Methods are called under the database's monitor; the channels they return may
+ * be read from any thread.
  */
 final class DatabaseFiles implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DatabaseFiles.class);
@@ -117,8 +117,10 @@ final class DatabaseFiles implements AutoCloseable {
   private static void release(FileChannel channel, Path path, long inode) {
     boolean locksRemain = ProcessLocks.heldOn(inode).orElse(true);
     if (locksRemain) {
-      LOG.info("{}: this process still holds SQLite locks on the database (an application connection is open,"
-          + " or locks cannot be listed); its descriptor stays open until the process exits so they are kept", path);
+      LOG.info(
+          "{}: this process still holds SQLite locks on the database (an application connection is open,"
+              + " or locks cannot be listed); its descriptor stays open until the process exits so they are kept",
+          path);
       synchronized (KEPT_UNTIL_EXIT) {
         KEPT_UNTIL_EXIT.add(channel);
       }

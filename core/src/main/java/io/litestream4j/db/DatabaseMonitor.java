@@ -12,8 +12,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Drives {@link Database#sync()} from its own named virtual thread: immediately on a file-change
  * notification, and every monitor interval as a safety net. Errors are retried with exponential
- * backoff (up to 5 minutes) and logged once per failure burst, with a recovery line when the
- * burst ends; a disk-full condition is reported as such.
+ * backoff (up to 5 minutes) and logged once per failure burst, with a recovery line when the burst
+ * ends; a disk-full condition is reported as such.
  *
  * <p>The thread costs nothing while it waits, so a process can monitor thousands of databases; each
  * sync runs under a permit of the shared {@link WorkPermits}, which bounds how many databases sync
@@ -36,9 +36,9 @@ public final class DatabaseMonitor implements AutoCloseable {
   private volatile boolean stopping;
 
   /**
-   * @param minSyncGap the least time between two syncs triggered by file-change notifications:
-   *     zero syncs on every change (lowest latency); with uploads batched every sync interval,
-   *     syncing faster than that only costs the application CPU and produces more files
+   * @param minSyncGap the least time between two syncs triggered by file-change notifications: zero
+   *     syncs on every change (lowest latency); with uploads batched every sync interval, syncing
+   *     faster than that only costs the application CPU and produces more files
    */
   public DatabaseMonitor(Database db, Duration minSyncGap) {
     this(db, minSyncGap, WorkPermits.unbounded());
@@ -51,7 +51,8 @@ public final class DatabaseMonitor implements AutoCloseable {
     this.stats = db.stats();
     this.interval = db.options().monitorInterval();
     this.minGapNanos = minSyncGap.toNanos();
-    this.thread = Thread.ofVirtual().name("l4j-sync-" + db.path().getFileName()).unstarted(this::run);
+    this.thread =
+        Thread.ofVirtual().name("l4j-sync-" + db.path().getFileName()).unstarted(this::run);
   }
 
   public void start() {
@@ -75,7 +76,10 @@ public final class DatabaseMonitor implements AutoCloseable {
     while (!stopping) {
       long backoffMillis = backoff.delayMillis();
       boolean notified =
-          awaitSignal(backoffMillis > 0 ? backoffMillis : interval.isZero() ? Long.MAX_VALUE : interval.toMillis());
+          awaitSignal(
+              backoffMillis > 0
+                  ? backoffMillis
+                  : interval.isZero() ? Long.MAX_VALUE : interval.toMillis());
       if (stopping) {
         break;
       }
@@ -94,15 +98,23 @@ public final class DatabaseMonitor implements AutoCloseable {
         db.sync();
         int failures = backoff.succeeded();
         if (failures > 0) {
-          LOG.atInfo().addKeyValue("db", db.path()).log("sync recovered after {} failed attempts", failures);
+          LOG.atInfo()
+              .addKeyValue("db", db.path())
+              .log("sync recovered after {} failed attempts", failures);
         }
       } catch (SyncException e) {
         if (backoff.failed()) {
           if (e.diskFull()) {
-            LOG.atError().addKeyValue("db", db.path())
-                .log("disk full while syncing; retrying with backoff until space frees: {}", e.getMessage());
+            LOG.atError()
+                .addKeyValue("db", db.path())
+                .log(
+                    "disk full while syncing; retrying with backoff until space frees: {}",
+                    e.getMessage());
           } else {
-            LOG.atError().addKeyValue("db", db.path()).setCause(e).log("sync failed; retrying with backoff: {}", e.getMessage());
+            LOG.atError()
+                .addKeyValue("db", db.path())
+                .setCause(e)
+                .log("sync failed; retrying with backoff: {}", e.getMessage());
           }
         }
       }
@@ -130,7 +142,8 @@ public final class DatabaseMonitor implements AutoCloseable {
   private boolean awaitSignal(long millis) {
     lock.lock();
     try {
-      long nanos = millis == Long.MAX_VALUE ? Long.MAX_VALUE : TimeUnit.MILLISECONDS.toNanos(millis);
+      long nanos =
+          millis == Long.MAX_VALUE ? Long.MAX_VALUE : TimeUnit.MILLISECONDS.toNanos(millis);
       while (!signalled && !stopping && nanos > 0) {
         nanos = wake.awaitNanos(nanos);
       }

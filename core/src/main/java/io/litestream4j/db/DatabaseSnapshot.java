@@ -26,21 +26,21 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * While a snapshot is open the database runs none of its own checkpoints, so the replicator's
  * long-running read transaction (whose read mark lies at or before the synced end of the WAL) is
  * never released. With a read mark inside the WAL, SQLite neither restarts the WAL nor lets a
- * checkpoint copy frames written after the mark into the database file: the frames indexed here
- * and the database pages not covered by them stay as they were at {@link #txid()}. With read mark
- * 0 (the WAL was fully checkpointed when the transaction began) no checkpoint can copy anything,
- * but the application may restart the WAL; that only happens once the synced frames are all in
- * the database file, so a page whose frame turns out to be overwritten (salts checked before and
- * after reading it) is read from the database file instead. As a last line of defence the
- * streamed pages' rolling checksum is compared with the checksum the database recorded for
- * {@link #txid()}; on a mismatch {@link #writeTo} fails before the trailer is written, so a
- * snapshot that mixes states is never published (Litestream issue 1164).
+ * checkpoint copy frames written after the mark into the database file: the frames indexed here and
+ * the database pages not covered by them stay as they were at {@link #txid()}. With read mark 0
+ * (the WAL was fully checkpointed when the transaction began) no checkpoint can copy anything, but
+ * the application may restart the WAL; that only happens once the synced frames are all in the
+ * database file, so a page whose frame turns out to be overwritten (salts checked before and after
+ * reading it) is read from the database file instead. As a last line of defence the streamed pages'
+ * rolling checksum is compared with the checksum the database recorded for {@link #txid()}; on a
+ * mismatch {@link #writeTo} fails before the trailer is written, so a snapshot that mixes states is
+ * never published (Litestream issue 1164).
  *
  * <p>Nothing is staged on disk: pages are read and encoded one at a time. Reading goes through the
  * database's own long-lived descriptors (positional reads, safe beside the sync thread's): opening
- * and closing descriptors of its own would release SQLite's locks (see {@link Database}).
- * {@link #close()} lets the database checkpoint again; always close it, even when
- * {@link #writeTo} was never called.
+ * and closing descriptors of its own would release SQLite's locks (see {@link Database}). {@link
+ * #close()} lets the database checkpoint again; always close it, even when {@link #writeTo} was
+ * never called.
  */
 public final class DatabaseSnapshot implements AutoCloseable {
   private static final int FRAME_HEADER_SIZE = 24;
@@ -63,8 +63,19 @@ public final class DatabaseSnapshot implements AutoCloseable {
    * @param db the database's descriptor of the database file; read, never closed
    * @param wal the database's descriptor of the WAL, or null when no page comes from the WAL
    */
-  DatabaseSnapshot(Path dbPath, FileChannel db, FileChannel wal, int pageSize, int commit, long txid, long checksum,
-      long timestampMillis, PageIndex walPages, int salt1, int salt2, Runnable release) {
+  DatabaseSnapshot(
+      Path dbPath,
+      FileChannel db,
+      FileChannel wal,
+      int pageSize,
+      int commit,
+      long txid,
+      long checksum,
+      long timestampMillis,
+      PageIndex walPages,
+      int salt1,
+      int salt2,
+      Runnable release) {
     this.dbPath = dbPath;
     this.db = db;
     this.wal = wal;
@@ -119,17 +130,18 @@ public final class DatabaseSnapshot implements AutoCloseable {
     if (closed.get()) {
       throw new IllegalStateException("snapshot at TXID " + Txid.format(txid) + " is closed");
     }
-    OutputStream keepOpen = new FilterOutputStream(out) {
-      @Override
-      public void write(byte[] b, int off, int len) throws IOException {
-        out.write(b, off, len);
-      }
+    OutputStream keepOpen =
+        new FilterOutputStream(out) {
+          @Override
+          public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+          }
 
-      @Override
-      public void close() throws IOException {
-        out.flush();
-      }
-    };
+          @Override
+          public void close() throws IOException {
+            out.flush();
+          }
+        };
     LtxEncoder enc = new LtxEncoder(keepOpen, header());
     int lock = LockPage.pgno(pageSize);
     byte[] page = new byte[pageSize];
@@ -144,9 +156,16 @@ public final class DatabaseSnapshot implements AutoCloseable {
     }
     long actual = Checksums.FLAG | xor;
     if (actual != checksum) {
-      throw new IOException("database " + dbPath + " changed while its snapshot at TXID " + Txid.format(txid)
-          + " was read (pages add up to checksum " + Checksums.format(actual) + ", expected "
-          + Checksums.format(checksum) + "); the snapshot was discarded and will be taken again");
+      throw new IOException(
+          "database "
+              + dbPath
+              + " changed while its snapshot at TXID "
+              + Txid.format(txid)
+              + " was read (pages add up to checksum "
+              + Checksums.format(actual)
+              + ", expected "
+              + Checksums.format(checksum)
+              + "); the snapshot was discarded and will be taken again");
     }
     LtxTrailer trailer = enc.finish(checksum);
     keepOpen.flush();
@@ -173,7 +192,10 @@ public final class DatabaseSnapshot implements AutoCloseable {
     }
   }
 
-  /** True while the frame at {@code offset} still holds {@code pgno} of the snapshot's WAL generation. */
+  /**
+   * True while the frame at {@code offset} still holds {@code pgno} of the snapshot's WAL
+   * generation.
+   */
   private boolean frameIntact(long offset, int pgno) throws IOException {
     byte[] header = new byte[16];
     if (offset + FRAME_HEADER_SIZE + pageSize > wal.size()) {
@@ -184,7 +206,8 @@ public final class DatabaseSnapshot implements AutoCloseable {
     return b.getInt(0) == pgno && b.getInt(8) == salt1 && b.getInt(12) == salt2;
   }
 
-  private static void readFully(FileChannel ch, byte[] buf, long pos, String what) throws IOException {
+  private static void readFully(FileChannel ch, byte[] buf, long pos, String what)
+      throws IOException {
     ByteBuffer b = ByteBuffer.wrap(buf);
     while (b.hasRemaining()) {
       if (ch.read(b, pos + b.position()) < 0) {

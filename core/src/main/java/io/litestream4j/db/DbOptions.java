@@ -11,8 +11,8 @@ import java.util.Objects;
  *     {@link Duration#ZERO} disables the poll (notifications only)
  * @param checkpointInterval time-based PASSIVE checkpoint cadence; zero disables it
  * @param minCheckpointPageCount WAL size in pages that triggers a PASSIVE checkpoint
- * @param truncatePageCount WAL size in pages that triggers the emergency TRUNCATE checkpoint;
- *     zero disables it
+ * @param truncatePageCount WAL size in pages that triggers the emergency TRUNCATE checkpoint; zero
+ *     disables it
  * @param busyTimeout SQLite busy timeout of the replicator's own connections
  * @param maxSyncWalBytes upper bound of WAL bytes turned into one L0 file (chunks end on commits)
  */
@@ -26,7 +26,11 @@ public record DbOptions(
 
   public static final DbOptions DEFAULTS =
       new DbOptions(
-          Duration.ofSeconds(1), Duration.ofMinutes(1), 1000, 121_359, Duration.ofSeconds(1),
+          Duration.ofSeconds(1),
+          Duration.ofMinutes(1),
+          1000,
+          121_359,
+          Duration.ofSeconds(1),
           64L << 20);
 
   public DbOptions {
@@ -34,9 +38,11 @@ public record DbOptions(
     Objects.requireNonNull(checkpointInterval, "checkpointInterval");
     Objects.requireNonNull(busyTimeout, "busyTimeout");
     require(!monitorInterval.isNegative(), "monitor-interval must be >= 0, got " + monitorInterval);
-    require(!checkpointInterval.isNegative(),
+    require(
+        !checkpointInterval.isNegative(),
         "checkpoint-interval must be >= 0, got " + checkpointInterval);
-    require(minCheckpointPageCount > 0,
+    require(
+        minCheckpointPageCount > 0,
         "min-checkpoint-page-count must be > 0, got " + minCheckpointPageCount);
     require(truncatePageCount >= 0, "truncate-page-n must be >= 0, got " + truncatePageCount);
     require(!busyTimeout.isNegative(), "busy-timeout must be >= 0, got " + busyTimeout);
@@ -50,32 +56,57 @@ public record DbOptions(
   }
 
   public DbOptions withMonitorInterval(Duration d) {
-    return new DbOptions(d, checkpointInterval, minCheckpointPageCount, truncatePageCount,
-        busyTimeout, maxSyncWalBytes);
-  }
-
-  public DbOptions withCheckpointInterval(Duration d) {
-    return new DbOptions(monitorInterval, d, minCheckpointPageCount, truncatePageCount,
-        busyTimeout, maxSyncWalBytes);
-  }
-
-  public DbOptions withMinCheckpointPageCount(int n) {
-    return new DbOptions(monitorInterval, checkpointInterval, n, truncatePageCount, busyTimeout,
+    return new DbOptions(
+        d,
+        checkpointInterval,
+        minCheckpointPageCount,
+        truncatePageCount,
+        busyTimeout,
         maxSyncWalBytes);
   }
 
+  public DbOptions withCheckpointInterval(Duration d) {
+    return new DbOptions(
+        monitorInterval,
+        d,
+        minCheckpointPageCount,
+        truncatePageCount,
+        busyTimeout,
+        maxSyncWalBytes);
+  }
+
+  public DbOptions withMinCheckpointPageCount(int n) {
+    return new DbOptions(
+        monitorInterval, checkpointInterval, n, truncatePageCount, busyTimeout, maxSyncWalBytes);
+  }
+
   public DbOptions withTruncatePageCount(int n) {
-    return new DbOptions(monitorInterval, checkpointInterval, minCheckpointPageCount, n,
-        busyTimeout, maxSyncWalBytes);
+    return new DbOptions(
+        monitorInterval,
+        checkpointInterval,
+        minCheckpointPageCount,
+        n,
+        busyTimeout,
+        maxSyncWalBytes);
   }
 
   public DbOptions withBusyTimeout(Duration d) {
-    return new DbOptions(monitorInterval, checkpointInterval, minCheckpointPageCount,
-        truncatePageCount, d, maxSyncWalBytes);
+    return new DbOptions(
+        monitorInterval,
+        checkpointInterval,
+        minCheckpointPageCount,
+        truncatePageCount,
+        d,
+        maxSyncWalBytes);
   }
 
   public DbOptions withMaxSyncWalBytes(long n) {
-    return new DbOptions(monitorInterval, checkpointInterval, minCheckpointPageCount,
-        truncatePageCount, busyTimeout, n);
+    return new DbOptions(
+        monitorInterval,
+        checkpointInterval,
+        minCheckpointPageCount,
+        truncatePageCount,
+        busyTimeout,
+        n);
   }
 }

@@ -1,10 +1,10 @@
 package io.litestream4j.db;
 
+import io.litestream4j.internal.AtomicFiles;
+import io.litestream4j.internal.FileModes;
 import io.litestream4j.ltx.LtxFileName;
 import io.litestream4j.ltx.LtxHeader;
 import io.litestream4j.ltx.LtxTrailer;
-import io.litestream4j.internal.AtomicFiles;
-import io.litestream4j.internal.FileModes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -36,7 +36,9 @@ public final class LocalLtxDir {
     this(metaDir, Optional.empty());
   }
 
-  /** A state directory whose files get the permissions {@code modeSource} has when they are written. */
+  /**
+   * A state directory whose files get the permissions {@code modeSource} has when they are written.
+   */
   public LocalLtxDir(Path metaDir, Optional<Path> modeSource) {
     this.metaDir = metaDir;
     this.l0 = metaDir.resolve("ltx").resolve("0");
@@ -73,7 +75,10 @@ public final class LocalLtxDir {
 
   /** Writes an L0 file atomically; {@code body} receives the stream to encode into. */
   void write(long txid, AtomicFiles.Body body) throws IOException {
-    AtomicFiles.write(path(txid), modeSource.isPresent() ? FileModes.of(modeSource.get()) : Optional.empty(), body);
+    AtomicFiles.write(
+        path(txid),
+        modeSource.isPresent() ? FileModes.of(modeSource.get()) : Optional.empty(),
+        body);
   }
 
   public InputStream open(long txid) throws IOException {
@@ -122,8 +127,12 @@ public final class LocalLtxDir {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       long size = ch.size();
       if (size < LtxHeader.SIZE + LtxTrailer.SIZE) {
-        throw new IOException(file + " is truncated (" + size + " bytes); delete it or run "
-            + "'litestream4j reset' for this database");
+        throw new IOException(
+            file
+                + " is truncated ("
+                + size
+                + " bytes); delete it or run "
+                + "'litestream4j reset' for this database");
       }
       ByteBuffer head = ByteBuffer.allocate(LtxHeader.SIZE);
       readFully(ch, head, 0);

@@ -38,7 +38,10 @@ final class ProcessLocks {
       for (String line : Files.readAllLines(PROC_LOCKS)) {
         // "1: POSIX  ADVISORY  READ 1234 fe:00:5678 1073741826 1073742335"; waiters have "->"
         String[] f = line.trim().split("\\s+");
-        if (f.length >= 8 && f[1].equals("POSIX") && f[4].equals(pid) && f[5].endsWith(inodeSuffix)) {
+        if (f.length >= 8
+            && f[1].equals("POSIX")
+            && f[4].equals(pid)
+            && f[5].endsWith(inodeSuffix)) {
           return Optional.of(true);
         }
       }

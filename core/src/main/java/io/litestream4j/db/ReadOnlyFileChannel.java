@@ -15,12 +15,12 @@ import java.nio.file.Path;
  * A read-only {@link FileChannel} that no thread interrupt can close.
  *
  * <p>The JDK's own file channels close themselves when a thread blocked in (or entering) one of
- * their I/O methods is interrupted. For a database file that is fatal: closing any descriptor of
- * a file releases every POSIX lock the process holds on it, SQLite's included (see
- * {@link Database}). This channel reads through a {@link RandomAccessFile}, whose blocking reads
- * ignore interrupts, so only an explicit {@link #close()} ever releases the descriptor. Positional
- * reads are serialised on the file (a seek and a read); the channel's own position is not
- * supported. It never takes locks and never writes.
+ * their I/O methods is interrupted. For a database file that is fatal: closing any descriptor of a
+ * file releases every POSIX lock the process holds on it, SQLite's included (see {@link Database}).
+ * This channel reads through a {@link RandomAccessFile}, whose blocking reads ignore interrupts, so
+ * only an explicit {@link #close()} ever releases the descriptor. Positional reads are serialised
+ * on the file (a seek and a read); the channel's own position is not supported. It never takes
+ * locks and never writes.
  */
 final class ReadOnlyFileChannel extends FileChannel {
   private final RandomAccessFile file;
@@ -29,7 +29,9 @@ final class ReadOnlyFileChannel extends FileChannel {
     this.file = file;
   }
 
-  /** Opens {@code path} for reading; {@link java.nio.file.NoSuchFileException} when it is absent. */
+  /**
+   * Opens {@code path} for reading; {@link java.nio.file.NoSuchFileException} when it is absent.
+   */
   static ReadOnlyFileChannel open(Path path) throws IOException {
     if (!java.nio.file.Files.exists(path)) {
       throw new java.nio.file.NoSuchFileException(path.toString());

@@ -8,8 +8,8 @@ import java.util.function.LongPredicate;
  * directory and the replica hold — a pure function, so every case is testable without SQLite.
  *
  * <ul>
- *   <li>Local files that hold every TXID after the replica's newest (or no replica at all) are
- *       the base: they are uploaded as usual.
+ *   <li>Local files that hold every TXID after the replica's newest (or no replica at all) are the
+ *       base: they are uploaded as usual.
  *   <li>Otherwise the replica is the base (it is ahead, or the local files have a hole), and the
  *       local files, which do not continue it, are discarded (Litestream issue 781).
  *   <li>With neither, replication starts from scratch: the first file holds the whole database.
@@ -28,8 +28,10 @@ record ResumePoint(Optional<Baseline> base, boolean discardLocal) {
    * @param replicaTip the replica's newest TXID and checksum, if any
    * @param localHas whether a local L0 file of a TXID exists
    */
-  static ResumePoint choose(Optional<Baseline> localTip, Optional<Baseline> replicaTip, LongPredicate localHas) {
-    if (localTip.isPresent() && (replicaTip.isEmpty() || continues(replicaTip.get(), localTip.get(), localHas))) {
+  static ResumePoint choose(
+      Optional<Baseline> localTip, Optional<Baseline> replicaTip, LongPredicate localHas) {
+    if (localTip.isPresent()
+        && (replicaTip.isEmpty() || continues(replicaTip.get(), localTip.get(), localHas))) {
       return new ResumePoint(localTip, false);
     }
     if (replicaTip.isPresent()) {

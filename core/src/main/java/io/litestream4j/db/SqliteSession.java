@@ -22,14 +22,14 @@ import java.util.Properties;
  * databases). The two take these roles in turn:
  *
  * <ul>
- *   <li>moving the read mark forward is a hand-over ({@link #beginHandover()},
- *       {@link #endHandover()}): the spare starts its read transaction before the current reader
- *       ends its own, so there is never a moment without one; the spare is then the reader. Every
- *       moment without a read transaction outside the write barrier is counted ({@link #gaps()});
- *   <li>the connection that is not the reader takes the write <b>barrier</b> (an insert into
- *       {@code _litestream_lock} that is always rolled back) so the WAL cannot grow while the
- *       replicator seals it before a checkpoint, and runs {@code PRAGMA wal_checkpoint}; under the
- *       barrier the reader lets its transaction go and runs the checkpoint itself.
+ *   <li>moving the read mark forward is a hand-over ({@link #beginHandover()}, {@link
+ *       #endHandover()}): the spare starts its read transaction before the current reader ends its
+ *       own, so there is never a moment without one; the spare is then the reader. Every moment
+ *       without a read transaction outside the write barrier is counted ({@link #gaps()});
+ *   <li>the connection that is not the reader takes the write <b>barrier</b> (an insert into {@code
+ *       _litestream_lock} that is always rolled back) so the WAL cannot grow while the replicator
+ *       seals it before a checkpoint, and runs {@code PRAGMA wal_checkpoint}; under the barrier the
+ *       reader lets its transaction go and runs the checkpoint itself.
  * </ul>
  *
  * <p>Closing the spare never costs the reader its locks: SQLite keeps the locks of a file per
@@ -38,12 +38,12 @@ import java.util.Properties;
  * POSIX lock is dropped ({@code IdleConnectionTest} checks it against {@code /proc/locks}).
  *
  * <p>All connections use {@code wal_autocheckpoint=0}: only the replicator's explicit checkpoints
- * (and the application's own) ever move pages from the WAL into the database file. They read
- * little (the schema and a table's root page when a read transaction starts; a checkpoint copies
- * frames without the page cache), so they keep no page cache ({@code cache_size=0}: a page is
- * dropped as soon as it is unpinned, about 70 KiB less per connection than SQLite's initial
- * 20-page block) and no memory map. {@code cache_spill} is off so that the barrier's insert, which
- * is always rolled back, never spills an uncommitted page into the WAL for want of cache.
+ * (and the application's own) ever move pages from the WAL into the database file. They read little
+ * (the schema and a table's root page when a read transaction starts; a checkpoint copies frames
+ * without the page cache), so they keep no page cache ({@code cache_size=0}: a page is dropped as
+ * soon as it is unpinned, about 70 KiB less per connection than SQLite's initial 20-page block) and
+ * no memory map. {@code cache_spill} is off so that the barrier's insert, which is always rolled
+ * back, never spills an uncommitted page into the WAL for want of cache.
  *
  * <p>Not thread-safe: owned by the database's sync thread.
  */
@@ -53,16 +53,22 @@ final class SqliteSession implements AutoCloseable {
 
   private final Path db;
   private final Duration busyTimeout;
+
   /** Two slots; one is open while idle, both during a checkpoint. */
   private final Connection[] conns = new Connection[2];
+
   /** Slot whose read transaction guards the WAL, -1 when none is held. */
   private int current = -1;
+
   /** Slot being handed over from, -1 outside a hand-over. */
   private int older = -1;
+
   /** Slot of the most recent read transaction: the one kept open when the spare is closed. */
   private int home;
+
   /** Slot holding the write barrier, -1 when not held. */
   private int barrier = -1;
+
   private long gaps;
   private long opened;
 
@@ -86,11 +92,16 @@ final class SqliteSession implements AutoCloseable {
         try (ResultSet rs = st.executeQuery("PRAGMA journal_mode = wal")) {
           String mode = rs.next() ? rs.getString(1) : "";
           if (!"wal".equalsIgnoreCase(mode)) {
-            throw new IOException("cannot switch " + db + " to WAL mode (journal_mode is '" + mode
-                + "'); litestream4j replicates WAL-mode databases only");
+            throw new IOException(
+                "cannot switch "
+                    + db
+                    + " to WAL mode (journal_mode is '"
+                    + mode
+                    + "'); litestream4j replicates WAL-mode databases only");
           }
         }
-        st.execute("CREATE TABLE IF NOT EXISTS _litestream_seq (id INTEGER PRIMARY KEY, seq INTEGER)");
+        st.execute(
+            "CREATE TABLE IF NOT EXISTS _litestream_seq (id INTEGER PRIMARY KEY, seq INTEGER)");
         st.execute("CREATE TABLE IF NOT EXISTS _litestream_lock (id INTEGER)");
       }
       c.setAutoCommit(false);
@@ -123,7 +134,9 @@ final class SqliteSession implements AutoCloseable {
     return conn;
   }
 
-  /** The connection in {@code slot}, opened (in a deferred transaction, reading nothing) if needed. */
+  /**
+   * The connection in {@code slot}, opened (in a deferred transaction, reading nothing) if needed.
+   */
   private Connection conn(int slot) throws IOException {
     if (conns[slot] == null) {
       try {
@@ -165,12 +178,17 @@ final class SqliteSession implements AutoCloseable {
   }
 
   private static void checkVersion(Connection c) throws SQLException, IOException {
-    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT sqlite_version()")) {
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT sqlite_version()")) {
       rs.next();
       String v = rs.getString(1);
       if (compareVersions(v, MIN_SQLITE_VERSION) < 0) {
-        throw new IOException("embedded SQLite " + v + " is older than " + MIN_SQLITE_VERSION
-            + " (WAL-reset corruption race); upgrade org.xerial:sqlite-jdbc");
+        throw new IOException(
+            "embedded SQLite "
+                + v
+                + " is older than "
+                + MIN_SQLITE_VERSION
+                + " (WAL-reset corruption race); upgrade org.xerial:sqlite-jdbc");
       }
     }
   }
@@ -215,8 +233,8 @@ final class SqliteSession implements AutoCloseable {
   }
 
   /**
-   * Ends the read transaction(s). Unless the write barrier is held (no writer can then restart
-   * the WAL), the moment without one is counted as a gap. The connection stays open.
+   * Ends the read transaction(s). Unless the write barrier is held (no writer can then restart the
+   * WAL), the moment without one is counted as a gap. The connection stays open.
    */
   void releaseReadLock() throws IOException {
     if (current < 0) {
@@ -236,9 +254,9 @@ final class SqliteSession implements AutoCloseable {
 
   /**
    * Starts a read transaction on the current end of the WAL, on the spare connection, while the
-   * present one is still held. The caller syncs up to at least that end before
-   * {@link #endHandover()} lets the older read mark go, so the WAL is never unguarded and never
-   * guarded by a mark past what was synced.
+   * present one is still held. The caller syncs up to at least that end before {@link
+   * #endHandover()} lets the older read mark go, so the WAL is never unguarded and never guarded by
+   * a mark past what was synced.
    */
   void beginHandover() throws IOException {
     if (current < 0) {
@@ -297,8 +315,8 @@ final class SqliteSession implements AutoCloseable {
   }
 
   /**
-   * Takes SQLite's write lock on the connection that does not hold the read transaction, waiting
-   * up to the busy timeout for the application's writer.
+   * Takes SQLite's write lock on the connection that does not hold the read transaction, waiting up
+   * to the busy timeout for the application's writer.
    *
    * @return false when the application kept the lock for longer than the busy timeout
    */
@@ -341,12 +359,14 @@ final class SqliteSession implements AutoCloseable {
     }
   }
 
-  /** Called after every checkpoint with its mode, duration and whether it succeeded (for metrics). */
+  /**
+   * Called after every checkpoint with its mode, duration and whether it succeeded (for metrics).
+   */
   interface CheckpointObserver {
     void checkpointed(CheckpointMode mode, long nanos, boolean ok);
   }
 
-  private volatile CheckpointObserver checkpointObserver = (mode, nanos, ok) -> { };
+  private volatile CheckpointObserver checkpointObserver = (mode, nanos, ok) -> {};
 
   void observeCheckpoints(CheckpointObserver observer) {
     this.checkpointObserver = observer;
@@ -389,7 +409,8 @@ final class SqliteSession implements AutoCloseable {
       return 1 - barrier;
     }
     if (barrier >= 0) {
-      throw new IllegalStateException("a checkpoint under the barrier needs the read transaction let go first");
+      throw new IllegalStateException(
+          "a checkpoint under the barrier needs the read transaction let go first");
     }
     return freeSlot();
   }

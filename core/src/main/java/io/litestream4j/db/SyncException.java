@@ -3,8 +3,8 @@ package io.litestream4j.db;
 import java.io.IOException;
 
 /**
- * A sync step failed. {@link #diskFull()} tells the monitor to report the typed disk-full
- * condition (metric + log) rather than a generic error; both kinds are retried with backoff.
+ * A sync step failed. {@link #diskFull()} tells the monitor to report the typed disk-full condition
+ * (metric + log) rather than a generic error; both kinds are retried with backoff.
  */
 public final class SyncException extends IOException {
   private static final long serialVersionUID = 1L;
@@ -22,8 +22,11 @@ public final class SyncException extends IOException {
   static boolean isDiskFull(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
       String m = String.valueOf(c.getMessage()).toLowerCase(java.util.Locale.ROOT);
-      if (m.contains("no space left") || m.contains("disk quota") || m.contains("enospc")
-          || m.contains("disk is full") || m.contains("sqlite_full")) {
+      if (m.contains("no space left")
+          || m.contains("disk quota")
+          || m.contains("enospc")
+          || m.contains("disk is full")
+          || m.contains("sqlite_full")) {
         return true;
       }
     }

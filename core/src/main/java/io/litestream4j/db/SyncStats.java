@@ -34,16 +34,17 @@ public final class SyncStats {
   }
 
   /**
-   * Full level-0 files (every page of the database) written so far, by reason label
-   * ({@link FullFileReason#label()}); reasons that never occurred are left out.
+   * Full level-0 files (every page of the database) written so far, by reason label ({@link
+   * FullFileReason#label()}); reasons that never occurred are left out.
    */
   public Map<String, Long> fullL0Files() {
     Map<String, Long> out = new LinkedHashMap<>();
-    fullFiles.forEach((r, n) -> {
-      if (n.get() > 0) {
-        out.put(r.label(), n.get());
-      }
-    });
+    fullFiles.forEach(
+        (r, n) -> {
+          if (n.get() > 0) {
+            out.put(r.label(), n.get());
+          }
+        });
     return out;
   }
 
@@ -145,11 +146,12 @@ public final class SyncStats {
    * @param errors checkpoints that failed
    * @param nanos time spent in all of them
    */
-  public record Checkpoints(long count, long errors, long nanos) { }
+  public record Checkpoints(long count, long errors, long nanos) {}
 
   public java.util.Map<CheckpointMode, Checkpoints> checkpoints() {
     java.util.Map<CheckpointMode, Checkpoints> out = new java.util.EnumMap<>(CheckpointMode.class);
-    checkpoints.forEach((mode, c) -> out.put(mode, new Checkpoints(c[0].get(), c[1].get(), c[2].get())));
+    checkpoints.forEach(
+        (mode, c) -> out.put(mode, new Checkpoints(c[0].get(), c[1].get(), c[2].get())));
     return out;
   }
 

@@ -5,9 +5,9 @@ import io.litestream4j.sqlite.WalPosition;
 
 /**
  * How far into the live WAL the replicated state reaches: a position inside one WAL generation
- * (salts + checkpoint sequence), with SQLite's running checksum at that point so the next frame
- * can be validated. {@link #FRESH} means there was no WAL content when the state was taken: any
- * WAL that appears later is entirely new.
+ * (salts + checkpoint sequence), with SQLite's running checksum at that point so the next frame can
+ * be validated. {@link #FRESH} means there was no WAL content when the state was taken: any WAL
+ * that appears later is entirely new.
  */
 record WalCursor(WalPosition position, int checkpointSeq, boolean fresh) {
   static final WalCursor FRESH = new WalCursor(null, 0, true);

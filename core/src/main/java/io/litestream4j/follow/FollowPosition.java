@@ -20,8 +20,8 @@ import java.util.Optional;
  * pages), and the source's first 100 bytes of page 1 (the follower rewrites a few header bytes, so
  * the checksum can only be recomputed from the file with the originals put back). Stored in the
  * {@code <db>-txid} sidecar (its first line is the hex TXID, as Litestream's), written atomically
- * before each apply's commit point together with the previous position: after a crash the
- * database is at one of the two, and its checksum says which.
+ * before each apply's commit point together with the previous position: after a crash the database
+ * is at one of the two, and its checksum says which.
  *
  * @param txid the TXID the database is at
  * @param checksum the database checksum (LTX rolling checksum) at that TXID
@@ -33,7 +33,8 @@ public record FollowPosition(long txid, long checksum, byte[] page1Header) {
   public FollowPosition {
     Objects.requireNonNull(page1Header, "page1Header");
     if (page1Header.length != HEADER_SIZE) {
-      throw new IllegalArgumentException("page 1 header must be " + HEADER_SIZE + " bytes, got " + page1Header.length);
+      throw new IllegalArgumentException(
+          "page 1 header must be " + HEADER_SIZE + " bytes, got " + page1Header.length);
     }
     page1Header = page1Header.clone();
   }
@@ -80,12 +81,16 @@ public record FollowPosition(long txid, long checksum, byte[] page1Header) {
     }
     try {
       FollowPosition current = get(m, "");
-      Optional<FollowPosition> previous = m.containsKey("previous-txid")
-          ? Optional.of(get(m, "previous-")) : Optional.empty();
+      Optional<FollowPosition> previous =
+          m.containsKey("previous-txid") ? Optional.of(get(m, "previous-")) : Optional.empty();
       return Optional.of(new Pair(current, previous));
     } catch (RuntimeException e) {
-      throw new IOException(file + " is not a litestream4j follow position (" + e.getMessage()
-          + "); it was written by another tool or damaged: restore again into a new path, or use -force", e);
+      throw new IOException(
+          file
+              + " is not a litestream4j follow position ("
+              + e.getMessage()
+              + "); it was written by another tool or damaged: restore again into a new path, or use -force",
+          e);
     }
   }
 
@@ -99,12 +104,15 @@ public record FollowPosition(long txid, long checksum, byte[] page1Header) {
     String txid = Objects.requireNonNull(m.get(prefix + "txid"), "no " + prefix + "txid");
     String sum = Objects.requireNonNull(m.get(prefix + "checksum"), "no " + prefix + "checksum");
     String page1 = Objects.requireNonNull(m.get(prefix + "page1"), "no " + prefix + "page1");
-    return new FollowPosition(Txid.parse(txid), HexFormat.fromHexDigitsToLong(sum), HexFormat.of().parseHex(page1));
+    return new FollowPosition(
+        Txid.parse(txid), HexFormat.fromHexDigitsToLong(sum), HexFormat.of().parseHex(page1));
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof FollowPosition p && p.txid == txid && p.checksum == checksum
+    return o instanceof FollowPosition p
+        && p.txid == txid
+        && p.checksum == checksum
         && Arrays.equals(p.page1Header, page1Header);
   }
 

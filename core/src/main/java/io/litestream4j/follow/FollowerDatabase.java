@@ -30,22 +30,24 @@ import java.util.TreeSet;
  * to a later one as a single SQLite transaction, as seen by any SQLite reader in any process.
  *
  * <p>How readers are kept from ever seeing a torn state. The database is kept in rollback-journal
- * mode (header bytes 18/19 = 1; the source's pages say WAL, so page 1 is patched on the way in)
- * and every apply follows SQLite's own commit protocol for that mode, with SQLite's own locks:
+ * mode (header bytes 18/19 = 1; the source's pages say WAL, so page 1 is patched on the way in) and
+ * every apply follows SQLite's own commit protocol for that mode, with SQLite's own locks:
+ *
  * <ol>
  *   <li>the LTX file is downloaded and fully decoded and verified first (file CRC, and where the
- *       file carries them the pre- and post-apply database checksums), so nothing is touched for
- *       a file that is corrupt or does not continue the database;
+ *       file carries them the pre- and post-apply database checksums), so nothing is touched for a
+ *       file that is corrupt or does not continue the database;
  *   <li>a JDBC connection runs {@code BEGIN EXCLUSIVE}: SQLite takes PENDING (no new readers) and
  *       then EXCLUSIVE (no reader left), so from here on no reader is inside a read transaction;
- *   <li>the original content of every page about to change (written or truncated away) is written to {@code <db>-journal} in
- *       SQLite's rollback-journal format and fsynced, then the position sidecar is written
- *       (naming both the old and the new position);
+ *   <li>the original content of every page about to change (written or truncated away) is written
+ *       to {@code <db>-journal} in SQLite's rollback-journal format and fsynced, then the position
+ *       sidecar is written (naming both the old and the new position);
  *   <li>the pages are written in place, page 1's change counter is bumped (so every reader's page
  *       cache is invalidated), the file is truncated to the new size and fsynced;
  *   <li>deleting the journal (and fsyncing the directory) is the commit point; then the lock is
  *       released and readers see the new TXID as a whole.
  * </ol>
+ *
  * If the process dies before the commit point, the journal is <em>hot</em>: the next SQLite
  * connection to open the database (the restarted follower, or a reader) rolls it back, exactly as
  * after a crash of SQLite itself. The channel used for page writes stays open for the object's
@@ -53,9 +55,9 @@ import java.util.TreeSet;
  * SQLite's included.
  *
  * <p>Crash-safe position: the sidecar names the new and the previous position before the commit
- * point; on {@link #open} the database's checksum (recomputed from the file, with the source's
- * page 1 header put back) says which of the two it is at. Anything else means the file was changed
- * by someone else, and is an error. A writer that modifies the database while the follower runs is
+ * point; on {@link #open} the database's checksum (recomputed from the file, with the source's page
+ * 1 header put back) says which of the two it is at. Anything else means the file was changed by
+ * someone else, and is an error. A writer that modifies the database while the follower runs is
  * detected by the change counter before the next apply.
  *
  * <p>Not thread-safe: one follower thread owns it.
@@ -74,8 +76,14 @@ public final class FollowerDatabase implements Closeable {
   private int changeCounter;
   private boolean broken;
 
-  private FollowerDatabase(Path db, FileChannel ch, Connection lock, int pageSize, DatabaseChecksum state,
-      FollowPosition position) throws IOException {
+  private FollowerDatabase(
+      Path db,
+      FileChannel ch,
+      Connection lock,
+      int pageSize,
+      DatabaseChecksum state,
+      FollowPosition position)
+      throws IOException {
     this.db = db;
     this.journal = db.resolveSibling(db.getFileName() + "-journal");
     this.ch = ch;
@@ -93,7 +101,8 @@ public final class FollowerDatabase implements Closeable {
    */
   public static FollowPosition install(Path staged, Path db, long txid) throws IOException {
     FollowPosition pos;
-    try (FileChannel c = FileChannel.open(staged, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+    try (FileChannel c =
+        FileChannel.open(staged, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
       byte[] header = readHeader(c);
       int pageSize = pageSize(header, staged);
       int pages = (int) (c.size() / pageSize);
@@ -120,8 +129,11 @@ public final class FollowerDatabase implements Closeable {
   public static FollowerDatabase open(Path db, Duration busyTimeout) throws IOException {
     Optional<FollowPosition.Pair> saved = FollowPosition.read(db);
     if (saved.isEmpty()) {
-      throw new IOException(db + " exists but has no follow position (" + FollowPosition.sidecar(db)
-          + "): it was not written by a follower; restore into a new path, or pass -force to replace it");
+      throw new IOException(
+          db
+              + " exists but has no follow position ("
+              + FollowPosition.sidecar(db)
+              + "): it was not written by a follower; restore into a new path, or pass -force to replace it");
     }
     Connection conn = null;
     FileChannel c = null;
@@ -134,8 +146,13 @@ public final class FollowerDatabase implements Closeable {
       c = FileChannel.open(db, StandardOpenOption.READ, StandardOpenOption.WRITE);
       byte[] header = readHeader(c);
       if ((header[18] & 0xff) != ROLLBACK_MODE || (header[19] & 0xff) != ROLLBACK_MODE) {
-        throw new IOException(db + " is no longer in rollback-journal mode (header bytes 18/19 = "
-            + header[18] + "/" + header[19] + "): something opened it for writing; restore again (-force)");
+        throw new IOException(
+            db
+                + " is no longer in rollback-journal mode (header bytes 18/19 = "
+                + header[18]
+                + "/"
+                + header[19]
+                + "): something opened it for writing; restore again (-force)");
       }
       int pageSize = pageSize(header, db);
       DatabaseChecksum sums = DatabaseChecksum.read(c, pageSize, (int) (c.size() / pageSize));
@@ -144,8 +161,10 @@ public final class FollowerDatabase implements Closeable {
       FollowPosition.Pair pair = saved.get();
       FollowPosition found = null;
       DatabaseChecksum foundState = null;
-      for (FollowPosition candidate : pair.previous().isPresent()
-          ? java.util.List.of(pair.current(), pair.previous().get()) : java.util.List.of(pair.current())) {
+      for (FollowPosition candidate :
+          pair.previous().isPresent()
+              ? java.util.List.of(pair.current(), pair.previous().get())
+              : java.util.List.of(pair.current())) {
         DatabaseChecksum s = sums.copy();
         byte[] p = page1.clone();
         System.arraycopy(candidate.page1Header(), 0, p, 0, FollowPosition.HEADER_SIZE);
@@ -157,9 +176,13 @@ public final class FollowerDatabase implements Closeable {
         }
       }
       if (found == null) {
-        throw new IOException(db + " is at neither follow position its sidecar names (" + pair.current()
-            + (pair.previous().map(p -> " or " + p).orElse("")) + "): it was modified by another writer;"
-            + " restore again (-force)");
+        throw new IOException(
+            db
+                + " is at neither follow position its sidecar names ("
+                + pair.current()
+                + (pair.previous().map(p -> " or " + p).orElse(""))
+                + "): it was modified by another writer;"
+                + " restore again (-force)");
       }
       try (Statement st = conn.createStatement()) {
         st.execute("COMMIT");
@@ -203,12 +226,13 @@ public final class FollowerDatabase implements Closeable {
    * changed in its range, and is proven by its post-apply checksum.
    *
    * @throws FollowException if the file does not continue the database or fails verification
-   *     (nothing was changed), or if applying failed midway (the database is left to be rolled
-   *     back by SQLite and this object is unusable)
+   *     (nothing was changed), or if applying failed midway (the database is left to be rolled back
+   *     by SQLite and this object is unusable)
    */
   public Applied apply(Path ltx) throws IOException {
     if (broken) {
-      throw new IllegalStateException("an earlier apply to " + db + " failed midway; reopen the follower database");
+      throw new IllegalStateException(
+          "an earlier apply to " + db + " failed midway; reopen the follower database");
     }
     long txid = position.txid();
     LtxHeader h;
@@ -218,11 +242,20 @@ public final class FollowerDatabase implements Closeable {
     try (LtxDecoder dec = new LtxDecoder(open(ltx))) {
       h = dec.header();
       if (h.pageSize() != pageSize) {
-        throw new FollowException(FollowException.Kind.INCOMPATIBLE, name(h) + " has page size " + h.pageSize()
-            + " but " + db + " has " + pageSize + " (the source changed its page size): restore again (-force)");
+        throw new FollowException(
+            FollowException.Kind.INCOMPATIBLE,
+            name(h)
+                + " has page size "
+                + h.pageSize()
+                + " but "
+                + db
+                + " has "
+                + pageSize
+                + " (the source changed its page size): restore again (-force)");
       }
       if (h.minTxid() > txid + 1 || h.maxTxid() <= txid) {
-        throw new IllegalArgumentException(name(h) + " does not continue TXID " + Txid.format(txid));
+        throw new IllegalArgumentException(
+            name(h) + " does not continue TXID " + Txid.format(txid));
       }
       next.truncate(h.commit());
       byte[] page = new byte[pageSize];
@@ -236,21 +269,41 @@ public final class FollowerDatabase implements Closeable {
       LtxTrailer trailer = dec.finish();
       if (h.hasChecksums()) {
         if (h.minTxid() == txid + 1 && h.preApplyChecksum() != state.value()) {
-          throw new FollowException(FollowException.Kind.CHECKSUM_BREAK, "checksum break: " + name(h)
-              + " expects the database at TXID " + Txid.format(txid) + " to have checksum "
-              + hex(h.preApplyChecksum()) + " but the follower's is " + hex(state.value())
-              + ": the replica does not continue what this follower applied (was it reset or replaced?);"
-              + " restore again (-force)");
+          throw new FollowException(
+              FollowException.Kind.CHECKSUM_BREAK,
+              "checksum break: "
+                  + name(h)
+                  + " expects the database at TXID "
+                  + Txid.format(txid)
+                  + " to have checksum "
+                  + hex(h.preApplyChecksum())
+                  + " but the follower's is "
+                  + hex(state.value())
+                  + ": the replica does not continue what this follower applied (was it reset or replaced?);"
+                  + " restore again (-force)");
         }
         if (trailer.postApplyChecksum() != next.value()) {
-          throw new FollowException(FollowException.Kind.CHECKSUM_BREAK, "checksum break: applying " + name(h)
-              + " on TXID " + Txid.format(txid) + " gives checksum " + hex(next.value()) + " but the file says "
-              + hex(trailer.postApplyChecksum()) + "; nothing was applied");
+          throw new FollowException(
+              FollowException.Kind.CHECKSUM_BREAK,
+              "checksum break: applying "
+                  + name(h)
+                  + " on TXID "
+                  + Txid.format(txid)
+                  + " gives checksum "
+                  + hex(next.value())
+                  + " but the file says "
+                  + hex(trailer.postApplyChecksum())
+                  + "; nothing was applied");
         }
       }
       if (!next.isComplete()) {
-        throw new FollowException(FollowException.Kind.GAP, name(h) + " grows the database to " + h.commit()
-            + " pages but does not hold all the new pages: it does not continue TXID " + Txid.format(txid));
+        throw new FollowException(
+            FollowException.Kind.GAP,
+            name(h)
+                + " grows the database to "
+                + h.commit()
+                + " pages but does not hold all the new pages: it does not continue TXID "
+                + Txid.format(txid));
       }
     }
     FollowPosition target = new FollowPosition(h.maxTxid(), next.value(), header);
@@ -259,10 +312,17 @@ public final class FollowerDatabase implements Closeable {
     boolean pagesWritten = false;
     try {
       byte[] current = readHeader(ch);
-      if (readIntBE(current, 24) != changeCounter || current[18] != ROLLBACK_MODE || current[19] != ROLLBACK_MODE) {
-        throw new FollowException(FollowException.Kind.MODIFIED, db + " was modified by another writer"
-            + " since TXID " + Txid.format(txid) + " (its change counter or journal mode changed): a follower's"
-            + " database must only be read (open it read-only); restore again (-force)");
+      if (readIntBE(current, 24) != changeCounter
+          || current[18] != ROLLBACK_MODE
+          || current[19] != ROLLBACK_MODE) {
+        throw new FollowException(
+            FollowException.Kind.MODIFIED,
+            db
+                + " was modified by another writer"
+                + " since TXID "
+                + Txid.format(txid)
+                + " (its change counter or journal mode changed): a follower's"
+                + " database must only be read (open it read-only); restore again (-force)");
       }
       int originalPages = (int) (ch.size() / pageSize);
       // Every page that changes: the file's pages, page 1 (change counter), and the pages a
@@ -314,7 +374,8 @@ public final class FollowerDatabase implements Closeable {
       if (pagesWritten) {
         broken = true; // the hot journal stays: SQLite rolls the pages back on the next open
       } else if (touched) {
-        Files.deleteIfExists(journal); // nothing was overwritten: the journal would restore the same pages
+        Files.deleteIfExists(
+            journal); // nothing was overwritten: the journal would restore the same pages
       }
       throw e;
     } finally {
@@ -327,8 +388,13 @@ public final class FollowerDatabase implements Closeable {
     try (Statement st = lock.createStatement()) {
       st.execute("BEGIN EXCLUSIVE");
     } catch (SQLException e) {
-      throw new IOException("cannot lock follower database " + db + " for the next transaction (a reader"
-          + " holding a long read transaction?): " + e.getMessage(), e);
+      throw new IOException(
+          "cannot lock follower database "
+              + db
+              + " for the next transaction (a reader"
+              + " holding a long read transaction?): "
+              + e.getMessage(),
+          e);
     }
   }
 
@@ -337,11 +403,15 @@ public final class FollowerDatabase implements Closeable {
       st.execute("COMMIT");
     } catch (SQLException e) {
       broken = true;
-      throw new IOException("cannot release the lock on follower database " + db + ": " + e.getMessage(), e);
+      throw new IOException(
+          "cannot release the lock on follower database " + db + ": " + e.getMessage(), e);
     }
   }
 
-  /** Sets rollback-journal mode and a new change counter (also as version-valid-for) in page 1's header. */
+  /**
+   * Sets rollback-journal mode and a new change counter (also as version-valid-for) in page 1's
+   * header.
+   */
   private static void patch(byte[] page1, int counter) {
     page1[18] = ROLLBACK_MODE;
     page1[19] = ROLLBACK_MODE;

@@ -62,7 +62,9 @@ public final class NextFiles {
     for (int level = 1; level < LtxFileInfo.SNAPSHOT_LEVEL; level++) {
       for (LtxFileInfo f : client.ltxFiles(level, 0)) {
         replicaMax = Math.max(replicaMax, f.maxTxid());
-        if (f.minTxid() <= txid + 1 && f.maxTxid() > txid && (best == null || f.maxTxid() > best.maxTxid())) {
+        if (f.minTxid() <= txid + 1
+            && f.maxTxid() > txid
+            && (best == null || f.maxTxid() > best.maxTxid())) {
           best = f;
         }
       }

@@ -15,9 +15,10 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Writes a file so that readers see either nothing or the complete, durable file: the bytes go to
- * a new, uniquely named {@code .tmp} sibling ({@link TempFiles}), which is fsynced, renamed over the target and followed by an fsync of
- * the directory (Litestream issue 1344). On any failure the temp file is removed.
+ * Writes a file so that readers see either nothing or the complete, durable file: the bytes go to a
+ * new, uniquely named {@code .tmp} sibling ({@link TempFiles}), which is fsynced, renamed over the
+ * target and followed by an fsync of the directory (Litestream issue 1344). On any failure the temp
+ * file is removed.
  */
 public final class AtomicFiles {
   private AtomicFiles() {}
@@ -33,7 +34,8 @@ public final class AtomicFiles {
   }
 
   /** {@link #write(Path, Body)} creating the file with permissions {@code mode} (when present). */
-  public static void write(Path target, Optional<Set<PosixFilePermission>> mode, Body body) throws IOException {
+  public static void write(Path target, Optional<Set<PosixFilePermission>> mode, Body body)
+      throws IOException {
     Path dir = target.toAbsolutePath().getParent();
     Files.createDirectories(dir);
     TempFiles.Temp temp = TempFiles.createBeside(dir.resolve(target.getFileName()), mode);
@@ -42,12 +44,13 @@ public final class AtomicFiles {
     try {
       try (FileChannel ch = temp.channel()) {
         // The body may close the stream it is given; the channel must stay open for the fsync.
-        OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 64 * 1024) {
-          @Override
-          public void close() throws IOException {
-            flush();
-          }
-        };
+        OutputStream out =
+            new BufferedOutputStream(Channels.newOutputStream(ch), 64 * 1024) {
+              @Override
+              public void close() throws IOException {
+                flush();
+              }
+            };
         body.writeTo(out);
         out.flush();
         ch.force(true);
@@ -67,8 +70,8 @@ public final class AtomicFiles {
     try {
       Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (AtomicMoveNotSupportedException e) {
-      throw new IOException("cannot rename " + from + " to " + to
-          + " atomically (different file systems?)", e);
+      throw new IOException(
+          "cannot rename " + from + " to " + to + " atomically (different file systems?)", e);
     }
   }
 

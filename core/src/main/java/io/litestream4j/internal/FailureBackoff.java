@@ -18,7 +18,9 @@ public final class FailureBackoff {
   private long delayMillis;
   private int failures;
 
-  /** @param interval the loop's normal interval: the first delay after a failure */
+  /**
+   * @param interval the loop's normal interval: the first delay after a failure
+   */
   public FailureBackoff(Duration interval) {
     this.baseMillis = Math.min(MAX_MILLIS, Math.max(interval.toMillis(), MIN_MILLIS));
   }

@@ -11,11 +11,11 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs one blocking I/O task per item on a bounded number of named threads and gathers the
- * results in the items' order: the one way the replicator parallelises downloads and metadata
- * requests. The first failure (in item order) is thrown as the task threw it, and the remaining
- * tasks are interrupted; the call returns only once every thread has stopped, or after a minute
- * for a backend read that ignores interrupts (the threads are daemons and are then left behind).
+ * Runs one blocking I/O task per item on a bounded number of named threads and gathers the results
+ * in the items' order: the one way the replicator parallelises downloads and metadata requests. The
+ * first failure (in item order) is thrown as the task threw it, and the remaining tasks are
+ * interrupted; the call returns only once every thread has stopped, or after a minute for a backend
+ * read that ignores interrupts (the threads are daemons and are then left behind).
  */
 public final class FanOut {
   private FanOut() {}
@@ -30,8 +30,8 @@ public final class FanOut {
    * @param parallelism most tasks running at once; 1 (or a single item) runs on the caller's thread
    * @param threadName prefix of the worker threads' names; a counter is appended
    */
-  public static <T, R> List<R> map(List<T> items, int parallelism, String threadName, IoTask<T, R> task)
-      throws IOException {
+  public static <T, R> List<R> map(
+      List<T> items, int parallelism, String threadName, IoTask<T, R> task) throws IOException {
     if (parallelism <= 1 || items.size() <= 1) {
       List<R> results = new ArrayList<>(items.size());
       for (T item : items) {
@@ -39,8 +39,10 @@ public final class FanOut {
       }
       return results;
     }
-    ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallelism, items.size()),
-        Thread.ofPlatform().name(threadName, 1).daemon(true).factory());
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            Math.min(parallelism, items.size()),
+            Thread.ofPlatform().name(threadName, 1).daemon(true).factory());
     try {
       List<Future<R>> futures = new ArrayList<>(items.size());
       for (T item : items) {

@@ -27,10 +27,12 @@ public final class FileModes {
     }
   }
 
-  /** Sets {@code mode} on {@code file} (not following a symlink); a no-op without POSIX permissions. */
+  /**
+   * Sets {@code mode} on {@code file} (not following a symlink); a no-op without POSIX permissions.
+   */
   public static void apply(Path file, Set<PosixFilePermission> mode) throws IOException {
-    PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class,
-        LinkOption.NOFOLLOW_LINKS);
+    PosixFileAttributeView view =
+        Files.getFileAttributeView(file, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
     if (view != null) {
       view.setPermissions(mode);
     }

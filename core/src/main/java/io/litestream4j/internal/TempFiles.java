@@ -18,18 +18,22 @@ import java.util.regex.Pattern;
 /**
  * Temporary files that a file is staged in before it is renamed into place.
  *
- * <p>Guarantees: the temporary file is always new — created with {@code O_CREAT|O_EXCL}
- * ({@link StandardOpenOption#CREATE_NEW}), which never follows a symbolic link and never opens a
- * file someone else put there — and has a unique name {@code <target>.<16 hex digits>.tmp}, so a
- * symlink planted at a predictable name cannot redirect the write, and two writers never share a
- * temporary file. {@link #isOurs} recognises exactly this naming pattern, so stale temporaries left
- * by a crash can be cleaned up without touching anything else.
+ * <p>Guarantees: the temporary file is always new — created with {@code O_CREAT|O_EXCL} ({@link
+ * StandardOpenOption#CREATE_NEW}), which never follows a symbolic link and never opens a file
+ * someone else put there — and has a unique name {@code <target>.<16 hex digits>.tmp}, so a symlink
+ * planted at a predictable name cannot redirect the write, and two writers never share a temporary
+ * file. {@link #isOurs} recognises exactly this naming pattern, so stale temporaries left by a
+ * crash can be cleaned up without touching anything else.
  */
 public final class TempFiles {
   private static final Pattern OURS = Pattern.compile(".+\\.[0-9a-f]{16}\\.tmp");
 
-  private static final Set<OpenOption> CREATE_OPTIONS = Set.of(StandardOpenOption.CREATE_NEW,
-      StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+  private static final Set<OpenOption> CREATE_OPTIONS =
+      Set.of(
+          StandardOpenOption.CREATE_NEW,
+          StandardOpenOption.READ,
+          StandardOpenOption.WRITE,
+          LinkOption.NOFOLLOW_LINKS);
 
   private TempFiles() {}
 
@@ -41,11 +45,16 @@ public final class TempFiles {
    *
    * @param mode the file's permissions, applied regardless of the umask; empty keeps the default
    */
-  public static Temp createBeside(Path target, Optional<Set<PosixFilePermission>> mode) throws IOException {
+  public static Temp createBeside(Path target, Optional<Set<PosixFilePermission>> mode)
+      throws IOException {
     HexFormat hex = HexFormat.of();
     while (true) {
-      Path temp = target.resolveSibling(target.getFileName() + "." + hex.toHexDigits(ThreadLocalRandom.current().nextLong())
-          + ".tmp");
+      Path temp =
+          target.resolveSibling(
+              target.getFileName()
+                  + "."
+                  + hex.toHexDigits(ThreadLocalRandom.current().nextLong())
+                  + ".tmp");
       FileChannel ch;
       try {
         ch = FileChannel.open(temp, CREATE_OPTIONS);

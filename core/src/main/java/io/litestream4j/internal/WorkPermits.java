@@ -3,8 +3,8 @@ package io.litestream4j.internal;
 import java.util.concurrent.Semaphore;
 
 /**
- * Bounds how many databases of one process do blocking work (sync, upload, compaction, snapshot)
- * at the same time. Every database runs its loops on virtual threads, which cost nothing while they
+ * Bounds how many databases of one process do blocking work (sync, upload, compaction, snapshot) at
+ * the same time. Every database runs its loops on virtual threads, which cost nothing while they
  * wait; the work itself (file I/O, SQLite calls, which pin their carrier thread) is what needs
  * bounding, so that a thousand databases waking at once queue here instead of each growing the
  * carrier pool or starting a snapshot together (no thundering herd at start-up or on a shared
@@ -40,7 +40,10 @@ public final class WorkPermits {
     return of(Math.clamp(4L * Runtime.getRuntime().availableProcessors(), 8, 64));
   }
 
-  /** Permits for compaction and snapshots: one per core, they are CPU- and I/O-heavy and never urgent. */
+  /**
+   * Permits for compaction and snapshots: one per core, they are CPU- and I/O-heavy and never
+   * urgent.
+   */
   public static WorkPermits forStores() {
     return of(Math.clamp(Runtime.getRuntime().availableProcessors(), 2, 16));
   }

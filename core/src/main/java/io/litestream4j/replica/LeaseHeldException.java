@@ -15,10 +15,13 @@ public final class LeaseHeldException extends IOException {
   private final Instant expiresAt;
 
   public LeaseHeldException(String location, String owner, Instant expiresAt) {
-    this(expiresAt, owner, ("replica %s is in use: its lease is held by %s until %s; another replicator is writing"
-        + " to it. Stop that replicator (or wait until its lease expires if it died), or turn"
-        + " leasing off with 'lease: false' if you are sure only one replicator runs")
-        .formatted(location, owner.isEmpty() ? "an unnamed replicator" : owner, expiresAt));
+    this(
+        expiresAt,
+        owner,
+        ("replica %s is in use: its lease is held by %s until %s; another replicator is writing"
+                + " to it. Stop that replicator (or wait until its lease expires if it died), or turn"
+                + " leasing off with 'lease: false' if you are sure only one replicator runs")
+            .formatted(location, owner.isEmpty() ? "an unnamed replicator" : owner, expiresAt));
   }
 
   private LeaseHeldException(Instant expiresAt, String owner, String message) {
@@ -32,10 +35,14 @@ public final class LeaseHeldException extends IOException {
    * and is released the moment the holder exits or dies.
    */
   public static LeaseHeldException untilReleased(String location, String owner) {
-    return new LeaseHeldException(Instant.MAX, owner, ("replica %s is in use: its lease is held by %s, another replicator writing"
-        + " to it (e.g. the previous instance during a rolling deploy). Stop that replicator first (its lease"
-        + " is released the moment it exits), or turn leasing off with 'lease: false' if you are sure only"
-        + " one replicator runs").formatted(location, owner));
+    return new LeaseHeldException(
+        Instant.MAX,
+        owner,
+        ("replica %s is in use: its lease is held by %s, another replicator writing"
+                + " to it (e.g. the previous instance during a rolling deploy). Stop that replicator first (its lease"
+                + " is released the moment it exits), or turn leasing off with 'lease: false' if you are sure only"
+                + " one replicator runs")
+            .formatted(location, owner));
   }
 
   /** The holder, {@code host:pid}, as it recorded itself. */

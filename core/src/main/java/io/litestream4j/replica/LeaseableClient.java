@@ -12,8 +12,8 @@ public interface LeaseableClient {
 
   /**
    * Takes the lease on this client's replica and keeps renewing it until the returned lease is
-   * closed. From then on this client writes only while the lease is held. Returns
-   * {@link ReplicaLease#none()} when leasing is turned off in the configuration.
+   * closed. From then on this client writes only while the lease is held. Returns {@link
+   * ReplicaLease#none()} when leasing is turned off in the configuration.
    *
    * @param onLost called once, from the renewal thread, if the lease is lost while held
    * @throws LeaseHeldException if another live replicator holds the lease

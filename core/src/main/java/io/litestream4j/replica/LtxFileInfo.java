@@ -54,7 +54,8 @@ public record LtxFileInfo(int level, long minTxid, long maxTxid, long size, Inst
   public static void checkTxids(long minTxid, long maxTxid) {
     if (minTxid < 1 || maxTxid < minTxid) {
       throw new IllegalArgumentException(
-          "LTX TXID range must satisfy 1 <= min <= max, got min=%d max=%d".formatted(minTxid, maxTxid));
+          "LTX TXID range must satisfy 1 <= min <= max, got min=%d max=%d"
+              .formatted(minTxid, maxTxid));
     }
   }
 

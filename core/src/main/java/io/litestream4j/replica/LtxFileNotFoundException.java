@@ -18,7 +18,8 @@ public final class LtxFileNotFoundException extends NoSuchFileException {
   private final long minTxid;
   private final long maxTxid;
 
-  public LtxFileNotFoundException(String location, int level, long minTxid, long maxTxid, String reason) {
+  public LtxFileNotFoundException(
+      String location, int level, long minTxid, long maxTxid, String reason) {
     super(location, null, reason);
     this.level = level;
     this.minTxid = minTxid;

@@ -24,30 +24,32 @@ import java.time.Instant;
 public record LtxHeaderPeek(LtxHeader header, InputStream stream) {
 
   /**
-   * Reads the header of the LTX file about to be stored as {@code level/minTxid-maxTxid} and
-   * checks that it really is that file.
+   * Reads the header of the LTX file about to be stored as {@code level/minTxid-maxTxid} and checks
+   * that it really is that file.
    *
-   * @throws IOException if the data is shorter than a header, lacks the {@code LTX1} magic, or
-   *     its header names a different TXID range than the one it is being stored under
+   * @throws IOException if the data is shorter than a header, lacks the {@code LTX1} magic, or its
+   *     header names a different TXID range than the one it is being stored under
    */
   public static LtxHeaderPeek read(InputStream data, int level, long minTxid, long maxTxid)
       throws IOException {
     String target = "L" + level + "/" + LtxFileName.format(minTxid, maxTxid);
     byte[] bytes = data.readNBytes(LtxHeader.SIZE);
     if (bytes.length < LtxHeader.SIZE) {
-      throw new IOException("cannot store %s: LTX data is %d bytes long, shorter than the %d-byte header"
-          .formatted(target, bytes.length, LtxHeader.SIZE));
+      throw new IOException(
+          "cannot store %s: LTX data is %d bytes long, shorter than the %d-byte header"
+              .formatted(target, bytes.length, LtxHeader.SIZE));
     }
     LtxHeader header;
     try {
       header = LtxHeader.decodeUnvalidated(bytes);
     } catch (LtxException e) {
-      throw new IOException("cannot store %s: data does not start with the LTX magic \"LTX1\""
-          .formatted(target), e);
+      throw new IOException(
+          "cannot store %s: data does not start with the LTX magic \"LTX1\"".formatted(target), e);
     }
     if (header.minTxid() != minTxid || header.maxTxid() != maxTxid) {
-      throw new IOException("cannot store %s: its LTX header covers TXIDs %016x-%016x instead"
-          .formatted(target, header.minTxid(), header.maxTxid()));
+      throw new IOException(
+          "cannot store %s: its LTX header covers TXIDs %016x-%016x instead"
+              .formatted(target, header.minTxid(), header.maxTxid()));
     }
     InputStream replay = new SequenceInputStream(new ByteArrayInputStream(bytes), data);
     return new LtxHeaderPeek(header, replay);

@@ -5,16 +5,9 @@ import io.litestream4j.ltx.LtxException;
 import io.litestream4j.ltx.LtxHeader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Exact creation times read from the LTX headers of listed files, for backends whose listings
@@ -35,33 +28,49 @@ public final class LtxHeaderTimestamps {
    *
    * @throws IOException if a header cannot be read or is not an LTX header
    */
-  public static List<LtxFileInfo> read(ReplicaClient client, List<LtxFileInfo> files, int parallelism)
-      throws IOException {
+  public static List<LtxFileInfo> read(
+      ReplicaClient client, List<LtxFileInfo> files, int parallelism) throws IOException {
     if (files.isEmpty()) {
       return files;
     }
-    List<Optional<LtxFileInfo>> read = FanOut.map(files, parallelism, "l4j-" + client.type() + "-header-",
-        f -> readOne(client, f));
+    List<Optional<LtxFileInfo>> read =
+        FanOut.map(
+            files, parallelism, "l4j-" + client.type() + "-header-", f -> readOne(client, f));
     return read.stream().flatMap(Optional::stream).toList();
   }
 
-  private static Optional<LtxFileInfo> readOne(ReplicaClient client, LtxFileInfo f) throws IOException {
+  private static Optional<LtxFileInfo> readOne(ReplicaClient client, LtxFileInfo f)
+      throws IOException {
     byte[] bytes;
-    try (InputStream in = client.openLtxFile(f.level(), f.minTxid(), f.maxTxid(), 0, LtxHeader.SIZE)) {
+    try (InputStream in =
+        client.openLtxFile(f.level(), f.minTxid(), f.maxTxid(), 0, LtxHeader.SIZE)) {
       bytes = in.readNBytes(LtxHeader.SIZE);
     } catch (LtxFileNotFoundException deletedMeanwhile) {
       return Optional.empty();
     }
     if (bytes.length < LtxHeader.SIZE) {
-      throw new IOException("cannot read the timestamp of " + f + " on " + client + ": the file is "
-          + bytes.length + " bytes long, shorter than an LTX header");
+      throw new IOException(
+          "cannot read the timestamp of "
+              + f
+              + " on "
+              + client
+              + ": the file is "
+              + bytes.length
+              + " bytes long, shorter than an LTX header");
     }
     try {
       Instant ts = Instant.ofEpochMilli(LtxHeader.decodeUnvalidated(bytes).timestamp());
       return Optional.of(new LtxFileInfo(f.level(), f.minTxid(), f.maxTxid(), f.size(), ts));
     } catch (LtxException e) {
-      throw new IOException("cannot read the timestamp of " + f + " on " + client + ": not an LTX file ("
-          + e.getMessage() + ")", e);
+      throw new IOException(
+          "cannot read the timestamp of "
+              + f
+              + " on "
+              + client
+              + ": not an LTX file ("
+              + e.getMessage()
+              + ")",
+          e);
     }
   }
 }

@@ -9,29 +9,35 @@ import java.util.Optional;
  * reads the other's replicas. Two layouts exist:
  *
  * <ul>
- *   <li>{@link Layout#HEX_LEVELS} (s3, oss): {@code <path>/<level as 4 lower-case hex digits>/<min>-<max>.ltx};
- *       an empty path gives names with a leading slash ({@code /0000/...}), as Litestream writes.
- *   <li>{@link Layout#LTX_DIRECTORIES} (gs, abs, and the file backend's directories):
- *       {@code <path>/ltx/<level in decimal>/<min>-<max>.ltx}, joined like Go's {@code path.Join}
- *       (an empty path gives {@code ltx/0/...}).
+ *   <li>{@link Layout#HEX_LEVELS} (s3, oss): {@code <path>/<level as 4 lower-case hex
+ *       digits>/<min>-<max>.ltx}; an empty path gives names with a leading slash ({@code
+ *       /0000/...}), as Litestream writes.
+ *   <li>{@link Layout#LTX_DIRECTORIES} (gs, abs, and the file backend's directories): {@code
+ *       <path>/ltx/<level in decimal>/<min>-<max>.ltx}, joined like Go's {@code path.Join} (an
+ *       empty path gives {@code ltx/0/...}).
  * </ul>
  *
- * <p>Names sort by min TXID within a level (fixed-width hex), which is what lets a listing start
- * at {@link #seekStart} instead of filtering everything.
+ * <p>Names sort by min TXID within a level (fixed-width hex), which is what lets a listing start at
+ * {@link #seekStart} instead of filtering everything.
  *
- * @param path the replica's path (object prefix) without leading or trailing slashes, possibly empty
+ * @param path the replica's path (object prefix) without leading or trailing slashes, possibly
+ *     empty
  * @param layout which of Litestream's layouts the backend uses
  */
 public record ObjectKeys(String path, Layout layout) {
 
   /** Litestream's two object layouts. */
-  public enum Layout { HEX_LEVELS, LTX_DIRECTORIES }
+  public enum Layout {
+    HEX_LEVELS,
+    LTX_DIRECTORIES
+  }
 
   public ObjectKeys {
     Objects.requireNonNull(path, "path");
     Objects.requireNonNull(layout, "layout");
     if (path.startsWith("/") || path.endsWith("/")) {
-      throw new IllegalArgumentException("replica path must not start or end with '/', got '" + path + "'");
+      throw new IllegalArgumentException(
+          "replica path must not start or end with '/', got '" + path + "'");
     }
   }
 
@@ -68,17 +74,20 @@ public record ObjectKeys(String path, Layout layout) {
   }
 
   /**
-   * A name that sorts before every file of {@code level} whose min TXID is at least
-   * {@code seekTxid} and after every file with a smaller min TXID: where a listing sorted by name
-   * may start ("start after" / "start offset"). Litestream's gs and abs clients use the seek TXID
-   * as an exact prefix instead, which misses files that do not start exactly at it; this does not.
+   * A name that sorts before every file of {@code level} whose min TXID is at least {@code
+   * seekTxid} and after every file with a smaller min TXID: where a listing sorted by name may
+   * start ("start after" / "start offset"). Litestream's gs and abs clients use the seek TXID as an
+   * exact prefix instead, which misses files that do not start exactly at it; this does not.
    */
   public String seekStart(int level, long seekTxid) {
     String prefix = levelPrefix(level);
     return seekTxid <= 1 ? prefix : prefix + "%016x".formatted(seekTxid);
   }
 
-  /** The file a listed name denotes, if it is an LTX file name directly inside {@code level}'s prefix. */
+  /**
+   * The file a listed name denotes, if it is an LTX file name directly inside {@code level}'s
+   * prefix.
+   */
   public Optional<LtxFileName> parse(int level, String key) {
     String prefix = levelPrefix(level);
     if (!key.startsWith(prefix)) {

@@ -4,9 +4,9 @@ import io.litestream4j.db.Baseline;
 import io.litestream4j.db.BaselineSource;
 import io.litestream4j.db.LocalL0Files;
 import io.litestream4j.db.Position;
-import io.litestream4j.ltx.LtxHeader;
 import io.litestream4j.internal.FailureBackoff;
 import io.litestream4j.internal.WorkPermits;
+import io.litestream4j.ltx.LtxHeader;
 import io.litestream4j.ltx.LtxTrailer;
 import io.litestream4j.ltx.Txid;
 import io.litestream4j.restore.ReplicaCatalog;
@@ -45,11 +45,12 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>Every file is uploaded as soon as the database has written it; the cadence of files (at most
- * one per sync interval) is set where they are produced, by the database monitor. The sync
- * interval here only sets the base of the retry backoff.
+ * one per sync interval) is set where they are produced, by the database monitor. The sync interval
+ * here only sets the base of the retry backoff.
  */
 public final class Replica implements BaselineSource, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Replica.class);
+
   /** At most one predecessor check (one listing) per this many nanoseconds. */
   private static final long PREDECESSOR_CHECK_NANOS = Duration.ofSeconds(5).toNanos();
 
@@ -58,35 +59,50 @@ public final class Replica implements BaselineSource, AutoCloseable {
   private final String name;
   private final WorkPermits permits;
   private LocalL0Files local;
+
   /** Told when a local file the replica needs is gone: the database must re-base on the replica. */
-  private volatile Runnable onLocalFileLost = () -> { };
+  private volatile Runnable onLocalFileLost = () -> {};
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   private long localTxid;
+
   /** The highest TXID known to be on the replica; -1 when it must be re-read from the replica. */
   private long replicatedTxid = -1;
+
   private long acknowledgedTxid;
   private boolean stopping;
   private boolean abandon;
-  /** The thread inside {@link #shutdown}'s final uploads, interrupted by {@link #abandonShutdownSync}. */
+
+  /**
+   * The thread inside {@link #shutdown}'s final uploads, interrupted by {@link
+   * #abandonShutdownSync}.
+   */
   private Thread finalUploader;
+
   private IOException lastError;
   private Thread thread;
-  private volatile Consumer<String> onBaseChange = reason -> { };
+  private volatile Consumer<String> onBaseChange = reason -> {};
   // Upload-thread state (uploadPending is only ever run by one thread at a time).
   private int lastPageSize;
   private long lastUploaded;
   private long lastPredecessorCheck = System.nanoTime() - PREDECESSOR_CHECK_NANOS;
-  /** Local sync TXIDs not yet on the replica, with the wall-clock time they were written locally. */
+
+  /**
+   * Local sync TXIDs not yet on the replica, with the wall-clock time they were written locally.
+   */
   private final ConcurrentSkipListMap<Long, Long> pendingSince = new ConcurrentSkipListMap<>();
+
   private volatile long lastUploadMillis;
 
   public Replica(ReplicaClient client, Duration syncInterval, String name) {
     this(client, syncInterval, name, WorkPermits.unbounded());
   }
 
-  /** As {@link #Replica(ReplicaClient, Duration, String)}, each upload burst holding one of {@code permits}. */
+  /**
+   * As {@link #Replica(ReplicaClient, Duration, String)}, each upload burst holding one of {@code
+   * permits}.
+   */
   public Replica(ReplicaClient client, Duration syncInterval, String name, WorkPermits permits) {
     this.permits = permits;
     this.client = client;
@@ -154,8 +170,8 @@ public final class Replica implements BaselineSource, AutoCloseable {
 
   /**
    * When the oldest transaction that is synced locally but not yet on the replica was written to
-   * the local state directory (epoch millis); empty when the replica is caught up. The basis of
-   * the replication-lag metric.
+   * the local state directory (epoch millis); empty when the replica is caught up. The basis of the
+   * replication-lag metric.
    */
   public OptionalLong oldestPendingMillis() {
     var first = pendingSince.firstEntry();
@@ -184,16 +200,25 @@ public final class Replica implements BaselineSource, AutoCloseable {
    * @throws TimeoutException when it does not within {@code timeout}; the message carries the last
    *     upload error, if any
    */
-  public void awaitReplicated(long txid, Duration timeout) throws InterruptedException, TimeoutException {
+  public void awaitReplicated(long txid, Duration timeout)
+      throws InterruptedException, TimeoutException {
     long deadline = System.nanoTime() + timeout.toNanos();
     lock.lock();
     try {
       while (acknowledgedTxid < txid) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
-          throw new TimeoutException("TXID " + Txid.format(txid) + " not on replica " + name + " after " + timeout
-              + " (replica has " + Txid.format(acknowledgedTxid) + ")"
-              + (lastError == null ? "" : "; last upload error: " + lastError.getMessage()));
+          throw new TimeoutException(
+              "TXID "
+                  + Txid.format(txid)
+                  + " not on replica "
+                  + name
+                  + " after "
+                  + timeout
+                  + " (replica has "
+                  + Txid.format(acknowledgedTxid)
+                  + ")"
+                  + (lastError == null ? "" : "; last upload error: " + lastError.getMessage()));
         }
         changed.awaitNanos(left);
       }
@@ -221,8 +246,13 @@ public final class Replica implements BaselineSource, AutoCloseable {
   }
 
   private long readPostApplyChecksum(LtxFileInfo f) throws IOException {
-    try (InputStream in = client.openLtxFile(f.level(), f.minTxid(), f.maxTxid(),
-        Math.max(0, f.size() - LtxTrailer.SIZE), LtxTrailer.SIZE)) {
+    try (InputStream in =
+        client.openLtxFile(
+            f.level(),
+            f.minTxid(),
+            f.maxTxid(),
+            Math.max(0, f.size() - LtxTrailer.SIZE),
+            LtxTrailer.SIZE)) {
       byte[] b = in.readNBytes(LtxTrailer.SIZE);
       if (b.length != LtxTrailer.SIZE) {
         throw new IOException("replica file " + f + " is truncated");
@@ -270,7 +300,9 @@ public final class Replica implements BaselineSource, AutoCloseable {
         uploadPending();
         int failures = backoff.succeeded();
         if (failures > 0) {
-          LOG.atInfo().addKeyValue("db", name).addKeyValue("replica", client.type())
+          LOG.atInfo()
+              .addKeyValue("db", name)
+              .addKeyValue("replica", client.type())
               .log("uploads recovered after {} failed attempts", failures);
         }
       } catch (IOException | RuntimeException e) {
@@ -283,7 +315,9 @@ public final class Replica implements BaselineSource, AutoCloseable {
           lock.unlock();
         }
         if (backoff.failed()) {
-          LOG.atError().addKeyValue("db", name).addKeyValue("replica", client.type())
+          LOG.atError()
+              .addKeyValue("db", name)
+              .addKeyValue("replica", client.type())
               .log("upload failed; retrying with backoff: {}", e.getMessage());
         }
       }
@@ -317,8 +351,12 @@ public final class Replica implements BaselineSource, AutoCloseable {
       pos = fetchReplicaTxid();
       long acknowledged = replicatedTxid();
       if (pos < acknowledged) {
-        baseLost("the replica's L0 ends at TXID " + Txid.format(pos) + " but TXID " + Txid.format(acknowledged)
-            + " was uploaded before");
+        baseLost(
+            "the replica's L0 ends at TXID "
+                + Txid.format(pos)
+                + " but TXID "
+                + Txid.format(acknowledged)
+                + " was uploaded before");
       }
       lastPageSize = pos > 0 ? pageSizeOnReplica(pos) : 0;
       lastUploaded = 0;
@@ -331,10 +369,19 @@ public final class Replica implements BaselineSource, AutoCloseable {
         LtxHeaderPeek peek = LtxHeaderPeek.read(in, 0, next, next);
         int pageSize = peek.header().pageSize();
         if (lastPageSize != 0 && pageSize != lastPageSize) {
-          LOG.warn("replica {}: the database's page size changed from {} to {} at TXID {}; a new snapshot follows",
-              name, lastPageSize, pageSize, Txid.format(next));
-          onBaseChange.accept("the database's page size changed from " + lastPageSize + " to " + pageSize
-              + " at TXID " + Txid.format(next));
+          LOG.warn(
+              "replica {}: the database's page size changed from {} to {} at TXID {}; a new snapshot follows",
+              name,
+              lastPageSize,
+              pageSize,
+              Txid.format(next));
+          onBaseChange.accept(
+              "the database's page size changed from "
+                  + lastPageSize
+                  + " to "
+                  + pageSize
+                  + " at TXID "
+                  + Txid.format(next));
         }
         client.writeLtxFile(0, next, next, peek.stream());
         lastPageSize = pageSize;
@@ -347,8 +394,13 @@ public final class Replica implements BaselineSource, AutoCloseable {
           continue;
         }
         onLocalFileLost.run();
-        throw new IOException("local L0 file for TXID " + Txid.format(next) + " is missing ("
-            + local.path(next) + "); re-basing the database on the replica", e);
+        throw new IOException(
+            "local L0 file for TXID "
+                + Txid.format(next)
+                + " is missing ("
+                + local.path(next)
+                + "); re-basing the database on the replica",
+            e);
       }
       checkPredecessor(next);
       lastUploaded = next;
@@ -365,25 +417,37 @@ public final class Replica implements BaselineSource, AutoCloseable {
    * the replica was wiped or cleaned behind our back and the new files continue nothing.
    */
   private void checkPredecessor(long txid) throws IOException {
-    if (txid <= 1 || lastUploaded != txid - 1 || System.nanoTime() - lastPredecessorCheck < PREDECESSOR_CHECK_NANOS) {
+    if (txid <= 1
+        || lastUploaded != txid - 1
+        || System.nanoTime() - lastPredecessorCheck < PREDECESSOR_CHECK_NANOS) {
       return;
     }
     lastPredecessorCheck = System.nanoTime();
-    boolean present = client.ltxFiles(LtxFileInfo.L0, txid - 1).stream()
-        .anyMatch(f -> f.minTxid() <= txid - 1 && f.maxTxid() >= txid - 1);
+    boolean present =
+        client.ltxFiles(LtxFileInfo.L0, txid - 1).stream()
+            .anyMatch(f -> f.minTxid() <= txid - 1 && f.maxTxid() >= txid - 1);
     if (!present) {
-      baseLost("L0/" + io.litestream4j.ltx.LtxFileName.format(txid - 1, txid - 1) + ", uploaded just before L0/"
-          + io.litestream4j.ltx.LtxFileName.format(txid, txid) + ", is gone");
+      baseLost(
+          "L0/"
+              + io.litestream4j.ltx.LtxFileName.format(txid - 1, txid - 1)
+              + ", uploaded just before L0/"
+              + io.litestream4j.ltx.LtxFileName.format(txid, txid)
+              + ", is gone");
     }
   }
 
   private void baseLost(String what) {
-    LOG.error("replica {}: files vanished from the replica: {}; was it wiped or cleaned by a lifecycle rule?"
-        + " Until a new snapshot is written it cannot be restored; writing one now", name, what);
+    LOG.error(
+        "replica {}: files vanished from the replica: {}; was it wiped or cleaned by a lifecycle rule?"
+            + " Until a new snapshot is written it cannot be restored; writing one now",
+        name,
+        what);
     onBaseChange.accept("files vanished from the replica (" + what + ")");
   }
 
-  /** The page size recorded in the header of the replica's L0 file {@code txid}; 0 if unreadable. */
+  /**
+   * The page size recorded in the header of the replica's L0 file {@code txid}; 0 if unreadable.
+   */
   private int pageSizeOnReplica(long txid) {
     try (InputStream in = client.openLtxFile(LtxFileInfo.L0, txid, txid, 0, LtxHeader.SIZE)) {
       return LtxHeader.decodeUnvalidated(in.readNBytes(LtxHeader.SIZE)).pageSize();
@@ -409,8 +473,8 @@ public final class Replica implements BaselineSource, AutoCloseable {
 
   /**
    * Stops the upload thread after trying, for up to {@code timeout}, to upload everything the
-   * database has synced (retrying every {@code retryInterval}). {@link #abandonShutdownSync()}
-   * from another thread ends the wait early.
+   * database has synced (retrying every {@code retryInterval}). {@link #abandonShutdownSync()} from
+   * another thread ends the wait early.
    *
    * @return true when the replica holds everything that was synced
    */
@@ -420,7 +484,8 @@ public final class Replica implements BaselineSource, AutoCloseable {
       stopping = true;
       finalUploader = Thread.currentThread();
       if (abandon && thread != null) {
-        thread.interrupt(); // abandoned before the shutdown began: do not wait for an upload in flight
+        thread.interrupt(); // abandoned before the shutdown began: do not wait for an upload in
+        // flight
       }
       changed.signalAll();
     } finally {
@@ -457,7 +522,9 @@ public final class Replica implements BaselineSource, AutoCloseable {
     if (abandonRequested()) {
       boolean complete = replicatedTxid() >= local.newestTxid();
       if (!complete) {
-        LOG.atWarn().addKeyValue("db", name).addKeyValue("replica", client.type())
+        LOG.atWarn()
+            .addKeyValue("db", name)
+            .addKeyValue("replica", client.type())
             .addKeyValue("txid", io.litestream4j.ltx.Txid.format(replicatedTxid()))
             .log("shutting down with TXIDs above the replica's not uploaded");
       }
@@ -477,11 +544,15 @@ public final class Replica implements BaselineSource, AutoCloseable {
           return true;
         }
       } catch (IOException | RuntimeException e) {
-        LOG.atWarn().addKeyValue("db", name).addKeyValue("replica", client.type())
+        LOG.atWarn()
+            .addKeyValue("db", name)
+            .addKeyValue("replica", client.type())
             .log("final upload failed: {}", e.getMessage());
       }
       if (abandonRequested() || System.nanoTime() + retryInterval.toNanos() > deadline) {
-        LOG.atWarn().addKeyValue("db", name).addKeyValue("replica", client.type())
+        LOG.atWarn()
+            .addKeyValue("db", name)
+            .addKeyValue("replica", client.type())
             .addKeyValue("txid", io.litestream4j.ltx.Txid.format(replicatedTxid()))
             .log("shutting down with TXIDs above the replica's not uploaded");
         return false;
@@ -498,8 +569,9 @@ public final class Replica implements BaselineSource, AutoCloseable {
   }
 
   /**
-   * Ends a {@link #shutdown} wait early (a second interrupt signal): uploads in flight are cancelled
-   * by interrupting the threads that run them, so a stalled backend cannot hold the exit up.
+   * Ends a {@link #shutdown} wait early (a second interrupt signal): uploads in flight are
+   * cancelled by interrupting the threads that run them, so a stalled backend cannot hold the exit
+   * up.
    */
   public void abandonShutdownSync() {
     lock.lock();

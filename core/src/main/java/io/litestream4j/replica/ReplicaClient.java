@@ -14,9 +14,9 @@ import java.util.List;
  * creation time is the timestamp in its LTX header, kept by the backend (as object metadata or file
  * modification time) so point-in-time restore can select files by time.
  *
- * <p>Every method may block on I/O and reports failures as {@link IOException}s whose messages
- * name the backend location and, where possible, what to do about it. Implementations must be safe
- * for concurrent use by multiple threads.
+ * <p>Every method may block on I/O and reports failures as {@link IOException}s whose messages name
+ * the backend location and, where possible, what to do about it. Implementations must be safe for
+ * concurrent use by multiple threads.
  */
 public interface ReplicaClient extends AutoCloseable {
 
@@ -24,8 +24,8 @@ public interface ReplicaClient extends AutoCloseable {
   String type();
 
   /**
-   * Connects to and validates the backend (credentials, bucket, reachable host). Idempotent: calling
-   * it again after success does nothing. Other methods may call it lazily.
+   * Connects to and validates the backend (credentials, bucket, reachable host). Idempotent:
+   * calling it again after success does nothing. Other methods may call it lazily.
    */
   void init() throws IOException;
 
@@ -35,18 +35,19 @@ public interface ReplicaClient extends AutoCloseable {
    * file names, and partly written uploads, are never listed.
    *
    * <p>{@link LtxFileInfo#createdAt()} is the header timestamp on backends that can list it
-   * cheaply; others (S3, OSS) report the upload time here and the exact timestamp only from
-   * {@link #ltxFilesWithExactTimestamps}.
+   * cheaply; others (S3, OSS) report the upload time here and the exact timestamp only from {@link
+   * #ltxFilesWithExactTimestamps}.
    */
   List<LtxFileInfo> ltxFiles(int level, long seekTxid) throws IOException;
 
   /**
    * Like {@link #ltxFiles} but guarantees {@code createdAt} is the LTX header timestamp, at
    * whatever extra cost the backend needs (one metadata request per file on S3). Used by
-   * timestamp-based restores only. Backends whose listing already carries the header timestamp
-   * keep this default.
+   * timestamp-based restores only. Backends whose listing already carries the header timestamp keep
+   * this default.
    */
-  default List<LtxFileInfo> ltxFilesWithExactTimestamps(int level, long seekTxid) throws IOException {
+  default List<LtxFileInfo> ltxFilesWithExactTimestamps(int level, long seekTxid)
+      throws IOException {
     return ltxFiles(level, seekTxid);
   }
 
@@ -80,12 +81,13 @@ public interface ReplicaClient extends AutoCloseable {
 
   /**
    * Deletes temporary files of interrupted uploads (a crash, {@code kill -9}) that this backend's
-   * own naming pattern identifies and that were last modified before {@code olderThan}; uploads
-   * in progress are never touched. Backends whose partial uploads are invisible keep this default.
+   * own naming pattern identifies and that were last modified before {@code olderThan}; uploads in
+   * progress are never touched. Backends whose partial uploads are invisible keep this default.
    *
    * @return where the deleted files were
    */
-  default List<java.nio.file.Path> deleteStaleTemporaryFiles(java.time.Instant olderThan) throws IOException {
+  default List<java.nio.file.Path> deleteStaleTemporaryFiles(java.time.Instant olderThan)
+      throws IOException {
     return List.of();
   }
 

@@ -31,8 +31,8 @@ public final class ReplicaClients {
   /** The backends found with {@link ServiceLoader} by this class's class loader. */
   public static ReplicaClients discover() {
     var found = new TreeMap<String, ReplicaClientFactory>();
-    for (ReplicaClientFactory factory : ServiceLoader.load(ReplicaClientFactory.class,
-        ReplicaClients.class.getClassLoader())) {
+    for (ReplicaClientFactory factory :
+        ServiceLoader.load(ReplicaClientFactory.class, ReplicaClients.class.getClassLoader())) {
       found.putIfAbsent(factory.type(), factory);
     }
     return new ReplicaClients(found);
@@ -43,7 +43,8 @@ public final class ReplicaClients {
     var map = new TreeMap<String, ReplicaClientFactory>();
     for (ReplicaClientFactory factory : factories) {
       if (map.putIfAbsent(factory.type(), factory) != null) {
-        throw new IllegalArgumentException("two replica client factories for type '" + factory.type() + "'");
+        throw new IllegalArgumentException(
+            "two replica client factories for type '" + factory.type() + "'");
       }
     }
     return new ReplicaClients(map);
@@ -65,11 +66,22 @@ public final class ReplicaClients {
     ReplicaUrl parsed = ReplicaUrl.parse(url);
     String type = parsed.scheme().equals("webdavs") ? "webdav" : parsed.scheme();
     if (!factories.containsKey(type)) {
-      throw new ConfigException("", "unsupported replica URL scheme '%s' in '%s': supported are %s"
-          .formatted(parsed.scheme(), url, String.join(", ", types())));
+      throw new ConfigException(
+          "",
+          "unsupported replica URL scheme '%s' in '%s': supported are %s"
+              .formatted(parsed.scheme(), url, String.join(", ", types())));
     }
-    return factories.get(type).create(new ReplicaConfig(type, Optional.of(parsed), Optional.empty(),
-        ReplicaConfig.DEFAULT_SYNC_INTERVAL, ReplicaConfig.DEFAULT_MAX_SYNC_LTX_FILES, false, ReplicaOptions.empty()));
+    return factories
+        .get(type)
+        .create(
+            new ReplicaConfig(
+                type,
+                Optional.of(parsed),
+                Optional.empty(),
+                ReplicaConfig.DEFAULT_SYNC_INTERVAL,
+                ReplicaConfig.DEFAULT_MAX_SYNC_LTX_FILES,
+                false,
+                ReplicaOptions.empty()));
   }
 
   /**
@@ -81,8 +93,10 @@ public final class ReplicaClients {
     Objects.requireNonNull(config, "config");
     ReplicaClientFactory factory = factories.get(config.type());
     if (factory == null) {
-      throw new ConfigException("", "unsupported replica type '%s' for %s: supported are %s"
-          .formatted(config.type(), config.describe(), String.join(", ", types())));
+      throw new ConfigException(
+          "",
+          "unsupported replica type '%s' for %s: supported are %s"
+              .formatted(config.type(), config.describe(), String.join(", ", types())));
     }
     return factory.create(config);
   }

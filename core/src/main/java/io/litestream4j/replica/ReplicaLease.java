@@ -38,7 +38,9 @@ public interface ReplicaLease extends AutoCloseable {
   /** True while this process holds the lease: false once it was lost, expired or released. */
   boolean held();
 
-  /** Stops renewing and releases the lease so another replicator can take over at once. Idempotent. */
+  /**
+   * Stops renewing and releases the lease so another replicator can take over at once. Idempotent.
+   */
   @Override
   void close() throws IOException;
 

@@ -39,8 +39,14 @@ public final class ResumableInputStream extends InputStream {
   private IOException failure;
   private boolean closed;
 
-  private ResumableInputStream(ReplicaClient client, int level, long minTxid, long maxTxid,
-      long offset, long end, RetryPolicy policy) {
+  private ResumableInputStream(
+      ReplicaClient client,
+      int level,
+      long minTxid,
+      long maxTxid,
+      long offset,
+      long end,
+      RetryPolicy policy) {
     this.client = client;
     this.level = level;
     this.minTxid = minTxid;
@@ -54,17 +60,19 @@ public final class ResumableInputStream extends InputStream {
    * Opens the whole of {@code file}; its {@link LtxFileInfo#size()} is used to recognise a
    * connection that ended early.
    */
-  public static ResumableInputStream open(ReplicaClient client, LtxFileInfo file, RetryPolicy policy)
-      throws IOException {
+  public static ResumableInputStream open(
+      ReplicaClient client, LtxFileInfo file, RetryPolicy policy) throws IOException {
     return open(client, file, 0, 0, policy);
   }
 
   /**
-   * Opens {@code length} bytes of {@code file} from {@code offset} ({@code length} 0 = to the end of
-   * the file). The first connection is made before returning, with the same retries as later ones.
+   * Opens {@code length} bytes of {@code file} from {@code offset} ({@code length} 0 = to the end
+   * of the file). The first connection is made before returning, with the same retries as later
+   * ones.
    */
-  public static ResumableInputStream open(ReplicaClient client, LtxFileInfo file, long offset,
-      long length, RetryPolicy policy) throws IOException {
+  public static ResumableInputStream open(
+      ReplicaClient client, LtxFileInfo file, long offset, long length, RetryPolicy policy)
+      throws IOException {
     Objects.requireNonNull(client, "client");
     Objects.requireNonNull(policy, "policy");
     if (offset < 0 || length < 0) {
@@ -72,8 +80,9 @@ public final class ResumableInputStream extends InputStream {
           "offset and length must be >= 0, got offset=%d length=%d".formatted(offset, length));
     }
     long end = length > 0 ? offset + length : file.size() > 0 ? file.size() : -1;
-    var stream = new ResumableInputStream(client, file.level(), file.minTxid(), file.maxTxid(),
-        offset, end, policy);
+    var stream =
+        new ResumableInputStream(
+            client, file.level(), file.minTxid(), file.maxTxid(), offset, end, policy);
     stream.connect();
     return stream;
   }
@@ -123,8 +132,7 @@ public final class ResumableInputStream extends InputStream {
         if (end < 0) {
           return -1;
         }
-        reconnectAfter(new IOException(
-            "connection ended at byte %d of %d".formatted(offset, end)));
+        reconnectAfter(new IOException("connection ended at byte %d of %d".formatted(offset, end)));
       }
     }
   }
@@ -174,9 +182,15 @@ public final class ResumableInputStream extends InputStream {
         current = client.openLtxFile(level, minTxid, maxTxid, offset, end < 0 ? 0 : end - offset);
         return;
       } catch (LtxFileNotFoundException e) {
-        throw fail(new LtxFileNotFoundException(e.getFile(), level, minTxid, maxTxid,
-            "LTX file vanished from the replica while being read at byte %d (deleted by retention"
-                .formatted(offset) + " or compaction cleanup?); list the replica again and re-plan"));
+        throw fail(
+            new LtxFileNotFoundException(
+                e.getFile(),
+                level,
+                minTxid,
+                maxTxid,
+                "LTX file vanished from the replica while being read at byte %d (deleted by retention"
+                        .formatted(offset)
+                    + " or compaction cleanup?); list the replica again and re-plan"));
       } catch (InterruptedIOException e) {
         if (!(e instanceof java.net.SocketTimeoutException)) {
           throw fail(e);
@@ -191,12 +205,20 @@ public final class ResumableInputStream extends InputStream {
   private void failIfExhausted(IOException cause) throws IOException {
     failures++;
     if (failures > policy.maxRetries()) {
-      IOException e = new IOException("reading %s failed at byte %d after %d retries: %s"
-          .formatted(describe(), offset, policy.maxRetries(), cause.getMessage()), cause);
+      IOException e =
+          new IOException(
+              "reading %s failed at byte %d after %d retries: %s"
+                  .formatted(describe(), offset, policy.maxRetries(), cause.getMessage()),
+              cause);
       throw fail(e);
     }
-    log.debug("reading {} failed at byte {} ({}); retry {} of {}",
-        describe(), offset, cause.toString(), failures, policy.maxRetries());
+    log.debug(
+        "reading {} failed at byte {} ({}); retry {} of {}",
+        describe(),
+        offset,
+        cause.toString(),
+        failures,
+        policy.maxRetries());
   }
 
   private void pause() throws IOException {
@@ -204,8 +226,8 @@ public final class ResumableInputStream extends InputStream {
       policy.sleeper().sleep(policy.delayBefore(failures - 1));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      var interrupted = new InterruptedIOException(
-          "interrupted while waiting to resume reading " + describe());
+      var interrupted =
+          new InterruptedIOException("interrupted while waiting to resume reading " + describe());
       interrupted.initCause(e);
       throw fail(interrupted);
     }
@@ -217,7 +239,12 @@ public final class ResumableInputStream extends InputStream {
   }
 
   private String describe() {
-    return "L" + level + "/" + LtxFileName.format(minTxid, maxTxid) + " on " + client.type()
+    return "L"
+        + level
+        + "/"
+        + LtxFileName.format(minTxid, maxTxid)
+        + " on "
+        + client.type()
         + " replica";
   }
 

@@ -14,7 +14,8 @@ import java.util.Objects;
 public record RetryPolicy(int maxRetries, Duration baseDelay, Sleeper sleeper) {
 
   /** Three retries after 250 ms, 500 ms and 1 s, sleeping on the calling thread. */
-  public static final RetryPolicy DEFAULT = new RetryPolicy(3, Duration.ofMillis(250), Sleeper.THREAD);
+  public static final RetryPolicy DEFAULT =
+      new RetryPolicy(3, Duration.ofMillis(250), Sleeper.THREAD);
 
   public RetryPolicy {
     if (maxRetries < 0) {

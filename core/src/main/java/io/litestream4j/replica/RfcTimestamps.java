@@ -13,12 +13,12 @@ import java.util.Optional;
  * fraction with trailing zeros dropped, none when whole seconds), which is how Litestream stores
  * the LTX header timestamp in object metadata ({@code litestream-timestamp} on S3, OSS and GCS,
  * {@code litestreamtimestamp} on Azure) and the S3 lease expiry. Shared by every object-store
- * backend so they all write the same text. Parsing accepts any RFC 3339
- * offset and fraction length.
+ * backend so they all write the same text. Parsing accepts any RFC 3339 offset and fraction length.
  */
 public final class RfcTimestamps {
 
-  private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss");
+  private static final DateTimeFormatter SECONDS =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss");
 
   private RfcTimestamps() {}
 
@@ -42,7 +42,8 @@ public final class RfcTimestamps {
       return Optional.empty();
     }
     try {
-      return Optional.of(OffsetDateTime.parse(s.strip(), DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant());
+      return Optional.of(
+          OffsetDateTime.parse(s.strip(), DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant());
     } catch (DateTimeParseException e) {
       return Optional.empty();
     }

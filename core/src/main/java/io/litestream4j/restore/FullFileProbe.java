@@ -36,16 +36,25 @@ final class FullFileProbe {
 
   private FullFileProbe() {}
 
-  /** A plan starting from a full file, if one of the probed files is full and reaches the target. */
-  static Optional<RestorePlan> plan(ReplicaClient client, ReplicaCatalog catalog, RestoreTarget target, String replica,
+  /**
+   * A plan starting from a full file, if one of the probed files is full and reaches the target.
+   */
+  static Optional<RestorePlan> plan(
+      ReplicaClient client,
+      ReplicaCatalog catalog,
+      RestoreTarget target,
+      String replica,
       Set<LtxFileInfo> known) {
-    List<LtxFileInfo> candidates = catalog.files().stream()
-        .filter(f -> f.minTxid() > 1 && !known.contains(f))
-        .filter(f -> !(target instanceof RestoreTarget.AtTxid t) || f.maxTxid() <= t.txid())
-        .sorted(Comparator.comparingLong(LtxFileInfo::maxTxid).reversed()
-            .thenComparing(Comparator.comparingInt(LtxFileInfo::level).reversed()))
-        .limit(MAX_PROBES)
-        .toList();
+    List<LtxFileInfo> candidates =
+        catalog.files().stream()
+            .filter(f -> f.minTxid() > 1 && !known.contains(f))
+            .filter(f -> !(target instanceof RestoreTarget.AtTxid t) || f.maxTxid() <= t.txid())
+            .sorted(
+                Comparator.comparingLong(LtxFileInfo::maxTxid)
+                    .reversed()
+                    .thenComparing(Comparator.comparingInt(LtxFileInfo::level).reversed()))
+            .limit(MAX_PROBES)
+            .toList();
     for (LtxFileInfo f : candidates) {
       if (!isFull(client, f)) {
         continue;
@@ -54,11 +63,19 @@ final class FullFileProbe {
       bases.add(f);
       try {
         RestorePlan plan = RestorePlanner.plan(catalog, target, replica, bases);
-        LOG.info("{} has no usable snapshot; restoring from L{}/{}, which holds every page", replica, f.level(),
+        LOG.info(
+            "{} has no usable snapshot; restoring from L{}/{}, which holds every page",
+            replica,
+            f.level(),
             f.name());
         return Optional.of(plan);
       } catch (RestoreException e) {
-        LOG.debug("full file L{}/{} does not lead to {}: {}", f.level(), f.name(), target, e.getMessage());
+        LOG.debug(
+            "full file L{}/{} does not lead to {}: {}",
+            f.level(),
+            f.name(),
+            target,
+            e.getMessage());
       }
     }
     return Optional.empty();
@@ -95,7 +112,8 @@ final class FullFileProbe {
         return -1;
       }
       int want = (int) Math.min(dst.remaining(), file.size() - position);
-      try (InputStream in = client.openLtxFile(file.level(), file.minTxid(), file.maxTxid(), position, want)) {
+      try (InputStream in =
+          client.openLtxFile(file.level(), file.minTxid(), file.maxTxid(), position, want)) {
         byte[] b = in.readNBytes(want);
         dst.put(b);
         position += b.length;

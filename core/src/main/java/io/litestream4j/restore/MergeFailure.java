@@ -26,11 +26,15 @@ import java.util.regex.Pattern;
  * files by their real names on the replica, with what their headers claim where that differs.
  */
 final class MergeFailure {
-  private static final Pattern INPUT = Pattern.compile("input #(\\d+) \\(([0-9a-f]{16}-[0-9a-f]{16}\\.ltx)\\)");
+  private static final Pattern INPUT =
+      Pattern.compile("input #(\\d+) \\(([0-9a-f]{16}-[0-9a-f]{16}\\.ltx)\\)");
 
   private MergeFailure() {}
 
-  /** The merge failed where the page size changes: that file holds every page and can start the plan. */
+  /**
+   * The merge failed where the page size changes: that file holds every page and can start the
+   * plan.
+   */
   static final class FullFileFound extends IOException {
     private static final long serialVersionUID = 1L;
     private final transient LtxFileInfo file;
@@ -84,12 +88,27 @@ final class MergeFailure {
    *
    * @return a {@link FullFileFound}, a {@link CorruptFile} or a {@link RestoreException}, to throw
    */
-  static IOException explain(Exception e, RestorePlan plan, List<LtxFileInfo> batch, List<PlanInput> inputs,
-      String replica, Path out, ReplicaClient client, RetryPolicy retry) {
-    RestoreException failure = new RestoreException(Reason.CORRUPT_REPLICA, "the files on " + replica
-        + " failed verification while restoring to TXID " + Txid.format(plan.maxTxid())
-        + ", so nothing was written to " + out + ": "
-        + nameFiles(nameInputs(String.valueOf(e.getMessage()), batch), inputs), e);
+  static IOException explain(
+      Exception e,
+      RestorePlan plan,
+      List<LtxFileInfo> batch,
+      List<PlanInput> inputs,
+      String replica,
+      Path out,
+      ReplicaClient client,
+      RetryPolicy retry) {
+    RestoreException failure =
+        new RestoreException(
+            Reason.CORRUPT_REPLICA,
+            "the files on "
+                + replica
+                + " failed verification while restoring to TXID "
+                + Txid.format(plan.maxTxid())
+                + ", so nothing was written to "
+                + out
+                + ": "
+                + nameFiles(nameInputs(String.valueOf(e.getMessage()), batch), inputs),
+            e);
     Optional<LtxFileInfo> base = pageSizeChange(inputs);
     if (base.isPresent()) {
       return new FullFileFound(base.get(), failure);
@@ -100,7 +119,8 @@ final class MergeFailure {
 
   /**
    * Where the page size changes along the inputs whose headers the merge read: the file that
-   * changes it (it must hold every page for the change to be valid, which applying it alone proves).
+   * changes it (it must hold every page for the change to be valid, which applying it alone
+   * proves).
    */
   static Optional<LtxFileInfo> pageSizeChange(List<PlanInput> inputs) {
     LtxFileInfo change = null;
@@ -121,10 +141,11 @@ final class MergeFailure {
 
   /**
    * After a merge failed, verifies each file of the batch on its own (a second read, only on this
-   * error path) to find one that is corrupt by itself, as opposed to files that do not fit together.
+   * error path) to find one that is corrupt by itself, as opposed to files that do not fit
+   * together.
    */
-  private static Optional<CorruptFile> findCorrupt(List<LtxFileInfo> batch, RestoreException failure,
-      ReplicaClient client, RetryPolicy retry) {
+  private static Optional<CorruptFile> findCorrupt(
+      List<LtxFileInfo> batch, RestoreException failure, ReplicaClient client, RetryPolicy retry) {
     for (LtxFileInfo f : batch) {
       try (InputStream in = ResumableInputStream.open(client, f, retry)) {
         LtxInspector.verify(in);
@@ -148,14 +169,20 @@ final class MergeFailure {
       }
       String byHeader = h.get().fileName().name();
       String real = RestoreJob.describe(in.file());
-      String replacement = byHeader.equals(in.file().name()) ? real : real + " (whose header says " + byHeader + ")";
-      named = named.replace("file " + byHeader, replacement).replace(".. " + byHeader, ".. " + replacement)
-          .replace("files " + byHeader, "files " + replacement);
+      String replacement =
+          byHeader.equals(in.file().name()) ? real : real + " (whose header says " + byHeader + ")";
+      named =
+          named
+              .replace("file " + byHeader, replacement)
+              .replace(".. " + byHeader, ".. " + replacement)
+              .replace("files " + byHeader, "files " + replacement);
     }
     return named;
   }
 
-  /** The merge names inputs by position ("input #2 (name)"); say which plan file that is instead. */
+  /**
+   * The merge names inputs by position ("input #2 (name)"); say which plan file that is instead.
+   */
   private static String nameInputs(String message, List<LtxFileInfo> files) {
     Matcher m = INPUT.matcher(message);
     StringBuilder sb = new StringBuilder();
@@ -164,7 +191,9 @@ final class MergeFailure {
       String name = m.group();
       if (i < files.size()) {
         LtxFileInfo f = files.get(i);
-        name = RestoreJob.describe(f) + (f.name().equals(m.group(2)) ? "" : " (whose header says " + m.group(2) + ")");
+        name =
+            RestoreJob.describe(f)
+                + (f.name().equals(m.group(2)) ? "" : " (whose header says " + m.group(2) + ")");
       }
       m.appendReplacement(sb, Matcher.quoteReplacement(name));
     }

@@ -17,14 +17,15 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The database file a restore produces, and the rules for getting it there safely: the data goes
- * to a new, uniquely named {@code <out>.<random>.tmp} (created exclusively, never through a
- * symlink; fsynced), a new staging directory {@code <out>.restore-ltx.<random>} holds downloads, and only a verified result is renamed over {@code <out>} (then the directory is
- * fsynced). An existing database is never replaced without {@code force} — except an empty file,
- * which holds nothing — and neither is a database whose {@code -wal}, {@code -shm} or
- * {@code -journal} file exists, since SQLite would apply a stale WAL to the restored file. With
- * {@code force} those sidecars are deleted right before the rename. {@link #discard()} removes
- * every temporary, so a failed restore leaves nothing behind and the previous database untouched.
+ * The database file a restore produces, and the rules for getting it there safely: the data goes to
+ * a new, uniquely named {@code <out>.<random>.tmp} (created exclusively, never through a symlink;
+ * fsynced), a new staging directory {@code <out>.restore-ltx.<random>} holds downloads, and only a
+ * verified result is renamed over {@code <out>} (then the directory is fsynced). An existing
+ * database is never replaced without {@code force} — except an empty file, which holds nothing —
+ * and neither is a database whose {@code -wal}, {@code -shm} or {@code -journal} file exists, since
+ * SQLite would apply a stale WAL to the restored file. With {@code force} those sidecars are
+ * deleted right before the rename. {@link #discard()} removes every temporary, so a failed restore
+ * leaves nothing behind and the previous database untouched.
  */
 final class OutputFile {
   private static final List<String> SIDECARS = List.of("-wal", "-shm", "-journal");
@@ -42,8 +43,8 @@ final class OutputFile {
   /**
    * Checks that a restore may write {@code output} and creates its parent directories.
    *
-   * @throws RestoreException if it is a directory, holds a database (without {@code force}) or
-   *     its directory cannot be created
+   * @throws RestoreException if it is a directory, holds a database (without {@code force}) or its
+   *     directory cannot be created
    */
   static OutputFile prepare(Path output, boolean force) throws RestoreException {
     Path path = output.toAbsolutePath().normalize();
@@ -62,7 +63,8 @@ final class OutputFile {
         probe.force(false);
       }
     } catch (IOException e) {
-      RestoreException failure = out.unwritable("cannot create a temporary file in " + path.getParent(), e);
+      RestoreException failure =
+          out.unwritable("cannot create a temporary file in " + path.getParent(), e);
       out.discard(failure);
       throw failure;
     }
@@ -76,7 +78,8 @@ final class OutputFile {
   /** The temporary file the database is written to (created by {@link #openTemp()}). */
   Path temp() {
     if (temp == null) {
-      throw new IllegalStateException("the temporary file of " + path + " has not been created yet");
+      throw new IllegalStateException(
+          "the temporary file of " + path + " has not been created yet");
     }
     return temp;
   }
@@ -84,7 +87,8 @@ final class OutputFile {
   /** Creates a new staging directory for downloads beside the output. */
   Path createStagingDir() throws RestoreException {
     try {
-      stagingDir = Files.createTempDirectory(path.getParent(), path.getFileName() + ".restore-ltx.");
+      stagingDir =
+          Files.createTempDirectory(path.getParent(), path.getFileName() + ".restore-ltx.");
       return stagingDir;
     } catch (IOException e) {
       throw unwritable("cannot create a download directory in " + path.getParent(), e);
@@ -102,10 +106,15 @@ final class OutputFile {
         temp = t.path();
         return t.channel();
       }
-      return FileChannel.open(temp, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.READ,
-          StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+      return FileChannel.open(
+          temp,
+          StandardOpenOption.TRUNCATE_EXISTING,
+          StandardOpenOption.READ,
+          StandardOpenOption.WRITE,
+          LinkOption.NOFOLLOW_LINKS);
     } catch (IOException e) {
-      throw unwritable("cannot create " + (temp == null ? "a temporary file in " + path.getParent() : temp), e);
+      throw unwritable(
+          "cannot create " + (temp == null ? "a temporary file in " + path.getParent() : temp), e);
     }
   }
 
@@ -145,8 +154,11 @@ final class OutputFile {
 
   private void checkReplaceable() throws RestoreException {
     if (Files.isDirectory(path)) {
-      throw new RestoreException(Reason.OUTPUT_UNWRITABLE, "cannot restore to " + path
-          + ": it is a directory; give the path of the database file to create (-o)");
+      throw new RestoreException(
+          Reason.OUTPUT_UNWRITABLE,
+          "cannot restore to "
+              + path
+              + ": it is a directory; give the path of the database file to create (-o)");
     }
     if (force) {
       return;
@@ -160,13 +172,21 @@ final class OutputFile {
       throw unwritable("cannot inspect it", e);
     }
     if (size > 0) {
-      throw new RestoreException(Reason.OUTPUT_EXISTS, "cannot restore to " + path
-          + ": a database already exists there; use -force to overwrite it, or -o to restore elsewhere");
+      throw new RestoreException(
+          Reason.OUTPUT_EXISTS,
+          "cannot restore to "
+              + path
+              + ": a database already exists there; use -force to overwrite it, or -o to restore elsewhere");
     }
     for (String suffix : SIDECARS) {
       if (Files.exists(sidecar(suffix), LinkOption.NOFOLLOW_LINKS)) {
-        throw new RestoreException(Reason.OUTPUT_EXISTS, "cannot restore to " + path + ": the SQLite file "
-            + sidecar(suffix) + " exists and would be applied to the restored database; use -force to delete it");
+        throw new RestoreException(
+            Reason.OUTPUT_EXISTS,
+            "cannot restore to "
+                + path
+                + ": the SQLite file "
+                + sidecar(suffix)
+                + " exists and would be applied to the restored database; use -force to delete it");
       }
     }
   }
@@ -176,21 +196,28 @@ final class OutputFile {
   }
 
   RestoreException unwritable(String what, IOException e) {
-    String reason = e instanceof FileSystemException fse && fse.getReason() != null ? fse.getReason()
-        : String.valueOf(e.getMessage());
+    String reason =
+        e instanceof FileSystemException fse && fse.getReason() != null
+            ? fse.getReason()
+            : String.valueOf(e.getMessage());
     String why;
     if (e instanceof AccessDeniedException || reason.contains("Permission denied")) {
-      why = "permission denied; make the directory writable by user '" + System.getProperty("user.name")
-          + "' or restore elsewhere with -o";
+      why =
+          "permission denied; make the directory writable by user '"
+              + System.getProperty("user.name")
+              + "' or restore elsewhere with -o";
     } else if (reason.contains("Operation not permitted")) {
-      why = "operation not permitted (is the directory immutable, e.g. chattr +i?); restore elsewhere with -o";
+      why =
+          "operation not permitted (is the directory immutable, e.g. chattr +i?); restore elsewhere with -o";
     } else if (reason.contains("Read-only file system")) {
       why = "the file system is read-only; restore elsewhere with -o";
-    } else if (reason.contains("No space left on device") || reason.contains("Disk quota exceeded")) {
+    } else if (reason.contains("No space left on device")
+        || reason.contains("Disk quota exceeded")) {
       why = "disk full (" + reason + "); free space or restore elsewhere with -o";
     } else {
       why = e.getMessage() == null ? e.toString() : e.getMessage();
     }
-    return new RestoreException(Reason.OUTPUT_UNWRITABLE, "cannot restore to " + path + ": " + what + ": " + why, e);
+    return new RestoreException(
+        Reason.OUTPUT_UNWRITABLE, "cannot restore to " + path + ": " + what + ": " + why, e);
   }
 }

@@ -44,7 +44,8 @@ final class PlanInput extends FilterInputStream {
       return java.util.Optional.empty();
     }
     try {
-      return java.util.Optional.of(LtxHeader.decodeUnvalidated(Arrays.copyOf(header, header.length)));
+      return java.util.Optional.of(
+          LtxHeader.decodeUnvalidated(Arrays.copyOf(header, header.length)));
     } catch (LtxException e) {
       return java.util.Optional.empty();
     }

@@ -24,13 +24,17 @@ public record ReplicaCatalog(List<LtxFileInfo> files) {
 
   /**
    * Lists every level of {@code client}; {@code exactTimestamps} asks for creation times equal to
-   * the LTX header timestamps, which point-in-time restores need and some backends charge extra for.
+   * the LTX header timestamps, which point-in-time restores need and some backends charge extra
+   * for.
    */
-  public static ReplicaCatalog load(ReplicaClient client, boolean exactTimestamps) throws IOException {
+  public static ReplicaCatalog load(ReplicaClient client, boolean exactTimestamps)
+      throws IOException {
     List<LtxFileInfo> all = new ArrayList<>();
     listLevels(client, exactTimestamps).forEach(all::addAll);
-    all.sort(Comparator.comparingInt(LtxFileInfo::level).thenComparingLong(LtxFileInfo::minTxid)
-        .thenComparingLong(LtxFileInfo::maxTxid));
+    all.sort(
+        Comparator.comparingInt(LtxFileInfo::level)
+            .thenComparingLong(LtxFileInfo::minTxid)
+            .thenComparingLong(LtxFileInfo::maxTxid));
     return new ReplicaCatalog(all);
   }
 
@@ -39,8 +43,8 @@ public record ReplicaCatalog(List<LtxFileInfo> files) {
    * replica's newest state): level 0 first, level 9 last, each level as the backend listed it.
    * Listing is not atomic, and this order is the one that cannot invent a gap: compaction writes
    * the higher-level file before retention removes the lower-level files it covers, so a file
-   * compacted away after its level was listed is still in the listing, and a file written after
-   * its level was listed is covered by one listed later or is newer than everything listed.
+   * compacted away after its level was listed is still in the listing, and a file written after its
+   * level was listed is covered by one listed later or is newer than everything listed.
    *
    * @return the listing of levels 0..9, indexed by level
    */
@@ -48,7 +52,10 @@ public record ReplicaCatalog(List<LtxFileInfo> files) {
       throws IOException {
     List<List<LtxFileInfo>> levels = new ArrayList<>();
     for (int level = LtxFileInfo.L0; level <= LtxFileInfo.SNAPSHOT_LEVEL; level++) {
-      levels.add(exactTimestamps ? client.ltxFilesWithExactTimestamps(level, 0) : client.ltxFiles(level, 0));
+      levels.add(
+          exactTimestamps
+              ? client.ltxFilesWithExactTimestamps(level, 0)
+              : client.ltxFiles(level, 0));
     }
     return levels;
   }

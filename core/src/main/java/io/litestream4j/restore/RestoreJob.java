@@ -39,25 +39,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One restore from start to finish: plan, fetch, merge in a single sequential pass into
- * {@code <out>.tmp} (a pass per {@value #MAX_OPEN_FILES} files for longer plans; every file's
- * checksum verified while streaming; where files carry rolling checksums, continuity file to file
- * and the final database checksum), fsync, SQLite check,
- * rename into place, directory fsync. Any failure deletes every temporary and leaves an existing
- * database untouched.
+ * One restore from start to finish: plan, fetch, merge in a single sequential pass into {@code
+ * <out>.tmp} (a pass per {@value #MAX_OPEN_FILES} files for longer plans; every file's checksum
+ * verified while streaming; where files carry rolling checksums, continuity file to file and the
+ * final database checksum), fsync, SQLite check, rename into place, directory fsync. Any failure
+ * deletes every temporary and leaves an existing database untouched.
  *
- * <p>If a planned file vanishes from the replica meanwhile (retention deleting it, Litestream
- * issue 1307) the replica is listed again and the restore re-planned once; files already
- * downloaded are reused.
+ * <p>If a planned file vanishes from the replica meanwhile (retention deleting it, Litestream issue
+ * 1307) the replica is listed again and the restore re-planned once; files already downloaded are
+ * reused.
  */
 public final class RestoreJob {
   private static final Logger log = LoggerFactory.getLogger(RestoreJob.class);
+
   /**
    * Files merged in one pass. Each open file costs a descriptor and about 70 KiB of buffers, so a
    * plan of thousands of L0 files (a replica that is never compacted) is merged in passes of this
    * many files; any plan of at most this many files is written in a single pass.
    */
   static final int MAX_OPEN_FILES = 256;
+
   /** Re-plans after finding a corrupt or full file, at most this many times per restore. */
   private static final int MAX_REPLANS = 8;
 
@@ -66,7 +67,8 @@ public final class RestoreJob {
   private final RestoreOptions options;
   private final int maxOpenFiles;
 
-  private RestoreJob(ReplicaClient client, String replica, RestoreOptions options, int maxOpenFiles) {
+  private RestoreJob(
+      ReplicaClient client, String replica, RestoreOptions options, int maxOpenFiles) {
     this.client = client;
     this.replica = replica;
     this.options = options;
@@ -78,18 +80,25 @@ public final class RestoreJob {
    *
    * @throws RestoreException if the replica cannot rebuild the target
    */
-  public static RestorePlan plan(ReplicaClient client, String replica, RestoreTarget target) throws IOException {
+  public static RestorePlan plan(ReplicaClient client, String replica, RestoreTarget target)
+      throws IOException {
     client.init();
     Optional<V3Plan> v3 = v3Plan(client, replica, target);
     if (v3.isPresent()) {
-      throw new RestoreException(Reason.TARGET_NOT_AVAILABLE, replica + " would be restored from its Litestream v0.3"
-          + " backups (" + v3.get() + "); plans can only be shown for LTX backups: run the restore without -dry-run");
+      throw new RestoreException(
+          Reason.TARGET_NOT_AVAILABLE,
+          replica
+              + " would be restored from its Litestream v0.3"
+              + " backups ("
+              + v3.get()
+              + "); plans can only be shown for LTX backups: run the restore without -dry-run");
     }
     return planLtx(client, replica, target);
   }
 
   /** Plans {@code target} from the LTX files alone. */
-  static RestorePlan planLtx(ReplicaClient client, String replica, RestoreTarget target) throws IOException {
+  static RestorePlan planLtx(ReplicaClient client, String replica, RestoreTarget target)
+      throws IOException {
     return plan(client, replica, target, Set.of(), Set.of());
   }
 
@@ -97,8 +106,13 @@ public final class RestoreJob {
    * Plans from the LTX files without the {@code excluded} files (they failed verification),
    * starting from the {@code fullFiles} as well as from snapshots.
    */
-  private static RestorePlan plan(ReplicaClient client, String replica, RestoreTarget target,
-      Set<LtxFileInfo> excluded, Set<LtxFileInfo> fullFiles) throws IOException {
+  private static RestorePlan plan(
+      ReplicaClient client,
+      String replica,
+      RestoreTarget target,
+      Set<LtxFileInfo> excluded,
+      Set<LtxFileInfo> fullFiles)
+      throws IOException {
     client.init();
     try {
       return RestorePlanner.plan(catalog(client, target, excluded), target, replica, fullFiles);
@@ -123,26 +137,31 @@ public final class RestoreJob {
     }
   }
 
-  private static ReplicaCatalog catalog(ReplicaClient client, RestoreTarget target, Set<LtxFileInfo> excluded)
-      throws IOException {
+  private static ReplicaCatalog catalog(
+      ReplicaClient client, RestoreTarget target, Set<LtxFileInfo> excluded) throws IOException {
     ReplicaCatalog all = ReplicaCatalog.load(client, target.needsExactTimestamps());
     if (excluded.isEmpty()) {
       return all;
     }
-    return new ReplicaCatalog(all.files().stream().filter(f -> !excluded.contains(key(f)) && !excluded.contains(f))
-        .toList());
+    return new ReplicaCatalog(
+        all.files().stream()
+            .filter(f -> !excluded.contains(key(f)) && !excluded.contains(f))
+            .toList());
   }
 
-  /** A file's identity independent of listing details (size, time) that may differ between listings. */
+  /**
+   * A file's identity independent of listing details (size, time) that may differ between listings.
+   */
   private static LtxFileInfo key(LtxFileInfo f) {
     return new LtxFileInfo(f.level(), f.minTxid(), f.maxTxid(), 0, Instant.EPOCH);
   }
 
   /**
-   * Runs a restore as {@code options} say: from the LTX files, or from Litestream v0.3 backups
-   * when the client can read them and {@link V3Selection} prefers them.
+   * Runs a restore as {@code options} say: from the LTX files, or from Litestream v0.3 backups when
+   * the client can read them and {@link V3Selection} prefers them.
    */
-  public static RestoreResult run(ReplicaClient client, String replica, RestoreOptions options) throws IOException {
+  public static RestoreResult run(ReplicaClient client, String replica, RestoreOptions options)
+      throws IOException {
     client.init();
     Optional<V3Plan> v3 = v3Plan(client, replica, options.target());
     if (v3.isPresent()) {
@@ -152,17 +171,19 @@ public final class RestoreJob {
   }
 
   /** Runs a restore from LTX files only (follow mode, which continues from a TXID). */
-  public static RestoreResult runLtx(ReplicaClient client, String replica, RestoreOptions options) throws IOException {
+  public static RestoreResult runLtx(ReplicaClient client, String replica, RestoreOptions options)
+      throws IOException {
     return run(client, replica, options, MAX_OPEN_FILES);
   }
 
   /**
-   * The v0.3 plan to restore instead of the LTX files, if the client holds v0.3 backups that
-   * {@link V3Selection} prefers for {@code target}.
+   * The v0.3 plan to restore instead of the LTX files, if the client holds v0.3 backups that {@link
+   * V3Selection} prefers for {@code target}.
    *
    * @throws RestoreException if the replica holds only v0.3 backups and they cannot be restored
    */
-  static Optional<V3Plan> v3Plan(ReplicaClient client, String replica, RestoreTarget target) throws IOException {
+  static Optional<V3Plan> v3Plan(ReplicaClient client, String replica, RestoreTarget target)
+      throws IOException {
     if (!(client instanceof V3ReplicaClient v3client)) {
       return Optional.empty();
     }
@@ -176,21 +197,35 @@ public final class RestoreJob {
         return Optional.of(V3Planner.plan(v3, target, replica));
       } catch (RestoreException e) {
         if (ltx.isEmpty()) {
-          throw new RestoreException(e.reason(), replica + " holds only Litestream v0.3 backups (generations/: "
-              + v3.describe() + "), and they cannot be restored: " + e.getMessage(), e);
+          throw new RestoreException(
+              e.reason(),
+              replica
+                  + " holds only Litestream v0.3 backups (generations/: "
+                  + v3.describe()
+                  + "), and they cannot be restored: "
+                  + e.getMessage(),
+              e);
         }
-        log.warn("the Litestream v0.3 backups on {} are newer than its LTX files but cannot be restored ({});"
-            + " restoring from the LTX files", replica, e.getMessage());
+        log.warn(
+            "the Litestream v0.3 backups on {} are newer than its LTX files but cannot be restored ({});"
+                + " restoring from the LTX files",
+            replica,
+            e.getMessage());
       }
     }
     return Optional.empty();
   }
 
-  /** {@link #run(ReplicaClient, String, RestoreOptions)} merging at most {@code maxOpenFiles} files per pass. */
-  static RestoreResult run(ReplicaClient client, String replica, RestoreOptions options, int maxOpenFiles)
+  /**
+   * {@link #run(ReplicaClient, String, RestoreOptions)} merging at most {@code maxOpenFiles} files
+   * per pass.
+   */
+  static RestoreResult run(
+      ReplicaClient client, String replica, RestoreOptions options, int maxOpenFiles)
       throws IOException {
     if (maxOpenFiles < 2) {
-      throw new IllegalArgumentException("a merge pass needs at least 2 files, got " + maxOpenFiles);
+      throw new IllegalArgumentException(
+          "a merge pass needs at least 2 files, got " + maxOpenFiles);
     }
     return new RestoreJob(client, replica, options, maxOpenFiles).run();
   }
@@ -210,10 +245,17 @@ public final class RestoreJob {
         try {
           // Parallel downloads pay off for remote replicas; a local file replica is read in place
           // (staging would copy every byte once more).
-          if (staging == null && options.parallelism() > 1 && plan.files().size() > 1
+          if (staging == null
+              && options.parallelism() > 1
+              && plan.files().size() > 1
               && !"file".equals(client.type())) {
-            staging = StagingArea.in(out.createStagingDir(), client, options.parallelism(), options.retryPolicy(),
-                options.progress());
+            staging =
+                StagingArea.in(
+                    out.createStagingDir(),
+                    client,
+                    options.parallelism(),
+                    options.retryPolicy(),
+                    options.progress());
           }
           applied = apply(plan, out, staging);
           break;
@@ -221,23 +263,42 @@ public final class RestoreJob {
           if (!fullFiles.add(found.file()) || attempt > MAX_REPLANS) {
             throw found.failure();
           }
-          log.info("the page size changes at {}, which holds every page; restoring from it", describe(found.file()));
+          log.info(
+              "the page size changes at {}, which holds every page; restoring from it",
+              describe(found.file()));
           plan = plan(client, replica, options.target(), excluded, fullFiles);
         } catch (MergeFailure.CorruptFile corrupt) {
           if (!excluded.add(key(corrupt.file())) || attempt > MAX_REPLANS) {
             throw corrupt.failure();
           }
           String file = describe(corrupt.file());
-          log.warn("{} on {} failed verification ({}); planning the restore around it", file, replica,
+          log.warn(
+              "{} on {} failed verification ({}); planning the restore around it",
+              file,
+              replica,
               corrupt.problem());
           skipped.add(file);
           try {
             plan = plan(client, replica, options.target(), excluded, fullFiles);
           } catch (RestoreException e) {
-            throw new RestoreException(Reason.CORRUPT_REPLICA, file + " on " + replica + " failed verification ("
-                + corrupt.problem() + ") and no intact set of files reaches " + options.target() + " without it ("
-                + e.getMessage() + "), so nothing was written to " + out.path() + "; restore an earlier point"
-                + " with -txid/-timestamp, or replace " + file + " with an intact copy", e);
+            throw new RestoreException(
+                Reason.CORRUPT_REPLICA,
+                file
+                    + " on "
+                    + replica
+                    + " failed verification ("
+                    + corrupt.problem()
+                    + ") and no intact set of files reaches "
+                    + options.target()
+                    + " without it ("
+                    + e.getMessage()
+                    + "), so nothing was written to "
+                    + out.path()
+                    + "; restore an earlier point"
+                    + " with -txid/-timestamp, or replace "
+                    + file
+                    + " with an intact copy",
+                e);
           }
         } catch (IOException e) {
           Optional<LtxFileNotFoundException> vanished = vanished(e);
@@ -245,40 +306,76 @@ public final class RestoreJob {
             throw e;
           }
           LtxFileNotFoundException gone = vanished.get();
-          String file = "L" + gone.level() + "/" + LtxFileName.format(gone.minTxid(), gone.maxTxid());
+          String file =
+              "L" + gone.level() + "/" + LtxFileName.format(gone.minTxid(), gone.maxTxid());
           if (replanned) {
-            throw new RestoreException(Reason.REPLICA_CHANGED, "cannot restore to " + out.path() + ": " + file
-                + " vanished from " + replica + " while restoring, even after re-planning (is retention or"
-                + " compaction deleting files right now?); run the restore again", e);
+            throw new RestoreException(
+                Reason.REPLICA_CHANGED,
+                "cannot restore to "
+                    + out.path()
+                    + ": "
+                    + file
+                    + " vanished from "
+                    + replica
+                    + " while restoring, even after re-planning (is retention or"
+                    + " compaction deleting files right now?); run the restore again",
+                e);
           }
           replanned = true;
-          log.warn("{} vanished from {} during the restore (deleted by retention?); listing the replica again",
-              file, replica);
+          log.warn(
+              "{} vanished from {} during the restore (deleted by retention?); listing the replica again",
+              file,
+              replica);
           plan = plan(client, replica, options.target(), excluded, fullFiles);
         }
       }
       if (!skipped.isEmpty()) {
-        log.warn("restored from {} without the corrupt file(s) {}: remove or replace them on the replica", replica,
+        log.warn(
+            "restored from {} without the corrupt file(s) {}: remove or replace them on the replica",
+            replica,
             skipped);
       }
-      IntegrityCheck check = applied.checksumsVerified()
-          ? options.integrityCheck() : options.integrityCheck().atLeast(IntegrityCheck.QUICK);
+      IntegrityCheck check =
+          applied.checksumsVerified()
+              ? options.integrityCheck()
+              : options.integrityCheck().atLeast(IntegrityCheck.QUICK);
       if (check != IntegrityCheck.NONE) {
         options.progress().update(RestoreProgress.Phase.CHECK, 0, 1);
         Optional<String> problems = SqliteCheck.run(out.temp(), check);
         if (problems.isPresent()) {
-          throw new RestoreException(Reason.INTEGRITY_CHECK_FAILED, "the database restored from " + replica
-              + " to TXID " + Txid.format(applied.txid()) + " failed PRAGMA " + check.flagValue() + "_check: "
-              + problems.get() + "; nothing was written to " + out.path());
+          throw new RestoreException(
+              Reason.INTEGRITY_CHECK_FAILED,
+              "the database restored from "
+                  + replica
+                  + " to TXID "
+                  + Txid.format(applied.txid())
+                  + " failed PRAGMA "
+                  + check.flagValue()
+                  + "_check: "
+                  + problems.get()
+                  + "; nothing was written to "
+                  + out.path());
         }
         options.progress().update(RestoreProgress.Phase.CHECK, 1, 1);
       }
       out.publish();
       Duration took = Duration.ofNanos(System.nanoTime() - started);
-      log.info("restored {} to TXID {} from {} ({} files, {} bytes) in {} ms", out.path(), Txid.format(applied.txid()),
-          replica, plan.files().size(), plan.totalBytes(), took.toMillis());
-      return new RestoreResult(out.path(), applied.txid(), Instant.ofEpochMilli(applied.timestamp()), plan, took,
-          check, applied.checksumsVerified());
+      log.info(
+          "restored {} to TXID {} from {} ({} files, {} bytes) in {} ms",
+          out.path(),
+          Txid.format(applied.txid()),
+          replica,
+          plan.files().size(),
+          plan.totalBytes(),
+          took.toMillis());
+      return new RestoreResult(
+          out.path(),
+          applied.txid(),
+          Instant.ofEpochMilli(applied.timestamp()),
+          plan,
+          took,
+          check,
+          applied.checksumsVerified());
     } catch (IOException | RuntimeException | Error e) {
       out.discard(e);
       throw e;
@@ -309,8 +406,12 @@ public final class RestoreJob {
     try (FileChannel ch = out.openTemp()) {
       for (int from = 0; from < files.size(); from += maxOpenFiles) {
         List<LtxFileInfo> batch = files.subList(from, Math.min(files.size(), from + maxOpenFiles));
-        List<PlanInput> inputs = open(batch, local == null ? null : local.subList(from, from + batch.size()),
-            consumed, total);
+        List<PlanInput> inputs =
+            open(
+                batch,
+                local == null ? null : local.subList(from, from + batch.size()),
+                consumed,
+                total);
         try {
           if (applier == null) {
             applier = fromFullFile ? LtxApplier.createFromFullFile(ch) : LtxApplier.create(ch);
@@ -321,7 +422,8 @@ public final class RestoreJob {
             applier.applyMergedAcrossOverlaps(inputs);
           }
         } catch (LtxException | IndexOutOfBoundsException e) {
-          throw MergeFailure.explain(e, plan, batch, inputs, replica, out.path(), client, options.retryPolicy());
+          throw MergeFailure.explain(
+              e, plan, batch, inputs, replica, out.path(), client, options.retryPolicy());
         } catch (IOException e) {
           if (isOutputError(e, ch)) {
             throw out.unwritable("cannot write " + out.temp(), e);
@@ -339,19 +441,26 @@ public final class RestoreJob {
     return new Applied(applier.txid(), applier.timestamp(), checksums);
   }
 
-  /** Opens one batch of plan files: staged copies, or resumable downloads when nothing is staged. */
-  private List<PlanInput> open(List<LtxFileInfo> batch, List<Path> local, AtomicLong consumed, long total)
+  /**
+   * Opens one batch of plan files: staged copies, or resumable downloads when nothing is staged.
+   */
+  private List<PlanInput> open(
+      List<LtxFileInfo> batch, List<Path> local, AtomicLong consumed, long total)
       throws IOException {
     RestoreProgress progress = options.progress();
     List<PlanInput> inputs = new ArrayList<>(batch.size());
     try {
       for (int i = 0; i < batch.size(); i++) {
         LtxFileInfo f = batch.get(i);
-        InputStream raw = local == null
-            ? ResumableInputStream.open(client, f, options.retryPolicy())
-            : Files.newInputStream(local.get(i));
-        inputs.add(new PlanInput(f, raw,
-            n -> progress.update(RestoreProgress.Phase.APPLY, consumed.addAndGet(n), total)));
+        InputStream raw =
+            local == null
+                ? ResumableInputStream.open(client, f, options.retryPolicy())
+                : Files.newInputStream(local.get(i));
+        inputs.add(
+            new PlanInput(
+                f,
+                raw,
+                n -> progress.update(RestoreProgress.Phase.APPLY, consumed.addAndGet(n), total)));
       }
       return inputs;
     } catch (IOException | RuntimeException e) {
@@ -369,19 +478,33 @@ public final class RestoreJob {
       LtxHeader h = in.header();
       LtxFileInfo f = in.file();
       if (h.minTxid() != f.minTxid() || h.maxTxid() != f.maxTxid()) {
-        throw new RestoreException(Reason.CORRUPT_REPLICA, "L" + f.level() + "/" + f.name() + " on " + replica
-            + " holds TXIDs " + Txid.format(h.minTxid()) + "-" + Txid.format(h.maxTxid())
-            + " according to its header: the file is misnamed; nothing was written to " + out.path());
+        throw new RestoreException(
+            Reason.CORRUPT_REPLICA,
+            "L"
+                + f.level()
+                + "/"
+                + f.name()
+                + " on "
+                + replica
+                + " holds TXIDs "
+                + Txid.format(h.minTxid())
+                + "-"
+                + Txid.format(h.maxTxid())
+                + " according to its header: the file is misnamed; nothing was written to "
+                + out.path());
       }
       checksums &= h.hasChecksums();
     }
     return checksums;
   }
 
-  /** True when {@code e} came from writing the output (disk full, I/O error), not from the replica. */
+  /**
+   * True when {@code e} came from writing the output (disk full, I/O error), not from the replica.
+   */
   private static boolean isOutputError(IOException e, FileChannel ch) {
     String m = String.valueOf(e.getMessage());
-    return m.contains("No space left on device") || m.contains("Disk quota exceeded")
+    return m.contains("No space left on device")
+        || m.contains("Disk quota exceeded")
         || (e instanceof java.nio.file.FileSystemException && ch.isOpen());
   }
 

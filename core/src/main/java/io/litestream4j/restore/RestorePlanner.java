@@ -31,8 +31,8 @@ import java.util.function.Predicate;
  * files, fewer overlaps win, then fewer bytes. Files fully covered by a larger file in the same
  * level are simply never useful (Litestream issue 847). Runs in time linear in files per level.
  *
- * <p>A gap is an error naming the missing TXID range; a target outside what the replica holds is
- * an error naming what it does hold. Stateless.
+ * <p>A gap is an error naming the missing TXID range; a target outside what the replica holds is an
+ * error naming what it does hold. Stateless.
  */
 public final class RestorePlanner {
   /** No file can be valid LTX below this size. */
@@ -56,11 +56,15 @@ public final class RestorePlanner {
    * known to hold every page of the database, e.g. the file where the page size changed) are
    * starting points as well as snapshots.
    */
-  public static RestorePlan plan(ReplicaCatalog catalog, RestoreTarget target, String replica,
-      Set<LtxFileInfo> fullFiles) throws RestoreException {
+  public static RestorePlan plan(
+      ReplicaCatalog catalog, RestoreTarget target, String replica, Set<LtxFileInfo> fullFiles)
+      throws RestoreException {
     if (catalog.isEmpty()) {
-      throw new RestoreException(Reason.NO_BACKUPS, "no backup files found on " + replica
-          + " (no LTX files at levels 0-9); check the replica URL or path");
+      throw new RestoreException(
+          Reason.NO_BACKUPS,
+          "no backup files found on "
+              + replica
+              + " (no LTX files at levels 0-9); check the replica URL or path");
     }
     List<LtxFileInfo> all = catalog.files();
     long targetTxid;
@@ -72,8 +76,14 @@ public final class RestorePlanner {
       }
       case RestoreTarget.AtTxid t -> {
         if (t.txid() > catalog.maxTxid()) {
-          throw new RestoreException(Reason.TARGET_NOT_AVAILABLE, "TXID " + Txid.format(t.txid())
-              + " is not available on " + replica + ": " + holdings(catalog));
+          throw new RestoreException(
+              Reason.TARGET_NOT_AVAILABLE,
+              "TXID "
+                  + Txid.format(t.txid())
+                  + " is not available on "
+                  + replica
+                  + ": "
+                  + holdings(catalog));
         }
         targetTxid = t.txid();
         eligible = f -> f.maxTxid() <= t.txid();
@@ -82,29 +92,44 @@ public final class RestorePlanner {
         Instant earliest = catalog.earliest().orElseThrow();
         Instant latest = catalog.latest().orElseThrow();
         if (!ts.time().isAfter(earliest)) {
-          throw new RestoreException(Reason.TARGET_NOT_AVAILABLE, "no backup on " + replica
-              + " was created before " + ts.time() + ": " + holdings(catalog));
+          throw new RestoreException(
+              Reason.TARGET_NOT_AVAILABLE,
+              "no backup on "
+                  + replica
+                  + " was created before "
+                  + ts.time()
+                  + ": "
+                  + holdings(catalog));
         }
         // A time after the newest file (e.g. "now" on an idle database) is the latest state, as in
         // Litestream: nothing changed between the newest file and that time.
         eligible = ts.time().isAfter(latest) ? f -> true : f -> f.createdAt().isBefore(ts.time());
-        targetTxid = all.stream().filter(eligible).mapToLong(LtxFileInfo::maxTxid).max().orElseThrow();
+        targetTxid =
+            all.stream().filter(eligible).mapToLong(LtxFileInfo::maxTxid).max().orElseThrow();
       }
     }
-    List<LtxFileInfo> origins = all.stream().filter(eligible)
-        .filter(f -> f.minTxid() == 1 || fullFiles.contains(f))
-        .sorted(Comparator.comparingLong(LtxFileInfo::maxTxid).reversed()
-            .thenComparing(Comparator.comparingInt(LtxFileInfo::level).reversed())
-            .thenComparingLong(LtxFileInfo::size))
-        .toList();
+    List<LtxFileInfo> origins =
+        all.stream()
+            .filter(eligible)
+            .filter(f -> f.minTxid() == 1 || fullFiles.contains(f))
+            .sorted(
+                Comparator.comparingLong(LtxFileInfo::maxTxid)
+                    .reversed()
+                    .thenComparing(Comparator.comparingInt(LtxFileInfo::level).reversed())
+                    .thenComparingLong(LtxFileInfo::size))
+            .toList();
     if (origins.isEmpty()) {
       throw noSnapshot(all, target, replica, catalog);
     }
-    List<LtxFileInfo> continuations = all.stream().filter(eligible).filter(f -> f.minTxid() > 1)
-        .sorted(Comparator.comparingLong(LtxFileInfo::maxTxid)
-            .thenComparing(Comparator.comparingInt(LtxFileInfo::level).reversed())
-            .thenComparingLong(LtxFileInfo::minTxid))
-        .toList();
+    List<LtxFileInfo> continuations =
+        all.stream()
+            .filter(eligible)
+            .filter(f -> f.minTxid() > 1)
+            .sorted(
+                Comparator.comparingLong(LtxFileInfo::maxTxid)
+                    .thenComparing(Comparator.comparingInt(LtxFileInfo::level).reversed())
+                    .thenComparingLong(LtxFileInfo::minTxid))
+            .toList();
     Search best = null;
     for (LtxFileInfo origin : origins) {
       Search s = Search.run(origin, continuations, targetTxid);
@@ -123,66 +148,150 @@ public final class RestorePlanner {
   private static void checkSizes(RestorePlan plan, String replica) throws RestoreException {
     for (LtxFileInfo f : plan.files()) {
       if (f.size() < MIN_FILE_SIZE) {
-        throw new RestoreException(Reason.CORRUPT_REPLICA, "L" + f.level() + "/" + f.name() + " on " + replica
-            + " is " + f.size() + " bytes long, too short for an LTX file (at least " + MIN_FILE_SIZE
-            + " bytes): the replica is damaged; restore an earlier point (-txid/-timestamp) or remove the file");
+        throw new RestoreException(
+            Reason.CORRUPT_REPLICA,
+            "L"
+                + f.level()
+                + "/"
+                + f.name()
+                + " on "
+                + replica
+                + " is "
+                + f.size()
+                + " bytes long, too short for an LTX file (at least "
+                + MIN_FILE_SIZE
+                + " bytes): the replica is damaged; restore an earlier point (-txid/-timestamp) or remove the file");
       }
     }
   }
 
-  private static RestoreException noSnapshot(List<LtxFileInfo> all, RestoreTarget target, String replica,
-      ReplicaCatalog catalog) {
-    Optional<LtxFileInfo> firstSnapshot = all.stream().filter(f -> f.minTxid() == 1)
-        .min(Comparator.comparingLong(LtxFileInfo::maxTxid));
+  private static RestoreException noSnapshot(
+      List<LtxFileInfo> all, RestoreTarget target, String replica, ReplicaCatalog catalog) {
+    Optional<LtxFileInfo> firstSnapshot =
+        all.stream()
+            .filter(f -> f.minTxid() == 1)
+            .min(Comparator.comparingLong(LtxFileInfo::maxTxid));
     if (firstSnapshot.isPresent()) {
       LtxFileInfo s = firstSnapshot.get();
-      return new RestoreException(Reason.TARGET_NOT_AVAILABLE, target + " is before the oldest restorable point on "
-          + replica + ": the oldest snapshot, L" + s.level() + "/" + s.name() + ", reaches TXID "
-          + Txid.format(s.maxTxid()) + " (created " + s.createdAt() + "); " + holdings(catalog));
+      return new RestoreException(
+          Reason.TARGET_NOT_AVAILABLE,
+          target
+              + " is before the oldest restorable point on "
+              + replica
+              + ": the oldest snapshot, L"
+              + s.level()
+              + "/"
+              + s.name()
+              + ", reaches TXID "
+              + Txid.format(s.maxTxid())
+              + " (created "
+              + s.createdAt()
+              + "); "
+              + holdings(catalog));
     }
     long oldest = all.stream().mapToLong(LtxFileInfo::minTxid).min().orElseThrow();
-    return new RestoreException(Reason.GAP, replica + " has no snapshot: no file starts at TXID "
-        + Txid.format(1) + " (no L9 snapshot and no full file at levels 0-8), so TXIDs " + range(1, oldest - 1)
-        + " are missing; the oldest file starts at TXID " + Txid.format(oldest));
+    return new RestoreException(
+        Reason.GAP,
+        replica
+            + " has no snapshot: no file starts at TXID "
+            + Txid.format(1)
+            + " (no L9 snapshot and no full file at levels 0-8), so TXIDs "
+            + range(1, oldest - 1)
+            + " are missing; the oldest file starts at TXID "
+            + Txid.format(oldest));
   }
 
-  private static RestoreException unreachable(Search best, List<LtxFileInfo> all, RestoreTarget target,
-      long targetTxid, String replica, ReplicaCatalog catalog) {
+  private static RestoreException unreachable(
+      Search best,
+      List<LtxFileInfo> all,
+      RestoreTarget target,
+      long targetTxid,
+      String replica,
+      ReplicaCatalog catalog) {
     long reach = best.reach();
-    String from = "the files from snapshot L" + best.origin().level() + "/" + best.origin().name()
-        + " reach TXID " + Txid.format(reach);
+    String from =
+        "the files from snapshot L"
+            + best.origin().level()
+            + "/"
+            + best.origin().name()
+            + " reach TXID "
+            + Txid.format(reach);
     if (target instanceof RestoreTarget.AtTxid) {
-      Optional<LtxFileInfo> covering = all.stream()
-          .filter(f -> f.minTxid() <= reach + 1 && f.maxTxid() > targetTxid)
-          .min(Comparator.comparingLong(LtxFileInfo::maxTxid));
+      Optional<LtxFileInfo> covering =
+          all.stream()
+              .filter(f -> f.minTxid() <= reach + 1 && f.maxTxid() > targetTxid)
+              .min(Comparator.comparingLong(LtxFileInfo::maxTxid));
       if (covering.isPresent()) {
         LtxFileInfo c = covering.get();
-        return new RestoreException(Reason.TARGET_NOT_AVAILABLE, "TXID " + Txid.format(targetTxid)
-            + " cannot be restored exactly from " + replica + ": " + from + " and the next file, L" + c.level()
-            + "/" + c.name() + ", holds TXIDs " + range(c.minTxid(), c.maxTxid())
-            + " as one compacted file (the single transactions are gone); the nearest restorable TXIDs are "
-            + Txid.format(reach) + " and " + Txid.format(c.maxTxid()));
+        return new RestoreException(
+            Reason.TARGET_NOT_AVAILABLE,
+            "TXID "
+                + Txid.format(targetTxid)
+                + " cannot be restored exactly from "
+                + replica
+                + ": "
+                + from
+                + " and the next file, L"
+                + c.level()
+                + "/"
+                + c.name()
+                + ", holds TXIDs "
+                + range(c.minTxid(), c.maxTxid())
+                + " as one compacted file (the single transactions are gone); the nearest restorable TXIDs are "
+                + Txid.format(reach)
+                + " and "
+                + Txid.format(c.maxTxid()));
       }
     }
-    Optional<Long> next = all.stream().map(LtxFileInfo::minTxid).filter(m -> m > reach + 1)
-        .min(Comparator.naturalOrder());
+    Optional<Long> next =
+        all.stream()
+            .map(LtxFileInfo::minTxid)
+            .filter(m -> m > reach + 1)
+            .min(Comparator.naturalOrder());
     if (next.isPresent()) {
-      LtxFileInfo nextFile = all.stream().filter(f -> f.minTxid() == next.get()).findFirst().orElseThrow();
-      return new RestoreException(Reason.GAP, replica + " has a gap: TXIDs "
-          + range(reach + 1, next.get() - 1) + " are missing (" + from + "; the next file, L" + nextFile.level()
-          + "/" + nextFile.name() + ", starts at TXID " + Txid.format(next.get()) + "); restore TXID "
-          + Txid.format(reach) + " or earlier with -txid");
+      LtxFileInfo nextFile =
+          all.stream().filter(f -> f.minTxid() == next.get()).findFirst().orElseThrow();
+      return new RestoreException(
+          Reason.GAP,
+          replica
+              + " has a gap: TXIDs "
+              + range(reach + 1, next.get() - 1)
+              + " are missing ("
+              + from
+              + "; the next file, L"
+              + nextFile.level()
+              + "/"
+              + nextFile.name()
+              + ", starts at TXID "
+              + Txid.format(next.get())
+              + "); restore TXID "
+              + Txid.format(reach)
+              + " or earlier with -txid");
     }
-    return new RestoreException(Reason.GAP, "cannot reach TXID " + Txid.format(targetTxid) + " on " + replica
-        + ": " + from + " and no file continues them; " + holdings(catalog));
+    return new RestoreException(
+        Reason.GAP,
+        "cannot reach TXID "
+            + Txid.format(targetTxid)
+            + " on "
+            + replica
+            + ": "
+            + from
+            + " and no file continues them; "
+            + holdings(catalog));
   }
 
   /** What the replica holds, for messages. */
   static String holdings(ReplicaCatalog catalog) {
     List<LtxFileInfo> files = catalog.files();
     long min = files.stream().mapToLong(LtxFileInfo::minTxid).min().orElse(0);
-    return "it holds TXIDs " + range(min, catalog.maxTxid()) + " in " + files.size() + " files created from "
-        + catalog.earliest().orElseThrow() + " to " + catalog.latest().orElseThrow();
+    return "it holds TXIDs "
+        + range(min, catalog.maxTxid())
+        + " in "
+        + files.size()
+        + " files created from "
+        + catalog.earliest().orElseThrow()
+        + " to "
+        + catalog.latest().orElseThrow();
   }
 
   private static String range(long from, long to) {
@@ -202,8 +311,8 @@ public final class RestorePlanner {
       if (start == target) {
         return new Search(origin, Optional.of(List.of(origin)), start);
       }
-      List<LtxFileInfo> files = continuations.stream()
-          .filter(f -> f.maxTxid() > start && f.maxTxid() <= target).toList();
+      List<LtxFileInfo> files =
+          continuations.stream().filter(f -> f.maxTxid() > start && f.maxTxid() <= target).toList();
       long[] states = new long[files.size() + 1];
       int n = 0;
       states[n++] = start;

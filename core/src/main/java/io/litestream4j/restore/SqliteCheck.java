@@ -27,11 +27,12 @@ final class SqliteCheck {
    * @return empty when SQLite says "ok", else the problems it reported (at most a few)
    */
   static Optional<String> run(Path db, IntegrityCheck check) {
-    String pragma = switch (check) {
-      case NONE -> null;
-      case QUICK -> "PRAGMA quick_check(" + MAX_PROBLEMS + ")";
-      case FULL -> "PRAGMA integrity_check(" + MAX_PROBLEMS + ")";
-    };
+    String pragma =
+        switch (check) {
+          case NONE -> null;
+          case QUICK -> "PRAGMA quick_check(" + MAX_PROBLEMS + ")";
+          case FULL -> "PRAGMA integrity_check(" + MAX_PROBLEMS + ")";
+        };
     if (pragma == null) {
       return Optional.empty();
     }
@@ -43,7 +44,8 @@ final class SqliteCheck {
       while (rs.next()) {
         rows.add(rs.getString(1));
       }
-      return rows.equals(List.of("ok")) ? Optional.empty()
+      return rows.equals(List.of("ok"))
+          ? Optional.empty()
           : Optional.of(String.join("; ", rows).replace("\n", "; "));
     } catch (SQLException e) {
       return Optional.of("SQLite cannot read the database: " + e.getMessage());

@@ -15,18 +15,10 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -39,11 +31,11 @@ import org.slf4j.LoggerFactory;
  * <p>Why stage instead of merging straight from the network: the merge needs every file open at
  * once and consumes them at very different rates (a file holding only high page numbers sits idle
  * until the end — the idle connections providers drop, Litestream issue 1077), and a merge cannot
- * read ahead from N connections without either unbounded memory or N threads blocked on each
- * other. Staging makes the downloads independent, truly parallel, resumable per file, and gives
- * bounded memory (one copy buffer per thread); the price is disk space for the compressed files
- * beside the output. Files already staged are kept when a plan is recomputed. The directory and
- * everything in it is deleted by {@link #close()}.
+ * read ahead from N connections without either unbounded memory or N threads blocked on each other.
+ * Staging makes the downloads independent, truly parallel, resumable per file, and gives bounded
+ * memory (one copy buffer per thread); the price is disk space for the compressed files beside the
+ * output. Files already staged are kept when a plan is recomputed. The directory and everything in
+ * it is deleted by {@link #close()}.
  */
 final class StagingArea implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(StagingArea.class);
@@ -56,7 +48,11 @@ final class StagingArea implements AutoCloseable {
   private final RestoreProgress progress;
   private final Map<LtxFileInfo, Path> staged = new HashMap<>();
 
-  private StagingArea(ReplicaClient client, Path dir, int parallelism, RetryPolicy retryPolicy,
+  private StagingArea(
+      ReplicaClient client,
+      Path dir,
+      int parallelism,
+      RetryPolicy retryPolicy,
       RestoreProgress progress) {
     this.client = client;
     this.dir = dir;
@@ -66,22 +62,27 @@ final class StagingArea implements AutoCloseable {
   }
 
   /** A staging area in the existing, empty directory {@code dir}. */
-  static StagingArea in(Path dir, ReplicaClient client, int parallelism, RetryPolicy retryPolicy,
+  static StagingArea in(
+      Path dir,
+      ReplicaClient client,
+      int parallelism,
+      RetryPolicy retryPolicy,
       RestoreProgress progress) {
     return new StagingArea(client, dir, parallelism, retryPolicy, progress);
   }
 
   /**
-   * Downloads every file of {@code files} not staged yet, at most {@code parallelism} at a time,
-   * in plan order, and returns the local copies in the order given. On the first failure the
-   * other downloads are cancelled and that failure is thrown (unwrapped).
+   * Downloads every file of {@code files} not staged yet, at most {@code parallelism} at a time, in
+   * plan order, and returns the local copies in the order given. On the first failure the other
+   * downloads are cancelled and that failure is thrown (unwrapped).
    */
   List<Path> fetch(List<LtxFileInfo> files) throws IOException {
     List<LtxFileInfo> missing = files.stream().filter(f -> !staged.containsKey(f)).toList();
     long total = missing.stream().mapToLong(LtxFileInfo::size).sum();
     AtomicLong done = new AtomicLong();
     progress.update(RestoreProgress.Phase.DOWNLOAD, 0, total);
-    List<Path> fetched = FanOut.map(missing, parallelism, "l4j-restore-download-", f -> download(f, done, total));
+    List<Path> fetched =
+        FanOut.map(missing, parallelism, "l4j-restore-download-", f -> download(f, done, total));
     for (int i = 0; i < missing.size(); i++) {
       staged.put(missing.get(i), fetched.get(i));
     }
@@ -93,8 +94,12 @@ final class StagingArea implements AutoCloseable {
     long copied = 0;
     Files.deleteIfExists(local); // an earlier, failed attempt
     try (InputStream in = ResumableInputStream.open(client, f, retryPolicy);
-        FileChannel out = FileChannel.open(local, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-            java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        FileChannel out =
+            FileChannel.open(
+                local,
+                StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE,
+                java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
       byte[] buf = new byte[COPY_BUFFER];
       for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
         ByteBuffer chunk = ByteBuffer.wrap(buf, 0, n);
@@ -104,13 +109,22 @@ final class StagingArea implements AutoCloseable {
         copied += n;
         progress.update(RestoreProgress.Phase.DOWNLOAD, done.addAndGet(n), total);
         if (Thread.currentThread().isInterrupted()) {
-          throw new InterruptedIOException("download of L" + f.level() + "/" + f.name() + " cancelled");
+          throw new InterruptedIOException(
+              "download of L" + f.level() + "/" + f.name() + " cancelled");
         }
       }
     }
     if (copied != f.size()) {
-      throw new IOException("downloaded " + copied + " bytes of L" + f.level() + "/" + f.name()
-          + " but the replica listed it with " + f.size() + " bytes; it changed while being read");
+      throw new IOException(
+          "downloaded "
+              + copied
+              + " bytes of L"
+              + f.level()
+              + "/"
+              + f.name()
+              + " but the replica listed it with "
+              + f.size()
+              + " bytes; it changed while being read");
     }
     return local;
   }

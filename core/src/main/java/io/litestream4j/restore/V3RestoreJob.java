@@ -37,9 +37,9 @@ import org.slf4j.LoggerFactory;
  * (which must continue each other byte for byte: a segment that does not end where the next one
  * starts means a segment is missing, and is an error naming it) into {@code <out>.tmp-wal} and
  * checkpointed into the database by SQLite ({@code wal_checkpoint(TRUNCATE)}), which validates
- * every frame's checksum and applies only committed transactions. The result gets at least a
- * {@code quick_check} (v0.3 backups carry no database checksums), then is renamed into place with
- * the same rules as every restore ({@link OutputFile}).
+ * every frame's checksum and applies only committed transactions. The result gets at least a {@code
+ * quick_check} (v0.3 backups carry no database checksums), then is renamed into place with the same
+ * rules as every restore ({@link OutputFile}).
  */
 public final class V3RestoreJob {
   private static final Logger log = LoggerFactory.getLogger(V3RestoreJob.class);
@@ -47,7 +47,8 @@ public final class V3RestoreJob {
   private V3RestoreJob() {}
 
   /** Restores {@code plan} from {@code client} as {@code options} say. */
-  public static RestoreResult run(V3ReplicaClient client, String replica, RestoreOptions options, V3Plan plan)
+  public static RestoreResult run(
+      V3ReplicaClient client, String replica, RestoreOptions options, V3Plan plan)
       throws IOException {
     long started = System.nanoTime();
     OutputFile out = OutputFile.prepare(options.output(), options.force());
@@ -67,8 +68,12 @@ public final class V3RestoreJob {
       }
       int done = 1;
       for (List<V3WalSegment> index : plan.wal()) {
-        try (FileChannel ch = FileChannel.open(wal, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-            StandardOpenOption.WRITE)) {
+        try (FileChannel ch =
+            FileChannel.open(
+                wal,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE)) {
           for (int i = 0; i < index.size(); i++) {
             V3WalSegment seg = index.get(i);
             long written;
@@ -77,9 +82,18 @@ public final class V3RestoreJob {
             }
             if (i + 1 < index.size() && seg.offset() + written != index.get(i + 1).offset()) {
               V3WalSegment next = index.get(i + 1);
-              throw new RestoreException(Reason.GAP, "missing WAL segment in Litestream v0.3 generation "
-                  + seg.generation() + " on " + replica + ": " + seg.name() + " ends at offset "
-                  + Long.toHexString(seg.offset() + written) + " but the next segment is " + next.name());
+              throw new RestoreException(
+                  Reason.GAP,
+                  "missing WAL segment in Litestream v0.3 generation "
+                      + seg.generation()
+                      + " on "
+                      + replica
+                      + ": "
+                      + seg.name()
+                      + " ends at offset "
+                      + Long.toHexString(seg.offset() + written)
+                      + " but the next segment is "
+                      + next.name());
             }
             if (seg.createdAt().isAfter(timestamp)) {
               timestamp = seg.createdAt();
@@ -96,9 +110,19 @@ public final class V3RestoreJob {
       options.progress().update(RestoreProgress.Phase.CHECK, 0, 1);
       Optional<String> problems = SqliteCheck.run(out.temp(), check);
       if (problems.isPresent()) {
-        throw new RestoreException(Reason.INTEGRITY_CHECK_FAILED, "the database restored from the Litestream v0.3"
-            + " backups on " + replica + " (" + plan + ") failed PRAGMA " + check.flagValue() + "_check: "
-            + problems.get() + "; nothing was written to " + out.path());
+        throw new RestoreException(
+            Reason.INTEGRITY_CHECK_FAILED,
+            "the database restored from the Litestream v0.3"
+                + " backups on "
+                + replica
+                + " ("
+                + plan
+                + ") failed PRAGMA "
+                + check.flagValue()
+                + "_check: "
+                + problems.get()
+                + "; nothing was written to "
+                + out.path());
       }
       options.progress().update(RestoreProgress.Phase.CHECK, 1, 1);
       try (FileChannel ch = FileChannel.open(out.temp(), StandardOpenOption.WRITE)) {
@@ -106,7 +130,11 @@ public final class V3RestoreJob {
       }
       out.publish();
       Duration took = Duration.ofNanos(System.nanoTime() - started);
-      log.info("restored {} from Litestream v0.3 backups on {} ({}) in {} ms", out.path(), replica, plan,
+      log.info(
+          "restored {} from Litestream v0.3 backups on {} ({}) in {} ms",
+          out.path(),
+          replica,
+          plan,
           took.toMillis());
       return new RestoreResult(out.path(), 0, timestamp, null, took, check, false);
     } catch (IOException | RuntimeException | Error e) {
@@ -124,12 +152,21 @@ public final class V3RestoreJob {
         ResultSet r = st.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
       r.next();
       if (r.getInt(1) != 0) {
-        throw new IOException("cannot checkpoint WAL index " + index.index() + " into " + db + ": database busy");
+        throw new IOException(
+            "cannot checkpoint WAL index " + index.index() + " into " + db + ": database busy");
       }
     } catch (SQLException e) {
-      throw new RestoreException(Reason.CORRUPT_REPLICA, "SQLite rejected WAL index "
-          + io.litestream4j.restore.v3.V3Names.index(index.index()) + " of Litestream v0.3 generation "
-          + index.generation() + " on " + replica + ": " + e.getMessage(), e);
+      throw new RestoreException(
+          Reason.CORRUPT_REPLICA,
+          "SQLite rejected WAL index "
+              + io.litestream4j.restore.v3.V3Names.index(index.index())
+              + " of Litestream v0.3 generation "
+              + index.generation()
+              + " on "
+              + replica
+              + ": "
+              + e.getMessage(),
+          e);
     }
   }
 
@@ -140,11 +177,13 @@ public final class V3RestoreJob {
     } catch (IOException e) {
       if (e.getMessage() != null && e.getMessage().toLowerCase().contains("lz4")
           || e.getClass().getName().contains("LZ4")) {
-        throw new RestoreException(Reason.CORRUPT_REPLICA, what + " is not a valid LZ4 frame: " + e.getMessage(), e);
+        throw new RestoreException(
+            Reason.CORRUPT_REPLICA, what + " is not a valid LZ4 frame: " + e.getMessage(), e);
       }
       throw e;
     } catch (RuntimeException e) {
-      throw new RestoreException(Reason.CORRUPT_REPLICA, what + " is not a valid LZ4 frame: " + e, e);
+      throw new RestoreException(
+          Reason.CORRUPT_REPLICA, what + " is not a valid LZ4 frame: " + e, e);
     }
   }
 

@@ -8,9 +8,9 @@ import java.io.IOException;
  * writer is idle.
  */
 public final class DatabaseChangedException extends IOException {
-    private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 1L;
 
-    public DatabaseChangedException(String message) {
-        super(message);
-    }
+  public DatabaseChangedException(String message) {
+    super(message);
+  }
 }

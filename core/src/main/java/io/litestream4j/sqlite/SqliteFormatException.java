@@ -9,9 +9,9 @@ import java.io.IOException;
  * part, the offending value and what was expected.
  */
 public final class SqliteFormatException extends IOException {
-    private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 1L;
 
-    public SqliteFormatException(String message) {
-        super(message);
-    }
+  public SqliteFormatException(String message) {
+    super(message);
+  }
 }

@@ -8,13 +8,13 @@ package io.litestream4j.sqlite;
  */
 public record WalFrame(long offset, WalFrameHeader header) {
 
-    /** The page number this frame holds. */
-    public int pgno() {
-        return header.pgno();
-    }
+  /** The page number this frame holds. */
+  public int pgno() {
+    return header.pgno();
+  }
 
-    /** True when this frame ends a transaction. */
-    public boolean isCommit() {
-        return header.isCommit();
-    }
+  /** True when this frame ends a transaction. */
+  public boolean isCommit() {
+    return header.isCommit();
+  }
 }

@@ -10,31 +10,37 @@ package io.litestream4j.sqlite;
  */
 public record WalPosition(long offset, int salt1, int salt2, int checksum1, int checksum2) {
 
-    public WalPosition {
-        if (offset < WalHeader.SIZE) {
-            throw new IllegalArgumentException("WAL position offset " + offset
-                    + " lies inside the " + WalHeader.SIZE + "-byte WAL header");
-        }
+  public WalPosition {
+    if (offset < WalHeader.SIZE) {
+      throw new IllegalArgumentException(
+          "WAL position offset "
+              + offset
+              + " lies inside the "
+              + WalHeader.SIZE
+              + "-byte WAL header");
     }
+  }
 
-    /** The position of the first frame of the WAL generation that {@code header} starts. */
-    public static WalPosition start(WalHeader header) {
-        return new WalPosition(WalHeader.SIZE, header.salt1(), header.salt2(), header.checksum1(), header.checksum2());
-    }
+  /** The position of the first frame of the WAL generation that {@code header} starts. */
+  public static WalPosition start(WalHeader header) {
+    return new WalPosition(
+        WalHeader.SIZE, header.salt1(), header.salt2(), header.checksum1(), header.checksum2());
+  }
 
-    /** The running checksum at this position. */
-    public WalChecksum checksum() {
-        return new WalChecksum(checksum1, checksum2);
-    }
+  /** The running checksum at this position. */
+  public WalChecksum checksum() {
+    return new WalChecksum(checksum1, checksum2);
+  }
 
-    /** True when this position belongs to the WAL generation that {@code header} describes. */
-    public boolean sameGeneration(WalHeader header) {
-        return salt1 == header.salt1() && salt2 == header.salt2();
-    }
+  /** True when this position belongs to the WAL generation that {@code header} describes. */
+  public boolean sameGeneration(WalHeader header) {
+    return salt1 == header.salt1() && salt2 == header.salt2();
+  }
 
-    @Override
-    public String toString() {
-        return String.format("WalPosition[offset=%d, salts=%08x/%08x, checksum=%08x/%08x]",
-                offset, salt1, salt2, checksum1, checksum2);
-    }
+  @Override
+  public String toString() {
+    return String.format(
+        "WalPosition[offset=%d, salts=%08x/%08x, checksum=%08x/%08x]",
+        offset, salt1, salt2, checksum1, checksum2);
+  }
 }

@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  */
 final class DeletionCandidates {
   private static final Logger LOG = LoggerFactory.getLogger(DeletionCandidates.class);
-  private static final String HEADER = "# litestream4j deletion candidates v1: level min max createdAtMillis firstSeenMillis";
+  private static final String HEADER =
+      "# litestream4j deletion candidates v1: level min max createdAtMillis firstSeenMillis";
 
   private record Key(int level, long min, long max, long createdAt) {
     static Key of(LtxFileInfo f) {
@@ -65,13 +66,21 @@ final class DeletionCandidates {
         if (f.length != 5) {
           throw new IOException("malformed line '" + line + "'");
         }
-        c.firstSeen.put(new Key(Integer.parseInt(f[0]), Long.parseLong(f[1]), Long.parseLong(f[2]),
-            Long.parseLong(f[3])), Long.parseLong(f[4]));
+        c.firstSeen.put(
+            new Key(
+                Integer.parseInt(f[0]),
+                Long.parseLong(f[1]),
+                Long.parseLong(f[2]),
+                Long.parseLong(f[3])),
+            Long.parseLong(f[4]));
       }
     } catch (NoSuchFileException e) {
       // first run
     } catch (IOException | RuntimeException e) {
-      LOG.warn("ignoring unreadable retention state {} ({}); deletion waits start over", file, e.getMessage());
+      LOG.warn(
+          "ignoring unreadable retention state {} ({}); deletion waits start over",
+          file,
+          e.getMessage());
       c.firstSeen.clear();
     }
     return c;
@@ -161,8 +170,16 @@ final class DeletionCandidates {
     StringBuilder sb = new StringBuilder(HEADER).append('\n');
     for (var e : firstSeen.entrySet()) {
       Key k = e.getKey();
-      sb.append(k.level()).append(' ').append(k.min()).append(' ').append(k.max()).append(' ')
-          .append(k.createdAt()).append(' ').append(e.getValue()).append('\n');
+      sb.append(k.level())
+          .append(' ')
+          .append(k.min())
+          .append(' ')
+          .append(k.max())
+          .append(' ')
+          .append(k.createdAt())
+          .append(' ')
+          .append(e.getValue())
+          .append('\n');
     }
     byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
     AtomicFiles.write(file, out -> out.write(bytes));

@@ -8,4 +8,4 @@ package io.litestream4j.store;
  * @param notCompacted above L1's highest TXID (not compacted yet), or the level's newest file
  * @param tooRecent compacted, but still inside the {@code l0-retention} wait
  */
-public record L0RetentionScan(int eligible, int notCompacted, int tooRecent) { }
+public record L0RetentionScan(int eligible, int notCompacted, int tooRecent) {}

@@ -39,8 +39,7 @@ import org.slf4j.LoggerFactory;
  *   <li>Level-0 inputs are read from the local state directory when a copy is still there, else
  *       from the replica (with resumable downloads). If local copies give a bad result the
  *       compaction is redone from the replica alone.
- *   <li>At most {@value #MAX_INPUTS} inputs per output, bounding open streams after a long
- *       backlog.
+ *   <li>At most {@value #MAX_INPUTS} inputs per output, bounding open streams after a long backlog.
  *   <li>Outputs are also cut before a file whose page size differs from its predecessor's (the full
  *       file written when the database changed its page size), so every output has one page size.
  * </ul>
@@ -54,10 +53,15 @@ final class LevelCompactor {
   private final String name;
   private final RetryPolicy retry;
   private final AtomicReference<StreamPipe.Reader> inFlight;
+
   /** Per level, the min TXID of its newest known file: listing from there finds the level's end. */
   private final long[] seek = new long[LtxFileInfo.SNAPSHOT_LEVEL + 1];
 
-  LevelCompactor(ReplicaClient client, LocalLtxDir local, String name, RetryPolicy retry,
+  LevelCompactor(
+      ReplicaClient client,
+      LocalLtxDir local,
+      String name,
+      RetryPolicy retry,
       AtomicReference<StreamPipe.Reader> inFlight) {
     this.client = client;
     this.local = local;
@@ -76,7 +80,8 @@ final class LevelCompactor {
       throw new IllegalArgumentException("compaction levels are 1..8, got " + level);
     }
     long dstMax = maxTxid(level);
-    List<LtxFileInfo> run = contiguousRun(level - 1, client.ltxFiles(level - 1, dstMax + 1), dstMax);
+    List<LtxFileInfo> run =
+        contiguousRun(level - 1, client.ltxFiles(level - 1, dstMax + 1), dstMax);
     if (run.isEmpty()) {
       return List.of();
     }
@@ -122,13 +127,32 @@ final class LevelCompactor {
       }
       if (run.isEmpty()) {
         if (dstMax > 0 && f.minTxid() != dstMax + 1) {
-          LOG.atWarn().addKeyValue("db", name).log("L{} has no file starting at TXID {} (next starts at {}); L{} continues from there", srcLevel, Txid.format(dstMax + 1), Txid.format(f.minTxid()), srcLevel + 1);
+          LOG.atWarn()
+              .addKeyValue("db", name)
+              .log(
+                  "L{} has no file starting at TXID {} (next starts at {}); L{} continues from there",
+                  srcLevel,
+                  Txid.format(dstMax + 1),
+                  Txid.format(f.minTxid()),
+                  srcLevel + 1);
         }
       } else if (f.minTxid() != cur + 1) {
         if (f.minTxid() > cur + 1) {
-          LOG.atWarn().addKeyValue("db", name).log("L{} has a gap after TXID {} (next file starts at {}); compacting up to the gap", srcLevel, Txid.format(cur), Txid.format(f.minTxid()));
+          LOG.atWarn()
+              .addKeyValue("db", name)
+              .log(
+                  "L{} has a gap after TXID {} (next file starts at {}); compacting up to the gap",
+                  srcLevel,
+                  Txid.format(cur),
+                  Txid.format(f.minTxid()));
         } else {
-          LOG.atWarn().addKeyValue("db", name).log("L{} file {} overlaps the files before it; compacting up to TXID {}", srcLevel, f, Txid.format(cur));
+          LOG.atWarn()
+              .addKeyValue("db", name)
+              .log(
+                  "L{} file {} overlaps the files before it; compacting up to TXID {}",
+                  srcLevel,
+                  f,
+                  Txid.format(cur));
         }
         break;
       }
@@ -170,7 +194,12 @@ final class LevelCompactor {
       if (!usedLocal) {
         throw e;
       }
-      LOG.atWarn().addKeyValue("db", name).log("compacting into L{} from local L0 copies failed ({}); retrying from the replica", level, e.getMessage());
+      LOG.atWarn()
+          .addKeyValue("db", name)
+          .log(
+              "compacting into L{} from local L0 copies failed ({}); retrying from the replica",
+              level,
+              e.getMessage());
       Inputs inputs = untilPageSizeChange(group, open(group, false));
       return write(level, group.subList(0, inputs.streams.size()), inputs.streams);
     }
@@ -195,7 +224,14 @@ final class LevelCompactor {
           first = pageSize;
         } else if (pageSize != first) {
           keep = i;
-          LOG.atWarn().addKeyValue("db", name).log("the page size changes from {} to {} at L{}/{}; it starts a new compacted file", first, pageSize, group.get(i).level(), group.get(i).name());
+          LOG.atWarn()
+              .addKeyValue("db", name)
+              .log(
+                  "the page size changes from {} to {} at L{}/{}; it starts a new compacted file",
+                  first,
+                  pageSize,
+                  group.get(i).level(),
+                  group.get(i).name());
         }
       }
     } catch (IOException | RuntimeException e) {
@@ -240,7 +276,8 @@ final class LevelCompactor {
     }
   }
 
-  private LtxFileInfo write(int level, List<LtxFileInfo> group, List<InputStream> streams) throws IOException {
+  private LtxFileInfo write(int level, List<LtxFileInfo> group, List<InputStream> streams)
+      throws IOException {
     long min = group.getFirst().minTxid();
     long max = group.getLast().maxTxid();
     LtxCompactor compactor;
@@ -253,21 +290,40 @@ final class LevelCompactor {
     LtxHeader h = compactor.header();
     if (h.minTxid() != min || h.maxTxid() != max) {
       compactor.close();
-      throw new IOException("L" + (level - 1) + " files " + group.getFirst() + " .. " + group.getLast()
-          + " have headers covering " + h.fileName() + " instead of their names' TXIDs; the replica is damaged");
+      throw new IOException(
+          "L"
+              + (level - 1)
+              + " files "
+              + group.getFirst()
+              + " .. "
+              + group.getLast()
+              + " have headers covering "
+              + h.fileName()
+              + " instead of their names' TXIDs; the replica is damaged");
     }
     String thread = "l4j-compact-" + name + "-L" + level;
-    StreamPipe.Reader in = StreamPipe.start(thread, out -> {
-      try (compactor) {
-        compactor.writeTo(out);
-      }
-    });
+    StreamPipe.Reader in =
+        StreamPipe.start(
+            thread,
+            out -> {
+              try (compactor) {
+                compactor.writeTo(out);
+              }
+            });
     inFlight.set(in);
     try (in) {
       LtxFileInfo info = client.writeLtxFile(level, min, max, in);
       in.finish();
-      LOG.atInfo().addKeyValue("db", name).addKeyValue("txid", io.litestream4j.ltx.Txid.format(max))
-          .log("compacted {} L{} files into L{}/{} ({} bytes)", group.size(), level - 1, level, info.name(), info.size());
+      LOG.atInfo()
+          .addKeyValue("db", name)
+          .addKeyValue("txid", io.litestream4j.ltx.Txid.format(max))
+          .log(
+              "compacted {} L{} files into L{}/{} ({} bytes)",
+              group.size(),
+              level - 1,
+              level,
+              info.name(),
+              info.size());
       return info;
     } finally {
       inFlight.set(null);

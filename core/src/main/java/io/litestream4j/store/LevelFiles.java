@@ -20,8 +20,8 @@ final class LevelFiles {
 
   /** The file reaching the highest TXID (the newest creation time among equals). */
   static Optional<LtxFileInfo> newest(List<LtxFileInfo> files) {
-    return files.stream().max(Comparator.comparingLong(LtxFileInfo::maxTxid)
-        .thenComparing(LtxFileInfo::createdAt));
+    return files.stream()
+        .max(Comparator.comparingLong(LtxFileInfo::maxTxid).thenComparing(LtxFileInfo::createdAt));
   }
 
   static List<LtxFileInfo> sorted(List<LtxFileInfo> files) {
@@ -45,6 +45,8 @@ final class LevelFiles {
         hi = mid - 1;
       }
     }
-    return candidate != null && candidate.maxTxid() >= f.maxTxid() ? Optional.of(candidate) : Optional.empty();
+    return candidate != null && candidate.maxTxid() >= f.maxTxid()
+        ? Optional.of(candidate)
+        : Optional.empty();
   }
 }

@@ -23,16 +23,25 @@ final class LevelValidator {
     List<ValidationIssue> issues = new ArrayList<>();
     for (int i = 1; i < listed.size(); i++) {
       if (LtxFileInfo.BY_TXID.compare(listed.get(i - 1), listed.get(i)) > 0) {
-        issues.add(new ValidationIssue(level, ValidationIssue.Kind.UNSORTED, "the replica listed "
-            + listed.get(i).name() + " after " + listed.get(i - 1).name()));
+        issues.add(
+            new ValidationIssue(
+                level,
+                ValidationIssue.Kind.UNSORTED,
+                "the replica listed "
+                    + listed.get(i).name()
+                    + " after "
+                    + listed.get(i - 1).name()));
         break;
       }
     }
     if (level == LtxFileInfo.SNAPSHOT_LEVEL) {
       for (LtxFileInfo f : listed) {
         if (f.minTxid() != 1) {
-          issues.add(new ValidationIssue(level, ValidationIssue.Kind.NOT_A_SNAPSHOT, f.name()
-              + " is in the snapshot level but does not start at TXID 1; delete it"));
+          issues.add(
+              new ValidationIssue(
+                  level,
+                  ValidationIssue.Kind.NOT_A_SNAPSHOT,
+                  f.name() + " is in the snapshot level but does not start at TXID 1; delete it"));
         }
       }
       return issues;
@@ -42,12 +51,22 @@ final class LevelValidator {
       LtxFileInfo prev = sorted.get(i - 1);
       LtxFileInfo next = sorted.get(i);
       if (next.minTxid() <= prev.maxTxid()) {
-        issues.add(new ValidationIssue(level, ValidationIssue.Kind.OVERLAP, next.name() + " overlaps "
-            + prev.name()));
+        issues.add(
+            new ValidationIssue(
+                level, ValidationIssue.Kind.OVERLAP, next.name() + " overlaps " + prev.name()));
       } else if (next.minTxid() > prev.maxTxid() + 1) {
-        issues.add(new ValidationIssue(level, ValidationIssue.Kind.GAP, "TXIDs "
-            + Txid.format(prev.maxTxid() + 1) + ".." + Txid.format(next.minTxid() - 1)
-            + " are missing between " + prev.name() + " and " + next.name()));
+        issues.add(
+            new ValidationIssue(
+                level,
+                ValidationIssue.Kind.GAP,
+                "TXIDs "
+                    + Txid.format(prev.maxTxid() + 1)
+                    + ".."
+                    + Txid.format(next.minTxid() - 1)
+                    + " are missing between "
+                    + prev.name()
+                    + " and "
+                    + next.name()));
       }
     }
     return issues;
@@ -70,8 +89,14 @@ final class LevelValidator {
       try {
         RestorePlanner.plan(catalog, RestoreTarget.latest(), "the replica");
       } catch (RestoreException e) {
-        issues.add(new ValidationIssue(-1, ValidationIssue.Kind.BROKEN_CHAIN, "a restore of the latest state (TXID "
-            + Txid.format(newest) + ") would fail: " + e.getMessage()));
+        issues.add(
+            new ValidationIssue(
+                -1,
+                ValidationIssue.Kind.BROKEN_CHAIN,
+                "a restore of the latest state (TXID "
+                    + Txid.format(newest)
+                    + ") would fail: "
+                    + e.getMessage()));
       }
     }
     return new ValidationReport(now, files, issues);

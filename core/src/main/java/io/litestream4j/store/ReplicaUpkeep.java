@@ -7,9 +7,9 @@ import java.util.Optional;
 
 /**
  * What an application may see and do of a replica's upkeep — compaction, snapshots, retention and
- * validation — while replication runs them on their schedule: the embedding API's view of a
- * {@link Store}, without its scheduling machinery. Every operation is safe to call at any time
- * from any thread; it runs between the scheduled jobs, never at the same time as one.
+ * validation — while replication runs them on their schedule: the embedding API's view of a {@link
+ * Store}, without its scheduling machinery. Every operation is safe to call at any time from any
+ * thread; it runs between the scheduled jobs, never at the same time as one.
  */
 public interface ReplicaUpkeep {
   StoreOptions options();

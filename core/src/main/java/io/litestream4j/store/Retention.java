@@ -24,9 +24,10 @@ import org.slf4j.LoggerFactory;
  *   <li><b>L1..L8</b>: a file is a candidate when it ends at or below the floor and, below the top
  *       configured level, lies inside a file of the next level; candidates are a prefix of the
  *       level, so the next level's compaction never meets a hole.
- *   <li><b>L0</b>: a file is a candidate once it lies inside an L1 file; it is deleted
- *       {@code l0-retention} after it first became one. Local L0 copies that L1 covers are removed at once (never the
- *       newest, which a restart resumes from), also when {@code retention.enabled} is false.
+ *   <li><b>L0</b>: a file is a candidate once it lies inside an L1 file; it is deleted {@code
+ *       l0-retention} after it first became one. Local L0 copies that L1 covers are removed at once
+ *       (never the newest, which a restart resumes from), also when {@code retention.enabled} is
+ *       false.
  * </ul>
  *
  * Candidates of L1..L9 wait {@code retentionGrace}. With {@code retention.enabled: false} nothing
@@ -40,10 +41,17 @@ final class Retention {
   private final StoreOptions options;
   private final DeletionCandidates candidates;
   private final String name;
-  /** L1 files below the one covering the oldest remaining L0 file are not needed for L0 retention. */
+
+  /**
+   * L1 files below the one covering the oldest remaining L0 file are not needed for L0 retention.
+   */
   private long l1Seek = 1;
 
-  Retention(ReplicaClient client, LocalLtxDir local, StoreOptions options, DeletionCandidates candidates,
+  Retention(
+      ReplicaClient client,
+      LocalLtxDir local,
+      StoreOptions options,
+      DeletionCandidates candidates,
       String name) {
     this.client = client;
     this.local = local;
@@ -110,7 +118,8 @@ final class Retention {
     }
     List<LtxFileInfo> l0 = LevelFiles.sorted(client.ltxFiles(LtxFileInfo.L0, 1));
     List<LtxFileInfo> deletable = deletablePrefix(l0, Long.MAX_VALUE, l1);
-    if (deletable.size() < l0.size() - 1 && !l1.isEmpty()
+    if (deletable.size() < l0.size() - 1
+        && !l1.isEmpty()
         && l0.get(deletable.size()).maxTxid() < l1.getFirst().minTxid()) {
       // Snapshot retention may have removed the L1 file that covered an old L0 file before L0
       // retention came round (a slow machine): a file of a higher level covers it now. Without this
@@ -118,14 +127,19 @@ final class Retention {
       deletable = deletablePrefix(l0, Long.MAX_VALUE, coveredByAnyLevel());
     }
     candidates.update(LtxFileInfo.L0, deletable, now);
-    List<LtxFileInfo> mature = candidates.maturePrefix(deletable, options.l0Retention().toMillis(), now);
-    lastL0Scan = new L0RetentionScan(mature.size(), l0.size() - deletable.size(), deletable.size() - mature.size());
+    List<LtxFileInfo> mature =
+        candidates.maturePrefix(deletable, options.l0Retention().toMillis(), now);
+    lastL0Scan =
+        new L0RetentionScan(
+            mature.size(), l0.size() - deletable.size(), deletable.size() - mature.size());
     List<LtxFileInfo> deleted = delete(List.of(mature));
     // Next time, list L1 from the file covering the oldest L0 file that is left (deletions are a
     // prefix). Too high a start can only make fewer L0 files deletable, never more.
     List<LtxFileInfo> left = l0.subList(deleted.size(), l0.size());
     List<LtxFileInfo> listed = l1;
-    (left.isEmpty() ? Optional.<LtxFileInfo>empty() : LevelFiles.coveringFile(listed, left.getFirst()))
+    (left.isEmpty()
+            ? Optional.<LtxFileInfo>empty()
+            : LevelFiles.coveringFile(listed, left.getFirst()))
         .or(() -> LevelFiles.newest(listed))
         .ifPresent(f -> l1Seek = f.minTxid());
     return new RetentionResult(deleted, candidates.size(), localDeleted);
@@ -136,11 +150,14 @@ final class Retention {
    * a file of {@code upper} (when given), stopping at the first that does not and never including
    * the level's newest file.
    */
-  private static List<LtxFileInfo> deletablePrefix(List<LtxFileInfo> sorted, long floor, List<LtxFileInfo> upper) {
-    return deletablePrefix(sorted, floor, f -> upper == null || LevelFiles.coveringFile(upper, f).isPresent());
+  private static List<LtxFileInfo> deletablePrefix(
+      List<LtxFileInfo> sorted, long floor, List<LtxFileInfo> upper) {
+    return deletablePrefix(
+        sorted, floor, f -> upper == null || LevelFiles.coveringFile(upper, f).isPresent());
   }
 
-  private static List<LtxFileInfo> deletablePrefix(List<LtxFileInfo> sorted, long floor, Predicate<LtxFileInfo> covered) {
+  private static List<LtxFileInfo> deletablePrefix(
+      List<LtxFileInfo> sorted, long floor, Predicate<LtxFileInfo> covered) {
     Optional<LtxFileInfo> newest = LevelFiles.newest(sorted);
     List<LtxFileInfo> out = new ArrayList<>();
     for (LtxFileInfo f : sorted) {
@@ -171,8 +188,14 @@ final class Retention {
         client.deleteLtxFiles(files);
         candidates.forget(files);
         deleted.addAll(files);
-        LOG.atInfo().addKeyValue("db", name).log("retention deleted {} L{} files ({} .. {})", files.size(),
-            files.getFirst().level(), files.getFirst().name(), files.getLast().name());
+        LOG.atInfo()
+            .addKeyValue("db", name)
+            .log(
+                "retention deleted {} L{} files ({} .. {})",
+                files.size(),
+                files.getFirst().level(),
+                files.getFirst().name(),
+                files.getLast().name());
       }
     } finally {
       candidates.save();
@@ -181,13 +204,15 @@ final class Retention {
   }
 
   /**
-   * Removes local L0 copies of TXIDs already compacted into L1 (so certainly on the replica), except
-   * the newest local file, which a restart resumes from.
+   * Removes local L0 copies of TXIDs already compacted into L1 (so certainly on the replica),
+   * except the newest local file, which a restart resumes from.
    */
   private int cleanLocal(List<LtxFileInfo> l1) throws IOException {
     // Without compaction levels nothing is ever compacted: uploaded is then good enough.
-    long maxL1 = options.levels().isEmpty()
-        ? LevelFiles.maxTxid(client.ltxFiles(LtxFileInfo.L0, 1)) : LevelFiles.maxTxid(l1);
+    long maxL1 =
+        options.levels().isEmpty()
+            ? LevelFiles.maxTxid(client.ltxFiles(LtxFileInfo.L0, 1))
+            : LevelFiles.maxTxid(l1);
     if (local == null || maxL1 == 0) {
       return 0;
     }

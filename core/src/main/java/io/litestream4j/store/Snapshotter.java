@@ -14,10 +14,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes level-9 snapshots {@code [1, txid]} of the live database to the replica.
  *
- * <p>Guarantees: the snapshot is exactly the database at {@code txid} (see
- * {@link DatabaseSnapshot}); it is streamed from the database file and WAL into the upload, so no
- * copy of the database is staged on local disk and SQLite's write lock is never taken; a snapshot
- * is skipped when the newest one on the replica already covers the database's position (an idle
+ * <p>Guarantees: the snapshot is exactly the database at {@code txid} (see {@link
+ * DatabaseSnapshot}); it is streamed from the database file and WAL into the upload, so no copy of
+ * the database is staged on local disk and SQLite's write lock is never taken; a snapshot is
+ * skipped when the newest one on the replica already covers the database's position (an idle
  * database produces none), unless forced.
  */
 final class Snapshotter {
@@ -39,7 +39,11 @@ final class Snapshotter {
   private final String name;
   private final AtomicReference<StreamPipe.Reader> inFlight;
 
-  Snapshotter(Database database, ReplicaClient client, String name, AtomicReference<StreamPipe.Reader> inFlight) {
+  Snapshotter(
+      Database database,
+      ReplicaClient client,
+      String name,
+      AtomicReference<StreamPipe.Reader> inFlight) {
     this.database = database;
     this.client = client;
     this.name = name;
@@ -69,12 +73,19 @@ final class Snapshotter {
       try (in) {
         LtxFileInfo info = client.writeLtxFile(LtxFileInfo.SNAPSHOT_LEVEL, 1, txid, in);
         in.finish();
-        LOG.atInfo().addKeyValue("db", name).addKeyValue("txid", io.litestream4j.ltx.Txid.format(txid))
-            .log("snapshot L9/{} written ({} pages, {} bytes)", info.name(), snapshot.commit(), info.size());
+        LOG.atInfo()
+            .addKeyValue("db", name)
+            .addKeyValue("txid", io.litestream4j.ltx.Txid.format(txid))
+            .log(
+                "snapshot L9/{} written ({} pages, {} bytes)",
+                info.name(),
+                snapshot.commit(),
+                info.size());
         return new Outcome.Written(info);
       } catch (IOException e) {
-        throw new IOException("snapshot of " + name + " at TXID " + Txid.format(txid) + " failed: "
-            + e.getMessage(), e);
+        throw new IOException(
+            "snapshot of " + name + " at TXID " + Txid.format(txid) + " failed: " + e.getMessage(),
+            e);
       } finally {
         inFlight.set(null);
       }

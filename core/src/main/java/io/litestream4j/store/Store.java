@@ -3,15 +3,14 @@ package io.litestream4j.store;
 import io.litestream4j.db.Database;
 import io.litestream4j.internal.WorkPermits;
 import io.litestream4j.replica.LtxFileInfo;
-import io.litestream4j.restore.ReplicaCatalog;
 import io.litestream4j.replica.ReplicaClient;
 import io.litestream4j.replica.RetryPolicy;
+import io.litestream4j.restore.ReplicaCatalog;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -44,24 +43,25 @@ import org.slf4j.LoggerFactory;
  * newest snapshot already covers the database's position, so an idle database produces no new
  * snapshots and, having no new L0 files, no compactions. Snapshot retention (cascading to levels
  * 1..8) runs after each snapshot tick and again when a deletion candidate's wait ends; L0 retention
- * every {@code l0RetentionCheckInterval} and after each L1 compaction; validation every
- * {@code validationInterval} when enabled.
+ * every {@code l0RetentionCheckInterval} and after each L1 compaction; validation every {@code
+ * validationInterval} when enabled.
  *
  * <h2>Concurrency</h2>
  *
  * All jobs — scheduled or requested through the public methods — run one at a time, so retention
- * never races a compaction or snapshot of the same replica. Public methods are thread-safe and block
- * while another job runs. {@link #close()} aborts an upload in progress and stops the thread.
+ * never races a compaction or snapshot of the same replica. Public methods are thread-safe and
+ * block while another job runs. {@link #close()} aborts an upload in progress and stops the thread.
  */
 public final class Store implements AutoCloseable, ReplicaUpkeep {
   private static final Logger LOG = LoggerFactory.getLogger(Store.class);
   private static final long NOT_READY_RETRY_MILLIS = 1000;
   private static final long MAX_SLEEP_MILLIS = 60_000;
   private static final String CANDIDATES_FILE = "retention-candidates";
+
   /**
-   * Temporary files of interrupted uploads older than this are removed. An upload in progress
-   * keeps touching its file, and this process never deletes its own; one hour leaves any other
-   * tool's write far behind.
+   * Temporary files of interrupted uploads older than this are removed. An upload in progress keeps
+   * touching its file, and this process never deletes its own; one hour leaves any other tool's
+   * write far behind.
    */
   static final Duration STALE_TEMP_AGE = Duration.ofHours(1);
 
@@ -93,12 +93,19 @@ public final class Store implements AutoCloseable, ReplicaUpkeep {
   private long l0Due = Long.MAX_VALUE;
   private long validationDue = Long.MAX_VALUE;
   private long tempCleanupDue = Long.MAX_VALUE;
+
   /** Why a snapshot was requested out of schedule ({@link #requestSnapshot}); null when none is. */
   private volatile String snapshotRequest;
+
   /** When to (re)try the requested snapshot, ms since the epoch. */
   private volatile long snapshotRequestDue = Long.MAX_VALUE;
 
-  private Store(Database database, ReplicaClient client, StoreOptions options, Clock clock, WorkPermits permits) {
+  private Store(
+      Database database,
+      ReplicaClient client,
+      StoreOptions options,
+      Clock clock,
+      WorkPermits permits) {
     this.permits = Objects.requireNonNull(permits, "permits");
     this.database = Objects.requireNonNull(database, "database");
     this.client = Objects.requireNonNull(client, "client");
@@ -107,7 +114,8 @@ public final class Store implements AutoCloseable, ReplicaUpkeep {
     this.name = database.path().getFileName().toString();
     Path meta = database.localDir().metaDir();
     this.candidates = DeletionCandidates.load(meta.resolve(CANDIDATES_FILE));
-    this.compactor = new LevelCompactor(client, database.localDir(), name, RetryPolicy.DEFAULT, inFlight);
+    this.compactor =
+        new LevelCompactor(client, database.localDir(), name, RetryPolicy.DEFAULT, inFlight);
     this.snapshotter = new Snapshotter(database, client, name, inFlight);
     this.retention = new Retention(client, database.localDir(), options, candidates, name);
     this.compactDue = new long[options.topLevel() + 1];
@@ -119,7 +127,8 @@ public final class Store implements AutoCloseable, ReplicaUpkeep {
    * A store for {@code database}'s replica on {@code client}. Nothing runs until {@link #start()}
    * or one of the on-request methods is called. The client stays owned by the caller.
    */
-  public static Store open(Database database, ReplicaClient client, StoreOptions options, Clock clock) {
+  public static Store open(
+      Database database, ReplicaClient client, StoreOptions options, Clock clock) {
     return open(database, client, options, clock, WorkPermits.unbounded());
   }
 
@@ -128,11 +137,18 @@ public final class Store implements AutoCloseable, ReplicaUpkeep {
    * thread and each round of due jobs holds one of {@code permits}, shared by every database of the
    * process, so snapshots and compactions of many databases queue instead of running all at once.
    */
-  public static Store open(Database database, ReplicaClient client, StoreOptions options, Clock clock,
+  public static Store open(
+      Database database,
+      ReplicaClient client,
+      StoreOptions options,
+      Clock clock,
       WorkPermits permits) {
     if (!options.retentionEnabled()) {
-      LOG.atWarn().addKeyValue("db", database.path().getFileName()).log("retention is disabled: replica files are never deleted; the storage's own lifecycle "
-          + "rules must remove old files");
+      LOG.atWarn()
+          .addKeyValue("db", database.path().getFileName())
+          .log(
+              "retention is disabled: replica files are never deleted; the storage's own lifecycle "
+                  + "rules must remove old files");
     }
     return new Store(database, client, options, clock, permits);
   }
@@ -142,7 +158,10 @@ public final class Store implements AutoCloseable, ReplicaUpkeep {
     return options;
   }
 
-  /** What the last L0 retention pass found (Litestream's {@code litestream_l0_retention_files_total}). */
+  /**
+   * What the last L0 retention pass found (Litestream's {@code
+   * litestream_l0_retention_files_total}).
+   */
   @Override
   public Optional<L0RetentionScan> lastL0RetentionScan() {
     return retention.lastL0Scan();
@@ -161,8 +180,8 @@ public final class Store implements AutoCloseable, ReplicaUpkeep {
 
   /**
    * Schedules every job: compactions and the snapshot at once, then on their boundaries; L0
-   * retention and validation after their first interval. Starts the named background virtual
-   * thread {@code l4j-store-<db>} when {@link StoreOptions#background()} is set; without it the schedule
+   * retention and validation after their first interval. Starts the named background virtual thread
+   * {@code l4j-store-<db>} when {@link StoreOptions#background()} is set; without it the schedule
    * only advances through {@link #runDue()}.
    */
   public synchronized void start() {
@@ -177,8 +196,10 @@ public final class Store implements AutoCloseable, ReplicaUpkeep {
       snapshotDue = now;
       tempCleanupDue = now;
       l0Due = now + options.l0RetentionCheckInterval().toMillis();
-      validationDue = options.validationInterval().isZero() ? Long.MAX_VALUE
-          : now + options.validationInterval().toMillis();
+      validationDue =
+          options.validationInterval().isZero()
+              ? Long.MAX_VALUE
+              : now + options.validationInterval().toMillis();
     } finally {
       jobs.unlock();
     }
@@ -200,14 +221,15 @@ public final class Store implements AutoCloseable, ReplicaUpkeep {
    */
   @Override
   public Optional<LtxFileInfo> snapshotNow(boolean force) throws IOException {
-    return run(() -> {
-      Snapshotter.Outcome outcome = snapshotter.snapshot(force);
-      if (outcome instanceof Snapshotter.Outcome.Written w) {
-        stats.snapshotted();
-        return Optional.of(w.file());
-      }
-      return Optional.empty();
-    });
+    return run(
+        () -> {
+          Snapshotter.Outcome outcome = snapshotter.snapshot(force);
+          if (outcome instanceof Snapshotter.Outcome.Written w) {
+            stats.snapshotted();
+            return Optional.of(w.file());
+          }
+          return Optional.empty();
+        });
   }
 
   /**
@@ -235,29 +257,35 @@ public final class Store implements AutoCloseable, ReplicaUpkeep {
   @Override
   public List<LtxFileInfo> compact(int level) throws IOException {
     if (level < 1 || level > options.topLevel()) {
-      throw new IllegalArgumentException("level " + level + " is not a configured compaction level (L1..L"
-          + options.topLevel() + ")");
+      throw new IllegalArgumentException(
+          "level "
+              + level
+              + " is not a configured compaction level (L1..L"
+              + options.topLevel()
+              + ")");
     }
     return run(() -> compactLevel(level));
   }
 
   /**
-   * Runs snapshot retention (cascading to levels 1..8) and L0 retention now
-   * ({@code replicate -once -enforce-retention}). Deletes the candidates whose wait has ended —
-   * including waits begun by earlier runs, since candidates are remembered in the state directory —
-   * and starts the wait of new ones; with a zero {@link StoreOptions#retentionGrace()} (and
-   * {@code l0-retention}) deletion is immediate.
+   * Runs snapshot retention (cascading to levels 1..8) and L0 retention now ({@code replicate -once
+   * -enforce-retention}). Deletes the candidates whose wait has ended — including waits begun by
+   * earlier runs, since candidates are remembered in the state directory — and starts the wait of
+   * new ones; with a zero {@link StoreOptions#retentionGrace()} (and {@code l0-retention}) deletion
+   * is immediate.
    */
   @Override
   public RetentionResult enforceRetention() throws IOException {
-    return run(() -> {
-      long now = clock.millis();
-      RetentionResult r = retention.enforceSnapshotRetention(now).plus(retention.enforceL0Retention(now));
-      client.deleteStaleTemporaryFiles(Instant.ofEpochMilli(now).minus(STALE_TEMP_AGE));
-      stats.deleted(r.deleted().size());
-      scheduleRetentionFollowUp();
-      return r;
-    });
+    return run(
+        () -> {
+          long now = clock.millis();
+          RetentionResult r =
+              retention.enforceSnapshotRetention(now).plus(retention.enforceL0Retention(now));
+          client.deleteStaleTemporaryFiles(Instant.ofEpochMilli(now).minus(STALE_TEMP_AGE));
+          stats.deleted(r.deleted().size());
+          scheduleRetentionFollowUp();
+          return r;
+        });
   }
 
   /** Runs L0 retention (and local L0 cleanup) now. */
@@ -268,8 +296,8 @@ public final class Store implements AutoCloseable, ReplicaUpkeep {
 
   /**
    * Checks every level for order, gaps and overlaps, L9 for non-snapshots, and that the newest
-   * state is restorable. Each issue is logged as a warning and counted in
-   * {@link StoreStats#validationIssues()}.
+   * state is restorable. Each issue is logged as a warning and counted in {@link
+   * StoreStats#validationIssues()}.
    */
   @Override
   public ValidationReport validate() throws IOException {
@@ -277,8 +305,8 @@ public final class Store implements AutoCloseable, ReplicaUpkeep {
   }
 
   /**
-   * Runs every job that is due at the clock's current time and returns when the next one is due
-   * (ms since the epoch). The background thread calls this in a loop; tests with a controlled clock
+   * Runs every job that is due at the clock's current time and returns when the next one is due (ms
+   * since the epoch). The background thread calls this in a loop; tests with a controlled clock
    * call it directly.
    */
   public long runDue() {
@@ -286,8 +314,12 @@ public final class Store implements AutoCloseable, ReplicaUpkeep {
     try {
       long now = clock.millis();
       if (tempCleanupDue != Long.MAX_VALUE && now >= tempCleanupDue) {
-        attempt("temporary file cleanup", level -> client.deleteStaleTemporaryFiles(
-            Instant.ofEpochMilli(clock.millis()).minus(STALE_TEMP_AGE)), 0);
+        attempt(
+            "temporary file cleanup",
+            level ->
+                client.deleteStaleTemporaryFiles(
+                    Instant.ofEpochMilli(clock.millis()).minus(STALE_TEMP_AGE)),
+            0);
         tempCleanupDue = clock.millis() + options.l0RetentionCheckInterval().toMillis();
       }
       String requested = snapshotRequest;
@@ -349,7 +381,9 @@ public final class Store implements AutoCloseable, ReplicaUpkeep {
         List<ValidationIssue> issues = LevelValidator.checkLevel(level, client.ltxFiles(level, 1));
         if (!issues.isEmpty()) {
           stats.verifyFailed();
-          LOG.atWarn().addKeyValue("db", name).log("verify-compaction: L{} is inconsistent after compaction: {}", level, issues);
+          LOG.atWarn()
+              .addKeyValue("db", name)
+              .log("verify-compaction: L{} is inconsistent after compaction: {}", level, issues);
         }
       }
       if (level == 1) {
@@ -363,7 +397,9 @@ public final class Store implements AutoCloseable, ReplicaUpkeep {
     boolean first = !compactedOnce[level];
     compactedOnce[level] = true;
     if (first && tooEarly(level, options.interval(level))) {
-      LOG.atDebug().addKeyValue("db", name).log("L{} already holds data from this interval; first compaction skipped", level);
+      LOG.atDebug()
+          .addKeyValue("db", name)
+          .log("L{} already holds data from this interval; first compaction skipped", level);
       return;
     }
     compactLevel(level);
@@ -377,25 +413,38 @@ public final class Store implements AutoCloseable, ReplicaUpkeep {
    */
   private long scheduledSnapshot() {
     long[] retry = {Long.MAX_VALUE / 2};
-    boolean ok = attempt("snapshot", level -> {
-      boolean first = !snapshottedOnce;
-      snapshottedOnce = true;
-      if (first && tooEarly(LtxFileInfo.SNAPSHOT_LEVEL, options.snapshotInterval())) {
-        LOG.atDebug().addKeyValue("db", name).log("newest snapshot is from this interval; first snapshot skipped");
-        return;
-      }
-      Snapshotter.Outcome outcome = snapshotter.snapshot(false);
-      switch (outcome) {
-        case Snapshotter.Outcome.Written w -> stats.snapshotted();
-        case Snapshotter.Outcome.NotReady n -> {
-          retry[0] = NOT_READY_RETRY_MILLIS;
-          snapshottedOnce = false;
-        }
-        case Snapshotter.Outcome.Unchanged u -> LOG.atDebug().addKeyValue("db", name).log("snapshot skipped, nothing changed since TXID {}", io.litestream4j.ltx.Txid.format(u.txid()));
-      }
-    }, LtxFileInfo.SNAPSHOT_LEVEL);
+    boolean ok =
+        attempt(
+            "snapshot",
+            level -> {
+              boolean first = !snapshottedOnce;
+              snapshottedOnce = true;
+              if (first && tooEarly(LtxFileInfo.SNAPSHOT_LEVEL, options.snapshotInterval())) {
+                LOG.atDebug()
+                    .addKeyValue("db", name)
+                    .log("newest snapshot is from this interval; first snapshot skipped");
+                return;
+              }
+              Snapshotter.Outcome outcome = snapshotter.snapshot(false);
+              switch (outcome) {
+                case Snapshotter.Outcome.Written w -> stats.snapshotted();
+                case Snapshotter.Outcome.NotReady n -> {
+                  retry[0] = NOT_READY_RETRY_MILLIS;
+                  snapshottedOnce = false;
+                }
+                case Snapshotter.Outcome.Unchanged u ->
+                    LOG.atDebug()
+                        .addKeyValue("db", name)
+                        .log(
+                            "snapshot skipped, nothing changed since TXID {}",
+                            io.litestream4j.ltx.Txid.format(u.txid()));
+              }
+            },
+            LtxFileInfo.SNAPSHOT_LEVEL);
     if (!ok) {
-      retry[0] = Math.clamp(options.snapshotInterval().toMillis() / 10, NOT_READY_RETRY_MILLIS, MAX_SLEEP_MILLIS);
+      retry[0] =
+          Math.clamp(
+              options.snapshotInterval().toMillis() / 10, NOT_READY_RETRY_MILLIS, MAX_SLEEP_MILLIS);
     }
     return retry[0];
   }
@@ -407,21 +456,30 @@ public final class Store implements AutoCloseable, ReplicaUpkeep {
    */
   private long requestedSnapshot() {
     long[] retry = {Long.MAX_VALUE / 2};
-    boolean ok = attempt("requested snapshot", level -> {
-      switch (snapshotter.snapshot(false)) {
-        case Snapshotter.Outcome.Written w -> stats.snapshotted();
-        case Snapshotter.Outcome.NotReady n -> retry[0] = NOT_READY_RETRY_MILLIS;
-        case Snapshotter.Outcome.Unchanged u -> LOG.atDebug().addKeyValue("db", name).log("requested snapshot not needed, L9 holds TXID {}", io.litestream4j.ltx.Txid.format(u.txid()));
-      }
-    }, LtxFileInfo.SNAPSHOT_LEVEL);
+    boolean ok =
+        attempt(
+            "requested snapshot",
+            level -> {
+              switch (snapshotter.snapshot(false)) {
+                case Snapshotter.Outcome.Written w -> stats.snapshotted();
+                case Snapshotter.Outcome.NotReady n -> retry[0] = NOT_READY_RETRY_MILLIS;
+                case Snapshotter.Outcome.Unchanged u ->
+                    LOG.atDebug()
+                        .addKeyValue("db", name)
+                        .log(
+                            "requested snapshot not needed, L9 holds TXID {}",
+                            io.litestream4j.ltx.Txid.format(u.txid()));
+              }
+            },
+            LtxFileInfo.SNAPSHOT_LEVEL);
     return ok ? retry[0] : NOT_READY_RETRY_MILLIS * 5;
   }
 
   /**
-   * Checks that the replica still has a base a restore can start from (a file starting at TXID
-   * 1 at some level); when it has none although the database has been replicated — the replica
-   * was wiped, or a lifecycle rule deleted its old files — says so loudly and writes a snapshot
-   * right away instead of leaving the replica unrestorable until the next scheduled one.
+   * Checks that the replica still has a base a restore can start from (a file starting at TXID 1 at
+   * some level); when it has none although the database has been replicated — the replica was
+   * wiped, or a lifecycle rule deleted its old files — says so loudly and writes a snapshot right
+   * away instead of leaving the replica unrestorable until the next scheduled one.
    */
   private void checkBase() throws IOException {
     if (database.position().txid() == 0) {
@@ -434,9 +492,12 @@ public final class Store implements AutoCloseable, ReplicaUpkeep {
       }
     }
     stats.failed("replica base check: no snapshot on the replica");
-    LOG.atError().addKeyValue("db", name).log("the replica lost its base: no file on it starts at TXID {} (no snapshot), so it cannot be"
-        + " restored; was it wiped or cleaned by a lifecycle rule? Writing a new snapshot now",
-        io.litestream4j.ltx.Txid.format(1));
+    LOG.atError()
+        .addKeyValue("db", name)
+        .log(
+            "the replica lost its base: no file on it starts at TXID {} (no snapshot), so it cannot be"
+                + " restored; was it wiped or cleaned by a lifecycle rule? Writing a new snapshot now",
+            io.litestream4j.ltx.Txid.format(1));
     requestSnapshot("the replica has no snapshot");
   }
 
@@ -457,8 +518,10 @@ public final class Store implements AutoCloseable, ReplicaUpkeep {
 
   private void scheduleRetentionFollowUp() {
     long grace = options.retentionGrace().toMillis();
-    retentionDue = candidates.earliestMaturity(level -> level == LtxFileInfo.L0 ? Long.MAX_VALUE : grace)
-        .orElse(Long.MAX_VALUE);
+    retentionDue =
+        candidates
+            .earliestMaturity(level -> level == LtxFileInfo.L0 ? Long.MAX_VALUE : grace)
+            .orElse(Long.MAX_VALUE);
   }
 
   private RetentionResult l0Retention() throws IOException {
@@ -515,7 +578,10 @@ public final class Store implements AutoCloseable, ReplicaUpkeep {
     } catch (IOException | RuntimeException e) {
       if (!closed) {
         stats.failed(what + ": " + e.getMessage());
-        LOG.atError().addKeyValue("db", name).setCause(e).log("{} failed; retrying at its next turn: {}", what, e.getMessage());
+        LOG.atError()
+            .addKeyValue("db", name)
+            .setCause(e)
+            .log("{} failed; retrying at its next turn: {}", what, e.getMessage());
       }
       return false;
     }

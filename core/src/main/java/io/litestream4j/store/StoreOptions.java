@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * How a {@link Store} compacts, snapshots, deletes and checks a replica, with Litestream's defaults.
- * Immutable and validated on construction; derive variants with the {@code with*} methods, or take
- * the values of a loaded configuration file with {@link #from(Config)}.
+ * How a {@link Store} compacts, snapshots, deletes and checks a replica, with Litestream's
+ * defaults. Immutable and validated on construction; derive variants with the {@code with*}
+ * methods, or take the values of a loaded configuration file with {@link #from(Config)}.
  *
  * @param levels compaction interval of levels L1..Ln (at most 8; L0 is implicit, L9 holds
  *     snapshots); level n is compacted from level n-1 on boundaries aligned to the wall clock
@@ -45,10 +45,18 @@ public record StoreOptions(
   public static final Duration DEFAULT_RETENTION_GRACE = Duration.ofHours(1);
 
   /** Litestream's defaults (L1 30s, L2 5m, L3 1h; snapshots every 24h kept 24h; L0 kept 5m). */
-  public static final StoreOptions DEFAULTS = new StoreOptions(
-      List.of(Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofHours(1)),
-      Duration.ofHours(24), Duration.ofHours(24), Duration.ofMinutes(5), Duration.ofSeconds(15),
-      true, false, Duration.ZERO, DEFAULT_RETENTION_GRACE, true);
+  public static final StoreOptions DEFAULTS =
+      new StoreOptions(
+          List.of(Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofHours(1)),
+          Duration.ofHours(24),
+          Duration.ofHours(24),
+          Duration.ofMinutes(5),
+          Duration.ofSeconds(15),
+          true,
+          false,
+          Duration.ZERO,
+          DEFAULT_RETENTION_GRACE,
+          true);
 
   public StoreOptions {
     levels = List.copyOf(levels);
@@ -58,27 +66,52 @@ public record StoreOptions(
     Objects.requireNonNull(l0RetentionCheckInterval, "l0RetentionCheckInterval");
     Objects.requireNonNull(validationInterval, "validationInterval");
     Objects.requireNonNull(retentionGrace, "retentionGrace");
-    require(levels.size() <= MAX_LEVELS, "at most " + MAX_LEVELS
-        + " compaction levels (L1..L8) are supported, got " + levels.size() + "; L9 holds snapshots");
+    require(
+        levels.size() <= MAX_LEVELS,
+        "at most "
+            + MAX_LEVELS
+            + " compaction levels (L1..L8) are supported, got "
+            + levels.size()
+            + "; L9 holds snapshots");
     for (int i = 0; i < levels.size(); i++) {
-      require(positiveMillis(levels.get(i)), "levels[" + i + "].interval (L" + (i + 1)
-          + ") must be at least 1ms, got " + levels.get(i));
+      require(
+          positiveMillis(levels.get(i)),
+          "levels["
+              + i
+              + "].interval (L"
+              + (i + 1)
+              + ") must be at least 1ms, got "
+              + levels.get(i));
     }
-    require(positiveMillis(snapshotInterval), "snapshot.interval must be at least 1ms, got " + snapshotInterval);
-    require(positiveMillis(snapshotRetention), "snapshot.retention must be at least 1ms, got " + snapshotRetention);
+    require(
+        positiveMillis(snapshotInterval),
+        "snapshot.interval must be at least 1ms, got " + snapshotInterval);
+    require(
+        positiveMillis(snapshotRetention),
+        "snapshot.retention must be at least 1ms, got " + snapshotRetention);
     require(!l0Retention.isNegative(), "l0-retention must be >= 0, got " + l0Retention);
-    require(positiveMillis(l0RetentionCheckInterval),
+    require(
+        positiveMillis(l0RetentionCheckInterval),
         "l0-retention-check-interval must be at least 1ms, got " + l0RetentionCheckInterval);
-    require(!validationInterval.isNegative(), "validation.interval must be >= 0, got " + validationInterval);
+    require(
+        !validationInterval.isNegative(),
+        "validation.interval must be >= 0, got " + validationInterval);
     require(!retentionGrace.isNegative(), "retention grace must be >= 0, got " + retentionGrace);
   }
 
   /** The store settings of a loaded configuration (levels, snapshot, retention, validation). */
   public static StoreOptions from(Config config) {
-    return new StoreOptions(config.levels(), config.snapshot().interval(), config.snapshot().retention(),
-        config.l0Retention(), config.l0RetentionCheckInterval(), config.retentionEnabled(),
-        config.verifyCompaction(), config.validationInterval().orElse(Duration.ZERO),
-        DEFAULT_RETENTION_GRACE, true);
+    return new StoreOptions(
+        config.levels(),
+        config.snapshot().interval(),
+        config.snapshot().retention(),
+        config.l0Retention(),
+        config.l0RetentionCheckInterval(),
+        config.retentionEnabled(),
+        config.verifyCompaction(),
+        config.validationInterval().orElse(Duration.ZERO),
+        DEFAULT_RETENTION_GRACE,
+        true);
   }
 
   /** The highest compaction level, 0 when no compaction levels are configured. */
@@ -89,50 +122,122 @@ public record StoreOptions(
   /** Compaction interval of {@code level} (1..{@link #topLevel()}). */
   public Duration interval(int level) {
     if (level < 1 || level > levels.size()) {
-      throw new IllegalArgumentException("level " + level + " is not a configured compaction level (L1..L"
-          + levels.size() + ")");
+      throw new IllegalArgumentException(
+          "level " + level + " is not a configured compaction level (L1..L" + levels.size() + ")");
     }
     return levels.get(level - 1);
   }
 
   public StoreOptions withLevels(List<Duration> l) {
-    return new StoreOptions(l, snapshotInterval, snapshotRetention, l0Retention, l0RetentionCheckInterval,
-        retentionEnabled, verifyCompaction, validationInterval, retentionGrace, background);
+    return new StoreOptions(
+        l,
+        snapshotInterval,
+        snapshotRetention,
+        l0Retention,
+        l0RetentionCheckInterval,
+        retentionEnabled,
+        verifyCompaction,
+        validationInterval,
+        retentionGrace,
+        background);
   }
 
   public StoreOptions withSnapshots(Duration interval, Duration retention) {
-    return new StoreOptions(levels, interval, retention, l0Retention, l0RetentionCheckInterval,
-        retentionEnabled, verifyCompaction, validationInterval, retentionGrace, background);
+    return new StoreOptions(
+        levels,
+        interval,
+        retention,
+        l0Retention,
+        l0RetentionCheckInterval,
+        retentionEnabled,
+        verifyCompaction,
+        validationInterval,
+        retentionGrace,
+        background);
   }
 
   public StoreOptions withL0Retention(Duration retention, Duration checkInterval) {
-    return new StoreOptions(levels, snapshotInterval, snapshotRetention, retention, checkInterval,
-        retentionEnabled, verifyCompaction, validationInterval, retentionGrace, background);
+    return new StoreOptions(
+        levels,
+        snapshotInterval,
+        snapshotRetention,
+        retention,
+        checkInterval,
+        retentionEnabled,
+        verifyCompaction,
+        validationInterval,
+        retentionGrace,
+        background);
   }
 
   public StoreOptions withRetentionEnabled(boolean enabled) {
-    return new StoreOptions(levels, snapshotInterval, snapshotRetention, l0Retention, l0RetentionCheckInterval,
-        enabled, verifyCompaction, validationInterval, retentionGrace, background);
+    return new StoreOptions(
+        levels,
+        snapshotInterval,
+        snapshotRetention,
+        l0Retention,
+        l0RetentionCheckInterval,
+        enabled,
+        verifyCompaction,
+        validationInterval,
+        retentionGrace,
+        background);
   }
 
   public StoreOptions withVerifyCompaction(boolean verify) {
-    return new StoreOptions(levels, snapshotInterval, snapshotRetention, l0Retention, l0RetentionCheckInterval,
-        retentionEnabled, verify, validationInterval, retentionGrace, background);
+    return new StoreOptions(
+        levels,
+        snapshotInterval,
+        snapshotRetention,
+        l0Retention,
+        l0RetentionCheckInterval,
+        retentionEnabled,
+        verify,
+        validationInterval,
+        retentionGrace,
+        background);
   }
 
   public StoreOptions withValidationInterval(Duration interval) {
-    return new StoreOptions(levels, snapshotInterval, snapshotRetention, l0Retention, l0RetentionCheckInterval,
-        retentionEnabled, verifyCompaction, interval, retentionGrace, background);
+    return new StoreOptions(
+        levels,
+        snapshotInterval,
+        snapshotRetention,
+        l0Retention,
+        l0RetentionCheckInterval,
+        retentionEnabled,
+        verifyCompaction,
+        interval,
+        retentionGrace,
+        background);
   }
 
   public StoreOptions withRetentionGrace(Duration grace) {
-    return new StoreOptions(levels, snapshotInterval, snapshotRetention, l0Retention, l0RetentionCheckInterval,
-        retentionEnabled, verifyCompaction, validationInterval, grace, background);
+    return new StoreOptions(
+        levels,
+        snapshotInterval,
+        snapshotRetention,
+        l0Retention,
+        l0RetentionCheckInterval,
+        retentionEnabled,
+        verifyCompaction,
+        validationInterval,
+        grace,
+        background);
   }
 
   public StoreOptions withBackground(boolean run) {
-    return new StoreOptions(levels, snapshotInterval, snapshotRetention, l0Retention, l0RetentionCheckInterval,
-        retentionEnabled, verifyCompaction, validationInterval, retentionGrace, run);
+    return new StoreOptions(
+        levels,
+        snapshotInterval,
+        snapshotRetention,
+        l0Retention,
+        l0RetentionCheckInterval,
+        retentionEnabled,
+        verifyCompaction,
+        validationInterval,
+        retentionGrace,
+        run);
   }
 
   private static boolean positiveMillis(Duration d) {

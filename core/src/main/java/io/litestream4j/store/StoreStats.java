@@ -43,8 +43,10 @@ public final class StoreStats {
     return validationIssues.get();
   }
 
-  /** Compactions after which {@code verify-compaction} found the destination level inconsistent
-   *  (Litestream's {@code litestream_compaction_verify_error_count}). */
+  /**
+   * Compactions after which {@code verify-compaction} found the destination level inconsistent
+   * (Litestream's {@code litestream_compaction_verify_error_count}).
+   */
   public long compactionVerifyErrors() {
     return compactionVerifyErrors.get();
   }
@@ -87,8 +89,20 @@ public final class StoreStats {
 
   @Override
   public String toString() {
-    return "StoreStats[compactions=" + compactions + ", snapshots=" + snapshots + ", deletedFiles=" + deletedFiles
-        + ", validations=" + validations + ", validationIssues=" + validationIssues
-        + ", compactionVerifyErrors=" + compactionVerifyErrors + ", failures=" + failures + "]";
+    return "StoreStats[compactions="
+        + compactions
+        + ", snapshots="
+        + snapshots
+        + ", deletedFiles="
+        + deletedFiles
+        + ", validations="
+        + validations
+        + ", validationIssues="
+        + validationIssues
+        + ", compactionVerifyErrors="
+        + compactionVerifyErrors
+        + ", failures="
+        + failures
+        + "]";
   }
 }

@@ -38,7 +38,8 @@ final class StreamPipe {
   /** Starts {@code producer} on a new thread named {@code threadName}; returns the reading end. */
   static Reader start(String threadName, Producer producer) {
     Reader reader = new Reader();
-    reader.thread = Thread.ofPlatform().name(threadName).daemon(true).start(() -> reader.produce(producer));
+    reader.thread =
+        Thread.ofPlatform().name(threadName).daemon(true).start(() -> reader.produce(producer));
     return reader;
   }
 
@@ -124,8 +125,10 @@ final class StreamPipe {
         if (next == END) {
           eof = true;
         } else if (next instanceof Throwable t) {
-          failure = t instanceof IOException io ? new IOException(io.getMessage(), io)
-              : new IOException("producing the stream failed: " + t, t);
+          failure =
+              t instanceof IOException io
+                  ? new IOException(io.getMessage(), io)
+                  : new IOException("producing the stream failed: " + t, t);
         } else {
           chunk = (byte[]) next;
           pos = 0;
@@ -151,7 +154,9 @@ final class StreamPipe {
       join();
       Throwable t = producerFailure;
       if (t != null) {
-        throw t instanceof IOException io ? io : new IOException("producing the stream failed: " + t, t);
+        throw t instanceof IOException io
+            ? io
+            : new IOException("producing the stream failed: " + t, t);
       }
       if (!eof) {
         throw new IOException("the upload ended before the whole stream was read");

@@ -20,8 +20,10 @@ public record ValidationIssue(int level, Kind kind, String message) {
     GAP,
     /** A level-9 file that is not a snapshot (its min TXID is not 1). */
     NOT_A_SNAPSHOT,
-    /** No contiguous chain of files leads from the newest snapshot to the newest TXID: a restore of
-     *  the latest state would fail. */
+    /**
+     * No contiguous chain of files leads from the newest snapshot to the newest TXID: a restore of
+     * the latest state would fail.
+     */
     BROKEN_CHAIN
   }
 

@@ -25,8 +25,9 @@ public final class DatabaseContent {
     List<String> lines = new ArrayList<>();
     List<Table> tables = new ArrayList<>();
     try (Statement statement = connection.createStatement();
-        ResultSet rs = statement.executeQuery(
-            "SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY type, name")) {
+        ResultSet rs =
+            statement.executeQuery(
+                "SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY type, name")) {
       while (rs.next()) {
         String type = rs.getString(1);
         String name = rs.getString(2);
@@ -43,13 +44,16 @@ public final class DatabaseContent {
     return lines;
   }
 
-  private static void dumpTable(Connection connection, Table table, List<String> lines) throws SQLException {
+  private static void dumpTable(Connection connection, Table table, List<String> lines)
+      throws SQLException {
     String quoted = "\"" + table.name.replace("\"", "\"\"") + "\"";
-    String query = table.withoutRowid
-        ? "SELECT * FROM " + quoted
-        : "SELECT rowid, * FROM " + quoted + " ORDER BY rowid";
+    String query =
+        table.withoutRowid
+            ? "SELECT * FROM " + quoted
+            : "SELECT rowid, * FROM " + quoted + " ORDER BY rowid";
     List<String> rows = new ArrayList<>();
-    try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(query)) {
+    try (Statement statement = connection.createStatement();
+        ResultSet rs = statement.executeQuery(query)) {
       int columns = rs.getMetaData().getColumnCount();
       while (rs.next()) {
         StringBuilder line = new StringBuilder("row ").append(table.name).append(':');

@@ -20,9 +20,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The module descriptors of ltx and core state the public surface: what every module-path user
- * may use, and what only the project's own modules see. The tests themselves run on the class
- * path; this one reads the compiled descriptors and resolves the module graph from the real jars.
+ * The module descriptors of ltx and core state the public surface: what every module-path user may
+ * use, and what only the project's own modules see. The tests themselves run on the class path;
+ * this one reads the compiled descriptors and resolves the module graph from the real jars.
  */
 class ModuleDescriptorTest {
   private static Path classesOf(Class<?> c) throws Exception {
@@ -43,39 +43,57 @@ class ModuleDescriptorTest {
   void coreExportsTheApiAndKeepsItsPlumbingToTheProjectsModules() throws Exception {
     ModuleDescriptor core = descriptor(Replication.class);
     assertThat(core.name()).isEqualTo("io.litestream4j.core");
-    Map<String, Set<String>> exports = core.exports().stream()
-        .collect(Collectors.toMap(ModuleDescriptor.Exports::source, ModuleDescriptor.Exports::targets));
-    assertThat(exports).containsEntry("io.litestream4j", Set.of())
+    Map<String, Set<String>> exports =
+        core.exports().stream()
+            .collect(
+                Collectors.toMap(
+                    ModuleDescriptor.Exports::source, ModuleDescriptor.Exports::targets));
+    assertThat(exports)
+        .containsEntry("io.litestream4j", Set.of())
         .containsEntry("io.litestream4j.replica", Set.of())
         .containsEntry("io.litestream4j.replica.lease", Set.of());
-    assertThat(exports.get("io.litestream4j.internal")).as("plumbing: qualified export only")
-        .isNotEmpty().allMatch(m -> m.startsWith("io.litestream4j."));
-    assertThat(exports.get("io.litestream4j.sqlite")).as("SQLite formats: qualified export only")
-        .isNotEmpty().allMatch(m -> m.startsWith("io.litestream4j."));
+    assertThat(exports.get("io.litestream4j.internal"))
+        .as("plumbing: qualified export only")
+        .isNotEmpty()
+        .allMatch(m -> m.startsWith("io.litestream4j."));
+    assertThat(exports.get("io.litestream4j.sqlite"))
+        .as("SQLite formats: qualified export only")
+        .isNotEmpty()
+        .allMatch(m -> m.startsWith("io.litestream4j."));
     assertThat(core.uses()).contains(ReplicaClientFactory.class.getName());
-    assertThat(core.provides()).anySatisfy(p -> assertThat(p.service()).isEqualTo(ReplicaClientFactory.class.getName()));
+    assertThat(core.provides())
+        .anySatisfy(p -> assertThat(p.service()).isEqualTo(ReplicaClientFactory.class.getName()));
   }
 
   @Test
   void ltxExportsOnlyTheFormatAndNeedsOnlyLz4() throws Exception {
     ModuleDescriptor ltx = descriptor(LtxHeader.class);
     assertThat(ltx.name()).isEqualTo("io.litestream4j.ltx");
-    assertThat(ltx.exports()).extracting(ModuleDescriptor.Exports::source).containsExactly("io.litestream4j.ltx");
-    assertThat(ltx.requires()).extracting(ModuleDescriptor.Requires::name)
+    assertThat(ltx.exports())
+        .extracting(ModuleDescriptor.Exports::source)
+        .containsExactly("io.litestream4j.ltx");
+    assertThat(ltx.requires())
+        .extracting(ModuleDescriptor.Requires::name)
         .containsExactlyInAnyOrder("java.base", "org.lz4.java");
   }
 
   @Test
   void theModuleGraphResolvesFromTheRealJars() throws Exception {
     List<String> needed = List.of("slf4j-api", "sqlite-jdbc", "snakeyaml-engine", "lz4-java");
-    Stream<Path> jars = Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
-        .map(Path::of)
-        .filter(p -> needed.stream().anyMatch(n -> p.getFileName().toString().startsWith(n + "-")));
-    Path[] path = Stream.concat(Stream.of(classesOf(Replication.class), classesOf(LtxHeader.class)), jars)
-        .toArray(Path[]::new);
-    Configuration cf = Configuration.empty().resolve(
-        ModuleFinder.compose(ModuleFinder.ofSystem(), ModuleFinder.of(path)), ModuleFinder.of(),
-        Set.of("io.litestream4j.core"));
+    Stream<Path> jars =
+        Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
+            .map(Path::of)
+            .filter(
+                p -> needed.stream().anyMatch(n -> p.getFileName().toString().startsWith(n + "-")));
+    Path[] path =
+        Stream.concat(Stream.of(classesOf(Replication.class), classesOf(LtxHeader.class)), jars)
+            .toArray(Path[]::new);
+    Configuration cf =
+        Configuration.empty()
+            .resolve(
+                ModuleFinder.compose(ModuleFinder.ofSystem(), ModuleFinder.of(path)),
+                ModuleFinder.of(),
+                Set.of("io.litestream4j.core"));
     assertThat(cf.findModule("io.litestream4j.core")).isPresent();
     assertThat(cf.findModule("io.litestream4j.ltx")).isPresent();
   }

@@ -34,7 +34,8 @@ class ConfigLoaderTest {
     return config(yaml).dbs().getFirst();
   }
 
-  static final String MINIMAL = """
+  static final String MINIMAL =
+      """
       dbs:
         - path: /data/app.db
           replica:
@@ -52,8 +53,10 @@ class ConfigLoaderTest {
       }
       Config c = Config.defaults();
       assertThat(c.dbs()).isEmpty();
-      assertThat(c.levels()).containsExactly(Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofHours(1));
-      assertThat(c.snapshot()).isEqualTo(new SnapshotConfig(Duration.ofHours(24), Duration.ofHours(24)));
+      assertThat(c.levels())
+          .containsExactly(Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofHours(1));
+      assertThat(c.snapshot())
+          .isEqualTo(new SnapshotConfig(Duration.ofHours(24), Duration.ofHours(24)));
       assertThat(c.l0Retention()).isEqualTo(Duration.ofMinutes(5));
       assertThat(c.l0RetentionCheckInterval()).isEqualTo(Duration.ofSeconds(15));
       assertThat(c.retentionEnabled()).isTrue();
@@ -64,7 +67,8 @@ class ConfigLoaderTest {
       assertThat(c.heartbeatUrl()).isEmpty();
       assertThat(c.heartbeatInterval()).isEqualTo(Duration.ofMinutes(5));
       assertThat(c.logging()).isEqualTo(new LoggingConfig("info", "text", false, false));
-      assertThat(c.socket()).isEqualTo(new SocketConfig(false, Path.of("/var/run/litestream.sock"), 0600));
+      assertThat(c.socket())
+          .isEqualTo(new SocketConfig(false, Path.of("/var/run/litestream.sock"), 0600));
       assertThat(c.addr()).isEmpty();
       assertThat(c.mcpAddr()).isEmpty();
       assertThat(c.exec()).isEmpty();
@@ -103,7 +107,9 @@ class ConfigLoaderTest {
 
     @Test
     void globalKeys() {
-      Config c = config("""
+      Config c =
+          config(
+              """
           addr: ":9090"
           mcp-addr: "127.0.0.1:3001"
           exec: "myapp -serve"
@@ -140,7 +146,8 @@ class ConfigLoaderTest {
       assertThat(c.logging()).isEqualTo(new LoggingConfig("debug", "json", true, true));
       assertThat(c.socket()).isEqualTo(new SocketConfig(true, Path.of("/run/ls.sock"), 0660));
       assertThat(c.levels()).containsExactly(Duration.ofSeconds(10), Duration.ofSeconds(90));
-      assertThat(c.snapshot()).isEqualTo(new SnapshotConfig(Duration.ofHours(12), Duration.ofDays(7)));
+      assertThat(c.snapshot())
+          .isEqualTo(new SnapshotConfig(Duration.ofHours(12), Duration.ofDays(7)));
       assertThat(c.l0Retention()).isZero();
       assertThat(c.l0RetentionCheckInterval()).isEqualTo(Duration.ofMinutes(1));
       assertThat(c.retentionEnabled()).isFalse();
@@ -154,7 +161,9 @@ class ConfigLoaderTest {
 
     @Test
     void databaseKeys() {
-      DbConfig db = onlyDb("""
+      DbConfig db =
+          onlyDb(
+              """
           dbs:
             - path: /data/app.db
               meta-path: /var/lib/ls/app
@@ -181,7 +190,9 @@ class ConfigLoaderTest {
 
     @Test
     void directoryEntries() {
-      DbConfig db = onlyDb("""
+      DbConfig db =
+          onlyDb(
+              """
           dbs:
             - dir: /data/tenants
               pattern: "*.db"
@@ -203,7 +214,9 @@ class ConfigLoaderTest {
 
     @Test
     void replicaKeysWithTypedBackendOptions() {
-      LoadedConfig loaded = load("""
+      LoadedConfig loaded =
+          load(
+              """
           dbs:
             - path: /data/app.db
               replica:
@@ -225,7 +238,8 @@ class ConfigLoaderTest {
                 timeout: 10s
                 root-cas: [/etc/ca1.pem, /etc/ca2.pem]
           """);
-      assertThat(loaded.warnings()).as("max-sync-ltx-files is accepted but has no effect: a warning names it")
+      assertThat(loaded.warnings())
+          .as("max-sync-ltx-files is accepted but has no effect: a warning names it")
           .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
           .startsWith("dbs[0].replica.max-sync-ltx-files: accepted but not implemented");
       ReplicaConfig r = loaded.config().dbs().getFirst().replica();
@@ -249,37 +263,53 @@ class ConfigLoaderTest {
       assertThat(o.string("storage-class")).isEmpty();
       assertThat(o.keys()).doesNotContain("sync-interval", "max-sync-ltx-files", "auto-recover");
       assertThat(o.toString()).contains("secret-access-key=***").doesNotContain("shh");
-      assertThatThrownBy(() -> o.string("part-size")).hasMessageContaining("is a Long, not a String");
+      assertThatThrownBy(() -> o.string("part-size"))
+          .hasMessageContaining("is a Long, not a String");
     }
 
     @Test
     void urlSchemeSelectsTheBackendAndWebdavsIsWebdav() {
-      assertThat(onlyDb(MINIMAL.replace("file:///backups/app", "s3://bucket/app?region=x")).replica().type())
+      assertThat(
+              onlyDb(MINIMAL.replace("file:///backups/app", "s3://bucket/app?region=x"))
+                  .replica()
+                  .type())
           .isEqualTo("s3");
-      assertThat(onlyDb(MINIMAL.replace("file:///backups/app", "webdavs://u@host/dav")).replica().type())
+      assertThat(
+              onlyDb(MINIMAL.replace("file:///backups/app", "webdavs://u@host/dav"))
+                  .replica()
+                  .type())
           .isEqualTo("webdav");
       assertThat(onlyDb(MINIMAL.replace("file:///backups/app", "gs://bucket/app")).replica().url())
-          .map(ReplicaUrl::host).contains("bucket");
+          .map(ReplicaUrl::host)
+          .contains("bucket");
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "true|true", "True|true", "yes|true", "on|true", "Y|true",
-        "false|false", "NO|false", "off|false", "n|false", "'false'|false"})
+    @CsvSource(
+        delimiter = '|',
+        value = {
+          "true|true", "True|true", "yes|true", "on|true", "Y|true",
+          "false|false", "NO|false", "off|false", "n|false", "'false'|false"
+        })
     void yaml11Booleans(String text, boolean expected) {
       Config c = config("verify-compaction: " + text + "\n");
       assertThat(c.verifyCompaction()).isEqualTo(expected);
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {"0600|384", "0o600|384", "384|384", "0x180|384", "0b110000000|384"})
+    @CsvSource(
+        delimiter = '|',
+        value = {"0600|384", "0o600|384", "384|384", "0x180|384", "0b110000000|384"})
     void yaml11Integers(String text, int expected) {
-      assertThat(config("socket:\n  permissions: " + text + "\n").socket().permissions()).isEqualTo(expected);
+      assertThat(config("socket:\n  permissions: " + text + "\n").socket().permissions())
+          .isEqualTo(expected);
     }
 
     @Test
     void nullValuesMeanUnset() {
-      Config c = config("""
+      Config c =
+          config(
+              """
           addr: ~
           exec:
           snapshot:
@@ -291,16 +321,22 @@ class ConfigLoaderTest {
 
     @Test
     void truncatePageNZeroMeansDefault() {
-      assertThat(onlyDb(MINIMAL.replace("  replica:", "  truncate-page-n: 0\n    replica:")).truncatePageN())
+      assertThat(
+              onlyDb(MINIMAL.replace("  replica:", "  truncate-page-n: 0\n    replica:"))
+                  .truncatePageN())
           .isEqualTo(121_359);
     }
 
     @Test
     void plainIntegerByteSizes() {
-      assertThat(onlyDb(MINIMAL.replace("  replica:", "  max-sync-wal-bytes: 0\n    replica:")).maxSyncWalBytes())
+      assertThat(
+              onlyDb(MINIMAL.replace("  replica:", "  max-sync-wal-bytes: 0\n    replica:"))
+                  .maxSyncWalBytes())
           .isZero();
-      assertThat(onlyDb(MINIMAL.replace("  replica:", "  max-sync-wal-bytes: 1048576\n    replica:"))
-          .maxSyncWalBytes()).isEqualTo(1 << 20);
+      assertThat(
+              onlyDb(MINIMAL.replace("  replica:", "  max-sync-wal-bytes: 1048576\n    replica:"))
+                  .maxSyncWalBytes())
+          .isEqualTo(1 << 20);
     }
 
     @Test
@@ -314,7 +350,9 @@ class ConfigLoaderTest {
 
     @Test
     void tildeSqlitePrefixAndRelativePaths() {
-      Config c = config("""
+      Config c =
+          config(
+              """
           dbs:
             - path: ~/data/app.db
               meta-path: ~/state
@@ -341,14 +379,17 @@ class ConfigLoaderTest {
 
     @Test
     void objectStorePathsAreNotTouched() {
-      ReplicaConfig r = onlyDb("""
+      ReplicaConfig r =
+          onlyDb(
+                  """
           dbs:
             - path: /a.db
               replica:
                 type: s3
                 bucket: b
                 path: ~/prefix
-          """).replica();
+          """)
+              .replica();
       assertThat(r.path()).contains("~/prefix");
     }
 
@@ -366,20 +407,27 @@ class ConfigLoaderTest {
 
     @Test
     void expandsVariablesAcrossTheWholeText() {
-      LoadedConfig loaded = ConfigLoader.parse("""
+      LoadedConfig loaded =
+          ConfigLoader.parse(
+              """
           addr: ":${PORT}"
           dbs:
             - path: $DATA/app.db
               replica:
                 url: s3://${BUCKET}/app-$PID
                 access-key-id: $UNSET_KEY
-          """, "t.yml", true, Map.of("PORT", "9090", "DATA", "/srv", "BUCKET", "bkt"));
+          """,
+              "t.yml",
+              true,
+              Map.of("PORT", "9090", "DATA", "/srv", "BUCKET", "bkt"));
       Config c = loaded.config();
       assertThat(c.addr()).contains(":9090");
       DbConfig db = c.dbs().getFirst();
       assertThat(db.path()).contains(Path.of("/srv/app.db"));
       assertThat(db.replica().url()).map(ReplicaUrl::host).contains("bkt");
-      assertThat(db.replica().url()).map(ReplicaUrl::path).contains("app-" + ProcessHandle.current().pid());
+      assertThat(db.replica().url())
+          .map(ReplicaUrl::path)
+          .contains("app-" + ProcessHandle.current().pid());
       assertThat(db.replica().options().string("access-key-id")).isEmpty();
     }
 
@@ -392,13 +440,19 @@ class ConfigLoaderTest {
     @Test
     void logLevelFromEnvironmentWins() {
       String yaml = "logging:\n  level: error\n";
-      assertThat(ConfigLoader.parse(yaml, "t", true, Map.of("LOG_LEVEL", "WARNING")).config().logging().level())
+      assertThat(
+              ConfigLoader.parse(yaml, "t", true, Map.of("LOG_LEVEL", "WARNING"))
+                  .config()
+                  .logging()
+                  .level())
           .isEqualTo("warn");
-      assertThat(ConfigLoader.parse(yaml, "t", true, Map.of()).config().logging().level()).isEqualTo("error");
+      assertThat(ConfigLoader.parse(yaml, "t", true, Map.of()).config().logging().level())
+          .isEqualTo("error");
       LoadedConfig bad = ConfigLoader.parse(yaml, "t", true, Map.of("LOG_LEVEL", "chatty"));
       assertThat(bad.config().logging().level()).isEqualTo("error");
-      assertThat(bad.warnings()).containsExactly(
-          "LOG_LEVEL: unknown log level \"chatty\" in the environment, ignored (choose trace, debug, info, warn or error)");
+      assertThat(bad.warnings())
+          .containsExactly(
+              "LOG_LEVEL: unknown log level \"chatty\" in the environment, ignored (choose trace, debug, info, warn or error)");
     }
   }
 
@@ -407,22 +461,30 @@ class ConfigLoaderTest {
 
     @Test
     void deprecatedReplicasListWithOneEntryWorksWithAWarning() {
-      LoadedConfig loaded = load("""
+      LoadedConfig loaded =
+          load(
+              """
           dbs:
             - path: /a.db
               replicas:
                 - url: file:///backups/a
                   name: primary
           """);
-      assertThat(loaded.config().dbs().getFirst().replica().url()).map(ReplicaUrl::path).contains("/backups/a");
-      assertThat(loaded.warnings()).containsExactly(
-          "dbs[0].replicas: deprecated: use a single 'replica' section at test.yml:3",
-          "dbs[0].replicas[0].name: deprecated and unused since Litestream 0.5 at test.yml:5");
+      assertThat(loaded.config().dbs().getFirst().replica().url())
+          .map(ReplicaUrl::path)
+          .contains("/backups/a");
+      assertThat(loaded.warnings())
+          .containsExactly(
+              "dbs[0].replicas: deprecated: use a single 'replica' section at test.yml:3",
+              "dbs[0].replicas[0].name: deprecated and unused since Litestream 0.5 at test.yml:5");
     }
 
     @Test
     void moreThanOneReplicaIsRejectedLikeLitestream() {
-      assertThatThrownBy(() -> load("""
+      assertThatThrownBy(
+              () ->
+                  load(
+                      """
           dbs:
             - path: /a.db
               replicas:
@@ -430,20 +492,26 @@ class ConfigLoaderTest {
                 - url: file:///b2
           """))
           .isInstanceOf(ConfigException.class)
-          .hasMessage("dbs[0].replicas: multiple replicas on a single database are no longer supported"
-              + " (Litestream 0.5 replicates each database to exactly one replica) at test.yml:3");
+          .hasMessage(
+              "dbs[0].replicas: multiple replicas on a single database are no longer supported"
+                  + " (Litestream 0.5 replicates each database to exactly one replica) at test.yml:3");
     }
 
     @Test
     void replicaAndReplicasTogetherOrNeitherAreRejected() {
-      assertThatThrownBy(() -> load("""
+      assertThatThrownBy(
+              () ->
+                  load(
+                      """
           dbs:
             - path: /a.db
               replica:
                 url: file:///b1
               replicas:
                 - url: file:///b2
-          """)).hasMessageStartingWith("dbs[0].replicas: cannot specify 'replica' and 'replicas' on a database");
+          """))
+          .hasMessageStartingWith(
+              "dbs[0].replicas: cannot specify 'replica' and 'replicas' on a database");
       assertThatThrownBy(() -> load("dbs:\n  - path: /a.db\n"))
           .hasMessage("dbs[0]: must specify replica for database at test.yml");
       assertThatThrownBy(() -> load("dbs:\n  - path: /a.db\n    replica:\n"))
@@ -452,7 +520,9 @@ class ConfigLoaderTest {
 
     @Test
     void globalReplicaSettingsAreInheritedLikeLitestream() {
-      Config c = config("""
+      Config c =
+          config(
+              """
           access-key-id: GLOBALKEY
           secret-access-key: GLOBALSECRET
           region: us-west-2
@@ -494,7 +564,9 @@ class ConfigLoaderTest {
 
     @Test
     void typeThatDisagreesWithTheUrlIsIgnoredWithAWarning() {
-      LoadedConfig loaded = load("""
+      LoadedConfig loaded =
+          load(
+              """
           dbs:
             - path: /a.db
               replica:
@@ -503,7 +575,8 @@ class ConfigLoaderTest {
           """);
       assertThat(loaded.config().dbs().getFirst().replica().type()).isEqualTo("file");
       assertThat(loaded.warnings())
-          .containsExactly("dbs[0].replica.type: ignored: the url scheme selects the 'file' backend at test.yml:4");
+          .containsExactly(
+              "dbs[0].replica.type: ignored: the url scheme selects the 'file' backend at test.yml:4");
     }
   }
 
@@ -512,7 +585,9 @@ class ConfigLoaderTest {
 
     @Test
     void unknownKeysAreReportedWithTheirLocation() {
-      LoadedConfig loaded = load("""
+      LoadedConfig loaded =
+          load(
+              """
           addres: ":9090"
           snapshot:
             intervall: 1h
@@ -524,20 +599,24 @@ class ConfigLoaderTest {
                 sync-intervall: 1s
                 retention: 24h
           """);
-      assertThat(loaded.warnings()).containsExactlyInAnyOrder(
-          "addres: unknown key, ignored at test.yml:1",
-          "snapshot.intervall: unknown key, ignored at test.yml:3",
-          "dbs[0].monitor-intervall: unknown key, ignored at test.yml:6",
-          "dbs[0].replica.sync-intervall: unknown key, ignored at test.yml:9",
-          "dbs[0].replica.retention: unknown key, ignored (a Litestream 0.3 replica setting, replaced by the"
-              + " global snapshot.retention) at test.yml:10");
+      assertThat(loaded.warnings())
+          .containsExactlyInAnyOrder(
+              "addres: unknown key, ignored at test.yml:1",
+              "snapshot.intervall: unknown key, ignored at test.yml:3",
+              "dbs[0].monitor-intervall: unknown key, ignored at test.yml:6",
+              "dbs[0].replica.sync-intervall: unknown key, ignored at test.yml:9",
+              "dbs[0].replica.retention: unknown key, ignored (a Litestream 0.3 replica setting, replaced by the"
+                  + " global snapshot.retention) at test.yml:10");
       assertThat(loaded.config().addr()).isEmpty();
-      assertThat(loaded.config().dbs().getFirst().monitorInterval()).isEqualTo(Duration.ofSeconds(1));
+      assertThat(loaded.config().dbs().getFirst().monitorInterval())
+          .isEqualTo(Duration.ofSeconds(1));
     }
 
     @Test
     void litestream03StyleConfigLoadsWithWarnings() {
-      LoadedConfig loaded = load("""
+      LoadedConfig loaded =
+          load(
+              """
           dbs:
             - path: /a.db
               max-checkpoint-page-count: 10000
@@ -551,7 +630,8 @@ class ConfigLoaderTest {
           """);
       assertThat(loaded.config().dbs().getFirst().replica().type()).isEqualTo("s3");
       assertThat(loaded.warnings()).hasSize(7).allMatch(w -> w.contains(" at test.yml:"));
-      assertThat(loaded.warnings()).anyMatch(w -> w.startsWith("dbs[0].max-checkpoint-page-count: unknown key"))
+      assertThat(loaded.warnings())
+          .anyMatch(w -> w.startsWith("dbs[0].max-checkpoint-page-count: unknown key"))
           .anyMatch(w -> w.startsWith("dbs[0].replicas[0].validation-interval: has no effect"));
     }
 
@@ -560,7 +640,8 @@ class ConfigLoaderTest {
       LoadedConfig loaded = load("logging:\n  level: verbose\n  type: xml\n");
       assertThat(loaded.config().logging()).isEqualTo(LoggingConfig.DEFAULT);
       assertThat(loaded.warnings()).hasSize(2);
-      assertThat(loaded.warnings().getFirst()).startsWith("logging.level: unknown log level \"verbose\", using info");
+      assertThat(loaded.warnings().getFirst())
+          .startsWith("logging.level: unknown log level \"verbose\", using info");
     }
   }
 
@@ -581,40 +662,54 @@ class ConfigLoaderTest {
 
     @Test
     void negativeMonitorInterval() {
-      assertRejected(withDbKey("monitor-interval: -1s"),
+      assertRejected(
+          withDbKey("monitor-interval: -1s"),
           "dbs[0].monitor-interval: must be >= 0 (got \"-1s\") at test.yml:3");
-      assertThatThrownBy(() -> load(withDbKey("monitor-interval: -1s"))).satisfies(e -> {
-        var ce = (ConfigException) e;
-        assertThat(ce.key()).isEqualTo("dbs[0].monitor-interval");
-        assertThat(ce.value()).contains("-1s");
-      });
+      assertThatThrownBy(() -> load(withDbKey("monitor-interval: -1s")))
+          .satisfies(
+              e -> {
+                var ce = (ConfigException) e;
+                assertThat(ce.key()).isEqualTo("dbs[0].monitor-interval");
+                assertThat(ce.value()).contains("-1s");
+              });
     }
 
     @Test
     void perDatabaseValueRules() {
-      assertRejected(withDbKey("checkpoint-interval: -5m"), "dbs[0].checkpoint-interval: must be >= 0 (got \"-5m\") at test.yml:3");
-      assertRejected(withDbKey("busy-timeout: -1ms"), "dbs[0].busy-timeout: must be >= 0 (got \"-1ms\") at test.yml:3");
-      assertRejected(withDbKey("min-checkpoint-page-count: 0"),
+      assertRejected(
+          withDbKey("checkpoint-interval: -5m"),
+          "dbs[0].checkpoint-interval: must be >= 0 (got \"-5m\") at test.yml:3");
+      assertRejected(
+          withDbKey("busy-timeout: -1ms"),
+          "dbs[0].busy-timeout: must be >= 0 (got \"-1ms\") at test.yml:3");
+      assertRejected(
+          withDbKey("min-checkpoint-page-count: 0"),
           "dbs[0].min-checkpoint-page-count: must be > 0 (got \"0\") at test.yml:3");
-      assertRejected(withDbKey("truncate-page-n: -1"),
+      assertRejected(
+          withDbKey("truncate-page-n: -1"),
           "dbs[0].truncate-page-n: must be >= 0 (0 means the default, 121359) (got \"-1\") at test.yml:3");
-      assertRejected(withDbKey("min-checkpoint-page-count: lots"),
+      assertRejected(
+          withDbKey("min-checkpoint-page-count: lots"),
           "dbs[0].min-checkpoint-page-count: must be a whole number (got \"lots\") at test.yml:3");
-      assertRejected(withDbKey("restore-if-db-not-exists: maybe"),
+      assertRejected(
+          withDbKey("restore-if-db-not-exists: maybe"),
           "dbs[0].restore-if-db-not-exists: must be true or false (got \"maybe\") at test.yml:3");
-      assertRejected(withDbKey("snapshot:\n      interval: 0s"),
+      assertRejected(
+          withDbKey("snapshot:\n      interval: 0s"),
           "dbs[0].snapshot.interval: must be > 0 (got \"0s\") at test.yml:4");
     }
 
     @Test
     void durationSyntax() {
       assertThatThrownBy(() -> load(withDbKey("monitor-interval: 10")))
-          .hasMessageStartingWith("dbs[0].monitor-interval: missing unit: write a duration such as \"1s\"")
+          .hasMessageStartingWith(
+              "dbs[0].monitor-interval: missing unit: write a duration such as \"1s\"")
           .hasMessageEndingWith("(got \"10\") at test.yml:3");
       assertThatThrownBy(() -> load(withDbKey("monitor-interval: 5 minutes")))
           .hasMessageContaining("unknown unit \" minutes\"");
       assertThatThrownBy(() -> load(withDbKey("monitor-interval: [1s]")))
-          .hasMessage("dbs[0].monitor-interval: must be a single value, not a list or mapping at test.yml:3");
+          .hasMessage(
+              "dbs[0].monitor-interval: must be a single value, not a list or mapping at test.yml:3");
     }
 
     @Test
@@ -628,98 +723,138 @@ class ConfigLoaderTest {
 
     @Test
     void globalValueRules() {
-      assertRejected("snapshot:\n  interval: 0\n", "snapshot.interval: must be > 0 (got \"0\") at test.yml:2");
-      assertRejected("snapshot:\n  retention: -1h\n", "snapshot.retention: must be > 0 (got \"-1h\") at test.yml:2");
-      assertRejected("l0-retention: -1s\n",
+      assertRejected(
+          "snapshot:\n  interval: 0\n", "snapshot.interval: must be > 0 (got \"0\") at test.yml:2");
+      assertRejected(
+          "snapshot:\n  retention: -1h\n",
+          "snapshot.retention: must be > 0 (got \"-1h\") at test.yml:2");
+      assertRejected(
+          "l0-retention: -1s\n",
           "l0-retention: must be >= 0 (0 disables deletion of L0 files) (got \"-1s\") at test.yml:1");
-      assertRejected("l0-retention-check-interval: 0s\n",
+      assertRejected(
+          "l0-retention-check-interval: 0s\n",
           "l0-retention-check-interval: must be > 0 (got \"0s\") at test.yml:1");
-      assertRejected("shutdown-sync-timeout: -1s\n",
+      assertRejected(
+          "shutdown-sync-timeout: -1s\n",
           "shutdown-sync-timeout: must be >= 0 (0 means a single attempt) (got \"-1s\") at test.yml:1");
-      assertRejected("shutdown-sync-interval: 0\n", "shutdown-sync-interval: must be > 0 (got \"0\") at test.yml:1");
-      assertRejected("heartbeat-url: ftp://x\n",
+      assertRejected(
+          "shutdown-sync-interval: 0\n",
+          "shutdown-sync-interval: must be > 0 (got \"0\") at test.yml:1");
+      assertRejected(
+          "heartbeat-url: ftp://x\n",
           "heartbeat-url: heartbeat URL must be a valid HTTP or HTTPS URL (got \"ftp://x\") at test.yml:1");
-      assertRejected("heartbeat-interval: 30s\n",
+      assertRejected(
+          "heartbeat-interval: 30s\n",
           "heartbeat-interval: heartbeat interval must be at least 1 minute (got \"30s\") at test.yml:1");
-      assertRejected("levels:\n  - interval: 30s\n  - interval: 0s\n",
+      assertRejected(
+          "levels:\n  - interval: 30s\n  - interval: 0s\n",
           "levels[1].interval: compaction level interval must be > 0 (got \"0s\") at test.yml:3");
-      assertRejected("levels:\n  - {}\n", "levels[0].interval: compaction level interval must be > 0 at test.yml");
-      assertRejected("socket:\n  permissions: 01777\n",
+      assertRejected(
+          "levels:\n  - {}\n",
+          "levels[0].interval: compaction level interval must be > 0 at test.yml");
+      assertRejected(
+          "socket:\n  permissions: 01777\n",
           "socket.permissions: must be a file mode between 0000 and 0777 (octal, e.g. 0600) (got \"01777\") at test.yml:2");
-      assertRejected("validation:\n  interval: -1m\n",
+      assertRejected(
+          "validation:\n  interval: -1m\n",
           "validation.interval: must be >= 0 (0 or unset disables validation) (got \"-1m\") at test.yml:2");
     }
 
     @Test
     void atMostEightCompactionLevels() {
       String nine = "levels:\n" + "  - interval: 1m\n".repeat(9);
-      assertRejected(nine, "levels: at most 8 compaction levels (L1..L8) are supported; L9 holds snapshots (got 9)"
-          + " at test.yml:1");
+      assertRejected(
+          nine,
+          "levels: at most 8 compaction levels (L1..L8) are supported; L9 holds snapshots (got 9)"
+              + " at test.yml:1");
       assertThat(config("levels:\n" + "  - interval: 1m\n".repeat(8)).levels()).hasSize(8);
     }
 
     @Test
     void databaseStructureRules() {
-      assertRejected("dbs:\n  - replica:\n      url: file:///b\n",
+      assertRejected(
+          "dbs:\n  - replica:\n      url: file:///b\n",
           "dbs[0]: must specify either 'path' or 'dir' at test.yml");
-      assertRejected("dbs:\n  - path: /a.db\n    dir: /d\n    pattern: '*.db'\n    replica:\n      url: file:///b\n",
+      assertRejected(
+          "dbs:\n  - path: /a.db\n    dir: /d\n    pattern: '*.db'\n    replica:\n      url: file:///b\n",
           "dbs[0].dir: cannot specify both 'path' and 'dir' at test.yml:3");
-      assertRejected("dbs:\n  - dir: /d\n    replica:\n      url: file:///b\n",
+      assertRejected(
+          "dbs:\n  - dir: /d\n    replica:\n      url: file:///b\n",
           "dbs[0].dir: 'pattern' is required when using 'dir' (for example pattern: \"*.db\") at test.yml:2");
-      assertRejected(withDbKey("watch: true"),
+      assertRejected(
+          withDbKey("watch: true"),
           "dbs[0].watch: 'watch' can only be enabled with a directory ('dir') at test.yml:3");
-      assertRejected(withDbKey("meta-dir: /m"),
+      assertRejected(
+          withDbKey("meta-dir: /m"),
           "dbs[0].meta-dir: 'meta-dir' can only be used with a directory ('dir') at test.yml:3");
-      assertRejected("dbs:\n  - dir: /d\n    pattern: x\n    meta-path: /m\n    meta-dir: /n\n    replica:\n"
-          + "      url: file:///b\n", "dbs[0].meta-dir: cannot specify both 'meta-path' and 'meta-dir' at test.yml:5");
+      assertRejected(
+          "dbs:\n  - dir: /d\n    pattern: x\n    meta-path: /m\n    meta-dir: /n\n    replica:\n"
+              + "      url: file:///b\n",
+          "dbs[0].meta-dir: cannot specify both 'meta-path' and 'meta-dir' at test.yml:5");
       assertRejected("dbs: /a.db\n", "dbs: must be a list (got \"/a.db\") at test.yml:1");
-      assertRejected("dbs:\n  - /a.db\n", "dbs[0]: must be a mapping of keys to values at test.yml:2");
+      assertRejected(
+          "dbs:\n  - /a.db\n", "dbs[0]: must be a mapping of keys to values at test.yml:2");
     }
 
     @Test
     void replicaRules() {
-      assertRejected(withReplicaKey("sync-interval: -2s"),
+      assertRejected(
+          withReplicaKey("sync-interval: -2s"),
           "dbs[0].replica.sync-interval: must be >= 0 (0 uploads each file as soon as it is written) (got \"-2s\") at test.yml:5");
-      assertRejected("sync-interval: -1s\n",
+      assertRejected(
+          "sync-interval: -1s\n",
           "sync-interval: must be >= 0 (0 uploads each file as soon as it is written) (got \"-1s\") at test.yml:1");
-      assertRejected(withReplicaKey("max-sync-ltx-files: -1"),
+      assertRejected(
+          withReplicaKey("max-sync-ltx-files: -1"),
           "dbs[0].replica.max-sync-ltx-files: must be >= 0 (0 uploads all pending files at once) (got \"-1\") at test.yml:5");
-      assertRejected(withReplicaKey("path: /also"),
+      assertRejected(
+          withReplicaKey("path: /also"),
           "dbs[0].replica.path: cannot specify url & path for file replica at test.yml:5");
-      assertRejected("dbs:\n  - path: /a.db\n    replica:\n      path: s3://bucket/x\n",
+      assertRejected(
+          "dbs:\n  - path: /a.db\n    replica:\n      path: s3://bucket/x\n",
           "dbs[0].replica.path: replica path cannot be a url, please use the 'url' field instead"
               + " (got \"s3://bucket/x\") at test.yml:4");
-      assertRejected("dbs:\n  - path: /a.db\n    replica:\n      type: file\n",
+      assertRejected(
+          "dbs:\n  - path: /a.db\n    replica:\n      type: file\n",
           "dbs[0].replica.path: file replica path required (or a url such as file:///var/backups/db) at test.yml");
-      assertRejected("dbs:\n  - path: /a.db\n    replica:\n      type: ftp\n      path: x\n",
-          "dbs[0].replica.type: unknown replica type 'ftp': supported are file" // the backends on core's class path
+      assertRejected(
+          "dbs:\n  - path: /a.db\n    replica:\n      type: ftp\n      path: x\n",
+          "dbs[0].replica.type: unknown replica type 'ftp': supported are file" // the backends on
+              // core's class path
               + " (got \"ftp\") at test.yml:4");
-      assertRejected("dbs:\n  - path: /a.db\n    replica:\n      url: gcs://bucket/db\n",
+      assertRejected(
+          "dbs:\n  - path: /a.db\n    replica:\n      url: gcs://bucket/db\n",
           "dbs[0].replica.url: replica type 'gcs' was renamed to 'gs' in Litestream 0.5: use gs://bucket/path"
               + " (got \"gcs://bucket/db\") at test.yml:4");
-      assertRejected("dbs:\n  - path: /a.db\n    replica:\n      url: backups/a\n",
+      assertRejected(
+          "dbs:\n  - path: /a.db\n    replica:\n      url: backups/a\n",
           "dbs[0].replica.url: replica URL needs a scheme, such as file:///var/backups/db or s3://bucket/path"
               + " (got \"backups/a\") at test.yml:4");
-      assertRejected("dbs:\n  - path: /a.db\n    replica:\n      url: file://relative/x\n",
+      assertRejected(
+          "dbs:\n  - path: /a.db\n    replica:\n      url: file://relative/x\n",
           "dbs[0].replica.url: a file replica URL needs an absolute path, as in file:///var/backups/db"
               + " (got \"file://relative/x\") at test.yml:4");
-      assertRejected(withReplicaKey("force-path-style: sometimes"),
+      assertRejected(
+          withReplicaKey("force-path-style: sometimes"),
           "dbs[0].replica.force-path-style: must be true or false (got \"sometimes\") at test.yml:5");
     }
 
     @Test
     void ageEncryptionIsRejectedLikeLitestream() {
-      assertRejected(withReplicaKey("age:\n        recipients: [age1xyz]"),
+      assertRejected(
+          withReplicaKey("age:\n        recipients: [age1xyz]"),
           "dbs[0].replica.age: age encryption is not currently supported, if you need encryption please revert"
               + " back to Litestream v0.3.x at test.yml:5");
-      assertRejected("age:\n  identities: [/key.txt]\n",
+      assertRejected(
+          "age:\n  identities: [/key.txt]\n",
           "age: age encryption is not currently supported, if you need encryption please revert"
               + " back to Litestream v0.3.x at test.yml:1");
     }
 
     @Test
     void snapshotSettingsOnDatabasesAreHoistedOrConflict() {
-      String two = """
+      String two =
+          """
           dbs:
             - path: /a.db
               snapshot: {interval: 1h, retention: 72h}
@@ -729,8 +864,10 @@ class ConfigLoaderTest {
               replica: {url: "file:///b"}
           """;
       Config c = config(two.formatted("60m"));
-      assertThat(c.snapshot()).isEqualTo(new SnapshotConfig(Duration.ofHours(1), Duration.ofHours(72)));
-      assertRejected(two.formatted("2h"),
+      assertThat(c.snapshot())
+          .isEqualTo(new SnapshotConfig(Duration.ofHours(1), Duration.ofHours(72)));
+      assertRejected(
+          two.formatted("2h"),
           "dbs: conflicting database snapshot intervals: /a.db has 1h, /b.db has 2h at test.yml:6");
       Config global = config("snapshot: {interval: 6h}\n" + two.formatted("1h"));
       assertThat(global.snapshot().interval()).isEqualTo(Duration.ofHours(6));
@@ -744,8 +881,12 @@ class ConfigLoaderTest {
           .hasMessageStartingWith("invalid YAML: ")
           .hasMessageContaining("line 3");
       assertRejected("addr: 1\naddr: 2\n", "addr: duplicate key at test.yml:2");
-      assertRejected("- a\n- b\n", "the configuration must be a mapping of keys to values (such as dbs:) at test.yml:1");
-      assertRejected("logging: loud\n", "logging: must be a mapping of keys to values (got \"loud\") at test.yml:1");
+      assertRejected(
+          "- a\n- b\n",
+          "the configuration must be a mapping of keys to values (such as dbs:) at test.yml:1");
+      assertRejected(
+          "logging: loud\n",
+          "logging: must be a mapping of keys to values (got \"loud\") at test.yml:1");
     }
   }
 
@@ -769,21 +910,25 @@ class ConfigLoaderTest {
       Path missing = dir.resolve("nope.yml");
       assertThatThrownBy(() -> ConfigLoader.load(missing, true, ENV))
           .isInstanceOf(NoSuchFileException.class)
-          .hasMessage(missing + ": config file not found (pass -config PATH or set LITESTREAM_CONFIG)");
+          .hasMessage(
+              missing + ": config file not found (pass -config PATH or set LITESTREAM_CONFIG)");
     }
 
     @Test
     void invalidUtf8IsRejected(@TempDir Path dir) throws Exception {
       Path file = dir.resolve("bad.yml");
       Files.write(file, new byte[] {'a', ':', ' ', (byte) 0xff, (byte) 0xfe, '\n'});
-      assertThatThrownBy(() -> ConfigLoader.load(file, true, ENV)).hasMessageContaining("not valid UTF-8");
+      assertThatThrownBy(() -> ConfigLoader.load(file, true, ENV))
+          .hasMessageContaining("not valid UTF-8");
     }
 
     @Test
     void defaultPathHonoursLitestreamConfig() {
       assertThat(ConfigLoader.defaultPath(Map.of())).isEqualTo(Path.of("/etc/litestream.yml"));
-      assertThat(ConfigLoader.defaultPath(Map.of("LITESTREAM_CONFIG", ""))).isEqualTo(Path.of("/etc/litestream.yml"));
-      assertThat(ConfigLoader.defaultPath(Map.of("LITESTREAM_CONFIG", "/opt/ls.yml"))).isEqualTo(Path.of("/opt/ls.yml"));
+      assertThat(ConfigLoader.defaultPath(Map.of("LITESTREAM_CONFIG", "")))
+          .isEqualTo(Path.of("/etc/litestream.yml"));
+      assertThat(ConfigLoader.defaultPath(Map.of("LITESTREAM_CONFIG", "/opt/ls.yml")))
+          .isEqualTo(Path.of("/opt/ls.yml"));
     }
   }
 
@@ -807,8 +952,10 @@ class ConfigLoaderTest {
     void replicaCountAndUrlAreChecked() {
       assertThatThrownBy(() -> ConfigLoader.fromArguments("/a.db", List.of(), ENV))
           .hasMessage("REPLICA_URL: must specify at least one replica URL for /a.db");
-      assertThatThrownBy(() -> ConfigLoader.fromArguments("/a.db", List.of("file:///x", "file:///y"), ENV))
-          .hasMessage("REPLICA_URL: multiple replicas on a single database are no longer supported");
+      assertThatThrownBy(
+              () -> ConfigLoader.fromArguments("/a.db", List.of("file:///x", "file:///y"), ENV))
+          .hasMessage(
+              "REPLICA_URL: multiple replicas on a single database are no longer supported");
       assertThatThrownBy(() -> ConfigLoader.fromArguments("/a.db", List.of("xyz://x"), ENV))
           .hasMessageContaining("unknown replica type 'xyz'");
       assertThatThrownBy(() -> ConfigLoader.fromArguments(" ", List.of("file:///x"), ENV))
@@ -818,8 +965,16 @@ class ConfigLoaderTest {
     @Test
     void forUrlGivesDefaultReplicaSettings() {
       ReplicaConfig r = ReplicaConfig.forUrl("/srv/replica");
-      assertThat(r).isEqualTo(new ReplicaConfig("file", Optional.of(ReplicaUrl.parse("file:///srv/replica")),
-          Optional.empty(), Duration.ofSeconds(1), 256, false, ReplicaOptions.empty()));
+      assertThat(r)
+          .isEqualTo(
+              new ReplicaConfig(
+                  "file",
+                  Optional.of(ReplicaUrl.parse("file:///srv/replica")),
+                  Optional.empty(),
+                  Duration.ofSeconds(1),
+                  256,
+                  false,
+                  ReplicaOptions.empty()));
     }
   }
 }

@@ -10,35 +10,67 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Discovery, replica locations and state directories of {@code dir} entries, as Litestream 0.5 derives them. */
+/**
+ * Discovery, replica locations and state directories of {@code dir} entries, as Litestream 0.5
+ * derives them.
+ */
 class DirectoryEntryTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   private DbConfig entry(String extra, String replica) {
-    return ConfigLoader.parse("""
+    return ConfigLoader.parse(
+            """
         dbs:
           - dir: /data
             pattern: "*.db"
         %s
             replica:
         %s
-        """.formatted(extra, replica), "test", false, Map.of()).config().dbs().getFirst();
+        """
+                .formatted(extra, replica),
+            "test",
+            false,
+            Map.of())
+        .config()
+        .dbs()
+        .getFirst();
   }
 
   @Test
   void replicaLocationIsTheConfiguredOneWithTheRelativePathAppended() {
     Path db = Path.of("/data/tenants/a.db");
-    assertThat(new DirectoryEntry(entry("    recursive: true", "      url: s3://bucket/prefix?region=x"))
-        .forDatabase(db).replica().describe()).isEqualTo("s3://bucket/prefix/tenants/a.db?region=x");
-    assertThat(new DirectoryEntry(entry("    recursive: true", "      url: s3://bucket"))
-        .forDatabase(db).replica().describe()).isEqualTo("s3://bucket/tenants/a.db");
-    assertThat(new DirectoryEntry(entry("    recursive: true", "      url: file:///backups"))
-        .forDatabase(db).replica().describe()).isEqualTo("file:///backups/tenants/a.db");
-    assertThat(new DirectoryEntry(entry("    recursive: true", "      type: file\n      path: /backups"))
-        .forDatabase(db).replica().path()).contains("/backups/tenants/a.db");
-    DbConfig s3 = new DirectoryEntry(entry("    recursive: true",
-        "      type: s3\n      bucket: b\n      path: tenants-root")).forDatabase(db);
+    assertThat(
+            new DirectoryEntry(
+                    entry("    recursive: true", "      url: s3://bucket/prefix?region=x"))
+                .forDatabase(db)
+                .replica()
+                .describe())
+        .isEqualTo("s3://bucket/prefix/tenants/a.db?region=x");
+    assertThat(
+            new DirectoryEntry(entry("    recursive: true", "      url: s3://bucket"))
+                .forDatabase(db)
+                .replica()
+                .describe())
+        .isEqualTo("s3://bucket/tenants/a.db");
+    assertThat(
+            new DirectoryEntry(entry("    recursive: true", "      url: file:///backups"))
+                .forDatabase(db)
+                .replica()
+                .describe())
+        .isEqualTo("file:///backups/tenants/a.db");
+    assertThat(
+            new DirectoryEntry(
+                    entry("    recursive: true", "      type: file\n      path: /backups"))
+                .forDatabase(db)
+                .replica()
+                .path())
+        .contains("/backups/tenants/a.db");
+    DbConfig s3 =
+        new DirectoryEntry(
+                entry(
+                    "    recursive: true",
+                    "      type: s3\n      bucket: b\n      path: tenants-root"))
+            .forDatabase(db);
     assertThat(s3.replica().path()).contains("tenants-root/tenants/a.db");
     assertThat(s3.path()).contains(db);
     assertThat(s3.dir()).isEmpty();
@@ -47,53 +79,98 @@ class DirectoryEntryTest {
   @Test
   void stateDirectoriesFollowLitestream() {
     Path db = Path.of("/data/tenants/a.db");
-    assertThat(new DirectoryEntry(entry("    recursive: true", "      url: file:///r")).forDatabase(db)
-        .resolvedMetaPath()).isEqualTo(Path.of("/data/tenants/.a.db-litestream"));
-    assertThat(new DirectoryEntry(entry("    recursive: true\n    meta-path: /meta", "      url: file:///r"))
-        .forDatabase(db).resolvedMetaPath()).isEqualTo(Path.of("/meta/tenants/.a.db-litestream"));
-    assertThat(new DirectoryEntry(entry("    recursive: true\n    meta-dir: /meta", "      url: file:///r"))
-        .forDatabase(db).resolvedMetaPath()).isEqualTo(Path.of("/meta/tenants/a.db-litestream"));
+    assertThat(
+            new DirectoryEntry(entry("    recursive: true", "      url: file:///r"))
+                .forDatabase(db)
+                .resolvedMetaPath())
+        .isEqualTo(Path.of("/data/tenants/.a.db-litestream"));
+    assertThat(
+            new DirectoryEntry(
+                    entry("    recursive: true\n    meta-path: /meta", "      url: file:///r"))
+                .forDatabase(db)
+                .resolvedMetaPath())
+        .isEqualTo(Path.of("/meta/tenants/.a.db-litestream"));
+    assertThat(
+            new DirectoryEntry(
+                    entry("    recursive: true\n    meta-dir: /meta", "      url: file:///r"))
+                .forDatabase(db)
+                .resolvedMetaPath())
+        .isEqualTo(Path.of("/meta/tenants/a.db-litestream"));
   }
 
   @Test
   void metaPathCollisionsAreRejected() {
     DbConfig a = DbConfig.forPath(Path.of("/x/a.db"), ReplicaConfig.forUrl("file:///r/a"));
-    DbConfig b = entry("    meta-path: /x/.a.db-litestream", "      url: file:///r")
-        .discovered(Path.of("/data/b.db"), java.util.Optional.of(Path.of("/x/.a.db-litestream")),
-            ReplicaConfig.forUrl("file:///r/b"));
+    DbConfig b =
+        entry("    meta-path: /x/.a.db-litestream", "      url: file:///r")
+            .discovered(
+                Path.of("/data/b.db"),
+                java.util.Optional.of(Path.of("/x/.a.db-litestream")),
+                ReplicaConfig.forUrl("file:///r/b"));
     assertThatThrownBy(() -> DirectoryEntry.requireDistinctMetaPaths(List.of(a, b)))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("meta-path collision")
-        .hasMessageContaining("/x/a.db").hasMessageContaining("/data/b.db");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("meta-path collision")
+        .hasMessageContaining("/x/a.db")
+        .hasMessageContaining("/data/b.db");
   }
 
   @Test
   void scanFindsMatchingSqliteFilesOnlyAndRecursesOnlyWhenAsked() throws Exception {
     Path dir = Files.createDirectories(tmp.resolve("d/sub"));
-    byte[] header = "SQLite format 3\0rest-of-header".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    byte[] header =
+        "SQLite format 3\0rest-of-header".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
     Files.write(tmp.resolve("d/a.db"), header);
     Files.write(tmp.resolve("d/a.db-wal"), header);
     Files.write(tmp.resolve("d/b.sqlite"), header);
     Files.writeString(tmp.resolve("d/fake.db"), "hello");
     Files.write(tmp.resolve("d/empty.db"), new byte[0]);
     Files.write(dir.resolve("c.db"), header);
-    DbConfig flat = ConfigLoader.parse("dbs:\n  - dir: " + tmp.resolve("d") + "\n    pattern: \"*.db\"\n"
-        + "    replica:\n      url: file:///r\n", "t", false, Map.of()).config().dbs().getFirst();
+    DbConfig flat =
+        ConfigLoader.parse(
+                "dbs:\n  - dir: "
+                    + tmp.resolve("d")
+                    + "\n    pattern: \"*.db\"\n"
+                    + "    replica:\n      url: file:///r\n",
+                "t",
+                false,
+                Map.of())
+            .config()
+            .dbs()
+            .getFirst();
     assertThat(new DirectoryEntry(flat).scan()).containsExactly(tmp.resolve("d/a.db"));
-    DbConfig deep = ConfigLoader.parse("dbs:\n  - dir: " + tmp.resolve("d") + "\n    pattern: \"*.db\"\n"
-        + "    recursive: true\n    replica:\n      url: file:///r\n", "t", false, Map.of()).config().dbs().getFirst();
-    assertThat(new DirectoryEntry(deep).scan()).containsExactly(tmp.resolve("d/a.db"), dir.resolve("c.db"));
+    DbConfig deep =
+        ConfigLoader.parse(
+                "dbs:\n  - dir: "
+                    + tmp.resolve("d")
+                    + "\n    pattern: \"*.db\"\n"
+                    + "    recursive: true\n    replica:\n      url: file:///r\n",
+                "t",
+                false,
+                Map.of())
+            .config()
+            .dbs()
+            .getFirst();
+    assertThat(new DirectoryEntry(deep).scan())
+        .containsExactly(tmp.resolve("d/a.db"), dir.resolve("c.db"));
   }
 
   @Test
   void restoreByPathFindsDirectoryDatabases() {
-    Config cfg = ConfigLoader.parse("""
+    Config cfg =
+        ConfigLoader.parse(
+                """
         dbs:
           - dir: /data
             pattern: "t-*.db"
             replica:
               url: file:///r
-        """, "t", false, Map.of()).config();
-    assertThat(cfg.db(Path.of("/data/t-1.db")).orElseThrow().replica().describe()).isEqualTo("file:///r/t-1.db");
+        """,
+                "t",
+                false,
+                Map.of())
+            .config();
+    assertThat(cfg.db(Path.of("/data/t-1.db")).orElseThrow().replica().describe())
+        .isEqualTo("file:///r/t-1.db");
     assertThat(cfg.db(Path.of("/data/x.db"))).isEmpty();
     assertThat(cfg.db(Path.of("/data/sub/t-1.db"))).as("not recursive").isEmpty();
   }
@@ -109,8 +186,15 @@ class DirectoryEntryTest {
     assertThat(GoGlob.compile("\\*.db").matches("*.db")).isTrue();
     assertThat(GoGlob.compile("{a,b}.db").matches("a.db")).as("no braces in Go").isFalse();
     assertThatThrownBy(() -> GoGlob.compile("[a-")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> ConfigLoader.parse("dbs:\n  - dir: /d\n    pattern: \"[x\"\n    replica:\n"
-        + "      url: file:///r\n", "t", false, Map.of())).isInstanceOf(ConfigException.class)
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.parse(
+                    "dbs:\n  - dir: /d\n    pattern: \"[x\"\n    replica:\n"
+                        + "      url: file:///r\n",
+                    "t",
+                    false,
+                    Map.of()))
+        .isInstanceOf(ConfigException.class)
         .hasMessageContaining("pattern");
   }
 }

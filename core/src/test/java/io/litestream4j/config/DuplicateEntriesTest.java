@@ -15,7 +15,10 @@ class DuplicateEntriesTest {
 
   @Test
   void twoDatabasesOnTheSameReplicaUrlAreRefused() {
-    assertThatThrownBy(() -> parse("""
+    assertThatThrownBy(
+            () ->
+                parse(
+                    """
         dbs:
           - path: /data/a.db
             replica:
@@ -25,13 +28,17 @@ class DuplicateEntriesTest {
               url: file:///backups/shared/
         """))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("dbs[1].replica").hasMessageContaining("/data/a.db")
+        .hasMessageContaining("dbs[1].replica")
+        .hasMessageContaining("/data/a.db")
         .hasMessageContaining("overwrite each other's files");
   }
 
   @Test
   void theSameReplicaSpelledAsPathAndAsUrlIsRefused() {
-    assertThatThrownBy(() -> parse("""
+    assertThatThrownBy(
+            () ->
+                parse(
+                    """
         dbs:
           - path: /data/a.db
             replica:
@@ -41,12 +48,16 @@ class DuplicateEntriesTest {
             replica:
               url: file:///backups/shared
         """))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("already the replica of dbs[0]");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("already the replica of dbs[0]");
   }
 
   @Test
   void theSameDatabaseListedTwiceIsRefused() {
-    assertThatThrownBy(() -> parse("""
+    assertThatThrownBy(
+            () ->
+                parse(
+                    """
         dbs:
           - path: /data/a.db
             replica:
@@ -56,12 +67,15 @@ class DuplicateEntriesTest {
               url: file:///backups/two
         """))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("dbs[1].path").hasMessageContaining("already listed as dbs[0]");
+        .hasMessageContaining("dbs[1].path")
+        .hasMessageContaining("already listed as dbs[0]");
   }
 
   @Test
   void distinctEntriesAreAccepted() {
-    LoadedConfig c = parse("""
+    LoadedConfig c =
+        parse(
+            """
         dbs:
           - path: /data/a.db
             replica:

@@ -10,7 +10,12 @@ class ReplicaDescribeTest {
 
   private static String describe(String replicaYaml) {
     String yaml = "dbs:\n  - path: /data/app.db\n    replica:\n" + replicaYaml.indent(6);
-    return ConfigLoader.parse(yaml, "test.yml", false, Map.of()).config().dbs().getFirst().replica().describe();
+    return ConfigLoader.parse(yaml, "test.yml", false, Map.of())
+        .config()
+        .dbs()
+        .getFirst()
+        .replica()
+        .describe();
   }
 
   @Test
@@ -22,8 +27,11 @@ class ReplicaDescribeTest {
 
   @Test
   void credentialsNeverAppear() {
-    assertThat(describe("type: s3\nbucket: b\npath: p\naccess-key-id: AKIAEXAMPLE\nsecret-access-key: s3cr3t\n"))
-        .isEqualTo("s3://b/p").doesNotContain("AKIA", "s3cr3t");
+    assertThat(
+            describe(
+                "type: s3\nbucket: b\npath: p\naccess-key-id: AKIAEXAMPLE\nsecret-access-key: s3cr3t\n"))
+        .isEqualTo("s3://b/p")
+        .doesNotContain("AKIA", "s3cr3t");
   }
 
   @Test

@@ -10,9 +10,16 @@ class ReplicaUrlTest {
 
   @Test
   void parsesObjectStoreUrls() {
-    ReplicaUrl url = ReplicaUrl.parse("S3://my-bucket/path/to//db/?region=us-east-1&forcePathStyle=true&a=%2Fx");
-    assertThat(url).isEqualTo(new ReplicaUrl("s3", "", "my-bucket", "path/to/db",
-        Map.of("region", "us-east-1", "forcePathStyle", "true", "a", "/x")));
+    ReplicaUrl url =
+        ReplicaUrl.parse("S3://my-bucket/path/to//db/?region=us-east-1&forcePathStyle=true&a=%2Fx");
+    assertThat(url)
+        .isEqualTo(
+            new ReplicaUrl(
+                "s3",
+                "",
+                "my-bucket",
+                "path/to/db",
+                Map.of("region", "us-east-1", "forcePathStyle", "true", "a", "/x")));
     assertThat(ReplicaUrl.parse("s3://bucket").path()).isEmpty();
     assertThat(ReplicaUrl.parse("s3://bucket/").path()).isEmpty();
   }
@@ -29,7 +36,8 @@ class ReplicaUrlTest {
   @Test
   void fileUrlsAndPlainPathsGiveNormalisedAbsolutePaths() {
     assertThat(ReplicaUrl.parse("file:///var/backups/./db/").path()).isEqualTo("/var/backups/db");
-    assertThat(ReplicaUrl.parse("file:///var/back%20ups?ignored=1").path()).isEqualTo("/var/back ups");
+    assertThat(ReplicaUrl.parse("file:///var/back%20ups?ignored=1").path())
+        .isEqualTo("/var/back ups");
     assertThat(ReplicaUrl.parse("/srv/replica").scheme()).isEqualTo("file");
     assertThat(ReplicaUrl.parse("/srv/replica").toString()).isEqualTo("file:///srv/replica");
   }
@@ -37,10 +45,13 @@ class ReplicaUrlTest {
   @Test
   void rejectsUrlsThatWouldSilentlyGoWrong() {
     assertThatThrownBy(() -> ReplicaUrl.parse("file://backups/db"))
-        .hasMessage("replica URL: a file replica URL needs an absolute path, as in file:///var/backups/db"
-            + " (got \"file://backups/db\")");
-    assertThatThrownBy(() -> ReplicaUrl.parse("file://")).hasMessageContaining("needs an absolute path");
-    assertThatThrownBy(() -> ReplicaUrl.parse("relative/path")).hasMessageContaining("needs a scheme");
+        .hasMessage(
+            "replica URL: a file replica URL needs an absolute path, as in file:///var/backups/db"
+                + " (got \"file://backups/db\")");
+    assertThatThrownBy(() -> ReplicaUrl.parse("file://"))
+        .hasMessageContaining("needs an absolute path");
+    assertThatThrownBy(() -> ReplicaUrl.parse("relative/path"))
+        .hasMessageContaining("needs a scheme");
     assertThatThrownBy(() -> ReplicaUrl.parse("s3:/bucket")).hasMessageContaining("needs a scheme");
     assertThatThrownBy(() -> ReplicaUrl.parse("   ")).hasMessageContaining("is empty");
   }

@@ -11,7 +11,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A subscriber with a quiet period hears about a burst of writes a few times, not once per write. */
+/**
+ * A subscriber with a quiet period hears about a burst of writes a few times, not once per write.
+ */
 class ChangeNotifierTest {
   @TempDir Path dir;
 
@@ -31,7 +33,8 @@ class ChangeNotifierTest {
       assertThat(calls.get()).as("notifications for 500 writes").isLessThanOrEqualTo(20);
       int before = calls.get();
       Files.write(wal, new byte[64], StandardOpenOption.APPEND);
-      Await.until(() -> calls.get() > before, Duration.ofSeconds(20), "a notification of a later write");
+      Await.until(
+          () -> calls.get() > before, Duration.ofSeconds(20), "a notification of a later write");
     }
   }
 }

@@ -45,10 +45,13 @@ class DescriptorLockTest {
   @Test
   void closingAnyDescriptorOfTheFileDropsSqlitesLocks() throws Exception {
     try (Connection c = openWalConnection()) {
-      assertThat(ProcLocks.holdsShared(PID, db)).as("an idle WAL-mode connection holds SHARED").isTrue();
+      assertThat(ProcLocks.holdsShared(PID, db))
+          .as("an idle WAL-mode connection holds SHARED")
+          .isTrue();
       FileChannel.open(db, StandardOpenOption.READ).close();
-      assertThat(ProcLocks.holdsShared(PID, db)).as("after an unrelated descriptor was closed; %s",
-          ProcLocks.describe(db)).isFalse();
+      assertThat(ProcLocks.holdsShared(PID, db))
+          .as("after an unrelated descriptor was closed; %s", ProcLocks.describe(db))
+          .isFalse();
     }
   }
 
@@ -71,7 +74,9 @@ class DescriptorLockTest {
         Thread.interrupted();
       }
       assertThat(jdk.isOpen()).as("the JDK channel after an interrupted read").isFalse();
-      assertThat(ProcLocks.holdsShared(PID, db)).as("SQLite's lock after the JDK channel closed itself").isFalse();
+      assertThat(ProcLocks.holdsShared(PID, db))
+          .as("SQLite's lock after the JDK channel closed itself")
+          .isFalse();
     }
   }
 
@@ -81,7 +86,9 @@ class DescriptorLockTest {
       DatabaseFiles files = new DatabaseFiles(db, dir.resolve("app.db-wal"));
       FileChannel ch = files.db();
       files.close();
-      assertThat(ch.isOpen()).as("descriptor kept: the application's connection still holds locks").isTrue();
+      assertThat(ch.isOpen())
+          .as("descriptor kept: the application's connection still holds locks")
+          .isTrue();
       assertThat(ProcLocks.holdsShared(PID, db)).isTrue();
     }
     Path other = dir.resolve("other.db");

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 class IdleConnectionTest {
   private static final long PID = ProcessHandle.current().pid();
   private static final SqliteCli SQLITE = SqliteCli.create();
+
   /** SQLite's WAL read-mark locks in the {@code -shm} file: bytes 123 to 127. */
   private static final long FIRST_READ_MARK = 120 + 3;
 
@@ -41,32 +42,48 @@ class IdleConnectionTest {
 
   @Test
   void idleDatabaseHoldsOneConnectionAndKeepsItsLocksAcrossCheckpoints() throws Exception {
-    SQLITE.run(db, "PRAGMA journal_mode=wal; CREATE TABLE t (id INTEGER PRIMARY KEY, v BLOB);"
-        + " INSERT INTO t (v) SELECT randomblob(900) FROM generate_series(1, 50);");
-    DbOptions options = DbOptions.DEFAULTS.withMinCheckpointPageCount(1_000_000).withCheckpointInterval(Duration.ZERO);
-    try (Database d = new Database(db, options, new LocalLtxDir(dir.resolve("meta")), BaselineSource.NONE,
-        p -> { }, Clock.systemUTC())) {
+    SQLITE.run(
+        db,
+        "PRAGMA journal_mode=wal; CREATE TABLE t (id INTEGER PRIMARY KEY, v BLOB);"
+            + " INSERT INTO t (v) SELECT randomblob(900) FROM generate_series(1, 50);");
+    DbOptions options =
+        DbOptions.DEFAULTS
+            .withMinCheckpointPageCount(1_000_000)
+            .withCheckpointInterval(Duration.ZERO);
+    try (Database d =
+        new Database(
+            db,
+            options,
+            new LocalLtxDir(dir.resolve("meta")),
+            BaselineSource.NONE,
+            p -> {},
+            Clock.systemUTC())) {
       d.open();
       d.sync();
       assertIdle(d, "the first sync");
-      assertThat(walDescriptors()).as("descriptors of the WAL: the replicator's own and its one connection's")
+      assertThat(walDescriptors())
+          .as("descriptors of the WAL: the replicator's own and its one connection's")
           .isEqualTo(2);
 
       AtomicBoolean stop = new AtomicBoolean();
       AtomicLong samples = new AtomicLong();
       AtomicReference<String> lost = new AtomicReference<>();
-      Thread sampler = Thread.ofPlatform().name("lock-sampler").start(() -> {
-        while (!stop.get() && lost.get() == null) {
-          try {
-            if (!ProcLocks.holdsShared(PID, db)) {
-              lost.set(ProcLocks.describe(db));
-            }
-            samples.incrementAndGet();
-          } catch (Exception e) {
-            lost.set("sampling failed: " + e);
-          }
-        }
-      });
+      Thread sampler =
+          Thread.ofPlatform()
+              .name("lock-sampler")
+              .start(
+                  () -> {
+                    while (!stop.get() && lost.get() == null) {
+                      try {
+                        if (!ProcLocks.holdsShared(PID, db)) {
+                          lost.set(ProcLocks.describe(db));
+                        }
+                        samples.incrementAndGet();
+                      } catch (Exception e) {
+                        lost.set("sampling failed: " + e);
+                      }
+                    }
+                  });
       long openedBefore = d.sqliteConnectionsOpened();
       List<Long> walSizes = new ArrayList<>();
       try {
@@ -84,27 +101,45 @@ class IdleConnectionTest {
         stop.set(true);
         sampler.join(10_000);
       }
-      assertThat(lost.get()).as("SHARED lock lost while checkpointing (%d samples)", samples.get()).isNull();
+      assertThat(lost.get())
+          .as("SHARED lock lost while checkpointing (%d samples)", samples.get())
+          .isNull();
       assertThat(samples.get()).isPositive();
       assertThat(d.sqliteConnectionsOpened() - openedBefore)
-          .as("each checkpoint opened its second connection (and closed it again)").isEqualTo(12);
+          .as("each checkpoint opened its second connection (and closed it again)")
+          .isEqualTo(12);
       assertThat(walSizes).as("the TRUNCATE checkpoints emptied the WAL").contains(0L);
       assertThat(walDescriptors()).as("descriptors of the WAL after the checkpoints").isEqualTo(2);
-      assertThat(d.stats().fullL0Files()).as("full L0 files by reason").containsOnlyKeys("first sync");
+      assertThat(d.stats().fullL0Files())
+          .as("full L0 files by reason")
+          .containsOnlyKeys("first sync");
       assertThat(d.stats().reopenings()).isZero();
     }
   }
 
   private void assertIdle(Database d, String after) throws Exception {
     assertThat(d.sqliteConnections()).as("SQLite connections after %s", after).isEqualTo(1);
-    assertThat(ProcLocks.holdsShared(PID, db)).as("SHARED lock after %s; %s", after, ProcLocks.describe(db)).isTrue();
+    assertThat(ProcLocks.holdsShared(PID, db))
+        .as("SHARED lock after %s; %s", after, ProcLocks.describe(db))
+        .isTrue();
     Path shm = db.resolveSibling("app.db-shm");
-    boolean readMark = ProcLocks.on(shm).stream().anyMatch(l -> l.pid() == PID && l.type().equals("READ")
-        && l.start() >= FIRST_READ_MARK && l.start() < FIRST_READ_MARK + 5);
-    assertThat(readMark).as("a WAL read-mark lock after %s; %s", after, ProcLocks.describe(shm)).isTrue();
+    boolean readMark =
+        ProcLocks.on(shm).stream()
+            .anyMatch(
+                l ->
+                    l.pid() == PID
+                        && l.type().equals("READ")
+                        && l.start() >= FIRST_READ_MARK
+                        && l.start() < FIRST_READ_MARK + 5);
+    assertThat(readMark)
+        .as("a WAL read-mark lock after %s; %s", after, ProcLocks.describe(shm))
+        .isTrue();
   }
 
-  /** Descriptors of this process open on the WAL file (read from {@code /proc/self/fd}, opening nothing). */
+  /**
+   * Descriptors of this process open on the WAL file (read from {@code /proc/self/fd}, opening
+   * nothing).
+   */
   private long walDescriptors() throws Exception {
     Path wal = db.resolveSibling("app.db-wal").toRealPath();
     long n = 0;

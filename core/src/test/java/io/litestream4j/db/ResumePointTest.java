@@ -25,20 +25,25 @@ class ResumePointTest {
     Set<Long> local = Set.of(5L, 6L, 7L);
     ResumePoint p = ResumePoint.choose(at(7, 70), at(4, 40), local::contains);
     assertThat(p).isEqualTo(new ResumePoint(at(7, 70), false));
-    assertThat(ResumePoint.choose(at(7, 70), NONE, t -> false)).as("no replica yet")
+    assertThat(ResumePoint.choose(at(7, 70), NONE, t -> false))
+        .as("no replica yet")
         .isEqualTo(new ResumePoint(at(7, 70), false));
-    assertThat(ResumePoint.choose(at(4, 40), at(4, 40), t -> false)).as("the same TXID")
+    assertThat(ResumePoint.choose(at(4, 40), at(4, 40), t -> false))
+        .as("the same TXID")
         .isEqualTo(new ResumePoint(at(4, 40), false));
   }
 
   @Test
   void aReplicaAheadOrALocalHoleRebasesOnTheReplicaAndDiscardsTheLocalFiles() {
-    assertThat(ResumePoint.choose(at(3, 30), at(9, 90), t -> true)).as("replica ahead (Litestream issue 781)")
+    assertThat(ResumePoint.choose(at(3, 30), at(9, 90), t -> true))
+        .as("replica ahead (Litestream issue 781)")
         .isEqualTo(new ResumePoint(at(9, 90), true));
     Set<Long> withHole = Set.of(5L, 7L);
-    assertThat(ResumePoint.choose(at(7, 70), at(4, 40), withHole::contains)).as("TXID 6 is missing locally")
+    assertThat(ResumePoint.choose(at(7, 70), at(4, 40), withHole::contains))
+        .as("TXID 6 is missing locally")
         .isEqualTo(new ResumePoint(at(4, 40), true));
-    assertThat(ResumePoint.choose(NONE, at(4, 40), t -> false)).as("no local files: nothing to discard")
+    assertThat(ResumePoint.choose(NONE, at(4, 40), t -> false))
+        .as("no local files: nothing to discard")
         .isEqualTo(new ResumePoint(at(4, 40), false));
   }
 
@@ -50,7 +55,8 @@ class ResumePointTest {
     assertThat(tracked.fullFileReason(41, true)).contains(FullFileReason.REPLACED);
     assertThat(tracked.fullFileReason(40, true)).as("replaced by an identical database").isEmpty();
     ResumePoint untracked = new ResumePoint(at(4, 0), false);
-    assertThat(untracked.fullFileReason(0, false)).as("Litestream's files record no checksum")
+    assertThat(untracked.fullFileReason(0, false))
+        .as("Litestream's files record no checksum")
         .contains(FullFileReason.NO_CHECKSUM);
   }
 }

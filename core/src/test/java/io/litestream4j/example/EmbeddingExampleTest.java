@@ -27,15 +27,16 @@ class EmbeddingExampleTest {
 
     // --- README example starts ---
     try (Connection app = DriverManager.getConnection("jdbc:sqlite:" + dbPath);
-        Replication replication = Replication.start(
-            ReplicationOptions.of(dbPath, replicaUrl).withSyncInterval(Duration.ZERO))) {
+        Replication replication =
+            Replication.start(
+                ReplicationOptions.of(dbPath, replicaUrl).withSyncInterval(Duration.ZERO))) {
       try (Statement st = app.createStatement()) {
         st.execute("PRAGMA journal_mode=wal");
         st.execute("CREATE TABLE orders (id INTEGER PRIMARY KEY, item TEXT)");
         st.execute("INSERT INTO orders (item) VALUES ('coffee'), ('tea')");
       }
-      long txid = replication.sync();                              // covers every commit so far
-      replication.awaitReplicated(txid, Duration.ofSeconds(10));    // ...and now it is on the replica
+      long txid = replication.sync(); // covers every commit so far
+      replication.awaitReplicated(txid, Duration.ofSeconds(10)); // ...and now it is on the replica
     } // close(): final sync, uploads retried for shutdown-sync-timeout
     // --- README example ends ---
 

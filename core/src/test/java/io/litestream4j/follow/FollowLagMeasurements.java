@@ -22,9 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Commit-to-follower lag: the source commits ~100 transfers/s and replicates with
- * {@code sync-interval: 100ms} to a file replica; a follower polls every 100 ms. For every commit,
- * lag = the moment a reader of the follower's database first sees it minus the moment the source
+ * Commit-to-follower lag: the source commits ~100 transfers/s and replicates with {@code
+ * sync-interval: 100ms} to a file replica; a follower polls every 100 ms. For every commit, lag =
+ * the moment a reader of the follower's database first sees it minus the moment the source
  * committed it. Run with {@code -Pslow -Dtest=FollowLagMeasurements}; {@code -Dmeasure.seconds=N}.
  */
 @Tag("slow")
@@ -36,8 +36,9 @@ class FollowLagMeasurements {
     Path db = dir.resolve("app.db");
     Path replica = dir.resolve("replica");
     Path out = dir.resolve("follower.db");
-    ReplicationOptions opts = ReplicationOptions.of(db, replica.toUri().toString())
-        .withSyncInterval(Duration.ofMillis(100));
+    ReplicationOptions opts =
+        ReplicationOptions.of(db, replica.toUri().toString())
+            .withSyncInterval(Duration.ofMillis(100));
     List<Double> lags = Collections.synchronizedList(new ArrayList<>());
     long[] seen = {0};
     Connection[] reader = {null};
@@ -46,31 +47,37 @@ class FollowLagMeasurements {
         Replication replication = Replication.start(opts)) {
       bank.transfer();
       replication.syncAndAwait(Duration.ofSeconds(30));
-      FollowOptions fo = FollowOptions.of(out).withInterval(Duration.ofMillis(100)).withListener(e -> {
-        try {
-          long now = System.nanoTime();
-          if (reader[0] == null) {
-            reader[0] = DriverManager.getConnection("jdbc:sqlite:file:" + out + "?mode=ro");
-          }
-          try (Statement st = reader[0].createStatement();
-              ResultSet r = st.executeQuery("SELECT max(seq) FROM ledger")) {
-            r.next();
-            long max = r.getLong(1);
-            for (long s = seen[0] + 1; s <= max; s++) {
-              Long at = bank.committedAt(s);
-              if (at != null) {
-                lags.add((now - at) / 1e6);
-              }
-            }
-            seen[0] = Math.max(seen[0], max);
-          }
-        } catch (Exception ex) {
-          throw new IllegalStateException(ex);
-        }
-      });
+      FollowOptions fo =
+          FollowOptions.of(out)
+              .withInterval(Duration.ofMillis(100))
+              .withListener(
+                  e -> {
+                    try {
+                      long now = System.nanoTime();
+                      if (reader[0] == null) {
+                        reader[0] =
+                            DriverManager.getConnection("jdbc:sqlite:file:" + out + "?mode=ro");
+                      }
+                      try (Statement st = reader[0].createStatement();
+                          ResultSet r = st.executeQuery("SELECT max(seq) FROM ledger")) {
+                        r.next();
+                        long max = r.getLong(1);
+                        for (long s = seen[0] + 1; s <= max; s++) {
+                          Long at = bank.committedAt(s);
+                          if (at != null) {
+                            lags.add((now - at) / 1e6);
+                          }
+                        }
+                        seen[0] = Math.max(seen[0], max);
+                      }
+                    } catch (Exception ex) {
+                      throw new IllegalStateException(ex);
+                    }
+                  });
       long warm = bank.lastSeq();
       try (Follower follower = Follower.start(client, "test replica", fo)) {
-        long end = System.nanoTime() + Duration.ofSeconds(Long.getLong("measure.seconds", 30)).toNanos();
+        long end =
+            System.nanoTime() + Duration.ofSeconds(Long.getLong("measure.seconds", 30)).toNanos();
         long next = System.nanoTime();
         while (System.nanoTime() < end) {
           bank.transfer();
@@ -90,8 +97,10 @@ class FollowLagMeasurements {
       List<Double> sorted = new ArrayList<>(lags);
       Collections.sort(sorted);
       double p50 = sorted.get(sorted.size() / 2);
-      double p99 = sorted.get((int) Math.min(sorted.size() - 1, Math.ceil(sorted.size() * 0.99) - 1));
-      System.out.printf("follow-lag: commits=%d (after %d warm-up) p50=%.1f ms p99=%.1f ms max=%.1f ms%n",
+      double p99 =
+          sorted.get((int) Math.min(sorted.size() - 1, Math.ceil(sorted.size() * 0.99) - 1));
+      System.out.printf(
+          "follow-lag: commits=%d (after %d warm-up) p50=%.1f ms p99=%.1f ms max=%.1f ms%n",
           sorted.size(), warm, p50, p99, sorted.getLast());
       assertThat(sorted.size()).isGreaterThan(100);
     }

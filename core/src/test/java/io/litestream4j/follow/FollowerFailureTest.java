@@ -47,9 +47,12 @@ class FollowerFailureTest {
     db = dir.resolve("app.db");
     replica = dir.resolve("replica");
     out = dir.resolve("follower.db");
-    ReplicationOptions opts = ReplicationOptions.of(db, replica.toUri().toString())
-        .withSyncInterval(Duration.ZERO).withStore(StoreOptions.DEFAULTS.withBackground(false));
-    try (Bank bank = new Bank(db, 5); Replication r = Replication.start(opts)) {
+    ReplicationOptions opts =
+        ReplicationOptions.of(db, replica.toUri().toString())
+            .withSyncInterval(Duration.ZERO)
+            .withStore(StoreOptions.DEFAULTS.withBackground(false));
+    try (Bank bank = new Bank(db, 5);
+        Replication r = Replication.start(opts)) {
       for (int i = 0; i < 6; i++) {
         bank.transfer();
         lastTxid = r.syncAndAwait(Duration.ofSeconds(30));
@@ -67,13 +70,30 @@ class FollowerFailureTest {
         assertThat(f.txid()).isEqualTo(lastTxid - 1);
       }
       Path tampered = dir.resolve("tampered.ltx");
-      rewrite(hidden, tampered, h -> new LtxHeader(h.flags(), h.pageSize(), h.commit(), h.minTxid(), h.maxTxid(),
-          h.timestamp(), h.preApplyChecksum() ^ 1, h.walOffset(), h.walSize(), h.walSalt1(), h.walSalt2(), h.nodeId()));
+      rewrite(
+          hidden,
+          tampered,
+          h ->
+              new LtxHeader(
+                  h.flags(),
+                  h.pageSize(),
+                  h.commit(),
+                  h.minTxid(),
+                  h.maxTxid(),
+                  h.timestamp(),
+                  h.preApplyChecksum() ^ 1,
+                  h.walOffset(),
+                  h.walSize(),
+                  h.walSalt1(),
+                  h.walSalt2(),
+                  h.nodeId()));
       List<String> before = DbCompare.dump(out);
       byte[] bytesBefore = Files.readAllBytes(out);
       try (FollowerDatabase fdb = FollowerDatabase.open(out, Duration.ofSeconds(5))) {
-        assertThatThrownBy(() -> fdb.apply(tampered)).isInstanceOf(FollowException.class)
-            .hasMessageContaining("checksum break").hasMessageContaining("restore again");
+        assertThatThrownBy(() -> fdb.apply(tampered))
+            .isInstanceOf(FollowException.class)
+            .hasMessageContaining("checksum break")
+            .hasMessageContaining("restore again");
         assertThat(fdb.txid()).isEqualTo(lastTxid - 1);
         fdb.apply(hidden); // the genuine file still applies
         assertThat(fdb.txid()).isEqualTo(lastTxid);
@@ -92,7 +112,10 @@ class FollowerFailureTest {
       Path hidden = dir.resolve("hidden.ltx");
       Files.move(third, hidden);
       // Restore up to the gap by hiding the files after it, then let them reappear.
-      List<Path> later = l0.subList(4, l0.size()).stream().map(f -> replica.resolve("ltx/0").resolve(f.name())).toList();
+      List<Path> later =
+          l0.subList(4, l0.size()).stream()
+              .map(f -> replica.resolve("ltx/0").resolve(f.name()))
+              .toList();
       for (Path p : later) {
         Files.move(p, dir.resolve(p.getFileName()));
       }
@@ -102,10 +125,15 @@ class FollowerFailureTest {
       for (Path p : later) {
         Files.move(dir.resolve(p.getFileName()), p);
       }
-      try (Follower f = Follower.start(client, "test replica", FollowOptions.of(out).withInterval(Duration.ofMillis(50)))) {
-        assertThatThrownBy(() -> f.awaitTxid(lastTxid, Duration.ofSeconds(30))).isInstanceOf(FollowException.class)
-            .hasMessageContaining("gap").hasMessageContaining("continues TXID");
-        assertThat(((FollowException) f.failure().orElseThrow()).kind()).isEqualTo(FollowException.Kind.GAP);
+      try (Follower f =
+          Follower.start(
+              client, "test replica", FollowOptions.of(out).withInterval(Duration.ofMillis(50)))) {
+        assertThatThrownBy(() -> f.awaitTxid(lastTxid, Duration.ofSeconds(30)))
+            .isInstanceOf(FollowException.class)
+            .hasMessageContaining("gap")
+            .hasMessageContaining("continues TXID");
+        assertThat(((FollowException) f.failure().orElseThrow()).kind())
+            .isEqualTo(FollowException.Kind.GAP);
         assertThat(f.txid()).isEqualTo(l0.get(2).maxTxid());
       }
       DbCompare.assertIntegrity(out);
@@ -125,7 +153,8 @@ class FollowerFailureTest {
           Connection c = DriverManager.getConnection("jdbc:sqlite:" + out);
           Statement st = c.createStatement()) {
         st.execute("UPDATE accounts SET balance = balance + 1 WHERE id = 1");
-        assertThatThrownBy(() -> fdb.apply(hidden)).isInstanceOf(FollowException.class)
+        assertThatThrownBy(() -> fdb.apply(hidden))
+            .isInstanceOf(FollowException.class)
             .hasMessageContaining("was modified by another writer");
       }
       assertThatThrownBy(() -> Follower.start(client, "test replica", FollowOptions.of(out)))
@@ -139,16 +168,19 @@ class FollowerFailureTest {
     try (FileReplicaClient client = new FileReplicaClient(replica)) {
       assertThatThrownBy(() -> Follower.start(client, "test replica", FollowOptions.of(out)))
           .hasMessageContaining("exists");
-      try (Follower f = Follower.start(client, "test replica", FollowOptions.of(out).withForce(true))) {
+      try (Follower f =
+          Follower.start(client, "test replica", FollowOptions.of(out).withForce(true))) {
         assertThat(f.txid()).isEqualTo(lastTxid);
       }
       DbCompare.assertSameContent(db, out);
     }
   }
 
-  private static void rewrite(Path in, Path out, java.util.function.UnaryOperator<LtxHeader> change) throws Exception {
+  private static void rewrite(Path in, Path out, java.util.function.UnaryOperator<LtxHeader> change)
+      throws Exception {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (InputStream is = Files.newInputStream(in); LtxDecoder dec = new LtxDecoder(is)) {
+    try (InputStream is = Files.newInputStream(in);
+        LtxDecoder dec = new LtxDecoder(is)) {
       LtxHeader h = change.apply(dec.header());
       LtxEncoder enc = new LtxEncoder(bytes, h);
       byte[] page = new byte[h.pageSize()];

@@ -19,9 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The journal the follower writes is one SQLite accepts as its own: after a simulated crash in the
- * middle of an apply (pages overwritten with garbage, the file grown or truncated, the journal
- * left behind), the next SQLite connection rolls the database back to exactly its content before,
- * and removes the journal.
+ * middle of an apply (pages overwritten with garbage, the file grown or truncated, the journal left
+ * behind), the next SQLite connection rolls the database back to exactly its content before, and
+ * removes the journal.
  */
 class RollbackJournalTest {
   @TempDir Path dir;
@@ -31,7 +31,8 @@ class RollbackJournalTest {
     for (int pageSize : new int[] {1024, 4096}) {
       for (boolean grow : new boolean[] {true, false}) {
         Path db = dir.resolve("db-" + pageSize + "-" + grow + ".db");
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+            Statement st = c.createStatement()) {
           st.execute("PRAGMA page_size=" + pageSize);
           st.execute("PRAGMA journal_mode=delete");
           st.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v BLOB)");
@@ -43,7 +44,8 @@ class RollbackJournalTest {
         List<String> before = DbCompare.dump(db);
         Path journal = db.resolveSibling(db.getFileName() + "-journal");
         Random rnd = new Random(pageSize);
-        try (FileChannel ch = FileChannel.open(db, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+        try (FileChannel ch =
+            FileChannel.open(db, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
           int pages = (int) (ch.size() / pageSize);
           TreeSet<Integer> touched = new TreeSet<>(List.of(1, 2, pages));
           for (int i = 0; i < 5; i++) {
@@ -51,7 +53,9 @@ class RollbackJournalTest {
           }
           TreeSet<Integer> journaled = new TreeSet<>(touched);
           if (!grow) {
-            journaled.addAll(List.of(pages - 1, pages)); // truncated away below, as a shrinking apply journals them
+            journaled.addAll(
+                List.of(
+                    pages - 1, pages)); // truncated away below, as a shrinking apply journals them
           }
           RollbackJournal.write(journal, ch, pageSize, pages, journaled);
           byte[] garbage = new byte[pageSize];
@@ -68,7 +72,9 @@ class RollbackJournalTest {
           ch.force(true);
         } // "crash": the journal stays, hot
         assertThat(journal).exists();
-        assertThat(DbCompare.dump(db)).as("page size %d, grown %s", pageSize, grow).isEqualTo(before);
+        assertThat(DbCompare.dump(db))
+            .as("page size %d, grown %s", pageSize, grow)
+            .isEqualTo(before);
         DbCompare.assertIntegrity(db);
         assertThat(journal).doesNotExist();
         assertThat(Files.size(db) % pageSize).isZero();

@@ -24,13 +24,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A second interrupt signal ({@link Replication#abandonShutdownSync()}) cancels uploads in flight:
- * a backend that stalls mid-upload (a hung connection; it cannot be caused for real on a local
- * file system) does not hold the shutdown for its retry budget.
+ * a backend that stalls mid-upload (a hung connection; it cannot be caused for real on a local file
+ * system) does not hold the shutdown for its retry budget.
  */
 class AbandonShutdownSyncTest {
   @TempDir Path dir;
 
-  /** Every upload hangs until its thread is interrupted, as a stalled socket read with no timeout. */
+  /**
+   * Every upload hangs until its thread is interrupted, as a stalled socket read with no timeout.
+   */
   static final class StalledClient extends ForwardingReplicaClient {
     final AtomicInteger stalled = new AtomicInteger();
 
@@ -39,7 +41,8 @@ class AbandonShutdownSyncTest {
     }
 
     @Override
-    public LtxFileInfo writeLtxFile(int level, long minTxid, long maxTxid, InputStream data) throws IOException {
+    public LtxFileInfo writeLtxFile(int level, long minTxid, long maxTxid, InputStream data)
+        throws IOException {
       stalled.incrementAndGet();
       try {
         new CountDownLatch(1).await();
@@ -53,7 +56,8 @@ class AbandonShutdownSyncTest {
   @Test
   void secondSignalCancelsAStalledFinalUploadAtOnce() throws Exception {
     Path dbPath = dir.resolve("app.db");
-    // Snapshots stall too (a snapshot is due at start): both the uploader and the store are cancelled.
+    // Snapshots stall too (a snapshot is due at start): both the uploader and the store are
+    // cancelled.
     StalledClient client = new StalledClient(new FileReplicaClient(dir.resolve("replica")));
     try (Connection app = DriverManager.getConnection("jdbc:sqlite:" + dbPath)) {
       try (Statement st = app.createStatement()) {
@@ -61,15 +65,21 @@ class AbandonShutdownSyncTest {
         st.execute("CREATE TABLE t (v)");
         st.execute("INSERT INTO t VALUES ('never uploaded')");
       }
-      Replication r = Replication.start(ReplicationOptions.of(dbPath, dir.resolve("replica").toUri().toString())
-          .withSyncInterval(Duration.ZERO)
-          .withShutdownSync(Duration.ofMinutes(5), Duration.ofMillis(100)), client);
+      Replication r =
+          Replication.start(
+              ReplicationOptions.of(dbPath, dir.resolve("replica").toUri().toString())
+                  .withSyncInterval(Duration.ZERO)
+                  .withShutdownSync(Duration.ofMinutes(5), Duration.ofMillis(100)),
+              client);
       r.sync();
-      Await.until(() -> client.stalled.get() >= 1, Duration.ofSeconds(30), "the first upload to stall");
+      Await.until(
+          () -> client.stalled.get() >= 1, Duration.ofSeconds(30), "the first upload to stall");
 
       CompletableFuture<Boolean> shutdown = CompletableFuture.supplyAsync(r::shutdown);
-      // The upload thread is joined first, then the final upload stalls on the shutting-down thread.
-      Thread.sleep(200); // lets the shutdown reach a stalled upload; the outcome does not depend on it
+      // The upload thread is joined first, then the final upload stalls on the shutting-down
+      // thread.
+      Thread.sleep(
+          200); // lets the shutdown reach a stalled upload; the outcome does not depend on it
       long start = System.nanoTime();
       r.abandonShutdownSync();
       boolean complete = shutdown.get(20, TimeUnit.SECONDS);

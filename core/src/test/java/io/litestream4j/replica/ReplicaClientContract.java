@@ -31,8 +31,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The behaviour every {@link ReplicaClient} must have, run against each backend's real (or, where
  * none runs here, vendor-faked) store. A backend's test extends this class and supplies a client on
- * a fresh, empty replica; optional hooks unlock the checks a backend can support (raw access to
- * the store for layout and junk-entry checks, a missing bucket, wrong credentials).
+ * a fresh, empty replica; optional hooks unlock the checks a backend can support (raw access to the
+ * store for layout and junk-entry checks, a missing bucket, wrong credentials).
  *
  * <p>What is checked: the Litestream layout of a written file, ordered listing per level with
  * {@code seek} meaning "min TXID at least seek" (not Litestream's exact-prefix match on gs/abs),
@@ -73,8 +73,8 @@ public abstract class ReplicaClientContract {
 
   /**
    * Whether the store under test may be used from several threads at once: false only for an
-   * in-memory fake that is not thread-safe itself (google-cloud-nio's), never for a real store.
-   * The concurrency checks are then skipped.
+   * in-memory fake that is not thread-safe itself (google-cloud-nio's), never for a real store. The
+   * concurrency checks are then skipped.
    */
   protected boolean storeIsThreadSafe() {
     return true;
@@ -113,7 +113,8 @@ public abstract class ReplicaClientContract {
    * A misconfigured client and the message parts its first failing operation must contain (so the
    * user learns what is wrong) and must not contain (secrets).
    */
-  public record ExpectedFailure(ReplicaClient client, List<String> mentions, List<String> secrets) {}
+  public record ExpectedFailure(
+      ReplicaClient client, List<String> mentions, List<String> secrets) {}
 
   @BeforeEach
   void openClient() throws Exception {
@@ -127,11 +128,14 @@ public abstract class ReplicaClientContract {
     }
   }
 
-  protected LtxFileInfo write(int level, long min, long max, Instant ts, int body) throws IOException {
-    return client.writeLtxFile(level, min, max, new ByteArrayInputStream(TestLtx.bytes(min, max, ts, body)));
+  protected LtxFileInfo write(int level, long min, long max, Instant ts, int body)
+      throws IOException {
+    return client.writeLtxFile(
+        level, min, max, new ByteArrayInputStream(TestLtx.bytes(min, max, ts, body)));
   }
 
-  protected byte[] readAll(int level, long min, long max, long offset, long length) throws IOException {
+  protected byte[] readAll(int level, long min, long max, long offset, long length)
+      throws IOException {
     try (InputStream in = client.openLtxFile(level, min, max, offset, length)) {
       return in.readAllBytes();
     }
@@ -147,11 +151,13 @@ public abstract class ReplicaClientContract {
     byte[] data = TestLtx.bytes(1, 1, T1, 300);
     LtxFileInfo info = client.writeLtxFile(0, 1, 1, new ByteArrayInputStream(data));
     assertThat(info).isEqualTo(new LtxFileInfo(0, 1, 1, data.length, T1));
-    assertThat(raw.get(relativePath(0, 1, 1))).hasValueSatisfying(b -> assertThat(b).isEqualTo(data));
+    assertThat(raw.get(relativePath(0, 1, 1)))
+        .hasValueSatisfying(b -> assertThat(b).isEqualTo(data));
 
     byte[] snapshot = TestLtx.bytes(1, 0x1f, T2, 10);
     client.writeLtxFile(9, 1, 0x1f, new ByteArrayInputStream(snapshot));
-    assertThat(raw.get(relativePath(9, 1, 0x1f))).hasValueSatisfying(b -> assertThat(b).isEqualTo(snapshot));
+    assertThat(raw.get(relativePath(9, 1, 0x1f)))
+        .hasValueSatisfying(b -> assertThat(b).isEqualTo(snapshot));
   }
 
   @Test
@@ -165,19 +171,29 @@ public abstract class ReplicaClientContract {
     assertThat(all).extracting(LtxFileInfo::minTxid).containsExactly(1L, 2L, 3L, 4L, 5L);
     assertThat(all).extracting(LtxFileInfo::size).containsExactly(110L, 120L, 130L, 140L, 150L);
     assertThat(all).allSatisfy(f -> assertThat(f.level()).isZero());
-    List<Instant> expected = List.of(T1.plusSeconds(1), T1.plusSeconds(2), T1.plusSeconds(3),
-        T1.plusSeconds(4), T1.plusSeconds(5));
-    assertThat(client.ltxFilesWithExactTimestamps(0, 0)).extracting(LtxFileInfo::createdAt)
+    List<Instant> expected =
+        List.of(
+            T1.plusSeconds(1),
+            T1.plusSeconds(2),
+            T1.plusSeconds(3),
+            T1.plusSeconds(4),
+            T1.plusSeconds(5));
+    assertThat(client.ltxFilesWithExactTimestamps(0, 0))
+        .extracting(LtxFileInfo::createdAt)
         .containsExactlyElementsOf(expected);
     if (listingHasExactTimestamps()) {
       assertThat(all).extracting(LtxFileInfo::createdAt).containsExactlyElementsOf(expected);
     }
 
     assertThat(client.ltxFiles(0, 3)).extracting(LtxFileInfo::minTxid).containsExactly(3L, 4L, 5L);
-    assertThat(client.ltxFilesWithExactTimestamps(0, 5)).containsExactly(new LtxFileInfo(0, 5, 5, 150, T1.plusSeconds(5)));
+    assertThat(client.ltxFilesWithExactTimestamps(0, 5))
+        .containsExactly(new LtxFileInfo(0, 5, 5, 150, T1.plusSeconds(5)));
     assertThat(client.ltxFiles(0, 6)).isEmpty();
-    assertThat(client.ltxFiles(1, 0)).extracting(LtxFileInfo::name).containsExactly("0000000000000001-0000000000000005.ltx");
-    assertThat(client.ltxFilesWithExactTimestamps(1, 0)).containsExactly(new LtxFileInfo(1, 1, 5, 101, T2));
+    assertThat(client.ltxFiles(1, 0))
+        .extracting(LtxFileInfo::name)
+        .containsExactly("0000000000000001-0000000000000005.ltx");
+    assertThat(client.ltxFilesWithExactTimestamps(1, 0))
+        .containsExactly(new LtxFileInfo(1, 1, 5, 101, T2));
     assertThat(client.ltxFiles(2, 0)).isEmpty();
     assertThat(client.ltxFilesWithExactTimestamps(9, 0)).isEmpty();
   }
@@ -189,14 +205,20 @@ public abstract class ReplicaClientContract {
     write(1, 0x11, 0x1f, T1, 1);
     write(1, 0x21, 0x30, T1, 1);
     write(1, 0x100, 0x100, T1, 1);
-    assertThat(client.ltxFiles(1, 0x11)).extracting(LtxFileInfo::name).containsExactly(
-        "0000000000000011-000000000000001f.ltx",
-        "0000000000000011-0000000000000020.ltx",
-        "0000000000000021-0000000000000030.ltx",
-        "0000000000000100-0000000000000100.ltx");
+    assertThat(client.ltxFiles(1, 0x11))
+        .extracting(LtxFileInfo::name)
+        .containsExactly(
+            "0000000000000011-000000000000001f.ltx",
+            "0000000000000011-0000000000000020.ltx",
+            "0000000000000021-0000000000000030.ltx",
+            "0000000000000100-0000000000000100.ltx");
     // No file starts at 0x12 or 0x22: Litestream's gs/abs clients return nothing here.
-    assertThat(client.ltxFiles(1, 0x12)).extracting(LtxFileInfo::minTxid).containsExactly(0x21L, 0x100L);
-    assertThat(client.ltxFilesWithExactTimestamps(1, 0x22)).extracting(LtxFileInfo::minTxid).containsExactly(0x100L);
+    assertThat(client.ltxFiles(1, 0x12))
+        .extracting(LtxFileInfo::minTxid)
+        .containsExactly(0x21L, 0x100L);
+    assertThat(client.ltxFilesWithExactTimestamps(1, 0x22))
+        .extracting(LtxFileInfo::minTxid)
+        .containsExactly(0x100L);
     assertThat(client.ltxFiles(1, 0x101)).isEmpty();
   }
 
@@ -205,10 +227,12 @@ public abstract class ReplicaClientContract {
     write(1, 1, 10, T1, 1);
     write(1, 1, 5, T1, 1);
     write(1, 6, 10, T1, 1);
-    assertThat(client.ltxFiles(1, 1)).extracting(LtxFileInfo::name).containsExactly(
-        "0000000000000001-0000000000000005.ltx",
-        "0000000000000001-000000000000000a.ltx",
-        "0000000000000006-000000000000000a.ltx");
+    assertThat(client.ltxFiles(1, 1))
+        .extracting(LtxFileInfo::name)
+        .containsExactly(
+            "0000000000000001-0000000000000005.ltx",
+            "0000000000000001-000000000000000a.ltx",
+            "0000000000000006-000000000000000a.ltx");
   }
 
   @Test
@@ -216,21 +240,30 @@ public abstract class ReplicaClientContract {
     RawStore raw = requireRawStore();
     write(0, 1, 1, T1, 1);
     String dir = levelDirectory(0);
-    for (String junk : List.of("notes.txt", "000000000000000A-000000000000000A.ltx",
-        "0000000000000003-0000000000000003.ltx.tmp", "0000000000000004-0000000000000004.ltx.0123abcd.tmp",
-        "00000000000000005-0000000000000005.ltx", "sub/0000000000000006-0000000000000006.ltx")) {
+    for (String junk :
+        List.of(
+            "notes.txt",
+            "000000000000000A-000000000000000A.ltx",
+            "0000000000000003-0000000000000003.ltx.tmp",
+            "0000000000000004-0000000000000004.ltx.0123abcd.tmp",
+            "00000000000000005-0000000000000005.ltx",
+            "sub/0000000000000006-0000000000000006.ltx")) {
       raw.put(dir + "/" + junk, "junk".getBytes());
     }
     raw.put(dir + "0/0000000000000007-0000000000000007.ltx", "junk".getBytes());
     assertThat(client.ltxFiles(0, 0)).extracting(LtxFileInfo::minTxid).containsExactly(1L);
-    assertThat(client.ltxFilesWithExactTimestamps(0, 0)).extracting(LtxFileInfo::minTxid).containsExactly(1L);
+    assertThat(client.ltxFilesWithExactTimestamps(0, 0))
+        .extracting(LtxFileInfo::minTxid)
+        .containsExactly(1L);
   }
 
   @Test
   void listsAndDeletesMoreFilesThanOnePage() throws Exception {
     int n = manyFiles();
     var infos = new ArrayList<LtxFileInfo>();
-    ExecutorService pool = Executors.newFixedThreadPool(storeIsThreadSafe() ? 8 : 1, r -> new Thread(r, "contract-writer"));
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            storeIsThreadSafe() ? 8 : 1, r -> new Thread(r, "contract-writer"));
     try {
       var futures = new ArrayList<Future<LtxFileInfo>>();
       for (int txid = 1; txid <= n; txid++) {
@@ -245,13 +278,23 @@ public abstract class ReplicaClientContract {
     }
     List<LtxFileInfo> listed = client.ltxFiles(0, 0);
     assertThat(listed).hasSize(n);
-    assertThat(listed).extracting(LtxFileInfo::minTxid).isSorted().startsWith(1L).endsWith((long) n);
-    assertThat(client.ltxFiles(0, 1001)).hasSize(n - 1000).first().extracting(LtxFileInfo::minTxid).isEqualTo(1001L);
+    assertThat(listed)
+        .extracting(LtxFileInfo::minTxid)
+        .isSorted()
+        .startsWith(1L)
+        .endsWith((long) n);
+    assertThat(client.ltxFiles(0, 1001))
+        .hasSize(n - 1000)
+        .first()
+        .extracting(LtxFileInfo::minTxid)
+        .isEqualTo(1001L);
 
     int deleted = n - 50;
     client.deleteLtxFiles(infos.subList(0, deleted));
-    assertThat(client.ltxFiles(0, 0)).extracting(LtxFileInfo::minTxid)
-        .containsExactlyElementsOf(infos.subList(deleted, n).stream().map(LtxFileInfo::minTxid).toList());
+    assertThat(client.ltxFiles(0, 0))
+        .extracting(LtxFileInfo::minTxid)
+        .containsExactlyElementsOf(
+            infos.subList(deleted, n).stream().map(LtxFileInfo::minTxid).toList());
   }
 
   @Test
@@ -267,7 +310,8 @@ public abstract class ReplicaClientContract {
     assertThat(readAll(2, 7, 9, 1099, 1)).isEqualTo(Arrays.copyOfRange(data, 1099, 1100));
     assertThat(readAll(2, 7, 9, 1100, 0)).isEmpty();
     assertThat(readAll(2, 7, 9, 5000, 10)).isEmpty();
-    assertThatThrownBy(() -> client.openLtxFile(2, 7, 9, -1, 0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> client.openLtxFile(2, 7, 9, -1, 0))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -294,48 +338,59 @@ public abstract class ReplicaClientContract {
         .isInstanceOf(LtxFileNotFoundException.class)
         .isInstanceOf(NoSuchFileException.class)
         .hasMessageContaining(relativePath(3, 4, 5))
-        .satisfies(e -> {
-          var missing = (LtxFileNotFoundException) e;
-          assertThat(missing.level()).isEqualTo(3);
-          assertThat(missing.minTxid()).isEqualTo(4);
-          assertThat(missing.maxTxid()).isEqualTo(5);
-        });
-    assertThatThrownBy(() -> client.openLtxFile(3, 4, 5, 10, 10)).isInstanceOf(LtxFileNotFoundException.class);
+        .satisfies(
+            e -> {
+              var missing = (LtxFileNotFoundException) e;
+              assertThat(missing.level()).isEqualTo(3);
+              assertThat(missing.minTxid()).isEqualTo(4);
+              assertThat(missing.maxTxid()).isEqualTo(5);
+            });
+    assertThatThrownBy(() -> client.openLtxFile(3, 4, 5, 10, 10))
+        .isInstanceOf(LtxFileNotFoundException.class);
   }
 
   @Test
   void rejectsDataThatIsNotTheNamedLtxFileAndStoresNothing() throws IOException {
     assertThatThrownBy(() -> client.writeLtxFile(0, 1, 1, new ByteArrayInputStream(new byte[50])))
-        .isInstanceOf(IOException.class).hasMessageContaining("shorter than the 100-byte header");
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("shorter than the 100-byte header");
     byte[] notLtx = TestLtx.bytes(1, 1, T1, 10);
     notLtx[0] = 'X';
     assertThatThrownBy(() -> client.writeLtxFile(0, 1, 1, new ByteArrayInputStream(notLtx)))
-        .isInstanceOf(IOException.class).hasMessageContaining("LTX magic");
-    assertThatThrownBy(() -> client.writeLtxFile(0, 2, 2, new ByteArrayInputStream(TestLtx.bytes(1, 1, T1, 10))))
-        .isInstanceOf(IOException.class).hasMessageContaining("0000000000000001-0000000000000001");
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("LTX magic");
+    assertThatThrownBy(
+            () ->
+                client.writeLtxFile(0, 2, 2, new ByteArrayInputStream(TestLtx.bytes(1, 1, T1, 10))))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("0000000000000001-0000000000000001");
     assertThat(client.ltxFiles(0, 0)).isEmpty();
-    assertThatThrownBy(() -> client.openLtxFile(0, 1, 1, 0, 0)).isInstanceOf(LtxFileNotFoundException.class);
+    assertThatThrownBy(() -> client.openLtxFile(0, 1, 1, 0, 0))
+        .isInstanceOf(LtxFileNotFoundException.class);
   }
 
   @Test
   void aFailingSourceStoresNothingAndReportsTheSourceError() throws IOException {
     write(0, 1, 1, T1, 10);
     byte[] data = TestLtx.bytes(2, 2, T1, 200_000);
-    InputStream failing = new InputStream() {
-      int position;
+    InputStream failing =
+        new InputStream() {
+          int position;
 
-      @Override
-      public int read() throws IOException {
-        if (position == 150_000) {
-          throw new IOException("upstream connection reset");
-        }
-        return data[position++] & 0xff;
-      }
-    };
-    assertThatThrownBy(() -> client.writeLtxFile(0, 2, 2, failing)).isInstanceOf(IOException.class)
+          @Override
+          public int read() throws IOException {
+            if (position == 150_000) {
+              throw new IOException("upstream connection reset");
+            }
+            return data[position++] & 0xff;
+          }
+        };
+    assertThatThrownBy(() -> client.writeLtxFile(0, 2, 2, failing))
+        .isInstanceOf(IOException.class)
         .satisfies(e -> assertThat(fullText(e)).contains("upstream connection reset"));
     assertThat(client.ltxFiles(0, 0)).extracting(LtxFileInfo::minTxid).containsExactly(1L);
-    assertThatThrownBy(() -> client.openLtxFile(0, 2, 2, 0, 0)).isInstanceOf(LtxFileNotFoundException.class);
+    assertThatThrownBy(() -> client.openLtxFile(0, 2, 2, 0, 0))
+        .isInstanceOf(LtxFileNotFoundException.class);
   }
 
   @Test
@@ -344,7 +399,8 @@ public abstract class ReplicaClientContract {
     byte[] second = TestLtx.bytes(1, 1, T2, 20);
     client.writeLtxFile(0, 1, 1, new ByteArrayInputStream(second));
     assertThat(readAll(0, 1, 1, 0, 0)).isEqualTo(second);
-    assertThat(client.ltxFilesWithExactTimestamps(0, 1)).containsExactly(new LtxFileInfo(0, 1, 1, 120, T2));
+    assertThat(client.ltxFilesWithExactTimestamps(0, 1))
+        .containsExactly(new LtxFileInfo(0, 1, 1, 120, T2));
   }
 
   @Test
@@ -357,25 +413,28 @@ public abstract class ReplicaClientContract {
     var started = new CountDownLatch(1);
     ExecutorService pool = Executors.newSingleThreadExecutor(r -> new Thread(r, "contract-reader"));
     try {
-      Future<?> reader = pool.submit(() -> {
-        started.countDown();
-        while (!stop.get()) {
-          try (InputStream in = client.openLtxFile(0, 1, 1, 0, 0)) {
-            byte[] seen = in.readAllBytes();
-            assertThat(Arrays.equals(seen, first) || Arrays.equals(seen, second))
-                .as("a read returned %d bytes that are neither version", seen.length).isTrue();
-            reads.incrementAndGet();
-          } catch (LtxFileNotFoundException notYet) {
-            // not written yet
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-          for (LtxFileInfo f : listQuietly()) {
-            assertThat(f.size()).isIn((long) first.length, (long) second.length);
-          }
-        }
-        return null;
-      });
+      Future<?> reader =
+          pool.submit(
+              () -> {
+                started.countDown();
+                while (!stop.get()) {
+                  try (InputStream in = client.openLtxFile(0, 1, 1, 0, 0)) {
+                    byte[] seen = in.readAllBytes();
+                    assertThat(Arrays.equals(seen, first) || Arrays.equals(seen, second))
+                        .as("a read returned %d bytes that are neither version", seen.length)
+                        .isTrue();
+                    reads.incrementAndGet();
+                  } catch (LtxFileNotFoundException notYet) {
+                    // not written yet
+                  } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                  }
+                  for (LtxFileInfo f : listQuietly()) {
+                    assertThat(f.size()).isIn((long) first.length, (long) second.length);
+                  }
+                }
+                return null;
+              });
       assertThat(started.await(1, TimeUnit.MINUTES)).isTrue();
       for (int i = 0; i < 6; i++) {
         client.writeLtxFile(0, 1, 1, new ByteArrayInputStream(i % 2 == 0 ? first : second));
@@ -414,7 +473,9 @@ public abstract class ReplicaClientContract {
     client.deleteLtxFiles(List.of(infos.get(1)));
     client.deleteLtxFiles(List.of());
     assertThat(client.ltxFiles(0, 0)).extracting(LtxFileInfo::minTxid).containsExactly(1L, 3L, 5L);
-    assertThat(client.ltxFiles(9, 0)).extracting(LtxFileInfo::name).containsExactly(snapshot.name());
+    assertThat(client.ltxFiles(9, 0))
+        .extracting(LtxFileInfo::name)
+        .containsExactly(snapshot.name());
   }
 
   @Test
@@ -468,7 +529,8 @@ public abstract class ReplicaClientContract {
       var futures = new ArrayList<Future<LtxFileInfo>>();
       for (int i = 0; i < 6; i++) {
         byte[] data = i % 2 == 0 ? a : b;
-        futures.add(pool.submit(() -> client.writeLtxFile(0, 4, 4, new ByteArrayInputStream(data))));
+        futures.add(
+            pool.submit(() -> client.writeLtxFile(0, 4, 4, new ByteArrayInputStream(data))));
       }
       int succeeded = 0;
       for (var f : futures) {
@@ -486,7 +548,9 @@ public abstract class ReplicaClientContract {
       pool.shutdownNow();
     }
     byte[] stored = readAll(0, 4, 4, 0, 0);
-    assertThat(Arrays.equals(stored, a) || Arrays.equals(stored, b)).as("stored file is one whole version").isTrue();
+    assertThat(Arrays.equals(stored, a) || Arrays.equals(stored, b))
+        .as("stored file is one whole version")
+        .isTrue();
     LtxFileInfo listed = client.ltxFilesWithExactTimestamps(0, 0).getFirst();
     assertThat(listed.size()).isEqualTo(stored.length);
     assertThat(listed.createdAt()).isEqualTo(Arrays.equals(stored, a) ? T1 : T2);
@@ -505,7 +569,9 @@ public abstract class ReplicaClientContract {
     Optional<ExpectedFailure> expected = missingContainer();
     assumeThat(expected).as("backend has no bucket/container to be missing").isPresent();
     try (ReplicaClient c = expected.get().client()) {
-      checkFailure(expected.get(), () -> c.writeLtxFile(0, 1, 1, new ByteArrayInputStream(TestLtx.bytes(1, 1, T1, 1))));
+      checkFailure(
+          expected.get(),
+          () -> c.writeLtxFile(0, 1, 1, new ByteArrayInputStream(TestLtx.bytes(1, 1, T1, 1))));
       checkFailure(expected.get(), () -> c.ltxFiles(0, 0));
     }
   }
@@ -516,21 +582,25 @@ public abstract class ReplicaClientContract {
     assumeThat(expected).as("backend cannot provoke a credentials error here").isPresent();
     try (ReplicaClient c = expected.get().client()) {
       checkFailure(expected.get(), () -> c.ltxFiles(0, 0));
-      checkFailure(expected.get(), () -> c.writeLtxFile(0, 1, 1, new ByteArrayInputStream(TestLtx.bytes(1, 1, T1, 1))));
+      checkFailure(
+          expected.get(),
+          () -> c.writeLtxFile(0, 1, 1, new ByteArrayInputStream(TestLtx.bytes(1, 1, T1, 1))));
     }
   }
 
   private static void checkFailure(ExpectedFailure expected, ThrowingCallable call) {
-    assertThatThrownBy(call).isInstanceOf(IOException.class)
-        .satisfies(e -> {
-          for (String part : expected.mentions()) {
-            assertThat(e.getMessage()).as("error message").contains(part);
-          }
-          String text = fullText(e);
-          for (String secret : expected.secrets()) {
-            assertThat(text).doesNotContain(secret);
-          }
-        });
+    assertThatThrownBy(call)
+        .isInstanceOf(IOException.class)
+        .satisfies(
+            e -> {
+              for (String part : expected.mentions()) {
+                assertThat(e.getMessage()).as("error message").contains(part);
+              }
+              String text = fullText(e);
+              for (String secret : expected.secrets()) {
+                assertThat(text).doesNotContain(secret);
+              }
+            });
   }
 
   private RawStore requireRawStore() {
@@ -539,7 +609,10 @@ public abstract class ReplicaClientContract {
     return raw.get();
   }
 
-  /** The messages of an exception, its causes and suppressed exceptions, for "mentions"/"never shows" checks. */
+  /**
+   * The messages of an exception, its causes and suppressed exceptions, for "mentions"/"never
+   * shows" checks.
+   */
   public static String fullText(Throwable e) {
     var sb = new StringBuilder();
     for (Throwable t = e; t != null; t = t.getCause()) {

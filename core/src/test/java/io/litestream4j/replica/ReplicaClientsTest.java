@@ -39,17 +39,20 @@ class ReplicaClientsTest {
 
   @Test
   void createsClientsFromConfigEntries(@TempDir Path dir) throws Exception {
-    String yaml = """
+    String yaml =
+        """
         dbs:
           - path: %s/app.db
             replica:
               path: %s/replica
-        """.formatted(dir, dir);
+        """
+            .formatted(dir, dir);
     var config = ConfigLoader.parse(yaml, "test.yml", true, Map.of()).config();
     try (ReplicaClient client = clients.create(config.dbs().getFirst().replica())) {
       client.init();
       client.writeLtxFile(0, 1, 1, new ByteArrayInputStream(TestLtx.bytes(1, 1, Instant.EPOCH, 1)));
-      assertThat(dir.resolve("replica/ltx/0/0000000000000001-0000000000000001.ltx")).isRegularFile();
+      assertThat(dir.resolve("replica/ltx/0/0000000000000001-0000000000000001.ltx"))
+          .isRegularFile();
     }
   }
 
@@ -57,8 +60,9 @@ class ReplicaClientsTest {
   void unknownSchemeNamesWhatIsSupported() {
     assertThatThrownBy(() -> clients.create("xyz://bucket/path"))
         .isInstanceOf(ConfigException.class)
-        .hasMessage("unsupported replica URL scheme 'xyz' in 'xyz://bucket/path': supported are "
-            + String.join(", ", clients.types()));
+        .hasMessage(
+            "unsupported replica URL scheme 'xyz' in 'xyz://bucket/path': supported are "
+                + String.join(", ", clients.types()));
   }
 
   @Test
@@ -75,16 +79,19 @@ class ReplicaClientsTest {
         .hasMessageContaining("replica URL needs a scheme")
         .hasMessageContaining("(got \"backups/db\")");
     assertThatThrownBy(() -> clients.create("file://backups/db"))
-        .hasMessageContaining("a file replica URL needs an absolute path, as in file:///var/backups/db");
+        .hasMessageContaining(
+            "a file replica URL needs an absolute path, as in file:///var/backups/db");
     assertThatThrownBy(() -> clients.create("file:///bad%zzpath"))
         .hasMessageContaining("bad percent-encoding");
-    assertThatThrownBy(() -> clients.create(""))
-        .hasMessageContaining("replica URL is empty");
+    assertThatThrownBy(() -> clients.create("")).hasMessageContaining("replica URL is empty");
   }
 
   @Test
   void duplicateFactoriesAreRejected() {
-    assertThatThrownBy(() -> ReplicaClients.of(List.of(new FileReplicaClientFactory(), new FileReplicaClientFactory())))
+    assertThatThrownBy(
+            () ->
+                ReplicaClients.of(
+                    List.of(new FileReplicaClientFactory(), new FileReplicaClientFactory())))
         .hasMessageContaining("two replica client factories for type 'file'");
   }
 }

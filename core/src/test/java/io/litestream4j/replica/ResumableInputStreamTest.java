@@ -74,7 +74,8 @@ class ResumableInputStreamTest {
     assertThat(crc(read)).isEqualTo(crc(data));
     assertThat(read).isEqualTo(data);
     assertThat(client.openOffsets).containsExactly(0L, 1000L, 51_000L, 121_000L);
-    // Each failure streak was a single failure followed by progress, so every wait is the first one.
+    // Each failure streak was a single failure followed by progress, so every wait is the first
+    // one.
     assertThat(sleeps).containsExactly(ms(250), ms(250), ms(250));
   }
 
@@ -89,7 +90,8 @@ class ResumableInputStreamTest {
 
   @Test
   void backsOffExponentiallyWhileReopeningFails() throws IOException {
-    client.then(new ErrorAfter(10))
+    client
+        .then(new ErrorAfter(10))
         .then(new FailOpen(new IOException("HTTP 503 slow down")))
         .then(new FailOpen(new IOException("HTTP 408 request timeout")));
     try (var in = ResumableInputStream.open(client, file, policy)) {
@@ -119,7 +121,8 @@ class ResumableInputStreamTest {
     assertThat(in.readNBytes(buffer, 0, 4096)).isEqualTo(4096);
     assertThatThrownBy(() -> in.read(buffer))
         .isInstanceOf(IOException.class)
-        .hasMessageContaining("reading L1/0000000000000001-0000000000000008.ltx on file replica failed at byte 4096")
+        .hasMessageContaining(
+            "reading L1/0000000000000001-0000000000000008.ltx on file replica failed at byte 4096")
         .hasMessageContaining("after 3 retries: HTTP 503 slow down");
     assertThat(sleeps).containsExactly(ms(250), ms(500), ms(1000));
     assertThat(client.openOffsets).hasSize(4);
@@ -174,7 +177,8 @@ class ResumableInputStreamTest {
 
   @Test
   void unknownSizeReadsToEndOfFile() throws IOException {
-    var unknownSize = new LtxFileInfo(file.level(), file.minTxid(), file.maxTxid(), 0, file.createdAt());
+    var unknownSize =
+        new LtxFileInfo(file.level(), file.minTxid(), file.maxTxid(), 0, file.createdAt());
     client.then(new ErrorAfter(77));
     try (var in = ResumableInputStream.open(client, unknownSize, policy)) {
       assertThat(in.readAllBytes()).isEqualTo(data);
@@ -183,13 +187,18 @@ class ResumableInputStreamTest {
 
   @Test
   void interruptDuringBackoffStopsWithInterruptedIoException() throws IOException {
-    var interrupting = new RetryPolicy(3, Duration.ofMillis(250), d -> {
-      throw new InterruptedException("shutdown");
-    });
+    var interrupting =
+        new RetryPolicy(
+            3,
+            Duration.ofMillis(250),
+            d -> {
+              throw new InterruptedException("shutdown");
+            });
     client.then(new ErrorAfter(10));
     var in = ResumableInputStream.open(client, file, interrupting);
     try {
-      assertThatThrownBy(in::readAllBytes).isInstanceOf(InterruptedIOException.class)
+      assertThatThrownBy(in::readAllBytes)
+          .isInstanceOf(InterruptedIOException.class)
           .hasMessageContaining("interrupted while waiting to resume reading");
       assertThat(Thread.currentThread().isInterrupted()).isTrue();
     } finally {

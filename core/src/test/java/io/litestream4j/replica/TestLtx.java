@@ -6,12 +6,17 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Random;
 
-/** Builds byte sequences that look like LTX files (a valid 100-byte header plus a body) for tests. */
+/**
+ * Builds byte sequences that look like LTX files (a valid 100-byte header plus a body) for tests.
+ */
 public final class TestLtx {
 
   private TestLtx() {}
 
-  /** An LTX-shaped file covering {@code min..max} stamped {@code timestamp}, with a deterministic body. */
+  /**
+   * An LTX-shaped file covering {@code min..max} stamped {@code timestamp}, with a deterministic
+   * body.
+   */
   public static byte[] bytes(long min, long max, Instant timestamp, int bodySize) {
     ByteBuffer buf = ByteBuffer.allocate(LtxHeader.SIZE + bodySize);
     buf.put("LTX1".getBytes(StandardCharsets.US_ASCII));

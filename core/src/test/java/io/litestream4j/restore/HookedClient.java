@@ -17,11 +17,11 @@ final class HookedClient extends ForwardingReplicaClient {
     return "hooked";
   }
 
-
   /** Decides what one {@code openLtxFile} call returns; {@code real} performs the real call. */
   @FunctionalInterface
   interface OpenHook {
-    InputStream open(int level, long minTxid, long maxTxid, long offset, Opener real) throws IOException;
+    InputStream open(int level, long minTxid, long maxTxid, long offset, Opener real)
+        throws IOException;
   }
 
   /** The real open of the call being hooked. */
@@ -40,7 +40,11 @@ final class HookedClient extends ForwardingReplicaClient {
   @Override
   public InputStream openLtxFile(int level, long minTxid, long maxTxid, long offset, long length)
       throws IOException {
-    return hook.open(level, minTxid, maxTxid, offset,
+    return hook.open(
+        level,
+        minTxid,
+        maxTxid,
+        offset,
         () -> delegate.openLtxFile(level, minTxid, maxTxid, offset, length));
   }
 

@@ -24,24 +24,25 @@ import org.junit.jupiter.api.io.TempDir;
  * files — and the restored database shows exactly what the VFS itself shows at the same moment.
  */
 class LitestreamVfsRestoreTest {
-  private static final List<String> SCRIPTS = List.of(
-      """
+  private static final List<String> SCRIPTS =
+      List.of(
+          """
       CREATE TABLE t(id INTEGER PRIMARY KEY, name TEXT, payload BLOB);
       WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300)
         INSERT INTO t(name, payload) SELECT 'row' || i, randomblob(200 + i % 700) FROM n;
       """,
-      "UPDATE t SET name = upper(name) WHERE id % 7 = 0; CREATE INDEX t_name ON t(name);",
-      "DELETE FROM t WHERE id > 200; INSERT INTO t(name, payload) VALUES ('late', zeroblob(5000));",
-      """
+          "UPDATE t SET name = upper(name) WHERE id % 7 = 0; CREATE INDEX t_name ON t(name);",
+          "DELETE FROM t WHERE id > 200; INSERT INTO t(name, payload) VALUES ('late', zeroblob(5000));",
+          """
       WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 500)
         INSERT INTO t(name, payload) SELECT 'more' || i, randomblob(1000) FROM n;
       """,
-      "DELETE FROM t WHERE id % 2 = 0; VACUUM;");
-  private static final String PROBE = "SELECT count(*), sum(length(payload)) FROM t;\n"
-      + "SELECT id, name, hex(payload) FROM t ORDER BY id;\n";
+          "DELETE FROM t WHERE id % 2 = 0; VACUUM;");
+  private static final String PROBE =
+      "SELECT count(*), sum(length(payload)) FROM t;\n"
+          + "SELECT id, name, hex(payload) FROM t ORDER BY id;\n";
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void replicasWrittenByLitestreamRestoreAndMatchTheVfsAtEveryPointInTime() throws Exception {
@@ -68,15 +69,20 @@ class LitestreamVfsRestoreTest {
       Instant between = at.plusMillis((next.toEpochMilli() - at.toEpochMilli()) / 2);
       assertThat(between).isAfter(at).isBefore(next);
       Path out = dir.resolve("at-" + (i + 1) + ".db");
-      RestoreResult pit = restorer.restore(RestoreOptions.of(out).withParallelism(1 + i % 3)
-          .withTarget(RestoreTarget.timestamp(between)));
+      RestoreResult pit =
+          restorer.restore(
+              RestoreOptions.of(out)
+                  .withParallelism(1 + i % 3)
+                  .withTarget(RestoreTarget.timestamp(between)));
       assertThat(pit.txid()).isEqualTo(i + 1);
       assertSameAsVfs(out, vfs.queryAt(replica, between.toString(), PROBE));
     }
 
     Path byTxid = dir.resolve("txid-3.db");
-    restorer.restore(RestoreOptions.of(byTxid).withTarget(RestoreTarget.txid(3))
-        .withIntegrityCheck(RestoreOptions.IntegrityCheck.FULL));
+    restorer.restore(
+        RestoreOptions.of(byTxid)
+            .withTarget(RestoreTarget.txid(3))
+            .withIntegrityCheck(RestoreOptions.IntegrityCheck.FULL));
     assertThat(DbCompare.dump(byTxid)).isEqualTo(DbCompare.dump(dir.resolve("at-3.db")));
   }
 

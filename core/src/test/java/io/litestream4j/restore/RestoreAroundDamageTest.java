@@ -15,7 +15,6 @@ import io.litestream4j.replica.file.FileReplicaClient;
 import io.litestream4j.restore.RestoreFixtures.History;
 import io.litestream4j.testing.DbCompare;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -29,18 +28,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Damaged or hostile surroundings a restore must survive or report precisely: a corrupt snapshot
- * with an intact path around it, a symlink planted where the temporary output goes, forged
- * headers, timestamps after the newest backup.
+ * with an intact path around it, a symlink planted where the temporary output goes, forged headers,
+ * timestamps after the newest backup.
  */
 class RestoreAroundDamageTest {
-  private static final RetryPolicy NO_WAIT = new RetryPolicy(3, Duration.ZERO, d -> { });
+  private static final RetryPolicy NO_WAIT = new RetryPolicy(3, Duration.ZERO, d -> {});
 
-  @TempDir
-  static Path shared;
+  @TempDir static Path shared;
   static History history;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
   Path replica;
   Path outDir;
 
@@ -87,14 +84,17 @@ class RestoreAroundDamageTest {
   void aCorruptSnapshotIsSkippedWhenAnIntactPathExists() throws Exception {
     long latest = latest();
     RestoreFixtures.compact(client(), 0, 1, latest - 2, LtxFileInfo.SNAPSHOT_LEVEL);
-    LtxFileInfo newest = RestoreFixtures.compact(client(), 0, 1, latest, LtxFileInfo.SNAPSHOT_LEVEL);
+    LtxFileInfo newest =
+        RestoreFixtures.compact(client(), 0, 1, latest, LtxFileInfo.SNAPSHOT_LEVEL);
     flipByteInTheMiddle(RestoreFixtures.ltxPath(replica, 9, 1, latest));
 
     RestoreResult r = new Restorer(client()).restore(options());
 
     assertThat(r.txid()).isEqualTo(latest);
     assertThat(r.plan().files()).doesNotContain(newest);
-    DbCompare.assertSameContent(history.states().get(latest).dump(), DbCompare.dump(outDir.resolve("db")),
+    DbCompare.assertSameContent(
+        history.states().get(latest).dump(),
+        DbCompare.dump(outDir.resolve("db")),
         "restored around the corrupt snapshot");
     DbCompare.assertIntegrity(outDir.resolve("db"));
   }
@@ -104,11 +104,17 @@ class RestoreAroundDamageTest {
     flipByteInTheMiddle(RestoreFixtures.ltxPath(replica, 0, 1, 1));
 
     assertThatThrownBy(() -> new Restorer(client()).restore(options()))
-        .isInstanceOfSatisfying(RestoreException.class, e -> {
-          assertThat(e.reason()).isEqualTo(Reason.CORRUPT_REPLICA);
-          assertThat(e.getMessage()).contains("L0/0000000000000001-0000000000000001.ltx", "failed verification",
-              "restore an earlier point", "nothing was written");
-        });
+        .isInstanceOfSatisfying(
+            RestoreException.class,
+            e -> {
+              assertThat(e.reason()).isEqualTo(Reason.CORRUPT_REPLICA);
+              assertThat(e.getMessage())
+                  .contains(
+                      "L0/0000000000000001-0000000000000001.ltx",
+                      "failed verification",
+                      "restore an earlier point",
+                      "nothing was written");
+            });
     assertThat(RestoreFixtures.listing(outDir)).isEmpty();
   }
 
@@ -132,7 +138,8 @@ class RestoreAroundDamageTest {
     Files.createSymbolicLink(outDir.resolve("db.tmp"), victim);
     Files.delete(RestoreFixtures.ltxPath(replica, 0, 3, 3));
 
-    assertThatThrownBy(() -> new Restorer(client()).restore(options())).isInstanceOf(RestoreException.class);
+    assertThatThrownBy(() -> new Restorer(client()).restore(options()))
+        .isInstanceOf(RestoreException.class);
 
     assertThat(Files.readString(victim)).isEqualTo("precious");
     assertThat(RestoreFixtures.listing(outDir)).containsExactly("db.tmp");
@@ -146,9 +153,20 @@ class RestoreAroundDamageTest {
     java.io.ByteArrayOutputStream forged = new java.io.ByteArrayOutputStream();
     try (var dec = new io.litestream4j.ltx.LtxDecoder(Files.newInputStream(file))) {
       io.litestream4j.ltx.LtxHeader h = dec.header();
-      io.litestream4j.ltx.LtxHeader f = new io.litestream4j.ltx.LtxHeader(h.flags(), h.pageSize(), Integer.MAX_VALUE,
-          h.minTxid(), h.maxTxid(), h.timestamp(), h.preApplyChecksum(), h.walOffset(), h.walSize(), h.walSalt1(),
-          h.walSalt2(), h.nodeId());
+      io.litestream4j.ltx.LtxHeader f =
+          new io.litestream4j.ltx.LtxHeader(
+              h.flags(),
+              h.pageSize(),
+              Integer.MAX_VALUE,
+              h.minTxid(),
+              h.maxTxid(),
+              h.timestamp(),
+              h.preApplyChecksum(),
+              h.walOffset(),
+              h.walSize(),
+              h.walSalt1(),
+              h.walSalt2(),
+              h.nodeId());
       try (var enc = new io.litestream4j.ltx.LtxEncoder(forged, f)) {
         byte[] page = new byte[h.pageSize()];
         for (int pgno = dec.nextPage(page); pgno != 0; pgno = dec.nextPage(page)) {
@@ -160,31 +178,41 @@ class RestoreAroundDamageTest {
     Files.write(file, forged.toByteArray());
 
     assertThatThrownBy(() -> new Restorer(client()).restore(options()))
-        .isInstanceOfSatisfying(RestoreException.class, e -> {
-          assertThat(e.reason()).isEqualTo(Reason.CORRUPT_REPLICA);
-          assertThat(e.getMessage()).contains("L0/" + io.litestream4j.ltx.LtxFileName.format(txid, txid))
-              .doesNotContain("out of bounds");
-        });
+        .isInstanceOfSatisfying(
+            RestoreException.class,
+            e -> {
+              assertThat(e.reason()).isEqualTo(Reason.CORRUPT_REPLICA);
+              assertThat(e.getMessage())
+                  .contains("L0/" + io.litestream4j.ltx.LtxFileName.format(txid, txid))
+                  .doesNotContain("out of bounds");
+            });
   }
 
   @Test
   void aMisnamedFileIsNamedByItsRealName() throws Exception {
     // L0/3 replaced by a copy of L0/5: its header says 5-5, its name says 3-3.
-    Files.copy(RestoreFixtures.ltxPath(replica, 0, 5, 5), RestoreFixtures.ltxPath(replica, 0, 3, 3),
+    Files.copy(
+        RestoreFixtures.ltxPath(replica, 0, 5, 5),
+        RestoreFixtures.ltxPath(replica, 0, 3, 3),
         StandardCopyOption.REPLACE_EXISTING);
 
     assertThatThrownBy(() -> new Restorer(client()).restore(options()))
-        .isInstanceOfSatisfying(RestoreException.class, e ->
-            assertThat(e.getMessage()).contains("L0/0000000000000003-0000000000000003.ltx"));
+        .isInstanceOfSatisfying(
+            RestoreException.class,
+            e -> assertThat(e.getMessage()).contains("L0/0000000000000003-0000000000000003.ltx"));
   }
 
   @Test
   void aTimestampAfterTheNewestFileRestoresTheLatestState() throws Exception {
-    RestoreResult r = new Restorer(client()).restore(options()
-        .withTarget(RestoreTarget.timestamp(Instant.now().plusSeconds(3600))));
+    RestoreResult r =
+        new Restorer(client())
+            .restore(
+                options().withTarget(RestoreTarget.timestamp(Instant.now().plusSeconds(3600))));
 
     assertThat(r.txid()).isEqualTo(latest());
-    DbCompare.assertSameContent(history.states().get(latest()).dump(), DbCompare.dump(outDir.resolve("db")),
+    DbCompare.assertSameContent(
+        history.states().get(latest()).dump(),
+        DbCompare.dump(outDir.resolve("db")),
         "restored with a timestamp after the newest file");
   }
 }

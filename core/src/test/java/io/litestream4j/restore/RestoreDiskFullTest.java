@@ -36,28 +36,36 @@ class RestoreDiskFullTest {
   @Test
   void diskFullDuringRestoreNamesThePath() throws Exception {
     Path target = Files.createDirectories(dir.resolve("small"));
-    Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", target.toString())
-        .redirectErrorStream(true).start();
-    assumeTrue(p.waitFor() == 0, "cannot mount a tmpfs here (needs root); disk-full restore test skipped");
+    Process p =
+        new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", target.toString())
+            .redirectErrorStream(true)
+            .start();
+    assumeTrue(
+        p.waitFor() == 0, "cannot mount a tmpfs here (needs root); disk-full restore test skipped");
     mount = target;
     Path db = dir.resolve("big.db");
     Path replica = dir.resolve("replica");
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement()) {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+        Statement st = c.createStatement()) {
       st.execute("PRAGMA journal_mode=wal");
       st.execute("CREATE TABLE t (v BLOB)");
-      st.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 800)"
-          + " INSERT INTO t SELECT randomblob(4000) FROM n");
+      st.execute(
+          "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 800)"
+              + " INSERT INTO t SELECT randomblob(4000) FROM n");
     }
     try (Replication r = Replication.start(ReplicationOptions.of(db, replica.toUri().toString()))) {
       r.syncAndAwait(Duration.ofSeconds(60));
     }
     Path out = target.resolve("restored.db");
 
-    assertThatThrownBy(() -> new Restorer(new FileReplicaClient(replica)).restore(RestoreOptions.of(out)))
-        .isInstanceOfSatisfying(RestoreException.class, e -> {
-          assertThat(e.reason()).isEqualTo(Reason.OUTPUT_UNWRITABLE);
-          assertThat(e.getMessage()).contains(out.toString(), "disk full");
-        });
+    assertThatThrownBy(
+            () -> new Restorer(new FileReplicaClient(replica)).restore(RestoreOptions.of(out)))
+        .isInstanceOfSatisfying(
+            RestoreException.class,
+            e -> {
+              assertThat(e.reason()).isEqualTo(Reason.OUTPUT_UNWRITABLE);
+              assertThat(e.getMessage()).contains(out.toString(), "disk full");
+            });
     try (var files = Files.list(target)) {
       assertThat(files.toList()).as("left behind").isEmpty();
     }

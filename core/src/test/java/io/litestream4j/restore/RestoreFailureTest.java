@@ -25,7 +25,6 @@ import io.litestream4j.testing.SqliteCli;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,14 +52,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  * temporary file and no staging directory behind, and never touches an existing database.
  */
 class RestoreFailureTest {
-  private static final RetryPolicy NO_WAIT = new RetryPolicy(3, Duration.ZERO, d -> { });
+  private static final RetryPolicy NO_WAIT = new RetryPolicy(3, Duration.ZERO, d -> {});
 
-  @TempDir
-  static Path shared;
+  @TempDir static Path shared;
   static History history;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
   Path replica;
   Path outDir;
 
@@ -94,14 +91,20 @@ class RestoreFailureTest {
   }
 
   private RestoreOptions options(int parallelism) {
-    return RestoreOptions.of(outDir.resolve("db")).withParallelism(parallelism).withRetryPolicy(NO_WAIT);
+    return RestoreOptions.of(outDir.resolve("db"))
+        .withParallelism(parallelism)
+        .withRetryPolicy(NO_WAIT);
   }
 
-  private void expectFailure(ThrowingCallable restore, Reason reason, String... fragments) throws IOException {
-    assertThatThrownBy(restore).isInstanceOfSatisfying(RestoreException.class, e -> {
-      assertThat(e.reason()).as(e.getMessage()).isEqualTo(reason);
-      assertThat(e.getMessage()).contains(fragments);
-    });
+  private void expectFailure(ThrowingCallable restore, Reason reason, String... fragments)
+      throws IOException {
+    assertThatThrownBy(restore)
+        .isInstanceOfSatisfying(
+            RestoreException.class,
+            e -> {
+              assertThat(e.reason()).as(e.getMessage()).isEqualTo(reason);
+              assertThat(e.getMessage()).contains(fragments);
+            });
     assertThat(RestoreFixtures.listing(outDir)).as("left behind in the output directory").isEmpty();
   }
 
@@ -112,15 +115,22 @@ class RestoreFailureTest {
     try (RandomAccessFile f = new RandomAccessFile(victim.toFile(), "rw")) {
       f.setLength(f.length() / 2);
     }
-    expectFailure(() -> new Restorer(client()).restore(options(parallelism)), Reason.CORRUPT_REPLICA,
-        "0000000000000003-0000000000000003.ltx", "failed verification", "nothing was written");
+    expectFailure(
+        () -> new Restorer(client()).restore(options(parallelism)),
+        Reason.CORRUPT_REPLICA,
+        "0000000000000003-0000000000000003.ltx",
+        "failed verification",
+        "nothing was written");
   }
 
   @Test
   void aZeroByteFileIsReported() throws Exception {
     Files.write(l0(2), new byte[0]);
-    expectFailure(() -> new Restorer(client()).restore(options(4)), Reason.CORRUPT_REPLICA,
-        "L0/0000000000000002-0000000000000002.ltx", "is 0 bytes long");
+    expectFailure(
+        () -> new Restorer(client()).restore(options(4)),
+        Reason.CORRUPT_REPLICA,
+        "L0/0000000000000002-0000000000000002.ltx",
+        "is 0 bytes long");
   }
 
   @ParameterizedTest
@@ -130,38 +140,50 @@ class RestoreFailureTest {
     byte[] b = Files.readAllBytes(victim);
     b[b.length / 2] ^= 0x10;
     Files.write(victim, b);
-    expectFailure(() -> new Restorer(client()).restore(options(parallelism)), Reason.CORRUPT_REPLICA,
-        "0000000000000004-0000000000000004.ltx", "failed verification");
+    expectFailure(
+        () -> new Restorer(client()).restore(options(parallelism)),
+        Reason.CORRUPT_REPLICA,
+        "0000000000000004-0000000000000004.ltx",
+        "failed verification");
   }
 
   @Test
   void aMissingFileIsAGapNamingTheMissingRange() throws Exception {
     Files.delete(l0(3));
-    expectFailure(() -> new Restorer(client()).restore(options(4)), Reason.GAP,
+    expectFailure(
+        () -> new Restorer(client()).restore(options(4)),
+        Reason.GAP,
         "TXIDs 0000000000000003-0000000000000003 are missing");
   }
 
   @Test
   void aReplicaThatDoesNotExistHasNoBackups() throws Exception {
-    expectFailure(() -> new Restorer(new FileReplicaClient(dir.resolve("nope"))).restore(options(4)),
-        Reason.NO_BACKUPS, "no backup files found on file replica at " + dir.resolve("nope"));
+    expectFailure(
+        () -> new Restorer(new FileReplicaClient(dir.resolve("nope"))).restore(options(4)),
+        Reason.NO_BACKUPS,
+        "no backup files found on file replica at " + dir.resolve("nope"));
   }
 
   @Test
   void aTargetBeyondTheReplicaSaysWhatItHolds() throws Exception {
     long max = client().ltxFiles(0, 0).getLast().maxTxid();
-    expectFailure(() -> new Restorer(client()).restore(options(4).withTarget(RestoreTarget.txid(max + 1))),
-        Reason.TARGET_NOT_AVAILABLE, "is not available", "holds TXIDs 0000000000000001-");
+    expectFailure(
+        () -> new Restorer(client()).restore(options(4).withTarget(RestoreTarget.txid(max + 1))),
+        Reason.TARGET_NOT_AVAILABLE,
+        "is not available",
+        "holds TXIDs 0000000000000001-");
   }
 
   @Test
   void anOutputPathThatIsADirectoryIsRefused() throws Exception {
     Path target = Files.createDirectory(outDir.resolve("db"));
     assertThatThrownBy(() -> new Restorer(client()).restore(options(4)))
-        .isInstanceOfSatisfying(RestoreException.class, e -> {
-          assertThat(e.reason()).isEqualTo(Reason.OUTPUT_UNWRITABLE);
-          assertThat(e.getMessage()).contains(target.toString(), "is a directory");
-        });
+        .isInstanceOfSatisfying(
+            RestoreException.class,
+            e -> {
+              assertThat(e.reason()).isEqualTo(Reason.OUTPUT_UNWRITABLE);
+              assertThat(e.getMessage()).contains(target.toString(), "is a directory");
+            });
     assertThat(RestoreFixtures.listing(outDir)).containsExactly("db");
   }
 
@@ -169,10 +191,13 @@ class RestoreFailureTest {
   void anUnwritableOutputDirectoryIsReported() throws Exception {
     try (DirectoryWriteLock lock = DirectoryWriteLock.lock(outDir)) {
       assertThatThrownBy(() -> new Restorer(client()).restore(options(4)))
-          .isInstanceOfSatisfying(RestoreException.class, e -> {
-            assertThat(e.reason()).isEqualTo(Reason.OUTPUT_UNWRITABLE);
-            assertThat(e.getMessage()).contains(outDir.resolve("db").toString(), lock.expectedReason());
-          });
+          .isInstanceOfSatisfying(
+              RestoreException.class,
+              e -> {
+                assertThat(e.reason()).isEqualTo(Reason.OUTPUT_UNWRITABLE);
+                assertThat(e.getMessage())
+                    .contains(outDir.resolve("db").toString(), lock.expectedReason());
+              });
     }
     assertThat(RestoreFixtures.listing(outDir)).isEmpty();
   }
@@ -183,10 +208,12 @@ class RestoreFailureTest {
     SqliteCli.create().run(out, "CREATE TABLE mine(x); INSERT INTO mine VALUES (42);");
     byte[] before = Files.readAllBytes(out);
     assertThatThrownBy(() -> new Restorer(client()).restore(options(4)))
-        .isInstanceOfSatisfying(RestoreException.class, e -> {
-          assertThat(e.reason()).isEqualTo(Reason.OUTPUT_EXISTS);
-          assertThat(e.getMessage()).contains("a database already exists there", "-force");
-        });
+        .isInstanceOfSatisfying(
+            RestoreException.class,
+            e -> {
+              assertThat(e.reason()).isEqualTo(Reason.OUTPUT_EXISTS);
+              assertThat(e.getMessage()).contains("a database already exists there", "-force");
+            });
     assertThat(Files.readAllBytes(out)).isEqualTo(before);
     assertThat(RestoreFixtures.listing(outDir)).containsExactly("db");
 
@@ -202,18 +229,25 @@ class RestoreFailureTest {
     Path out = outDir.resolve("db");
     Files.write(out, new byte[0]);
     Files.write(outDir.resolve("db-wal"), new byte[] {1});
-    expectFailureKeeping(() -> new Restorer(client()).restore(options(1)), Reason.OUTPUT_EXISTS,
-        "db-wal exists and would be applied to the restored database", "db", "db-wal");
+    expectFailureKeeping(
+        () -> new Restorer(client()).restore(options(1)),
+        Reason.OUTPUT_EXISTS,
+        "db-wal exists and would be applied to the restored database",
+        "db",
+        "db-wal");
     Files.delete(outDir.resolve("db-wal"));
     assertRestoredLatest(new Restorer(client()).restore(options(1)));
   }
 
-  private void expectFailureKeeping(ThrowingCallable restore, Reason reason, String fragment, String... kept)
-      throws IOException {
-    assertThatThrownBy(restore).isInstanceOfSatisfying(RestoreException.class, e -> {
-      assertThat(e.reason()).isEqualTo(reason);
-      assertThat(e.getMessage()).contains(fragment);
-    });
+  private void expectFailureKeeping(
+      ThrowingCallable restore, Reason reason, String fragment, String... kept) throws IOException {
+    assertThatThrownBy(restore)
+        .isInstanceOfSatisfying(
+            RestoreException.class,
+            e -> {
+              assertThat(e.reason()).isEqualTo(reason);
+              assertThat(e.getMessage()).contains(fragment);
+            });
     assertThat(RestoreFixtures.listing(outDir)).containsExactly(kept);
   }
 
@@ -221,12 +255,15 @@ class RestoreFailureTest {
   @ValueSource(ints = {1, 4})
   void droppedConnectionsResumeAtTheirOffset(int parallelism) throws Exception {
     List<Long> resumedAt = new CopyOnWriteArrayList<>();
-    ReplicaClient flaky = new HookedClient(client(), (level, min, max, offset, real) -> {
-      if (offset > 0) {
-        resumedAt.add(offset);
-      }
-      return BreakingInputStream.failingAfter(real.open(), 3000);
-    });
+    ReplicaClient flaky =
+        new HookedClient(
+            client(),
+            (level, min, max, offset, real) -> {
+              if (offset > 0) {
+                resumedAt.add(offset);
+              }
+              return BreakingInputStream.failingAfter(real.open(), 3000);
+            });
     assertRestoredLatest(new Restorer(flaky).restore(options(parallelism)));
     assertThat(resumedAt).isNotEmpty().allMatch(o -> o % 3000 == 0);
   }
@@ -237,12 +274,15 @@ class RestoreFailureTest {
     FileReplicaClient c = client();
     RestoreFixtures.compact(c, 0, 2, 5, 1);
     Path l1 = RestoreFixtures.ltxPath(replica, 1, 2, 5);
-    ReplicaClient retention = new HookedClient(c, (level, min, max, offset, real) -> {
-      if (level == 1) {
-        Files.deleteIfExists(l1); // retention strikes between planning and reading
-      }
-      return real.open();
-    });
+    ReplicaClient retention =
+        new HookedClient(
+            c,
+            (level, min, max, offset, real) -> {
+              if (level == 1) {
+                Files.deleteIfExists(l1); // retention strikes between planning and reading
+              }
+              return real.open();
+            });
     Restorer restorer = new Restorer(retention);
     assertThat(restorer.plan(RestoreTarget.latest()).files()).anyMatch(f -> f.level() == 1);
     RestoreResult r = restorer.restore(options(parallelism));
@@ -253,14 +293,20 @@ class RestoreFailureTest {
   @Test
   void filesThatKeepVanishingEndTheRestoreWithAClearError() throws Exception {
     RestoreFixtures.compact(client(), 0, 2, 5, 1);
-    ReplicaClient flapping = new HookedClient(client(), (level, min, max, offset, real) -> {
-      if (level == 1) {
-        throw new LtxFileNotFoundException("L1 file", level, min, max, "gone for now");
-      }
-      return real.open();
-    });
-    expectFailure(() -> new Restorer(flapping).restore(options(4)), Reason.REPLICA_CHANGED,
-        "L1/0000000000000002-0000000000000005.ltx vanished", "even after re-planning");
+    ReplicaClient flapping =
+        new HookedClient(
+            client(),
+            (level, min, max, offset, real) -> {
+              if (level == 1) {
+                throw new LtxFileNotFoundException("L1 file", level, min, max, "gone for now");
+              }
+              return real.open();
+            });
+    expectFailure(
+        () -> new Restorer(flapping).restore(options(4)),
+        Reason.REPLICA_CHANGED,
+        "L1/0000000000000002-0000000000000005.ltx vanished",
+        "even after re-planning");
   }
 
   @Test
@@ -270,19 +316,22 @@ class RestoreFailureTest {
     AtomicInteger inFlight = new AtomicInteger();
     AtomicInteger maxInFlight = new AtomicInteger();
     Set<String> threads = ConcurrentHashMap.newKeySet();
-    ReplicaClient observed = new HookedClient(client(), (level, min, max, offset, real) -> {
-      threads.add(Thread.currentThread().getName());
-      maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-      try {
-        allStarted.countDown();
-        allStarted.await(10, TimeUnit.SECONDS); // sequential downloads would stall here
-        return real.open();
-      } catch (InterruptedException e) {
-        throw new IOException(e);
-      } finally {
-        inFlight.decrementAndGet();
-      }
-    });
+    ReplicaClient observed =
+        new HookedClient(
+            client(),
+            (level, min, max, offset, real) -> {
+              threads.add(Thread.currentThread().getName());
+              maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+              try {
+                allStarted.countDown();
+                allStarted.await(10, TimeUnit.SECONDS); // sequential downloads would stall here
+                return real.open();
+              } catch (InterruptedException e) {
+                throw new IOException(e);
+              } finally {
+                inFlight.decrementAndGet();
+              }
+            });
     assertRestoredLatest(new Restorer(observed).restore(options(parallelism)));
     assertThat(maxInFlight.get()).isEqualTo(parallelism);
     assertThat(threads).hasSize(parallelism).allMatch(n -> n.startsWith("l4j-restore-download-"));
@@ -291,8 +340,11 @@ class RestoreFailureTest {
   @Test
   void filesWithoutChecksumsAreCheckedBySqliteAndABrokenDatabaseIsRefused() throws Exception {
     Path source = dir.resolve("broken.db");
-    SqliteCli.create().run(source, "CREATE TABLE t(x); WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1"
-        + " FROM n WHERE i < 2000) INSERT INTO t SELECT randomblob(50) FROM n; CREATE INDEX tx ON t(x);");
+    SqliteCli.create()
+        .run(
+            source,
+            "CREATE TABLE t(x); WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1"
+                + " FROM n WHERE i < 2000) INSERT INTO t SELECT randomblob(50) FROM n; CREATE INDEX tx ON t(x);");
     byte[] db = Files.readAllBytes(source);
     int pageSize = 4096;
     for (int i = 2 * pageSize + 100; i < 2 * pageSize + 300; i++) {
@@ -302,16 +354,22 @@ class RestoreFailureTest {
     FileReplicaClient badClient = new FileReplicaClient(bad);
     ByteArrayOutputStream ltx = new ByteArrayOutputStream();
     int pages = db.length / pageSize;
-    try (LtxEncoder enc = new LtxEncoder(ltx,
-        LtxHeader.snapshot(pageSize, pages, 1, System.currentTimeMillis()).withoutChecksums())) {
+    try (LtxEncoder enc =
+        new LtxEncoder(
+            ltx,
+            LtxHeader.snapshot(pageSize, pages, 1, System.currentTimeMillis())
+                .withoutChecksums())) {
       for (int p = 1; p <= pages; p++) {
         enc.writePage(p, java.util.Arrays.copyOfRange(db, (p - 1) * pageSize, p * pageSize));
       }
       enc.finish(0);
     }
     badClient.writeLtxFile(0, 1, 1, new ByteArrayInputStream(ltx.toByteArray()));
-    expectFailure(() -> new Restorer(badClient).restore(options(4)), Reason.INTEGRITY_CHECK_FAILED,
-        "failed PRAGMA quick_check", "nothing was written");
+    expectFailure(
+        () -> new Restorer(badClient).restore(options(4)),
+        Reason.INTEGRITY_CHECK_FAILED,
+        "failed PRAGMA quick_check",
+        "nothing was written");
   }
 
   @Test
@@ -325,7 +383,8 @@ class RestoreFailureTest {
     assertThat(Files.readAllBytes(db)).isEqualTo(restored);
 
     Path fresh = outDir.resolve("fresh.db");
-    assertThat(Restorer.restoreIfMissing(fresh, new FileReplicaClient(dir.resolve("empty")))).isEmpty();
+    assertThat(Restorer.restoreIfMissing(fresh, new FileReplicaClient(dir.resolve("empty"))))
+        .isEmpty();
     assertThat(fresh).doesNotExist();
   }
 

@@ -3,12 +3,12 @@ package io.litestream4j.restore;
 import io.litestream4j.Replication;
 import io.litestream4j.ReplicationOptions;
 import io.litestream4j.db.DbOptions;
-import io.litestream4j.store.StoreOptions;
 import io.litestream4j.ltx.LtxCompactor;
 import io.litestream4j.replica.LtxFileInfo;
 import io.litestream4j.replica.file.FileReplicaClient;
-import io.litestream4j.testing.DbCompare;
+import io.litestream4j.store.StoreOptions;
 import io.litestream4j.testing.ApplicationSteps;
+import io.litestream4j.testing.DbCompare;
 import io.litestream4j.testing.L0Restore;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -49,7 +49,8 @@ public final class RestoreFixtures {
    *
    * @param db the source database
    * @param replica the replica directory (file backend layout)
-   * @param states the recorded states by TXID (not every TXID: the replicator may sync between steps)
+   * @param states the recorded states by TXID (not every TXID: the replicator may sync between
+   *     steps)
    */
   public record History(Path db, Path replica, NavigableMap<Long, State> states) {
     public FileReplicaClient client() {
@@ -58,8 +59,11 @@ public final class RestoreFixtures {
 
     /** Creation time of the replica's L0 file for {@code txid} (its LTX header timestamp). */
     public Instant createdAt(long txid) throws IOException {
-      return client().ltxFiles(0, txid).stream().filter(f -> f.minTxid() == txid).findFirst()
-          .orElseThrow(() -> new IllegalStateException("no L0 file for TXID " + txid)).createdAt();
+      return client().ltxFiles(0, txid).stream()
+          .filter(f -> f.minTxid() == txid)
+          .findFirst()
+          .orElseThrow(() -> new IllegalStateException("no L0 file for TXID " + txid))
+          .createdAt();
     }
   }
 
@@ -76,17 +80,25 @@ public final class RestoreFixtures {
         st.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB, note TEXT)");
         st.execute("CREATE INDEX t_note ON t(note)");
       }
-      ReplicationOptions opts = ReplicationOptions.of(db, replica.toUri().toString())
-          .withSyncInterval(Duration.ZERO)
-          .withDbOptions(DbOptions.DEFAULTS.withMonitorInterval(Duration.ofMillis(50))
-              .withMinCheckpointPageCount(64))
-          // Level-0 files only: the tests that need other levels build them explicitly.
-          .withStore(StoreOptions.DEFAULTS.withBackground(false));
+      ReplicationOptions opts =
+          ReplicationOptions.of(db, replica.toUri().toString())
+              .withSyncInterval(Duration.ZERO)
+              .withDbOptions(
+                  DbOptions.DEFAULTS
+                      .withMonitorInterval(Duration.ofMillis(50))
+                      .withMinCheckpointPageCount(64))
+              // Level-0 files only: the tests that need other levels build them explicitly.
+              .withStore(StoreOptions.DEFAULTS.withBackground(false));
       try (Replication r = Replication.start(opts)) {
         for (int round = 0; round < rounds; round++) {
           step(app, round, rnd);
           long txid = r.syncAndAwait(Duration.ofSeconds(20));
-          states.put(txid, new State(txid, DbCompare.dump(db), L0Restore.logicalChecksum(db, dir.resolve("scratch-" + txid))));
+          states.put(
+              txid,
+              new State(
+                  txid,
+                  DbCompare.dump(db),
+                  L0Restore.logicalChecksum(db, dir.resolve("scratch-" + txid))));
           // distinct file timestamps, so every recorded TXID is a point in time of its own
           long after = System.currentTimeMillis() + 3;
           while (System.currentTimeMillis() < after) {
@@ -122,18 +134,21 @@ public final class RestoreFixtures {
    * Compacts the files of {@code srcLevel} covering exactly {@code min..max} into one file at
    * {@code dstLevel} (a snapshot when {@code min} is 1), as compaction does.
    */
-  public static LtxFileInfo compact(FileReplicaClient client, int srcLevel, long min, long max, int dstLevel)
-      throws IOException {
-    List<LtxFileInfo> inputs = client.ltxFiles(srcLevel, min).stream().filter(f -> f.maxTxid() <= max).toList();
+  public static LtxFileInfo compact(
+      FileReplicaClient client, int srcLevel, long min, long max, int dstLevel) throws IOException {
+    List<LtxFileInfo> inputs =
+        client.ltxFiles(srcLevel, min).stream().filter(f -> f.maxTxid() <= max).toList();
     long expect = min;
     for (LtxFileInfo f : inputs) {
       if (f.minTxid() != expect) {
-        throw new IllegalStateException("L" + srcLevel + " files do not cover " + min + ".." + max + ": " + inputs);
+        throw new IllegalStateException(
+            "L" + srcLevel + " files do not cover " + min + ".." + max + ": " + inputs);
       }
       expect = f.maxTxid() + 1;
     }
     if (expect != max + 1) {
-      throw new IllegalStateException("L" + srcLevel + " files do not reach " + max + ": " + inputs);
+      throw new IllegalStateException(
+          "L" + srcLevel + " files do not reach " + max + ": " + inputs);
     }
     List<InputStream> streams = new ArrayList<>();
     for (LtxFileInfo f : inputs) {

@@ -44,12 +44,15 @@ class RestorePlannerTest {
     return all;
   }
 
-  private static RestorePlan plan(List<LtxFileInfo> files, RestoreTarget target) throws RestoreException {
+  private static RestorePlan plan(List<LtxFileInfo> files, RestoreTarget target)
+      throws RestoreException {
     return RestorePlanner.plan(new ReplicaCatalog(files), target, "test replica");
   }
 
   private static List<String> names(RestorePlan plan) {
-    return plan.files().stream().map(x -> "L" + x.level() + ":" + x.minTxid() + "-" + x.maxTxid()).toList();
+    return plan.files().stream()
+        .map(x -> "L" + x.level() + ":" + x.minTxid() + "-" + x.maxTxid())
+        .toList();
   }
 
   @Test
@@ -62,22 +65,44 @@ class RestorePlannerTest {
 
   @Test
   void newestSnapshotAtOrBeforeTheTargetThenFewestFilesAcrossLevels() throws Exception {
-    var files = replica(f(9, 1, 10), f(9, 1, 30), f(9, 1, 50), f(1, 11, 20), f(1, 21, 30), f(1, 31, 40),
-        f(2, 11, 40), f(1, 41, 50), l0(11, 60));
-    assertThat(names(plan(files, RestoreTarget.latest()))).containsExactly(
-        "L9:1-50", "L0:51-51", "L0:52-52", "L0:53-53", "L0:54-54", "L0:55-55", "L0:56-56", "L0:57-57",
-        "L0:58-58", "L0:59-59", "L0:60-60");
-    assertThat(names(plan(files, RestoreTarget.txid(45)))).containsExactly(
-        "L9:1-30", "L1:31-40", "L0:41-41", "L0:42-42", "L0:43-43", "L0:44-44", "L0:45-45");
+    var files =
+        replica(
+            f(9, 1, 10),
+            f(9, 1, 30),
+            f(9, 1, 50),
+            f(1, 11, 20),
+            f(1, 21, 30),
+            f(1, 31, 40),
+            f(2, 11, 40),
+            f(1, 41, 50),
+            l0(11, 60));
+    assertThat(names(plan(files, RestoreTarget.latest())))
+        .containsExactly(
+            "L9:1-50",
+            "L0:51-51",
+            "L0:52-52",
+            "L0:53-53",
+            "L0:54-54",
+            "L0:55-55",
+            "L0:56-56",
+            "L0:57-57",
+            "L0:58-58",
+            "L0:59-59",
+            "L0:60-60");
+    assertThat(names(plan(files, RestoreTarget.txid(45))))
+        .containsExactly(
+            "L9:1-30", "L1:31-40", "L0:41-41", "L0:42-42", "L0:43-43", "L0:44-44", "L0:45-45");
     assertThat(names(plan(files, RestoreTarget.txid(40)))).containsExactly("L9:1-30", "L1:31-40");
     assertThat(names(plan(files, RestoreTarget.txid(30)))).containsExactly("L9:1-30");
-    assertThat(names(plan(files, RestoreTarget.txid(12)))).containsExactly("L9:1-10", "L0:11-11", "L0:12-12");
+    assertThat(names(plan(files, RestoreTarget.txid(12))))
+        .containsExactly("L9:1-10", "L0:11-11", "L0:12-12");
   }
 
   @Test
   void withoutSnapshotsAFullFileAtAnyLevelStartsThePlan() throws Exception {
     var files = replica(f(1, 1, 8), f(2, 1, 16), f(1, 9, 16), l0(15, 18));
-    assertThat(names(plan(files, RestoreTarget.latest()))).containsExactly("L2:1-16", "L0:17-17", "L0:18-18");
+    assertThat(names(plan(files, RestoreTarget.latest())))
+        .containsExactly("L2:1-16", "L0:17-17", "L0:18-18");
     assertThat(names(plan(files, RestoreTarget.txid(8)))).containsExactly("L1:1-8");
   }
 
@@ -85,7 +110,8 @@ class RestorePlannerTest {
   void aFileCoveredByALargerOneInTheSameLevelIsSkipped() throws Exception {
     // Litestream issue 847: L2 1-100 and L2 50-60 side by side
     var files = replica(f(2, 1, 100), f(2, 50, 60), l0(101, 102));
-    assertThat(names(plan(files, RestoreTarget.latest()))).containsExactly("L2:1-100", "L0:101-101", "L0:102-102");
+    assertThat(names(plan(files, RestoreTarget.latest())))
+        .containsExactly("L2:1-100", "L0:101-101", "L0:102-102");
   }
 
   @Test
@@ -117,38 +143,61 @@ class RestorePlannerTest {
   @Test
   void aGapNamesTheMissingRange() {
     var files = replica(l0(1, 10), l0(13, 20));
-    expect(() -> plan(files, RestoreTarget.latest()), Reason.GAP,
+    expect(
+        () -> plan(files, RestoreTarget.latest()),
+        Reason.GAP,
         "has a gap: TXIDs 000000000000000b-000000000000000c are missing",
-        "reach TXID 000000000000000a", "starts at TXID 000000000000000d");
-    expect(() -> plan(files, RestoreTarget.txid(15)), Reason.GAP,
+        "reach TXID 000000000000000a",
+        "starts at TXID 000000000000000d");
+    expect(
+        () -> plan(files, RestoreTarget.txid(15)),
+        Reason.GAP,
         "TXIDs 000000000000000b-000000000000000c are missing");
   }
 
   @Test
   void aReplicaWithoutAnySnapshotSaysSo() {
-    expect(() -> plan(l0(5, 9), RestoreTarget.latest()), Reason.GAP,
-        "has no snapshot", "TXIDs 0000000000000001-0000000000000004 are missing");
+    expect(
+        () -> plan(l0(5, 9), RestoreTarget.latest()),
+        Reason.GAP,
+        "has no snapshot",
+        "TXIDs 0000000000000001-0000000000000004 are missing");
   }
 
   @Test
   void targetsOutsideTheReplicaSayWhatItHolds() {
     var files = replica(f(9, 1, 10), l0(8, 20));
-    expect(() -> plan(files, RestoreTarget.txid(21)), Reason.TARGET_NOT_AVAILABLE,
-        "TXID 0000000000000015 is not available", "holds TXIDs 0000000000000001-0000000000000014",
+    expect(
+        () -> plan(files, RestoreTarget.txid(21)),
+        Reason.TARGET_NOT_AVAILABLE,
+        "TXID 0000000000000015 is not available",
+        "holds TXIDs 0000000000000001-0000000000000014",
         "created from 2025-01-01T00:00:08Z to 2025-01-01T00:00:20Z");
-    expect(() -> plan(files, RestoreTarget.txid(5)), Reason.TARGET_NOT_AVAILABLE,
-        "before the oldest restorable point", "reaches TXID 000000000000000a");
-    expect(() -> plan(files, RestoreTarget.timestamp(T0.plusSeconds(8))), Reason.TARGET_NOT_AVAILABLE,
+    expect(
+        () -> plan(files, RestoreTarget.txid(5)),
+        Reason.TARGET_NOT_AVAILABLE,
+        "before the oldest restorable point",
+        "reaches TXID 000000000000000a");
+    expect(
+        () -> plan(files, RestoreTarget.timestamp(T0.plusSeconds(8))),
+        Reason.TARGET_NOT_AVAILABLE,
         "no backup on test replica was created before 2025-01-01T00:00:08Z");
-    expect(() -> plan(List.of(), RestoreTarget.latest()), Reason.NO_BACKUPS, "no backup files found on test replica");
+    expect(
+        () -> plan(List.of(), RestoreTarget.latest()),
+        Reason.NO_BACKUPS,
+        "no backup files found on test replica");
   }
 
   @Test
   void aKnownFullFileIsABaseEvenWithoutAnySnapshot() throws Exception {
     var files = replica(l0(7, 12));
     LtxFileInfo full = files.stream().filter(x -> x.minTxid() == 9).findFirst().orElseThrow();
-    RestorePlan p = RestorePlanner.plan(new ReplicaCatalog(files), RestoreTarget.latest(), "test replica",
-        java.util.Set.of(full));
+    RestorePlan p =
+        RestorePlanner.plan(
+            new ReplicaCatalog(files),
+            RestoreTarget.latest(),
+            "test replica",
+            java.util.Set.of(full));
     assertThat(names(p)).containsExactly("L0:9-9", "L0:10-10", "L0:11-11", "L0:12-12");
     expect(() -> plan(files, RestoreTarget.latest()), Reason.GAP, "no snapshot");
   }
@@ -164,7 +213,9 @@ class RestorePlannerTest {
   @Test
   void aTxidInsideACompactedFileWhoseTransactionsAreGoneCannotBeRestoredExactly() {
     var files = replica(f(9, 1, 10), f(1, 11, 20), l0(21, 22));
-    expect(() -> plan(files, RestoreTarget.txid(15)), Reason.TARGET_NOT_AVAILABLE,
+    expect(
+        () -> plan(files, RestoreTarget.txid(15)),
+        Reason.TARGET_NOT_AVAILABLE,
         "TXID 000000000000000f cannot be restored exactly",
         "nearest restorable TXIDs are 000000000000000a and 0000000000000014");
   }
@@ -173,7 +224,8 @@ class RestorePlannerTest {
   void timestampsSelectFilesCreatedStrictlyBefore() throws Exception {
     var files = replica(f(9, 1, 10), f(1, 11, 20), l0(11, 25));
     assertThat(plan(files, RestoreTarget.timestamp(T0.plusSeconds(21))).maxTxid()).isEqualTo(20);
-    assertThat(names(plan(files, RestoreTarget.timestamp(T0.plusSeconds(20))))).hasSize(10)
+    assertThat(names(plan(files, RestoreTarget.timestamp(T0.plusSeconds(20)))))
+        .hasSize(10)
         .endsWith("L0:19-19");
     assertThat(names(plan(files, RestoreTarget.timestamp(T0.plusSeconds(21).plusMillis(1)))))
         .containsExactly("L9:1-10", "L1:11-20", "L0:21-21");
@@ -182,7 +234,9 @@ class RestorePlannerTest {
   @Test
   void aPlanFileTooShortToBeLtxIsReportedBeforeDownloading() {
     var files = replica(l0(1, 3), new LtxFileInfo(0, 4, 4, 0, T0.plusSeconds(4)));
-    expect(() -> plan(files, RestoreTarget.latest()), Reason.CORRUPT_REPLICA,
+    expect(
+        () -> plan(files, RestoreTarget.latest()),
+        Reason.CORRUPT_REPLICA,
         "L0/0000000000000004-0000000000000004.ltx on test replica is 0 bytes long");
   }
 
@@ -200,9 +254,12 @@ class RestorePlannerTest {
   }
 
   private static void expect(ThrowingCallable call, Reason reason, String... fragments) {
-    assertThatThrownBy(call).isInstanceOfSatisfying(RestoreException.class, e -> {
-      assertThat(e.reason()).isEqualTo(reason);
-      assertThat(e.getMessage()).contains(fragments);
-    });
+    assertThatThrownBy(call)
+        .isInstanceOfSatisfying(
+            RestoreException.class,
+            e -> {
+              assertThat(e.reason()).isEqualTo(reason);
+              assertThat(e.getMessage()).contains(fragments);
+            });
   }
 }

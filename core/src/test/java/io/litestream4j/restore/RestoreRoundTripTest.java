@@ -27,13 +27,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Round trips through real replication: the database restored at a TXID or a timestamp must be the
- * source as it was at that transaction — same logical content, same rolling checksum, and
- * {@code integrity_check} ok — from a replica of only L0 files and from one with compaction levels,
+ * source as it was at that transaction — same logical content, same rolling checksum, and {@code
+ * integrity_check} ok — from a replica of only L0 files and from one with compaction levels,
  * snapshots and retention-deleted L0 files (where plans need levels and an overlapping seam).
  */
 class RestoreRoundTripTest {
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
   static History history;
 
   @BeforeAll
@@ -48,14 +47,18 @@ class RestoreRoundTripTest {
     int i = 0;
     for (State s : history.states().values()) {
       Path out = dir.resolve("l0-" + s.txid() + ".db");
-      RestoreResult r = restorer.restore(RestoreOptions.of(out).withTarget(RestoreTarget.txid(s.txid()))
-          .withParallelism(i++ % 2 == 0 ? 1 : 4));
+      RestoreResult r =
+          restorer.restore(
+              RestoreOptions.of(out)
+                  .withTarget(RestoreTarget.txid(s.txid()))
+                  .withParallelism(i++ % 2 == 0 ? 1 : 4));
       assertRestored(r, s);
       assertThat(r.plan().files()).allMatch(f -> f.level() == 0).hasSize((int) s.txid());
     }
     Path latest = dir.resolve("l0-latest.db");
     RestoreResult r = restorer.restore(RestoreOptions.of(latest));
-    assertThat(r.txid()).isEqualTo(history.client().ltxFiles(0, 0).getLast().maxTxid())
+    assertThat(r.txid())
+        .isEqualTo(history.client().ltxFiles(0, 0).getLast().maxTxid())
         .isGreaterThanOrEqualTo(history.states().lastKey());
     assertThat(DbCompare.dump(latest)).isEqualTo(history.states().lastEntry().getValue().dump());
     DbCompare.assertIntegrity(latest);
@@ -70,8 +73,14 @@ class RestoreRoundTripTest {
       }
       Path out = dir.resolve("passes-" + s.txid() + ".db");
       int maxOpenFiles = 2 + i++ % 3;
-      RestoreResult r = RestoreJob.run(history.client(), "test replica",
-          RestoreOptions.of(out).withTarget(RestoreTarget.txid(s.txid())).withParallelism(1 + i % 2), maxOpenFiles);
+      RestoreResult r =
+          RestoreJob.run(
+              history.client(),
+              "test replica",
+              RestoreOptions.of(out)
+                  .withTarget(RestoreTarget.txid(s.txid()))
+                  .withParallelism(1 + i % 2),
+              maxOpenFiles);
       assertRestored(r, s);
     }
   }
@@ -90,7 +99,8 @@ class RestoreRoundTripTest {
       Instant between = at.plusMillis((next.toEpochMilli() - at.toEpochMilli()) / 2);
       assertThat(between).isAfter(at).isBefore(next);
       Path out = dir.resolve("ts-" + s.txid() + ".db");
-      RestoreResult r = restorer.restore(RestoreOptions.of(out).withTarget(RestoreTarget.timestamp(between)));
+      RestoreResult r =
+          restorer.restore(RestoreOptions.of(out).withTarget(RestoreTarget.timestamp(between)));
       assertRestored(r, s);
       assertThat(r.timestamp()).isEqualTo(at);
       tested++;
@@ -117,14 +127,18 @@ class RestoreRoundTripTest {
     RestoreFixtures.compact(client, 0, 1, s2, 9);
     // retention: L0 up to the end of the L1 file holding s2, L1 files inside the first L2 file
     long l0Floor = s2 + 2;
-    client.deleteLtxFiles(client.ltxFiles(0, 0).stream().filter(f -> f.maxTxid() <= l0Floor).toList());
+    client.deleteLtxFiles(
+        client.ltxFiles(0, 0).stream().filter(f -> f.maxTxid() <= l0Floor).toList());
     client.deleteLtxFiles(client.ltxFiles(1, 0).stream().filter(f -> f.maxTxid() <= 12).toList());
 
     Restorer restorer = new Restorer(client);
     RestorePlan latest = restorer.plan(RestoreTarget.latest());
-    assertThat(latest.files().getFirst()).matches(f -> f.level() == 9 && f.maxTxid() == s2, "the newest snapshot");
-    assertThat(latest.files().get(1)).matches(f -> f.level() >= 1 && f.minTxid() < s2 && f.maxTxid() > s2,
-        "a compacted file reaching back before the snapshot's end");
+    assertThat(latest.files().getFirst())
+        .matches(f -> f.level() == 9 && f.maxTxid() == s2, "the newest snapshot");
+    assertThat(latest.files().get(1))
+        .matches(
+            f -> f.level() >= 1 && f.minTxid() < s2 && f.maxTxid() > s2,
+            "a compacted file reaching back before the snapshot's end");
     assertThat(latest.overlaps()).isEqualTo(1);
     RestoreResult r = restorer.restore(RestoreOptions.of(dir.resolve("levels-latest.db")));
     assertThat(r.checksumVerified()).isTrue();
@@ -136,20 +150,27 @@ class RestoreRoundTripTest {
     List<Long> refused = new ArrayList<>();
     for (State s : history.states().values()) {
       long t = s.txid();
-      // exact below the L0 floor only at snapshots and at compaction boundaries that survived retention
+      // exact below the L0 floor only at snapshots and at compaction boundaries that survived
+      // retention
       boolean exact = t > l0Floor || t == s1 || t == s2 || (t % 4 == 0 && t >= 12);
       Path out = dir.resolve("levels-" + t + ".db");
-      RestoreOptions opts = RestoreOptions.of(out).withTarget(RestoreTarget.txid(t)).withParallelism(3);
+      RestoreOptions opts =
+          RestoreOptions.of(out).withTarget(RestoreTarget.txid(t)).withParallelism(3);
       if (exact) {
         RestoreResult rr = restorer.restore(opts);
         assertRestored(rr, s);
         assertThat(rr.plan().files()).as("plan for %d", t).hasSizeLessThan((int) t + 1);
         restored.add(t);
       } else {
-        assertThatThrownBy(() -> restorer.restore(opts)).isInstanceOfSatisfying(RestoreException.class, e -> {
-          assertThat(e.reason()).isEqualTo(RestoreException.Reason.TARGET_NOT_AVAILABLE);
-          assertThat(e.getMessage()).containsAnyOf("cannot be restored exactly", "before the oldest restorable point");
-        });
+        assertThatThrownBy(() -> restorer.restore(opts))
+            .isInstanceOfSatisfying(
+                RestoreException.class,
+                e -> {
+                  assertThat(e.reason()).isEqualTo(RestoreException.Reason.TARGET_NOT_AVAILABLE);
+                  assertThat(e.getMessage())
+                      .containsAnyOf(
+                          "cannot be restored exactly", "before the oldest restorable point");
+                });
         assertThat(out).doesNotExist();
         refused.add(t);
       }
@@ -160,11 +181,14 @@ class RestoreRoundTripTest {
     // points in time across levels: just after each restorable recorded TXID's file was created
     for (long t : restored) {
       if (t <= l0Floor || t == max) {
-        continue; // L0 file gone (compacted files carry only their last transaction's time), or the newest
+        continue; // L0 file gone (compacted files carry only their last transaction's time), or the
+        // newest
       }
       Path out = dir.resolve("levels-ts-" + t + ".db");
-      RestoreResult rr = restorer.restore(RestoreOptions.of(out)
-          .withTarget(RestoreTarget.timestamp(history.createdAt(t).plusMillis(1))));
+      RestoreResult rr =
+          restorer.restore(
+              RestoreOptions.of(out)
+                  .withTarget(RestoreTarget.timestamp(history.createdAt(t).plusMillis(1))));
       assertRestored(rr, history.states().get(t));
     }
   }
@@ -172,9 +196,11 @@ class RestoreRoundTripTest {
   private static void assertRestored(RestoreResult r, State expected) throws Exception {
     assertThat(r.txid()).isEqualTo(expected.txid());
     assertThat(r.checksumVerified()).isTrue();
-    assertThat(DatabaseChecksum.of(r.output())).as("checksum at TXID %d", expected.txid())
+    assertThat(DatabaseChecksum.of(r.output()))
+        .as("checksum at TXID %d", expected.txid())
         .isEqualTo(expected.checksum());
-    DbCompare.assertSameContent(expected.dump(), DbCompare.dump(r.output()), "TXID " + expected.txid());
+    DbCompare.assertSameContent(
+        expected.dump(), DbCompare.dump(r.output()), "TXID " + expected.txid());
     DbCompare.assertIntegrity(r.output());
     Path parent = r.output().getParent();
     assertThat(parent.resolve(r.output().getFileName() + ".tmp")).doesNotExist();

@@ -37,15 +37,18 @@ class CompactionMeasurements {
   void restoreCostStaysFlatAsHistoryGrows() throws Exception {
     Path db = dir.resolve("app.db");
     Path replica = dir.resolve("replica");
-    StoreOptions store = StoreOptions.DEFAULTS
-        .withLevels(List.of(Duration.ofSeconds(1), Duration.ofSeconds(3), Duration.ofSeconds(9)))
-        .withSnapshots(Duration.ofSeconds(10), Duration.ofSeconds(20))
-        .withL0Retention(Duration.ofSeconds(2), Duration.ofSeconds(1))
-        .withRetentionGrace(Duration.ofSeconds(2));
-    ReplicationOptions opts = ReplicationOptions.of(db, replica.toUri().toString())
-        .withSyncInterval(Duration.ZERO)
-        .withDbOptions(DbOptions.DEFAULTS.withMonitorInterval(Duration.ofMillis(100)))
-        .withStore(store);
+    StoreOptions store =
+        StoreOptions.DEFAULTS
+            .withLevels(
+                List.of(Duration.ofSeconds(1), Duration.ofSeconds(3), Duration.ofSeconds(9)))
+            .withSnapshots(Duration.ofSeconds(10), Duration.ofSeconds(20))
+            .withL0Retention(Duration.ofSeconds(2), Duration.ofSeconds(1))
+            .withRetentionGrace(Duration.ofSeconds(2));
+    ReplicationOptions opts =
+        ReplicationOptions.of(db, replica.toUri().toString())
+            .withSyncInterval(Duration.ZERO)
+            .withDbOptions(DbOptions.DEFAULTS.withMonitorInterval(Duration.ofMillis(100)))
+            .withStore(store);
     Random rnd = new Random(5);
     int maxFiles = 0;
     try (Connection app = DriverManager.getConnection("jdbc:sqlite:" + db);
@@ -55,11 +58,13 @@ class CompactionMeasurements {
         st.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, k INTEGER, body BLOB)");
       }
       Restorer restorer = new Restorer(reader);
-      try (Replication r = Replication.start(opts); Statement st = app.createStatement()) {
+      try (Replication r = Replication.start(opts);
+          Statement st = app.createStatement()) {
         long start = System.nanoTime();
         long nextSample = start;
         int sample = 0;
-        while (System.nanoTime() - start < Duration.ofSeconds(Long.getLong("measure.seconds", 60)).toNanos()) {
+        while (System.nanoTime() - start
+            < Duration.ofSeconds(Long.getLong("measure.seconds", 60)).toNanos()) {
           // steady load: inserts plus updates of a hot set, ~100 commits/s
           st.execute("INSERT INTO t (k, body) VALUES (" + rnd.nextInt(1000) + ", randomblob(500))");
           st.execute("UPDATE t SET body = randomblob(500) WHERE k = " + rnd.nextInt(1000));
@@ -74,9 +79,16 @@ class CompactionMeasurements {
             long txid = r.position().txid();
             var perLevel = new java.util.TreeMap<Integer, Integer>();
             plan.files().forEach(f -> perLevel.merge(f.level(), 1, Integer::sum));
-            System.out.printf("compaction history=%2ds txid=%5d restore-files=%3d %s restore-bytes=%8d restore-ms=%6.1f"
-                    + " replica-files=%4d%n", (System.nanoTime() - start) / 1_000_000_000L, txid,
-                plan.files().size(), perLevel, plan.totalBytes(), ms, countFiles(replica));
+            System.out.printf(
+                "compaction history=%2ds txid=%5d restore-files=%3d %s restore-bytes=%8d restore-ms=%6.1f"
+                    + " replica-files=%4d%n",
+                (System.nanoTime() - start) / 1_000_000_000L,
+                txid,
+                plan.files().size(),
+                perLevel,
+                plan.totalBytes(),
+                ms,
+                countFiles(replica));
             if (sample > 2) {
               maxFiles = Math.max(maxFiles, plan.files().size());
             }
@@ -87,9 +99,11 @@ class CompactionMeasurements {
       }
     }
     long replicaBytes = bytes(replica);
-    System.out.printf("compaction replica-bytes/db-bytes=%.2f (replica %d bytes, database %d bytes)%n",
+    System.out.printf(
+        "compaction replica-bytes/db-bytes=%.2f (replica %d bytes, database %d bytes)%n",
         (double) replicaBytes / Files.size(db), replicaBytes, Files.size(db));
-    // Bounded by what one L1 interval holds (~100 TXIDs at this rate) plus one file per level, not by history.
+    // Bounded by what one L1 interval holds (~100 TXIDs at this rate) plus one file per level, not
+    // by history.
     assertThat(maxFiles).as("restore plans stay bounded").isLessThan(400);
   }
 

@@ -15,9 +15,9 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * A database history made of real LTX files (with rolling checksums), without SQLite: each
- * {@link #commit} changes a few random pages (sometimes growing the database) and yields the next
- * L0 file, so store tests can build replicas of any shape and check what restores produce.
+ * A database history made of real LTX files (with rolling checksums), without SQLite: each {@link
+ * #commit} changes a few random pages (sometimes growing the database) and yields the next L0 file,
+ * so store tests can build replicas of any shape and check what restores produce.
  */
 final class FakeHistory {
   static final int PAGE_SIZE = 512;
@@ -63,8 +63,10 @@ final class FakeHistory {
     }
     long pre = txid == 0 ? 0 : checksum.value();
     txid++;
-    LtxHeader header = txid == 1 ? LtxHeader.snapshot(PAGE_SIZE, commit, 1, timestampMillis)
-        : LtxHeader.incremental(PAGE_SIZE, commit, txid, txid, timestampMillis, pre);
+    LtxHeader header =
+        txid == 1
+            ? LtxHeader.snapshot(PAGE_SIZE, commit, 1, timestampMillis)
+            : LtxHeader.incremental(PAGE_SIZE, commit, txid, txid, timestampMillis, pre);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (LtxEncoder enc = new LtxEncoder(out, header)) {
       for (int pgno : changed) {
@@ -89,7 +91,8 @@ final class FakeHistory {
   /** A snapshot file [1, txid] of the current state. */
   byte[] snapshot(long timestampMillis) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (LtxEncoder enc = new LtxEncoder(out, LtxHeader.snapshot(PAGE_SIZE, pages.size(), txid, timestampMillis))) {
+    try (LtxEncoder enc =
+        new LtxEncoder(out, LtxHeader.snapshot(PAGE_SIZE, pages.size(), txid, timestampMillis))) {
       for (var e : pages.entrySet()) {
         enc.writePage(e.getKey(), e.getValue());
       }
@@ -99,6 +102,7 @@ final class FakeHistory {
   }
 
   LtxFileInfo snapshotTo(ReplicaClient client, long timestampMillis) throws IOException {
-    return client.writeLtxFile(LtxFileInfo.SNAPSHOT_LEVEL, 1, txid, new ByteArrayInputStream(snapshot(timestampMillis)));
+    return client.writeLtxFile(
+        LtxFileInfo.SNAPSHOT_LEVEL, 1, txid, new ByteArrayInputStream(snapshot(timestampMillis)));
   }
 }

@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real client whose uploads to one level pause after a number of bytes until the test releases
- * them: it holds a snapshot upload "in flight" while the test acts on the database. Only the
- * timing is controlled; every byte goes to the real backend.
+ * them: it holds a snapshot upload "in flight" while the test acts on the database. Only the timing
+ * is controlled; every byte goes to the real backend.
  */
 final class GatedClient extends ForwardingReplicaClient {
   final CountDownLatch reached = new CountDownLatch(1);
@@ -28,32 +28,39 @@ final class GatedClient extends ForwardingReplicaClient {
   }
 
   @Override
-  public LtxFileInfo writeLtxFile(int lvl, long minTxid, long maxTxid, InputStream data) throws IOException {
+  public LtxFileInfo writeLtxFile(int lvl, long minTxid, long maxTxid, InputStream data)
+      throws IOException {
     if (lvl != level) {
       return delegate.writeLtxFile(lvl, minTxid, maxTxid, data);
     }
-    return delegate.writeLtxFile(lvl, minTxid, maxTxid, new FilterInputStream(data) {
-      private long read;
+    return delegate.writeLtxFile(
+        lvl,
+        minTxid,
+        maxTxid,
+        new FilterInputStream(data) {
+          private long read;
 
-      @Override
-      public int read(byte[] b, int off, int len) throws IOException {
-        if (read >= pauseAfter && release.getCount() > 0) {
-          reached.countDown();
-          try {
-            if (!release.await(60, TimeUnit.SECONDS)) {
-              throw new IOException("test never released the upload");
+          @Override
+          public int read(byte[] b, int off, int len) throws IOException {
+            if (read >= pauseAfter && release.getCount() > 0) {
+              reached.countDown();
+              try {
+                if (!release.await(60, TimeUnit.SECONDS)) {
+                  throw new IOException("test never released the upload");
+                }
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException();
+              }
             }
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException();
+            int n =
+                super.read(
+                    b, off, read < pauseAfter ? (int) Math.min(len, pauseAfter - read) : len);
+            if (n > 0) {
+              read += n;
+            }
+            return n;
           }
-        }
-        int n = super.read(b, off, read < pauseAfter ? (int) Math.min(len, pauseAfter - read) : len);
-        if (n > 0) {
-          read += n;
-        }
-        return n;
-      }
-    });
+        });
   }
 }

@@ -33,7 +33,8 @@ class LevelCompactorTest {
   void setUp() {
     client = new FileReplicaClient(dir.resolve("replica"));
     local = new LocalLtxDir(dir.resolve("meta"));
-    compactor = new LevelCompactor(client, local, "test.db", RetryPolicy.DEFAULT, new AtomicReference<>());
+    compactor =
+        new LevelCompactor(client, local, "test.db", RetryPolicy.DEFAULT, new AtomicReference<>());
   }
 
   private void commit(int n) throws IOException {
@@ -46,25 +47,37 @@ class LevelCompactorTest {
   void compactedFileSpansItsInputsKeepsNewestTimestampAndCarriesChecksums() throws Exception {
     commit(5);
     List<LtxFileInfo> first = compactor.compact(1);
-    assertThat(first).extracting(LtxFileInfo::name).containsExactly("0000000000000001-0000000000000005.ltx");
+    assertThat(first)
+        .extracting(LtxFileInfo::name)
+        .containsExactly("0000000000000001-0000000000000005.ltx");
     commit(4);
     List<LtxFileInfo> second = compactor.compact(1);
-    assertThat(second).extracting(LtxFileInfo::name).containsExactly("0000000000000006-0000000000000009.ltx");
+    assertThat(second)
+        .extracting(LtxFileInfo::name)
+        .containsExactly("0000000000000006-0000000000000009.ltx");
     assertThat(compactor.compact(1)).as("nothing new").isEmpty();
 
     LtxHeader h1 = header(first.getFirst());
     LtxHeader h2 = header(second.getFirst());
     LtxFileInfo lastInput = client.ltxFiles(0, 9).getFirst();
-    assertThat(h2.timestamp()).as("newest input's timestamp").isEqualTo(T0 + 8 * 1000).isEqualTo(lastInput.createdAt().toEpochMilli());
+    assertThat(h2.timestamp())
+        .as("newest input's timestamp")
+        .isEqualTo(T0 + 8 * 1000)
+        .isEqualTo(lastInput.createdAt().toEpochMilli());
     assertThat(second.getFirst().createdAt().toEpochMilli()).isEqualTo(h2.timestamp());
     assertThat(h1.hasChecksums()).isTrue();
     assertThat(h2.preApplyChecksum()).as("pre of the first input").isEqualTo(history.checksumAt(5));
     assertThat(trailer(first.getFirst()).postApplyChecksum()).isEqualTo(history.checksumAt(5));
-    assertThat(trailer(second.getFirst()).postApplyChecksum()).as("post of the last input").isEqualTo(history.checksumAt(9));
+    assertThat(trailer(second.getFirst()).postApplyChecksum())
+        .as("post of the last input")
+        .isEqualTo(history.checksumAt(9));
     assertThat(h1.walOffset()).isZero();
 
     // The two compacted files rebuild the database exactly as the nine L0 files do.
-    assertThat(Replicas.restore(client, List.of(first.getFirst(), second.getFirst()), dir.resolve("a.db")).checksum())
+    assertThat(
+            Replicas.restore(
+                    client, List.of(first.getFirst(), second.getFirst()), dir.resolve("a.db"))
+                .checksum())
         .isEqualTo(history.checksumAt(9));
     assertThat(Files.mismatch(dir.resolve("a.db"), restoreL0(9))).isEqualTo(-1);
   }
@@ -72,22 +85,30 @@ class LevelCompactorTest {
   @Test
   void higherLevelsCompactTheLevelBelowAndCutAtSnapshots() throws Exception {
     commit(3);
-    compactor.compact(1);                                   // L1 1-3
+    compactor.compact(1); // L1 1-3
     commit(3);
-    history.snapshotTo(client, T0 + 6_500);                 // L9 1-6
+    history.snapshotTo(client, T0 + 6_500); // L9 1-6
     commit(3);
-    assertThat(compactor.compact(1)).extracting(LtxFileInfo::name)
-        .containsExactly("0000000000000004-0000000000000006.ltx", "0000000000000007-0000000000000009.ltx");
-    assertThat(compactor.compact(2)).extracting(LtxFileInfo::name)
+    assertThat(compactor.compact(1))
+        .extracting(LtxFileInfo::name)
+        .containsExactly(
+            "0000000000000004-0000000000000006.ltx", "0000000000000007-0000000000000009.ltx");
+    assertThat(compactor.compact(2))
+        .extracting(LtxFileInfo::name)
         .as("L2 from the L1 files, cut after the snapshot at TXID 6")
-        .containsExactly("0000000000000001-0000000000000006.ltx", "0000000000000007-0000000000000009.ltx");
+        .containsExactly(
+            "0000000000000001-0000000000000006.ltx", "0000000000000007-0000000000000009.ltx");
     commit(2);
     compactor.compact(1);
-    assertThat(compactor.compact(2)).extracting(LtxFileInfo::name).containsExactly("000000000000000a-000000000000000b.ltx");
+    assertThat(compactor.compact(2))
+        .extracting(LtxFileInfo::name)
+        .containsExactly("000000000000000a-000000000000000b.ltx");
 
     LtxFileInfo snapshot = client.ltxFiles(9, 1).getFirst();
     List<LtxFileInfo> l2 = client.ltxFiles(2, 1);
-    assertThat(Replicas.restore(client, List.of(snapshot, l2.get(1), l2.get(2)), dir.resolve("b.db")).checksum())
+    assertThat(
+            Replicas.restore(client, List.of(snapshot, l2.get(1), l2.get(2)), dir.resolve("b.db"))
+                .checksum())
         .isEqualTo(history.checksumAt(11));
   }
 
@@ -111,7 +132,9 @@ class LevelCompactorTest {
       }
     }
     truncate(local.path(6));
-    assertThat(compactor.compact(1)).as("a damaged local copy: redone from the replica").extracting(LtxFileInfo::name)
+    assertThat(compactor.compact(1))
+        .as("a damaged local copy: redone from the replica")
+        .extracting(LtxFileInfo::name)
         .containsExactly("0000000000000005-0000000000000007.ltx");
     assertThat(Replicas.restore(client, client.ltxFiles(1, 1), dir.resolve("c.db")).checksum())
         .isEqualTo(history.checksumAt(7));
@@ -121,7 +144,9 @@ class LevelCompactorTest {
   void stopsAtAGapInTheSourceLevel() throws Exception {
     commit(6);
     client.deleteLtxFiles(List.of(client.ltxFiles(0, 4).getFirst())); // TXID 4 missing
-    assertThat(compactor.compact(1)).extracting(LtxFileInfo::name).containsExactly("0000000000000001-0000000000000003.ltx");
+    assertThat(compactor.compact(1))
+        .extracting(LtxFileInfo::name)
+        .containsExactly("0000000000000001-0000000000000003.ltx");
   }
 
   private void truncate(Path file) throws IOException {
@@ -133,18 +158,21 @@ class LevelCompactorTest {
 
   private Path restoreL0(long txid) throws IOException {
     Path out = dir.resolve("l0-" + txid + ".db");
-    Replicas.restore(client, client.ltxFiles(0, 1).stream().filter(f -> f.maxTxid() <= txid).toList(), out);
+    Replicas.restore(
+        client, client.ltxFiles(0, 1).stream().filter(f -> f.maxTxid() <= txid).toList(), out);
     return out;
   }
 
   private LtxHeader header(LtxFileInfo f) throws IOException {
-    try (LtxDecoder dec = new LtxDecoder(client.openLtxFile(f.level(), f.minTxid(), f.maxTxid(), 0, 0))) {
+    try (LtxDecoder dec =
+        new LtxDecoder(client.openLtxFile(f.level(), f.minTxid(), f.maxTxid(), 0, 0))) {
       return dec.header();
     }
   }
 
   private LtxTrailer trailer(LtxFileInfo f) throws IOException {
-    try (InputStream in = client.openLtxFile(f.level(), f.minTxid(), f.maxTxid(), f.size() - LtxTrailer.SIZE, 0)) {
+    try (InputStream in =
+        client.openLtxFile(f.level(), f.minTxid(), f.maxTxid(), f.size() - LtxTrailer.SIZE, 0)) {
       return LtxTrailer.decode(in.readAllBytes());
     }
   }

@@ -39,17 +39,25 @@ class LevelValidatorTest {
   @Test
   void findsGapsOverlapsDisorderAndStrayFilesInTheSnapshotLevel() {
     assertThat(LevelValidator.checkLevel(1, List.of(f(1, 1, 5), f(1, 7, 9))))
-        .extracting(ValidationIssue::kind).containsExactly(ValidationIssue.Kind.GAP);
+        .extracting(ValidationIssue::kind)
+        .containsExactly(ValidationIssue.Kind.GAP);
     assertThat(LevelValidator.checkLevel(1, List.of(f(1, 1, 5), f(1, 5, 9))))
-        .extracting(ValidationIssue::kind).containsExactly(ValidationIssue.Kind.OVERLAP);
+        .extracting(ValidationIssue::kind)
+        .containsExactly(ValidationIssue.Kind.OVERLAP);
     assertThat(LevelValidator.checkLevel(0, List.of(f(0, 2, 2), f(0, 1, 1))))
-        .extracting(ValidationIssue::kind).containsExactly(ValidationIssue.Kind.UNSORTED);
+        .extracting(ValidationIssue::kind)
+        .containsExactly(ValidationIssue.Kind.UNSORTED);
     assertThat(LevelValidator.checkLevel(9, List.of(f(9, 1, 5), f(9, 3, 9))))
-        .extracting(ValidationIssue::kind).containsExactly(ValidationIssue.Kind.NOT_A_SNAPSHOT);
-    assertThat(LevelValidator.checkLevel(9, List.of(f(9, 1, 5), f(9, 1, 9)))).as("snapshots may overlap").isEmpty();
+        .extracting(ValidationIssue::kind)
+        .containsExactly(ValidationIssue.Kind.NOT_A_SNAPSHOT);
+    assertThat(LevelValidator.checkLevel(9, List.of(f(9, 1, 5), f(9, 1, 9))))
+        .as("snapshots may overlap")
+        .isEmpty();
     ValidationIssue gap = LevelValidator.checkLevel(3, List.of(f(3, 1, 5), f(3, 8, 9))).getFirst();
-    assertThat(gap.toString()).isEqualTo("L3 GAP: TXIDs 0000000000000006..0000000000000007 are missing between "
-        + "0000000000000001-0000000000000005.ltx and 0000000000000008-0000000000000009.ltx");
+    assertThat(gap.toString())
+        .isEqualTo(
+            "L3 GAP: TXIDs 0000000000000006..0000000000000007 are missing between "
+                + "0000000000000001-0000000000000005.ltx and 0000000000000008-0000000000000009.ltx");
   }
 
   @Test
@@ -58,7 +66,9 @@ class LevelValidatorTest {
     levels.get(9).add(f(9, 1, 10));
     levels.get(1).add(f(1, 12, 20)); // TXID 11 is nowhere
     ValidationReport report = LevelValidator.validate(levels, T);
-    assertThat(report.issues()).extracting(ValidationIssue::kind).containsExactly(ValidationIssue.Kind.BROKEN_CHAIN);
+    assertThat(report.issues())
+        .extracting(ValidationIssue::kind)
+        .containsExactly(ValidationIssue.Kind.BROKEN_CHAIN);
   }
 
   @Test
@@ -67,10 +77,20 @@ class LevelValidatorTest {
     levels.get(9).addAll(List.of(f(9, 1, 4), f(9, 1, 10)));
     levels.get(2).addAll(List.of(f(2, 1, 10), f(2, 11, 20)));
     levels.get(1).addAll(List.of(f(1, 11, 15), f(1, 16, 20), f(1, 21, 22)));
-    levels.get(0).addAll(List.of(f(0, 18, 18), f(0, 19, 19), f(0, 20, 20), f(0, 21, 21), f(0, 22, 22), f(0, 23, 23)));
-    assertThat(Replicas.plan(levels, 23).orElseThrow()).containsExactly(
-        f(9, 1, 10), f(2, 11, 20), f(1, 21, 22), f(0, 23, 23));
-    assertThat(Replicas.plan(levels, 21).orElseThrow()).as("point in time: L1 16-20 overshoots nothing, L0 to 21")
+    levels
+        .get(0)
+        .addAll(
+            List.of(
+                f(0, 18, 18),
+                f(0, 19, 19),
+                f(0, 20, 20),
+                f(0, 21, 21),
+                f(0, 22, 22),
+                f(0, 23, 23)));
+    assertThat(Replicas.plan(levels, 23).orElseThrow())
+        .containsExactly(f(9, 1, 10), f(2, 11, 20), f(1, 21, 22), f(0, 23, 23));
+    assertThat(Replicas.plan(levels, 21).orElseThrow())
+        .as("point in time: L1 16-20 overshoots nothing, L0 to 21")
         .containsExactly(f(9, 1, 10), f(2, 11, 20), f(0, 21, 21));
     assertThat(Replicas.plan(levels, 10).orElseThrow()).containsExactly(f(9, 1, 10));
     assertThat(Replicas.plan(levels, 7)).as("inside a file and no L0 below 18").isEmpty();
@@ -87,12 +107,17 @@ class LevelValidatorTest {
     levels.get(2).add(f(2, 11, 20));
     levels.get(1).add(f(1, 16, 25));
     assertThat(LevelValidator.validate(levels, T).issues()).isEmpty();
-    assertThat(Replicas.plan(levels, 25).orElseThrow()).containsExactly(f(9, 1, 10), f(2, 11, 20), f(1, 16, 25));
+    assertThat(Replicas.plan(levels, 25).orElseThrow())
+        .containsExactly(f(9, 1, 10), f(2, 11, 20), f(1, 16, 25));
 
     levels.get(1).clear();
     levels.get(1).add(f(1, 22, 25)); // TXID 21 is nowhere
-    assertThat(LevelValidator.validate(levels, T).issues()).singleElement()
+    assertThat(LevelValidator.validate(levels, T).issues())
+        .singleElement()
         .satisfies(i -> assertThat(i.kind()).isEqualTo(ValidationIssue.Kind.BROKEN_CHAIN))
-        .satisfies(i -> assertThat(i.message()).contains("TXIDs 0000000000000015-0000000000000015 are missing"));
+        .satisfies(
+            i ->
+                assertThat(i.message())
+                    .contains("TXIDs 0000000000000015-0000000000000015 are missing"));
   }
 }

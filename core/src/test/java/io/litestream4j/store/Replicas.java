@@ -38,7 +38,8 @@ final class Replicas {
   static Optional<List<LtxFileInfo>> plan(List<List<LtxFileInfo>> levels, long txid) {
     try {
       ReplicaCatalog catalog = new ReplicaCatalog(levels.stream().flatMap(List::stream).toList());
-      return Optional.of(RestorePlanner.plan(catalog, RestoreTarget.txid(txid), "the replica").files());
+      return Optional.of(
+          RestorePlanner.plan(catalog, RestoreTarget.txid(txid), "the replica").files());
     } catch (RestoreException e) {
       return Optional.empty();
     }
@@ -48,10 +49,16 @@ final class Replicas {
    * Applies {@code plan} with {@link LtxApplier#restore} (which proves continuity and the final
    * checksum) into {@code out}; returns the restored database's checksum.
    */
-  static LtxApplier restore(ReplicaClient client, List<LtxFileInfo> plan, Path out) throws IOException {
+  static LtxApplier restore(ReplicaClient client, List<LtxFileInfo> plan, Path out)
+      throws IOException {
     List<InputStream> streams = new ArrayList<>();
-    try (FileChannel ch = FileChannel.open(out, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.READ, StandardOpenOption.TRUNCATE_EXISTING)) {
+    try (FileChannel ch =
+        FileChannel.open(
+            out,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.READ,
+            StandardOpenOption.TRUNCATE_EXISTING)) {
       for (LtxFileInfo f : plan) {
         streams.add(client.openLtxFile(f.level(), f.minTxid(), f.maxTxid(), 0, 0));
       }

@@ -23,11 +23,12 @@ import org.junit.jupiter.api.io.TempDir;
  * when, and that nothing a restore planned in time needs disappears.
  */
 class RetentionTest {
-  private static final StoreOptions OPTIONS = StoreOptions.DEFAULTS
-      .withLevels(List.of(Duration.ofSeconds(1), Duration.ofSeconds(3)))
-      .withSnapshots(Duration.ofSeconds(5), Duration.ofSeconds(10))
-      .withL0Retention(Duration.ofSeconds(5), Duration.ofSeconds(1))
-      .withRetentionGrace(Duration.ofSeconds(3));
+  private static final StoreOptions OPTIONS =
+      StoreOptions.DEFAULTS
+          .withLevels(List.of(Duration.ofSeconds(1), Duration.ofSeconds(3)))
+          .withSnapshots(Duration.ofSeconds(5), Duration.ofSeconds(10))
+          .withL0Retention(Duration.ofSeconds(5), Duration.ofSeconds(1))
+          .withRetentionGrace(Duration.ofSeconds(3));
 
   @TempDir Path dir;
   ManualClock clock = new ManualClock(Instant.parse("2026-05-01T10:00:00Z"));
@@ -40,12 +41,17 @@ class RetentionTest {
   void setUp() {
     client = new FileReplicaClient(dir.resolve("replica"));
     local = new LocalLtxDir(dir.resolve("meta"));
-    compactor = new LevelCompactor(client, local, "db", RetryPolicy.DEFAULT, new AtomicReference<>());
+    compactor =
+        new LevelCompactor(client, local, "db", RetryPolicy.DEFAULT, new AtomicReference<>());
   }
 
   private Retention retention(StoreOptions options) {
-    return new Retention(client, local, options,
-        DeletionCandidates.load(dir.resolve("meta").resolve("retention-candidates")), "db");
+    return new Retention(
+        client,
+        local,
+        options,
+        DeletionCandidates.load(dir.resolve("meta").resolve("retention-candidates")),
+        "db");
   }
 
   /** Three commits, compacted into L1 and L2, then a snapshot, then {@code gap} later. */
@@ -64,7 +70,8 @@ class RetentionTest {
   }
 
   @Test
-  void expiredSnapshotsAndTheHistoryBelowTheFloorGoAfterTheGraceNewestOfEachLevelStays() throws Exception {
+  void expiredSnapshotsAndTheHistoryBelowTheFloorGoAfterTheGraceNewestOfEachLevelStays()
+      throws Exception {
     generation(Duration.ofSeconds(20));
     generation(Duration.ofSeconds(20));
     generation(Duration.ZERO); // snapshots at TXIDs 3, 6, 9; now = newest + 0s
@@ -89,7 +96,9 @@ class RetentionTest {
   @Test
   void theNewestSnapshotIsKeptHoweverOld() throws Exception {
     generation(Duration.ofHours(2));
-    RetentionResult r = retention(OPTIONS.withRetentionGrace(Duration.ZERO)).enforceSnapshotRetention(clock.millis());
+    RetentionResult r =
+        retention(OPTIONS.withRetentionGrace(Duration.ZERO))
+            .enforceSnapshotRetention(clock.millis());
     assertThat(r.deleted()).isEmpty();
     assertThat(names(9)).hasSize(1);
   }
@@ -107,11 +116,17 @@ class RetentionTest {
     Retention retention = retention(OPTIONS.withRetentionGrace(Duration.ZERO));
     retention.enforceSnapshotRetention(clock.millis());
     assertThat(names(9)).containsExactly("0000000000000001-0000000000000009.ltx");
-    assertThat(names(2)).as("top level: up to the floor, newest kept").containsExactly("0000000000000004-0000000000000006.ltx");
-    assertThat(names(1)).as("L1 files above L2's reach stay").containsExactly(
-        "0000000000000007-0000000000000007.ltx",
-        "0000000000000008-0000000000000008.ltx", "0000000000000009-0000000000000009.ltx");
-    assertThat(LevelValidator.validate(Replicas.levels(client), clock.instant()).issues()).isEmpty();
+    assertThat(names(2))
+        .as("top level: up to the floor, newest kept")
+        .containsExactly("0000000000000004-0000000000000006.ltx");
+    assertThat(names(1))
+        .as("L1 files above L2's reach stay")
+        .containsExactly(
+            "0000000000000007-0000000000000007.ltx",
+            "0000000000000008-0000000000000008.ltx",
+            "0000000000000009-0000000000000009.ltx");
+    assertThat(LevelValidator.validate(Replicas.levels(client), clock.instant()).issues())
+        .isEmpty();
   }
 
   @Test
@@ -124,7 +139,9 @@ class RetentionTest {
       }
     }
     Retention retention = retention(OPTIONS);
-    assertThat(retention.enforceL0Retention(clock.millis()).deleted()).as("nothing in L1 yet").isEmpty();
+    assertThat(retention.enforceL0Retention(clock.millis()).deleted())
+        .as("nothing in L1 yet")
+        .isEmpty();
     compactor.compact(1); // L1 1..6
     history.commitTo(client, clock.millis()); // TXID 7, not in L1
     try (InputStream in = client.openLtxFile(0, 7, 7, 0, 0)) {
@@ -170,7 +187,8 @@ class RetentionTest {
       history.commitTo(client, clock.millis());
     }
     compactor.compact(1);
-    Retention retention = retention(OPTIONS.withL0Retention(Duration.ofMillis(1), Duration.ofSeconds(1)));
+    Retention retention =
+        retention(OPTIONS.withL0Retention(Duration.ofMillis(1), Duration.ofSeconds(1)));
     retention.enforceL0Retention(clock.millis());
     clock.advance(Duration.ofSeconds(1));
     retention.enforceL0Retention(clock.millis());
@@ -186,8 +204,12 @@ class RetentionTest {
     for (long txid = 7; txid <= 9; txid++) {
       Files.write(local.path(txid), new byte[] {1});
     }
-    Retention retention = retention(OPTIONS.withRetentionEnabled(false).withRetentionGrace(Duration.ZERO)
-        .withL0Retention(Duration.ofMillis(1), Duration.ofSeconds(1)));
+    Retention retention =
+        retention(
+            OPTIONS
+                .withRetentionEnabled(false)
+                .withRetentionGrace(Duration.ZERO)
+                .withL0Retention(Duration.ofMillis(1), Duration.ofSeconds(1)));
     for (int i = 0; i < 3; i++) {
       assertThat(retention.enforceSnapshotRetention(clock.millis()).deleted()).isEmpty();
       assertThat(retention.enforceL0Retention(clock.millis()).deleted()).isEmpty();
@@ -206,7 +228,9 @@ class RetentionTest {
     assertThat(Files.readString(dir.resolve("meta/retention-candidates"))).contains("9 1 3 ");
     clock.advance(Duration.ofSeconds(3));
     RetentionResult later = retention(OPTIONS).enforceSnapshotRetention(clock.millis());
-    assertThat(later.deleted()).extracting(LtxFileInfo::name).contains("0000000000000001-0000000000000003.ltx");
+    assertThat(later.deleted())
+        .extracting(LtxFileInfo::name)
+        .contains("0000000000000001-0000000000000003.ltx");
   }
 
   @Test
@@ -218,7 +242,9 @@ class RetentionTest {
     LtxFileInfo old = snapshots.getFirst();
     candidates.update(9, List.of(old), clock.millis());
     clock.advance(Duration.ofSeconds(10));
-    LtxFileInfo recreated = new LtxFileInfo(9, old.minTxid(), old.maxTxid(), old.size(), old.createdAt().plusSeconds(1));
+    LtxFileInfo recreated =
+        new LtxFileInfo(
+            9, old.minTxid(), old.maxTxid(), old.size(), old.createdAt().plusSeconds(1));
     candidates.update(9, List.of(recreated), clock.millis());
     assertThat(candidates.mature(List.of(recreated), 1000, clock.millis())).isEmpty();
   }
@@ -229,8 +255,8 @@ class RetentionTest {
    */
   @Test
   void aRestorePlannedBeforeANewSnapshotCanReadItsFilesForTheWholeGrace() throws Exception {
-    generation(Duration.ofSeconds(20));             // S[1..3]
-    for (int i = 0; i < 3; i++) {                    // 4..6 into L1 and L2, no snapshot yet
+    generation(Duration.ofSeconds(20)); // S[1..3]
+    for (int i = 0; i < 3; i++) { // 4..6 into L1 and L2, no snapshot yet
       history.commitTo(client, clock.millis());
     }
     compactor.compact(1);
@@ -238,25 +264,34 @@ class RetentionTest {
     Retention retention = retention(OPTIONS);
     retention.enforceSnapshotRetention(clock.millis());
     List<LtxFileInfo> plan = Replicas.plan(client, 6).orElseThrow();
-    assertThat(plan).extracting(f -> f.level() + "/" + f.name()).containsExactly(
-        "9/0000000000000001-0000000000000003.ltx", "2/0000000000000004-0000000000000006.ltx");
+    assertThat(plan)
+        .extracting(f -> f.level() + "/" + f.name())
+        .containsExactly(
+            "9/0000000000000001-0000000000000003.ltx", "2/0000000000000004-0000000000000006.ltx");
 
     clock.advance(Duration.ofSeconds(1));
-    generation(Duration.ZERO);                       // 7..9 compacted, S[1..9]: the plan's files are now history
+    generation(Duration.ZERO); // 7..9 compacted, S[1..9]: the plan's files are now history
     long planned = clock.millis();
     while (clock.millis() < planned + OPTIONS.retentionGrace().toMillis()) {
       retention.enforceSnapshotRetention(clock.millis());
       for (LtxFileInfo f : plan) {
         assertThat(Files.exists(client.ltxFilePath(f.level(), f.minTxid(), f.maxTxid())))
-            .as("%s at +%dms", f, clock.millis() - planned).isTrue();
+            .as("%s at +%dms", f, clock.millis() - planned)
+            .isTrue();
       }
       clock.advance(Duration.ofMillis(250));
     }
-    assertThat(Replicas.restore(client, plan, dir.resolve("restored.db")).checksum()).isEqualTo(history.checksumAt(6));
+    assertThat(Replicas.restore(client, plan, dir.resolve("restored.db")).checksum())
+        .isEqualTo(history.checksumAt(6));
     clock.advance(Duration.ofMillis(1));
     retention.enforceSnapshotRetention(clock.millis());
-    assertThat(Files.exists(client.ltxFilePath(9, 1, 3))).as("deleted once the grace is over").isFalse();
-    assertThat(Replicas.restore(client, Replicas.plan(client, 9).orElseThrow(), dir.resolve("latest.db")).checksum())
+    assertThat(Files.exists(client.ltxFilePath(9, 1, 3)))
+        .as("deleted once the grace is over")
+        .isFalse();
+    assertThat(
+            Replicas.restore(
+                    client, Replicas.plan(client, 9).orElseThrow(), dir.resolve("latest.db"))
+                .checksum())
         .isEqualTo(history.checksumAt(9));
   }
 }

@@ -41,7 +41,8 @@ class SnapshotWalRestartTest {
     Path db = dir.resolve("app.db");
     FileReplicaClient files = new FileReplicaClient(dir.resolve("replica"));
     GatedClient gated = new GatedClient(files, LtxFileInfo.SNAPSHOT_LEVEL, 32 * 1024);
-    ExecutorService executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "test-snapshot-caller"));
+    ExecutorService executor =
+        Executors.newSingleThreadExecutor(r -> new Thread(r, "test-snapshot-caller"));
     try (Connection app = DriverManager.getConnection("jdbc:sqlite:" + db)) {
       try (Statement st = app.createStatement()) {
         st.execute("PRAGMA journal_mode=wal");
@@ -49,27 +50,39 @@ class SnapshotWalRestartTest {
         st.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB)");
       }
       Replica replica = new Replica(gated, Duration.ZERO, "app.db");
-      Database database = new Database(db, DbOptions.DEFAULTS.withMinCheckpointPageCount(1_000_000)
-          .withCheckpointInterval(Duration.ZERO), new LocalLtxDir(LocalLtxDir.defaultMetaDir(db)), replica,
-          replica::onSynced, Clock.systemUTC());
+      Database database =
+          new Database(
+              db,
+              DbOptions.DEFAULTS
+                  .withMinCheckpointPageCount(1_000_000)
+                  .withCheckpointInterval(Duration.ZERO),
+              new LocalLtxDir(LocalLtxDir.defaultMetaDir(db)),
+              replica,
+              replica::onSynced,
+              Clock.systemUTC());
       replica.start(database.l0Files());
-      Store store = Store.open(database, gated, StoreOptions.DEFAULTS.withBackground(false), Clock.systemUTC());
+      Store store =
+          Store.open(
+              database, gated, StoreOptions.DEFAULTS.withBackground(false), Clock.systemUTC());
       try {
         database.sync();
         try (Statement st = app.createStatement()) {
-          st.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1500) "
-              + "INSERT INTO t (body) SELECT randomblob(900) FROM n");
+          st.execute(
+              "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1500) "
+                  + "INSERT INTO t (body) SELECT randomblob(900) FROM n");
         }
         long txid = database.sync().txid();
         replica.awaitReplicated(txid, Duration.ofSeconds(10));
-        database.checkpoint(CheckpointMode.PASSIVE); // complete: every frame is in the database file now
+        database.checkpoint(
+            CheckpointMode.PASSIVE); // complete: every frame is in the database file now
         SourceState expected = SourceState.capture(txid, db, dir.resolve("capture"));
         int saltBefore = walSalt1(db);
 
         Future<Optional<LtxFileInfo>> snapshot = executor.submit(() -> store.snapshotNow(true));
         assertThat(gated.reached.await(20, TimeUnit.SECONDS)).isTrue();
         try (Statement st = app.createStatement()) {
-          st.execute("UPDATE t SET body = randomblob(900)"); // restarts the WAL and overwrites its frames
+          st.execute(
+              "UPDATE t SET body = randomblob(900)"); // restarts the WAL and overwrites its frames
         }
         assertThat(walSalt1(db)).as("the application restarted the WAL").isNotEqualTo(saltBefore);
         gated.release.countDown();
@@ -88,7 +101,8 @@ class SnapshotWalRestartTest {
   }
 
   private static int walSalt1(Path db) throws Exception {
-    try (FileChannel ch = FileChannel.open(db.resolveSibling(db.getFileName() + "-wal"), StandardOpenOption.READ)) {
+    try (FileChannel ch =
+        FileChannel.open(db.resolveSibling(db.getFileName() + "-wal"), StandardOpenOption.READ)) {
       ByteBuffer b = ByteBuffer.allocate(32);
       ch.read(b, 0);
       return b.getInt(16);

@@ -26,9 +26,12 @@ record SourceState(long txid, List<String> dump, long checksum) {
   void assertRestoredBy(ReplicaClient client, List<LtxFileInfo> plan, Path out) throws Exception {
     LtxApplier applier = Replicas.restore(client, plan, out);
     assertThat(applier.txid()).isEqualTo(txid);
-    assertThat(applier.checksum()).as("checksum restored at TXID %d with %s", txid, plan).isEqualTo(checksum);
+    assertThat(applier.checksum())
+        .as("checksum restored at TXID %d with %s", txid, plan)
+        .isEqualTo(checksum);
     assertThat(DatabaseChecksum.of(out)).isEqualTo(checksum);
-    DbCompare.assertSameContent(dump, DbCompare.dump(out), "TXID " + txid + " restored with " + plan);
+    DbCompare.assertSameContent(
+        dump, DbCompare.dump(out), "TXID " + txid + " restored with " + plan);
     DbCompare.assertIntegrity(out);
   }
 }

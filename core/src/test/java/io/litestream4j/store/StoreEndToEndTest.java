@@ -32,22 +32,23 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The store running for real: an application writes (with its own checkpoints, updates and
- * deletes) for {@value #WRITE_SECONDS}s while replication, compaction into L1 (1s) and L2 (3s),
- * snapshots (5s, kept 10s), retention (grace 2s, L0 kept 2s) and validation (2s) run on their
- * threads against a file replica. Every ~0.7s the source is captured and immediately restored from
- * a plan over all levels; afterwards the database idles. The tests below examine what happened.
+ * The store running for real: an application writes (with its own checkpoints, updates and deletes)
+ * for {@value #WRITE_SECONDS}s while replication, compaction into L1 (1s) and L2 (3s), snapshots
+ * (5s, kept 10s), retention (grace 2s, L0 kept 2s) and validation (2s) run on their threads against
+ * a file replica. Every ~0.7s the source is captured and immediately restored from a plan over all
+ * levels; afterwards the database idles. The tests below examine what happened.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StoreEndToEndTest {
   private static final int WRITE_SECONDS = 25;
-  private static final StoreOptions OPTIONS = StoreOptions.DEFAULTS
-      .withLevels(List.of(Duration.ofSeconds(1), Duration.ofSeconds(3)))
-      .withSnapshots(Duration.ofSeconds(5), Duration.ofSeconds(10))
-      .withL0Retention(Duration.ofSeconds(2), Duration.ofSeconds(1))
-      .withRetentionGrace(Duration.ofSeconds(2))
-      .withValidationInterval(Duration.ofSeconds(2))
-      .withVerifyCompaction(true);
+  private static final StoreOptions OPTIONS =
+      StoreOptions.DEFAULTS
+          .withLevels(List.of(Duration.ofSeconds(1), Duration.ofSeconds(3)))
+          .withSnapshots(Duration.ofSeconds(5), Duration.ofSeconds(10))
+          .withL0Retention(Duration.ofSeconds(2), Duration.ofSeconds(1))
+          .withRetentionGrace(Duration.ofSeconds(2))
+          .withValidationInterval(Duration.ofSeconds(2))
+          .withVerifyCompaction(true);
 
   Path dir;
   Path db;
@@ -55,10 +56,13 @@ class StoreEndToEndTest {
   FileReplicaClient client;
 
   final Map<Long, SourceState> captured = new TreeMap<>();
+
   /** TXID -> number of files its restore plan needed, when it was captured. */
   final Map<Long, Integer> planSizes = new TreeMap<>();
+
   /** TXID -> number of those files that were not L0 files. */
   final Map<Long, Integer> compactedInPlan = new TreeMap<>();
+
   long finalTxid;
   StoreStats stats;
   Optional<ValidationReport> lastValidation;
@@ -77,9 +81,13 @@ class StoreEndToEndTest {
     db = dir.resolve("app.db");
     replicaDir = dir.resolve("replica");
     client = new FileReplicaClient(replicaDir);
-    ReplicationOptions options = ReplicationOptions.of(db, replicaDir.toUri().toString())
-        .withSyncInterval(Duration.ZERO)
-        .withDbOptions(DbOptions.DEFAULTS.withMonitorInterval(Duration.ofMillis(50)).withMinCheckpointPageCount(100));
+    ReplicationOptions options =
+        ReplicationOptions.of(db, replicaDir.toUri().toString())
+            .withSyncInterval(Duration.ZERO)
+            .withDbOptions(
+                DbOptions.DEFAULTS
+                    .withMonitorInterval(Duration.ofMillis(50))
+                    .withMinCheckpointPageCount(100));
     Random rnd = new Random(2026);
     try (Connection app = DriverManager.getConnection("jdbc:sqlite:" + db)) {
       try (Statement st = app.createStatement()) {
@@ -102,8 +110,11 @@ class StoreEndToEndTest {
         finalTxid = captureAndRestore(r);
 
         // Idle: once the store has compacted and snapshotted everything, nothing new may appear.
-        await("L2 and a snapshot reach the final TXID " + finalTxid, () ->
-            Replicas.maxTxid(client, 2) == finalTxid && Replicas.maxTxid(client, LtxFileInfo.SNAPSHOT_LEVEL) == finalTxid);
+        await(
+            "L2 and a snapshot reach the final TXID " + finalTxid,
+            () ->
+                Replicas.maxTxid(client, 2) == finalTxid
+                    && Replicas.maxTxid(client, LtxFileInfo.SNAPSHOT_LEVEL) == finalTxid);
         // A compacted file is visible on the replica just before the store counts it: let the store
         // finish one more round (validations run on the same thread, after compactions) first.
         long validationsAtSettle = r.store().stats().validations();
@@ -112,8 +123,10 @@ class StoreEndToEndTest {
         compactionsBeforeIdle = r.store().stats().compactions();
         snapshotsBeforeIdle = r.store().stats().snapshots();
         long validations = r.store().stats().validations();
-        // Four validation runs (2s apart) span more than a snapshot interval and many compaction ticks.
-        await("four more validation runs", () -> r.store().stats().validations() >= validations + 4);
+        // Four validation runs (2s apart) span more than a snapshot interval and many compaction
+        // ticks.
+        await(
+            "four more validation runs", () -> r.store().stats().validations() >= validations + 4);
         afterIdle = Replicas.levels(client);
         compactionsAfterIdle = r.store().stats().compactions();
         snapshotsAfterIdle = r.store().stats().snapshots();
@@ -135,8 +148,12 @@ class StoreEndToEndTest {
     SourceState state = SourceState.capture(txid, db, dir.resolve("capture-" + txid));
     captured.put(txid, state);
     // Restore right away, while compaction and retention keep running.
-    List<LtxFileInfo> plan = Replicas.plan(client, txid).orElseThrow(() -> new AssertionError(
-        "no restore plan for just-replicated TXID " + Txid.format(txid)));
+    List<LtxFileInfo> plan =
+        Replicas.plan(client, txid)
+            .orElseThrow(
+                () ->
+                    new AssertionError(
+                        "no restore plan for just-replicated TXID " + Txid.format(txid)));
     planSizes.put(txid, plan.size());
     compactedInPlan.put(txid, (int) plan.stream().filter(f -> f.level() != LtxFileInfo.L0).count());
     state.assertRestoredBy(client, plan, dir.resolve("restore-" + txid + ".db"));
@@ -210,32 +227,52 @@ class StoreEndToEndTest {
     // expired after 10s, noticed within a snapshot interval (5s), deleted after the 2s grace
     for (LtxFileInfo s : snapshots) {
       if (!s.equals(newest)) {
-        assertThat(Duration.between(s.createdAt(), endedAt)).as("age of %s", s).isLessThan(Duration.ofSeconds(20));
+        assertThat(Duration.between(s.createdAt(), endedAt))
+            .as("age of %s", s)
+            .isLessThan(Duration.ofSeconds(20));
       }
     }
     assertThat(snapshots.size()).isLessThanOrEqualTo(5);
     assertThat(afterIdle.get(1).getFirst().minTxid()).as("old L1 files are gone").isGreaterThan(1);
     assertThat(afterIdle.get(2).getFirst().minTxid()).as("old L2 files are gone").isGreaterThan(1);
-    assertThat(afterIdle.get(0).getFirst().minTxid()).as("old L0 files are gone").isGreaterThan(finalTxid / 2);
-    assertThat(afterIdle.get(0).size()).as("L0 files left of %d TXIDs", finalTxid).isLessThan((int) finalTxid / 3);
+    assertThat(afterIdle.get(0).getFirst().minTxid())
+        .as("old L0 files are gone")
+        .isGreaterThan(finalTxid / 2);
+    assertThat(afterIdle.get(0).size())
+        .as("L0 files left of %d TXIDs", finalTxid)
+        .isLessThan((int) finalTxid / 3);
     assertThat(localL0.size()).as("local L0 files %s", localL0).isLessThanOrEqualTo(2);
   }
 
   @Test
   void theFilesARestoreNeedsStayBoundedAsHistoryGrows() {
-    System.out.println("restore plan sizes (TXID=files): " + planSizes + "; of which compacted: " + compactedInPlan);
+    System.out.println(
+        "restore plan sizes (TXID=files): "
+            + planSizes
+            + "; of which compacted: "
+            + compactedInPlan);
     // A snapshot (every 5s), the L2 files since (3s each, plus cuts at snapshots), the L1 files
     // since the last L2 file (1s each) and the L0 files of the last second or so: bounded by the
     // intervals and the commit rate, not by the length of the history.
-    int compacted = compactedInPlan.values().stream().mapToInt(Integer::intValue).max().orElseThrow();
-    assertThat(compacted).as("snapshot + L2 + L1 files per plan %s", compactedInPlan).isLessThanOrEqualTo(15);
+    int compacted =
+        compactedInPlan.values().stream().mapToInt(Integer::intValue).max().orElseThrow();
+    assertThat(compacted)
+        .as("snapshot + L2 + L1 files per plan %s", compactedInPlan)
+        .isLessThanOrEqualTo(15);
     long txidsPerSecond = finalTxid / WRITE_SECONDS;
     int max = planSizes.values().stream().mapToInt(Integer::intValue).max().orElseThrow();
-    assertThat(max).as("files per plan at %d TXIDs/s: %s", txidsPerSecond, planSizes)
+    assertThat(max)
+        .as("files per plan at %d TXIDs/s: %s", txidsPerSecond, planSizes)
         .isLessThanOrEqualTo((int) (15 + 3 * txidsPerSecond));
     List<Integer> sizes = List.copyOf(planSizes.values());
-    int late = sizes.subList(sizes.size() * 2 / 3, sizes.size()).stream().mapToInt(Integer::intValue).max().orElseThrow();
-    assertThat(late).as("late plans stay far below the history length %d", finalTxid).isLessThan((int) finalTxid / 8);
+    int late =
+        sizes.subList(sizes.size() * 2 / 3, sizes.size()).stream()
+            .mapToInt(Integer::intValue)
+            .max()
+            .orElseThrow();
+    assertThat(late)
+        .as("late plans stay far below the history length %d", finalTxid)
+        .isLessThan((int) finalTxid / 8);
   }
 
   @Test
@@ -245,16 +282,30 @@ class StoreEndToEndTest {
     // the oldest snapshot: each is rebuilt with its checksums proven, and where the source was
     // captured at that TXID it must match the capture.
     List<List<LtxFileInfo>> levels = Replicas.levels(client);
-    long floor = levels.get(LtxFileInfo.SNAPSHOT_LEVEL).stream().mapToLong(LtxFileInfo::maxTxid).min().orElseThrow();
+    long floor =
+        levels.get(LtxFileInfo.SNAPSHOT_LEVEL).stream()
+            .mapToLong(LtxFileInfo::maxTxid)
+            .min()
+            .orElseThrow();
     Set<Long> boundaries = new TreeSet<>();
     for (int level = 1; level <= LtxFileInfo.SNAPSHOT_LEVEL; level++) {
-      levels.get(level).stream().map(LtxFileInfo::maxTxid).filter(t -> t >= floor).forEach(boundaries::add);
+      levels.get(level).stream()
+          .map(LtxFileInfo::maxTxid)
+          .filter(t -> t >= floor)
+          .forEach(boundaries::add);
     }
     boundaries.add(finalTxid);
     int compared = 0;
     for (long txid : boundaries) {
-      List<LtxFileInfo> plan = Replicas.plan(levels, txid).orElseThrow(
-          () -> new AssertionError("no restore plan for boundary TXID " + Txid.format(txid) + " in " + levels));
+      List<LtxFileInfo> plan =
+          Replicas.plan(levels, txid)
+              .orElseThrow(
+                  () ->
+                      new AssertionError(
+                          "no restore plan for boundary TXID "
+                              + Txid.format(txid)
+                              + " in "
+                              + levels));
       Path out = dir.resolve("late-restore-" + txid + ".db");
       SourceState state = captured.get(txid);
       if (state != null) {
@@ -292,10 +343,12 @@ class StoreEndToEndTest {
   @Test
   void litestreamVfsReadsTheCompactedReplica() throws Exception {
     LitestreamVfs vfs = LitestreamVfs.assumeAvailable();
-    String probe = "SELECT count(*), sum(length(body)), max(id), min(note) FROM t;\n"
-        + "SELECT id, note, hex(substr(body, 1, 16)) FROM t WHERE id % 97 = 0 ORDER BY id;\n";
+    String probe =
+        "SELECT count(*), sum(length(body)), max(id), min(note) FROM t;\n"
+            + "SELECT id, note, hex(substr(body, 1, 16)) FROM t WHERE id % 97 = 0 ORDER BY id;\n";
     String expected = SqliteCli.create().run(db, probe);
-    String viaVfs = vfs.query(replicaDir, "SELECT litestream_txid();\n" + probe + "PRAGMA integrity_check;");
+    String viaVfs =
+        vfs.query(replicaDir, "SELECT litestream_txid();\n" + probe + "PRAGMA integrity_check;");
     assertThat(viaVfs).isEqualTo(String.format("%016x", finalTxid) + "\n" + expected + "ok\n");
   }
 
@@ -304,5 +357,4 @@ class StoreEndToEndTest {
     files.forEach(f -> out.add(f.name()));
     return out;
   }
-
 }

@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.litestream4j.db.Database;
 import io.litestream4j.db.DbOptions;
 import io.litestream4j.db.LocalLtxDir;
-import io.litestream4j.replica.Replica;
-import io.litestream4j.replica.file.FileReplicaClient;
 import io.litestream4j.ltx.LtxEncoder;
 import io.litestream4j.ltx.LtxHeader;
 import io.litestream4j.replica.LtxFileInfo;
+import io.litestream4j.replica.Replica;
+import io.litestream4j.replica.file.FileReplicaClient;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -29,15 +29,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The store's schedule driven by a manual clock over a real database and file replica: which jobs
- * run at which boundary, that an idle database produces nothing, and that a restart does not
- * repeat a snapshot within its interval.
+ * run at which boundary, that an idle database produces nothing, and that a restart does not repeat
+ * a snapshot within its interval.
  */
 class StoreScheduleTest {
-  private static final StoreOptions OPTIONS = StoreOptions.DEFAULTS
-      .withLevels(List.of(Duration.ofSeconds(1), Duration.ofSeconds(3)))
-      .withSnapshots(Duration.ofSeconds(5), Duration.ofMinutes(10))
-      .withL0Retention(Duration.ofMinutes(10), Duration.ofSeconds(15))
-      .withBackground(false);
+  private static final StoreOptions OPTIONS =
+      StoreOptions.DEFAULTS
+          .withLevels(List.of(Duration.ofSeconds(1), Duration.ofSeconds(3)))
+          .withSnapshots(Duration.ofSeconds(5), Duration.ofMinutes(10))
+          .withL0Retention(Duration.ofMinutes(10), Duration.ofSeconds(15))
+          .withBackground(false);
 
   @TempDir Path dir;
   ManualClock clock;
@@ -60,8 +61,14 @@ class StoreScheduleTest {
     }
     client = new FileReplicaClient(dir.resolve("replica"));
     replica = new Replica(client, Duration.ZERO, "app.db");
-    database = new Database(db, DbOptions.DEFAULTS, new LocalLtxDir(LocalLtxDir.defaultMetaDir(db)), replica,
-        replica::onSynced, Clock.systemUTC());
+    database =
+        new Database(
+            db,
+            DbOptions.DEFAULTS,
+            new LocalLtxDir(LocalLtxDir.defaultMetaDir(db)),
+            replica,
+            replica::onSynced,
+            Clock.systemUTC());
     replica.start(database.l0Files());
   }
 
@@ -100,7 +107,9 @@ class StoreScheduleTest {
     long next = store.runDue();
     assertThat(names(1)).hasSize(1);
     assertThat(names(2)).hasSize(1);
-    assertThat(names(9)).containsExactly("0000000000000001-" + String.format("%016x", database.position().txid()) + ".ltx");
+    assertThat(names(9))
+        .containsExactly(
+            "0000000000000001-" + String.format("%016x", database.position().txid()) + ".ltx");
     assertThat(next).as("next: the next 1s boundary").isEqualTo(clock.millis() - 100 + 1000);
 
     for (int second = 1; second <= 15; second++) {
@@ -111,11 +120,16 @@ class StoreScheduleTest {
     // 1 + 15 L1 files; L2 at 0s and every 3s, cut where a snapshot (0s and every 5s) fell inside:
     // [1] [2-4] [5-6|7] [8-10] [11|12-13] [14-16].
     assertThat(names(1)).hasSize(16);
-    assertThat(names(2)).containsExactlyInAnyOrder("0000000000000001-0000000000000001.ltx",
-        "0000000000000002-0000000000000004.ltx", "0000000000000005-0000000000000006.ltx",
-        "0000000000000007-0000000000000007.ltx", "0000000000000008-000000000000000a.ltx",
-        "000000000000000b-000000000000000b.ltx", "000000000000000c-000000000000000d.ltx",
-        "000000000000000e-0000000000000010.ltx");
+    assertThat(names(2))
+        .containsExactlyInAnyOrder(
+            "0000000000000001-0000000000000001.ltx",
+            "0000000000000002-0000000000000004.ltx",
+            "0000000000000005-0000000000000006.ltx",
+            "0000000000000007-0000000000000007.ltx",
+            "0000000000000008-000000000000000a.ltx",
+            "000000000000000b-000000000000000b.ltx",
+            "000000000000000c-000000000000000d.ltx",
+            "000000000000000e-0000000000000010.ltx");
     assertThat(names(9)).hasSize(4);
     assertThat(store.stats().compactions()).isEqualTo(24);
     assertThat(store.stats().snapshots()).isEqualTo(4);
@@ -159,8 +173,12 @@ class StoreScheduleTest {
   void verifyCompactionAndValidationReportAHoleAndL0RetentionKeepsWhatIsInIt() throws Exception {
     write();
     write();
-    Store store = store(OPTIONS.withVerifyCompaction(true).withL0Retention(Duration.ofSeconds(1), Duration.ofSeconds(1)),
-        clock);
+    Store store =
+        store(
+            OPTIONS
+                .withVerifyCompaction(true)
+                .withL0Retention(Duration.ofSeconds(1), Duration.ofSeconds(1)),
+            clock);
     store.compact(1);
     long n = database.position().txid();
     // A file written by someone else lands in L1 ahead of L0: L1 now has a hole at n+1..n+2.
@@ -172,23 +190,32 @@ class StoreScheduleTest {
     assertThat(store.stats().compactionVerifyErrors()).isEqualTo(1);
 
     ValidationReport report = store.validate();
-    assertThat(report.issues()).extracting(ValidationIssue::kind).containsExactly(ValidationIssue.Kind.GAP);
+    assertThat(report.issues())
+        .extracting(ValidationIssue::kind)
+        .containsExactly(ValidationIssue.Kind.GAP);
     assertThat(store.stats().validationIssues()).isEqualTo(1);
     assertThat(store.lastValidation()).contains(report);
 
     store.enforceL0Retention();
     clock.advance(Duration.ofSeconds(1));
     RetentionResult r = store.enforceL0Retention();
-    assertThat(r.deleted()).extracting(LtxFileInfo::maxTxid).as("L0 files inside L1 [1..%d]", n)
+    assertThat(r.deleted())
+        .extracting(LtxFileInfo::maxTxid)
+        .as("L0 files inside L1 [1..%d]", n)
         .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, n).boxed().toList());
-    assertThat(client.ltxFiles(0, 1)).extracting(LtxFileInfo::minTxid).as("the hole stays in L0")
+    assertThat(client.ltxFiles(0, 1))
+        .extracting(LtxFileInfo::minTxid)
+        .as("the hole stays in L0")
         .startsWith(n + 1, n + 2);
   }
 
   private byte[] strayLtx(long txid) throws Exception {
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-    try (LtxEncoder enc = new LtxEncoder(out, LtxHeader.incremental(4096, 1, txid, txid, clock.millis(),
-        io.litestream4j.ltx.Checksums.FLAG | 1))) {
+    try (LtxEncoder enc =
+        new LtxEncoder(
+            out,
+            LtxHeader.incremental(
+                4096, 1, txid, txid, clock.millis(), io.litestream4j.ltx.Checksums.FLAG | 1))) {
       enc.writePage(1, new byte[4096]);
       enc.finish(io.litestream4j.ltx.Checksums.FLAG | 2);
     }

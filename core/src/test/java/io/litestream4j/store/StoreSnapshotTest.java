@@ -12,8 +12,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -37,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class StoreSnapshotTest {
   @TempDir Path dir;
-  ExecutorService executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "test-snapshot-caller"));
+  ExecutorService executor =
+      Executors.newSingleThreadExecutor(r -> new Thread(r, "test-snapshot-caller"));
 
   @AfterEach
   void tearDown() {
@@ -55,8 +56,12 @@ class StoreSnapshotTest {
   }
 
   private static ReplicationOptions options(Path db, Path replica) {
-    return ReplicationOptions.of(db, replica.toUri().toString()).withSyncInterval(Duration.ZERO)
-        .withDbOptions(DbOptions.DEFAULTS.withMonitorInterval(Duration.ofMillis(50)).withMinCheckpointPageCount(200));
+    return ReplicationOptions.of(db, replica.toUri().toString())
+        .withSyncInterval(Duration.ZERO)
+        .withDbOptions(
+            DbOptions.DEFAULTS
+                .withMonitorInterval(Duration.ofMillis(50))
+                .withMinCheckpointPageCount(200));
   }
 
   @Test
@@ -64,26 +69,36 @@ class StoreSnapshotTest {
     Path db = dir.resolve("app.db");
     Path replica = dir.resolve("replica");
     FileReplicaClient files = new FileReplicaClient(replica);
-    GatedClient gated = new GatedClient(new FileReplicaClient(replica), LtxFileInfo.SNAPSHOT_LEVEL, 256 * 1024);
+    GatedClient gated =
+        new GatedClient(new FileReplicaClient(replica), LtxFileInfo.SNAPSHOT_LEVEL, 256 * 1024);
     try (Connection app = app(db)) {
       try (Statement st = app.createStatement()) {
-        st.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 4000) "
-            + "INSERT INTO t (body, note) SELECT randomblob(900), 'row ' || i FROM n");
+        st.execute(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 4000) "
+                + "INSERT INTO t (body, note) SELECT randomblob(900), 'row ' || i FROM n");
       }
-      try (Replication r = Replication.start(options(db, replica).withStore(StoreOptions.DEFAULTS.withBackground(false)), gated)) {
+      try (Replication r =
+          Replication.start(
+              options(db, replica).withStore(StoreOptions.DEFAULTS.withBackground(false)), gated)) {
         long txid = r.syncAndAwait(Duration.ofSeconds(20));
         SourceState atSnapshot = SourceState.capture(txid, db, dir.resolve("capture"));
         long dbSize = Files.size(db) + Files.size(db.resolveSibling("app.db-wal"));
 
         Future<Optional<LtxFileInfo>> snapshot = executor.submit(() -> r.store().snapshotNow(true));
-        assertThat(gated.reached.await(20, TimeUnit.SECONDS)).as("snapshot upload under way").isTrue();
+        assertThat(gated.reached.await(20, TimeUnit.SECONDS))
+            .as("snapshot upload under way")
+            .isTrue();
 
         // The application writes without any busy wait, over pages the snapshot still has to read,
         // and checkpoints; the replicator keeps syncing meanwhile.
         try (Statement st = app.createStatement()) {
           st.execute("PRAGMA busy_timeout=0");
           for (int i = 0; i < 20; i++) {
-            st.execute("UPDATE t SET body = randomblob(900), note = 'changed " + i + "' WHERE id % 20 = " + i);
+            st.execute(
+                "UPDATE t SET body = randomblob(900), note = 'changed "
+                    + i
+                    + "' WHERE id % 20 = "
+                    + i);
             st.execute("INSERT INTO t (body, note) VALUES (randomblob(3000), 'new " + i + "')");
           }
           try (ResultSet rs = st.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
@@ -95,7 +110,8 @@ class StoreSnapshotTest {
         long later = r.syncAndAwait(Duration.ofSeconds(20));
         assertThat(later).as("replication continues during the snapshot").isGreaterThan(txid);
         assertThat(stagedBytes(dir.resolve(".app.db-litestream")))
-            .as("local state besides L0 while a %d-byte database is being snapshotted", dbSize).isLessThan(64 * 1024);
+            .as("local state besides L0 while a %d-byte database is being snapshotted", dbSize)
+            .isLessThan(64 * 1024);
 
         gated.release.countDown();
         LtxFileInfo written = snapshot.get(60, TimeUnit.SECONDS).orElseThrow();
@@ -116,9 +132,10 @@ class StoreSnapshotTest {
     Path db = dir.resolve("app.db");
     Path replica = dir.resolve("replica");
     try (Connection app = app(db);
-        Replication r = Replication.start(
-            options(db, replica).withStore(StoreOptions.DEFAULTS.withBackground(false)),
-            new FileReplicaClient(replica))) {
+        Replication r =
+            Replication.start(
+                options(db, replica).withStore(StoreOptions.DEFAULTS.withBackground(false)),
+                new FileReplicaClient(replica))) {
       try (Statement st = app.createStatement()) {
         st.execute("INSERT INTO t (body, note) VALUES (randomblob(100), 'a')");
       }
@@ -126,31 +143,38 @@ class StoreSnapshotTest {
       LtxFileInfo first = r.store().snapshotNow(false).orElseThrow();
       assertThat(r.store().snapshotNow(false)).as("idle").isEmpty();
       assertThat(r.store().snapshotNow(false)).as("still idle").isEmpty();
-      assertThat(r.store().snapshotNow(true)).as("forced").hasValueSatisfying(f -> assertThat(f.name()).isEqualTo(first.name()));
+      assertThat(r.store().snapshotNow(true))
+          .as("forced")
+          .hasValueSatisfying(f -> assertThat(f.name()).isEqualTo(first.name()));
       try (Statement st = app.createStatement()) {
         st.execute("INSERT INTO t (body, note) VALUES (randomblob(100), 'b')");
       }
-      assertThat(r.store().snapshotNow(false)).hasValueSatisfying(f -> assertThat(f.maxTxid()).isGreaterThan(first.maxTxid()));
+      assertThat(r.store().snapshotNow(false))
+          .hasValueSatisfying(f -> assertThat(f.maxTxid()).isGreaterThan(first.maxTxid()));
       assertThat(r.store().stats().snapshots()).isEqualTo(3);
     }
   }
 
   /**
    * The last line of defence: pages that change underneath a snapshot (here: overwritten directly
-   * in the database file, as a checkpoint racing the reader would) fail the upload, and no
-   * snapshot is published.
+   * in the database file, as a checkpoint racing the reader would) fail the upload, and no snapshot
+   * is published.
    */
   @Test
   void aSnapshotWhoseDatabaseChangedUnderneathIsNeverPublished() throws Exception {
     Path db = dir.resolve("app.db");
     Path replica = dir.resolve("replica");
-    GatedClient gated = new GatedClient(new FileReplicaClient(replica), LtxFileInfo.SNAPSHOT_LEVEL, 64 * 1024);
+    GatedClient gated =
+        new GatedClient(new FileReplicaClient(replica), LtxFileInfo.SNAPSHOT_LEVEL, 64 * 1024);
     try (Connection app = app(db)) {
       try (Statement st = app.createStatement()) {
-        st.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000) "
-            + "INSERT INTO t (body, note) SELECT randomblob(900), 'row ' || i FROM n");
+        st.execute(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000) "
+                + "INSERT INTO t (body, note) SELECT randomblob(900), 'row ' || i FROM n");
       }
-      try (Replication r = Replication.start(options(db, replica).withStore(StoreOptions.DEFAULTS.withBackground(false)), gated)) {
+      try (Replication r =
+          Replication.start(
+              options(db, replica).withStore(StoreOptions.DEFAULTS.withBackground(false)), gated)) {
         r.syncAndAwait(Duration.ofSeconds(20));
         Future<Optional<LtxFileInfo>> snapshot = executor.submit(() -> r.store().snapshotNow(true));
         assertThat(gated.reached.await(20, TimeUnit.SECONDS)).isTrue();
@@ -160,7 +184,8 @@ class StoreSnapshotTest {
             ch.write(ByteBuffer.wrap(new byte[] {1, 2, 3, 4}), p * 4096 + 1000);
           }
         }
-        try (FileChannel ch = FileChannel.open(db.resolveSibling("app.db-wal"), StandardOpenOption.WRITE)) {
+        try (FileChannel ch =
+            FileChannel.open(db.resolveSibling("app.db-wal"), StandardOpenOption.WRITE)) {
           for (long frame = 32; frame + 24 + 4096 <= ch.size(); frame += 24 + 4096) {
             ch.write(ByteBuffer.wrap(new byte[] {1, 2, 3, 4}), frame + 24 + 1000);
           }
@@ -176,13 +201,17 @@ class StoreSnapshotTest {
     }
   }
 
-  /** Bytes of the files in the state directory other than L0 files (which hold the database's changes). */
+  /**
+   * Bytes of the files in the state directory other than L0 files (which hold the database's
+   * changes).
+   */
   private static long stagedBytes(Path meta) throws Exception {
     Path l0 = meta.resolve("ltx").resolve("0");
     try (Stream<Path> s = Files.walk(meta)) {
       return s.filter(Files::isRegularFile)
           .filter(p -> !(p.getParent().equals(l0) && p.getFileName().toString().endsWith(".ltx")))
-          .mapToLong(p -> p.toFile().length()).sum();
+          .mapToLong(p -> p.toFile().length())
+          .sum();
     }
   }
 }

@@ -17,12 +17,15 @@ class StreamPipeTest {
   void deliversEveryByteInOrder() throws Exception {
     byte[] data = new byte[3 * 1024 * 1024 + 17];
     new Random(3).nextBytes(data);
-    try (StreamPipe.Reader in = StreamPipe.start("test-producer", out -> {
-      for (int off = 0; off < data.length; off += 1000) {
-        out.write(data, off, Math.min(1000, data.length - off));
-      }
-      out.write(7);
-    })) {
+    try (StreamPipe.Reader in =
+        StreamPipe.start(
+            "test-producer",
+            out -> {
+              for (int off = 0; off < data.length; off += 1000) {
+                out.write(data, off, Math.min(1000, data.length - off));
+              }
+              out.write(7);
+            })) {
       byte[] got = in.readAllBytes();
       in.finish();
       assertThat(got).hasSize(data.length + 1);
@@ -33,11 +36,16 @@ class StreamPipeTest {
 
   @Test
   void aFailingProducerIsAnErrorNotTheEndOfTheStream() throws Exception {
-    try (StreamPipe.Reader in = StreamPipe.start("test-producer", out -> {
-      out.write(new byte[100_000]);
-      throw new IOException("disk on fire");
-    })) {
-      assertThatThrownBy(in::readAllBytes).isInstanceOf(IOException.class).hasMessageContaining("disk on fire");
+    try (StreamPipe.Reader in =
+        StreamPipe.start(
+            "test-producer",
+            out -> {
+              out.write(new byte[100_000]);
+              throw new IOException("disk on fire");
+            })) {
+      assertThatThrownBy(in::readAllBytes)
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("disk on fire");
       assertThatThrownBy(in::finish).hasMessageContaining("disk on fire");
     }
   }
@@ -46,18 +54,21 @@ class StreamPipeTest {
   void abortingTheReaderStopsTheProducer() throws Exception {
     CountDownLatch wrote = new CountDownLatch(1);
     AtomicReference<Throwable> producerError = new AtomicReference<>();
-    StreamPipe.Reader in = StreamPipe.start("test-producer", out -> {
-      try {
-        byte[] chunk = new byte[64 * 1024];
-        while (true) {
-          out.write(chunk);
-          wrote.countDown();
-        }
-      } catch (IOException e) {
-        producerError.set(e);
-        throw e;
-      }
-    });
+    StreamPipe.Reader in =
+        StreamPipe.start(
+            "test-producer",
+            out -> {
+              try {
+                byte[] chunk = new byte[64 * 1024];
+                while (true) {
+                  out.write(chunk);
+                  wrote.countDown();
+                }
+              } catch (IOException e) {
+                producerError.set(e);
+                throw e;
+              }
+            });
     assertThat(wrote.await(10, TimeUnit.SECONDS)).isTrue();
     in.read(new byte[10]);
     long start = System.nanoTime();

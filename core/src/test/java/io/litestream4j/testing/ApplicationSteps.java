@@ -23,7 +23,7 @@ public final class ApplicationSteps {
         case 6 -> st.execute("PRAGMA wal_checkpoint(RESTART)");
         case 8 -> st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
         case 9 -> st.execute("VACUUM");
-        default -> { }
+        default -> {}
       }
     } catch (SQLException busy) {
       assertThat(busy.getMessage()).containsAnyOf("locked", "BUSY");

@@ -32,11 +32,15 @@ public final class Bank implements AutoCloseable {
     try (Statement st = app.createStatement()) {
       st.execute("PRAGMA journal_mode=wal");
       st.execute("PRAGMA busy_timeout=10000");
-      st.execute("CREATE TABLE IF NOT EXISTS accounts (id INTEGER PRIMARY KEY, balance INTEGER NOT NULL)");
-      st.execute("CREATE TABLE IF NOT EXISTS ledger (seq INTEGER PRIMARY KEY, src INTEGER, dst INTEGER, amount INTEGER,"
-          + " memo BLOB)");
-      try (ResultSet r = st.executeQuery("SELECT count(*), coalesce(max(seq), 0) FROM accounts, "
-          + "(SELECT max(seq) AS seq FROM ledger)")) {
+      st.execute(
+          "CREATE TABLE IF NOT EXISTS accounts (id INTEGER PRIMARY KEY, balance INTEGER NOT NULL)");
+      st.execute(
+          "CREATE TABLE IF NOT EXISTS ledger (seq INTEGER PRIMARY KEY, src INTEGER, dst INTEGER, amount INTEGER,"
+              + " memo BLOB)");
+      try (ResultSet r =
+          st.executeQuery(
+              "SELECT count(*), coalesce(max(seq), 0) FROM accounts, "
+                  + "(SELECT max(seq) AS seq FROM ledger)")) {
         r.next();
         if (r.getInt(1) == 0) {
           st.execute("BEGIN");
@@ -62,9 +66,21 @@ public final class Bank implements AutoCloseable {
       st.execute("BEGIN IMMEDIATE");
       st.execute("UPDATE accounts SET balance = balance - " + amount + " WHERE id = " + a);
       st.execute("UPDATE accounts SET balance = balance + " + amount + " WHERE id = " + b);
-      st.execute("INSERT INTO ledger VALUES (" + s + ", " + a + ", " + b + ", " + amount + ", randomblob(" + memo + "))");
+      st.execute(
+          "INSERT INTO ledger VALUES ("
+              + s
+              + ", "
+              + a
+              + ", "
+              + b
+              + ", "
+              + amount
+              + ", randomblob("
+              + memo
+              + "))");
       if (s % 200 == 0) {
-        st.execute("DELETE FROM ledger WHERE seq < " + (s - 150)); // free pages, shrink now and then
+        st.execute(
+            "DELETE FROM ledger WHERE seq < " + (s - 150)); // free pages, shrink now and then
       }
       st.execute("COMMIT");
     }

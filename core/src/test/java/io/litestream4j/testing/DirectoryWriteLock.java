@@ -19,8 +19,11 @@ public record DirectoryWriteLock(Path dir, boolean immutable) implements AutoClo
   public static DirectoryWriteLock lock(Path dir) throws IOException {
     if ("root".equals(System.getProperty("user.name"))) {
       int rc = run("chattr", "+i", dir.toString());
-      Assumptions.assumeTrue(rc == 0,
-          "running as root, which bypasses chmod, and 'chattr +i' failed here (exit " + rc + "): skipped");
+      Assumptions.assumeTrue(
+          rc == 0,
+          "running as root, which bypasses chmod, and 'chattr +i' failed here (exit "
+              + rc
+              + "): skipped");
       return new DirectoryWriteLock(dir, true);
     }
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("r-xr-xr-x"));

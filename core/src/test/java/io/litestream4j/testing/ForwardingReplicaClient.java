@@ -9,9 +9,8 @@ import java.util.List;
 
 /**
  * A replica client that passes every call to a real one, for test clients that hook a single
- * operation (faults that cannot be caused for real, pausing an upload, observing downloads).
- * {@code ltxFilesWithExactTimestamps} keeps the interface's default, so it goes through
- * {@link #ltxFiles}.
+ * operation (faults that cannot be caused for real, pausing an upload, observing downloads). {@code
+ * ltxFilesWithExactTimestamps} keeps the interface's default, so it goes through {@link #ltxFiles}.
  */
 public abstract class ForwardingReplicaClient implements ReplicaClient {
   protected final ReplicaClient delegate;
@@ -42,7 +41,8 @@ public abstract class ForwardingReplicaClient implements ReplicaClient {
   }
 
   @Override
-  public LtxFileInfo writeLtxFile(int level, long minTxid, long maxTxid, InputStream data) throws IOException {
+  public LtxFileInfo writeLtxFile(int level, long minTxid, long maxTxid, InputStream data)
+      throws IOException {
     return delegate.writeLtxFile(level, minTxid, maxTxid, data);
   }
 

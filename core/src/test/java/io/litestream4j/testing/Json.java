@@ -8,8 +8,9 @@ import java.util.Map;
 
 /**
  * A strict JSON parser for tests that check what the CLI prints (log lines, {@code -json} output):
- * objects become {@link LinkedHashMap}s, arrays {@link List}s, numbers {@link BigDecimal}s. Anything
- * that is not exactly one valid JSON value is an {@link IllegalArgumentException} naming the offset.
+ * objects become {@link LinkedHashMap}s, arrays {@link List}s, numbers {@link BigDecimal}s.
+ * Anything that is not exactly one valid JSON value is an {@link IllegalArgumentException} naming
+ * the offset.
  */
 public final class Json {
   private final String s;

@@ -31,18 +31,27 @@ public final class L0Restore {
   public static long restore(Path l0Dir, long txid, Path out) throws IOException {
     List<Path> files;
     try (Stream<Path> s = Files.list(l0Dir)) {
-      files = s.filter(p -> LtxFileName.parse(p.getFileName().toString())
-              .map(n -> n.maxTxid() <= txid).orElse(false))
-          .sorted()
-          .toList();
+      files =
+          s.filter(
+                  p ->
+                      LtxFileName.parse(p.getFileName().toString())
+                          .map(n -> n.maxTxid() <= txid)
+                          .orElse(false))
+              .sorted()
+              .toList();
     }
     assertThat(files).as("L0 files in %s", l0Dir).isNotEmpty();
     if (txid != Long.MAX_VALUE) {
       assertThat(files).as("L0 files up to %d", txid).hasSize((int) txid);
     }
     List<InputStream> streams = new ArrayList<>();
-    try (FileChannel ch = FileChannel.open(out, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.READ, StandardOpenOption.TRUNCATE_EXISTING)) {
+    try (FileChannel ch =
+        FileChannel.open(
+            out,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.READ,
+            StandardOpenOption.TRUNCATE_EXISTING)) {
       for (Path p : files) {
         streams.add(Files.newInputStream(p));
       }
@@ -61,7 +70,9 @@ public final class L0Restore {
     DbCompare.assertSameContent(source, out);
     DbCompare.assertIntegrity(out);
     assertThat(checksum).as("restored checksum").isEqualTo(DatabaseChecksum.of(out));
-    assertThat(checksum).as("checksum of the source as SQLite sees it").isEqualTo(logicalChecksum(source));
+    assertThat(checksum)
+        .as("checksum of the source as SQLite sees it")
+        .isEqualTo(logicalChecksum(source));
   }
 
   /**
@@ -69,12 +80,13 @@ public final class L0Restore {
    * checkpointed into a standalone file, whose pages then are the logical pages.
    */
   public static long logicalChecksum(Path db) throws Exception {
-    return logicalChecksum(db, Files.createTempDirectory(db.toAbsolutePath().getParent(), "logical-"));
+    return logicalChecksum(
+        db, Files.createTempDirectory(db.toAbsolutePath().getParent(), "logical-"));
   }
 
   /**
-   * {@link #logicalChecksum(Path)} working in {@code scratch}, which must not exist yet or be empty;
-   * it is deleted afterwards.
+   * {@link #logicalChecksum(Path)} working in {@code scratch}, which must not exist yet or be
+   * empty; it is deleted afterwards.
    */
   public static long logicalChecksum(Path db, Path scratch) throws Exception {
     Files.createDirectories(scratch);
@@ -103,7 +115,8 @@ public final class L0Restore {
    * release every SQLite lock the JVM holds on the file (the replicator's and the test's own).
    */
   private static void copyInOtherProcess(Path from, Path to) throws Exception {
-    Process p = new ProcessBuilder("cp", from.toString(), to.toString()).redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder("cp", from.toString(), to.toString()).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes());
     if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
       throw new java.io.IOException("cp " + from + " " + to + " failed: " + out);

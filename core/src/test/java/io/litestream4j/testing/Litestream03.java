@@ -15,22 +15,31 @@ import java.util.concurrent.TimeUnit;
 public final class Litestream03 {
   private Litestream03() {}
 
-  /** The binary, installing it first if needed; empty (with the reason printed) when npm is unreachable. */
+  /**
+   * The binary, installing it first if needed; empty (with the reason printed) when npm is
+   * unreachable.
+   */
   public static Optional<Path> binary() {
     Path peers = LitestreamVfs.peersDirectory();
     Path bin = peers.resolve("litestream-0.3.13").resolve("litestream");
     if (Files.isExecutable(bin)) {
       return Optional.of(bin);
     }
-    for (Path script : List.of(Path.of("scripts", "install-peers.sh"), Path.of("..", "scripts", "install-peers.sh"))) {
+    for (Path script :
+        List.of(
+            Path.of("scripts", "install-peers.sh"), Path.of("..", "scripts", "install-peers.sh"))) {
       if (Files.isRegularFile(script)) {
         try {
-          Process p = new ProcessBuilder("bash", script.toString(), peers.toString()).redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+          Process p =
+              new ProcessBuilder("bash", script.toString(), peers.toString())
+                  .redirectErrorStream(true)
+                  .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                  .start();
           if (p.waitFor(5, TimeUnit.MINUTES) && p.exitValue() == 0 && Files.isExecutable(bin)) {
             return Optional.of(bin);
           }
-          System.out.println("Litestream 0.3.13 unavailable: " + script + " failed (npm registry unreachable?)");
+          System.out.println(
+              "Litestream 0.3.13 unavailable: " + script + " failed (npm registry unreachable?)");
         } catch (IOException e) {
           System.out.println("Litestream 0.3.13 unavailable: " + e.getMessage());
         } catch (InterruptedException e) {
@@ -49,7 +58,9 @@ public final class Litestream03 {
    */
   public static Process replicate(Path bin, Path db, Path replica, Path log) throws IOException {
     Path config = log.resolveSibling(log.getFileName() + ".yml");
-    Files.writeString(config, """
+    Files.writeString(
+        config,
+        """
         dbs:
           - path: %s
             monitor-interval: 100ms
@@ -59,9 +70,12 @@ public final class Litestream03 {
               - type: file
                 path: %s
                 sync-interval: 100ms
-        """.formatted(db.toAbsolutePath(), replica.toAbsolutePath()));
-    return new ProcessBuilder(bin.toString(), "replicate", "-config", config.toString()).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        """
+            .formatted(db.toAbsolutePath(), replica.toAbsolutePath()));
+    return new ProcessBuilder(bin.toString(), "replicate", "-config", config.toString())
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+        .start();
   }
 
   /** Stops it with SIGTERM (a final sync) and waits. */

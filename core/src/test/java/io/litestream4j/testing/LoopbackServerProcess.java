@@ -12,19 +12,21 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A test server run as an external process (nats-server, rclone, sshd) on a free loopback port,
- * its output appended to a log file. Exists so each backend's fixture only says how to run its
- * server. Guarantees: {@link #start} returns once the port accepts connections, and fails with the
- * log when the process exits first or does not listen within 30 s; when another process takes the
- * picked port first, it tries again on another (three attempts); {@link #restart()} keeps the port;
- * {@link #stop()} returns once the process is gone (or after 30 s).
+ * A test server run as an external process (nats-server, rclone, sshd) on a free loopback port, its
+ * output appended to a log file. Exists so each backend's fixture only says how to run its server.
+ * Guarantees: {@link #start} returns once the port accepts connections, and fails with the log when
+ * the process exits first or does not listen within 30 s; when another process takes the picked
+ * port first, it tries again on another (three attempts); {@link #restart()} keeps the port; {@link
+ * #stop()} returns once the process is gone (or after 30 s).
  */
 public final class LoopbackServerProcess implements AutoCloseable {
   public static final String HOST = "127.0.0.1";
 
   private static final Duration LISTEN_TIMEOUT = Duration.ofSeconds(30);
 
-  /** The command line that runs the server on {@code port}; it may write a configuration file first. */
+  /**
+   * The command line that runs the server on {@code port}; it may write a configuration file first.
+   */
   @FunctionalInterface
   public interface Command {
     List<String> forPort(int port) throws IOException;
@@ -44,7 +46,8 @@ public final class LoopbackServerProcess implements AutoCloseable {
   }
 
   /** Starts {@code name} (used in messages) on a free loopback port, logging to {@code log}. */
-  public static LoopbackServerProcess start(String name, Path log, Command command) throws Exception {
+  public static LoopbackServerProcess start(String name, Path log, Command command)
+      throws Exception {
     for (int attempt = 1; ; attempt++) {
       var server = new LoopbackServerProcess(name, log, command, freePort());
       try {
@@ -66,15 +69,22 @@ public final class LoopbackServerProcess implements AutoCloseable {
   }
 
   private void launch() throws Exception {
-    process = new ProcessBuilder(command.forPort(port)).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    process =
+        new ProcessBuilder(command.forPort(port))
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .start();
     try {
-      Await.until(() -> {
-        if (!process.isAlive()) {
-          throw new IOException(name + " exited with " + process.exitValue() + ": " + Files.readString(log));
-        }
-        return accepts();
-      }, LISTEN_TIMEOUT, name + " to listen on port " + port);
+      Await.until(
+          () -> {
+            if (!process.isAlive()) {
+              throw new IOException(
+                  name + " exited with " + process.exitValue() + ": " + Files.readString(log));
+            }
+            return accepts();
+          },
+          LISTEN_TIMEOUT,
+          name + " to listen on port " + port);
     } catch (AssertionError e) {
       throw new IOException(e.getMessage());
     }

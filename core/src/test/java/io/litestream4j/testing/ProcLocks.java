@@ -43,7 +43,8 @@ public final class ProcLocks {
     long inode = inode(file);
     List<Lock> out = new ArrayList<>();
     for (String line : Files.readAllLines(Path.of("/proc/locks"))) {
-      // "1: POSIX  ADVISORY  READ 1234 08:01:5678 1073741826 1073742335" (blocked waiters have "->")
+      // "1: POSIX  ADVISORY  READ 1234 08:01:5678 1073741826 1073742335" (blocked waiters have
+      // "->")
       String[] f = line.trim().split("\\s+");
       if (f.length < 8 || f[1].equals("->")) {
         continue;

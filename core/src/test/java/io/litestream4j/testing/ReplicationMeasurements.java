@@ -31,10 +31,10 @@ import java.util.function.Supplier;
  * The object-store measurements every backend's slow test reports the same way: commit-to-replica
  * lag at 100 commits/s, and restore throughput with parallelism 1 vs 8 measured alternately.
  *
- * <p>Lag method: checkpoints are disabled so the WAL only grows; after each commit the writer
- * notes the WAL's size, i.e. where that commit ends. A probe watches the replica's acknowledged
- * TXID; each acknowledged L0 file's header says up to which WAL offset it reaches, so a commit is
- * on the replica at the first acknowledgement whose file reaches its offset.
+ * <p>Lag method: checkpoints are disabled so the WAL only grows; after each commit the writer notes
+ * the WAL's size, i.e. where that commit ends. A probe watches the replica's acknowledged TXID;
+ * each acknowledged L0 file's header says up to which WAL offset it reaches, so a commit is on the
+ * replica at the first acknowledgement whose file reaches its offset.
  */
 public final class ReplicationMeasurements {
 
@@ -44,16 +44,20 @@ public final class ReplicationMeasurements {
    * Commits 1 KiB rows every 10 ms for {@code length} while replicating to {@code client} (owned
    * and closed by the replication) and returns each commit's lag in milliseconds, sorted.
    */
-  public static double[] measureLag(Path dir, ReplicaClient client, String url, Duration syncInterval, Duration length)
+  public static double[] measureLag(
+      Path dir, ReplicaClient client, String url, Duration syncInterval, Duration length)
       throws Exception {
     Path sub = Files.createTempDirectory(dir, "lag");
     Path db = sub.resolve("app.db");
     Path wal = sub.resolve("app.db-wal");
-    ReplicationOptions opts = ReplicationOptions.of(db, url)
-        .withSyncInterval(syncInterval)
-        .withDbOptions(DbOptions.DEFAULTS.withMinCheckpointPageCount(1_000_000)
-            .withCheckpointInterval(Duration.ZERO))
-        .withStore(StoreOptions.DEFAULTS.withBackground(false));
+    ReplicationOptions opts =
+        ReplicationOptions.of(db, url)
+            .withSyncInterval(syncInterval)
+            .withDbOptions(
+                DbOptions.DEFAULTS
+                    .withMinCheckpointPageCount(1_000_000)
+                    .withCheckpointInterval(Duration.ZERO))
+            .withStore(StoreOptions.DEFAULTS.withBackground(false));
     List<long[]> acks = new ArrayList<>(); // {nanoTime, walEnd}
     int n = (int) (length.toMillis() / 10);
     long[] commitAt = new long[n];
@@ -67,23 +71,27 @@ public final class ReplicationMeasurements {
         r.syncAndAwait(Duration.ofSeconds(20));
         LocalLtxDir local = new LocalLtxDir(LocalLtxDir.defaultMetaDir(db));
         AtomicBoolean stop = new AtomicBoolean();
-        Thread probe = Thread.ofPlatform().name("lag-probe").start(() -> {
-          long last = r.replicatedTxid();
-          while (!stop.get()) {
-            long t = r.replicatedTxid();
-            if (t > last) {
-              long now = System.nanoTime();
-              try (InputStream in = local.open(t)) {
-                LtxHeader h = LtxHeader.decode(in.readNBytes(LtxHeader.SIZE));
-                acks.add(new long[] {now, h.walOffset() + h.walSize()});
-              } catch (Exception e) {
-                throw new IllegalStateException(e);
-              }
-              last = t;
-            }
-            Thread.onSpinWait();
-          }
-        });
+        Thread probe =
+            Thread.ofPlatform()
+                .name("lag-probe")
+                .start(
+                    () -> {
+                      long last = r.replicatedTxid();
+                      while (!stop.get()) {
+                        long t = r.replicatedTxid();
+                        if (t > last) {
+                          long now = System.nanoTime();
+                          try (InputStream in = local.open(t)) {
+                            LtxHeader h = LtxHeader.decode(in.readNBytes(LtxHeader.SIZE));
+                            acks.add(new long[] {now, h.walOffset() + h.walSize()});
+                          } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                          }
+                          last = t;
+                        }
+                        Thread.onSpinWait();
+                      }
+                    });
         Random rnd = new Random(1);
         byte[] row = new byte[1024];
         long start = System.nanoTime();
@@ -122,12 +130,17 @@ public final class ReplicationMeasurements {
     return lags;
   }
 
-  /** Restore throughput in MB/s, {@code {parallelism 1 min, median, max, parallelism 8 min, median, max, MB}}. */
-  public static double[] restoreThroughput(Path dir, Supplier<ReplicaClient> clients, String url) throws Exception {
+  /**
+   * Restore throughput in MB/s, {@code {parallelism 1 min, median, max, parallelism 8 min, median,
+   * max, MB}}.
+   */
+  public static double[] restoreThroughput(Path dir, Supplier<ReplicaClient> clients, String url)
+      throws Exception {
     Path db = dir.resolve("big.db");
-    ReplicationOptions opts = ReplicationOptions.of(db, url)
-        .withSyncInterval(Duration.ZERO)
-        .withStore(StoreOptions.DEFAULTS.withBackground(false));
+    ReplicationOptions opts =
+        ReplicationOptions.of(db, url)
+            .withSyncInterval(Duration.ZERO)
+            .withStore(StoreOptions.DEFAULTS.withBackground(false));
     Random rnd = new Random(2);
     try (Connection app = DriverManager.getConnection("jdbc:sqlite:" + db)) {
       try (Statement st = app.createStatement()) {
@@ -169,7 +182,9 @@ public final class ReplicationMeasurements {
       }
       p1.sort(null);
       p8.sort(null);
-      return new double[] {p1.get(0), p1.get(1), p1.get(2), p8.get(0), p8.get(1), p8.get(2), dbBytes / 1e6};
+      return new double[] {
+        p1.get(0), p1.get(1), p1.get(2), p8.get(0), p8.get(1), p8.get(2), dbBytes / 1e6
+      };
     }
   }
 

@@ -25,11 +25,11 @@ import java.util.Random;
 /**
  * The backend-independent replicate-then-restore scenario: an application writes through JDBC
  * (inserts of random blobs, its own checkpoints, deletes, VACUUM) while {@link Replication} ships
- * to a backend; after every round the source is captured at the acknowledged TXID. Then
- * {@link Restorer} must rebuild exactly those states from the replica (content, rolling checksum,
- * {@code PRAGMA integrity_check}). A hook runs after each round's writes, before waiting for them
- * to reach the replica, so a test can break the backend (kill the server, drop connections) in the
- * middle of replication.
+ * to a backend; after every round the source is captured at the acknowledged TXID. Then {@link
+ * Restorer} must rebuild exactly those states from the replica (content, rolling checksum, {@code
+ * PRAGMA integrity_check}). A hook runs after each round's writes, before waiting for them to reach
+ * the replica, so a test can break the backend (kill the server, drop connections) in the middle of
+ * replication.
  */
 public final class ReplicationRoundTrip {
 
@@ -39,7 +39,7 @@ public final class ReplicationRoundTrip {
   /** Runs after a round's writes were committed, before waiting for their upload. */
   @FunctionalInterface
   public interface RoundHook {
-    RoundHook NONE = (round, replication, db) -> { };
+    RoundHook NONE = (round, replication, db) -> {};
 
     void afterWrite(int round, Replication replication, Path db) throws Exception;
   }
@@ -56,8 +56,9 @@ public final class ReplicationRoundTrip {
    *
    * @return the source's state at each acknowledged TXID, in TXID order
    */
-  public Map<Long, Expected> replicate(ReplicaClient client, int rounds, long seed, Duration ackTimeout,
-      RoundHook hook) throws Exception {
+  public Map<Long, Expected> replicate(
+      ReplicaClient client, int rounds, long seed, Duration ackTimeout, RoundHook hook)
+      throws Exception {
     Path db = dir.resolve("app-" + seed + ".db");
     var expected = new LinkedHashMap<Long, Expected>();
     Random rnd = new Random(seed);
@@ -67,18 +68,25 @@ public final class ReplicationRoundTrip {
         st.execute("PRAGMA busy_timeout=200");
         st.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB, note TEXT)");
       }
-      ReplicationOptions opts = ReplicationOptions.of(db, client.type() + "://test")
-          .withMetaDir(dir.resolve("meta-" + seed))
-          .withSyncInterval(Duration.ZERO)
-          .withShutdownSync(Duration.ofSeconds(20), Duration.ofMillis(100))
-          .withDbOptions(DbOptions.DEFAULTS.withMonitorInterval(Duration.ofMillis(50)).withMinCheckpointPageCount(64));
+      ReplicationOptions opts =
+          ReplicationOptions.of(db, client.type() + "://test")
+              .withMetaDir(dir.resolve("meta-" + seed))
+              .withSyncInterval(Duration.ZERO)
+              .withShutdownSync(Duration.ofSeconds(20), Duration.ofMillis(100))
+              .withDbOptions(
+                  DbOptions.DEFAULTS
+                      .withMonitorInterval(Duration.ofMillis(50))
+                      .withMinCheckpointPageCount(64));
       try (Replication r = Replication.start(opts, client)) {
         for (int round = 0; round < rounds; round++) {
           write(app, round, rnd);
           hook.afterWrite(round, r, db);
           long txid = r.syncAndAwait(ackTimeout);
-          expected.put(txid, new Expected(DbCompare.dump(db),
-              L0Restore.logicalChecksum(db, dir.resolve("copy-" + seed + "-" + txid))));
+          expected.put(
+              txid,
+              new Expected(
+                  DbCompare.dump(db),
+                  L0Restore.logicalChecksum(db, dir.resolve("copy-" + seed + "-" + txid))));
         }
       }
     }
@@ -90,7 +98,8 @@ public final class ReplicationRoundTrip {
    * Restores every {@code every}-th captured TXID and the last one through {@link Restorer} and
    * compares each with the captured source.
    */
-  public void assertRestores(ReplicaClient reader, Map<Long, Expected> expected, int every) throws Exception {
+  public void assertRestores(ReplicaClient reader, Map<Long, Expected> expected, int every)
+      throws Exception {
     List<Long> txids = List.copyOf(expected.keySet());
     for (int i = 0; i < txids.size(); i++) {
       if (i % every != every - 1 && i != txids.size() - 1) {
@@ -98,8 +107,12 @@ public final class ReplicationRoundTrip {
       }
       long txid = txids.get(i);
       Path out = dir.resolve("restored-" + txid + "-" + System.nanoTime() + ".db");
-      RestoreResult result = new Restorer(reader).restore(RestoreOptions.of(out)
-          .withTarget(RestoreTarget.txid(txid)).withIntegrityCheck(RestoreOptions.IntegrityCheck.FULL));
+      RestoreResult result =
+          new Restorer(reader)
+              .restore(
+                  RestoreOptions.of(out)
+                      .withTarget(RestoreTarget.txid(txid))
+                      .withIntegrityCheck(RestoreOptions.IntegrityCheck.FULL));
       assertThat(result.txid()).isEqualTo(txid);
       assertSame(expected.get(txid), out, "TXID " + txid);
     }

@@ -35,7 +35,9 @@ public abstract class ServerReplicationScenarios<S extends RestartableServer> {
    */
   protected abstract ReplicaClient client(String name) throws Exception;
 
-  /** Creates what the server needs before replica {@code name} can be written; nothing by default. */
+  /**
+   * Creates what the server needs before replica {@code name} can be written; nothing by default.
+   */
   protected void prepare(String name) throws Exception {}
 
   @BeforeEach
@@ -54,7 +56,8 @@ public abstract class ServerReplicationScenarios<S extends RestartableServer> {
   void replicateThenRestoreEveryCapturedTxid() throws Exception {
     prepare("app");
     var trip = new ReplicationRoundTrip(dir);
-    Map<Long, Expected> expected = trip.replicate(client("app"), 20, 7, ACK, ReplicationRoundTrip.RoundHook.NONE);
+    Map<Long, Expected> expected =
+        trip.replicate(client("app"), 20, 7, ACK, ReplicationRoundTrip.RoundHook.NONE);
     try (var reader = client("app")) {
       trip.assertRestores(reader, expected, 4);
     }
@@ -64,21 +67,28 @@ public abstract class ServerReplicationScenarios<S extends RestartableServer> {
   void nothingIsLostWhenTheServerRestartsMidReplication() throws Exception {
     prepare("restarted");
     var trip = new ReplicationRoundTrip(dir);
-    Map<Long, Expected> expected = trip.replicate(client("restarted"), 12, 13, ACK,
-        (round, r, db) -> {
-          if (round == 5) {
-            server.stop();
-            try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
-                Statement st = c.createStatement()) {
-              st.execute("PRAGMA busy_timeout=5000");
-              st.execute("INSERT INTO t (note) VALUES ('written while the server is down')");
-            }
-            r.sync();
-            Await.until(() -> r.replicaError().isPresent(), Duration.ofSeconds(60),
-                "an upload to fail while " + server.name() + " is down");
-            server.restart();
-          }
-        });
+    Map<Long, Expected> expected =
+        trip.replicate(
+            client("restarted"),
+            12,
+            13,
+            ACK,
+            (round, r, db) -> {
+              if (round == 5) {
+                server.stop();
+                try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+                    Statement st = c.createStatement()) {
+                  st.execute("PRAGMA busy_timeout=5000");
+                  st.execute("INSERT INTO t (note) VALUES ('written while the server is down')");
+                }
+                r.sync();
+                Await.until(
+                    () -> r.replicaError().isPresent(),
+                    Duration.ofSeconds(60),
+                    "an upload to fail while " + server.name() + " is down");
+                server.restart();
+              }
+            });
     try (var reader = client("restarted")) {
       trip.assertRestores(reader, expected, 3);
     }

@@ -18,56 +18,58 @@ import java.util.Arrays;
  * made by SQLite instead of synthetic pages.
  */
 public final class LtxDiff {
-    private LtxDiff() {
-    }
+  private LtxDiff() {}
 
-    /**
-     * Writes to {@code out} the file for TXID {@code txid} that turns database file {@code before}
-     * into {@code after} (both standalone files of the same page size).
-     *
-     * @param checksums track checksums, or write flag 0x2 files as Litestream 0.5 does
-     */
-    public static void write(Path before, Path after, long txid, Path out, boolean checksums) throws IOException {
-        try (DatabaseImage old = DatabaseImage.open(before, false);
-             DatabaseImage now = DatabaseImage.open(after, false);
-             OutputStream os = Files.newOutputStream(out)) {
-            int pageSize = now.pageSize();
-            long pre = checksum(old);
-            LtxHeader header = LtxHeader.incremental(pageSize, now.pageCount(), txid, txid, System.currentTimeMillis(), pre);
-            if (!checksums) {
-                header = header.withoutChecksums();
-            }
-            LtxEncoder enc = new LtxEncoder(os, header);
-            byte[] a = new byte[pageSize];
-            byte[] b = new byte[pageSize];
-            int lock = LockPage.pgno(pageSize);
-            for (int pgno = 1; pgno <= now.pageCount(); pgno++) {
-                if (pgno == lock) {
-                    continue;
-                }
-                now.readPage(pgno, b);
-                boolean changed = pgno > old.pageCount();
-                if (!changed) {
-                    old.readPage(pgno, a);
-                    changed = !Arrays.equals(a, b);
-                }
-                if (changed) {
-                    enc.writePage(pgno, b);
-                }
-            }
-            enc.finish(checksums ? checksum(now) : 0);
+  /**
+   * Writes to {@code out} the file for TXID {@code txid} that turns database file {@code before}
+   * into {@code after} (both standalone files of the same page size).
+   *
+   * @param checksums track checksums, or write flag 0x2 files as Litestream 0.5 does
+   */
+  public static void write(Path before, Path after, long txid, Path out, boolean checksums)
+      throws IOException {
+    try (DatabaseImage old = DatabaseImage.open(before, false);
+        DatabaseImage now = DatabaseImage.open(after, false);
+        OutputStream os = Files.newOutputStream(out)) {
+      int pageSize = now.pageSize();
+      long pre = checksum(old);
+      LtxHeader header =
+          LtxHeader.incremental(
+              pageSize, now.pageCount(), txid, txid, System.currentTimeMillis(), pre);
+      if (!checksums) {
+        header = header.withoutChecksums();
+      }
+      LtxEncoder enc = new LtxEncoder(os, header);
+      byte[] a = new byte[pageSize];
+      byte[] b = new byte[pageSize];
+      int lock = LockPage.pgno(pageSize);
+      for (int pgno = 1; pgno <= now.pageCount(); pgno++) {
+        if (pgno == lock) {
+          continue;
         }
+        now.readPage(pgno, b);
+        boolean changed = pgno > old.pageCount();
+        if (!changed) {
+          old.readPage(pgno, a);
+          changed = !Arrays.equals(a, b);
+        }
+        if (changed) {
+          enc.writePage(pgno, b);
+        }
+      }
+      enc.finish(checksums ? checksum(now) : 0);
     }
+  }
 
-    static long checksum(DatabaseImage image) throws IOException {
-        DatabaseChecksum sum = new DatabaseChecksum(image.pageSize());
-        byte[] page = new byte[image.pageSize()];
-        for (int pgno = 1; pgno <= image.pageCount(); pgno++) {
-            if (pgno != LockPage.pgno(image.pageSize())) {
-                image.readPage(pgno, page);
-                sum.setPage(pgno, page);
-            }
-        }
-        return sum.value();
+  static long checksum(DatabaseImage image) throws IOException {
+    DatabaseChecksum sum = new DatabaseChecksum(image.pageSize());
+    byte[] page = new byte[image.pageSize()];
+    for (int pgno = 1; pgno <= image.pageCount(); pgno++) {
+      if (pgno != LockPage.pgno(image.pageSize())) {
+        image.readPage(pgno, page);
+        sum.setPage(pgno, page);
+      }
     }
+    return sum.value();
+  }
 }

@@ -44,7 +44,12 @@ class DistributionTest {
     Path archive = Path.of(System.getProperty("litestream4j.dist.archive"));
     assertThat(archive).as("the archive built by the package phase").isRegularFile();
     Path unpacked = Files.createDirectories(tmp.resolve("opt"));
-    Result tar = run(List.of("tar", "-xzf", archive.toString(), "-C", unpacked.toString()), tmp, Map.of(), 60);
+    Result tar =
+        run(
+            List.of("tar", "-xzf", archive.toString(), "-C", unpacked.toString()),
+            tmp,
+            Map.of(),
+            60);
     assertThat(tar.rc).as("tar: " + tar.err).isZero();
     home = unpacked.resolve("litestream4j-" + System.getProperty("litestream4j.version"));
     onPath = Files.createDirectories(tmp.resolve("usr-local-bin"));
@@ -56,24 +61,43 @@ class DistributionTest {
 
   @Test
   void archiveHoldsTheDocumentedFiles() throws IOException {
-    for (String f : List.of("bin/litestream4j", "bin/find-jdk.sh", "lib/litestream4j.jar", "etc/litestream.yml",
-        "etc/litestream4j.service", "Dockerfile", "INSTALL.md", "LICENSE",
-        "share/bash-completion/completions/litestream4j")) {
+    for (String f :
+        List.of(
+            "bin/litestream4j",
+            "bin/find-jdk.sh",
+            "lib/litestream4j.jar",
+            "etc/litestream.yml",
+            "etc/litestream4j.service",
+            "Dockerfile",
+            "INSTALL.md",
+            "LICENSE",
+            "share/bash-completion/completions/litestream4j")) {
       assertThat(home.resolve(f)).as(f).isRegularFile();
     }
-    assertThat(Files.getPosixFilePermissions(home.resolve("bin/litestream4j"))).contains(PosixFilePermission.OWNER_EXECUTE);
-    assertThat(Files.readString(home.resolve("LICENSE"))).contains("Apache License", "Version 2.0, January 2004",
-        "END OF TERMS AND CONDITIONS");
+    assertThat(Files.getPosixFilePermissions(home.resolve("bin/litestream4j")))
+        .contains(PosixFilePermission.OWNER_EXECUTE);
+    assertThat(Files.readString(home.resolve("LICENSE")))
+        .contains("Apache License", "Version 2.0, January 2004", "END OF TERMS AND CONDITIONS");
     assertThat(Files.readString(home.resolve("share/bash-completion/completions/litestream4j")))
         .contains("complete -F", "replicate", "restore", "-config");
-    assertThat(Files.readString(home.resolve("etc/litestream4j.service"))).contains("ExecStart=", "replicate -config");
+    assertThat(Files.readString(home.resolve("etc/litestream4j.service")))
+        .contains("ExecStart=", "replicate -config");
   }
 
   @Test
   void theBashCompletionLoadsAndCompletesCommands() throws Exception {
-    Result r = run(List.of("bash", "-c", "source \"$1\" && COMP_WORDS=(litestream4j rep) COMP_CWORD=1 "
-        + "&& _picocli_litestream4j && echo \"${COMPREPLY[@]}\"", "bash",
-        home.resolve("share/bash-completion/completions/litestream4j").toString()), work, env(), 60);
+    Result r =
+        run(
+            List.of(
+                "bash",
+                "-c",
+                "source \"$1\" && COMP_WORDS=(litestream4j rep) COMP_CWORD=1 "
+                    + "&& _picocli_litestream4j && echo \"${COMPREPLY[@]}\"",
+                "bash",
+                home.resolve("share/bash-completion/completions/litestream4j").toString()),
+            work,
+            env(),
+            60);
     assertThat(r.rc).as(r.err).isZero();
     assertThat(r.out.trim()).isEqualTo("replicate");
   }
@@ -86,10 +110,13 @@ class DistributionTest {
     }
     Result version = l4j(List.of("version", "-verbose"));
     assertThat(version.rc).as(version.err).isZero();
-    assertThat(version.out).startsWith("v" + System.getProperty("litestream4j.version")).containsPattern("Git Commit: ([0-9a-f]{40}( \\(dirty\\))?|unknown)\n");
+    assertThat(version.out)
+        .startsWith("v" + System.getProperty("litestream4j.version"))
+        .containsPattern("Git Commit: ([0-9a-f]{40}( \\(dirty\\))?|unknown)\n");
 
     Path db = work.resolve("app.db");
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement()) {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+        Statement st = c.createStatement()) {
       st.execute("PRAGMA journal_mode=wal");
       st.execute("CREATE TABLE orders (id INTEGER PRIMARY KEY, item TEXT)");
       for (int i = 0; i < 50; i++) {
@@ -97,7 +124,8 @@ class DistributionTest {
       }
     }
     String replica = work.resolve("replica").toUri().toString();
-    Result once = l4j(List.of("replicate", "-once", "app.db", replica)); // relative to the working directory
+    Result once =
+        l4j(List.of("replicate", "-once", "app.db", replica)); // relative to the working directory
     assertThat(once.rc).as(once.out + once.err).isZero();
 
     Result restore = l4j(List.of("restore", "-o", "restored.db", replica));
@@ -124,50 +152,75 @@ class DistributionTest {
   void aBackgroundReplicateStopsCleanlyOnASignal(String signal) throws Exception {
     Path dir = Files.createDirectories(work.resolve("bg-" + signal));
     Path db = dir.resolve("app.db");
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement()) {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+        Statement st = c.createStatement()) {
       st.execute("PRAGMA journal_mode=wal");
       st.execute("CREATE TABLE t (v TEXT)");
       st.execute("INSERT INTO t VALUES ('before the signal')");
     }
     Path config = dir.resolve("litestream.yml");
-    Files.writeString(config, """
+    Files.writeString(
+        config,
+        """
         logging:
           type: json
         dbs:
           - path: %s
             replica:
               url: %s
-        """.formatted(db, dir.resolve("replica").toUri()));
+        """
+            .formatted(db, dir.resolve("replica").toUri()));
     Path log = dir.resolve("replicate.log");
     Path pidFile = dir.resolve("pid");
     Path rcFile = dir.resolve("rc");
     // The non-interactive shell of a script: the replicator is its background job.
-    ProcessBuilder script = new ProcessBuilder("bash", "-c",
-        "l4j replicate -config \"$1\" >\"$2\" 2>&1 & echo $! >\"$3\"; wait $!; echo $? >\"$4\"",
-        "bash", config.toString(), log.toString(), pidFile.toString(), rcFile.toString())
-        .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("shell.out").toFile());
+    ProcessBuilder script =
+        new ProcessBuilder(
+                "bash",
+                "-c",
+                "l4j replicate -config \"$1\" >\"$2\" 2>&1 & echo $! >\"$3\"; wait $!; echo $? >\"$4\"",
+                "bash",
+                config.toString(),
+                log.toString(),
+                pidFile.toString(),
+                rcFile.toString())
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("shell.out").toFile());
     Map<String, String> e = env();
     script.environment().clear();
     script.environment().putAll(e);
     Process shell = script.start();
     try {
-      Await.until(() -> Files.exists(log) && Files.readString(log).contains(" started"), Duration.ofSeconds(120),
+      Await.until(
+          () -> Files.exists(log) && Files.readString(log).contains(" started"),
+          Duration.ofSeconds(120),
           "replicate to start; log: " + (Files.exists(log) ? Files.readString(log) : "(none)"));
       String pid = Files.readString(pidFile).trim();
-      String ignored = Files.readString(Path.of("/proc/" + pid + "/status")).lines()
-          .filter(l -> l.startsWith("SigIgn:")).findFirst().orElse("");
+      String ignored =
+          Files.readString(Path.of("/proc/" + pid + "/status"))
+              .lines()
+              .filter(l -> l.startsWith("SigIgn:"))
+              .findFirst()
+              .orElse("");
       long start = System.nanoTime();
       Result kill = run(List.of("kill", "-" + signal, pid), dir, e, 30);
       assertThat(kill.rc).as(kill.err).isZero();
-      assertThat(shell.waitFor(60, TimeUnit.SECONDS)).as("replicate exited after SIG%s (%s)", signal, ignored).isTrue();
+      assertThat(shell.waitFor(60, TimeUnit.SECONDS))
+          .as("replicate exited after SIG%s (%s)", signal, ignored)
+          .isTrue();
       long millis = (System.nanoTime() - start) / 1_000_000;
       System.out.printf("dist: background replicate exited %d ms after SIG%s%n", millis, signal);
-      assertThat(Files.readString(rcFile).trim()).as("exit code; log:\n" + Files.readString(log)).isEqualTo("0");
+      assertThat(Files.readString(rcFile).trim())
+          .as("exit code; log:\n" + Files.readString(log))
+          .isEqualTo("0");
       assertThat(millis).as("exit within 30 s of the signal").isLessThan(30_000);
     } finally {
       shell.destroyForcibly();
-      if (Files.exists(pidFile) && !Files.exists(rcFile)) { // a failed run leaves no replicator behind
-        ProcessHandle.of(Long.parseLong(Files.readString(pidFile).trim())).ifPresent(ProcessHandle::destroyForcibly);
+      if (Files.exists(pidFile)
+          && !Files.exists(rcFile)) { // a failed run leaves no replicator behind
+        ProcessHandle.of(Long.parseLong(Files.readString(pidFile).trim()))
+            .ifPresent(ProcessHandle::destroyForcibly);
       }
     }
     List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
@@ -181,7 +234,9 @@ class DistributionTest {
     }
     assertThat(msgs).anyMatch(m -> m.contains("signal received (SIG" + signal + ")"));
     assertThat(msgs.getLast()).startsWith("litestream4j shut down");
-    assertThat(lines).anyMatch(l -> l.contains("\"msg\":\"replicating\"") && l.contains("\"db\":\"" + db + "\""));
+    assertThat(lines)
+        .anyMatch(
+            l -> l.contains("\"msg\":\"replicating\"") && l.contains("\"db\":\"" + db + "\""));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -211,7 +266,8 @@ class DistributionTest {
 
   record Result(int rc, String out, String err) {}
 
-  static Result run(List<String> cmd, Path dir, Map<String, String> env, int timeoutSeconds) throws Exception {
+  static Result run(List<String> cmd, Path dir, Map<String, String> env, int timeoutSeconds)
+      throws Exception {
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
     if (!env.isEmpty()) {
       pb.environment().clear();

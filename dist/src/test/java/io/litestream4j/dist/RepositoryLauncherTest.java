@@ -19,9 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The repository's own {@code bin/litestream4j} (source-tree layout): works through a symlink from
- * another directory, and rebuilds the jar exactly when a source or pom is newer than it. The
- * build is a stand-in {@code mvnw} that records its call (a real build here would take a minute
- * and race the build running this test); the jar it "builds" is the real shaded jar.
+ * another directory, and rebuilds the jar exactly when a source or pom is newer than it. The build
+ * is a stand-in {@code mvnw} that records its call (a real build here would take a minute and race
+ * the build running this test); the jar it "builds" is the real shaded jar.
  */
 class RepositoryLauncherTest {
   @TempDir Path tmp;
@@ -96,26 +96,36 @@ class RepositoryLauncherTest {
   void theAotCacheIsBuiltAndUsedAndAnUnusableOneIsIgnoredSilently() throws Exception {
     Assumptions.assumeTrue(Runtime.version().feature() >= 25, "the JDK AOT cache needs JDK 25");
     Path classes = tmp.resolve("classes.log");
-    Map<String, String> env = Map.of("LITESTREAM4J_AOT", "1",
-        "LITESTREAM4J_JAVA_OPTS", "-Xlog:class+load=info:file=" + classes);
+    Map<String, String> env =
+        Map.of(
+            "LITESTREAM4J_AOT",
+            "1",
+            "LITESTREAM4J_JAVA_OPTS",
+            "-Xlog:class+load=info:file=" + classes);
     assertThat(version(env)).startsWith("v");
     List<Path> caches;
     try (var files = Files.list(jar.getParent())) {
-      caches = files.filter(f -> f.getFileName().toString().matches("litestream4j-.+\\.aot")).toList();
+      caches =
+          files.filter(f -> f.getFileName().toString().matches("litestream4j-.+\\.aot")).toList();
     }
     assertThat(caches).hasSize(1);
-    assertThat(Files.readString(classes)).containsPattern("io\\.litestream4j\\.cli\\.Main source: shared objects file");
+    assertThat(Files.readString(classes))
+        .containsPattern("io\\.litestream4j\\.cli\\.Main source: shared objects file");
     assertThat(Files.readString(tmp.resolve("err.txt"))).isEmpty();
 
     Files.write(caches.getFirst(), new byte[4096]);
     Files.setLastModifiedTime(caches.getFirst(), FileTime.from(Instant.now().plusSeconds(5)));
     assertThat(version(env)).startsWith("v");
-    assertThat(Files.readString(classes)).containsPattern("io\\.litestream4j\\.cli\\.Main source: (file|jar):");
+    assertThat(Files.readString(classes))
+        .containsPattern("io\\.litestream4j\\.cli\\.Main source: (file|jar):");
     assertThat(Files.readString(tmp.resolve("err.txt"))).isEmpty();
     assertThat(calls).doesNotExist();
   }
 
-  /** Short commands run with C1 only (less CPU for JIT compilation); replicate and restore -f keep C2. */
+  /**
+   * Short commands run with C1 only (less CPU for JIT compilation); replicate and restore -f keep
+   * C2.
+   */
   @Test
   void shortCommandsRunWithTheC1CompilerOnlyAndLongRunningOnesWithC2() throws Exception {
     Map<String, String> flags = Map.of("LITESTREAM4J_JAVA_OPTS", "-XX:+PrintFlagsFinal");
@@ -123,7 +133,9 @@ class RepositoryLauncherTest {
     assertThat(run(flags, "restore", "-h")).containsPattern("TieredStopAtLevel += 1 ");
     String replicate = run(flags, "replicate", "-h");
     assertThat(replicate).containsPattern("TieredStopAtLevel += 4 ");
-    assertThat(replicate).as("replicate starts with a small heap").containsPattern("InitialHeapSize += 67108864 ");
+    assertThat(replicate)
+        .as("replicate starts with a small heap")
+        .containsPattern("InitialHeapSize += 67108864 ");
     assertThat(run(flags, "restore", "-f", "-h")).containsPattern("TieredStopAtLevel += 4 ");
   }
 

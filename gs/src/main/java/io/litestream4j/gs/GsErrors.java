@@ -33,19 +33,34 @@ final class GsErrors {
     String prefix = "gs: cannot %s %s".formatted(action, where);
     String text = String.valueOf(e.getMessage());
     if (status == 404 && text.contains("bucket")) {
-      return new IOException(prefix + ": HTTP 404: bucket '" + settings.bucket()
-          + "' does not exist; create it (gcloud storage buckets create gs://" + settings.bucket()
-          + ") or fix the replica's bucket", e);
+      return new IOException(
+          prefix
+              + ": HTTP 404: bucket '"
+              + settings.bucket()
+              + "' does not exist; create it (gcloud storage buckets create gs://"
+              + settings.bucket()
+              + ") or fix the replica's bucket",
+          e);
     }
     if (status == 401 || status == 403) {
-      return new IOException(prefix + ": HTTP " + status + ": Google Cloud Storage rejected the Application "
-          + "Default Credentials; check GOOGLE_APPLICATION_CREDENTIALS (or gcloud auth application-default "
-          + "login) and that the identity may read, create and delete objects in gs://" + settings.bucket(), e);
+      return new IOException(
+          prefix
+              + ": HTTP "
+              + status
+              + ": Google Cloud Storage rejected the Application "
+              + "Default Credentials; check GOOGLE_APPLICATION_CREDENTIALS (or gcloud auth application-default "
+              + "login) and that the identity may read, create and delete objects in gs://"
+              + settings.bucket(),
+          e);
     }
-    if (text.contains("default credentials were not found") || text.contains("Application Default Credentials")) {
-      return new IOException(prefix + ": no Application Default Credentials found; set "
-          + "GOOGLE_APPLICATION_CREDENTIALS to a service account key file, run gcloud auth application-default "
-          + "login, or run on Google Cloud with a service account", e);
+    if (text.contains("default credentials were not found")
+        || text.contains("Application Default Credentials")) {
+      return new IOException(
+          prefix
+              + ": no Application Default Credentials found; set "
+              + "GOOGLE_APPLICATION_CREDENTIALS to a service account key file, run gcloud auth application-default "
+              + "login, or run on Google Cloud with a service account",
+          e);
     }
     Throwable root = e;
     while (root.getCause() != null && root.getCause() != root) {

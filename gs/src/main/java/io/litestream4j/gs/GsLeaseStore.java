@@ -35,7 +35,10 @@ final class GsLeaseStore implements LeaseStore {
     return settings.where(id.getName());
   }
 
-  /** Reads the current generation's bytes; a generation replaced between metadata and data is read again. */
+  /**
+   * Reads the current generation's bytes; a generation replaced between metadata and data is read
+   * again.
+   */
   @Override
   public Optional<Versioned> read() throws IOException {
     RuntimeException last = null;
@@ -57,7 +60,8 @@ final class GsLeaseStore implements LeaseStore {
         last = e;
       }
     }
-    throw GsErrors.io("read lease", location() + " (it kept changing while being read)", last, settings);
+    throw GsErrors.io(
+        "read lease", location() + " (it kept changing while being read)", last, settings);
   }
 
   @Override
@@ -70,15 +74,21 @@ final class GsLeaseStore implements LeaseStore {
     return put(data, BlobTargetOption.generationMatch(Long.parseLong(generation)), true);
   }
 
-  /** {@code goneIsChanged}: a 404 means the object was deleted (a replace), not a missing bucket. */
-  private String put(byte[] data, BlobTargetOption condition, boolean goneIsChanged) throws IOException {
+  /**
+   * {@code goneIsChanged}: a 404 means the object was deleted (a replace), not a missing bucket.
+   */
+  private String put(byte[] data, BlobTargetOption condition, boolean goneIsChanged)
+      throws IOException {
     try {
-      Blob written = storage.create(BlobInfo.newBuilder(id).setContentType("application/json").build(), data, condition);
+      Blob written =
+          storage.create(
+              BlobInfo.newBuilder(id).setContentType("application/json").build(), data, condition);
       return Long.toString(written.getGeneration());
     } catch (RuntimeException e) {
       int status = GsErrors.status(e);
       if (status == 412 || (status == 404 && goneIsChanged)) {
-        throw new PreconditionFailedException("lease " + location() + " changed: HTTP " + status, e);
+        throw new PreconditionFailedException(
+            "lease " + location() + " changed: HTTP " + status, e);
       }
       throw GsErrors.io("write lease", location(), e, settings);
     }

@@ -66,6 +66,7 @@ public final class GsReplicaClient implements ReplicaClient, LeaseableClient {
 
   /** Files up to this size are buffered and stored with a single request. */
   static final int SINGLE_REQUEST_LIMIT = 8 * 1024 * 1024;
+
   static final String LOCK_OBJECT = "lock.json";
 
   private static final Logger log = LoggerFactory.getLogger(GsReplicaClient.class);
@@ -88,10 +89,13 @@ public final class GsReplicaClient implements ReplicaClient, LeaseableClient {
 
   /** A client using Application Default Credentials; nothing is contacted yet. */
   public static GsReplicaClient create(GsSettings settings) {
-    return new GsReplicaClient(settings, () -> StorageOptions.getDefaultInstance().getService(), LeaseTiming.DEFAULTS);
+    return new GsReplicaClient(
+        settings, () -> StorageOptions.getDefaultInstance().getService(), LeaseTiming.DEFAULTS);
   }
 
-  /** A client on an explicitly built {@link Storage} (another project, credentials, or a test fake). */
+  /**
+   * A client on an explicitly built {@link Storage} (another project, credentials, or a test fake).
+   */
   public static GsReplicaClient create(GsSettings settings, Storage storage) {
     return create(settings, storage, LeaseTiming.DEFAULTS);
   }
@@ -152,19 +156,28 @@ public final class GsReplicaClient implements ReplicaClient, LeaseableClient {
   // ---------------------------------------------------------------------------------------------
   // Listing
 
-  /** Lists the level's objects (with metadata, as every GCS listing does) from {@code seekTxid} on. */
+  /**
+   * Lists the level's objects (with metadata, as every GCS listing does) from {@code seekTxid} on.
+   */
   @Override
   public List<LtxFileInfo> ltxFiles(int level, long seekTxid) throws IOException {
     Storage s = storage();
     String prefix = keys.levelPrefix(level);
     var files = new ArrayList<LtxFileInfo>();
     try {
-      for (Blob blob : s.list(settings.bucket(), Storage.BlobListOption.prefix(prefix)).iterateAll()) {
+      for (Blob blob :
+          s.list(settings.bucket(), Storage.BlobListOption.prefix(prefix)).iterateAll()) {
         Optional<LtxFileName> name = keys.parse(level, blob.getName());
         if (name.isEmpty() || name.get().minTxid() < seekTxid || blob.getSize() == null) {
           continue;
         }
-        files.add(new LtxFileInfo(level, name.get().minTxid(), name.get().maxTxid(), blob.getSize(), createdAt(blob)));
+        files.add(
+            new LtxFileInfo(
+                level,
+                name.get().minTxid(),
+                name.get().maxTxid(),
+                blob.getSize(),
+                createdAt(blob)));
       }
     } catch (RuntimeException e) {
       throw GsErrors.io("list", settings.where(prefix), e, settings);
@@ -175,14 +188,17 @@ public final class GsReplicaClient implements ReplicaClient, LeaseableClient {
 
   private static Instant createdAt(Blob blob) {
     Map<String, String> metadata = blob.getMetadata();
-    Optional<Instant> ts = RfcTimestamps.parse(metadata == null ? null : metadata.get(TIMESTAMP_METADATA));
+    Optional<Instant> ts =
+        RfcTimestamps.parse(metadata == null ? null : metadata.get(TIMESTAMP_METADATA));
     if (ts.isPresent()) {
       return ts.get();
     }
     if (blob.getCreateTimeOffsetDateTime() != null) {
       return blob.getCreateTimeOffsetDateTime().toInstant();
     }
-    return blob.getUpdateTimeOffsetDateTime() != null ? blob.getUpdateTimeOffsetDateTime().toInstant() : Instant.EPOCH;
+    return blob.getUpdateTimeOffsetDateTime() != null
+        ? blob.getUpdateTimeOffsetDateTime().toInstant()
+        : Instant.EPOCH;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -219,15 +235,19 @@ public final class GsReplicaClient implements ReplicaClient, LeaseableClient {
         channel.close();
         return head;
       }
-      return new SequenceInputStream(head,
-          new GsReadStream(Channels.newInputStream(channel), settings.where(name), remaining - first.position()));
+      return new SequenceInputStream(
+          head,
+          new GsReadStream(
+              Channels.newInputStream(channel),
+              settings.where(name),
+              remaining - first.position()));
     } catch (IOException | RuntimeException e) {
       if (channel != null) {
         channel.close();
       }
       if (GsErrors.isNotFound(e)) {
-        throw new LtxFileNotFoundException(settings.where(name), level, minTxid, maxTxid,
-            "no such LTX file on the gs replica");
+        throw new LtxFileNotFoundException(
+            settings.where(name), level, minTxid, maxTxid, "no such LTX file on the gs replica");
       }
       if (GsErrors.isInvalidRange(e)) {
         return InputStream.nullInputStream();
@@ -236,7 +256,10 @@ public final class GsReplicaClient implements ReplicaClient, LeaseableClient {
     }
   }
 
-  /** Reads at most {@code remaining} bytes and rethrows the client's unchecked failures as {@link IOException}s. */
+  /**
+   * Reads at most {@code remaining} bytes and rethrows the client's unchecked failures as {@link
+   * IOException}s.
+   */
   private static final class GsReadStream extends java.io.FilterInputStream {
     private final String where;
     private long remaining;
@@ -280,10 +303,11 @@ public final class GsReplicaClient implements ReplicaClient, LeaseableClient {
     String name = keys.ltxKey(level, minTxid, maxTxid);
     checkLease("write " + settings.where(name));
     LtxHeaderPeek peek = LtxHeaderPeek.read(data, level, minTxid, maxTxid);
-    BlobInfo info = BlobInfo.newBuilder(id(name))
-        .setContentType("application/octet-stream")
-        .setMetadata(Map.of(TIMESTAMP_METADATA, RfcTimestamps.format(peek.timestamp())))
-        .build();
+    BlobInfo info =
+        BlobInfo.newBuilder(id(name))
+            .setContentType("application/octet-stream")
+            .setMetadata(Map.of(TIMESTAMP_METADATA, RfcTimestamps.format(peek.timestamp())))
+            .build();
     Storage s = storage();
     var source = new UploadSource(peek.stream());
     byte[] head = source.readNBytes(SINGLE_REQUEST_LIMIT);
@@ -337,7 +361,8 @@ public final class GsReplicaClient implements ReplicaClient, LeaseableClient {
     String skip = ours != null && ours.held() ? lockObjectName() : null;
     var names = new ArrayList<String>();
     try {
-      for (Blob blob : s.list(settings.bucket(), Storage.BlobListOption.prefix(prefix)).iterateAll()) {
+      for (Blob blob :
+          s.list(settings.bucket(), Storage.BlobListOption.prefix(prefix)).iterateAll()) {
         if (!blob.getName().equals(skip)) {
           names.add(blob.getName());
         }
@@ -374,7 +399,8 @@ public final class GsReplicaClient implements ReplicaClient, LeaseableClient {
   }
 
   /** Like {@link #acquireLease(Consumer)} with an explicit owner name (several in one process). */
-  ReplicaLease acquireLease(String owner, Consumer<? super LeaseLostException> onLost) throws IOException {
+  ReplicaLease acquireLease(String owner, Consumer<? super LeaseLostException> onLost)
+      throws IOException {
     Objects.requireNonNull(onLost, "onLost");
     if (!settings.lease()) {
       return ReplicaLease.none();
@@ -383,12 +409,17 @@ public final class GsReplicaClient implements ReplicaClient, LeaseableClient {
     synchronized (initLock) {
       LeaseKeeper current = lease;
       if (current != null && current.held()) {
-        throw new IllegalStateException("this client already holds the lease of " + settings.location());
+        throw new IllegalStateException(
+            "this client already holds the lease of " + settings.location());
       }
       var store = new GsLeaseStore(s, id(lockObjectName()), settings);
       Clock clock = Clock.systemUTC();
-      LeaseKeeper keeper = LeaseKeeper.start(new Leaser(store, owner, leaseTiming.ttl(), clock), clock,
-          leaseTiming.renewInterval(), onLost);
+      LeaseKeeper keeper =
+          LeaseKeeper.start(
+              new Leaser(store, owner, leaseTiming.ttl(), clock),
+              clock,
+              leaseTiming.renewInterval(),
+              onLost);
       lease = keeper;
       return keeper;
     }
@@ -431,7 +462,8 @@ public final class GsReplicaClient implements ReplicaClient, LeaseableClient {
       try {
         s.close();
       } catch (Exception e) {
-        throw new IOException("gs: cannot close the client of " + settings.location() + ": " + e.getMessage(), e);
+        throw new IOException(
+            "gs: cannot close the client of " + settings.location() + ": " + e.getMessage(), e);
       }
     }
   }

@@ -5,8 +5,8 @@ import io.litestream4j.replica.ReplicaClient;
 import io.litestream4j.replica.ReplicaClientFactory;
 
 /**
- * Registers the {@code gs} backend with {@link io.litestream4j.replica.ReplicaClients}:
- * {@code gs://bucket/path} URLs and {@code type: gs} configuration entries.
+ * Registers the {@code gs} backend with {@link io.litestream4j.replica.ReplicaClients}: {@code
+ * gs://bucket/path} URLs and {@code type: gs} configuration entries.
  */
 public final class GsReplicaClientFactory implements ReplicaClientFactory {
 

@@ -11,8 +11,9 @@ import java.util.Optional;
 /**
  * Where a Google Cloud Storage replica lives, read from Litestream's keys: {@code gs://bucket/path}
  * or {@code bucket} and {@code path}. Credentials always come from Application Default Credentials
- * ({@code GOOGLE_APPLICATION_CREDENTIALS}, gcloud's application-default login, the metadata server).
- * {@code lease} (default true) takes the replica's lease {@code <path>/lock.json} before replicating.
+ * ({@code GOOGLE_APPLICATION_CREDENTIALS}, gcloud's application-default login, the metadata
+ * server). {@code lease} (default true) takes the replica's lease {@code <path>/lock.json} before
+ * replicating.
  *
  * @param bucket the bucket
  * @param path object prefix without leading or trailing slash, possibly empty
@@ -24,7 +25,9 @@ public record GsSettings(String bucket, String path, boolean lease) {
     Objects.requireNonNull(bucket, "bucket");
     Objects.requireNonNull(path, "path");
     if (bucket.isBlank()) {
-      throw new ConfigException("bucket", "bucket required for gs replica (set 'bucket' or use a url such as gs://bucket/path)");
+      throw new ConfigException(
+          "bucket",
+          "bucket required for gs replica (set 'bucket' or use a url such as gs://bucket/path)");
     }
   }
 
@@ -48,7 +51,10 @@ public record GsSettings(String bucket, String path, boolean lease) {
     if (url.isPresent()) {
       return new GsSettings(url.get().host(), ObjectKeys.trimSlashes(url.get().path()), lease);
     }
-    return new GsSettings(o.string("bucket").orElse(""), config.path().map(ObjectKeys::trimSlashes).orElse(""), lease);
+    return new GsSettings(
+        o.string("bucket").orElse(""),
+        config.path().map(ObjectKeys::trimSlashes).orElse(""),
+        lease);
   }
 
   /** The replica as Litestream writes it: {@code gs://bucket/path}. */

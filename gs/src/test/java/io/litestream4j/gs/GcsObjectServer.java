@@ -18,11 +18,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 
 /**
- * The part of Google Cloud Storage's JSON API that the lease needs, with real generation
- * semantics (a bucket without versioning: only the current generation exists), on loopback: object metadata ({@code GET /storage/v1/b/B/o/O}), media downloads,
- * multipart uploads (gzipped, as the SDK sends them) and deletes, each honouring {@code ifGenerationMatch} (412 when it fails, 0
- * meaning "does not exist"). Every object write gets a new generation. Conditions are decided under
- * one lock, as the service decides them atomically.
+ * The part of Google Cloud Storage's JSON API that the lease needs, with real generation semantics
+ * (a bucket without versioning: only the current generation exists), on loopback: object metadata
+ * ({@code GET /storage/v1/b/B/o/O}), media downloads, multipart uploads (gzipped, as the SDK sends
+ * them) and deletes, each honouring {@code ifGenerationMatch} (412 when it fails, 0 meaning "does
+ * not exist"). Every object write gets a new generation. Conditions are decided under one lock, as
+ * the service decides them atomically.
  *
  * <p>Why: no GCS emulator runs here, and google-cloud-nio's {@code LocalStorageHelper} has neither
  * generations nor preconditions. The SDK talks to this server over HTTP exactly as to the service,
@@ -43,7 +44,8 @@ final class GcsObjectServer implements AutoCloseable {
   }
 
   static GcsObjectServer start() throws IOException {
-    HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    HttpServer http =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     var server = new GcsObjectServer(http);
     http.createContext("/", server::handle);
     http.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
@@ -57,8 +59,10 @@ final class GcsObjectServer implements AutoCloseable {
         .setHost("http://127.0.0.1:" + http.getAddress().getPort())
         .setProjectId("test")
         .setCredentials(NoCredentials.getInstance())
-        .setRetrySettings(StorageOptions.getDefaultRetrySettings().toBuilder().setMaxAttempts(1).build())
-        .build().getService();
+        .setRetrySettings(
+            StorageOptions.getDefaultRetrySettings().toBuilder().setMaxAttempts(1).build())
+        .build()
+        .getService();
   }
 
   /** Method, path and query of every request so far. */
@@ -68,7 +72,9 @@ final class GcsObjectServer implements AutoCloseable {
 
   /** Overwrites an object unconditionally, as another tool or a rogue replicator might. */
   synchronized void force(String bucket, String name, byte[] data) {
-    objects.put(bucket + "/" + name, new Stored(data.clone(), nextGeneration++, "application/octet-stream"));
+    objects.put(
+        bucket + "/" + name,
+        new Stored(data.clone(), nextGeneration++, "application/octet-stream"));
   }
 
   synchronized boolean exists(String bucket, String name) {
@@ -78,18 +84,26 @@ final class GcsObjectServer implements AutoCloseable {
   private void handle(HttpExchange ex) throws IOException {
     try (ex) {
       URI uri = ex.getRequestURI();
-      requests.add(ex.getRequestMethod() + " " + uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()));
+      requests.add(
+          ex.getRequestMethod()
+              + " "
+              + uri.getRawPath()
+              + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()));
       Map<String, String> query = query(uri.getRawQuery());
       String path = uri.getRawPath();
       String[] p = path.split("/");
-      // /storage/v1/b/{bucket}/o/{object}, /download/storage/v1/b/{bucket}/o/{object}, /upload/storage/v1/b/{bucket}/o
+      // /storage/v1/b/{bucket}/o/{object}, /download/storage/v1/b/{bucket}/o/{object},
+      // /upload/storage/v1/b/{bucket}/o
       int b = List.of(p).indexOf("b");
       if (b < 0 || p.length < b + 3 || !p[b + 2].equals("o")) {
         reply(ex, 404, error(404, "not found: " + path));
         return;
       }
       String bucket = decode(p[b + 1]);
-      Long ifGeneration = query.containsKey("ifGenerationMatch") ? Long.parseLong(query.get("ifGenerationMatch")) : null;
+      Long ifGeneration =
+          query.containsKey("ifGenerationMatch")
+              ? Long.parseLong(query.get("ifGenerationMatch"))
+              : null;
       if (path.startsWith("/upload/") && ex.getRequestMethod().equals("POST")) {
         upload(ex, bucket, query, ifGeneration);
         return;
@@ -106,12 +120,16 @@ final class GcsObjectServer implements AutoCloseable {
           reply(ex, 404, error(404, "No such object: " + key));
           return;
         }
-        if (query.containsKey("generation") && Long.parseLong(query.get("generation")) != s.generation()) {
+        if (query.containsKey("generation")
+            && Long.parseLong(query.get("generation")) != s.generation()) {
           reply(ex, 404, error(404, "No such object: " + key + "#" + query.get("generation")));
           return;
         }
         if (ifGeneration != null && ifGeneration != s.generation()) {
-          reply(ex, 412, error(412, "At least one of the pre-conditions you specified did not hold."));
+          reply(
+              ex,
+              412,
+              error(412, "At least one of the pre-conditions you specified did not hold."));
           return;
         }
         switch (ex.getRequestMethod()) {
@@ -138,14 +156,21 @@ final class GcsObjectServer implements AutoCloseable {
     }
   }
 
-  private void upload(HttpExchange ex, String bucket, Map<String, String> query, Long ifGeneration) throws IOException {
+  private void upload(HttpExchange ex, String bucket, Map<String, String> query, Long ifGeneration)
+      throws IOException {
     byte[] body = ex.getRequestBody().readAllBytes();
     if ("gzip".equalsIgnoreCase(ex.getRequestHeaders().getFirst("Content-Encoding"))) {
-      body = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(body)).readAllBytes();
+      body =
+          new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(body)).readAllBytes();
     }
     String contentType = ex.getRequestHeaders().getFirst("Content-Type");
-    if (!"multipart".equals(query.get("uploadType")) || contentType == null || !contentType.contains("boundary=")) {
-      reply(ex, 400, error(400, "only multipart uploads are supported here, got " + query.get("uploadType")));
+    if (!"multipart".equals(query.get("uploadType"))
+        || contentType == null
+        || !contentType.contains("boundary=")) {
+      reply(
+          ex,
+          400,
+          error(400, "only multipart uploads are supported here, got " + query.get("uploadType")));
       return;
     }
     String boundary = contentType.substring(contentType.indexOf("boundary=") + 9).replace("\"", "");
@@ -161,16 +186,22 @@ final class GcsObjectServer implements AutoCloseable {
       Stored current = objects.get(key);
       long currentGeneration = current == null ? 0 : current.generation();
       if (ifGeneration != null && ifGeneration != currentGeneration) {
-        reply(ex, 412, error(412, "At least one of the pre-conditions you specified did not hold."));
+        reply(
+            ex, 412, error(412, "At least one of the pre-conditions you specified did not hold."));
         return;
       }
-      Stored s = new Stored(data, nextGeneration++, mediaType == null ? "application/octet-stream" : mediaType);
+      Stored s =
+          new Stored(
+              data, nextGeneration++, mediaType == null ? "application/octet-stream" : mediaType);
       objects.put(key, s);
       reply(ex, 200, metadata(bucket, name, s));
     }
   }
 
-  /** The body of one multipart part: after the blank line, without the CRLF before the next boundary. */
+  /**
+   * The body of one multipart part: after the blank line, without the CRLF before the next
+   * boundary.
+   */
   private static String partBody(String part) {
     int start = part.indexOf("\r\n\r\n") + 4;
     String body = part.substring(start);
@@ -178,7 +209,9 @@ final class GcsObjectServer implements AutoCloseable {
   }
 
   private static String jsonString(String json, String field) {
-    var m = java.util.regex.Pattern.compile("\"" + field + "\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"").matcher(json);
+    var m =
+        java.util.regex.Pattern.compile("\"" + field + "\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"")
+            .matcher(json);
     return m.find() ? m.group(1).replace("\\/", "/") : null;
   }
 
@@ -186,12 +219,23 @@ final class GcsObjectServer implements AutoCloseable {
     return """
         {"kind":"storage#object","id":"%s/%s/%d","name":"%s","bucket":"%s","generation":"%d","metageneration":"1",\
         "contentType":"%s","size":"%d","timeCreated":"2026-01-01T00:00:00.000Z","updated":"2026-01-01T00:00:00.000Z"}"""
-        .formatted(bucket, name, s.generation(), name, bucket, s.generation(), s.contentType(), s.data().length);
+        .formatted(
+            bucket,
+            name,
+            s.generation(),
+            name,
+            bucket,
+            s.generation(),
+            s.contentType(),
+            s.data().length);
   }
 
   private static String error(int code, String message) {
     return "{\"error\":{\"code\":%d,\"message\":\"%s\",\"errors\":[{\"message\":\"%s\",\"reason\":\"%s\"}]}}"
-        .formatted(code, message.replace("\"", "'"), message.replace("\"", "'"),
+        .formatted(
+            code,
+            message.replace("\"", "'"),
+            message.replace("\"", "'"),
             code == 412 ? "conditionNotMet" : code == 404 ? "notFound" : "invalid");
   }
 
@@ -207,7 +251,8 @@ final class GcsObjectServer implements AutoCloseable {
     if (raw != null) {
       for (String kv : raw.split("&")) {
         int eq = kv.indexOf('=');
-        q.put(decode(eq < 0 ? kv : kv.substring(0, eq)), eq < 0 ? "" : decode(kv.substring(eq + 1)));
+        q.put(
+            decode(eq < 0 ? kv : kv.substring(0, eq)), eq < 0 ? "" : decode(kv.substring(eq + 1)));
       }
     }
     return q;

@@ -55,7 +55,8 @@ class GsLeaseTest {
   }
 
   private String lockJson() {
-    return new String(storage.readAllBytes(BlobId.of(bucket, "db/lock.json")), StandardCharsets.UTF_8);
+    return new String(
+        storage.readAllBytes(BlobId.of(bucket, "db/lock.json")), StandardCharsets.UTF_8);
   }
 
   private void putLock(String json) {
@@ -64,7 +65,8 @@ class GsLeaseTest {
 
   @Test
   void theStoreHonoursGenerationPreconditions() throws Exception {
-    var store = new GsLeaseStore(storage, BlobId.of(bucket, "db/lock.json"), new GsSettings(bucket, "db"));
+    var store =
+        new GsLeaseStore(storage, BlobId.of(bucket, "db/lock.json"), new GsSettings(bucket, "db"));
     assertThat(store.read()).isEmpty();
     String g1 = store.create("one".getBytes(StandardCharsets.UTF_8));
     assertThatThrownBy(() -> store.create("two".getBytes(StandardCharsets.UTF_8)))
@@ -73,15 +75,18 @@ class GsLeaseTest {
     assertThat(g2).isNotEqualTo(g1);
     assertThatThrownBy(() -> store.replace("three".getBytes(StandardCharsets.UTF_8), g1))
         .isInstanceOf(PreconditionFailedException.class);
-    assertThat(store.read()).hasValueSatisfying(v -> {
-      assertThat(new String(v.data(), StandardCharsets.UTF_8)).isEqualTo("two");
-      assertThat(v.etag()).isEqualTo(g2);
-    });
+    assertThat(store.read())
+        .hasValueSatisfying(
+            v -> {
+              assertThat(new String(v.data(), StandardCharsets.UTF_8)).isEqualTo("two");
+              assertThat(v.etag()).isEqualTo(g2);
+            });
     assertThatThrownBy(() -> store.delete(g1)).isInstanceOf(PreconditionFailedException.class);
     assertThat(store.delete(g2)).isTrue();
     assertThat(store.read()).isEmpty();
     assertThat(store.delete(g2)).as("already gone counts as deleted").isTrue();
-    assertThat(server.requests()).anyMatch(r -> r.startsWith("POST /upload/") && r.contains("ifGenerationMatch=0"))
+    assertThat(server.requests())
+        .anyMatch(r -> r.startsWith("POST /upload/") && r.contains("ifGenerationMatch=0"))
         .anyMatch(r -> r.startsWith("POST /upload/") && r.contains("ifGenerationMatch=" + g1))
         .anyMatch(r -> r.startsWith("DELETE ") && r.contains("ifGenerationMatch=" + g2))
         .anyMatch(r -> r.startsWith("GET /download/") && r.contains("generation=" + g2));
@@ -89,17 +94,20 @@ class GsLeaseTest {
 
   @Test
   void aSecondReplicatorIsRefusedUntilTheFirstReleases() throws Exception {
-    try (GsReplicaClient a = client(); GsReplicaClient b = client()) {
-      ReplicaLease lease = a.acquireLease("host-a:101", lost -> { });
+    try (GsReplicaClient a = client();
+        GsReplicaClient b = client()) {
+      ReplicaLease lease = a.acquireLease("host-a:101", lost -> {});
       assertThat(lease.held()).isTrue();
-      assertThat(lockJson()).startsWith("{\"generation\":1,\"expires_at\":\"").endsWith("\",\"owner\":\"host-a:101\"}");
-      assertThatThrownBy(() -> b.acquireLease("host-b:202", lost -> { }))
+      assertThat(lockJson())
+          .startsWith("{\"generation\":1,\"expires_at\":\"")
+          .endsWith("\",\"owner\":\"host-a:101\"}");
+      assertThatThrownBy(() -> b.acquireLease("host-b:202", lost -> {}))
           .isInstanceOf(LeaseHeldException.class)
           .hasMessageContaining("host-a:101")
           .hasMessageContaining("gs://" + bucket + "/db/lock.json");
       lease.close();
       assertThat(server.exists(bucket, "db/lock.json")).as("released lease deleted").isFalse();
-      try (ReplicaLease second = b.acquireLease("host-b:202", lost -> { })) {
+      try (ReplicaLease second = b.acquireLease("host-b:202", lost -> {})) {
         assertThat(lockJson()).contains("\"owner\":\"host-b:202\"");
       }
     }
@@ -107,8 +115,10 @@ class GsLeaseTest {
 
   @Test
   void anExpiredLeaseIsTakenOverWithTheNextGeneration() throws Exception {
-    putLock("{\"generation\":4,\"expires_at\":\"2020-01-01T00:00:00Z\",\"owner\":\"dead-host:99\"}");
-    try (GsReplicaClient b = client(); ReplicaLease lease = b.acquireLease("host-b:202", lost -> { })) {
+    putLock(
+        "{\"generation\":4,\"expires_at\":\"2020-01-01T00:00:00Z\",\"owner\":\"dead-host:99\"}");
+    try (GsReplicaClient b = client();
+        ReplicaLease lease = b.acquireLease("host-b:202", lost -> {})) {
       assertThat(lockJson()).startsWith("{\"generation\":5,").contains("host-b:202");
       assertThat(lease.held()).isTrue();
     }
@@ -121,11 +131,17 @@ class GsLeaseTest {
     try (GsReplicaClient a = GsReplicaClient.create(new GsSettings(bucket, "db"), storage, fast)) {
       ReplicaLease lease = a.acquireLease("host-a:101", lost::complete);
       a.writeLtxFile(0, 1, 1, new ByteArrayInputStream(TestLtx.bytes(1, 1, Instant.now(), 10)));
-      putLock("{\"generation\":9,\"expires_at\":\"2099-01-01T00:00:00Z\",\"owner\":\"intruder:7\"}");
-      assertThat(lost.get(30, java.util.concurrent.TimeUnit.SECONDS)).hasMessageContaining("intruder:7");
+      putLock(
+          "{\"generation\":9,\"expires_at\":\"2099-01-01T00:00:00Z\",\"owner\":\"intruder:7\"}");
+      assertThat(lost.get(30, java.util.concurrent.TimeUnit.SECONDS))
+          .hasMessageContaining("intruder:7");
       assertThat(lease.held()).isFalse();
-      assertThatThrownBy(() -> a.writeLtxFile(0, 2, 2, new ByteArrayInputStream(TestLtx.bytes(2, 2, Instant.now(), 10))))
-          .isInstanceOf(LeaseLostException.class).hasMessageContaining("refusing to write");
+      assertThatThrownBy(
+              () ->
+                  a.writeLtxFile(
+                      0, 2, 2, new ByteArrayInputStream(TestLtx.bytes(2, 2, Instant.now(), 10))))
+          .isInstanceOf(LeaseLostException.class)
+          .hasMessageContaining("refusing to write");
       assertThatThrownBy(a::deleteAll).isInstanceOf(LeaseLostException.class);
       assertThat(server.exists(bucket, "db/ltx/0/0000000000000001-0000000000000001.ltx")).isTrue();
       assertThat(server.exists(bucket, "db/ltx/0/0000000000000002-0000000000000002.ltx")).isFalse();
@@ -135,8 +151,10 @@ class GsLeaseTest {
 
   @Test
   void leaseFalseTakesNoLease() throws Exception {
-    try (GsReplicaClient off = GsReplicaClient.create(new GsSettings(bucket, "db", false), storage, LeaseTiming.DEFAULTS)) {
-      assertThat(ReplicaLease.acquire(off, lost -> { })).isSameAs(ReplicaLease.none());
+    try (GsReplicaClient off =
+        GsReplicaClient.create(
+            new GsSettings(bucket, "db", false), storage, LeaseTiming.DEFAULTS)) {
+      assertThat(ReplicaLease.acquire(off, lost -> {})).isSameAs(ReplicaLease.none());
       off.writeLtxFile(0, 1, 1, new ByteArrayInputStream(TestLtx.bytes(1, 1, Instant.now(), 10)));
       assertThat(server.exists(bucket, "db/lock.json")).isFalse();
     }

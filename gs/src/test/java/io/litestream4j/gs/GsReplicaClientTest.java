@@ -53,18 +53,20 @@ class GsReplicaClientTest extends ReplicaClientContract {
 
   @Override
   protected Optional<RawStore> rawStore() {
-    return Optional.of(new RawStore() {
-      @Override
-      public void put(String relativePath, byte[] data) {
-        storage.create(BlobInfo.newBuilder(BlobId.of(BUCKET, "db/" + relativePath)).build(), data);
-      }
+    return Optional.of(
+        new RawStore() {
+          @Override
+          public void put(String relativePath, byte[] data) {
+            storage.create(
+                BlobInfo.newBuilder(BlobId.of(BUCKET, "db/" + relativePath)).build(), data);
+          }
 
-      @Override
-      public Optional<byte[]> get(String relativePath) {
-        var blob = storage.get(BlobId.of(BUCKET, "db/" + relativePath));
-        return blob == null ? Optional.empty() : Optional.of(blob.getContent());
-      }
-    });
+          @Override
+          public Optional<byte[]> get(String relativePath) {
+            var blob = storage.get(BlobId.of(BUCKET, "db/" + relativePath));
+            return blob == null ? Optional.empty() : Optional.of(blob.getContent());
+          }
+        });
   }
 
   @Test
@@ -72,8 +74,10 @@ class GsReplicaClientTest extends ReplicaClientContract {
     write(0, 1, 1, T1, 300);
     var blob = storage.get(BlobId.of(BUCKET, "db/ltx/0/0000000000000001-0000000000000001.ltx"));
     assertThat(blob).isNotNull();
-    assertThat(blob.getMetadata()).containsEntry("litestream-timestamp", "2024-05-06T07:08:09.123Z");
-    assertThat(((GsReplicaClient) client).objectName(9, 1, 0x1f)).isEqualTo("db/ltx/9/0000000000000001-000000000000001f.ltx");
+    assertThat(blob.getMetadata())
+        .containsEntry("litestream-timestamp", "2024-05-06T07:08:09.123Z");
+    assertThat(((GsReplicaClient) client).objectName(9, 1, 0x1f))
+        .isEqualTo("db/ltx/9/0000000000000001-000000000000001f.ltx");
   }
 
   @Test
@@ -91,7 +95,8 @@ class GsReplicaClientTest extends ReplicaClientContract {
   void emptyPathWritesUnderLtx() throws IOException {
     try (var root = GsReplicaClient.create(new GsSettings(BUCKET, ""), storage)) {
       root.writeLtxFile(0, 1, 1, new ByteArrayInputStream(TestLtx.bytes(1, 1, T1, 10)));
-      assertThat(storage.get(BlobId.of(BUCKET, "ltx/0/0000000000000001-0000000000000001.ltx"))).isNotNull();
+      assertThat(storage.get(BlobId.of(BUCKET, "ltx/0/0000000000000001-0000000000000001.ltx")))
+          .isNotNull();
     }
   }
 
@@ -105,17 +110,25 @@ class GsReplicaClientTest extends ReplicaClientContract {
     try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       port = socket.getLocalPort();
     }
-    Storage http = com.google.cloud.storage.StorageOptions.http()
-        .setHost("http://127.0.0.1:" + port)
-        .setProjectId("test")
-        .setCredentials(com.google.cloud.NoCredentials.getInstance())
-        .setRetrySettings(com.google.cloud.storage.StorageOptions.getDefaultRetrySettings().toBuilder().setMaxAttempts(1).build())
-        .build().getService();
+    Storage http =
+        com.google.cloud.storage.StorageOptions.http()
+            .setHost("http://127.0.0.1:" + port)
+            .setProjectId("test")
+            .setCredentials(com.google.cloud.NoCredentials.getInstance())
+            .setRetrySettings(
+                com.google.cloud.storage.StorageOptions.getDefaultRetrySettings().toBuilder()
+                    .setMaxAttempts(1)
+                    .build())
+            .build()
+            .getService();
     try (var c = GsReplicaClient.create(new GsSettings(BUCKET, "db"), http)) {
-      assertThatThrownBy(() -> c.ltxFiles(0, 0)).isInstanceOf(IOException.class)
+      assertThatThrownBy(() -> c.ltxFiles(0, 0))
+          .isInstanceOf(IOException.class)
           .hasMessageContaining("gs: cannot list gs://bucket/db/ltx/0/");
-      assertThatThrownBy(() -> c.writeLtxFile(0, 1, 1, new ByteArrayInputStream(TestLtx.bytes(1, 1, T1, 10))))
-          .isInstanceOf(IOException.class).hasMessageContaining("gs: cannot upload gs://bucket/db/ltx/0/");
+      assertThatThrownBy(
+              () -> c.writeLtxFile(0, 1, 1, new ByteArrayInputStream(TestLtx.bytes(1, 1, T1, 10))))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("gs: cannot upload gs://bucket/db/ltx/0/");
     }
   }
 
@@ -123,9 +136,12 @@ class GsReplicaClientTest extends ReplicaClientContract {
   void discoveredThroughServiceLoaderFromAUrl() throws IOException {
     try (var c = ReplicaClients.discover().create("gs://my-bucket/some/path/")) {
       assertThat(c).isInstanceOf(GsReplicaClient.class);
-      assertThat(((GsReplicaClient) c).settings()).isEqualTo(new GsSettings("my-bucket", "some/path"));
+      assertThat(((GsReplicaClient) c).settings())
+          .isEqualTo(new GsSettings("my-bucket", "some/path"));
     }
-    assertThatThrownBy(() -> ReplicaClients.discover().create("gs:///path")).isInstanceOf(ConfigException.class);
-    assertThatThrownBy(() -> ReplicaClients.discover().create("gcs://bucket/path")).isInstanceOf(ConfigException.class);
+    assertThatThrownBy(() -> ReplicaClients.discover().create("gs:///path"))
+        .isInstanceOf(ConfigException.class);
+    assertThatThrownBy(() -> ReplicaClients.discover().create("gcs://bucket/path"))
+        .isInstanceOf(ConfigException.class);
   }
 }

@@ -25,8 +25,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * }
  * }</pre>
  *
- * <p>Replication is started before the test method runs and closed (with its final sync) after
- * it; the directory is deleted afterwards.
+ * <p>Replication is started before the test method runs and closed (with its final sync) after it;
+ * the directory is deleted afterwards.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)

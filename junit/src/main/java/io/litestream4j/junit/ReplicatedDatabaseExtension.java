@@ -19,8 +19,8 @@ import org.junit.platform.commons.support.AnnotationSupport;
 /**
  * The JUnit 5 side of {@link ReplicatedDatabase}: creates the temporary directory, database and
  * replication when a test asks for a {@link TestDatabase} parameter, and after the test closes the
- * test's connections, shuts replication down (final sync included) and deletes the directory.
- * One database per test method; nothing is shared between tests.
+ * test's connections, shuts replication down (final sync included) and deletes the directory. One
+ * database per test method; nothing is shared between tests.
  */
 public final class ReplicatedDatabaseExtension implements ParameterResolver, AfterEachCallback {
   private static final ExtensionContext.Namespace NAMESPACE =
@@ -33,7 +33,9 @@ public final class ReplicatedDatabaseExtension implements ParameterResolver, Aft
 
   @Override
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-    return context.getStore(NAMESPACE).getOrComputeIfAbsent(Resource.class, k -> open(context), Resource.class)
+    return context
+        .getStore(NAMESPACE)
+        .getOrComputeIfAbsent(Resource.class, k -> open(context), Resource.class)
         .database();
   }
 
@@ -46,41 +48,53 @@ public final class ReplicatedDatabaseExtension implements ParameterResolver, Aft
   }
 
   private static Resource open(ExtensionContext context) {
-    ReplicatedDatabase settings = AnnotationSupport.findAnnotation(context.getRequiredTestMethod(), ReplicatedDatabase.class)
-        .or(() -> AnnotationSupport.findAnnotation(context.getRequiredTestClass(), ReplicatedDatabase.class))
-        .orElseThrow(() -> new ParameterResolutionException(
-            "TestDatabase parameters need @ReplicatedDatabase on the test method or class"));
+    ReplicatedDatabase settings =
+        AnnotationSupport.findAnnotation(context.getRequiredTestMethod(), ReplicatedDatabase.class)
+            .or(
+                () ->
+                    AnnotationSupport.findAnnotation(
+                        context.getRequiredTestClass(), ReplicatedDatabase.class))
+            .orElseThrow(
+                () ->
+                    new ParameterResolutionException(
+                        "TestDatabase parameters need @ReplicatedDatabase on the test method or class"));
     Path directory = null;
     try {
       directory = Files.createTempDirectory("l4j-test-");
       Path db = directory.resolve(settings.fileName());
       Path replica = directory.resolve("replica");
-      Replication replication = Replication.start(ReplicationOptions.of(db, replica.toUri().toString())
-          .withSyncInterval(Duration.ofMillis(settings.syncIntervalMillis())));
+      Replication replication =
+          Replication.start(
+              ReplicationOptions.of(db, replica.toUri().toString())
+                  .withSyncInterval(Duration.ofMillis(settings.syncIntervalMillis())));
       return new Resource(directory, new TestDatabase(directory, db, replica, replication));
     } catch (IOException | RuntimeException e) {
       if (directory != null) {
         deleteTree(directory);
       }
-      throw new ParameterResolutionException("cannot start a replicated test database: " + e.getMessage(), e);
+      throw new ParameterResolutionException(
+          "cannot start a replicated test database: " + e.getMessage(), e);
     }
   }
 
   private static void deleteTree(Path directory) {
     try {
-      Files.walkFileTree(directory, new SimpleFileVisitor<>() {
-        @Override
-        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-          Files.deleteIfExists(file);
-          return FileVisitResult.CONTINUE;
-        }
+      Files.walkFileTree(
+          directory,
+          new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+                throws IOException {
+              Files.deleteIfExists(file);
+              return FileVisitResult.CONTINUE;
+            }
 
-        @Override
-        public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-          Files.deleteIfExists(dir);
-          return FileVisitResult.CONTINUE;
-        }
-      });
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+              Files.deleteIfExists(dir);
+              return FileVisitResult.CONTINUE;
+            }
+          });
     } catch (IOException ignored) {
       // a leftover temporary directory is harmless
     }

@@ -91,16 +91,24 @@ public final class TestDatabase {
     return restore(RestoreTarget.latest()).output();
   }
 
-  /** Restores {@code target} (with a full integrity check) into a new file in the test's directory. */
+  /**
+   * Restores {@code target} (with a full integrity check) into a new file in the test's directory.
+   */
   public RestoreResult restore(RestoreTarget target) throws IOException {
     Path out = directory.resolve("restored-" + restores.incrementAndGet() + ".db");
     try (ReplicaClient client = ReplicaClients.discover().create(replicaUrl())) {
-      return new Restorer(client, replicaUrl()).restore(RestoreOptions.of(out)
-          .withTarget(target).withIntegrityCheck(RestoreOptions.IntegrityCheck.FULL));
+      return new Restorer(client, replicaUrl())
+          .restore(
+              RestoreOptions.of(out)
+                  .withTarget(target)
+                  .withIntegrityCheck(RestoreOptions.IntegrityCheck.FULL));
     }
   }
 
-  /** The database's current logical content (schema entries and rows), as compared by the assertions. */
+  /**
+   * The database's current logical content (schema entries and rows), as compared by the
+   * assertions.
+   */
   public List<String> content() throws SQLException {
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + path)) {
       return DatabaseContent.dump(c);
@@ -117,8 +125,12 @@ public final class TestDatabase {
     long txid = awaitReplicated();
     long expectedChecksum = replication.position().postApplyChecksum();
     if (replication.position().txid() != txid) {
-      throw new AssertionError("the database kept changing while asserting (TXID " + Long.toHexString(txid)
-          + " became " + Long.toHexString(replication.position().txid()) + "): stop the test's writers first");
+      throw new AssertionError(
+          "the database kept changing while asserting (TXID "
+              + Long.toHexString(txid)
+              + " became "
+              + Long.toHexString(replication.position().txid())
+              + "): stop the test's writers first");
     }
     List<String> expected = content();
     RestoreResult result = restore(RestoreTarget.txid(txid));
@@ -136,13 +148,15 @@ public final class TestDatabase {
     return result.output();
   }
 
-  private static void assertRestored(Path restored, List<String> expected, Long expectedChecksum, long txid)
-      throws Exception {
+  private static void assertRestored(
+      Path restored, List<String> expected, Long expectedChecksum, long txid) throws Exception {
     if (expectedChecksum != null) {
       long actual = DatabaseSnapshots.checksum(restored, false).checksum();
       if (actual != expectedChecksum) {
-        throw new AssertionError(String.format(
-            "restored database at TXID %x has checksum %016x, the source had %016x", txid, actual, expectedChecksum));
+        throw new AssertionError(
+            String.format(
+                "restored database at TXID %x has checksum %016x, the source had %016x",
+                txid, actual, expectedChecksum));
       }
     }
     List<String> actual;
@@ -151,12 +165,20 @@ public final class TestDatabase {
     }
     if (!actual.equals(expected)) {
       int i = 0;
-      while (i < Math.min(actual.size(), expected.size()) && actual.get(i).equals(expected.get(i))) {
+      while (i < Math.min(actual.size(), expected.size())
+          && actual.get(i).equals(expected.get(i))) {
         i++;
       }
-      throw new AssertionError("restored database at TXID " + Long.toHexString(txid) + " differs from the source"
-          + " at content line " + i + ":\n expected: " + (i < expected.size() ? expected.get(i) : "<end>")
-          + "\n actual:   " + (i < actual.size() ? actual.get(i) : "<end>"));
+      throw new AssertionError(
+          "restored database at TXID "
+              + Long.toHexString(txid)
+              + " differs from the source"
+              + " at content line "
+              + i
+              + ":\n expected: "
+              + (i < expected.size() ? expected.get(i) : "<end>")
+              + "\n actual:   "
+              + (i < actual.size() ? actual.get(i) : "<end>"));
     }
   }
 

@@ -16,7 +16,8 @@ class ReplicatedDatabaseExtensionTest {
 
   @Test
   void theReplicaRestoresExactlyWhatTheTestWrote(TestDatabase db) throws Exception {
-    try (Connection c = db.connect(); Statement st = c.createStatement()) {
+    try (Connection c = db.connect();
+        Statement st = c.createStatement()) {
       st.execute("CREATE TABLE orders (id INTEGER PRIMARY KEY, item TEXT, price REAL)");
       for (int i = 0; i < 200; i++) {
         st.execute("INSERT INTO orders (item, price) VALUES ('item-" + i + "', " + i * 1.5 + ")");
@@ -30,7 +31,8 @@ class ReplicatedDatabaseExtensionTest {
 
   @Test
   void pointInTimeRestoreGivesTheStateOfThatTransaction(TestDatabase db) throws Exception {
-    try (Connection c = db.connect(); Statement st = c.createStatement()) {
+    try (Connection c = db.connect();
+        Statement st = c.createStatement()) {
       st.execute("CREATE TABLE t (v TEXT)");
       st.execute("INSERT INTO t VALUES ('before')");
       long before = db.awaitReplicated();
@@ -48,10 +50,13 @@ class ReplicatedDatabaseExtensionTest {
   @Test
   void eachTestGetsAFreshDatabaseAndTheLastOneIsCleanedUp(TestDatabase db) throws Exception {
     // Only the replicator's own tables may be there, depending on whether its first sync ran yet.
-    assertThat(db.content()).as("a fresh database: no table of a previous test")
+    assertThat(db.content())
+        .as("a fresh database: no table of a previous test")
         .allMatch(line -> line.contains(" _litestream_lock") || line.contains(" _litestream_seq"));
     if (previousDirectory != null) {
-      assertThat(Files.exists(previousDirectory)).as("the previous test's directory was deleted").isFalse();
+      assertThat(Files.exists(previousDirectory))
+          .as("the previous test's directory was deleted")
+          .isFalse();
     }
   }
 }

@@ -9,36 +9,38 @@ import java.util.Locale;
  * so 0 can mean "not tracked".
  */
 public final class Checksums {
-    /** The bit set in every checksum. */
-    public static final long FLAG = 0x8000000000000000L;
+  /** The bit set in every checksum. */
+  public static final long FLAG = 0x8000000000000000L;
 
-    /** The database checksum of an empty database (no pages). */
-    public static final long EMPTY_DATABASE = FLAG;
+  /** The database checksum of an empty database (no pages). */
+  public static final long EMPTY_DATABASE = FLAG;
 
-    private Checksums() {
-    }
+  private Checksums() {}
 
-    /** The checksum of page {@code pgno} whose content is {@code len} bytes of {@code data} from {@code off}. */
-    public static long page(int pgno, byte[] data, int off, int len) {
-        return FLAG | new Crc64().updateInt(pgno).update(data, off, len).value();
-    }
+  /**
+   * The checksum of page {@code pgno} whose content is {@code len} bytes of {@code data} from
+   * {@code off}.
+   */
+  public static long page(int pgno, byte[] data, int off, int len) {
+    return FLAG | new Crc64().updateInt(pgno).update(data, off, len).value();
+  }
 
-    /** The checksum of page {@code pgno} whose content is all of {@code data}. */
-    public static long page(int pgno, byte[] data) {
-        return page(pgno, data, 0, data.length);
-    }
+  /** The checksum of page {@code pgno} whose content is all of {@code data}. */
+  public static long page(int pgno, byte[] data) {
+    return page(pgno, data, 0, data.length);
+  }
 
-    /**
-     * The page checksum from the raw CRC of the page content ({@link Crc64#raw}) in O(1): shares
-     * the CRC pass a codec already makes for the file checksum.
-     */
-    static long pageFromRaw(int pgno, long rawOfPage, Crc64Shift shift) {
-        long register = new Crc64().updateInt(pgno).register();
-        return FLAG | ~(shift.apply(register) ^ rawOfPage);
-    }
+  /**
+   * The page checksum from the raw CRC of the page content ({@link Crc64#raw}) in O(1): shares the
+   * CRC pass a codec already makes for the file checksum.
+   */
+  static long pageFromRaw(int pgno, long rawOfPage, Crc64Shift shift) {
+    long register = new Crc64().updateInt(pgno).register();
+    return FLAG | ~(shift.apply(register) ^ rawOfPage);
+  }
 
-    /** Formats a checksum as 16 lower-case hex digits, as Litestream prints them. */
-    public static String format(long checksum) {
-        return String.format(Locale.ROOT, "%016x", checksum);
-    }
+  /** Formats a checksum as 16 lower-case hex digits, as Litestream prints them. */
+  public static String format(long checksum) {
+    return String.format(Locale.ROOT, "%016x", checksum);
+  }
 }

@@ -5,362 +5,454 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * Reads one LTX file from a stream, page by page, verifying everything the format promises:
- * header rules, strictly ascending page numbers within the commit and never the lock page, every
- * page of a snapshot, exact decompressed sizes, the page index against the frames actually read,
- * the trailer, the file checksum, for snapshots with checksums the post-apply checksum, and that
- * nothing follows the trailer.
+ * Reads one LTX file from a stream, page by page, verifying everything the format promises: header
+ * rules, strictly ascending page numbers within the commit and never the lock page, every page of a
+ * snapshot, exact decompressed sizes, the page index against the frames actually read, the trailer,
+ * the file checksum, for snapshots with checksums the post-apply checksum, and that nothing follows
+ * the trailer.
  *
- * <p>Usage: {@link #header()}, then {@link #nextPage(byte[])} until it returns 0, then
- * {@link #finish()}. Page data must not be trusted until {@code finish} returns: only then is
- * the file checksum known to match. Legacy frames (LZ4 frame streams, no flag 0x0001) are accepted.
+ * <p>Usage: {@link #header()}, then {@link #nextPage(byte[])} until it returns 0, then {@link
+ * #finish()}. Page data must not be trusted until {@code finish} returns: only then is the file
+ * checksum known to match. Legacy frames (LZ4 frame streams, no flag 0x0001) are accepted.
  *
  * <p>Hostile input ends in an {@link LtxException} with the offset and page: no size field is
  * trusted for allocation (memory is a few page-size buffers), every loop consumes input, and no
  * unchecked exception escapes. {@link #close()} closes the stream. Not thread-safe.
  */
 public final class LtxDecoder implements Closeable {
-    private static final int BUFFER_SIZE = 64 * 1024;
+  private static final int BUFFER_SIZE = 64 * 1024;
 
-    private final StreamInput in;
-    private final LtxHeader header;
-    private final PageCodec codec;
-    private final Crc64Shift shift;
-    private final Crc64 fileHash = new Crc64();
-    private final Crc64 expectedIndex = new Crc64();
-    private final int lockPgno;
-    private final byte[] frameHeader = new byte[PageCodec.PAGE_HEADER_SIZE + 4];
+  private final StreamInput in;
+  private final LtxHeader header;
+  private final PageCodec codec;
+  private final Crc64Shift shift;
+  private final Crc64 fileHash = new Crc64();
+  private final Crc64 expectedIndex = new Crc64();
+  private final int lockPgno;
+  private final byte[] frameHeader = new byte[PageCodec.PAGE_HEADER_SIZE + 4];
 
-    private State state = State.PAGES;
-    private int pageCount;
-    private int lastPgno;
-    private long lastPageChecksum;
-    private long snapshotXor;
-    private long framesEnd;
-    private LtxTrailer trailer;
+  private State state = State.PAGES;
+  private int pageCount;
+  private int lastPgno;
+  private long lastPageChecksum;
+  private long snapshotXor;
+  private long framesEnd;
+  private LtxTrailer trailer;
 
-    private enum State { PAGES, INDEX, FINISHED, FAILED, CLOSED }
+  private enum State {
+    PAGES,
+    INDEX,
+    FINISHED,
+    FAILED,
+    CLOSED
+  }
 
-    /**
-     * Reads and validates the header.
-     *
-     * @throws LtxException if the stream does not start with a valid LTX header
-     */
-    public LtxDecoder(InputStream in) throws IOException {
-        this.in = new StreamInput(in, BUFFER_SIZE);
-        byte[] b = new byte[LtxHeader.SIZE];
-        this.in.readFully(b, 0, b.length, "the header");
-        this.header = LtxHeader.decode(b);
-        fileHash.update(b, 0, b.length);
-        this.codec = new PageCodec(header.pageSize());
-        this.shift = Crc64Shift.forPageSize(header.pageSize());
-        this.lockPgno = header.lockPgno();
+  /**
+   * Reads and validates the header.
+   *
+   * @throws LtxException if the stream does not start with a valid LTX header
+   */
+  public LtxDecoder(InputStream in) throws IOException {
+    this.in = new StreamInput(in, BUFFER_SIZE);
+    byte[] b = new byte[LtxHeader.SIZE];
+    this.in.readFully(b, 0, b.length, "the header");
+    this.header = LtxHeader.decode(b);
+    fileHash.update(b, 0, b.length);
+    this.codec = new PageCodec(header.pageSize());
+    this.shift = Crc64Shift.forPageSize(header.pageSize());
+    this.lockPgno = header.lockPgno();
+  }
+
+  public LtxHeader header() {
+    return header;
+  }
+
+  /** Bytes consumed from the stream so far. */
+  public long bytesRead() {
+    return in.offset();
+  }
+
+  /** Page frames read so far. */
+  public int pagesRead() {
+    return pageCount;
+  }
+
+  /**
+   * Reads the next page into the first page-size bytes of {@code dst}.
+   *
+   * @return its page number, or 0 once the page frames have ended (and on every call after that)
+   * @throws LtxException if the frame is malformed or out of order
+   */
+  public int nextPage(byte[] dst) throws IOException {
+    if (dst.length < header.pageSize()) {
+      throw new IllegalArgumentException(
+          "page buffer has " + dst.length + " bytes, the page size is " + header.pageSize());
+    }
+    if (state == State.INDEX || state == State.FINISHED) {
+      return 0;
+    }
+    requireState(State.PAGES);
+    try {
+      return readFrame(dst);
+    } catch (IOException | RuntimeException e) {
+      throw fail(e);
+    }
+  }
+
+  /**
+   * The {@linkplain Checksums#page page checksum} of the page last returned by {@link #nextPage},
+   * computed in the same CRC pass as the file checksum.
+   */
+  public long pageChecksum() {
+    if (lastPgno == 0) {
+      throw new IllegalStateException("no page has been read yet");
+    }
+    return lastPageChecksum;
+  }
+
+  /**
+   * Reads (and verifies) any pages not read yet, then the page index and trailer, and checks the
+   * file checksum and that the stream ends right after the trailer.
+   *
+   * @return the verified trailer
+   * @throws LtxException describing the first problem found
+   */
+  public LtxTrailer finish() throws IOException {
+    if (state == State.FINISHED) {
+      return trailer;
+    }
+    if (state == State.PAGES) {
+      byte[] scratch = new byte[header.pageSize()];
+      while (nextPage(scratch) != 0) {
+        // drain and verify the remaining pages
+      }
+    }
+    requireState(State.INDEX);
+    try {
+      readIndex();
+      readTrailer();
+      state = State.FINISHED;
+      return trailer;
+    } catch (IOException | RuntimeException e) {
+      throw fail(e);
+    }
+  }
+
+  /** Closes the underlying stream. */
+  @Override
+  public void close() throws IOException {
+    if (state != State.CLOSED) {
+      state = State.CLOSED;
+      in.close();
+    }
+  }
+
+  private int readFrame(byte[] dst) throws IOException {
+    long frameOffset = in.offset();
+    in.readFully(frameHeader, 0, PageCodec.PAGE_HEADER_SIZE, "a page header");
+    int pgno = PageCodec.be32(frameHeader, 0);
+    int flags = ((frameHeader[4] & 0xff) << 8) | (frameHeader[5] & 0xff);
+    if (pgno == 0 && flags == 0) {
+      fileHash.update(frameHeader, 0, PageCodec.PAGE_HEADER_SIZE);
+      framesEnd = frameOffset;
+      endOfPages();
+      state = State.INDEX;
+      return 0;
+    }
+    checkPage(pgno, flags, frameOffset);
+    if ((flags & PageCodec.FLAG_SIZE) != 0) {
+      in.readFully(
+          frameHeader, PageCodec.PAGE_HEADER_SIZE, 4, "the compressed size of page " + pgno);
+      fileHash.update(frameHeader, 0, PageCodec.PAGE_HEADER_SIZE + 4);
+      codec.readBlock(
+          in, pgno, frameOffset, PageCodec.be32(frameHeader, PageCodec.PAGE_HEADER_SIZE), dst);
+    } else {
+      fileHash.update(frameHeader, 0, PageCodec.PAGE_HEADER_SIZE);
+      codec.readLegacy(in, pgno, frameOffset, dst);
+    }
+    long raw = Crc64.raw(dst, 0, header.pageSize());
+    fileHash.appendRaw(raw, shift);
+    lastPageChecksum = Checksums.pageFromRaw(pgno, raw, shift);
+    if (header.isSnapshot()) {
+      snapshotXor ^= lastPageChecksum;
+    }
+    expectedIndex
+        .updateLong(pgno & 0xffffffffL)
+        .updateLong(frameOffset)
+        .updateLong(in.offset() - frameOffset);
+    pageCount++;
+    lastPgno = pgno;
+    return pgno;
+  }
+
+  private void checkPage(int pgno, int flags, long frameOffset) throws LtxException {
+    String where = "page header at offset " + frameOffset + ": ";
+    if (pgno == 0) {
+      throw new LtxException(
+          where
+              + String.format(
+                  "page number 0 with flags 0x%04x (only an all-zero header may end the pages)",
+                  flags));
+    }
+    PageCodec.checkFlags(pgno, flags, frameOffset);
+    if (pgno < 0 || pgno > header.commit()) {
+      throw new LtxException(
+          where
+              + "page "
+              + Integer.toUnsignedString(pgno)
+              + " is above the commit size of "
+              + header.commit()
+              + " pages");
+    }
+    if (pgno == lockPgno) {
+      throw new LtxException(
+          where
+              + "page "
+              + pgno
+              + " is the lock page for "
+              + header.pageSize()
+              + "-byte pages, which an LTX file never contains");
+    }
+    if (pgno <= lastPgno) {
+      throw new LtxException(
+          where
+              + "page "
+              + pgno
+              + (pgno == lastPgno ? " appears twice" : " follows page " + lastPgno)
+              + ": pages must be in strictly ascending order");
+    }
+    if (header.isSnapshot() && pgno != nextExpected(lastPgno)) {
+      throw new LtxException(
+          where
+              + "snapshot skips pages "
+              + nextExpected(lastPgno)
+              + ".."
+              + (pgno - 1)
+              + ": a snapshot must contain every page up to its commit");
+    }
+  }
+
+  private void endOfPages() throws LtxException {
+    if (header.isSnapshot()) {
+      int expectedLast = header.commit() == lockPgno ? lockPgno - 1 : header.commit();
+      if (lastPgno != expectedLast) {
+        throw new LtxException(
+            "snapshot ends after page "
+                + lastPgno
+                + " but its commit is "
+                + header.commit()
+                + ": pages "
+                + nextExpected(lastPgno)
+                + ".."
+                + header.commit()
+                + " are missing");
+      }
+    }
+  }
+
+  private int nextExpected(int pgno) {
+    return pgno + 1 == lockPgno ? pgno + 2 : pgno + 1;
+  }
+
+  private void readIndex() throws IOException {
+    HashingSource src = new HashingSource(in, fileHash);
+    long indexStart = in.offset();
+    Crc64 actualIndex = new Crc64();
+    long expectedOffset = LtxHeader.SIZE;
+    long prevPgno = 0;
+    int entries = 0;
+    while (true) {
+      long entryOffset = src.offset();
+      long pgno = Varint.read(src, "a page index entry");
+      if (pgno == 0) {
+        break;
+      }
+      String where = "page index entry #" + entries + " at offset " + entryOffset + ": ";
+      if (entries == pageCount) {
+        throw new LtxException(
+            where + "the page index has more entries than the " + pageCount + " page frames");
+      }
+      long offset = Varint.read(src, "a page index offset");
+      long size = Varint.read(src, "a page index size");
+      if (Long.compareUnsigned(pgno, prevPgno) <= 0 || pgno > 0xffffffffL) {
+        throw new LtxException(
+            where
+                + "page "
+                + Long.toUnsignedString(pgno)
+                + " is not above the previous entry's page "
+                + prevPgno);
+      }
+      if (offset != expectedOffset) {
+        throw new LtxException(
+            where
+                + "page "
+                + pgno
+                + " has offset "
+                + Long.toUnsignedString(offset)
+                + " but its frame starts at "
+                + expectedOffset
+                + " if the entries before it are right");
+      }
+      if (size < PageCodec.PAGE_HEADER_SIZE || size > framesEnd - offset) {
+        throw new LtxException(
+            where
+                + "page "
+                + pgno
+                + " has frame size "
+                + Long.toUnsignedString(size)
+                + ", which does not fit between offset "
+                + offset
+                + " and the end of the frames at "
+                + framesEnd);
+      }
+      actualIndex.updateLong(pgno).updateLong(offset).updateLong(size);
+      expectedOffset = offset + size;
+      prevPgno = pgno;
+      entries++;
+    }
+    if (entries != pageCount) {
+      throw new LtxException(
+          "page index at offset "
+              + indexStart
+              + " has "
+              + entries
+              + " entries but the file has "
+              + pageCount
+              + " page frames");
+    }
+    if (expectedOffset != framesEnd) {
+      throw new LtxException(
+          "page index entries end at offset "
+              + expectedOffset
+              + " but the page frames end at "
+              + framesEnd);
+    }
+    if (actualIndex.value() != expectedIndex.value()) {
+      throw new LtxException(
+          "page index at offset "
+              + indexStart
+              + " does not match the page frames read (a page number or frame size differs)");
+    }
+    long indexLength = src.offset() - indexStart;
+    byte[] b = new byte[8];
+    long lengthOffset = in.offset();
+    in.readFully(b, 0, 8, "the page index length");
+    src.flush();
+    fileHash.update(b, 0, 8);
+    long declared = readLong(b);
+    if (declared != indexLength) {
+      throw new LtxException(
+          "page index length at offset "
+              + lengthOffset
+              + " is "
+              + Long.toUnsignedString(declared)
+              + " but the index is "
+              + indexLength
+              + " bytes");
+    }
+  }
+
+  private void readTrailer() throws IOException {
+    long trailerOffset = in.offset();
+    byte[] b = new byte[LtxTrailer.SIZE];
+    in.readFully(b, 0, LtxTrailer.SIZE, "the trailer");
+    fileHash.update(b, 0, 8);
+    LtxTrailer t = LtxTrailer.decode(b);
+    try {
+      t.validate(header);
+    } catch (LtxException e) {
+      throw new LtxException("trailer at offset " + trailerOffset + ": " + e.getMessage());
+    }
+    long computed = Checksums.FLAG | fileHash.value();
+    if (computed != t.fileChecksum()) {
+      throw new LtxException(
+          "LTX file checksum mismatch: the trailer at offset "
+              + trailerOffset
+              + " says "
+              + Checksums.format(t.fileChecksum())
+              + " but the content hashes to "
+              + Checksums.format(computed)
+              + "; the file is corrupt");
+    }
+    if (header.isSnapshot()
+        && header.hasChecksums()
+        && (Checksums.FLAG | snapshotXor) != t.postApplyChecksum()) {
+      throw new LtxException(
+          "snapshot post-apply checksum "
+              + Checksums.format(t.postApplyChecksum())
+              + " differs from the checksum of its pages "
+              + Checksums.format(Checksums.FLAG | snapshotXor));
+    }
+    if (!in.atEnd()) {
+      throw new LtxException("unexpected data after the LTX trailer at offset " + in.offset());
+    }
+    trailer = t;
+  }
+
+  private IOException fail(Throwable e) {
+    state = State.FAILED;
+    if (e instanceof IOException io) {
+      return io;
+    }
+    return new LtxException(
+        "unexpected failure decoding LTX data at offset " + in.offset() + ": " + e, e);
+  }
+
+  private void requireState(State expected) {
+    if (state == expected) {
+      return;
+    }
+    switch (state) {
+      case FAILED ->
+          throw new IllegalStateException("the LTX decoder failed earlier; the file is unusable");
+      case CLOSED -> throw new IllegalStateException("the LTX decoder is closed");
+      default ->
+          throw new IllegalStateException(
+              "LTX decoder is in state " + state + ", expected " + expected);
+    }
+  }
+
+  static long readLong(byte[] b) {
+    return ((long) PageCodec.be32(b, 0) << 32) | (PageCodec.be32(b, 4) & 0xffffffffL);
+  }
+
+  /** Passes bytes through while feeding them to the file hash in batches. */
+  private static final class HashingSource implements ByteSource {
+    private final ByteSource in;
+    private final Crc64 hash;
+    private final byte[] pending = new byte[4096];
+    private int n;
+
+    HashingSource(ByteSource in, Crc64 hash) {
+      this.in = in;
+      this.hash = hash;
     }
 
-    public LtxHeader header() {
-        return header;
-    }
-
-    /** Bytes consumed from the stream so far. */
-    public long bytesRead() {
-        return in.offset();
-    }
-
-    /** Page frames read so far. */
-    public int pagesRead() {
-        return pageCount;
-    }
-
-    /**
-     * Reads the next page into the first page-size bytes of {@code dst}.
-     *
-     * @return its page number, or 0 once the page frames have ended (and on every call after that)
-     * @throws LtxException if the frame is malformed or out of order
-     */
-    public int nextPage(byte[] dst) throws IOException {
-        if (dst.length < header.pageSize()) {
-            throw new IllegalArgumentException("page buffer has " + dst.length + " bytes, the page size is "
-                    + header.pageSize());
-        }
-        if (state == State.INDEX || state == State.FINISHED) {
-            return 0;
-        }
-        requireState(State.PAGES);
-        try {
-            return readFrame(dst);
-        } catch (IOException | RuntimeException e) {
-            throw fail(e);
-        }
-    }
-
-    /**
-     * The {@linkplain Checksums#page page checksum} of the page last returned by {@link #nextPage},
-     * computed in the same CRC pass as the file checksum.
-     */
-    public long pageChecksum() {
-        if (lastPgno == 0) {
-            throw new IllegalStateException("no page has been read yet");
-        }
-        return lastPageChecksum;
-    }
-
-    /**
-     * Reads (and verifies) any pages not read yet, then the page index and trailer, and checks the
-     * file checksum and that the stream ends right after the trailer.
-     *
-     * @return the verified trailer
-     * @throws LtxException describing the first problem found
-     */
-    public LtxTrailer finish() throws IOException {
-        if (state == State.FINISHED) {
-            return trailer;
-        }
-        if (state == State.PAGES) {
-            byte[] scratch = new byte[header.pageSize()];
-            while (nextPage(scratch) != 0) {
-                // drain and verify the remaining pages
-            }
-        }
-        requireState(State.INDEX);
-        try {
-            readIndex();
-            readTrailer();
-            state = State.FINISHED;
-            return trailer;
-        } catch (IOException | RuntimeException e) {
-            throw fail(e);
-        }
-    }
-
-    /** Closes the underlying stream. */
     @Override
-    public void close() throws IOException {
-        if (state != State.CLOSED) {
-            state = State.CLOSED;
-            in.close();
-        }
+    public long offset() {
+      return in.offset();
     }
 
-    private int readFrame(byte[] dst) throws IOException {
-        long frameOffset = in.offset();
-        in.readFully(frameHeader, 0, PageCodec.PAGE_HEADER_SIZE, "a page header");
-        int pgno = PageCodec.be32(frameHeader, 0);
-        int flags = ((frameHeader[4] & 0xff) << 8) | (frameHeader[5] & 0xff);
-        if (pgno == 0 && flags == 0) {
-            fileHash.update(frameHeader, 0, PageCodec.PAGE_HEADER_SIZE);
-            framesEnd = frameOffset;
-            endOfPages();
-            state = State.INDEX;
-            return 0;
-        }
-        checkPage(pgno, flags, frameOffset);
-        if ((flags & PageCodec.FLAG_SIZE) != 0) {
-            in.readFully(frameHeader, PageCodec.PAGE_HEADER_SIZE, 4, "the compressed size of page " + pgno);
-            fileHash.update(frameHeader, 0, PageCodec.PAGE_HEADER_SIZE + 4);
-            codec.readBlock(in, pgno, frameOffset, PageCodec.be32(frameHeader, PageCodec.PAGE_HEADER_SIZE), dst);
-        } else {
-            fileHash.update(frameHeader, 0, PageCodec.PAGE_HEADER_SIZE);
-            codec.readLegacy(in, pgno, frameOffset, dst);
-        }
-        long raw = Crc64.raw(dst, 0, header.pageSize());
-        fileHash.appendRaw(raw, shift);
-        lastPageChecksum = Checksums.pageFromRaw(pgno, raw, shift);
-        if (header.isSnapshot()) {
-            snapshotXor ^= lastPageChecksum;
-        }
-        expectedIndex.updateLong(pgno & 0xffffffffL).updateLong(frameOffset).updateLong(in.offset() - frameOffset);
-        pageCount++;
-        lastPgno = pgno;
-        return pgno;
+    @Override
+    public void readFully(byte[] b, int off, int len, String what) throws IOException {
+      in.readFully(b, off, len, what);
+      flush();
+      hash.update(b, off, len);
     }
 
-    private void checkPage(int pgno, int flags, long frameOffset) throws LtxException {
-        String where = "page header at offset " + frameOffset + ": ";
-        if (pgno == 0) {
-            throw new LtxException(where + String.format("page number 0 with flags 0x%04x (only an all-zero header may end the pages)", flags));
-        }
-        PageCodec.checkFlags(pgno, flags, frameOffset);
-        if (pgno < 0 || pgno > header.commit()) {
-            throw new LtxException(where + "page " + Integer.toUnsignedString(pgno) + " is above the commit size of "
-                    + header.commit() + " pages");
-        }
-        if (pgno == lockPgno) {
-            throw new LtxException(where + "page " + pgno + " is the lock page for " + header.pageSize()
-                    + "-byte pages, which an LTX file never contains");
-        }
-        if (pgno <= lastPgno) {
-            throw new LtxException(where + "page " + pgno
-                    + (pgno == lastPgno ? " appears twice" : " follows page " + lastPgno)
-                    + ": pages must be in strictly ascending order");
-        }
-        if (header.isSnapshot() && pgno != nextExpected(lastPgno)) {
-            throw new LtxException(where + "snapshot skips pages " + nextExpected(lastPgno) + ".." + (pgno - 1)
-                    + ": a snapshot must contain every page up to its commit");
-        }
+    @Override
+    public int readByte(String what) throws IOException {
+      int b = in.readByte(what);
+      if (n == pending.length) {
+        flush();
+      }
+      pending[n++] = (byte) b;
+      return b;
     }
 
-    private void endOfPages() throws LtxException {
-        if (header.isSnapshot()) {
-            int expectedLast = header.commit() == lockPgno ? lockPgno - 1 : header.commit();
-            if (lastPgno != expectedLast) {
-                throw new LtxException("snapshot ends after page " + lastPgno + " but its commit is "
-                        + header.commit() + ": pages " + nextExpected(lastPgno) + ".." + header.commit() + " are missing");
-            }
-        }
+    void flush() {
+      hash.update(pending, 0, n);
+      n = 0;
     }
-
-    private int nextExpected(int pgno) {
-        return pgno + 1 == lockPgno ? pgno + 2 : pgno + 1;
-    }
-
-    private void readIndex() throws IOException {
-        HashingSource src = new HashingSource(in, fileHash);
-        long indexStart = in.offset();
-        Crc64 actualIndex = new Crc64();
-        long expectedOffset = LtxHeader.SIZE;
-        long prevPgno = 0;
-        int entries = 0;
-        while (true) {
-            long entryOffset = src.offset();
-            long pgno = Varint.read(src, "a page index entry");
-            if (pgno == 0) {
-                break;
-            }
-            String where = "page index entry #" + entries + " at offset " + entryOffset + ": ";
-            if (entries == pageCount) {
-                throw new LtxException(where + "the page index has more entries than the " + pageCount + " page frames");
-            }
-            long offset = Varint.read(src, "a page index offset");
-            long size = Varint.read(src, "a page index size");
-            if (Long.compareUnsigned(pgno, prevPgno) <= 0 || pgno > 0xffffffffL) {
-                throw new LtxException(where + "page " + Long.toUnsignedString(pgno)
-                        + " is not above the previous entry's page " + prevPgno);
-            }
-            if (offset != expectedOffset) {
-                throw new LtxException(where + "page " + pgno + " has offset " + Long.toUnsignedString(offset)
-                        + " but its frame starts at " + expectedOffset + " if the entries before it are right");
-            }
-            if (size < PageCodec.PAGE_HEADER_SIZE || size > framesEnd - offset) {
-                throw new LtxException(where + "page " + pgno + " has frame size " + Long.toUnsignedString(size)
-                        + ", which does not fit between offset " + offset + " and the end of the frames at " + framesEnd);
-            }
-            actualIndex.updateLong(pgno).updateLong(offset).updateLong(size);
-            expectedOffset = offset + size;
-            prevPgno = pgno;
-            entries++;
-        }
-        if (entries != pageCount) {
-            throw new LtxException("page index at offset " + indexStart + " has " + entries
-                    + " entries but the file has " + pageCount + " page frames");
-        }
-        if (expectedOffset != framesEnd) {
-            throw new LtxException("page index entries end at offset " + expectedOffset + " but the page frames end at "
-                    + framesEnd);
-        }
-        if (actualIndex.value() != expectedIndex.value()) {
-            throw new LtxException("page index at offset " + indexStart
-                    + " does not match the page frames read (a page number or frame size differs)");
-        }
-        long indexLength = src.offset() - indexStart;
-        byte[] b = new byte[8];
-        long lengthOffset = in.offset();
-        in.readFully(b, 0, 8, "the page index length");
-        src.flush();
-        fileHash.update(b, 0, 8);
-        long declared = readLong(b);
-        if (declared != indexLength) {
-            throw new LtxException("page index length at offset " + lengthOffset + " is "
-                    + Long.toUnsignedString(declared) + " but the index is " + indexLength + " bytes");
-        }
-    }
-
-    private void readTrailer() throws IOException {
-        long trailerOffset = in.offset();
-        byte[] b = new byte[LtxTrailer.SIZE];
-        in.readFully(b, 0, LtxTrailer.SIZE, "the trailer");
-        fileHash.update(b, 0, 8);
-        LtxTrailer t = LtxTrailer.decode(b);
-        try {
-            t.validate(header);
-        } catch (LtxException e) {
-            throw new LtxException("trailer at offset " + trailerOffset + ": " + e.getMessage());
-        }
-        long computed = Checksums.FLAG | fileHash.value();
-        if (computed != t.fileChecksum()) {
-            throw new LtxException("LTX file checksum mismatch: the trailer at offset " + trailerOffset + " says "
-                    + Checksums.format(t.fileChecksum()) + " but the content hashes to " + Checksums.format(computed)
-                    + "; the file is corrupt");
-        }
-        if (header.isSnapshot() && header.hasChecksums() && (Checksums.FLAG | snapshotXor) != t.postApplyChecksum()) {
-            throw new LtxException("snapshot post-apply checksum " + Checksums.format(t.postApplyChecksum())
-                    + " differs from the checksum of its pages " + Checksums.format(Checksums.FLAG | snapshotXor));
-        }
-        if (!in.atEnd()) {
-            throw new LtxException("unexpected data after the LTX trailer at offset " + in.offset());
-        }
-        trailer = t;
-    }
-
-    private IOException fail(Throwable e) {
-        state = State.FAILED;
-        if (e instanceof IOException io) {
-            return io;
-        }
-        return new LtxException("unexpected failure decoding LTX data at offset " + in.offset() + ": " + e, e);
-    }
-
-    private void requireState(State expected) {
-        if (state == expected) {
-            return;
-        }
-        switch (state) {
-            case FAILED -> throw new IllegalStateException("the LTX decoder failed earlier; the file is unusable");
-            case CLOSED -> throw new IllegalStateException("the LTX decoder is closed");
-            default -> throw new IllegalStateException("LTX decoder is in state " + state + ", expected " + expected);
-        }
-    }
-
-    static long readLong(byte[] b) {
-        return ((long) PageCodec.be32(b, 0) << 32) | (PageCodec.be32(b, 4) & 0xffffffffL);
-    }
-
-    /** Passes bytes through while feeding them to the file hash in batches. */
-    private static final class HashingSource implements ByteSource {
-        private final ByteSource in;
-        private final Crc64 hash;
-        private final byte[] pending = new byte[4096];
-        private int n;
-
-        HashingSource(ByteSource in, Crc64 hash) {
-            this.in = in;
-            this.hash = hash;
-        }
-
-        @Override
-        public long offset() {
-            return in.offset();
-        }
-
-        @Override
-        public void readFully(byte[] b, int off, int len, String what) throws IOException {
-            in.readFully(b, off, len, what);
-            flush();
-            hash.update(b, off, len);
-        }
-
-        @Override
-        public int readByte(String what) throws IOException {
-            int b = in.readByte(what);
-            if (n == pending.length) {
-                flush();
-            }
-            pending[n++] = (byte) b;
-            return b;
-        }
-
-        void flush() {
-            hash.update(pending, 0, n);
-            n = 0;
-        }
-    }
+  }
 }

@@ -10,13 +10,13 @@ import java.io.IOException;
  * handle storage failures: the file is unusable, nothing was accepted from it.
  */
 public class LtxException extends IOException {
-    private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 1L;
 
-    public LtxException(String message) {
-        super(message);
-    }
+  public LtxException(String message) {
+    super(message);
+  }
 
-    public LtxException(String message, Throwable cause) {
-        super(message, cause);
-    }
+  public LtxException(String message, Throwable cause) {
+    super(message, cause);
+  }
 }

@@ -10,9 +10,9 @@ import java.util.concurrent.BlockingQueue;
 /**
  * Writes the pages of a database being restored: ascending, consecutive pages are coalesced into
  * large positional writes from direct buffers (no copy inside the channel). In the overlapped mode
- * a writer thread ({@value #THREAD_NAME}) writes one buffer while the caller decodes into the
- * next, so decoding and writing run at the same time on a multi-core machine. The thread starts
- * only once a second buffer is needed: a small restore is written from the caller's thread.
+ * a writer thread ({@value #THREAD_NAME}) writes one buffer while the caller decodes into the next,
+ * so decoding and writing run at the same time on a multi-core machine. The thread starts only once
+ * a second buffer is needed: a small restore is written from the caller's thread.
  *
  * <p>Guarantees: after {@link #flush} returns every page passed to {@link #write} is in the file
  * (written, not synced; syncing stays the caller's job), and the first write error is thrown from
@@ -20,172 +20,174 @@ import java.util.concurrent.BlockingQueue;
  * without waiting for anything but the write in progress. Not thread-safe (one caller).
  */
 final class PageWriter implements AutoCloseable {
-    static final String THREAD_NAME = "ltx-apply-writer";
-    private static final int BUFFER_BYTES = 1 << 20;
-    private static final int BUFFERS = 3;
+  static final String THREAD_NAME = "ltx-apply-writer";
+  private static final int BUFFER_BYTES = 1 << 20;
+  private static final int BUFFERS = 3;
 
-    /** A filled buffer and the file offset of its first byte; {@code buf == null} stops the thread. */
-    private record Chunk(ByteBuffer buf, long position) {}
+  /**
+   * A filled buffer and the file offset of its first byte; {@code buf == null} stops the thread.
+   */
+  private record Chunk(ByteBuffer buf, long position) {}
 
-    private final FileChannel db;
-    private final int pageSize;
-    private final boolean overlapped;
-    private final BlockingQueue<ByteBuffer> free = new ArrayBlockingQueue<>(BUFFERS);
-    private final BlockingQueue<Chunk> pending = new ArrayBlockingQueue<>(BUFFERS + 1);
-    private int allocated;
-    private ByteBuffer buf;
-    private int firstPgno;
-    private int nextPgno;
-    private Thread writer;
-    private volatile Throwable error;
+  private final FileChannel db;
+  private final int pageSize;
+  private final boolean overlapped;
+  private final BlockingQueue<ByteBuffer> free = new ArrayBlockingQueue<>(BUFFERS);
+  private final BlockingQueue<Chunk> pending = new ArrayBlockingQueue<>(BUFFERS + 1);
+  private int allocated;
+  private ByteBuffer buf;
+  private int firstPgno;
+  private int nextPgno;
+  private Thread writer;
+  private volatile Throwable error;
 
-    /**
-     * @param overlapped write on a thread of its own once more than one buffer is filled (a
-     *     restore); otherwise every write happens on the caller's thread
-     */
-    PageWriter(FileChannel db, int pageSize, boolean overlapped) {
-        this.db = db;
-        this.pageSize = pageSize;
-        this.overlapped = overlapped;
+  /**
+   * @param overlapped write on a thread of its own once more than one buffer is filled (a restore);
+   *     otherwise every write happens on the caller's thread
+   */
+  PageWriter(FileChannel db, int pageSize, boolean overlapped) {
+    this.db = db;
+    this.pageSize = pageSize;
+    this.overlapped = overlapped;
+  }
+
+  void write(int pgno, byte[] page) throws IOException {
+    if (buf != null && buf.position() > 0 && (pgno != nextPgno || !buf.hasRemaining())) {
+      submit(false);
     }
-
-    void write(int pgno, byte[] page) throws IOException {
-        if (buf != null && buf.position() > 0 && (pgno != nextPgno || !buf.hasRemaining())) {
-            submit(false);
-        }
-        if (buf == null) {
-            buf = takeBuffer();
-        }
-        if (buf.position() == 0) {
-            firstPgno = pgno;
-        }
-        buf.put(page, 0, pageSize);
-        nextPgno = pgno + 1;
+    if (buf == null) {
+      buf = takeBuffer();
     }
-
-    /** Writes everything passed to {@link #write} so far; returns when it is in the file. */
-    void flush() throws IOException {
-        if (buf != null && buf.position() > 0) {
-            submit(true);
-        }
-        if (writer != null) {
-            // Every buffer back in the free queue: no write is queued or in progress.
-            ByteBuffer[] all = new ByteBuffer[allocated - (buf == null ? 0 : 1)];
-            for (int i = 0; i < all.length; i++) {
-                all[i] = take(free);
-            }
-            for (ByteBuffer b : all) {
-                free.add(b);
-            }
-        }
-        throwIfFailed();
+    if (buf.position() == 0) {
+      firstPgno = pgno;
     }
+    buf.put(page, 0, pageSize);
+    nextPgno = pgno + 1;
+  }
 
-    @Override
-    public void close() throws IOException {
-        if (writer == null) {
-            return;
-        }
-        pending.add(new Chunk(null, 0)); // room is reserved: at most BUFFERS chunks are ever queued
-        try {
-            writer.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while stopping " + THREAD_NAME);
-        } finally {
-            writer = null;
-        }
+  /** Writes everything passed to {@link #write} so far; returns when it is in the file. */
+  void flush() throws IOException {
+    if (buf != null && buf.position() > 0) {
+      submit(true);
     }
+    if (writer != null) {
+      // Every buffer back in the free queue: no write is queued or in progress.
+      ByteBuffer[] all = new ByteBuffer[allocated - (buf == null ? 0 : 1)];
+      for (int i = 0; i < all.length; i++) {
+        all[i] = take(free);
+      }
+      for (ByteBuffer b : all) {
+        free.add(b);
+      }
+    }
+    throwIfFailed();
+  }
 
-    /** Writes or queues the filled buffer; {@code last}: no more pages follow before the flush. */
-    private void submit(boolean last) throws IOException {
-        throwIfFailed();
-        buf.flip();
-        long position = (long) (firstPgno - 1) * pageSize;
-        ByteBuffer filled = buf;
-        buf = null;
-        if (!overlapped || (writer == null && last)) {
-            try {
-                writeFully(filled, position);
-            } finally {
-                filled.clear();
-                free.add(filled);
-            }
-            return;
-        }
-        if (writer == null) {
-            writer = Thread.ofPlatform().name(THREAD_NAME).daemon(true).start(this::drain);
-        }
-        try {
-            pending.put(new Chunk(filled, position));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while queueing a write");
-        }
+  @Override
+  public void close() throws IOException {
+    if (writer == null) {
+      return;
     }
+    pending.add(new Chunk(null, 0)); // room is reserved: at most BUFFERS chunks are ever queued
+    try {
+      writer.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while stopping " + THREAD_NAME);
+    } finally {
+      writer = null;
+    }
+  }
 
-    private void drain() {
-        while (true) {
-            Chunk c;
-            try {
-                c = pending.take();
-            } catch (InterruptedException e) {
-                return;
-            }
-            if (c.buf() == null) {
-                return;
-            }
-            try {
-                if (error == null) {
-                    writeFully(c.buf(), c.position());
-                }
-            } catch (IOException | RuntimeException | Error e) {
-                error = e;
-            } finally {
-                c.buf().clear();
-                free.add(c.buf());
-            }
-        }
+  /** Writes or queues the filled buffer; {@code last}: no more pages follow before the flush. */
+  private void submit(boolean last) throws IOException {
+    throwIfFailed();
+    buf.flip();
+    long position = (long) (firstPgno - 1) * pageSize;
+    ByteBuffer filled = buf;
+    buf = null;
+    if (!overlapped || (writer == null && last)) {
+      try {
+        writeFully(filled, position);
+      } finally {
+        filled.clear();
+        free.add(filled);
+      }
+      return;
     }
+    if (writer == null) {
+      writer = Thread.ofPlatform().name(THREAD_NAME).daemon(true).start(this::drain);
+    }
+    try {
+      pending.put(new Chunk(filled, position));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while queueing a write");
+    }
+  }
 
-    private void writeFully(ByteBuffer b, long position) throws IOException {
-        long pos = position;
-        while (b.hasRemaining()) {
-            pos += db.write(b, pos);
+  private void drain() {
+    while (true) {
+      Chunk c;
+      try {
+        c = pending.take();
+      } catch (InterruptedException e) {
+        return;
+      }
+      if (c.buf() == null) {
+        return;
+      }
+      try {
+        if (error == null) {
+          writeFully(c.buf(), c.position());
         }
+      } catch (IOException | RuntimeException | Error e) {
+        error = e;
+      } finally {
+        c.buf().clear();
+        free.add(c.buf());
+      }
     }
+  }
 
-    private ByteBuffer takeBuffer() throws IOException {
-        ByteBuffer b = free.poll();
-        if (b != null) {
-            return b;
-        }
-        if (allocated < (overlapped ? BUFFERS : 1)) {
-            allocated++;
-            return ByteBuffer.allocateDirect(Math.max(pageSize, BUFFER_BYTES / pageSize * pageSize));
-        }
-        b = take(free);
-        throwIfFailed();
-        return b;
+  private void writeFully(ByteBuffer b, long position) throws IOException {
+    long pos = position;
+    while (b.hasRemaining()) {
+      pos += db.write(b, pos);
     }
+  }
 
-    private static ByteBuffer take(BlockingQueue<ByteBuffer> q) throws IOException {
-        try {
-            return q.take();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while waiting for " + THREAD_NAME);
-        }
+  private ByteBuffer takeBuffer() throws IOException {
+    ByteBuffer b = free.poll();
+    if (b != null) {
+      return b;
     }
+    if (allocated < (overlapped ? BUFFERS : 1)) {
+      allocated++;
+      return ByteBuffer.allocateDirect(Math.max(pageSize, BUFFER_BYTES / pageSize * pageSize));
+    }
+    b = take(free);
+    throwIfFailed();
+    return b;
+  }
 
-    private void throwIfFailed() throws IOException {
-        // As it came from the channel: callers tell a full disk by its type and message.
-        switch (error) {
-            case null -> { }
-            case IOException e -> throw e;
-            case RuntimeException e -> throw e;
-            case Error e -> throw e;
-            default -> throw new IOException(error);
-        }
+  private static ByteBuffer take(BlockingQueue<ByteBuffer> q) throws IOException {
+    try {
+      return q.take();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while waiting for " + THREAD_NAME);
     }
+  }
+
+  private void throwIfFailed() throws IOException {
+    // As it came from the channel: callers tell a full disk by its type and message.
+    switch (error) {
+      case null -> {}
+      case IOException e -> throw e;
+      case RuntimeException e -> throw e;
+      case Error e -> throw e;
+      default -> throw new IOException(error);
+    }
+  }
 }

@@ -22,8 +22,10 @@ class ReplicationMetricsTest {
     Path db = dir.resolve("app.db");
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     try (Connection app = DriverManager.getConnection("jdbc:sqlite:" + db);
-        Replication r = Replication.start(ReplicationOptions.of(db, dir.resolve("replica").toUri().toString())
-            .withSyncInterval(Duration.ZERO))) {
+        Replication r =
+            Replication.start(
+                ReplicationOptions.of(db, dir.resolve("replica").toUri().toString())
+                    .withSyncInterval(Duration.ZERO))) {
       new ReplicationMetrics(r).bindTo(registry);
       try (Statement st = app.createStatement()) {
         st.execute("PRAGMA journal_mode=wal");
@@ -35,9 +37,12 @@ class ReplicationMetricsTest {
       long txid = r.syncAndAwait(Duration.ofSeconds(20));
       String tag = db.toAbsolutePath().toString();
       assertThat(registry.get("litestream.txid").tag("db", tag).gauge().value()).isEqualTo(txid);
-      assertThat(registry.get("litestream.replica.txid").tag("db", tag).gauge().value()).isGreaterThanOrEqualTo(txid);
-      assertThat(registry.get("litestream.replication.lag.txids").tag("db", tag).gauge().value()).isZero();
-      assertThat(registry.get("litestream.sync.count").tag("db", tag).functionCounter().count()).isPositive();
+      assertThat(registry.get("litestream.replica.txid").tag("db", tag).gauge().value())
+          .isGreaterThanOrEqualTo(txid);
+      assertThat(registry.get("litestream.replication.lag.txids").tag("db", tag).gauge().value())
+          .isZero();
+      assertThat(registry.get("litestream.sync.count").tag("db", tag).functionCounter().count())
+          .isPositive();
       assertThat(registry.get("litestream.replica.error").tag("db", tag).gauge().value()).isZero();
     }
   }

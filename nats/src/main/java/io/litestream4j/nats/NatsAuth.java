@@ -26,7 +26,9 @@ sealed interface NatsAuth {
     }
   }
 
-  /** A user JWT and the NKey seed that signs the server's challenge ({@code jwt} + {@code seed}). */
+  /**
+   * A user JWT and the NKey seed that signs the server's challenge ({@code jwt} + {@code seed}).
+   */
   record JwtAndSeed(String jwt, String seed) implements NatsAuth {
     @Override
     public void apply(Options.Builder options) {
@@ -43,7 +45,8 @@ sealed interface NatsAuth {
   record CredsFile(String path) implements NatsAuth {
     public CredsFile {
       if (!Files.isReadable(Path.of(path))) {
-        throw new ConfigException("creds", "cannot read the NATS credentials file: no such readable file", path, null);
+        throw new ConfigException(
+            "creds", "cannot read the NATS credentials file: no such readable file", path, null);
       }
     }
 
@@ -66,8 +69,11 @@ sealed interface NatsAuth {
   record NKey(String seed) implements NatsAuth {
     public NKey {
       if (!seed.startsWith("SU")) {
-        throw new ConfigException("nkey", "must be the user's NKey seed (starting with SU), which signs the "
-            + "server's challenge" + (seed.startsWith("U") ? "; this looks like the public key (U...)" : ""));
+        throw new ConfigException(
+            "nkey",
+            "must be the user's NKey seed (starting with SU), which signs the "
+                + "server's challenge"
+                + (seed.startsWith("U") ? "; this looks like the public key (U...)" : ""));
       }
     }
 

@@ -10,9 +10,9 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A download streamed from jnats, whose object store API only writes objects into an
- * {@link OutputStream}: a named thread runs the get into a small bounded queue of chunks that this
- * stream reads.
+ * A download streamed from jnats, whose object store API only writes objects into an {@link
+ * OutputStream}: a named thread runs the get into a small bounded queue of chunks that this stream
+ * reads.
  *
  * <p>Never ends silently short: a failed get, fewer bytes than the object's size, or no data for
  * the stall timeout (the object's chunks were purged by a concurrent rewrite or delete, or the
@@ -27,7 +27,9 @@ final class NatsDownload extends InputStream {
     long get(OutputStream out) throws Exception;
   }
 
-  /** The get finished; {@code size} is the size of the version it read (a rewrite may change it). */
+  /**
+   * The get finished; {@code size} is the size of the version it read (a rewrite may change it).
+   */
   private record End(long size) {}
 
   private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(8);
@@ -41,7 +43,8 @@ final class NatsDownload extends InputStream {
   private long received;
   private boolean ended;
 
-  private NatsDownload(long expected, Duration stall, String where, Getter getter, String threadName) {
+  private NatsDownload(
+      long expected, Duration stall, String where, Getter getter, String threadName) {
     this.expected = expected;
     this.stall = stall;
     this.where = where;
@@ -49,7 +52,8 @@ final class NatsDownload extends InputStream {
   }
 
   /** Starts downloading an object of {@code expected} bytes. */
-  static NatsDownload start(long expected, Duration stall, String where, Getter getter, String threadName) {
+  static NatsDownload start(
+      long expected, Duration stall, String where, Getter getter, String threadName) {
     var d = new NatsDownload(expected, stall, where, getter, threadName);
     d.thread.start();
     return d;
@@ -58,19 +62,21 @@ final class NatsDownload extends InputStream {
   private void run(Getter getter) {
     Object last;
     try {
-      long size = getter.get(new OutputStream() {
-        @Override
-        public void write(int b) throws IOException {
-          write(new byte[] {(byte) b}, 0, 1);
-        }
+      long size =
+          getter.get(
+              new OutputStream() {
+                @Override
+                public void write(int b) throws IOException {
+                  write(new byte[] {(byte) b}, 0, 1);
+                }
 
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-          if (len > 0) {
-            offer(java.util.Arrays.copyOfRange(b, off, off + len));
-          }
-        }
-      });
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                  if (len > 0) {
+                    offer(java.util.Arrays.copyOfRange(b, off, off + len));
+                  }
+                }
+              });
       last = new End(size);
     } catch (Exception e) {
       last = e;
@@ -122,20 +128,37 @@ final class NatsDownload extends InputStream {
         throw new InterruptedIOException("interrupted while reading " + where);
       }
       if (next == null) {
-        throw new IOException("nats: reading " + where + " stalled: no data for " + stall.toSeconds()
-            + "s after " + received + " of " + expected + " bytes (the object was replaced or deleted meanwhile, "
-            + "or the server is unreachable)");
+        throw new IOException(
+            "nats: reading "
+                + where
+                + " stalled: no data for "
+                + stall.toSeconds()
+                + "s after "
+                + received
+                + " of "
+                + expected
+                + " bytes (the object was replaced or deleted meanwhile, "
+                + "or the server is unreachable)");
       }
       if (next instanceof End end) {
         ended = true;
         if (received != end.size()) {
-          throw new IOException("nats: reading " + where + " ended after " + received + " of " + end.size() + " bytes");
+          throw new IOException(
+              "nats: reading "
+                  + where
+                  + " ended after "
+                  + received
+                  + " of "
+                  + end.size()
+                  + " bytes");
         }
         return -1;
       }
       if (next instanceof Exception e) {
         ended = true;
-        throw new IOException("nats: reading " + where + " failed after " + received + " bytes: " + e.getMessage(), e);
+        throw new IOException(
+            "nats: reading " + where + " failed after " + received + " bytes: " + e.getMessage(),
+            e);
       }
       chunk = (byte[]) next;
       position = 0;

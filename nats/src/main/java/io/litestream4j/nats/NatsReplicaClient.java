@@ -34,9 +34,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A replica in a NATS JetStream object store bucket, laid out exactly as Litestream's nats
- * backend: objects named {@code ltx/<level in decimal>/<min>-<max>.ltx}, each carrying its LTX
- * header timestamp in the header {@code Litestream-Timestamp} (RFC 3339 with nanoseconds).
+ * A replica in a NATS JetStream object store bucket, laid out exactly as Litestream's nats backend:
+ * objects named {@code ltx/<level in decimal>/<min>-<max>.ltx}, each carrying its LTX header
+ * timestamp in the header {@code Litestream-Timestamp} (RFC 3339 with nanoseconds).
  *
  * <h2>Guarantees</h2>
  *
@@ -48,9 +48,9 @@ import org.slf4j.LoggerFactory;
  *   <li>Reads never end silently short (see {@link NatsDownload}); files up to 8 MiB are read whole
  *       before they are returned, and read again if a concurrent rewrite replaced them mid-read, so
  *       a reader sees one complete version.
- *   <li>Lost connections are re-established by the client library (unlimited attempts unless
- *       {@code max-reconnects} says otherwise); operations during the outage fail and are retried
- *       by replication.
+ *   <li>Lost connections are re-established by the client library (unlimited attempts unless {@code
+ *       max-reconnects} says otherwise); operations during the outage fail and are retried by
+ *       replication.
  *   <li>No message or log line contains credentials.
  * </ul>
  *
@@ -117,17 +117,18 @@ public final class NatsReplicaClient implements ReplicaClient {
   }
 
   private Session connect() throws IOException {
-    Options.Builder b = new Options.Builder()
-        .server(settings.server())
-        .connectionName("litestream4j")
-        .maxReconnects(settings.maxReconnects())
-        .reconnectWait(settings.reconnectWait())
-        .connectionTimeout(settings.timeout())
-        .pingInterval(Duration.ofMinutes(2))
-        .maxPingsOut(2)
-        .reconnectBufferSize(8L << 20)
-        .connectionListener(this::connectionEvent)
-        .errorListener(new LoggingErrorListener());
+    Options.Builder b =
+        new Options.Builder()
+            .server(settings.server())
+            .connectionName("litestream4j")
+            .maxReconnects(settings.maxReconnects())
+            .reconnectWait(settings.reconnectWait())
+            .connectionTimeout(settings.timeout())
+            .pingInterval(Duration.ofMinutes(2))
+            .maxPingsOut(2)
+            .reconnectBufferSize(8L << 20)
+            .connectionListener(this::connectionEvent)
+            .errorListener(new LoggingErrorListener());
     if (settings.usesTls()) {
       b.sslContext(PemTls.context(settings.rootCas(), settings.clientCert(), settings.clientKey()));
     }
@@ -136,11 +137,25 @@ public final class NatsReplicaClient implements ReplicaClient {
     try {
       nc = Nats.connect(b.build());
     } catch (io.nats.client.AuthenticationException e) {
-      throw new IOException("nats: the server " + settings.server() + " rejected the credentials (" + settings.auth()
-          + "): " + e.getMessage() + "; check the replica's jwt/seed, creds, nkey, username/password or token", e);
+      throw new IOException(
+          "nats: the server "
+              + settings.server()
+              + " rejected the credentials ("
+              + settings.auth()
+              + "): "
+              + e.getMessage()
+              + "; check the replica's jwt/seed, creds, nkey, username/password or token",
+          e);
     } catch (IOException e) {
-      throw new IOException("nats: cannot connect to " + settings.server() + " within " + settings.timeout().toSeconds()
-          + "s: " + e.getMessage() + "; check that nats-server is running and reachable", e);
+      throw new IOException(
+          "nats: cannot connect to "
+              + settings.server()
+              + " within "
+              + settings.timeout().toSeconds()
+              + "s: "
+              + e.getMessage()
+              + "; check that nats-server is running and reachable",
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while connecting to " + settings.server());
@@ -151,16 +166,35 @@ public final class NatsReplicaClient implements ReplicaClient {
     } catch (JetStreamApiException e) {
       close(nc);
       if (e.getErrorCode() == 404) {
-        throw new IOException("nats: object store bucket '" + settings.bucket() + "' does not exist on "
-            + settings.server() + "; create it first (for example: nats object add " + settings.bucket()
-            + "), litestream4j never creates buckets", e);
+        throw new IOException(
+            "nats: object store bucket '"
+                + settings.bucket()
+                + "' does not exist on "
+                + settings.server()
+                + "; create it first (for example: nats object add "
+                + settings.bucket()
+                + "), litestream4j never creates buckets",
+            e);
       }
-      throw new IOException("nats: cannot open object store bucket '" + settings.bucket() + "' on " + settings.server()
-          + ": " + e.getMessage(), e);
+      throw new IOException(
+          "nats: cannot open object store bucket '"
+              + settings.bucket()
+              + "' on "
+              + settings.server()
+              + ": "
+              + e.getMessage(),
+          e);
     } catch (IOException | RuntimeException e) {
       close(nc);
-      throw new IOException("nats: cannot open object store bucket '" + settings.bucket() + "' on " + settings.server()
-          + ": " + e.getMessage() + " (is JetStream enabled on the server? nats-server -js)", e);
+      throw new IOException(
+          "nats: cannot open object store bucket '"
+              + settings.bucket()
+              + "' on "
+              + settings.server()
+              + ": "
+              + e.getMessage()
+              + " (is JetStream enabled on the server? nats-server -js)",
+          e);
     }
   }
 
@@ -198,7 +232,13 @@ public final class NatsReplicaClient implements ReplicaClient {
       if (parsed.isEmpty() || parsed.get().minTxid() < seekTxid) {
         continue;
       }
-      files.add(new LtxFileInfo(level, parsed.get().minTxid(), parsed.get().maxTxid(), info.getSize(), createdAt(info)));
+      files.add(
+          new LtxFileInfo(
+              level,
+              parsed.get().minTxid(),
+              parsed.get().maxTxid(),
+              info.getSize(),
+              createdAt(info)));
     }
     files.sort(LtxFileInfo.BY_TXID);
     return files;
@@ -208,7 +248,8 @@ public final class NatsReplicaClient implements ReplicaClient {
     try {
       return session().store().getList();
     } catch (JetStreamApiException e) {
-      throw new IOException("nats: cannot " + what + " objects in " + settings.location() + ": " + e.getMessage(), e);
+      throw new IOException(
+          "nats: cannot " + what + " objects in " + settings.location() + ": " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while listing " + settings.location());
@@ -224,7 +265,11 @@ public final class NatsReplicaClient implements ReplicaClient {
       return parsed.get();
     }
     if (raw != null) {
-      log.debug("nats: object {} has an unreadable {} header '{}'", info.getObjectName(), TIMESTAMP_HEADER, raw);
+      log.debug(
+          "nats: object {} has an unreadable {} header '{}'",
+          info.getObjectName(),
+          TIMESTAMP_HEADER,
+          raw);
     }
     return info.getModified() == null ? Instant.EPOCH : info.getModified().toInstant();
   }
@@ -262,10 +307,15 @@ public final class NatsReplicaClient implements ReplicaClient {
     try {
       info = session().store().getInfo(name);
     } catch (JetStreamApiException e) {
-      throw new IOException("nats: cannot read " + name + " in " + settings.location() + ": " + e.getMessage(), e);
+      throw new IOException(
+          "nats: cannot read " + name + " in " + settings.location() + ": " + e.getMessage(), e);
     }
     if (info == null || info.isDeleted()) {
-      throw new LtxFileNotFoundException(settings.location() + "/" + name, level, minTxid, maxTxid,
+      throw new LtxFileNotFoundException(
+          settings.location() + "/" + name,
+          level,
+          minTxid,
+          maxTxid,
           "no such LTX file in the nats bucket");
     }
     return info;
@@ -275,7 +325,8 @@ public final class NatsReplicaClient implements ReplicaClient {
    * Reads a small object whole. The store verifies the digest of what it delivered, so the bytes
    * are one complete version; a read broken by a concurrent rewrite is repeated a few times.
    */
-  private byte[] readWhole(String name, ObjectInfo info, int level, long minTxid, long maxTxid) throws IOException {
+  private byte[] readWhole(String name, ObjectInfo info, int level, long minTxid, long maxTxid)
+      throws IOException {
     ObjectInfo current = info;
     for (int attempt = 1; ; attempt++) {
       try (NatsDownload d = download(name, current.getSize())) {
@@ -293,7 +344,10 @@ public final class NatsReplicaClient implements ReplicaClient {
 
   private NatsDownload download(String name, long size) throws IOException {
     ObjectStore store = session().store();
-    return NatsDownload.start(size, settings.timeout(), settings.location() + "/" + name,
+    return NatsDownload.start(
+        size,
+        settings.timeout(),
+        settings.location() + "/" + name,
         out -> store.get(name, out).getSize(),
         "l4j-nats-get-" + DOWNLOADS.incrementAndGet());
   }
@@ -311,13 +365,21 @@ public final class NatsReplicaClient implements ReplicaClient {
     try {
       stored = store.put(ObjectMeta.builder(name).headers(headers).build(), source);
     } catch (JetStreamApiException | java.security.NoSuchAlgorithmException e) {
-      throw new IOException("nats: cannot upload " + name + " to " + settings.location() + ": " + e.getMessage(), e);
+      throw new IOException(
+          "nats: cannot upload " + name + " to " + settings.location() + ": " + e.getMessage(), e);
     } catch (IOException e) {
       if (source.failure != null) {
         throw source.failure;
       }
-      throw new IOException("nats: cannot upload " + name + " to " + settings.location() + ": " + e.getMessage()
-          + " (the server may be unreachable; the upload is retried)", e);
+      throw new IOException(
+          "nats: cannot upload "
+              + name
+              + " to "
+              + settings.location()
+              + ": "
+              + e.getMessage()
+              + " (the server may be unreachable; the upload is retried)",
+          e);
     }
     return new LtxFileInfo(level, minTxid, maxTxid, stored.getSize(), timestamp);
   }
@@ -337,10 +399,14 @@ public final class NatsReplicaClient implements ReplicaClient {
         store.delete(name);
       }
     } catch (JetStreamApiException e) {
-      if (e.getErrorCode() == 404 || String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("not found")) {
+      if (e.getErrorCode() == 404
+          || String.valueOf(e.getMessage())
+              .toLowerCase(java.util.Locale.ROOT)
+              .contains("not found")) {
         return;
       }
-      throw new IOException("nats: cannot delete " + name + " in " + settings.location() + ": " + e.getMessage(), e);
+      throw new IOException(
+          "nats: cannot delete " + name + " in " + settings.location() + ": " + e.getMessage(), e);
     }
   }
 

@@ -5,8 +5,8 @@ import io.litestream4j.replica.ReplicaClient;
 import io.litestream4j.replica.ReplicaClientFactory;
 
 /**
- * Registers the {@code nats} backend with {@link io.litestream4j.replica.ReplicaClients}:
- * {@code nats://host[:port]/bucket} URLs and {@code type: nats} configuration entries.
+ * Registers the {@code nats} backend with {@link io.litestream4j.replica.ReplicaClients}: {@code
+ * nats://host[:port]/bucket} URLs and {@code type: nats} configuration entries.
  */
 public final class NatsReplicaClientFactory implements ReplicaClientFactory {
 

@@ -11,10 +11,10 @@ import java.util.Optional;
 
 /**
  * Where a NATS JetStream object store replica is and how to connect, read the way Litestream reads
- * it: {@code nats://host[:port]/bucket} or the {@code bucket} key, authentication keys (see
- * {@link NatsAuth}), TLS keys ({@code tls}, {@code root-cas}, {@code client-cert} +
- * {@code client-key}) and reconnect keys ({@code max-reconnects}, {@code reconnect-wait},
- * {@code timeout}). The bucket must exist: it is never created.
+ * it: {@code nats://host[:port]/bucket} or the {@code bucket} key, authentication keys (see {@link
+ * NatsAuth}), TLS keys ({@code tls}, {@code root-cas}, {@code client-cert} + {@code client-key})
+ * and reconnect keys ({@code max-reconnects}, {@code reconnect-wait}, {@code timeout}). The bucket
+ * must exist: it is never created.
  *
  * @param server the server URL, {@code nats://host:port} ({@code nats://127.0.0.1:4222} if no URL)
  * @param bucket the object store bucket
@@ -27,8 +27,16 @@ import java.util.Optional;
  * @param reconnectWait pause between reconnect attempts
  * @param timeout connect timeout and the limit of one request to the server
  */
-public record NatsSettings(String server, String bucket, NatsAuth auth, boolean tls, List<String> rootCas,
-    Optional<String> clientCert, Optional<String> clientKey, int maxReconnects, Duration reconnectWait,
+public record NatsSettings(
+    String server,
+    String bucket,
+    NatsAuth auth,
+    boolean tls,
+    List<String> rootCas,
+    Optional<String> clientCert,
+    Optional<String> clientKey,
+    int maxReconnects,
+    Duration reconnectWait,
     Duration timeout) {
 
   public static final String DEFAULT_SERVER = "nats://127.0.0.1:4222";
@@ -45,13 +53,21 @@ public record NatsSettings(String server, String bucket, NatsAuth auth, boolean 
     Objects.requireNonNull(reconnectWait, "reconnectWait");
     Objects.requireNonNull(timeout, "timeout");
     if (bucket.isBlank()) {
-      throw new ConfigException("bucket", "bucket required for NATS replica (use a url such as nats://host:4222/bucket or set 'bucket')");
+      throw new ConfigException(
+          "bucket",
+          "bucket required for NATS replica (use a url such as nats://host:4222/bucket or set 'bucket')");
     }
     if (clientCert.isPresent() != clientKey.isPresent()) {
-      throw new ConfigException("client-cert", "client-cert and client-key must both be specified for mutual TLS authentication");
+      throw new ConfigException(
+          "client-cert",
+          "client-cert and client-key must both be specified for mutual TLS authentication");
     }
     if (maxReconnects < -1) {
-      throw new ConfigException("max-reconnects", "must be -1 (unlimited) or more", Integer.toString(maxReconnects), null);
+      throw new ConfigException(
+          "max-reconnects",
+          "must be -1 (unlimited) or more",
+          Integer.toString(maxReconnects),
+          null);
     }
     if (timeout.isZero() || timeout.isNegative()) {
       throw new ConfigException("timeout", "must be > 0", timeout.toString(), null);
@@ -60,23 +76,47 @@ public record NatsSettings(String server, String bucket, NatsAuth auth, boolean 
 
   /** Settings for tests and embedding: no authentication, Litestream's defaults. */
   public static NatsSettings of(String server, String bucket) {
-    return new NatsSettings(server, bucket, new NatsAuth.None(), false, List.of(), Optional.empty(), Optional.empty(),
-        -1, DEFAULT_RECONNECT_WAIT, DEFAULT_TIMEOUT);
+    return new NatsSettings(
+        server,
+        bucket,
+        new NatsAuth.None(),
+        false,
+        List.of(),
+        Optional.empty(),
+        Optional.empty(),
+        -1,
+        DEFAULT_RECONNECT_WAIT,
+        DEFAULT_TIMEOUT);
   }
 
   public NatsSettings withAuth(NatsAuth a) {
-    return new NatsSettings(server, bucket, a, tls, rootCas, clientCert, clientKey, maxReconnects, reconnectWait, timeout);
+    return new NatsSettings(
+        server,
+        bucket,
+        a,
+        tls,
+        rootCas,
+        clientCert,
+        clientKey,
+        maxReconnects,
+        reconnectWait,
+        timeout);
   }
 
-  public NatsSettings withTls(boolean t, List<String> cas, Optional<String> cert, Optional<String> key) {
-    return new NatsSettings(server, bucket, auth, t, cas, cert, key, maxReconnects, reconnectWait, timeout);
+  public NatsSettings withTls(
+      boolean t, List<String> cas, Optional<String> cert, Optional<String> key) {
+    return new NatsSettings(
+        server, bucket, auth, t, cas, cert, key, maxReconnects, reconnectWait, timeout);
   }
 
   public NatsSettings withReconnects(int max, Duration wait, Duration t) {
-    return new NatsSettings(server, bucket, auth, tls, rootCas, clientCert, clientKey, max, wait, t);
+    return new NatsSettings(
+        server, bucket, auth, tls, rootCas, clientCert, clientKey, max, wait, t);
   }
 
-  /** True when a TLS context must be built: TLS required, or custom trust or client certificates. */
+  /**
+   * True when a TLS context must be built: TLS required, or custom trust or client certificates.
+   */
   public boolean usesTls() {
     return tls || !rootCas.isEmpty() || clientCert.isPresent();
   }
@@ -84,8 +124,8 @@ public record NatsSettings(String server, String bucket, NatsAuth auth, boolean 
   /**
    * Reads the settings of a {@code nats} replica entry.
    *
-   * @throws ConfigException if the bucket is missing, only one of client-cert/client-key is set,
-   *     a creds file is unreadable or an nkey is not a seed
+   * @throws ConfigException if the bucket is missing, only one of client-cert/client-key is set, a
+   *     creds file is unreadable or an nkey is not a seed
    */
   public static NatsSettings from(ReplicaConfig config) {
     ReplicaOptions o = config.options();
@@ -109,9 +149,16 @@ public record NatsSettings(String server, String bucket, NatsAuth auth, boolean 
     if (bucket.isEmpty()) {
       bucket = o.string("bucket").orElse("");
     }
-    return new NatsSettings(server, bucket, auth(o, urlUser, urlPassword), o.bool("tls").orElse(false),
-        o.strings("root-cas"), nonBlank(o, "client-cert"), nonBlank(o, "client-key"),
-        (int) o.number("max-reconnects").orElse(-1), o.duration("reconnect-wait").orElse(DEFAULT_RECONNECT_WAIT),
+    return new NatsSettings(
+        server,
+        bucket,
+        auth(o, urlUser, urlPassword),
+        o.bool("tls").orElse(false),
+        o.strings("root-cas"),
+        nonBlank(o, "client-cert"),
+        nonBlank(o, "client-key"),
+        (int) o.number("max-reconnects").orElse(-1),
+        o.duration("reconnect-wait").orElse(DEFAULT_RECONNECT_WAIT),
         o.duration("timeout").filter(d -> !d.isZero()).orElse(DEFAULT_TIMEOUT));
   }
 
@@ -119,11 +166,13 @@ public record NatsSettings(String server, String bucket, NatsAuth auth, boolean 
     return o.string(key).filter(s -> !s.isBlank());
   }
 
-  private static NatsAuth auth(ReplicaOptions o, Optional<String> urlUser, Optional<String> urlPassword) {
+  private static NatsAuth auth(
+      ReplicaOptions o, Optional<String> urlUser, Optional<String> urlPassword) {
     Optional<String> jwt = nonBlank(o, "jwt");
     Optional<String> seed = nonBlank(o, "seed");
     Optional<String> user = nonBlank(o, "username").or(() -> urlUser);
-    Optional<String> password = o.string("password").filter(s -> !s.isEmpty()).or(() -> urlPassword);
+    Optional<String> password =
+        o.string("password").filter(s -> !s.isEmpty()).or(() -> urlPassword);
     if (jwt.isPresent() && seed.isPresent()) {
       return new NatsAuth.JwtAndSeed(jwt.get(), seed.get());
     }
@@ -140,7 +189,9 @@ public record NatsSettings(String server, String bucket, NatsAuth auth, boolean 
       return new NatsAuth.Token(o.string("token").get());
     }
     if (jwt.isPresent() != seed.isPresent()) {
-      throw new ConfigException(jwt.isPresent() ? "seed" : "jwt", "jwt and seed must both be set for NATS JWT authentication");
+      throw new ConfigException(
+          jwt.isPresent() ? "seed" : "jwt",
+          "jwt and seed must both be set for NATS JWT authentication");
     }
     return new NatsAuth.None();
   }

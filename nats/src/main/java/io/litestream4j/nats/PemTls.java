@@ -22,19 +22,21 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * Builds the TLS context of a NATS replica from PEM files, as Litestream takes them: the
- * {@code root-cas} certificate files to trust (the JDK's trust store when none are given) and an
- * optional {@code client-cert}/{@code client-key} pair for mutual TLS. Keys must be unencrypted
- * PKCS#8 ({@code BEGIN PRIVATE KEY}); other formats get an error saying how to convert them.
+ * Builds the TLS context of a NATS replica from PEM files, as Litestream takes them: the {@code
+ * root-cas} certificate files to trust (the JDK's trust store when none are given) and an optional
+ * {@code client-cert}/{@code client-key} pair for mutual TLS. Keys must be unencrypted PKCS#8
+ * ({@code BEGIN PRIVATE KEY}); other formats get an error saying how to convert them.
  */
 final class PemTls {
 
   private PemTls() {}
 
-  static SSLContext context(List<String> rootCas, Optional<String> clientCert, Optional<String> clientKey)
+  static SSLContext context(
+      List<String> rootCas, Optional<String> clientCert, Optional<String> clientKey)
       throws IOException {
     try {
-      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      TrustManagerFactory tmf =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       if (rootCas.isEmpty()) {
         tmf.init((KeyStore) null);
       } else {
@@ -66,9 +68,11 @@ final class PemTls {
     }
   }
 
-  private static Collection<? extends Certificate> certificates(String file, String key) throws IOException {
+  private static Collection<? extends Certificate> certificates(String file, String key)
+      throws IOException {
     try (InputStream in = Files.newInputStream(Path.of(file))) {
-      Collection<? extends Certificate> certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
+      Collection<? extends Certificate> certs =
+          CertificateFactory.getInstance("X.509").generateCertificates(in);
       if (certs.isEmpty()) {
         throw new IOException("nats: " + key + " file " + file + " holds no PEM certificate");
       }
@@ -76,7 +80,8 @@ final class PemTls {
     } catch (java.nio.file.NoSuchFileException e) {
       throw new IOException("nats: cannot read " + key + " file " + file + ": no such file", e);
     } catch (GeneralSecurityException e) {
-      throw new IOException("nats: " + key + " file " + file + " is not a PEM certificate: " + e.getMessage(), e);
+      throw new IOException(
+          "nats: " + key + " file " + file + " is not a PEM certificate: " + e.getMessage(), e);
     }
   }
 
@@ -91,8 +96,13 @@ final class PemTls {
     int start = pem.indexOf(begin);
     int end = pem.indexOf("-----END PRIVATE KEY-----");
     if (start < 0 || end < start) {
-      throw new IOException("nats: client-key file " + file + " is not an unencrypted PKCS#8 PEM key "
-          + "(BEGIN PRIVATE KEY); convert it with: openssl pkcs8 -topk8 -nocrypt -in " + file + " -out key.pem");
+      throw new IOException(
+          "nats: client-key file "
+              + file
+              + " is not an unencrypted PKCS#8 PEM key "
+              + "(BEGIN PRIVATE KEY); convert it with: openssl pkcs8 -topk8 -nocrypt -in "
+              + file
+              + " -out key.pem");
     }
     byte[] der = Base64.getMimeDecoder().decode(pem.substring(start + begin.length(), end));
     var failures = new ArrayList<String>();
@@ -103,6 +113,7 @@ final class PemTls {
         failures.add(algorithm);
       }
     }
-    throw new IOException("nats: client-key file " + file + " holds a key of none of the types " + failures);
+    throw new IOException(
+        "nats: client-key file " + file + " holds a key of none of the types " + failures);
   }
 }

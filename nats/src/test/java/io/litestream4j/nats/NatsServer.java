@@ -36,25 +36,36 @@ public final class NatsServer implements RestartableServer {
   }
 
   public static NatsServer start(Path parent) throws Exception {
-    return start(parent, "", b -> { });
+    return start(parent, "", b -> {});
   }
 
   /**
-   * Starts a server whose configuration file contains {@code authorization} (e.g.
-   * {@code authorization { token: "t" }}); {@code adminAuth} lets the fixture itself log in.
+   * Starts a server whose configuration file contains {@code authorization} (e.g. {@code
+   * authorization { token: "t" }}); {@code adminAuth} lets the fixture itself log in.
    */
-  public static NatsServer start(Path parent, String authorization, Consumer<Options.Builder> adminAuth) throws Exception {
-    Assumptions.assumeTrue(Files.isExecutable(NATS_SERVER),
+  public static NatsServer start(
+      Path parent, String authorization, Consumer<Options.Builder> adminAuth) throws Exception {
+    Assumptions.assumeTrue(
+        Files.isExecutable(NATS_SERVER),
         "nats-server is not installed: install the Debian package nats-server (scripts/test-packages.txt)");
     Path dir = Files.createTempDirectory(parent, "nats-");
-    var server = LoopbackServerProcess.start("nats-server", dir.resolve("nats.log"), port -> {
-      Path config = dir.resolve("nats.conf");
-      Files.writeString(config, String.join("\n", List.of(
-          "listen: " + LoopbackServerProcess.HOST + ":" + port,
-          "jetstream { store_dir: \"" + dir.resolve("store") + "\" }",
-          authorization)) + "\n");
-      return List.of(NATS_SERVER.toString(), "-c", config.toString());
-    });
+    var server =
+        LoopbackServerProcess.start(
+            "nats-server",
+            dir.resolve("nats.log"),
+            port -> {
+              Path config = dir.resolve("nats.conf");
+              Files.writeString(
+                  config,
+                  String.join(
+                          "\n",
+                          List.of(
+                              "listen: " + LoopbackServerProcess.HOST + ":" + port,
+                              "jetstream { store_dir: \"" + dir.resolve("store") + "\" }",
+                              authorization))
+                      + "\n");
+              return List.of(NATS_SERVER.toString(), "-c", config.toString());
+            });
     return new NatsServer(adminAuth, server);
   }
 
@@ -72,15 +83,18 @@ public final class NatsServer implements RestartableServer {
   }
 
   public NatsSettings settings(String bucket) {
-    return NatsSettings.of(url(), bucket).withReconnects(-1, Duration.ofMillis(250), Duration.ofSeconds(10));
+    return NatsSettings.of(url(), bucket)
+        .withReconnects(-1, Duration.ofMillis(250), Duration.ofSeconds(10));
   }
 
   /** Creates an object store bucket (file storage). */
   public void createBucket(String bucket) throws Exception {
-    Options.Builder b = new Options.Builder().server(url()).connectionTimeout(Duration.ofSeconds(10));
+    Options.Builder b =
+        new Options.Builder().server(url()).connectionTimeout(Duration.ofSeconds(10));
     adminAuth.accept(b);
     try (Connection nc = Nats.connect(b.build())) {
-      nc.objectStoreManagement().create(ObjectStoreConfiguration.builder(bucket).storageType(StorageType.File).build());
+      nc.objectStoreManagement()
+          .create(ObjectStoreConfiguration.builder(bucket).storageType(StorageType.File).build());
     }
   }
 

@@ -6,9 +6,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The host part of an {@code oss://} URL: a bare bucket name, or the bucket's own host name
- * {@code <bucket>.oss-<region>[-internal].aliyuncs.com}, from which the region and the endpoint
- * (public or VPC-internal) follow.
+ * The host part of an {@code oss://} URL: a bare bucket name, or the bucket's own host name {@code
+ * <bucket>.oss-<region>[-internal].aliyuncs.com}, from which the region and the endpoint (public or
+ * VPC-internal) follow.
  *
  * @param bucket the bucket
  * @param region the region the host names, if any

@@ -13,13 +13,14 @@ import java.util.Objects;
 /**
  * A replica on Alibaba Cloud OSS: the s3 client speaking OSS's S3-compatible API, so the layout
  * ({@code <path>/<level %04x>/<min>-<max>.ltx}) and the {@code litestream-timestamp} metadata are
- * exactly Litestream's {@code oss} backend's (which OSS stores as {@code x-oss-meta-litestream-timestamp}).
- * Only the backend type differs from the s3 client; every guarantee of {@link S3ReplicaClient}
- * holds. No lease: {@link io.litestream4j.replica.LeaseableClient} is not offered, because OSS's
- * PutObject documents no {@code If-Match}/{@code If-None-Match} (only {@code x-oss-forbid-overwrite},
- * create-if-absent): without a compare-and-swap a lease cannot be renewed or taken over safely, and
- * a store that ignored the condition headers would let two replicators both "hold" it. Litestream's
- * {@code oss} backend has no lease either.
+ * exactly Litestream's {@code oss} backend's (which OSS stores as {@code
+ * x-oss-meta-litestream-timestamp}). Only the backend type differs from the s3 client; every
+ * guarantee of {@link S3ReplicaClient} holds. No lease: {@link
+ * io.litestream4j.replica.LeaseableClient} is not offered, because OSS's PutObject documents no
+ * {@code If-Match}/{@code If-None-Match} (only {@code x-oss-forbid-overwrite}, create-if-absent):
+ * without a compare-and-swap a lease cannot be renewed or taken over safely, and a store that
+ * ignored the condition headers would let two replicators both "hold" it. Litestream's {@code oss}
+ * backend has no lease either.
  */
 public final class OssReplicaClient implements ReplicaClient {
 
@@ -56,7 +57,8 @@ public final class OssReplicaClient implements ReplicaClient {
   }
 
   @Override
-  public List<LtxFileInfo> ltxFilesWithExactTimestamps(int level, long seekTxid) throws IOException {
+  public List<LtxFileInfo> ltxFilesWithExactTimestamps(int level, long seekTxid)
+      throws IOException {
     return s3.ltxFilesWithExactTimestamps(level, seekTxid);
   }
 
@@ -67,7 +69,8 @@ public final class OssReplicaClient implements ReplicaClient {
   }
 
   @Override
-  public LtxFileInfo writeLtxFile(int level, long minTxid, long maxTxid, InputStream data) throws IOException {
+  public LtxFileInfo writeLtxFile(int level, long minTxid, long maxTxid, InputStream data)
+      throws IOException {
     return s3.writeLtxFile(level, minTxid, maxTxid, data);
   }
 
@@ -88,7 +91,10 @@ public final class OssReplicaClient implements ReplicaClient {
 
   @Override
   public String toString() {
-    return "oss replica oss://" + s3.settings().bucket() + (s3.settings().path().isEmpty() ? "" : "/" + s3.settings().path())
-        + " at " + s3.settings().endpoint().orElse("");
+    return "oss replica oss://"
+        + s3.settings().bucket()
+        + (s3.settings().path().isEmpty() ? "" : "/" + s3.settings().path())
+        + " at "
+        + s3.settings().endpoint().orElse("");
   }
 }

@@ -5,8 +5,8 @@ import io.litestream4j.replica.ReplicaClient;
 import io.litestream4j.replica.ReplicaClientFactory;
 
 /**
- * Registers the {@code oss} backend with {@link io.litestream4j.replica.ReplicaClients}:
- * {@code oss://bucket[.oss-<region>[-internal].aliyuncs.com]/path} URLs and {@code type: oss}
+ * Registers the {@code oss} backend with {@link io.litestream4j.replica.ReplicaClients}: {@code
+ * oss://bucket[.oss-<region>[-internal].aliyuncs.com]/path} URLs and {@code type: oss}
  * configuration entries.
  */
 public final class OssReplicaClientFactory implements ReplicaClientFactory {

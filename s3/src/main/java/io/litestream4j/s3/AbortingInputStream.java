@@ -53,7 +53,8 @@ final class AbortingInputStream extends FilterInputStream {
   }
 
   private static IOException stalled(SocketTimeoutException e) {
-    return new IOException("download stalled: no data within the read timeout (" + e.getMessage() + ")", e);
+    return new IOException(
+        "download stalled: no data within the read timeout (" + e.getMessage() + ")", e);
   }
 
   @Override

@@ -5,9 +5,10 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Endpoint strings as users write them ({@code minio:9000}, {@code https://x.r2.cloudflarestorage.com},
- * {@code 192.168.1.5:9000}): adds the scheme Litestream would add and extracts the host to detect the
- * provider. Exists so every place that looks at an endpoint agrees on what it means.
+ * Endpoint strings as users write them ({@code minio:9000}, {@code
+ * https://x.r2.cloudflarestorage.com}, {@code 192.168.1.5:9000}): adds the scheme Litestream would
+ * add and extracts the host to detect the provider. Exists so every place that looks at an endpoint
+ * agrees on what it means.
  */
 public final class Endpoints {
 
@@ -62,18 +63,29 @@ public final class Endpoints {
     return colon < 0 ? hp : hp.substring(0, colon);
   }
 
-  /** Localhost, loopback, RFC 1918 private addresses and {@code .local} names: plain HTTP is fine there. */
+  /**
+   * Localhost, loopback, RFC 1918 private addresses and {@code .local} names: plain HTTP is fine
+   * there.
+   */
   static boolean isLocal(String endpoint) {
     String host = host(endpoint);
     if (host.isEmpty()) {
       return false;
     }
-    if (host.equals("localhost") || host.endsWith(".localhost") || host.endsWith(".local")
+    if (host.equals("localhost")
+        || host.endsWith(".localhost")
+        || host.endsWith(".local")
         || host.equals("[::1]")) {
       return true;
     }
-    return ipv4(host).map(b -> b[0] == 127 || b[0] == 10 || b[0] == 192 && b[1] == 168
-        || b[0] == 172 && b[1] >= 16 && b[1] <= 31).orElse(false);
+    return ipv4(host)
+        .map(
+            b ->
+                b[0] == 127
+                    || b[0] == 10
+                    || b[0] == 192 && b[1] == 168
+                    || b[0] == 172 && b[1] >= 16 && b[1] <= 31)
+        .orElse(false);
   }
 
   private static Optional<int[]> ipv4(String host) {
@@ -83,7 +95,9 @@ public final class Endpoints {
     }
     int[] bytes = new int[4];
     for (int i = 0; i < 4; i++) {
-      if (parts[i].isEmpty() || parts[i].length() > 3 || !parts[i].chars().allMatch(Character::isDigit)) {
+      if (parts[i].isEmpty()
+          || parts[i].length() > 3
+          || !parts[i].chars().allMatch(Character::isDigit)) {
         return Optional.empty();
       }
       bytes[i] = Integer.parseInt(parts[i]);

@@ -26,10 +26,10 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
  *
  * <p>Data is read into a {@link PartBuffer} of at most {@code partSize} bytes. If the stream ends
  * first, the object is sent with one PUT of exactly its size. Otherwise it becomes a multipart
- * upload: parts of {@code partSize} bytes are read one after another and sent on the part pool,
- * at most {@code concurrency} at once, so memory never exceeds {@code (concurrency + 1) *
- * partSize}. Each part is retried by the SDK on its own. If anything fails, the multipart upload
- * is aborted so no half object becomes visible and no orphaned parts are billed.
+ * upload: parts of {@code partSize} bytes are read one after another and sent on the part pool, at
+ * most {@code concurrency} at once, so memory never exceeds {@code (concurrency + 1) * partSize}.
+ * Each part is retried by the SDK on its own. If anything fails, the multipart upload is aborted so
+ * no half object becomes visible and no orphaned parts are billed.
  */
 final class ObjectUploader {
 
@@ -44,7 +44,8 @@ final class ObjectUploader {
   private final int partSize;
   private final int concurrency;
 
-  ObjectUploader(S3Client s3, S3Requests requests, ExecutorService partPool, long partSize, int concurrency) {
+  ObjectUploader(
+      S3Client s3, S3Requests requests, ExecutorService partPool, long partSize, int concurrency) {
     this.s3 = s3;
     this.requests = requests;
     this.partPool = partPool;
@@ -72,8 +73,9 @@ final class ObjectUploader {
     return multipart(key, first, data, metadata, where);
   }
 
-  private Result multipart(String key, PartBuffer first, InputStream data, Map<String, String> metadata,
-      String where) throws IOException, UploadSourceException {
+  private Result multipart(
+      String key, PartBuffer first, InputStream data, Map<String, String> metadata, String where)
+      throws IOException, UploadSourceException {
     String uploadId;
     try {
       uploadId = s3.createMultipartUpload(requests.createMultipart(key, metadata)).uploadId();
@@ -94,14 +96,19 @@ final class ObjectUploader {
         failFast(futures, where);
         PartBuffer body = part;
         int partNumber = number;
-        futures.add(partPool.submit(() -> {
-          try {
-            UploadPartResponse r = s3.uploadPart(requests.uploadPart(key, uploadId, partNumber, body.size()), body.body());
-            return CompletedPart.builder().partNumber(partNumber).eTag(r.eTag()).build();
-          } finally {
-            inFlight.release();
-          }
-        }));
+        futures.add(
+            partPool.submit(
+                () -> {
+                  try {
+                    UploadPartResponse r =
+                        s3.uploadPart(
+                            requests.uploadPart(key, uploadId, partNumber, body.size()),
+                            body.body());
+                    return CompletedPart.builder().partNumber(partNumber).eTag(r.eTag()).build();
+                  } finally {
+                    inFlight.release();
+                  }
+                }));
         if (part.endOfStream()) {
           break;
         }
@@ -140,7 +147,8 @@ final class ObjectUploader {
   }
 
   /** Stops reading more data as soon as one part has failed. */
-  private static void failFast(List<Future<CompletedPart>> futures, String where) throws IOException {
+  private static void failFast(List<Future<CompletedPart>> futures, String where)
+      throws IOException {
     for (Future<CompletedPart> f : futures) {
       if (f.isDone()) {
         try {
@@ -172,21 +180,27 @@ final class ObjectUploader {
     return cause instanceof IOException io ? io : new IOException(cause.toString(), cause);
   }
 
-  private void abort(String key, String uploadId, List<Future<CompletedPart>> futures, String where) {
+  private void abort(
+      String key, String uploadId, List<Future<CompletedPart>> futures, String where) {
     for (Future<CompletedPart> f : futures) {
       f.cancel(true);
     }
     try {
       s3.abortMultipartUpload(r -> r.bucket(requests.bucket()).key(key).uploadId(uploadId));
     } catch (SdkException e) {
-      log.warn("s3: cannot abort the failed multipart upload {} of {}: {}; its parts stay until a"
-          + " bucket lifecycle rule removes incomplete uploads", uploadId, where, S3Errors.describe(e));
+      log.warn(
+          "s3: cannot abort the failed multipart upload {} of {}: {}; its parts stay until a"
+              + " bucket lifecycle rule removes incomplete uploads",
+          uploadId,
+          where,
+          S3Errors.describe(e));
     }
   }
 
   private static String requireEtag(String etag, String where) throws IOException {
     if (etag == null || etag.isEmpty()) {
-      throw new IOException("s3: upload of " + where + " returned no ETag; the server did not confirm the write");
+      throw new IOException(
+          "s3: upload of " + where + " returned no ETag; the server did not confirm the write");
     }
     return etag;
   }

@@ -72,7 +72,8 @@ final class PartBuffer {
   RequestBody body() {
     byte[] b = bytes;
     int n = size;
-    return RequestBody.fromContentProvider(() -> new ByteArrayInputStream(b, 0, n), n, "application/octet-stream");
+    return RequestBody.fromContentProvider(
+        () -> new ByteArrayInputStream(b, 0, n), n, "application/octet-stream");
   }
 
   /** Reading the data to upload failed; rethrown as the caller's own {@link IOException}. */

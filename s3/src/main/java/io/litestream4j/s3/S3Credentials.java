@@ -16,12 +16,17 @@ public record S3Credentials(String accessKeyId, String secretAccessKey, String s
     Objects.requireNonNull(secretAccessKey, "secretAccessKey");
     Objects.requireNonNull(source, "source");
     if (accessKeyId.isBlank() || secretAccessKey.isBlank()) {
-      throw new IllegalArgumentException("access key id and secret access key must both be non-empty");
+      throw new IllegalArgumentException(
+          "access key id and secret access key must both be non-empty");
     }
   }
 
   @Override
   public String toString() {
-    return "S3Credentials[accessKeyId=" + accessKeyId + ", secretAccessKey=***, source=" + source + "]";
+    return "S3Credentials[accessKeyId="
+        + accessKeyId
+        + ", secretAccessKey=***, source="
+        + source
+        + "]";
   }
 }

@@ -15,8 +15,8 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 /**
  * Classifies AWS SDK failures (missing object, lost condition, transient) and turns them into
  * {@link IOException}s whose messages say what failed, where, why, and what to do. Messages are
- * built from status, error code and the service's message only: request headers (credentials,
- * SSE-C keys) never end up in them.
+ * built from status, error code and the service's message only: request headers (credentials, SSE-C
+ * keys) never end up in them.
  */
 final class S3Errors {
 
@@ -37,8 +37,10 @@ final class S3Errors {
   }
 
   static boolean isNotFound(Throwable e) {
-    return e instanceof NoSuchKeyException || status(e) == 404
-        || code(e).equals("NoSuchKey") || code(e).equals("NotFound");
+    return e instanceof NoSuchKeyException
+        || status(e) == 404
+        || code(e).equals("NoSuchKey")
+        || code(e).equals("NotFound");
   }
 
   /**
@@ -46,7 +48,8 @@ final class S3Errors {
    * (409 {@code ConditionalRequestConflict}).
    */
   static boolean isPreconditionFailed(Throwable e) {
-    return status(e) == 412 || code(e).equals("PreconditionFailed")
+    return status(e) == 412
+        || code(e).equals("PreconditionFailed")
         || status(e) == 409 && code(e).equals("ConditionalRequestConflict");
   }
 
@@ -68,11 +71,18 @@ final class S3Errors {
       return true;
     }
     switch (code(e)) {
-      case "RequestCanceled", "RequestTimeout", "SlowDown", "Throttling", "ThrottlingException",
-          "TooManyRequests", "InternalError", "ServiceUnavailable", "RequestTimeTooSkewed" -> {
+      case "RequestCanceled",
+          "RequestTimeout",
+          "SlowDown",
+          "Throttling",
+          "ThrottlingException",
+          "TooManyRequests",
+          "InternalError",
+          "ServiceUnavailable",
+          "RequestTimeTooSkewed" -> {
         return true;
       }
-      default -> { }
+      default -> {}
     }
     if (e instanceof SdkClientException || e instanceof ApiCallAttemptTimeoutException) {
       for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
@@ -85,13 +95,17 @@ final class S3Errors {
   }
 
   static boolean isThrottling(Throwable e) {
-    return status(e) == 429 || code(e).equals("SlowDown") || code(e).equals("Throttling")
-        || code(e).equals("ThrottlingException") || code(e).equals("TooManyRequests");
+    return status(e) == 429
+        || code(e).equals("SlowDown")
+        || code(e).equals("Throttling")
+        || code(e).equals("ThrottlingException")
+        || code(e).equals("TooManyRequests");
   }
 
   static boolean isInterrupt(Throwable e) {
     for (Throwable c = e; c != null; c = c.getCause()) {
-      if (c instanceof InterruptedException || c instanceof AbortedException
+      if (c instanceof InterruptedException
+          || c instanceof AbortedException
           || c instanceof InterruptedIOException && !(c instanceof SocketTimeoutException)) {
         return true;
       }
@@ -129,8 +143,10 @@ final class S3Errors {
       return sb.toString();
     }
     String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    if (e instanceof SdkClientException && (msg.contains("credentials") || msg.contains("Credentials"))) {
-      return msg + "; set access-key-id and secret-access-key, LITESTREAM_ACCESS_KEY_ID and"
+    if (e instanceof SdkClientException
+        && (msg.contains("credentials") || msg.contains("Credentials"))) {
+      return msg
+          + "; set access-key-id and secret-access-key, LITESTREAM_ACCESS_KEY_ID and"
           + " LITESTREAM_SECRET_ACCESS_KEY, or configure the AWS default credential chain";
     }
     return msg + (isRetryable(e) ? " (gave up after retrying; is the endpoint reachable?)" : "");
@@ -141,12 +157,16 @@ final class S3Errors {
       case "NoSuchBucket" -> "; the bucket does not exist: create it or fix the bucket name";
       case "AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch" ->
           "; check the access key, secret key and the bucket policy";
-      case "PermanentRedirect", "AuthorizationHeaderMalformed", "IllegalLocationConstraintException" ->
+      case "PermanentRedirect",
+          "AuthorizationHeaderMalformed",
+          "IllegalLocationConstraintException" ->
           "; the bucket is in another region: set 'region' to the bucket's region";
       case "XAmzContentSHA256Mismatch", "MalformedTrailerError", "NotImplemented" ->
           "; the server may not support the request signing in use: try sign-payload: true, or report the provider";
-      default -> status == 403 ? "; check the credentials and the bucket policy"
-          : status >= 500 || status == 429 || status == 408 ? " (gave up after retrying)" : "";
+      default ->
+          status == 403
+              ? "; check the credentials and the bucket policy"
+              : status >= 500 || status == 429 || status == 408 ? " (gave up after retrying)" : "";
     };
   }
 }

@@ -6,9 +6,9 @@ import java.util.Optional;
 
 /**
  * Object keys of an S3 (or OSS) replica: Litestream's {@link ObjectKeys.Layout#HEX_LEVELS} layout
- * ({@code <path>/<level as %04x>/<min>-<max>.ltx}) plus the lease at {@code <path>/lock.json}.
- * Like Litestream, an empty path gives LTX keys with a leading slash ({@code /0000/...}) but a lease
- * key without one ({@code lock.json}).
+ * ({@code <path>/<level as %04x>/<min>-<max>.ltx}) plus the lease at {@code <path>/lock.json}. Like
+ * Litestream, an empty path gives LTX keys with a leading slash ({@code /0000/...}) but a lease key
+ * without one ({@code lock.json}).
  */
 record S3Keys(String path) {
 

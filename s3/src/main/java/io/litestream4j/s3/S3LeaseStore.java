@@ -12,8 +12,8 @@ import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 
 /**
  * The lease object {@code <path>/lock.json} on S3, changed only with conditional requests. Hetzner
- * quirks as Litestream handles them: ETags in {@code If-Match} are sent unquoted, and DELETE ignores
- * {@code If-Match}, so there the lease is released by overwriting it with an expired one.
+ * quirks as Litestream handles them: ETags in {@code If-Match} are sent unquoted, and DELETE
+ * ignores {@code If-Match}, so there the lease is released by overwriting it with an expired one.
  */
 final class S3LeaseStore implements LeaseStore {
 
@@ -59,11 +59,19 @@ final class S3LeaseStore implements LeaseStore {
 
   private String put(byte[] data, PutObjectRequest.Builder request) throws IOException {
     try {
-      return s3.putObject(request.bucket(bucket).key(key).contentType("application/json")
-          .contentLength((long) data.length).build(), RequestBody.fromBytes(data)).eTag();
+      return s3.putObject(
+              request
+                  .bucket(bucket)
+                  .key(key)
+                  .contentType("application/json")
+                  .contentLength((long) data.length)
+                  .build(),
+              RequestBody.fromBytes(data))
+          .eTag();
     } catch (SdkException e) {
       if (S3Errors.isPreconditionFailed(e) || S3Errors.isNotFound(e)) {
-        throw new PreconditionFailedException("lease " + location() + " changed: " + S3Errors.describe(e), e);
+        throw new PreconditionFailedException(
+            "lease " + location() + " changed: " + S3Errors.describe(e), e);
       }
       throw S3Errors.io("write lease", location(), e);
     }
@@ -82,7 +90,8 @@ final class S3LeaseStore implements LeaseStore {
         return true;
       }
       if (S3Errors.isPreconditionFailed(e)) {
-        throw new PreconditionFailedException("lease " + location() + " changed: " + S3Errors.describe(e), e);
+        throw new PreconditionFailedException(
+            "lease " + location() + " changed: " + S3Errors.describe(e), e);
       }
       throw S3Errors.io("delete lease", location(), e);
     }

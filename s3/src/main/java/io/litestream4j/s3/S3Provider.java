@@ -20,7 +20,9 @@ public enum S3Provider {
   CLOUDFLARE_R2,
   SUPABASE,
   GOOGLE_CLOUD_STORAGE,
-  /** Any custom endpoint with a port that is not a known cloud: MinIO, s3proxy, Ceph, Garage, ... */
+  /**
+   * Any custom endpoint with a port that is not a known cloud: MinIO, s3proxy, Ceph, Garage, ...
+   */
   MINIO,
   /** A custom endpoint that matches nothing above. */
   OTHER;
@@ -68,7 +70,9 @@ public enum S3Provider {
     return OTHER;
   }
 
-  /** {@code storage.googleapis.com} and regional variants such as {@code storage-eu.googleapis.com}. */
+  /**
+   * {@code storage.googleapis.com} and regional variants such as {@code storage-eu.googleapis.com}.
+   */
   private static boolean isGoogleStorageHost(String host) {
     String[] labels = host.split("\\.", -1);
     int n = labels.length;

@@ -20,20 +20,16 @@ import io.litestream4j.restore.v3.V3WalSegment;
 import io.litestream4j.s3.PartBuffer.UploadSourceException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,11 +53,11 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  *   <li>Uploads stream with bounded memory: a file below the part size is one PUT of exactly its
  *       bytes; a larger one is a multipart upload of {@code part-size} parts, {@code concurrency}
  *       at a time, aborted on failure. S3 makes an object visible only once complete.
- *   <li>Every request is retried with exponential backoff on 5xx, 408, 429, throttling and
- *       dropped connections (see {@link S3Tuning}); downloads are ranged, so a
- *       {@link io.litestream4j.replica.ResumableInputStream} resumes a broken one at its offset.
- *   <li>Listings are paginated and start after the requested TXID; batch deletes send 1000 keys
- *       per request and report every key S3 refused.
+ *   <li>Every request is retried with exponential backoff on 5xx, 408, 429, throttling and dropped
+ *       connections (see {@link S3Tuning}); downloads are ranged, so a {@link
+ *       io.litestream4j.replica.ResumableInputStream} resumes a broken one at its offset.
+ *   <li>Listings are paginated and start after the requested TXID; batch deletes send 1000 keys per
+ *       request and report every key S3 refused.
  *   <li>With a lease taken through {@link #acquireLease}, writes and deletes are refused once the
  *       lease is lost or expired.
  *   <li>No message or log line contains credentials or encryption keys.
@@ -146,16 +142,29 @@ public final class S3ReplicaClient implements ReplicaClient, LeaseableClient, V3
       }
       if (connection == null) {
         try {
-          String region = settings.region().orElseGet(() -> SdkClients.lookupRegion(settings, tuning));
+          String region =
+              settings.region().orElseGet(() -> SdkClients.lookupRegion(settings, tuning));
           S3Client s3 = SdkClients.build(settings, tuning, region);
-          ExecutorService pool = Executors.newCachedThreadPool(Thread.ofPlatform().name("l4j-s3-part-", 1).daemon(true).factory());
-          connection = new Connection(s3, new ObjectUploader(s3, requests, pool, settings.partSize(),
-              settings.concurrency()), pool);
-          log.debug("s3 replica {}: region {}, path style {}, provider {}, part size {}, concurrency {}",
-              settings.location(), region, settings.forcePathStyle(), settings.provider(),
-              settings.partSize(), settings.concurrency());
+          ExecutorService pool =
+              Executors.newCachedThreadPool(
+                  Thread.ofPlatform().name("l4j-s3-part-", 1).daemon(true).factory());
+          connection =
+              new Connection(
+                  s3,
+                  new ObjectUploader(
+                      s3, requests, pool, settings.partSize(), settings.concurrency()),
+                  pool);
+          log.debug(
+              "s3 replica {}: region {}, path style {}, provider {}, part size {}, concurrency {}",
+              settings.location(),
+              region,
+              settings.forcePathStyle(),
+              settings.provider(),
+              settings.partSize(),
+              settings.concurrency());
         } catch (SdkException | IllegalArgumentException e) {
-          throw new IOException("s3: cannot set up a client for " + settings.location() + ": " + e.getMessage(), e);
+          throw new IOException(
+              "s3: cannot set up a client for " + settings.location() + ": " + e.getMessage(), e);
         }
       }
       return connection;
@@ -187,7 +196,8 @@ public final class S3ReplicaClient implements ReplicaClient, LeaseableClient, V3
         }
         Instant modified = object.lastModified() != null ? object.lastModified() : Instant.EPOCH;
         long size = object.size() != null ? object.size() : 0;
-        files.add(new LtxFileInfo(level, name.get().minTxid(), name.get().maxTxid(), size, modified));
+        files.add(
+            new LtxFileInfo(level, name.get().minTxid(), name.get().maxTxid(), size, modified));
       }
     } catch (SdkException e) {
       throw S3Errors.io("list", where(prefix), e);
@@ -202,14 +212,16 @@ public final class S3ReplicaClient implements ReplicaClient, LeaseableClient, V3
    * (written by other tools) keep their upload time.
    */
   @Override
-  public List<LtxFileInfo> ltxFilesWithExactTimestamps(int level, long seekTxid) throws IOException {
+  public List<LtxFileInfo> ltxFilesWithExactTimestamps(int level, long seekTxid)
+      throws IOException {
     List<LtxFileInfo> listed = ltxFiles(level, seekTxid);
     if (listed.isEmpty()) {
       return listed;
     }
     S3Client s3 = connection().s3();
-    List<Optional<LtxFileInfo>> read = FanOut.map(listed, tuning.metadataConcurrency(), "l4j-s3-head-",
-        f -> exactTimestamp(s3, f));
+    List<Optional<LtxFileInfo>> read =
+        FanOut.map(
+            listed, tuning.metadataConcurrency(), "l4j-s3-head-", f -> exactTimestamp(s3, f));
     return read.stream().flatMap(Optional::stream).toList();
   }
 
@@ -227,7 +239,11 @@ public final class S3ReplicaClient implements ReplicaClient, LeaseableClient, V3
     String raw = head.metadata().get(TIMESTAMP_METADATA);
     Optional<Instant> ts = RfcTimestamps.parse(raw);
     if (ts.isEmpty()) {
-      log.debug("{} has no usable {} metadata ({}); using its upload time", where(key), TIMESTAMP_METADATA, raw);
+      log.debug(
+          "{} has no usable {} metadata ({}); using its upload time",
+          where(key),
+          TIMESTAMP_METADATA,
+          raw);
       return Optional.of(f);
     }
     return Optional.of(new LtxFileInfo(f.level(), f.minTxid(), f.maxTxid(), f.size(), ts.get()));
@@ -249,7 +265,8 @@ public final class S3ReplicaClient implements ReplicaClient, LeaseableClient, V3
       return new AbortingInputStream(s3.getObject(requests.get(key, offset, length)));
     } catch (SdkException e) {
       if (S3Errors.isNotFound(e)) {
-        throw new LtxFileNotFoundException(where(key), level, minTxid, maxTxid, "no such LTX file on the s3 replica");
+        throw new LtxFileNotFoundException(
+            where(key), level, minTxid, maxTxid, "no such LTX file on the s3 replica");
       }
       if (S3Errors.isInvalidRange(e)) {
         return InputStream.nullInputStream(); // offset at or past the end
@@ -279,9 +296,13 @@ public final class S3ReplicaClient implements ReplicaClient, LeaseableClient, V3
   @Override
   public List<String> v3Generations() throws IOException {
     String prefix = v3Prefix();
-    return listV3(prefix).stream().map(o -> o.key().substring(prefix.length()))
+    return listV3(prefix).stream()
+        .map(o -> o.key().substring(prefix.length()))
         .map(rest -> rest.indexOf('/') > 0 ? rest.substring(0, rest.indexOf('/')) : "")
-        .filter(V3Names::isGeneration).distinct().sorted().toList();
+        .filter(V3Names::isGeneration)
+        .distinct()
+        .sorted()
+        .toList();
   }
 
   @Override
@@ -289,8 +310,15 @@ public final class S3ReplicaClient implements ReplicaClient, LeaseableClient, V3
     String prefix = v3Prefix() + generation + "/snapshots/";
     var out = new ArrayList<V3Snapshot>();
     for (S3Object o : listV3(prefix)) {
-      V3Names.snapshotIndex(o.key().substring(prefix.length())).ifPresent(i -> out.add(new V3Snapshot(generation, i,
-          o.size() != null ? o.size() : 0, o.lastModified() != null ? o.lastModified() : Instant.EPOCH)));
+      V3Names.snapshotIndex(o.key().substring(prefix.length()))
+          .ifPresent(
+              i ->
+                  out.add(
+                      new V3Snapshot(
+                          generation,
+                          i,
+                          o.size() != null ? o.size() : 0,
+                          o.lastModified() != null ? o.lastModified() : Instant.EPOCH)));
     }
     out.sort(java.util.Comparator.comparingLong(V3Snapshot::index));
     return out;
@@ -301,10 +329,20 @@ public final class S3ReplicaClient implements ReplicaClient, LeaseableClient, V3
     String prefix = v3Prefix() + generation + "/wal/";
     var out = new ArrayList<V3WalSegment>();
     for (S3Object o : listV3(prefix)) {
-      V3Names.walSegment(o.key().substring(prefix.length())).ifPresent(x -> out.add(new V3WalSegment(generation,
-          x[0], x[1], o.size() != null ? o.size() : 0, o.lastModified() != null ? o.lastModified() : Instant.EPOCH)));
+      V3Names.walSegment(o.key().substring(prefix.length()))
+          .ifPresent(
+              x ->
+                  out.add(
+                      new V3WalSegment(
+                          generation,
+                          x[0],
+                          x[1],
+                          o.size() != null ? o.size() : 0,
+                          o.lastModified() != null ? o.lastModified() : Instant.EPOCH)));
     }
-    out.sort(java.util.Comparator.comparingLong(V3WalSegment::index).thenComparingLong(V3WalSegment::offset));
+    out.sort(
+        java.util.Comparator.comparingLong(V3WalSegment::index)
+            .thenComparingLong(V3WalSegment::offset));
     return out;
   }
 
@@ -336,7 +374,8 @@ public final class S3ReplicaClient implements ReplicaClient, LeaseableClient, V3
     String key = keys.ltxKey(level, minTxid, maxTxid);
     checkLease("write " + where(key));
     LtxHeaderPeek peek = LtxHeaderPeek.read(data, level, minTxid, maxTxid);
-    Map<String, String> metadata = Map.of(TIMESTAMP_METADATA, RfcTimestamps.format(peek.timestamp()));
+    Map<String, String> metadata =
+        Map.of(TIMESTAMP_METADATA, RfcTimestamps.format(peek.timestamp()));
     ObjectUploader.Result result;
     try {
       result = connection().uploader().upload(key, peek.stream(), metadata, where(key));
@@ -377,7 +416,11 @@ public final class S3ReplicaClient implements ReplicaClient, LeaseableClient, V3
     var failures = new ArrayList<String>();
     long total = 0;
     try {
-      var request = ListObjectsV2Request.builder().bucket(settings.bucket()).prefix(keys.rootPrefix()).build();
+      var request =
+          ListObjectsV2Request.builder()
+              .bucket(settings.bucket())
+              .prefix(keys.rootPrefix())
+              .build();
       for (S3Object object : s3.listObjectsV2Paginator(request).contents()) {
         if (object.key().equals(skip)) {
           continue;
@@ -400,13 +443,18 @@ public final class S3ReplicaClient implements ReplicaClient, LeaseableClient, V3
     if (batch.isEmpty()) {
       return;
     }
-    List<ObjectIdentifier> ids = batch.stream().map(k -> ObjectIdentifier.builder().key(k).build()).toList();
+    List<ObjectIdentifier> ids =
+        batch.stream().map(k -> ObjectIdentifier.builder().key(k).build()).toList();
     DeleteObjectsResponse response;
     try {
-      response = connection().s3().deleteObjects(r -> r.bucket(settings.bucket())
-          .delete(d -> d.objects(ids).quiet(true)));
+      response =
+          connection()
+              .s3()
+              .deleteObjects(
+                  r -> r.bucket(settings.bucket()).delete(d -> d.objects(ids).quiet(true)));
     } catch (SdkException e) {
-      throw S3Errors.io("delete a batch of " + ids.size() + " objects from", settings.location(), e);
+      throw S3Errors.io(
+          "delete a batch of " + ids.size() + " objects from", settings.location(), e);
     }
     for (S3Error error : response.errors()) {
       if (!"NoSuchKey".equals(error.code())) {
@@ -420,9 +468,14 @@ public final class S3ReplicaClient implements ReplicaClient, LeaseableClient, V3
       return;
     }
     int shown = Math.min(failures.size(), 10);
-    throw new IOException("s3: cannot delete %d of %d objects from %s: %s%s".formatted(failures.size(),
-        requested, settings.location(), String.join("; ", failures.subList(0, shown)),
-        failures.size() > shown ? "; and " + (failures.size() - shown) + " more" : ""));
+    throw new IOException(
+        "s3: cannot delete %d of %d objects from %s: %s%s"
+            .formatted(
+                failures.size(),
+                requested,
+                settings.location(),
+                String.join("; ", failures.subList(0, shown)),
+                failures.size() > shown ? "; and " + (failures.size() - shown) + " more" : ""));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -439,7 +492,8 @@ public final class S3ReplicaClient implements ReplicaClient, LeaseableClient, V3
   }
 
   /** Like {@link #acquireLease(Consumer)} with an explicit owner name (several in one process). */
-  ReplicaLease acquireLease(String owner, Consumer<? super LeaseLostException> onLost) throws IOException {
+  ReplicaLease acquireLease(String owner, Consumer<? super LeaseLostException> onLost)
+      throws IOException {
     Objects.requireNonNull(onLost, "onLost");
     if (!settings.lease()) {
       return ReplicaLease.none();
@@ -447,11 +501,18 @@ public final class S3ReplicaClient implements ReplicaClient, LeaseableClient, V3
     synchronized (initLock) {
       LeaseKeeper current = lease;
       if (current != null && current.held()) {
-        throw new IllegalStateException("this client already holds the lease of " + settings.location());
+        throw new IllegalStateException(
+            "this client already holds the lease of " + settings.location());
       }
-      var store = new S3LeaseStore(connection().s3(), settings.bucket(), keys.lockKey(), settings.provider());
-      LeaseKeeper keeper = LeaseKeeper.start(new Leaser(store, owner, tuning.leaseTtl(), clock), clock,
-          tuning.leaseRenewInterval(), onLost);
+      var store =
+          new S3LeaseStore(
+              connection().s3(), settings.bucket(), keys.lockKey(), settings.provider());
+      LeaseKeeper keeper =
+          LeaseKeeper.start(
+              new Leaser(store, owner, tuning.leaseTtl(), clock),
+              clock,
+              tuning.leaseRenewInterval(),
+              onLost);
       lease = keeper;
       return keeper;
     }

@@ -5,8 +5,8 @@ import io.litestream4j.replica.ReplicaClient;
 import io.litestream4j.replica.ReplicaClientFactory;
 
 /**
- * Registers the {@code s3} backend with {@link io.litestream4j.replica.ReplicaClients}:
- * {@code s3://bucket/path?endpoint=...&region=...} URLs and {@code type: s3} configuration entries.
+ * Registers the {@code s3} backend with {@link io.litestream4j.replica.ReplicaClients}: {@code
+ * s3://bucket/path?endpoint=...&region=...} URLs and {@code type: s3} configuration entries.
  */
 public final class S3ReplicaClientFactory implements ReplicaClientFactory {
 

@@ -29,32 +29,52 @@ final class S3Requests {
   }
 
   PutObjectRequest put(String key, Map<String, String> metadata, long length) {
-    var b = PutObjectRequest.builder().bucket(settings.bucket()).key(key).metadata(metadata).contentLength(length);
+    var b =
+        PutObjectRequest.builder()
+            .bucket(settings.bucket())
+            .key(key)
+            .metadata(metadata)
+            .contentLength(length);
     settings.storageClass().ifPresent(b::storageClass);
     switch (settings.encryption()) {
       case S3Encryption.CustomerKey k ->
-          b.sseCustomerAlgorithm(k.algorithm()).sseCustomerKey(k.key()).sseCustomerKeyMD5(k.keyMd5());
-      case S3Encryption.Kms k -> b.serverSideEncryption(ServerSideEncryption.AWS_KMS).ssekmsKeyId(k.keyId());
-      case S3Encryption.None n -> { }
+          b.sseCustomerAlgorithm(k.algorithm())
+              .sseCustomerKey(k.key())
+              .sseCustomerKeyMD5(k.keyMd5());
+      case S3Encryption.Kms k ->
+          b.serverSideEncryption(ServerSideEncryption.AWS_KMS).ssekmsKeyId(k.keyId());
+      case S3Encryption.None n -> {}
     }
     return b.build();
   }
 
   CreateMultipartUploadRequest createMultipart(String key, Map<String, String> metadata) {
-    var b = CreateMultipartUploadRequest.builder().bucket(settings.bucket()).key(key).metadata(metadata);
+    var b =
+        CreateMultipartUploadRequest.builder()
+            .bucket(settings.bucket())
+            .key(key)
+            .metadata(metadata);
     settings.storageClass().ifPresent(b::storageClass);
     switch (settings.encryption()) {
       case S3Encryption.CustomerKey k ->
-          b.sseCustomerAlgorithm(k.algorithm()).sseCustomerKey(k.key()).sseCustomerKeyMD5(k.keyMd5());
-      case S3Encryption.Kms k -> b.serverSideEncryption(ServerSideEncryption.AWS_KMS).ssekmsKeyId(k.keyId());
-      case S3Encryption.None n -> { }
+          b.sseCustomerAlgorithm(k.algorithm())
+              .sseCustomerKey(k.key())
+              .sseCustomerKeyMD5(k.keyMd5());
+      case S3Encryption.Kms k ->
+          b.serverSideEncryption(ServerSideEncryption.AWS_KMS).ssekmsKeyId(k.keyId());
+      case S3Encryption.None n -> {}
     }
     return b.build();
   }
 
   UploadPartRequest uploadPart(String key, String uploadId, int partNumber, long length) {
-    var b = UploadPartRequest.builder().bucket(settings.bucket()).key(key).uploadId(uploadId)
-        .partNumber(partNumber).contentLength(length);
+    var b =
+        UploadPartRequest.builder()
+            .bucket(settings.bucket())
+            .key(key)
+            .uploadId(uploadId)
+            .partNumber(partNumber)
+            .contentLength(length);
     if (settings.encryption() instanceof S3Encryption.CustomerKey k) {
       b.sseCustomerAlgorithm(k.algorithm()).sseCustomerKey(k.key()).sseCustomerKeyMD5(k.keyMd5());
     }
@@ -62,8 +82,12 @@ final class S3Requests {
   }
 
   CompleteMultipartUploadRequest complete(String key, String uploadId, List<CompletedPart> parts) {
-    var b = CompleteMultipartUploadRequest.builder().bucket(settings.bucket()).key(key).uploadId(uploadId)
-        .multipartUpload(m -> m.parts(parts));
+    var b =
+        CompleteMultipartUploadRequest.builder()
+            .bucket(settings.bucket())
+            .key(key)
+            .uploadId(uploadId)
+            .multipartUpload(m -> m.parts(parts));
     if (settings.encryption() instanceof S3Encryption.CustomerKey k) {
       b.sseCustomerAlgorithm(k.algorithm()).sseCustomerKey(k.key()).sseCustomerKeyMD5(k.keyMd5());
     }
@@ -74,7 +98,10 @@ final class S3Requests {
   GetObjectRequest get(String key, long offset, long length) {
     var b = GetObjectRequest.builder().bucket(settings.bucket()).key(key);
     if (offset > 0 || length > 0) {
-      b.range(length > 0 ? "bytes=%d-%d".formatted(offset, offset + length - 1) : "bytes=%d-".formatted(offset));
+      b.range(
+          length > 0
+              ? "bytes=%d-%d".formatted(offset, offset + length - 1)
+              : "bytes=%d-".formatted(offset));
     }
     if (settings.encryption() instanceof S3Encryption.CustomerKey k) {
       b.sseCustomerAlgorithm(k.algorithm()).sseCustomerKey(k.key()).sseCustomerKeyMD5(k.keyMd5());

@@ -65,40 +65,60 @@ public record S3Settings(
       throw new IllegalArgumentException("s3 path must not start or end with '/': " + path);
     }
     if (partSize < MIN_PART_SIZE) {
-      throw new ConfigException("part-size", "s3 part size must be at least %d bytes (5 MiB), S3's minimum part size"
-          .formatted(MIN_PART_SIZE), Long.toString(partSize), null);
+      throw new ConfigException(
+          "part-size",
+          "s3 part size must be at least %d bytes (5 MiB), S3's minimum part size"
+              .formatted(MIN_PART_SIZE),
+          Long.toString(partSize),
+          null);
     }
     if (partSize > Integer.MAX_VALUE - 16) {
-      throw new ConfigException("part-size", "s3 part size must be below 2 GiB", Long.toString(partSize), null);
+      throw new ConfigException(
+          "part-size", "s3 part size must be below 2 GiB", Long.toString(partSize), null);
     }
     if (concurrency < 1) {
       throw new ConfigException("concurrency", "must be >= 1", Integer.toString(concurrency), null);
     }
-    endpoint.ifPresent(e -> {
-      if (!Endpoints.hasScheme(e)) {
-        throw new IllegalArgumentException("s3 endpoint must include http:// or https://: " + e);
-      }
-    });
+    endpoint.ifPresent(
+        e -> {
+          if (!Endpoints.hasScheme(e)) {
+            throw new IllegalArgumentException(
+                "s3 endpoint must include http:// or https://: " + e);
+          }
+        });
   }
 
   /**
    * Settings for a bucket on a custom endpoint with static keys and Litestream's defaults
    * otherwise: the short form for embedding and tests.
    */
-  public static S3Settings of(String bucket, String path, String endpoint, S3Credentials credentials) {
+  public static S3Settings of(
+      String bucket, String path, String endpoint, S3Credentials credentials) {
     Optional<String> e = Optional.of(Endpoints.withScheme(endpoint));
     S3Provider provider = S3Provider.detect(e);
-    return new S3Settings(bucket, path, Optional.of(S3Host.DEFAULT_REGION), e, true, false, true,
-        provider.acceptsContentMd5(), Optional.empty(), MIN_PART_SIZE,
-        provider.defaultConcurrency().orElse(DEFAULT_CONCURRENCY), Optional.of(credentials),
-        S3Encryption.none(), true, provider);
+    return new S3Settings(
+        bucket,
+        path,
+        Optional.of(S3Host.DEFAULT_REGION),
+        e,
+        true,
+        false,
+        true,
+        provider.acceptsContentMd5(),
+        Optional.empty(),
+        MIN_PART_SIZE,
+        provider.defaultConcurrency().orElse(DEFAULT_CONCURRENCY),
+        Optional.of(credentials),
+        S3Encryption.none(),
+        true,
+        provider);
   }
 
   /**
    * Resolves a replica configuration (URL and/or keys) as Litestream does.
    *
-   * @param env environment variables ({@code LITESTREAM_ACCESS_KEY_ID}, ...), normally
-   *     {@link System#getenv()}
+   * @param env environment variables ({@code LITESTREAM_ACCESS_KEY_ID}, ...), normally {@link
+   *     System#getenv()}
    * @throws ConfigException naming the key that is missing or wrong
    */
   public static S3Settings from(ReplicaConfig config, Map<String, String> env) {
@@ -112,32 +132,116 @@ public record S3Settings(
   }
 
   public S3Settings withPartSize(long bytes) {
-    return new S3Settings(bucket, path, region, endpoint, forcePathStyle, skipVerify, signPayload,
-        requireContentMd5, storageClass, bytes, concurrency, credentials, encryption, lease, provider);
+    return new S3Settings(
+        bucket,
+        path,
+        region,
+        endpoint,
+        forcePathStyle,
+        skipVerify,
+        signPayload,
+        requireContentMd5,
+        storageClass,
+        bytes,
+        concurrency,
+        credentials,
+        encryption,
+        lease,
+        provider);
   }
 
   public S3Settings withConcurrency(int parts) {
-    return new S3Settings(bucket, path, region, endpoint, forcePathStyle, skipVerify, signPayload,
-        requireContentMd5, storageClass, partSize, parts, credentials, encryption, lease, provider);
+    return new S3Settings(
+        bucket,
+        path,
+        region,
+        endpoint,
+        forcePathStyle,
+        skipVerify,
+        signPayload,
+        requireContentMd5,
+        storageClass,
+        partSize,
+        parts,
+        credentials,
+        encryption,
+        lease,
+        provider);
   }
 
   public S3Settings withLease(boolean enabled) {
-    return new S3Settings(bucket, path, region, endpoint, forcePathStyle, skipVerify, signPayload,
-        requireContentMd5, storageClass, partSize, concurrency, credentials, encryption, enabled, provider);
+    return new S3Settings(
+        bucket,
+        path,
+        region,
+        endpoint,
+        forcePathStyle,
+        skipVerify,
+        signPayload,
+        requireContentMd5,
+        storageClass,
+        partSize,
+        concurrency,
+        credentials,
+        encryption,
+        enabled,
+        provider);
   }
 
   public S3Settings withPath(String prefix) {
-    return new S3Settings(bucket, prefix, region, endpoint, forcePathStyle, skipVerify, signPayload,
-        requireContentMd5, storageClass, partSize, concurrency, credentials, encryption, lease, provider);
+    return new S3Settings(
+        bucket,
+        prefix,
+        region,
+        endpoint,
+        forcePathStyle,
+        skipVerify,
+        signPayload,
+        requireContentMd5,
+        storageClass,
+        partSize,
+        concurrency,
+        credentials,
+        encryption,
+        lease,
+        provider);
   }
 
   public S3Settings withEncryption(S3Encryption sse) {
-    return new S3Settings(bucket, path, region, endpoint, forcePathStyle, skipVerify, signPayload,
-        requireContentMd5, storageClass, partSize, concurrency, credentials, sse, lease, provider);
+    return new S3Settings(
+        bucket,
+        path,
+        region,
+        endpoint,
+        forcePathStyle,
+        skipVerify,
+        signPayload,
+        requireContentMd5,
+        storageClass,
+        partSize,
+        concurrency,
+        credentials,
+        sse,
+        lease,
+        provider);
   }
 
   public S3Settings withStorageClass(Optional<String> cls) {
-    return new S3Settings(bucket, path, region, endpoint, forcePathStyle, skipVerify, signPayload,
-        requireContentMd5, cls, partSize, concurrency, credentials, encryption, lease, provider);
+    return new S3Settings(
+        bucket,
+        path,
+        region,
+        endpoint,
+        forcePathStyle,
+        skipVerify,
+        signPayload,
+        requireContentMd5,
+        cls,
+        partSize,
+        concurrency,
+        credentials,
+        encryption,
+        lease,
+        provider);
   }
 }

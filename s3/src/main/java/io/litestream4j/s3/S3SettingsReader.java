@@ -16,12 +16,12 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Turns a replica configuration into {@link S3Settings} following Litestream's rules for the
- * {@code replicate}/{@code restore} commands: configuration keys win over what the URL says; the
- * URL's host may name a provider; {@code endpoint}, {@code region}, {@code forcePathStyle},
- * {@code skipVerify}, {@code signPayload}, {@code requireContentMD5}, {@code storageClass},
- * {@code partSize} and {@code concurrency} query parameters are honoured; provider quirks fill in
- * what was not set explicitly. Secrets (keys, SSE-C key) never appear in error messages.
+ * Turns a replica configuration into {@link S3Settings} following Litestream's rules for the {@code
+ * replicate}/{@code restore} commands: configuration keys win over what the URL says; the URL's
+ * host may name a provider; {@code endpoint}, {@code region}, {@code forcePathStyle}, {@code
+ * skipVerify}, {@code signPayload}, {@code requireContentMD5}, {@code storageClass}, {@code
+ * partSize} and {@code concurrency} query parameters are honoured; provider quirks fill in what was
+ * not set explicitly. Secrets (keys, SSE-C key) never appear in error messages.
  */
 final class S3SettingsReader {
 
@@ -37,7 +37,8 @@ final class S3SettingsReader {
     String bucket = o.string("bucket").orElse("");
     String path = config.path().map(S3SettingsReader::trimSlashes).orElse("");
     Optional<String> region = o.string("region").filter(s -> !s.isBlank());
-    Optional<String> endpoint = o.string("endpoint").filter(s -> !s.isBlank()).map(Endpoints::withScheme);
+    Optional<String> endpoint =
+        o.string("endpoint").filter(s -> !s.isBlank()).map(Endpoints::withScheme);
     boolean skipVerify = o.bool("skip-verify").orElse(false);
     Optional<String> storageClass = o.string("storage-class").filter(s -> !s.isBlank());
     Optional<Boolean> signPayload = o.bool("sign-payload");
@@ -110,7 +111,9 @@ final class S3SettingsReader {
     }
 
     if (bucket.isBlank()) {
-      throw new ConfigException("bucket", "bucket required for s3 replica (set 'bucket' or use a url such as s3://bucket/path)");
+      throw new ConfigException(
+          "bucket",
+          "bucket required for s3 replica (set 'bucket' or use a url such as s3://bucket/path)");
     }
 
     S3Provider provider = S3Provider.detect(endpoint);
@@ -129,7 +132,8 @@ final class S3SettingsReader {
     if (o.number("concurrency").isPresent()) {
       long c = o.number("concurrency").getAsLong();
       if (c < 1 || c > 1000) {
-        throw new ConfigException("concurrency", "must be between 1 and 1000", Long.toString(c), null);
+        throw new ConfigException(
+            "concurrency", "must be between 1 and 1000", Long.toString(c), null);
       }
       concurrency = (int) c;
     }
@@ -141,15 +145,28 @@ final class S3SettingsReader {
       partSize = o.number("part-size").getAsLong();
     }
 
-    return new S3Settings(bucket, path, region, endpoint, forcePathStyle, skipVerify,
-        signPayload.orElse(true), md5, storageClass, partSize, concurrency, credentials(o, env),
-        encryption(o, endpoint, env), o.bool("lease").orElse(true), provider);
+    return new S3Settings(
+        bucket,
+        path,
+        region,
+        endpoint,
+        forcePathStyle,
+        skipVerify,
+        signPayload.orElse(true),
+        md5,
+        storageClass,
+        partSize,
+        concurrency,
+        credentials(o, env),
+        encryption(o, endpoint, env),
+        o.bool("lease").orElse(true),
+        provider);
   }
 
   /**
-   * Static keys from the configuration when both are set, else Litestream's
-   * {@code LITESTREAM_ACCESS_KEY_ID}/{@code LITESTREAM_SECRET_ACCESS_KEY} when the AWS variables are
-   * not set, else none (the SDK's default chain: AWS environment, profiles, web identity, ECS, IMDS).
+   * Static keys from the configuration when both are set, else Litestream's {@code
+   * LITESTREAM_ACCESS_KEY_ID}/{@code LITESTREAM_SECRET_ACCESS_KEY} when the AWS variables are not
+   * set, else none (the SDK's default chain: AWS environment, profiles, web identity, ECS, IMDS).
    */
   private static Optional<S3Credentials> credentials(ReplicaOptions o, Map<String, String> env) {
     Optional<String> id = o.string("access-key-id").filter(s -> !s.isBlank());
@@ -159,13 +176,18 @@ final class S3SettingsReader {
     }
     String envId = env.getOrDefault("LITESTREAM_ACCESS_KEY_ID", "");
     String envSecret = env.getOrDefault("LITESTREAM_SECRET_ACCESS_KEY", "");
-    if (!envId.isBlank() && !envSecret.isBlank() && env.getOrDefault("AWS_ACCESS_KEY_ID", "").isEmpty()) {
-      return Optional.of(new S3Credentials(envId, envSecret, "LITESTREAM_ACCESS_KEY_ID/LITESTREAM_SECRET_ACCESS_KEY"));
+    if (!envId.isBlank()
+        && !envSecret.isBlank()
+        && env.getOrDefault("AWS_ACCESS_KEY_ID", "").isEmpty()) {
+      return Optional.of(
+          new S3Credentials(
+              envId, envSecret, "LITESTREAM_ACCESS_KEY_ID/LITESTREAM_SECRET_ACCESS_KEY"));
     }
     return Optional.empty();
   }
 
-  private static S3Encryption encryption(ReplicaOptions o, Optional<String> endpoint, Map<String, String> env) {
+  private static S3Encryption encryption(
+      ReplicaOptions o, Optional<String> endpoint, Map<String, String> env) {
     Optional<String> keyPath = o.string("sse-customer-key-path").filter(s -> !s.isBlank());
     Optional<String> key = o.string("sse-customer-key").filter(s -> !s.isBlank());
     Optional<String> kms = o.string("sse-kms-key-id").filter(s -> !s.isBlank());
@@ -173,7 +195,8 @@ final class S3SettingsReader {
       key = Optional.of(readKeyFile(keyPath.get(), env));
     }
     if (key.isPresent() && kms.isPresent()) {
-      throw new ConfigException("sse-kms-key-id",
+      throw new ConfigException(
+          "sse-kms-key-id",
           "cannot use both sse-customer-key and sse-kms-key-id; they are mutually exclusive");
     }
     if (kms.isPresent()) {
@@ -181,11 +204,13 @@ final class S3SettingsReader {
     }
     if (key.isEmpty()) {
       if (o.string("sse-customer-algorithm").isPresent()) {
-        throw new ConfigException("sse-customer-algorithm", "is set but no sse-customer-key or sse-customer-key-path is");
+        throw new ConfigException(
+            "sse-customer-algorithm", "is set but no sse-customer-key or sse-customer-key-path is");
       }
       return S3Encryption.none();
     }
-    String algorithm = o.string("sse-customer-algorithm").filter(s -> !s.isBlank()).orElse("AES256");
+    String algorithm =
+        o.string("sse-customer-algorithm").filter(s -> !s.isBlank()).orElse("AES256");
     if (!algorithm.equals("AES256")) {
       throw new ConfigException("sse-customer-algorithm", "must be AES256", algorithm, null);
     }
@@ -193,19 +218,27 @@ final class S3SettingsReader {
     try {
       raw = Base64.getDecoder().decode(key.get().strip());
     } catch (IllegalArgumentException e) {
-      throw new ConfigException("sse-customer-key", "must be valid base64 (the value is not shown)");
+      throw new ConfigException(
+          "sse-customer-key", "must be valid base64 (the value is not shown)");
     }
     if (raw.length != 32) {
-      throw new ConfigException("sse-customer-key",
-          "must be a 256-bit key (32 bytes once base64-decoded), got " + raw.length + " bytes (the value is not shown)");
+      throw new ConfigException(
+          "sse-customer-key",
+          "must be a 256-bit key (32 bytes once base64-decoded), got "
+              + raw.length
+              + " bytes (the value is not shown)");
     }
-    if (endpoint.isPresent() && endpoint.get().toLowerCase(Locale.ROOT).startsWith("http://")
+    if (endpoint.isPresent()
+        && endpoint.get().toLowerCase(Locale.ROOT).startsWith("http://")
         && !Endpoints.isLocal(endpoint.get())) {
-      throw new ConfigException("sse-customer-key",
+      throw new ConfigException(
+          "sse-customer-key",
           "requires an https endpoint (plain http is only allowed for localhost and private networks)",
-          endpoint.get(), null);
+          endpoint.get(),
+          null);
     }
-    return new S3Encryption.CustomerKey(algorithm, Base64.getEncoder().encodeToString(raw), md5Base64(raw));
+    return new S3Encryption.CustomerKey(
+        algorithm, Base64.getEncoder().encodeToString(raw), md5Base64(raw));
   }
 
   private static String readKeyFile(String raw, Map<String, String> env) {
@@ -217,7 +250,8 @@ final class S3SettingsReader {
     try {
       return Files.readString(Path.of(p), StandardCharsets.UTF_8).strip();
     } catch (IOException e) {
-      throw new ConfigException("sse-customer-key-path", "cannot read the key file: " + e.getMessage(), raw, null);
+      throw new ConfigException(
+          "sse-customer-key-path", "cannot read the key file: " + e.getMessage(), raw, null);
     }
   }
 
@@ -245,10 +279,11 @@ final class S3SettingsReader {
     if (v.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(switch (v.toLowerCase(Locale.ROOT)) {
-      case "true", "1", "t", "yes" -> true;
-      default -> false;
-    });
+    return Optional.of(
+        switch (v.toLowerCase(Locale.ROOT)) {
+          case "true", "1", "t", "yes" -> true;
+          default -> false;
+        });
   }
 
   private static Optional<Long> queryPositive(Map<String, String> q, String... keys) {
@@ -265,7 +300,11 @@ final class S3SettingsReader {
       } catch (NumberFormatException ignored) {
         // reported below
       }
-      throw new ConfigException("url", "invalid value for query parameter \"%s\": must be a positive integer".formatted(k), v, null);
+      throw new ConfigException(
+          "url",
+          "invalid value for query parameter \"%s\": must be a positive integer".formatted(k),
+          v,
+          null);
     }
     return Optional.empty();
   }

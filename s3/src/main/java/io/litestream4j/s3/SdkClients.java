@@ -44,23 +44,27 @@ final class SdkClients {
   private SdkClients() {}
 
   static S3Client build(S3Settings s, S3Tuning t, String region) {
-    S3ClientBuilder b = S3Client.builder()
-        .httpClient(httpClient(s, t))
-        .region(Region.of(region))
-        .credentialsProvider(credentials(s))
-        .forcePathStyle(s.forcePathStyle())
-        .serviceConfiguration(c -> c
-            .useArnRegionEnabled(true)
-            .expectContinueEnabled(false)
-            .chunkedEncodingEnabled(s.endpoint().isEmpty()))
-        .authSchemeProvider(payloadSigning(s.signPayload()))
-        .overrideConfiguration(o -> {
-          o.retryStrategy(retryStrategy(t));
-          o.putAdvancedOption(SdkAdvancedClientOption.USER_AGENT_PREFIX, "litestream4j (litestream)");
-          if (s.provider() == S3Provider.TIGRIS) {
-            o.putHeader("X-Tigris-Consistent", "true");
-          }
-        });
+    S3ClientBuilder b =
+        S3Client.builder()
+            .httpClient(httpClient(s, t))
+            .region(Region.of(region))
+            .credentialsProvider(credentials(s))
+            .forcePathStyle(s.forcePathStyle())
+            .serviceConfiguration(
+                c ->
+                    c.useArnRegionEnabled(true)
+                        .expectContinueEnabled(false)
+                        .chunkedEncodingEnabled(s.endpoint().isEmpty()))
+            .authSchemeProvider(payloadSigning(s.signPayload()))
+            .overrideConfiguration(
+                o -> {
+                  o.retryStrategy(retryStrategy(t));
+                  o.putAdvancedOption(
+                      SdkAdvancedClientOption.USER_AGENT_PREFIX, "litestream4j (litestream)");
+                  if (s.provider() == S3Provider.TIGRIS) {
+                    o.putHeader("X-Tigris-Consistent", "true");
+                  }
+                });
     if (s.endpoint().isPresent()) {
       b.endpointOverride(URI.create(s.endpoint().get()))
           .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
@@ -85,27 +89,35 @@ final class SdkClients {
       }
       return constraint.equals("EU") ? "eu-west-1" : constraint;
     } catch (SdkException e) {
-      log.warn("s3: cannot look up the region of bucket {} ({}); using {}: set 'region' to avoid this",
-          s.bucket(), S3Errors.describe(e), S3Host.DEFAULT_REGION);
+      log.warn(
+          "s3: cannot look up the region of bucket {} ({}); using {}: set 'region' to avoid this",
+          s.bucket(),
+          S3Errors.describe(e),
+          S3Host.DEFAULT_REGION);
       return S3Host.DEFAULT_REGION;
     }
   }
 
   private static SdkHttpClient httpClient(S3Settings s, S3Tuning t) {
-    var builder = UrlConnectionHttpClient.builder()
-        .connectionTimeout(t.connectTimeout())
-        .socketTimeout(t.socketTimeout());
+    var builder =
+        UrlConnectionHttpClient.builder()
+            .connectionTimeout(t.connectTimeout())
+            .socketTimeout(t.socketTimeout());
     if (s.skipVerify()) {
-      return builder.buildWithDefaults(AttributeMap.builder()
-          .put(SdkHttpConfigurationOption.TRUST_ALL_CERTIFICATES, true).build());
+      return builder.buildWithDefaults(
+          AttributeMap.builder()
+              .put(SdkHttpConfigurationOption.TRUST_ALL_CERTIFICATES, true)
+              .build());
     }
     return builder.build();
   }
 
   private static AwsCredentialsProvider credentials(S3Settings s) {
     return s.credentials()
-        .<AwsCredentialsProvider>map(c -> StaticCredentialsProvider.create(
-            AwsBasicCredentials.create(c.accessKeyId(), c.secretAccessKey())))
+        .<AwsCredentialsProvider>map(
+            c ->
+                StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create(c.accessKeyId(), c.secretAccessKey())))
         .orElseGet(() -> DefaultCredentialsProvider.builder().build());
   }
 
@@ -114,8 +126,8 @@ final class SdkClients {
         .maxAttempts(t.maxAttempts())
         .circuitBreakerEnabled(false)
         .backoffStrategy(BackoffStrategy.exponentialDelay(t.retryBaseDelay(), t.retryMaxDelay()))
-        .throttlingBackoffStrategy(BackoffStrategy.exponentialDelay(
-            t.retryBaseDelay().multipliedBy(5), t.retryMaxDelay()))
+        .throttlingBackoffStrategy(
+            BackoffStrategy.exponentialDelay(t.retryBaseDelay().multipliedBy(5), t.retryMaxDelay()))
         .retryOnException(S3Errors::isRetryable)
         .treatAsThrottling(S3Errors::isThrottling)
         .build();
@@ -127,7 +139,11 @@ final class SdkClients {
     return params -> {
       List<AuthSchemeOption> options = defaults.resolveAuthScheme(params);
       return options.stream()
-          .map(o -> o.toBuilder().putSignerProperty(AwsV4FamilyHttpSigner.PAYLOAD_SIGNING_ENABLED, sign).build())
+          .map(
+              o ->
+                  o.toBuilder()
+                      .putSignerProperty(AwsV4FamilyHttpSigner.PAYLOAD_SIGNING_ENABLED, sign)
+                      .build())
           .toList();
     };
   }

@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A TCP proxy in front of an S3 server that breaks connections the way real networks and
- * overloaded providers do, chosen per connection from a seeded random plan:
+ * A TCP proxy in front of an S3 server that breaks connections the way real networks and overloaded
+ * providers do, chosen per connection from a seeded random plan:
  *
  * <ul>
  *   <li>{@link Fault#RESET}: forwards normally, then resets the connection (RST) after a random
@@ -34,18 +34,26 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class FaultyProxy implements AutoCloseable {
 
-  enum Fault { NONE, RESET, ERROR_500, THROTTLE_429, STALL }
+  enum Fault {
+    NONE,
+    RESET,
+    ERROR_500,
+    THROTTLE_429,
+    STALL
+  }
 
   private final ServerSocket server;
   private final int upstreamPort;
   private final Random random;
   private final double faultRate;
   private final long stallMillis;
-  private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "faulty-proxy");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService pool =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "faulty-proxy");
+            t.setDaemon(true);
+            return t;
+          });
   private final Map<Fault, AtomicInteger> injected = new ConcurrentHashMap<>();
   private final AtomicLong connections = new AtomicLong();
   private volatile boolean faulty;
@@ -77,8 +85,10 @@ final class FaultyProxy implements AutoCloseable {
   }
 
   int injectedTotal() {
-    return injected.entrySet().stream().filter(e -> e.getKey() != Fault.NONE)
-        .mapToInt(e -> e.getValue().get()).sum();
+    return injected.entrySet().stream()
+        .filter(e -> e.getKey() != Fault.NONE)
+        .mapToInt(e -> e.getValue().get())
+        .sum();
   }
 
   long connections() {
@@ -120,8 +130,10 @@ final class FaultyProxy implements AutoCloseable {
   private void handle(Socket client, Fault fault) {
     try (client) {
       switch (fault) {
-        case ERROR_500 -> answer(client, 500, "Internal Server Error", "InternalError", "injected failure");
-        case THROTTLE_429 -> answer(client, 429, "Too Many Requests", "SlowDown", "injected throttling");
+        case ERROR_500 ->
+            answer(client, 500, "Internal Server Error", "InternalError", "injected failure");
+        case THROTTLE_429 ->
+            answer(client, 429, "Too Many Requests", "SlowDown", "injected throttling");
         default -> pipe(client, fault);
       }
     } catch (IOException ignored) {
@@ -129,23 +141,36 @@ final class FaultyProxy implements AutoCloseable {
     }
   }
 
-  private static void answer(Socket client, int status, String reason, String code, String message) throws IOException {
+  private static void answer(Socket client, int status, String reason, String code, String message)
+      throws IOException {
     if (readHead(client.getInputStream()) == null) {
       return;
     }
-    byte[] body = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>" + code + "</Code><Message>"
-        + message + "</Message><RequestId>injected</RequestId></Error>").getBytes(StandardCharsets.UTF_8);
+    byte[] body =
+        ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>"
+                + code
+                + "</Code><Message>"
+                + message
+                + "</Message><RequestId>injected</RequestId></Error>")
+            .getBytes(StandardCharsets.UTF_8);
     OutputStream out = client.getOutputStream();
-    out.write(("HTTP/1.1 " + status + " " + reason + "\r\nContent-Type: application/xml\r\nContent-Length: "
-        + body.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+    out.write(
+        ("HTTP/1.1 "
+                + status
+                + " "
+                + reason
+                + "\r\nContent-Type: application/xml\r\nContent-Length: "
+                + body.length
+                + "\r\nConnection: close\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
     out.write(body);
     out.flush();
   }
 
   /**
    * Forwards one request: its head gets {@code Connection: close}, so the server ends the
-   * connection after the response and the client's next request comes on a new connection, with
-   * a new roll of the dice.
+   * connection after the response and the client's next request comes on a new connection, with a
+   * new roll of the dice.
    */
   private void pipe(Socket client, Fault fault) throws IOException {
     try (Socket upstream = new Socket(InetAddress.getLoopbackAddress(), upstreamPort)) {
@@ -157,7 +182,8 @@ final class FaultyProxy implements AutoCloseable {
       }
       upstream.getOutputStream().write(withConnectionClose(head));
       pool.execute(() -> copy(client, upstream, Long.MAX_VALUE, Fault.NONE));
-      long breakAfter = fault == Fault.NONE ? Long.MAX_VALUE : nextInt(fault == Fault.STALL ? 20_000 : 60_000);
+      long breakAfter =
+          fault == Fault.NONE ? Long.MAX_VALUE : nextInt(fault == Fault.STALL ? 20_000 : 60_000);
       copy(upstream, client, breakAfter, fault);
     }
   }

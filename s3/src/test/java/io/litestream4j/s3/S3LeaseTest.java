@@ -43,7 +43,8 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 class S3LeaseTest {
 
   private static final AtomicInteger BUCKETS = new AtomicInteger();
-  private static final S3Tuning FAST_LEASE = S3Tuning.DEFAULTS.withLease(Duration.ofSeconds(3), Duration.ofMillis(200));
+  private static final S3Tuning FAST_LEASE =
+      S3Tuning.DEFAULTS.withLease(Duration.ofSeconds(3), Duration.ofMillis(200));
 
   static S3ProxyServer server;
   static S3Client admin;
@@ -79,13 +80,16 @@ class S3LeaseTest {
 
   @Test
   void aSecondReplicatorIsRefusedUntilTheFirstReleases() throws Exception {
-    try (S3ReplicaClient a = client(S3Tuning.DEFAULTS); S3ReplicaClient b = client(S3Tuning.DEFAULTS)) {
-      ReplicaLease lease = a.acquireLease("host-a:101", lost -> { });
+    try (S3ReplicaClient a = client(S3Tuning.DEFAULTS);
+        S3ReplicaClient b = client(S3Tuning.DEFAULTS)) {
+      ReplicaLease lease = a.acquireLease("host-a:101", lost -> {});
       assertThat(lease.held()).isTrue();
       assertThat(lease.owner()).isEqualTo("host-a:101");
-      assertThat(lockJson()).startsWith("{\"generation\":1,\"expires_at\":\"").endsWith("\",\"owner\":\"host-a:101\"}");
+      assertThat(lockJson())
+          .startsWith("{\"generation\":1,\"expires_at\":\"")
+          .endsWith("\",\"owner\":\"host-a:101\"}");
 
-      assertThatThrownBy(() -> b.acquireLease("host-b:202", lost -> { }))
+      assertThatThrownBy(() -> b.acquireLease("host-b:202", lost -> {}))
           .isInstanceOf(LeaseHeldException.class)
           .hasMessageContaining("host-a:101")
           .hasMessageContaining(lease.expiresAt().toString())
@@ -95,7 +99,7 @@ class S3LeaseTest {
       assertThat(lease.held()).isFalse();
       assertThatThrownBy(() -> admin.headObject(r -> r.bucket(bucket).key("db/lock.json")))
           .isInstanceOf(NoSuchKeyException.class);
-      try (ReplicaLease second = b.acquireLease("host-b:202", lost -> { })) {
+      try (ReplicaLease second = b.acquireLease("host-b:202", lost -> {})) {
         assertThat(second.held()).isTrue();
         assertThat(lockJson()).contains("\"owner\":\"host-b:202\"");
       }
@@ -104,24 +108,29 @@ class S3LeaseTest {
 
   @Test
   void aDeadReplicatorsLeaseIsTakenOverOnceExpired() throws Exception {
-    admin.putObject(r -> r.bucket(bucket).key("db/lock.json"), RequestBody.fromString(
-        "{\"generation\":4,\"expires_at\":\"2020-01-01T00:00:00Z\",\"owner\":\"dead-host:99\"}"));
-    try (S3ReplicaClient b = client(S3Tuning.DEFAULTS); ReplicaLease lease = b.acquireLease("host-b:202", lost -> { })) {
+    admin.putObject(
+        r -> r.bucket(bucket).key("db/lock.json"),
+        RequestBody.fromString(
+            "{\"generation\":4,\"expires_at\":\"2020-01-01T00:00:00Z\",\"owner\":\"dead-host:99\"}"));
+    try (S3ReplicaClient b = client(S3Tuning.DEFAULTS);
+        ReplicaLease lease = b.acquireLease("host-b:202", lost -> {})) {
       assertThat(lockJson()).startsWith("{\"generation\":5,").contains("host-b:202");
       assertThat(lease.held()).isTrue();
     }
 
     // A replicator that stops renewing (killed) blocks others only until its lease expires.
-    try (S3ReplicaClient a = client(S3Tuning.DEFAULTS); S3ReplicaClient b = client(S3Tuning.DEFAULTS)) {
+    try (S3ReplicaClient a = client(S3Tuning.DEFAULTS);
+        S3ReplicaClient b = client(S3Tuning.DEFAULTS)) {
       var store = new S3LeaseStore(admin, bucket, "db/lock.json", S3Provider.MINIO);
       new Leaser(store, "killed:1", Duration.ofMillis(1500), Clock.systemUTC()).acquire();
-      assertThatThrownBy(() -> b.acquireLease("host-b:202", lost -> { })).isInstanceOf(LeaseHeldException.class)
+      assertThatThrownBy(() -> b.acquireLease("host-b:202", lost -> {}))
+          .isInstanceOf(LeaseHeldException.class)
           .hasMessageContaining("killed:1");
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
       ReplicaLease taken = null;
       while (taken == null) {
         try {
-          taken = b.acquireLease("host-b:202", lost -> { });
+          taken = b.acquireLease("host-b:202", lost -> {});
         } catch (LeaseHeldException stillLive) {
           assertThat(System.nanoTime()).as("lease never expired").isLessThan(deadline);
           Thread.sleep(100);
@@ -135,7 +144,8 @@ class S3LeaseTest {
 
   @Test
   void theLeaseIsRenewedWhileHeld() throws Exception {
-    try (S3ReplicaClient a = client(FAST_LEASE); ReplicaLease lease = a.acquireLease("host-a:101", lost -> { })) {
+    try (S3ReplicaClient a = client(FAST_LEASE);
+        ReplicaLease lease = a.acquireLease("host-a:101", lost -> {})) {
       Instant first = lease.expiresAt();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
       while (!lease.expiresAt().isAfter(first)) {
@@ -155,13 +165,16 @@ class S3LeaseTest {
     keeperLog.addAppender(logged);
     Path db = dir.resolve("app.db");
     var lost = new CompletableFuture<LeaseLostException>();
-    try (Connection app = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = app.createStatement()) {
+    try (Connection app = DriverManager.getConnection("jdbc:sqlite:" + db);
+        Statement st = app.createStatement()) {
       st.execute("PRAGMA journal_mode=wal");
       st.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)");
       S3ReplicaClient client = client(FAST_LEASE);
-      ReplicationOptions opts = ReplicationOptions.of(db, "s3://unused").withSyncInterval(Duration.ZERO)
-          .withShutdownSync(Duration.ofMillis(300), Duration.ofMillis(100))
-          .withDbOptions(DbOptions.DEFAULTS.withMonitorInterval(Duration.ofMillis(50)));
+      ReplicationOptions opts =
+          ReplicationOptions.of(db, "s3://unused")
+              .withSyncInterval(Duration.ZERO)
+              .withShutdownSync(Duration.ofMillis(300), Duration.ofMillis(100))
+              .withDbOptions(DbOptions.DEFAULTS.withMonitorInterval(Duration.ofMillis(50)));
       try (Replication r = Replication.start(opts, client)) {
         r.onFailure(f -> lost.complete((LeaseLostException) f));
         var alsoTold = new CompletableFuture<Throwable>();
@@ -172,19 +185,24 @@ class S3LeaseTest {
         // A second replicator on the same replica is refused while this one holds the lease.
         try (S3ReplicaClient other = client(S3Tuning.DEFAULTS)) {
           assertThatThrownBy(() -> Replication.start(opts, other))
-              .isInstanceOf(LeaseHeldException.class).hasMessageContaining("lock.json");
+              .isInstanceOf(LeaseHeldException.class)
+              .hasMessageContaining("lock.json");
         }
 
         // Another replicator overwrites the lock (e.g. started with a clock far ahead).
-        admin.putObject(q -> q.bucket(bucket).key("db/lock.json"), RequestBody.fromString(
-            "{\"generation\":9,\"expires_at\":\"2099-01-01T00:00:00Z\",\"owner\":\"intruder:7\"}"));
+        admin.putObject(
+            q -> q.bucket(bucket).key("db/lock.json"),
+            RequestBody.fromString(
+                "{\"generation\":9,\"expires_at\":\"2099-01-01T00:00:00Z\",\"owner\":\"intruder:7\"}"));
         LeaseLostException e = lost.get(10, TimeUnit.SECONDS);
         assertThat(e).hasMessageContaining("intruder:7").hasMessageContaining("stops");
         assertThat(r.failure()).containsSame(e);
         assertThat(alsoTold.get(10, TimeUnit.SECONDS)).as("every listener is told").isSameAs(e);
         var late = new java.util.ArrayList<Throwable>();
         r.onFailure(late::add);
-        assertThat(late).as("a listener added after the failure is told at once").containsExactly(e);
+        assertThat(late)
+            .as("a listener added after the failure is told at once")
+            .containsExactly(e);
         int objectsAtLoss = l0Count();
         assertThat(objectsAtLoss).isGreaterThanOrEqualTo((int) before);
 
@@ -193,16 +211,26 @@ class S3LeaseTest {
         assertThat(after).isGreaterThan(before);
         assertThatThrownBy(() -> r.awaitReplicated(after, Duration.ofSeconds(2)))
             .isInstanceOf(TimeoutException.class);
-        assertThatThrownBy(() -> client.writeLtxFile(0, after, after,
-            new ByteArrayInputStream(TestLtx.bytes(after, after, Instant.now(), 10))))
-            .isInstanceOf(LeaseLostException.class).hasMessageContaining("refusing to write");
+        assertThatThrownBy(
+                () ->
+                    client.writeLtxFile(
+                        0,
+                        after,
+                        after,
+                        new ByteArrayInputStream(TestLtx.bytes(after, after, Instant.now(), 10))))
+            .isInstanceOf(LeaseLostException.class)
+            .hasMessageContaining("refusing to write");
         assertThat(l0Count()).as("no upload after the lease was lost").isEqualTo(objectsAtLoss);
       }
       assertThat(lockJson()).as("the new holder's lock is left alone").contains("intruder:7");
-      assertThat(logged.list).anySatisfy(ev -> {
-        assertThat(ev.getLevel()).isEqualTo(Level.ERROR);
-        assertThat(ev.getFormattedMessage()).contains("REPLICATION MUST STOP").contains("intruder:7");
-      });
+      assertThat(logged.list)
+          .anySatisfy(
+              ev -> {
+                assertThat(ev.getLevel()).isEqualTo(Level.ERROR);
+                assertThat(ev.getFormattedMessage())
+                    .contains("REPLICATION MUST STOP")
+                    .contains("intruder:7");
+              });
     } finally {
       keeperLog.detachAppender(logged);
     }
@@ -211,22 +239,25 @@ class S3LeaseTest {
   @Test
   void closingTheClientReleasesItsLease() throws Exception {
     S3ReplicaClient a = client(FAST_LEASE);
-    ReplicaLease lease = a.acquireLease("host-a:101", lost -> { });
+    ReplicaLease lease = a.acquireLease("host-a:101", lost -> {});
     a.writeLtxFile(0, 1, 1, new ByteArrayInputStream(TestLtx.bytes(1, 1, Instant.now(), 10)));
     a.close();
     assertThat(lease.held()).isFalse();
-    assertThatThrownBy(() -> admin.headObject(r -> r.bucket(bucket).key("db/lock.json"))).isInstanceOf(NoSuchKeyException.class);
+    assertThatThrownBy(() -> admin.headObject(r -> r.bucket(bucket).key("db/lock.json")))
+        .isInstanceOf(NoSuchKeyException.class);
     lease.close();
   }
 
   @Test
   void leaseFalseTakesNoLease() throws Exception {
-    try (S3ReplicaClient off = S3ReplicaClient.create(server.settings(bucket, "db").withLease(false))) {
-      ReplicaLease lease = ReplicaLease.acquire(off, lost -> { });
+    try (S3ReplicaClient off =
+        S3ReplicaClient.create(server.settings(bucket, "db").withLease(false))) {
+      ReplicaLease lease = ReplicaLease.acquire(off, lost -> {});
       assertThat(lease).isSameAs(ReplicaLease.none());
       assertThat(lease.held()).isTrue();
       off.writeLtxFile(0, 1, 1, new ByteArrayInputStream(TestLtx.bytes(1, 1, Instant.now(), 10)));
-      assertThat(admin.listObjectsV2(r -> r.bucket(bucket)).contents()).extracting(o -> o.key())
+      assertThat(admin.listObjectsV2(r -> r.bucket(bucket)).contents())
+          .extracting(o -> o.key())
           .containsExactly("db/0000/0000000000000001-0000000000000001.ltx");
     }
   }
@@ -234,5 +265,4 @@ class S3LeaseTest {
   private int l0Count() {
     return admin.listObjectsV2(r -> r.bucket(bucket).prefix("db/0000/")).keyCount();
   }
-
 }

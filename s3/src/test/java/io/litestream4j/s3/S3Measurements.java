@@ -25,7 +25,8 @@ class S3Measurements {
   void measure() throws Exception {
     try (S3ProxyServer server = S3ProxyServer.start()) {
       server.createBucket("perf");
-      try (S3ReplicaClient client = S3ReplicaClient.create(server.settings("perf", "db").withConcurrency(4))) {
+      try (S3ReplicaClient client =
+          S3ReplicaClient.create(server.settings("perf", "db").withConcurrency(4))) {
         byte[] small = TestLtx.bytes(1, 1, Instant.now(), 200);
         for (int i = 0; i < 50; i++) {
           client.writeLtxFile(0, 1, 1, new ByteArrayInputStream(small));
@@ -34,18 +35,25 @@ class S3Measurements {
         long[] nanos = new long[n];
         for (int i = 0; i < n; i++) {
           long t0 = System.nanoTime();
-          client.writeLtxFile(0, i + 1, i + 1, new ByteArrayInputStream(TestLtx.bytes(i + 1, i + 1, Instant.now(), 200)));
+          client.writeLtxFile(
+              0,
+              i + 1,
+              i + 1,
+              new ByteArrayInputStream(TestLtx.bytes(i + 1, i + 1, Instant.now(), 200)));
           nanos[i] = System.nanoTime() - t0;
         }
         Arrays.sort(nanos);
-        System.out.printf("small PUT (300 B): p50 %.2f ms, p99 %.2f ms%n", nanos[n / 2] / 1e6, nanos[n * 99 / 100] / 1e6);
+        System.out.printf(
+            "small PUT (300 B): p50 %.2f ms, p99 %.2f ms%n",
+            nanos[n / 2] / 1e6, nanos[n * 99 / 100] / 1e6);
 
         int size = 64 << 20;
         byte[] big = TestLtx.bytes(1, 1000, Instant.now(), size - 100);
         long t0 = System.nanoTime();
         LtxFileInfo info = client.writeLtxFile(9, 1, 1000, new ByteArrayInputStream(big));
         double up = (System.nanoTime() - t0) / 1e9;
-        System.out.printf("multipart PUT 64 MiB (5 MiB parts, concurrency 4): %.2f s, %.0f MiB/s%n", up, 64 / up);
+        System.out.printf(
+            "multipart PUT 64 MiB (5 MiB parts, concurrency 4): %.2f s, %.0f MiB/s%n", up, 64 / up);
 
         t0 = System.nanoTime();
         long read = 0;
@@ -61,7 +69,8 @@ class S3Measurements {
 
         t0 = System.nanoTime();
         var files = client.ltxFilesWithExactTimestamps(0, 0);
-        System.out.printf("list + %d parallel HEADs: %.0f ms%n", files.size(), (System.nanoTime() - t0) / 1e6);
+        System.out.printf(
+            "list + %d parallel HEADs: %.0f ms%n", files.size(), (System.nanoTime() - t0) / 1e6);
       }
     }
   }

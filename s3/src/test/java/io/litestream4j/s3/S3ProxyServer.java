@@ -38,13 +38,14 @@ public final class S3ProxyServer implements AutoCloseable {
     props.setProperty("jclouds.identity", ACCESS_KEY);
     props.setProperty("jclouds.credential", SECRET_KEY);
     BlobStore store = BlobStores.create("transient", props);
-    S3Proxy proxy = S3Proxy.builder()
-        .blobStore(store)
-        .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
-        .endpoint(URI.create("http://127.0.0.1:0"))
-        .ignoreUnknownHeaders(true)
-        .stopTimeout(0)
-        .build();
+    S3Proxy proxy =
+        S3Proxy.builder()
+            .blobStore(store)
+            .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
+            .endpoint(URI.create("http://127.0.0.1:0"))
+            .ignoreUnknownHeaders(true)
+            .stopTimeout(0)
+            .build();
     proxy.start();
     long deadline = System.nanoTime() + 10_000_000_000L;
     while (!"STARTED".equals(proxy.getState())) {
@@ -68,7 +69,10 @@ public final class S3ProxyServer implements AutoCloseable {
     return new S3Credentials(ACCESS_KEY, SECRET_KEY, "test");
   }
 
-  /** Settings for {@code bucket/path} on this server (or on {@code endpoint}, e.g. a proxy in front). */
+  /**
+   * Settings for {@code bucket/path} on this server (or on {@code endpoint}, e.g. a proxy in
+   * front).
+   */
   public S3Settings settings(String bucket, String path) {
     return S3Settings.of(bucket, path, endpoint.toString(), credentials());
   }
@@ -83,7 +87,8 @@ public final class S3ProxyServer implements AutoCloseable {
         .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
         .serviceConfiguration(c -> c.chunkedEncodingEnabled(false).expectContinueEnabled(false))
         .httpClient(UrlConnectionHttpClient.create())
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
         .build();
   }
 

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.litestream4j.replica.LtxFileInfo;
-import io.litestream4j.replica.LtxFileNotFoundException;
 import io.litestream4j.replica.ReplicaClient;
 import io.litestream4j.replica.ReplicaClientContract;
 import io.litestream4j.replica.ReplicaClients;
@@ -12,20 +11,14 @@ import io.litestream4j.replica.TestLtx;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.NoSuchFileException;
 import java.security.MessageDigest;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -80,18 +73,31 @@ class S3ReplicaClientTest extends ReplicaClientContract {
 
   @Override
   protected Optional<ExpectedFailure> missingContainer() {
-    return Optional.of(new ExpectedFailure(S3ReplicaClient.create(server.settings("no-such-bucket", "db")),
-        List.of("NoSuchBucket", "create it"), List.of(S3ProxyServer.SECRET_KEY)));
+    return Optional.of(
+        new ExpectedFailure(
+            S3ReplicaClient.create(server.settings("no-such-bucket", "db")),
+            List.of("NoSuchBucket", "create it"),
+            List.of(S3ProxyServer.SECRET_KEY)));
   }
 
   @Override
   protected Optional<ExpectedFailure> wrongCredentials() {
-    S3Settings bad = S3Settings.of(bucket, "db", server.endpoint().toString(),
-        new S3Credentials(S3ProxyServer.ACCESS_KEY, "wrong-secret-value", "test"));
-    S3ReplicaClient c = S3ReplicaClient.create(bad,
-        S3Tuning.DEFAULTS.withRetries(2, java.time.Duration.ofMillis(10), java.time.Duration.ofMillis(20)));
-    return Optional.of(new ExpectedFailure(c, List.of("HTTP 403", "s3://" + bucket + "/db/"),
-        List.of("wrong-secret-value", S3ProxyServer.SECRET_KEY)));
+    S3Settings bad =
+        S3Settings.of(
+            bucket,
+            "db",
+            server.endpoint().toString(),
+            new S3Credentials(S3ProxyServer.ACCESS_KEY, "wrong-secret-value", "test"));
+    S3ReplicaClient c =
+        S3ReplicaClient.create(
+            bad,
+            S3Tuning.DEFAULTS.withRetries(
+                2, java.time.Duration.ofMillis(10), java.time.Duration.ofMillis(20)));
+    return Optional.of(
+        new ExpectedFailure(
+            c,
+            List.of("HTTP 403", "s3://" + bucket + "/db/"),
+            List.of("wrong-secret-value", S3ProxyServer.SECRET_KEY)));
   }
 
   private S3ReplicaClient s3Client() {
@@ -100,7 +106,8 @@ class S3ReplicaClientTest extends ReplicaClientContract {
 
   private List<String> keys(String prefix) {
     return admin.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(prefix)).contents().stream()
-        .map(S3Object::key).toList();
+        .map(S3Object::key)
+        .toList();
   }
 
   @Test
@@ -110,14 +117,17 @@ class S3ReplicaClientTest extends ReplicaClientContract {
 
     assertThat(info).isEqualTo(new LtxFileInfo(0, 1, 1, data.length, T1));
     assertThat(keys("")).containsExactly("db/0000/0000000000000001-0000000000000001.ltx");
-    HeadObjectResponse head = admin.headObject(r -> r.bucket(bucket).key("db/0000/0000000000000001-0000000000000001.ltx"));
+    HeadObjectResponse head =
+        admin.headObject(
+            r -> r.bucket(bucket).key("db/0000/0000000000000001-0000000000000001.ltx"));
     assertThat(head.metadata()).containsEntry("litestream-timestamp", "2024-05-06T07:08:09.123Z");
     assertThat(head.contentLength()).isEqualTo(data.length);
     assertThat(readAll(0, 1, 1, 0, 0)).isEqualTo(data);
 
     write(9, 1, 0x1f, T2, 10);
     assertThat(keys("db/0009/")).containsExactly("db/0009/0000000000000001-000000000000001f.ltx");
-    assertThat(s3Client().ltxKey(9, 5, 6)).isEqualTo("db/0009/0000000000000005-0000000000000006.ltx");
+    assertThat(s3Client().ltxKey(9, 5, 6))
+        .isEqualTo("db/0009/0000000000000005-0000000000000006.ltx");
     assertThat(s3Client().lockKey()).isEqualTo("db/lock.json");
   }
 
@@ -135,7 +145,9 @@ class S3ReplicaClientTest extends ReplicaClientContract {
   void deleteAllKeepsKeysOutsideThePath() throws IOException {
     write(0, 1, 1, T1, 5);
     admin.putObject(r -> r.bucket(bucket).key("db/other/thing"), RequestBody.fromString("x"));
-    admin.putObject(r -> r.bucket(bucket).key("dbx/0000/0000000000000001-0000000000000001.ltx"), RequestBody.fromString("x"));
+    admin.putObject(
+        r -> r.bucket(bucket).key("dbx/0000/0000000000000001-0000000000000001.ltx"),
+        RequestBody.fromString("x"));
     client.deleteAll();
     assertThat(keys("db/")).isEmpty();
     assertThat(keys("")).containsExactly("dbx/0000/0000000000000001-0000000000000001.ltx");
@@ -153,18 +165,22 @@ class S3ReplicaClientTest extends ReplicaClientContract {
       HeadObjectResponse head = admin.headObject(r -> r.bucket(bucket).key(big.ltxKey(9, 1, 1)));
       assertThat(head.eTag()).as("multipart ETags end in -<parts>").endsWith("-3\"");
       assertThat(head.metadata()).containsEntry("litestream-timestamp", "2024-05-06T07:08:09.123Z");
-      assertThat(big.ltxFilesWithExactTimestamps(9, 0)).containsExactly(new LtxFileInfo(9, 1, 1, size, T1));
+      assertThat(big.ltxFilesWithExactTimestamps(9, 0))
+          .containsExactly(new LtxFileInfo(9, 1, 1, size, T1));
       byte[] back;
       try (InputStream in = big.openLtxFile(9, 1, 1, 0, 0)) {
         back = in.readAllBytes();
       }
       assertThat(sha256(back)).isEqualTo(sha256(data));
       assertThat(readRange(big, S3Settings.MIN_PART_SIZE - 10, 20))
-          .isEqualTo(Arrays.copyOfRange(data, (int) S3Settings.MIN_PART_SIZE - 10, (int) S3Settings.MIN_PART_SIZE + 10));
+          .isEqualTo(
+              Arrays.copyOfRange(
+                  data, (int) S3Settings.MIN_PART_SIZE - 10, (int) S3Settings.MIN_PART_SIZE + 10));
 
       // Exactly one part size: still stored whole.
       byte[] exact = TestLtx.bytes(2, 2, T1, (int) S3Settings.MIN_PART_SIZE - 100);
-      assertThat(big.writeLtxFile(9, 2, 2, new ByteArrayInputStream(exact)).size()).isEqualTo(S3Settings.MIN_PART_SIZE);
+      assertThat(big.writeLtxFile(9, 2, 2, new ByteArrayInputStream(exact)).size())
+          .isEqualTo(S3Settings.MIN_PART_SIZE);
       try (InputStream in = big.openLtxFile(9, 2, 2, 0, 0)) {
         assertThat(sha256(in.readAllBytes())).isEqualTo(sha256(exact));
       }
@@ -175,29 +191,31 @@ class S3ReplicaClientTest extends ReplicaClientContract {
   @Test
   void aFailingSourceAbortsTheMultipartUploadAndStoresNothing() throws Exception {
     byte[] data = TestLtx.bytes(1, 1, T1, (int) S3Settings.MIN_PART_SIZE * 2);
-    InputStream failing = new InputStream() {
-      int pos;
+    InputStream failing =
+        new InputStream() {
+          int pos;
 
-      @Override
-      public int read() throws IOException {
-        if (pos >= S3Settings.MIN_PART_SIZE + 1000) {
-          throw new IOException("local disk error");
-        }
-        return data[pos++] & 0xff;
-      }
+          @Override
+          public int read() throws IOException {
+            if (pos >= S3Settings.MIN_PART_SIZE + 1000) {
+              throw new IOException("local disk error");
+            }
+            return data[pos++] & 0xff;
+          }
 
-      @Override
-      public int read(byte[] b, int off, int len) throws IOException {
-        if (pos >= S3Settings.MIN_PART_SIZE + 1000) {
-          throw new IOException("local disk error");
-        }
-        int n = (int) Math.min(len, S3Settings.MIN_PART_SIZE + 1000 - pos);
-        System.arraycopy(data, pos, b, off, n);
-        pos += n;
-        return n;
-      }
-    };
-    assertThatThrownBy(() -> client.writeLtxFile(0, 1, 1, failing)).isInstanceOf(IOException.class)
+          @Override
+          public int read(byte[] b, int off, int len) throws IOException {
+            if (pos >= S3Settings.MIN_PART_SIZE + 1000) {
+              throw new IOException("local disk error");
+            }
+            int n = (int) Math.min(len, S3Settings.MIN_PART_SIZE + 1000 - pos);
+            System.arraycopy(data, pos, b, off, n);
+            pos += n;
+            return n;
+          }
+        };
+    assertThatThrownBy(() -> client.writeLtxFile(0, 1, 1, failing))
+        .isInstanceOf(IOException.class)
         .hasMessage("local disk error");
     assertThat(keys("")).isEmpty();
     assertThat(admin.listMultipartUploads(r -> r.bucket(bucket)).uploads()).isEmpty();
@@ -206,7 +224,8 @@ class S3ReplicaClientTest extends ReplicaClientContract {
   @Test
   void smallFilesNeverAllocateAPart() throws Exception {
     byte[] data = TestLtx.bytes(1, 1, T1, 200);
-    PartBuffer buffer = PartBuffer.read(new ByteArrayInputStream(data), (int) S3Settings.MIN_PART_SIZE);
+    PartBuffer buffer =
+        PartBuffer.read(new ByteArrayInputStream(data), (int) S3Settings.MIN_PART_SIZE);
     assertThat(buffer.endOfStream()).isTrue();
     assertThat(buffer.size()).isEqualTo(300);
     assertThat(buffer.capacity()).isEqualTo(PartBuffer.INITIAL_CAPACITY);
@@ -218,7 +237,8 @@ class S3ReplicaClientTest extends ReplicaClientContract {
 
   @Test
   void aSmallUploadAllocatesFarLessThanAPart() throws IOException {
-    var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    var threads =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
     byte[] data = TestLtx.bytes(1, 1, T1, 200);
     for (int i = 0; i < 20; i++) { // warm up the SDK's lazily built machinery
       client.writeLtxFile(0, 1, 1, new ByteArrayInputStream(data));
@@ -229,7 +249,9 @@ class S3ReplicaClientTest extends ReplicaClientContract {
       client.writeLtxFile(0, 1, 1, new ByteArrayInputStream(data));
     }
     long perWrite = (threads.getCurrentThreadAllocatedBytes() - before) / writes;
-    System.out.printf("allocated per 300-byte upload: %d bytes (part size %d)%n", perWrite, S3Settings.MIN_PART_SIZE);
+    System.out.printf(
+        "allocated per 300-byte upload: %d bytes (part size %d)%n",
+        perWrite, S3Settings.MIN_PART_SIZE);
     assertThat(perWrite).isLessThan(S3Settings.MIN_PART_SIZE / 10);
   }
 
@@ -238,7 +260,9 @@ class S3ReplicaClientTest extends ReplicaClientContract {
     S3ReplicaClient c = S3ReplicaClient.create(server.settings(bucket, "db"));
     c.init();
     c.close();
-    assertThatThrownBy(() -> c.ltxFiles(0, 0)).isInstanceOf(IOException.class).hasMessageContaining("closed");
+    assertThatThrownBy(() -> c.ltxFiles(0, 0))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("closed");
     c.close();
   }
 
@@ -246,15 +270,21 @@ class S3ReplicaClientTest extends ReplicaClientContract {
   void sseCustomerKeyObjectsNeedTheKeyToBeRead() throws IOException {
     byte[] key = new byte[32];
     Arrays.fill(key, (byte) 7);
-    var sse = new S3Encryption.CustomerKey("AES256", java.util.Base64.getEncoder().encodeToString(key),
-        java.util.Base64.getEncoder().encodeToString(md5(key)));
+    var sse =
+        new S3Encryption.CustomerKey(
+            "AES256",
+            java.util.Base64.getEncoder().encodeToString(key),
+            java.util.Base64.getEncoder().encodeToString(md5(key)));
     byte[] data = TestLtx.bytes(1, 1, T1, 1000);
-    try (S3ReplicaClient encrypted = S3ReplicaClient.create(server.settings(bucket, "enc").withEncryption(sse))) {
+    try (S3ReplicaClient encrypted =
+        S3ReplicaClient.create(server.settings(bucket, "enc").withEncryption(sse))) {
       encrypted.writeLtxFile(0, 1, 1, new ByteArrayInputStream(data));
       try (InputStream in = encrypted.openLtxFile(0, 1, 1, 0, 0)) {
         assertThat(in.readAllBytes()).isEqualTo(data);
       }
-      assertThat(encrypted.ltxFilesWithExactTimestamps(0, 0)).extracting(LtxFileInfo::createdAt).containsExactly(T1);
+      assertThat(encrypted.ltxFilesWithExactTimestamps(0, 0))
+          .extracting(LtxFileInfo::createdAt)
+          .containsExactly(T1);
       assertThat(encrypted.toString()).doesNotContain(sse.key());
       assertThat(encrypted.settings().toString()).doesNotContain(sse.key());
     }
@@ -262,7 +292,12 @@ class S3ReplicaClientTest extends ReplicaClientContract {
 
   @Test
   void discoveredThroughServiceLoaderFromAUrl() throws IOException {
-    String url = "s3://" + bucket + "/via-url?endpoint=" + server.endpoint().getAuthority() + "&region=us-east-1";
+    String url =
+        "s3://"
+            + bucket
+            + "/via-url?endpoint="
+            + server.endpoint().getAuthority()
+            + "&region=us-east-1";
     var env = new java.util.HashMap<>(System.getenv());
     try (var c = ReplicaClients.discover().create(url)) {
       assertThat(c).isInstanceOf(S3ReplicaClient.class);

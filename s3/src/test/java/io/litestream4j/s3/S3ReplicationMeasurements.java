@@ -23,12 +23,19 @@ class S3ReplicationMeasurements {
   @Test
   void lagAt100CommitsPerSecond() throws Exception {
     try (S3ProxyServer server = S3ProxyServer.start()) {
-      for (Duration interval : List.of(Duration.ofSeconds(1), Duration.ZERO, Duration.ofSeconds(1), Duration.ZERO)) {
+      for (Duration interval :
+          List.of(Duration.ofSeconds(1), Duration.ZERO, Duration.ofSeconds(1), Duration.ZERO)) {
         String bucket = "lag" + System.nanoTime();
         server.createBucket(bucket);
-        double[] lags = ReplicationMeasurements.measureLag(dir, S3ReplicaClient.create(server.settings(bucket, "db")),
-            "s3://" + bucket + "/db", interval, Duration.ofSeconds(10));
-        System.out.printf("s3 lag sync-interval=%s: commits=%d p50=%.1f ms p99=%.1f ms max=%.1f ms%n",
+        double[] lags =
+            ReplicationMeasurements.measureLag(
+                dir,
+                S3ReplicaClient.create(server.settings(bucket, "db")),
+                "s3://" + bucket + "/db",
+                interval,
+                Duration.ofSeconds(10));
+        System.out.printf(
+            "s3 lag sync-interval=%s: commits=%d p50=%.1f ms p99=%.1f ms max=%.1f ms%n",
             interval, lags.length, pct(lags, 50), pct(lags, 99), lags[lags.length - 1]);
       }
     }
@@ -38,10 +45,15 @@ class S3ReplicationMeasurements {
   void restoreThroughputParallelism1Vs8() throws Exception {
     try (S3ProxyServer server = S3ProxyServer.start()) {
       server.createBucket("restore");
-      double[] r = ReplicationMeasurements.restoreThroughput(dir,
-          () -> S3ReplicaClient.create(server.settings("restore", "db")), "s3://restore/db");
-      System.out.printf("s3 restore %.0f MB: parallelism 1 min/median/max %.0f/%.0f/%.0f MB/s;"
-          + " parallelism 8 %.0f/%.0f/%.0f MB/s%n", r[6], r[0], r[1], r[2], r[3], r[4], r[5]);
+      double[] r =
+          ReplicationMeasurements.restoreThroughput(
+              dir,
+              () -> S3ReplicaClient.create(server.settings("restore", "db")),
+              "s3://restore/db");
+      System.out.printf(
+          "s3 restore %.0f MB: parallelism 1 min/median/max %.0f/%.0f/%.0f MB/s;"
+              + " parallelism 8 %.0f/%.0f/%.0f MB/s%n",
+          r[6], r[0], r[1], r[2], r[3], r[4], r[5]);
     }
   }
 }

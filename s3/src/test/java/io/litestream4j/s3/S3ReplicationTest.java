@@ -33,15 +33,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Replication to S3 and back: an application writes through JDBC while {@link Replication} ships
- * L0 files to s3proxy through {@link S3ReplicaClient}; at several TXIDs the source is captured and
- * the replica's files up to that TXID must rebuild exactly that database (content, rolling
- * checksum, integrity). Once over a clean connection, once through a proxy that resets, throttles,
- * fails and stalls connections during both replication and restore.
+ * Replication to S3 and back: an application writes through JDBC while {@link Replication} ships L0
+ * files to s3proxy through {@link S3ReplicaClient}; at several TXIDs the source is captured and the
+ * replica's files up to that TXID must rebuild exactly that database (content, rolling checksum,
+ * integrity). Once over a clean connection, once through a proxy that resets, throttles, fails and
+ * stalls connections during both replication and restore.
  */
 class S3ReplicationTest {
 
-  private static final RetryPolicy RESUME = new RetryPolicy(8, Duration.ofMillis(20), RetryPolicy.Sleeper.THREAD);
+  private static final RetryPolicy RESUME =
+      new RetryPolicy(8, Duration.ofMillis(20), RetryPolicy.Sleeper.THREAD);
 
   static S3ProxyServer server;
 
@@ -62,8 +63,11 @@ class S3ReplicationTest {
     server.createBucket("roundtrip");
     S3ReplicaClient client = S3ReplicaClient.create(server.settings("roundtrip", "apps/app.db"));
     Map<Long, Expected> expected = replicate(client, 24, 7);
-    try (S3ReplicaClient reader = S3ReplicaClient.create(server.settings("roundtrip", "apps/app.db"))) {
-      assertThat(reader.ltxFiles(0, 1)).first().satisfies(f -> assertThat(f.minTxid()).isEqualTo(1));
+    try (S3ReplicaClient reader =
+        S3ReplicaClient.create(server.settings("roundtrip", "apps/app.db"))) {
+      assertThat(reader.ltxFiles(0, 1))
+          .first()
+          .satisfies(f -> assertThat(f.minTxid()).isEqualTo(1));
       assertRestores(reader, expected);
     }
   }
@@ -71,10 +75,13 @@ class S3ReplicationTest {
   @Test
   void nothingIsLostThroughResetsThrottlingErrorsAndStalls() throws Exception {
     server.createBucket("faulty");
-    S3Tuning tuning = S3Tuning.DEFAULTS.withSocketTimeout(Duration.ofMillis(700))
-        .withRetries(10, Duration.ofMillis(5), Duration.ofMillis(100));
+    S3Tuning tuning =
+        S3Tuning.DEFAULTS
+            .withSocketTimeout(Duration.ofMillis(700))
+            .withRetries(10, Duration.ofMillis(5), Duration.ofMillis(100));
     try (FaultyProxy proxy = new FaultyProxy(server.port(), 1234, 0.3, 1_000)) {
-      S3Settings viaProxy = S3Settings.of("faulty", "db", proxy.endpoint(), S3ProxyServer.credentials());
+      S3Settings viaProxy =
+          S3Settings.of("faulty", "db", proxy.endpoint(), S3ProxyServer.credentials());
       proxy.faulty(true);
       Map<Long, Expected> expected = replicate(S3ReplicaClient.create(viaProxy, tuning), 16, 11);
       int duringReplication = proxy.injectedTotal();
@@ -83,22 +90,35 @@ class S3ReplicationTest {
         assertRestores(reader, expected);
       }
       assertThat(duringReplication).as("faults injected while replicating").isGreaterThan(5);
-      assertThat(proxy.injectedTotal() - duringReplication).as("faults injected while restoring").isGreaterThan(5);
-      for (FaultyProxy.Fault f : List.of(FaultyProxy.Fault.RESET, FaultyProxy.Fault.ERROR_500,
-          FaultyProxy.Fault.THROTTLE_429, FaultyProxy.Fault.STALL)) {
+      assertThat(proxy.injectedTotal() - duringReplication)
+          .as("faults injected while restoring")
+          .isGreaterThan(5);
+      for (FaultyProxy.Fault f :
+          List.of(
+              FaultyProxy.Fault.RESET,
+              FaultyProxy.Fault.ERROR_500,
+              FaultyProxy.Fault.THROTTLE_429,
+              FaultyProxy.Fault.STALL)) {
         assertThat(proxy.injected(f)).as("%s faults", f).isPositive();
       }
-      System.out.printf("fault run: %d connections, %d faults (reset %d, 500 %d, 429 %d, stall %d)%n",
-          proxy.connections(), proxy.injectedTotal(), proxy.injected(FaultyProxy.Fault.RESET),
-          proxy.injected(FaultyProxy.Fault.ERROR_500), proxy.injected(FaultyProxy.Fault.THROTTLE_429),
+      System.out.printf(
+          "fault run: %d connections, %d faults (reset %d, 500 %d, 429 %d, stall %d)%n",
+          proxy.connections(),
+          proxy.injectedTotal(),
+          proxy.injected(FaultyProxy.Fault.RESET),
+          proxy.injected(FaultyProxy.Fault.ERROR_500),
+          proxy.injected(FaultyProxy.Fault.THROTTLE_429),
           proxy.injected(FaultyProxy.Fault.STALL));
     }
   }
 
   record Expected(List<String> dump, long checksum) {}
 
-  /** Runs the application workload while replicating; returns the state at each acknowledged TXID. */
-  private Map<Long, Expected> replicate(ReplicaClient client, int rounds, long seed) throws Exception {
+  /**
+   * Runs the application workload while replicating; returns the state at each acknowledged TXID.
+   */
+  private Map<Long, Expected> replicate(ReplicaClient client, int rounds, long seed)
+      throws Exception {
     Path db = dir.resolve("app-" + seed + ".db");
     var expected = new LinkedHashMap<Long, Expected>();
     Random rnd = new Random(seed);
@@ -108,16 +128,24 @@ class S3ReplicationTest {
         st.execute("PRAGMA busy_timeout=200");
         st.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB, note TEXT)");
       }
-      ReplicationOptions opts = ReplicationOptions.of(db, "s3://unused")
-          .withMetaDir(dir.resolve("meta-" + seed))
-          .withSyncInterval(Duration.ZERO)
-          .withShutdownSync(Duration.ofSeconds(20), Duration.ofMillis(100))
-          .withDbOptions(DbOptions.DEFAULTS.withMonitorInterval(Duration.ofMillis(50)).withMinCheckpointPageCount(64));
+      ReplicationOptions opts =
+          ReplicationOptions.of(db, "s3://unused")
+              .withMetaDir(dir.resolve("meta-" + seed))
+              .withSyncInterval(Duration.ZERO)
+              .withShutdownSync(Duration.ofSeconds(20), Duration.ofMillis(100))
+              .withDbOptions(
+                  DbOptions.DEFAULTS
+                      .withMonitorInterval(Duration.ofMillis(50))
+                      .withMinCheckpointPageCount(64));
       try (Replication r = Replication.start(opts, client)) {
         for (int round = 0; round < rounds; round++) {
           applicationStep(app, round, rnd);
           long txid = r.syncAndAwait(Duration.ofSeconds(60));
-          expected.put(txid, new Expected(DbCompare.dump(db), L0Restore.logicalChecksum(db, dir.resolve("copy-" + seed + "-" + txid))));
+          expected.put(
+              txid,
+              new Expected(
+                  DbCompare.dump(db),
+                  L0Restore.logicalChecksum(db, dir.resolve("copy-" + seed + "-" + txid))));
         }
       }
     }
@@ -143,12 +171,20 @@ class S3ReplicationTest {
     }
   }
 
-  /** Applies the replica's L0 files 1..txid, read with resumable ranged GETs; returns the checksum. */
+  /**
+   * Applies the replica's L0 files 1..txid, read with resumable ranged GETs; returns the checksum.
+   */
   static long restoreFromL0(ReplicaClient client, long txid, Path out) throws IOException {
-    List<LtxFileInfo> files = client.ltxFiles(0, 1).stream().filter(f -> f.maxTxid() <= txid).toList();
+    List<LtxFileInfo> files =
+        client.ltxFiles(0, 1).stream().filter(f -> f.maxTxid() <= txid).toList();
     assertThat(files).as("L0 files up to %d", txid).hasSize((int) txid);
-    try (FileChannel ch = FileChannel.open(out, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.READ, StandardOpenOption.TRUNCATE_EXISTING)) {
+    try (FileChannel ch =
+        FileChannel.open(
+            out,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.READ,
+            StandardOpenOption.TRUNCATE_EXISTING)) {
       LtxApplier applier = LtxApplier.create(ch);
       for (LtxFileInfo f : files) {
         try (InputStream in = ResumableInputStream.open(client, f, RESUME)) {
@@ -179,11 +215,10 @@ class S3ReplicationTest {
         case 5 -> st.execute("DELETE FROM t WHERE id % 3 = 0");
         case 8 -> st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
         case 9 -> st.execute("VACUUM");
-        default -> { }
+        default -> {}
       }
     } catch (java.sql.SQLException busy) {
       assertThat(busy.getMessage()).containsAnyOf("locked", "BUSY");
     }
   }
-
 }

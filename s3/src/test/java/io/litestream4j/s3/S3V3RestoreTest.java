@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -29,12 +28,15 @@ class S3V3RestoreTest {
   @Test
   void restoresWhatLitestream03WroteToS3() throws Exception {
     Optional<Path> bin = Litestream03.binary();
-    Assumptions.assumeTrue(bin.isPresent(), "Litestream 0.3.13 (npm @flydotio/litestream-linux-x64) unavailable");
+    Assumptions.assumeTrue(
+        bin.isPresent(), "Litestream 0.3.13 (npm @flydotio/litestream-linux-x64) unavailable");
     try (S3ProxyServer server = S3ProxyServer.start()) {
       server.createBucket("v3bucket");
       Path db = dir.resolve("app.db");
       Path config = dir.resolve("litestream.yml");
-      Files.writeString(config, """
+      Files.writeString(
+          config,
+          """
           access-key-id: %s
           secret-access-key: %s
           dbs:
@@ -50,16 +52,29 @@ class S3V3RestoreTest {
                   region: us-east-1
                   force-path-style: true
                   sync-interval: 100ms
-          """.formatted(S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY, db, server.endpoint()));
+          """
+              .formatted(
+                  S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY, db, server.endpoint()));
       Path log = dir.resolve("litestream.log");
-      try (Connection app = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = app.createStatement()) {
+      try (Connection app = DriverManager.getConnection("jdbc:sqlite:" + db);
+          Statement st = app.createStatement()) {
         st.execute("PRAGMA journal_mode=wal");
         st.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT, pad BLOB)");
-        Process ls = new ProcessBuilder(bin.get().toString(), "replicate", "-config", config.toString())
-            .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process ls =
+            new ProcessBuilder(bin.get().toString(), "replicate", "-config", config.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         try {
           for (int i = 1; i <= 60; i++) {
-            st.execute("INSERT INTO t VALUES (" + i + ", 'row " + i + "', randomblob(" + (i % 7 == 0 ? 5000 : 200) + "))");
+            st.execute(
+                "INSERT INTO t VALUES ("
+                    + i
+                    + ", 'row "
+                    + i
+                    + "', randomblob("
+                    + (i % 7 == 0 ? 5000 : 200)
+                    + "))");
             if (i % 20 == 0) {
               st.execute("PRAGMA wal_checkpoint(PASSIVE)");
             }
@@ -72,7 +87,8 @@ class S3V3RestoreTest {
         }
       }
       try (S3ReplicaClient client = S3ReplicaClient.create(server.settings("v3bucket", "app"))) {
-        assertThat(client.v3Generations()).as("Litestream 0.3.13 wrote to S3 (log: %s)", Files.readString(log))
+        assertThat(client.v3Generations())
+            .as("Litestream 0.3.13 wrote to S3 (log: %s)", Files.readString(log))
             .hasSize(1);
         Path out = dir.resolve("restored.db");
         RestoreResult r = new Restorer(client, "s3://v3bucket/app").restore(RestoreOptions.of(out));
@@ -80,8 +96,12 @@ class S3V3RestoreTest {
         DbCompare.assertSameContent(db, out);
         DbCompare.assertIntegrity(out);
         String gen = client.v3Generations().getFirst();
-        System.out.printf("v3-s3: generation %s, %d snapshot(s), %d WAL segment(s), restored in %d ms%n", gen,
-            client.v3Snapshots(gen).size(), client.v3WalSegments(gen).size(), r.duration().toMillis());
+        System.out.printf(
+            "v3-s3: generation %s, %d snapshot(s), %d WAL segment(s), restored in %d ms%n",
+            gen,
+            client.v3Snapshots(gen).size(),
+            client.v3WalSegments(gen).size(),
+            r.duration().toMillis());
       }
     }
   }

@@ -8,7 +8,7 @@ import java.util.List;
  */
 @FunctionalInterface
 public interface CommandRunner {
-  record Result(int exitCode, String out, String err) { }
+  record Result(int exitCode, String out, String err) {}
 
   Result run(List<String> args);
 }

@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.net.URLEncoder;
+import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -13,16 +13,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The CLI's side of the control socket: one HTTP request per connection over the Unix socket,
- * with a deadline. A server error comes back as an {@link IOException} carrying the server's
- * {@code error} and {@code details}.
+ * The CLI's side of the control socket: one HTTP request per connection over the Unix socket, with
+ * a deadline. A server error comes back as an {@link IOException} carrying the server's {@code
+ * error} and {@code details}.
  */
 public final class ControlSocketClient {
   private final Path socket;
@@ -37,7 +37,10 @@ public final class ControlSocketClient {
     StringBuilder target = new StringBuilder(route);
     char sep = '?';
     for (Map.Entry<String, String> e : query.entrySet()) {
-      target.append(sep).append(URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8)).append('=')
+      target
+          .append(sep)
+          .append(URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8))
+          .append('=')
           .append(URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8));
       sep = '&';
     }
@@ -50,10 +53,14 @@ public final class ControlSocketClient {
 
   private Map<String, Object> exchange(String requestLine, String body) throws IOException {
     if (!Files.exists(socket)) {
-      throw new IOException("control socket " + socket + " does not exist; is `replicate` running with "
-          + "socket.enabled: true in its config? (or pass -socket PATH)");
+      throw new IOException(
+          "control socket "
+              + socket
+              + " does not exist; is `replicate` running with "
+              + "socket.enabled: true in its config? (or pass -socket PATH)");
     }
-    var executor = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("l4j-control-client").factory());
+    var executor =
+        Executors.newSingleThreadExecutor(Thread.ofVirtual().name("l4j-control-client").factory());
     try {
       Future<HttpMessage> f = executor.submit(() -> send(requestLine, body));
       HttpMessage resp;
@@ -61,10 +68,12 @@ public final class ControlSocketClient {
         resp = f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       } catch (TimeoutException e) {
         f.cancel(true);
-        throw new IOException("no answer from control socket " + socket + " within " + timeout.toSeconds() + "s");
+        throw new IOException(
+            "no answer from control socket " + socket + " within " + timeout.toSeconds() + "s");
       } catch (ExecutionException e) {
         Throwable c = e.getCause();
-        throw c instanceof IOException io ? new IOException("control socket " + socket + ": " + io.getMessage(), io)
+        throw c instanceof IOException io
+            ? new IOException("control socket " + socket + ": " + io.getMessage(), io)
             : new IOException(String.valueOf(c), c);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -89,8 +98,12 @@ public final class ControlSocketClient {
       ch.connect(UnixDomainSocketAddress.of(socket));
       OutputStream out = Channels.newOutputStream(ch);
       byte[] b = body.getBytes(StandardCharsets.UTF_8);
-      String head = requestLine + " HTTP/1.1\r\nHost: litestream\r\nContent-Type: application/json\r\n"
-          + "Content-Length: " + b.length + "\r\nConnection: close\r\n\r\n";
+      String head =
+          requestLine
+              + " HTTP/1.1\r\nHost: litestream\r\nContent-Type: application/json\r\n"
+              + "Content-Length: "
+              + b.length
+              + "\r\nConnection: close\r\n\r\n";
       out.write(head.getBytes(StandardCharsets.US_ASCII));
       out.write(b);
       out.flush();

@@ -24,11 +24,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Litestream's control API: HTTP/1.1 over a Unix domain socket ({@code socket.path}), answered
- * by {@link DatabaseRegistry}. Endpoints and JSON shapes are Litestream's: {@code POST /start},
- * {@code /stop}, {@code /register}, {@code /unregister}, {@code /sync}; {@code GET /txid?path=},
- * {@code /list}, {@code /info}. Errors are {@code {"error", "details"}} with 400 (bad request),
- * 404 (unknown database), 409 (database not open), 504 (sync wait timed out) or 500.
+ * Litestream's control API: HTTP/1.1 over a Unix domain socket ({@code socket.path}), answered by
+ * {@link DatabaseRegistry}. Endpoints and JSON shapes are Litestream's: {@code POST /start}, {@code
+ * /stop}, {@code /register}, {@code /unregister}, {@code /sync}; {@code GET /txid?path=}, {@code
+ * /list}, {@code /info}. Errors are {@code {"error", "details"}} with 400 (bad request), 404
+ * (unknown database), 409 (database not open), 504 (sync wait timed out) or 500.
  *
  * <p>The socket file gets {@code socket.permissions} right after it is bound; a stale socket file
  * left by a crashed process is replaced, a live one or a non-socket file is an error. One named
@@ -45,18 +45,24 @@ public final class ControlSocketServer implements AutoCloseable {
   private final Instant startedAt;
   private final Thread acceptor;
 
-  private ControlSocketServer(Path path, ServerSocketChannel channel, DatabaseRegistry dbs, String version,
+  private ControlSocketServer(
+      Path path,
+      ServerSocketChannel channel,
+      DatabaseRegistry dbs,
+      String version,
       Instant startedAt) {
     this.path = path;
     this.channel = channel;
     this.dbs = dbs;
     this.version = version;
     this.startedAt = startedAt;
-    this.acceptor = Thread.ofPlatform().name("l4j-control-socket").daemon(true).unstarted(this::acceptLoop);
+    this.acceptor =
+        Thread.ofPlatform().name("l4j-control-socket").daemon(true).unstarted(this::acceptLoop);
   }
 
-  public static ControlSocketServer start(SocketConfig config, DatabaseRegistry dbs, String version,
-      Instant startedAt) throws IOException {
+  public static ControlSocketServer start(
+      SocketConfig config, DatabaseRegistry dbs, String version, Instant startedAt)
+      throws IOException {
     Path path = config.path().toAbsolutePath();
     UnixSocketFiles.prepare(path);
     ServerSocketChannel ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
@@ -70,7 +76,10 @@ public final class ControlSocketServer implements AutoCloseable {
     }
     ControlSocketServer s = new ControlSocketServer(path, ch, dbs, version, startedAt);
     s.acceptor.start();
-    LOG.info("control socket listening on {} (mode {})", path, String.format("%04o", config.permissions()));
+    LOG.info(
+        "control socket listening on {} (mode {})",
+        path,
+        String.format("%04o", config.permissions()));
     return s;
   }
 
@@ -95,7 +104,9 @@ public final class ControlSocketServer implements AutoCloseable {
   }
 
   private void serve(SocketChannel c) {
-    try (c; InputStream in = Channels.newInputStream(c); OutputStream out = Channels.newOutputStream(c)) {
+    try (c;
+        InputStream in = Channels.newInputStream(c);
+        OutputStream out = Channels.newOutputStream(c)) {
       HttpMessage req;
       try {
         req = HttpMessage.read(in);
@@ -158,7 +169,8 @@ public final class ControlSocketServer implements AutoCloseable {
             yield response(400, error("path is required", null));
           }
           OptionalLong txid = dbs.txid(DatabaseRegistry.normalize(p));
-          yield txid.isEmpty() ? response(404, error("database not found", p))
+          yield txid.isEmpty()
+              ? response(404, error("database not found", p))
               : response(200, Map.of("txid", txid.getAsLong()));
         }
         case "GET /list" -> response(200, list());
@@ -244,15 +256,17 @@ public final class ControlSocketServer implements AutoCloseable {
   }
 
   private static byte[] response(int status, Object json) {
-    String reason = switch (status) {
-      case 200 -> "OK";
-      case 400 -> "Bad Request";
-      case 404 -> "Not Found";
-      case 409 -> "Conflict";
-      case 504 -> "Gateway Timeout";
-      default -> "Internal Server Error";
-    };
-    return HttpMessage.format("HTTP/1.1 " + status + " " + reason, "application/json", Json.write(json) + "\n");
+    String reason =
+        switch (status) {
+          case 200 -> "OK";
+          case 400 -> "Bad Request";
+          case 404 -> "Not Found";
+          case 409 -> "Conflict";
+          case 504 -> "Gateway Timeout";
+          default -> "Internal Server Error";
+        };
+    return HttpMessage.format(
+        "HTTP/1.1 " + status + " " + reason, "application/json", Json.write(json) + "\n");
   }
 
   @Override

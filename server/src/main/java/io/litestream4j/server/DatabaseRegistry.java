@@ -22,14 +22,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The databases a running replicator manages, and the one place that starts, stops, registers
- * and unregisters them at run time (the control socket's verbs). A stopped database stays known
- * (and can be started again with a fresh replica client); an unregistered one is forgotten. Every
+ * The databases a running replicator manages, and the one place that starts, stops, registers and
+ * unregisters them at run time (the control socket's verbs). A stopped database stays known (and
+ * can be started again with a fresh replica client); an unregistered one is forgotten. Every
  * replica client is wrapped in a {@link MeteredReplicaClient} so storage operations are counted.
  *
- * <p>Thread-safe: the map is guarded by {@code this}; a database's start/stop/sync is serialized
- * on its entry, so a slow final upload of one database never blocks the others or the readers
- * ({@link #statuses()} reads volatile fields only).
+ * <p>Thread-safe: the map is guarded by {@code this}; a database's start/stop/sync is serialized on
+ * its entry, so a slow final upload of one database never blocks the others or the readers ({@link
+ * #statuses()} reads volatile fields only).
  */
 public final class DatabaseRegistry {
   private static final Logger LOG = LoggerFactory.getLogger(DatabaseRegistry.class);
@@ -58,8 +58,12 @@ public final class DatabaseRegistry {
    * @param registeredOptions options of a database added with {@code register} (path, replica URL)
    * @param inventoryMaxAge how long a replica listing is reused by metrics and the status page
    */
-  public DatabaseRegistry(Replicator replicator, ReplicaOperations ops,
-      BiFunction<Path, String, ReplicationOptions> registeredOptions, Duration inventoryMaxAge, Clock clock) {
+  public DatabaseRegistry(
+      Replicator replicator,
+      ReplicaOperations ops,
+      BiFunction<Path, String, ReplicationOptions> registeredOptions,
+      Duration inventoryMaxAge,
+      Clock clock) {
     this.replicator = replicator;
     this.ops = ops;
     this.registeredOptions = registeredOptions;
@@ -81,7 +85,8 @@ public final class DatabaseRegistry {
    * Adds and starts a database with a client that was already made (and maybe used, e.g. for
    * restore-if-missing); {@code source} makes the clients of later restarts.
    */
-  public Replication add(ReplicationOptions options, ReplicaClient client, ReplicaClientSource source)
+  public Replication add(
+      ReplicationOptions options, ReplicaClient client, ReplicaClientSource source)
       throws IOException {
     Path path = options.database().toAbsolutePath().normalize();
     Entry e = new Entry(options, source);
@@ -112,8 +117,10 @@ public final class DatabaseRegistry {
 
   private Replication launch(Entry e, ReplicaClient raw) throws IOException {
     // Files of a file replica get the database's mode; applied before metering hides the type.
-    ReplicaClient base = raw instanceof io.litestream4j.replica.file.FileReplicaClient f
-        ? f.withModeOf(e.options.database().toAbsolutePath()) : raw;
+    ReplicaClient base =
+        raw instanceof io.litestream4j.replica.file.FileReplicaClient f
+            ? f.withModeOf(e.options.database().toAbsolutePath())
+            : raw;
     ReplicaClient metered = MeteredReplicaClient.wrap(base, ops);
     Replication r = replicator.add(e.options, metered);
     e.client = metered;
@@ -159,7 +166,9 @@ public final class DatabaseRegistry {
       boolean complete = replicator.remove(r);
       long txid = r.position().txid();
       e.replication = null;
-      LOG.atInfo().addKeyValue("db", path).log("stopped through the control socket{}", complete ? "" : " with uploads pending");
+      LOG.atInfo()
+          .addKeyValue("db", path)
+          .log("stopped through the control socket{}", complete ? "" : " with uploads pending");
       return ControlResult.of("stopped", path, txid);
     }
   }
@@ -172,7 +181,10 @@ public final class DatabaseRegistry {
     }
     ReplicaClient client = ReplicaClients.discover().create(replicaUrl);
     try {
-      add(registeredOptions.apply(path, replicaUrl), client, () -> ReplicaClients.discover().create(replicaUrl));
+      add(
+          registeredOptions.apply(path, replicaUrl),
+          client,
+          () -> ReplicaClients.discover().create(replicaUrl));
     } catch (AlreadyRegistered ex) {
       client.close();
       return ControlResult.of("already_registered", path, 0);
@@ -180,7 +192,9 @@ public final class DatabaseRegistry {
       client.close();
       throw ex;
     }
-    LOG.atInfo().addKeyValue("db", path).log("registered through the control socket, replicating to {}", replicaUrl);
+    LOG.atInfo()
+        .addKeyValue("db", path)
+        .log("registered through the control socket, replicating to {}", replicaUrl);
     return ControlResult.of("registered", path, 0);
   }
 
@@ -212,7 +226,8 @@ public final class DatabaseRegistry {
     Entry e = entry(path);
     Replication r = e.replication;
     if (r == null || !r.running()) {
-      throw new IllegalStateException("database " + path + " is not open (start it with `litestream4j start`)");
+      throw new IllegalStateException(
+          "database " + path + " is not open (start it with `litestream4j start`)");
     }
     long before = r.position().txid();
     long txid = r.sync();
@@ -220,7 +235,8 @@ public final class DatabaseRegistry {
       r.awaitReplicated(txid, timeout);
       return new ControlResult("synced", path, txid, r.replicatedTxid());
     }
-    return new ControlResult(txid == before ? "no_change" : "synced_local", path, txid, r.replicatedTxid());
+    return new ControlResult(
+        txid == before ? "no_change" : "synced_local", path, txid, r.replicatedTxid());
   }
 
   public OptionalLong txid(Path path) {
@@ -251,7 +267,9 @@ public final class DatabaseRegistry {
     return new ArrayList<>(entries.values());
   }
 
-  /** Every managed database, in registration order; {@code withReplica} adds the replica listing. */
+  /**
+   * Every managed database, in registration order; {@code withReplica} adds the replica listing.
+   */
   public List<DatabaseStatus> statuses(boolean withReplica) {
     List<DatabaseStatus> out = new ArrayList<>();
     for (Entry e : snapshot()) {
@@ -266,18 +284,46 @@ public final class DatabaseRegistry {
     ReplicaClient client = e.client;
     String type = client == null ? "" : client.type();
     if (r == null) {
-      return new DatabaseStatus(path, e.options.replicaUrl(), type, "stopped", 0, 0, Optional.empty(),
-          Optional.empty(), Optional.empty(), Optional.empty(), false, Optional.empty(), null, null, Optional.empty());
+      return new DatabaseStatus(
+          path,
+          e.options.replicaUrl(),
+          type,
+          "stopped",
+          0,
+          0,
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty(),
+          false,
+          Optional.empty(),
+          null,
+          null,
+          Optional.empty());
     }
-    Optional<String> error = r.failure().map(t -> "replication stopped: " + t.getMessage())
-        .or(() -> r.replicaError().map(t -> "upload failed: " + t.getMessage()))
-        .or(() -> r.store().stats().lastFailure().map(m -> "store: " + m));
+    Optional<String> error =
+        r.failure()
+            .map(t -> "replication stopped: " + t.getMessage())
+            .or(() -> r.replicaError().map(t -> "upload failed: " + t.getMessage()))
+            .or(() -> r.store().stats().lastFailure().map(m -> "store: " + m));
     long lastSync = r.stats().lastSuccessMillis();
-    return new DatabaseStatus(path, e.options.replicaUrl(), type, r.running() ? "replicating" : "stopped",
-        r.position().txid(), r.replicatedTxid(), r.oldestUnreplicatedSince(), r.lastUploadTime(),
-        lastSync == 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(lastSync)), error,
+    return new DatabaseStatus(
+        path,
+        e.options.replicaUrl(),
+        type,
+        r.running() ? "replicating" : "stopped",
+        r.position().txid(),
+        r.replicatedTxid(),
+        r.oldestUnreplicatedSince(),
+        r.lastUploadTime(),
+        lastSync == 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(lastSync)),
+        error,
         r.failure().isPresent() || r.replicaError().isPresent(),
-        withReplica && r.running() ? Optional.of(e.inventory.summary(r.replicatedTxid())) : Optional.empty(), r.stats(),
-        r.store().stats(), r.store().lastL0RetentionScan());
+        withReplica && r.running()
+            ? Optional.of(e.inventory.summary(r.replicatedTxid()))
+            : Optional.empty(),
+        r.stats(),
+        r.store().stats(),
+        r.store().lastL0RetentionScan());
   }
 }

@@ -25,9 +25,21 @@ import java.util.Optional;
  * @param storeStats compaction/retention counters; {@code null} when stopped
  * @param l0Retention what the last L0 retention pass found, if one ran
  */
-public record DatabaseStatus(Path path, String replicaUrl, String replicaType, String state, long localTxid,
-    long replicaTxid, Optional<Instant> oldestUnreplicated, Optional<Instant> lastUpload, Optional<Instant> lastSync,
-    Optional<String> lastError, boolean failing, Optional<ReplicaSummary> replica, SyncStats stats, StoreStats storeStats,
+public record DatabaseStatus(
+    Path path,
+    String replicaUrl,
+    String replicaType,
+    String state,
+    long localTxid,
+    long replicaTxid,
+    Optional<Instant> oldestUnreplicated,
+    Optional<Instant> lastUpload,
+    Optional<Instant> lastSync,
+    Optional<String> lastError,
+    boolean failing,
+    Optional<ReplicaSummary> replica,
+    SyncStats stats,
+    StoreStats storeStats,
     Optional<L0RetentionScan> l0Retention) {
 
   public boolean running() {
@@ -36,7 +48,9 @@ public record DatabaseStatus(Path path, String replicaUrl, String replicaType, S
 
   /** Seconds since the oldest commit that is not on the replica yet; 0 when caught up. */
   public double lagSeconds(Instant now) {
-    return oldestUnreplicated.map(t -> Math.max(0, Duration.between(t, now).toMillis() / 1000.0)).orElse(0.0);
+    return oldestUnreplicated
+        .map(t -> Math.max(0, Duration.between(t, now).toMillis() / 1000.0))
+        .orElse(0.0);
   }
 
   /** Local TXID minus replica TXID. */

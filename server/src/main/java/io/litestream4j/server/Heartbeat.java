@@ -41,19 +41,29 @@ public final class Heartbeat implements AutoCloseable {
   private Instant lastAttempt = Instant.EPOCH;
 
   /** Test hook: any interval and check period. */
-  Heartbeat(URI url, Duration interval, Duration checkEvery, Supplier<List<Replication>> databases, Clock clock) {
+  Heartbeat(
+      URI url,
+      Duration interval,
+      Duration checkEvery,
+      Supplier<List<Replication>> databases,
+      Clock clock) {
     this.url = url;
     this.interval = interval;
     this.databases = databases;
     this.clock = clock;
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
-    this.timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("l4j-heartbeat").daemon(true).factory());
-    timer.scheduleWithFixedDelay(this::tick, checkEvery.toMillis(), checkEvery.toMillis(), TimeUnit.MILLISECONDS);
+    this.timer =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("l4j-heartbeat").daemon(true).factory());
+    timer.scheduleWithFixedDelay(
+        this::tick, checkEvery.toMillis(), checkEvery.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  public static Heartbeat start(String url, Duration interval, Supplier<List<Replication>> databases) {
+  public static Heartbeat start(
+      String url, Duration interval, Supplier<List<Replication>> databases) {
     if (!url.startsWith("http://") && !url.startsWith("https://")) {
-      throw new IllegalArgumentException("heartbeat-url must start with http:// or https:// (got " + url + ")");
+      throw new IllegalArgumentException(
+          "heartbeat-url must start with http:// or https:// (got " + url + ")");
     }
     Duration i = interval.compareTo(MIN_INTERVAL) < 0 ? MIN_INTERVAL : interval;
     LOG.info("heartbeat: GET {} every {} while every database replicates", url, i);
@@ -71,7 +81,8 @@ public final class Heartbeat implements AutoCloseable {
         return false;
       }
       boolean caughtUp = r.oldestUnreplicatedSince().isEmpty();
-      boolean recentUpload = r.lastUploadTime().map(t -> !t.isBefore(now.minus(interval))).orElse(false);
+      boolean recentUpload =
+          r.lastUploadTime().map(t -> !t.isBefore(now.minus(interval))).orElse(false);
       if (!caughtUp && !recentUpload) {
         return false;
       }
@@ -89,8 +100,10 @@ public final class Heartbeat implements AutoCloseable {
         return;
       }
       lastAttempt = now;
-      HttpResponse<Void> resp = http.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(30)).GET().build(),
-          HttpResponse.BodyHandlers.discarding());
+      HttpResponse<Void> resp =
+          http.send(
+              HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(30)).GET().build(),
+              HttpResponse.BodyHandlers.discarding());
       if (resp.statusCode() / 100 != 2) {
         LOG.warn("heartbeat: GET {} returned HTTP {}", url, resp.statusCode());
       } else {

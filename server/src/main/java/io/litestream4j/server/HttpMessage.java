@@ -34,7 +34,8 @@ public record HttpMessage(String startLine, Map<String, String> headers, String 
       }
       int colon = h.indexOf(':');
       if (colon > 0) {
-        headers.put(h.substring(0, colon).trim().toLowerCase(Locale.ROOT), h.substring(colon + 1).trim());
+        headers.put(
+            h.substring(0, colon).trim().toLowerCase(Locale.ROOT), h.substring(colon + 1).trim());
       }
     }
     String body = "";
@@ -52,7 +53,9 @@ public record HttpMessage(String startLine, Map<String, String> headers, String 
     } else if (!start.startsWith("HTTP/")) {
       body = "";
     } else {
-      body = new String(in.readAllBytes(), StandardCharsets.UTF_8); // response without length: until close
+      body =
+          new String(
+              in.readAllBytes(), StandardCharsets.UTF_8); // response without length: until close
     }
     return new HttpMessage(start, headers, body);
   }
@@ -79,8 +82,13 @@ public record HttpMessage(String startLine, Map<String, String> headers, String 
 
   public static byte[] format(String startLine, String contentType, String body) {
     byte[] b = body.getBytes(StandardCharsets.UTF_8);
-    String head = startLine + "\r\nContent-Type: " + contentType + "\r\nContent-Length: " + b.length
-        + "\r\nConnection: close\r\n\r\n";
+    String head =
+        startLine
+            + "\r\nContent-Type: "
+            + contentType
+            + "\r\nContent-Length: "
+            + b.length
+            + "\r\nConnection: close\r\n\r\n";
     byte[] h = head.getBytes(StandardCharsets.US_ASCII);
     byte[] all = new byte[h.length + b.length];
     System.arraycopy(h, 0, all, 0, h.length);

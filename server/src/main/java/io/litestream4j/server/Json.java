@@ -6,10 +6,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Just enough JSON for the control socket and the MCP server: parses a document into
- * {@code Map}/{@code List}/{@code String}/{@code Long}/{@code Double}/{@code Boolean}/{@code null}
- * and writes the same kinds of values back. Object keys keep their order. Malformed input is an
- * {@link IllegalArgumentException} naming the offset.
+ * Just enough JSON for the control socket and the MCP server: parses a document into {@code
+ * Map}/{@code List}/{@code String}/{@code Long}/{@code Double}/{@code Boolean}/{@code null} and
+ * writes the same kinds of values back. Object keys keep their order. Malformed input is an {@link
+ * IllegalArgumentException} naming the offset.
  */
 public final class Json {
   private final String text;

@@ -12,8 +12,8 @@ public final class ListenAddress {
   public static InetSocketAddress parse(String key, String addr) {
     int colon = addr.lastIndexOf(':');
     if (colon < 0) {
-      throw new IllegalArgumentException(key + ": listen address must include a port, e.g. \":9090\" (got \""
-          + addr + "\")");
+      throw new IllegalArgumentException(
+          key + ": listen address must include a port, e.g. \":9090\" (got \"" + addr + "\")");
     }
     String host = addr.substring(0, colon);
     if (host.startsWith("[") && host.endsWith("]")) {
@@ -23,7 +23,8 @@ public final class ListenAddress {
     try {
       port = Integer.parseInt(addr.substring(colon + 1));
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(key + ": invalid port in \"" + addr + "\"; use host:port such as \":9090\"");
+      throw new IllegalArgumentException(
+          key + ": invalid port in \"" + addr + "\"; use host:port such as \":9090\"");
     }
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException(key + ": port out of range in \"" + addr + "\"");

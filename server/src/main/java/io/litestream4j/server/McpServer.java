@@ -19,9 +19,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The MCP server on {@code mcp-addr}: the Model Context Protocol's Streamable HTTP transport at
  * {@code /}, JSON-RPC 2.0 requests in POST bodies, answered with {@code application/json} (no
- * server-initiated streams, so {@code GET} is 405). Methods: {@code initialize},
- * {@code notifications/*} (202), {@code ping}, {@code tools/list}, {@code tools/call} with the
- * tools of {@link McpTools}. A JSON-RPC batch (array) is answered with an array.
+ * server-initiated streams, so {@code GET} is 405). Methods: {@code initialize}, {@code
+ * notifications/*} (202), {@code ping}, {@code tools/list}, {@code tools/call} with the tools of
+ * {@link McpTools}. A JSON-RPC batch (array) is answered with an array.
  */
 public final class McpServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(McpServer.class);
@@ -39,15 +39,20 @@ public final class McpServer implements AutoCloseable {
     this.version = version;
   }
 
-  public static McpServer start(InetSocketAddress bind, CommandRunner runner, Optional<Path> defaultConfig,
-      String version) throws IOException {
+  public static McpServer start(
+      InetSocketAddress bind, CommandRunner runner, Optional<Path> defaultConfig, String version)
+      throws IOException {
     HttpServer http = HttpServer.create(bind, 16);
-    ExecutorService executor = Executors.newFixedThreadPool(2, Thread.ofPlatform().name("l4j-mcp-", 0).daemon(true).factory());
+    ExecutorService executor =
+        Executors.newFixedThreadPool(
+            2, Thread.ofPlatform().name("l4j-mcp-", 0).daemon(true).factory());
     McpServer s = new McpServer(http, executor, new McpTools(runner, defaultConfig), version);
     http.createContext("/", s::handle);
     http.setExecutor(executor);
     http.start();
-    LOG.info("MCP server (Streamable HTTP) listening on http://{}/", OpsHttpServer.display(http.getAddress()));
+    LOG.info(
+        "MCP server (Streamable HTTP) listening on http://{}/",
+        OpsHttpServer.display(http.getAddress()));
     return s;
   }
 
@@ -62,7 +67,8 @@ public final class McpServer implements AutoCloseable {
         case "DELETE" -> HttpExchanges.send(ex, 200, "text/plain", "");
         default -> {
           ex.getResponseHeaders().set("Allow", "POST, DELETE");
-          HttpExchanges.send(ex, 405, "text/plain; charset=utf-8", "use POST with a JSON-RPC request\n");
+          HttpExchanges.send(
+              ex, 405, "text/plain; charset=utf-8", "use POST with a JSON-RPC request\n");
         }
       }
     }
@@ -100,7 +106,9 @@ public final class McpServer implements AutoCloseable {
     }
   }
 
-  /** @return the response, or null for a notification */
+  /**
+   * @return the response, or null for a notification
+   */
   @SuppressWarnings("unchecked")
   private Map<String, Object> dispatch(Object r, HttpExchange ex) {
     if (!(r instanceof Map<?, ?> m) || !(m.get("method") instanceof String method)) {
@@ -108,27 +116,31 @@ public final class McpServer implements AutoCloseable {
     }
     Object id = m.get("id");
     boolean notification = !m.containsKey("id");
-    Map<String, Object> params = m.get("params") instanceof Map<?, ?> p ? (Map<String, Object>) p : Map.of();
+    Map<String, Object> params =
+        m.get("params") instanceof Map<?, ?> p ? (Map<String, Object>) p : Map.of();
     try {
-      Object result = switch (method) {
-        case "initialize" -> {
-          Map<String, Object> res = new LinkedHashMap<>();
-          res.put("protocolVersion", params.get("protocolVersion") instanceof String v ? v : DEFAULT_PROTOCOL);
-          res.put("capabilities", Map.of("tools", Map.of("listChanged", false)));
-          res.put("serverInfo", Map.of("name", "litestream4j MCP Server", "version", version));
-          ex.getResponseHeaders().set("Mcp-Session-Id", UUID.randomUUID().toString());
-          yield res;
-        }
-        case "ping" -> Map.of();
-        case "tools/list" -> Map.of("tools", tools.list());
-        case "tools/call" -> call(params);
-        default -> {
-          if (method.startsWith("notifications/")) {
-            yield null;
-          }
-          yield new MethodNotFound(method);
-        }
-      };
+      Object result =
+          switch (method) {
+            case "initialize" -> {
+              Map<String, Object> res = new LinkedHashMap<>();
+              res.put(
+                  "protocolVersion",
+                  params.get("protocolVersion") instanceof String v ? v : DEFAULT_PROTOCOL);
+              res.put("capabilities", Map.of("tools", Map.of("listChanged", false)));
+              res.put("serverInfo", Map.of("name", "litestream4j MCP Server", "version", version));
+              ex.getResponseHeaders().set("Mcp-Session-Id", UUID.randomUUID().toString());
+              yield res;
+            }
+            case "ping" -> Map.of();
+            case "tools/list" -> Map.of("tools", tools.list());
+            case "tools/call" -> call(params);
+            default -> {
+              if (method.startsWith("notifications/")) {
+                yield null;
+              }
+              yield new MethodNotFound(method);
+            }
+          };
       if (notification) {
         return null;
       }
@@ -148,14 +160,15 @@ public final class McpServer implements AutoCloseable {
     }
   }
 
-  private record MethodNotFound(String method) { }
+  private record MethodNotFound(String method) {}
 
   @SuppressWarnings("unchecked")
   private Map<String, Object> call(Map<String, Object> params) {
     if (!(params.get("name") instanceof String name)) {
       throw new IllegalArgumentException("tools/call needs a tool name");
     }
-    Map<String, Object> args = params.get("arguments") instanceof Map<?, ?> a ? (Map<String, Object>) a : Map.of();
+    Map<String, Object> args =
+        params.get("arguments") instanceof Map<?, ?> a ? (Map<String, Object>) a : Map.of();
     CommandRunner.Result r = tools.call(name, args);
     String text = r.out() + (r.err().isBlank() ? "" : (r.out().isBlank() ? "" : "\n") + r.err());
     Map<String, Object> res = new LinkedHashMap<>();

@@ -8,12 +8,12 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The MCP tools, with Litestream's names and arguments ({@code litestream_info},
- * {@code litestream_databases}, {@code litestream_status}, {@code litestream_ltx},
- * {@code litestream_restore}, {@code litestream_reset}, {@code litestream_version}), run
- * in-process through {@link CommandRunner}. Boolean arguments become bare flags when true and are
- * left out when false (Litestream passes {@code -flag true}, which Go's flag parser reads as a
- * positional argument); {@code "true"} as a string is accepted too.
+ * The MCP tools, with Litestream's names and arguments ({@code litestream_info}, {@code
+ * litestream_databases}, {@code litestream_status}, {@code litestream_ltx}, {@code
+ * litestream_restore}, {@code litestream_reset}, {@code litestream_version}), run in-process
+ * through {@link CommandRunner}. Boolean arguments become bare flags when true and are left out
+ * when false (Litestream passes {@code -flag true}, which Go's flag parser reads as a positional
+ * argument); {@code "true"} as a string is accepted too.
  */
 final class McpTools {
   private final CommandRunner runner;
@@ -26,25 +26,50 @@ final class McpTools {
 
   List<Map<String, Object>> list() {
     return List.of(
-        tool("litestream_info", "Version, configured databases and the LTX files of each replica.",
-            props(str("config", "Path to the litestream.yml configuration file")), List.of()),
-        tool("litestream_databases", "List the databases of a configuration file and their replicas.",
-            props(str("config", "Path to the configuration file")), List.of()),
-        tool("litestream_status", "Local replication status of the configured databases.",
-            props(str("config", "Path to the configuration file"), str("path", "Only this database")), List.of()),
-        tool("litestream_ltx", "List the LTX files of a database's replica (or of a replica URL).",
-            props(str("path", "Database path or replica URL"), str("config", "Path to the configuration file")),
+        tool(
+            "litestream_info",
+            "Version, configured databases and the LTX files of each replica.",
+            props(str("config", "Path to the litestream.yml configuration file")),
+            List.of()),
+        tool(
+            "litestream_databases",
+            "List the databases of a configuration file and their replicas.",
+            props(str("config", "Path to the configuration file")),
+            List.of()),
+        tool(
+            "litestream_status",
+            "Local replication status of the configured databases.",
+            props(
+                str("config", "Path to the configuration file"), str("path", "Only this database")),
+            List.of()),
+        tool(
+            "litestream_ltx",
+            "List the LTX files of a database's replica (or of a replica URL).",
+            props(
+                str("path", "Database path or replica URL"),
+                str("config", "Path to the configuration file")),
             List.of("path")),
-        tool("litestream_restore", "Restore a database from its replica.",
-            props(str("path", "Database path (config mode) or replica URL"), str("o", "Output path"),
-                str("config", "Path to the configuration file"), str("txid", "Restore up to this TXID (hex)"),
+        tool(
+            "litestream_restore",
+            "Restore a database from its replica.",
+            props(
+                str("path", "Database path (config mode) or replica URL"),
+                str("o", "Output path"),
+                str("config", "Path to the configuration file"),
+                str("txid", "Restore up to this TXID (hex)"),
                 str("timestamp", "Restore to this time (RFC 3339)"),
-                Map.entry("parallelism", Map.of("type", "integer", "description", "Parallel downloads")),
+                Map.entry(
+                    "parallelism", Map.of("type", "integer", "description", "Parallel downloads")),
                 bool("if_db_not_exists", "Skip when the output database already exists"),
-                bool("if_replica_exists", "Succeed without restoring when the replica has no backups")),
+                bool(
+                    "if_replica_exists",
+                    "Succeed without restoring when the replica has no backups")),
             List.of("path")),
-        tool("litestream_reset", "Delete a database's local replication state (it is rebuilt on the next sync).",
-            props(str("path", "Database path"), str("config", "Path to the configuration file")), List.of("path")),
+        tool(
+            "litestream_reset",
+            "Delete a database's local replication state (it is rebuilt on the next sync).",
+            props(str("path", "Database path"), str("config", "Path to the configuration file")),
+            List.of("path")),
         tool("litestream_version", "The litestream4j version.", props(), List.of()));
   }
 
@@ -52,7 +77,8 @@ final class McpTools {
   CommandRunner.Result call(String name, Map<String, Object> args) {
     return switch (name) {
       case "litestream_version" -> runner.run(List.of("version"));
-      case "litestream_databases" -> runner.run(withConfig(new ArrayList<>(List.of("databases")), args));
+      case "litestream_databases" ->
+          runner.run(withConfig(new ArrayList<>(List.of("databases")), args));
       case "litestream_status" -> {
         List<String> a = withConfig(new ArrayList<>(List.of("status")), args);
         string(args, "path").ifPresent(a::add);
@@ -107,7 +133,8 @@ final class McpTools {
     if (dbs.exitCode() != 0) {
       return new CommandRunner.Result(dbs.exitCode(), out.toString(), "");
     }
-    CommandRunner.Result json = runner.run(withConfig(new ArrayList<>(List.of("databases", "-json")), args));
+    CommandRunner.Result json =
+        runner.run(withConfig(new ArrayList<>(List.of("databases", "-json")), args));
     Object parsed = Json.parse(json.out().isBlank() ? "[]" : json.out());
     if (parsed instanceof List<?> list) {
       for (Object o : list) {
@@ -129,7 +156,8 @@ final class McpTools {
   }
 
   private static String required(Map<String, Object> args, String key) {
-    return string(args, key).orElseThrow(() -> new IllegalArgumentException("argument '" + key + "' is required"));
+    return string(args, key)
+        .orElseThrow(() -> new IllegalArgumentException("argument '" + key + "' is required"));
   }
 
   private static Optional<String> string(Map<String, Object> args, String key) {
@@ -163,8 +191,8 @@ final class McpTools {
     throw new IllegalArgumentException("argument '" + key + "' must be a boolean, got " + v);
   }
 
-  private static Map<String, Object> tool(String name, String description, Map<String, Object> properties,
-      List<String> required) {
+  private static Map<String, Object> tool(
+      String name, String description, Map<String, Object> properties, List<String> required) {
     Map<String, Object> schema = new LinkedHashMap<>();
     schema.put("type", "object");
     schema.put("properties", properties);

@@ -15,8 +15,8 @@ import java.util.function.Consumer;
 /**
  * A replica client that reports every GET/PUT/DELETE/LIST (count, bytes, duration, errors) to
  * {@link ReplicaOperations} and otherwise behaves exactly like the client it wraps. A client that
- * holds a lease stays leaseable: {@link #wrap} returns a subclass implementing
- * {@link LeaseableClient} for it, so metering never switches the lease off.
+ * holds a lease stays leaseable: {@link #wrap} returns a subclass implementing {@link
+ * LeaseableClient} for it, so metering never switches the lease off.
  */
 public class MeteredReplicaClient implements ReplicaClient {
   private final ReplicaClient delegate;
@@ -28,7 +28,9 @@ public class MeteredReplicaClient implements ReplicaClient {
   }
 
   public static ReplicaClient wrap(ReplicaClient client, ReplicaOperations ops) {
-    return client instanceof LeaseableClient ? new Leaseable(client, ops) : new MeteredReplicaClient(client, ops);
+    return client instanceof LeaseableClient
+        ? new Leaseable(client, ops)
+        : new MeteredReplicaClient(client, ops);
   }
 
   /** The metered client of a replica with a lease. */
@@ -41,7 +43,8 @@ public class MeteredReplicaClient implements ReplicaClient {
     }
 
     @Override
-    public ReplicaLease acquireLease(Consumer<? super LeaseLostException> onLost) throws IOException {
+    public ReplicaLease acquireLease(Consumer<? super LeaseLostException> onLost)
+        throws IOException {
       return leaseable.acquireLease(onLost);
     }
   }
@@ -70,7 +73,8 @@ public class MeteredReplicaClient implements ReplicaClient {
   }
 
   @Override
-  public List<LtxFileInfo> ltxFilesWithExactTimestamps(int level, long seekTxid) throws IOException {
+  public List<LtxFileInfo> ltxFilesWithExactTimestamps(int level, long seekTxid)
+      throws IOException {
     long t = System.nanoTime();
     try {
       List<LtxFileInfo> r = delegate.ltxFilesWithExactTimestamps(level, seekTxid);
@@ -130,7 +134,8 @@ public class MeteredReplicaClient implements ReplicaClient {
   }
 
   @Override
-  public LtxFileInfo writeLtxFile(int level, long minTxid, long maxTxid, InputStream data) throws IOException {
+  public LtxFileInfo writeLtxFile(int level, long minTxid, long maxTxid, InputStream data)
+      throws IOException {
     long t = System.nanoTime();
     try {
       LtxFileInfo f = delegate.writeLtxFile(level, minTxid, maxTxid, data);
@@ -155,7 +160,8 @@ public class MeteredReplicaClient implements ReplicaClient {
   }
 
   @Override
-  public List<java.nio.file.Path> deleteStaleTemporaryFiles(java.time.Instant olderThan) throws IOException {
+  public List<java.nio.file.Path> deleteStaleTemporaryFiles(java.time.Instant olderThan)
+      throws IOException {
     return delegate.deleteStaleTemporaryFiles(olderThan);
   }
 

@@ -15,10 +15,10 @@ import java.util.regex.Pattern;
 
 /**
  * {@code GET /metrics}: the registry in the Prometheus text format (0.0.4), written by the Java
- * client's own writer. The one change made to its output: the Java client appends {@code _total}
- * to every counter, Litestream's Go client does not; for the counters listed in
- * {@link OpsMetrics#LITESTREAM_COUNTERS} the suffix is removed from the {@code # HELP},
- * {@code # TYPE} and sample lines, so every metric keeps Litestream's exact name.
+ * client's own writer. The one change made to its output: the Java client appends {@code _total} to
+ * every counter, Litestream's Go client does not; for the counters listed in {@link
+ * OpsMetrics#LITESTREAM_COUNTERS} the suffix is removed from the {@code # HELP}, {@code # TYPE} and
+ * sample lines, so every metric keeps Litestream's exact name.
  */
 final class MetricsHandler implements HttpHandler {
   private final PrometheusRegistry registry;
@@ -26,8 +26,9 @@ final class MetricsHandler implements HttpHandler {
 
   MetricsHandler(PrometheusRegistry registry, List<String> exactCounterNames) {
     this.registry = registry;
-    this.litestreamTotal = Pattern.compile("(^|\\n|# (?:HELP|TYPE) )(" + String.join("|", exactCounterNames)
-        + ")_total(?=[ {])");
+    this.litestreamTotal =
+        Pattern.compile(
+            "(^|\\n|# (?:HELP|TYPE) )(" + String.join("|", exactCounterNames) + ")_total(?=[ {])");
   }
 
   @Override

@@ -7,7 +7,10 @@ public final class NoSuchDatabaseException extends IllegalArgumentException {
   private final Path path;
 
   public NoSuchDatabaseException(Path path) {
-    super("database not found: " + path + " (see `litestream4j list` for the databases this replicator manages)");
+    super(
+        "database not found: "
+            + path
+            + " (see `litestream4j list` for the databases this replicator manages)");
     this.path = path;
   }
 

@@ -29,14 +29,25 @@ public final class OpsServices implements AutoCloseable {
   private OpsServices() {}
 
   /**
-   * @param configPath the config file {@code replicate} read, the MCP tools' default {@code -config}
+   * @param configPath the config file {@code replicate} read, the MCP tools' default {@code
+   *     -config}
    */
-  public static OpsServices start(Config config, DatabaseRegistry dbs, OpsMetrics metrics, CommandRunner runner,
-      Optional<Path> configPath, String version) throws IOException {
+  public static OpsServices start(
+      Config config,
+      DatabaseRegistry dbs,
+      OpsMetrics metrics,
+      CommandRunner runner,
+      Optional<Path> configPath,
+      String version)
+      throws IOException {
     OpsServices s = new OpsServices();
     try {
       if (config.addr().isPresent()) {
-        s.http = bind("addr", config.addr().get(), a -> OpsHttpServer.start(a, dbs, metrics, version, Clock.systemUTC()));
+        s.http =
+            bind(
+                "addr",
+                config.addr().get(),
+                a -> OpsHttpServer.start(a, dbs, metrics, version, Clock.systemUTC()));
         s.started.add(s.http);
       }
       if (config.socket().enabled()) {
@@ -44,10 +55,15 @@ public final class OpsServices implements AutoCloseable {
         s.started.add(s.socket);
       }
       if (config.heartbeatUrl().isPresent()) {
-        s.started.add(Heartbeat.start(config.heartbeatUrl().get(), config.heartbeatInterval(), dbs::running));
+        s.started.add(
+            Heartbeat.start(config.heartbeatUrl().get(), config.heartbeatInterval(), dbs::running));
       }
       if (config.mcpAddr().isPresent()) {
-        s.mcp = bind("mcp-addr", config.mcpAddr().get(), a -> McpServer.start(a, runner, configPath, version));
+        s.mcp =
+            bind(
+                "mcp-addr",
+                config.mcpAddr().get(),
+                a -> McpServer.start(a, runner, configPath, version));
         s.started.add(s.mcp);
       }
     } catch (IOException | RuntimeException e) {
@@ -61,13 +77,21 @@ public final class OpsServices implements AutoCloseable {
     T bind(java.net.InetSocketAddress address) throws IOException;
   }
 
-  /** Binds a server, naming the config key and address when that fails (e.g. the port is in use). */
+  /**
+   * Binds a server, naming the config key and address when that fails (e.g. the port is in use).
+   */
   private static <T> T bind(String key, String addr, Binder<T> binder) throws IOException {
     try {
       return binder.bind(ListenAddress.parse(key, addr));
     } catch (java.net.BindException e) {
-      throw new IOException(key + ": cannot listen on \"" + addr + "\": " + e.getMessage()
-          + " (is another replicator running? choose another port)", e);
+      throw new IOException(
+          key
+              + ": cannot listen on \""
+              + addr
+              + "\": "
+              + e.getMessage()
+              + " (is another replicator running? choose another port)",
+          e);
     }
   }
 

@@ -31,11 +31,15 @@ final class ReplicaInventory {
     this.clock = clock;
   }
 
-  /** @param replicaTxid the replica's TXID now; a change makes the listing stale */
+  /**
+   * @param replicaTxid the replica's TXID now; a change makes the listing stale
+   */
   synchronized ReplicaSummary summary(long replicaTxid) {
     Instant now = clock.instant();
-    boolean stale = cached == null || cached.listedAt().plus(maxAge).isBefore(now)
-        || (replicaTxid != cachedTxid && cached.listedAt().plus(MIN_AGE).isBefore(now));
+    boolean stale =
+        cached == null
+            || cached.listedAt().plus(maxAge).isBefore(now)
+            || (replicaTxid != cachedTxid && cached.listedAt().plus(MIN_AGE).isBefore(now));
     if (stale) {
       cached = list(now);
       cachedTxid = replicaTxid;
@@ -68,7 +72,7 @@ final class ReplicaInventory {
     } catch (IOException | RuntimeException e) {
       return ReplicaSummary.failed(now, String.valueOf(e.getMessage()));
     }
-    return new ReplicaSummary(levels, Optional.ofNullable(oldest), Optional.ofNullable(newest), now,
-        Optional.empty());
+    return new ReplicaSummary(
+        levels, Optional.ofNullable(oldest), Optional.ofNullable(newest), now, Optional.empty());
   }
 }

@@ -5,11 +5,11 @@ import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 /**
- * Litestream's storage-operation metrics, fed by {@link MeteredReplicaClient}:
- * {@code litestream_replica_operation_total}, {@code _bytes}, {@code _duration_seconds}
- * (histogram, 0.01 s to 60 s) and {@code _errors_total}, labelled {@code replica_type} and
- * {@code operation} (GET, PUT, DELETE, LIST), errors also {@code code}. Unlike Litestream (which
- * observes durations and errors only for S3 deletes), every operation of every backend is counted.
+ * Litestream's storage-operation metrics, fed by {@link MeteredReplicaClient}: {@code
+ * litestream_replica_operation_total}, {@code _bytes}, {@code _duration_seconds} (histogram, 0.01 s
+ * to 60 s) and {@code _errors_total}, labelled {@code replica_type} and {@code operation} (GET,
+ * PUT, DELETE, LIST), errors also {@code code}. Unlike Litestream (which observes durations and
+ * errors only for S3 deletes), every operation of every backend is counted.
  */
 public final class ReplicaOperationMetrics implements ReplicaOperations {
   private final Counter total;
@@ -18,17 +18,32 @@ public final class ReplicaOperationMetrics implements ReplicaOperations {
   private final Counter errors;
 
   public ReplicaOperationMetrics(PrometheusRegistry registry) {
-    total = Counter.builder().name("litestream_replica_operation_total")
-        .help("The number of replica operations performed").labelNames("replica_type", "operation").register(registry);
-    bytes = Counter.builder().name("litestream_replica_operation_bytes")
-        .help("The number of bytes used by replica operations").labelNames("replica_type", "operation")
-        .register(registry);
-    seconds = Histogram.builder().name("litestream_replica_operation_duration_seconds")
-        .help("Duration of replica operations in seconds").labelNames("replica_type", "operation")
-        .classicOnly().classicUpperBounds(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60).register(registry);
-    errors = Counter.builder().name("litestream_replica_operation_errors_total")
-        .help("The number of replica operation errors").labelNames("replica_type", "operation", "code")
-        .register(registry);
+    total =
+        Counter.builder()
+            .name("litestream_replica_operation_total")
+            .help("The number of replica operations performed")
+            .labelNames("replica_type", "operation")
+            .register(registry);
+    bytes =
+        Counter.builder()
+            .name("litestream_replica_operation_bytes")
+            .help("The number of bytes used by replica operations")
+            .labelNames("replica_type", "operation")
+            .register(registry);
+    seconds =
+        Histogram.builder()
+            .name("litestream_replica_operation_duration_seconds")
+            .help("Duration of replica operations in seconds")
+            .labelNames("replica_type", "operation")
+            .classicOnly()
+            .classicUpperBounds(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
+            .register(registry);
+    errors =
+        Counter.builder()
+            .name("litestream_replica_operation_errors_total")
+            .help("The number of replica operation errors")
+            .labelNames("replica_type", "operation", "code")
+            .register(registry);
   }
 
   @Override

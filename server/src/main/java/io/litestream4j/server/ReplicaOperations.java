@@ -6,7 +6,12 @@ package io.litestream4j.server;
  */
 public interface ReplicaOperations {
   /** Litestream's operation labels. */
-  enum Op { GET, PUT, DELETE, LIST }
+  enum Op {
+    GET,
+    PUT,
+    DELETE,
+    LIST
+  }
 
   /**
    * @param bytes bytes transferred (0 for LIST/DELETE)
@@ -14,5 +19,5 @@ public interface ReplicaOperations {
    */
   void record(String replicaType, Op op, long bytes, long nanos, String error);
 
-  ReplicaOperations NONE = (t, o, b, n, e) -> { };
+  ReplicaOperations NONE = (t, o, b, n, e) -> {};
 }

@@ -15,16 +15,21 @@ import java.util.Optional;
  * @param listedAt when the listing was taken
  * @param error why the listing failed, if it did (the other fields are then empty)
  */
-public record ReplicaSummary(List<Level> levels, Optional<Instant> oldestRestorable,
-    Optional<Instant> newestRestorable, Instant listedAt, Optional<String> error) {
+public record ReplicaSummary(
+    List<Level> levels,
+    Optional<Instant> oldestRestorable,
+    Optional<Instant> newestRestorable,
+    Instant listedAt,
+    Optional<String> error) {
 
-  public record Level(int level, int files, long bytes) { }
+  public record Level(int level, int files, long bytes) {}
 
   public ReplicaSummary {
     levels = List.copyOf(levels);
   }
 
   static ReplicaSummary failed(Instant at, String error) {
-    return new ReplicaSummary(List.of(), Optional.empty(), Optional.empty(), at, Optional.of(error));
+    return new ReplicaSummary(
+        List.of(), Optional.empty(), Optional.empty(), at, Optional.of(error));
   }
 }

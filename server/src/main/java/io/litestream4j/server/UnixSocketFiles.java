@@ -43,10 +43,14 @@ final class UnixSocketFiles {
       return;
     }
     if (!isSocket(p)) {
-      throw new IOException("socket.path " + p + " exists and is not a socket; remove it or choose another path");
+      throw new IOException(
+          "socket.path " + p + " exists and is not a socket; remove it or choose another path");
     }
     if (isLive(p)) {
-      throw new IOException("socket.path " + p + " is in use by another running process; stop it or choose another path");
+      throw new IOException(
+          "socket.path "
+              + p
+              + " is in use by another running process; stop it or choose another path");
     }
     Files.delete(p);
   }
@@ -54,9 +58,12 @@ final class UnixSocketFiles {
   static Set<PosixFilePermission> permissions(int mode) {
     Set<PosixFilePermission> s = EnumSet.noneOf(PosixFilePermission.class);
     PosixFilePermission[] order = {
-      PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
-      PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
-      PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_READ,
+      PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE,
+          PosixFilePermission.OTHERS_READ,
+      PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE,
+          PosixFilePermission.GROUP_READ,
+      PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE,
+          PosixFilePermission.OWNER_READ,
     };
     for (int i = 0; i < order.length; i++) {
       if ((mode & (1 << i)) != 0) {

@@ -19,12 +19,18 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The control socket's file handling (mode, stale socket, non-socket file, live socket) and errors. */
+/**
+ * The control socket's file handling (mode, stale socket, non-socket file, live socket) and errors.
+ */
 class ControlSocketServerTest {
   @TempDir Path dir;
 
   private DatabaseRegistry registry(Replicator r) {
-    return new DatabaseRegistry(r, ReplicaOperations.NONE, ReplicationOptions::of, Duration.ofSeconds(1),
+    return new DatabaseRegistry(
+        r,
+        ReplicaOperations.NONE,
+        ReplicationOptions::of,
+        Duration.ofSeconds(1),
         Clock.systemUTC());
   }
 
@@ -32,15 +38,21 @@ class ControlSocketServerTest {
   void socketGetsTheConfiguredModeAndAnswersInfo() throws Exception {
     Path sock = dir.resolve("a.sock");
     try (Replicator r = Replicator.create();
-        ControlSocketServer s = ControlSocketServer.start(new SocketConfig(true, sock, 0640), registry(r), "vX",
-            Instant.now())) {
-      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(sock))).isEqualTo("rw-r-----");
-      Map<String, Object> info = new ControlSocketClient(sock, Duration.ofSeconds(10)).get("/info", Map.of());
+        ControlSocketServer s =
+            ControlSocketServer.start(
+                new SocketConfig(true, sock, 0640), registry(r), "vX", Instant.now())) {
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(sock)))
+          .isEqualTo("rw-r-----");
+      Map<String, Object> info =
+          new ControlSocketClient(sock, Duration.ofSeconds(10)).get("/info", Map.of());
       assertThat(info).containsEntry("version", "vX").containsEntry("database_count", 0L);
-      assertThatThrownBy(() -> new ControlSocketClient(sock, Duration.ofSeconds(10))
-          .post("/sync", Map.of("path", dir.resolve("x.db").toString())))
+      assertThatThrownBy(
+              () ->
+                  new ControlSocketClient(sock, Duration.ofSeconds(10))
+                      .post("/sync", Map.of("path", dir.resolve("x.db").toString())))
           .hasMessageContaining("database not found");
-      assertThatThrownBy(() -> new ControlSocketClient(sock, Duration.ofSeconds(10)).post("/start", Map.of()))
+      assertThatThrownBy(
+              () -> new ControlSocketClient(sock, Duration.ofSeconds(10)).post("/start", Map.of()))
           .hasMessageContaining("path is required");
     }
     assertThat(sock).doesNotExist();
@@ -54,8 +66,9 @@ class ControlSocketServerTest {
     old.close(); // the file stays, nobody listens: what a crashed replicator leaves behind
     assertThat(sock).exists();
     try (Replicator r = Replicator.create();
-        ControlSocketServer s = ControlSocketServer.start(new SocketConfig(true, sock, 0600), registry(r), "v",
-            Instant.now())) {
+        ControlSocketServer s =
+            ControlSocketServer.start(
+                new SocketConfig(true, sock, 0600), registry(r), "v", Instant.now())) {
       assertThat(new ControlSocketClient(sock, Duration.ofSeconds(10)).get("/list", Map.of()))
           .containsEntry("databases", java.util.List.of());
     }
@@ -66,8 +79,11 @@ class ControlSocketServerTest {
     Path file = dir.resolve("not-a-socket");
     Files.writeString(file, "precious");
     try (Replicator r = Replicator.create()) {
-      assertThatThrownBy(() -> ControlSocketServer.start(new SocketConfig(true, file, 0600), registry(r), "v",
-          Instant.now())).hasMessageContaining("exists and is not a socket");
+      assertThatThrownBy(
+              () ->
+                  ControlSocketServer.start(
+                      new SocketConfig(true, file, 0600), registry(r), "v", Instant.now()))
+          .hasMessageContaining("exists and is not a socket");
     }
     assertThat(Files.readString(file)).isEqualTo("precious");
   }
@@ -78,8 +94,11 @@ class ControlSocketServerTest {
     try (ServerSocketChannel other = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         Replicator r = Replicator.create()) {
       other.bind(UnixDomainSocketAddress.of(sock));
-      assertThatThrownBy(() -> ControlSocketServer.start(new SocketConfig(true, sock, 0600), registry(r), "v",
-          Instant.now())).hasMessageContaining("in use by another running process");
+      assertThatThrownBy(
+              () ->
+                  ControlSocketServer.start(
+                      new SocketConfig(true, sock, 0600), registry(r), "v", Instant.now()))
+          .hasMessageContaining("in use by another running process");
     }
   }
 }

@@ -35,14 +35,16 @@ class HeartbeatTest {
   @BeforeEach
   void startServer() throws Exception {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/ping", ex -> {
-      try (ex) {
-        if ("GET".equals(ex.getRequestMethod())) {
-          pings.incrementAndGet();
-        }
-        ex.sendResponseHeaders(200, -1);
-      }
-    });
+    server.createContext(
+        "/ping",
+        ex -> {
+          try (ex) {
+            if ("GET".equals(ex.getRequestMethod())) {
+              pings.incrementAndGet();
+            }
+            ex.sendResponseHeaders(200, -1);
+          }
+        });
     server.start();
   }
 
@@ -58,11 +60,17 @@ class HeartbeatTest {
     sqlite.run(db, "PRAGMA journal_mode=wal; CREATE TABLE t(x); INSERT INTO t VALUES (1);");
     URI url = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/ping");
     Duration interval = Duration.ofMillis(500);
-    try (Replication r = Replication.start(ReplicationOptions.of(db, replica.toUri().toString())
-            .withSyncInterval(Duration.ofMillis(100)).withShutdownSync(Duration.ZERO, Duration.ofMillis(10)));
-        Heartbeat hb = new Heartbeat(url, interval, Duration.ofMillis(50), () -> List.of(r), Clock.systemUTC())) {
+    try (Replication r =
+            Replication.start(
+                ReplicationOptions.of(db, replica.toUri().toString())
+                    .withSyncInterval(Duration.ofMillis(100))
+                    .withShutdownSync(Duration.ZERO, Duration.ofMillis(10)));
+        Heartbeat hb =
+            new Heartbeat(
+                url, interval, Duration.ofMillis(50), () -> List.of(r), Clock.systemUTC())) {
       r.syncAndAwait(Duration.ofSeconds(30));
-      Await.until(() -> pings.get() >= 2, Duration.ofSeconds(30), "two heartbeats while replicating");
+      Await.until(
+          () -> pings.get() >= 2, Duration.ofSeconds(30), "two heartbeats while replicating");
 
       // The replica becomes unreachable (a file where its directory was; root ignores permissions).
       Path away = dir.resolve("replica.away");
@@ -77,12 +85,16 @@ class HeartbeatTest {
         assertThat(r.replicaError()).as("still failing during the observation window").isPresent();
         Thread.sleep(50);
       }
-      assertThat(pings.get()).as("no heartbeat while the database is failing").isLessThanOrEqualTo(before + 1);
+      assertThat(pings.get())
+          .as("no heartbeat while the database is failing")
+          .isLessThanOrEqualTo(before + 1);
       int during = pings.get();
 
       Files.delete(replica);
       Files.move(away, replica);
-      Await.until(() -> r.replicaError().isEmpty() && r.oldestUnreplicatedSince().isEmpty(), Duration.ofSeconds(60),
+      Await.until(
+          () -> r.replicaError().isEmpty() && r.oldestUnreplicatedSince().isEmpty(),
+          Duration.ofSeconds(60),
           "uploads to recover");
       Await.until(() -> pings.get() >= during + 2, Duration.ofSeconds(30), "heartbeats to resume");
     }
@@ -90,15 +102,21 @@ class HeartbeatTest {
 
   @Test
   void noDatabasesMeansNoPing() {
-    try (Heartbeat hb = new Heartbeat(URI.create("http://127.0.0.1:1/"), Duration.ofMillis(10), Duration.ofHours(1),
-        List::of, Clock.systemUTC())) {
+    try (Heartbeat hb =
+        new Heartbeat(
+            URI.create("http://127.0.0.1:1/"),
+            Duration.ofMillis(10),
+            Duration.ofHours(1),
+            List::of,
+            Clock.systemUTC())) {
       assertThat(hb.healthy(java.time.Instant.now())).isFalse();
     }
   }
 
   @Test
   void publicFactoryEnforcesTheMinimumAndTheScheme() {
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Heartbeat.start("ftp://x/", Duration.ofMinutes(5), List::of))
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> Heartbeat.start("ftp://x/", Duration.ofMinutes(5), List::of))
         .hasMessageContaining("heartbeat-url must start with http:// or https://");
   }
 }

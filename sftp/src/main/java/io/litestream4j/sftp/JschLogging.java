@@ -4,8 +4,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends JSch's log messages to SLF4J (logger {@code com.jcraft.jsch}), at debug level at most:
- * JSch reports routine protocol steps as INFO, which would flood the application log.
+ * Sends JSch's log messages to SLF4J (logger {@code com.jcraft.jsch}), at debug level at most: JSch
+ * reports routine protocol steps as INFO, which would flood the application log.
  */
 enum JschLogging implements com.jcraft.jsch.Logger {
   INSTANCE;

@@ -67,7 +67,9 @@ final class PinnedHostKeys implements HostKeyRepository {
       return new HostKey[0];
     }
     try {
-      return new HostKey[] {new HostKey(host == null ? "" : host, HostKey.GUESS, pinned.get().blob())};
+      return new HostKey[] {
+        new HostKey(host == null ? "" : host, HostKey.GUESS, pinned.get().blob())
+      };
     } catch (JSchException e) {
       return new HostKey[0];
     }

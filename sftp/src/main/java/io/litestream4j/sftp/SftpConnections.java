@@ -25,11 +25,11 @@ import org.slf4j.LoggerFactory;
  * default is 10); more concurrent users get another session.
  *
  * <p>Guarantees: a session is only opened with the configured dial timeout applied to the TCP
- * connect, the SSH handshake and authentication together; the server key is checked against
- * {@code host-key} when one is configured, and a warning is logged once otherwise; a channel given
- * back as broken takes its whole session down, so the next borrower connects afresh instead of
- * finding another dead channel of the same connection; keepalives detect a silently dead server
- * within about 45 s. {@link #close()} disconnects everything and always returns. Thread-safe.
+ * connect, the SSH handshake and authentication together; the server key is checked against {@code
+ * host-key} when one is configured, and a warning is logged once otherwise; a channel given back as
+ * broken takes its whole session down, so the next borrower connects afresh instead of finding
+ * another dead channel of the same connection; keepalives detect a silently dead server within
+ * about 45 s. {@link #close()} disconnects everything and always returns. Thread-safe.
  */
 final class SftpConnections implements AutoCloseable {
 
@@ -103,8 +103,13 @@ final class SftpConnections implements AutoCloseable {
           channelsOpen.merge(withRoom, -1, Integer::sum);
         }
         if (withRoom.isConnected() && !SftpErrors.isConnectionLost(e)) {
-          throw new IOException("sftp: cannot open an sftp channel to " + settings.location() + ": " + e.getMessage()
-              + "; check that the server enables the sftp subsystem", e);
+          throw new IOException(
+              "sftp: cannot open an sftp channel to "
+                  + settings.location()
+                  + ": "
+                  + e.getMessage()
+                  + "; check that the server enables the sftp subsystem",
+              e);
         }
         drop(withRoom);
         // the session died under us: try again on a new one
@@ -198,7 +203,8 @@ final class SftpConnections implements AutoCloseable {
     try {
       session = jsch().getSession(settings.user(), settings.host(), settings.port());
     } catch (JSchException e) {
-      throw new IOException("sftp: cannot set up a session for " + where + ": " + e.getMessage(), e);
+      throw new IOException(
+          "sftp: cannot set up a session for " + where + ": " + e.getMessage(), e);
     }
     settings.password().ifPresent(session::setPassword);
     session.setHostKeyRepository(hostKeys);
@@ -227,27 +233,61 @@ final class SftpConnections implements AutoCloseable {
     if (e.getCause() instanceof InterruptedIOException || Thread.currentThread().isInterrupted()) {
       return new InterruptedIOException("sftp: interrupted while connecting to " + where);
     }
-    if (m.contains("HostKey has been changed") || m.contains("reject HostKey") || m.contains("Algorithm negotiation fail")
-        && settings.hostKey().isPresent()) {
-      return new IOException("sftp: the server " + settings.host() + ":" + settings.port()
-          + " did not present the configured host-key " + settings.hostKey().map(Object::toString).orElse("")
-          + hostKeys.lastOfferedFingerprint().map(f -> " (it presented " + f + ")").orElse("")
-          + ": refusing to connect; if the server's key really changed, update host-key (ssh-keyscan -t "
-          + settings.hostKey().map(SftpHostKey::type).orElse("ed25519") + " " + settings.host() + ")", e);
+    if (m.contains("HostKey has been changed")
+        || m.contains("reject HostKey")
+        || m.contains("Algorithm negotiation fail") && settings.hostKey().isPresent()) {
+      return new IOException(
+          "sftp: the server "
+              + settings.host()
+              + ":"
+              + settings.port()
+              + " did not present the configured host-key "
+              + settings.hostKey().map(Object::toString).orElse("")
+              + hostKeys.lastOfferedFingerprint().map(f -> " (it presented " + f + ")").orElse("")
+              + ": refusing to connect; if the server's key really changed, update host-key (ssh-keyscan -t "
+              + settings.hostKey().map(SftpHostKey::type).orElse("ed25519")
+              + " "
+              + settings.host()
+              + ")",
+          e);
     }
     if (m.contains("Auth fail") || m.contains("Auth cancel")) {
-      return new IOException("sftp: authentication as '" + settings.user() + "' failed on "
-          + settings.host() + ":" + settings.port() + ": check password and key-path ("
-          + (settings.password().isPresent() ? "password set" : "no password")
-          + ", " + settings.keyPath().map(k -> "key " + k).orElse("no key-path") + ")", e);
+      return new IOException(
+          "sftp: authentication as '"
+              + settings.user()
+              + "' failed on "
+              + settings.host()
+              + ":"
+              + settings.port()
+              + ": check password and key-path ("
+              + (settings.password().isPresent() ? "password set" : "no password")
+              + ", "
+              + settings.keyPath().map(k -> "key " + k).orElse("no key-path")
+              + ")",
+          e);
     }
     if (m.contains("timeout") || m.contains("timed out")) {
-      return new IOException("sftp: cannot connect to " + settings.host() + ":" + settings.port()
-          + " within " + settings.dialTimeout().toMillis() + " ms: " + m
-          + "; check the host, the port and any firewall", e);
+      return new IOException(
+          "sftp: cannot connect to "
+              + settings.host()
+              + ":"
+              + settings.port()
+              + " within "
+              + settings.dialTimeout().toMillis()
+              + " ms: "
+              + m
+              + "; check the host, the port and any firewall",
+          e);
     }
-    return new IOException("sftp: cannot connect to " + settings.host() + ":" + settings.port() + ": " + m
-        + "; check that the server is running and reachable", e);
+    return new IOException(
+        "sftp: cannot connect to "
+            + settings.host()
+            + ":"
+            + settings.port()
+            + ": "
+            + m
+            + "; check that the server is running and reachable",
+        e);
   }
 
   private synchronized JSch jsch() throws IOException {
@@ -262,8 +302,13 @@ final class SftpConnections implements AutoCloseable {
         try {
           j.addIdentity(key);
         } catch (JSchException e) {
-          throw new IOException("sftp: cannot load the private key in key-path " + key + ": " + e.getMessage()
-              + " (an unencrypted OpenSSH, PEM or PuTTY key is expected)", e);
+          throw new IOException(
+              "sftp: cannot load the private key in key-path "
+                  + key
+                  + ": "
+                  + e.getMessage()
+                  + " (an unencrypted OpenSSH, PEM or PuTTY key is expected)",
+              e);
         }
       }
       jsch = j;
@@ -278,9 +323,14 @@ final class SftpConnections implements AutoCloseable {
       }
       warnedUnverified = true;
     }
-    log.warn("sftp host key not verified for {}:{} (replica {}): anyone who can intercept the connection can "
-        + "read and alter the replica; set host-key to the server's public key, e.g. the output of "
-        + "'ssh-keyscan -t ed25519 {}'", settings.host(), settings.port(), settings.location(), settings.host());
+    log.warn(
+        "sftp host key not verified for {}:{} (replica {}): anyone who can intercept the connection can "
+            + "read and alter the replica; set host-key to the server's public key, e.g. the output of "
+            + "'ssh-keyscan -t ed25519 {}'",
+        settings.host(),
+        settings.port(),
+        settings.location(),
+        settings.host());
   }
 
   @Override

@@ -22,7 +22,12 @@ final class SftpDownload extends InputStream {
   private boolean closed;
 
   /** {@code length} 0 reads to the end of the file. */
-  SftpDownload(InputStream in, long length, SftpConnections.Lease lease, SftpConnections connections, String where) {
+  SftpDownload(
+      InputStream in,
+      long length,
+      SftpConnections.Lease lease,
+      SftpConnections connections,
+      String where) {
     this.in = in;
     this.remaining = length > 0 ? length : Long.MAX_VALUE;
     this.lease = lease;

@@ -8,8 +8,8 @@ import java.io.InterruptedIOException;
 
 /**
  * Tells the failures of a JSch call apart (a dropped connection is retried on a new one; a missing
- * file is a result, not an error; everything else is reported) and turns them into
- * {@link IOException}s that say which replica file and what to do.
+ * file is a result, not an error; everything else is reported) and turns them into {@link
+ * IOException}s that say which replica file and what to do.
  */
 final class SftpErrors {
 
@@ -25,9 +25,12 @@ final class SftpErrors {
    */
   static boolean isConnectionLost(Exception e) {
     if (e instanceof SftpException s) {
-      return s.id == ChannelSftp.SSH_FX_CONNECTION_LOST || s.id == ChannelSftp.SSH_FX_NO_CONNECTION
-          || s.getCause() instanceof IOException && !(s.getCause() instanceof InterruptedIOException)
-          || s.id == ChannelSftp.SSH_FX_FAILURE && String.valueOf(s.getMessage()).contains("inputstream is closed");
+      return s.id == ChannelSftp.SSH_FX_CONNECTION_LOST
+          || s.id == ChannelSftp.SSH_FX_NO_CONNECTION
+          || s.getCause() instanceof IOException
+              && !(s.getCause() instanceof InterruptedIOException)
+          || s.id == ChannelSftp.SSH_FX_FAILURE
+              && String.valueOf(s.getMessage()).contains("inputstream is closed");
     }
     if (e instanceof JSchException j) {
       String m = String.valueOf(j.getMessage());
@@ -51,15 +54,16 @@ final class SftpErrors {
   }
 
   private static String describe(SftpException s) {
-    String name = switch (s.id) {
-      case ChannelSftp.SSH_FX_NO_SUCH_FILE -> "no such file";
-      case ChannelSftp.SSH_FX_PERMISSION_DENIED -> "permission denied";
-      case ChannelSftp.SSH_FX_FAILURE -> "failure";
-      case ChannelSftp.SSH_FX_NO_CONNECTION -> "no connection";
-      case ChannelSftp.SSH_FX_CONNECTION_LOST -> "connection lost";
-      case ChannelSftp.SSH_FX_OP_UNSUPPORTED -> "operation not supported by the server";
-      default -> "sftp status " + s.id;
-    };
+    String name =
+        switch (s.id) {
+          case ChannelSftp.SSH_FX_NO_SUCH_FILE -> "no such file";
+          case ChannelSftp.SSH_FX_PERMISSION_DENIED -> "permission denied";
+          case ChannelSftp.SSH_FX_FAILURE -> "failure";
+          case ChannelSftp.SSH_FX_NO_CONNECTION -> "no connection";
+          case ChannelSftp.SSH_FX_CONNECTION_LOST -> "connection lost";
+          case ChannelSftp.SSH_FX_OP_UNSUPPORTED -> "operation not supported by the server";
+          default -> "sftp status " + s.id;
+        };
     String m = s.getMessage();
     return m == null || m.isBlank() || m.equalsIgnoreCase(name) ? name : name + " (" + m + ")";
   }

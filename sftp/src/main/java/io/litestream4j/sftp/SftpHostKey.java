@@ -46,7 +46,9 @@ public record SftpHostKey(String type, byte[] blob) {
         return new SftpHostKey(fields[i], blob);
       }
     }
-    throw invalid(line, "expected '<type> <base64 key>' as printed by ssh-keyscan, e.g. 'ssh-ed25519 AAAAC3...'");
+    throw invalid(
+        line,
+        "expected '<type> <base64 key>' as printed by ssh-keyscan, e.g. 'ssh-ed25519 AAAAC3...'");
   }
 
   private static boolean isKeyType(String s) {
@@ -58,7 +60,11 @@ public record SftpHostKey(String type, byte[] blob) {
     if (blob.length < 4) {
       return "?";
     }
-    int len = ((blob[0] & 0xff) << 24) | ((blob[1] & 0xff) << 16) | ((blob[2] & 0xff) << 8) | (blob[3] & 0xff);
+    int len =
+        ((blob[0] & 0xff) << 24)
+            | ((blob[1] & 0xff) << 16)
+            | ((blob[2] & 0xff) << 8)
+            | (blob[3] & 0xff);
     if (len <= 0 || len > blob.length - 4) {
       return "?";
     }
@@ -78,7 +84,9 @@ public record SftpHostKey(String type, byte[] blob) {
     return MessageDigest.isEqual(blob, offered);
   }
 
-  /** The host key algorithms to offer so the server presents this key (RSA keys sign with SHA-2). */
+  /**
+   * The host key algorithms to offer so the server presents this key (RSA keys sign with SHA-2).
+   */
   public String algorithms() {
     return type.equals("ssh-rsa") ? "rsa-sha2-512,rsa-sha2-256,ssh-rsa" : type;
   }

@@ -27,10 +27,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A replica in a directory on an SSH server, laid out exactly as Litestream's sftp backend:
- * {@code <path>/ltx/<level in decimal>/<min>-<max>.ltx}, each file's modification time set to its
- * LTX header timestamp. SFTP keeps whole seconds, so listings report those, and
- * {@link #ltxFilesWithExactTimestamps} reads the exact time from each file's header.
+ * A replica in a directory on an SSH server, laid out exactly as Litestream's sftp backend: {@code
+ * <path>/ltx/<level in decimal>/<min>-<max>.ltx}, each file's modification time set to its LTX
+ * header timestamp. SFTP keeps whole seconds, so listings report those, and {@link
+ * #ltxFilesWithExactTimestamps} reads the exact time from each file's header.
  *
  * <h2>Guarantees</h2>
  *
@@ -41,8 +41,8 @@ import org.slf4j.LoggerFactory;
  *       server whose plain SFTP v3 rename refuses to replace a file, the old file is removed first
  *       and the rename repeated. A failed upload removes its temporary file when it still can.
  *   <li>An operation that fails because the connection dropped (server restarted, session killed,
- *       network cut) is retried once on a new connection; a download that breaks mid-way surfaces as
- *       a read error, which {@link io.litestream4j.replica.ResumableInputStream} resumes at its
+ *       network cut) is retried once on a new connection; a download that breaks mid-way surfaces
+ *       as a read error, which {@link io.litestream4j.replica.ResumableInputStream} resumes at its
  *       offset. Every connection attempt is bounded by the dial timeout.
  *   <li>The server key is verified against {@code host-key}; without it a warning says the
  *       connection is not verified.
@@ -104,38 +104,49 @@ public final class SftpReplicaClient implements ReplicaClient {
 
   @Override
   public void init() throws IOException {
-    call("connect to", settings.location(), ch -> {
-      ch.pwd();
-      return null;
-    });
+    call(
+        "connect to",
+        settings.location(),
+        ch -> {
+          ch.pwd();
+          return null;
+        });
   }
 
   @Override
   public List<LtxFileInfo> ltxFiles(int level, long seekTxid) throws IOException {
     String dir = levelDir(level);
-    return call("list", dir, ch -> {
-      Vector<ChannelSftp.LsEntry> entries;
-      try {
-        entries = ch.ls(dir);
-      } catch (SftpException e) {
-        if (SftpErrors.isNoSuchFile(e)) {
-          return List.of();
-        }
-        throw e;
-      }
-      var files = new ArrayList<LtxFileInfo>();
-      for (ChannelSftp.LsEntry entry : entries) {
-        Optional<LtxFileName> name = LtxFileName.parse(entry.getFilename());
-        SftpATTRS attrs = entry.getAttrs();
-        if (name.isEmpty() || name.get().minTxid() < seekTxid || attrs.isDir()) {
-          continue;
-        }
-        files.add(new LtxFileInfo(level, name.get().minTxid(), name.get().maxTxid(), attrs.getSize(),
-            Instant.ofEpochSecond(Integer.toUnsignedLong(attrs.getMTime()))));
-      }
-      files.sort(LtxFileInfo.BY_TXID);
-      return files;
-    });
+    return call(
+        "list",
+        dir,
+        ch -> {
+          Vector<ChannelSftp.LsEntry> entries;
+          try {
+            entries = ch.ls(dir);
+          } catch (SftpException e) {
+            if (SftpErrors.isNoSuchFile(e)) {
+              return List.of();
+            }
+            throw e;
+          }
+          var files = new ArrayList<LtxFileInfo>();
+          for (ChannelSftp.LsEntry entry : entries) {
+            Optional<LtxFileName> name = LtxFileName.parse(entry.getFilename());
+            SftpATTRS attrs = entry.getAttrs();
+            if (name.isEmpty() || name.get().minTxid() < seekTxid || attrs.isDir()) {
+              continue;
+            }
+            files.add(
+                new LtxFileInfo(
+                    level,
+                    name.get().minTxid(),
+                    name.get().maxTxid(),
+                    attrs.getSize(),
+                    Instant.ofEpochSecond(Integer.toUnsignedLong(attrs.getMTime()))));
+          }
+          files.sort(LtxFileInfo.BY_TXID);
+          return files;
+        });
   }
 
   /**
@@ -143,8 +154,10 @@ public final class SftpReplicaClient implements ReplicaClient {
    * keeps modification times in whole seconds only.
    */
   @Override
-  public List<LtxFileInfo> ltxFilesWithExactTimestamps(int level, long seekTxid) throws IOException {
-    return LtxHeaderTimestamps.read(this, ltxFiles(level, seekTxid), SftpConnections.CHANNELS_PER_SESSION);
+  public List<LtxFileInfo> ltxFilesWithExactTimestamps(int level, long seekTxid)
+      throws IOException {
+    return LtxHeaderTimestamps.read(
+        this, ltxFiles(level, seekTxid), SftpConnections.CHANNELS_PER_SESSION);
   }
 
   @Override
@@ -164,7 +177,11 @@ public final class SftpReplicaClient implements ReplicaClient {
         } catch (SftpException e) {
           if (SftpErrors.isNoSuchFile(e)) {
             connections.release(lease, false);
-            throw new LtxFileNotFoundException(settings.location() + " " + file, level, minTxid, maxTxid,
+            throw new LtxFileNotFoundException(
+                settings.location() + " " + file,
+                level,
+                minTxid,
+                maxTxid,
                 "no such LTX file on the sftp replica");
           }
           throw e;
@@ -179,7 +196,10 @@ public final class SftpReplicaClient implements ReplicaClient {
         boolean lost = SftpErrors.isConnectionLost(e) || !lease.healthy();
         connections.release(lease, lost);
         if (lost && attempt < MAX_ATTEMPTS) {
-          log.info("sftp: connection to {} lost while opening {}; reconnecting", settings.location(), file);
+          log.info(
+              "sftp: connection to {} lost while opening {}; reconnecting",
+              settings.location(),
+              file);
           continue;
         }
         throw SftpErrors.explain("read", file + " on " + settings.location(), e);
@@ -203,24 +223,40 @@ public final class SftpReplicaClient implements ReplicaClient {
         if (attempt >= MAX_ATTEMPTS) {
           throw e.getCause();
         }
-        log.info("sftp: connection to {} lost before uploading {}; reconnecting", settings.location(), target);
+        log.info(
+            "sftp: connection to {} lost before uploading {}; reconnecting",
+            settings.location(),
+            target);
       }
     }
   }
 
-  private LtxFileInfo upload(int level, long minTxid, long maxTxid, String target, Instant timestamp,
-      CountingSource source) throws IOException {
-    String temp = target + "." + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()) + ".tmp";
+  private LtxFileInfo upload(
+      int level,
+      long minTxid,
+      long maxTxid,
+      String target,
+      Instant timestamp,
+      CountingSource source)
+      throws IOException {
+    String temp =
+        target + "." + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()) + ".tmp";
     SftpConnections.Lease lease = connections.borrow();
     boolean broken = false;
     boolean published = false;
     try {
       ensureDirectory(lease.channel(), levelDir(level));
       long size;
-      try (OutputStream out = lease.channel().put(temp, (com.jcraft.jsch.SftpProgressMonitor) null, ChannelSftp.OVERWRITE)) {
+      try (OutputStream out =
+          lease
+              .channel()
+              .put(temp, (com.jcraft.jsch.SftpProgressMonitor) null, ChannelSftp.OVERWRITE)) {
         size = copy(source, out);
       }
-      lease.channel().setMtime(temp, (int) Math.min(Integer.MAX_VALUE, Math.max(0, timestamp.getEpochSecond())));
+      lease
+          .channel()
+          .setMtime(
+              temp, (int) Math.min(Integer.MAX_VALUE, Math.max(0, timestamp.getEpochSecond())));
       rename(lease.channel(), temp, target);
       published = true;
       return new LtxFileInfo(level, minTxid, maxTxid, size, timestamp);
@@ -228,7 +264,8 @@ public final class SftpReplicaClient implements ReplicaClient {
       throw e.getCause();
     } catch (SftpException | IOException e) {
       broken = SftpErrors.isConnectionLost(e) || !lease.healthy();
-      IOException explained = SftpErrors.explain("upload", target + " to " + settings.location(), e);
+      IOException explained =
+          SftpErrors.explain("upload", target + " to " + settings.location(), e);
       if (broken && source.consumed() == 0) {
         throw new ConnectionLostBeforeUpload(explained);
       }
@@ -255,7 +292,10 @@ public final class SftpReplicaClient implements ReplicaClient {
       if (SftpErrors.isConnectionLost(e) || !exists(ch, to)) {
         throw e;
       }
-      log.debug("sftp: {} refuses to rename over an existing file; replacing {}", settings.location(), to);
+      log.debug(
+          "sftp: {} refuses to rename over an existing file; replacing {}",
+          settings.location(),
+          to);
       ch.rm(to);
       ch.rename(from, to);
     }
@@ -310,26 +350,32 @@ public final class SftpReplicaClient implements ReplicaClient {
   public void deleteLtxFiles(Collection<LtxFileInfo> files) throws IOException {
     for (LtxFileInfo info : files) {
       String file = ltxPath(info.level(), info.minTxid(), info.maxTxid());
-      call("delete", file, ch -> {
-        try {
-          ch.rm(file);
-        } catch (SftpException e) {
-          if (!SftpErrors.isNoSuchFile(e)) {
-            throw e;
-          }
-        }
-        return null;
-      });
+      call(
+          "delete",
+          file,
+          ch -> {
+            try {
+              ch.rm(file);
+            } catch (SftpException e) {
+              if (!SftpErrors.isNoSuchFile(e)) {
+                throw e;
+              }
+            }
+            return null;
+          });
     }
   }
 
   @Override
   public void deleteAll() throws IOException {
     String root = settings.path().isEmpty() ? "ltx" : settings.path();
-    call("delete", root, ch -> {
-      deleteTree(ch, root);
-      return null;
-    });
+    call(
+        "delete",
+        root,
+        ch -> {
+          deleteTree(ch, root);
+          return null;
+        });
     knownDirs.clear();
   }
 
@@ -386,7 +432,9 @@ public final class SftpReplicaClient implements ReplicaClient {
     T apply(ChannelSftp channel) throws SftpException, IOException;
   }
 
-  /** Runs {@code op} on a borrowed channel, once more on a new connection if the first one dropped. */
+  /**
+   * Runs {@code op} on a borrowed channel, once more on a new connection if the first one dropped.
+   */
   private <T> T call(String what, String where, SftpCall<T> op) throws IOException {
     for (int attempt = 1; ; attempt++) {
       SftpConnections.Lease lease = connections.borrow();
@@ -396,7 +444,10 @@ public final class SftpReplicaClient implements ReplicaClient {
       } catch (SftpException | IOException e) {
         broken = SftpErrors.isConnectionLost(e) || !lease.healthy();
         if (broken && attempt < MAX_ATTEMPTS) {
-          log.info("sftp: connection to {} lost ({}); reconnecting", settings.location(), e.getMessage());
+          log.info(
+              "sftp: connection to {} lost ({}); reconnecting",
+              settings.location(),
+              e.getMessage());
           continue;
         }
         throw SftpErrors.explain(what, where + " on " + settings.location(), e);
@@ -424,7 +475,10 @@ public final class SftpReplicaClient implements ReplicaClient {
     }
   }
 
-  /** The upload data, counting what was read so a dropped connection before the first byte can be retried. */
+  /**
+   * The upload data, counting what was read so a dropped connection before the first byte can be
+   * retried.
+   */
   private static final class CountingSource extends java.io.FilterInputStream {
     private long consumed;
 

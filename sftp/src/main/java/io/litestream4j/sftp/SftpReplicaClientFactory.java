@@ -5,8 +5,8 @@ import io.litestream4j.replica.ReplicaClient;
 import io.litestream4j.replica.ReplicaClientFactory;
 
 /**
- * Registers the {@code sftp} backend with {@link io.litestream4j.replica.ReplicaClients}:
- * {@code sftp://user[:password]@host[:port]/path} URLs and {@code type: sftp} configuration entries.
+ * Registers the {@code sftp} backend with {@link io.litestream4j.replica.ReplicaClients}: {@code
+ * sftp://user[:password]@host[:port]/path} URLs and {@code type: sftp} configuration entries.
  */
 public final class SftpReplicaClientFactory implements ReplicaClientFactory {
 

@@ -10,9 +10,9 @@ import java.util.Optional;
 
 /**
  * Where an sftp replica is and how to log in, read from a replica configuration the way Litestream
- * reads it: {@code sftp://user[:password]@host[:port]/path} or the keys {@code host},
- * {@code user}, {@code password}, {@code key-path}, {@code host-key}, {@code concurrent-writes} and
- * {@code path}; keys win over URL parts.
+ * reads it: {@code sftp://user[:password]@host[:port]/path} or the keys {@code host}, {@code user},
+ * {@code password}, {@code key-path}, {@code host-key}, {@code concurrent-writes} and {@code path};
+ * keys win over URL parts.
  *
  * <p>A URL path is absolute on the server ({@code sftp://h/backups/db} is {@code /backups/db}); a
  * {@code path} key is used as written, so a relative one is relative to the login directory.
@@ -27,8 +27,15 @@ import java.util.Optional;
  * @param concurrentWrites pipeline write requests (several in flight) instead of one at a time
  * @param dialTimeout limit for TCP connect plus SSH handshake and authentication
  */
-public record SftpSettings(String host, int port, String user, Optional<String> password,
-    Optional<String> keyPath, Optional<SftpHostKey> hostKey, String path, boolean concurrentWrites,
+public record SftpSettings(
+    String host,
+    int port,
+    String user,
+    Optional<String> password,
+    Optional<String> keyPath,
+    Optional<SftpHostKey> hostKey,
+    String path,
+    boolean concurrentWrites,
     Duration dialTimeout) {
 
   public static final int DEFAULT_PORT = 22;
@@ -43,13 +50,18 @@ public record SftpSettings(String host, int port, String user, Optional<String> 
     Objects.requireNonNull(path, "path");
     Objects.requireNonNull(dialTimeout, "dialTimeout");
     if (host.isBlank()) {
-      throw new ConfigException("host", "host required for sftp replica (set 'host' or use a url such as sftp://user@host/path)");
+      throw new ConfigException(
+          "host",
+          "host required for sftp replica (set 'host' or use a url such as sftp://user@host/path)");
     }
     if (user.isBlank()) {
-      throw new ConfigException("user", "user required for sftp replica (set 'user' or use a url such as sftp://user@host/path)");
+      throw new ConfigException(
+          "user",
+          "user required for sftp replica (set 'user' or use a url such as sftp://user@host/path)");
     }
     if (port < 1 || port > 65535) {
-      throw new ConfigException("host", "port must be between 1 and 65535", Integer.toString(port), null);
+      throw new ConfigException(
+          "host", "port must be between 1 and 65535", Integer.toString(port), null);
     }
     if (dialTimeout.isNegative() || dialTimeout.isZero()) {
       throw new IllegalArgumentException("dial timeout must be positive, got " + dialTimeout);
@@ -61,24 +73,36 @@ public record SftpSettings(String host, int port, String user, Optional<String> 
 
   /** Settings for tests and embedding: password or key, optional pinned key, default options. */
   public static SftpSettings of(String host, int port, String user, String path) {
-    return new SftpSettings(host, port, user, Optional.empty(), Optional.empty(), Optional.empty(), path,
-        true, DEFAULT_DIAL_TIMEOUT);
+    return new SftpSettings(
+        host,
+        port,
+        user,
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        path,
+        true,
+        DEFAULT_DIAL_TIMEOUT);
   }
 
   public SftpSettings withPassword(String p) {
-    return new SftpSettings(host, port, user, Optional.of(p), keyPath, hostKey, path, concurrentWrites, dialTimeout);
+    return new SftpSettings(
+        host, port, user, Optional.of(p), keyPath, hostKey, path, concurrentWrites, dialTimeout);
   }
 
   public SftpSettings withKeyPath(String k) {
-    return new SftpSettings(host, port, user, password, Optional.of(k), hostKey, path, concurrentWrites, dialTimeout);
+    return new SftpSettings(
+        host, port, user, password, Optional.of(k), hostKey, path, concurrentWrites, dialTimeout);
   }
 
   public SftpSettings withHostKey(SftpHostKey k) {
-    return new SftpSettings(host, port, user, password, keyPath, Optional.of(k), path, concurrentWrites, dialTimeout);
+    return new SftpSettings(
+        host, port, user, password, keyPath, Optional.of(k), path, concurrentWrites, dialTimeout);
   }
 
   public SftpSettings withPath(String p) {
-    return new SftpSettings(host, port, user, password, keyPath, hostKey, p, concurrentWrites, dialTimeout);
+    return new SftpSettings(
+        host, port, user, password, keyPath, hostKey, p, concurrentWrites, dialTimeout);
   }
 
   public SftpSettings withConcurrentWrites(boolean c) {
@@ -86,7 +110,8 @@ public record SftpSettings(String host, int port, String user, Optional<String> 
   }
 
   public SftpSettings withDialTimeout(Duration d) {
-    return new SftpSettings(host, port, user, password, keyPath, hostKey, path, concurrentWrites, d);
+    return new SftpSettings(
+        host, port, user, password, keyPath, hostKey, path, concurrentWrites, d);
   }
 
   /**
@@ -133,10 +158,16 @@ public record SftpSettings(String host, int port, String user, Optional<String> 
     if (host.startsWith("[") && host.endsWith("]")) {
       host = host.substring(1, host.length() - 1);
     }
-    return new SftpSettings(host, port, user, password,
+    return new SftpSettings(
+        host,
+        port,
+        user,
+        password,
         o.string("key-path").filter(s -> !s.isBlank()).map(SftpSettings::expandHome),
         o.string("host-key").filter(s -> !s.isBlank()).map(SftpHostKey::parse),
-        path, o.bool("concurrent-writes").orElse(true), DEFAULT_DIAL_TIMEOUT);
+        path,
+        o.bool("concurrent-writes").orElse(true),
+        DEFAULT_DIAL_TIMEOUT);
   }
 
   /** {@code ~/id_ed25519} means a key in the home directory of the user running litestream4j. */
@@ -147,7 +178,9 @@ public record SftpSettings(String host, int port, String user, Optional<String> 
     return path;
   }
 
-  /** The replica location for messages, e.g. {@code sftp://backup@host:22/backups/db} (no secrets). */
+  /**
+   * The replica location for messages, e.g. {@code sftp://backup@host:22/backups/db} (no secrets).
+   */
   public String location() {
     String h = host.contains(":") ? "[" + host + "]" : host;
     return "sftp://" + user + "@" + h + ":" + port + (path.startsWith("/") ? path : "/~/" + path);
@@ -155,7 +188,9 @@ public record SftpSettings(String host, int port, String user, Optional<String> 
 
   @Override
   public String toString() {
-    return location() + (password.isPresent() ? " (password ***)" : "") + keyPath.map(k -> " (key " + k + ")").orElse("")
+    return location()
+        + (password.isPresent() ? " (password ***)" : "")
+        + keyPath.map(k -> " (key " + k + ")").orElse("")
         + hostKey.map(k -> " (host key " + k + ")").orElse(" (host key not verified)");
   }
 }

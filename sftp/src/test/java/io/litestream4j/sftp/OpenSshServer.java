@@ -35,7 +35,8 @@ public final class OpenSshServer implements RestartableServer {
 
   /** Starts a server with fresh keys in a new directory under {@code parent}. */
   public static OpenSshServer start(Path parent) throws Exception {
-    Assumptions.assumeTrue(Files.isExecutable(SSHD) && Files.isExecutable(Path.of("/usr/bin/ssh-keygen")),
+    Assumptions.assumeTrue(
+        Files.isExecutable(SSHD) && Files.isExecutable(Path.of("/usr/bin/ssh-keygen")),
         "OpenSSH sshd is not installed: install the Debian package openssh-server (scripts/test-packages.txt)");
     Path privsep = Path.of("/run/sshd");
     if (!Files.isDirectory(privsep)) {
@@ -51,30 +52,51 @@ public final class OpenSshServer implements RestartableServer {
     keygen(hostKey);
     keygen(userKey);
     Files.copy(dir.resolve("user_ed25519.pub"), dir.resolve("authorized_keys"));
-    var server = LoopbackServerProcess.start("sshd", dir.resolve("sshd.log"), port -> {
-      Path config = dir.resolve("sshd_config");
-      Files.writeString(config, String.join("\n", List.of(
-          "Port " + port,
-          "ListenAddress " + LoopbackServerProcess.HOST,
-          "HostKey " + hostKey,
-          "PidFile " + dir.resolve("sshd.pid"),
-          "AuthorizedKeysFile " + dir.resolve("authorized_keys"),
-          "StrictModes no",
-          "PermitRootLogin prohibit-password",
-          "PasswordAuthentication no",
-          "KbdInteractiveAuthentication no",
-          "UsePAM no",
-          "MaxStartups 100",
-          "Subsystem sftp internal-sftp",
-          "LogLevel ERROR")) + "\n");
-      return List.of(SSHD.toString(), "-D", "-e", "-f", config.toString());
-    });
+    var server =
+        LoopbackServerProcess.start(
+            "sshd",
+            dir.resolve("sshd.log"),
+            port -> {
+              Path config = dir.resolve("sshd_config");
+              Files.writeString(
+                  config,
+                  String.join(
+                          "\n",
+                          List.of(
+                              "Port " + port,
+                              "ListenAddress " + LoopbackServerProcess.HOST,
+                              "HostKey " + hostKey,
+                              "PidFile " + dir.resolve("sshd.pid"),
+                              "AuthorizedKeysFile " + dir.resolve("authorized_keys"),
+                              "StrictModes no",
+                              "PermitRootLogin prohibit-password",
+                              "PasswordAuthentication no",
+                              "KbdInteractiveAuthentication no",
+                              "UsePAM no",
+                              "MaxStartups 100",
+                              "Subsystem sftp internal-sftp",
+                              "LogLevel ERROR"))
+                      + "\n");
+              return List.of(SSHD.toString(), "-D", "-e", "-f", config.toString());
+            });
     return new OpenSshServer(dir, userKey, server);
   }
 
   private static void keygen(Path key) throws Exception {
-    Process p = new ProcessBuilder("/usr/bin/ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "l4j-test",
-        "-f", key.toString()).redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(
+                "/usr/bin/ssh-keygen",
+                "-q",
+                "-t",
+                "ed25519",
+                "-N",
+                "",
+                "-C",
+                "l4j-test",
+                "-f",
+                key.toString())
+            .redirectErrorStream(true)
+            .start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
       throw new IOException("ssh-keygen failed: " + out);
@@ -103,13 +125,20 @@ public final class OpenSshServer implements RestartableServer {
     return Files.readString(dir.resolve("host_ed25519.pub")).strip();
   }
 
-  /** Settings for a replica at {@code path} logging in with the test user key and pinning the host key. */
+  /**
+   * Settings for a replica at {@code path} logging in with the test user key and pinning the host
+   * key.
+   */
   public SftpSettings settings(String path) throws IOException {
-    return SftpSettings.of(LoopbackServerProcess.HOST, port(), user(), path).withKeyPath(userKey.toString())
+    return SftpSettings.of(LoopbackServerProcess.HOST, port(), user(), path)
+        .withKeyPath(userKey.toString())
         .withHostKey(SftpHostKey.parse(hostKeyLine()));
   }
 
-  /** Kills every per-connection sshd process: all clients lose their connections; the listener stays. */
+  /**
+   * Kills every per-connection sshd process: all clients lose their connections; the listener
+   * stays.
+   */
   public int killSessions() {
     List<ProcessHandle> sessions = server.handle().descendants().toList();
     sessions.forEach(ProcessHandle::destroyForcibly);
@@ -127,8 +156,12 @@ public final class OpenSshServer implements RestartableServer {
   @Override
   public void stop() throws InterruptedException, IOException {
     // Freeze the listener first: a connection accepted between listing the session processes and
-    // killing the listener would otherwise get a session process that outlives the "stopped" server.
-    Process freeze = new ProcessBuilder("kill", "-STOP", Long.toString(server.handle().pid())).redirectErrorStream(true).start();
+    // killing the listener would otherwise get a session process that outlives the "stopped"
+    // server.
+    Process freeze =
+        new ProcessBuilder("kill", "-STOP", Long.toString(server.handle().pid()))
+            .redirectErrorStream(true)
+            .start();
     freeze.getInputStream().readAllBytes();
     freeze.waitFor(30, TimeUnit.SECONDS);
     server.handle().descendants().forEach(ProcessHandle::destroyForcibly);

@@ -57,20 +57,21 @@ class SftpReplicaClientTest extends ReplicaClientContract {
 
   @Override
   protected Optional<RawStore> rawStore() {
-    return Optional.of(new RawStore() {
-      @Override
-      public void put(String relativePath, byte[] data) throws IOException {
-        Path p = replicaDir.resolve(relativePath);
-        Files.createDirectories(p.getParent());
-        Files.write(p, data);
-      }
+    return Optional.of(
+        new RawStore() {
+          @Override
+          public void put(String relativePath, byte[] data) throws IOException {
+            Path p = replicaDir.resolve(relativePath);
+            Files.createDirectories(p.getParent());
+            Files.write(p, data);
+          }
 
-      @Override
-      public Optional<byte[]> get(String relativePath) throws IOException {
-        Path p = replicaDir.resolve(relativePath);
-        return Files.exists(p) ? Optional.of(Files.readAllBytes(p)) : Optional.empty();
-      }
-    });
+          @Override
+          public Optional<byte[]> get(String relativePath) throws IOException {
+            Path p = replicaDir.resolve(relativePath);
+            return Files.exists(p) ? Optional.of(Files.readAllBytes(p)) : Optional.empty();
+          }
+        });
   }
 
   @Override
@@ -81,21 +82,35 @@ class SftpReplicaClientTest extends ReplicaClientContract {
   @Override
   protected Optional<ExpectedFailure> wrongCredentials() throws Exception {
     Path otherKey = serverDir.resolve("stranger-" + REPLICAS.incrementAndGet());
-    Process p = new ProcessBuilder("/usr/bin/ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", otherKey.toString())
-        .redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(
+                "/usr/bin/ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", otherKey.toString())
+            .redirectErrorStream(true)
+            .start();
     p.getInputStream().readAllBytes();
     assertThat(p.waitFor()).isZero();
-    SftpSettings s = server.settings(replicaDir.toString()).withKeyPath(otherKey.toString()).withPassword("s3cret-pw");
-    return Optional.of(new ExpectedFailure(new SftpReplicaClient(s),
-        List.of("authentication as '" + server.user() + "' failed", "127.0.0.1:" + server.port()), List.of("s3cret-pw")));
+    SftpSettings s =
+        server
+            .settings(replicaDir.toString())
+            .withKeyPath(otherKey.toString())
+            .withPassword("s3cret-pw");
+    return Optional.of(
+        new ExpectedFailure(
+            new SftpReplicaClient(s),
+            List.of(
+                "authentication as '" + server.user() + "' failed", "127.0.0.1:" + server.port()),
+            List.of("s3cret-pw")));
   }
 
   @Test
   void fileModificationTimeIsTheHeaderTimestampInSeconds() throws IOException {
     write(0, 1, 1, T1, 10);
     Path file = replicaDir.resolve("ltx/0/0000000000000001-0000000000000001.ltx");
-    assertThat(Files.getLastModifiedTime(file).toInstant()).isEqualTo(T1.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
-    assertThat(client.ltxFiles(0, 0)).extracting(LtxFileInfo::createdAt).containsExactly(T1.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+    assertThat(Files.getLastModifiedTime(file).toInstant())
+        .isEqualTo(T1.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+    assertThat(client.ltxFiles(0, 0))
+        .extracting(LtxFileInfo::createdAt)
+        .containsExactly(T1.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
   }
 
   @Test
@@ -106,13 +121,18 @@ class SftpReplicaClientTest extends ReplicaClientContract {
     assertThatThrownBy(() -> client.writeLtxFile(0, 6, 6, new ByteArrayInputStream(new byte[10])))
         .isInstanceOf(IOException.class);
     try (Stream<Path> files = Files.list(replicaDir.resolve("ltx/0"))) {
-      assertThat(files.map(f -> f.getFileName().toString())).allMatch(n -> n.endsWith(".ltx")).hasSize(5);
+      assertThat(files.map(f -> f.getFileName().toString()))
+          .allMatch(n -> n.endsWith(".ltx"))
+          .hasSize(5);
     }
   }
 
   @Test
   void aPathKeyIsRelativeToTheLoginDirectoryAndAUrlPathIsAbsolute() {
-    var viaUrl = SftpSettings.from(io.litestream4j.config.ReplicaConfig.forUrl("sftp://bob:pw@example.com:2222/backups/db"));
+    var viaUrl =
+        SftpSettings.from(
+            io.litestream4j.config.ReplicaConfig.forUrl(
+                "sftp://bob:pw@example.com:2222/backups/db"));
     assertThat(viaUrl.host()).isEqualTo("example.com");
     assertThat(viaUrl.port()).isEqualTo(2222);
     assertThat(viaUrl.user()).isEqualTo("bob");
@@ -126,23 +146,29 @@ class SftpReplicaClientTest extends ReplicaClientContract {
   @Test
   void aServerPresentingAnotherHostKeyIsRefused() throws Exception {
     Path other = serverDir.resolve("other-host-" + REPLICAS.incrementAndGet());
-    Process p = new ProcessBuilder("/usr/bin/ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", other.toString())
-        .redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(
+                "/usr/bin/ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", other.toString())
+            .redirectErrorStream(true)
+            .start();
     p.getInputStream().readAllBytes();
     assertThat(p.waitFor()).isZero();
     SftpHostKey wrong = SftpHostKey.parse(Files.readString(Path.of(other + ".pub")));
     try (var c = new SftpReplicaClient(server.settings(replicaDir.toString()).withHostKey(wrong))) {
-      assertThatThrownBy(c::init).isInstanceOf(IOException.class)
+      assertThatThrownBy(c::init)
+          .isInstanceOf(IOException.class)
           .hasMessageContaining("did not present the configured host-key")
           .hasMessageContaining(wrong.toString())
-          .hasMessageContaining(SftpHostKey.fingerprint(SftpHostKey.parse(server.hostKeyLine()).blob()));
+          .hasMessageContaining(
+              SftpHostKey.fingerprint(SftpHostKey.parse(server.hostKeyLine()).blob()));
     }
   }
 
   @Test
   void withoutAHostKeyTheConnectionWorksUnverified() throws Exception {
-    SftpSettings s = SftpSettings.of("127.0.0.1", server.port(), server.user(), replicaDir.toString())
-        .withKeyPath(server.userKey().toString());
+    SftpSettings s =
+        SftpSettings.of("127.0.0.1", server.port(), server.user(), replicaDir.toString())
+            .withKeyPath(server.userKey().toString());
     try (var c = new SftpReplicaClient(s)) {
       c.writeLtxFile(0, 1, 1, new ByteArrayInputStream(TestLtx.bytes(1, 1, T1, 10)));
       assertThat(c.ltxFiles(0, 0)).hasSize(1);
@@ -152,11 +178,14 @@ class SftpReplicaClientTest extends ReplicaClientContract {
   @Test
   void theDialTimeoutBoundsAServerThatNeverAnswers() throws Exception {
     try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-      SftpSettings s = SftpSettings.of("127.0.0.1", silent.getLocalPort(), "nobody", "/x")
-          .withDialTimeout(Duration.ofMillis(800));
+      SftpSettings s =
+          SftpSettings.of("127.0.0.1", silent.getLocalPort(), "nobody", "/x")
+              .withDialTimeout(Duration.ofMillis(800));
       try (var c = new SftpReplicaClient(s)) {
         long start = System.nanoTime();
-        assertThatThrownBy(c::init).isInstanceOf(IOException.class).hasMessageContaining("127.0.0.1:" + silent.getLocalPort());
+        assertThatThrownBy(c::init)
+            .isInstanceOf(IOException.class)
+            .hasMessageContaining("127.0.0.1:" + silent.getLocalPort());
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
       }
     }
@@ -164,9 +193,13 @@ class SftpReplicaClientTest extends ReplicaClientContract {
 
   @Test
   void aMissingKeyFileIsNamed() {
-    SftpSettings s = SftpSettings.of("127.0.0.1", server.port(), "root", "/x").withKeyPath("/nonexistent/id_ed25519");
+    SftpSettings s =
+        SftpSettings.of("127.0.0.1", server.port(), "root", "/x")
+            .withKeyPath("/nonexistent/id_ed25519");
     try (var c = new SftpReplicaClient(s)) {
-      assertThatThrownBy(c::init).isInstanceOf(IOException.class).hasMessageContaining("/nonexistent/id_ed25519");
+      assertThatThrownBy(c::init)
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("/nonexistent/id_ed25519");
     }
   }
 
@@ -184,6 +217,7 @@ class SftpReplicaClientTest extends ReplicaClientContract {
   @Test
   void deletingAMissingFileIsNotAnError() throws IOException {
     client.deleteLtxFiles(List.of(new LtxFileInfo(0, 9, 9, 0, T1)));
-    assertThatThrownBy(() -> client.openLtxFile(0, 9, 9, 0, 0)).isInstanceOf(NoSuchFileException.class);
+    assertThatThrownBy(() -> client.openLtxFile(0, 9, 9, 0, 0))
+        .isInstanceOf(NoSuchFileException.class);
   }
 }

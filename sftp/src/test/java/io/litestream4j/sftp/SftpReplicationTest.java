@@ -34,11 +34,17 @@ class SftpReplicationTest extends ServerReplicationScenarios<OpenSshServer> {
     String path = dir.resolve("replica/killed").toString();
     var client = new SftpReplicaClient(server.settings(path));
     int[] killed = {0};
-    Map<Long, Expected> expected = trip.replicate(client, 16, 11, ACK, (round, r, db) -> {
-      if (round % 3 == 1) {
-        killed[0] += server.killSessions();
-      }
-    });
+    Map<Long, Expected> expected =
+        trip.replicate(
+            client,
+            16,
+            11,
+            ACK,
+            (round, r, db) -> {
+              if (round % 3 == 1) {
+                killed[0] += server.killSessions();
+              }
+            });
     assertThat(killed[0]).as("sshd session processes killed").isPositive();
     assertThat(client.sessionsOpened()).as("sessions opened (reconnects)").isGreaterThan(3);
     try (var reader = new SftpReplicaClient(server.settings(path))) {

@@ -22,8 +22,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Replicates the application's SQLite database when {@code litestream4j.database} and
- * {@code litestream4j.replica-url} are set.
+ * Replicates the application's SQLite database when {@code litestream4j.database} and {@code
+ * litestream4j.replica-url} are set.
  *
  * <p>Ordering guarantee: every {@link DataSource} bean depends on the {@link Replication} bean, so
  * an optional restore ({@code litestream4j.restore-if-missing}) finishes before anything can open
@@ -31,11 +31,19 @@ import org.springframework.context.annotation.Configuration;
  * was closed. With Actuator present (Spring Boot 3.5 or 4.0) it adds a health indicator and an info
  * contributor; with Micrometer present, the replication metrics.
  */
-@AutoConfiguration(beforeName = {
-    "org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration", // Boot 3
-    "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration"}) // Boot 4
-@ConditionalOnProperty(prefix = "litestream4j", name = {"database", "replica-url"})
-@ConditionalOnProperty(prefix = "litestream4j", name = "enabled", havingValue = "true", matchIfMissing = true)
+@AutoConfiguration(
+    beforeName = {
+      "org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration", // Boot 3
+      "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration"
+    }) // Boot 4
+@ConditionalOnProperty(
+    prefix = "litestream4j",
+    name = {"database", "replica-url"})
+@ConditionalOnProperty(
+    prefix = "litestream4j",
+    name = "enabled",
+    havingValue = "true",
+    matchIfMissing = true)
 @EnableConfigurationProperties(Litestream4jProperties.class)
 public class Litestream4jAutoConfiguration {
   /** The name of the {@link Replication} bean that data sources depend on. */
@@ -48,14 +56,23 @@ public class Litestream4jAutoConfiguration {
   public Replication litestream4jReplication(Litestream4jProperties properties) throws IOException {
     if (properties.restoreIfMissing()) {
       try (ReplicaClient client = ReplicaClients.discover().create(properties.replicaUrl())) {
-        Restorer.restoreIfMissing(properties.database(), client).ifPresent(r -> LOG.atInfo()
-            .addKeyValue("db", properties.database()).addKeyValue("txid", Long.toHexString(r.txid()))
-            .log("restored the missing database from {} before start-up", properties.replicaUrl()));
+        Restorer.restoreIfMissing(properties.database(), client)
+            .ifPresent(
+                r ->
+                    LOG.atInfo()
+                        .addKeyValue("db", properties.database())
+                        .addKeyValue("txid", Long.toHexString(r.txid()))
+                        .log(
+                            "restored the missing database from {} before start-up",
+                            properties.replicaUrl()));
       }
     }
-    ReplicationOptions defaults = ReplicationOptions.of(properties.database(), properties.replicaUrl());
-    return Replication.start(defaults.withSyncInterval(properties.syncInterval())
-        .withShutdownSync(properties.shutdownSyncTimeout(), defaults.shutdownSyncInterval()));
+    ReplicationOptions defaults =
+        ReplicationOptions.of(properties.database(), properties.replicaUrl());
+    return Replication.start(
+        defaults
+            .withSyncInterval(properties.syncInterval())
+            .withShutdownSync(properties.shutdownSyncTimeout(), defaults.shutdownSyncInterval()));
   }
 
   /** Makes every {@link DataSource} bean depend on the replication bean. */
@@ -65,7 +82,8 @@ public class Litestream4jAutoConfiguration {
   }
 
   /** See {@link Litestream4jAutoConfiguration}'s ordering guarantee. */
-  public static final class DataSourcesDependOnReplication extends AbstractDependsOnBeanFactoryPostProcessor {
+  public static final class DataSourcesDependOnReplication
+      extends AbstractDependsOnBeanFactoryPostProcessor {
     DataSourcesDependOnReplication() {
       super(DataSource.class, REPLICATION_BEAN);
     }
@@ -88,7 +106,8 @@ public class Litestream4jAutoConfiguration {
   static class Boot3HealthConfiguration {
     @Bean
     @ConditionalOnMissingBean(name = "litestream4jHealthIndicator")
-    Boot3HealthIndicator litestream4jHealthIndicator(Replication replication, Litestream4jProperties properties) {
+    Boot3HealthIndicator litestream4jHealthIndicator(
+        Replication replication, Litestream4jProperties properties) {
       return new Boot3HealthIndicator(health(replication, properties));
     }
   }
@@ -99,13 +118,17 @@ public class Litestream4jAutoConfiguration {
   static class Boot4HealthConfiguration {
     @Bean
     @ConditionalOnMissingBean(name = "litestream4jHealthIndicator")
-    Boot4HealthIndicator litestream4jHealthIndicator(Replication replication, Litestream4jProperties properties) {
+    Boot4HealthIndicator litestream4jHealthIndicator(
+        Replication replication, Litestream4jProperties properties) {
       return new Boot4HealthIndicator(health(replication, properties));
     }
   }
 
   static ReplicationHealth health(Replication replication, Litestream4jProperties properties) {
-    return new ReplicationHealth(replication, properties.health().maxLag(), properties.health().sampleInterval(),
+    return new ReplicationHealth(
+        replication,
+        properties.health().maxLag(),
+        properties.health().sampleInterval(),
         Clock.systemUTC());
   }
 

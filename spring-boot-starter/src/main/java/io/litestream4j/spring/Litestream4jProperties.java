@@ -6,9 +6,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * {@code litestream4j.*}: which database to replicate where, mirroring {@code litestream.yml}'s keys
- * for one database ({@code path}, {@code replica.url}, {@code sync-interval},
- * {@code shutdown-sync-timeout}) plus what only an embedded replicator can do (restore before the
+ * {@code litestream4j.*}: which database to replicate where, mirroring {@code litestream.yml}'s
+ * keys for one database ({@code path}, {@code replica.url}, {@code sync-interval}, {@code
+ * shutdown-sync-timeout}) plus what only an embedded replicator can do (restore before the
  * application opens its database, health).
  *
  * @param enabled turn replication off without removing the other properties
@@ -35,5 +35,6 @@ public record Litestream4jProperties(
    *     unreachable, credentials expired, ...); UP again as soon as the replica catches up
    * @param sampleInterval how often the indicator samples replication in the background
    */
-  public record Health(@DefaultValue("30s") Duration maxLag, @DefaultValue("1s") Duration sampleInterval) {}
+  public record Health(
+      @DefaultValue("30s") Duration maxLag, @DefaultValue("1s") Duration sampleInterval) {}
 }

@@ -29,12 +29,14 @@ public final class ReplicationHealth implements AutoCloseable {
   private final ScheduledExecutorService sampler;
   private volatile Instant behindSince;
 
-  public ReplicationHealth(Replication replication, Duration maxLag, Duration sampleInterval, Clock clock) {
+  public ReplicationHealth(
+      Replication replication, Duration maxLag, Duration sampleInterval, Clock clock) {
     this.replication = replication;
     this.maxLag = maxLag;
     this.clock = clock;
-    this.sampler = Executors.newSingleThreadScheduledExecutor(
-        Thread.ofPlatform().name("l4j-health").daemon(true).factory());
+    this.sampler =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("l4j-health").daemon(true).factory());
     long period = Math.max(10, sampleInterval.toMillis());
     sampler.scheduleWithFixedDelay(this::sample, 0, period, TimeUnit.MILLISECONDS);
   }
@@ -66,8 +68,13 @@ public final class ReplicationHealth implements AutoCloseable {
       details.put("stopped", replication.failure().get().getMessage());
       up = false;
     } else if (lag.compareTo(maxLag) > 0) {
-      details.put("reason", "commits have waited " + lag.toSeconds() + " s for the replica (max-lag "
-          + maxLag.toSeconds() + " s)");
+      details.put(
+          "reason",
+          "commits have waited "
+              + lag.toSeconds()
+              + " s for the replica (max-lag "
+              + maxLag.toSeconds()
+              + " s)");
       up = false;
     }
     return new Status(up, details);

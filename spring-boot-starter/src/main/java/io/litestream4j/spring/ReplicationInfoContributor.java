@@ -6,7 +6,10 @@ import java.util.Map;
 import org.springframework.boot.actuate.info.Info;
 import org.springframework.boot.actuate.info.InfoContributor;
 
-/** Adds {@code litestream4j}: database, replica URL, local and replica TXID to {@code /actuator/info}. */
+/**
+ * Adds {@code litestream4j}: database, replica URL, local and replica TXID to {@code
+ * /actuator/info}.
+ */
 public final class ReplicationInfoContributor implements InfoContributor {
   private final Replication replication;
 

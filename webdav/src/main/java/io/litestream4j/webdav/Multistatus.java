@@ -34,6 +34,7 @@ record Multistatus(List<Entry> entries) {
 
   /** The namespace of the property holding an LTX file's header timestamp. */
   static final String NAMESPACE = "urn:litestream4j";
+
   static final String TIMESTAMP_PROPERTY = "ltx-timestamp";
 
   private static final String DAV = "DAV:";
@@ -44,8 +45,13 @@ record Multistatus(List<Entry> entries) {
    * @param href the decoded path of the resource as the server wrote it
    * @param name its last path segment
    */
-  record Entry(String href, String name, boolean collection, OptionalLong length,
-      Optional<Instant> lastModified, Optional<Instant> timestamp) {}
+  record Entry(
+      String href,
+      String name,
+      boolean collection,
+      OptionalLong length,
+      Optional<Instant> lastModified,
+      Optional<Instant> timestamp) {}
 
   static Multistatus parse(byte[] xml) throws IOException {
     var entries = new ArrayList<Entry>();
@@ -81,12 +87,19 @@ record Multistatus(List<Entry> entries) {
             // left unknown
           }
         }
-        modified = modified.or(() -> text(propstat, DAV, "getlastmodified").flatMap(Multistatus::parseHttpDate));
-        timestamp = timestamp.or(() -> text(propstat, NAMESPACE, TIMESTAMP_PROPERTY).flatMap(Multistatus::parseInstant));
+        modified =
+            modified.or(
+                () -> text(propstat, DAV, "getlastmodified").flatMap(Multistatus::parseHttpDate));
+        timestamp =
+            timestamp.or(
+                () ->
+                    text(propstat, NAMESPACE, TIMESTAMP_PROPERTY)
+                        .flatMap(Multistatus::parseInstant));
       }
       String trimmed = href.endsWith("/") ? href.substring(0, href.length() - 1) : href;
       String name = trimmed.substring(trimmed.lastIndexOf('/') + 1);
-      entries.add(new Entry(href, name, collection || href.endsWith("/"), length, modified, timestamp));
+      entries.add(
+          new Entry(href, name, collection || href.endsWith("/"), length, modified, timestamp));
     }
     return new Multistatus(List.copyOf(entries));
   }

@@ -74,7 +74,9 @@ final class UploadBody implements AutoCloseable {
   }
 
   HttpRequest.BodyPublisher publisher() throws IOException {
-    return file == null ? HttpRequest.BodyPublishers.ofByteArray(bytes) : HttpRequest.BodyPublishers.ofFile(file);
+    return file == null
+        ? HttpRequest.BodyPublishers.ofByteArray(bytes)
+        : HttpRequest.BodyPublishers.ofFile(file);
   }
 
   @Override

@@ -30,25 +30,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A replica on a WebDAV server, laid out exactly as Litestream's webdav backend:
- * {@code <path>/ltx/<level in decimal>/<min>-<max>.ltx}.
+ * A replica on a WebDAV server, laid out exactly as Litestream's webdav backend: {@code
+ * <path>/ltx/<level in decimal>/<min>-<max>.ltx}.
  *
  * <h2>Guarantees</h2>
  *
  * <ul>
- *   <li>Uploads are PUT with a {@code Content-Length} to a temporary name
- *       ({@code <name>.<random>.tmp}, never listed), then published with {@code MOVE}
- *       ({@code Overwrite: T}), so readers see a file whole or not at all. On a server without
- *       MOVE the file is PUT under its final name instead (as Litestream does) and the temporary one
- *       deleted. Missing directories are created with {@code MKCOL}, parents first.
+ *   <li>Uploads are PUT with a {@code Content-Length} to a temporary name ({@code
+ *       <name>.<random>.tmp}, never listed), then published with {@code MOVE} ({@code Overwrite:
+ *       T}), so readers see a file whole or not at all. On a server without MOVE the file is PUT
+ *       under its final name instead (as Litestream does) and the temporary one deleted. Missing
+ *       directories are created with {@code MKCOL}, parents first.
  *   <li>Timestamps: WebDAV servers set their own modification times, and Litestream keeps none.
  *       Each upload also sets the dead property {@code {urn:litestream4j}ltx-timestamp} to the LTX
  *       header timestamp (RFC 3339), which listings read back; on servers that keep no dead
- *       properties (rclone) listings report the server's time, and
- *       {@link #ltxFilesWithExactTimestamps} reads each file's header, which also gives exact times
- *       for replicas Litestream wrote.
- *   <li>Listings are {@code PROPFIND} (depth 1) of one level directory; ranged reads use
- *       {@code Range} and cope with servers that ignore it.
+ *       properties (rclone) listings report the server's time, and {@link
+ *       #ltxFilesWithExactTimestamps} reads each file's header, which also gives exact times for
+ *       replicas Litestream wrote.
+ *   <li>Listings are {@code PROPFIND} (depth 1) of one level directory; ranged reads use {@code
+ *       Range} and cope with servers that ignore it.
  *   <li>Connection failures are retried (see {@link WebdavHttp}); HTTP errors are explained.
  * </ul>
  *
@@ -60,15 +60,21 @@ public final class WebdavReplicaClient implements ReplicaClient {
 
   private static final Logger log = LoggerFactory.getLogger(WebdavReplicaClient.class);
   private static final int HEADER_READERS = 8;
-  /** Slowest transfer rate allowed before a large upload times out: 100 KB/s beyond the base timeout. */
+
+  /**
+   * Slowest transfer rate allowed before a large upload times out: 100 KB/s beyond the base
+   * timeout.
+   */
   private static final long MIN_BYTES_PER_MILLI = 100;
 
-  private static final String PROPFIND_BODY = """
+  private static final String PROPFIND_BODY =
+      """
       <?xml version="1.0" encoding="utf-8"?>
       <D:propfind xmlns:D="DAV:" xmlns:L="%s">
         <D:prop><D:resourcetype/><D:getcontentlength/><D:getlastmodified/><L:%s/></D:prop>
       </D:propfind>
-      """.formatted(Multistatus.NAMESPACE, Multistatus.TIMESTAMP_PROPERTY);
+      """
+          .formatted(Multistatus.NAMESPACE, Multistatus.TIMESTAMP_PROPERTY);
 
   private final WebdavSettings settings;
   private final WebdavHttp http;
@@ -127,8 +133,13 @@ public final class WebdavReplicaClient implements ReplicaClient {
   @Override
   public void init() throws IOException {
     checkOpen();
-    HttpResponse<byte[]> r = http.send("PROPFIND", settings.root(), HttpRequest.BodyPublishers.ofString(PROPFIND_BODY),
-        settings.timeout(), Map.of("Depth", "0", "Content-Type", "application/xml; charset=utf-8"));
+    HttpResponse<byte[]> r =
+        http.send(
+            "PROPFIND",
+            settings.root(),
+            HttpRequest.BodyPublishers.ofString(PROPFIND_BODY),
+            settings.timeout(),
+            Map.of("Depth", "0", "Content-Type", "application/xml; charset=utf-8"));
     if (r.statusCode() != 207 && r.statusCode() != 200) {
       throw http.error("reach the WebDAV server at", settings.root().toString(), r);
     }
@@ -154,7 +165,8 @@ public final class WebdavReplicaClient implements ReplicaClient {
    * properties, files Litestream wrote) get the timestamp from their LTX header.
    */
   @Override
-  public List<LtxFileInfo> ltxFilesWithExactTimestamps(int level, long seekTxid) throws IOException {
+  public List<LtxFileInfo> ltxFilesWithExactTimestamps(int level, long seekTxid)
+      throws IOException {
     List<Listed> listed = list(level, seekTxid);
     var withoutProperty = new ArrayList<LtxFileInfo>();
     for (Listed l : listed) {
@@ -197,12 +209,21 @@ public final class WebdavReplicaClient implements ReplicaClient {
         continue;
       }
       Optional<LtxFileName> name = LtxFileName.parse(e.name());
-      if (name.isEmpty() || name.get().minTxid() < seekTxid || !e.href().endsWith("/" + dir + "/" + e.name())) {
+      if (name.isEmpty()
+          || name.get().minTxid() < seekTxid
+          || !e.href().endsWith("/" + dir + "/" + e.name())) {
         continue;
       }
       Instant createdAt = e.timestamp().or(e::lastModified).orElse(Instant.EPOCH);
-      files.add(new Listed(new LtxFileInfo(level, name.get().minTxid(), name.get().maxTxid(),
-          e.length().orElse(0), createdAt), e.timestamp().isPresent()));
+      files.add(
+          new Listed(
+              new LtxFileInfo(
+                  level,
+                  name.get().minTxid(),
+                  name.get().maxTxid(),
+                  e.length().orElse(0),
+                  createdAt),
+              e.timestamp().isPresent()));
     }
     files.sort(Comparator.comparing(Listed::info, LtxFileInfo.BY_TXID));
     return files;
@@ -210,14 +231,19 @@ public final class WebdavReplicaClient implements ReplicaClient {
 
   /**
    * The depth-1 PROPFIND of a directory; empty if it does not exist. An answer that is not valid
-   * XML is asked for again: rclone can emit a broken document when a file is renamed while it
-   * lists the directory.
+   * XML is asked for again: rclone can emit a broken document when a file is renamed while it lists
+   * the directory.
    */
   private Optional<Multistatus> propfind(String dir) throws IOException {
     URI uri = uri(dir, true);
     for (int attempt = 1; ; attempt++) {
-      HttpResponse<byte[]> r = http.send("PROPFIND", uri, HttpRequest.BodyPublishers.ofString(PROPFIND_BODY),
-          settings.timeout(), Map.of("Depth", "1", "Content-Type", "application/xml; charset=utf-8"));
+      HttpResponse<byte[]> r =
+          http.send(
+              "PROPFIND",
+              uri,
+              HttpRequest.BodyPublishers.ofString(PROPFIND_BODY),
+              settings.timeout(),
+              Map.of("Depth", "1", "Content-Type", "application/xml; charset=utf-8"));
       if (r.statusCode() == 404) {
         return Optional.empty();
       }
@@ -245,8 +271,12 @@ public final class WebdavReplicaClient implements ReplicaClient {
     checkOpen();
     String path = ltxPath(level, minTxid, maxTxid);
     URI uri = uri(path, false);
-    Map<String, String> headers = offset == 0 && length == 0 ? Map.of()
-        : Map.of("Range", "bytes=" + offset + "-" + (length > 0 ? Long.toString(offset + length - 1) : ""));
+    Map<String, String> headers =
+        offset == 0 && length == 0
+            ? Map.of()
+            : Map.of(
+                "Range",
+                "bytes=" + offset + "-" + (length > 0 ? Long.toString(offset + length - 1) : ""));
     HttpResponse<InputStream> r = http.stream(uri, headers);
     int status = r.statusCode();
     if (status == 206 || status == 200) {
@@ -255,7 +285,8 @@ public final class WebdavReplicaClient implements ReplicaClient {
         body.skipNBytes(Math.min(offset, Long.MAX_VALUE)); // server ignored Range
       }
       return status == 200 && length > 0 || status == 206 && length > 0
-          ? new Limited(body, length) : body;
+          ? new Limited(body, length)
+          : body;
     }
     try (InputStream ignored = r.body()) {
       ignored.readNBytes(4096);
@@ -264,7 +295,11 @@ public final class WebdavReplicaClient implements ReplicaClient {
       return InputStream.nullInputStream();
     }
     if (status == 404) {
-      throw new LtxFileNotFoundException(settings.root() + path, level, minTxid, maxTxid,
+      throw new LtxFileNotFoundException(
+          settings.root() + path,
+          level,
+          minTxid,
+          maxTxid,
           "no such LTX file on the webdav replica");
     }
     throw http.error("read", uri.toString(), new ByteResponse(r));
@@ -292,19 +327,33 @@ public final class WebdavReplicaClient implements ReplicaClient {
         setTimestamp(target, timestamp);
         return new LtxFileInfo(level, minTxid, maxTxid, body.size(), timestamp);
       }
-      URI temp = uri(path + "." + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()) + ".tmp", false);
+      URI temp =
+          uri(
+              path
+                  + "."
+                  + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong())
+                  + ".tmp",
+              false);
       boolean published = false;
       try {
         put(temp, body, timeout);
         setTimestamp(temp, timestamp);
-        HttpResponse<byte[]> moved = http.send("MOVE", temp, HttpRequest.BodyPublishers.noBody(), settings.timeout(),
-            Map.of("Destination", target.toString(), "Overwrite", "T"));
+        HttpResponse<byte[]> moved =
+            http.send(
+                "MOVE",
+                temp,
+                HttpRequest.BodyPublishers.noBody(),
+                settings.timeout(),
+                Map.of("Destination", target.toString(), "Overwrite", "T"));
         int status = moved.statusCode();
         if (status == 201 || status == 204 || status == 200) {
           published = true;
         } else if (status == 405 || status == 501) {
-          log.warn("webdav: {} does not support MOVE (HTTP {}); files are uploaded in place from now on, "
-              + "so a reader may see a partly written file", settings.root(), status);
+          log.warn(
+              "webdav: {} does not support MOVE (HTTP {}); files are uploaded in place from now on, "
+                  + "so a reader may see a partly written file",
+              settings.root(),
+              status);
           moveUnsupported = true;
           put(target, body, timeout);
           setTimestamp(target, timestamp);
@@ -321,8 +370,13 @@ public final class WebdavReplicaClient implements ReplicaClient {
   }
 
   private void put(URI uri, UploadBody body, Duration timeout) throws IOException {
-    HttpResponse<byte[]> r = http.send("PUT", uri, body.publisher(), timeout,
-        Map.of("Content-Type", "application/octet-stream"));
+    HttpResponse<byte[]> r =
+        http.send(
+            "PUT",
+            uri,
+            body.publisher(),
+            timeout,
+            Map.of("Content-Type", "application/octet-stream"));
     if (r.statusCode() != 201 && r.statusCode() != 204 && r.statusCode() != 200) {
       throw http.error("upload", uri.toString(), r);
     }
@@ -333,26 +387,46 @@ public final class WebdavReplicaClient implements ReplicaClient {
     if (deadPropertiesUnsupported) {
       return;
     }
-    String body = """
+    String body =
+        """
         <?xml version="1.0" encoding="utf-8"?>
         <D:propertyupdate xmlns:D="DAV:" xmlns:L="%s">
           <D:set><D:prop><L:%s>%s</L:%s></D:prop></D:set>
         </D:propertyupdate>
-        """.formatted(Multistatus.NAMESPACE, Multistatus.TIMESTAMP_PROPERTY, timestamp,
-        Multistatus.TIMESTAMP_PROPERTY);
-    HttpResponse<byte[]> r = http.send("PROPPATCH", uri, HttpRequest.BodyPublishers.ofString(body),
-        settings.timeout(), Map.of("Content-Type", "application/xml; charset=utf-8"));
+        """
+            .formatted(
+                Multistatus.NAMESPACE,
+                Multistatus.TIMESTAMP_PROPERTY,
+                timestamp,
+                Multistatus.TIMESTAMP_PROPERTY);
+    HttpResponse<byte[]> r =
+        http.send(
+            "PROPPATCH",
+            uri,
+            HttpRequest.BodyPublishers.ofString(body),
+            settings.timeout(),
+            Map.of("Content-Type", "application/xml; charset=utf-8"));
     String answer = new String(r.body(), StandardCharsets.UTF_8);
-    boolean stored = r.statusCode() == 200 || r.statusCode() == 207 && answer.contains(" 200 ") && !answer.contains(" 403 ")
-        && !answer.contains(" 409 ") && !answer.contains(" 405 ");
+    boolean stored =
+        r.statusCode() == 200
+            || r.statusCode() == 207
+                && answer.contains(" 200 ")
+                && !answer.contains(" 403 ")
+                && !answer.contains(" 409 ")
+                && !answer.contains(" 405 ");
     if (!stored) {
       deadPropertiesUnsupported = true;
-      log.info("webdav: {} keeps no custom properties (PROPPATCH answered HTTP {}); exact file timestamps "
-          + "will be read from LTX headers when a restore needs them", settings.root(), r.statusCode());
+      log.info(
+          "webdav: {} keeps no custom properties (PROPPATCH answered HTTP {}); exact file timestamps "
+              + "will be read from LTX headers when a restore needs them",
+          settings.root(),
+          r.statusCode());
     }
   }
 
-  /** Creates {@code dir} and its missing parents with MKCOL; remembers directories known to exist. */
+  /**
+   * Creates {@code dir} and its missing parents with MKCOL; remembers directories known to exist.
+   */
   private void ensureDirectory(String dir) throws IOException {
     if (knownDirs.contains(dir)) {
       return;
@@ -369,7 +443,9 @@ public final class WebdavReplicaClient implements ReplicaClient {
         continue;
       }
       URI uri = uri(d, true);
-      HttpResponse<byte[]> r = http.send("MKCOL", uri, HttpRequest.BodyPublishers.noBody(), settings.timeout(), Map.of());
+      HttpResponse<byte[]> r =
+          http.send(
+              "MKCOL", uri, HttpRequest.BodyPublishers.noBody(), settings.timeout(), Map.of());
       int status = r.statusCode();
       // 405: already exists; 301: exists, server redirects to the slash form
       if (status != 201 && status != 200 && status != 204 && status != 405 && status != 301) {
@@ -384,19 +460,25 @@ public final class WebdavReplicaClient implements ReplicaClient {
     checkOpen();
     for (LtxFileInfo f : files) {
       URI uri = uri(ltxPath(f.level(), f.minTxid(), f.maxTxid()), false);
-      HttpResponse<byte[]> r = http.send("DELETE", uri, HttpRequest.BodyPublishers.noBody(), settings.timeout(), Map.of());
+      HttpResponse<byte[]> r =
+          http.send(
+              "DELETE", uri, HttpRequest.BodyPublishers.noBody(), settings.timeout(), Map.of());
       if (r.statusCode() != 204 && r.statusCode() != 200 && r.statusCode() != 404) {
         throw http.error("delete", uri.toString(), r);
       }
     }
   }
 
-  /** Deletes the replica directory ({@code <path>}, or only {@code ltx} when the path is the server root). */
+  /**
+   * Deletes the replica directory ({@code <path>}, or only {@code ltx} when the path is the server
+   * root).
+   */
   @Override
   public void deleteAll() throws IOException {
     checkOpen();
     URI uri = uri(settings.path().isEmpty() ? "ltx" : settings.path(), true);
-    HttpResponse<byte[]> r = http.send("DELETE", uri, HttpRequest.BodyPublishers.noBody(), settings.timeout(), Map.of());
+    HttpResponse<byte[]> r =
+        http.send("DELETE", uri, HttpRequest.BodyPublishers.noBody(), settings.timeout(), Map.of());
     if (r.statusCode() != 204 && r.statusCode() != 200 && r.statusCode() != 404) {
       throw http.error("delete", uri.toString(), r);
     }
@@ -461,13 +543,44 @@ public final class WebdavReplicaClient implements ReplicaClient {
 
   /** A streamed error response seen as a (bodiless) byte response, for {@link WebdavHttp#error}. */
   private record ByteResponse(HttpResponse<InputStream> r) implements HttpResponse<byte[]> {
-    @Override public int statusCode() { return r.statusCode(); }
-    @Override public HttpRequest request() { return r.request(); }
-    @Override public Optional<HttpResponse<byte[]>> previousResponse() { return Optional.empty(); }
-    @Override public java.net.http.HttpHeaders headers() { return r.headers(); }
-    @Override public byte[] body() { return new byte[0]; }
-    @Override public Optional<javax.net.ssl.SSLSession> sslSession() { return r.sslSession(); }
-    @Override public URI uri() { return r.uri(); }
-    @Override public java.net.http.HttpClient.Version version() { return r.version(); }
+    @Override
+    public int statusCode() {
+      return r.statusCode();
+    }
+
+    @Override
+    public HttpRequest request() {
+      return r.request();
+    }
+
+    @Override
+    public Optional<HttpResponse<byte[]>> previousResponse() {
+      return Optional.empty();
+    }
+
+    @Override
+    public java.net.http.HttpHeaders headers() {
+      return r.headers();
+    }
+
+    @Override
+    public byte[] body() {
+      return new byte[0];
+    }
+
+    @Override
+    public Optional<javax.net.ssl.SSLSession> sslSession() {
+      return r.sslSession();
+    }
+
+    @Override
+    public URI uri() {
+      return r.uri();
+    }
+
+    @Override
+    public java.net.http.HttpClient.Version version() {
+      return r.version();
+    }
   }
 }

@@ -5,8 +5,8 @@ import io.litestream4j.replica.ReplicaClient;
 import io.litestream4j.replica.ReplicaClientFactory;
 
 /**
- * Registers the {@code webdav} backend with {@link io.litestream4j.replica.ReplicaClients}:
- * {@code webdav://} (HTTP) and {@code webdavs://} (HTTPS) URLs and {@code type: webdav} entries.
+ * Registers the {@code webdav} backend with {@link io.litestream4j.replica.ReplicaClients}: {@code
+ * webdav://} (HTTP) and {@code webdavs://} (HTTPS) URLs and {@code type: webdav} entries.
  */
 public final class WebdavReplicaClientFactory implements ReplicaClientFactory {
 

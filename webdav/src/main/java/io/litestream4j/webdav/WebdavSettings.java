@@ -11,10 +11,11 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Where a WebDAV replica is and how to log in, read the way Litestream reads it: a URL
- * {@code webdav://[user[:password]@]host[:port]/path} (plain HTTP) or {@code webdavs://...} (HTTPS),
- * or the keys {@code webdav-url} (the server root, e.g. {@code https://dav.example.com/remote.php/dav/files/me}),
- * {@code webdav-username}, {@code webdav-password} and {@code path}. Keys win over URL parts.
+ * Where a WebDAV replica is and how to log in, read the way Litestream reads it: a URL {@code
+ * webdav://[user[:password]@]host[:port]/path} (plain HTTP) or {@code webdavs://...} (HTTPS), or
+ * the keys {@code webdav-url} (the server root, e.g. {@code
+ * https://dav.example.com/remote.php/dav/files/me}), {@code webdav-username}, {@code
+ * webdav-password} and {@code path}. Keys win over URL parts.
  *
  * @param root the server URL every replica path is resolved against, ending in {@code /}
  * @param username for HTTP Basic authentication, if any
@@ -22,8 +23,8 @@ import java.util.Optional;
  * @param path replica directory below the root, without leading or trailing slash ("" = the root)
  * @param timeout connect timeout, and the limit for a request without a large body
  */
-public record WebdavSettings(URI root, Optional<String> username, Optional<String> password, String path,
-    Duration timeout) {
+public record WebdavSettings(
+    URI root, Optional<String> username, Optional<String> password, String path, Duration timeout) {
 
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
@@ -35,10 +36,14 @@ public record WebdavSettings(URI root, Optional<String> username, Optional<Strin
     Objects.requireNonNull(timeout, "timeout");
     String scheme = String.valueOf(root.getScheme());
     if (!scheme.equals("http") && !scheme.equals("https") || root.getHost() == null) {
-      throw new ConfigException("webdav-url", "must be an http:// or https:// URL with a host", root.toString(), null);
+      throw new ConfigException(
+          "webdav-url", "must be an http:// or https:// URL with a host", root.toString(), null);
     }
-    if (root.getRawUserInfo() != null) { // credentials in webdav-url: used unless given as keys, never shown
-      String info = java.net.URLDecoder.decode(root.getRawUserInfo().replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+    if (root.getRawUserInfo()
+        != null) { // credentials in webdav-url: used unless given as keys, never shown
+      String info =
+          java.net.URLDecoder.decode(
+              root.getRawUserInfo().replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
       int colon = info.indexOf(':');
       if (username.isEmpty()) {
         username = Optional.of(colon < 0 ? info : info.substring(0, colon));
@@ -47,8 +52,12 @@ public record WebdavSettings(URI root, Optional<String> username, Optional<Strin
         password = Optional.of(info.substring(colon + 1));
       }
       String authority = root.getRawAuthority();
-      root = URI.create(root.getScheme() + "://" + authority.substring(authority.indexOf('@') + 1)
-          + (root.getRawPath() == null ? "" : root.getRawPath()));
+      root =
+          URI.create(
+              root.getScheme()
+                  + "://"
+                  + authority.substring(authority.indexOf('@') + 1)
+                  + (root.getRawPath() == null ? "" : root.getRawPath()));
     }
     if (!root.getRawPath().endsWith("/")) {
       root = URI.create(root.toString().replaceFirst("([?#].*)?$", "") + "/");
@@ -61,7 +70,8 @@ public record WebdavSettings(URI root, Optional<String> username, Optional<Strin
 
   /** Settings for tests and embedding: no credentials, default timeout. */
   public static WebdavSettings of(String rootUrl, String path) {
-    return new WebdavSettings(URI.create(rootUrl), Optional.empty(), Optional.empty(), path, DEFAULT_TIMEOUT);
+    return new WebdavSettings(
+        URI.create(rootUrl), Optional.empty(), Optional.empty(), path, DEFAULT_TIMEOUT);
   }
 
   public WebdavSettings withCredentials(String user, String pass) {
@@ -92,7 +102,11 @@ public record WebdavSettings(URI root, Optional<String> username, Optional<Strin
     if (url.isPresent()) {
       ReplicaUrl u = url.get();
       if (u.host().isEmpty()) {
-        throw new ConfigException("url", "host required for webdav replica URL, as in webdav://host:port/path", u.toString(), null);
+        throw new ConfigException(
+            "url",
+            "host required for webdav replica URL, as in webdav://host:port/path",
+            u.toString(),
+            null);
       }
       root = (u.scheme().equals("webdavs") ? "https" : "http") + "://" + u.host() + "/";
       String info = u.userInfo();
@@ -106,7 +120,9 @@ public record WebdavSettings(URI root, Optional<String> username, Optional<Strin
       path = u.path();
     }
     if (root.isEmpty()) {
-      throw new ConfigException("webdav-url", "webdav-url required for webdav replica (or a url such as webdavs://host/path)");
+      throw new ConfigException(
+          "webdav-url",
+          "webdav-url required for webdav replica (or a url such as webdavs://host/path)");
     }
     URI uri;
     try {
@@ -136,6 +152,9 @@ public record WebdavSettings(URI root, Optional<String> username, Optional<Strin
 
   @Override
   public String toString() {
-    return location() + username.map(u -> " (user " + u + (password.isPresent() ? ", password ***)" : ")")).orElse("");
+    return location()
+        + username
+            .map(u -> " (user " + u + (password.isPresent() ? ", password ***)" : ")"))
+            .orElse("");
   }
 }

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Assumptions;
 /**
  * A real WebDAV server for the tests: {@code rclone serve webdav} (Debian package {@code rclone})
  * serving a temporary directory on a loopback port, optionally with a user and password. rclone
- * caches directory listings, so tests add files through WebDAV ({@link #put}), not on disk.
- * {@link #restart()} stops it and starts it again on the same port and directory.
+ * caches directory listings, so tests add files through WebDAV ({@link #put}), not on disk. {@link
+ * #restart()} stops it and starts it again on the same port and directory.
  *
  * <p>Tests are skipped with a message naming the package when {@code rclone} is not installed.
  */
@@ -27,7 +27,8 @@ public final class RcloneWebdavServer implements RestartableServer {
   private final Optional<String> password;
   private final LoopbackServerProcess server;
 
-  private RcloneWebdavServer(Path root, Optional<String> user, Optional<String> password, LoopbackServerProcess server) {
+  private RcloneWebdavServer(
+      Path root, Optional<String> user, Optional<String> password, LoopbackServerProcess server) {
     this.root = root;
     this.user = user;
     this.password = password;
@@ -38,19 +39,38 @@ public final class RcloneWebdavServer implements RestartableServer {
     return start(parent, Optional.empty(), Optional.empty());
   }
 
-  /** Starts a server for a new directory under {@code parent}, requiring the credentials if given. */
-  public static RcloneWebdavServer start(Path parent, Optional<String> user, Optional<String> password) throws Exception {
-    Assumptions.assumeTrue(Files.isExecutable(RCLONE),
+  /**
+   * Starts a server for a new directory under {@code parent}, requiring the credentials if given.
+   */
+  public static RcloneWebdavServer start(
+      Path parent, Optional<String> user, Optional<String> password) throws Exception {
+    Assumptions.assumeTrue(
+        Files.isExecutable(RCLONE),
         "rclone is not installed: install the Debian package rclone (scripts/test-packages.txt)");
     Path root = Files.createTempDirectory(parent, "webdav-");
     Path log = root.resolveSibling(root.getFileName() + ".log");
-    var server = LoopbackServerProcess.start("rclone", log, port -> {
-      var command = new ArrayList<>(List.of(RCLONE.toString(), "serve", "webdav", root.toString(),
-          "--addr", LoopbackServerProcess.HOST + ":" + port, "--config", "/dev/null", "--log-level", "ERROR"));
-      user.ifPresent(u -> command.addAll(List.of("--user", u)));
-      password.ifPresent(p -> command.addAll(List.of("--pass", p)));
-      return command;
-    });
+    var server =
+        LoopbackServerProcess.start(
+            "rclone",
+            log,
+            port -> {
+              var command =
+                  new ArrayList<>(
+                      List.of(
+                          RCLONE.toString(),
+                          "serve",
+                          "webdav",
+                          root.toString(),
+                          "--addr",
+                          LoopbackServerProcess.HOST + ":" + port,
+                          "--config",
+                          "/dev/null",
+                          "--log-level",
+                          "ERROR"));
+              user.ifPresent(u -> command.addAll(List.of("--user", u)));
+              password.ifPresent(p -> command.addAll(List.of("--pass", p)));
+              return command;
+            });
     return new RcloneWebdavServer(root, user, password, server);
   }
 
@@ -77,20 +97,27 @@ public final class RcloneWebdavServer implements RestartableServer {
     return user.isPresent() ? s.withCredentials(user.get(), password.orElse("")) : s;
   }
 
-  /** Stores a file at {@code relativePath} below the root with plain WebDAV requests (MKCOL, PUT). */
+  /**
+   * Stores a file at {@code relativePath} below the root with plain WebDAV requests (MKCOL, PUT).
+   */
   public void put(String relativePath, byte[] data) throws IOException, InterruptedException {
     try (var http = java.net.http.HttpClient.newHttpClient()) {
       String[] parts = relativePath.split("/");
       var dir = new StringBuilder(url());
       for (int i = 0; i < parts.length - 1; i++) {
         dir.append(parts[i]).append('/');
-        http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(dir.toString()))
-            .method("MKCOL", java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+        http.send(
+            java.net.http.HttpRequest.newBuilder(java.net.URI.create(dir.toString()))
+                .method("MKCOL", java.net.http.HttpRequest.BodyPublishers.noBody())
+                .build(),
             java.net.http.HttpResponse.BodyHandlers.discarding());
       }
-      var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url() + relativePath))
-          .PUT(java.net.http.HttpRequest.BodyPublishers.ofByteArray(data)).build(),
-          java.net.http.HttpResponse.BodyHandlers.discarding());
+      var r =
+          http.send(
+              java.net.http.HttpRequest.newBuilder(java.net.URI.create(url() + relativePath))
+                  .PUT(java.net.http.HttpRequest.BodyPublishers.ofByteArray(data))
+                  .build(),
+              java.net.http.HttpResponse.BodyHandlers.discarding());
       if (r.statusCode() / 100 != 2) {
         throw new IOException("PUT " + relativePath + ": HTTP " + r.statusCode());
       }

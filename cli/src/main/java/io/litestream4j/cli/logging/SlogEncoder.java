@@ -9,9 +9,9 @@ import java.time.format.DateTimeFormatter;
 import java.util.function.IntFunction;
 
 /**
- * What Litestream's three log formats have in common: an event becomes one {@link SlogRecord}
- * (with the caller's source location when asked for), formatted as UTF-8 text with no header or
- * footer, its time shown in one zone. Subclasses only lay the record out.
+ * What Litestream's three log formats have in common: an event becomes one {@link SlogRecord} (with
+ * the caller's source location when asked for), formatted as UTF-8 text with no header or footer,
+ * its time shown in one zone. Subclasses only lay the record out.
  */
 abstract sealed class SlogEncoder extends EncoderBase<ILoggingEvent>
     permits SlogJsonEncoder, SlogTextEncoder, SlogPrettyEncoder {

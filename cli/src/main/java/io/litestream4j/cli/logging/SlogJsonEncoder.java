@@ -4,9 +4,9 @@ import java.time.ZoneId;
 import java.util.Map;
 
 /**
- * Litestream's {@code logging.type: json}: Go slog's JSON handler, one object per line with
- * {@code time}, {@code level}, {@code msg} and then every key-value attribute, e.g.
- * {@code {"time":"2026-12-05T12:00:00.123Z","level":"INFO","msg":"replicating","db":"/data/app.db"}}.
+ * Litestream's {@code logging.type: json}: Go slog's JSON handler, one object per line with {@code
+ * time}, {@code level}, {@code msg} and then every key-value attribute, e.g. {@code
+ * {"time":"2026-12-05T12:00:00.123Z","level":"INFO","msg":"replicating","db":"/data/app.db"}}.
  * Numbers and booleans stay JSON numbers and booleans; everything else is a string. A stack trace
  * goes into {@code "stack"} so the line stays one object.
  */
@@ -29,9 +29,14 @@ public final class SlogJsonEncoder extends SlogEncoder {
       string(b, a.getKey());
       b.append(':');
       Object v = a.getValue();
-      if ((v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte || v instanceof Boolean)) {
+      if ((v instanceof Long
+          || v instanceof Integer
+          || v instanceof Short
+          || v instanceof Byte
+          || v instanceof Boolean)) {
         b.append(v);
-      } else if (v instanceof Double d && Double.isFinite(d) || v instanceof Float f && Float.isFinite(f)) {
+      } else if (v instanceof Double d && Double.isFinite(d)
+          || v instanceof Float f && Float.isFinite(f)) {
         b.append(v);
       } else {
         string(b, String.valueOf(v));

@@ -5,9 +5,9 @@ import java.time.format.DateTimeFormatter;
 import java.util.Map;
 
 /**
- * Litestream's {@code logging.type: pretty} (the "tint" handler): time of day, a three-letter level,
- * the message and {@code key=value} attributes, coloured only on a terminal, e.g.
- * {@code 12:00:00.123 INF replicating db=/data/app.db}. For people; scripts should use text or json.
+ * Litestream's {@code logging.type: pretty} (the "tint" handler): time of day, a three-letter
+ * level, the message and {@code key=value} attributes, coloured only on a terminal, e.g. {@code
+ * 12:00:00.123 INF replicating db=/data/app.db}. For people; scripts should use text or json.
  */
 public final class SlogPrettyEncoder extends SlogEncoder {
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
@@ -26,13 +26,14 @@ public final class SlogPrettyEncoder extends SlogEncoder {
     StringBuilder b = new StringBuilder(128);
     paint(b, DIM, time(r.time(), TIME));
     b.append(' ');
-    String[] level = switch (r.level()) {
-      case "TRACE" -> new String[] {"TRC", DIM};
-      case "DEBUG" -> new String[] {"DBG", DIM};
-      case "WARN" -> new String[] {"WRN", "\u001b[93m"};
-      case "ERROR" -> new String[] {"ERR", "\u001b[91m"};
-      default -> new String[] {"INF", "\u001b[92m"};
-    };
+    String[] level =
+        switch (r.level()) {
+          case "TRACE" -> new String[] {"TRC", DIM};
+          case "DEBUG" -> new String[] {"DBG", DIM};
+          case "WARN" -> new String[] {"WRN", "\u001b[93m"};
+          case "ERROR" -> new String[] {"ERR", "\u001b[91m"};
+          default -> new String[] {"INF", "\u001b[92m"};
+        };
     paint(b, level[1], level[0]);
     b.append(' ').append(r.msg());
     for (Map.Entry<String, Object> a : r.attrs()) {

@@ -12,17 +12,22 @@ import org.slf4j.event.KeyValuePair;
 
 /**
  * One log event in the shape of a Go {@code log/slog} record, as Litestream writes it: time, level
- * name, message and the key-value attributes in order (SLF4J 2 key-value pairs, then
- * {@code source} and {@code error} when present).
+ * name, message and the key-value attributes in order (SLF4J 2 key-value pairs, then {@code source}
+ * and {@code error} when present).
  *
  * @param time when the event happened
- * @param level slog's level name: {@code DEBUG}, {@code INFO}, {@code WARN}, {@code ERROR}
- *     ({@code TRACE} for logback's trace)
+ * @param level slog's level name: {@code DEBUG}, {@code INFO}, {@code WARN}, {@code ERROR} ({@code
+ *     TRACE} for logback's trace)
  * @param msg the formatted message
  * @param attrs the attributes, keys in the order they were added
  * @param stackTrace the throwable's stack trace, empty when there is none
  */
-record SlogRecord(Instant time, String level, String msg, List<Map.Entry<String, Object>> attrs, String stackTrace) {
+record SlogRecord(
+    Instant time,
+    String level,
+    String msg,
+    List<Map.Entry<String, Object>> attrs,
+    String stackTrace) {
 
   static SlogRecord of(ILoggingEvent event, boolean withSource) {
     List<Map.Entry<String, Object>> attrs = new ArrayList<>();
@@ -44,8 +49,12 @@ record SlogRecord(Instant time, String level, String msg, List<Map.Entry<String,
       attrs.add(Map.entry("error", t.getMessage() == null ? t.getClassName() : t.getMessage()));
       stack = ThrowableProxyUtil.asString(t);
     }
-    return new SlogRecord(Instant.ofEpochMilli(event.getTimeStamp()), levelName(event.getLevel()),
-        event.getFormattedMessage() == null ? "" : event.getFormattedMessage(), List.copyOf(attrs), stack);
+    return new SlogRecord(
+        Instant.ofEpochMilli(event.getTimeStamp()),
+        levelName(event.getLevel()),
+        event.getFormattedMessage() == null ? "" : event.getFormattedMessage(),
+        List.copyOf(attrs),
+        stack);
   }
 
   static String levelName(Level level) {

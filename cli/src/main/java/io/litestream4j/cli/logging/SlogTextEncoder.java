@@ -5,11 +5,12 @@ import java.time.format.DateTimeFormatter;
 import java.util.Map;
 
 /**
- * Litestream's {@code logging.type: text}: Go slog's text handler, one line per event, e.g.
- * {@code time=2026-12-05T12:00:00.123Z level=INFO msg="replicating to s3://b/app" db=/data/app.db}.
- * A value is quoted (Go {@code strconv.Quote} rules: quotes, backslashes and control characters
+ * Litestream's {@code logging.type: text}: Go slog's text handler, one line per event, e.g. {@code
+ * time=2026-12-05T12:00:00.123Z level=INFO msg="replicating to s3://b/app" db=/data/app.db}. A
+ * value is quoted (Go {@code strconv.Quote} rules: quotes, backslashes and control characters
  * escaped) when it is empty or holds a space, {@code =}, a quote or a non-printable character, so a
- * line always splits back into its keys and values. A stack trace, if any, follows on its own lines.
+ * line always splits back into its keys and values. A stack trace, if any, follows on its own
+ * lines.
  */
 public final class SlogTextEncoder extends SlogEncoder {
   static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXXX");

@@ -16,7 +16,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.slf4j.event.KeyValuePair;
 
-/** Litestream's log shapes (Go slog text and JSON) for events with key-values, quotes and errors. */
+/**
+ * Litestream's log shapes (Go slog text and JSON) for events with key-values, quotes and errors.
+ */
 class SlogEncodersTest {
   private final LoggerContext ctx = new LoggerContext();
   private final Logger logger = ctx.getLogger("test");
@@ -33,9 +35,12 @@ class SlogEncodersTest {
     e.addKeyValuePair(new KeyValuePair("db", "/data/my app.db"));
     e.addKeyValuePair(new KeyValuePair("txid", "00000000000000a1"));
     e.addKeyValuePair(new KeyValuePair("replica", "s3://bucket/app"));
-    String line = new String(new SlogTextEncoder(ZoneOffset.UTC, false).encode(e), StandardCharsets.UTF_8);
-    assertThat(line).isEqualTo("time=2026-12-05T12:00:00.123Z level=INFO msg=\"restored a.db to \\\"x\\\"\""
-        + " db=\"/data/my app.db\" txid=00000000000000a1 replica=s3://bucket/app\n");
+    String line =
+        new String(new SlogTextEncoder(ZoneOffset.UTC, false).encode(e), StandardCharsets.UTF_8);
+    assertThat(line)
+        .isEqualTo(
+            "time=2026-12-05T12:00:00.123Z level=INFO msg=\"restored a.db to \\\"x\\\"\""
+                + " db=\"/data/my app.db\" txid=00000000000000a1 replica=s3://bucket/app\n");
   }
 
   @Test
@@ -44,27 +49,39 @@ class SlogEncodersTest {
     e.addKeyValuePair(new KeyValuePair("empty", ""));
     e.addKeyValuePair(new KeyValuePair("eq", "a=b"));
     e.addKeyValuePair(new KeyValuePair("nl", "one\ntwo"));
-    String line = new String(new SlogTextEncoder(ZoneOffset.UTC, false).encode(e), StandardCharsets.UTF_8);
-    assertThat(line).isEqualTo("time=2026-12-05T12:00:00.123Z level=WARN msg=synced empty=\"\" eq=\"a=b\" nl=\"one\\ntwo\"\n");
+    String line =
+        new String(new SlogTextEncoder(ZoneOffset.UTC, false).encode(e), StandardCharsets.UTF_8);
+    assertThat(line)
+        .isEqualTo(
+            "time=2026-12-05T12:00:00.123Z level=WARN msg=synced empty=\"\" eq=\"a=b\" nl=\"one\\ntwo\"\n");
     assertThat(line.lines()).hasSize(1);
   }
 
   @Test
   void jsonIsOneObjectPerLineWithTimeLevelMsgAndTheKeyValues() {
-    LoggingEvent e = event(Level.ERROR, "upload failed: {}", new IOException("boom \"quoted\"\nsecond line"),
-        "a \"quoted\" reason\twith\u0001control");
+    LoggingEvent e =
+        event(
+            Level.ERROR,
+            "upload failed: {}",
+            new IOException("boom \"quoted\"\nsecond line"),
+            "a \"quoted\" reason\twith\u0001control");
     e.addKeyValuePair(new KeyValuePair("db", "/data/app.db"));
     e.addKeyValuePair(new KeyValuePair("pages", 42L));
     e.addKeyValuePair(new KeyValuePair("complete", false));
-    String line = new String(new SlogJsonEncoder(ZoneOffset.UTC, false).encode(e), StandardCharsets.UTF_8);
+    String line =
+        new String(new SlogJsonEncoder(ZoneOffset.UTC, false).encode(e), StandardCharsets.UTF_8);
     assertThat(line).endsWith("}\n");
     assertThat(line.strip().lines()).hasSize(1);
     Map<String, Object> o = Json.object(line.strip());
     assertThat(o.keySet()).startsWith("time", "level", "msg");
-    assertThat(o).containsEntry("time", "2026-12-05T12:00:00.123Z").containsEntry("level", "ERROR")
+    assertThat(o)
+        .containsEntry("time", "2026-12-05T12:00:00.123Z")
+        .containsEntry("level", "ERROR")
         .containsEntry("msg", "upload failed: a \"quoted\" reason\twith\u0001control")
-        .containsEntry("db", "/data/app.db").containsEntry("pages", new BigDecimal(42))
-        .containsEntry("complete", false).containsEntry("error", "boom \"quoted\"\nsecond line");
+        .containsEntry("db", "/data/app.db")
+        .containsEntry("pages", new BigDecimal(42))
+        .containsEntry("complete", false)
+        .containsEntry("error", "boom \"quoted\"\nsecond line");
     assertThat((String) o.get("stack")).contains("java.io.IOException", "SlogEncodersTest");
   }
 
@@ -72,7 +89,9 @@ class SlogEncodersTest {
   void prettyIsTimeOfDayLevelMessageAndAttributesWithoutColourOffATerminal() {
     LoggingEvent e = event(Level.DEBUG, "checkpoint", null);
     e.addKeyValuePair(new KeyValuePair("db", "/data/app.db"));
-    String line = new String(new SlogPrettyEncoder(ZoneOffset.UTC, false, false).encode(e), StandardCharsets.UTF_8);
+    String line =
+        new String(
+            new SlogPrettyEncoder(ZoneOffset.UTC, false, false).encode(e), StandardCharsets.UTF_8);
     assertThat(line).isEqualTo("12:00:00.123 DBG checkpoint db=/data/app.db\n");
   }
 }

@@ -32,10 +32,10 @@ import org.slf4j.LoggerFactory;
  * moment the holder dies (even by {@code kill -9}), so a restarted replicator never waits for an
  * expiry, and two live replicators on one host (a rolling deploy overlap) can never both hold it.
  *
- * <p>Guarantees: while held, no other process can take it. If the lock file disappears (the
- * replica directory was wiped), {@link #check} takes the lock again on a new file; if another
- * replicator got there first, the lease is lost: {@code onLost} is told once and every later write
- * through the client is refused. Closing releases the lock (the file stays, unlocked).
+ * <p>Guarantees: while held, no other process can take it. If the lock file disappears (the replica
+ * directory was wiped), {@link #check} takes the lock again on a new file; if another replicator
+ * got there first, the lease is lost: {@code onLost} is told once and every later write through the
+ * client is refused. Closing releases the lock (the file stays, unlocked).
  */
 final class FileLease implements ReplicaLease {
   private static final Logger LOG = LoggerFactory.getLogger(FileLease.class);
@@ -63,7 +63,8 @@ final class FileLease implements ReplicaLease {
    *
    * @throws LeaseHeldException if another replicator (in this or another process) holds it
    */
-  static FileLease acquire(Path root, Consumer<? super LeaseLostException> onLost) throws IOException {
+  static FileLease acquire(Path root, Consumer<? super LeaseLostException> onLost)
+      throws IOException {
     FileLease lease = new FileLease(root.resolve(FILE_NAME), currentOwner(), onLost);
     try {
       Files.createDirectories(root);
@@ -101,7 +102,8 @@ final class FileLease implements ReplicaLease {
    */
   synchronized void check(String action) throws IOException {
     if (closed) {
-      throw new LeaseLostException("cannot " + action + ": the lease of " + file.getParent() + " was released");
+      throw new LeaseLostException(
+          "cannot " + action + ": the lease of " + file.getParent() + " was released");
     }
     if (lost) {
       throw lostException(action);
@@ -109,8 +111,10 @@ final class FileLease implements ReplicaLease {
     if (Objects.equals(currentKey(), fileKey)) {
       return;
     }
-    LOG.error("the lease file {} was deleted or replaced under this replicator (was the replica wiped?);"
-        + " taking the lease again", file);
+    LOG.error(
+        "the lease file {} was deleted or replaced under this replicator (was the replica wiped?);"
+            + " taking the lease again",
+        file);
     releaseQuietly();
     boolean again;
     try {
@@ -118,7 +122,9 @@ final class FileLease implements ReplicaLease {
       again = tryLock();
     } catch (IOException e) {
       // Not another replicator: the replica cannot be written right now; the write is retried.
-      throw new IOException("cannot " + action + ": cannot re-create the lease file " + file + ": " + e.getMessage(), e);
+      throw new IOException(
+          "cannot " + action + ": cannot re-create the lease file " + file + ": " + e.getMessage(),
+          e);
     }
     if (!again) {
       lost = true;
@@ -139,15 +145,28 @@ final class FileLease implements ReplicaLease {
   }
 
   private LeaseLostException lostException(String action) {
-    return new LeaseLostException("cannot " + action + ": this replicator (" + owner + ") lost the lease of "
-        + file.getParent() + " to " + holder() + "; another replicator is writing to the replica, so this one stops");
+    return new LeaseLostException(
+        "cannot "
+            + action
+            + ": this replicator ("
+            + owner
+            + ") lost the lease of "
+            + file.getParent()
+            + " to "
+            + holder()
+            + "; another replicator is writing to the replica, so this one stops");
   }
 
   private boolean tryLock() throws IOException {
     FileChannel ch;
     try {
-      ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE,
-          LinkOption.NOFOLLOW_LINKS);
+      ch =
+          FileChannel.open(
+              file,
+              StandardOpenOption.CREATE,
+              StandardOpenOption.READ,
+              StandardOpenOption.WRITE,
+              LinkOption.NOFOLLOW_LINKS);
     } catch (IOException e) {
       throw FileErrors.explain("open the lease file", file, e);
     }
@@ -161,8 +180,9 @@ final class FileLease implements ReplicaLease {
       ch.close();
       return false;
     }
-    byte[] record = ("{\"owner\":\"" + owner + "\",\"acquired\":\"" + acquiredAt + "\"}\n")
-        .getBytes(StandardCharsets.UTF_8);
+    byte[] record =
+        ("{\"owner\":\"" + owner + "\",\"acquired\":\"" + acquiredAt + "\"}\n")
+            .getBytes(StandardCharsets.UTF_8);
     ch.truncate(0);
     ch.write(ByteBuffer.wrap(record), 0);
     ch.force(true);
@@ -198,7 +218,8 @@ final class FileLease implements ReplicaLease {
 
   private Object currentKey() {
     try {
-      return Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+      return Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+          .fileKey();
     } catch (NoSuchFileException e) {
       return null;
     } catch (IOException e) {

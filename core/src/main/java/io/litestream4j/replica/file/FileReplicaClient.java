@@ -3,9 +3,9 @@ package io.litestream4j.replica.file;
 import io.litestream4j.internal.AtomicFiles;
 import io.litestream4j.internal.FileModes;
 import io.litestream4j.internal.TempFiles;
+import io.litestream4j.ltx.LtxFileName;
 import io.litestream4j.replica.LeaseLostException;
 import io.litestream4j.replica.LeaseableClient;
-import io.litestream4j.ltx.LtxFileName;
 import io.litestream4j.replica.LtxFileInfo;
 import io.litestream4j.replica.LtxFileNotFoundException;
 import io.litestream4j.replica.LtxHeaderPeek;
@@ -21,9 +21,9 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
-import java.nio.file.LinkOption;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
@@ -47,19 +47,19 @@ import org.slf4j.LoggerFactory;
  * A replica in a local (or mounted) directory, laid out exactly as Litestream's file backend:
  * {@code <root>/ltx/<level in decimal>/<min>-<max>.ltx}.
  *
- * <p>Guarantees: a file is written to a temporary file in its level directory (name ending
- * {@code .tmp}), flushed to disk with its modification time set to the LTX header timestamp, renamed
+ * <p>Guarantees: a file is written to a temporary file in its level directory (name ending {@code
+ * .tmp}), flushed to disk with its modification time set to the LTX header timestamp, renamed
  * atomically into place and its directory flushed, so after a crash a file is either complete or
  * absent. This is {@link AtomicFiles}' protocol with its rename and directory flush, but not its
  * {@code write}: the temporary file is created exclusively under a random name ({@link TempFiles}),
  * the modification time is set before the rename, created directories are flushed too, and each
  * step's failure is explained in replica terms. Listings skip temporary files and anything else
  * that is not an LTX file name. The creation time reported by listings is the file's modification
- * time. Files get the database's permissions ({@link #withModeOf}); temporary files left by a
- * crash are removed by {@link #deleteStaleTemporaryFiles}.
+ * time. Files get the database's permissions ({@link #withModeOf}); temporary files left by a crash
+ * are removed by {@link #deleteStaleTemporaryFiles}.
  *
- * <p>A replicator takes the replica's lease ({@link FileLease}, on unless {@code lease: false}), so a
- * second replicator on the same replica — a rolling deploy overlap — is refused instead of
+ * <p>A replicator takes the replica's lease ({@link FileLease}, on unless {@code lease: false}), so
+ * a second replicator on the same replica — a rolling deploy overlap — is refused instead of
  * interleaving its files with the first one's. Safe for concurrent use.
  */
 public final class FileReplicaClient implements ReplicaClient, LeaseableClient, V3ReplicaClient {
@@ -72,8 +72,10 @@ public final class FileReplicaClient implements ReplicaClient, LeaseableClient, 
   private final Path root;
   private final boolean leaseEnabled;
   private final Optional<Path> modeSource;
+
   /** Temporary files this client is writing right now: never "stale", whatever their age. */
   private final Set<Path> writing = ConcurrentHashMap.newKeySet();
+
   private volatile FileLease lease;
 
   /**
@@ -108,11 +110,12 @@ public final class FileReplicaClient implements ReplicaClient, LeaseableClient, 
 
   /**
    * Takes the replica's lease ({@code <root>/lock.json}, an OS lock held while this process runs);
-   * from then on this client writes only while it holds the lease. {@link ReplicaLease#none()}
-   * when leasing is off.
+   * from then on this client writes only while it holds the lease. {@link ReplicaLease#none()} when
+   * leasing is off.
    */
   @Override
-  public synchronized ReplicaLease acquireLease(Consumer<? super LeaseLostException> onLost) throws IOException {
+  public synchronized ReplicaLease acquireLease(Consumer<? super LeaseLostException> onLost)
+      throws IOException {
     if (!leaseEnabled) {
       return ReplicaLease.none();
     }
@@ -156,8 +159,10 @@ public final class FileReplicaClient implements ReplicaClient, LeaseableClient, 
   @Override
   public void init() throws IOException {
     if (Files.exists(root) && !Files.isDirectory(root)) {
-      throw new IOException("cannot use file replica " + root
-          + ": it exists but is not a directory; remove it or choose another replica path");
+      throw new IOException(
+          "cannot use file replica "
+              + root
+              + ": it exists but is not a directory; remove it or choose another replica path");
     }
   }
 
@@ -178,12 +183,18 @@ public final class FileReplicaClient implements ReplicaClient, LeaseableClient, 
           continue;
         }
         if (attrs.isRegularFile()) {
-          files.add(new LtxFileInfo(level, name.get().minTxid(), name.get().maxTxid(), attrs.size(),
-              attrs.lastModifiedTime().toInstant()));
+          files.add(
+              new LtxFileInfo(
+                  level,
+                  name.get().minTxid(),
+                  name.get().maxTxid(),
+                  attrs.size(),
+                  attrs.lastModifiedTime().toInstant()));
         }
       }
     } catch (NoSuchFileException e) {
-      // The level did not exist when it was opened: it was empty then. (A writer may have created it
+      // The level did not exist when it was opened: it was empty then. (A writer may have created
+      // it
       // since; a listing is not a snapshot, and the next one sees what was published meanwhile.)
       return List.of();
     } catch (IOException e) {
@@ -205,8 +216,8 @@ public final class FileReplicaClient implements ReplicaClient, LeaseableClient, 
     try {
       channel = FileChannel.open(file, StandardOpenOption.READ);
     } catch (NoSuchFileException e) {
-      throw new LtxFileNotFoundException(file.toString(), level, minTxid, maxTxid,
-          "no such LTX file on the file replica");
+      throw new LtxFileNotFoundException(
+          file.toString(), level, minTxid, maxTxid, "no such LTX file on the file replica");
     } catch (IOException e) {
       throw FileErrors.explain("read replica file", file, e);
     }
@@ -283,20 +294,24 @@ public final class FileReplicaClient implements ReplicaClient, LeaseableClient, 
         // level were most of what 1000 idle databases allocated.
         continue;
       }
-      try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, p -> p.getFileName().toString().endsWith(".tmp"))) {
+      try (DirectoryStream<Path> entries =
+          Files.newDirectoryStream(dir, p -> p.getFileName().toString().endsWith(".tmp"))) {
         for (Path entry : entries) {
           String name = entry.getFileName().toString();
-          if (!TempFiles.isOurs(name) || LtxFileName.parse(name.substring(0, name.length() - 21)).isEmpty()
+          if (!TempFiles.isOurs(name)
+              || LtxFileName.parse(name.substring(0, name.length() - 21)).isEmpty()
               || writing.contains(entry)) {
             continue;
           }
           BasicFileAttributes attrs;
           try {
-            attrs = Files.readAttributes(entry, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            attrs =
+                Files.readAttributes(entry, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
           } catch (NoSuchFileException gone) {
             continue;
           }
-          if (attrs.isRegularFile() && attrs.lastModifiedTime().toInstant().isBefore(olderThan)
+          if (attrs.isRegularFile()
+              && attrs.lastModifiedTime().toInstant().isBefore(olderThan)
               && Files.deleteIfExists(entry)) {
             deleted.add(entry);
           }
@@ -308,7 +323,10 @@ public final class FileReplicaClient implements ReplicaClient, LeaseableClient, 
       }
     }
     if (!deleted.isEmpty()) {
-      LOG.info("deleted {} stale temporary file(s) of interrupted uploads from {}: {}", deleted.size(), root,
+      LOG.info(
+          "deleted {} stale temporary file(s) of interrupted uploads from {}: {}",
+          deleted.size(),
+          root,
           deleted.stream().map(p -> root.relativize(p).toString()).toList());
     }
     return deleted;
@@ -345,34 +363,37 @@ public final class FileReplicaClient implements ReplicaClient, LeaseableClient, 
     FileLease ours = lease;
     Path lockFile = root.resolve(FileLease.FILE_NAME);
     try {
-      Files.walkFileTree(root, new SimpleFileVisitor<>() {
-        @Override
-        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-          if (!(ours != null && ours.held() && file.equals(lockFile))) {
-            delete(file);
-          }
-          return FileVisitResult.CONTINUE;
-        }
+      Files.walkFileTree(
+          root,
+          new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+                throws IOException {
+              if (!(ours != null && ours.held() && file.equals(lockFile))) {
+                delete(file);
+              }
+              return FileVisitResult.CONTINUE;
+            }
 
-        @Override
-        public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-          if (e != null) {
-            throw e;
-          }
-          if (!(ours != null && ours.held() && dir.equals(root))) {
-            delete(dir);
-          }
-          return FileVisitResult.CONTINUE;
-        }
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+              if (e != null) {
+                throw e;
+              }
+              if (!(ours != null && ours.held() && dir.equals(root))) {
+                delete(dir);
+              }
+              return FileVisitResult.CONTINUE;
+            }
 
-        private void delete(Path path) throws IOException {
-          try {
-            Files.deleteIfExists(path);
-          } catch (IOException e) {
-            throw FileErrors.explain("delete", path, e);
-          }
-        }
-      });
+            private void delete(Path path) throws IOException {
+              try {
+                Files.deleteIfExists(path);
+              } catch (IOException e) {
+                throw FileErrors.explain("delete", path, e);
+              }
+            }
+          });
     } catch (NoSuchFileException e) {
       // Deleted concurrently: the goal is reached.
     }
@@ -427,7 +448,9 @@ public final class FileReplicaClient implements ReplicaClient, LeaseableClient, 
     }
     try {
       Files.createDirectories(dir);
-      for (Path created = dir; created != null && !created.equals(existing); created = created.getParent()) {
+      for (Path created = dir;
+          created != null && !created.equals(existing);
+          created = created.getParent()) {
         AtomicFiles.fsyncDirectory(created.getParent());
       }
     } catch (IOException e) {
@@ -437,8 +460,8 @@ public final class FileReplicaClient implements ReplicaClient, LeaseableClient, 
 
   private TempFiles.Temp createTempFile(Path target) throws IOException {
     try {
-      Optional<Set<PosixFilePermission>> mode = modeSource.isPresent() ? FileModes.of(modeSource.get())
-          : Optional.empty();
+      Optional<Set<PosixFilePermission>> mode =
+          modeSource.isPresent() ? FileModes.of(modeSource.get()) : Optional.empty();
       return TempFiles.createBeside(target, mode);
     } catch (IOException e) {
       throw FileErrors.explain("create replica file in", target.getParent(), e);

@@ -20,8 +20,16 @@ public final class FileReplicaClientFactory implements ReplicaClientFactory {
 
   @Override
   public ReplicaClient create(ReplicaConfig config) {
-    String path = config.url().map(ReplicaUrl::path).or(config::path)
-        .orElseThrow(() -> new ConfigException("path", "file replica path required (or a url such as file:///var/backups/db)"));
+    String path =
+        config
+            .url()
+            .map(ReplicaUrl::path)
+            .or(config::path)
+            .orElseThrow(
+                () ->
+                    new ConfigException(
+                        "path",
+                        "file replica path required (or a url such as file:///var/backups/db)"));
     Path root = Path.of(path);
     if (!root.isAbsolute()) {
       throw new ConfigException("path", "file replica path must be absolute", path, null);

@@ -16,9 +16,9 @@ import java.util.List;
 import java.util.function.BiConsumer;
 
 /**
- * Litestream 0.3 backups under a file replica's root ({@code generations/<id>/snapshots/…},
- * {@code generations/<id>/wal/…}); creation times are file modification times, as Litestream 0.3
- * reads them. Read-only: nothing here writes to the v0.3 layout.
+ * Litestream 0.3 backups under a file replica's root ({@code generations/<id>/snapshots/…}, {@code
+ * generations/<id>/wal/…}); creation times are file modification times, as Litestream 0.3 reads
+ * them. Read-only: nothing here writes to the v0.3 layout.
  */
 final class FileV3Backups {
   private final Path root;
@@ -29,29 +29,49 @@ final class FileV3Backups {
 
   List<String> generations() throws IOException {
     List<String> out = new ArrayList<>();
-    list(root.resolve("generations"), (p, a) -> {
-      if (a.isDirectory() && V3Names.isGeneration(p.getFileName().toString())) {
-        out.add(p.getFileName().toString());
-      }
-    });
+    list(
+        root.resolve("generations"),
+        (p, a) -> {
+          if (a.isDirectory() && V3Names.isGeneration(p.getFileName().toString())) {
+            out.add(p.getFileName().toString());
+          }
+        });
     out.sort(Comparator.naturalOrder());
     return out;
   }
 
   List<V3Snapshot> snapshots(String generation) throws IOException {
     List<V3Snapshot> out = new ArrayList<>();
-    list(generationDir(generation).resolve("snapshots"), (p, a) ->
-        V3Names.snapshotIndex(p.getFileName().toString()).filter(i -> a.isRegularFile()).ifPresent(i ->
-            out.add(new V3Snapshot(generation, i, a.size(), a.lastModifiedTime().toInstant()))));
+    list(
+        generationDir(generation).resolve("snapshots"),
+        (p, a) ->
+            V3Names.snapshotIndex(p.getFileName().toString())
+                .filter(i -> a.isRegularFile())
+                .ifPresent(
+                    i ->
+                        out.add(
+                            new V3Snapshot(
+                                generation, i, a.size(), a.lastModifiedTime().toInstant()))));
     out.sort(Comparator.comparingLong(V3Snapshot::index));
     return out;
   }
 
   List<V3WalSegment> walSegments(String generation) throws IOException {
     List<V3WalSegment> out = new ArrayList<>();
-    list(generationDir(generation).resolve("wal"), (p, a) ->
-        V3Names.walSegment(p.getFileName().toString()).filter(x -> a.isRegularFile()).ifPresent(x ->
-            out.add(new V3WalSegment(generation, x[0], x[1], a.size(), a.lastModifiedTime().toInstant()))));
+    list(
+        generationDir(generation).resolve("wal"),
+        (p, a) ->
+            V3Names.walSegment(p.getFileName().toString())
+                .filter(x -> a.isRegularFile())
+                .ifPresent(
+                    x ->
+                        out.add(
+                            new V3WalSegment(
+                                generation,
+                                x[0],
+                                x[1],
+                                a.size(),
+                                a.lastModifiedTime().toInstant()))));
     out.sort(Comparator.comparingLong(V3WalSegment::index).thenComparingLong(V3WalSegment::offset));
     return out;
   }
@@ -79,7 +99,8 @@ final class FileV3Backups {
     }
   }
 
-  private static void list(Path dir, BiConsumer<Path, BasicFileAttributes> each) throws IOException {
+  private static void list(Path dir, BiConsumer<Path, BasicFileAttributes> each)
+      throws IOException {
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
       for (Path entry : entries) {
         try {

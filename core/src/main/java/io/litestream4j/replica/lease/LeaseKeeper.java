@@ -17,10 +17,10 @@ import org.slf4j.LoggerFactory;
  * A held lease kept alive by a named background thread until closed.
  *
  * <p>Renews every {@code renewInterval}. If a renewal is refused because the lock changed, the
- * lease is lost at once. If renewals fail for other reasons (network), it keeps trying every
- * second and counts the lease as lost when it expires, since another replicator may then take it
- * over. Either way the loss is logged at ERROR and reported once to {@code onLost}, and
- * {@link #held()} turns false, which fences the client's writes.
+ * lease is lost at once. If renewals fail for other reasons (network), it keeps trying every second
+ * and counts the lease as lost when it expires, since another replicator may then take it over.
+ * Either way the loss is logged at ERROR and reported once to {@code onLost}, and {@link #held()}
+ * turns false, which fences the client's writes.
  */
 public final class LeaseKeeper implements ReplicaLease {
 
@@ -39,7 +39,11 @@ public final class LeaseKeeper implements ReplicaLease {
   private LeaseLostException lost;
   private boolean closed;
 
-  private LeaseKeeper(Leaser leaser, Leaser.Held held, Clock clock, Duration renewInterval,
+  private LeaseKeeper(
+      Leaser leaser,
+      Leaser.Held held,
+      Clock clock,
+      Duration renewInterval,
       Consumer<? super LeaseLostException> onLost) {
     this.leaser = leaser;
     this.current = held;
@@ -50,11 +54,19 @@ public final class LeaseKeeper implements ReplicaLease {
   }
 
   /** Acquires the lease and starts renewing it. */
-  public static LeaseKeeper start(Leaser leaser, Clock clock, Duration renewInterval,
-      Consumer<? super LeaseLostException> onLost) throws IOException {
+  public static LeaseKeeper start(
+      Leaser leaser,
+      Clock clock,
+      Duration renewInterval,
+      Consumer<? super LeaseLostException> onLost)
+      throws IOException {
     Leaser.Held held = leaser.acquire();
-    log.info("acquired lease {} as {} (generation {}, expires {})", leaser.location(), leaser.owner(),
-        held.record().generation(), held.record().expiresAt());
+    log.info(
+        "acquired lease {} as {} (generation {}, expires {})",
+        leaser.location(),
+        leaser.owner(),
+        held.record().generation(),
+        held.record().expiresAt());
     LeaseKeeper keeper = new LeaseKeeper(leaser, held, clock, renewInterval, onLost);
     keeper.thread.start();
     return keeper;
@@ -93,12 +105,22 @@ public final class LeaseKeeper implements ReplicaLease {
         throw new LeaseLostException("refusing to " + action + ": " + lost.getMessage(), lost);
       }
       if (closed) {
-        throw new LeaseLostException("refusing to " + action + ": the lease " + leaser.location()
-            + " was released; acquire it again before writing");
+        throw new LeaseLostException(
+            "refusing to "
+                + action
+                + ": the lease "
+                + leaser.location()
+                + " was released; acquire it again before writing");
       }
       if (!clock.instant().isBefore(current.record().expiresAt())) {
-        throw new LeaseLostException("refusing to " + action + ": the lease " + leaser.location()
-            + " expired at " + current.record().expiresAt() + " because it could not be renewed");
+        throw new LeaseLostException(
+            "refusing to "
+                + action
+                + ": the lease "
+                + leaser.location()
+                + " expired at "
+                + current.record().expiresAt()
+                + " because it could not be renewed");
       }
     } finally {
       lock.unlock();
@@ -139,13 +161,23 @@ public final class LeaseKeeper implements ReplicaLease {
         return;
       } catch (IOException | RuntimeException e) {
         if (!clock.instant().isBefore(held.record().expiresAt())) {
-          markLost(new LeaseLostException("lease " + leaser.location() + " expired at "
-              + held.record().expiresAt() + " because it could not be renewed: " + e.getMessage()
-              + "; another replicator may have taken over, so this one stops", e));
+          markLost(
+              new LeaseLostException(
+                  "lease "
+                      + leaser.location()
+                      + " expired at "
+                      + held.record().expiresAt()
+                      + " because it could not be renewed: "
+                      + e.getMessage()
+                      + "; another replicator may have taken over, so this one stops",
+                  e));
           return;
         }
-        log.warn("cannot renew lease {} (expires {}); retrying: {}", leaser.location(),
-            held.record().expiresAt(), e.getMessage());
+        log.warn(
+            "cannot renew lease {} (expires {}); retrying: {}",
+            leaser.location(),
+            held.record().expiresAt(),
+            e.getMessage());
         wait = RETRY_DELAY.compareTo(renewInterval) < 0 ? RETRY_DELAY : renewInterval;
       }
     }

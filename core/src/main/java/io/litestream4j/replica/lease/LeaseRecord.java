@@ -16,8 +16,8 @@ import org.snakeyaml.engine.v2.schema.JsonSchema;
 
 /**
  * The content of {@code lock.json}, in the format of Litestream's S3 leaser (shared by every object
- * store backend here, so either tool recognises the other's lease):
- * {@code {"generation":3,"expires_at":"2025-01-02T03:04:05.123456789Z","owner":"host:1234"}}.
+ * store backend here, so either tool recognises the other's lease): {@code
+ * {"generation":3,"expires_at":"2025-01-02T03:04:05.123456789Z","owner":"host:1234"}}.
  *
  * @param generation increases by one each time another replicator takes the lease over
  * @param expiresAt when the lease runs out unless renewed
@@ -45,23 +45,34 @@ public record LeaseRecord(long generation, Instant expiresAt, String owner) {
     Map<?, ?> fields;
     try {
       // JSON is YAML 1.2 under the JSON schema: the configuration's parser reads it.
-      Object root = new Load(LoadSettings.builder().setSchema(new JsonSchema()).build())
-          .loadFromString(new String(json, StandardCharsets.UTF_8));
+      Object root =
+          new Load(LoadSettings.builder().setSchema(new JsonSchema()).build())
+              .loadFromString(new String(json, StandardCharsets.UTF_8));
       if (!(root instanceof Map<?, ?> map)) {
         throw new IOException("not a JSON object");
       }
       fields = map;
     } catch (RuntimeException | IOException e) {
-      throw new IOException("lease object " + where + " is not valid lease JSON (" + e.getMessage()
-          + "); if no replicator is running, delete it", e);
+      throw new IOException(
+          "lease object "
+              + where
+              + " is not valid lease JSON ("
+              + e.getMessage()
+              + "); if no replicator is running, delete it",
+          e);
     }
-    long generation = number(fields.get("generation")).or(() -> number(fields.get("token"))).orElse(0L);
-    Optional<Instant> expiresAt = fields.get("expires_at") instanceof String s
-        ? RfcTimestamps.parse(s) : Optional.empty();
+    long generation =
+        number(fields.get("generation")).or(() -> number(fields.get("token"))).orElse(0L);
+    Optional<Instant> expiresAt =
+        fields.get("expires_at") instanceof String s ? RfcTimestamps.parse(s) : Optional.empty();
     if (expiresAt.isEmpty()) {
-      throw new IOException("lease object " + where + " has no valid expires_at; if no replicator is running, delete it");
+      throw new IOException(
+          "lease object "
+              + where
+              + " has no valid expires_at; if no replicator is running, delete it");
     }
-    return new LeaseRecord(generation, expiresAt.get(), fields.get("owner") instanceof String o ? o : "");
+    return new LeaseRecord(
+        generation, expiresAt.get(), fields.get("owner") instanceof String o ? o : "");
   }
 
   /** This process as a lease owner: {@code hostname:pid}, or {@code pid-N} without a host name. */

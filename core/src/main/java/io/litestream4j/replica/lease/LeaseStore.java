@@ -37,7 +37,8 @@ public interface LeaseStore {
   String replace(byte[] data, String etag) throws IOException;
 
   /**
-   * Deletes the object if its version tag is still {@code etag}; a missing object counts as deleted.
+   * Deletes the object if its version tag is still {@code etag}; a missing object counts as
+   * deleted.
    *
    * @return false if the store cannot delete conditionally (the caller then expires the lease by
    *     {@link #replace} instead)

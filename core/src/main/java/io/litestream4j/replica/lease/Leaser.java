@@ -15,23 +15,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The lease protocol over a {@link LeaseStore}, compatible with Litestream's S3 leaser (same
- * {@code lock.json}, same rules), for every backend whose store has conditional writes.
+ * The lease protocol over a {@link LeaseStore}, compatible with Litestream's S3 leaser (same {@code
+ * lock.json}, same rules), for every backend whose store has conditional writes.
  *
  * <ul>
- *   <li><b>Acquire:</b> read the lock; an unexpired lease of anyone else is refused with a
- *       {@link LeaseHeldException} naming the holder and expiry. A missing lock is created with
- *       {@code If-None-Match: *}; an expired one is taken over with {@code If-Match} and the next
+ *   <li><b>Acquire:</b> read the lock; an unexpired lease of anyone else is refused with a {@link
+ *       LeaseHeldException} naming the holder and expiry. A missing lock is created with {@code
+ *       If-None-Match: *}; an expired one is taken over with {@code If-Match} and the next
  *       generation. Losing the race to a concurrent acquirer is a refusal too.
- *   <li><b>Renew:</b> rewrite the lock with a new expiry and {@code If-Match}; a changed or
- *       deleted lock means the lease was lost ({@link LeaseLostException}).
+ *   <li><b>Renew:</b> rewrite the lock with a new expiry and {@code If-Match}; a changed or deleted
+ *       lock means the lease was lost ({@link LeaseLostException}).
  *   <li><b>Release:</b> delete with {@code If-Match} (or expire it in place where deletes are not
  *       conditional), so a lease taken over by someone else is never removed.
  * </ul>
  *
- * <p>A conditional write that the server applied but whose response was lost is retried by the
- * SDK and then fails its own condition; the protocol recognises that case by reading back exactly
- * the record it wrote, so a flaky network does not turn a won lease into a refusal.
+ * <p>A conditional write that the server applied but whose response was lost is retried by the SDK
+ * and then fails its own condition; the protocol recognises that case by reading back exactly the
+ * record it wrote, so a flaky network does not turn a won lease into a refusal.
  */
 public final class Leaser {
 
@@ -72,14 +72,18 @@ public final class Leaser {
           throw new LeaseHeldException(store.location(), existing.owner(), existing.expiresAt());
         }
         wanted = new LeaseRecord(existing.generation() + 1, now.plus(ttl), owner);
-        log.info("taking over expired lease {} of {} (expired {})", store.location(),
-            existing.owner().isEmpty() ? "an unnamed replicator" : existing.owner(), existing.expiresAt());
+        log.info(
+            "taking over expired lease {} of {} (expired {})",
+            store.location(),
+            existing.owner().isEmpty() ? "an unnamed replicator" : existing.owner(),
+            existing.expiresAt());
       } else {
         wanted = new LeaseRecord(1, now.plus(ttl), owner);
       }
       byte[] json = wanted.toJson();
       try {
-        String etag = current.isPresent() ? store.replace(json, current.get().etag()) : store.create(json);
+        String etag =
+            current.isPresent() ? store.replace(json, current.get().etag()) : store.create(json);
         return new Held(wanted, etag);
       } catch (PreconditionFailedException lostRace) {
         Optional<Versioned> after = store.read();
@@ -95,12 +99,17 @@ public final class Leaser {
         log.debug("lease {} changed while acquiring it; trying again", store.location());
       }
     }
-    throw new IOException("cannot acquire lease " + store.location() + ": it kept changing during "
-        + MAX_RACES + " attempts; another replicator is competing for it");
+    throw new IOException(
+        "cannot acquire lease "
+            + store.location()
+            + ": it kept changing during "
+            + MAX_RACES
+            + " attempts; another replicator is competing for it");
   }
 
   public Held renew(Held lease) throws IOException {
-    LeaseRecord next = new LeaseRecord(lease.record().generation(), clock.instant().plus(ttl), owner);
+    LeaseRecord next =
+        new LeaseRecord(lease.record().generation(), clock.instant().plus(ttl), owner);
     byte[] json = next.toJson();
     try {
       return new Held(next, store.replace(json, lease.etag()));
@@ -120,7 +129,9 @@ public final class Leaser {
         store.replace(expired.toJson(), lease.etag());
       }
     } catch (PreconditionFailedException e) {
-      log.warn("lease {} was taken over by another replicator before it could be released", store.location());
+      log.warn(
+          "lease {} was taken over by another replicator before it could be released",
+          store.location());
     }
   }
 
@@ -131,13 +142,26 @@ public final class Leaser {
     } else {
       try {
         LeaseRecord r = LeaseRecord.parse(now.get().data(), store.location());
-        holder = "it is now held by " + (r.owner().isEmpty() ? "another replicator" : r.owner())
-            + " until " + r.expiresAt() + " (generation " + r.generation() + ")";
+        holder =
+            "it is now held by "
+                + (r.owner().isEmpty() ? "another replicator" : r.owner())
+                + " until "
+                + r.expiresAt()
+                + " (generation "
+                + r.generation()
+                + ")";
       } catch (IOException unreadable) {
         holder = "the lock object was overwritten";
       }
     }
-    return new LeaseLostException("lease " + store.location() + " of " + owner + " was lost: " + holder
-        + "; another replicator is writing to this replica, so this one stops", cause);
+    return new LeaseLostException(
+        "lease "
+            + store.location()
+            + " of "
+            + owner
+            + " was lost: "
+            + holder
+            + "; another replicator is writing to this replica, so this one stops",
+        cause);
   }
 }

@@ -20,18 +20,26 @@ public record V3Catalog(Map<String, Generation> generations) {
   public record Generation(String id, List<V3Snapshot> snapshots, List<V3WalSegment> segments) {
     public Generation {
       snapshots = snapshots.stream().sorted(Comparator.comparingLong(V3Snapshot::index)).toList();
-      segments = segments.stream().sorted(Comparator.comparingLong(V3WalSegment::index)
-          .thenComparingLong(V3WalSegment::offset)).toList();
+      segments =
+          segments.stream()
+              .sorted(
+                  Comparator.comparingLong(V3WalSegment::index)
+                      .thenComparingLong(V3WalSegment::offset))
+              .toList();
     }
 
     /** The newest creation time of any of its files. */
     public Optional<Instant> updatedAt() {
-      return Stream.concat(snapshots.stream().map(V3Snapshot::createdAt), segments.stream().map(V3WalSegment::createdAt))
+      return Stream.concat(
+              snapshots.stream().map(V3Snapshot::createdAt),
+              segments.stream().map(V3WalSegment::createdAt))
           .max(Comparator.naturalOrder());
     }
 
     public Optional<Instant> createdAt() {
-      return Stream.concat(snapshots.stream().map(V3Snapshot::createdAt), segments.stream().map(V3WalSegment::createdAt))
+      return Stream.concat(
+              snapshots.stream().map(V3Snapshot::createdAt),
+              segments.stream().map(V3WalSegment::createdAt))
           .min(Comparator.naturalOrder());
     }
   }
@@ -51,23 +59,29 @@ public record V3Catalog(Map<String, Generation> generations) {
 
   /** True if no generation holds any file. */
   public boolean isEmpty() {
-    return generations.values().stream().allMatch(g -> g.snapshots().isEmpty() && g.segments().isEmpty());
+    return generations.values().stream()
+        .allMatch(g -> g.snapshots().isEmpty() && g.segments().isEmpty());
   }
 
   /** The newest creation time of any file. */
   public Optional<Instant> latest() {
-    return generations.values().stream().map(Generation::updatedAt).flatMap(Optional::stream)
+    return generations.values().stream()
+        .map(Generation::updatedAt)
+        .flatMap(Optional::stream)
         .max(Comparator.naturalOrder());
   }
 
   public Optional<Instant> earliest() {
-    return generations.values().stream().map(Generation::createdAt).flatMap(Optional::stream)
+    return generations.values().stream()
+        .map(Generation::createdAt)
+        .flatMap(Optional::stream)
         .min(Comparator.naturalOrder());
   }
 
   /** The newest snapshot created at or before {@code time}, across all generations. */
   public Optional<V3Snapshot> snapshotAt(Instant time) {
-    return generations.values().stream().flatMap(g -> g.snapshots().stream())
+    return generations.values().stream()
+        .flatMap(g -> g.snapshots().stream())
         .filter(s -> !s.createdAt().isAfter(time))
         .max(Comparator.comparing(V3Snapshot::createdAt).thenComparingLong(V3Snapshot::index));
   }
@@ -76,7 +90,12 @@ public record V3Catalog(Map<String, Generation> generations) {
   public String describe() {
     long snapshots = generations.values().stream().mapToLong(g -> g.snapshots().size()).sum();
     long segments = generations.values().stream().mapToLong(g -> g.segments().size()).sum();
-    return generations.size() + " generation(s), " + snapshots + " snapshot(s), " + segments + " WAL segment(s)"
+    return generations.size()
+        + " generation(s), "
+        + snapshots
+        + " snapshot(s), "
+        + segments
+        + " WAL segment(s)"
         + earliest().map(e -> " created from " + e + " to " + latest().orElseThrow()).orElse("");
   }
 }

@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
 public final class V3Names {
   private static final Pattern GENERATION = Pattern.compile("[0-9a-f]{16}");
   private static final Pattern SNAPSHOT = Pattern.compile("([0-9a-f]{8,16})\\.snapshot\\.lz4");
-  private static final Pattern WAL = Pattern.compile("([0-9a-f]{8,16})_([0-9a-f]{8,16})\\.wal\\.lz4");
+  private static final Pattern WAL =
+      Pattern.compile("([0-9a-f]{8,16})_([0-9a-f]{8,16})\\.wal\\.lz4");
 
   private V3Names() {}
 
@@ -29,7 +30,10 @@ public final class V3Names {
   public static Optional<long[]> walSegment(String name) {
     Matcher m = WAL.matcher(name);
     return m.matches()
-        ? Optional.of(new long[] {Long.parseUnsignedLong(m.group(1), 16), Long.parseUnsignedLong(m.group(2), 16)})
+        ? Optional.of(
+            new long[] {
+              Long.parseUnsignedLong(m.group(1), 16), Long.parseUnsignedLong(m.group(2), 16)
+            })
         : Optional.empty();
   }
 

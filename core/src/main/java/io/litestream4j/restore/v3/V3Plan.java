@@ -33,8 +33,13 @@ public record V3Plan(V3Snapshot snapshot, List<List<V3WalSegment>> wal) {
 
   @Override
   public String toString() {
-    return "v0.3 generation " + generation() + ": snapshot " + snapshot.name() + " then WAL indexes "
-        + wal.stream().map(l -> V3Names.index(l.getFirst().index()) + " (" + l.size() + " segments)")
+    return "v0.3 generation "
+        + generation()
+        + ": snapshot "
+        + snapshot.name()
+        + " then WAL indexes "
+        + wal.stream()
+            .map(l -> V3Names.index(l.getFirst().index()) + " (" + l.size() + " segments)")
             .collect(Collectors.joining(", "));
   }
 }

@@ -5,12 +5,12 @@ import java.io.InputStream;
 import java.util.List;
 
 /**
- * Read access to backups written by Litestream 0.3.x, for clients whose storage may still hold
- * them (Litestream 0.5's {@code ReplicaClientV3}; file and S3): {@code generations/<id>/snapshots/
+ * Read access to backups written by Litestream 0.3.x, for clients whose storage may still hold them
+ * (Litestream 0.5's {@code ReplicaClientV3}; file and S3): {@code generations/<id>/snapshots/
  * <index>.snapshot.lz4} and {@code generations/<id>/wal/<index>_<offset>.wal.lz4}, each an LZ4
- * frame. A {@link io.litestream4j.replica.ReplicaClient} that implements this interface is
- * restored from these backups when they are the newest data it holds (see {@link V3Selection}).
- * Missing directories are empty lists, never errors.
+ * frame. A {@link io.litestream4j.replica.ReplicaClient} that implements this interface is restored
+ * from these backups when they are the newest data it holds (see {@link V3Selection}). Missing
+ * directories are empty lists, never errors.
  */
 public interface V3ReplicaClient {
   /** Generation ids (16 hex digits), sorted. */

@@ -26,13 +26,18 @@ public final class V3Selection {
     }
     return switch (target) {
       case RestoreTarget.Latest l -> {
-        Instant ltxLatest = ltx.stream().map(LtxFileInfo::createdAt).max(Comparator.naturalOrder()).orElseThrow();
+        Instant ltxLatest =
+            ltx.stream().map(LtxFileInfo::createdAt).max(Comparator.naturalOrder()).orElseThrow();
         yield v3.latest().orElseThrow().isAfter(ltxLatest);
       }
       case RestoreTarget.AtTimestamp ts -> {
         Optional<V3Snapshot> v3Snapshot = v3.snapshotAt(ts.time());
-        Optional<Instant> ltxSnapshot = ltx.stream().filter(f -> f.minTxid() == 1)
-            .map(LtxFileInfo::createdAt).filter(c -> c.isBefore(ts.time())).max(Comparator.naturalOrder());
+        Optional<Instant> ltxSnapshot =
+            ltx.stream()
+                .filter(f -> f.minTxid() == 1)
+                .map(LtxFileInfo::createdAt)
+                .filter(c -> c.isBefore(ts.time()))
+                .max(Comparator.naturalOrder());
         yield v3Snapshot.isPresent()
             && (ltxSnapshot.isEmpty() || v3Snapshot.get().createdAt().isAfter(ltxSnapshot.get()));
       }

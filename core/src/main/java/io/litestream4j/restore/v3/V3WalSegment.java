@@ -10,7 +10,8 @@ import java.util.Objects;
  * @param size the stored (compressed) size
  * @param createdAt when it was written (file modification time / object upload time)
  */
-public record V3WalSegment(String generation, long index, long offset, long size, Instant createdAt) {
+public record V3WalSegment(
+    String generation, long index, long offset, long size, Instant createdAt) {
   public V3WalSegment {
     Objects.requireNonNull(generation, "generation");
     Objects.requireNonNull(createdAt, "createdAt");

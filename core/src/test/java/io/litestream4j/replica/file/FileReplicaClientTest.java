@@ -19,7 +19,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The replica client contract on a local directory, plus what only a file replica has (mtimes, directories, permissions). */
+/**
+ * The replica client contract on a local directory, plus what only a file replica has (mtimes,
+ * directories, permissions).
+ */
 class FileReplicaClientTest extends ReplicaClientContract {
 
   @TempDir Path temp;
@@ -37,23 +40,24 @@ class FileReplicaClientTest extends ReplicaClientContract {
 
   @Override
   protected Optional<RawStore> rawStore() {
-    return Optional.of(new RawStore() {
-      @Override
-      public void put(String relativePath, byte[] data) throws IOException {
-        Path file = root.resolve(relativePath);
-        Files.createDirectories(file.getParent());
-        Files.write(file, data);
-      }
+    return Optional.of(
+        new RawStore() {
+          @Override
+          public void put(String relativePath, byte[] data) throws IOException {
+            Path file = root.resolve(relativePath);
+            Files.createDirectories(file.getParent());
+            Files.write(file, data);
+          }
 
-      @Override
-      public Optional<byte[]> get(String relativePath) throws IOException {
-        try {
-          return Optional.of(Files.readAllBytes(root.resolve(relativePath)));
-        } catch (NoSuchFileException e) {
-          return Optional.empty();
-        }
-      }
-    });
+          @Override
+          public Optional<byte[]> get(String relativePath) throws IOException {
+            try {
+              return Optional.of(Files.readAllBytes(root.resolve(relativePath)));
+            } catch (NoSuchFileException e) {
+              return Optional.empty();
+            }
+          }
+        });
   }
 
   private List<String> namesIn(Path dir) throws IOException {
@@ -85,13 +89,16 @@ class FileReplicaClientTest extends ReplicaClientContract {
     write(0, 1, 1, T1, 1);
     Path dir = root.resolve("ltx/0");
     Files.createDirectory(dir.resolve("0000000000000004-0000000000000004.ltx"));
-    Files.createSymbolicLink(dir.resolve("0000000000000005-0000000000000005.ltx"), dir.resolve("missing"));
+    Files.createSymbolicLink(
+        dir.resolve("0000000000000005-0000000000000005.ltx"), dir.resolve("missing"));
     assertThat(client.ltxFiles(0, 0)).extracting(LtxFileInfo::minTxid).containsExactly(1L);
   }
 
   @Test
   void aRejectedWriteCreatesNoDirectory() {
-    assertThatThrownBy(() -> client.writeLtxFile(0, 2, 2, new ByteArrayInputStream(TestLtx.bytes(1, 1, T1, 10))))
+    assertThatThrownBy(
+            () ->
+                client.writeLtxFile(0, 2, 2, new ByteArrayInputStream(TestLtx.bytes(1, 1, T1, 10))))
         .hasMessageContaining("cannot store L0/0000000000000002-0000000000000002.ltx")
         .hasMessageContaining("covers TXIDs 0000000000000001-0000000000000001");
     assertThat(root.resolve("ltx/0")).doesNotExist();
@@ -109,7 +116,8 @@ class FileReplicaClientTest extends ReplicaClientContract {
   void initRejectsAFileAsRoot() throws IOException {
     Files.createDirectories(root.getParent());
     Files.writeString(root, "not a directory");
-    assertThatThrownBy(client::init).hasMessageContaining(root.toString())
+    assertThatThrownBy(client::init)
+        .hasMessageContaining(root.toString())
         .hasMessageContaining("not a directory");
   }
 
@@ -121,8 +129,10 @@ class FileReplicaClientTest extends ReplicaClientContract {
     assertThatThrownBy(() -> write(0, 1, 1, T1, 10))
         .isInstanceOf(IOException.class)
         .hasMessageContaining("cannot create replica directory " + root.resolve("ltx/0"))
-        .hasMessageContaining("exists but is not a directory; remove it or choose another replica path");
-    assertThatThrownBy(() -> client.ltxFiles(0, 0)).hasMessageContaining(root.resolve("ltx/0").toString());
+        .hasMessageContaining(
+            "exists but is not a directory; remove it or choose another replica path");
+    assertThatThrownBy(() -> client.ltxFiles(0, 0))
+        .hasMessageContaining(root.resolve("ltx/0").toString());
 
     Files.delete(root.resolve("ltx/0"));
     write(0, 1, 1, T1, 10);
@@ -149,6 +159,7 @@ class FileReplicaClientTest extends ReplicaClientContract {
   void rejectsRelativeRootAndBadLevels() {
     assertThatThrownBy(() -> new FileReplicaClient(Path.of("relative/dir")))
         .hasMessageContaining("must be absolute");
-    assertThatThrownBy(() -> fileClient().ltxFilePath(-1, 1, 1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> fileClient().ltxFilePath(-1, 1, 1))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -30,12 +30,14 @@ class FileReplicaHygieneTest {
   @TempDir Path dir;
 
   private ReplicationOptions options(Path db, Path replica) {
-    return ReplicationOptions.of(db, replica.toUri().toString()).withSyncInterval(Duration.ZERO)
+    return ReplicationOptions.of(db, replica.toUri().toString())
+        .withSyncInterval(Duration.ZERO)
         .withDbOptions(DbOptions.DEFAULTS.withMonitorInterval(Duration.ofMillis(20)));
   }
 
   private static void write(Path db, String... sql) throws Exception {
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement()) {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+        Statement st = c.createStatement()) {
       st.execute("PRAGMA journal_mode=wal");
       for (String s : sql) {
         st.execute(s);
@@ -60,11 +62,14 @@ class FileReplicaHygieneTest {
       r.syncAndAwait(Duration.ofSeconds(30));
       r.store().snapshotNow(true);
     }
-    List<Path> files = Stream.concat(ltxFiles(replica).stream(),
-        ltxFiles(dir.resolve(".app.db-litestream")).stream()).toList();
+    List<Path> files =
+        Stream.concat(
+                ltxFiles(replica).stream(), ltxFiles(dir.resolve(".app.db-litestream")).stream())
+            .toList();
     assertThat(files).hasSizeGreaterThanOrEqualTo(3);
     for (Path f : files) {
-      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).as(f.toString())
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f)))
+          .as(f.toString())
           .isEqualTo("rw-------");
     }
   }
@@ -76,17 +81,25 @@ class FileReplicaHygieneTest {
     write(db, "CREATE TABLE t (v)");
     Path l0 = Files.createDirectories(replica.resolve("ltx/0"));
     Path l9 = Files.createDirectories(replica.resolve("ltx/9"));
-    Path staleUpload = Files.write(l0.resolve("0000000000000007-0000000000000007.ltx.0123456789abcdef.tmp"), new byte[10]);
-    Path staleSnapshot = Files.write(l9.resolve("0000000000000001-0000000000000009.ltx.fedcba9876543210.tmp"),
-        new byte[1000]);
-    Path recent = Files.write(l0.resolve("0000000000000008-0000000000000008.ltx.00000000000000aa.tmp"), new byte[10]);
+    Path staleUpload =
+        Files.write(
+            l0.resolve("0000000000000007-0000000000000007.ltx.0123456789abcdef.tmp"), new byte[10]);
+    Path staleSnapshot =
+        Files.write(
+            l9.resolve("0000000000000001-0000000000000009.ltx.fedcba9876543210.tmp"),
+            new byte[1000]);
+    Path recent =
+        Files.write(
+            l0.resolve("0000000000000008-0000000000000008.ltx.00000000000000aa.tmp"), new byte[10]);
     Path notOurs = Files.write(l0.resolve("notes.tmp"), new byte[10]);
     FileTime old = FileTime.from(Instant.now().minus(Duration.ofHours(3)));
     for (Path p : List.of(staleUpload, staleSnapshot, notOurs)) {
       Files.setLastModifiedTime(p, old);
     }
     try (Replication r = Replication.start(options(db, replica))) {
-      Await.until(() -> !Files.exists(staleUpload) && !Files.exists(staleSnapshot), Duration.ofSeconds(30),
+      Await.until(
+          () -> !Files.exists(staleUpload) && !Files.exists(staleSnapshot),
+          Duration.ofSeconds(30),
           "stale temporary files to be removed");
       r.syncAndAwait(Duration.ofSeconds(30));
     }
@@ -97,9 +110,16 @@ class FileReplicaHygieneTest {
   @Test
   void anUnreadableReplicaDirectoryIsReportedAsUnreadable() {
     Path where = dir.resolve("replica/ltx/0");
-    IOException e = FileErrors.explain("list replica directory", where, new AccessDeniedException(where.toString()));
-    assertThat(e.getMessage()).contains(where.toString()).contains("readable").doesNotContain("writable");
-    IOException w = FileErrors.explain("write replica file", where, new AccessDeniedException(where.toString()));
+    IOException e =
+        FileErrors.explain(
+            "list replica directory", where, new AccessDeniedException(where.toString()));
+    assertThat(e.getMessage())
+        .contains(where.toString())
+        .contains("readable")
+        .doesNotContain("writable");
+    IOException w =
+        FileErrors.explain(
+            "write replica file", where, new AccessDeniedException(where.toString()));
     assertThat(w.getMessage()).contains("writable");
   }
 }

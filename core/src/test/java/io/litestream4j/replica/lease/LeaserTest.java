@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 class LeaserTest {
 
   private static final Duration TTL = Duration.ofSeconds(30);
-  private final MutableClock clock = new MutableClock(Instant.parse("2025-03-04T05:06:07.123456789Z"));
+  private final MutableClock clock =
+      new MutableClock(Instant.parse("2025-03-04T05:06:07.123456789Z"));
   private final InMemoryLeaseStore store = new InMemoryLeaseStore();
 
   private Leaser leaser(String owner) {
@@ -37,8 +38,9 @@ class LeaserTest {
   void acquireWritesLitestreamsLeaseJson() throws IOException {
     Leaser.Held held = leaser("host-a:11").acquire();
     assertThat(held.record()).isEqualTo(new LeaseRecord(1, clock.instant().plus(TTL), "host-a:11"));
-    assertThat(new String(store.peek().orElseThrow().data(), StandardCharsets.UTF_8)).isEqualTo(
-        "{\"generation\":1,\"expires_at\":\"2025-03-04T05:06:37.123456789Z\",\"owner\":\"host-a:11\"}");
+    assertThat(new String(store.peek().orElseThrow().data(), StandardCharsets.UTF_8))
+        .isEqualTo(
+            "{\"generation\":1,\"expires_at\":\"2025-03-04T05:06:37.123456789Z\",\"owner\":\"host-a:11\"}");
   }
 
   @Test
@@ -68,7 +70,8 @@ class LeaserTest {
     Leaser.Held held = a.acquire();
     clock.advance(Duration.ofSeconds(10));
     Leaser.Held renewed = a.renew(held);
-    assertThat(renewed.record()).isEqualTo(new LeaseRecord(1, clock.instant().plus(TTL), "host-a:11"));
+    assertThat(renewed.record())
+        .isEqualTo(new LeaseRecord(1, clock.instant().plus(TTL), "host-a:11"));
     assertThat(stored()).isEqualTo(renewed.record());
     assertThat(renewed.etag()).isNotEqualTo(held.etag());
   }
@@ -91,7 +94,9 @@ class LeaserTest {
     Leaser a = leaser("host-a:11");
     Leaser.Held held = a.acquire();
     store.delete(store.peek().orElseThrow().etag());
-    assertThatThrownBy(() -> a.renew(held)).isInstanceOf(LeaseLostException.class).hasMessageContaining("deleted");
+    assertThatThrownBy(() -> a.renew(held))
+        .isInstanceOf(LeaseLostException.class)
+        .hasMessageContaining("deleted");
   }
 
   @Test
@@ -121,19 +126,35 @@ class LeaserTest {
   @Test
   void aWriteThatLandedButWhoseResponseWasLostStillCounts() throws IOException {
     // The SDK retried a PUT whose first attempt succeeded: the retry fails its own condition.
-    LeaseStore flaky = new LeaseStore() {
-      @Override public String location() { return store.location(); }
-      @Override public java.util.Optional<Versioned> read() { return store.read(); }
-      @Override public String create(byte[] data) throws IOException {
-        store.create(data);
-        throw new PreconditionFailedException("retry saw its own write", null);
-      }
-      @Override public String replace(byte[] data, String etag) throws IOException {
-        store.replace(data, etag);
-        throw new PreconditionFailedException("retry saw its own write", null);
-      }
-      @Override public boolean delete(String etag) throws IOException { return store.delete(etag); }
-    };
+    LeaseStore flaky =
+        new LeaseStore() {
+          @Override
+          public String location() {
+            return store.location();
+          }
+
+          @Override
+          public java.util.Optional<Versioned> read() {
+            return store.read();
+          }
+
+          @Override
+          public String create(byte[] data) throws IOException {
+            store.create(data);
+            throw new PreconditionFailedException("retry saw its own write", null);
+          }
+
+          @Override
+          public String replace(byte[] data, String etag) throws IOException {
+            store.replace(data, etag);
+            throw new PreconditionFailedException("retry saw its own write", null);
+          }
+
+          @Override
+          public boolean delete(String etag) throws IOException {
+            return store.delete(etag);
+          }
+        };
     Leaser a = new Leaser(flaky, "host-a:11", TTL, clock);
     Leaser.Held held = a.acquire();
     assertThat(held.etag()).isEqualTo(store.peek().orElseThrow().etag());
@@ -159,16 +180,18 @@ class LeaserTest {
       List<Future<?>> futures = new ArrayList<>();
       for (int i = 0; i < contenders; i++) {
         String owner = "host-" + i + ":" + (100 + i);
-        futures.add(pool.submit(() -> {
-          start.await();
-          try {
-            new Leaser(shared, owner, TTL, clock).acquire();
-            winners.add(owner);
-          } catch (LeaseHeldException e) {
-            refusals.add(e);
-          }
-          return null;
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  try {
+                    new Leaser(shared, owner, TTL, clock).acquire();
+                    winners.add(owner);
+                  } catch (LeaseHeldException e) {
+                    refusals.add(e);
+                  }
+                  return null;
+                }));
       }
       start.countDown();
       for (Future<?> f : futures) {
@@ -176,7 +199,9 @@ class LeaserTest {
       }
       pool.shutdown();
       assertThat(winners).as("round %d", round).hasSize(1);
-      assertThat(refusals).hasSize(contenders - 1).allSatisfy(e -> assertThat(e.owner()).isEqualTo(winners.getFirst()));
+      assertThat(refusals)
+          .hasSize(contenders - 1)
+          .allSatisfy(e -> assertThat(e.owner()).isEqualTo(winners.getFirst()));
       LeaseRecord record = LeaseRecord.parse(shared.peek().orElseThrow().data(), "test");
       assertThat(record.owner()).isEqualTo(winners.getFirst());
       assertThat(record.generation()).isEqualTo(round % 2 == 1 ? 8 : 1);
@@ -185,13 +210,25 @@ class LeaserTest {
 
   @Test
   void readsOlderLitestreamLeasesAndRejectsGarbageClearly() throws IOException {
-    LeaseRecord old = LeaseRecord.parse(
-        "{\"token\":4,\"expires_at\":\"2025-01-01T10:00:00+02:00\",\"owner\":\"x:1\"}".getBytes(StandardCharsets.UTF_8), "t");
+    LeaseRecord old =
+        LeaseRecord.parse(
+            "{\"token\":4,\"expires_at\":\"2025-01-01T10:00:00+02:00\",\"owner\":\"x:1\"}"
+                .getBytes(StandardCharsets.UTF_8),
+            "t");
     assertThat(old).isEqualTo(new LeaseRecord(4, Instant.parse("2025-01-01T08:00:00Z"), "x:1"));
-    assertThatThrownBy(() -> LeaseRecord.parse("not json".getBytes(StandardCharsets.UTF_8), "s3://b/db/lock.json"))
-        .isInstanceOf(IOException.class).hasMessageContaining("s3://b/db/lock.json").hasMessageContaining("delete it");
-    assertThat(new String(new LeaseRecord(1, Instant.EPOCH, "we\"ird\\host:1").toJson(), StandardCharsets.UTF_8))
-        .isEqualTo("{\"generation\":1,\"expires_at\":\"1970-01-01T00:00:00Z\",\"owner\":\"we\\\"ird\\\\host:1\"}");
+    assertThatThrownBy(
+            () ->
+                LeaseRecord.parse(
+                    "not json".getBytes(StandardCharsets.UTF_8), "s3://b/db/lock.json"))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("s3://b/db/lock.json")
+        .hasMessageContaining("delete it");
+    assertThat(
+            new String(
+                new LeaseRecord(1, Instant.EPOCH, "we\"ird\\host:1").toJson(),
+                StandardCharsets.UTF_8))
+        .isEqualTo(
+            "{\"generation\":1,\"expires_at\":\"1970-01-01T00:00:00Z\",\"owner\":\"we\\\"ird\\\\host:1\"}");
     assertThat(LeaseRecord.currentOwner()).endsWith(":" + ProcessHandle.current().pid());
   }
 }

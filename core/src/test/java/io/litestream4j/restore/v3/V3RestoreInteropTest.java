@@ -36,10 +36,10 @@ import org.junit.jupiter.api.io.TempDir;
  * Replicas written by the real Litestream 0.3.13 while an application writes and checkpoints (and
  * Litestream itself checkpoints every second, so WAL indexes advance), across two generations
  * (Litestream stopped, the application writes and truncates its WAL, Litestream restarted): the
- * latest restore equals the source, and a restore at each recorded moment equals the source's
- * rows at that moment. Then litestream4j replicates the same database into the same replica:
- * the latest restore now comes from the newer LTX files, while moments before them still come
- * from the v0.3 backups. Skipped with a message when npm cannot install Litestream 0.3.13.
+ * latest restore equals the source, and a restore at each recorded moment equals the source's rows
+ * at that moment. Then litestream4j replicates the same database into the same replica: the latest
+ * restore now comes from the newer LTX files, while moments before them still come from the v0.3
+ * backups. Skipped with a message when npm cannot install Litestream 0.3.13.
  */
 class V3RestoreInteropTest {
   @TempDir static Path dir;
@@ -51,11 +51,13 @@ class V3RestoreInteropTest {
   @BeforeAll
   static void replicateWithLitestream03() throws Exception {
     Optional<Path> bin = Litestream03.binary();
-    Assumptions.assumeTrue(bin.isPresent(), "Litestream 0.3.13 (npm @flydotio/litestream-linux-x64) unavailable");
+    Assumptions.assumeTrue(
+        bin.isPresent(), "Litestream 0.3.13 (npm @flydotio/litestream-linux-x64) unavailable");
     db = dir.resolve("app.db");
     replica = dir.resolve("replica");
     Path log = dir.resolve("litestream.log");
-    try (Connection app = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = app.createStatement()) {
+    try (Connection app = DriverManager.getConnection("jdbc:sqlite:" + db);
+        Statement st = app.createStatement()) {
       st.execute("PRAGMA journal_mode=wal");
       st.execute("PRAGMA busy_timeout=10000");
       st.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT, pad BLOB)");
@@ -81,16 +83,25 @@ class V3RestoreInteropTest {
       finalRows = rows(app);
     }
     try (FileReplicaClient client = new FileReplicaClient(replica)) {
-      assertThat(client.v3Generations()).as("generations written by Litestream 0.3.13 (log: %s)", log).hasSizeGreaterThanOrEqualTo(2);
-      long indexes = client.v3Generations().stream().flatMap(g -> {
-        try {
-          return client.v3WalSegments(g).stream();
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-      }).map(s -> s.generation() + s.index()).distinct().count();
-      System.out.printf("v3-interop: %d generations, %d WAL indexes, %d moments%n", client.v3Generations().size(),
-          indexes, moments.size());
+      assertThat(client.v3Generations())
+          .as("generations written by Litestream 0.3.13 (log: %s)", log)
+          .hasSizeGreaterThanOrEqualTo(2);
+      long indexes =
+          client.v3Generations().stream()
+              .flatMap(
+                  g -> {
+                    try {
+                      return client.v3WalSegments(g).stream();
+                    } catch (Exception e) {
+                      throw new IllegalStateException(e);
+                    }
+                  })
+              .map(s -> s.generation() + s.index())
+              .distinct()
+              .count();
+      System.out.printf(
+          "v3-interop: %d generations, %d WAL indexes, %d moments%n",
+          client.v3Generations().size(), indexes, moments.size());
     }
   }
 
@@ -98,7 +109,16 @@ class V3RestoreInteropTest {
   private static int batch(Statement st, int id, int batch) throws Exception {
     for (int i = 0; i < 15; i++) {
       id++;
-      st.execute("INSERT INTO t VALUES (" + id + ", 'b" + batch + "-" + i + "', randomblob(" + (i % 5 == 0 ? 3000 : 100) + "))");
+      st.execute(
+          "INSERT INTO t VALUES ("
+              + id
+              + ", 'b"
+              + batch
+              + "-"
+              + i
+              + "', randomblob("
+              + (i % 5 == 0 ? 3000 : 100)
+              + "))");
       if (i % 4 == 3) {
         st.execute("UPDATE t SET v = v || '!' WHERE id = " + (id - 2));
       }
@@ -110,7 +130,10 @@ class V3RestoreInteropTest {
     return id;
   }
 
-  /** Waits until Litestream has shipped everything (no replica file changed for 600 ms), then records the rows. */
+  /**
+   * Waits until Litestream has shipped everything (no replica file changed for 600 ms), then
+   * records the rows.
+   */
   private static void record(Connection app) throws Exception {
     long quietSince = System.nanoTime();
     Instant lastChange = newest();
@@ -134,19 +157,25 @@ class V3RestoreInteropTest {
       return Instant.EPOCH;
     }
     try (Stream<Path> files = Files.walk(replica)) {
-      return files.filter(Files::isRegularFile).map(p -> {
-        try {
-          return Files.getLastModifiedTime(p).toInstant();
-        } catch (Exception e) {
-          return Instant.EPOCH;
-        }
-      }).max(Instant::compareTo).orElse(Instant.EPOCH);
+      return files
+          .filter(Files::isRegularFile)
+          .map(
+              p -> {
+                try {
+                  return Files.getLastModifiedTime(p).toInstant();
+                } catch (Exception e) {
+                  return Instant.EPOCH;
+                }
+              })
+          .max(Instant::compareTo)
+          .orElse(Instant.EPOCH);
     }
   }
 
   static List<String> rows(Connection c) throws Exception {
     List<String> out = new ArrayList<>();
-    try (Statement st = c.createStatement(); ResultSet r = st.executeQuery("SELECT id, v, hex(pad) FROM t ORDER BY id")) {
+    try (Statement st = c.createStatement();
+        ResultSet r = st.executeQuery("SELECT id, v, hex(pad) FROM t ORDER BY id")) {
       while (r.next()) {
         out.add(r.getLong(1) + "|" + r.getString(2) + "|" + r.getString(3));
       }
@@ -177,16 +206,30 @@ class V3RestoreInteropTest {
         assertThat(rows(out)).as("state at %s", m.getKey()).isEqualTo(m.getValue());
         DbCompare.assertIntegrity(out);
       }
-      assertThatThrownBy(() -> restorer.restore(RestoreOptions.of(dir.resolve("early.db"))
-          .withTarget(RestoreTarget.timestamp(Instant.parse("2000-01-01T00:00:00Z")))))
-          .isInstanceOf(RestoreException.class).hasMessageContaining("no Litestream v0.3 snapshot")
+      assertThatThrownBy(
+              () ->
+                  restorer.restore(
+                      RestoreOptions.of(dir.resolve("early.db"))
+                          .withTarget(
+                              RestoreTarget.timestamp(Instant.parse("2000-01-01T00:00:00Z")))))
+          .isInstanceOf(RestoreException.class)
+          .hasMessageContaining("no Litestream v0.3 snapshot")
           .hasMessageContaining("holds only Litestream v0.3 backups");
-      assertThatThrownBy(() -> io.litestream4j.Follower.start(client, "v3 replica",
-          io.litestream4j.FollowOptions.of(dir.resolve("follow.db")))).hasMessageContaining("holds only Litestream v0.3")
+      assertThatThrownBy(
+              () ->
+                  io.litestream4j.Follower.start(
+                      client,
+                      "v3 replica",
+                      io.litestream4j.FollowOptions.of(dir.resolve("follow.db"))))
+          .hasMessageContaining("holds only Litestream v0.3")
           .hasMessageContaining("follow mode");
       assertThat(dir.resolve("follow.db")).doesNotExist();
-      assertThatThrownBy(() -> restorer.restore(RestoreOptions.of(dir.resolve("txid.db"))
-          .withTarget(RestoreTarget.txid(5)))).hasMessageContaining("v0.3 backups").hasMessageContaining("no TXIDs");
+      assertThatThrownBy(
+              () ->
+                  restorer.restore(
+                      RestoreOptions.of(dir.resolve("txid.db")).withTarget(RestoreTarget.txid(5))))
+          .hasMessageContaining("v0.3 backups")
+          .hasMessageContaining("no TXIDs");
     }
   }
 
@@ -194,27 +237,44 @@ class V3RestoreInteropTest {
   void aMissingWalIndexOrSegmentIsNamed() throws Exception {
     V3Catalog.Generation first;
     try (FileReplicaClient client = new FileReplicaClient(replica)) {
-      first = V3Catalog.load(client).generations().values().stream()
-          .min(java.util.Comparator.comparing(g -> g.createdAt().orElseThrow())).orElseThrow();
+      first =
+          V3Catalog.load(client).generations().values().stream()
+              .min(java.util.Comparator.comparing(g -> g.createdAt().orElseThrow()))
+              .orElseThrow();
     }
     String gen = first.id();
     long snapshotIndex = first.snapshots().getLast().index();
-    RestoreTarget target = RestoreTarget.timestamp(first.updatedAt().orElseThrow()); // the first generation's end
-    List<V3WalSegment> planned = first.segments().stream().filter(s -> s.index() >= snapshotIndex).toList();
+    RestoreTarget target =
+        RestoreTarget.timestamp(first.updatedAt().orElseThrow()); // the first generation's end
+    List<V3WalSegment> planned =
+        first.segments().stream().filter(s -> s.index() >= snapshotIndex).toList();
     long lastIndex = planned.getLast().index();
-    assertThat(lastIndex).as("Litestream 0.3.13 checkpointed: several WAL indexes in %s", gen)
+    assertThat(lastIndex)
+        .as("Litestream 0.3.13 checkpointed: several WAL indexes in %s", gen)
         .isGreaterThan(snapshotIndex + 1);
 
     // A segment cut out of the middle of a WAL index.
-    V3WalSegment middle = planned.stream().filter(s -> s.offset() > 0
-        && planned.stream().anyMatch(n -> n.index() == s.index() && n.offset() > s.offset())).findFirst().orElseThrow();
+    V3WalSegment middle =
+        planned.stream()
+            .filter(
+                s ->
+                    s.offset() > 0
+                        && planned.stream()
+                            .anyMatch(n -> n.index() == s.index() && n.offset() > s.offset()))
+            .findFirst()
+            .orElseThrow();
     Path noSegment = dir.resolve("no-segment");
     copyTree(replica, noSegment);
-    Files.delete(noSegment.resolve("generations").resolve(gen).resolve("wal").resolve(middle.name()));
+    Files.delete(
+        noSegment.resolve("generations").resolve(gen).resolve("wal").resolve(middle.name()));
     try (FileReplicaClient client = new FileReplicaClient(noSegment)) {
-      assertThatThrownBy(() -> new Restorer(client, "broken").restore(RestoreOptions.of(dir.resolve("b1.db"))
-          .withTarget(target))).isInstanceOf(RestoreException.class)
-          .hasMessageContaining("missing WAL segment").hasMessageContaining(gen);
+      assertThatThrownBy(
+              () ->
+                  new Restorer(client, "broken")
+                      .restore(RestoreOptions.of(dir.resolve("b1.db")).withTarget(target)))
+          .isInstanceOf(RestoreException.class)
+          .hasMessageContaining("missing WAL segment")
+          .hasMessageContaining(gen);
     }
 
     // A whole WAL index missing between the snapshot and the last index.
@@ -227,16 +287,23 @@ class V3RestoreInteropTest {
       }
     }
     try (FileReplicaClient client = new FileReplicaClient(noIndex)) {
-      assertThatThrownBy(() -> new Restorer(client, "broken").restore(RestoreOptions.of(dir.resolve("b2.db"))
-          .withTarget(target))).isInstanceOf(RestoreException.class)
+      assertThatThrownBy(
+              () ->
+                  new Restorer(client, "broken")
+                      .restore(RestoreOptions.of(dir.resolve("b2.db")).withTarget(target)))
+          .isInstanceOf(RestoreException.class)
           .hasMessageContaining("missing WAL index " + V3Names.index(gapIndex));
     }
     assertThat(dir.resolve("b1.db")).doesNotExist();
     assertThat(dir.resolve("b1.db.tmp")).doesNotExist();
     assertThat(dir.resolve("b1.db.tmp-wal")).doesNotExist();
     assertThat(dir.resolve("b2.db")).doesNotExist();
-    System.out.println("v3-interop: missing segment " + middle + " and missing WAL index " + V3Names.index(gapIndex)
-        + " named");
+    System.out.println(
+        "v3-interop: missing segment "
+            + middle
+            + " and missing WAL index "
+            + V3Names.index(gapIndex)
+            + " named");
   }
 
   @Test
@@ -246,8 +313,12 @@ class V3RestoreInteropTest {
     Path db2 = dir.resolve("app2.db");
     Files.copy(db, db2);
     List<String> after;
-    try (Replication r = Replication.start(ReplicationOptions.of(db2, both.toUri().toString()).withSyncInterval(Duration.ZERO));
-        Connection app = DriverManager.getConnection("jdbc:sqlite:" + db2); Statement st = app.createStatement()) {
+    try (Replication r =
+            Replication.start(
+                ReplicationOptions.of(db2, both.toUri().toString())
+                    .withSyncInterval(Duration.ZERO));
+        Connection app = DriverManager.getConnection("jdbc:sqlite:" + db2);
+        Statement st = app.createStatement()) {
       st.execute("INSERT INTO t VALUES (100000, 'after the upgrade', NULL)");
       r.syncAndAwait(Duration.ofSeconds(30));
       after = rows(app);
@@ -260,7 +331,9 @@ class V3RestoreInteropTest {
       assertThat(rows(latest)).isEqualTo(after);
       var first = moments.entrySet().iterator().next();
       Path old = dir.resolve("both-old.db");
-      RestoreResult o = restorer.restore(RestoreOptions.of(old).withTarget(RestoreTarget.timestamp(first.getKey())));
+      RestoreResult o =
+          restorer.restore(
+              RestoreOptions.of(old).withTarget(RestoreTarget.timestamp(first.getKey())));
       assertThat(o.plan()).as("no LTX snapshot that early: v0.3").isNull();
       assertThat(rows(old)).isEqualTo(first.getValue());
     }

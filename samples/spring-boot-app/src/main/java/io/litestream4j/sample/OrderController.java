@@ -16,7 +16,9 @@ public class OrderController {
   }
 
   @PostMapping("/orders")
-  public void place(@RequestParam("item") String item, @RequestParam(name = "quantity", defaultValue = "1") int quantity) {
+  public void place(
+      @RequestParam("item") String item,
+      @RequestParam(name = "quantity", defaultValue = "1") int quantity) {
     orders.place(item, quantity);
   }
 

@@ -12,7 +12,8 @@ public class OrderService {
 
   public OrderService(JdbcTemplate jdbc) {
     this.jdbc = jdbc;
-    jdbc.execute("CREATE TABLE IF NOT EXISTS orders (id INTEGER PRIMARY KEY, item TEXT NOT NULL, quantity INTEGER)");
+    jdbc.execute(
+        "CREATE TABLE IF NOT EXISTS orders (id INTEGER PRIMARY KEY, item TEXT NOT NULL, quantity INTEGER)");
   }
 
   @Transactional

@@ -37,7 +37,8 @@ class SampleApplicationTest {
       for (int i = 0; i < 20; i++) {
         post(base + "/orders?item=coffee-" + i + "&quantity=" + i);
       }
-      Await.until(() -> health(base).contains("\"status\":\"UP\""), Duration.ofSeconds(30), "health UP");
+      Await.until(
+          () -> health(base).contains("\"status\":\"UP\""), Duration.ofSeconds(30), "health UP");
       assertThat(get(base + "/actuator/info")).contains("litestream4j").contains("localTxid");
 
       // The replica becomes unreachable: its directory is replaced by a regular file.
@@ -45,13 +46,17 @@ class SampleApplicationTest {
       Files.move(replica, away);
       Files.writeString(replica, "not a directory");
       post(base + "/orders?item=during-outage&quantity=1");
-      Await.until(() -> health(base).contains("\"status\":\"DOWN\""), Duration.ofSeconds(30),
+      Await.until(
+          () -> health(base).contains("\"status\":\"DOWN\""),
+          Duration.ofSeconds(30),
           "health DOWN while the replica is unreachable");
       assertThat(health(base)).contains("commits have waited");
 
       Files.delete(replica);
       Files.move(away, replica);
-      Await.until(() -> health(base).contains("\"status\":\"UP\""), Duration.ofSeconds(60),
+      Await.until(
+          () -> health(base).contains("\"status\":\"UP\""),
+          Duration.ofSeconds(60),
           "health UP again once the replica is back");
       placed = app.getBean(OrderService.class).items();
       assertThat(placed).hasSize(21).contains("during-outage");
@@ -75,7 +80,8 @@ class SampleApplicationTest {
   }
 
   private static ConfigurableApplicationContext start(Path db, Path replica) {
-    return SpringApplication.run(SampleApplication.class,
+    return SpringApplication.run(
+        SampleApplication.class,
         "--server.port=0",
         "--server.address=127.0.0.1",
         "--litestream4j.database=" + db,
@@ -91,12 +97,19 @@ class SampleApplicationTest {
   }
 
   private String get(String url) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+    return http.send(
+            HttpRequest.newBuilder(URI.create(url)).GET().build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
   }
 
   private void post(String url) throws Exception {
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.noBody())
-        .build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create(url))
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as("POST %s: %s", url, r.body()).isEqualTo(200);
   }
 }
