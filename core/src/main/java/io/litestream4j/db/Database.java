@@ -115,11 +115,8 @@ public final class Database implements AutoCloseable {
   /** True once the replication state below has been rebuilt from disk for the open session. */
   private boolean initialized;
 
-  /** Identities (device + inode) of the files our connections opened, to notice them replaced. */
-  private Object fileKey;
-
-  private Object walKey;
-  private Object shmKey;
+  /** Identities of the files our connections opened, to notice them replaced. */
+  private FileIdentities identities;
 
   /** Size, modification time and identity of the database and WAL files after the last sync. */
   private volatile FileStamps stampsAtLastSync;
@@ -175,6 +172,7 @@ public final class Database implements AutoCloseable {
     this.path = path.toAbsolutePath();
     this.walPath = this.path.resolveSibling(this.path.getFileName() + "-wal");
     this.files = new DatabaseFiles(this.path, walPath);
+    this.identities = FileIdentities.none(this.path, walPath, shmPath());
     this.options = Objects.requireNonNull(options);
     this.local = Objects.requireNonNull(local);
     this.baselines = Objects.requireNonNull(baselines);
@@ -278,9 +276,8 @@ public final class Database implements AutoCloseable {
       }
       syncWal();
       checkpointIfNeeded();
-      if (walKey == null) {
-        walKey = keyOf(walPath); // the WAL appeared after our connections opened
-      }
+      identities =
+          identities.withWalIfUnknown(); // the WAL may have appeared after our connections opened
       stampsAtLastSync = FileStamps.of(path, walPath);
       stats.recordSuccess();
       stats.recordSyncTime(System.nanoTime() - startNanos);
@@ -369,19 +366,7 @@ public final class Database implements AutoCloseable {
    * deleted or replaced behind SQLite's back: our connections must then be reopened.
    */
   private boolean replacedOnDisk() throws IOException {
-    return changed(path, fileKey) || changed(walPath, walKey) || changed(shmPath(), shmKey);
-  }
-
-  private static boolean changed(Path p, Object known) throws IOException {
-    if (known == null) {
-      return false;
-    }
-    try {
-      return !known.equals(
-          Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class).fileKey());
-    } catch (NoSuchFileException e) {
-      return true;
-    }
+    return identities.replacedOnDisk();
   }
 
   /** True when the WAL has a valid header whose page size is not the one we replicate with. */
@@ -397,10 +382,6 @@ public final class Database implements AutoCloseable {
     }
   }
 
-  private static Object keyOf(Path p) throws IOException {
-    return DatabaseFiles.keyOf(p);
-  }
-
   private Path shmPath() {
     return path.resolveSibling(path.getFileName() + "-shm");
   }
@@ -410,12 +391,11 @@ public final class Database implements AutoCloseable {
    * locks are never at risk from a descriptor being opened, only from one being closed.
    */
   private void openConnections() throws IOException {
-    fileKey = keyOf(path);
+    identities = identities.withDbNow();
     files.db();
     session = SqliteSession.open(path, options.busyTimeout());
     session.observeCheckpoints(stats::recordCheckpoint);
-    walKey = keyOf(walPath);
-    shmKey = keyOf(shmPath());
+    identities = identities.withWalAndShmNow();
     pageSize = session.pageSize();
   }
 

@@ -2,7 +2,6 @@ package io.litestream4j.db;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -58,7 +57,7 @@ final class DatabaseFiles implements AutoCloseable {
    */
   FileChannel db() throws IOException {
     if (db == null) {
-      Object key = keyOf(dbPath);
+      Object key = FileIdentities.keyOf(dbPath);
       long inode = ProcessLocks.inode(dbPath);
       db = ReadOnlyFileChannel.open(dbPath);
       dbKey = key;
@@ -85,7 +84,7 @@ final class DatabaseFiles implements AutoCloseable {
    */
   void filesReplaced() throws IOException {
     closeWal();
-    if (db != null && !java.util.Objects.equals(dbKey, keyOf(dbPath))) {
+    if (db != null && !java.util.Objects.equals(dbKey, FileIdentities.keyOf(dbPath))) {
       release(db, dbPath, dbInode);
       db = null;
       dbKey = null;
@@ -130,15 +129,6 @@ final class DatabaseFiles implements AutoCloseable {
       channel.close();
     } catch (IOException ignored) {
       // nothing to release
-    }
-  }
-
-  /** The file's identity (device and inode), or null when it does not exist. */
-  static Object keyOf(Path p) throws IOException {
-    try {
-      return Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
-    } catch (NoSuchFileException e) {
-      return null;
     }
   }
 }
