@@ -269,6 +269,56 @@ public final class WebdavReplicaClient implements ReplicaClient {
           "offset and length must be >= 0, got offset=%d length=%d".formatted(offset, length));
     }
     checkOpen();
+    if (offset == 0 && length == 0) {
+      return openWhole(level, minTxid, maxTxid);
+    }
+    return openRange(level, minTxid, maxTxid, offset, length);
+  }
+
+  /**
+   * A whole file of up to {@link #WHOLE_READ_LIMIT} bytes is read into memory before it is handed
+   * out, and read again when its body ends short: a server that serves a file being replaced can
+   * cut the old version off mid-body (rclone does), and a reader must get one whole version or an
+   * error after a few attempts, never a torn read. Larger files are streamed.
+   */
+  private InputStream openWhole(int level, long minTxid, long maxTxid) throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      InputStream in = openRange(level, minTxid, maxTxid, 0, 0);
+      if (!(in instanceof WholeBody whole) || whole.size() > WHOLE_READ_LIMIT) {
+        return in;
+      }
+      try (in) {
+        return new java.io.ByteArrayInputStream(in.readAllBytes());
+      } catch (IOException e) {
+        if (attempt >= 3) {
+          throw e;
+        }
+        log.debug(
+            "webdav: reading {} again after a short body: {}",
+            ltxPath(level, minTxid, maxTxid),
+            e.getMessage());
+      }
+    }
+  }
+
+  private static final long WHOLE_READ_LIMIT = 8L << 20;
+
+  /** A whole-file response body and its announced length (-1 when unknown). */
+  private static final class WholeBody extends java.io.FilterInputStream {
+    private final long size;
+
+    WholeBody(InputStream in, long size) {
+      super(in);
+      this.size = size;
+    }
+
+    long size() {
+      return size < 0 ? Long.MAX_VALUE : size;
+    }
+  }
+
+  private InputStream openRange(int level, long minTxid, long maxTxid, long offset, long length)
+      throws IOException {
     String path = ltxPath(level, minTxid, maxTxid);
     URI uri = uri(path, false);
     Map<String, String> headers =
@@ -284,8 +334,11 @@ public final class WebdavReplicaClient implements ReplicaClient {
       if (status == 200 && offset > 0) {
         body.skipNBytes(Math.min(offset, Long.MAX_VALUE)); // server ignored Range
       }
-      return status == 200 && length > 0 || status == 206 && length > 0
-          ? new Limited(body, length)
+      if (length > 0) {
+        return new Limited(body, length);
+      }
+      return offset == 0 && status == 200
+          ? new WholeBody(body, r.headers().firstValueAsLong("Content-Length").orElse(-1))
           : body;
     }
     try (InputStream ignored = r.body()) {
