@@ -29,8 +29,13 @@ public record ReplicaCatalog(List<LtxFileInfo> files) {
    */
   public static ReplicaCatalog load(ReplicaClient client, boolean exactTimestamps)
       throws IOException {
+    return ofLevels(listLevels(client, exactTimestamps));
+  }
+
+  /** The catalog of a listing of levels 0..9, as {@link #listLevels} returns it. */
+  public static ReplicaCatalog ofLevels(List<List<LtxFileInfo>> levels) {
     List<LtxFileInfo> all = new ArrayList<>();
-    listLevels(client, exactTimestamps).forEach(all::addAll);
+    levels.forEach(all::addAll);
     all.sort(
         Comparator.comparingInt(LtxFileInfo::level)
             .thenComparingLong(LtxFileInfo::minTxid)

@@ -85,7 +85,7 @@ final class LevelValidator {
     }
     if (newest > 0) {
       // The restore planner itself decides: validation never disagrees with what a restore does.
-      ReplicaCatalog catalog = new ReplicaCatalog(levels.stream().flatMap(List::stream).toList());
+      ReplicaCatalog catalog = ReplicaCatalog.ofLevels(levels);
       try {
         RestorePlanner.plan(catalog, RestoreTarget.latest(), "the replica");
       } catch (RestoreException e) {

@@ -37,7 +37,7 @@ final class Replicas {
   /** The restore planner's files for {@code txid} over a listing of levels 0..9. */
   static Optional<List<LtxFileInfo>> plan(List<List<LtxFileInfo>> levels, long txid) {
     try {
-      ReplicaCatalog catalog = new ReplicaCatalog(levels.stream().flatMap(List::stream).toList());
+      ReplicaCatalog catalog = ReplicaCatalog.ofLevels(levels);
       return Optional.of(
           RestorePlanner.plan(catalog, RestoreTarget.txid(txid), "the replica").files());
     } catch (RestoreException e) {
