@@ -841,30 +841,17 @@ public final class Database implements AutoCloseable {
     snapshotPins.incrementAndGet();
     boolean handedOut = false;
     try {
-      sync();
-      if (!initialized || position.isNone() || checksum.pageCount() == 0) {
-        return Optional.empty();
-      }
-      // WAL frames of the synced part of the current generation. If the WAL has been restarted
-      // since the sync, that generation was fully checkpointed: the database file alone holds it.
-      PageIndex walPages = PageIndex.empty();
-      FileChannel wal = files.wal();
-      if (!cursor.fresh() && cursor.offset() > WalHeader.SIZE) {
-        WalReader reader = wal == null ? null : WalReader.open(wal).orElse(null);
-        if (reader != null && cursor.sameGeneration(reader.header())) {
-          var start = WalCursor.start(reader.header()).position();
-          WalSegment seg = reader.scan(start, cursor.offset() - start.offset());
-          if (seg.end().offset() != cursor.offset()) {
-            throw new IOException(
-                "the WAL of "
-                    + path
-                    + " no longer holds the synced frames up to offset "
-                    + cursor.offset()
-                    + "; retry the snapshot");
-          }
-          walPages = seg.pages();
+      // An application checkpoint may restart the WAL between the sync and the scan (our read
+      // mark can be 0 after a complete checkpoint, which does not block a restart): sync again.
+      PageIndex walPages = null;
+      for (int attempt = 1; walPages == null; attempt++) {
+        sync();
+        if (!initialized || position.isNone() || checksum.pageCount() == 0) {
+          return Optional.empty();
         }
+        walPages = syncedWalPages(attempt >= SNAPSHOT_ATTEMPTS);
       }
+      FileChannel wal = files.wal();
       long timestamp = clock.millis();
       Optional<LocalLtxDir.Tip> tip = local.tip();
       if (tip.isPresent() && tip.get().header().maxTxid() == position.txid()) {
@@ -898,6 +885,39 @@ public final class Database implements AutoCloseable {
   // ---------------------------------------------------------------------------------------------
   // Checkpoints
   // ---------------------------------------------------------------------------------------------
+
+  private static final int SNAPSHOT_ATTEMPTS = 3;
+
+  /**
+   * WAL frames of the synced part of the current generation; empty when the WAL was restarted since
+   * the sync (that generation was fully checkpointed: the database file alone holds it).
+   *
+   * @return null when the synced frames are no longer in the WAL and {@code last} is false
+   */
+  private PageIndex syncedWalPages(boolean last) throws IOException {
+    FileChannel wal = files.wal();
+    if (cursor.fresh() || cursor.offset() <= WalHeader.SIZE) {
+      return PageIndex.empty();
+    }
+    WalReader reader = wal == null ? null : WalReader.open(wal).orElse(null);
+    if (reader == null || !cursor.sameGeneration(reader.header())) {
+      return PageIndex.empty();
+    }
+    var start = WalCursor.start(reader.header()).position();
+    WalSegment seg = reader.scan(start, cursor.offset() - start.offset());
+    if (seg.end().offset() == cursor.offset()) {
+      return seg.pages();
+    }
+    if (!last) {
+      return null;
+    }
+    throw new IOException(
+        "the WAL of "
+            + path
+            + " no longer holds the synced frames up to offset "
+            + cursor.offset()
+            + "; retry the snapshot");
+  }
 
   private void checkpointIfNeeded() throws IOException {
     if (snapshotPins.get() > 0) {
