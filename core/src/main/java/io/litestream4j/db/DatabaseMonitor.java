@@ -87,7 +87,7 @@ public final class DatabaseMonitor implements AutoCloseable {
         stats.recordIdlePoll(); // the safety-net poll found nothing: two stat calls, no file opened
         continue;
       }
-      if (backoffMillis == 0 && minGapNanos > 0) {
+      if (backoffMillis == 0 && minGapNanos > 0 && !db.wantsEarlySync()) {
         awaitStop(lastSync + minGapNanos); // coalesce a burst of changes into one sync
       }
       if (stopping) {
