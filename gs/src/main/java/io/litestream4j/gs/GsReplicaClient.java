@@ -7,6 +7,7 @@ import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.BlobInfo;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageOptions;
+import io.litestream4j.internal.ClientLifecycle;
 import io.litestream4j.ltx.LtxFileName;
 import io.litestream4j.replica.LeaseLostException;
 import io.litestream4j.replica.LeaseableClient;
@@ -18,10 +19,8 @@ import io.litestream4j.replica.ReplicaClient;
 import io.litestream4j.replica.ReplicaLease;
 import io.litestream4j.replica.RfcTimestamps;
 import io.litestream4j.replica.UploadSource;
-import io.litestream4j.replica.lease.LeaseKeeper;
 import io.litestream4j.replica.lease.LeaseRecord;
 import io.litestream4j.replica.lease.LeaseTiming;
-import io.litestream4j.replica.lease.Leaser;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -75,16 +74,15 @@ public final class GsReplicaClient implements ReplicaClient, LeaseableClient {
   private final Supplier<Storage> connect;
   private final LeaseTiming leaseTiming;
   private final ObjectKeys keys;
-  private final Object initLock = new Object();
-  private volatile Storage storage;
-  private volatile boolean closed;
-  private volatile LeaseKeeper lease;
+  private final ClientLifecycle<Storage> lifecycle;
 
   GsReplicaClient(GsSettings settings, Supplier<Storage> connect, LeaseTiming leaseTiming) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.connect = Objects.requireNonNull(connect, "connect");
     this.leaseTiming = Objects.requireNonNull(leaseTiming, "leaseTiming");
     this.keys = new ObjectKeys(settings.path(), ObjectKeys.Layout.LTX_DIRECTORIES);
+    this.lifecycle =
+        new ClientLifecycle<>(TYPE, settings.location(), this::connect, this::closeStorage);
   }
 
   /** A client using Application Default Credentials; nothing is contacted yet. */
@@ -130,22 +128,14 @@ public final class GsReplicaClient implements ReplicaClient, LeaseableClient {
   }
 
   private Storage storage() throws IOException {
-    Storage s = storage;
-    if (s != null && !closed) {
-      return s;
-    }
-    synchronized (initLock) {
-      if (closed) {
-        throw new IOException("gs replica " + settings.location() + " is closed");
-      }
-      if (storage == null) {
-        try {
-          storage = connect.get();
-        } catch (RuntimeException e) {
-          throw GsErrors.io("set up a client for", settings.location(), e, settings);
-        }
-      }
-      return storage;
+    return lifecycle.client();
+  }
+
+  private Storage connect() throws IOException {
+    try {
+      return connect.get();
+    } catch (RuntimeException e) {
+      throw GsErrors.io("set up a client for", settings.location(), e, settings);
     }
   }
 
@@ -357,8 +347,7 @@ public final class GsReplicaClient implements ReplicaClient, LeaseableClient {
     checkLease("delete everything in " + settings.location());
     Storage s = storage();
     String prefix = keys.rootPrefix();
-    LeaseKeeper ours = lease;
-    String skip = ours != null && ours.held() ? lockObjectName() : null;
+    String skip = lifecycle.leaseHeld() ? lockObjectName() : null;
     var names = new ArrayList<String>();
     try {
       for (Blob blob :
@@ -405,66 +394,30 @@ public final class GsReplicaClient implements ReplicaClient, LeaseableClient {
     if (!settings.lease()) {
       return ReplicaLease.none();
     }
-    Storage s = storage();
-    synchronized (initLock) {
-      LeaseKeeper current = lease;
-      if (current != null && current.held()) {
-        throw new IllegalStateException(
-            "this client already holds the lease of " + settings.location());
-      }
-      var store = new GsLeaseStore(s, id(lockObjectName()), settings);
-      Clock clock = Clock.systemUTC();
-      LeaseKeeper keeper =
-          LeaseKeeper.start(
-              new Leaser(store, owner, leaseTiming.ttl(), clock),
-              clock,
-              leaseTiming.renewInterval(),
-              onLost);
-      lease = keeper;
-      return keeper;
-    }
+    return lifecycle.acquireLease(
+        s -> new GsLeaseStore(s, id(lockObjectName()), settings),
+        owner,
+        leaseTiming,
+        Clock.systemUTC(),
+        onLost);
   }
 
   private void checkLease(String action) throws LeaseLostException {
-    LeaseKeeper current = lease;
-    if (current != null) {
-      current.checkHeld(action);
-    }
+    lifecycle.checkLease(action);
   }
 
   /** Releases the lease if this client holds one, then the storage client. */
   @Override
   public void close() throws IOException {
-    LeaseKeeper l;
-    synchronized (initLock) {
-      if (closed) {
-        return;
-      }
-      l = lease;
-    }
-    try {
-      if (l != null) {
-        l.close();
-      }
-    } finally {
-      closeStorage();
-    }
+    lifecycle.close();
   }
 
-  private void closeStorage() throws IOException {
-    Storage s;
-    synchronized (initLock) {
-      closed = true;
-      s = storage;
-      storage = null;
-    }
-    if (s != null) {
-      try {
-        s.close();
-      } catch (Exception e) {
-        throw new IOException(
-            "gs: cannot close the client of " + settings.location() + ": " + e.getMessage(), e);
-      }
+  private void closeStorage(Storage s) throws IOException {
+    try {
+      s.close();
+    } catch (Exception e) {
+      throw new IOException(
+          "gs: cannot close the client of " + settings.location() + ": " + e.getMessage(), e);
     }
   }
 

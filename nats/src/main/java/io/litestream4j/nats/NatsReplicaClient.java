@@ -1,5 +1,6 @@
 package io.litestream4j.nats;
 
+import io.litestream4j.internal.ClientLifecycle;
 import io.litestream4j.ltx.LtxFileName;
 import io.litestream4j.replica.LtxFileInfo;
 import io.litestream4j.replica.LtxFileNotFoundException;
@@ -71,12 +72,12 @@ public final class NatsReplicaClient implements ReplicaClient {
   private record Session(Connection connection, ObjectStore store) {}
 
   private final NatsSettings settings;
-  private final Object lock = new Object();
-  private volatile Session session;
-  private volatile boolean closed;
+  private final ClientLifecycle<Session> lifecycle;
 
   public NatsReplicaClient(NatsSettings settings) {
     this.settings = Objects.requireNonNull(settings, "settings");
+    this.lifecycle =
+        new ClientLifecycle<>(TYPE, settings.location(), this::connect, s -> close(s.connection()));
   }
 
   public NatsSettings settings() {
@@ -101,19 +102,7 @@ public final class NatsReplicaClient implements ReplicaClient {
   }
 
   private Session session() throws IOException {
-    Session s = session;
-    if (s != null && !closed) {
-      return s;
-    }
-    synchronized (lock) {
-      if (closed) {
-        throw new IOException("nats replica " + settings.location() + " is closed");
-      }
-      if (session == null) {
-        session = connect();
-      }
-      return session;
-    }
+    return lifecycle.client();
   }
 
   private Session connect() throws IOException {
@@ -420,16 +409,8 @@ public final class NatsReplicaClient implements ReplicaClient {
   }
 
   @Override
-  public void close() {
-    Session s;
-    synchronized (lock) {
-      closed = true;
-      s = session;
-      session = null;
-    }
-    if (s != null) {
-      close(s.connection());
-    }
+  public void close() throws IOException {
+    lifecycle.close();
   }
 
   @Override
