@@ -339,25 +339,11 @@ public final class RestoreJob {
           applied.checksumsVerified()
               ? options.integrityCheck()
               : options.integrityCheck().atLeast(IntegrityCheck.QUICK);
-      if (check != IntegrityCheck.NONE) {
-        options.progress().update(RestoreProgress.Phase.CHECK, 0, 1);
-        Optional<String> problems = SqliteCheck.run(out.temp(), check);
-        if (problems.isPresent()) {
-          throw new RestoreException(
-              Reason.INTEGRITY_CHECK_FAILED,
-              "the database restored from "
-                  + replica
-                  + " to TXID "
-                  + Txid.format(applied.txid())
-                  + " failed PRAGMA "
-                  + check.flagValue()
-                  + "_check: "
-                  + problems.get()
-                  + "; nothing was written to "
-                  + out.path());
-        }
-        options.progress().update(RestoreProgress.Phase.CHECK, 1, 1);
-      }
+      SqliteCheck.require(
+          out,
+          check,
+          "the database restored from " + replica + " to TXID " + Txid.format(applied.txid()),
+          options.progress());
       out.publish();
       Duration took = Duration.ofNanos(System.nanoTime() - started);
       log.info(
