@@ -75,7 +75,6 @@ public final class AbsReplicaClient implements ReplicaClient, LeaseableClient {
 
   private static final Logger log = LoggerFactory.getLogger(AbsReplicaClient.class);
   private static final Set<Integer> RETRIED_STATUSES = Set.of(408, 429, 500, 502, 503, 504);
-  static final String LOCK_BLOB = "lock.json";
 
   private final AbsSettings settings;
   private final AbsTuning tuning;
@@ -110,7 +109,7 @@ public final class AbsReplicaClient implements ReplicaClient, LeaseableClient {
 
   /** The blob name of the lease: {@code <path>/lock.json}. */
   public String lockBlobName() {
-    return settings.path().isEmpty() ? LOCK_BLOB : settings.path() + "/" + LOCK_BLOB;
+    return keys.lockKey();
   }
 
   @Override
@@ -245,10 +244,7 @@ public final class AbsReplicaClient implements ReplicaClient, LeaseableClient {
   @Override
   public InputStream openLtxFile(int level, long minTxid, long maxTxid, long offset, long length)
       throws IOException {
-    if (offset < 0 || length < 0) {
-      throw new IllegalArgumentException(
-          "offset and length must be >= 0, got offset=%d length=%d".formatted(offset, length));
-    }
+    LtxFileInfo.checkRange(offset, length);
     String name = keys.ltxKey(level, minTxid, maxTxid);
     BlobClient blob = container().getBlobClient(name);
     BlobRange range = length == 0 ? new BlobRange(offset) : new BlobRange(offset, length);

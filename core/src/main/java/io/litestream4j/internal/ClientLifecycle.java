@@ -81,6 +81,11 @@ public final class ClientLifecycle<C> {
     }
   }
 
+  /** True from a successful open until close: the client is in use. */
+  public boolean isOpen() {
+    return client != null;
+  }
+
   /**
    * Takes the lease through the store {@code stores} gives on the client and keeps it renewed in
    * the background until it is lost or closed.

@@ -50,6 +50,14 @@ public record LtxFileInfo(int level, long minTxid, long maxTxid, long size, Inst
     }
   }
 
+  /** Rejects a negative byte range of a read ({@code length} 0: to the end of the file). */
+  public static void checkRange(long offset, long length) {
+    if (offset < 0 || length < 0) {
+      throw new IllegalArgumentException(
+          "offset and length must be >= 0, got offset=%d length=%d".formatted(offset, length));
+    }
+  }
+
   /** Rejects a TXID range outside {@code 1 <= min <= max} with a message naming it. */
   public static void checkTxids(long minTxid, long maxTxid) {
     if (minTxid < 1 || maxTxid < minTxid) {

@@ -47,7 +47,9 @@ class ClientLifecycleTest {
             c -> {});
     assertThat(attempts).hasValue(0);
     assertThatThrownBy(lifecycle::client).hasMessage("endpoint unreachable");
+    assertThat(lifecycle.isOpen()).isFalse();
     assertThat(lifecycle.client()).isEqualTo("client");
+    assertThat(lifecycle.isOpen()).isTrue();
     assertThat(lifecycle.client()).isEqualTo("client");
     assertThat(attempts).hasValue(2);
   }
@@ -58,6 +60,7 @@ class ClientLifecycleTest {
     lifecycle.client();
     lifecycle.close();
     lifecycle.close();
+    assertThat(lifecycle.isOpen()).isFalse();
     assertThat(events).containsExactly("closed client-1");
     assertThatThrownBy(lifecycle::client)
         .isInstanceOf(IOException.class)

@@ -66,8 +66,6 @@ public final class GsReplicaClient implements ReplicaClient, LeaseableClient {
   /** Files up to this size are buffered and stored with a single request. */
   static final int SINGLE_REQUEST_LIMIT = 8 * 1024 * 1024;
 
-  static final String LOCK_OBJECT = "lock.json";
-
   private static final Logger log = LoggerFactory.getLogger(GsReplicaClient.class);
 
   private final GsSettings settings;
@@ -114,7 +112,7 @@ public final class GsReplicaClient implements ReplicaClient, LeaseableClient {
 
   /** The object name of the lease: {@code <path>/lock.json}. */
   public String lockObjectName() {
-    return settings.path().isEmpty() ? LOCK_OBJECT : settings.path() + "/" + LOCK_OBJECT;
+    return keys.lockKey();
   }
 
   @Override
@@ -198,10 +196,7 @@ public final class GsReplicaClient implements ReplicaClient, LeaseableClient {
   @Override
   public InputStream openLtxFile(int level, long minTxid, long maxTxid, long offset, long length)
       throws IOException {
-    if (offset < 0 || length < 0) {
-      throw new IllegalArgumentException(
-          "offset and length must be >= 0, got offset=%d length=%d".formatted(offset, length));
-    }
+    LtxFileInfo.checkRange(offset, length);
     String name = keys.ltxKey(level, minTxid, maxTxid);
     Storage s = storage();
     ReadChannel channel = null;

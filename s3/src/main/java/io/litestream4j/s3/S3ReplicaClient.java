@@ -251,10 +251,7 @@ public final class S3ReplicaClient implements ReplicaClient, LeaseableClient, V3
   @Override
   public InputStream openLtxFile(int level, long minTxid, long maxTxid, long offset, long length)
       throws IOException {
-    if (offset < 0 || length < 0) {
-      throw new IllegalArgumentException(
-          "offset and length must be >= 0, got offset=%d length=%d".formatted(offset, length));
-    }
+    LtxFileInfo.checkRange(offset, length);
     String key = keys.ltxKey(level, minTxid, maxTxid);
     S3Client s3 = connection().s3();
     try {
