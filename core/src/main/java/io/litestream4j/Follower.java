@@ -313,7 +313,7 @@ public final class Follower implements AutoCloseable {
           }
           try {
             FollowerDatabase.Applied a = db.apply(local);
-            applied(a, "L" + f.level() + "/" + f.name());
+            applied(a, f.label());
           } finally {
             Files.deleteIfExists(local);
           }

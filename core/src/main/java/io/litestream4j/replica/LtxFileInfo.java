@@ -37,6 +37,11 @@ public record LtxFileInfo(int level, long minTxid, long maxTxid, long size, Inst
     Objects.requireNonNull(createdAt, "createdAt");
   }
 
+  /** How messages name the file: {@code L<level>/<name>}. */
+  public String label() {
+    return "L" + level + "/" + name();
+  }
+
   /** The file's name on the replica, {@code %016x-%016x.ltx}. */
   public String name() {
     return LtxFileName.format(minTxid, maxTxid);
@@ -69,6 +74,6 @@ public record LtxFileInfo(int level, long minTxid, long maxTxid, long size, Inst
 
   @Override
   public String toString() {
-    return "L" + level + "/" + name() + " (" + size + " bytes, created " + createdAt + ")";
+    return label() + " (" + size + " bytes, created " + createdAt + ")";
   }
 }

@@ -265,13 +265,13 @@ public final class RestoreJob {
           }
           log.info(
               "the page size changes at {}, which holds every page; restoring from it",
-              describe(found.file()));
+              found.file().label());
           plan = plan(client, replica, options.target(), excluded, fullFiles);
         } catch (MergeFailure.CorruptFile corrupt) {
           if (!excluded.add(key(corrupt.file())) || attempt > MAX_REPLANS) {
             throw corrupt.failure();
           }
-          String file = describe(corrupt.file());
+          String file = corrupt.file().label();
           log.warn(
               "{} on {} failed verification ({}); planning the restore around it",
               file,
@@ -372,10 +372,6 @@ public final class RestoreJob {
     }
   }
 
-  static String describe(LtxFileInfo f) {
-    return "L" + f.level() + "/" + f.name();
-  }
-
   /** What the merge produced. */
   private record Applied(long txid, long timestamp, boolean checksumsVerified) {}
 
@@ -466,10 +462,7 @@ public final class RestoreJob {
       if (h.minTxid() != f.minTxid() || h.maxTxid() != f.maxTxid()) {
         throw new RestoreException(
             Reason.CORRUPT_REPLICA,
-            "L"
-                + f.level()
-                + "/"
-                + f.name()
+            f.label()
                 + " on "
                 + replica
                 + " holds TXIDs "

@@ -8,6 +8,7 @@ import com.google.cloud.storage.BlobInfo;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageOptions;
 import io.litestream4j.internal.ClientLifecycle;
+import io.litestream4j.internal.LimitedInputStream;
 import io.litestream4j.ltx.LtxFileName;
 import io.litestream4j.replica.LeaseLostException;
 import io.litestream4j.replica.LeaseableClient;
@@ -222,9 +223,8 @@ public final class GsReplicaClient implements ReplicaClient, LeaseableClient {
       }
       return new SequenceInputStream(
           head,
-          new GsReadStream(
-              Channels.newInputStream(channel),
-              settings.where(name),
+          new LimitedInputStream(
+              new GsReadStream(Channels.newInputStream(channel), settings.where(name)),
               remaining - first.position()));
     } catch (IOException | RuntimeException e) {
       if (channel != null) {
@@ -241,18 +241,13 @@ public final class GsReplicaClient implements ReplicaClient, LeaseableClient {
     }
   }
 
-  /**
-   * Reads at most {@code remaining} bytes and rethrows the client's unchecked failures as {@link
-   * IOException}s.
-   */
+  /** Rethrows the client's unchecked read failures as {@link IOException}s. */
   private static final class GsReadStream extends java.io.FilterInputStream {
     private final String where;
-    private long remaining;
 
-    GsReadStream(InputStream in, String where, long remaining) {
+    GsReadStream(InputStream in, String where) {
       super(in);
       this.where = where;
-      this.remaining = remaining;
     }
 
     @Override
@@ -264,15 +259,8 @@ public final class GsReplicaClient implements ReplicaClient, LeaseableClient {
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
-      if (remaining <= 0) {
-        return -1;
-      }
       try {
-        int n = super.read(b, off, (int) Math.min(len, remaining));
-        if (n > 0) {
-          remaining -= n;
-        }
-        return n;
+        return super.read(b, off, len);
       } catch (RuntimeException e) {
         throw new IOException("gs: cannot read " + where + ": " + e.getMessage(), e);
       }
