@@ -19,7 +19,7 @@ public final class UploadCopy {
   public static final class SourceFailure extends IOException {
     private static final long serialVersionUID = 1L;
 
-    SourceFailure(IOException cause) {
+    public SourceFailure(IOException cause) {
       super(cause);
     }
 

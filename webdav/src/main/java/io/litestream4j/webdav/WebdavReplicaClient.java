@@ -1,6 +1,7 @@
 package io.litestream4j.webdav;
 
 import io.litestream4j.internal.LimitedInputStream;
+import io.litestream4j.internal.UploadCopy;
 import io.litestream4j.ltx.LtxFileName;
 import io.litestream4j.replica.LtxFileInfo;
 import io.litestream4j.replica.LtxFileNotFoundException;
@@ -365,7 +366,7 @@ public final class WebdavReplicaClient implements ReplicaClient {
     UploadBody body;
     try {
       body = UploadBody.read(peek.stream());
-    } catch (UploadBody.SourceException e) {
+    } catch (UploadCopy.SourceFailure e) {
       throw e.getCause();
     }
     try (body) {
