@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -157,6 +158,24 @@ public final class RestoreFixtures {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     LtxCompactor.compact(streams, out);
     return client.writeLtxFile(dstLevel, min, max, new ByteArrayInputStream(out.toByteArray()));
+  }
+
+  /**
+   * Copies the file replica {@code from} to {@code to} (file times kept) without its lease: the
+   * copy is a replica nobody holds, for a test to damage.
+   */
+  public static Path copyReplica(Path from, Path to) throws IOException {
+    try (Stream<Path> s = Files.walk(from)) {
+      for (Path p : s.toList()) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else if (!p.getFileName().toString().equals("lock.json")) {
+          Files.copy(p, target, StandardCopyOption.COPY_ATTRIBUTES);
+        }
+      }
+    }
+    return to;
   }
 
   /** Where the file backend keeps {@code level/min-max}. */
