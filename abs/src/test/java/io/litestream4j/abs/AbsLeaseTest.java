@@ -9,7 +9,6 @@ import io.litestream4j.config.ReplicaConfig;
 import io.litestream4j.config.ReplicaOptions;
 import io.litestream4j.config.ReplicaUrl;
 import io.litestream4j.replica.LeaseHeldException;
-import io.litestream4j.replica.ReplicaClient;
 import io.litestream4j.replica.ReplicaLease;
 import io.litestream4j.replica.TestLtx;
 import io.litestream4j.replica.lease.LeaseTiming;
@@ -214,27 +213,10 @@ class AbsLeaseTest {
     LeaseLossScenario.run(
         dir,
         "abs",
-        new LeaseLossScenario.Backend() {
-          @Override
-          public ReplicaClient client(boolean fastLease) {
-            return AbsLeaseTest.this.client(fastLease ? FAST_LEASE : AbsTuning.DEFAULTS);
-          }
-
-          @Override
-          public void putLock(String json) {
-            AbsLeaseTest.this.putLock(json);
-          }
-
-          @Override
-          public String lockJson() {
-            return AbsLeaseTest.this.lockJson();
-          }
-
-          @Override
-          public long l0Count() {
-            return AbsLeaseTest.this.l0Count();
-          }
-        });
+        fast -> client(fast ? FAST_LEASE : AbsTuning.DEFAULTS),
+        this::putLock,
+        this::lockJson,
+        this::l0Count);
   }
 
   @Test

@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -40,29 +41,34 @@ import org.slf4j.LoggerFactory;
 public final class LeaseLossScenario {
   private LeaseLossScenario() {}
 
-  /** The backend under test and its server's view of the replica at path {@code db}. */
-  public interface Backend {
-    /**
-     * A new client on the replica; {@code fastLease}: a lease of a few seconds renewed several
-     * times a second, else the defaults.
-     */
+  /**
+   * A new client on the replica: with a lease of seconds renewed several times a second, or not.
+   */
+  @FunctionalInterface
+  public interface Clients {
     ReplicaClient client(boolean fastLease) throws IOException;
+  }
 
-    /** Overwrites {@code db/lock.json} unconditionally, as a misbehaving replicator would. */
-    void putLock(String json) throws Exception;
-
-    /** The content of {@code db/lock.json}. */
-    String lockJson() throws Exception;
-
-    /** How many level-0 files the replica holds. */
-    long l0Count() throws Exception;
+  /** Overwrites {@code db/lock.json} unconditionally, as a misbehaving replicator would. */
+  @FunctionalInterface
+  public interface LockWriter {
+    void put(String json) throws Exception;
   }
 
   /**
    * @param dir a fresh directory for the application's database
    * @param scheme the backend's URL scheme, for the replica's name in messages
+   * @param lockJson reads {@code db/lock.json} on the server
+   * @param l0Count counts the replica's level-0 files on the server
    */
-  public static void run(Path dir, String scheme, Backend backend) throws Exception {
+  public static void run(
+      Path dir,
+      String scheme,
+      Clients clients,
+      LockWriter putLock,
+      Callable<String> lockJson,
+      Callable<Long> l0Count)
+      throws Exception {
     Logger keeperLog = (Logger) LoggerFactory.getLogger(LeaseKeeper.class);
     var logged = new ListAppender<ILoggingEvent>();
     logged.start();
@@ -73,7 +79,7 @@ public final class LeaseLossScenario {
         Statement st = app.createStatement()) {
       st.execute("PRAGMA journal_mode=wal");
       st.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)");
-      ReplicaClient client = backend.client(true);
+      ReplicaClient client = clients.client(true);
       ReplicationOptions opts =
           ReplicationOptions.of(db, scheme + "://unused")
               .withSyncInterval(Duration.ZERO)
@@ -86,7 +92,7 @@ public final class LeaseLossScenario {
         st.execute("INSERT INTO t (v) VALUES ('before')");
         long before = r.syncAndAwait(Duration.ofSeconds(60));
 
-        try (ReplicaClient other = backend.client(false)) {
+        try (ReplicaClient other = clients.client(false)) {
           assertThatThrownBy(() -> Replication.start(opts, other))
               .as("a second replicator on the same replica is refused")
               .isInstanceOf(LeaseHeldException.class)
@@ -94,7 +100,7 @@ public final class LeaseLossScenario {
         }
 
         // Another replicator overwrites the lock (e.g. one started with a clock far ahead).
-        backend.putLock(
+        putLock.put(
             "{\"generation\":9,\"expires_at\":\"2099-01-01T00:00:00Z\",\"owner\":\"intruder:7\"}");
         LeaseLostException e = lost.get(30, TimeUnit.SECONDS);
         assertThat(e).hasMessageContaining("intruder:7").hasMessageContaining("stops");
@@ -105,7 +111,7 @@ public final class LeaseLossScenario {
         assertThat(late)
             .as("a listener added after the failure is told at once")
             .containsExactly(e);
-        long objectsAtLoss = backend.l0Count();
+        long objectsAtLoss = l0Count.call();
         assertThat(objectsAtLoss).isGreaterThanOrEqualTo(before);
 
         st.execute("INSERT INTO t (v) VALUES ('after')");
@@ -123,13 +129,11 @@ public final class LeaseLossScenario {
             .isInstanceOf(LeaseLostException.class)
             .hasMessageContaining("refusing to write");
         assertThatThrownBy(client::deleteAll).isInstanceOf(LeaseLostException.class);
-        assertThat(backend.l0Count())
+        assertThat(l0Count.call())
             .as("no upload after the lease was lost")
             .isEqualTo(objectsAtLoss);
       }
-      assertThat(backend.lockJson())
-          .as("the new holder's lock is left alone")
-          .contains("intruder:7");
+      assertThat(lockJson.call()).as("the new holder's lock is left alone").contains("intruder:7");
       assertThat(logged.list)
           .anySatisfy(
               ev -> {

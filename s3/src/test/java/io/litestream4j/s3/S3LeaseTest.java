@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.litestream4j.replica.LeaseHeldException;
-import io.litestream4j.replica.ReplicaClient;
 import io.litestream4j.replica.ReplicaLease;
 import io.litestream4j.replica.RfcTimestamps;
 import io.litestream4j.replica.TestLtx;
@@ -149,28 +148,12 @@ class S3LeaseTest {
     LeaseLossScenario.run(
         dir,
         "s3",
-        new LeaseLossScenario.Backend() {
-          @Override
-          public ReplicaClient client(boolean fastLease) {
-            return S3LeaseTest.this.client(fastLease ? FAST_LEASE : S3Tuning.DEFAULTS);
-          }
-
-          @Override
-          public void putLock(String json) {
+        fast -> client(fast ? FAST_LEASE : S3Tuning.DEFAULTS),
+        json ->
             admin.putObject(
-                q -> q.bucket(bucket).key("db/lock.json"), RequestBody.fromString(json));
-          }
-
-          @Override
-          public String lockJson() {
-            return S3LeaseTest.this.lockJson();
-          }
-
-          @Override
-          public long l0Count() {
-            return S3LeaseTest.this.l0Count();
-          }
-        });
+                q -> q.bucket(bucket).key("db/lock.json"), RequestBody.fromString(json)),
+        this::lockJson,
+        () -> (long) l0Count());
   }
 
   @Test
