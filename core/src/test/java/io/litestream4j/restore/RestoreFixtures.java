@@ -10,13 +10,13 @@ import io.litestream4j.store.StoreOptions;
 import io.litestream4j.testing.ApplicationSteps;
 import io.litestream4j.testing.DbCompare;
 import io.litestream4j.testing.L0Restore;
+import io.litestream4j.testing.TestFiles;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -165,16 +165,8 @@ public final class RestoreFixtures {
    * copy is a replica nobody holds, for a test to damage.
    */
   public static Path copyReplica(Path from, Path to) throws IOException {
-    try (Stream<Path> s = Files.walk(from)) {
-      for (Path p : s.toList()) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else if (!p.getFileName().toString().equals("lock.json")) {
-          Files.copy(p, target, StandardCopyOption.COPY_ATTRIBUTES);
-        }
-      }
-    }
+    TestFiles.copyTree(from, to);
+    Files.deleteIfExists(to.resolve("lock.json"));
     return to;
   }
 
