@@ -137,11 +137,7 @@ public final class Follower implements AutoCloseable {
       Path restored = staging.resolve("restore.db");
       RestoreResult r;
       try {
-        r =
-            RestoreJob.runLtx(
-                client,
-                replica,
-                RestoreOptions.of(restored).withForce(true).withRetryPolicy(options.retryPolicy()));
+        r = restoreLatest(client, replica, restored, options);
       } catch (RestoreException e) {
         if (e.reason() == RestoreException.Reason.NO_BACKUPS
             && client instanceof V3ReplicaClient v3
@@ -166,6 +162,16 @@ public final class Follower implements AutoCloseable {
     Follower f = new Follower(client, replica, options, db, staging);
     f.thread.start();
     return f;
+  }
+
+  /** Restores the replica's latest state into {@code restored}, replacing what is there. */
+  private static RestoreResult restoreLatest(
+      ReplicaClient client, String replica, Path restored, FollowOptions options)
+      throws IOException {
+    return RestoreJob.runLtx(
+        client,
+        replica,
+        RestoreOptions.of(restored).withForce(true).withRetryPolicy(options.retryPolicy()));
   }
 
   private static Path sidecar(Path db) {
@@ -307,7 +313,7 @@ public final class Follower implements AutoCloseable {
           }
           try {
             FollowerDatabase.Applied a = db.apply(local);
-            applied(a, "L" + f.level() + "/" + f.name());
+            applied(a, f.label());
           } finally {
             Files.deleteIfExists(local);
           }
@@ -327,11 +333,7 @@ public final class Follower implements AutoCloseable {
     try {
       RestoreResult r;
       try {
-        r =
-            RestoreJob.runLtx(
-                client,
-                replica,
-                RestoreOptions.of(restored).withForce(true).withRetryPolicy(options.retryPolicy()));
+        r = restoreLatest(client, replica, restored, options);
       } catch (RestoreException e) {
         if (e.reason() == RestoreException.Reason.GAP
             || e.reason() == RestoreException.Reason.NO_BACKUPS) {

@@ -73,8 +73,6 @@ public record RestorePlan(RestoreTarget target, List<LtxFileInfo> files) {
         + " to TXID "
         + Txid.format(maxTxid())
         + ": "
-        + files.stream()
-            .map(f -> "L" + f.level() + "/" + f.name())
-            .collect(Collectors.joining(", "));
+        + files.stream().map(LtxFileInfo::label).collect(Collectors.joining(", "));
   }
 }

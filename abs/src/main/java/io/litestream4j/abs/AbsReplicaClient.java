@@ -20,6 +20,7 @@ import com.azure.storage.blob.options.BlobInputStreamOptions;
 import com.azure.storage.blob.options.BlobParallelUploadOptions;
 import com.azure.storage.blob.options.BlockBlobSimpleUploadOptions;
 import com.azure.storage.common.StorageSharedKeyCredential;
+import io.litestream4j.internal.ClientLifecycle;
 import io.litestream4j.ltx.LtxFileName;
 import io.litestream4j.replica.LeaseLostException;
 import io.litestream4j.replica.LeaseableClient;
@@ -31,9 +32,7 @@ import io.litestream4j.replica.ReplicaClient;
 import io.litestream4j.replica.ReplicaLease;
 import io.litestream4j.replica.RfcTimestamps;
 import io.litestream4j.replica.UploadSource;
-import io.litestream4j.replica.lease.LeaseKeeper;
 import io.litestream4j.replica.lease.LeaseRecord;
-import io.litestream4j.replica.lease.Leaser;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
@@ -76,20 +75,18 @@ public final class AbsReplicaClient implements ReplicaClient, LeaseableClient {
 
   private static final Logger log = LoggerFactory.getLogger(AbsReplicaClient.class);
   private static final Set<Integer> RETRIED_STATUSES = Set.of(408, 429, 500, 502, 503, 504);
-  static final String LOCK_BLOB = "lock.json";
 
   private final AbsSettings settings;
   private final AbsTuning tuning;
   private final ObjectKeys keys;
-  private final Object initLock = new Object();
-  private volatile BlobContainerClient container;
-  private volatile boolean closed;
-  private volatile LeaseKeeper lease;
+  private final ClientLifecycle<BlobContainerClient> lifecycle;
 
   AbsReplicaClient(AbsSettings settings, AbsTuning tuning) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.tuning = Objects.requireNonNull(tuning, "tuning");
     this.keys = new ObjectKeys(settings.path(), ObjectKeys.Layout.LTX_DIRECTORIES);
+    this.lifecycle =
+        new ClientLifecycle<>(TYPE, settings.location(), this::connect, container -> {});
   }
 
   /** A client for {@code settings} with Litestream's retries; nothing is contacted yet. */
@@ -112,7 +109,7 @@ public final class AbsReplicaClient implements ReplicaClient, LeaseableClient {
 
   /** The blob name of the lease: {@code <path>/lock.json}. */
   public String lockBlobName() {
-    return settings.path().isEmpty() ? LOCK_BLOB : settings.path() + "/" + LOCK_BLOB;
+    return keys.lockKey();
   }
 
   @Override
@@ -127,34 +124,27 @@ public final class AbsReplicaClient implements ReplicaClient, LeaseableClient {
   }
 
   private BlobContainerClient container() throws IOException {
-    BlobContainerClient c = container;
-    if (c != null && !closed) {
-      return c;
-    }
-    synchronized (initLock) {
-      if (closed) {
-        throw new IOException("abs replica " + settings.location() + " is closed");
-      }
-      if (container == null) {
-        try {
-          container = build().getBlobContainerClient(settings.container());
-          log.debug(
-              "abs replica {}: endpoint {}, {}",
-              settings.location(),
-              settings.endpoint(),
-              settings.credentials());
-        } catch (RuntimeException e) {
-          throw new IOException(
-              "abs: cannot set up a client for "
-                  + settings.location()
-                  + " at "
-                  + settings.endpoint()
-                  + ": "
-                  + e.getMessage(),
-              e);
-        }
-      }
+    return lifecycle.client();
+  }
+
+  private BlobContainerClient connect() throws IOException {
+    try {
+      BlobContainerClient container = build().getBlobContainerClient(settings.container());
+      log.debug(
+          "abs replica {}: endpoint {}, {}",
+          settings.location(),
+          settings.endpoint(),
+          settings.credentials());
       return container;
+    } catch (RuntimeException e) {
+      throw new IOException(
+          "abs: cannot set up a client for "
+              + settings.location()
+              + " at "
+              + settings.endpoint()
+              + ": "
+              + e.getMessage(),
+          e);
     }
   }
 
@@ -254,10 +244,7 @@ public final class AbsReplicaClient implements ReplicaClient, LeaseableClient {
   @Override
   public InputStream openLtxFile(int level, long minTxid, long maxTxid, long offset, long length)
       throws IOException {
-    if (offset < 0 || length < 0) {
-      throw new IllegalArgumentException(
-          "offset and length must be >= 0, got offset=%d length=%d".formatted(offset, length));
-    }
+    LtxFileInfo.checkRange(offset, length);
     String name = keys.ltxKey(level, minTxid, maxTxid);
     BlobClient blob = container().getBlobClient(name);
     BlobRange range = length == 0 ? new BlobRange(offset) : new BlobRange(offset, length);
@@ -349,8 +336,7 @@ public final class AbsReplicaClient implements ReplicaClient, LeaseableClient {
     checkLease("delete everything in " + settings.location());
     BlobContainerClient c = container();
     String prefix = keys.rootPrefix();
-    LeaseKeeper ours = lease;
-    String skip = ours != null && ours.held() ? lockBlobName() : null;
+    String skip = lifecycle.leaseHeld() ? lockBlobName() : null;
     var names = new ArrayList<String>();
     try {
       for (BlobItem item :
@@ -397,53 +383,22 @@ public final class AbsReplicaClient implements ReplicaClient, LeaseableClient {
     if (!settings.lease()) {
       return ReplicaLease.none();
     }
-    BlobContainerClient c = container();
-    synchronized (initLock) {
-      LeaseKeeper current = lease;
-      if (current != null && current.held()) {
-        throw new IllegalStateException(
-            "this client already holds the lease of " + settings.location());
-      }
-      var store = new AbsLeaseStore(c.getBlobClient(lockBlobName()), settings);
-      Clock clock = Clock.systemUTC();
-      LeaseKeeper keeper =
-          LeaseKeeper.start(
-              new Leaser(store, owner, tuning.lease().ttl(), clock),
-              clock,
-              tuning.lease().renewInterval(),
-              onLost);
-      lease = keeper;
-      return keeper;
-    }
+    return lifecycle.acquireLease(
+        c -> new AbsLeaseStore(c.getBlobClient(lockBlobName()), settings),
+        owner,
+        tuning.lease(),
+        Clock.systemUTC(),
+        onLost);
   }
 
   private void checkLease(String action) throws LeaseLostException {
-    LeaseKeeper current = lease;
-    if (current != null) {
-      current.checkHeld(action);
-    }
+    lifecycle.checkLease(action);
   }
 
   /** Releases the lease if this client holds one; later requests fail. */
   @Override
   public void close() throws IOException {
-    LeaseKeeper l;
-    synchronized (initLock) {
-      if (closed) {
-        return;
-      }
-      l = lease;
-    }
-    try {
-      if (l != null) {
-        l.close();
-      }
-    } finally {
-      synchronized (initLock) {
-        closed = true;
-        container = null;
-      }
-    }
+    lifecycle.close();
   }
 
   @Override

@@ -3,30 +3,19 @@ package io.litestream4j.abs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import com.azure.core.util.BinaryData;
 import com.azure.storage.blob.BlobContainerClient;
-import io.litestream4j.Replication;
-import io.litestream4j.ReplicationOptions;
 import io.litestream4j.config.ReplicaConfig;
 import io.litestream4j.config.ReplicaOptions;
 import io.litestream4j.config.ReplicaUrl;
-import io.litestream4j.db.DbOptions;
 import io.litestream4j.replica.LeaseHeldException;
-import io.litestream4j.replica.LeaseLostException;
 import io.litestream4j.replica.ReplicaLease;
 import io.litestream4j.replica.TestLtx;
-import io.litestream4j.replica.lease.LeaseKeeper;
 import io.litestream4j.replica.lease.LeaseTiming;
 import io.litestream4j.replica.lease.Leaser;
+import io.litestream4j.testing.LeaseLossScenario;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,20 +23,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * The replication lease on azurite: a second replicator is refused, an expired lease is taken over,
@@ -224,72 +210,13 @@ class AbsLeaseTest {
 
   @Test
   void losingTheLeaseStopsReplicationLoudly() throws Exception {
-    Logger keeperLog = (Logger) LoggerFactory.getLogger(LeaseKeeper.class);
-    var logged = new ListAppender<ILoggingEvent>();
-    logged.start();
-    keeperLog.addAppender(logged);
-    Path db = dir.resolve("app.db");
-    var lost = new CompletableFuture<LeaseLostException>();
-    try (Connection app = DriverManager.getConnection("jdbc:sqlite:" + db);
-        Statement st = app.createStatement()) {
-      st.execute("PRAGMA journal_mode=wal");
-      st.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)");
-      AbsReplicaClient client = client(FAST_LEASE);
-      ReplicationOptions opts =
-          ReplicationOptions.of(db, "abs://unused")
-              .withSyncInterval(Duration.ZERO)
-              .withShutdownSync(Duration.ofMillis(300), Duration.ofMillis(100))
-              .withDbOptions(DbOptions.DEFAULTS.withMonitorInterval(Duration.ofMillis(50)));
-      try (Replication r = Replication.start(opts, client)) {
-        r.onFailure(f -> lost.complete((LeaseLostException) f));
-        st.execute("INSERT INTO t (v) VALUES ('before')");
-        long before = r.syncAndAwait(Duration.ofSeconds(60));
-
-        // A second replicator on the same replica is refused while this one holds the lease.
-        try (AbsReplicaClient other = client(AbsTuning.DEFAULTS)) {
-          assertThatThrownBy(() -> Replication.start(opts, other))
-              .isInstanceOf(LeaseHeldException.class)
-              .hasMessageContaining("lock.json");
-        }
-
-        // Another replicator overwrites the lock (e.g. one started with a clock far ahead).
-        putLock(
-            "{\"generation\":9,\"expires_at\":\"2099-01-01T00:00:00Z\",\"owner\":\"intruder:7\"}");
-        LeaseLostException e = lost.get(30, TimeUnit.SECONDS);
-        assertThat(e).hasMessageContaining("intruder:7").hasMessageContaining("stops");
-        assertThat(r.failure()).containsSame(e);
-        long objectsAtLoss = l0Count();
-        assertThat(objectsAtLoss).isGreaterThanOrEqualTo(1);
-
-        st.execute("INSERT INTO t (v) VALUES ('after')");
-        long after = r.sync();
-        assertThat(after).isGreaterThan(before);
-        assertThatThrownBy(() -> r.awaitReplicated(after, Duration.ofSeconds(2)))
-            .isInstanceOf(TimeoutException.class);
-        assertThatThrownBy(
-                () ->
-                    client.writeLtxFile(
-                        0,
-                        after,
-                        after,
-                        new ByteArrayInputStream(TestLtx.bytes(after, after, Instant.now(), 10))))
-            .isInstanceOf(LeaseLostException.class)
-            .hasMessageContaining("refusing to write");
-        assertThatThrownBy(() -> client.deleteAll()).isInstanceOf(LeaseLostException.class);
-        assertThat(l0Count()).as("no upload after the lease was lost").isEqualTo(objectsAtLoss);
-      }
-      assertThat(lockJson()).as("the new holder's lock is left alone").contains("intruder:7");
-      assertThat(logged.list)
-          .anySatisfy(
-              ev -> {
-                assertThat(ev.getLevel()).isEqualTo(Level.ERROR);
-                assertThat(ev.getFormattedMessage())
-                    .contains("REPLICATION MUST STOP")
-                    .contains("intruder:7");
-              });
-    } finally {
-      keeperLog.detachAppender(logged);
-    }
+    LeaseLossScenario.run(
+        dir,
+        "abs",
+        fast -> client(fast ? FAST_LEASE : AbsTuning.DEFAULTS),
+        this::putLock,
+        this::lockJson,
+        this::l0Count);
   }
 
   @Test

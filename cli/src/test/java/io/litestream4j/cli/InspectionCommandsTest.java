@@ -8,11 +8,10 @@ import io.litestream4j.replica.LtxFileInfo;
 import io.litestream4j.replica.file.FileReplicaClient;
 import io.litestream4j.restore.RestoreFixtures;
 import io.litestream4j.restore.RestoreFixtures.History;
+import io.litestream4j.testing.TestFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -111,7 +110,7 @@ class InspectionCommandsTest {
   @Test
   void ltxLevelsSelectOneLevelOrAll() throws Exception {
     Path replica = dir.resolve("replica");
-    copyTree(history.replica(), replica);
+    TestFiles.copyTree(history.replica(), replica);
     FileReplicaClient client = new FileReplicaClient(replica);
     RestoreFixtures.compact(client, 0, 1, 3, 9);
     CliRun snapshots = CliRun.of("ltx", "-level", "9", replica.toUri());
@@ -206,7 +205,7 @@ class InspectionCommandsTest {
     Path db = dir.resolve("copy.db");
     Files.copy(history.db(), db);
     Path meta = LocalLtxDir.defaultMetaDir(db);
-    copyTree(LocalLtxDir.defaultMetaDir(history.db()), meta);
+    TestFiles.copyTree(LocalLtxDir.defaultMetaDir(history.db()), meta);
     List<Long> txids = new LocalLtxDir(meta).txids();
     assertThat(txids).isNotEmpty();
 
@@ -254,18 +253,5 @@ class InspectionCommandsTest {
 
   private static String pad(String s, int width) {
     return s + " ".repeat(width - s.length() + 2);
-  }
-
-  private static void copyTree(Path from, Path to) throws Exception {
-    try (Stream<Path> s = Files.walk(from)) {
-      for (Path p : s.toList()) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target, StandardCopyOption.COPY_ATTRIBUTES);
-        }
-      }
-    }
   }
 }

@@ -8,10 +8,10 @@ import io.litestream4j.ltx.LtxTrailer;
 import io.litestream4j.sqlite.DatabaseHeader;
 import io.litestream4j.sqlite.PageIndex;
 import io.litestream4j.sqlite.WalHeader;
+import io.litestream4j.sqlite.WalOverlay;
 import io.litestream4j.sqlite.WalReader;
 import io.litestream4j.sqlite.WalSegment;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -551,10 +551,10 @@ public final class Database implements AutoCloseable {
         }
       }
       int commit = seg.isEmpty() ? dbFilePageCount() : seg.commit();
-      forEachPage(commit, seg.pages(), wal, sum::setPage);
+      forEachPage(commit, new WalOverlay(files.db(), wal, seg.pages(), pageSize), sum::setPage);
       return new Scan(sum, start.advance(seg.end()), atMark);
     }
-    forEachPage(dbFilePageCount(), PageIndex.empty(), null, sum::setPage);
+    forEachPage(dbFilePageCount(), WalOverlay.fileOnly(files.db(), pageSize), sum::setPage);
     return new Scan(sum, WalCursor.FRESH, false);
   }
 
@@ -687,6 +687,7 @@ public final class Database implements AutoCloseable {
     int prevCommit = checksum.pageCount();
     int lock = LockPage.pgno(pageSize);
     PageIndex pages = seg.pages();
+    WalOverlay overlay = new WalOverlay(files.db(), wal, pages, pageSize);
     // Pages that appear because the database grew but were not in this segment come from the
     // database file (Litestream issues 1199 and 1323); pages above the new commit are dropped
     // (issue 875).
@@ -703,7 +704,7 @@ public final class Database implements AutoCloseable {
         out -> {
           try (LtxEncoder enc = new LtxEncoder(out, header)) {
             for (int pgno : pgnos) {
-              readPage(pgno, pages, wal, buf);
+              overlay.readPage(pgno, buf);
               checksum.setPageChecksum(pgno, enc.writePage(pgno, buf));
             }
             if (commit < prevCommit) {
@@ -776,8 +777,8 @@ public final class Database implements AutoCloseable {
         (tracked ? base : base.withoutChecksums()).withWal(walOffset, walSize, salt1, salt2);
     DatabaseChecksum sum = new DatabaseChecksum(pageSize);
     LtxTrailer[] trailer = new LtxTrailer[1];
-    final PageIndex pages = walPages;
-    final int finalCommit = commit;
+    WalOverlay pages = new WalOverlay(files.db(), wal, walPages, pageSize);
+    int finalCommit = commit;
     local.write(
         txid,
         out -> {
@@ -785,7 +786,6 @@ public final class Database implements AutoCloseable {
             forEachPage(
                 finalCommit,
                 pages,
-                wal,
                 (pgno, buf) -> sum.setPageChecksum(pgno, enc.writePage(pgno, buf)));
             trailer[0] = enc.finish(tracked ? sum.value() : 0);
           }
@@ -814,43 +814,15 @@ public final class Database implements AutoCloseable {
   }
 
   /** Visits pages 1..commit (lock page excluded) of the database overlaid with the WAL pages. */
-  private void forEachPage(int commit, PageIndex walPages, FileChannel wal, PageSink sink)
-      throws IOException {
+  private void forEachPage(int commit, WalOverlay pages, PageSink sink) throws IOException {
     int lock = LockPage.pgno(pageSize);
     byte[] buf = new byte[pageSize];
     for (int pgno = 1; pgno <= commit; pgno++) {
       if (pgno == lock) {
         continue;
       }
-      readPage(pgno, walPages, wal, buf);
+      pages.readPage(pgno, buf);
       sink.accept(pgno, buf);
-    }
-  }
-
-  private void readPage(int pgno, PageIndex walPages, FileChannel wal, byte[] buf)
-      throws IOException {
-    var frame = walPages.frameOffsetOf(pgno);
-    if (frame.isPresent()) {
-      readFully(wal, buf, frame.getAsLong() + 24, "WAL frame of page " + pgno);
-    } else {
-      long off = (long) (pgno - 1) * pageSize;
-      FileChannel dbFile = files.db();
-      if (off + pageSize <= dbFile.size()) {
-        readFully(dbFile, buf, off, "database page " + pgno);
-      } else {
-        Arrays.fill(buf, (byte) 0);
-      }
-    }
-  }
-
-  private static void readFully(FileChannel ch, byte[] buf, long pos, String what)
-      throws IOException {
-    ByteBuffer b = ByteBuffer.wrap(buf);
-    while (b.hasRemaining()) {
-      int n = ch.read(b, pos + b.position());
-      if (n < 0) {
-        throw new IOException("short read of " + what + " at offset " + pos);
-      }
     }
   }
 

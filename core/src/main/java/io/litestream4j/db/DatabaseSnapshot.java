@@ -7,13 +7,13 @@ import io.litestream4j.ltx.LtxHeader;
 import io.litestream4j.ltx.LtxTrailer;
 import io.litestream4j.ltx.Txid;
 import io.litestream4j.sqlite.PageIndex;
+import io.litestream4j.sqlite.WalOverlay;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.util.Arrays;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -43,17 +43,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * never called.
  */
 public final class DatabaseSnapshot implements AutoCloseable {
-  private static final int FRAME_HEADER_SIZE = 24;
-
   private final Path dbPath;
-  private final FileChannel db;
-  private final FileChannel wal;
+  private final WalOverlay pages;
   private final int pageSize;
   private final int commit;
   private final long txid;
   private final long checksum;
   private final long timestampMillis;
-  private final PageIndex walPages;
   private final int salt1;
   private final int salt2;
   private final Runnable release;
@@ -77,14 +73,12 @@ public final class DatabaseSnapshot implements AutoCloseable {
       int salt2,
       Runnable release) {
     this.dbPath = dbPath;
-    this.db = db;
-    this.wal = wal;
+    this.pages = new WalOverlay(db, wal, walPages, pageSize);
     this.pageSize = pageSize;
     this.commit = commit;
     this.txid = txid;
     this.checksum = checksum;
     this.timestampMillis = timestampMillis;
-    this.walPages = walPages;
     this.salt1 = salt1;
     this.salt2 = salt2;
     this.release = release;
@@ -172,48 +166,23 @@ public final class DatabaseSnapshot implements AutoCloseable {
     return trailer;
   }
 
+  /**
+   * Reads a page from its WAL frame while the frame still holds it (checked before and after the
+   * read), else from the database file.
+   */
   private void readPage(int pgno, byte[] page, boolean[] walRestarted) throws IOException {
-    var frame = walPages.frameOffsetOf(pgno);
+    OptionalLong frame = pages.frameOffset(pgno);
     if (frame.isPresent() && !walRestarted[0]) {
       long at = frame.getAsLong();
-      if (frameIntact(at, pgno)) {
-        readFully(wal, page, at + FRAME_HEADER_SIZE, "WAL frame of page " + pgno);
-        if (frameIntact(at, pgno)) {
+      if (pages.frameHolds(at, pgno, salt1, salt2)) {
+        pages.readFrame(pgno, at, page);
+        if (pages.frameHolds(at, pgno, salt1, salt2)) {
           return;
         }
       }
       walRestarted[0] = true; // the generation was fully checkpointed: the database file has it all
     }
-    long offset = (long) (pgno - 1) * pageSize;
-    if (offset + pageSize <= db.size()) {
-      readFully(db, page, offset, "database page " + pgno);
-    } else {
-      Arrays.fill(page, (byte) 0);
-    }
-  }
-
-  /**
-   * True while the frame at {@code offset} still holds {@code pgno} of the snapshot's WAL
-   * generation.
-   */
-  private boolean frameIntact(long offset, int pgno) throws IOException {
-    byte[] header = new byte[16];
-    if (offset + FRAME_HEADER_SIZE + pageSize > wal.size()) {
-      return false;
-    }
-    readFully(wal, header, offset, "WAL frame header of page " + pgno);
-    ByteBuffer b = ByteBuffer.wrap(header);
-    return b.getInt(0) == pgno && b.getInt(8) == salt1 && b.getInt(12) == salt2;
-  }
-
-  private static void readFully(FileChannel ch, byte[] buf, long pos, String what)
-      throws IOException {
-    ByteBuffer b = ByteBuffer.wrap(buf);
-    while (b.hasRemaining()) {
-      if (ch.read(b, pos + b.position()) < 0) {
-        throw new IOException("short read of " + what + " at offset " + pos);
-      }
-    }
+    pages.readFilePage(pgno, page);
   }
 
   /** Lets the database checkpoint again. Idempotent. */

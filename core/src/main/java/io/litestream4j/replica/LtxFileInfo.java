@@ -37,6 +37,11 @@ public record LtxFileInfo(int level, long minTxid, long maxTxid, long size, Inst
     Objects.requireNonNull(createdAt, "createdAt");
   }
 
+  /** How messages name the file: {@code L<level>/<name>}. */
+  public String label() {
+    return "L" + level + "/" + name();
+  }
+
   /** The file's name on the replica, {@code %016x-%016x.ltx}. */
   public String name() {
     return LtxFileName.format(minTxid, maxTxid);
@@ -47,6 +52,14 @@ public record LtxFileInfo(int level, long minTxid, long maxTxid, long size, Inst
     if (level < L0 || level > SNAPSHOT_LEVEL) {
       throw new IllegalArgumentException(
           "LTX level must be between 0 and " + SNAPSHOT_LEVEL + ", got " + level);
+    }
+  }
+
+  /** Rejects a negative byte range of a read ({@code length} 0: to the end of the file). */
+  public static void checkRange(long offset, long length) {
+    if (offset < 0 || length < 0) {
+      throw new IllegalArgumentException(
+          "offset and length must be >= 0, got offset=%d length=%d".formatted(offset, length));
     }
   }
 
@@ -61,6 +74,6 @@ public record LtxFileInfo(int level, long minTxid, long maxTxid, long size, Inst
 
   @Override
   public String toString() {
-    return "L" + level + "/" + name() + " (" + size + " bytes, created " + createdAt + ")";
+    return label() + " (" + size + " bytes, created " + createdAt + ")";
   }
 }

@@ -26,6 +26,8 @@ import java.util.Optional;
  */
 public record ObjectKeys(String path, Layout layout) {
 
+  private static final String LOCK_FILE = "lock.json";
+
   /** Litestream's two object layouts. */
   public enum Layout {
     HEX_LEVELS,
@@ -39,6 +41,14 @@ public record ObjectKeys(String path, Layout layout) {
       throw new IllegalArgumentException(
           "replica path must not start or end with '/', got '" + path + "'");
     }
+  }
+
+  /**
+   * The key of the replica's lease, {@code <path>/lock.json}, or {@code lock.json} with an empty
+   * path (in both layouts, as Litestream names it).
+   */
+  public String lockKey() {
+    return path.isEmpty() ? LOCK_FILE : path + "/" + LOCK_FILE;
   }
 
   /**

@@ -75,10 +75,7 @@ public final class ResumableInputStream extends InputStream {
       throws IOException {
     Objects.requireNonNull(client, "client");
     Objects.requireNonNull(policy, "policy");
-    if (offset < 0 || length < 0) {
-      throw new IllegalArgumentException(
-          "offset and length must be >= 0, got offset=%d length=%d".formatted(offset, length));
-    }
+    LtxFileInfo.checkRange(offset, length);
     long end = length > 0 ? offset + length : file.size() > 0 ? file.size() : -1;
     var stream =
         new ResumableInputStream(

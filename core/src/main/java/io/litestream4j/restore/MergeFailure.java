@@ -168,7 +168,7 @@ final class MergeFailure {
         continue;
       }
       String byHeader = h.get().fileName().name();
-      String real = RestoreJob.describe(in.file());
+      String real = in.file().label();
       String replacement =
           byHeader.equals(in.file().name()) ? real : real + " (whose header says " + byHeader + ")";
       named =
@@ -192,7 +192,7 @@ final class MergeFailure {
       if (i < files.size()) {
         LtxFileInfo f = files.get(i);
         name =
-            RestoreJob.describe(f)
+            f.label()
                 + (f.name().equals(m.group(2)) ? "" : " (whose header says " + m.group(2) + ")");
       }
       m.appendReplacement(sb, Matcher.quoteReplacement(name));

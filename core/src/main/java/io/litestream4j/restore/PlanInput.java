@@ -33,7 +33,7 @@ final class PlanInput extends FilterInputStream {
   /** The file's header; only valid once the merge has read it. */
   LtxHeader header() throws LtxException {
     if (headerBytes < LtxHeader.SIZE) {
-      throw new LtxException("L" + file.level() + "/" + file.name() + ": header was not read");
+      throw new LtxException(file.label() + ": header was not read");
     }
     return LtxHeader.decode(Arrays.copyOf(header, header.length));
   }

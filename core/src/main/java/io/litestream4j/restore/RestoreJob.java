@@ -265,13 +265,13 @@ public final class RestoreJob {
           }
           log.info(
               "the page size changes at {}, which holds every page; restoring from it",
-              describe(found.file()));
+              found.file().label());
           plan = plan(client, replica, options.target(), excluded, fullFiles);
         } catch (MergeFailure.CorruptFile corrupt) {
           if (!excluded.add(key(corrupt.file())) || attempt > MAX_REPLANS) {
             throw corrupt.failure();
           }
-          String file = describe(corrupt.file());
+          String file = corrupt.file().label();
           log.warn(
               "{} on {} failed verification ({}); planning the restore around it",
               file,
@@ -339,25 +339,11 @@ public final class RestoreJob {
           applied.checksumsVerified()
               ? options.integrityCheck()
               : options.integrityCheck().atLeast(IntegrityCheck.QUICK);
-      if (check != IntegrityCheck.NONE) {
-        options.progress().update(RestoreProgress.Phase.CHECK, 0, 1);
-        Optional<String> problems = SqliteCheck.run(out.temp(), check);
-        if (problems.isPresent()) {
-          throw new RestoreException(
-              Reason.INTEGRITY_CHECK_FAILED,
-              "the database restored from "
-                  + replica
-                  + " to TXID "
-                  + Txid.format(applied.txid())
-                  + " failed PRAGMA "
-                  + check.flagValue()
-                  + "_check: "
-                  + problems.get()
-                  + "; nothing was written to "
-                  + out.path());
-        }
-        options.progress().update(RestoreProgress.Phase.CHECK, 1, 1);
-      }
+      SqliteCheck.require(
+          out,
+          check,
+          "the database restored from " + replica + " to TXID " + Txid.format(applied.txid()),
+          options.progress());
       out.publish();
       Duration took = Duration.ofNanos(System.nanoTime() - started);
       log.info(
@@ -384,10 +370,6 @@ public final class RestoreJob {
         staging.close();
       }
     }
-  }
-
-  static String describe(LtxFileInfo f) {
-    return "L" + f.level() + "/" + f.name();
   }
 
   /** What the merge produced. */
@@ -480,10 +462,7 @@ public final class RestoreJob {
       if (h.minTxid() != f.minTxid() || h.maxTxid() != f.maxTxid()) {
         throw new RestoreException(
             Reason.CORRUPT_REPLICA,
-            "L"
-                + f.level()
-                + "/"
-                + f.name()
+            f.label()
                 + " on "
                 + replica
                 + " holds TXIDs "

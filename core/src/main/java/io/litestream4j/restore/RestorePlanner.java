@@ -150,10 +150,7 @@ public final class RestorePlanner {
       if (f.size() < MIN_FILE_SIZE) {
         throw new RestoreException(
             Reason.CORRUPT_REPLICA,
-            "L"
-                + f.level()
-                + "/"
-                + f.name()
+            f.label()
                 + " on "
                 + replica
                 + " is "

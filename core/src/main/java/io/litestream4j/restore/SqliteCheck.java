@@ -1,6 +1,9 @@
 package io.litestream4j.restore;
 
+import io.litestream4j.RestoreException;
+import io.litestream4j.RestoreException.Reason;
 import io.litestream4j.RestoreOptions.IntegrityCheck;
+import io.litestream4j.RestoreProgress;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -20,6 +23,35 @@ final class SqliteCheck {
   private static final int MAX_PROBLEMS = 5;
 
   private SqliteCheck() {}
+
+  /**
+   * Runs {@code check} on the restored, not yet published database {@code out} and reports it as
+   * the {@link RestoreProgress.Phase#CHECK} phase; does nothing for {@link IntegrityCheck#NONE}.
+   *
+   * @param restored what the database was restored from, for the message
+   * @throws RestoreException ({@link Reason#INTEGRITY_CHECK_FAILED}) if SQLite reports problems
+   */
+  static void require(
+      OutputFile out, IntegrityCheck check, String restored, RestoreProgress progress)
+      throws RestoreException {
+    if (check == IntegrityCheck.NONE) {
+      return;
+    }
+    progress.update(RestoreProgress.Phase.CHECK, 0, 1);
+    Optional<String> problems = run(out.temp(), check);
+    if (problems.isPresent()) {
+      throw new RestoreException(
+          Reason.INTEGRITY_CHECK_FAILED,
+          restored
+              + " failed PRAGMA "
+              + check.flagValue()
+              + "_check: "
+              + problems.get()
+              + "; nothing was written to "
+              + out.path());
+    }
+    progress.update(RestoreProgress.Phase.CHECK, 1, 1);
+  }
 
   /**
    * Runs {@code check} on {@code db}.

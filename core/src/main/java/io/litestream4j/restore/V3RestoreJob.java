@@ -26,7 +26,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import net.jpountz.lz4.LZ4FrameInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -107,24 +106,15 @@ public final class V3RestoreJob {
         options.progress().update(RestoreProgress.Phase.APPLY, ++done, steps);
       }
       IntegrityCheck check = options.integrityCheck().atLeast(IntegrityCheck.QUICK);
-      options.progress().update(RestoreProgress.Phase.CHECK, 0, 1);
-      Optional<String> problems = SqliteCheck.run(out.temp(), check);
-      if (problems.isPresent()) {
-        throw new RestoreException(
-            Reason.INTEGRITY_CHECK_FAILED,
-            "the database restored from the Litestream v0.3"
-                + " backups on "
-                + replica
-                + " ("
-                + plan
-                + ") failed PRAGMA "
-                + check.flagValue()
-                + "_check: "
-                + problems.get()
-                + "; nothing was written to "
-                + out.path());
-      }
-      options.progress().update(RestoreProgress.Phase.CHECK, 1, 1);
+      SqliteCheck.require(
+          out,
+          check,
+          "the database restored from the Litestream v0.3 backups on "
+              + replica
+              + " ("
+              + plan
+              + ")",
+          options.progress());
       try (FileChannel ch = FileChannel.open(out.temp(), StandardOpenOption.WRITE)) {
         ch.force(true);
       }

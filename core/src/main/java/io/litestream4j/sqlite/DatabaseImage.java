@@ -48,10 +48,8 @@ public final class DatabaseImage implements Closeable {
   private static final int SHM_HEADER_BYTES = 100;
 
   private final Path path;
-  private final FileChannel db;
-  private final FileChannel wal; // null when the WAL is absent or not included
+  private final WalOverlay overlay; // its WAL is null when the WAL is absent or not included
   private final WalReader walReader;
-  private final PageIndex walPages;
   private final int pageSize;
   private final int pageCount;
   private final long dbFileSize;
@@ -72,10 +70,8 @@ public final class DatabaseImage implements Closeable {
       long dbFileSize,
       Fingerprint fingerprint) {
     this.path = path;
-    this.db = db;
-    this.wal = wal;
+    this.overlay = new WalOverlay(db, wal, walPages, pageSize);
     this.walReader = walReader;
-    this.walPages = walPages;
     this.pageSize = pageSize;
     this.pageCount = pageCount;
     this.dbFileSize = dbFileSize;
@@ -213,7 +209,7 @@ public final class DatabaseImage implements Closeable {
    * included).
    */
   public int walPageCount() {
-    return walPages.size();
+    return overlay.walPages().size();
   }
 
   /**
@@ -248,7 +244,7 @@ public final class DatabaseImage implements Closeable {
       throw new IllegalArgumentException(
           "buffer of " + dst.length + " bytes cannot hold a " + pageSize + "-byte page");
     }
-    var frame = walPages.frameOffsetOf(pgno);
+    var frame = overlay.frameOffset(pgno);
     if (frame.isPresent()) {
       walReader.readPage(pgno, frame.getAsLong(), ByteBuffer.wrap(dst, 0, pageSize));
       return;
@@ -274,11 +270,11 @@ public final class DatabaseImage implements Closeable {
   @Override
   public void close() throws IOException {
     try {
-      if (wal != null) {
-        wal.close();
+      if (overlay.wal() != null) {
+        overlay.wal().close();
       }
     } finally {
-      db.close();
+      overlay.db().close();
     }
   }
 
@@ -300,7 +296,7 @@ public final class DatabaseImage implements Closeable {
                 Math.min(dbFileSize / pageSize - (pgno - 1), pageCount - pgno + 1L));
     ByteBuffer buf = ByteBuffer.wrap(chunk, 0, pages * pageSize);
     while (buf.hasRemaining()) {
-      if (db.read(buf, pos + buf.position()) < 0) {
+      if (overlay.db().read(buf, pos + buf.position()) < 0) {
         throw new DatabaseChangedException(
             path
                 + " became shorter while it was being read (end of file at offset "

@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,17 +47,7 @@ class RestoreAroundDamageTest {
 
   @BeforeEach
   void copyReplica() throws IOException {
-    replica = dir.resolve("replica");
-    try (Stream<Path> s = Files.walk(history.replica())) {
-      for (Path p : s.toList()) {
-        Path target = replica.resolve(history.replica().relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else if (!p.getFileName().toString().equals("lock.json")) {
-          Files.copy(p, target, StandardCopyOption.COPY_ATTRIBUTES);
-        }
-      }
-    }
+    replica = RestoreFixtures.copyReplica(history.replica(), dir.resolve("replica"));
     outDir = Files.createDirectory(dir.resolve("out"));
   }
 

@@ -28,7 +28,6 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -37,7 +36,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -68,17 +66,7 @@ class RestoreFailureTest {
 
   @BeforeEach
   void copyReplica() throws IOException {
-    replica = dir.resolve("replica");
-    try (Stream<Path> s = Files.walk(history.replica())) {
-      for (Path p : s.toList()) {
-        Path target = replica.resolve(history.replica().relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target, StandardCopyOption.COPY_ATTRIBUTES);
-        }
-      }
-    }
+    replica = RestoreFixtures.copyReplica(history.replica(), dir.resolve("replica"));
     outDir = Files.createDirectory(dir.resolve("out"));
   }
 

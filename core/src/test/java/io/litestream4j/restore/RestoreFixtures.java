@@ -10,6 +10,7 @@ import io.litestream4j.store.StoreOptions;
 import io.litestream4j.testing.ApplicationSteps;
 import io.litestream4j.testing.DbCompare;
 import io.litestream4j.testing.L0Restore;
+import io.litestream4j.testing.TestFiles;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -157,6 +158,16 @@ public final class RestoreFixtures {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     LtxCompactor.compact(streams, out);
     return client.writeLtxFile(dstLevel, min, max, new ByteArrayInputStream(out.toByteArray()));
+  }
+
+  /**
+   * Copies the file replica {@code from} to {@code to} (file times kept) without its lease: the
+   * copy is a replica nobody holds, for a test to damage.
+   */
+  public static Path copyReplica(Path from, Path to) throws IOException {
+    TestFiles.copyTree(from, to);
+    Files.deleteIfExists(to.resolve("lock.json"));
+    return to;
   }
 
   /** Where the file backend keeps {@code level/min-max}. */

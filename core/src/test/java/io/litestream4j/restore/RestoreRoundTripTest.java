@@ -15,12 +15,11 @@ import io.litestream4j.replica.file.FileReplicaClient;
 import io.litestream4j.restore.RestoreFixtures.History;
 import io.litestream4j.restore.RestoreFixtures.State;
 import io.litestream4j.testing.DbCompare;
-import java.nio.file.Files;
+import io.litestream4j.testing.TestFiles;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -111,7 +110,7 @@ class RestoreRoundTripTest {
   @Test
   void plansAcrossLevelsSnapshotsAndRetentionRestoreExactly() throws Exception {
     Path replica = dir.resolve("levels-replica");
-    copyTree(history.replica(), replica);
+    TestFiles.copyTree(history.replica(), replica);
     FileReplicaClient client = new FileReplicaClient(replica);
     long max = client.ltxFiles(0, 0).getLast().maxTxid();
     // compaction: L1 every 4 TXIDs, L2 every 12, snapshots at s1 and s2 (s2 inside an L1 file)
@@ -205,18 +204,5 @@ class RestoreRoundTripTest {
     Path parent = r.output().getParent();
     assertThat(parent.resolve(r.output().getFileName() + ".tmp")).doesNotExist();
     assertThat(parent.resolve(r.output().getFileName() + ".restore-ltx.tmp")).doesNotExist();
-  }
-
-  private static void copyTree(Path from, Path to) throws Exception {
-    try (Stream<Path> s = Files.walk(from)) {
-      for (Path p : s.toList()) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
-        }
-      }
-    }
   }
 }

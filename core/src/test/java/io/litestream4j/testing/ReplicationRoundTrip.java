@@ -125,7 +125,11 @@ public final class ReplicationRoundTrip {
     DbCompare.assertIntegrity(out);
   }
 
-  private static void write(Connection app, int round, Random rnd) throws Exception {
+  /**
+   * One round of the application: a transaction of random inserts (a large one every seventh
+   * round), then the round's {@link ApplicationSteps}.
+   */
+  public static void write(Connection app, int round, Random rnd) throws Exception {
     app.setAutoCommit(false);
     try (PreparedStatement ins = app.prepareStatement("INSERT INTO t (body, note) VALUES (?, ?)")) {
       int rows = round % 7 == 3 ? 300 : 1 + rnd.nextInt(30);

@@ -7,6 +7,8 @@ import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.BlobInfo;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageOptions;
+import io.litestream4j.internal.ClientLifecycle;
+import io.litestream4j.internal.LimitedInputStream;
 import io.litestream4j.ltx.LtxFileName;
 import io.litestream4j.replica.LeaseLostException;
 import io.litestream4j.replica.LeaseableClient;
@@ -18,10 +20,8 @@ import io.litestream4j.replica.ReplicaClient;
 import io.litestream4j.replica.ReplicaLease;
 import io.litestream4j.replica.RfcTimestamps;
 import io.litestream4j.replica.UploadSource;
-import io.litestream4j.replica.lease.LeaseKeeper;
 import io.litestream4j.replica.lease.LeaseRecord;
 import io.litestream4j.replica.lease.LeaseTiming;
-import io.litestream4j.replica.lease.Leaser;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -67,24 +67,21 @@ public final class GsReplicaClient implements ReplicaClient, LeaseableClient {
   /** Files up to this size are buffered and stored with a single request. */
   static final int SINGLE_REQUEST_LIMIT = 8 * 1024 * 1024;
 
-  static final String LOCK_OBJECT = "lock.json";
-
   private static final Logger log = LoggerFactory.getLogger(GsReplicaClient.class);
 
   private final GsSettings settings;
   private final Supplier<Storage> connect;
   private final LeaseTiming leaseTiming;
   private final ObjectKeys keys;
-  private final Object initLock = new Object();
-  private volatile Storage storage;
-  private volatile boolean closed;
-  private volatile LeaseKeeper lease;
+  private final ClientLifecycle<Storage> lifecycle;
 
   GsReplicaClient(GsSettings settings, Supplier<Storage> connect, LeaseTiming leaseTiming) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.connect = Objects.requireNonNull(connect, "connect");
     this.leaseTiming = Objects.requireNonNull(leaseTiming, "leaseTiming");
     this.keys = new ObjectKeys(settings.path(), ObjectKeys.Layout.LTX_DIRECTORIES);
+    this.lifecycle =
+        new ClientLifecycle<>(TYPE, settings.location(), this::connect, this::closeStorage);
   }
 
   /** A client using Application Default Credentials; nothing is contacted yet. */
@@ -116,7 +113,7 @@ public final class GsReplicaClient implements ReplicaClient, LeaseableClient {
 
   /** The object name of the lease: {@code <path>/lock.json}. */
   public String lockObjectName() {
-    return settings.path().isEmpty() ? LOCK_OBJECT : settings.path() + "/" + LOCK_OBJECT;
+    return keys.lockKey();
   }
 
   @Override
@@ -130,22 +127,14 @@ public final class GsReplicaClient implements ReplicaClient, LeaseableClient {
   }
 
   private Storage storage() throws IOException {
-    Storage s = storage;
-    if (s != null && !closed) {
-      return s;
-    }
-    synchronized (initLock) {
-      if (closed) {
-        throw new IOException("gs replica " + settings.location() + " is closed");
-      }
-      if (storage == null) {
-        try {
-          storage = connect.get();
-        } catch (RuntimeException e) {
-          throw GsErrors.io("set up a client for", settings.location(), e, settings);
-        }
-      }
-      return storage;
+    return lifecycle.client();
+  }
+
+  private Storage connect() throws IOException {
+    try {
+      return connect.get();
+    } catch (RuntimeException e) {
+      throw GsErrors.io("set up a client for", settings.location(), e, settings);
     }
   }
 
@@ -208,10 +197,7 @@ public final class GsReplicaClient implements ReplicaClient, LeaseableClient {
   @Override
   public InputStream openLtxFile(int level, long minTxid, long maxTxid, long offset, long length)
       throws IOException {
-    if (offset < 0 || length < 0) {
-      throw new IllegalArgumentException(
-          "offset and length must be >= 0, got offset=%d length=%d".formatted(offset, length));
-    }
+    LtxFileInfo.checkRange(offset, length);
     String name = keys.ltxKey(level, minTxid, maxTxid);
     Storage s = storage();
     ReadChannel channel = null;
@@ -237,9 +223,8 @@ public final class GsReplicaClient implements ReplicaClient, LeaseableClient {
       }
       return new SequenceInputStream(
           head,
-          new GsReadStream(
-              Channels.newInputStream(channel),
-              settings.where(name),
+          new LimitedInputStream(
+              new GsReadStream(Channels.newInputStream(channel), settings.where(name)),
               remaining - first.position()));
     } catch (IOException | RuntimeException e) {
       if (channel != null) {
@@ -256,18 +241,13 @@ public final class GsReplicaClient implements ReplicaClient, LeaseableClient {
     }
   }
 
-  /**
-   * Reads at most {@code remaining} bytes and rethrows the client's unchecked failures as {@link
-   * IOException}s.
-   */
+  /** Rethrows the client's unchecked read failures as {@link IOException}s. */
   private static final class GsReadStream extends java.io.FilterInputStream {
     private final String where;
-    private long remaining;
 
-    GsReadStream(InputStream in, String where, long remaining) {
+    GsReadStream(InputStream in, String where) {
       super(in);
       this.where = where;
-      this.remaining = remaining;
     }
 
     @Override
@@ -279,15 +259,8 @@ public final class GsReplicaClient implements ReplicaClient, LeaseableClient {
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
-      if (remaining <= 0) {
-        return -1;
-      }
       try {
-        int n = super.read(b, off, (int) Math.min(len, remaining));
-        if (n > 0) {
-          remaining -= n;
-        }
-        return n;
+        return super.read(b, off, len);
       } catch (RuntimeException e) {
         throw new IOException("gs: cannot read " + where + ": " + e.getMessage(), e);
       }
@@ -357,8 +330,7 @@ public final class GsReplicaClient implements ReplicaClient, LeaseableClient {
     checkLease("delete everything in " + settings.location());
     Storage s = storage();
     String prefix = keys.rootPrefix();
-    LeaseKeeper ours = lease;
-    String skip = ours != null && ours.held() ? lockObjectName() : null;
+    String skip = lifecycle.leaseHeld() ? lockObjectName() : null;
     var names = new ArrayList<String>();
     try {
       for (Blob blob :
@@ -405,66 +377,30 @@ public final class GsReplicaClient implements ReplicaClient, LeaseableClient {
     if (!settings.lease()) {
       return ReplicaLease.none();
     }
-    Storage s = storage();
-    synchronized (initLock) {
-      LeaseKeeper current = lease;
-      if (current != null && current.held()) {
-        throw new IllegalStateException(
-            "this client already holds the lease of " + settings.location());
-      }
-      var store = new GsLeaseStore(s, id(lockObjectName()), settings);
-      Clock clock = Clock.systemUTC();
-      LeaseKeeper keeper =
-          LeaseKeeper.start(
-              new Leaser(store, owner, leaseTiming.ttl(), clock),
-              clock,
-              leaseTiming.renewInterval(),
-              onLost);
-      lease = keeper;
-      return keeper;
-    }
+    return lifecycle.acquireLease(
+        s -> new GsLeaseStore(s, id(lockObjectName()), settings),
+        owner,
+        leaseTiming,
+        Clock.systemUTC(),
+        onLost);
   }
 
   private void checkLease(String action) throws LeaseLostException {
-    LeaseKeeper current = lease;
-    if (current != null) {
-      current.checkHeld(action);
-    }
+    lifecycle.checkLease(action);
   }
 
   /** Releases the lease if this client holds one, then the storage client. */
   @Override
   public void close() throws IOException {
-    LeaseKeeper l;
-    synchronized (initLock) {
-      if (closed) {
-        return;
-      }
-      l = lease;
-    }
-    try {
-      if (l != null) {
-        l.close();
-      }
-    } finally {
-      closeStorage();
-    }
+    lifecycle.close();
   }
 
-  private void closeStorage() throws IOException {
-    Storage s;
-    synchronized (initLock) {
-      closed = true;
-      s = storage;
-      storage = null;
-    }
-    if (s != null) {
-      try {
-        s.close();
-      } catch (Exception e) {
-        throw new IOException(
-            "gs: cannot close the client of " + settings.location() + ": " + e.getMessage(), e);
-      }
+  private void closeStorage(Storage s) throws IOException {
+    try {
+      s.close();
+    } catch (Exception e) {
+      throw new IOException(
+          "gs: cannot close the client of " + settings.location() + ": " + e.getMessage(), e);
     }
   }
 

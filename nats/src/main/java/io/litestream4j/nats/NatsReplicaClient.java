@@ -1,5 +1,7 @@
 package io.litestream4j.nats;
 
+import io.litestream4j.internal.ClientLifecycle;
+import io.litestream4j.internal.LimitedInputStream;
 import io.litestream4j.ltx.LtxFileName;
 import io.litestream4j.replica.LtxFileInfo;
 import io.litestream4j.replica.LtxFileNotFoundException;
@@ -21,6 +23,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -71,12 +74,12 @@ public final class NatsReplicaClient implements ReplicaClient {
   private record Session(Connection connection, ObjectStore store) {}
 
   private final NatsSettings settings;
-  private final Object lock = new Object();
-  private volatile Session session;
-  private volatile boolean closed;
+  private final ClientLifecycle<Session> lifecycle;
 
   public NatsReplicaClient(NatsSettings settings) {
     this.settings = Objects.requireNonNull(settings, "settings");
+    this.lifecycle =
+        new ClientLifecycle<>(TYPE, settings.location(), this::connect, s -> close(s.connection()));
   }
 
   public NatsSettings settings() {
@@ -101,19 +104,7 @@ public final class NatsReplicaClient implements ReplicaClient {
   }
 
   private Session session() throws IOException {
-    Session s = session;
-    if (s != null && !closed) {
-      return s;
-    }
-    synchronized (lock) {
-      if (closed) {
-        throw new IOException("nats replica " + settings.location() + " is closed");
-      }
-      if (session == null) {
-        session = connect();
-      }
-      return session;
-    }
+    return lifecycle.client();
   }
 
   private Session connect() throws IOException {
@@ -201,7 +192,7 @@ public final class NatsReplicaClient implements ReplicaClient {
   private void connectionEvent(Connection c, ConnectionListener.Events event) {
     switch (event) {
       case DISCONNECTED -> {
-        if (c.getStatus() != Connection.Status.CLOSED && session != null) {
+        if (c.getStatus() != Connection.Status.CLOSED && lifecycle.isOpen()) {
           log.warn("nats: disconnected from {}; reconnecting", settings.server());
         }
       }
@@ -277,10 +268,7 @@ public final class NatsReplicaClient implements ReplicaClient {
   @Override
   public InputStream openLtxFile(int level, long minTxid, long maxTxid, long offset, long length)
       throws IOException {
-    if (offset < 0 || length < 0) {
-      throw new IllegalArgumentException(
-          "offset and length must be >= 0, got offset=%d length=%d".formatted(offset, length));
-    }
+    LtxFileInfo.checkRange(offset, length);
     String name = objectName(level, minTxid, maxTxid);
     ObjectInfo info = info(name, level, minTxid, maxTxid);
     if (offset >= info.getSize()) {
@@ -299,7 +287,7 @@ public final class NatsReplicaClient implements ReplicaClient {
       d.close();
       throw e;
     }
-    return length == 0 ? d : new Limited(d, length);
+    return length == 0 ? d : new LimitedInputStream(d, length);
   }
 
   private ObjectInfo info(String name, int level, long minTxid, long maxTxid) throws IOException {
@@ -419,16 +407,13 @@ public final class NatsReplicaClient implements ReplicaClient {
     }
   }
 
+  /** Closes the connection. Throws nothing: there is no lease to release. */
   @Override
   public void close() {
-    Session s;
-    synchronized (lock) {
-      closed = true;
-      s = session;
-      session = null;
-    }
-    if (s != null) {
-      close(s.connection());
+    try {
+      lifecycle.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // closing a connection reports no checked failure
     }
   }
 
@@ -463,38 +448,6 @@ public final class NatsReplicaClient implements ReplicaClient {
         failure = e;
         throw e;
       }
-    }
-  }
-
-  /** Ends a stream after {@code remaining} bytes. */
-  private static final class Limited extends FilterInputStream {
-    private long remaining;
-
-    Limited(InputStream in, long limit) {
-      super(in);
-      this.remaining = limit;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      int n = read(one, 0, 1);
-      return n < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      if (len == 0) {
-        return 0;
-      }
-      if (remaining <= 0) {
-        return -1;
-      }
-      int n = in.read(b, off, (int) Math.min(len, remaining));
-      if (n > 0) {
-        remaining -= n;
-      }
-      return n;
     }
   }
 

@@ -12,8 +12,6 @@ import java.util.Optional;
  */
 record S3Keys(String path) {
 
-  static final String LOCK_FILE = "lock.json";
-
   private ObjectKeys layout() {
     return new ObjectKeys(path, ObjectKeys.Layout.HEX_LEVELS);
   }
@@ -32,7 +30,7 @@ record S3Keys(String path) {
   }
 
   String lockKey() {
-    return path.isEmpty() ? LOCK_FILE : path + "/" + LOCK_FILE;
+    return layout().lockKey();
   }
 
   /** The file a listed key names, if it is an LTX file directly inside {@code level}'s prefix. */

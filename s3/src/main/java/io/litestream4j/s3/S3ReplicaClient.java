@@ -1,5 +1,6 @@
 package io.litestream4j.s3;
 
+import io.litestream4j.internal.ClientLifecycle;
 import io.litestream4j.internal.FanOut;
 import io.litestream4j.ltx.LtxFileName;
 import io.litestream4j.replica.LeaseLostException;
@@ -10,9 +11,8 @@ import io.litestream4j.replica.LtxHeaderPeek;
 import io.litestream4j.replica.ReplicaClient;
 import io.litestream4j.replica.ReplicaLease;
 import io.litestream4j.replica.RfcTimestamps;
-import io.litestream4j.replica.lease.LeaseKeeper;
 import io.litestream4j.replica.lease.LeaseRecord;
-import io.litestream4j.replica.lease.Leaser;
+import io.litestream4j.replica.lease.LeaseTiming;
 import io.litestream4j.restore.v3.V3Names;
 import io.litestream4j.restore.v3.V3ReplicaClient;
 import io.litestream4j.restore.v3.V3Snapshot;
@@ -85,10 +85,7 @@ public final class S3ReplicaClient implements ReplicaClient, LeaseableClient, V3
   private final Clock clock;
   private final S3Keys keys;
   private final S3Requests requests;
-  private final Object initLock = new Object();
-  private volatile Connection connection;
-  private volatile LeaseKeeper lease;
-  private volatile boolean closed;
+  private final ClientLifecycle<Connection> lifecycle;
 
   S3ReplicaClient(S3Settings settings, S3Tuning tuning, Clock clock) {
     this.settings = Objects.requireNonNull(settings, "settings");
@@ -96,6 +93,9 @@ public final class S3ReplicaClient implements ReplicaClient, LeaseableClient, V3
     this.clock = Objects.requireNonNull(clock, "clock");
     this.keys = new S3Keys(settings.path());
     this.requests = new S3Requests(settings);
+    this.lifecycle =
+        new ClientLifecycle<>(
+            TYPE, settings.location(), this::connect, S3ReplicaClient::disconnect);
   }
 
   /** A client for {@code settings} with default timeouts and retries; nothing is contacted yet. */
@@ -132,43 +132,39 @@ public final class S3ReplicaClient implements ReplicaClient, LeaseableClient, V3
   }
 
   private Connection connection() throws IOException {
-    Connection c = connection;
-    if (c != null && !closed) {
+    return lifecycle.client();
+  }
+
+  private Connection connect() throws IOException {
+    try {
+      String region = settings.region().orElseGet(() -> SdkClients.lookupRegion(settings, tuning));
+      S3Client s3 = SdkClients.build(settings, tuning, region);
+      ExecutorService pool =
+          Executors.newCachedThreadPool(
+              Thread.ofPlatform().name("l4j-s3-part-", 1).daemon(true).factory());
+      Connection c =
+          new Connection(
+              s3,
+              new ObjectUploader(s3, requests, pool, settings.partSize(), settings.concurrency()),
+              pool);
+      log.debug(
+          "s3 replica {}: region {}, path style {}, provider {}, part size {}, concurrency {}",
+          settings.location(),
+          region,
+          settings.forcePathStyle(),
+          settings.provider(),
+          settings.partSize(),
+          settings.concurrency());
       return c;
+    } catch (SdkException | IllegalArgumentException e) {
+      throw new IOException(
+          "s3: cannot set up a client for " + settings.location() + ": " + e.getMessage(), e);
     }
-    synchronized (initLock) {
-      if (closed) {
-        throw new IOException("s3 replica " + settings.location() + " is closed");
-      }
-      if (connection == null) {
-        try {
-          String region =
-              settings.region().orElseGet(() -> SdkClients.lookupRegion(settings, tuning));
-          S3Client s3 = SdkClients.build(settings, tuning, region);
-          ExecutorService pool =
-              Executors.newCachedThreadPool(
-                  Thread.ofPlatform().name("l4j-s3-part-", 1).daemon(true).factory());
-          connection =
-              new Connection(
-                  s3,
-                  new ObjectUploader(
-                      s3, requests, pool, settings.partSize(), settings.concurrency()),
-                  pool);
-          log.debug(
-              "s3 replica {}: region {}, path style {}, provider {}, part size {}, concurrency {}",
-              settings.location(),
-              region,
-              settings.forcePathStyle(),
-              settings.provider(),
-              settings.partSize(),
-              settings.concurrency());
-        } catch (SdkException | IllegalArgumentException e) {
-          throw new IOException(
-              "s3: cannot set up a client for " + settings.location() + ": " + e.getMessage(), e);
-        }
-      }
-      return connection;
-    }
+  }
+
+  private static void disconnect(Connection c) {
+    c.partPool().shutdownNow();
+    c.s3().close();
   }
 
   private String where(String key) {
@@ -255,10 +251,7 @@ public final class S3ReplicaClient implements ReplicaClient, LeaseableClient, V3
   @Override
   public InputStream openLtxFile(int level, long minTxid, long maxTxid, long offset, long length)
       throws IOException {
-    if (offset < 0 || length < 0) {
-      throw new IllegalArgumentException(
-          "offset and length must be >= 0, got offset=%d length=%d".formatted(offset, length));
-    }
+    LtxFileInfo.checkRange(offset, length);
     String key = keys.ltxKey(level, minTxid, maxTxid);
     S3Client s3 = connection().s3();
     try {
@@ -410,8 +403,7 @@ public final class S3ReplicaClient implements ReplicaClient, LeaseableClient, V3
   public void deleteAll() throws IOException {
     checkLease("delete everything in " + settings.location());
     S3Client s3 = connection().s3();
-    LeaseKeeper ours = lease;
-    String skip = ours != null && ours.held() ? keys.lockKey() : null;
+    String skip = lifecycle.leaseHeld() ? keys.lockKey() : null;
     var batch = new ArrayList<String>(DELETE_BATCH);
     var failures = new ArrayList<String>();
     long total = 0;
@@ -498,31 +490,16 @@ public final class S3ReplicaClient implements ReplicaClient, LeaseableClient, V3
     if (!settings.lease()) {
       return ReplicaLease.none();
     }
-    synchronized (initLock) {
-      LeaseKeeper current = lease;
-      if (current != null && current.held()) {
-        throw new IllegalStateException(
-            "this client already holds the lease of " + settings.location());
-      }
-      var store =
-          new S3LeaseStore(
-              connection().s3(), settings.bucket(), keys.lockKey(), settings.provider());
-      LeaseKeeper keeper =
-          LeaseKeeper.start(
-              new Leaser(store, owner, tuning.leaseTtl(), clock),
-              clock,
-              tuning.leaseRenewInterval(),
-              onLost);
-      lease = keeper;
-      return keeper;
-    }
+    return lifecycle.acquireLease(
+        c -> new S3LeaseStore(c.s3(), settings.bucket(), keys.lockKey(), settings.provider()),
+        owner,
+        new LeaseTiming(tuning.leaseTtl(), tuning.leaseRenewInterval()),
+        clock,
+        onLost);
   }
 
   private void checkLease(String action) throws LeaseLostException {
-    LeaseKeeper current = lease;
-    if (current != null) {
-      current.checkHeld(action);
-    }
+    lifecycle.checkLease(action);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -530,26 +507,7 @@ public final class S3ReplicaClient implements ReplicaClient, LeaseableClient, V3
   /** Releases the lease if this client holds one, then the HTTP client and upload threads. */
   @Override
   public void close() throws IOException {
-    Connection c;
-    LeaseKeeper l;
-    synchronized (initLock) {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      c = connection;
-      l = lease;
-    }
-    try {
-      if (l != null) {
-        l.close();
-      }
-    } finally {
-      if (c != null) {
-        c.partPool().shutdownNow();
-        c.s3().close();
-      }
-    }
+    lifecycle.close();
   }
 
   @Override

@@ -4,6 +4,7 @@ import io.litestream4j.config.ConfigException;
 import io.litestream4j.config.ReplicaConfig;
 import io.litestream4j.config.ReplicaOptions;
 import io.litestream4j.config.ReplicaUrl;
+import io.litestream4j.replica.ObjectKeys;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,7 +36,7 @@ final class S3SettingsReader {
     }
 
     String bucket = o.string("bucket").orElse("");
-    String path = config.path().map(S3SettingsReader::trimSlashes).orElse("");
+    String path = config.path().map(ObjectKeys::trimSlashes).orElse("");
     Optional<String> region = o.string("region").filter(s -> !s.isBlank());
     Optional<String> endpoint =
         o.string("endpoint").filter(s -> !s.isBlank()).map(Endpoints::withScheme);
@@ -85,7 +86,7 @@ final class S3SettingsReader {
       urlConcurrency = queryPositive(q, "concurrency").map(Long::intValue);
 
       if (path.isEmpty()) {
-        path = trimSlashes(urlPath);
+        path = ObjectKeys.trimSlashes(urlPath);
       }
       if (bucket.isEmpty()) {
         bucket = h.bucket();
@@ -307,17 +308,5 @@ final class S3SettingsReader {
           null);
     }
     return Optional.empty();
-  }
-
-  private static String trimSlashes(String p) {
-    int start = 0;
-    int end = p.length();
-    while (start < end && p.charAt(start) == '/') {
-      start++;
-    }
-    while (end > start && p.charAt(end - 1) == '/') {
-      end--;
-    }
-    return p.substring(start, end);
   }
 }

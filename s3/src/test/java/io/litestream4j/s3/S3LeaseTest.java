@@ -3,38 +3,24 @@ package io.litestream4j.s3;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
-import io.litestream4j.Replication;
-import io.litestream4j.ReplicationOptions;
-import io.litestream4j.db.DbOptions;
 import io.litestream4j.replica.LeaseHeldException;
-import io.litestream4j.replica.LeaseLostException;
 import io.litestream4j.replica.ReplicaLease;
 import io.litestream4j.replica.RfcTimestamps;
 import io.litestream4j.replica.TestLtx;
-import io.litestream4j.replica.lease.LeaseKeeper;
 import io.litestream4j.replica.lease.Leaser;
+import io.litestream4j.testing.LeaseLossScenario;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -159,81 +145,15 @@ class S3LeaseTest {
 
   @Test
   void losingTheLeaseStopsReplicationLoudly() throws Exception {
-    Logger keeperLog = (Logger) LoggerFactory.getLogger(LeaseKeeper.class);
-    var logged = new ListAppender<ILoggingEvent>();
-    logged.start();
-    keeperLog.addAppender(logged);
-    Path db = dir.resolve("app.db");
-    var lost = new CompletableFuture<LeaseLostException>();
-    try (Connection app = DriverManager.getConnection("jdbc:sqlite:" + db);
-        Statement st = app.createStatement()) {
-      st.execute("PRAGMA journal_mode=wal");
-      st.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)");
-      S3ReplicaClient client = client(FAST_LEASE);
-      ReplicationOptions opts =
-          ReplicationOptions.of(db, "s3://unused")
-              .withSyncInterval(Duration.ZERO)
-              .withShutdownSync(Duration.ofMillis(300), Duration.ofMillis(100))
-              .withDbOptions(DbOptions.DEFAULTS.withMonitorInterval(Duration.ofMillis(50)));
-      try (Replication r = Replication.start(opts, client)) {
-        r.onFailure(f -> lost.complete((LeaseLostException) f));
-        var alsoTold = new CompletableFuture<Throwable>();
-        r.onFailure(alsoTold::complete);
-        st.execute("INSERT INTO t (v) VALUES ('before')");
-        long before = r.syncAndAwait(Duration.ofSeconds(20));
-
-        // A second replicator on the same replica is refused while this one holds the lease.
-        try (S3ReplicaClient other = client(S3Tuning.DEFAULTS)) {
-          assertThatThrownBy(() -> Replication.start(opts, other))
-              .isInstanceOf(LeaseHeldException.class)
-              .hasMessageContaining("lock.json");
-        }
-
-        // Another replicator overwrites the lock (e.g. started with a clock far ahead).
-        admin.putObject(
-            q -> q.bucket(bucket).key("db/lock.json"),
-            RequestBody.fromString(
-                "{\"generation\":9,\"expires_at\":\"2099-01-01T00:00:00Z\",\"owner\":\"intruder:7\"}"));
-        LeaseLostException e = lost.get(10, TimeUnit.SECONDS);
-        assertThat(e).hasMessageContaining("intruder:7").hasMessageContaining("stops");
-        assertThat(r.failure()).containsSame(e);
-        assertThat(alsoTold.get(10, TimeUnit.SECONDS)).as("every listener is told").isSameAs(e);
-        var late = new java.util.ArrayList<Throwable>();
-        r.onFailure(late::add);
-        assertThat(late)
-            .as("a listener added after the failure is told at once")
-            .containsExactly(e);
-        int objectsAtLoss = l0Count();
-        assertThat(objectsAtLoss).isGreaterThanOrEqualTo((int) before);
-
-        st.execute("INSERT INTO t (v) VALUES ('after')");
-        long after = r.sync();
-        assertThat(after).isGreaterThan(before);
-        assertThatThrownBy(() -> r.awaitReplicated(after, Duration.ofSeconds(2)))
-            .isInstanceOf(TimeoutException.class);
-        assertThatThrownBy(
-                () ->
-                    client.writeLtxFile(
-                        0,
-                        after,
-                        after,
-                        new ByteArrayInputStream(TestLtx.bytes(after, after, Instant.now(), 10))))
-            .isInstanceOf(LeaseLostException.class)
-            .hasMessageContaining("refusing to write");
-        assertThat(l0Count()).as("no upload after the lease was lost").isEqualTo(objectsAtLoss);
-      }
-      assertThat(lockJson()).as("the new holder's lock is left alone").contains("intruder:7");
-      assertThat(logged.list)
-          .anySatisfy(
-              ev -> {
-                assertThat(ev.getLevel()).isEqualTo(Level.ERROR);
-                assertThat(ev.getFormattedMessage())
-                    .contains("REPLICATION MUST STOP")
-                    .contains("intruder:7");
-              });
-    } finally {
-      keeperLog.detachAppender(logged);
-    }
+    LeaseLossScenario.run(
+        dir,
+        "s3",
+        fast -> client(fast ? FAST_LEASE : S3Tuning.DEFAULTS),
+        json ->
+            admin.putObject(
+                q -> q.bucket(bucket).key("db/lock.json"), RequestBody.fromString(json)),
+        this::lockJson,
+        () -> (long) l0Count());
   }
 
   @Test

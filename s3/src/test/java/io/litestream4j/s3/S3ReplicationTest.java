@@ -13,6 +13,7 @@ import io.litestream4j.replica.ResumableInputStream;
 import io.litestream4j.replica.RetryPolicy;
 import io.litestream4j.testing.DbCompare;
 import io.litestream4j.testing.L0Restore;
+import io.litestream4j.testing.ReplicationRoundTrip;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
@@ -20,7 +21,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -139,7 +139,7 @@ class S3ReplicationTest {
                       .withMinCheckpointPageCount(64));
       try (Replication r = Replication.start(opts, client)) {
         for (int round = 0; round < rounds; round++) {
-          applicationStep(app, round, rnd);
+          ReplicationRoundTrip.write(app, round, rnd);
           long txid = r.syncAndAwait(Duration.ofSeconds(60));
           expected.put(
               txid,
@@ -192,33 +192,6 @@ class S3ReplicationTest {
         }
       }
       return applier.checksum();
-    }
-  }
-
-  private static void applicationStep(Connection app, int round, Random rnd) throws Exception {
-    app.setAutoCommit(false);
-    try (PreparedStatement ins = app.prepareStatement("INSERT INTO t (body, note) VALUES (?, ?)")) {
-      int rows = round % 7 == 3 ? 300 : 1 + rnd.nextInt(30);
-      for (int i = 0; i < rows; i++) {
-        byte[] body = new byte[rnd.nextInt(3000)];
-        rnd.nextBytes(body);
-        ins.setBytes(1, body);
-        ins.setString(2, "round " + round + " row " + i);
-        ins.executeUpdate();
-      }
-    }
-    app.commit();
-    app.setAutoCommit(true);
-    try (Statement st = app.createStatement()) {
-      switch (round % 10) {
-        case 2 -> st.execute("PRAGMA wal_checkpoint(PASSIVE)");
-        case 5 -> st.execute("DELETE FROM t WHERE id % 3 = 0");
-        case 8 -> st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
-        case 9 -> st.execute("VACUUM");
-        default -> {}
-      }
-    } catch (java.sql.SQLException busy) {
-      assertThat(busy.getMessage()).containsAnyOf("locked", "BUSY");
     }
   }
 }

@@ -3,6 +3,7 @@ package io.litestream4j.sftp;
 import com.jcraft.jsch.ChannelSftp;
 import com.jcraft.jsch.SftpATTRS;
 import com.jcraft.jsch.SftpException;
+import io.litestream4j.internal.UploadCopy;
 import io.litestream4j.ltx.LtxFileName;
 import io.litestream4j.replica.LtxFileInfo;
 import io.litestream4j.replica.LtxFileNotFoundException;
@@ -163,10 +164,7 @@ public final class SftpReplicaClient implements ReplicaClient {
   @Override
   public InputStream openLtxFile(int level, long minTxid, long maxTxid, long offset, long length)
       throws IOException {
-    if (offset < 0 || length < 0) {
-      throw new IllegalArgumentException(
-          "offset and length must be >= 0, got offset=%d length=%d".formatted(offset, length));
-    }
+    LtxFileInfo.checkRange(offset, length);
     String file = ltxPath(level, minTxid, maxTxid);
     for (int attempt = 1; ; attempt++) {
       SftpConnections.Lease lease = connections.borrow();
@@ -251,7 +249,7 @@ public final class SftpReplicaClient implements ReplicaClient {
           lease
               .channel()
               .put(temp, (com.jcraft.jsch.SftpProgressMonitor) null, ChannelSftp.OVERWRITE)) {
-        size = copy(source, out);
+        size = UploadCopy.copy(source, out, COPY_BUFFER);
       }
       lease
           .channel()
@@ -260,7 +258,7 @@ public final class SftpReplicaClient implements ReplicaClient {
       rename(lease.channel(), temp, target);
       published = true;
       return new LtxFileInfo(level, minTxid, maxTxid, size, timestamp);
-    } catch (UploadSourceException e) {
+    } catch (UploadCopy.SourceFailure e) {
       throw e.getCause();
     } catch (SftpException | IOException e) {
       broken = SftpErrors.isConnectionLost(e) || !lease.healthy();
@@ -457,24 +455,6 @@ public final class SftpReplicaClient implements ReplicaClient {
     }
   }
 
-  private static long copy(InputStream in, OutputStream out) throws IOException {
-    byte[] buffer = new byte[COPY_BUFFER];
-    long total = 0;
-    while (true) {
-      int n;
-      try {
-        n = in.read(buffer);
-      } catch (IOException e) {
-        throw new UploadSourceException(e);
-      }
-      if (n < 0) {
-        return total;
-      }
-      out.write(buffer, 0, n);
-      total += n;
-    }
-  }
-
   /**
    * The upload data, counting what was read so a dropped connection before the first byte can be
    * retried.
@@ -514,20 +494,6 @@ public final class SftpReplicaClient implements ReplicaClient {
     private static final long serialVersionUID = 1L;
 
     ConnectionLostBeforeUpload(IOException cause) {
-      super(cause);
-    }
-
-    @Override
-    public synchronized IOException getCause() {
-      return (IOException) super.getCause();
-    }
-  }
-
-  /** Marks a failure to read the data being uploaded, so it is rethrown unchanged. */
-  private static final class UploadSourceException extends IOException {
-    private static final long serialVersionUID = 1L;
-
-    UploadSourceException(IOException cause) {
       super(cause);
     }
 

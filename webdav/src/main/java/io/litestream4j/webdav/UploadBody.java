@@ -1,5 +1,6 @@
 package io.litestream4j.webdav;
 
+import io.litestream4j.internal.UploadCopy;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,7 +31,8 @@ final class UploadBody implements AutoCloseable {
   /**
    * Reads {@code in} to its end.
    *
-   * @throws SourceException if reading {@code in} fails (the caller's problem, passed on unchanged)
+   * @throws UploadCopy.SourceFailure if reading {@code in} fails (the caller's problem, passed on
+   *     unchanged)
    * @throws IOException if the temporary file cannot be written
    */
   static UploadBody read(InputStream in) throws IOException {
@@ -46,26 +48,19 @@ final class UploadBody implements AutoCloseable {
     Path temp = Files.createTempFile("litestream4j-webdav-", ".ltx");
     try (OutputStream out = Files.newOutputStream(temp)) {
       memory.writeTo(out);
-      long size = memory.size();
-      while (true) {
-        int n = readSource(in, buffer);
-        if (n < 0) {
-          return new UploadBody(null, temp, size);
-        }
-        out.write(buffer, 0, n);
-        size += n;
-      }
+      long size = memory.size() + UploadCopy.copy(in, out, buffer.length);
+      return new UploadBody(null, temp, size);
     } catch (IOException | RuntimeException e) {
       Files.deleteIfExists(temp);
       throw e;
     }
   }
 
-  private static int readSource(InputStream in, byte[] buffer) throws SourceException {
+  private static int readSource(InputStream in, byte[] buffer) throws UploadCopy.SourceFailure {
     try {
       return in.read(buffer);
     } catch (IOException e) {
-      throw new SourceException(e);
+      throw new UploadCopy.SourceFailure(e);
     }
   }
 
@@ -83,20 +78,6 @@ final class UploadBody implements AutoCloseable {
   public void close() throws IOException {
     if (file != null) {
       Files.deleteIfExists(file);
-    }
-  }
-
-  /** Reading the data to upload failed: rethrown unchanged by the client. */
-  static final class SourceException extends IOException {
-    private static final long serialVersionUID = 1L;
-
-    SourceException(IOException cause) {
-      super(cause);
-    }
-
-    @Override
-    public synchronized IOException getCause() {
-      return (IOException) super.getCause();
     }
   }
 }

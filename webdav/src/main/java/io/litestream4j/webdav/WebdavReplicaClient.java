@@ -1,12 +1,13 @@
 package io.litestream4j.webdav;
 
+import io.litestream4j.internal.LimitedInputStream;
+import io.litestream4j.internal.UploadCopy;
 import io.litestream4j.ltx.LtxFileName;
 import io.litestream4j.replica.LtxFileInfo;
 import io.litestream4j.replica.LtxFileNotFoundException;
 import io.litestream4j.replica.LtxHeaderPeek;
 import io.litestream4j.replica.LtxHeaderTimestamps;
 import io.litestream4j.replica.ReplicaClient;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -264,10 +265,7 @@ public final class WebdavReplicaClient implements ReplicaClient {
   @Override
   public InputStream openLtxFile(int level, long minTxid, long maxTxid, long offset, long length)
       throws IOException {
-    if (offset < 0 || length < 0) {
-      throw new IllegalArgumentException(
-          "offset and length must be >= 0, got offset=%d length=%d".formatted(offset, length));
-    }
+    LtxFileInfo.checkRange(offset, length);
     checkOpen();
     if (offset == 0 && length == 0) {
       return openWhole(level, minTxid, maxTxid);
@@ -335,7 +333,7 @@ public final class WebdavReplicaClient implements ReplicaClient {
         body.skipNBytes(Math.min(offset, Long.MAX_VALUE)); // server ignored Range
       }
       if (length > 0) {
-        return new Limited(body, length);
+        return new LimitedInputStream(body, length);
       }
       return offset == 0 && status == 200
           ? new WholeBody(body, r.headers().firstValueAsLong("Content-Length").orElse(-1))
@@ -368,7 +366,7 @@ public final class WebdavReplicaClient implements ReplicaClient {
     UploadBody body;
     try {
       body = UploadBody.read(peek.stream());
-    } catch (UploadBody.SourceException e) {
+    } catch (UploadCopy.SourceFailure e) {
       throw e.getCause();
     }
     try (body) {
@@ -555,43 +553,6 @@ public final class WebdavReplicaClient implements ReplicaClient {
   @Override
   public String toString() {
     return "webdav replica " + settings.location();
-  }
-
-  /** Ends a stream after {@code remaining} bytes. */
-  private static final class Limited extends FilterInputStream {
-    private long remaining;
-
-    Limited(InputStream in, long limit) {
-      super(in);
-      this.remaining = limit;
-    }
-
-    @Override
-    public int read() throws IOException {
-      if (remaining <= 0) {
-        return -1;
-      }
-      int b = in.read();
-      if (b >= 0) {
-        remaining--;
-      }
-      return b;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      if (len == 0) {
-        return 0;
-      }
-      if (remaining <= 0) {
-        return -1;
-      }
-      int n = in.read(b, off, (int) Math.min(len, remaining));
-      if (n > 0) {
-        remaining -= n;
-      }
-      return n;
-    }
   }
 
   /** A streamed error response seen as a (bodiless) byte response, for {@link WebdavHttp#error}. */

@@ -4,6 +4,7 @@ import io.litestream4j.config.ConfigException;
 import io.litestream4j.config.ReplicaConfig;
 import io.litestream4j.config.ReplicaOptions;
 import io.litestream4j.config.ReplicaUrl;
+import io.litestream4j.replica.ObjectKeys;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -62,7 +63,7 @@ public record WebdavSettings(
     if (!root.getRawPath().endsWith("/")) {
       root = URI.create(root.toString().replaceFirst("([?#].*)?$", "") + "/");
     }
-    path = trimSlashes(path);
+    path = ObjectKeys.trimSlashes(path);
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("timeout must be positive, got " + timeout);
     }
@@ -131,18 +132,6 @@ public record WebdavSettings(
       throw new ConfigException("webdav-url", "is not a valid URL: " + e.getReason(), root, null);
     }
     return new WebdavSettings(uri, user, pass, path, DEFAULT_TIMEOUT);
-  }
-
-  private static String trimSlashes(String s) {
-    int start = 0;
-    int end = s.length();
-    while (start < end && s.charAt(start) == '/') {
-      start++;
-    }
-    while (end > start && s.charAt(end - 1) == '/') {
-      end--;
-    }
-    return s.substring(start, end);
   }
 
   /** The replica location for messages (no password). */

@@ -2,7 +2,9 @@ package io.litestream4j.replica.file;
 
 import io.litestream4j.internal.AtomicFiles;
 import io.litestream4j.internal.FileModes;
+import io.litestream4j.internal.LimitedInputStream;
 import io.litestream4j.internal.TempFiles;
+import io.litestream4j.internal.UploadCopy;
 import io.litestream4j.ltx.LtxFileName;
 import io.litestream4j.replica.LeaseLostException;
 import io.litestream4j.replica.LeaseableClient;
@@ -14,10 +16,8 @@ import io.litestream4j.replica.ReplicaLease;
 import io.litestream4j.restore.v3.V3ReplicaClient;
 import io.litestream4j.restore.v3.V3Snapshot;
 import io.litestream4j.restore.v3.V3WalSegment;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
@@ -207,10 +207,7 @@ public final class FileReplicaClient implements ReplicaClient, LeaseableClient, 
   @Override
   public InputStream openLtxFile(int level, long minTxid, long maxTxid, long offset, long length)
       throws IOException {
-    if (offset < 0 || length < 0) {
-      throw new IllegalArgumentException(
-          "offset and length must be >= 0, got offset=%d length=%d".formatted(offset, length));
-    }
+    LtxFileInfo.checkRange(offset, length);
     Path file = ltxFilePath(level, minTxid, maxTxid);
     FileChannel channel;
     try {
@@ -246,10 +243,10 @@ public final class FileReplicaClient implements ReplicaClient, LeaseableClient, 
     try {
       long size;
       try (FileChannel out = created.channel()) {
-        size = copy(peek.stream(), out, temp);
+        size = UploadCopy.copy(peek.stream(), Channels.newOutputStream(out), COPY_BUFFER);
         Files.setLastModifiedTime(temp, FileTime.from(peek.timestamp()));
         out.force(true);
-      } catch (UploadSourceException e) {
+      } catch (UploadCopy.SourceFailure e) {
         throw e.getCause();
       } catch (IOException e) {
         throw FileErrors.explain("write replica file", temp, e);
@@ -465,93 +462,6 @@ public final class FileReplicaClient implements ReplicaClient, LeaseableClient, 
       return TempFiles.createBeside(target, mode);
     } catch (IOException e) {
       throw FileErrors.explain("create replica file in", target.getParent(), e);
-    }
-  }
-
-  /** Copies the upload, telling errors of the source (not our problem to explain) from ours. */
-  private static long copy(InputStream in, FileChannel out, Path temp) throws IOException {
-    byte[] buffer = new byte[COPY_BUFFER];
-    long total = 0;
-    while (true) {
-      int n;
-      try {
-        n = in.read(buffer);
-      } catch (IOException e) {
-        throw new UploadSourceException(e);
-      }
-      if (n < 0) {
-        return total;
-      }
-      ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
-      while (chunk.hasRemaining()) {
-        out.write(chunk);
-      }
-      total += n;
-    }
-  }
-
-  /** Marks a failure to read the data being uploaded, so it is rethrown unchanged. */
-  private static final class UploadSourceException extends IOException {
-    private static final long serialVersionUID = 1L;
-
-    UploadSourceException(IOException cause) {
-      super(cause);
-    }
-
-    @Override
-    public synchronized IOException getCause() {
-      return (IOException) super.getCause();
-    }
-  }
-
-  /** Ends the stream after {@code remaining} bytes: a ranged read. */
-  private static final class LimitedInputStream extends FilterInputStream {
-    private long remaining;
-
-    LimitedInputStream(InputStream in, long limit) {
-      super(in);
-      this.remaining = limit;
-    }
-
-    @Override
-    public int read() throws IOException {
-      if (remaining <= 0) {
-        return -1;
-      }
-      int b = in.read();
-      if (b >= 0) {
-        remaining--;
-      }
-      return b;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      if (remaining <= 0) {
-        return len == 0 ? 0 : -1;
-      }
-      int n = in.read(b, off, (int) Math.min(len, remaining));
-      if (n > 0) {
-        remaining -= n;
-      }
-      return n;
-    }
-
-    @Override
-    public long skip(long n) throws IOException {
-      long skipped = in.skip(Math.min(n, remaining));
-      remaining -= skipped;
-      return skipped;
-    }
-
-    @Override
-    public int available() throws IOException {
-      return (int) Math.min(in.available(), remaining);
-    }
-
-    @Override
-    public boolean markSupported() {
-      return false;
     }
   }
 }

@@ -13,6 +13,7 @@ import io.litestream4j.Restorer;
 import io.litestream4j.replica.file.FileReplicaClient;
 import io.litestream4j.testing.DbCompare;
 import io.litestream4j.testing.Litestream03;
+import io.litestream4j.testing.TestFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -264,7 +265,7 @@ class V3RestoreInteropTest {
             .findFirst()
             .orElseThrow();
     Path noSegment = dir.resolve("no-segment");
-    copyTree(replica, noSegment);
+    TestFiles.copyTree(replica, noSegment);
     Files.delete(
         noSegment.resolve("generations").resolve(gen).resolve("wal").resolve(middle.name()));
     try (FileReplicaClient client = new FileReplicaClient(noSegment)) {
@@ -280,7 +281,7 @@ class V3RestoreInteropTest {
     // A whole WAL index missing between the snapshot and the last index.
     long gapIndex = lastIndex - 1;
     Path noIndex = dir.resolve("no-index");
-    copyTree(replica, noIndex);
+    TestFiles.copyTree(replica, noIndex);
     for (V3WalSegment s : planned) {
       if (s.index() == gapIndex) {
         Files.delete(noIndex.resolve("generations").resolve(gen).resolve("wal").resolve(s.name()));
@@ -309,7 +310,7 @@ class V3RestoreInteropTest {
   @Test
   void newerLtxFilesWinForTheLatestStateAndOlderMomentsStillComeFromV3() throws Exception {
     Path both = dir.resolve("both");
-    copyTree(replica, both);
+    TestFiles.copyTree(replica, both);
     Path db2 = dir.resolve("app2.db");
     Files.copy(db, db2);
     List<String> after;
@@ -336,20 +337,6 @@ class V3RestoreInteropTest {
               RestoreOptions.of(old).withTarget(RestoreTarget.timestamp(first.getKey())));
       assertThat(o.plan()).as("no LTX snapshot that early: v0.3").isNull();
       assertThat(rows(old)).isEqualTo(first.getValue());
-    }
-  }
-
-  private static void copyTree(Path from, Path to) throws Exception {
-    try (Stream<Path> s = Files.walk(from)) {
-      for (Path p : s.toList()) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target);
-          Files.setLastModifiedTime(target, Files.getLastModifiedTime(p));
-        }
-      }
     }
   }
 }
