@@ -4,9 +4,7 @@ import io.litestream4j.db.ChangeNotifier;
 import io.litestream4j.db.Database;
 import io.litestream4j.db.DatabaseMonitor;
 import io.litestream4j.db.LocalLtxDir;
-import io.litestream4j.db.Position;
 import io.litestream4j.db.SyncException;
-import io.litestream4j.db.SyncStats;
 import io.litestream4j.replica.LeaseLostException;
 import io.litestream4j.replica.Replica;
 import io.litestream4j.replica.ReplicaClient;
@@ -234,8 +232,8 @@ public final class Replication implements AutoCloseable {
   }
 
   /** The database's local position: newest TXID written to the local state directory. */
-  public Position position() {
-    return database.position();
+  public LocalPosition position() {
+    return LocalPosition.of(database.position());
   }
 
   /** The newest TXID the replica has acknowledged. */
@@ -319,8 +317,9 @@ public final class Replication implements AutoCloseable {
     return replica.lastError();
   }
 
-  public SyncStats stats() {
-    return database.stats();
+  /** The counters of this database's syncs, as they are now. */
+  public SyncStatistics stats() {
+    return SyncStatistics.of(database.stats());
   }
 
   /** Compaction, snapshots, retention and validation of this database's replica. */
