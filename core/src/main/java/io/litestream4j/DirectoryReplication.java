@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,14 +71,17 @@ public final class DirectoryReplication implements AutoCloseable {
   private final Set<Path> mine = ConcurrentHashMap.newKeySet();
 
   private final Set<Path> refused = ConcurrentHashMap.newKeySet();
-  private final WatchService watcher;
+  private final @Nullable WatchService watcher;
   private final Map<WatchKey, Path> keys = new HashMap<>();
   private final Set<Path> watchedDirs = new java.util.HashSet<>();
-  private final Thread thread;
+  private final @Nullable Thread thread;
   private volatile boolean closed;
 
   private DirectoryReplication(
-      DirectoryEntry entry, Replicator replicator, Starter starter, WatchService watcher) {
+      DirectoryEntry entry,
+      Replicator replicator,
+      Starter starter,
+      @Nullable WatchService watcher) {
     this.entry = entry;
     this.replicator = replicator;
     this.starter = starter;

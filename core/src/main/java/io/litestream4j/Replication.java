@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Replication of one SQLite database, running in-process: the embedding API.
@@ -79,7 +80,7 @@ public final class Replication implements AutoCloseable {
   private final Runnable onChange;
   private final Store store;
   private ReplicaLease lease = ReplicaLease.none();
-  private volatile Throwable failure;
+  private volatile @Nullable Throwable failure;
 
   /** Guarded by itself; once {@link #failureReported}, listeners are called at registration. */
   private final java.util.List<java.util.function.Consumer<Throwable>> failureListeners =

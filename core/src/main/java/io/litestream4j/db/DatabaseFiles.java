@@ -6,6 +6,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +44,7 @@ final class DatabaseFiles implements AutoCloseable {
   private FileChannel db;
   private Object dbKey;
   private long dbInode;
-  private FileChannel wal;
+  private @Nullable FileChannel wal;
 
   DatabaseFiles(Path dbPath, Path walPath) {
     this.dbPath = dbPath;
@@ -67,7 +68,7 @@ final class DatabaseFiles implements AutoCloseable {
   }
 
   /** The WAL's descriptor, opened on first use; null while there is no WAL file. */
-  FileChannel wal() throws IOException {
+  @Nullable FileChannel wal() throws IOException {
     if (wal == null) {
       try {
         wal = ReadOnlyFileChannel.open(walPath);

@@ -15,6 +15,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The state of a database at one TXID, frozen so that it can be streamed as a level-9 snapshot
@@ -47,7 +48,7 @@ public final class DatabaseSnapshot implements AutoCloseable {
 
   private final Path dbPath;
   private final FileChannel db;
-  private final FileChannel wal;
+  private final @Nullable FileChannel wal;
   private final int pageSize;
   private final int commit;
   private final long txid;
@@ -66,7 +67,7 @@ public final class DatabaseSnapshot implements AutoCloseable {
   DatabaseSnapshot(
       Path dbPath,
       FileChannel db,
-      FileChannel wal,
+      @Nullable FileChannel wal,
       int pageSize,
       int commit,
       long txid,

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -248,7 +249,7 @@ public final class ResumableInputStream extends InputStream {
         + " replica";
   }
 
-  private static void closeQuietly(InputStream in, IOException primary) {
+  private static void closeQuietly(@Nullable InputStream in, IOException primary) {
     if (in == null) {
       return;
     }
