@@ -173,8 +173,9 @@ public final class Replication implements AutoCloseable {
       database.open();
     } catch (IOException e) {
       org.slf4j.LoggerFactory.getLogger(Replication.class)
-          .warn(
-              "{}: cannot open the database yet, will retry: {}", database.path(), e.getMessage());
+          .atWarn()
+          .addKeyValue("db", database.path())
+          .log("cannot open the database yet, will retry: {}", e.getMessage());
     }
   }
 

@@ -117,10 +117,12 @@ final class DatabaseFiles implements AutoCloseable {
   private static void release(FileChannel channel, Path path, long inode) {
     boolean locksRemain = ProcessLocks.heldOn(inode).orElse(true);
     if (locksRemain) {
-      LOG.info(
-          "{}: this process still holds SQLite locks on the database (an application connection is open,"
-              + " or locks cannot be listed); its descriptor stays open until the process exits so they are kept",
-          path);
+      LOG.atInfo()
+          .addKeyValue("db", path)
+          .log(
+              "this process still holds SQLite locks on the database (an application connection is"
+                  + " open, or locks cannot be listed); its descriptor stays open until the process"
+                  + " exits so they are kept");
       synchronized (KEPT_UNTIL_EXIT) {
         KEPT_UNTIL_EXIT.add(channel);
       }
