@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -57,20 +58,20 @@ final class RestoreCommand implements Callable<Integer> {
       names = "-o",
       paramLabel = "PATH",
       description = "Output path (default: the database's path in the config).")
-  Path output;
+  @Nullable Path output;
 
   @Option(
       names = "-txid",
       paramLabel = "TXID",
       description = "Restore up to this TXID (16 hex digits, inclusive).")
-  String txid;
+  @Nullable String txid;
 
   @Option(
       names = "-timestamp",
       paramLabel = "TIMESTAMP",
       description =
           "Restore the last transaction created before this RFC 3339 time (or \"now\"); a time after the newest backup restores the latest state.")
-  String timestamp;
+  @Nullable String timestamp;
 
   @Option(
       names = "-parallelism",
@@ -121,7 +122,7 @@ final class RestoreCommand implements Callable<Integer> {
       names = "-follow-interval",
       paramLabel = "DURATION",
       description = "How often follow mode polls the replica (default: 1s).")
-  String followInterval;
+  @Nullable String followInterval;
 
   @Mixin HelpFlag help;
 
