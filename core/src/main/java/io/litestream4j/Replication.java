@@ -19,6 +19,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Replication of one SQLite database, running in-process: the embedding API.
@@ -69,6 +71,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Thread-safe.
  */
 public final class Replication implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Replication.class);
   private static final Duration FIRST_UPLOAD_WAIT = Duration.ofSeconds(10);
   private final ReplicationOptions options;
   private final Database database;
@@ -172,8 +175,7 @@ public final class Replication implements AutoCloseable {
     try {
       database.open();
     } catch (IOException e) {
-      org.slf4j.LoggerFactory.getLogger(Replication.class)
-          .atWarn()
+      LOG.atWarn()
           .addKeyValue("db", database.path())
           .log("cannot open the database yet, will retry: {}", e.getMessage());
     }
@@ -188,8 +190,7 @@ public final class Replication implements AutoCloseable {
       database.sync();
     } catch (SyncException e) {
       // The monitor retries with backoff; a database that does not exist yet is not an error.
-      org.slf4j.LoggerFactory.getLogger(Replication.class)
-          .atWarn()
+      LOG.atWarn()
           .addKeyValue("db", database.path())
           .log("first sync failed, will retry: {}", e.getMessage());
     }
@@ -248,10 +249,7 @@ public final class Replication implements AutoCloseable {
    * without a final upload, and the failure is reported to {@link #onFailure} listeners.
    */
   private void leaseLost(LeaseLostException e) {
-    org.slf4j.LoggerFactory.getLogger(Replication.class)
-        .atError()
-        .addKeyValue("db", database.path())
-        .log("replication stopped: {}", e.getMessage());
+    LOG.atError().addKeyValue("db", database.path()).log("replication stopped: {}", e.getMessage());
     failure = e;
     Thread.ofPlatform()
         .name("l4j-lease-lost")
@@ -382,10 +380,7 @@ public final class Replication implements AutoCloseable {
     try {
       database.sync();
     } catch (SyncException e) {
-      org.slf4j.LoggerFactory.getLogger(Replication.class)
-          .atWarn()
-          .addKeyValue("db", database.path())
-          .log("final sync failed: {}", e.getMessage());
+      LOG.atWarn().addKeyValue("db", database.path()).log("final sync failed: {}", e.getMessage());
     }
     boolean complete =
         failure == null
@@ -394,15 +389,14 @@ public final class Replication implements AutoCloseable {
     try {
       lease.close();
     } catch (IOException e) {
-      org.slf4j.LoggerFactory.getLogger(Replication.class)
-          .atWarn()
+      LOG.atWarn()
           .addKeyValue("db", database.path())
           .log("releasing the lease failed: {}", e.getMessage());
     }
     try {
       replica.client().close();
     } catch (IOException e) {
-      org.slf4j.LoggerFactory.getLogger(Replication.class).debug("closing replica client", e);
+      LOG.debug("closing replica client", e);
     }
     if (ownsNotifier) {
       try {

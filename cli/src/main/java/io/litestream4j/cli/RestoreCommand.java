@@ -48,7 +48,7 @@ import picocli.CommandLine.Spec;
     name = "restore",
     description = "Restores a database from a replica (latest, -txid or -timestamp).")
 final class RestoreCommand implements Callable<Integer> {
-  private static final Logger log = LoggerFactory.getLogger(RestoreCommand.class);
+  private static final Logger LOG = LoggerFactory.getLogger(RestoreCommand.class);
 
   @Spec CommandSpec spec;
 
@@ -167,7 +167,7 @@ final class RestoreCommand implements Callable<Integer> {
     try (var client = replica.client()) {
       Path outPath = output != null ? output : replica.db().orElseThrow().path().orElseThrow();
       if (ifDbNotExists && Files.exists(outPath)) {
-        log.info("database already exists, skipping");
+        LOG.info("database already exists, skipping");
         return 0;
       }
       if (follow) {
@@ -192,7 +192,7 @@ final class RestoreCommand implements Callable<Integer> {
                     .withProgress(bar));
       } catch (RestoreException e) {
         if (ifReplicaExists && e.reason() == RestoreException.Reason.NO_BACKUPS) {
-          log.info("no matching backups found");
+          LOG.info("no matching backups found");
           return 0;
         }
         throw e;
@@ -244,7 +244,7 @@ final class RestoreCommand implements Callable<Integer> {
               FollowOptions.of(outPath).withInterval(interval).withForce(force));
     } catch (RestoreException e) {
       if (ifReplicaExists && e.reason() == RestoreException.Reason.NO_BACKUPS) {
-        log.info("no matching backups found");
+        LOG.info("no matching backups found");
         return 0;
       }
       throw e;
@@ -255,10 +255,10 @@ final class RestoreCommand implements Callable<Integer> {
           try {
             follower.close();
           } catch (java.io.IOException e) {
-            log.warn("follow: closing {}: {}", outPath, e.getMessage());
+            LOG.warn("follow: closing {}: {}", outPath, e.getMessage());
           }
         });
-    log.info(
+    LOG.info(
         "following {} into {} every {} ms; stop with Ctrl+C",
         description,
         outPath,
@@ -268,7 +268,7 @@ final class RestoreCommand implements Callable<Integer> {
     } finally {
       follower.close();
     }
-    log.info("follow: stopped at TXID {} ({})", Txid.format(follower.txid()), signals.last());
+    LOG.info("follow: stopped at TXID {} ({})", Txid.format(follower.txid()), signals.last());
     return 0;
   }
 

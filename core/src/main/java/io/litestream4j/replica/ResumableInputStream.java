@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ResumableInputStream extends InputStream {
 
-  private static final Logger log = LoggerFactory.getLogger(ResumableInputStream.class);
+  private static final Logger LOG = LoggerFactory.getLogger(ResumableInputStream.class);
 
   private final ReplicaClient client;
   private final int level;
@@ -213,7 +213,7 @@ public final class ResumableInputStream extends InputStream {
               cause);
       throw fail(e);
     }
-    log.debug(
+    LOG.debug(
         "reading {} failed at byte {} ({}); retry {} of {}",
         describe(),
         offset,

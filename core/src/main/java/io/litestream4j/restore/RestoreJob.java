@@ -51,7 +51,7 @@ import org.slf4j.LoggerFactory;
  * reused.
  */
 public final class RestoreJob {
-  private static final Logger log = LoggerFactory.getLogger(RestoreJob.class);
+  private static final Logger LOG = LoggerFactory.getLogger(RestoreJob.class);
 
   /**
    * Files merged in one pass. Each open file costs a descriptor and about 70 KiB of buffers, so a
@@ -207,7 +207,7 @@ public final class RestoreJob {
                   + e.getMessage(),
               e);
         }
-        log.warn(
+        LOG.warn(
             "the Litestream v0.3 backups on {} are newer than its LTX files but cannot be restored ({});"
                 + " restoring from the LTX files",
             replica,
@@ -264,7 +264,7 @@ public final class RestoreJob {
           if (!fullFiles.add(found.file()) || attempt > MAX_REPLANS) {
             throw found.failure();
           }
-          log.info(
+          LOG.info(
               "the page size changes at {}, which holds every page; restoring from it",
               describe(found.file()));
           plan = plan(client, replica, options.target(), excluded, fullFiles);
@@ -273,7 +273,7 @@ public final class RestoreJob {
             throw corrupt.failure();
           }
           String file = describe(corrupt.file());
-          log.warn(
+          LOG.warn(
               "{} on {} failed verification ({}); planning the restore around it",
               file,
               replica,
@@ -323,7 +323,7 @@ public final class RestoreJob {
                 e);
           }
           replanned = true;
-          log.warn(
+          LOG.warn(
               "{} vanished from {} during the restore (deleted by retention?); listing the replica again",
               file,
               replica);
@@ -331,7 +331,7 @@ public final class RestoreJob {
         }
       }
       if (!skipped.isEmpty()) {
-        log.warn(
+        LOG.warn(
             "restored from {} without the corrupt file(s) {}: remove or replace them on the replica",
             replica,
             skipped);
@@ -361,7 +361,7 @@ public final class RestoreJob {
       }
       out.publish();
       Duration took = Duration.ofNanos(System.nanoTime() - started);
-      log.info(
+      LOG.info(
           "restored {} to TXID {} from {} ({} files, {} bytes) in {} ms",
           out.path(),
           Txid.format(applied.txid()),
