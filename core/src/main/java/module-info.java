@@ -20,7 +20,7 @@ module io.litestream4j.core {
   requires org.snakeyaml.engine;
   requires java.management;
   requires org.lz4.java;
-  requires static org.jspecify;
+  requires static transitive org.jspecify;
 
   exports io.litestream4j;
   exports io.litestream4j.config;
