@@ -15,7 +15,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The state of a database at one TXID, frozen so that it can be streamed as a level-9 snapshot
@@ -48,7 +47,7 @@ public final class DatabaseSnapshot implements AutoCloseable {
 
   private final Path dbPath;
   private final FileChannel db;
-  private final @Nullable FileChannel wal;
+  private final FileChannel wal;
   private final int pageSize;
   private final int commit;
   private final long txid;
@@ -67,7 +66,7 @@ public final class DatabaseSnapshot implements AutoCloseable {
   DatabaseSnapshot(
       Path dbPath,
       FileChannel db,
-      @Nullable FileChannel wal,
+      FileChannel wal,
       int pageSize,
       int commit,
       long txid,

@@ -35,7 +35,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +50,7 @@ import org.slf4j.LoggerFactory;
  * reused.
  */
 public final class RestoreJob {
-  private static final Logger LOG = LoggerFactory.getLogger(RestoreJob.class);
+  private static final Logger log = LoggerFactory.getLogger(RestoreJob.class);
 
   /**
    * Files merged in one pass. Each open file costs a descriptor and about 70 KiB of buffers, so a
@@ -207,7 +206,7 @@ public final class RestoreJob {
                   + e.getMessage(),
               e);
         }
-        LOG.warn(
+        log.warn(
             "the Litestream v0.3 backups on {} are newer than its LTX files but cannot be restored ({});"
                 + " restoring from the LTX files",
             replica,
@@ -264,7 +263,7 @@ public final class RestoreJob {
           if (!fullFiles.add(found.file()) || attempt > MAX_REPLANS) {
             throw found.failure();
           }
-          LOG.info(
+          log.info(
               "the page size changes at {}, which holds every page; restoring from it",
               describe(found.file()));
           plan = plan(client, replica, options.target(), excluded, fullFiles);
@@ -273,7 +272,7 @@ public final class RestoreJob {
             throw corrupt.failure();
           }
           String file = describe(corrupt.file());
-          LOG.warn(
+          log.warn(
               "{} on {} failed verification ({}); planning the restore around it",
               file,
               replica,
@@ -323,7 +322,7 @@ public final class RestoreJob {
                 e);
           }
           replanned = true;
-          LOG.warn(
+          log.warn(
               "{} vanished from {} during the restore (deleted by retention?); listing the replica again",
               file,
               replica);
@@ -331,7 +330,7 @@ public final class RestoreJob {
         }
       }
       if (!skipped.isEmpty()) {
-        LOG.warn(
+        log.warn(
             "restored from {} without the corrupt file(s) {}: remove or replace them on the replica",
             replica,
             skipped);
@@ -361,7 +360,7 @@ public final class RestoreJob {
       }
       out.publish();
       Duration took = Duration.ofNanos(System.nanoTime() - started);
-      LOG.info(
+      log.info(
           "restored {} to TXID {} from {} ({} files, {} bytes) in {} ms",
           out.path(),
           Txid.format(applied.txid()),
@@ -394,8 +393,7 @@ public final class RestoreJob {
   /** What the merge produced. */
   private record Applied(long txid, long timestamp, boolean checksumsVerified) {}
 
-  private Applied apply(RestorePlan plan, OutputFile out, @Nullable StagingArea staging)
-      throws IOException {
+  private Applied apply(RestorePlan plan, OutputFile out, StagingArea staging) throws IOException {
     List<LtxFileInfo> files = plan.files();
     long total = plan.totalBytes();
     AtomicLong consumed = new AtomicLong();
@@ -447,7 +445,7 @@ public final class RestoreJob {
    * Opens one batch of plan files: staged copies, or resumable downloads when nothing is staged.
    */
   private List<PlanInput> open(
-      List<LtxFileInfo> batch, @Nullable List<Path> local, AtomicLong consumed, long total)
+      List<LtxFileInfo> batch, List<Path> local, AtomicLong consumed, long total)
       throws IOException {
     RestoreProgress progress = options.progress();
     List<PlanInput> inputs = new ArrayList<>(batch.size());

@@ -12,7 +12,6 @@ import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The pages of a SQLite database as SQLite itself would present them, read straight from the files
@@ -50,14 +49,14 @@ public final class DatabaseImage implements Closeable {
 
   private final Path path;
   private final FileChannel db;
-  private final @Nullable FileChannel wal; // null when the WAL is absent or not included
-  private final @Nullable WalReader walReader;
+  private final FileChannel wal; // null when the WAL is absent or not included
+  private final WalReader walReader;
   private final PageIndex walPages;
   private final int pageSize;
   private final int pageCount;
   private final long dbFileSize;
   private final Fingerprint fingerprint;
-  private @Nullable String pendingChanges; // null when the image is consistent; set once by open()
+  private String pendingChanges; // null when the image is consistent; set once by open()
   private final byte[] chunk;
   private int chunkFirst; // page number of chunk[0], 0 = empty
   private int chunkPages;
@@ -65,8 +64,8 @@ public final class DatabaseImage implements Closeable {
   private DatabaseImage(
       Path path,
       FileChannel db,
-      @Nullable FileChannel wal,
-      @Nullable WalReader walReader,
+      FileChannel wal,
+      WalReader walReader,
       PageIndex walPages,
       int pageSize,
       int pageCount,
@@ -317,7 +316,7 @@ public final class DatabaseImage implements Closeable {
    * Describes how the committed WAL content differs from the database file, or null if overlaying
    * it would change nothing (a WAL already checkpointed but not yet reset).
    */
-  private @Nullable String walPending(Path walPath, WalReader reader, WalSegment committed)
+  private String walPending(Path walPath, WalReader reader, WalSegment committed)
       throws IOException {
     String counts =
         committed.commits() + " committed transaction" + (committed.commits() == 1 ? "" : "s");
@@ -374,7 +373,7 @@ public final class DatabaseImage implements Closeable {
   }
 
   /** A description of a hot rollback journal beside the database, or null if there is none. */
-  private static @Nullable String hotJournal(Path db) throws IOException {
+  private static String hotJournal(Path db) throws IOException {
     Path journal = sibling(db, "-journal");
     try (FileChannel ch = openIfExists(journal)) {
       if (ch == null || ch.size() == 0) {
@@ -399,7 +398,7 @@ public final class DatabaseImage implements Closeable {
     }
   }
 
-  private static @Nullable FileChannel openIfExists(Path p) throws IOException {
+  private static FileChannel openIfExists(Path p) throws IOException {
     try {
       return FileChannel.open(p, StandardOpenOption.READ);
     } catch (NoSuchFileException e) {
@@ -411,14 +410,14 @@ public final class DatabaseImage implements Closeable {
     return db.resolveSibling(db.getFileName() + suffix);
   }
 
-  private static @Nullable String join(@Nullable String a, @Nullable String b) {
+  private static String join(String a, String b) {
     if (a == null) {
       return b;
     }
     return b == null ? a : a + "; " + b;
   }
 
-  private static void closeQuietly(@Nullable Closeable c) {
+  private static void closeQuietly(Closeable c) {
     if (c != null) {
       try {
         c.close();
