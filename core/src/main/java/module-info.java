@@ -1,11 +1,16 @@
 /**
  * The replication engine and its embedding API.
  *
- * <p>Exported to everyone: the embedding API ({@code io.litestream4j}), the configuration model,
- * the backend service-provider interface ({@code replica}, {@code replica.lease}, the file
- * backend), the value types the API returns ({@code db} positions and statistics, {@code store}
- * upkeep, {@code restore} plans, {@code follow} positions) and the file tools. The SQLite file
- * formats and the shared plumbing are exported only to the project's own modules.
+ * <p>Exported to everyone: the embedding API ({@code io.litestream4j}, which returns its own
+ * values: {@code LocalPosition}, {@code SyncStatistics}, restore plans and results), the
+ * configuration model, the backend service-provider interface ({@code replica}, {@code
+ * replica.lease}, the file backend), the replica upkeep view and its values ({@code store}), and
+ * the file tools. {@code db} is still exported for the options the API takes ({@code DbOptions} in
+ * {@code ReplicationOptions}) and because {@code Store} and {@code Replica}, public for the
+ * project's other modules, name its types; it becomes a qualified export once those move. The
+ * SQLite file formats and the shared plumbing are exported only to the project's own modules. Every
+ * package is {@code @NullMarked} (JSpecify): nothing takes or returns {@code null} unless marked
+ * {@code @Nullable}.
  */
 module io.litestream4j.core {
   requires transitive io.litestream4j.ltx;
@@ -15,6 +20,7 @@ module io.litestream4j.core {
   requires org.snakeyaml.engine;
   requires java.management;
   requires org.lz4.java;
+  requires static transitive org.jspecify;
 
   exports io.litestream4j;
   exports io.litestream4j.config;

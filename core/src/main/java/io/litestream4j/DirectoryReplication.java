@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,14 +71,17 @@ public final class DirectoryReplication implements AutoCloseable {
   private final Set<Path> mine = ConcurrentHashMap.newKeySet();
 
   private final Set<Path> refused = ConcurrentHashMap.newKeySet();
-  private final WatchService watcher;
+  private final @Nullable WatchService watcher;
   private final Map<WatchKey, Path> keys = new HashMap<>();
   private final Set<Path> watchedDirs = new java.util.HashSet<>();
-  private final Thread thread;
+  private final @Nullable Thread thread;
   private volatile boolean closed;
 
   private DirectoryReplication(
-      DirectoryEntry entry, Replicator replicator, Starter starter, WatchService watcher) {
+      DirectoryEntry entry,
+      Replicator replicator,
+      Starter starter,
+      @Nullable WatchService watcher) {
     this.entry = entry;
     this.replicator = replicator;
     this.starter = starter;
@@ -182,11 +186,14 @@ public final class DirectoryReplication implements AutoCloseable {
     }
     try {
       starter.start(db);
-      LOG.debug("directory {}: started {}", entry.dir(), path);
+      LOG.atDebug().addKeyValue("dir", entry.dir()).addKeyValue("db", path).log("started");
     } catch (IllegalStateException e) {
       mine.remove(path);
       if (refused.add(path)) {
-        LOG.warn("directory {}: {} not started: {}", entry.dir(), path, e.getMessage());
+        LOG.atWarn()
+            .addKeyValue("dir", entry.dir())
+            .addKeyValue("db", path)
+            .log("not started: {}", e.getMessage());
       }
     } catch (IOException | RuntimeException e) {
       mine.remove(path);
@@ -271,7 +278,10 @@ public final class DirectoryReplication implements AutoCloseable {
     } catch (InterruptedException | ClosedWatchServiceException e) {
       // closing
     } catch (RuntimeException e) {
-      LOG.error("directory {}: watcher stopped: {}", entry.dir(), e.getMessage(), e);
+      LOG.atError()
+          .addKeyValue("dir", entry.dir())
+          .setCause(e)
+          .log("watcher stopped: {}", e.getMessage());
     }
   }
 
@@ -318,7 +328,9 @@ public final class DirectoryReplication implements AutoCloseable {
           pending.add(db);
         }
       } catch (IOException e) {
-        LOG.warn("directory {}: cannot watch new directory {}: {}", entry.dir(), d, e.getMessage());
+        LOG.atWarn()
+            .addKeyValue("dir", entry.dir())
+            .log("cannot watch new directory {}: {}", d, e.getMessage());
       }
     }
     newDirs.clear();
@@ -353,7 +365,7 @@ public final class DirectoryReplication implements AutoCloseable {
         }
       }
     } catch (IOException e) {
-      LOG.warn("directory {}: rescan failed: {}", entry.dir(), e.getMessage());
+      LOG.atWarn().addKeyValue("dir", entry.dir()).log("rescan failed: {}", e.getMessage());
     }
   }
 
@@ -372,7 +384,10 @@ public final class DirectoryReplication implements AutoCloseable {
       DirectoryEntry.requireDistinctMetaPaths(check);
     } catch (RuntimeException e) {
       if (refused.add(db)) {
-        LOG.error("directory {}: {} not replicated: {}", entry.dir(), db, e.getMessage());
+        LOG.atError()
+            .addKeyValue("dir", entry.dir())
+            .addKeyValue("db", db)
+            .log("not replicated: {}", e.getMessage());
       }
       return;
     }
@@ -386,7 +401,10 @@ public final class DirectoryReplication implements AutoCloseable {
                   stopOne(db); // removed while it was starting
                 }
               } catch (IOException | RuntimeException e) {
-                LOG.error("directory {}: cannot replicate {}: {}", entry.dir(), db, e.getMessage());
+                LOG.atError()
+                    .addKeyValue("dir", entry.dir())
+                    .addKeyValue("db", db)
+                    .log("cannot replicate: {}", e.getMessage());
               }
             });
   }

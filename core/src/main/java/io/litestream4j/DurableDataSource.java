@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link DataSource} whose commits return only once they are on the replica: the opt-in
@@ -46,11 +47,12 @@ public final class DurableDataSource implements DataSource {
   private static final Set<String> STATEMENT_WRITES =
       Set.of("execute", "executeUpdate", "executeLargeUpdate", "executeBatch", "executeLargeBatch");
 
-  private final DataSource delegate;
+  private final @Nullable DataSource delegate;
   private final Replication replication;
   private final Duration timeout;
 
-  private DurableDataSource(DataSource delegate, Replication replication, Duration timeout) {
+  private DurableDataSource(
+      @Nullable DataSource delegate, Replication replication, Duration timeout) {
     this.delegate = delegate; // null only behind wrap(Connection, ...), which never exposes this
     this.replication = Objects.requireNonNull(replication, "replication");
     this.timeout = Objects.requireNonNull(timeout, "timeout");

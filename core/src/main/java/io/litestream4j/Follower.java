@@ -29,6 +29,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +40,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * try (Follower f = Follower.start(client, "s3://bucket/app", FollowOptions.of(Path.of("replica.db"))
- *     .withInterval(Duration.ofMillis(100)).withListener(e -> log.info("at {}", e.txid())))) {
+ *     .withInterval(Duration.ofMillis(100)).withListener(e -> LOG.info("at {}", e.txid())))) {
  *   // any process may open replica.db read-only (plain SQLite) meanwhile
  * }
  * }</pre>
@@ -59,7 +60,7 @@ import org.slf4j.LoggerFactory;
  * poll interval.
  */
 public final class Follower implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(Follower.class);
+  private static final Logger LOG = LoggerFactory.getLogger(Follower.class);
 
   /** How often the higher levels are checked when level 0 has nothing new. */
   private static final Duration DEEP_CHECK_INTERVAL = Duration.ofSeconds(5);
@@ -74,7 +75,7 @@ public final class Follower implements AutoCloseable {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   private volatile boolean stopping;
-  private volatile IOException failure;
+  private volatile @Nullable IOException failure;
   private volatile long txid;
   private long lastDeepCheck;
   private boolean warned;
@@ -153,11 +154,11 @@ public final class Follower implements AutoCloseable {
         throw e;
       }
       FollowerDatabase.install(restored, out, r.txid());
-      log.info("follow: restored {} to TXID {} from {}", out, Txid.format(r.txid()), replica);
+      LOG.info("follow: restored {} to TXID {} from {}", out, Txid.format(r.txid()), replica);
     }
     FollowerDatabase db = FollowerDatabase.open(out, options.busyTimeout());
     if (resume) {
-      log.info("follow: resuming {} at TXID {} from {}", out, Txid.format(db.txid()), replica);
+      LOG.info("follow: resuming {} at TXID {} from {}", out, Txid.format(db.txid()), replica);
     }
     Follower f = new Follower(client, replica, options, db, staging);
     f.thread.start();
@@ -239,7 +240,7 @@ public final class Follower implements AutoCloseable {
           return;
         } catch (IOException e) {
           if (!warned) {
-            log.warn(
+            LOG.warn(
                 "follow: {} (following {}); retrying every {}",
                 e.getMessage(),
                 replica,
@@ -260,14 +261,14 @@ public final class Follower implements AutoCloseable {
   }
 
   private void fail(IOException e) {
-    log.error(
+    LOG.error(
         "follow: stopped following {} into {}: {}", replica, options.output(), e.getMessage());
     failure = e;
     signal();
     try {
       options.listener().failed(e);
     } catch (RuntimeException ex) {
-      log.warn("follow listener failed", ex);
+      LOG.warn("follow listener failed", ex);
     }
   }
 
@@ -308,7 +309,7 @@ public final class Follower implements AutoCloseable {
             if (!vanished(e)) {
               throw e;
             }
-            log.debug("follow: {} vanished (compaction/retention); listing again", f);
+            LOG.debug("follow: {} vanished (compaction/retention); listing again", f);
             return true;
           }
           try {
@@ -355,7 +356,7 @@ public final class Follower implements AutoCloseable {
       if (r.txid() <= at) {
         return;
       }
-      log.info(
+      LOG.info(
           "follow: no file continues TXID {} on {} (compacted away); catching up from the latest snapshot, TXID {}",
           Txid.format(at),
           replica,
@@ -382,7 +383,7 @@ public final class Follower implements AutoCloseable {
     } finally {
       lock.unlock();
     }
-    log.debug(
+    LOG.debug(
         "follow: applied {} ({} pages), now at TXID {}", source, a.pages(), Txid.format(a.txid()));
     try {
       options
@@ -390,7 +391,7 @@ public final class Follower implements AutoCloseable {
           .applied(
               new FollowEvent(a.txid(), Instant.ofEpochMilli(a.timestamp()), a.pages(), source));
     } catch (RuntimeException e) {
-      log.warn("follow listener failed on TXID {}", Txid.format(a.txid()), e);
+      LOG.warn("follow listener failed on TXID {}", Txid.format(a.txid()), e);
     }
   }
 
@@ -445,7 +446,7 @@ public final class Follower implements AutoCloseable {
       clearStaging(staging);
       Files.deleteIfExists(staging);
     } catch (IOException e) {
-      log.debug("follow: cannot clean {}: {}", staging, e.getMessage());
+      LOG.debug("follow: cannot clean {}: {}", staging, e.getMessage());
     }
   }
 

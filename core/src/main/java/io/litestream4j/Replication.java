@@ -4,9 +4,7 @@ import io.litestream4j.db.ChangeNotifier;
 import io.litestream4j.db.Database;
 import io.litestream4j.db.DatabaseMonitor;
 import io.litestream4j.db.LocalLtxDir;
-import io.litestream4j.db.Position;
 import io.litestream4j.db.SyncException;
-import io.litestream4j.db.SyncStats;
 import io.litestream4j.replica.LeaseLostException;
 import io.litestream4j.replica.Replica;
 import io.litestream4j.replica.ReplicaClient;
@@ -20,6 +18,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Replication of one SQLite database, running in-process: the embedding API.
@@ -70,6 +71,7 @@ import java.util.concurrent.TimeoutException;
  * <p>Thread-safe.
  */
 public final class Replication implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Replication.class);
   private static final Duration FIRST_UPLOAD_WAIT = Duration.ofSeconds(10);
   private final ReplicationOptions options;
   private final Database database;
@@ -81,7 +83,7 @@ public final class Replication implements AutoCloseable {
   private final Runnable onChange;
   private final Store store;
   private ReplicaLease lease = ReplicaLease.none();
-  private volatile Throwable failure;
+  private volatile @Nullable Throwable failure;
 
   /** Guarded by itself; once {@link #failureReported}, listeners are called at registration. */
   private final java.util.List<java.util.function.Consumer<Throwable>> failureListeners =
@@ -173,9 +175,9 @@ public final class Replication implements AutoCloseable {
     try {
       database.open();
     } catch (IOException e) {
-      org.slf4j.LoggerFactory.getLogger(Replication.class)
-          .warn(
-              "{}: cannot open the database yet, will retry: {}", database.path(), e.getMessage());
+      LOG.atWarn()
+          .addKeyValue("db", database.path())
+          .log("cannot open the database yet, will retry: {}", e.getMessage());
     }
   }
 
@@ -188,8 +190,7 @@ public final class Replication implements AutoCloseable {
       database.sync();
     } catch (SyncException e) {
       // The monitor retries with backoff; a database that does not exist yet is not an error.
-      org.slf4j.LoggerFactory.getLogger(Replication.class)
-          .atWarn()
+      LOG.atWarn()
           .addKeyValue("db", database.path())
           .log("first sync failed, will retry: {}", e.getMessage());
     }
@@ -234,8 +235,8 @@ public final class Replication implements AutoCloseable {
   }
 
   /** The database's local position: newest TXID written to the local state directory. */
-  public Position position() {
-    return database.position();
+  public LocalPosition position() {
+    return LocalPosition.of(database.position());
   }
 
   /** The newest TXID the replica has acknowledged. */
@@ -248,10 +249,7 @@ public final class Replication implements AutoCloseable {
    * without a final upload, and the failure is reported to {@link #onFailure} listeners.
    */
   private void leaseLost(LeaseLostException e) {
-    org.slf4j.LoggerFactory.getLogger(Replication.class)
-        .atError()
-        .addKeyValue("db", database.path())
-        .log("replication stopped: {}", e.getMessage());
+    LOG.atError().addKeyValue("db", database.path()).log("replication stopped: {}", e.getMessage());
     failure = e;
     Thread.ofPlatform()
         .name("l4j-lease-lost")
@@ -319,8 +317,9 @@ public final class Replication implements AutoCloseable {
     return replica.lastError();
   }
 
-  public SyncStats stats() {
-    return database.stats();
+  /** The counters of this database's syncs, as they are now. */
+  public SyncStatistics stats() {
+    return SyncStatistics.of(database.stats());
   }
 
   /** Compaction, snapshots, retention and validation of this database's replica. */
@@ -381,10 +380,7 @@ public final class Replication implements AutoCloseable {
     try {
       database.sync();
     } catch (SyncException e) {
-      org.slf4j.LoggerFactory.getLogger(Replication.class)
-          .atWarn()
-          .addKeyValue("db", database.path())
-          .log("final sync failed: {}", e.getMessage());
+      LOG.atWarn().addKeyValue("db", database.path()).log("final sync failed: {}", e.getMessage());
     }
     boolean complete =
         failure == null
@@ -393,15 +389,14 @@ public final class Replication implements AutoCloseable {
     try {
       lease.close();
     } catch (IOException e) {
-      org.slf4j.LoggerFactory.getLogger(Replication.class)
-          .atWarn()
+      LOG.atWarn()
           .addKeyValue("db", database.path())
           .log("releasing the lease failed: {}", e.getMessage());
     }
     try {
       replica.client().close();
     } catch (IOException e) {
-      org.slf4j.LoggerFactory.getLogger(Replication.class).debug("closing replica client", e);
+      LOG.debug("closing replica client", e);
     }
     if (ownsNotifier) {
       try {

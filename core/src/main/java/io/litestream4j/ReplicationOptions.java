@@ -5,6 +5,7 @@ import io.litestream4j.store.StoreOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Everything needed to replicate one database, with Litestream's defaults. Immutable; derive
@@ -28,7 +29,7 @@ import java.util.Objects;
 public record ReplicationOptions(
     Path database,
     String replicaUrl,
-    Path metaDir,
+    @Nullable Path metaDir,
     Duration syncInterval,
     DbOptions db,
     Duration shutdownSyncTimeout,
@@ -68,7 +69,7 @@ public record ReplicationOptions(
         StoreOptions.DEFAULTS);
   }
 
-  public ReplicationOptions withMetaDir(Path dir) {
+  public ReplicationOptions withMetaDir(@Nullable Path dir) {
     return new ReplicationOptions(
         database,
         replicaUrl,

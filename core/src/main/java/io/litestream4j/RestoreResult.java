@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A completed restore: the database now at {@code output} is the replicated database as of {@code
@@ -26,7 +27,7 @@ public record RestoreResult(
     Path output,
     long txid,
     Instant timestamp,
-    RestorePlan plan,
+    @Nullable RestorePlan plan,
     Duration duration,
     RestoreOptions.IntegrityCheck integrityCheck,
     boolean checksumVerified) {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.litestream4j.db.CheckpointMode;
 import io.litestream4j.db.DbOptions;
-import io.litestream4j.db.SyncStats;
 import io.litestream4j.testing.L0Restore;
 import io.litestream4j.testing.ProcLocks;
 import io.litestream4j.testing.SqliteCli;
@@ -112,10 +111,10 @@ class SustainedWritesTest {
           .containsExactlyEntriesOf(java.util.Map.of("first sync", 1L));
       assertThat(r.stats().reopenings()).as("reopenings").isZero();
       if (truncatePageCount > 0) {
-        assertThat(r.stats().checkpoints().get(CheckpointMode.TRUNCATE))
+        assertThat(r.stats().checkpoints().get(CheckpointMode.TRUNCATE.name()))
             .as("TRUNCATE checkpoints ran")
             .isNotNull()
-            .extracting(SyncStats.Checkpoints::count)
+            .extracting(SyncStatistics.Checkpoints::count)
             .isNotEqualTo(0L);
       }
       L0Restore.assertReplicaEquals(replica, db);

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
 
 /**
@@ -20,7 +21,7 @@ final class ConfigFlags {
       names = "-config",
       paramLabel = "PATH",
       description = "Configuration file (default: $LITESTREAM_CONFIG or /etc/litestream.yml).")
-  Path path;
+  @Nullable Path path;
 
   @Option(
       names = "-no-expand-env",

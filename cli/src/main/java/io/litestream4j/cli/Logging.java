@@ -11,6 +11,7 @@ import io.litestream4j.cli.logging.SlogTextEncoder;
 import io.litestream4j.config.LoggingConfig;
 import java.time.ZoneId;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -38,7 +39,7 @@ final class Logging {
     }
   }
 
-  static void configure(LoggingConfig cfg, String flagLevel) {
+  static void configure(LoggingConfig cfg, @Nullable String flagLevel) {
     configure(cfg, flagLevel, false);
   }
 
@@ -46,7 +47,7 @@ final class Logging {
    * @param forceStderr log to stderr whatever the config says (the command prints its output on
    *     stdout, e.g. {@code -json})
    */
-  static void configure(LoggingConfig cfg, String flagLevel, boolean forceStderr) {
+  static void configure(LoggingConfig cfg, @Nullable String flagLevel, boolean forceStderr) {
     if (EMBEDDED.get()) {
       return;
     }

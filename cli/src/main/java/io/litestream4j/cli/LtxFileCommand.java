@@ -39,16 +39,7 @@ import picocli.CommandLine.Spec;
       LtxFileCommand.Apply.class,
     })
 final class LtxFileCommand {
-  @Mixin HelpFlags help;
-
-  /** The help flag of {@code ltx-file} and its subcommands, which also accept {@code --help}. */
-  static final class HelpFlags {
-    @Option(
-        names = {"-h", "-help", "--help"},
-        usageHelp = true,
-        description = "Show this help.")
-    boolean help;
-  }
+  @Mixin HelpFlag help;
 
   /** {@code -include-wal} of the subcommands that read a database file. */
   static final class WalOverlay {
@@ -73,7 +64,7 @@ final class LtxFileCommand {
     @Option(names = "-json", description = "Print one JSON object instead of text.")
     boolean json;
 
-    @Mixin HelpFlags help;
+    @Mixin HelpFlag help;
 
     @Parameters(paramLabel = "FILE", description = "The LTX file.")
     Path file;
@@ -107,7 +98,7 @@ final class LtxFileCommand {
   static final class Verify implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Mixin HelpFlags help;
+    @Mixin HelpFlag help;
 
     @Parameters(paramLabel = "FILE", arity = "1..*", description = "LTX files.")
     List<Path> files = new ArrayList<>();
@@ -145,7 +136,7 @@ final class LtxFileCommand {
 
     @Mixin WalOverlay wal;
 
-    @Mixin HelpFlags help;
+    @Mixin HelpFlag help;
 
     @Parameters(paramLabel = "DB", description = "The SQLite database file.")
     Path db;
@@ -195,7 +186,7 @@ final class LtxFileCommand {
     @Option(names = "-force", description = "Replace OUT if it exists.")
     boolean force;
 
-    @Mixin HelpFlags help;
+    @Mixin HelpFlag help;
 
     @Parameters(index = "0", paramLabel = "DB", description = "The SQLite database file.")
     Path db;
@@ -272,7 +263,7 @@ final class LtxFileCommand {
         description = "Replace OUT (and remove its stale -wal/-shm files) if it exists.")
     boolean force;
 
-    @Mixin HelpFlags help;
+    @Mixin HelpFlag help;
 
     @Parameters(paramLabel = "FILE", arity = "1..*", description = "LTX files, a snapshot first.")
     List<Path> files = new ArrayList<>();

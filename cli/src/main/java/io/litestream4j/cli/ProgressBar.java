@@ -4,6 +4,7 @@ import io.litestream4j.RestoreProgress;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A one-line progress bar on a terminal for restores that take more than a moment: nothing is drawn
@@ -16,13 +17,13 @@ final class ProgressBar implements RestoreProgress {
   private static final long REDRAW_NANOS = 100_000_000L;
   private static final int WIDTH = 30;
 
-  private final PrintStream out; // null: not a terminal, draw nothing
+  private final @Nullable PrintStream out; // null: not a terminal, draw nothing
   private final LongSupplier nanoClock;
   private final long start;
   private long lastDraw;
   private boolean drawn;
 
-  ProgressBar(PrintStream out, LongSupplier nanoClock) {
+  ProgressBar(@Nullable PrintStream out, LongSupplier nanoClock) {
     this.out = out;
     this.nanoClock = nanoClock;
     this.start = nanoClock.getAsLong();

@@ -30,6 +30,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -57,13 +58,13 @@ final class ReplicateCommand implements Callable<Integer> {
       names = "-exec",
       paramLabel = "CMD",
       description = "Run CMD as a child process; stop replicating when it exits.")
-  String exec;
+  @Nullable String exec;
 
   @Option(
       names = "-log-level",
       paramLabel = "LEVEL",
       description = "trace, debug, info, warn or error.")
-  String logLevel;
+  @Nullable String logLevel;
 
   @Option(
       names = "-restore-if-db-not-exists",

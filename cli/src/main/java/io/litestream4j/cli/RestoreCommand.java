@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -47,7 +48,7 @@ import picocli.CommandLine.Spec;
     name = "restore",
     description = "Restores a database from a replica (latest, -txid or -timestamp).")
 final class RestoreCommand implements Callable<Integer> {
-  private static final Logger log = LoggerFactory.getLogger(RestoreCommand.class);
+  private static final Logger LOG = LoggerFactory.getLogger(RestoreCommand.class);
 
   @Spec CommandSpec spec;
 
@@ -57,20 +58,20 @@ final class RestoreCommand implements Callable<Integer> {
       names = "-o",
       paramLabel = "PATH",
       description = "Output path (default: the database's path in the config).")
-  Path output;
+  @Nullable Path output;
 
   @Option(
       names = "-txid",
       paramLabel = "TXID",
       description = "Restore up to this TXID (16 hex digits, inclusive).")
-  String txid;
+  @Nullable String txid;
 
   @Option(
       names = "-timestamp",
       paramLabel = "TIMESTAMP",
       description =
           "Restore the last transaction created before this RFC 3339 time (or \"now\"); a time after the newest backup restores the latest state.")
-  String timestamp;
+  @Nullable String timestamp;
 
   @Option(
       names = "-parallelism",
@@ -121,7 +122,7 @@ final class RestoreCommand implements Callable<Integer> {
       names = "-follow-interval",
       paramLabel = "DURATION",
       description = "How often follow mode polls the replica (default: 1s).")
-  String followInterval;
+  @Nullable String followInterval;
 
   @Mixin HelpFlag help;
 
@@ -166,7 +167,7 @@ final class RestoreCommand implements Callable<Integer> {
     try (var client = replica.client()) {
       Path outPath = output != null ? output : replica.db().orElseThrow().path().orElseThrow();
       if (ifDbNotExists && Files.exists(outPath)) {
-        log.info("database already exists, skipping");
+        LOG.info("database already exists, skipping");
         return 0;
       }
       if (follow) {
@@ -191,7 +192,7 @@ final class RestoreCommand implements Callable<Integer> {
                     .withProgress(bar));
       } catch (RestoreException e) {
         if (ifReplicaExists && e.reason() == RestoreException.Reason.NO_BACKUPS) {
-          log.info("no matching backups found");
+          LOG.info("no matching backups found");
           return 0;
         }
         throw e;
@@ -243,7 +244,7 @@ final class RestoreCommand implements Callable<Integer> {
               FollowOptions.of(outPath).withInterval(interval).withForce(force));
     } catch (RestoreException e) {
       if (ifReplicaExists && e.reason() == RestoreException.Reason.NO_BACKUPS) {
-        log.info("no matching backups found");
+        LOG.info("no matching backups found");
         return 0;
       }
       throw e;
@@ -254,10 +255,10 @@ final class RestoreCommand implements Callable<Integer> {
           try {
             follower.close();
           } catch (java.io.IOException e) {
-            log.warn("follow: closing {}: {}", outPath, e.getMessage());
+            LOG.warn("follow: closing {}: {}", outPath, e.getMessage());
           }
         });
-    log.info(
+    LOG.info(
         "following {} into {} every {} ms; stop with Ctrl+C",
         description,
         outPath,
@@ -267,7 +268,7 @@ final class RestoreCommand implements Callable<Integer> {
     } finally {
       follower.close();
     }
-    log.info("follow: stopped at TXID {} ({})", Txid.format(follower.txid()), signals.last());
+    LOG.info("follow: stopped at TXID {} ({})", Txid.format(follower.txid()), signals.last());
     return 0;
   }
 

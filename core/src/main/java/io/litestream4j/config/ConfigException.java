@@ -1,6 +1,7 @@
 package io.litestream4j.config;
 
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A configuration (file, command-line arguments or replica URL) is invalid.
@@ -15,7 +16,7 @@ public final class ConfigException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   private final String key;
-  private final String value;
+  private final @Nullable String value;
 
   /** An error about {@code key} with no particular value (e.g. a missing or conflicting key). */
   public ConfigException(String key, String rule) {
@@ -23,11 +24,16 @@ public final class ConfigException extends RuntimeException {
   }
 
   /** An error about {@code value} of {@code key}; {@code where} ("file:line") may be null. */
-  public ConfigException(String key, String rule, String value, String where) {
+  public ConfigException(String key, String rule, @Nullable String value, @Nullable String where) {
     this(key, rule, value, where, null);
   }
 
-  ConfigException(String key, String rule, String value, String where, Throwable cause) {
+  ConfigException(
+      String key,
+      String rule,
+      @Nullable String value,
+      @Nullable String where,
+      @Nullable Throwable cause) {
     super(format(key, rule, value, where), cause);
     this.key = key;
     this.value = value;
@@ -43,7 +49,8 @@ public final class ConfigException extends RuntimeException {
     return Optional.ofNullable(value);
   }
 
-  private static String format(String key, String rule, String value, String where) {
+  private static String format(
+      String key, String rule, @Nullable String value, @Nullable String where) {
     var sb = new StringBuilder();
     if (key != null && !key.isEmpty()) {
       sb.append(key).append(": ");

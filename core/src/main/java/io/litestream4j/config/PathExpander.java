@@ -1,6 +1,7 @@
 package io.litestream4j.config;
 
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns a path as written in a configuration or on the command line into the absolute path
@@ -12,7 +13,7 @@ final class PathExpander {
 
   private PathExpander() {}
 
-  static Path expand(String raw, String home) {
+  static Path expand(String raw, @Nullable String home) {
     String s = stripSqlitePrefix(raw);
     if (s.equals("~") || s.startsWith("~/")) {
       if (home == null || home.isEmpty()) {

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Backend-specific replica settings ({@code bucket}, {@code region}, {@code endpoint}, {@code
@@ -77,7 +78,7 @@ public record ReplicaOptions(Map<String, Object> values) {
     return value == null ? List.of() : value;
   }
 
-  private <T> T get(String key, Class<T> type) {
+  private <T> @Nullable T get(String key, Class<T> type) {
     Object value = values.get(key);
     if (value == null) {
       return null;

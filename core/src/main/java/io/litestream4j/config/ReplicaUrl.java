@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A parsed replica URL such as {@code file:///var/backups/db}, {@code s3://bucket/prefix?region=x}
@@ -51,11 +52,11 @@ public record ReplicaUrl(
   }
 
   /** True if {@code s} starts like a URL ({@code word://}), as opposed to a path. */
-  public static boolean looksLikeUrl(String s) {
+  public static boolean looksLikeUrl(@Nullable String s) {
     return s != null && LOOKS_LIKE_URL.matcher(s).find();
   }
 
-  static ReplicaUrl parse(String raw, String key, String where) {
+  static ReplicaUrl parse(@Nullable String raw, String key, @Nullable String where) {
     if (raw == null || raw.isBlank()) {
       throw new ConfigException(key, "replica URL is empty", raw == null ? "" : raw, where);
     }

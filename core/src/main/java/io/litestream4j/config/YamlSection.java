@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
@@ -100,7 +101,7 @@ final class YamlSection {
   }
 
   /** The raw text of a scalar value, for messages; null if absent or not a scalar. */
-  String raw(String key) {
+  @Nullable String raw(String key) {
     NodeTuple tuple = entries.get(key);
     return tuple != null && tuple.getValueNode() instanceof ScalarNode s ? s.getValue() : null;
   }

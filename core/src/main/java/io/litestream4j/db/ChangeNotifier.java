@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,7 +70,7 @@ public final class ChangeNotifier implements AutoCloseable {
     keys.computeIfAbsent(dir, this::register);
   }
 
-  private WatchKey register(Path dir) {
+  private @Nullable WatchKey register(Path dir) {
     try {
       return dir.register(
           watcher,

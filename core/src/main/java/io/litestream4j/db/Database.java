@@ -21,6 +21,7 @@ import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -352,14 +353,14 @@ public final class Database implements AutoCloseable {
   }
 
   /** What {@link #changedSinceLastSync()} compares. */
-  private record FileStamps(Stamp db, Stamp wal) {
-    record Stamp(long size, long modifiedNanos, Object key) {}
+  private record FileStamps(@Nullable Stamp db, @Nullable Stamp wal) {
+    record Stamp(long size, long modifiedNanos, @Nullable Object key) {}
 
     static FileStamps of(Path db, Path wal) throws IOException {
       return new FileStamps(stamp(db), stamp(wal));
     }
 
-    private static Stamp stamp(Path p) throws IOException {
+    private static @Nullable Stamp stamp(Path p) throws IOException {
       try {
         var a = Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class);
         return new Stamp(
@@ -531,7 +532,7 @@ public final class Database implements AutoCloseable {
    */
   private record Scan(DatabaseChecksum checksum, WalCursor cursor, boolean atMark) {}
 
-  private Scan scanCurrentState(WalMark mark) throws IOException {
+  private Scan scanCurrentState(@Nullable WalMark mark) throws IOException {
     DatabaseChecksum sum = new DatabaseChecksum(pageSize);
     FileChannel wal = files.wal();
     Optional<WalReader> opened = wal == null ? Optional.empty() : WalReader.open(wal);
@@ -642,7 +643,7 @@ public final class Database implements AutoCloseable {
    * Decides whether the WAL still continues from the cursor. Sets {@link #fullReason} when it does
    * not; moves the cursor to the start of a new WAL generation when the reset was expected.
    */
-  private void checkContinuity(WalReader reader) throws IOException {
+  private void checkContinuity(@Nullable WalReader reader) throws IOException {
     if (reader == null) {
       boolean nothingSyncedFromWal = cursor.fresh() || cursor.offset() == WalHeader.SIZE;
       if (!nothingSyncedFromWal && !cursor.equals(expectedReset) && !walGuarded()) {
@@ -737,7 +738,7 @@ public final class Database implements AutoCloseable {
   }
 
   /** Writes every page of the current database state (database file overlaid with the WAL). */
-  private void writeFull(FileChannel wal, WalReader reader) throws IOException {
+  private void writeFull(@Nullable FileChannel wal, @Nullable WalReader reader) throws IOException {
     FullFileReason reason = fullReason;
     String detail = fullDetail;
     WalCursor end = WalCursor.FRESH;
@@ -908,7 +909,7 @@ public final class Database implements AutoCloseable {
    *
    * @return null when the synced frames are no longer in the WAL and {@code last} is false
    */
-  private PageIndex syncedWalPages(boolean last) throws IOException {
+  private @Nullable PageIndex syncedWalPages(boolean last) throws IOException {
     FileChannel wal = files.wal();
     if (cursor.fresh() || cursor.offset() <= WalHeader.SIZE) {
       return PageIndex.empty();

@@ -6,6 +6,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +44,7 @@ final class DatabaseFiles implements AutoCloseable {
   private FileChannel db;
   private Object dbKey;
   private long dbInode;
-  private FileChannel wal;
+  private @Nullable FileChannel wal;
 
   DatabaseFiles(Path dbPath, Path walPath) {
     this.dbPath = dbPath;
@@ -67,7 +68,7 @@ final class DatabaseFiles implements AutoCloseable {
   }
 
   /** The WAL's descriptor, opened on first use; null while there is no WAL file. */
-  FileChannel wal() throws IOException {
+  @Nullable FileChannel wal() throws IOException {
     if (wal == null) {
       try {
         wal = ReadOnlyFileChannel.open(walPath);
@@ -116,10 +117,12 @@ final class DatabaseFiles implements AutoCloseable {
   private static void release(FileChannel channel, Path path, long inode) {
     boolean locksRemain = ProcessLocks.heldOn(inode).orElse(true);
     if (locksRemain) {
-      LOG.info(
-          "{}: this process still holds SQLite locks on the database (an application connection is open,"
-              + " or locks cannot be listed); its descriptor stays open until the process exits so they are kept",
-          path);
+      LOG.atInfo()
+          .addKeyValue("db", path)
+          .log(
+              "this process still holds SQLite locks on the database (an application connection is"
+                  + " open, or locks cannot be listed); its descriptor stays open until the process"
+                  + " exits so they are kept");
       synchronized (KEPT_UNTIL_EXIT) {
         KEPT_UNTIL_EXIT.add(channel);
       }

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The identities (device and inode) of a database's three files as the replicator's connections
@@ -12,7 +13,13 @@ import java.nio.file.attribute.BasicFileAttributes;
  * the connections must then be reopened. A file that did not exist when the identities were taken
  * (a {@code null} key) is never reported as replaced. Immutable.
  */
-record FileIdentities(Path db, Path wal, Path shm, Object dbKey, Object walKey, Object shmKey) {
+record FileIdentities(
+    Path db,
+    Path wal,
+    Path shm,
+    @Nullable Object dbKey,
+    @Nullable Object walKey,
+    @Nullable Object shmKey) {
 
   /** Identities of nothing: no file is ever reported as replaced. */
   static FileIdentities none(Path db, Path wal, Path shm) {
@@ -20,7 +27,7 @@ record FileIdentities(Path db, Path wal, Path shm, Object dbKey, Object walKey, 
   }
 
   /** The identity of one file now; {@code null} when it does not exist. */
-  static Object keyOf(Path p) throws IOException {
+  static @Nullable Object keyOf(Path p) throws IOException {
     try {
       return Files.readAttributes(p, BasicFileAttributes.class).fileKey();
     } catch (NoSuchFileException e) {
@@ -51,7 +58,7 @@ record FileIdentities(Path db, Path wal, Path shm, Object dbKey, Object walKey, 
     return changed(db, dbKey) || changed(wal, walKey) || changed(shm, shmKey);
   }
 
-  private static boolean changed(Path p, Object known) throws IOException {
+  private static boolean changed(Path p, @Nullable Object known) throws IOException {
     if (known == null) {
       return false;
     }

@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Properties;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The replicator's own SQLite connections to one database, and the locks it takes through them.
@@ -467,7 +468,7 @@ final class SqliteSession implements AutoCloseable {
     }
   }
 
-  private static void closeQuietly(Connection c) {
+  private static void closeQuietly(@Nullable Connection c) {
     if (c != null) {
       try {
         c.close();

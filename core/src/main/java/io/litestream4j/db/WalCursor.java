@@ -2,6 +2,7 @@ package io.litestream4j.db;
 
 import io.litestream4j.sqlite.WalHeader;
 import io.litestream4j.sqlite.WalPosition;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How far into the live WAL the replicated state reaches: a position inside one WAL generation
@@ -9,7 +10,7 @@ import io.litestream4j.sqlite.WalPosition;
  * be validated. {@link #FRESH} means there was no WAL content when the state was taken: any WAL
  * that appears later is entirely new.
  */
-record WalCursor(WalPosition position, int checkpointSeq, boolean fresh) {
+record WalCursor(@Nullable WalPosition position, int checkpointSeq, boolean fresh) {
   static final WalCursor FRESH = new WalCursor(null, 0, true);
 
   static WalCursor start(WalHeader header) {

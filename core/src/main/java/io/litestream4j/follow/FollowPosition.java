@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where a follower's database is: the TXID, the database checksum at that TXID (over the source's
@@ -52,7 +53,8 @@ public record FollowPosition(long txid, long checksum, byte[] page1Header) {
   /** The two positions a sidecar names: the one being applied and the one before it (if any). */
   record Pair(FollowPosition current, Optional<FollowPosition> previous) {}
 
-  static void write(Path db, FollowPosition current, FollowPosition previous) throws IOException {
+  static void write(Path db, FollowPosition current, @Nullable FollowPosition previous)
+      throws IOException {
     Map<String, String> m = new LinkedHashMap<>();
     put(m, "", current);
     if (previous != null) {

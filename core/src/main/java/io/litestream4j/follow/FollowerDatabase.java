@@ -24,6 +24,7 @@ import java.util.HexFormat;
 import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The follower's local database and the one way it changes: {@link #apply} moves it from one TXID
@@ -476,7 +477,7 @@ public final class FollowerDatabase implements Closeable {
     }
   }
 
-  private static void closeQuietly(Connection conn, FileChannel c) {
+  private static void closeQuietly(@Nullable Connection conn, @Nullable FileChannel c) {
     try {
       if (conn != null) {
         conn.close();

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +24,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ResumableInputStream extends InputStream {
 
-  private static final Logger log = LoggerFactory.getLogger(ResumableInputStream.class);
+  private static final Logger LOG = LoggerFactory.getLogger(ResumableInputStream.class);
 
   private final ReplicaClient client;
   private final int level;
@@ -209,7 +210,7 @@ public final class ResumableInputStream extends InputStream {
               cause);
       throw fail(e);
     }
-    log.debug(
+    LOG.debug(
         "reading {} failed at byte {} ({}); retry {} of {}",
         describe(),
         offset,
@@ -245,7 +246,7 @@ public final class ResumableInputStream extends InputStream {
         + " replica";
   }
 
-  private static void closeQuietly(InputStream in, IOException primary) {
+  private static void closeQuietly(@Nullable InputStream in, IOException primary) {
     if (in == null) {
       return;
     }

@@ -7,6 +7,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Timestamps as Go's {@code time.RFC3339Nano} writes them ({@code 2024-05-06T07:08:09.12Z}: UTC,
@@ -37,7 +38,7 @@ public final class RfcTimestamps {
     return sb.append('Z').toString();
   }
 
-  public static Optional<Instant> parse(String s) {
+  public static Optional<Instant> parse(@Nullable String s) {
     if (s == null) {
       return Optional.empty();
     }

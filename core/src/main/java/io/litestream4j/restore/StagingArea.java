@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * it is deleted by {@link #close()}.
  */
 final class StagingArea implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(StagingArea.class);
+  private static final Logger LOG = LoggerFactory.getLogger(StagingArea.class);
   private static final int COPY_BUFFER = 64 * 1024;
 
   private final ReplicaClient client;

@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * rules as every restore ({@link OutputFile}).
  */
 public final class V3RestoreJob {
-  private static final Logger log = LoggerFactory.getLogger(V3RestoreJob.class);
+  private static final Logger LOG = LoggerFactory.getLogger(V3RestoreJob.class);
 
   private V3RestoreJob() {}
 
@@ -120,7 +120,7 @@ public final class V3RestoreJob {
       }
       out.publish();
       Duration took = Duration.ofNanos(System.nanoTime() - started);
-      log.info(
+      LOG.info(
           "restored {} from Litestream v0.3 backups on {} ({}) in {} ms",
           out.path(),
           replica,

@@ -7,6 +7,7 @@ import java.nio.channels.FileChannel;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads the committed content of a SQLite WAL file the way SQLite's own recovery does: a frame
@@ -287,7 +288,7 @@ public final class WalReader {
    * Returns the checksum after the frame at buffer index {@code at}, or null if the frame is
    * invalid.
    */
-  private WalChecksum validate(WalFrameHeader frame, int at, WalChecksum previous) {
+  private @Nullable WalChecksum validate(WalFrameHeader frame, int at, WalChecksum previous) {
     if (frame.pgno() == 0 || frame.salt1() != header.salt1() || frame.salt2() != header.salt2()) {
       return null;
     }

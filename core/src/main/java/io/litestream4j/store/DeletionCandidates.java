@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.IntToLongFunction;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,16 +44,16 @@ final class DeletionCandidates {
     }
   }
 
-  private final Path file;
+  private final @Nullable Path file;
   private final Map<Key, Long> firstSeen = new HashMap<>();
   private boolean dirty;
 
-  private DeletionCandidates(Path file) {
+  private DeletionCandidates(@Nullable Path file) {
     this.file = file;
   }
 
   /** Candidates persisted at {@code file} (null: kept in memory only). */
-  static DeletionCandidates load(Path file) {
+  static DeletionCandidates load(@Nullable Path file) {
     DeletionCandidates c = new DeletionCandidates(file);
     if (file == null) {
       return c;

@@ -17,6 +17,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +50,7 @@ final class LevelCompactor {
   static final int MAX_INPUTS = 1024;
 
   private final ReplicaClient client;
-  private final LocalLtxDir local;
+  private final @Nullable LocalLtxDir local;
   private final String name;
   private final RetryPolicy retry;
   private final AtomicReference<StreamPipe.Reader> inFlight;
@@ -59,7 +60,7 @@ final class LevelCompactor {
 
   LevelCompactor(
       ReplicaClient client,
-      LocalLtxDir local,
+      @Nullable LocalLtxDir local,
       String name,
       RetryPolicy retry,
       AtomicReference<StreamPipe.Reader> inFlight) {
@@ -265,7 +266,7 @@ final class LevelCompactor {
     }
   }
 
-  private InputStream openLocal(LtxFileInfo f) throws IOException {
+  private @Nullable InputStream openLocal(LtxFileInfo f) throws IOException {
     if (local == null || f.level() != LtxFileInfo.L0 || f.minTxid() != f.maxTxid()) {
       return null;
     }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -151,7 +152,7 @@ final class Retention {
    * the level's newest file.
    */
   private static List<LtxFileInfo> deletablePrefix(
-      List<LtxFileInfo> sorted, long floor, List<LtxFileInfo> upper) {
+      List<LtxFileInfo> sorted, long floor, @Nullable List<LtxFileInfo> upper) {
     return deletablePrefix(
         sorted, floor, f -> upper == null || LevelFiles.coveringFile(upper, f).isPresent());
   }

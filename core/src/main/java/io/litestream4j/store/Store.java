@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -95,7 +96,7 @@ public final class Store implements AutoCloseable, ReplicaUpkeep {
   private long tempCleanupDue = Long.MAX_VALUE;
 
   /** Why a snapshot was requested out of schedule ({@link #requestSnapshot}); null when none is. */
-  private volatile String snapshotRequest;
+  private volatile @Nullable String snapshotRequest;
 
   /** When to (re)try the requested snapshot, ms since the epoch. */
   private volatile long snapshotRequestDue = Long.MAX_VALUE;

@@ -54,4 +54,7 @@
  * reads) never finds a planned file deleted. Plans for TXIDs below the floor — history retention is
  * already removing — get no such promise.
  */
+@NullMarked
 package io.litestream4j.store;
+
+import org.jspecify.annotations.NullMarked;

@@ -4,4 +4,7 @@
  * to a new database file. They read SQLite files without opening SQLite and never modify their
  * inputs.
  */
+@NullMarked
 package io.litestream4j.tools;
+
+import org.jspecify.annotations.NullMarked;

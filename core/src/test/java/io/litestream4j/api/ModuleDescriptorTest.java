@@ -60,6 +60,13 @@ class ModuleDescriptorTest {
         .as("SQLite formats: qualified export only")
         .isNotEmpty()
         .allMatch(m -> m.startsWith("io.litestream4j."));
+    assertThat(core.requires())
+        .as("null markers are needed to compile against core, never to run it")
+        .anySatisfy(
+            r -> {
+              assertThat(r.name()).isEqualTo("org.jspecify");
+              assertThat(r.modifiers()).contains(ModuleDescriptor.Requires.Modifier.STATIC);
+            });
     assertThat(core.uses()).contains(ReplicaClientFactory.class.getName());
     assertThat(core.provides())
         .anySatisfy(p -> assertThat(p.service()).isEqualTo(ReplicaClientFactory.class.getName()));

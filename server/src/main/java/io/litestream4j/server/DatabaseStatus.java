@@ -1,6 +1,6 @@
 package io.litestream4j.server;
 
-import io.litestream4j.db.SyncStats;
+import io.litestream4j.SyncStatistics;
 import io.litestream4j.store.L0RetentionScan;
 import io.litestream4j.store.StoreStats;
 import java.nio.file.Path;
@@ -38,7 +38,7 @@ public record DatabaseStatus(
     Optional<String> lastError,
     boolean failing,
     Optional<ReplicaSummary> replica,
-    SyncStats stats,
+    SyncStatistics stats,
     StoreStats storeStats,
     Optional<L0RetentionScan> l0Retention) {
 

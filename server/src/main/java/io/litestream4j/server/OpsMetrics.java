@@ -40,9 +40,9 @@ public final class OpsMetrics {
           "litestream_replica_operation_bytes");
 
   /**
-   * Full L0 files (whole database instead of WAL pages) by reason, per database. Core's {@code
-   * SyncStats} does not count them by reason yet on this branch; the CLI passes {@link
-   * #NO_FULL_FILE_REASONS} until it does, and the metric then has no samples.
+   * Full L0 files (whole database instead of WAL pages) by reason, per database: the CLI passes the
+   * sync counters' {@code fullL0Files}; with {@link #NO_FULL_FILE_REASONS} the metric has no
+   * samples.
    */
   @FunctionalInterface
   public interface FullFileReasons {
@@ -128,7 +128,7 @@ public final class OpsMetrics {
                                             default -> c.nanos() / 1e9;
                                           },
                                           db.path().toString(),
-                                          mode.name()))))
+                                          mode))))
           .register(registry);
     }
     GaugeWithCallback.builder()

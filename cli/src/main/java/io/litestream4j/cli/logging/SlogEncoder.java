@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.function.IntFunction;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What Litestream's three log formats have in common: an event becomes one {@link SlogRecord} (with
@@ -27,7 +28,7 @@ abstract sealed class SlogEncoder extends EncoderBase<ILoggingEvent>
   abstract String format(SlogRecord r);
 
   @Override
-  public final byte[] headerBytes() {
+  public final byte @Nullable [] headerBytes() {
     return null;
   }
 
@@ -37,7 +38,7 @@ abstract sealed class SlogEncoder extends EncoderBase<ILoggingEvent>
   }
 
   @Override
-  public final byte[] footerBytes() {
+  public final byte @Nullable [] footerBytes() {
     return null;
   }
 

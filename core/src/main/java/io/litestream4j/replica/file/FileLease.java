@@ -21,6 +21,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +48,7 @@ final class FileLease implements ReplicaLease {
   private final Instant acquiredAt;
   private FileChannel channel;
   private FileLock lock;
-  private Object fileKey;
+  private @Nullable Object fileKey;
   private boolean lost;
   private boolean closed;
 
@@ -216,7 +217,7 @@ final class FileLease implements ReplicaLease {
     return end > 0 ? json.substring(i + 12, end) : "an unknown time";
   }
 
-  private Object currentKey() {
+  private @Nullable Object currentKey() {
     try {
       return Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
           .fileKey();

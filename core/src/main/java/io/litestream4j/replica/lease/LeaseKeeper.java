@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class LeaseKeeper implements ReplicaLease {
 
-  private static final Logger log = LoggerFactory.getLogger(LeaseKeeper.class);
+  private static final Logger LOG = LoggerFactory.getLogger(LeaseKeeper.class);
   private static final Duration RETRY_DELAY = Duration.ofSeconds(1);
 
   private final Leaser leaser;
@@ -61,7 +61,7 @@ public final class LeaseKeeper implements ReplicaLease {
       Consumer<? super LeaseLostException> onLost)
       throws IOException {
     Leaser.Held held = leaser.acquire();
-    log.info(
+    LOG.info(
         "acquired lease {} as {} (generation {}, expires {})",
         leaser.location(),
         leaser.owner(),
@@ -173,7 +173,7 @@ public final class LeaseKeeper implements ReplicaLease {
                   e));
           return;
         }
-        log.warn(
+        LOG.warn(
             "cannot renew lease {} (expires {}); retrying: {}",
             leaser.location(),
             held.record().expiresAt(),
@@ -193,11 +193,11 @@ public final class LeaseKeeper implements ReplicaLease {
     } finally {
       lock.unlock();
     }
-    log.error("REPLICATION MUST STOP: {}", e.getMessage());
+    LOG.error("REPLICATION MUST STOP: {}", e.getMessage());
     try {
       onLost.accept(e);
     } catch (RuntimeException callbackFailure) {
-      log.error("lease-lost callback failed", callbackFailure);
+      LOG.error("lease-lost callback failed", callbackFailure);
     }
   }
 
@@ -229,7 +229,7 @@ public final class LeaseKeeper implements ReplicaLease {
     }
     if (held != null) {
       leaser.release(held);
-      log.info("released lease {}", leaser.location());
+      LOG.info("released lease {}", leaser.location());
     }
   }
 }

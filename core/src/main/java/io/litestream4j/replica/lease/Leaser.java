@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Leaser {
 
-  private static final Logger log = LoggerFactory.getLogger(Leaser.class);
+  private static final Logger LOG = LoggerFactory.getLogger(Leaser.class);
   private static final int MAX_RACES = 3;
 
   /** A lease this process holds: the record as written and the version tag of that write. */
@@ -72,7 +72,7 @@ public final class Leaser {
           throw new LeaseHeldException(store.location(), existing.owner(), existing.expiresAt());
         }
         wanted = new LeaseRecord(existing.generation() + 1, now.plus(ttl), owner);
-        log.info(
+        LOG.info(
             "taking over expired lease {} of {} (expired {})",
             store.location(),
             existing.owner().isEmpty() ? "an unnamed replicator" : existing.owner(),
@@ -96,7 +96,7 @@ public final class Leaser {
             throw new LeaseHeldException(store.location(), winner.owner(), winner.expiresAt());
           }
         }
-        log.debug("lease {} changed while acquiring it; trying again", store.location());
+        LOG.debug("lease {} changed while acquiring it; trying again", store.location());
       }
     }
     throw new IOException(
@@ -129,7 +129,7 @@ public final class Leaser {
         store.replace(expired.toJson(), lease.etag());
       }
     } catch (PreconditionFailedException e) {
-      log.warn(
+      LOG.warn(
           "lease {} was taken over by another replicator before it could be released",
           store.location());
     }

@@ -1,0 +1,10 @@
+/**
+ * The {@code litestream4j} command line: one picocli command per Litestream command, built only
+ * when it runs ({@code CommandTable}); the flags several commands share are mixins ({@code
+ * ConfigFlags}, {@code SocketFlags}, {@code HelpFlag}, {@code TableFlag}). Commands parse, call
+ * core and print; an option without a default is {@code @Nullable}.
+ */
+@NullMarked
+package io.litestream4j.cli;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,8 @@
+/**
+ * Plumbing shared by the other packages: atomic and temporary files, file modes, work permits,
+ * failure backoff and fan-out. Not API: exported only to the project's own modules.
+ */
+@NullMarked
+package io.litestream4j.internal;
+
+import org.jspecify.annotations.NullMarked;
