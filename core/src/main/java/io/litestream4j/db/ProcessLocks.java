@@ -34,9 +34,15 @@ final class ProcessLocks {
     }
     String pid = Long.toString(ProcessHandle.current().pid());
     String inodeSuffix = ":" + inode;
+    String inodeField = inodeSuffix + " ";
     try {
       for (String line : Files.readAllLines(PROC_LOCKS)) {
-        // "1: POSIX  ADVISORY  READ 1234 fe:00:5678 1073741826 1073742335"; waiters have "->"
+        // "1: POSIX  ADVISORY  READ 1234 fe:00:5678 1073741826 1073742335"; waiters have "->".
+        // A process replicating a thousand databases has thousands of lines and reads them at every
+        // close: only lines naming the inode are split.
+        if (!line.contains(inodeField)) {
+          continue;
+        }
         String[] f = line.trim().split("\\s+");
         if (f.length >= 8
             && f[1].equals("POSIX")
