@@ -363,12 +363,31 @@ public final class Replication implements AutoCloseable {
   }
 
   /**
+   * Stops starting background work (syncs, compactions, snapshots) without waiting: the first step
+   * when many databases shut down together, so the ones whose turn comes later do not keep working
+   * meanwhile. {@link #shutdown()} still makes the final sync.
+   */
+  void requestStop() {
+    store.requestStop();
+    monitor.requestStop();
+  }
+
+  /**
    * Final sync, then uploads retried for up to {@code shutdownSyncTimeout}; then releases
    * everything.
    *
    * @return true when the replica holds everything that was committed
    */
   public boolean shutdown() {
+    return shutdown(options.shutdownSyncTimeout());
+  }
+
+  /**
+   * As {@link #shutdown()}, with uploads retried for up to {@code uploadTimeout} (the part of
+   * {@code shutdownSyncTimeout} left when many databases shut down together and this one's turn
+   * came late).
+   */
+  boolean shutdown(Duration uploadTimeout) {
     if (closed) {
       return true;
     }
@@ -383,8 +402,7 @@ public final class Replication implements AutoCloseable {
       LOG.atWarn().addKeyValue("db", database.path()).log("final sync failed: {}", e.getMessage());
     }
     boolean complete =
-        failure == null
-            && replica.shutdown(options.shutdownSyncTimeout(), options.shutdownSyncInterval());
+        failure == null && replica.shutdown(uploadTimeout, options.shutdownSyncInterval());
     database.close();
     try {
       lease.close();

@@ -4,12 +4,21 @@ import io.litestream4j.db.ChangeNotifier;
 import io.litestream4j.replica.ReplicaClient;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Several databases replicated by one process (the {@code replicate} command with a config file,
@@ -24,10 +33,27 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * shutdown-sync-timeout}. Thread-safe.
  */
 public final class Replicator implements AutoCloseable {
+  /**
+   * Databases shut down at the same time: enough to overlap their fsyncs and replica round trips,
+   * few enough that they do not all compete for the CPU.
+   */
+  private static final int SHUTDOWN_THREADS =
+      Math.clamp(4L * Runtime.getRuntime().availableProcessors(), 8, 32);
+
+  /** How long after the longest shutdown-sync-timeout a database's close is still waited for. */
+  private static final Duration CLOSE_GRACE = Duration.ofSeconds(10);
+
+  private static final Logger LOG = LoggerFactory.getLogger(Replicator.class);
+
   private final SharedResources shared;
 
   /** By absolute database path, sorted. */
   private final Map<Path, Replication> replications = new ConcurrentSkipListMap<>();
+
+  /**
+   * Databases whose shutdown has begun, so that a second signal can still cut their uploads short.
+   */
+  private final List<Replication> shuttingDown = new CopyOnWriteArrayList<>();
 
   private volatile boolean shutDown;
 
@@ -105,41 +131,95 @@ public final class Replicator implements AutoCloseable {
   /** Stops waiting for final uploads in every database (a second interrupt signal). */
   public void abandonShutdownSync() {
     replications.values().forEach(Replication::abandonShutdownSync);
+    shuttingDown.forEach(Replication::abandonShutdownSync);
   }
 
   /**
-   * Final sync and upload of every database, in parallel (one virtual thread each); always returns.
+   * Final sync and upload of every database, in parallel on a small pool of platform threads
+   * (SQLite calls pin a virtual thread's carrier, so a thousand virtual threads would make the
+   * final syncs and closes queue behind two carriers); always returns. Every database's uploads are
+   * retried until its {@code shutdown-sync-timeout} after the start of this call, not after its
+   * turn, so the whole shutdown is bounded by that timeout plus the local work; a database that has
+   * not finished its close {@link #CLOSE_GRACE} after the longest timeout is reported as incomplete
+   * and left to the pool's daemon threads, so it never keeps the process from exiting.
    *
    * @return true when every replica holds everything that was committed
    */
   public boolean shutdown() {
     shutDown = true;
-    List<CompletableFuture<Boolean>> all = new ArrayList<>();
+    List<Replication> all = new ArrayList<>();
     for (Path db : List.copyOf(replications.keySet())) {
       Replication r = replications.remove(db);
-      if (r == null) {
-        continue;
+      if (r != null) {
+        all.add(r);
       }
-      CompletableFuture<Boolean> f = new CompletableFuture<>();
-      Thread.ofVirtual()
-          .name("l4j-shutdown-" + db.getFileName())
-          .start(
-              () -> {
-                try {
-                  f.complete(r.shutdown());
-                } catch (RuntimeException e) {
-                  f.complete(false);
-                }
-              });
-      all.add(f);
     }
-    boolean ok = all.stream().map(CompletableFuture::join).reduce(true, Boolean::logicalAnd);
+    shuttingDown.addAll(all);
+    all.forEach(Replication::requestStop);
+    long start = System.nanoTime();
+    boolean ok = all.isEmpty() || shutdownAll(all, start);
+    shuttingDown.removeAll(all);
     try {
       shared.notifier().close();
     } catch (IOException ignored) {
       // nothing left to release
     }
     return ok;
+  }
+
+  private static boolean shutdownAll(List<Replication> all, long start) {
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            Math.min(all.size(), SHUTDOWN_THREADS),
+            Thread.ofPlatform().name("l4j-shutdown-", 1).daemon(true).factory());
+    try {
+      List<Future<Boolean>> futures = new ArrayList<>(all.size());
+      long longest = 0;
+      for (Replication r : all) {
+        long timeout = r.options().shutdownSyncTimeout().toNanos();
+        longest = Math.max(longest, timeout);
+        futures.add(
+            pool.submit(
+                () -> {
+                  Duration left =
+                      Duration.ofNanos(Math.max(0, start + timeout - System.nanoTime()));
+                  try {
+                    return r.shutdown(left);
+                  } catch (RuntimeException e) {
+                    LOG.atWarn()
+                        .addKeyValue("db", r.options().database())
+                        .log("shutdown failed: {}", e.toString());
+                    return false;
+                  }
+                }));
+      }
+      long deadline = start + longest + CLOSE_GRACE.toNanos();
+      boolean ok = true;
+      int unfinished = 0;
+      for (Future<Boolean> f : futures) {
+        try {
+          ok &= f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+          ok = false;
+          unfinished++;
+        } catch (ExecutionException e) {
+          ok = false;
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+      }
+      if (unfinished > 0) {
+        LOG.warn(
+            "{} database(s) did not finish their final sync and close within the shutdown-sync-timeout"
+                + " plus {} s; exiting without them",
+            unfinished,
+            CLOSE_GRACE.toSeconds());
+      }
+      return ok;
+    } finally {
+      pool.shutdown();
+    }
   }
 
   @Override

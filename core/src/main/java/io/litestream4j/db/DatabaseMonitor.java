@@ -159,10 +159,15 @@ public final class DatabaseMonitor implements AutoCloseable {
     }
   }
 
-  @Override
-  public void close() {
+  /** Tells the thread to stop after the sync in progress, without waiting for it. */
+  public void requestStop() {
     stopping = true;
     signal();
+  }
+
+  @Override
+  public void close() {
+    requestStop();
     try {
       thread.join(Duration.ofSeconds(30));
     } catch (InterruptedException e) {
