@@ -130,6 +130,21 @@ final class StartupBench implements Benchmark {
                 Optional.of(peerOut),
                 Optional.of(RestoreBench.Method.PEER)));
       }
+      // The physical limit next to both restores: the same database bytes copied and fsynced.
+      Path cpOut = small.dir().resolve("copied.db");
+      variants.add(
+          new Variant(
+              "cp",
+              "cp + fsync (coreutils `sync FILE`) of the same database, " + size,
+              List.of(
+                  "sh",
+                  "-c",
+                  "cp \"$0\" \"$1\" && sync \"$1\"",
+                  small.oursDb().toString(),
+                  cpOut.toString()),
+              Map.of(),
+              Optional.of(cpOut),
+              Optional.empty()));
     }
     // One untimed call of each: builds or refreshes caches (AOT) and warms the page cache; the
     // restores' results are verified.

@@ -19,7 +19,7 @@ class AotTrainingTest {
 
   @Test
   void everyTrainingCommandSucceedsAndTheRestoreHoldsTheReplicasRows() throws Exception {
-    List<String> failed = AotTraining.run(dir);
+    List<String> failed = AotTraining.run(dir, false);
     assertThat(failed).isEmpty();
     Path db = dir.resolve("restored.db");
     assertThat(rows(db)).containsExactly("one", "two", "three", "four");
@@ -37,6 +37,14 @@ class AotTrainingTest {
       assertThat(rs.getLong(2)).isEqualTo(1300L * 3500);
       assertThat(rs.getBytes(3)).isEqualTo(new byte[3500]);
     }
+  }
+
+  @Test
+  void theS3TrainingRestoresTheReplicaFromTheTrainingServer() throws Exception {
+    assertThat(AotTraining.run(dir, true)).isEmpty();
+    Path db = dir.resolve("s3.db");
+    assertThat(rows(db)).containsExactly("one", "two", "three", "four");
+    DbCompare.assertIntegrity(db);
   }
 
   private static List<String> rows(Path db) throws Exception {

@@ -129,10 +129,14 @@ class RepositoryLauncherTest {
   @Test
   void shortCommandsRunWithTheC1CompilerOnlyAndLongRunningOnesWithC2() throws Exception {
     Map<String, String> flags = Map.of("LITESTREAM4J_JAVA_OPTS", "-XX:+PrintFlagsFinal");
-    assertThat(run(flags, "version")).containsPattern("TieredStopAtLevel += 1 ");
+    assertThat(run(flags, "version"))
+        .containsPattern("TieredStopAtLevel += 1 ")
+        .containsPattern("CompileThresholdScaling += 10\\.0+ ");
     assertThat(run(flags, "restore", "-h")).containsPattern("TieredStopAtLevel += 1 ");
     String replicate = run(flags, "replicate", "-h");
-    assertThat(replicate).containsPattern("TieredStopAtLevel += 4 ");
+    assertThat(replicate)
+        .containsPattern("TieredStopAtLevel += 4 ")
+        .containsPattern("CompileThresholdScaling += 1\\.0+ ");
     assertThat(replicate)
         .as("replicate starts with a small heap")
         .containsPattern("InitialHeapSize += 67108864 ");

@@ -14,6 +14,15 @@ interface ByteSource {
   /** Reads exactly {@code len} bytes or fails with a truncation error naming {@code what}. */
   void readFully(byte[] b, int off, int len, String what) throws IOException;
 
+  /**
+   * Reads exactly {@code len} bytes of page {@code pgno}; on truncation the error names {@code
+   * what} "of page" {@code pgno}. Exists so the per-page reads of a restore build no message unless
+   * one is needed.
+   */
+  default void readFully(byte[] b, int off, int len, String what, int pgno) throws IOException {
+    readFully(b, off, len, what + " of page " + Integer.toUnsignedString(pgno));
+  }
+
   /** Reads one unsigned byte or fails with a truncation error naming {@code what}. */
   int readByte(String what) throws IOException;
 

@@ -30,6 +30,7 @@ public final class LtxDecoder implements Closeable {
   private final Crc64 expectedIndex = new Crc64();
   private final int lockPgno;
   private final byte[] frameHeader = new byte[PageCodec.PAGE_HEADER_SIZE + 4];
+  private final byte[] indexEntry = new byte[24];
 
   private State state = State.PAGES;
   private int pageCount;
@@ -161,8 +162,7 @@ public final class LtxDecoder implements Closeable {
     }
     checkPage(pgno, flags, frameOffset);
     if ((flags & PageCodec.FLAG_SIZE) != 0) {
-      in.readFully(
-          frameHeader, PageCodec.PAGE_HEADER_SIZE, 4, "the compressed size of page " + pgno);
+      in.readFully(frameHeader, PageCodec.PAGE_HEADER_SIZE, 4, "the compressed size", pgno);
       fileHash.update(frameHeader, 0, PageCodec.PAGE_HEADER_SIZE + 4);
       codec.readBlock(
           in, pgno, frameOffset, PageCodec.be32(frameHeader, PageCodec.PAGE_HEADER_SIZE), dst);
@@ -176,20 +176,16 @@ public final class LtxDecoder implements Closeable {
     if (header.isSnapshot()) {
       snapshotXor ^= lastPageChecksum;
     }
-    expectedIndex
-        .updateLong(pgno & 0xffffffffL)
-        .updateLong(frameOffset)
-        .updateLong(in.offset() - frameOffset);
+    hashIndexEntry(expectedIndex, pgno & 0xffffffffL, frameOffset, in.offset() - frameOffset);
     pageCount++;
     lastPgno = pgno;
     return pgno;
   }
 
   private void checkPage(int pgno, int flags, long frameOffset) throws LtxException {
-    String where = "page header at offset " + frameOffset + ": ";
     if (pgno == 0) {
       throw new LtxException(
-          where
+          pageHeaderAt(frameOffset)
               + String.format(
                   "page number 0 with flags 0x%04x (only an all-zero header may end the pages)",
                   flags));
@@ -197,7 +193,7 @@ public final class LtxDecoder implements Closeable {
     PageCodec.checkFlags(pgno, flags, frameOffset);
     if (pgno < 0 || pgno > header.commit()) {
       throw new LtxException(
-          where
+          pageHeaderAt(frameOffset)
               + "page "
               + Integer.toUnsignedString(pgno)
               + " is above the commit size of "
@@ -206,7 +202,7 @@ public final class LtxDecoder implements Closeable {
     }
     if (pgno == lockPgno) {
       throw new LtxException(
-          where
+          pageHeaderAt(frameOffset)
               + "page "
               + pgno
               + " is the lock page for "
@@ -215,7 +211,7 @@ public final class LtxDecoder implements Closeable {
     }
     if (pgno <= lastPgno) {
       throw new LtxException(
-          where
+          pageHeaderAt(frameOffset)
               + "page "
               + pgno
               + (pgno == lastPgno ? " appears twice" : " follows page " + lastPgno)
@@ -223,7 +219,7 @@ public final class LtxDecoder implements Closeable {
     }
     if (header.isSnapshot() && pgno != nextExpected(lastPgno)) {
       throw new LtxException(
-          where
+          pageHeaderAt(frameOffset)
               + "snapshot skips pages "
               + nextExpected(lastPgno)
               + ".."
@@ -250,6 +246,29 @@ public final class LtxDecoder implements Closeable {
     }
   }
 
+  private static String pageHeaderAt(long frameOffset) {
+    return "page header at offset " + frameOffset + ": ";
+  }
+
+  private static String indexEntryAt(int entry, long entryOffset) {
+    return "page index entry #" + entry + " at offset " + entryOffset + ": ";
+  }
+
+  /** Feeds one page index entry (three big-endian longs) to {@code hash} in one pass. */
+  private void hashIndexEntry(Crc64 hash, long pgno, long offset, long size) {
+    putLong(indexEntry, 0, pgno);
+    putLong(indexEntry, 8, offset);
+    putLong(indexEntry, 16, size);
+    hash.update(indexEntry, 0, indexEntry.length);
+  }
+
+  private static void putLong(byte[] b, int at, long v) {
+    for (int i = 7; i >= 0; i--) {
+      b[at + i] = (byte) v;
+      v >>>= 8;
+    }
+  }
+
   private int nextExpected(int pgno) {
     return pgno + 1 == lockPgno ? pgno + 2 : pgno + 1;
   }
@@ -267,16 +286,18 @@ public final class LtxDecoder implements Closeable {
       if (pgno == 0) {
         break;
       }
-      String where = "page index entry #" + entries + " at offset " + entryOffset + ": ";
       if (entries == pageCount) {
         throw new LtxException(
-            where + "the page index has more entries than the " + pageCount + " page frames");
+            indexEntryAt(entries, entryOffset)
+                + "the page index has more entries than the "
+                + pageCount
+                + " page frames");
       }
       long offset = Varint.read(src, "a page index offset");
       long size = Varint.read(src, "a page index size");
       if (Long.compareUnsigned(pgno, prevPgno) <= 0 || pgno > 0xffffffffL) {
         throw new LtxException(
-            where
+            indexEntryAt(entries, entryOffset)
                 + "page "
                 + Long.toUnsignedString(pgno)
                 + " is not above the previous entry's page "
@@ -284,7 +305,7 @@ public final class LtxDecoder implements Closeable {
       }
       if (offset != expectedOffset) {
         throw new LtxException(
-            where
+            indexEntryAt(entries, entryOffset)
                 + "page "
                 + pgno
                 + " has offset "
@@ -295,7 +316,7 @@ public final class LtxDecoder implements Closeable {
       }
       if (size < PageCodec.PAGE_HEADER_SIZE || size > framesEnd - offset) {
         throw new LtxException(
-            where
+            indexEntryAt(entries, entryOffset)
                 + "page "
                 + pgno
                 + " has frame size "
@@ -305,7 +326,7 @@ public final class LtxDecoder implements Closeable {
                 + " and the end of the frames at "
                 + framesEnd);
       }
-      actualIndex.updateLong(pgno).updateLong(offset).updateLong(size);
+      hashIndexEntry(actualIndex, pgno, offset, size);
       expectedOffset = offset + size;
       prevPgno = pgno;
       entries++;

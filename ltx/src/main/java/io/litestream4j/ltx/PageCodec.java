@@ -92,7 +92,7 @@ final class PageCodec {
               + maxCompressed
               + ")");
     }
-    src.readFully(scratch, 0, size, "the compressed data of page " + pgno);
+    src.readFully(scratch, 0, size, "the compressed data", pgno);
     decompressBlock(scratch, size, dst, 0, pageSize, pgno, frameOffset, true);
   }
 

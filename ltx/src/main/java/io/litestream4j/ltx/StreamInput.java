@@ -41,6 +41,16 @@ final class StreamInput implements ByteSource {
   }
 
   @Override
+  public void readFully(byte[] b, int off, int len, String what, int pgno) throws IOException {
+    if (limit - pos >= len) {
+      System.arraycopy(buf, pos, b, off, len);
+      pos += len;
+    } else {
+      readFully(b, off, len, what + " of page " + Integer.toUnsignedString(pgno));
+    }
+  }
+
+  @Override
   public int readByte(String what) throws IOException {
     if (pos == limit && !fill()) {
       throw ByteSource.truncated(offset(), what);
