@@ -76,6 +76,9 @@ final class ThroughputBench implements Benchmark {
     List<Replicator> replicators = new ArrayList<>();
     replicators.add(Replicator.Ours.defaults(ctx.tools().ours()));
     ctx.tools().peer().ifPresent(p -> replicators.add(new Replicator.Peer(p)));
+    if (System.getenv("P2_LOWLAT") != null) {
+      replicators.add(Replicator.Ours.lowLatency(ctx.tools().ours()));
+    }
     // replicator id -> writer threads -> pairs
     Map<String, Map<Integer, List<Pair>>> pairs = new LinkedHashMap<>();
     for (Replicator r : replicators) {
