@@ -9,6 +9,7 @@ import io.litestream4j.sqlite.DatabaseHeader;
 import io.litestream4j.sqlite.PageIndex;
 import io.litestream4j.sqlite.WalHeader;
 import io.litestream4j.sqlite.WalOverlay;
+import io.litestream4j.sqlite.WalPosition;
 import io.litestream4j.sqlite.WalReader;
 import io.litestream4j.sqlite.WalSegment;
 import java.io.IOException;
@@ -319,6 +320,11 @@ public final class Database implements AutoCloseable {
    * back on mark 0 at once.
    */
   private void leaveReadMarkZero() throws IOException {
+    if (fullReason == null && !walHasUnsyncedCommit()) {
+      // Nothing to move to. A hand-over would open and close a connection for nothing, and as root
+      // SQLite's open of the WAL (fchown) is itself a change notification: a sync loop.
+      return;
+    }
     WalCursor before = cursor;
     session.beginHandover();
     try {
@@ -328,6 +334,23 @@ public final class Database implements AutoCloseable {
       session.closeSpare();
     }
     readerOnMarkZero = cursor.equals(before); // nothing new: the reader may still be on mark 0
+  }
+
+  /**
+   * True when the WAL holds a committed transaction past the synced position: the next frame of our
+   * generation, or a commit of a new generation. Unknown (no WAL file) counts as true.
+   */
+  private boolean walHasUnsyncedCommit() throws IOException {
+    FileChannel wal = files.wal();
+    if (wal == null) {
+      return true;
+    }
+    WalReader reader = WalReader.open(wal).orElse(null);
+    if (reader == null) {
+      return false;
+    }
+    WalPosition from = cursor.sameGeneration(reader.header()) ? cursor.position() : reader.start();
+    return !reader.scan(from, reader.frameSize()).isEmpty();
   }
 
   /**

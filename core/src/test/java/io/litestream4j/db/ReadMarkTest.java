@@ -88,6 +88,51 @@ class ReadMarkTest {
     }
   }
 
+  /**
+   * While nothing is committed after a complete checkpoint there is no mark to move to: a sync must
+   * not open a connection for a hand-over. (It did, on every sync; run as root, SQLite's open of
+   * the WAL changes its owner, which is a change notification, so the sync thread span at full
+   * speed until the next commit.)
+   */
+  @Test
+  void anIdleDatabaseOnReadMarkZeroOpensNoConnectionWhenSyncing() throws Exception {
+    SQLITE.run(db, "PRAGMA journal_mode=wal; CREATE TABLE t (id INTEGER PRIMARY KEY, v BLOB);");
+    DbOptions options =
+        DbOptions.DEFAULTS
+            .withMinCheckpointPageCount(1_000_000)
+            .withCheckpointInterval(Duration.ZERO);
+    try (Database d =
+        new Database(
+            db,
+            options,
+            new LocalLtxDir(dir.resolve("meta")),
+            BaselineSource.NONE,
+            p -> {},
+            Clock.systemUTC())) {
+      d.open();
+      d.sync();
+      SQLITE.run(db, INSERT);
+      d.sync();
+      d.checkpoint(CheckpointMode.PASSIVE);
+      assertThat(d.wantsEarlySync()).isTrue();
+      long opened = d.sqliteConnectionsOpened();
+
+      for (int i = 0; i < 20; i++) {
+        d.sync();
+      }
+      assertThat(d.sqliteConnectionsOpened())
+          .as("connections opened by 20 syncs with nothing committed")
+          .isEqualTo(opened);
+      assertThat(readMarks()).containsOnly(0L);
+
+      SQLITE.run(db, INSERT); // restarts the WAL
+      d.sync();
+      assertThat(readMarks()).as("read marks after the first commit's sync").doesNotContain(0L);
+      assertThat(d.wantsEarlySync()).isFalse();
+      assertThat(d.position().txid()).isEqualTo(3);
+    }
+  }
+
   /** {@code PRAGMA wal_checkpoint(PASSIVE)} from a {@code sqlite3} process: busy, log, done. */
   private long[] applicationCheckpoint() {
     String[] cols = SQLITE.run(db, "PRAGMA wal_checkpoint(PASSIVE);").strip().split("\\|");
