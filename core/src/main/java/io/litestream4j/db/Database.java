@@ -610,10 +610,17 @@ public final class Database implements AutoCloseable {
     long gapsAtStart = session.gaps();
     boolean headerReread = false;
     boolean more = true;
+    // Frames appended while this sync runs are left to the next one: chasing a writer that is
+    // faster than us would postpone the checkpoint after the sync, and the WAL would grow for as
+    // long as the application writes. Under the barrier the WAL cannot grow, so this is its end.
+    long target = -1;
     while (more) {
       more = false;
       FileChannel wal = files.wal();
       long walSize = wal == null ? 0 : wal.size();
+      if (target < 0) {
+        target = walSize;
+      }
       WalReader reader = wal == null ? null : WalReader.open(wal).orElse(null);
       if (fullReason == null) {
         checkContinuity(reader);
@@ -642,7 +649,7 @@ public final class Database implements AutoCloseable {
       }
       writeIncremental(wal, seg);
       stats.recordWalBytes(seg.size());
-      more = seg.end().offset() < walSize;
+      more = seg.end().offset() < Math.min(walSize, target);
     }
     if (session.readLockHeld() && session.gaps() == gapsAtStart) {
       guardedSinceGaps = gapsAtStart;

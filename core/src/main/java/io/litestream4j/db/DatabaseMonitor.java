@@ -24,6 +24,16 @@ import org.slf4j.LoggerFactory;
 public final class DatabaseMonitor implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DatabaseMonitor.class);
 
+  /**
+   * While the read transaction may be on read mark 0 (after a complete checkpoint) every
+   * application commit past SQLite's auto-checkpoint threshold (1000 frames) sorts the whole new
+   * WAL and gives up, because that reader blocks every backfill: the WAL is polled this often (two
+   * {@code stat} calls) so the reader moves to a mark inside the new WAL within a few frames.
+   */
+  private static final long MARK_ZERO_POLL_MILLIS = 5;
+
+  private static final Duration MARK_ZERO_WATCH = Duration.ofSeconds(1);
+
   private final Database db;
   private final Duration interval;
   private final long minGapNanos;
@@ -73,13 +83,27 @@ public final class DatabaseMonitor implements AutoCloseable {
   private void run() {
     FailureBackoff backoff = new FailureBackoff(interval);
     long lastSync = System.nanoTime() - minGapNanos;
+    long markZeroSince = 0;
+    boolean onMarkZero = false;
     while (!stopping) {
       long backoffMillis = backoff.delayMillis();
-      boolean notified =
-          awaitSignal(
-              backoffMillis > 0
-                  ? backoffMillis
-                  : interval.isZero() ? Long.MAX_VALUE : interval.toMillis());
+      long waitMillis =
+          backoffMillis > 0
+              ? backoffMillis
+              : interval.isZero() ? Long.MAX_VALUE : interval.toMillis();
+      if (backoffMillis == 0 && db.wantsEarlySync()) {
+        long now = System.nanoTime();
+        if (!onMarkZero) {
+          onMarkZero = true;
+          markZeroSince = now;
+        }
+        if (now - markZeroSince < markZeroWatchNanos()) {
+          waitMillis = Math.min(waitMillis, MARK_ZERO_POLL_MILLIS);
+        }
+      } else {
+        onMarkZero = false;
+      }
+      boolean notified = awaitSignal(waitMillis);
       if (stopping) {
         break;
       }
@@ -119,6 +143,15 @@ public final class DatabaseMonitor implements AutoCloseable {
         }
       }
     }
+  }
+
+  /**
+   * How long after a complete checkpoint the WAL is polled for the application's next commit. The
+   * change notifications of a busy database are muted for a quiet period (about the sync interval)
+   * after each one, so without the poll the reader could stay on read mark 0 for that long.
+   */
+  private long markZeroWatchNanos() {
+    return Math.max(MARK_ZERO_WATCH.toNanos(), minGapNanos);
   }
 
   /** Waits until {@code deadlineNanos} unless stopping; further signals are absorbed. */

@@ -133,6 +133,51 @@ class ReadMarkTest {
     }
   }
 
+  /**
+   * The monitor must not leave the reader on read mark 0 until its next scheduled sync: change
+   * notifications of a busy database are muted for about a sync interval, and meanwhile every
+   * application commit past 1000 frames would sort the whole new WAL. Here the monitor interval and
+   * the least gap between syncs are 30 s and nothing signals the monitor, so only its poll after a
+   * checkpoint can move the reader in time.
+   */
+  @Test
+  void theMonitorMovesTheReaderOffReadMarkZeroSoonAfterTheNextCommit() throws Exception {
+    SQLITE.run(db, "PRAGMA journal_mode=wal; CREATE TABLE t (id INTEGER PRIMARY KEY, v BLOB);");
+    DbOptions options =
+        DbOptions.DEFAULTS
+            .withMonitorInterval(Duration.ofSeconds(30))
+            .withMinCheckpointPageCount(1_000_000)
+            .withCheckpointInterval(Duration.ZERO);
+    try (Database d =
+        new Database(
+            db,
+            options,
+            new LocalLtxDir(dir.resolve("meta")),
+            BaselineSource.NONE,
+            p -> {},
+            Clock.systemUTC())) {
+      d.open();
+      d.sync();
+      SQLITE.run(db, INSERT);
+      d.sync();
+      try (DatabaseMonitor monitor = new DatabaseMonitor(d, Duration.ofSeconds(30))) {
+        d.checkpoint(CheckpointMode.PASSIVE);
+        assertThat(readMarks()).containsOnly(0L);
+        monitor.start();
+        SQLITE.run(db, INSERT); // restarts the WAL
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (readMarks().contains(0L) && System.nanoTime() < deadline) {
+          Thread.sleep(10);
+        }
+        assertThat(readMarks())
+            .as("read marks within 5 s of the commit (next scheduled sync: in 30 s)")
+            .hasSize(1)
+            .doesNotContain(0L);
+        assertThat(d.position().txid()).isEqualTo(3);
+      }
+    }
+  }
+
   /** {@code PRAGMA wal_checkpoint(PASSIVE)} from a {@code sqlite3} process: busy, log, done. */
   private long[] applicationCheckpoint() {
     String[] cols = SQLITE.run(db, "PRAGMA wal_checkpoint(PASSIVE);").strip().split("\\|");
