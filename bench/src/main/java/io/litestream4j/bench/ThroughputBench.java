@@ -270,7 +270,16 @@ final class ThroughputBench implements Benchmark {
         j.put("replicator_cpu_ms_per_1000_commits", cpu.toJson());
         j.put("catch_up_s", catchUp.toJson());
         jt.put(r.id(), j);
-        if (r instanceof Replicator.Ours) {
+        if (r instanceof Replicator.Ours && r != replicators.get(0)) {
+          checks.add(
+              new Check(
+                  "P2",
+                  "(reference) " + r.label() + " throughput ratio, " + threads + " writer(s)",
+                  ratio.format(3),
+                  "—",
+                  Check.Verdict.INFO,
+                  "same-pair ratios; writers' CPU per commit ratio " + writerCpu.format(3)));
+        } else if (r instanceof Replicator.Ours) {
           checks.add(
               new Check(
                   "P2",

@@ -286,9 +286,11 @@ public final class Database implements AutoCloseable {
       if (!initialized && !initialize()) {
         return position;
       }
-      if (readerOnMarkZero) {
+      if (readerOnMarkZero && snapshotPins.get() == 0) {
         leaveReadMarkZero();
       } else {
+        // While a snapshot is read the reader stays where it is: a hand-over would let the
+        // application backfill frames past the snapshot into the database file under it.
         syncWal();
         checkpointIfNeeded();
       }
