@@ -316,10 +316,13 @@ public final class Database implements AutoCloseable {
   }
 
   /**
-   * Syncs through a hand-over, so that the read transaction moves to the end of the WAL just
-   * synced. When the WAL holds frames of a new generation that end is past every backfilled frame,
-   * so the new transaction is on a read mark above 0. No checkpoint here: it would put the reader
-   * back on mark 0 at once.
+   * Moves the read transaction to the end of the WAL and syncs up to it. When the WAL holds commits
+   * past the synced position, that end is past every backfilled frame (a reader on mark 0 blocks
+   * every backfill), so the new transaction is on a read mark above 0. That mark alone keeps the
+   * WAL from restarting, so the old transaction is let go before the sync rather than after it: the
+   * application's checkpoints may then backfill frames we have not synced yet, but no writer can
+   * overwrite them, and the application stops paying for our mark 0 at once instead of after a sync
+   * of everything it wrote meanwhile. No checkpoint here: it would put the reader back on mark 0.
    */
   private void leaveReadMarkZero() throws IOException {
     if (fullReason == null && !walHasUnsyncedCommit()) {
@@ -330,6 +333,9 @@ public final class Database implements AutoCloseable {
     WalCursor before = cursor;
     session.beginHandover();
     try {
+      if (fullReason == null) {
+        session.endHandover();
+      }
       syncWal();
     } finally {
       session.endHandover();

@@ -83,27 +83,21 @@ public final class DatabaseMonitor implements AutoCloseable {
   private void run() {
     FailureBackoff backoff = new FailureBackoff(interval);
     long lastSync = System.nanoTime() - minGapNanos;
-    long markZeroSince = 0;
-    boolean onMarkZero = false;
+    long fastPollUntil = System.nanoTime();
     while (!stopping) {
       long backoffMillis = backoff.delayMillis();
       long waitMillis =
           backoffMillis > 0
               ? backoffMillis
               : interval.isZero() ? Long.MAX_VALUE : interval.toMillis();
-      if (backoffMillis == 0 && db.wantsEarlySync()) {
-        long now = System.nanoTime();
-        if (!onMarkZero) {
-          onMarkZero = true;
-          markZeroSince = now;
-        }
-        if (now - markZeroSince < markZeroWatchNanos()) {
-          waitMillis = Math.min(waitMillis, MARK_ZERO_POLL_MILLIS);
-        }
-      } else {
-        onMarkZero = false;
+      if (backoffMillis == 0 && db.wantsEarlySync() && System.nanoTime() - fastPollUntil < 0) {
+        waitMillis = Math.min(waitMillis, MARK_ZERO_POLL_MILLIS);
       }
       boolean notified = awaitSignal(waitMillis);
+      if (notified && db.wantsEarlySync()) {
+        // The notifier now mutes this database for its quiet period: poll meanwhile.
+        fastPollUntil = System.nanoTime() + markZeroWatchNanos();
+      }
       if (stopping) {
         break;
       }
@@ -119,7 +113,11 @@ public final class DatabaseMonitor implements AutoCloseable {
       }
       try (WorkPermits.Permit p = permits.acquire()) {
         lastSync = System.nanoTime();
+        boolean wasOnMarkZero = db.wantsEarlySync();
         db.sync();
+        if (!wasOnMarkZero && db.wantsEarlySync()) {
+          fastPollUntil = System.nanoTime() + markZeroWatchNanos(); // a complete checkpoint
+        }
         int failures = backoff.succeeded();
         if (failures > 0) {
           LOG.atInfo()
