@@ -763,7 +763,7 @@ public final class Database implements AutoCloseable {
       }
     }
     if (commit == 0) {
-      LOG.debug("{}: database is empty, nothing to snapshot", path);
+      LOG.atDebug().addKeyValue("db", path).log("database is empty, nothing to snapshot");
       return;
     }
     long txid = position.txid() + 1;
@@ -833,7 +833,7 @@ public final class Database implements AutoCloseable {
     try {
       listener.onSynced(p);
     } catch (RuntimeException e) {
-      LOG.warn("{}: position listener failed", path, e);
+      LOG.atWarn().addKeyValue("db", path).setCause(e).log("position listener failed");
     }
   }
 
@@ -961,7 +961,9 @@ public final class Database implements AutoCloseable {
       return;
     }
     if (snapshotPins.get() > 0) {
-      LOG.debug("{}: checkpoint {} postponed while a snapshot is being read", path, mode);
+      LOG.atDebug()
+          .addKeyValue("db", path)
+          .log("checkpoint {} postponed while a snapshot is being read", mode);
       return;
     }
     lastCheckpointMillis = clock.millis();
@@ -996,7 +998,9 @@ public final class Database implements AutoCloseable {
    */
   private boolean sealedCheckpoint() throws IOException {
     if (!session.tryAcquireBarrier()) {
-      LOG.debug("{}: application holds the write lock; checkpoint postponed", path);
+      LOG.atDebug()
+          .addKeyValue("db", path)
+          .log("application holds the write lock; checkpoint postponed");
       return false;
     }
     try {
@@ -1026,7 +1030,7 @@ public final class Database implements AutoCloseable {
         expectedReset = cursor;
         readerOnMarkZero = true;
       }
-      LOG.debug("{}: checkpoint PASSIVE {}", path, r);
+      LOG.atDebug().addKeyValue("db", path).log("checkpoint PASSIVE {}", r);
       return complete;
     } finally {
       session.releaseBarrier();
@@ -1087,7 +1091,9 @@ public final class Database implements AutoCloseable {
     try {
       files.filesReplaced();
     } catch (IOException e) {
-      LOG.debug("{}: checking the database file's identity failed: {}", path, e.getMessage());
+      LOG.atDebug()
+          .addKeyValue("db", path)
+          .log("checking the database file's identity failed: {}", e.getMessage());
     }
   }
 

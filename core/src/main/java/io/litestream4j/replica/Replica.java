@@ -369,12 +369,14 @@ public final class Replica implements BaselineSource, AutoCloseable {
         LtxHeaderPeek peek = LtxHeaderPeek.read(in, 0, next, next);
         int pageSize = peek.header().pageSize();
         if (lastPageSize != 0 && pageSize != lastPageSize) {
-          LOG.warn(
-              "replica {}: the database's page size changed from {} to {} at TXID {}; a new snapshot follows",
-              name,
-              lastPageSize,
-              pageSize,
-              Txid.format(next));
+          LOG.atWarn()
+              .addKeyValue("db", name)
+              .addKeyValue("replica", client.type())
+              .addKeyValue("txid", Txid.format(next))
+              .log(
+                  "the database's page size changed from {} to {}; a new snapshot follows",
+                  lastPageSize,
+                  pageSize);
           onBaseChange.accept(
               "the database's page size changed from "
                   + lastPageSize
@@ -437,11 +439,13 @@ public final class Replica implements BaselineSource, AutoCloseable {
   }
 
   private void baseLost(String what) {
-    LOG.error(
-        "replica {}: files vanished from the replica: {}; was it wiped or cleaned by a lifecycle rule?"
-            + " Until a new snapshot is written it cannot be restored; writing one now",
-        name,
-        what);
+    LOG.atError()
+        .addKeyValue("db", name)
+        .addKeyValue("replica", client.type())
+        .log(
+            "files vanished from the replica: {}; was it wiped or cleaned by a lifecycle rule?"
+                + " Until a new snapshot is written it cannot be restored; writing one now",
+            what);
     onBaseChange.accept("files vanished from the replica (" + what + ")");
   }
 

@@ -50,7 +50,7 @@ import org.slf4j.LoggerFactory;
  * reused.
  */
 public final class RestoreJob {
-  private static final Logger log = LoggerFactory.getLogger(RestoreJob.class);
+  private static final Logger LOG = LoggerFactory.getLogger(RestoreJob.class);
 
   /**
    * Files merged in one pass. Each open file costs a descriptor and about 70 KiB of buffers, so a
@@ -206,11 +206,12 @@ public final class RestoreJob {
                   + e.getMessage(),
               e);
         }
-        log.warn(
-            "the Litestream v0.3 backups on {} are newer than its LTX files but cannot be restored ({});"
-                + " restoring from the LTX files",
-            replica,
-            e.getMessage());
+        LOG.atWarn()
+            .addKeyValue("replica", replica)
+            .log(
+                "the Litestream v0.3 backups are newer than the LTX files but cannot be restored"
+                    + " ({}); restoring from the LTX files",
+                e.getMessage());
       }
     }
     return Optional.empty();
@@ -263,20 +264,25 @@ public final class RestoreJob {
           if (!fullFiles.add(found.file()) || attempt > MAX_REPLANS) {
             throw found.failure();
           }
-          log.info(
-              "the page size changes at {}, which holds every page; restoring from it",
-              found.file().label());
+          LOG.atInfo()
+              .addKeyValue("db", out.path())
+              .addKeyValue("replica", replica)
+              .log(
+                  "the page size changes at {}, which holds every page; restoring from it",
+                  found.file().label());
           plan = plan(client, replica, options.target(), excluded, fullFiles);
         } catch (MergeFailure.CorruptFile corrupt) {
           if (!excluded.add(key(corrupt.file())) || attempt > MAX_REPLANS) {
             throw corrupt.failure();
           }
           String file = corrupt.file().label();
-          log.warn(
-              "{} on {} failed verification ({}); planning the restore around it",
-              file,
-              replica,
-              corrupt.problem());
+          LOG.atWarn()
+              .addKeyValue("db", out.path())
+              .addKeyValue("replica", replica)
+              .log(
+                  "{} failed verification ({}); planning the restore around it",
+                  file,
+                  corrupt.problem());
           skipped.add(file);
           try {
             plan = plan(client, replica, options.target(), excluded, fullFiles);
@@ -322,18 +328,23 @@ public final class RestoreJob {
                 e);
           }
           replanned = true;
-          log.warn(
-              "{} vanished from {} during the restore (deleted by retention?); listing the replica again",
-              file,
-              replica);
+          LOG.atWarn()
+              .addKeyValue("db", out.path())
+              .addKeyValue("replica", replica)
+              .log(
+                  "{} vanished during the restore (deleted by retention?); listing the replica"
+                      + " again",
+                  file);
           plan = plan(client, replica, options.target(), excluded, fullFiles);
         }
       }
       if (!skipped.isEmpty()) {
-        log.warn(
-            "restored from {} without the corrupt file(s) {}: remove or replace them on the replica",
-            replica,
-            skipped);
+        LOG.atWarn()
+            .addKeyValue("db", out.path())
+            .addKeyValue("replica", replica)
+            .log(
+                "restored without the corrupt file(s) {}: remove or replace them on the replica",
+                skipped);
       }
       IntegrityCheck check =
           applied.checksumsVerified()
@@ -346,14 +357,15 @@ public final class RestoreJob {
           options.progress());
       out.publish();
       Duration took = Duration.ofNanos(System.nanoTime() - started);
-      log.info(
-          "restored {} to TXID {} from {} ({} files, {} bytes) in {} ms",
-          out.path(),
-          Txid.format(applied.txid()),
-          replica,
-          plan.files().size(),
-          plan.totalBytes(),
-          took.toMillis());
+      LOG.atInfo()
+          .addKeyValue("db", out.path())
+          .addKeyValue("replica", replica)
+          .addKeyValue("txid", Txid.format(applied.txid()))
+          .log(
+              "restored ({} files, {} bytes) in {} ms",
+              plan.files().size(),
+              plan.totalBytes(),
+              took.toMillis());
       return new RestoreResult(
           out.path(),
           applied.txid(),
