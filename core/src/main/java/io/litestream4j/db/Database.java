@@ -111,7 +111,7 @@ public final class Database implements AutoCloseable {
   /** The replicator's only descriptors on the database and WAL files (see the lock rule). */
   private final DatabaseFiles files;
 
-  private SqliteSession session;
+  private @Nullable SqliteSession session;
 
   /** True once the replication state below has been rebuilt from disk for the open session. */
   private boolean initialized;
@@ -120,14 +120,14 @@ public final class Database implements AutoCloseable {
   private FileIdentities identities;
 
   /** Size, modification time and identity of the database and WAL files after the last sync. */
-  private volatile FileStamps stampsAtLastSync;
+  private volatile @Nullable FileStamps stampsAtLastSync;
 
   private int pageSize;
-  private DatabaseChecksum checksum;
-  private WalCursor cursor;
+  private @Nullable DatabaseChecksum checksum;
+  private @Nullable WalCursor cursor;
 
   /** Set after a complete checkpoint: the next WAL generation may start fresh from here. */
-  private WalCursor expectedReset;
+  private @Nullable WalCursor expectedReset;
 
   /**
    * True while our read transaction may sit on read mark 0: it began on a fully checkpointed WAL
@@ -146,9 +146,9 @@ public final class Database implements AutoCloseable {
   private long guardedSinceGaps = -1;
 
   /** Non-null when the next file must contain every page; {@link #fullDetail} says why in words. */
-  private FullFileReason fullReason;
+  private @Nullable FullFileReason fullReason;
 
-  private String fullDetail;
+  private @Nullable String fullDetail;
   private boolean syncedSinceCheckpoint;
 
   /**

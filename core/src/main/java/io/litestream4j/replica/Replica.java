@@ -24,6 +24,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,7 +59,7 @@ public final class Replica implements BaselineSource, AutoCloseable {
   private final Duration syncInterval;
   private final String name;
   private final WorkPermits permits;
-  private LocalL0Files local;
+  private @Nullable LocalL0Files local;
 
   /** Told when a local file the replica needs is gone: the database must re-base on the replica. */
   private volatile Runnable onLocalFileLost = () -> {};
@@ -78,10 +79,10 @@ public final class Replica implements BaselineSource, AutoCloseable {
    * The thread inside {@link #shutdown}'s final uploads, interrupted by {@link
    * #abandonShutdownSync}.
    */
-  private Thread finalUploader;
+  private @Nullable Thread finalUploader;
 
-  private IOException lastError;
-  private Thread thread;
+  private @Nullable IOException lastError;
+  private @Nullable Thread thread;
   private volatile Consumer<String> onBaseChange = reason -> {};
   // Upload-thread state (uploadPending is only ever run by one thread at a time).
   private int lastPageSize;

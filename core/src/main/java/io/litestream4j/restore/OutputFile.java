@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The database file a restore produces, and the rules for getting it there safely: the data goes to
@@ -32,8 +33,8 @@ final class OutputFile {
 
   private final Path path;
   private final boolean force;
-  private Path temp;
-  private Path stagingDir;
+  private @Nullable Path temp;
+  private @Nullable Path stagingDir;
 
   private OutputFile(Path path, boolean force) {
     this.path = path;

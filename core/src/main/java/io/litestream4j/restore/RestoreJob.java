@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -387,7 +388,8 @@ public final class RestoreJob {
   /** What the merge produced. */
   private record Applied(long txid, long timestamp, boolean checksumsVerified) {}
 
-  private Applied apply(RestorePlan plan, OutputFile out, StagingArea staging) throws IOException {
+  private Applied apply(RestorePlan plan, OutputFile out, @Nullable StagingArea staging)
+      throws IOException {
     List<LtxFileInfo> files = plan.files();
     long total = plan.totalBytes();
     AtomicLong consumed = new AtomicLong();
@@ -439,7 +441,7 @@ public final class RestoreJob {
    * Opens one batch of plan files: staged copies, or resumable downloads when nothing is staged.
    */
   private List<PlanInput> open(
-      List<LtxFileInfo> batch, List<Path> local, AtomicLong consumed, long total)
+      List<LtxFileInfo> batch, @Nullable List<Path> local, AtomicLong consumed, long total)
       throws IOException {
     RestoreProgress progress = options.progress();
     List<PlanInput> inputs = new ArrayList<>(batch.size());

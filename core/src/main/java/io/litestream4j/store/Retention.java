@@ -100,7 +100,7 @@ final class Retention {
     return new RetentionResult(deleted, candidates.size(), 0);
   }
 
-  private volatile L0RetentionScan lastL0Scan;
+  private volatile @Nullable L0RetentionScan lastL0Scan;
 
   /** What the last L0 retention pass found, if one ran with retention enabled. */
   Optional<L0RetentionScan> lastL0Scan() {

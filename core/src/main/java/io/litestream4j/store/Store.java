@@ -81,9 +81,9 @@ public final class Store implements AutoCloseable, ReplicaUpkeep {
   private final ReentrantLock jobs = new ReentrantLock();
   private final ReentrantLock sleep = new ReentrantLock();
   private final Condition wake = sleep.newCondition();
-  private volatile ValidationReport lastValidation;
+  private volatile @Nullable ValidationReport lastValidation;
   private volatile boolean closed;
-  private Thread thread;
+  private @Nullable Thread thread;
 
   // Schedule state, guarded by `jobs`. Index 0 of compactDue is unused.
   private final long[] compactDue;
