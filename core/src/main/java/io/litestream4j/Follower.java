@@ -1,6 +1,5 @@
 package io.litestream4j;
 
-import io.litestream4j.follow.FollowException;
 import io.litestream4j.follow.FollowerDatabase;
 import io.litestream4j.follow.NextFiles;
 import io.litestream4j.ltx.LtxEncoder;

@@ -1,5 +1,6 @@
 package io.litestream4j.db;
 
+import io.litestream4j.config.DbOptions;
 import io.litestream4j.ltx.DatabaseChecksum;
 import io.litestream4j.ltx.LockPage;
 import io.litestream4j.ltx.LtxEncoder;
