@@ -243,12 +243,7 @@ public final class Store implements AutoCloseable, ReplicaUpkeep {
   public void requestSnapshot(String reason) {
     snapshotRequest = reason;
     snapshotRequestDue = 0;
-    sleep.lock();
-    try {
-      wake.signalAll();
-    } finally {
-      sleep.unlock();
-    }
+    wakeUp();
   }
 
   /**
@@ -644,6 +639,11 @@ public final class Store implements AutoCloseable, ReplicaUpkeep {
    */
   public void requestStop() {
     closed = true;
+    wakeUp();
+  }
+
+  /** Wakes the background thread from its sleep to look at what changed. */
+  private void wakeUp() {
     sleep.lock();
     try {
       wake.signalAll();
