@@ -15,7 +15,6 @@ import io.litestream4j.sqlite.WalSegment;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Arrays;
@@ -350,27 +349,6 @@ public final class Database implements AutoCloseable {
       return last == null || !last.equals(FileStamps.of(path, walPath));
     } catch (IOException e) {
       return true;
-    }
-  }
-
-  /** What {@link #changedSinceLastSync()} compares. */
-  private record FileStamps(@Nullable Stamp db, @Nullable Stamp wal) {
-    record Stamp(long size, long modifiedNanos, @Nullable Object key) {}
-
-    static FileStamps of(Path db, Path wal) throws IOException {
-      return new FileStamps(stamp(db), stamp(wal));
-    }
-
-    private static @Nullable Stamp stamp(Path p) throws IOException {
-      try {
-        var a = Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class);
-        return new Stamp(
-            a.size(),
-            a.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS),
-            a.fileKey());
-      } catch (NoSuchFileException e) {
-        return null;
-      }
     }
   }
 
