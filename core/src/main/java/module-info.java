@@ -2,14 +2,15 @@
  * The replication engine and its embedding API.
  *
  * <p>Exported to everyone: the embedding API ({@code io.litestream4j}, which returns its own
- * values: {@code LocalPosition}, {@code SyncStatistics}, restore plans and results), the
- * configuration model, the backend service-provider interface ({@code replica}, {@code
- * replica.lease}, the file backend), the replica upkeep view and its values ({@code store}), and
- * the file tools. {@code db} is still exported for the options the API takes ({@code DbOptions} in
- * {@code ReplicationOptions}) and because {@code Store} and {@code Replica}, public for the
- * project's other modules, name its types; it becomes a qualified export once those move. The
- * SQLite file formats and the shared plumbing are exported only to the project's own modules. Every
- * package is {@code @NullMarked} (JSpecify): nothing takes or returns {@code null} unless marked
+ * values: {@code LocalPosition}, {@code SyncStatistics}, restore plans and results, {@code
+ * FollowException}), the configuration model with the options the API takes ({@code DbOptions},
+ * {@code StoreOptions}), the backend service-provider interface ({@code replica}, {@code
+ * replica.lease}, {@code restore.v3} for backends that read Litestream 0.3 backups, the file
+ * backend), the replica upkeep view and its values ({@code store}, returned by {@code
+ * Replication.store()}), and the file tools. The database monitor ({@code db}), the SQLite file
+ * formats and the shared plumbing are exported only to the project's own modules that use them;
+ * restore and follow internals ({@code restore}, {@code follow}) not at all. Every package is
+ * {@code @NullMarked} (JSpecify): nothing takes or returns {@code null} unless marked
  * {@code @Nullable}.
  */
 module io.litestream4j.core {
@@ -24,12 +25,12 @@ module io.litestream4j.core {
 
   exports io.litestream4j;
   exports io.litestream4j.config;
-  exports io.litestream4j.db;
-  exports io.litestream4j.follow;
+  exports io.litestream4j.db to
+      io.litestream4j.cli,
+      io.litestream4j.bench;
   exports io.litestream4j.replica;
   exports io.litestream4j.replica.file;
   exports io.litestream4j.replica.lease;
-  exports io.litestream4j.restore;
   exports io.litestream4j.restore.v3;
   exports io.litestream4j.store;
   exports io.litestream4j.tools;

@@ -120,11 +120,9 @@ public final class DirectoryReplication implements AutoCloseable {
                 + entry.entry().pattern().orElse(""));
       }
       d.startAll(found);
-      LOG.info(
-          "directory {}: {} database(s){}",
-          entry,
-          found.size(),
-          entry.watch() ? ", watching for changes" : "");
+      LOG.atInfo()
+          .addKeyValue("dir", entry)
+          .log("{} database(s){}", found.size(), entry.watch() ? ", watching for changes" : "");
       if (d.thread != null) {
         d.thread.start();
       }
@@ -204,11 +202,12 @@ public final class DirectoryReplication implements AutoCloseable {
   private void stopOne(Path db) {
     if (mine.remove(db)) {
       boolean complete = replicator.remove(db);
-      LOG.info(
-          "directory {}: {} removed; replication stopped{}",
-          entry.dir(),
-          db,
-          complete ? " after its final upload" : " with uploads pending");
+      LOG.atInfo()
+          .addKeyValue("dir", entry.dir())
+          .addKeyValue("db", db)
+          .log(
+              "removed; replication stopped{}",
+              complete ? " after its final upload" : " with uploads pending");
     }
   }
 

@@ -1,6 +1,5 @@
 package io.litestream4j;
 
-import io.litestream4j.follow.FollowException;
 import io.litestream4j.follow.FollowerDatabase;
 import io.litestream4j.follow.NextFiles;
 import io.litestream4j.ltx.LtxEncoder;
@@ -32,6 +31,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * A continuously updated, read-only copy of a replicated database: restores the latest state, then
@@ -154,11 +154,19 @@ public final class Follower implements AutoCloseable {
         throw e;
       }
       FollowerDatabase.install(restored, out, r.txid());
-      LOG.info("follow: restored {} to TXID {} from {}", out, Txid.format(r.txid()), replica);
+      LOG.atInfo()
+          .addKeyValue("db", out)
+          .addKeyValue("replica", replica)
+          .addKeyValue("txid", Txid.format(r.txid()))
+          .log("follower restored");
     }
     FollowerDatabase db = FollowerDatabase.open(out, options.busyTimeout());
     if (resume) {
-      LOG.info("follow: resuming {} at TXID {} from {}", out, Txid.format(db.txid()), replica);
+      LOG.atInfo()
+          .addKeyValue("db", out)
+          .addKeyValue("replica", replica)
+          .addKeyValue("txid", Txid.format(db.txid()))
+          .log("follower resuming");
     }
     Follower f = new Follower(client, replica, options, db, staging);
     f.thread.start();
@@ -240,11 +248,8 @@ public final class Follower implements AutoCloseable {
           return;
         } catch (IOException e) {
           if (!warned) {
-            LOG.warn(
-                "follow: {} (following {}); retrying every {}",
-                e.getMessage(),
-                replica,
-                options.interval());
+            logged(LOG.atWarn())
+                .log("following failed: {}; retrying every {}", e.getMessage(), options.interval());
             warned = true;
           }
           progressed = false;
@@ -261,14 +266,13 @@ public final class Follower implements AutoCloseable {
   }
 
   private void fail(IOException e) {
-    LOG.error(
-        "follow: stopped following {} into {}: {}", replica, options.output(), e.getMessage());
+    logged(LOG.atError()).log("follower stopped: {}", e.getMessage());
     failure = e;
     signal();
     try {
       options.listener().failed(e);
     } catch (RuntimeException ex) {
-      LOG.warn("follow listener failed", ex);
+      logged(LOG.atWarn()).setCause(ex).log("follow listener failed");
     }
   }
 
@@ -309,7 +313,7 @@ public final class Follower implements AutoCloseable {
             if (!vanished(e)) {
               throw e;
             }
-            LOG.debug("follow: {} vanished (compaction/retention); listing again", f);
+            logged(LOG.atDebug()).log("{} vanished (compaction/retention); listing again", f);
             return true;
           }
           try {
@@ -356,11 +360,12 @@ public final class Follower implements AutoCloseable {
       if (r.txid() <= at) {
         return;
       }
-      LOG.info(
-          "follow: no file continues TXID {} on {} (compacted away); catching up from the latest snapshot, TXID {}",
-          Txid.format(at),
-          replica,
-          Txid.format(r.txid()));
+      logged(LOG.atInfo())
+          .log(
+              "no file continues TXID {} (compacted away); catching up from the latest"
+                  + " snapshot, TXID {}",
+              Txid.format(at),
+              Txid.format(r.txid()));
       try (DatabaseImage image = DatabaseImage.open(restored, false);
           OutputStream out = new BufferedOutputStream(Files.newOutputStream(ltx), 64 * 1024)) {
         LtxHeader header =
@@ -383,16 +388,25 @@ public final class Follower implements AutoCloseable {
     } finally {
       lock.unlock();
     }
-    LOG.debug(
-        "follow: applied {} ({} pages), now at TXID {}", source, a.pages(), Txid.format(a.txid()));
+    logged(LOG.atDebug())
+        .addKeyValue("txid", Txid.format(a.txid()))
+        .log("follower applied {} ({} pages)", source, a.pages());
     try {
       options
           .listener()
           .applied(
               new FollowEvent(a.txid(), Instant.ofEpochMilli(a.timestamp()), a.pages(), source));
     } catch (RuntimeException e) {
-      LOG.warn("follow listener failed on TXID {}", Txid.format(a.txid()), e);
+      logged(LOG.atWarn())
+          .addKeyValue("txid", Txid.format(a.txid()))
+          .setCause(e)
+          .log("follow listener failed");
     }
+  }
+
+  /** {@code event} naming the database this follower writes and the replica it follows. */
+  private LoggingEventBuilder logged(LoggingEventBuilder event) {
+    return event.addKeyValue("db", options.output()).addKeyValue("replica", replica);
   }
 
   private static boolean vanished(Throwable e) {
@@ -446,7 +460,7 @@ public final class Follower implements AutoCloseable {
       clearStaging(staging);
       Files.deleteIfExists(staging);
     } catch (IOException e) {
-      LOG.debug("follow: cannot clean {}: {}", staging, e.getMessage());
+      logged(LOG.atDebug()).log("follower cannot clean {}: {}", staging, e.getMessage());
     }
   }
 

@@ -1,7 +1,7 @@
 package io.litestream4j;
 
-import io.litestream4j.db.DbOptions;
-import io.litestream4j.store.StoreOptions;
+import io.litestream4j.config.DbOptions;
+import io.litestream4j.config.StoreOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;

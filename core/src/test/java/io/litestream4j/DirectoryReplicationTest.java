@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.litestream4j.config.ConfigLoader;
 import io.litestream4j.config.DbConfig;
+import io.litestream4j.config.DbOptions;
 import io.litestream4j.config.DirectoryEntry;
-import io.litestream4j.db.DbOptions;
+import io.litestream4j.config.StoreOptions;
 import io.litestream4j.ltx.DatabaseChecksum;
 import io.litestream4j.replica.file.FileReplicaClient;
-import io.litestream4j.store.StoreOptions;
 import io.litestream4j.testing.Await;
 import io.litestream4j.testing.DbCompare;
 import io.litestream4j.testing.L0Restore;

@@ -3,7 +3,7 @@ package io.litestream4j;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.litestream4j.db.DbOptions;
+import io.litestream4j.config.DbOptions;
 import io.litestream4j.testing.Await;
 import io.litestream4j.testing.L0Restore;
 import java.io.IOException;

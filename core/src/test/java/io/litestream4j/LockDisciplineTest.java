@@ -3,8 +3,8 @@ package io.litestream4j;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.litestream4j.db.DbOptions;
-import io.litestream4j.store.StoreOptions;
+import io.litestream4j.config.DbOptions;
+import io.litestream4j.config.StoreOptions;
 import io.litestream4j.testing.Await;
 import io.litestream4j.testing.L0Restore;
 import io.litestream4j.testing.ProcLocks;

@@ -2,7 +2,7 @@ package io.litestream4j;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.litestream4j.db.DbOptions;
+import io.litestream4j.config.DbOptions;
 import io.litestream4j.ltx.DatabaseChecksum;
 import io.litestream4j.testing.DbCompare;
 import io.litestream4j.testing.L0Restore;

@@ -3,12 +3,12 @@ package io.litestream4j;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.litestream4j.db.DbOptions;
+import io.litestream4j.config.DbOptions;
+import io.litestream4j.config.StoreOptions;
 import io.litestream4j.replica.LeaseHeldException;
 import io.litestream4j.replica.LtxFileInfo;
 import io.litestream4j.replica.ReplicaClient;
 import io.litestream4j.replica.file.FileReplicaClient;
-import io.litestream4j.store.StoreOptions;
 import io.litestream4j.testing.Await;
 import io.litestream4j.testing.DbCompare;
 import io.litestream4j.testing.L0Restore;

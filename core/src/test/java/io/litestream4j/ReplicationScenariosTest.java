@@ -3,9 +3,9 @@ package io.litestream4j;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.litestream4j.config.DbOptions;
 import io.litestream4j.db.BaselineSource;
 import io.litestream4j.db.Database;
-import io.litestream4j.db.DbOptions;
 import io.litestream4j.db.LocalLtxDir;
 import io.litestream4j.ltx.LtxDecoder;
 import io.litestream4j.ltx.LtxHeader;

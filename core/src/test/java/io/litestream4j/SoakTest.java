@@ -2,9 +2,9 @@ package io.litestream4j;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.litestream4j.db.DbOptions;
+import io.litestream4j.config.DbOptions;
+import io.litestream4j.config.StoreOptions;
 import io.litestream4j.replica.file.FileReplicaClient;
-import io.litestream4j.store.StoreOptions;
 import io.litestream4j.testing.DbCompare;
 import java.nio.file.Path;
 import java.sql.Connection;

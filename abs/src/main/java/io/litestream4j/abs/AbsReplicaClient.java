@@ -73,7 +73,7 @@ public final class AbsReplicaClient implements ReplicaClient, LeaseableClient {
   /** The metadata holding the LTX header timestamp (RFC 3339 with nanoseconds). */
   public static final String TIMESTAMP_METADATA = "litestreamtimestamp";
 
-  private static final Logger log = LoggerFactory.getLogger(AbsReplicaClient.class);
+  private static final Logger LOG = LoggerFactory.getLogger(AbsReplicaClient.class);
   private static final Set<Integer> RETRIED_STATUSES = Set.of(408, 429, 500, 502, 503, 504);
 
   private final AbsSettings settings;
@@ -130,11 +130,9 @@ public final class AbsReplicaClient implements ReplicaClient, LeaseableClient {
   private BlobContainerClient connect() throws IOException {
     try {
       BlobContainerClient container = build().getBlobContainerClient(settings.container());
-      log.debug(
-          "abs replica {}: endpoint {}, {}",
-          settings.location(),
-          settings.endpoint(),
-          settings.credentials());
+      LOG.atDebug()
+          .addKeyValue("replica", settings.location())
+          .log("endpoint {}, {}", settings.endpoint(), settings.credentials());
       return container;
     } catch (RuntimeException e) {
       throw new IOException(
@@ -311,7 +309,7 @@ public final class AbsReplicaClient implements ReplicaClient, LeaseableClient {
     if (source.failure().isPresent()) {
       throw source.failure().get();
     }
-    log.debug("uploaded {} ({} bytes)", settings.where(name), source.count());
+    LOG.debug("uploaded {} ({} bytes)", settings.where(name), source.count());
     return new LtxFileInfo(level, minTxid, maxTxid, source.count(), peek.timestamp());
   }
 

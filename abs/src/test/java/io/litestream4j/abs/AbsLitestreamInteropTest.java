@@ -7,7 +7,7 @@ import io.litestream4j.ReplicationOptions;
 import io.litestream4j.RestoreOptions;
 import io.litestream4j.RestoreResult;
 import io.litestream4j.Restorer;
-import io.litestream4j.db.DbOptions;
+import io.litestream4j.config.DbOptions;
 import io.litestream4j.replica.LtxFileInfo;
 import io.litestream4j.testing.DbCompare;
 import io.litestream4j.testing.LitestreamVfs;

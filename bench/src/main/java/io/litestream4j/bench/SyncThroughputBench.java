@@ -1,8 +1,8 @@
 package io.litestream4j.bench;
 
+import io.litestream4j.config.DbOptions;
 import io.litestream4j.db.BaselineSource;
 import io.litestream4j.db.Database;
-import io.litestream4j.db.DbOptions;
 import io.litestream4j.db.LocalLtxDir;
 import io.litestream4j.ltx.Checksums;
 import io.litestream4j.ltx.LtxEncoder;

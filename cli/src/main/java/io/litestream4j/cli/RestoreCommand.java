@@ -255,20 +255,22 @@ final class RestoreCommand implements Callable<Integer> {
           try {
             follower.close();
           } catch (java.io.IOException e) {
-            LOG.warn("follow: closing {}: {}", outPath, e.getMessage());
+            LOG.atWarn().addKeyValue("db", outPath).log("closing the follower: {}", e.getMessage());
           }
         });
-    LOG.info(
-        "following {} into {} every {} ms; stop with Ctrl+C",
-        description,
-        outPath,
-        interval.toMillis());
+    LOG.atInfo()
+        .addKeyValue("db", outPath)
+        .addKeyValue("replica", description)
+        .log("following every {} ms; stop with Ctrl+C", interval.toMillis());
     try {
       follower.awaitTermination();
     } finally {
       follower.close();
     }
-    LOG.info("follow: stopped at TXID {} ({})", Txid.format(follower.txid()), signals.last());
+    LOG.atInfo()
+        .addKeyValue("db", outPath)
+        .addKeyValue("txid", Txid.format(follower.txid()))
+        .log("follower stopped ({})", signals.last());
     return 0;
   }
 

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.litestream4j.Replication;
 import io.litestream4j.ReplicationOptions;
-import io.litestream4j.db.DbOptions;
+import io.litestream4j.config.DbOptions;
+import io.litestream4j.config.StoreOptions;
 import io.litestream4j.ltx.Txid;
-import io.litestream4j.store.StoreOptions;
 import io.litestream4j.testing.Await;
 import io.litestream4j.testing.Bank;
 import io.litestream4j.testing.DbCompare;
@@ -124,8 +124,8 @@ class FollowKillTest {
     for (int i = 1; i < iterations; i++) {
       assertThat(Files.readString(dir.resolve("follow-run-" + i + ".log")))
           .as("run %d resumes", i)
-          .contains("follow: resuming")
-          .doesNotContain("follow: restored");
+          .contains("follower resuming")
+          .doesNotContain("follower restored");
     }
     System.out.printf(
         "fault-suite: scenario=kill-9-follower iterations=%d hot-journals=%d reads=%d failures=0%n",

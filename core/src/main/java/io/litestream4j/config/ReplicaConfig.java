@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where and how one database is replicated: the backend type, its address (a URL, or a path plus
@@ -76,13 +77,14 @@ public record ReplicaConfig(
   }
 
   /** The backend type a URL scheme selects ({@code webdavs} is {@code webdav} over TLS). */
-  static String typeOfScheme(String scheme, String key, String raw, String where) {
+  static String typeOfScheme(String scheme, String key, String raw, @Nullable String where) {
     String type = scheme.equals("webdavs") ? "webdav" : scheme;
     checkKnownType(type, key, raw, where);
     return type;
   }
 
-  static void checkKnownType(String type, String key, String raw, String where) {
+  static void checkKnownType(
+      String type, String key, @Nullable String raw, @Nullable String where) {
     if (type.equals("gcs")) {
       throw new ConfigException(
           key,

@@ -114,7 +114,7 @@ public record ReplicaUrl(
   }
 
   private static Map<String, String> parseQuery(
-      String rawQuery, String key, String raw, String where) {
+      String rawQuery, String key, String raw, @Nullable String where) {
     var query = new LinkedHashMap<String, String>();
     if (rawQuery.isEmpty()) {
       return query;
@@ -132,7 +132,7 @@ public record ReplicaUrl(
   }
 
   private static String decode(
-      String s, boolean plusIsSpace, String key, String raw, String where) {
+      String s, boolean plusIsSpace, String key, String raw, @Nullable String where) {
     if (s.indexOf('%') < 0 && (!plusIsSpace || s.indexOf('+') < 0)) {
       return s;
     }

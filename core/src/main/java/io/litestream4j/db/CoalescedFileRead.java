@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads of a file that the kernel generates on every read ({@code /proc/locks}) shared by
@@ -23,8 +24,8 @@ final class CoalescedFileRead {
   private long started;
   private long completed;
   private boolean reading;
-  private List<String> lines;
-  private IOException failure;
+  private @Nullable List<String> lines;
+  private @Nullable IOException failure;
 
   CoalescedFileRead(Path file) {
     this.file = file;

@@ -1,5 +1,6 @@
 package io.litestream4j.db;
 
+import io.litestream4j.config.DbOptions;
 import io.litestream4j.ltx.DatabaseChecksum;
 import io.litestream4j.ltx.LockPage;
 import io.litestream4j.ltx.LtxEncoder;
@@ -15,7 +16,6 @@ import io.litestream4j.sqlite.WalSegment;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Arrays;
@@ -112,7 +112,7 @@ public final class Database implements AutoCloseable {
   /** The replicator's only descriptors on the database and WAL files (see the lock rule). */
   private final DatabaseFiles files;
 
-  private SqliteSession session;
+  private @Nullable SqliteSession session;
 
   /** True once the replication state below has been rebuilt from disk for the open session. */
   private boolean initialized;
@@ -121,14 +121,14 @@ public final class Database implements AutoCloseable {
   private FileIdentities identities;
 
   /** Size, modification time and identity of the database and WAL files after the last sync. */
-  private volatile FileStamps stampsAtLastSync;
+  private volatile @Nullable FileStamps stampsAtLastSync;
 
   private int pageSize;
-  private DatabaseChecksum checksum;
-  private WalCursor cursor;
+  private @Nullable DatabaseChecksum checksum;
+  private @Nullable WalCursor cursor;
 
   /** Set after a complete checkpoint: the next WAL generation may start fresh from here. */
-  private WalCursor expectedReset;
+  private @Nullable WalCursor expectedReset;
 
   /**
    * True while our read transaction may sit on read mark 0: it began on a fully checkpointed WAL
@@ -147,9 +147,9 @@ public final class Database implements AutoCloseable {
   private long guardedSinceGaps = -1;
 
   /** Non-null when the next file must contain every page; {@link #fullDetail} says why in words. */
-  private FullFileReason fullReason;
+  private @Nullable FullFileReason fullReason;
 
-  private String fullDetail;
+  private @Nullable String fullDetail;
   private boolean syncedSinceCheckpoint;
 
   /**
@@ -380,27 +380,6 @@ public final class Database implements AutoCloseable {
       return last == null || !last.equals(FileStamps.of(path, walPath));
     } catch (IOException e) {
       return true;
-    }
-  }
-
-  /** What {@link #changedSinceLastSync()} compares. */
-  private record FileStamps(@Nullable Stamp db, @Nullable Stamp wal) {
-    record Stamp(long size, long modifiedNanos, @Nullable Object key) {}
-
-    static FileStamps of(Path db, Path wal) throws IOException {
-      return new FileStamps(stamp(db), stamp(wal));
-    }
-
-    private static @Nullable Stamp stamp(Path p) throws IOException {
-      try {
-        var a = Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class);
-        return new Stamp(
-            a.size(),
-            a.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS),
-            a.fileKey());
-      } catch (NoSuchFileException e) {
-        return null;
-      }
     }
   }
 
@@ -801,7 +780,7 @@ public final class Database implements AutoCloseable {
       }
     }
     if (commit == 0) {
-      LOG.debug("{}: database is empty, nothing to snapshot", path);
+      LOG.atDebug().addKeyValue("db", path).log("database is empty, nothing to snapshot");
       return;
     }
     long txid = position.txid() + 1;
@@ -871,7 +850,7 @@ public final class Database implements AutoCloseable {
     try {
       listener.onSynced(p);
     } catch (RuntimeException e) {
-      LOG.warn("{}: position listener failed", path, e);
+      LOG.atWarn().addKeyValue("db", path).setCause(e).log("position listener failed");
     }
   }
 
@@ -999,7 +978,9 @@ public final class Database implements AutoCloseable {
       return;
     }
     if (snapshotPins.get() > 0) {
-      LOG.debug("{}: checkpoint {} postponed while a snapshot is being read", path, mode);
+      LOG.atDebug()
+          .addKeyValue("db", path)
+          .log("checkpoint {} postponed while a snapshot is being read", mode);
       return;
     }
     lastCheckpointMillis = clock.millis();
@@ -1034,7 +1015,9 @@ public final class Database implements AutoCloseable {
    */
   private boolean sealedCheckpoint() throws IOException {
     if (!session.tryAcquireBarrier()) {
-      LOG.debug("{}: application holds the write lock; checkpoint postponed", path);
+      LOG.atDebug()
+          .addKeyValue("db", path)
+          .log("application holds the write lock; checkpoint postponed");
       return false;
     }
     try {
@@ -1064,7 +1047,7 @@ public final class Database implements AutoCloseable {
         expectedReset = cursor;
         readerOnMarkZero = true;
       }
-      LOG.debug("{}: checkpoint PASSIVE {}", path, r);
+      LOG.atDebug().addKeyValue("db", path).log("checkpoint PASSIVE {}", r);
       return complete;
     } finally {
       session.releaseBarrier();
@@ -1125,7 +1108,9 @@ public final class Database implements AutoCloseable {
     try {
       files.filesReplaced();
     } catch (IOException e) {
-      LOG.debug("{}: checking the database file's identity failed: {}", path, e.getMessage());
+      LOG.atDebug()
+          .addKeyValue("db", path)
+          .log("checking the database file's identity failed: {}", e.getMessage());
     }
   }
 

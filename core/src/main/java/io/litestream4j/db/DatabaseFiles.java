@@ -41,8 +41,8 @@ final class DatabaseFiles implements AutoCloseable {
 
   private final Path dbPath;
   private final Path walPath;
-  private FileChannel db;
-  private Object dbKey;
+  private @Nullable FileChannel db;
+  private @Nullable Object dbKey;
   private long dbInode;
   private @Nullable FileChannel wal;
 

@@ -15,6 +15,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The state of a database at one TXID, frozen so that it can be streamed as a level-9 snapshot
@@ -62,7 +63,7 @@ public final class DatabaseSnapshot implements AutoCloseable {
   DatabaseSnapshot(
       Path dbPath,
       FileChannel db,
-      FileChannel wal,
+      @Nullable FileChannel wal,
       int pageSize,
       int commit,
       long txid,

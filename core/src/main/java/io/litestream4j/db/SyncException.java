@@ -1,6 +1,7 @@
 package io.litestream4j.db;
 
 import java.io.IOException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A sync step failed. {@link #diskFull()} tells the monitor to report the typed disk-full condition
@@ -10,7 +11,7 @@ public final class SyncException extends IOException {
   private static final long serialVersionUID = 1L;
   private final boolean diskFull;
 
-  SyncException(String message, Throwable cause) {
+  SyncException(String message, @Nullable Throwable cause) {
     super(message, cause);
     this.diskFull = isDiskFull(cause);
   }

@@ -1,5 +1,6 @@
 package io.litestream4j.follow;
 
+import io.litestream4j.FollowException;
 import io.litestream4j.internal.AtomicFiles;
 import io.litestream4j.ltx.DatabaseChecksum;
 import io.litestream4j.ltx.LtxDecoder;

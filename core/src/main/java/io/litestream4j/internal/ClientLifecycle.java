@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The life of a remote replica client's connection and lease, which every network backend shares:
@@ -49,8 +50,8 @@ public final class ClientLifecycle<C> {
   private final Opener<C> opener;
   private final Closer<C> closer;
   private final Object lock = new Object();
-  private volatile C client;
-  private volatile LeaseKeeper lease;
+  private volatile @Nullable C client;
+  private volatile @Nullable LeaseKeeper lease;
   private volatile boolean closed;
 
   /**

@@ -1,6 +1,7 @@
 package io.litestream4j.internal;
 
 import java.util.concurrent.Semaphore;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Bounds how many databases of one process do blocking work (sync, upload, compaction, snapshot) at
@@ -60,7 +61,7 @@ public final class WorkPermits {
 
   /** One acquired permit; closing it more than once releases it once. */
   public static final class Permit implements AutoCloseable {
-    private Semaphore owner;
+    private @Nullable Semaphore owner;
 
     private Permit(Semaphore owner) {
       this.owner = owner;

@@ -24,6 +24,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,7 +59,7 @@ public final class Replica implements BaselineSource, AutoCloseable {
   private final Duration syncInterval;
   private final String name;
   private final WorkPermits permits;
-  private LocalL0Files local;
+  private @Nullable LocalL0Files local;
 
   /** Told when a local file the replica needs is gone: the database must re-base on the replica. */
   private volatile Runnable onLocalFileLost = () -> {};
@@ -78,10 +79,10 @@ public final class Replica implements BaselineSource, AutoCloseable {
    * The thread inside {@link #shutdown}'s final uploads, interrupted by {@link
    * #abandonShutdownSync}.
    */
-  private Thread finalUploader;
+  private @Nullable Thread finalUploader;
 
-  private IOException lastError;
-  private Thread thread;
+  private @Nullable IOException lastError;
+  private @Nullable Thread thread;
   private volatile Consumer<String> onBaseChange = reason -> {};
   // Upload-thread state (uploadPending is only ever run by one thread at a time).
   private int lastPageSize;
@@ -369,12 +370,14 @@ public final class Replica implements BaselineSource, AutoCloseable {
         LtxHeaderPeek peek = LtxHeaderPeek.read(in, 0, next, next);
         int pageSize = peek.header().pageSize();
         if (lastPageSize != 0 && pageSize != lastPageSize) {
-          LOG.warn(
-              "replica {}: the database's page size changed from {} to {} at TXID {}; a new snapshot follows",
-              name,
-              lastPageSize,
-              pageSize,
-              Txid.format(next));
+          LOG.atWarn()
+              .addKeyValue("db", name)
+              .addKeyValue("replica", client.type())
+              .addKeyValue("txid", Txid.format(next))
+              .log(
+                  "the database's page size changed from {} to {}; a new snapshot follows",
+                  lastPageSize,
+                  pageSize);
           onBaseChange.accept(
               "the database's page size changed from "
                   + lastPageSize
@@ -437,11 +440,13 @@ public final class Replica implements BaselineSource, AutoCloseable {
   }
 
   private void baseLost(String what) {
-    LOG.error(
-        "replica {}: files vanished from the replica: {}; was it wiped or cleaned by a lifecycle rule?"
-            + " Until a new snapshot is written it cannot be restored; writing one now",
-        name,
-        what);
+    LOG.atError()
+        .addKeyValue("db", name)
+        .addKeyValue("replica", client.type())
+        .log(
+            "files vanished from the replica: {}; was it wiped or cleaned by a lifecycle rule?"
+                + " Until a new snapshot is written it cannot be restored; writing one now",
+            what);
     onBaseChange.accept("files vanished from the replica (" + what + ")");
   }
 

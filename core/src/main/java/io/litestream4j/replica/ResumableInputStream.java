@@ -35,9 +35,9 @@ public final class ResumableInputStream extends InputStream {
 
   private final byte[] single = new byte[1];
   private long offset;
-  private InputStream current;
+  private @Nullable InputStream current;
   private int failures;
-  private IOException failure;
+  private @Nullable IOException failure;
   private boolean closed;
 
   private ResumableInputStream(

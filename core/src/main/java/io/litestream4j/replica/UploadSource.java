@@ -4,6 +4,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The data of an upload as handed to a storage SDK: counts the bytes read (the stored file's size)
@@ -16,7 +17,7 @@ import java.util.Optional;
 public final class UploadSource extends FilterInputStream {
 
   private long count;
-  private IOException failure;
+  private @Nullable IOException failure;
 
   public UploadSource(InputStream source) {
     super(source);

@@ -63,11 +63,12 @@ final class FullFileProbe {
       bases.add(f);
       try {
         RestorePlan plan = RestorePlanner.plan(catalog, target, replica, bases);
-        LOG.info(
-            "{} has no usable snapshot; restoring from L{}/{}, which holds every page",
-            replica,
-            f.level(),
-            f.name());
+        LOG.atInfo()
+            .addKeyValue("replica", replica)
+            .log(
+                "no usable snapshot; restoring from L{}/{}, which holds every page",
+                f.level(),
+                f.name());
         return Optional.of(plan);
       } catch (RestoreException e) {
         LOG.debug(

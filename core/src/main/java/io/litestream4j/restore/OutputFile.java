@@ -3,11 +3,10 @@ package io.litestream4j.restore;
 import io.litestream4j.RestoreException;
 import io.litestream4j.RestoreException.Reason;
 import io.litestream4j.internal.AtomicFiles;
+import io.litestream4j.internal.FileProblem;
 import io.litestream4j.internal.TempFiles;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -15,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The database file a restore produces, and the rules for getting it there safely: the data goes to
@@ -32,8 +32,8 @@ final class OutputFile {
 
   private final Path path;
   private final boolean force;
-  private Path temp;
-  private Path stagingDir;
+  private @Nullable Path temp;
+  private @Nullable Path stagingDir;
 
   private OutputFile(Path path, boolean force) {
     this.path = path;
@@ -196,27 +196,20 @@ final class OutputFile {
   }
 
   RestoreException unwritable(String what, IOException e) {
-    String reason =
-        e instanceof FileSystemException fse && fse.getReason() != null
-            ? fse.getReason()
-            : String.valueOf(e.getMessage());
-    String why;
-    if (e instanceof AccessDeniedException || reason.contains("Permission denied")) {
-      why =
-          "permission denied; make the directory writable by user '"
-              + System.getProperty("user.name")
-              + "' or restore elsewhere with -o";
-    } else if (reason.contains("Operation not permitted")) {
-      why =
-          "operation not permitted (is the directory immutable, e.g. chattr +i?); restore elsewhere with -o";
-    } else if (reason.contains("Read-only file system")) {
-      why = "the file system is read-only; restore elsewhere with -o";
-    } else if (reason.contains("No space left on device")
-        || reason.contains("Disk quota exceeded")) {
-      why = "disk full (" + reason + "); free space or restore elsewhere with -o";
-    } else {
-      why = e.getMessage() == null ? e.toString() : e.getMessage();
-    }
+    String why =
+        switch (FileProblem.of(e)) {
+          case PERMISSION_DENIED ->
+              "permission denied; make the directory writable by user '"
+                  + System.getProperty("user.name")
+                  + "' or restore elsewhere with -o";
+          case NOT_PERMITTED ->
+              "operation not permitted (is the directory immutable, e.g. chattr +i?); restore"
+                  + " elsewhere with -o";
+          case READ_ONLY -> "the file system is read-only; restore elsewhere with -o";
+          case DISK_FULL ->
+              "disk full (" + FileProblem.reason(e) + "); free space or restore elsewhere with -o";
+          case NOT_A_DIRECTORY, OTHER -> FileProblem.message(e);
+        };
     return new RestoreException(
         Reason.OUTPUT_UNWRITABLE, "cannot restore to " + path + ": " + what + ": " + why, e);
   }

@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +51,7 @@ import org.slf4j.LoggerFactory;
  * reused.
  */
 public final class RestoreJob {
-  private static final Logger log = LoggerFactory.getLogger(RestoreJob.class);
+  private static final Logger LOG = LoggerFactory.getLogger(RestoreJob.class);
 
   /**
    * Files merged in one pass. Each open file costs a descriptor and about 70 KiB of buffers, so a
@@ -206,11 +207,12 @@ public final class RestoreJob {
                   + e.getMessage(),
               e);
         }
-        log.warn(
-            "the Litestream v0.3 backups on {} are newer than its LTX files but cannot be restored ({});"
-                + " restoring from the LTX files",
-            replica,
-            e.getMessage());
+        LOG.atWarn()
+            .addKeyValue("replica", replica)
+            .log(
+                "the Litestream v0.3 backups are newer than the LTX files but cannot be restored"
+                    + " ({}); restoring from the LTX files",
+                e.getMessage());
       }
     }
     return Optional.empty();
@@ -263,20 +265,25 @@ public final class RestoreJob {
           if (!fullFiles.add(found.file()) || attempt > MAX_REPLANS) {
             throw found.failure();
           }
-          log.info(
-              "the page size changes at {}, which holds every page; restoring from it",
-              found.file().label());
+          LOG.atInfo()
+              .addKeyValue("db", out.path())
+              .addKeyValue("replica", replica)
+              .log(
+                  "the page size changes at {}, which holds every page; restoring from it",
+                  found.file().label());
           plan = plan(client, replica, options.target(), excluded, fullFiles);
         } catch (MergeFailure.CorruptFile corrupt) {
           if (!excluded.add(key(corrupt.file())) || attempt > MAX_REPLANS) {
             throw corrupt.failure();
           }
           String file = corrupt.file().label();
-          log.warn(
-              "{} on {} failed verification ({}); planning the restore around it",
-              file,
-              replica,
-              corrupt.problem());
+          LOG.atWarn()
+              .addKeyValue("db", out.path())
+              .addKeyValue("replica", replica)
+              .log(
+                  "{} failed verification ({}); planning the restore around it",
+                  file,
+                  corrupt.problem());
           skipped.add(file);
           try {
             plan = plan(client, replica, options.target(), excluded, fullFiles);
@@ -322,18 +329,23 @@ public final class RestoreJob {
                 e);
           }
           replanned = true;
-          log.warn(
-              "{} vanished from {} during the restore (deleted by retention?); listing the replica again",
-              file,
-              replica);
+          LOG.atWarn()
+              .addKeyValue("db", out.path())
+              .addKeyValue("replica", replica)
+              .log(
+                  "{} vanished during the restore (deleted by retention?); listing the replica"
+                      + " again",
+                  file);
           plan = plan(client, replica, options.target(), excluded, fullFiles);
         }
       }
       if (!skipped.isEmpty()) {
-        log.warn(
-            "restored from {} without the corrupt file(s) {}: remove or replace them on the replica",
-            replica,
-            skipped);
+        LOG.atWarn()
+            .addKeyValue("db", out.path())
+            .addKeyValue("replica", replica)
+            .log(
+                "restored without the corrupt file(s) {}: remove or replace them on the replica",
+                skipped);
       }
       IntegrityCheck check =
           applied.checksumsVerified()
@@ -346,14 +358,15 @@ public final class RestoreJob {
           options.progress());
       out.publish();
       Duration took = Duration.ofNanos(System.nanoTime() - started);
-      log.info(
-          "restored {} to TXID {} from {} ({} files, {} bytes) in {} ms",
-          out.path(),
-          Txid.format(applied.txid()),
-          replica,
-          plan.files().size(),
-          plan.totalBytes(),
-          took.toMillis());
+      LOG.atInfo()
+          .addKeyValue("db", out.path())
+          .addKeyValue("replica", replica)
+          .addKeyValue("txid", Txid.format(applied.txid()))
+          .log(
+              "restored ({} files, {} bytes) in {} ms",
+              plan.files().size(),
+              plan.totalBytes(),
+              took.toMillis());
       return new RestoreResult(
           out.path(),
           applied.txid(),
@@ -375,7 +388,8 @@ public final class RestoreJob {
   /** What the merge produced. */
   private record Applied(long txid, long timestamp, boolean checksumsVerified) {}
 
-  private Applied apply(RestorePlan plan, OutputFile out, StagingArea staging) throws IOException {
+  private Applied apply(RestorePlan plan, OutputFile out, @Nullable StagingArea staging)
+      throws IOException {
     List<LtxFileInfo> files = plan.files();
     long total = plan.totalBytes();
     AtomicLong consumed = new AtomicLong();
@@ -427,7 +441,7 @@ public final class RestoreJob {
    * Opens one batch of plan files: staged copies, or resumable downloads when nothing is staged.
    */
   private List<PlanInput> open(
-      List<LtxFileInfo> batch, List<Path> local, AtomicLong consumed, long total)
+      List<LtxFileInfo> batch, @Nullable List<Path> local, AtomicLong consumed, long total)
       throws IOException {
     RestoreProgress progress = options.progress();
     List<PlanInput> inputs = new ArrayList<>(batch.size());

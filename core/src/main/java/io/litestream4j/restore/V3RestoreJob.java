@@ -120,12 +120,10 @@ public final class V3RestoreJob {
       }
       out.publish();
       Duration took = Duration.ofNanos(System.nanoTime() - started);
-      LOG.info(
-          "restored {} from Litestream v0.3 backups on {} ({}) in {} ms",
-          out.path(),
-          replica,
-          plan,
-          took.toMillis());
+      LOG.atInfo()
+          .addKeyValue("db", out.path())
+          .addKeyValue("replica", replica)
+          .log("restored from Litestream v0.3 backups ({}) in {} ms", plan, took.toMillis());
       return new RestoreResult(out.path(), 0, timestamp, null, took, check, false);
     } catch (IOException | RuntimeException | Error e) {
       deleteQuietly(wal, e);

@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The pages of a SQLite database as SQLite itself would present them, read straight from the files
@@ -49,12 +50,12 @@ public final class DatabaseImage implements Closeable {
 
   private final Path path;
   private final WalOverlay overlay; // its WAL is null when the WAL is absent or not included
-  private final WalReader walReader;
+  private final @Nullable WalReader walReader;
   private final int pageSize;
   private final int pageCount;
   private final long dbFileSize;
   private final Fingerprint fingerprint;
-  private String pendingChanges; // null when the image is consistent; set once by open()
+  private @Nullable String pendingChanges; // null when the image is consistent; set once by open()
   private final byte[] chunk;
   private int chunkFirst; // page number of chunk[0], 0 = empty
   private int chunkPages;
@@ -62,8 +63,8 @@ public final class DatabaseImage implements Closeable {
   private DatabaseImage(
       Path path,
       FileChannel db,
-      FileChannel wal,
-      WalReader walReader,
+      @Nullable FileChannel wal,
+      @Nullable WalReader walReader,
       PageIndex walPages,
       int pageSize,
       int pageCount,
@@ -312,7 +313,7 @@ public final class DatabaseImage implements Closeable {
    * Describes how the committed WAL content differs from the database file, or null if overlaying
    * it would change nothing (a WAL already checkpointed but not yet reset).
    */
-  private String walPending(Path walPath, WalReader reader, WalSegment committed)
+  private @Nullable String walPending(Path walPath, WalReader reader, WalSegment committed)
       throws IOException {
     String counts =
         committed.commits() + " committed transaction" + (committed.commits() == 1 ? "" : "s");
@@ -369,7 +370,7 @@ public final class DatabaseImage implements Closeable {
   }
 
   /** A description of a hot rollback journal beside the database, or null if there is none. */
-  private static String hotJournal(Path db) throws IOException {
+  private static @Nullable String hotJournal(Path db) throws IOException {
     Path journal = sibling(db, "-journal");
     try (FileChannel ch = openIfExists(journal)) {
       if (ch == null || ch.size() == 0) {
@@ -394,7 +395,7 @@ public final class DatabaseImage implements Closeable {
     }
   }
 
-  private static FileChannel openIfExists(Path p) throws IOException {
+  private static @Nullable FileChannel openIfExists(Path p) throws IOException {
     try {
       return FileChannel.open(p, StandardOpenOption.READ);
     } catch (NoSuchFileException e) {
@@ -406,14 +407,14 @@ public final class DatabaseImage implements Closeable {
     return db.resolveSibling(db.getFileName() + suffix);
   }
 
-  private static String join(String a, String b) {
+  private static @Nullable String join(@Nullable String a, @Nullable String b) {
     if (a == null) {
       return b;
     }
     return b == null ? a : a + "; " + b;
   }
 
-  private static void closeQuietly(Closeable c) {
+  private static void closeQuietly(@Nullable Closeable c) {
     if (c != null) {
       try {
         c.close();

@@ -6,6 +6,7 @@ import java.nio.channels.FileChannel;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.OptionalLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The pages of a database as a reader sees them: the database file overlaid with WAL frames. A page
@@ -24,7 +25,8 @@ import java.util.OptionalLong;
  * @param walPages the frame of each page whose newest version is in the WAL
  * @param pageSize page size in bytes
  */
-public record WalOverlay(FileChannel db, FileChannel wal, PageIndex walPages, int pageSize) {
+public record WalOverlay(
+    FileChannel db, @Nullable FileChannel wal, PageIndex walPages, int pageSize) {
 
   /** Size of a WAL frame header; the page follows it. */
   public static final int FRAME_HEADER_SIZE = WalFrameHeader.SIZE;

@@ -1,5 +1,6 @@
 package io.litestream4j.store;
 
+import io.litestream4j.config.StoreOptions;
 import io.litestream4j.replica.LtxFileInfo;
 import java.io.IOException;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.litestream4j.store;
 
+import io.litestream4j.config.StoreOptions;
 import io.litestream4j.db.LocalLtxDir;
 import io.litestream4j.replica.LtxFileInfo;
 import io.litestream4j.replica.ReplicaClient;
@@ -100,7 +101,7 @@ final class Retention {
     return new RetentionResult(deleted, candidates.size(), 0);
   }
 
-  private volatile L0RetentionScan lastL0Scan;
+  private volatile @Nullable L0RetentionScan lastL0Scan;
 
   /** What the last L0 retention pass found, if one ran with retention enabled. */
   Optional<L0RetentionScan> lastL0Scan() {

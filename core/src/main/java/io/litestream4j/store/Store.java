@@ -1,5 +1,6 @@
 package io.litestream4j.store;
 
+import io.litestream4j.config.StoreOptions;
 import io.litestream4j.db.Database;
 import io.litestream4j.internal.WorkPermits;
 import io.litestream4j.replica.LtxFileInfo;
@@ -81,9 +82,9 @@ public final class Store implements AutoCloseable, ReplicaUpkeep {
   private final ReentrantLock jobs = new ReentrantLock();
   private final ReentrantLock sleep = new ReentrantLock();
   private final Condition wake = sleep.newCondition();
-  private volatile ValidationReport lastValidation;
+  private volatile @Nullable ValidationReport lastValidation;
   private volatile boolean closed;
-  private Thread thread;
+  private @Nullable Thread thread;
 
   // Schedule state, guarded by `jobs`. Index 0 of compactDue is unused.
   private final long[] compactDue;
@@ -242,12 +243,7 @@ public final class Store implements AutoCloseable, ReplicaUpkeep {
   public void requestSnapshot(String reason) {
     snapshotRequest = reason;
     snapshotRequestDue = 0;
-    sleep.lock();
-    try {
-      wake.signalAll();
-    } finally {
-      sleep.unlock();
-    }
+    wakeUp();
   }
 
   /**
@@ -643,6 +639,11 @@ public final class Store implements AutoCloseable, ReplicaUpkeep {
    */
   public void requestStop() {
     closed = true;
+    wakeUp();
+  }
+
+  /** Wakes the background thread from its sleep to look at what changed. */
+  private void wakeUp() {
     sleep.lock();
     try {
       wake.signalAll();

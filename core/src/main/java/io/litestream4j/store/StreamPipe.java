@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Connects a producer that writes an LTX file to an {@link OutputStream} (the encoder, the
@@ -47,12 +48,12 @@ final class StreamPipe {
   static final class Reader extends InputStream {
     private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUE);
     private volatile boolean aborted;
-    private volatile Throwable producerFailure;
-    private Thread thread;
-    private byte[] chunk;
+    private volatile @Nullable Throwable producerFailure;
+    private @Nullable Thread thread;
+    private byte @Nullable [] chunk;
     private int pos;
     private boolean eof;
-    private IOException failure;
+    private @Nullable IOException failure;
 
     private void produce(Producer producer) {
       Writer out = new Writer(this);

@@ -1,7 +1,7 @@
 /**
  * The store: what keeps a replica fast to restore and bounded in size — compaction into levels
  * L1..L8, level-9 snapshots, retention and validation. {@link io.litestream4j.store.Store} is the
- * entry point, {@link io.litestream4j.store.StoreOptions} its configuration.
+ * entry point, {@link io.litestream4j.config.StoreOptions} its configuration.
  *
  * <h2>Shape of a replica</h2>
  *
@@ -34,7 +34,7 @@
  *       level can be candidates, so no level ever gets a hole.
  *   <li>L0 — candidate: covered by L1 and not the newest L0 file; again only a leading run.
  *   <li>Waits: {@code l0-retention} for L0 ("kept that long after being compacted into L1"), {@link
- *       io.litestream4j.store.StoreOptions#retentionGrace() retention grace} (default 1h) for
+ *       io.litestream4j.config.StoreOptions#retentionGrace() retention grace} (default 1h) for
  *       L1..L9. {@code l0-retention: 0} keeps L0 on the replica; {@code retention.enabled: false}
  *       deletes nothing on the replica. Local L0 copies already covered by L1 are removed at once
  *       (except the newest) in every case, so the state directory cannot grow without bound.

@@ -51,7 +51,14 @@ class ModuleDescriptorTest {
     assertThat(exports)
         .containsEntry("io.litestream4j", Set.of())
         .containsEntry("io.litestream4j.replica", Set.of())
-        .containsEntry("io.litestream4j.replica.lease", Set.of());
+        .containsEntry("io.litestream4j.replica.lease", Set.of())
+        .containsEntry("io.litestream4j.config", Set.of())
+        .as("restore and follow internals: not exported")
+        .doesNotContainKeys("io.litestream4j.restore", "io.litestream4j.follow");
+    assertThat(exports.get("io.litestream4j.db"))
+        .as("database monitor: qualified export only")
+        .isNotEmpty()
+        .allMatch(m -> m.startsWith("io.litestream4j."));
     assertThat(exports.get("io.litestream4j.internal"))
         .as("plumbing: qualified export only")
         .isNotEmpty()

@@ -3,6 +3,7 @@ package io.litestream4j.db;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.litestream4j.config.DbOptions;
 import io.litestream4j.testing.ProcLocks;
 import io.litestream4j.testing.SqliteCli;
 import java.nio.file.Files;

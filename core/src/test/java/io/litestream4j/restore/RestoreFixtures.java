@@ -2,11 +2,11 @@ package io.litestream4j.restore;
 
 import io.litestream4j.Replication;
 import io.litestream4j.ReplicationOptions;
-import io.litestream4j.db.DbOptions;
+import io.litestream4j.config.DbOptions;
+import io.litestream4j.config.StoreOptions;
 import io.litestream4j.ltx.LtxCompactor;
 import io.litestream4j.replica.LtxFileInfo;
 import io.litestream4j.replica.file.FileReplicaClient;
-import io.litestream4j.store.StoreOptions;
 import io.litestream4j.testing.ApplicationSteps;
 import io.litestream4j.testing.DbCompare;
 import io.litestream4j.testing.L0Restore;

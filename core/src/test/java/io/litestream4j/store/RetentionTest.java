@@ -2,6 +2,7 @@ package io.litestream4j.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.litestream4j.config.StoreOptions;
 import io.litestream4j.db.LocalLtxDir;
 import io.litestream4j.replica.LtxFileInfo;
 import io.litestream4j.replica.RetryPolicy;

@@ -2,9 +2,10 @@ package io.litestream4j.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.litestream4j.config.DbOptions;
+import io.litestream4j.config.StoreOptions;
 import io.litestream4j.db.CheckpointMode;
 import io.litestream4j.db.Database;
-import io.litestream4j.db.DbOptions;
 import io.litestream4j.db.LocalLtxDir;
 import io.litestream4j.replica.LtxFileInfo;
 import io.litestream4j.replica.Replica;

@@ -2,8 +2,9 @@ package io.litestream4j.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.litestream4j.config.DbOptions;
+import io.litestream4j.config.StoreOptions;
 import io.litestream4j.db.Database;
-import io.litestream4j.db.DbOptions;
 import io.litestream4j.db.LocalLtxDir;
 import io.litestream4j.ltx.LtxEncoder;
 import io.litestream4j.ltx.LtxHeader;

@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.litestream4j.Replication;
 import io.litestream4j.ReplicationOptions;
-import io.litestream4j.db.DbOptions;
+import io.litestream4j.config.DbOptions;
+import io.litestream4j.config.StoreOptions;
 import io.litestream4j.replica.LtxFileInfo;
 import io.litestream4j.replica.file.FileReplicaClient;
 import java.io.IOException;

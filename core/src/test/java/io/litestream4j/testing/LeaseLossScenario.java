@@ -9,7 +9,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.litestream4j.Replication;
 import io.litestream4j.ReplicationOptions;
-import io.litestream4j.db.DbOptions;
+import io.litestream4j.config.DbOptions;
 import io.litestream4j.replica.LeaseHeldException;
 import io.litestream4j.replica.LeaseLostException;
 import io.litestream4j.replica.ReplicaClient;

@@ -8,7 +8,7 @@ import io.litestream4j.RestoreOptions;
 import io.litestream4j.RestoreResult;
 import io.litestream4j.RestoreTarget;
 import io.litestream4j.Restorer;
-import io.litestream4j.db.DbOptions;
+import io.litestream4j.config.DbOptions;
 import io.litestream4j.ltx.DatabaseChecksum;
 import io.litestream4j.replica.ReplicaClient;
 import java.nio.file.Path;

@@ -67,7 +67,7 @@ public final class GsReplicaClient implements ReplicaClient, LeaseableClient {
   /** Files up to this size are buffered and stored with a single request. */
   static final int SINGLE_REQUEST_LIMIT = 8 * 1024 * 1024;
 
-  private static final Logger log = LoggerFactory.getLogger(GsReplicaClient.class);
+  private static final Logger LOG = LoggerFactory.getLogger(GsReplicaClient.class);
 
   private final GsSettings settings;
   private final Supplier<Storage> connect;
@@ -305,7 +305,7 @@ public final class GsReplicaClient implements ReplicaClient, LeaseableClient {
       }
       throw GsErrors.io("upload", settings.where(name), e, settings);
     }
-    log.debug("uploaded {} ({} bytes)", settings.where(name), source.count());
+    LOG.debug("uploaded {} ({} bytes)", settings.where(name), source.count());
     return new LtxFileInfo(level, minTxid, maxTxid, source.count(), peek.timestamp());
   }
 

@@ -68,7 +68,7 @@ public final class NatsReplicaClient implements ReplicaClient {
 
   static final int MEMORY_READ_LIMIT = 8 << 20;
 
-  private static final Logger log = LoggerFactory.getLogger(NatsReplicaClient.class);
+  private static final Logger LOG = LoggerFactory.getLogger(NatsReplicaClient.class);
   private static final AtomicInteger DOWNLOADS = new AtomicInteger();
 
   private record Session(Connection connection, ObjectStore store) {}
@@ -193,11 +193,14 @@ public final class NatsReplicaClient implements ReplicaClient {
     switch (event) {
       case DISCONNECTED -> {
         if (c.getStatus() != Connection.Status.CLOSED && lifecycle.isOpen()) {
-          log.warn("nats: disconnected from {}; reconnecting", settings.server());
+          LOG.atWarn()
+              .addKeyValue("replica", settings.location())
+              .log("disconnected; reconnecting");
         }
       }
-      case RECONNECTED -> log.info("nats: reconnected to {}", settings.server());
-      default -> log.debug("nats: {} {}", settings.server(), event);
+      case RECONNECTED ->
+          LOG.atInfo().addKeyValue("replica", settings.location()).log("reconnected");
+      default -> LOG.atDebug().addKeyValue("replica", settings.location()).log("{}", event);
     }
   }
 
@@ -256,8 +259,8 @@ public final class NatsReplicaClient implements ReplicaClient {
       return parsed.get();
     }
     if (raw != null) {
-      log.debug(
-          "nats: object {} has an unreadable {} header '{}'",
+      LOG.debug(
+          "object {} has an unreadable {} header '{}'",
           info.getObjectName(),
           TIMESTAMP_HEADER,
           raw);
@@ -324,7 +327,9 @@ public final class NatsReplicaClient implements ReplicaClient {
         if (attempt >= 5 || now.getNuid().equals(current.getNuid())) {
           throw e;
         }
-        log.debug("nats: {} was replaced while being read; reading the new version", name);
+        LOG.atDebug()
+            .addKeyValue("replica", settings.location())
+            .log("{} was replaced while being read; reading the new version", name);
         current = now;
       }
     }
@@ -455,12 +460,14 @@ public final class NatsReplicaClient implements ReplicaClient {
   private final class LoggingErrorListener implements ErrorListener {
     @Override
     public void errorOccurred(Connection conn, String error) {
-      log.warn("nats: {} reported: {}", settings.server(), error);
+      LOG.atWarn().addKeyValue("replica", settings.location()).log("server reported: {}", error);
     }
 
     @Override
     public void exceptionOccurred(Connection conn, Exception exp) {
-      log.debug("nats: connection to {}: {}", settings.server(), exp.toString());
+      LOG.atDebug()
+          .addKeyValue("replica", settings.location())
+          .log("connection: {}", exp.toString());
     }
   }
 }

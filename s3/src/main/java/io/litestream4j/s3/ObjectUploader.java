@@ -33,7 +33,7 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
  */
 final class ObjectUploader {
 
-  private static final Logger log = LoggerFactory.getLogger(ObjectUploader.class);
+  private static final Logger LOG = LoggerFactory.getLogger(ObjectUploader.class);
 
   /** The stored object's size and ETag. */
   record Result(long size, String etag, int parts) {}
@@ -188,8 +188,8 @@ final class ObjectUploader {
     try {
       s3.abortMultipartUpload(r -> r.bucket(requests.bucket()).key(key).uploadId(uploadId));
     } catch (SdkException e) {
-      log.warn(
-          "s3: cannot abort the failed multipart upload {} of {}: {}; its parts stay until a"
+      LOG.warn(
+          "cannot abort the failed multipart upload {} of {}: {}; its parts stay until a"
               + " bucket lifecycle rule removes incomplete uploads",
           uploadId,
           where,

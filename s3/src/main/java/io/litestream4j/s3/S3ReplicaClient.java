@@ -75,7 +75,7 @@ public final class S3ReplicaClient implements ReplicaClient, LeaseableClient, V3
   /** Keys per DeleteObjects request: S3's limit. */
   static final int DELETE_BATCH = 1000;
 
-  private static final Logger log = LoggerFactory.getLogger(S3ReplicaClient.class);
+  private static final Logger LOG = LoggerFactory.getLogger(S3ReplicaClient.class);
 
   /** The SDK client and what hangs off it, created together on first use. */
   private record Connection(S3Client s3, ObjectUploader uploader, ExecutorService partPool) {}
@@ -147,14 +147,15 @@ public final class S3ReplicaClient implements ReplicaClient, LeaseableClient, V3
               s3,
               new ObjectUploader(s3, requests, pool, settings.partSize(), settings.concurrency()),
               pool);
-      log.debug(
-          "s3 replica {}: region {}, path style {}, provider {}, part size {}, concurrency {}",
-          settings.location(),
-          region,
-          settings.forcePathStyle(),
-          settings.provider(),
-          settings.partSize(),
-          settings.concurrency());
+      LOG.atDebug()
+          .addKeyValue("replica", settings.location())
+          .log(
+              "region {}, path style {}, provider {}, part size {}, concurrency {}",
+              region,
+              settings.forcePathStyle(),
+              settings.provider(),
+              settings.partSize(),
+              settings.concurrency());
       return c;
     } catch (SdkException | IllegalArgumentException e) {
       throw new IOException(
@@ -235,7 +236,7 @@ public final class S3ReplicaClient implements ReplicaClient, LeaseableClient, V3
     String raw = head.metadata().get(TIMESTAMP_METADATA);
     Optional<Instant> ts = RfcTimestamps.parse(raw);
     if (ts.isEmpty()) {
-      log.debug(
+      LOG.debug(
           "{} has no usable {} metadata ({}); using its upload time",
           where(key),
           TIMESTAMP_METADATA,
@@ -375,7 +376,7 @@ public final class S3ReplicaClient implements ReplicaClient, LeaseableClient, V3
     } catch (UploadSourceException e) {
       throw e.getCause();
     }
-    log.debug("uploaded {} ({} bytes, {} part(s))", where(key), result.size(), result.parts());
+    LOG.debug("uploaded {} ({} bytes, {} part(s))", where(key), result.size(), result.parts());
     return new LtxFileInfo(level, minTxid, maxTxid, result.size(), peek.timestamp());
   }
 

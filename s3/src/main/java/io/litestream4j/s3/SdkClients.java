@@ -39,7 +39,7 @@ import software.amazon.awssdk.utils.AttributeMap;
  */
 final class SdkClients {
 
-  private static final Logger log = LoggerFactory.getLogger(SdkClients.class);
+  private static final Logger LOG = LoggerFactory.getLogger(SdkClients.class);
 
   private SdkClients() {}
 
@@ -89,11 +89,13 @@ final class SdkClients {
       }
       return constraint.equals("EU") ? "eu-west-1" : constraint;
     } catch (SdkException e) {
-      log.warn(
-          "s3: cannot look up the region of bucket {} ({}); using {}: set 'region' to avoid this",
-          s.bucket(),
-          S3Errors.describe(e),
-          S3Host.DEFAULT_REGION);
+      LOG.atWarn()
+          .addKeyValue("replica", s.location())
+          .log(
+              "cannot look up the region of bucket {} ({}); using {}: set 'region' to avoid this",
+              s.bucket(),
+              S3Errors.describe(e),
+              S3Host.DEFAULT_REGION);
       return S3Host.DEFAULT_REGION;
     }
   }

@@ -10,19 +10,19 @@ import org.slf4j.LoggerFactory;
 enum JschLogging implements com.jcraft.jsch.Logger {
   INSTANCE;
 
-  private static final Logger log = LoggerFactory.getLogger("com.jcraft.jsch");
+  private static final Logger LOG = LoggerFactory.getLogger("com.jcraft.jsch");
 
   @Override
   public boolean isEnabled(int level) {
-    return level >= WARN ? log.isDebugEnabled() : log.isTraceEnabled();
+    return level >= WARN ? LOG.isDebugEnabled() : LOG.isTraceEnabled();
   }
 
   @Override
   public void log(int level, String message) {
     if (level >= WARN) {
-      log.debug(message);
+      LOG.debug(message);
     } else {
-      log.trace(message);
+      LOG.trace(message);
     }
   }
 }

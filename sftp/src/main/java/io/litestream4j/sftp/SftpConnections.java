@@ -38,7 +38,7 @@ final class SftpConnections implements AutoCloseable {
   private static final int KEEPALIVE_MAX_MISSED = 3;
   private static final int BULK_REQUESTS = 16;
 
-  private static final Logger log = LoggerFactory.getLogger(SftpConnections.class);
+  private static final Logger LOG = LoggerFactory.getLogger(SftpConnections.class);
 
   /** A borrowed channel and the session it belongs to. */
   record Lease(ChannelSftp channel, Session session) {
@@ -223,7 +223,7 @@ final class SftpConnections implements AutoCloseable {
       session.disconnect();
       throw explainConnect(e);
     }
-    log.debug("sftp: connected to {} ({})", where, session.getServerVersion());
+    LOG.atDebug().addKeyValue("replica", where).log("connected ({})", session.getServerVersion());
     return session;
   }
 
@@ -323,14 +323,15 @@ final class SftpConnections implements AutoCloseable {
       }
       warnedUnverified = true;
     }
-    log.warn(
-        "sftp host key not verified for {}:{} (replica {}): anyone who can intercept the connection can "
-            + "read and alter the replica; set host-key to the server's public key, e.g. the output of "
-            + "'ssh-keyscan -t ed25519 {}'",
-        settings.host(),
-        settings.port(),
-        settings.location(),
-        settings.host());
+    LOG.atWarn()
+        .addKeyValue("replica", settings.location())
+        .log(
+            "sftp host key not verified for {}:{}: anyone who can intercept the connection can"
+                + " read and alter the replica; set host-key to the server's public key, e.g. the"
+                + " output of 'ssh-keyscan -t ed25519 {}'",
+            settings.host(),
+            settings.port(),
+            settings.host());
   }
 
   @Override

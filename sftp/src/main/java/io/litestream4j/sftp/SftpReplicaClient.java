@@ -56,7 +56,7 @@ public final class SftpReplicaClient implements ReplicaClient {
 
   public static final String TYPE = "sftp";
 
-  private static final Logger log = LoggerFactory.getLogger(SftpReplicaClient.class);
+  private static final Logger LOG = LoggerFactory.getLogger(SftpReplicaClient.class);
   private static final int COPY_BUFFER = 32 * 1024;
   private static final int MAX_ATTEMPTS = 2;
 
@@ -194,10 +194,9 @@ public final class SftpReplicaClient implements ReplicaClient {
         boolean lost = SftpErrors.isConnectionLost(e) || !lease.healthy();
         connections.release(lease, lost);
         if (lost && attempt < MAX_ATTEMPTS) {
-          log.info(
-              "sftp: connection to {} lost while opening {}; reconnecting",
-              settings.location(),
-              file);
+          LOG.atInfo()
+              .addKeyValue("replica", settings.location())
+              .log("connection lost while opening {}; reconnecting", file);
           continue;
         }
         throw SftpErrors.explain("read", file + " on " + settings.location(), e);
@@ -221,10 +220,9 @@ public final class SftpReplicaClient implements ReplicaClient {
         if (attempt >= MAX_ATTEMPTS) {
           throw e.getCause();
         }
-        log.info(
-            "sftp: connection to {} lost before uploading {}; reconnecting",
-            settings.location(),
-            target);
+        LOG.atInfo()
+            .addKeyValue("replica", settings.location())
+            .log("connection lost before uploading {}; reconnecting", target);
       }
     }
   }
@@ -290,10 +288,9 @@ public final class SftpReplicaClient implements ReplicaClient {
       if (SftpErrors.isConnectionLost(e) || !exists(ch, to)) {
         throw e;
       }
-      log.debug(
-          "sftp: {} refuses to rename over an existing file; replacing {}",
-          settings.location(),
-          to);
+      LOG.atDebug()
+          .addKeyValue("replica", settings.location())
+          .log("the server refuses to rename over an existing file; replacing {}", to);
       ch.rm(to);
       ch.rename(from, to);
     }
@@ -442,10 +439,9 @@ public final class SftpReplicaClient implements ReplicaClient {
       } catch (SftpException | IOException e) {
         broken = SftpErrors.isConnectionLost(e) || !lease.healthy();
         if (broken && attempt < MAX_ATTEMPTS) {
-          log.info(
-              "sftp: connection to {} lost ({}); reconnecting",
-              settings.location(),
-              e.getMessage());
+          LOG.atInfo()
+              .addKeyValue("replica", settings.location())
+              .log("connection lost ({}); reconnecting", e.getMessage());
           continue;
         }
         throw SftpErrors.explain(what, where + " on " + settings.location(), e);

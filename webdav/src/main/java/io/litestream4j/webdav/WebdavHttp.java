@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  */
 final class WebdavHttp implements AutoCloseable {
 
-  private static final Logger log = LoggerFactory.getLogger(WebdavHttp.class);
+  private static final Logger LOG = LoggerFactory.getLogger(WebdavHttp.class);
   private static final int ATTEMPTS = 3;
   private static final int LOCKED_ATTEMPTS = 40;
 
@@ -121,7 +121,9 @@ final class WebdavHttp implements AutoCloseable {
                   + "; check that the WebDAV server is running and reachable",
               e);
         }
-        log.debug("webdav: {} {} failed ({}); sending it again", method, uri, describe(e));
+        LOG.atDebug()
+            .addKeyValue("replica", settings.location())
+            .log("{} {} failed ({}); sending it again", method, uri, describe(e));
         pause(attempt);
       }
     }

@@ -59,7 +59,7 @@ public final class WebdavReplicaClient implements ReplicaClient {
 
   public static final String TYPE = "webdav";
 
-  private static final Logger log = LoggerFactory.getLogger(WebdavReplicaClient.class);
+  private static final Logger LOG = LoggerFactory.getLogger(WebdavReplicaClient.class);
   private static final int HEADER_READERS = 8;
 
   /**
@@ -257,7 +257,9 @@ public final class WebdavReplicaClient implements ReplicaClient {
         if (attempt >= 3) {
           throw new IOException("webdav: cannot list " + uri + ": " + e.getMessage(), e);
         }
-        log.debug("webdav: listing {} again: {}", uri, e.getMessage());
+        LOG.atDebug()
+            .addKeyValue("replica", settings.location())
+            .log("listing {} again: {}", uri, e.getMessage());
       }
     }
   }
@@ -291,10 +293,12 @@ public final class WebdavReplicaClient implements ReplicaClient {
         if (attempt >= 3) {
           throw e;
         }
-        log.debug(
-            "webdav: reading {} again after a short body: {}",
-            ltxPath(level, minTxid, maxTxid),
-            e.getMessage());
+        LOG.atDebug()
+            .addKeyValue("replica", settings.location())
+            .log(
+                "reading {} again after a short body: {}",
+                ltxPath(level, minTxid, maxTxid),
+                e.getMessage());
       }
     }
   }
@@ -400,11 +404,13 @@ public final class WebdavReplicaClient implements ReplicaClient {
         if (status == 201 || status == 204 || status == 200) {
           published = true;
         } else if (status == 405 || status == 501) {
-          log.warn(
-              "webdav: {} does not support MOVE (HTTP {}); files are uploaded in place from now on, "
-                  + "so a reader may see a partly written file",
-              settings.root(),
-              status);
+          LOG.atWarn()
+              .addKeyValue("replica", settings.location())
+              .log(
+                  "{} does not support MOVE (HTTP {}); files are uploaded in place from now on,"
+                      + " so a reader may see a partly written file",
+                  settings.root(),
+                  status);
           moveUnsupported = true;
           put(target, body, timeout);
           setTimestamp(target, timestamp);
@@ -467,11 +473,13 @@ public final class WebdavReplicaClient implements ReplicaClient {
                 && !answer.contains(" 405 ");
     if (!stored) {
       deadPropertiesUnsupported = true;
-      log.info(
-          "webdav: {} keeps no custom properties (PROPPATCH answered HTTP {}); exact file timestamps "
-              + "will be read from LTX headers when a restore needs them",
-          settings.root(),
-          r.statusCode());
+      LOG.atInfo()
+          .addKeyValue("replica", settings.location())
+          .log(
+              "{} keeps no custom properties (PROPPATCH answered HTTP {}); exact file timestamps"
+                  + " will be read from LTX headers when a restore needs them",
+              settings.root(),
+              r.statusCode());
     }
   }
 
@@ -540,7 +548,9 @@ public final class WebdavReplicaClient implements ReplicaClient {
     try {
       http.send("DELETE", uri, HttpRequest.BodyPublishers.noBody(), settings.timeout(), Map.of());
     } catch (IOException e) {
-      log.debug("webdav: cannot delete temporary upload {}: {}", uri, e.getMessage());
+      LOG.atDebug()
+          .addKeyValue("replica", settings.location())
+          .log("cannot delete temporary upload {}: {}", uri, e.getMessage());
     }
   }
 

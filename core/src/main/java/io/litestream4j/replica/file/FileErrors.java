@@ -1,10 +1,8 @@
 package io.litestream4j.replica.file;
 
+import io.litestream4j.internal.FileProblem;
 import java.io.IOException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
-import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 
 /**
@@ -16,39 +14,33 @@ final class FileErrors {
   private FileErrors() {}
 
   static IOException explain(String action, Path path, IOException e) {
-    String reason =
-        e instanceof FileSystemException fse && fse.getReason() != null
-            ? fse.getReason()
-            : String.valueOf(e.getMessage());
-    String why;
-    if (e instanceof AccessDeniedException || reason.contains("Permission denied")) {
-      boolean reading = action.startsWith("list") || action.startsWith("read");
-      why =
-          "permission denied; make it "
-              + (reading ? "readable (directories: also searchable, x)" : "writable")
-              + " by user '"
-              + System.getProperty("user.name")
-              + "' or choose another replica path";
-    } else if (reason.contains("Operation not permitted")) {
-      why =
-          "operation not permitted (is the directory immutable, e.g. chattr +i, or on a locked mount?);"
-              + " fix its attributes or choose another replica path";
-    } else if (reason.contains("Read-only file system")) {
-      why = "the file system is read-only; remount it read-write or choose another replica path";
-    } else if (reason.contains("No space left on device")
-        || reason.contains("Disk quota exceeded")) {
-      why = "disk full (" + reason + "); free space on the replica's file system";
-    } else if (e instanceof NotDirectoryException
-        || e instanceof FileAlreadyExistsException
-        || reason.contains("Not a directory")) {
-      String culprit =
-          e instanceof FileSystemException fse && fse.getFile() != null
-              ? fse.getFile()
-              : path.toString();
-      why = culprit + " exists but is not a directory; remove it or choose another replica path";
-    } else {
-      why = e.getMessage() == null ? e.toString() : e.getMessage();
-    }
+    String why =
+        switch (FileProblem.of(e)) {
+          case PERMISSION_DENIED -> {
+            boolean reading = action.startsWith("list") || action.startsWith("read");
+            yield "permission denied; make it "
+                + (reading ? "readable (directories: also searchable, x)" : "writable")
+                + " by user '"
+                + System.getProperty("user.name")
+                + "' or choose another replica path";
+          }
+          case NOT_PERMITTED ->
+              "operation not permitted (is the directory immutable, e.g. chattr +i, or on a locked"
+                  + " mount?); fix its attributes or choose another replica path";
+          case READ_ONLY ->
+              "the file system is read-only; remount it read-write or choose another replica path";
+          case DISK_FULL ->
+              "disk full (" + FileProblem.reason(e) + "); free space on the replica's file system";
+          case NOT_A_DIRECTORY -> {
+            String culprit =
+                e instanceof FileSystemException fse && fse.getFile() != null
+                    ? fse.getFile()
+                    : path.toString();
+            yield culprit
+                + " exists but is not a directory; remove it or choose another replica path";
+          }
+          case OTHER -> FileProblem.message(e);
+        };
     return new IOException("cannot " + action + " " + path + ": " + why, e);
   }
 }

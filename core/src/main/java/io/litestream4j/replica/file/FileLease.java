@@ -46,8 +46,8 @@ final class FileLease implements ReplicaLease {
   private final String owner;
   private final Consumer<? super LeaseLostException> onLost;
   private final Instant acquiredAt;
-  private FileChannel channel;
-  private FileLock lock;
+  private @Nullable FileChannel channel;
+  private @Nullable FileLock lock;
   private @Nullable Object fileKey;
   private boolean lost;
   private boolean closed;

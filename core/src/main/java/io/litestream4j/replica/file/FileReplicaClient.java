@@ -77,7 +77,7 @@ public final class FileReplicaClient implements ReplicaClient, LeaseableClient, 
   /** Temporary files this client is writing right now: never "stale", whatever their age. */
   private final Set<Path> writing = ConcurrentHashMap.newKeySet();
 
-  private volatile FileLease lease;
+  private volatile @Nullable FileLease lease;
 
   /**
    * A client for the replica rooted at {@code root}, which must be absolute, with leasing on.

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +37,7 @@ public final class LeaseKeeper implements ReplicaLease {
   private final Thread thread;
 
   private Leaser.Held current;
-  private LeaseLostException lost;
+  private @Nullable LeaseLostException lost;
   private boolean closed;
 
   private LeaseKeeper(

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.litestream4j.Replication;
 import io.litestream4j.ReplicationOptions;
-import io.litestream4j.db.DbOptions;
+import io.litestream4j.config.DbOptions;
 import io.litestream4j.testing.Await;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;

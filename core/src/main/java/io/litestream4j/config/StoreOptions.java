@@ -1,6 +1,5 @@
-package io.litestream4j.store;
+package io.litestream4j.config;
 
-import io.litestream4j.config.Config;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package io.litestream4j.db;
+package io.litestream4j.config;
 
 import java.time.Duration;
 import java.util.Objects;

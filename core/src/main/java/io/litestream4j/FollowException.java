@@ -1,4 +1,4 @@
-package io.litestream4j.follow;
+package io.litestream4j;
 
 import java.io.IOException;
 import java.util.Objects;
