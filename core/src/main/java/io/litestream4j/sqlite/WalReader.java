@@ -19,8 +19,10 @@ import org.jspecify.annotations.Nullable;
  * <p>Reading can start at any {@link WalPosition} this class handed out before, which is how an
  * incremental sync continues where the previous one stopped. The header is read once, at {@link
  * #open}; after a WAL reset open a new reader. Scanning while SQLite appends is safe: a frame still
- * being written fails its checksum and ends the scan. The file is read in chunks of about 1 MiB.
- * The caller owns the channel. Instances keep a read buffer and are not thread-safe.
+ * being written fails its checksum and ends the scan. The file is read in chunks of about 1 MiB;
+ * the read buffer is allocated at the first read and no larger than the frames the file holds, so a
+ * reader that finds nothing past its start position (the poll of an idle database) allocates none.
+ * The caller owns the channel. Instances keep the read buffer and are not thread-safe.
  */
 public final class WalReader {
   private static final int TARGET_CHUNK_BYTES = 1 << 20;
@@ -30,7 +32,8 @@ public final class WalReader {
   private final ByteOrder order;
   private final int pageSize;
   private final int frameSize;
-  private final byte[] buffer;
+  private final int chunkBytes;
+  private byte[] buffer = new byte[0];
   private long bufferStart;
   private int bufferLength;
 
@@ -40,7 +43,7 @@ public final class WalReader {
     this.order = header.checksumOrder();
     this.pageSize = header.pageSize();
     this.frameSize = header.frameSize();
-    this.buffer = new byte[Math.max(1, TARGET_CHUNK_BYTES / frameSize) * frameSize];
+    this.chunkBytes = Math.max(1, TARGET_CHUNK_BYTES / frameSize) * frameSize;
   }
 
   /**
@@ -237,6 +240,7 @@ public final class WalReader {
               + pageSize);
     }
     invalidateBuffer();
+    ensureBuffer(frameSize);
     if (readAt(frameOffset, buffer, 0, frameSize) < frameSize) {
       throw new SqliteFormatException(
           "WAL frame at offset " + frameOffset + " is missing or incomplete");
@@ -309,9 +313,21 @@ public final class WalReader {
         && offset + frameSize <= bufferStart + bufferLength) {
       return (int) (offset - bufferStart);
     }
+    long available = channel.size() - offset;
+    if (available < frameSize) {
+      invalidateBuffer();
+      return -1;
+    }
+    ensureBuffer((int) Math.min(chunkBytes, available - available % frameSize));
     bufferStart = offset;
     bufferLength = readAt(offset, buffer, 0, buffer.length);
     return bufferLength >= frameSize ? 0 : -1;
+  }
+
+  private void ensureBuffer(int bytes) {
+    if (buffer.length < bytes) {
+      buffer = new byte[bytes];
+    }
   }
 
   private void invalidateBuffer() {
