@@ -52,6 +52,9 @@ final class SqliteSession implements AutoCloseable {
   /** Earlier versions have a WAL-reset corruption race (Litestream issue 1432). */
   static final String MIN_SQLITE_VERSION = "3.51.3";
 
+  /** {@code SQLITE_OPEN_READWRITE}, without {@code SQLITE_OPEN_CREATE}. */
+  private static final int SQLITE_OPEN_READWRITE = 0x2;
+
   private final Path db;
   private final Duration busyTimeout;
 
@@ -121,6 +124,9 @@ final class SqliteSession implements AutoCloseable {
   private static Connection connect(Path db, Duration busyTimeout) throws SQLException {
     Properties p = new Properties();
     p.setProperty("busy_timeout", Long.toString(busyTimeout.toMillis()));
+    // Read-write without create: a database the application deletes between our existence check
+    // and this open must not come back as an empty file made by the replicator.
+    p.setProperty("open_mode", Integer.toString(SQLITE_OPEN_READWRITE));
     Connection conn = DriverManager.getConnection("jdbc:sqlite:" + db.toAbsolutePath(), p);
     try (Statement st = conn.createStatement()) {
       st.execute("PRAGMA busy_timeout = " + busyTimeout.toMillis());

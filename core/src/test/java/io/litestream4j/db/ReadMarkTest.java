@@ -43,20 +43,11 @@ class ReadMarkTest {
 
   @Test
   void theSyncAfterACheckpointMovesTheReadTransactionOffReadMarkZero() throws Exception {
-    SQLITE.run(db, "PRAGMA journal_mode=wal; CREATE TABLE t (id INTEGER PRIMARY KEY, v BLOB);");
-    DbOptions options =
-        DbOptions.DEFAULTS
-            .withMinCheckpointPageCount(1_000_000)
-            .withCheckpointInterval(Duration.ZERO);
     try (Database d =
-        new Database(
-            db,
-            options,
-            new LocalLtxDir(dir.resolve("meta")),
-            BaselineSource.NONE,
-            p -> {},
-            Clock.systemUTC())) {
-      d.open();
+        openDatabase(
+            DbOptions.DEFAULTS
+                .withMinCheckpointPageCount(1_000_000)
+                .withCheckpointInterval(Duration.ZERO))) {
       d.sync();
       SQLITE.run(db, INSERT);
       d.sync();
@@ -97,20 +88,11 @@ class ReadMarkTest {
    */
   @Test
   void anIdleDatabaseOnReadMarkZeroOpensNoConnectionWhenSyncing() throws Exception {
-    SQLITE.run(db, "PRAGMA journal_mode=wal; CREATE TABLE t (id INTEGER PRIMARY KEY, v BLOB);");
-    DbOptions options =
-        DbOptions.DEFAULTS
-            .withMinCheckpointPageCount(1_000_000)
-            .withCheckpointInterval(Duration.ZERO);
     try (Database d =
-        new Database(
-            db,
-            options,
-            new LocalLtxDir(dir.resolve("meta")),
-            BaselineSource.NONE,
-            p -> {},
-            Clock.systemUTC())) {
-      d.open();
+        openDatabase(
+            DbOptions.DEFAULTS
+                .withMinCheckpointPageCount(1_000_000)
+                .withCheckpointInterval(Duration.ZERO))) {
       d.sync();
       SQLITE.run(db, INSERT);
       d.sync();
@@ -143,21 +125,12 @@ class ReadMarkTest {
    */
   @Test
   void theMonitorMovesTheReaderOffReadMarkZeroSoonAfterTheNextCommit() throws Exception {
-    SQLITE.run(db, "PRAGMA journal_mode=wal; CREATE TABLE t (id INTEGER PRIMARY KEY, v BLOB);");
-    DbOptions options =
-        DbOptions.DEFAULTS
-            .withMonitorInterval(Duration.ofSeconds(30))
-            .withMinCheckpointPageCount(1)
-            .withCheckpointInterval(Duration.ZERO);
     try (Database d =
-        new Database(
-            db,
-            options,
-            new LocalLtxDir(dir.resolve("meta")),
-            BaselineSource.NONE,
-            p -> {},
-            Clock.systemUTC())) {
-      d.open();
+        openDatabase(
+            DbOptions.DEFAULTS
+                .withMonitorInterval(Duration.ofSeconds(30))
+                .withMinCheckpointPageCount(1)
+                .withCheckpointInterval(Duration.ZERO))) {
       d.sync();
       SQLITE.run(db, INSERT);
       d.sync(); // leaves the read mark 0 of the start
@@ -188,6 +161,26 @@ class ReadMarkTest {
     }
     List<Long> marks = readMarks();
     assertThat(ok.test(marks)).as("read marks %s within 5 s of %s", marks, after).isTrue();
+  }
+
+  /** A table {@code t}, and our {@link Database} on it, opened. */
+  private Database openDatabase(DbOptions options) throws Exception {
+    SQLITE.run(db, "PRAGMA journal_mode=wal; CREATE TABLE t (id INTEGER PRIMARY KEY, v BLOB);");
+    Database d =
+        new Database(
+            db,
+            options,
+            new LocalLtxDir(dir.resolve("meta")),
+            BaselineSource.NONE,
+            p -> {},
+            Clock.systemUTC());
+    try {
+      d.open();
+      return d;
+    } catch (Exception e) {
+      d.close();
+      throw e;
+    }
   }
 
   /** {@code PRAGMA wal_checkpoint(PASSIVE)} from a {@code sqlite3} process: busy, log, done. */

@@ -106,7 +106,7 @@ class V3RestoreInteropTest {
     }
   }
 
-  /** 15 transactions over ~0.5 s: inserts, an update and a delete now and then. */
+  /** 15 transactions over ~0.9 s: inserts, an update and a delete now and then. */
   private static int batch(Statement st, int id, int batch) throws Exception {
     for (int i = 0; i < 15; i++) {
       id++;
@@ -126,7 +126,7 @@ class V3RestoreInteropTest {
       if (i == 7 && id > 10) {
         st.execute("DELETE FROM t WHERE id = " + (id - 10));
       }
-      Thread.sleep(30); // several syncs per batch: WAL indexes with several segments
+      Thread.sleep(60); // ~9 syncs per batch: WAL indexes with several segments
     }
     return id;
   }
