@@ -43,15 +43,7 @@ class ReadMarkTest {
 
   @Test
   void theSyncAfterACheckpointMovesTheReadTransactionOffReadMarkZero() throws Exception {
-    try (Database d =
-        openDatabase(
-            DbOptions.DEFAULTS
-                .withMinCheckpointPageCount(1_000_000)
-                .withCheckpointInterval(Duration.ZERO))) {
-      d.sync();
-      SQLITE.run(db, INSERT);
-      d.sync();
-      d.checkpoint(CheckpointMode.PASSIVE);
+    try (Database d = checkpointedWithoutOwnCheckpoints()) {
       assertThat(readMarks()).as("read marks we hold after a complete checkpoint").containsOnly(0L);
       assertThat(d.wantsEarlySync()).isTrue();
 
@@ -88,15 +80,7 @@ class ReadMarkTest {
    */
   @Test
   void anIdleDatabaseOnReadMarkZeroOpensNoConnectionWhenSyncing() throws Exception {
-    try (Database d =
-        openDatabase(
-            DbOptions.DEFAULTS
-                .withMinCheckpointPageCount(1_000_000)
-                .withCheckpointInterval(Duration.ZERO))) {
-      d.sync();
-      SQLITE.run(db, INSERT);
-      d.sync();
-      d.checkpoint(CheckpointMode.PASSIVE);
+    try (Database d = checkpointedWithoutOwnCheckpoints()) {
       assertThat(d.wantsEarlySync()).isTrue();
       long opened = d.sqliteConnectionsOpened();
 
@@ -161,6 +145,28 @@ class ReadMarkTest {
     }
     List<Long> marks = readMarks();
     assertThat(ok.test(marks)).as("read marks %s within 5 s of %s", marks, after).isTrue();
+  }
+
+  /**
+   * Our database with one insert synced and a complete checkpoint run: its reader is on read mark
+   * 0. It never checkpoints on its own.
+   */
+  private Database checkpointedWithoutOwnCheckpoints() throws Exception {
+    Database d =
+        openDatabase(
+            DbOptions.DEFAULTS
+                .withMinCheckpointPageCount(1_000_000)
+                .withCheckpointInterval(Duration.ZERO));
+    try {
+      d.sync();
+      SQLITE.run(db, INSERT);
+      d.sync();
+      d.checkpoint(CheckpointMode.PASSIVE);
+      return d;
+    } catch (Exception e) {
+      d.close();
+      throw e;
+    }
   }
 
   /** A table {@code t}, and our {@link Database} on it, opened. */
