@@ -13,8 +13,9 @@ import java.util.Objects;
  *
  * @param output the database file to create
  * @param target the point in the replica's history to restore
- * @param parallelism how many plan files are downloaded concurrently (at least 1); with 1, or a
- *     plan of one file, files are streamed straight into the database without staging
+ * @param parallelism how many plan files of a remote replica are downloaded concurrently into a
+ *     staging directory beside the output (at least 1); the largest file (usually the snapshot) is
+ *     streamed straight into the merge instead, and a file replica is read in place
  * @param integrityCheck SQLite check run on the restored database before it is moved into place; at
  *     least {@link IntegrityCheck#QUICK} runs anyway when a plan file carries no checksums
  * @param force replace an existing non-empty database and delete its -wal/-shm/-journal files

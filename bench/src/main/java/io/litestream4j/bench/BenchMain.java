@@ -25,7 +25,7 @@ public final class BenchMain {
       """
       usage: litestream4j-bench [--quick] [--only P1,P2,...] [--out DIR] [--work DIR] [--repo DIR] [--peer PATH]
         --quick   smoke run (< 3 minutes); default is the full run
-        --only    run only these benchmarks (P1..P7, P1F)
+        --only    run only these benchmarks (P1..P7, P1F, P5R)
         --out     results directory (default: <repo>/bench-results/<date>-<quick|full>)
         --work    parent of the scratch directory (default: java.io.tmpdir); needs ~3x the largest DB free
         --repo    project root holding bin/litestream4j (default: current directory)
@@ -91,6 +91,7 @@ public final class BenchMain {
             new StallBench(),
             new SyncThroughputBench(),
             new RestoreBench(),
+            new RemoteRestoreBench(),
             new IdleBench(),
             new FollowLagBench());
     List<Section> sections = new ArrayList<>();
@@ -189,9 +190,9 @@ public final class BenchMain {
       }
     }
     for (String id : only) {
-      if (!id.matches("P[1-7]|P1F")) {
+      if (!id.matches("P[1-7]|P1F|P5R")) {
         throw new IllegalArgumentException(
-            "--only takes benchmark ids P1..P7 or P1F, got '" + id + "'");
+            "--only takes benchmark ids P1..P7, P1F or P5R, got '" + id + "'");
       }
     }
     if (out == null) {

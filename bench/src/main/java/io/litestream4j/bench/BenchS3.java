@@ -98,14 +98,24 @@ final class BenchS3 implements AutoCloseable {
     }
   }
 
+  /** The server's own endpoint. */
+  URI endpoint() {
+    return endpoint;
+  }
+
   /** Our replica URL for {@code path}. */
   String ourUrl(String path) {
+    return ourUrl(path, endpoint);
+  }
+
+  /** Our replica URL for {@code path}, reached through {@code via} (a proxy in front of it). */
+  String ourUrl(String path, URI via) {
     return "s3://"
         + BUCKET
         + "/"
         + path
         + "?endpoint="
-        + endpoint
+        + via
         + "&region=us-east-1&forcePathStyle=true";
   }
 
@@ -120,6 +130,11 @@ final class BenchS3 implements AutoCloseable {
    * OUT DB}.
    */
   Path peerConfig(Path file, Path db, String path) throws IOException {
+    return peerConfig(file, db, path, endpoint);
+  }
+
+  /** {@link #peerConfig(Path, Path, String)} reaching the server through {@code via}. */
+  Path peerConfig(Path file, Path db, String path, URI via) throws IOException {
     Files.writeString(
         file,
         String.join(
@@ -133,7 +148,7 @@ final class BenchS3 implements AutoCloseable {
                 "      - type: s3",
                 "        bucket: " + BUCKET,
                 "        path: " + path,
-                "        endpoint: " + endpoint,
+                "        endpoint: " + via,
                 "        region: us-east-1",
                 "        force-path-style: true",
                 "")));

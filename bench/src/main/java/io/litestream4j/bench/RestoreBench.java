@@ -2,6 +2,7 @@ package io.litestream4j.bench;
 
 import io.litestream4j.Replication;
 import io.litestream4j.ReplicationOptions;
+import io.litestream4j.config.StoreOptions;
 import io.litestream4j.ltx.DatabaseChecksum;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -144,6 +145,16 @@ final class RestoreBench implements Benchmark {
    * #DELTAS} later transactions of {@code deltaRows} rows. Also used by P7's small restore.
    */
   static Fixture fixture(Context ctx, String name, long size, int deltaRows) throws Exception {
+    return fixture(ctx, name, size, DELTAS, deltaRows, StoreOptions.DEFAULTS);
+  }
+
+  /**
+   * Like {@link #fixture(Context, String, long, int)} with {@code deltas} transactions, each synced
+   * on its own (one L0 file each unless {@code store} compacts them meanwhile).
+   */
+  static Fixture fixture(
+      Context ctx, String name, long size, int deltas, int deltaRows, StoreOptions store)
+      throws Exception {
     Path dir = ctx.newDir(name);
     Path base = dir.resolve("base.db");
     long rows;
@@ -156,10 +167,11 @@ final class RestoreBench implements Benchmark {
     try (Replication r =
             Replication.start(
                 ReplicationOptions.of(oursDb, "file://" + oursReplica)
-                    .withSyncInterval(Duration.ZERO));
+                    .withSyncInterval(Duration.ZERO)
+                    .withStore(store));
         AppDb app = AppDb.open(oursDb, 6)) {
       r.syncAndAwait(Duration.ofMinutes(5));
-      for (int k = 0; k < DELTAS; k++) {
+      for (int k = 0; k < deltas; k++) {
         app.insertBatch(rows + 1 + (long) k * deltaRows, deltaRows, 1024);
         r.syncAndAwait(Duration.ofMinutes(1));
       }
@@ -182,7 +194,7 @@ final class RestoreBench implements Benchmark {
         Child child = peer.start(ctx, List.of(t), dir);
         try {
           peer.awaitSnapshots(child, List.of(t), Duration.ofMinutes(5));
-          for (int k = 0; k < DELTAS; k++) {
+          for (int k = 0; k < deltas; k++) {
             long first = rows + 1 + (long) k * deltaRows;
             app.insertBatch(first, deltaRows, 1024);
             if (!probe.awaitSeq(first + deltaRows - 1, Duration.ofMinutes(1))) {
@@ -203,7 +215,7 @@ final class RestoreBench implements Benchmark {
     Files.delete(base);
     ctx.progress(
         "%s fixture ready (%d bytes, %d rows, replicas with a snapshot + %d transactions)",
-        name, Files.size(oursDb), rows + DELTAS * deltaRows, DELTAS);
+        name, Files.size(oursDb), rows + (long) deltas * deltaRows, deltas);
     return new Fixture(
         Files.size(oursDb), dir, oursDb, oursReplica, checksum, digest, peerReplica, peerDigest);
   }
@@ -292,7 +304,7 @@ final class RestoreBench implements Benchmark {
     run(ctx, name, command, Map.of());
   }
 
-  private static void run(Context ctx, String name, List<String> command, Map<String, String> env)
+  static void run(Context ctx, String name, List<String> command, Map<String, String> env)
       throws Exception {
     Path log = ctx.logFile(name);
     int code = Child.run(name, command, log, env, Duration.ofMinutes(10));
@@ -303,13 +315,18 @@ final class RestoreBench implements Benchmark {
 
   /** Checks a restored database; returns a one-line verdict including how long the check took. */
   static String verify(Fixture f, Method m, Path out) throws Exception {
+    return verify(f, m.peer, m.label, out);
+  }
+
+  /** Checks a database restored from the peer's replica ({@code peer}) or ours. */
+  static String verify(Fixture f, boolean peer, String label, Path out) throws Exception {
     long t0 = System.nanoTime();
     String integrity = AppDb.integrityCheck(out, f.bytes() > 256L << 20);
     String digest = AppDb.contentDigest(out);
-    String expected = m.peer ? f.peerDigest() : f.oursDigest();
+    String expected = peer ? f.peerDigest() : f.oursDigest();
     boolean ok = integrity.equals("ok") && digest.equals(expected);
     String extra = "";
-    if (!m.peer) {
+    if (!peer) {
       boolean same = DatabaseChecksum.of(out) == f.oursChecksum();
       ok &= same;
       extra = same ? ", page checksum equal" : ", PAGE CHECKSUM DIFFERS";
@@ -317,7 +334,7 @@ final class RestoreBench implements Benchmark {
     double s = (System.nanoTime() - t0) / 1e9;
     if (!ok) {
       throw new IOException(
-          m.label
+          label
               + " produced a wrong database ("
               + integrity
               + ", content digest "

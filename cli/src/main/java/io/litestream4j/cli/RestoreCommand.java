@@ -40,9 +40,9 @@ import picocli.CommandLine.Spec;
 /**
  * {@code restore [flags] DB_PATH|REPLICA_URL}: Litestream's restore, flag for flag. Unlike
  * Litestream, {@code -parallelism} really downloads that many files at once (into a staging
- * directory next to the output) before the single merge pass. Output: silent on success (logs
- * only), {@code -json} prints {@code {"db_path","replica","txid","duration_ms","integrity_check"}},
- * {@code -dry-run} prints the plan.
+ * directory next to the output) before the single merge pass, which streams the largest file
+ * (usually the snapshot) itself. Output: silent on success (logs only), {@code -json} prints {@code
+ * {"db_path","replica","txid","duration_ms","integrity_check"}}, {@code -dry-run} prints the plan.
  */
 @Command(
     name = "restore",

@@ -245,12 +245,9 @@ public final class RestoreJob {
       boolean replanned = false;
       for (int attempt = 1; ; attempt++) {
         try {
-          // Parallel downloads pay off for remote replicas; a local file replica is read in place
-          // (staging would copy every byte once more).
-          if (staging == null
-              && options.parallelism() > 1
-              && plan.files().size() > 1
-              && !"file".equals(client.type())) {
+          // A remote plan of several files is staged (see apply for the one file that is not); a
+          // local file replica is read in place (staging would copy every byte once more).
+          if (staging == null && plan.files().size() > 1 && !"file".equals(client.type())) {
             staging =
                 StagingArea.in(
                     out.createStagingDir(),
@@ -393,7 +390,11 @@ public final class RestoreJob {
     List<LtxFileInfo> files = plan.files();
     long total = plan.totalBytes();
     AtomicLong consumed = new AtomicLong();
-    List<Path> local = staging == null ? null : staging.fetch(files);
+    // The largest file (usually the snapshot, which holds every page) is streamed into the merge:
+    // the merge reads it from start to end at its own pace, so its connection never idles, and a
+    // second copy of most of the replica on disk is avoided. The others are staged first.
+    List<@Nullable Path> local =
+        staging == null ? null : staging.fetchAllBut(files, largest(files));
     options.progress().update(RestoreProgress.Phase.APPLY, 0, total);
     boolean strict = plan.overlaps() == 0;
     boolean fromFullFile = files.getFirst().minTxid() > 1;
@@ -437,21 +438,36 @@ public final class RestoreJob {
     return new Applied(applier.txid(), applier.timestamp(), checksums);
   }
 
+  private static LtxFileInfo largest(List<LtxFileInfo> files) {
+    LtxFileInfo max = files.getFirst();
+    for (LtxFileInfo f : files) {
+      if (f.size() > max.size()) {
+        max = f;
+      }
+    }
+    return max;
+  }
+
   /**
-   * Opens one batch of plan files: staged copies, or resumable downloads when nothing is staged.
+   * Opens one batch of plan files: staged copies, or resumable downloads for the files that are not
+   * staged.
    */
   private List<PlanInput> open(
-      List<LtxFileInfo> batch, @Nullable List<Path> local, AtomicLong consumed, long total)
+      List<LtxFileInfo> batch,
+      @Nullable List<@Nullable Path> local,
+      AtomicLong consumed,
+      long total)
       throws IOException {
     RestoreProgress progress = options.progress();
     List<PlanInput> inputs = new ArrayList<>(batch.size());
     try {
       for (int i = 0; i < batch.size(); i++) {
         LtxFileInfo f = batch.get(i);
+        Path staged = local == null ? null : local.get(i);
         InputStream raw =
-            local == null
+            staged == null
                 ? ResumableInputStream.open(client, f, options.retryPolicy())
-                : Files.newInputStream(local.get(i));
+                : Files.newInputStream(staged);
         inputs.add(
             new PlanInput(
                 f,

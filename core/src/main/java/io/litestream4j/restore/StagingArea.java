@@ -15,18 +15,21 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Downloads the files of a restore plan concurrently into a private directory next to the output,
- * so that the single merge pass afterwards reads local files only.
+ * so that the single merge pass afterwards reads local files only — all but the one it is told to
+ * leave out, which the merge streams because it reads it from start to end (the snapshot).
  *
  * <p>Why stage instead of merging straight from the network: the merge needs every file open at
  * once and consumes them at very different rates (a file holding only high page numbers sits idle
@@ -72,12 +75,15 @@ final class StagingArea implements AutoCloseable {
   }
 
   /**
-   * Downloads every file of {@code files} not staged yet, at most {@code parallelism} at a time, in
-   * plan order, and returns the local copies in the order given. On the first failure the other
-   * downloads are cancelled and that failure is thrown (unwrapped).
+   * Downloads every file of {@code files} except {@code streamed} that is not staged yet, at most
+   * {@code parallelism} at a time, in plan order, and returns the local copies in the order given,
+   * with {@code null} in the place of {@code streamed}. On the first failure the other downloads
+   * are cancelled and that failure is thrown (unwrapped).
    */
-  List<Path> fetch(List<LtxFileInfo> files) throws IOException {
-    List<LtxFileInfo> missing = files.stream().filter(f -> !staged.containsKey(f)).toList();
+  List<@Nullable Path> fetchAllBut(List<LtxFileInfo> files, LtxFileInfo streamed)
+      throws IOException {
+    List<LtxFileInfo> missing =
+        files.stream().filter(f -> !f.equals(streamed) && !staged.containsKey(f)).toList();
     long total = missing.stream().mapToLong(LtxFileInfo::size).sum();
     AtomicLong done = new AtomicLong();
     progress.update(RestoreProgress.Phase.DOWNLOAD, 0, total);
@@ -86,7 +92,11 @@ final class StagingArea implements AutoCloseable {
     for (int i = 0; i < missing.size(); i++) {
       staged.put(missing.get(i), fetched.get(i));
     }
-    return files.stream().map(staged::get).toList();
+    List<@Nullable Path> local = new ArrayList<>(files.size());
+    for (LtxFileInfo f : files) {
+      local.add(f.equals(streamed) ? null : staged.get(f));
+    }
+    return local;
   }
 
   private Path download(LtxFileInfo f, AtomicLong done, long total) throws IOException {

@@ -30,6 +30,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -300,6 +301,7 @@ class RestoreFailureTest {
   @Test
   void downloadsReallyRunConcurrentlyOnNamedThreads() throws Exception {
     int parallelism = 3;
+    String caller = Thread.currentThread().getName();
     CountDownLatch allStarted = new CountDownLatch(parallelism);
     AtomicInteger inFlight = new AtomicInteger();
     AtomicInteger maxInFlight = new AtomicInteger();
@@ -308,6 +310,9 @@ class RestoreFailureTest {
         new HookedClient(
             client(),
             (level, min, max, offset, real) -> {
+              if (Thread.currentThread().getName().equals(caller)) {
+                return real.open(); // the streamed file, opened by the merge (test below)
+              }
               threads.add(Thread.currentThread().getName());
               maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
               try {
@@ -323,6 +328,44 @@ class RestoreFailureTest {
     assertRestoredLatest(new Restorer(observed).restore(options(parallelism)));
     assertThat(maxInFlight.get()).isEqualTo(parallelism);
     assertThat(threads).hasSize(parallelism).allMatch(n -> n.startsWith("l4j-restore-download-"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 4})
+  void theLargestFileIsStreamedIntoTheMergeAndTheOthersAreStagedFirst(int parallelism)
+      throws Exception {
+    List<String> opened = new CopyOnWriteArrayList<>();
+    Map<String, Long> sizes = new ConcurrentHashMap<>();
+    Map<String, Long> stagedWhenOpened = new ConcurrentHashMap<>();
+    ReplicaClient observed =
+        new HookedClient(
+            client(),
+            (level, min, max, offset, real) -> {
+              Path file = RestoreFixtures.ltxPath(replica, level, min, max);
+              sizes.put(file.toString(), Files.size(file));
+              stagedWhenOpened.put(file.toString(), stagedFiles());
+              opened.add(file.toString());
+              return real.open();
+            });
+    assertRestoredLatest(new Restorer(observed).restore(options(parallelism)));
+    assertThat(sizes).as("files of the plan").hasSizeGreaterThan(2);
+    String streamed = opened.getLast();
+    long largest = sizes.values().stream().mapToLong(Long::longValue).max().orElseThrow();
+    assertThat(sizes.get(streamed)).as("size of the file opened last").isEqualTo(largest);
+    assertThat(stagedWhenOpened.get(streamed))
+        .as("files in the staging directory when the merge opened the largest one")
+        .isEqualTo(sizes.size() - 1);
+    assertThat(opened).as("every file opened once").hasSize(sizes.size());
+  }
+
+  /** Files in the restore's staging directories under the output directory now. */
+  private long stagedFiles() throws IOException {
+    try (var paths = Files.walk(outDir)) {
+      return paths
+          .filter(Files::isRegularFile)
+          .filter(p -> p.getParent().getFileName().toString().contains(".restore-ltx."))
+          .count();
+    }
   }
 
   @Test
