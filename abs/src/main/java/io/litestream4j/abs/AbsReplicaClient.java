@@ -216,18 +216,11 @@ public final class AbsReplicaClient implements ReplicaClient, LeaseableClient {
 
   private Instant createdAt(BlobItem item) {
     Map<String, String> metadata = item.getMetadata();
-    String raw = metadata == null ? null : metadata.get(TIMESTAMP_METADATA);
-    Optional<Instant> ts = RfcTimestamps.parse(raw);
-    if (ts.isPresent()) {
-      return ts.get();
-    }
     var props = item.getProperties();
-    if (props != null && props.getCreationTime() != null) {
-      return props.getCreationTime().toInstant();
-    }
-    return props != null && props.getLastModified() != null
-        ? props.getLastModified().toInstant()
-        : Instant.EPOCH;
+    return RfcTimestamps.parseOr(
+        metadata == null ? null : metadata.get(TIMESTAMP_METADATA),
+        props == null ? null : props.getCreationTime(),
+        props == null ? null : props.getLastModified());
   }
 
   // ---------------------------------------------------------------------------------------------

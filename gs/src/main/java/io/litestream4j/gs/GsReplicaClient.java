@@ -170,17 +170,10 @@ public final class GsReplicaClient implements ReplicaClient, LeaseableClient {
 
   private static Instant createdAt(Blob blob) {
     Map<String, String> metadata = blob.getMetadata();
-    Optional<Instant> ts =
-        RfcTimestamps.parse(metadata == null ? null : metadata.get(TIMESTAMP_METADATA));
-    if (ts.isPresent()) {
-      return ts.get();
-    }
-    if (blob.getCreateTimeOffsetDateTime() != null) {
-      return blob.getCreateTimeOffsetDateTime().toInstant();
-    }
-    return blob.getUpdateTimeOffsetDateTime() != null
-        ? blob.getUpdateTimeOffsetDateTime().toInstant()
-        : Instant.EPOCH;
+    return RfcTimestamps.parseOr(
+        metadata == null ? null : metadata.get(TIMESTAMP_METADATA),
+        blob.getCreateTimeOffsetDateTime(),
+        blob.getUpdateTimeOffsetDateTime());
   }
 
   // ---------------------------------------------------------------------------------------------
