@@ -314,7 +314,7 @@ public final class S3ReplicaClient implements ReplicaClient, LeaseableClient, V3
                           o.size() != null ? o.size() : 0,
                           o.lastModified() != null ? o.lastModified() : Instant.EPOCH)));
     }
-    out.sort(java.util.Comparator.comparingLong(V3Snapshot::index));
+    out.sort(V3Snapshot.BY_INDEX);
     return out;
   }
 
@@ -334,9 +334,7 @@ public final class S3ReplicaClient implements ReplicaClient, LeaseableClient, V3
                           o.size() != null ? o.size() : 0,
                           o.lastModified() != null ? o.lastModified() : Instant.EPOCH)));
     }
-    out.sort(
-        java.util.Comparator.comparingLong(V3WalSegment::index)
-            .thenComparingLong(V3WalSegment::offset));
+    out.sort(V3WalSegment.BY_POSITION);
     return out;
   }
 
