@@ -889,15 +889,11 @@ public final class Database implements AutoCloseable {
     }
     int frameSize = pageSize + 24;
     long frames = (cursor.offset() - WalHeader.SIZE) / frameSize;
-    if (options.truncatePageCount() > 0 && frames >= options.truncatePageCount()) {
-      checkpoint(CheckpointMode.TRUNCATE);
-    } else if (frames >= options.minCheckpointPageCount()) {
-      checkpoint(CheckpointMode.PASSIVE);
-    } else if (!options.checkpointInterval().isZero()
-        && syncedSinceCheckpoint
-        && frames > 1
-        && clock.millis() - lastCheckpointMillis >= options.checkpointInterval().toMillis()) {
-      checkpoint(CheckpointMode.PASSIVE);
+    Optional<CheckpointMode> due =
+        CheckpointSchedule.due(
+            options, frames, syncedSinceCheckpoint, clock.millis() - lastCheckpointMillis);
+    if (due.isPresent()) {
+      checkpoint(due.get());
     }
   }
 
