@@ -4,13 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.litestream4j.config.DbOptions;
 import io.litestream4j.ltx.DatabaseChecksum;
-import io.litestream4j.testing.ApplicationSteps;
 import io.litestream4j.testing.DbCompare;
 import io.litestream4j.testing.L0Restore;
+import io.litestream4j.testing.ReplicationRoundTrip;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -50,7 +49,7 @@ class ReplicationEndToEndTest {
                       .withMinCheckpointPageCount(64));
       try (Replication r = Replication.start(opts)) {
         for (int round = 0; round < 40; round++) {
-          applicationStep(app, round, rnd);
+          ReplicationRoundTrip.write(app, round, rnd, 400);
           long txid = r.syncAndAwait(Duration.ofSeconds(20));
           expected.put(txid, new Expected(DbCompare.dump(db), L0Restore.logicalChecksum(db)));
         }
@@ -68,21 +67,4 @@ class ReplicationEndToEndTest {
   }
 
   private record Expected(List<String> dump, long checksum) {}
-
-  private static void applicationStep(Connection app, int round, Random rnd) throws Exception {
-    app.setAutoCommit(false);
-    try (PreparedStatement ins = app.prepareStatement("INSERT INTO t (body, note) VALUES (?, ?)")) {
-      int rows = round % 7 == 3 ? 400 : 1 + rnd.nextInt(30);
-      for (int i = 0; i < rows; i++) {
-        byte[] body = new byte[rnd.nextInt(3000)];
-        rnd.nextBytes(body);
-        ins.setBytes(1, body);
-        ins.setString(2, "round " + round + " row " + i);
-        ins.executeUpdate();
-      }
-    }
-    app.commit();
-    app.setAutoCommit(true);
-    ApplicationSteps.maintain(app, round);
-  }
 }

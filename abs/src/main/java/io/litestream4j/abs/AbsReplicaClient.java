@@ -27,6 +27,7 @@ import io.litestream4j.replica.LeaseableClient;
 import io.litestream4j.replica.LtxFileInfo;
 import io.litestream4j.replica.LtxFileNotFoundException;
 import io.litestream4j.replica.LtxHeaderPeek;
+import io.litestream4j.replica.LtxListing;
 import io.litestream4j.replica.ObjectKeys;
 import io.litestream4j.replica.ReplicaClient;
 import io.litestream4j.replica.ReplicaLease;
@@ -37,7 +38,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -195,24 +195,18 @@ public final class AbsReplicaClient implements ReplicaClient, LeaseableClient {
             .setPrefix(prefix)
             .setMaxResultsPerPage(tuning.listPageSize())
             .setDetails(new BlobListDetails().setRetrieveMetadata(true));
-    var files = new ArrayList<LtxFileInfo>();
+    var files = new LtxListing(level, seekTxid);
     try {
       for (BlobItem item : c.listBlobs(options, null)) {
-        Optional<LtxFileName> name = keys.parse(level, item.getName());
-        if (name.isEmpty()
-            || name.get().minTxid() < seekTxid
-            || Boolean.TRUE.equals(item.isPrefix())) {
-          continue;
+        Optional<LtxFileName> name = files.match(keys, item.getName());
+        if (name.isPresent() && !Boolean.TRUE.equals(item.isPrefix())) {
+          files.add(name.get(), size(item), createdAt(item));
         }
-        files.add(
-            new LtxFileInfo(
-                level, name.get().minTxid(), name.get().maxTxid(), size(item), createdAt(item)));
       }
     } catch (RuntimeException e) {
       throw AbsErrors.io("list", settings.where(prefix), e, settings);
     }
-    files.sort(LtxFileInfo.BY_TXID);
-    return files;
+    return files.sorted();
   }
 
   private static long size(BlobItem item) {
@@ -222,18 +216,11 @@ public final class AbsReplicaClient implements ReplicaClient, LeaseableClient {
 
   private Instant createdAt(BlobItem item) {
     Map<String, String> metadata = item.getMetadata();
-    String raw = metadata == null ? null : metadata.get(TIMESTAMP_METADATA);
-    Optional<Instant> ts = RfcTimestamps.parse(raw);
-    if (ts.isPresent()) {
-      return ts.get();
-    }
     var props = item.getProperties();
-    if (props != null && props.getCreationTime() != null) {
-      return props.getCreationTime().toInstant();
-    }
-    return props != null && props.getLastModified() != null
-        ? props.getLastModified().toInstant()
-        : Instant.EPOCH;
+    return RfcTimestamps.parseOr(
+        metadata == null ? null : metadata.get(TIMESTAMP_METADATA),
+        props == null ? null : props.getCreationTime(),
+        props == null ? null : props.getLastModified());
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -301,14 +288,10 @@ public final class AbsReplicaClient implements ReplicaClient, LeaseableClient {
         blob.uploadWithResponse(options, null, Context.NONE);
       }
     } catch (RuntimeException e) {
-      if (source.failure().isPresent()) {
-        throw source.failure().get();
-      }
+      source.throwFailure();
       throw AbsErrors.io("upload", settings.where(name), e, settings);
     }
-    if (source.failure().isPresent()) {
-      throw source.failure().get();
-    }
+    source.throwFailure();
     LOG.debug("uploaded {} ({} bytes)", settings.where(name), source.count());
     return new LtxFileInfo(level, minTxid, maxTxid, source.count(), peek.timestamp());
   }
@@ -318,11 +301,7 @@ public final class AbsReplicaClient implements ReplicaClient, LeaseableClient {
 
   @Override
   public void deleteLtxFiles(Collection<LtxFileInfo> files) throws IOException {
-    checkLease("delete files from " + settings.location());
-    BlobContainerClient c = container();
-    for (LtxFileInfo f : files) {
-      delete(c, keys.ltxKey(f));
-    }
+    lifecycle.deleteEach(files.stream().map(keys::ltxKey).toList(), this::delete);
   }
 
   /**
@@ -331,25 +310,16 @@ public final class AbsReplicaClient implements ReplicaClient, LeaseableClient {
    */
   @Override
   public void deleteAll() throws IOException {
-    checkLease("delete everything in " + settings.location());
-    BlobContainerClient c = container();
-    String prefix = keys.rootPrefix();
-    String skip = lifecycle.leaseHeld() ? lockBlobName() : null;
-    var names = new ArrayList<String>();
+    lifecycle.deleteAll(keys.rootPrefix(), lockBlobName(), this::names, this::delete);
+  }
+
+  private List<String> names(BlobContainerClient c, String prefix) throws IOException {
+    var options =
+        new ListBlobsOptions().setPrefix(prefix).setMaxResultsPerPage(tuning.listPageSize());
     try {
-      for (BlobItem item :
-          c.listBlobs(
-              new ListBlobsOptions().setPrefix(prefix).setMaxResultsPerPage(tuning.listPageSize()),
-              null)) {
-        if (!item.getName().equals(skip)) {
-          names.add(item.getName());
-        }
-      }
+      return c.listBlobs(options, null).stream().map(BlobItem::getName).toList();
     } catch (RuntimeException e) {
       throw AbsErrors.io("list", settings.where(prefix), e, settings);
-    }
-    for (String name : names) {
-      delete(c, name);
     }
   }
 
@@ -377,11 +347,8 @@ public final class AbsReplicaClient implements ReplicaClient, LeaseableClient {
   /** Like {@link #acquireLease(Consumer)} with an explicit owner name (several in one process). */
   ReplicaLease acquireLease(String owner, Consumer<? super LeaseLostException> onLost)
       throws IOException {
-    Objects.requireNonNull(onLost, "onLost");
-    if (!settings.lease()) {
-      return ReplicaLease.none();
-    }
     return lifecycle.acquireLease(
+        settings.lease(),
         c -> new AbsLeaseStore(c.getBlobClient(lockBlobName()), settings),
         owner,
         tuning.lease(),

@@ -1,5 +1,6 @@
 package io.litestream4j.bench;
 
+import io.litestream4j.internal.JsonStrings;
 import java.util.Collection;
 import java.util.Map;
 
@@ -19,7 +20,7 @@ final class Json {
   private static void write(StringBuilder sb, Object v, int indent) {
     switch (v) {
       case null -> sb.append("null");
-      case String s -> string(sb, s);
+      case String s -> JsonStrings.quote(sb, s);
       case Boolean b -> sb.append(b);
       case Double d -> number(sb, d);
       case Float f -> number(sb, f.doubleValue());
@@ -27,7 +28,7 @@ final class Json {
       case Map<?, ?> m -> object(sb, m, indent);
       case Collection<?> c -> array(sb, c, indent);
       case double[] a -> array(sb, java.util.Arrays.stream(a).boxed().toList(), indent);
-      default -> string(sb, v.toString());
+      default -> JsonStrings.quote(sb, v.toString());
     }
   }
 
@@ -50,7 +51,7 @@ final class Json {
     int i = 0;
     for (Map.Entry<?, ?> e : m.entrySet()) {
       pad(sb, indent + 1);
-      string(sb, String.valueOf(e.getKey()));
+      JsonStrings.quote(sb, String.valueOf(e.getKey()));
       sb.append(": ");
       write(sb, e.getValue(), indent + 1);
       sb.append(++i < m.size() ? ",\n" : "\n");
@@ -93,27 +94,5 @@ final class Json {
 
   private static void pad(StringBuilder sb, int indent) {
     sb.append("  ".repeat(indent));
-  }
-
-  private static void string(StringBuilder sb, String s) {
-    sb.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char ch = s.charAt(i);
-      switch (ch) {
-        case '"' -> sb.append("\\\"");
-        case '\\' -> sb.append("\\\\");
-        case '\n' -> sb.append("\\n");
-        case '\r' -> sb.append("\\r");
-        case '\t' -> sb.append("\\t");
-        default -> {
-          if (ch < 0x20) {
-            sb.append(String.format("\\u%04x", (int) ch));
-          } else {
-            sb.append(ch);
-          }
-        }
-      }
-    }
-    sb.append('"');
   }
 }

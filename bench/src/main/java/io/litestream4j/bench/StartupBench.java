@@ -86,16 +86,18 @@ final class StartupBench implements Benchmark {
       small = RestoreBench.fixture(ctx, "p7-small", SMALL_DB_BYTES, SMALL_DELTA_ROWS);
       String size = String.format("%.0f KiB", small.bytes() / 1024.0);
       Path out = small.dir().resolve("restored-ours.db");
+      List<String> restore =
+          List.of(
+              launcher.toString(),
+              "restore",
+              "-o",
+              out.toString(),
+              "file://" + small.oursReplica());
       variants.add(
           new Variant(
               "ours-restore",
               "bin/litestream4j restore, " + size + (aot ? " (AOT cache, default)" : ""),
-              List.of(
-                  launcher.toString(),
-                  "restore",
-                  "-o",
-                  out.toString(),
-                  "file://" + small.oursReplica()),
+              restore,
               Map.of(),
               Optional.of(out),
               Optional.of(RestoreBench.Method.OURS)));
@@ -104,12 +106,7 @@ final class StartupBench implements Benchmark {
             new Variant(
                 "ours-restore-no-aot",
                 "bin/litestream4j restore, " + size + ", LITESTREAM4J_AOT=0",
-                List.of(
-                    launcher.toString(),
-                    "restore",
-                    "-o",
-                    out.toString(),
-                    "file://" + small.oursReplica()),
+                restore,
                 noAot,
                 Optional.of(out),
                 Optional.of(RestoreBench.Method.OURS)));

@@ -1,5 +1,6 @@
 package io.litestream4j.cli;
 
+import io.litestream4j.internal.JsonStrings;
 import java.util.List;
 import java.util.Map;
 
@@ -21,7 +22,7 @@ final class JsonOut {
   private static void write(StringBuilder sb, Object value, String indent) {
     switch (value) {
       case null -> sb.append("null");
-      case String s -> string(sb, s);
+      case String s -> JsonStrings.quoteHtmlSafe(sb, s);
       case Number n -> sb.append(n);
       case Boolean b -> sb.append(b);
       case Map<?, ?> m -> {
@@ -34,7 +35,7 @@ final class JsonOut {
         int i = 0;
         for (var e : m.entrySet()) {
           sb.append(inner);
-          string(sb, String.valueOf(e.getKey()));
+          JsonStrings.quoteHtmlSafe(sb, String.valueOf(e.getKey()));
           sb.append(": ");
           write(sb, e.getValue(), inner);
           sb.append(++i < m.size() ? ",\n" : "\n");
@@ -58,28 +59,5 @@ final class JsonOut {
       default ->
           throw new IllegalArgumentException("cannot render " + value.getClass() + " as JSON");
     }
-  }
-
-  private static void string(StringBuilder sb, String s) {
-    sb.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> sb.append("\\\"");
-        case '\\' -> sb.append("\\\\");
-        case '\n' -> sb.append("\\n");
-        case '\r' -> sb.append("\\r");
-        case '\t' -> sb.append("\\t");
-        case '<', '>', '&', '\u2028', '\u2029' -> sb.append(String.format("\\u%04x", (int) c));
-        default -> {
-          if (c < 0x20) {
-            sb.append(String.format("\\u%04x", (int) c));
-          } else {
-            sb.append(c);
-          }
-        }
-      }
-    }
-    sb.append('"');
   }
 }

@@ -2,6 +2,7 @@ package io.litestream4j.cli;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.litestream4j.internal.QueryStrings;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -72,7 +73,7 @@ final class TrainingS3Server implements AutoCloseable {
       String uri = ex.getRequestURI().getRawPath();
       String bucketPath = "/" + BUCKET;
       if (uri.equals(bucketPath) || uri.equals(bucketPath + "/")) {
-        list(ex, query(ex.getRequestURI().getRawQuery()));
+        list(ex, QueryStrings.parse(ex.getRequestURI().getRawQuery()));
       } else if (uri.startsWith(bucketPath + "/")) {
         String key =
             URLDecoder.decode(uri.substring(bucketPath.length() + 1), StandardCharsets.UTF_8);
@@ -163,22 +164,6 @@ final class TrainingS3Server implements AutoCloseable {
         out.write(body);
       }
     }
-  }
-
-  private static Map<String, String> query(String raw) {
-    Map<String, String> q = new HashMap<>();
-    if (raw == null) {
-      return q;
-    }
-    for (String part : raw.split("&")) {
-      int eq = part.indexOf('=');
-      String k = eq < 0 ? part : part.substring(0, eq);
-      String v = eq < 0 ? "" : part.substring(eq + 1);
-      q.put(
-          URLDecoder.decode(k, StandardCharsets.UTF_8),
-          URLDecoder.decode(v, StandardCharsets.UTF_8));
-    }
-    return q;
   }
 
   @Override

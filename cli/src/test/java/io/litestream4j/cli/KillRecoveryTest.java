@@ -6,6 +6,7 @@ import io.litestream4j.ltx.LtxFileName;
 import io.litestream4j.testing.Await;
 import io.litestream4j.testing.DbCompare;
 import io.litestream4j.testing.L0Restore;
+import io.litestream4j.testing.SequenceWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -19,8 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,36 +54,8 @@ class KillRecoveryTest {
               sync-interval: 0s
         """
             .formatted(db, replica.toUri()));
-    AtomicBoolean stop = new AtomicBoolean();
-    AtomicLong committed = new AtomicLong();
-    Thread writer;
     try (Connection app = DriverManager.getConnection("jdbc:sqlite:" + db)) {
-      try (Statement st = app.createStatement()) {
-        st.execute("PRAGMA journal_mode=wal");
-        st.execute("PRAGMA busy_timeout=5000");
-        st.execute("CREATE TABLE seq (n INTEGER PRIMARY KEY, pad BLOB)");
-      }
-      writer =
-          Thread.ofPlatform()
-              .name("test-writer")
-              .start(
-                  () -> {
-                    try (Statement st = app.createStatement()) {
-                      while (!stop.get()) {
-                        long n = committed.get() + 1;
-                        st.execute(
-                            "INSERT INTO seq VALUES ("
-                                + n
-                                + ", randomblob("
-                                + (n % 5 == 0 ? 20000 : 300)
-                                + "))");
-                        committed.set(n);
-                        Thread.sleep(2);
-                      }
-                    } catch (Exception e) {
-                      throw new IllegalStateException(e);
-                    }
-                  });
+      SequenceWriter writer = SequenceWriter.start(app, 5, 20000, Duration.ofMillis(2));
 
       Random rnd = new Random(7);
       Map<String, Long> acknowledged = new HashMap<>();
@@ -108,13 +79,12 @@ class KillRecoveryTest {
         acknowledged.putAll(now);
         killedAt.add(maxTxid(replica));
       }
-      stop.set(true);
-      writer.join();
+      writer.stop();
 
       // A final clean run catches up with everything committed.
       Process last = replicate(config, "final");
       Await.until(
-          () -> restoredMaxSeq(replica) == committed.get(),
+          () -> restoredMaxSeq(replica) == writer.committed(),
           Duration.ofSeconds(60),
           "final catch-up");
       last.destroy();

@@ -4,16 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.litestream4j.testing.Await;
 import io.litestream4j.testing.DbCompare;
+import io.litestream4j.testing.SequenceWriter;
 import io.litestream4j.testing.SqliteCli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,37 +42,10 @@ class OverlappingReplicatorsTest {
               sync-interval: 0s
         """
             .formatted(db, replica.toUri()));
-    AtomicBoolean stop = new AtomicBoolean();
-    AtomicLong committed = new AtomicLong();
     int failures = 1;
     long lost = -1;
     try (Connection app = DriverManager.getConnection("jdbc:sqlite:" + db)) {
-      try (Statement st = app.createStatement()) {
-        st.execute("PRAGMA journal_mode=wal");
-        st.execute("PRAGMA busy_timeout=5000");
-        st.execute("CREATE TABLE seq (n INTEGER PRIMARY KEY, pad BLOB)");
-      }
-      Thread writer =
-          Thread.ofPlatform()
-              .name("test-writer")
-              .start(
-                  () -> {
-                    try (Statement st = app.createStatement()) {
-                      while (!stop.get()) {
-                        long n = committed.get() + 1;
-                        st.execute(
-                            "INSERT INTO seq VALUES ("
-                                + n
-                                + ", randomblob("
-                                + (n % 7 == 0 ? 9000 : 300)
-                                + "))");
-                        committed.set(n);
-                        Thread.sleep(3);
-                      }
-                    } catch (Exception e) {
-                      throw new IllegalStateException(e);
-                    }
-                  });
+      SequenceWriter writer = SequenceWriter.start(app, 7, 9000, Duration.ofMillis(3));
       Process first =
           ReplicateFailureTest.javaProcessLoggingTo(
               dir.resolve("first.log"), "replicate", "-config", config.toString());
@@ -93,15 +64,15 @@ class OverlappingReplicatorsTest {
         String secondLog = Files.readString(dir.resolve("second.log"));
         assertThat(second.exitValue()).as(secondLog).isNotZero();
         assertThat(secondLog).contains("in use", replica.toString());
-        long before = committed.get();
-        Await.until(() -> committed.get() > before + 200, Duration.ofSeconds(60), "more commits");
-        stop.set(true);
-        writer.join();
+        long before = writer.committed();
+        Await.until(
+            () -> writer.committed() > before + 200, Duration.ofSeconds(60), "more commits");
+        writer.stop();
         first.destroy(); // SIGTERM: final sync and upload
         assertThat(first.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(first.exitValue()).as(Files.readString(dir.resolve("first.log"))).isZero();
       } finally {
-        stop.set(true);
+        writer.requestStop();
         first.destroyForcibly();
         if (second != null) {
           second.destroyForcibly();
@@ -110,7 +81,8 @@ class OverlappingReplicatorsTest {
       Path out = dir.resolve("restored.db");
       CliRun r = CliRun.of("restore", "-o", out, replica.toUri());
       assertThat(r.exitCode()).as(r.toString()).isZero();
-      lost = committed.get() - Long.parseLong(sqlite.run(out, "SELECT count(*) FROM seq;").strip());
+      lost =
+          writer.committed() - Long.parseLong(sqlite.run(out, "SELECT count(*) FROM seq;").strip());
       DbCompare.assertSameContent(db, out);
       DbCompare.assertIntegrity(out);
       failures = 0;

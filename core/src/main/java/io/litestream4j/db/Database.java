@@ -2,8 +2,6 @@ package io.litestream4j.db;
 
 import io.litestream4j.config.DbOptions;
 import io.litestream4j.ltx.DatabaseChecksum;
-import io.litestream4j.ltx.LockPage;
-import io.litestream4j.ltx.LtxEncoder;
 import io.litestream4j.ltx.LtxHeader;
 import io.litestream4j.ltx.LtxTrailer;
 import io.litestream4j.sqlite.DatabaseHeader;
@@ -18,7 +16,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -562,10 +559,12 @@ public final class Database implements AutoCloseable {
         }
       }
       int commit = seg.isEmpty() ? dbFilePageCount() : seg.commit();
-      forEachPage(commit, new WalOverlay(files.db(), wal, seg.pages(), pageSize), sum::setPage);
+      L0FileWriter.forEachPage(
+          commit, new WalOverlay(files.db(), wal, seg.pages(), pageSize), pageSize, sum::setPage);
       return new Scan(sum, start.advance(seg.end()), atMark);
     }
-    forEachPage(dbFilePageCount(), WalOverlay.fileOnly(files.db(), pageSize), sum::setPage);
+    L0FileWriter.forEachPage(
+        dbFilePageCount(), WalOverlay.fileOnly(files.db(), pageSize), pageSize, sum::setPage);
     return new Scan(sum, WalCursor.FRESH, false);
   }
 
@@ -701,57 +700,19 @@ public final class Database implements AutoCloseable {
   }
 
   private void writeIncremental(FileChannel wal, WalSegment seg) throws IOException {
-    int commit = seg.commit();
-    int prevCommit = checksum.pageCount();
-    int lock = LockPage.pgno(pageSize);
-    PageIndex pages = seg.pages();
-    WalOverlay overlay = new WalOverlay(files.db(), wal, pages, pageSize);
-    // Pages that appear because the database grew but were not in this segment come from the
-    // database file (Litestream issues 1199 and 1323); pages above the new commit are dropped
-    // (issue 875).
-    int[] pgnos = pagesToWrite(pages, prevCommit, commit, lock);
     long txid = position.txid() + 1;
     LtxHeader header =
         LtxHeader.incremental(
-                pageSize, commit, txid, txid, clock.millis(), position.postApplyChecksum())
+                pageSize, seg.commit(), txid, txid, clock.millis(), position.postApplyChecksum())
             .withWal(seg.start().offset(), seg.size(), seg.start().salt1(), seg.start().salt2());
-    byte[] buf = new byte[pageSize];
-    LtxTrailer[] trailer = new LtxTrailer[1];
-    local.write(
-        txid,
-        out -> {
-          try (LtxEncoder enc = new LtxEncoder(out, header)) {
-            for (int pgno : pgnos) {
-              overlay.readPage(pgno, buf);
-              checksum.setPageChecksum(pgno, enc.writePage(pgno, buf));
-            }
-            if (commit < prevCommit) {
-              checksum.truncate(commit);
-            }
-            trailer[0] = enc.finish(checksum.value());
-          }
-        });
+    LtxTrailer trailer =
+        writer().writeIncremental(wal, seg, checksum.pageCount(), header, checksum);
     cursor = cursor.advance(seg.end());
-    publish(new Position(txid, trailer[0].postApplyChecksum()));
+    publish(new Position(txid, trailer.postApplyChecksum()));
   }
 
-  private static int[] pagesToWrite(PageIndex pages, int prevCommit, int commit, int lock) {
-    int[] out = new int[pages.size() + Math.max(0, commit - prevCommit)];
-    int n = 0;
-    for (int i = 0; i < pages.size(); i++) {
-      int pgno = pages.pgno(i);
-      if (pgno <= commit && pgno != lock) {
-        out[n++] = pgno;
-      }
-    }
-    for (int pgno = prevCommit + 1; pgno <= commit; pgno++) {
-      if (pgno != lock && pages.frameOffsetOf(pgno).isEmpty()) {
-        out[n++] = pgno;
-      }
-    }
-    int[] result = Arrays.copyOf(out, n);
-    Arrays.sort(result);
-    return result;
+  private L0FileWriter writer() throws IOException {
+    return new L0FileWriter(local, files.db(), pageSize);
   }
 
   /** Writes every page of the current database state (database file overlaid with the WAL). */
@@ -793,21 +754,7 @@ public final class Database implements AutoCloseable {
                 pageSize, commit, txid, txid, clock.millis(), position.postApplyChecksum());
     LtxHeader ltxHeader =
         (tracked ? base : base.withoutChecksums()).withWal(walOffset, walSize, salt1, salt2);
-    DatabaseChecksum sum = new DatabaseChecksum(pageSize);
-    LtxTrailer[] trailer = new LtxTrailer[1];
-    WalOverlay pages = new WalOverlay(files.db(), wal, walPages, pageSize);
-    int finalCommit = commit;
-    local.write(
-        txid,
-        out -> {
-          try (LtxEncoder enc = new LtxEncoder(out, ltxHeader)) {
-            forEachPage(
-                finalCommit,
-                pages,
-                (pgno, buf) -> sum.setPageChecksum(pgno, enc.writePage(pgno, buf)));
-            trailer[0] = enc.finish(tracked ? sum.value() : 0);
-          }
-        });
+    DatabaseChecksum sum = writer().writeFull(wal, walPages, commit, ltxHeader, tracked);
     LOG.atInfo()
         .addKeyValue("db", path)
         .addKeyValue("txid", io.litestream4j.ltx.Txid.format(txid))
@@ -824,24 +771,6 @@ public final class Database implements AutoCloseable {
   private void needFull(FullFileReason reason, String detail) {
     fullReason = reason;
     fullDetail = detail;
-  }
-
-  @FunctionalInterface
-  private interface PageSink {
-    void accept(int pgno, byte[] page) throws IOException;
-  }
-
-  /** Visits pages 1..commit (lock page excluded) of the database overlaid with the WAL pages. */
-  private void forEachPage(int commit, WalOverlay pages, PageSink sink) throws IOException {
-    int lock = LockPage.pgno(pageSize);
-    byte[] buf = new byte[pageSize];
-    for (int pgno = 1; pgno <= commit; pgno++) {
-      if (pgno == lock) {
-        continue;
-      }
-      pages.readPage(pgno, buf);
-      sink.accept(pgno, buf);
-    }
   }
 
   private void publish(Position p) {
@@ -960,15 +889,11 @@ public final class Database implements AutoCloseable {
     }
     int frameSize = pageSize + 24;
     long frames = (cursor.offset() - WalHeader.SIZE) / frameSize;
-    if (options.truncatePageCount() > 0 && frames >= options.truncatePageCount()) {
-      checkpoint(CheckpointMode.TRUNCATE);
-    } else if (frames >= options.minCheckpointPageCount()) {
-      checkpoint(CheckpointMode.PASSIVE);
-    } else if (!options.checkpointInterval().isZero()
-        && syncedSinceCheckpoint
-        && frames > 1
-        && clock.millis() - lastCheckpointMillis >= options.checkpointInterval().toMillis()) {
-      checkpoint(CheckpointMode.PASSIVE);
+    Optional<CheckpointMode> due =
+        CheckpointSchedule.due(
+            options, frames, syncedSinceCheckpoint, clock.millis() - lastCheckpointMillis);
+    if (due.isPresent()) {
+      checkpoint(due.get());
     }
   }
 

@@ -8,14 +8,17 @@ import io.litestream4j.replica.lease.LeaseTiming;
 import io.litestream4j.replica.lease.Leaser;
 import java.io.IOException;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The life of a remote replica client's connection and lease, which every network backend shares:
- * the SDK client (or connection) is created on first use, the lease is taken on it, and closing
- * releases the lease before the client.
+ * the SDK client (or connection) is created on first use, the lease is taken on it, writes and
+ * deletes are fenced by it, and closing releases the lease before the client.
  *
  * <p>Guarantees: the client is opened at most once at a time (a failed open is tried again by the
  * next call); once {@link #close()} has begun, {@link #client()} and {@link #acquireLease} fail
@@ -43,6 +46,18 @@ public final class ClientLifecycle<C> {
   @FunctionalInterface
   public interface LeaseStores<C> {
     LeaseStore on(C client) throws IOException;
+  }
+
+  /** Names every object under a prefix on an open client. */
+  @FunctionalInterface
+  public interface Lister<C> {
+    List<String> names(C client, String prefix) throws IOException;
+  }
+
+  /** Deletes one object on an open client; a missing object is not an error. */
+  @FunctionalInterface
+  public interface Deleter<C> {
+    void delete(C client, String name) throws IOException;
   }
 
   private final String type;
@@ -91,15 +106,22 @@ public final class ClientLifecycle<C> {
    * Takes the lease through the store {@code stores} gives on the client and keeps it renewed in
    * the background until it is lost or closed.
    *
+   * @param enabled false when the configuration says {@code lease: false}: gives {@link
+   *     ReplicaLease#none()} without opening the client
    * @throws IllegalStateException if this lifecycle already holds a lease
    */
   public ReplicaLease acquireLease(
+      boolean enabled,
       LeaseStores<C> stores,
       String owner,
       LeaseTiming timing,
       Clock clock,
       Consumer<? super LeaseLostException> onLost)
       throws IOException {
+    Objects.requireNonNull(onLost, "onLost");
+    if (!enabled) {
+      return ReplicaLease.none();
+    }
     synchronized (lock) {
       C c = client();
       LeaseKeeper current = lease;
@@ -129,6 +151,39 @@ public final class ClientLifecycle<C> {
   public boolean leaseHeld() {
     LeaseKeeper current = lease;
     return current != null && current.held();
+  }
+
+  /**
+   * Deletes the objects {@code names} one request each, after checking the lease (a backend without
+   * batch deletes).
+   */
+  public void deleteEach(Collection<String> names, Deleter<C> deleter) throws IOException {
+    checkLease("delete files from " + location);
+    C c = client();
+    for (String name : names) {
+      deleter.delete(c, name);
+    }
+  }
+
+  /**
+   * Deletes every object {@code lister} names under {@code prefix} one request each, except {@code
+   * leaseKey} while this lifecycle holds the lease (the holder's record outlives its own wipe). The
+   * lease is checked first; the listing is complete before the first delete.
+   */
+  public void deleteAll(String prefix, String leaseKey, Lister<C> lister, Deleter<C> deleter)
+      throws IOException {
+    checkLease("delete everything in " + location);
+    C c = client();
+    @Nullable String skip = leaseHeld() ? leaseKey : null;
+    var names = new ArrayList<String>();
+    for (String name : lister.names(c, prefix)) {
+      if (!name.equals(skip)) {
+        names.add(name);
+      }
+    }
+    for (String name : names) {
+      deleter.delete(c, name);
+    }
   }
 
   /** Releases the lease if one is held, then closes the client if it was opened. Idempotent. */

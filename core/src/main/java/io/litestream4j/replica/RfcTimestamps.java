@@ -6,6 +6,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.TemporalAccessor;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -36,6 +37,23 @@ public final class RfcTimestamps {
       sb.append('.').append(fraction, 0, end);
     }
     return sb.append('Z').toString();
+  }
+
+  /**
+   * The timestamp {@code raw} holds if it parses, else the first of {@code fallbacks} present (an
+   * object's creation or modification time, for objects written by other tools), else the epoch.
+   */
+  public static Instant parseOr(@Nullable String raw, @Nullable TemporalAccessor... fallbacks) {
+    Optional<Instant> ts = parse(raw);
+    if (ts.isPresent()) {
+      return ts.get();
+    }
+    for (TemporalAccessor t : fallbacks) {
+      if (t != null) {
+        return Instant.from(t);
+      }
+    }
+    return Instant.EPOCH;
   }
 
   public static Optional<Instant> parse(@Nullable String s) {

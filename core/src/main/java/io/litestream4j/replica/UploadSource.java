@@ -3,7 +3,6 @@ package io.litestream4j.replica;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -11,8 +10,8 @@ import org.jspecify.annotations.Nullable;
  * and remembers the first read failure of the source itself.
  *
  * <p>SDKs wrap a failing source in their own exceptions (or retry it); a backend catches whatever
- * the SDK throws and, if {@link #failure()} is present, reports that instead, so the caller learns
- * that its own data failed (a local disk error) rather than that the store did. Not thread-safe.
+ * the SDK throws and calls {@link #throwFailure()} before reporting it, so the caller learns that
+ * its own data failed (a local disk error) rather than that the store did. Not thread-safe.
  */
 public final class UploadSource extends FilterInputStream {
 
@@ -28,9 +27,14 @@ public final class UploadSource extends FilterInputStream {
     return count;
   }
 
-  /** The source's first read failure, if any. */
-  public Optional<IOException> failure() {
-    return Optional.ofNullable(failure);
+  /**
+   * Throws the source's first read failure, if any: what a backend calls first when the SDK failed
+   * or after it finished, so that the caller's own data failure is reported as itself.
+   */
+  public void throwFailure() throws IOException {
+    if (failure != null) {
+      throw failure;
+    }
   }
 
   @Override

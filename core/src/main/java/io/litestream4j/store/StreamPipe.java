@@ -1,5 +1,6 @@
 package io.litestream4j.store;
 
+import io.litestream4j.internal.BulkInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -45,7 +46,7 @@ final class StreamPipe {
   }
 
   /** The reading end. Not thread-safe, except {@link #abort()}. */
-  static final class Reader extends InputStream {
+  static final class Reader extends BulkInputStream {
     private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUE);
     private volatile boolean aborted;
     private volatile @Nullable Throwable producerFailure;
@@ -86,13 +87,6 @@ final class StreamPipe {
         Thread.currentThread().interrupt();
         throw new InterruptedIOException("producer interrupted");
       }
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      int n = read(one, 0, 1);
-      return n < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override

@@ -68,7 +68,7 @@ class ClientLifecycleTest {
     assertThatThrownBy(
             () ->
                 lifecycle.acquireLease(
-                    c -> new RecordingStore(), "me", TIMING, Clock.systemUTC(), e -> {}))
+                    true, c -> new RecordingStore(), "me", TIMING, Clock.systemUTC(), e -> {}))
         .hasMessage("test replica test://bucket/db is closed");
     assertThat(opened).hasValue(1);
   }
@@ -87,11 +87,12 @@ class ClientLifecycleTest {
     var store = new RecordingStore();
     lifecycle.checkLease("write before any lease");
     ReplicaLease lease =
-        lifecycle.acquireLease(c -> store, "me", TIMING, Clock.systemUTC(), e -> {});
+        lifecycle.acquireLease(true, c -> store, "me", TIMING, Clock.systemUTC(), e -> {});
     assertThat(lease.held()).isTrue();
     assertThat(lifecycle.leaseHeld()).isTrue();
     assertThatThrownBy(
-            () -> lifecycle.acquireLease(c -> store, "me", TIMING, Clock.systemUTC(), e -> {}))
+            () ->
+                lifecycle.acquireLease(true, c -> store, "me", TIMING, Clock.systemUTC(), e -> {}))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("already holds the lease of test://bucket/db");
 
@@ -107,7 +108,7 @@ class ClientLifecycleTest {
   void theClientIsClosedEvenWhenReleasingTheLeaseFails() throws Exception {
     var lifecycle = lifecycle();
     var store = new RecordingStore();
-    lifecycle.acquireLease(c -> store, "me", TIMING, Clock.systemUTC(), e -> {});
+    lifecycle.acquireLease(true, c -> store, "me", TIMING, Clock.systemUTC(), e -> {});
     store.failDelete = true;
     try {
       lifecycle.close();
@@ -115,6 +116,33 @@ class ClientLifecycleTest {
       // a failed release may or may not be reported; the client must be closed either way
     }
     assertThat(events).contains("closed client-1");
+  }
+
+  @Test
+  void aLeaseTurnedOffIsNoneAndOpensNothing() throws Exception {
+    var lifecycle = lifecycle();
+    ReplicaLease lease =
+        lifecycle.acquireLease(
+            false, c -> new RecordingStore(), "me", TIMING, Clock.systemUTC(), e -> {});
+    assertThat(lease).isSameAs(ReplicaLease.none());
+    assertThat(lifecycle.isOpen()).isFalse();
+    assertThat(lifecycle.leaseHeld()).isFalse();
+  }
+
+  @Test
+  void deletingEverythingSparesTheLeaseRecordOnlyWhileTheLeaseIsHeld() throws Exception {
+    var lifecycle = lifecycle();
+    List<String> objects = List.of("db/0000/a.ltx", "db/lock.json", "db/0001/b.ltx");
+    List<String> deleted = new CopyOnWriteArrayList<>();
+    lifecycle.deleteAll("db/", "db/lock.json", (c, prefix) -> objects, (c, k) -> deleted.add(k));
+    assertThat(deleted).containsExactlyElementsOf(objects);
+
+    deleted.clear();
+    lifecycle.acquireLease(
+        true, c -> new RecordingStore(), "me", TIMING, Clock.systemUTC(), e -> {});
+    lifecycle.deleteAll("db/", "db/lock.json", (c, prefix) -> objects, (c, k) -> deleted.add(k));
+    assertThat(deleted).containsExactly("db/0000/a.ltx", "db/0001/b.ltx");
+    lifecycle.close();
   }
 
   /** A single lease object that records its deletion in {@link #events}. */

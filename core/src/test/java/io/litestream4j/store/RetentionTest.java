@@ -7,6 +7,7 @@ import io.litestream4j.db.LocalLtxDir;
 import io.litestream4j.replica.LtxFileInfo;
 import io.litestream4j.replica.RetryPolicy;
 import io.litestream4j.replica.file.FileReplicaClient;
+import io.litestream4j.testing.ManualClock;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

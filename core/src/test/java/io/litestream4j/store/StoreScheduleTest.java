@@ -11,6 +11,7 @@ import io.litestream4j.ltx.LtxHeader;
 import io.litestream4j.replica.LtxFileInfo;
 import io.litestream4j.replica.Replica;
 import io.litestream4j.replica.file.FileReplicaClient;
+import io.litestream4j.testing.ManualClock;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -19,6 +20,7 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -157,7 +159,7 @@ class StoreScheduleTest {
   @Test
   void aRestartDoesNotSnapshotAgainWithinTheInterval() throws Exception {
     StoreOptions daily = OPTIONS.withSnapshots(Duration.ofHours(24), Duration.ofHours(48));
-    ManualClock now = new ManualClock(Instant.now());
+    ManualClock now = new ManualClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
     write();
     store(daily, now).runDue();
     assertThat(names(9)).hasSize(1);

@@ -130,9 +130,16 @@ public final class ReplicationRoundTrip {
    * round), then the round's {@link ApplicationSteps}.
    */
   public static void write(Connection app, int round, Random rnd) throws Exception {
+    write(app, round, rnd, 300);
+  }
+
+  /**
+   * Like {@link #write(Connection, int, Random)} with {@code largeRows} rows in the large rounds.
+   */
+  public static void write(Connection app, int round, Random rnd, int largeRows) throws Exception {
     app.setAutoCommit(false);
     try (PreparedStatement ins = app.prepareStatement("INSERT INTO t (body, note) VALUES (?, ?)")) {
-      int rows = round % 7 == 3 ? 300 : 1 + rnd.nextInt(30);
+      int rows = round % 7 == 3 ? largeRows : 1 + rnd.nextInt(30);
       for (int i = 0; i < rows; i++) {
         byte[] body = new byte[rnd.nextInt(3000)];
         rnd.nextBytes(body);

@@ -15,6 +15,7 @@ import io.litestream4j.replica.LeaseableClient;
 import io.litestream4j.replica.LtxFileInfo;
 import io.litestream4j.replica.LtxFileNotFoundException;
 import io.litestream4j.replica.LtxHeaderPeek;
+import io.litestream4j.replica.LtxListing;
 import io.litestream4j.replica.ObjectKeys;
 import io.litestream4j.replica.ReplicaClient;
 import io.litestream4j.replica.ReplicaLease;
@@ -30,7 +31,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -152,42 +152,28 @@ public final class GsReplicaClient implements ReplicaClient, LeaseableClient {
   public List<LtxFileInfo> ltxFiles(int level, long seekTxid) throws IOException {
     Storage s = storage();
     String prefix = keys.levelPrefix(level);
-    var files = new ArrayList<LtxFileInfo>();
+    var files = new LtxListing(level, seekTxid);
     try {
       for (Blob blob :
           s.list(settings.bucket(), Storage.BlobListOption.prefix(prefix)).iterateAll()) {
-        Optional<LtxFileName> name = keys.parse(level, blob.getName());
-        if (name.isEmpty() || name.get().minTxid() < seekTxid || blob.getSize() == null) {
-          continue;
+        Optional<LtxFileName> name = files.match(keys, blob.getName());
+        Long size = blob.getSize();
+        if (name.isPresent() && size != null) {
+          files.add(name.get(), size, createdAt(blob));
         }
-        files.add(
-            new LtxFileInfo(
-                level,
-                name.get().minTxid(),
-                name.get().maxTxid(),
-                blob.getSize(),
-                createdAt(blob)));
       }
     } catch (RuntimeException e) {
       throw GsErrors.io("list", settings.where(prefix), e, settings);
     }
-    files.sort(LtxFileInfo.BY_TXID);
-    return files;
+    return files.sorted();
   }
 
   private static Instant createdAt(Blob blob) {
     Map<String, String> metadata = blob.getMetadata();
-    Optional<Instant> ts =
-        RfcTimestamps.parse(metadata == null ? null : metadata.get(TIMESTAMP_METADATA));
-    if (ts.isPresent()) {
-      return ts.get();
-    }
-    if (blob.getCreateTimeOffsetDateTime() != null) {
-      return blob.getCreateTimeOffsetDateTime().toInstant();
-    }
-    return blob.getUpdateTimeOffsetDateTime() != null
-        ? blob.getUpdateTimeOffsetDateTime().toInstant()
-        : Instant.EPOCH;
+    return RfcTimestamps.parseOr(
+        metadata == null ? null : metadata.get(TIMESTAMP_METADATA),
+        blob.getCreateTimeOffsetDateTime(),
+        blob.getUpdateTimeOffsetDateTime());
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -300,9 +286,7 @@ public final class GsReplicaClient implements ReplicaClient, LeaseableClient {
         }
       }
     } catch (IOException | RuntimeException e) {
-      if (source.failure().isPresent()) {
-        throw source.failure().get();
-      }
+      source.throwFailure();
       throw GsErrors.io("upload", settings.where(name), e, settings);
     }
     LOG.debug("uploaded {} ({} bytes)", settings.where(name), source.count());
@@ -314,11 +298,7 @@ public final class GsReplicaClient implements ReplicaClient, LeaseableClient {
 
   @Override
   public void deleteLtxFiles(Collection<LtxFileInfo> files) throws IOException {
-    checkLease("delete files from " + settings.location());
-    Storage s = storage();
-    for (LtxFileInfo f : files) {
-      delete(s, keys.ltxKey(f));
-    }
+    lifecycle.deleteEach(files.stream().map(keys::ltxKey).toList(), this::delete);
   }
 
   /**
@@ -327,23 +307,17 @@ public final class GsReplicaClient implements ReplicaClient, LeaseableClient {
    */
   @Override
   public void deleteAll() throws IOException {
-    checkLease("delete everything in " + settings.location());
-    Storage s = storage();
-    String prefix = keys.rootPrefix();
-    String skip = lifecycle.leaseHeld() ? lockObjectName() : null;
-    var names = new ArrayList<String>();
+    lifecycle.deleteAll(keys.rootPrefix(), lockObjectName(), this::names, this::delete);
+  }
+
+  private List<String> names(Storage s, String prefix) throws IOException {
     try {
-      for (Blob blob :
-          s.list(settings.bucket(), Storage.BlobListOption.prefix(prefix)).iterateAll()) {
-        if (!blob.getName().equals(skip)) {
-          names.add(blob.getName());
-        }
-      }
+      return s.list(settings.bucket(), Storage.BlobListOption.prefix(prefix))
+          .streamAll()
+          .map(Blob::getName)
+          .toList();
     } catch (RuntimeException e) {
       throw GsErrors.io("list", settings.where(prefix), e, settings);
-    }
-    for (String name : names) {
-      delete(s, name);
     }
   }
 
@@ -373,11 +347,8 @@ public final class GsReplicaClient implements ReplicaClient, LeaseableClient {
   /** Like {@link #acquireLease(Consumer)} with an explicit owner name (several in one process). */
   ReplicaLease acquireLease(String owner, Consumer<? super LeaseLostException> onLost)
       throws IOException {
-    Objects.requireNonNull(onLost, "onLost");
-    if (!settings.lease()) {
-      return ReplicaLease.none();
-    }
     return lifecycle.acquireLease(
+        settings.lease(),
         s -> new GsLeaseStore(s, id(lockObjectName()), settings),
         owner,
         leaseTiming,

@@ -1,5 +1,6 @@
 package io.litestream4j.nats;
 
+import io.litestream4j.internal.BulkInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -19,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * server went away) all surface as an {@link IOException}. Closing early stops the get. Not
  * thread-safe, like any {@link InputStream}.
  */
-final class NatsDownload extends InputStream {
+final class NatsDownload extends BulkInputStream {
 
   /** What the getter thread does: copy the object into {@code out}; returns the size it copied. */
   @FunctionalInterface
@@ -99,13 +100,6 @@ final class NatsDownload extends InputStream {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("download of " + where + " interrupted");
     }
-  }
-
-  @Override
-  public int read() throws IOException {
-    byte[] one = new byte[1];
-    int n = read(one, 0, 1);
-    return n < 0 ? -1 : one[0] & 0xff;
   }
 
   @Override

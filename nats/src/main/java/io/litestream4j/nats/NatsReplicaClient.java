@@ -6,6 +6,7 @@ import io.litestream4j.ltx.LtxFileName;
 import io.litestream4j.replica.LtxFileInfo;
 import io.litestream4j.replica.LtxFileNotFoundException;
 import io.litestream4j.replica.LtxHeaderPeek;
+import io.litestream4j.replica.LtxListing;
 import io.litestream4j.replica.ReplicaClient;
 import io.litestream4j.replica.RfcTimestamps;
 import io.nats.client.Connection;
@@ -26,7 +27,6 @@ import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
@@ -216,26 +216,18 @@ public final class NatsReplicaClient implements ReplicaClient {
   public List<LtxFileInfo> ltxFiles(int level, long seekTxid) throws IOException {
     LtxFileInfo.checkLevel(level);
     String prefix = "ltx/" + level + "/";
-    var files = new ArrayList<LtxFileInfo>();
+    var files = new LtxListing(level, seekTxid);
     for (ObjectInfo info : list("list")) {
       String name = info.getObjectName();
       if (info.isDeleted() || !name.startsWith(prefix)) {
         continue;
       }
-      Optional<LtxFileName> parsed = LtxFileName.parse(name.substring(prefix.length()));
-      if (parsed.isEmpty() || parsed.get().minTxid() < seekTxid) {
-        continue;
+      Optional<LtxFileName> parsed = files.match(name.substring(prefix.length()));
+      if (parsed.isPresent()) {
+        files.add(parsed.get(), info.getSize(), createdAt(info));
       }
-      files.add(
-          new LtxFileInfo(
-              level,
-              parsed.get().minTxid(),
-              parsed.get().maxTxid(),
-              info.getSize(),
-              createdAt(info)));
     }
-    files.sort(LtxFileInfo.BY_TXID);
-    return files;
+    return files.sorted();
   }
 
   private List<ObjectInfo> list(String what) throws IOException {

@@ -8,6 +8,8 @@ import io.litestream4j.replica.LeaseableClient;
 import io.litestream4j.replica.LtxFileInfo;
 import io.litestream4j.replica.LtxFileNotFoundException;
 import io.litestream4j.replica.LtxHeaderPeek;
+import io.litestream4j.replica.LtxListing;
+import io.litestream4j.replica.ObjectKeys;
 import io.litestream4j.replica.ReplicaClient;
 import io.litestream4j.replica.ReplicaLease;
 import io.litestream4j.replica.RfcTimestamps;
@@ -83,7 +85,7 @@ public final class S3ReplicaClient implements ReplicaClient, LeaseableClient, V3
   private final S3Settings settings;
   private final S3Tuning tuning;
   private final Clock clock;
-  private final S3Keys keys;
+  private final ObjectKeys keys;
   private final S3Requests requests;
   private final ClientLifecycle<Connection> lifecycle;
 
@@ -91,7 +93,7 @@ public final class S3ReplicaClient implements ReplicaClient, LeaseableClient, V3
     this.settings = Objects.requireNonNull(settings, "settings");
     this.tuning = Objects.requireNonNull(tuning, "tuning");
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.keys = new S3Keys(settings.path());
+    this.keys = new ObjectKeys(settings.path(), ObjectKeys.Layout.HEX_LEVELS);
     this.requests = new S3Requests(settings);
     this.lifecycle =
         new ClientLifecycle<>(
@@ -184,23 +186,21 @@ public final class S3ReplicaClient implements ReplicaClient, LeaseableClient, V3
       // Names sort by min TXID (fixed-width hex), so every file with min >= seek comes after this.
       request.startAfter(prefix + "%016x".formatted(seekTxid));
     }
-    var files = new ArrayList<LtxFileInfo>();
+    var files = new LtxListing(level, seekTxid);
     try {
       for (S3Object object : s3.listObjectsV2Paginator(request.build()).contents()) {
-        Optional<LtxFileName> name = keys.parse(level, object.key());
-        if (name.isEmpty() || name.get().minTxid() < seekTxid) {
+        Optional<LtxFileName> name = files.match(keys, object.key());
+        if (name.isEmpty()) {
           continue;
         }
         Instant modified = object.lastModified() != null ? object.lastModified() : Instant.EPOCH;
         long size = object.size() != null ? object.size() : 0;
-        files.add(
-            new LtxFileInfo(level, name.get().minTxid(), name.get().maxTxid(), size, modified));
+        files.add(name.get(), size, modified);
       }
     } catch (SdkException e) {
       throw S3Errors.io("list", where(prefix), e);
     }
-    files.sort(LtxFileInfo.BY_TXID);
-    return files;
+    return files.sorted();
   }
 
   /**
@@ -314,7 +314,7 @@ public final class S3ReplicaClient implements ReplicaClient, LeaseableClient, V3
                           o.size() != null ? o.size() : 0,
                           o.lastModified() != null ? o.lastModified() : Instant.EPOCH)));
     }
-    out.sort(java.util.Comparator.comparingLong(V3Snapshot::index));
+    out.sort(V3Snapshot.BY_INDEX);
     return out;
   }
 
@@ -334,9 +334,7 @@ public final class S3ReplicaClient implements ReplicaClient, LeaseableClient, V3
                           o.size() != null ? o.size() : 0,
                           o.lastModified() != null ? o.lastModified() : Instant.EPOCH)));
     }
-    out.sort(
-        java.util.Comparator.comparingLong(V3WalSegment::index)
-            .thenComparingLong(V3WalSegment::offset));
+    out.sort(V3WalSegment.BY_POSITION);
     return out;
   }
 
@@ -487,11 +485,8 @@ public final class S3ReplicaClient implements ReplicaClient, LeaseableClient, V3
   /** Like {@link #acquireLease(Consumer)} with an explicit owner name (several in one process). */
   ReplicaLease acquireLease(String owner, Consumer<? super LeaseLostException> onLost)
       throws IOException {
-    Objects.requireNonNull(onLost, "onLost");
-    if (!settings.lease()) {
-      return ReplicaLease.none();
-    }
     return lifecycle.acquireLease(
+        settings.lease(),
         c -> new S3LeaseStore(c.s3(), settings.bucket(), keys.lockKey(), settings.provider()),
         owner,
         new LeaseTiming(tuning.leaseTtl(), tuning.leaseRenewInterval()),

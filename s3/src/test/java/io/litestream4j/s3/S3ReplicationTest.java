@@ -2,9 +2,6 @@ package io.litestream4j.s3;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.litestream4j.Replication;
-import io.litestream4j.ReplicationOptions;
-import io.litestream4j.config.DbOptions;
 import io.litestream4j.ltx.DatabaseChecksum;
 import io.litestream4j.ltx.LtxApplier;
 import io.litestream4j.replica.LtxFileInfo;
@@ -12,21 +9,16 @@ import io.litestream4j.replica.ReplicaClient;
 import io.litestream4j.replica.ResumableInputStream;
 import io.litestream4j.replica.RetryPolicy;
 import io.litestream4j.testing.DbCompare;
-import io.litestream4j.testing.L0Restore;
 import io.litestream4j.testing.ReplicationRoundTrip;
+import io.litestream4j.testing.ReplicationRoundTrip.Expected;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -112,45 +104,12 @@ class S3ReplicationTest {
     }
   }
 
-  record Expected(List<String> dump, long checksum) {}
-
-  /**
-   * Runs the application workload while replicating; returns the state at each acknowledged TXID.
-   */
+  /** Runs the shared application workload while replicating, acknowledging each round. */
   private Map<Long, Expected> replicate(ReplicaClient client, int rounds, long seed)
       throws Exception {
-    Path db = dir.resolve("app-" + seed + ".db");
-    var expected = new LinkedHashMap<Long, Expected>();
-    Random rnd = new Random(seed);
-    try (Connection app = DriverManager.getConnection("jdbc:sqlite:" + db)) {
-      try (Statement st = app.createStatement()) {
-        st.execute("PRAGMA journal_mode=wal");
-        st.execute("PRAGMA busy_timeout=200");
-        st.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB, note TEXT)");
-      }
-      ReplicationOptions opts =
-          ReplicationOptions.of(db, "s3://unused")
-              .withMetaDir(dir.resolve("meta-" + seed))
-              .withSyncInterval(Duration.ZERO)
-              .withShutdownSync(Duration.ofSeconds(20), Duration.ofMillis(100))
-              .withDbOptions(
-                  DbOptions.DEFAULTS
-                      .withMonitorInterval(Duration.ofMillis(50))
-                      .withMinCheckpointPageCount(64));
-      try (Replication r = Replication.start(opts, client)) {
-        for (int round = 0; round < rounds; round++) {
-          ReplicationRoundTrip.write(app, round, rnd);
-          long txid = r.syncAndAwait(Duration.ofSeconds(60));
-          expected.put(
-              txid,
-              new Expected(
-                  DbCompare.dump(db),
-                  L0Restore.logicalChecksum(db, dir.resolve("copy-" + seed + "-" + txid))));
-        }
-      }
-    }
-    assertThat(expected).hasSizeGreaterThan(rounds / 2);
-    return expected;
+    return new ReplicationRoundTrip(dir)
+        .replicate(
+            client, rounds, seed, Duration.ofSeconds(60), ReplicationRoundTrip.RoundHook.NONE);
   }
 
   private void assertRestores(ReplicaClient reader, Map<Long, Expected> expected) throws Exception {

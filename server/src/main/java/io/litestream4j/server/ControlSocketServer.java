@@ -1,6 +1,7 @@
 package io.litestream4j.server;
 
 import io.litestream4j.config.SocketConfig;
+import io.litestream4j.internal.QueryStrings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -129,7 +130,7 @@ public final class ControlSocketServer implements AutoCloseable {
     String target = parts[1];
     int q = target.indexOf('?');
     String route = q < 0 ? target : target.substring(0, q);
-    Map<String, String> query = HttpExchanges.query(q < 0 ? "" : target.substring(q + 1));
+    Map<String, String> query = QueryStrings.parse(q < 0 ? "" : target.substring(q + 1));
     try {
       return switch (method + " " + route) {
         case "POST /start" -> {

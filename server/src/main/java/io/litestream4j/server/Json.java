@@ -1,5 +1,6 @@
 package io.litestream4j.server;
 
+import io.litestream4j.internal.JsonStrings;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,7 +50,7 @@ public final class Json {
   private static void write(StringBuilder sb, Object v) {
     switch (v) {
       case null -> sb.append("null");
-      case String s -> quote(sb, s);
+      case String s -> JsonStrings.quote(sb, s);
       case Boolean b -> sb.append(b);
       case Double d when d.isNaN() || d.isInfinite() -> sb.append("null");
       case Number n -> sb.append(n);
@@ -61,7 +62,7 @@ public final class Json {
             sb.append(',');
           }
           first = false;
-          quote(sb, String.valueOf(e.getKey()));
+          JsonStrings.quote(sb, String.valueOf(e.getKey()));
           sb.append(':');
           write(sb, e.getValue());
         }
@@ -79,30 +80,8 @@ public final class Json {
         }
         sb.append(']');
       }
-      default -> quote(sb, v.toString());
+      default -> JsonStrings.quote(sb, v.toString());
     }
-  }
-
-  private static void quote(StringBuilder sb, String s) {
-    sb.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> sb.append("\\\"");
-        case '\\' -> sb.append("\\\\");
-        case '\n' -> sb.append("\\n");
-        case '\r' -> sb.append("\\r");
-        case '\t' -> sb.append("\\t");
-        default -> {
-          if (c < 0x20) {
-            sb.append(String.format("\\u%04x", (int) c));
-          } else {
-            sb.append(c);
-          }
-        }
-      }
-    }
-    sb.append('"');
   }
 
   private Object value() {

@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.util.Collection;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.ToLongFunction;
 
 /**
  * A replica client that reports every GET/PUT/DELETE/LIST (count, bytes, duration, errors) to
@@ -61,29 +62,16 @@ public class MeteredReplicaClient implements ReplicaClient {
 
   @Override
   public List<LtxFileInfo> ltxFiles(int level, long seekTxid) throws IOException {
-    long t = System.nanoTime();
-    try {
-      List<LtxFileInfo> r = delegate.ltxFiles(level, seekTxid);
-      ops.record(type(), ReplicaOperations.Op.LIST, 0, System.nanoTime() - t, null);
-      return r;
-    } catch (IOException | RuntimeException e) {
-      ops.record(type(), ReplicaOperations.Op.LIST, 0, System.nanoTime() - t, code(e));
-      throw e;
-    }
+    return metered(ReplicaOperations.Op.LIST, r -> 0, () -> delegate.ltxFiles(level, seekTxid));
   }
 
   @Override
   public List<LtxFileInfo> ltxFilesWithExactTimestamps(int level, long seekTxid)
       throws IOException {
-    long t = System.nanoTime();
-    try {
-      List<LtxFileInfo> r = delegate.ltxFilesWithExactTimestamps(level, seekTxid);
-      ops.record(type(), ReplicaOperations.Op.LIST, 0, System.nanoTime() - t, null);
-      return r;
-    } catch (IOException | RuntimeException e) {
-      ops.record(type(), ReplicaOperations.Op.LIST, 0, System.nanoTime() - t, code(e));
-      throw e;
-    }
+    return metered(
+        ReplicaOperations.Op.LIST,
+        r -> 0,
+        () -> delegate.ltxFilesWithExactTimestamps(level, seekTxid));
   }
 
   @Override
@@ -136,27 +124,21 @@ public class MeteredReplicaClient implements ReplicaClient {
   @Override
   public LtxFileInfo writeLtxFile(int level, long minTxid, long maxTxid, InputStream data)
       throws IOException {
-    long t = System.nanoTime();
-    try {
-      LtxFileInfo f = delegate.writeLtxFile(level, minTxid, maxTxid, data);
-      ops.record(type(), ReplicaOperations.Op.PUT, f.size(), System.nanoTime() - t, null);
-      return f;
-    } catch (IOException | RuntimeException e) {
-      ops.record(type(), ReplicaOperations.Op.PUT, 0, System.nanoTime() - t, code(e));
-      throw e;
-    }
+    return metered(
+        ReplicaOperations.Op.PUT,
+        LtxFileInfo::size,
+        () -> delegate.writeLtxFile(level, minTxid, maxTxid, data));
   }
 
   @Override
   public void deleteLtxFiles(Collection<LtxFileInfo> files) throws IOException {
-    long t = System.nanoTime();
-    try {
-      delegate.deleteLtxFiles(files);
-      ops.record(type(), ReplicaOperations.Op.DELETE, 0, System.nanoTime() - t, null);
-    } catch (IOException | RuntimeException e) {
-      ops.record(type(), ReplicaOperations.Op.DELETE, 0, System.nanoTime() - t, code(e));
-      throw e;
-    }
+    metered(
+        ReplicaOperations.Op.DELETE,
+        r -> 0,
+        () -> {
+          delegate.deleteLtxFiles(files);
+          return files;
+        });
   }
 
   @Override
@@ -173,6 +155,29 @@ public class MeteredReplicaClient implements ReplicaClient {
   @Override
   public void close() throws IOException {
     delegate.close();
+  }
+
+  /** One call of the wrapped client. */
+  @FunctionalInterface
+  private interface Call<T> {
+    T run() throws IOException;
+  }
+
+  /**
+   * Runs {@code call} and records it as {@code op}: its duration, the bytes {@code bytes} reads off
+   * the result, or the failure's class.
+   */
+  private <T> T metered(ReplicaOperations.Op op, ToLongFunction<T> bytes, Call<T> call)
+      throws IOException {
+    long t = System.nanoTime();
+    try {
+      T result = call.run();
+      ops.record(type(), op, bytes.applyAsLong(result), System.nanoTime() - t, null);
+      return result;
+    } catch (IOException | RuntimeException e) {
+      ops.record(type(), op, 0, System.nanoTime() - t, code(e));
+      throw e;
+    }
   }
 
   private static String code(Exception e) {

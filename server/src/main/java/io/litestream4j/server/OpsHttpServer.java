@@ -1,6 +1,7 @@
 package io.litestream4j.server;
 
 import com.sun.net.httpserver.HttpServer;
+import io.litestream4j.internal.QueryStrings;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
@@ -41,7 +42,7 @@ public final class OpsHttpServer implements AutoCloseable {
         "/txid",
         ex -> {
           try (ex) {
-            String path = HttpExchanges.query(ex.getRequestURI().getRawQuery()).get("path");
+            String path = QueryStrings.parse(ex.getRequestURI().getRawQuery()).get("path");
             if (path == null || path.isEmpty()) {
               HttpExchanges.json(ex, 400, Map.of("error", "path is required"));
               return;

@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.ToLongFunction;
 
 /**
  * The Prometheus metrics of a running replicator: Litestream's metrics with Litestream's names,
@@ -180,46 +181,14 @@ public final class OpsMetrics {
             db.replica()
                 .flatMap(ReplicaSummary::newestRestorable)
                 .ifPresent(t -> out.accept(t.toEpochMilli() / 1000.0)));
-    GaugeWithCallback.builder()
-        .name("litestream_replica_level_bytes")
-        .help("Bytes of LTX files per replica level")
-        .labelNames("db", "level")
-        .callback(
-            cb -> {
-              for (DatabaseStatus db : dbs.statuses(true)) {
-                db.replica()
-                    .ifPresent(
-                        r ->
-                            r.levels()
-                                .forEach(
-                                    l ->
-                                        cb.call(
-                                            l.bytes(),
-                                            db.path().toString(),
-                                            Integer.toString(l.level()))));
-              }
-            })
-        .register(registry);
-    GaugeWithCallback.builder()
-        .name("litestream_replica_level_files")
-        .help("LTX files per replica level")
-        .labelNames("db", "level")
-        .callback(
-            cb -> {
-              for (DatabaseStatus db : dbs.statuses(true)) {
-                db.replica()
-                    .ifPresent(
-                        r ->
-                            r.levels()
-                                .forEach(
-                                    l ->
-                                        cb.call(
-                                            l.files(),
-                                            db.path().toString(),
-                                            Integer.toString(l.level()))));
-              }
-            })
-        .register(registry);
+    levelGauge(
+        "litestream_replica_level_bytes",
+        "Bytes of LTX files per replica level",
+        ReplicaSummary.Level::bytes);
+    levelGauge(
+        "litestream_replica_level_files",
+        "LTX files per replica level",
+        ReplicaSummary.Level::files);
     CounterWithCallback.builder()
         .name("litestream_full_l0_files")
         .help("Full L0 files (whole database) by reason")
@@ -260,6 +229,33 @@ public final class OpsMetrics {
         .help(help)
         .labelNames("db")
         .callback(cb -> each(db -> v.read(db, x -> cb.call(x, db.path().toString()))))
+        .register(registry);
+  }
+
+  /**
+   * A gauge per replica level of every database with a replica summary, running or not (labels
+   * {@code db}, {@code level}).
+   */
+  private void levelGauge(String name, String help, ToLongFunction<ReplicaSummary.Level> v) {
+    GaugeWithCallback.builder()
+        .name(name)
+        .help(help)
+        .labelNames("db", "level")
+        .callback(
+            cb -> {
+              for (DatabaseStatus db : dbs.statuses(true)) {
+                db.replica()
+                    .ifPresent(
+                        r ->
+                            r.levels()
+                                .forEach(
+                                    l ->
+                                        cb.call(
+                                            v.applyAsLong(l),
+                                            db.path().toString(),
+                                            Integer.toString(l.level()))));
+              }
+            })
         .register(registry);
   }
 

@@ -1,5 +1,6 @@
 package io.litestream4j.sftp;
 
+import io.litestream4j.internal.BulkInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -11,7 +12,7 @@ import java.io.InputStream;
  * connection; the caller (typically a {@link io.litestream4j.replica.ResumableInputStream}) then
  * reopens the file at its offset on a fresh one. Not thread-safe, like any {@link InputStream}.
  */
-final class SftpDownload extends InputStream {
+final class SftpDownload extends BulkInputStream {
 
   private final InputStream in;
   private final SftpConnections.Lease lease;
@@ -33,13 +34,6 @@ final class SftpDownload extends InputStream {
     this.lease = lease;
     this.connections = connections;
     this.where = where;
-  }
-
-  @Override
-  public int read() throws IOException {
-    byte[] one = new byte[1];
-    int n = read(one, 0, 1);
-    return n < 0 ? -1 : one[0] & 0xff;
   }
 
   @Override

@@ -9,6 +9,7 @@ import io.litestream4j.replica.LtxFileInfo;
 import io.litestream4j.replica.LtxFileNotFoundException;
 import io.litestream4j.replica.LtxHeaderPeek;
 import io.litestream4j.replica.LtxHeaderTimestamps;
+import io.litestream4j.replica.LtxListing;
 import io.litestream4j.replica.ReplicaClient;
 import java.io.IOException;
 import java.io.InputStream;
@@ -130,23 +131,18 @@ public final class SftpReplicaClient implements ReplicaClient {
             }
             throw e;
           }
-          var files = new ArrayList<LtxFileInfo>();
+          var files = new LtxListing(level, seekTxid);
           for (ChannelSftp.LsEntry entry : entries) {
-            Optional<LtxFileName> name = LtxFileName.parse(entry.getFilename());
+            Optional<LtxFileName> name = files.match(entry.getFilename());
             SftpATTRS attrs = entry.getAttrs();
-            if (name.isEmpty() || name.get().minTxid() < seekTxid || attrs.isDir()) {
-              continue;
+            if (name.isPresent() && !attrs.isDir()) {
+              files.add(
+                  name.get(),
+                  attrs.getSize(),
+                  Instant.ofEpochSecond(Integer.toUnsignedLong(attrs.getMTime())));
             }
-            files.add(
-                new LtxFileInfo(
-                    level,
-                    name.get().minTxid(),
-                    name.get().maxTxid(),
-                    attrs.getSize(),
-                    Instant.ofEpochSecond(Integer.toUnsignedLong(attrs.getMTime()))));
           }
-          files.sort(LtxFileInfo.BY_TXID);
-          return files;
+          return files.sorted();
         });
   }
 

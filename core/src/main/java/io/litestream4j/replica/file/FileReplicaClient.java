@@ -11,6 +11,7 @@ import io.litestream4j.replica.LeaseableClient;
 import io.litestream4j.replica.LtxFileInfo;
 import io.litestream4j.replica.LtxFileNotFoundException;
 import io.litestream4j.replica.LtxHeaderPeek;
+import io.litestream4j.replica.LtxListing;
 import io.litestream4j.replica.ReplicaClient;
 import io.litestream4j.replica.ReplicaLease;
 import io.litestream4j.restore.v3.V3ReplicaClient;
@@ -170,11 +171,11 @@ public final class FileReplicaClient implements ReplicaClient, LeaseableClient, 
   @Override
   public List<LtxFileInfo> ltxFiles(int level, long seekTxid) throws IOException {
     Path dir = levelDir(level);
-    var files = new ArrayList<LtxFileInfo>();
+    var files = new LtxListing(level, seekTxid);
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
       for (Path entry : entries) {
-        var name = LtxFileName.parse(entry.getFileName().toString());
-        if (name.isEmpty() || name.get().minTxid() < seekTxid) {
+        var name = files.match(entry.getFileName().toString());
+        if (name.isEmpty()) {
           continue;
         }
         BasicFileAttributes attrs;
@@ -184,13 +185,7 @@ public final class FileReplicaClient implements ReplicaClient, LeaseableClient, 
           continue;
         }
         if (attrs.isRegularFile()) {
-          files.add(
-              new LtxFileInfo(
-                  level,
-                  name.get().minTxid(),
-                  name.get().maxTxid(),
-                  attrs.size(),
-                  attrs.lastModifiedTime().toInstant()));
+          files.add(name.get(), attrs.size(), attrs.lastModifiedTime().toInstant());
         }
       }
     } catch (NoSuchFileException e) {
@@ -201,8 +196,7 @@ public final class FileReplicaClient implements ReplicaClient, LeaseableClient, 
     } catch (IOException e) {
       throw FileErrors.explain("list replica directory", dir, e);
     }
-    files.sort(LtxFileInfo.BY_TXID);
-    return files;
+    return files.sorted();
   }
 
   @Override

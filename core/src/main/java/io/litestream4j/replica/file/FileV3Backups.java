@@ -52,7 +52,7 @@ final class FileV3Backups {
                         out.add(
                             new V3Snapshot(
                                 generation, i, a.size(), a.lastModifiedTime().toInstant()))));
-    out.sort(Comparator.comparingLong(V3Snapshot::index));
+    out.sort(V3Snapshot.BY_INDEX);
     return out;
   }
 
@@ -72,7 +72,7 @@ final class FileV3Backups {
                                 x[1],
                                 a.size(),
                                 a.lastModifiedTime().toInstant()))));
-    out.sort(Comparator.comparingLong(V3WalSegment::index).thenComparingLong(V3WalSegment::offset));
+    out.sort(V3WalSegment.BY_POSITION);
     return out;
   }
 

@@ -19,13 +19,8 @@ public record V3Catalog(Map<String, Generation> generations) {
   /** One generation's snapshots (by index) and WAL segments (by index, offset). */
   public record Generation(String id, List<V3Snapshot> snapshots, List<V3WalSegment> segments) {
     public Generation {
-      snapshots = snapshots.stream().sorted(Comparator.comparingLong(V3Snapshot::index)).toList();
-      segments =
-          segments.stream()
-              .sorted(
-                  Comparator.comparingLong(V3WalSegment::index)
-                      .thenComparingLong(V3WalSegment::offset))
-              .toList();
+      snapshots = snapshots.stream().sorted(V3Snapshot.BY_INDEX).toList();
+      segments = segments.stream().sorted(V3WalSegment.BY_POSITION).toList();
     }
 
     /** The newest creation time of any of its files. */

@@ -1,6 +1,7 @@
 package io.litestream4j.restore.v3;
 
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.Objects;
 
 /**
@@ -9,6 +10,10 @@ import java.util.Objects;
  * @param createdAt when it was written (file modification time / object upload time)
  */
 public record V3Snapshot(String generation, long index, long size, Instant createdAt) {
+
+  /** The order snapshots are listed and applied in: by WAL index. */
+  public static final Comparator<V3Snapshot> BY_INDEX = Comparator.comparingLong(V3Snapshot::index);
+
   public V3Snapshot {
     Objects.requireNonNull(generation, "generation");
     Objects.requireNonNull(createdAt, "createdAt");

@@ -1,6 +1,7 @@
 package io.litestream4j.restore.v3;
 
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.Objects;
 
 /**
@@ -12,6 +13,11 @@ import java.util.Objects;
  */
 public record V3WalSegment(
     String generation, long index, long offset, long size, Instant createdAt) {
+
+  /** The order segments are listed and applied in: by WAL index, then offset. */
+  public static final Comparator<V3WalSegment> BY_POSITION =
+      Comparator.comparingLong(V3WalSegment::index).thenComparingLong(V3WalSegment::offset);
+
   public V3WalSegment {
     Objects.requireNonNull(generation, "generation");
     Objects.requireNonNull(createdAt, "createdAt");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.litestream4j.replica.LeaseHeldException;
 import io.litestream4j.replica.LeaseLostException;
+import io.litestream4j.testing.ManualClock;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -22,8 +23,8 @@ import org.junit.jupiter.api.Test;
 class LeaserTest {
 
   private static final Duration TTL = Duration.ofSeconds(30);
-  private final MutableClock clock =
-      new MutableClock(Instant.parse("2025-03-04T05:06:07.123456789Z"));
+  private final ManualClock clock =
+      new ManualClock(Instant.parse("2025-03-04T05:06:07.123456789Z"));
   private final InMemoryLeaseStore store = new InMemoryLeaseStore();
 
   private Leaser leaser(String owner) {

@@ -1,4 +1,4 @@
-package io.litestream4j.replica.lease;
+package io.litestream4j.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,17 +6,23 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock tests move by hand, to expire leases without waiting. */
-final class MutableClock extends Clock {
-
+/**
+ * A clock that only moves when the test says so, to expire leases and reach schedules without
+ * waiting. Keeps the instant it is given to the nanosecond; its zone is UTC.
+ */
+public final class ManualClock extends Clock {
   private volatile Instant now;
 
-  MutableClock(Instant start) {
+  public ManualClock(Instant start) {
     this.now = start;
   }
 
-  void advance(Duration d) {
+  public void advance(Duration d) {
     now = now.plus(d);
+  }
+
+  public void set(Instant t) {
+    now = t;
   }
 
   @Override
