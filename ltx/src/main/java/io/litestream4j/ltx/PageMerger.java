@@ -55,6 +55,17 @@ final class PageMerger implements Closeable {
    */
   static PageMerger open(List<? extends InputStream> inputs, boolean allowOverlap)
       throws IOException {
+    return open(inputs, allowOverlap, false);
+  }
+
+  /**
+   * Like {@link #open(List, boolean)}; with {@code readAhead} the first input (a restore's snapshot
+   * or full file, the large one) is read and decompressed ahead on a thread of its own once it
+   * proves large (see {@link LtxDecoder#LtxDecoder(InputStream, boolean)}).
+   */
+  static PageMerger open(
+      List<? extends InputStream> inputs, boolean allowOverlap, boolean readAhead)
+      throws IOException {
     if (inputs.isEmpty()) {
       throw new IllegalArgumentException("at least one LTX input is required");
     }
@@ -62,7 +73,7 @@ final class PageMerger implements Closeable {
     try {
       for (int i = 0; i < inputs.size(); i++) {
         try {
-          decoders.add(new LtxDecoder(inputs.get(i)));
+          decoders.add(new LtxDecoder(inputs.get(i), readAhead && i == 0));
         } catch (LtxException e) {
           throw new LtxException("input #" + i + ": " + e.getMessage(), e);
         }
