@@ -7,9 +7,12 @@ import java.util.concurrent.BlockingQueue;
 
 /**
  * Reads and decompresses the remaining page frames of one LTX file on a thread of its own ({@value
- * #THREAD_NAME}), in batches, while the decoder's caller hashes and uses the frames read before:
- * reading the input and LZ4 on one core, the CRC-64 of every page on the other. Exists because a
- * large restore is CPU-bound and the two halves of decoding a frame are about equally expensive.
+ * #THREAD_NAME}), in batches, while the decoder's caller hashes and uses the frames read before.
+ * Exists because a large restore is CPU-bound, mostly by the CRC-64 of every page: the thread also
+ * computes the raw CRC ({@link Crc64#raw}) of a page whenever the caller has batches waiting (it is
+ * ahead), and leaves it to the caller otherwise, so the CRC work splits itself between two cores.
+ * The CRC is a function of the page's bytes alone; the caller still chains every page into the file
+ * checksum and the page checksums in file order.
  *
  * <p>Guarantees: frames are handed over in file order, exactly as {@link FrameReader} read them; a
  * failure is handed over after the frames read before it and ends the thread, so the consumer sees
@@ -30,6 +33,8 @@ final class FrameReadAhead {
     final int[] headerLengths;
     final long[] offsets;
     final long[] lengths;
+    final long[] raws;
+    final boolean[] hasRaw;
     int count;
     boolean end;
     long endOffset;
@@ -42,10 +47,13 @@ final class FrameReadAhead {
       headerLengths = new int[capacity];
       offsets = new long[capacity];
       lengths = new long[capacity];
+      raws = new long[capacity];
+      hasRaw = new boolean[capacity];
     }
   }
 
   private final FrameReader frames;
+  private final int pageSize;
   private final BlockingQueue<Batch> free = new ArrayBlockingQueue<>(BATCHES);
   private final BlockingQueue<Batch> full = new ArrayBlockingQueue<>(BATCHES);
   private final Thread thread;
@@ -54,6 +62,7 @@ final class FrameReadAhead {
 
   private FrameReadAhead(FrameReader frames, int pageSize) {
     this.frames = frames;
+    this.pageSize = pageSize;
     int capacity = Math.max(1, BATCH_BYTES / pageSize);
     for (int i = 0; i < BATCHES; i++) {
       free.add(new Batch(capacity, pageSize));
@@ -128,6 +137,16 @@ final class FrameReadAhead {
     return current.lengths[index];
   }
 
+  /** True if this thread computed the page's raw CRC ({@link #raw()}). */
+  boolean hasRaw() {
+    return current.hasRaw[index];
+  }
+
+  /** {@link Crc64#raw} of the current page; valid if {@link #hasRaw()}. */
+  long raw() {
+    return current.raws[index];
+  }
+
   /** Where the frames end; valid once {@link #next()} returned false. */
   long endOffset() {
     return current.endOffset;
@@ -172,6 +191,10 @@ final class FrameReadAhead {
           b.headerLengths[i] = frames.headerLength();
           b.offsets[i] = frames.frameOffset();
           b.lengths[i] = frames.frameLength();
+          b.hasRaw[i] = !full.isEmpty();
+          if (b.hasRaw[i]) {
+            b.raws[i] = Crc64.raw(b.pages[i], 0, pageSize);
+          }
           b.count++;
         }
       } catch (IOException | RuntimeException | Error e) {

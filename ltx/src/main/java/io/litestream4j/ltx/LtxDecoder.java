@@ -194,7 +194,7 @@ public final class LtxDecoder implements Closeable {
         frames.headerLength(),
         frames.frameOffset(),
         frames.frameLength(),
-        dst);
+        Crc64.raw(dst, 0, header.pageSize()));
     return pgno;
   }
 
@@ -212,21 +212,17 @@ public final class LtxDecoder implements Closeable {
         ahead.headerLength(),
         ahead.frameOffset(),
         ahead.frameLength(),
-        dst);
+        ahead.hasRaw() ? ahead.raw() : Crc64.raw(dst, 0, header.pageSize()));
     return pgno;
   }
 
-  /** Hashes a frame {@link FrameReader} read and checked, in file order. */
+  /**
+   * Hashes a frame {@link FrameReader} read and checked, in file order; {@code raw} is {@link
+   * Crc64#raw} of its page.
+   */
   private void accept(
-      int pgno,
-      byte[] hdr,
-      int hdrOff,
-      int hdrLen,
-      long frameOffset,
-      long frameLength,
-      byte[] page) {
+      int pgno, byte[] hdr, int hdrOff, int hdrLen, long frameOffset, long frameLength, long raw) {
     fileHash.update(hdr, hdrOff, hdrLen);
-    long raw = Crc64.raw(page, 0, header.pageSize());
     fileHash.appendRaw(raw, shift);
     lastPageChecksum = Checksums.pageFromRaw(pgno, raw, shift);
     if (header.isSnapshot()) {
