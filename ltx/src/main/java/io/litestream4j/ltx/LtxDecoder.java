@@ -45,6 +45,7 @@ public final class LtxDecoder implements Closeable {
   private long framesEnd;
   private long lastFrameEnd;
   private FrameReadAhead ahead;
+  private byte[] page; // holds the page last returned
   private LtxTrailer trailer;
 
   private enum State {
@@ -103,6 +104,19 @@ public final class LtxDecoder implements Closeable {
    * @throws LtxException if the frame is malformed or out of order
    */
   public int nextPage(byte[] dst) throws IOException {
+    int pgno = nextPageShared(dst);
+    if (pgno != 0 && page != dst) {
+      System.arraycopy(page, 0, dst, 0, header.pageSize());
+    }
+    return pgno;
+  }
+
+  /**
+   * Like {@link #nextPage}, but the page is left where the decoder has it: in {@code dst}, or in a
+   * read-ahead buffer of the decoder's own, saving a copy. {@link #sharedPage()} is the array
+   * holding it, valid until the next call.
+   */
+  int nextPageShared(byte[] dst) throws IOException {
     if (dst.length < header.pageSize()) {
       throw new IllegalArgumentException(
           "page buffer has " + dst.length + " bytes, the page size is " + header.pageSize());
@@ -121,6 +135,11 @@ public final class LtxDecoder implements Closeable {
     } catch (IOException | RuntimeException e) {
       throw fail(e);
     }
+  }
+
+  /** The array holding the page last returned by {@link #nextPageShared}. */
+  byte[] sharedPage() {
+    return page;
   }
 
   /**
@@ -182,6 +201,7 @@ public final class LtxDecoder implements Closeable {
   }
 
   private int readFrame(byte[] dst) throws IOException {
+    page = dst;
     int pgno = frames.read(dst, frameHeader, 0);
     if (pgno == 0) {
       endOfFrames(frames.frameOffset());
@@ -204,7 +224,7 @@ public final class LtxDecoder implements Closeable {
       return 0;
     }
     int pgno = ahead.pgno();
-    System.arraycopy(ahead.page(), 0, dst, 0, header.pageSize());
+    page = ahead.page();
     accept(
         pgno,
         ahead.headers(),
@@ -212,7 +232,7 @@ public final class LtxDecoder implements Closeable {
         ahead.headerLength(),
         ahead.frameOffset(),
         ahead.frameLength(),
-        ahead.hasRaw() ? ahead.raw() : Crc64.raw(dst, 0, header.pageSize()));
+        ahead.hasRaw() ? ahead.raw() : Crc64.raw(page, 0, header.pageSize()));
     return pgno;
   }
 

@@ -132,7 +132,7 @@ final class PageMerger implements Closeable {
 
   /** Content of the page last returned by {@link #next()}; valid until the next call. */
   byte[] page() {
-    return pending.buf;
+    return pending.page;
   }
 
   /** Page checksum of the page last returned by {@link #next()}. */
@@ -219,7 +219,8 @@ final class PageMerger implements Closeable {
 
   private void advance(Cursor c) throws IOException {
     try {
-      c.pgno = c.decoder.nextPage(c.buf);
+      c.pgno = c.decoder.nextPageShared(c.buf);
+      c.page = c.decoder.sharedPage();
     } catch (LtxException e) {
       throw new LtxException(describe(c.index) + ": " + e.getMessage(), e);
     }
@@ -280,6 +281,7 @@ final class PageMerger implements Closeable {
     final byte[] buf;
     final int survivesUpTo;
     int pgno;
+    byte[] page; // the current page: buf, or the decoder's read-ahead buffer
     long checksum;
 
     Cursor(int index, LtxDecoder decoder, int pageSize, int survivesUpTo) {
