@@ -33,9 +33,8 @@ public final class LtxDecoder implements Closeable {
   private final boolean readAhead;
   private final Crc64Shift shift;
   private final Crc64 fileHash = new Crc64();
-  private final Crc64 expectedIndex = new Crc64();
+  private final IndexHash expectedIndex = new IndexHash();
   private final byte[] frameHeader = new byte[FrameReader.MAX_HEADER];
-  private final byte[] indexEntry = new byte[24];
 
   private State state = State.PAGES;
   private int pageCount;
@@ -248,7 +247,7 @@ public final class LtxDecoder implements Closeable {
     if (header.isSnapshot()) {
       snapshotXor ^= lastPageChecksum;
     }
-    hashIndexEntry(expectedIndex, pgno & 0xffffffffL, frameOffset, frameLength);
+    expectedIndex.add(pgno & 0xffffffffL, frameOffset, frameLength);
     pageCount++;
     lastPgno = pgno;
     lastFrameEnd = frameOffset + frameLength;
@@ -264,25 +263,10 @@ public final class LtxDecoder implements Closeable {
     return "page index entry #" + entry + " at offset " + entryOffset + ": ";
   }
 
-  /** Feeds one page index entry (three big-endian longs) to {@code hash} in one pass. */
-  private void hashIndexEntry(Crc64 hash, long pgno, long offset, long size) {
-    putLong(indexEntry, 0, pgno);
-    putLong(indexEntry, 8, offset);
-    putLong(indexEntry, 16, size);
-    hash.update(indexEntry, 0, indexEntry.length);
-  }
-
-  private static void putLong(byte[] b, int at, long v) {
-    for (int i = 7; i >= 0; i--) {
-      b[at + i] = (byte) v;
-      v >>>= 8;
-    }
-  }
-
   private void readIndex() throws IOException {
     HashingSource src = new HashingSource(in, fileHash);
     long indexStart = in.offset();
-    Crc64 actualIndex = new Crc64();
+    IndexHash actualIndex = new IndexHash();
     long expectedOffset = LtxHeader.SIZE;
     long prevPgno = 0;
     int entries = 0;
@@ -332,7 +316,7 @@ public final class LtxDecoder implements Closeable {
                 + " and the end of the frames at "
                 + framesEnd);
       }
-      hashIndexEntry(actualIndex, pgno, offset, size);
+      actualIndex.add(pgno, offset, size);
       expectedOffset = offset + size;
       prevPgno = pgno;
       entries++;
