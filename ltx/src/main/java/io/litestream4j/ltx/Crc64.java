@@ -157,6 +157,17 @@ public final class Crc64 {
     return advance(0L, b, off, len);
   }
 
+  /**
+   * The register of a new hash after the four bytes of {@code v} in big-endian order ({@code new
+   * Crc64().updateInt(v).register()}) without a table: the bytes enter the low 32 bits of the
+   * register, and advancing over 32 bits moves the high half down and folds the low half back as a
+   * multiplication by x^64 ({@link #timesX64}).
+   */
+  static long initialAfterInt(int v) {
+    long r = -1L ^ (Integer.reverseBytes(v) & 0xffffffffL);
+    return (r >>> 32) ^ timesX64(r << 32);
+  }
+
   /** Advances a single zero byte through the register; used to build shift operators. */
   static long advanceZeroByte(long crc) {
     return T0[(int) crc & 0xff] ^ (crc >>> 8);
@@ -214,7 +225,7 @@ public final class Crc64 {
       c2 = timesX64(c2 ^ (long) LE_LONG.get(b, i + 2 * quarter));
       c3 = timesX64(c3 ^ (long) LE_LONG.get(b, i + 3 * quarter));
     }
-    Crc64Shift shift = Crc64Shift.forPageSize(quarter);
+    Crc64Shift shift = Crc64Shift.forValidPageSize(quarter);
     return shift.apply(shift.apply(shift.apply(c0) ^ c1) ^ c2) ^ c3;
   }
 

@@ -104,6 +104,15 @@ class Crc64Test {
   }
 
   @Test
+  void initialAfterIntIsTheRegisterAfterFourBigEndianBytes() {
+    Random rnd = new Random(9);
+    for (int i = 0; i < 1000; i++) {
+      int v = i < 4 ? new int[] {0, 1, -1, Integer.MIN_VALUE}[i] : rnd.nextInt();
+      assertThat(Crc64.initialAfterInt(v)).isEqualTo(new Crc64().updateInt(v).register());
+    }
+  }
+
+  @Test
   void timesX64IsSixtyFourBitSteps() {
     Random rnd = new Random(3);
     for (int i = 0; i < 1000; i++) {
