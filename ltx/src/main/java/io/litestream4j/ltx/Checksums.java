@@ -35,8 +35,7 @@ public final class Checksums {
    * CRC pass a codec already makes for the file checksum.
    */
   static long pageFromRaw(int pgno, long rawOfPage, Crc64Shift shift) {
-    long register = new Crc64().updateInt(pgno).register();
-    return FLAG | ~(shift.apply(register) ^ rawOfPage);
+    return FLAG | ~(shift.apply(Crc64.initialAfterInt(pgno)) ^ rawOfPage);
   }
 
   /** Formats a checksum as 16 lower-case hex digits, as Litestream prints them. */

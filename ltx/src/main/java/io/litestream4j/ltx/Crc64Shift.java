@@ -34,6 +34,11 @@ final class Crc64Shift {
     return Holder.BY_PAGE_SIZE[Integer.numberOfTrailingZeros(pageSize) - 9];
   }
 
+  /** {@link #forPageSize} for a caller that knows {@code pageSize} is valid (per-page paths). */
+  static Crc64Shift forValidPageSize(int pageSize) {
+    return Holder.BY_PAGE_SIZE[Integer.numberOfTrailingZeros(pageSize) - 9];
+  }
+
   int length() {
     return length;
   }

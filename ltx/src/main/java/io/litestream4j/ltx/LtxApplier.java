@@ -197,7 +197,7 @@ public final class LtxApplier {
       throws IOException {
     requireUsable();
     boolean writing = false;
-    try (PageMerger merger = PageMerger.open(files, allowOverlap)) {
+    try (PageMerger merger = PageMerger.open(files, allowOverlap, true)) {
       List<LtxHeader> hs = merger.headers();
       LtxHeader first = hs.getFirst();
       LtxHeader last = hs.getLast();
@@ -208,8 +208,9 @@ public final class LtxApplier {
       checkContinuity(first, merger.describe(0), allowOverlap);
       writing = true;
       startFile(first);
-      // Decoding (CRC-64, LZ4) overlaps with writing: the writer thread writes one buffer of
-      // pages while the merger fills the next.
+      // Decoding overlaps with writing: the writer thread writes one buffer of pages while the
+      // merger fills the next; a large first input is also read and decompressed ahead while
+      // this thread computes the CRC-64 of its pages.
       try (PageWriter writer = new PageWriter(db, first.pageSize(), true)) {
         for (int pgno = merger.next(); pgno != 0; pgno = merger.next()) {
           writer.write(pgno, merger.page());

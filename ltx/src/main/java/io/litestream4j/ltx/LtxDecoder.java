@@ -22,15 +22,19 @@ import java.io.InputStream;
 public final class LtxDecoder implements Closeable {
   private static final int BUFFER_SIZE = 64 * 1024;
 
+  /** Page bytes a decoder reads itself before it starts reading ahead (when asked to). */
+  static final long READ_AHEAD_AFTER_BYTES = 8L << 20;
+
+  private static final byte[] END_OF_FRAMES = new byte[PageCodec.PAGE_HEADER_SIZE];
+
   private final StreamInput in;
   private final LtxHeader header;
-  private final PageCodec codec;
+  private final FrameReader frames;
+  private final boolean readAhead;
   private final Crc64Shift shift;
   private final Crc64 fileHash = new Crc64();
-  private final Crc64 expectedIndex = new Crc64();
-  private final int lockPgno;
-  private final byte[] frameHeader = new byte[PageCodec.PAGE_HEADER_SIZE + 4];
-  private final byte[] indexEntry = new byte[24];
+  private final IndexHash expectedIndex = new IndexHash();
+  private final byte[] frameHeader = new byte[FrameReader.MAX_HEADER];
 
   private State state = State.PAGES;
   private int pageCount;
@@ -38,6 +42,9 @@ public final class LtxDecoder implements Closeable {
   private long lastPageChecksum;
   private long snapshotXor;
   private long framesEnd;
+  private long lastFrameEnd;
+  private FrameReadAhead ahead;
+  private byte[] page; // holds the page last returned
   private LtxTrailer trailer;
 
   private enum State {
@@ -54,14 +61,25 @@ public final class LtxDecoder implements Closeable {
    * @throws LtxException if the stream does not start with a valid LTX header
    */
   public LtxDecoder(InputStream in) throws IOException {
+    this(in, false);
+  }
+
+  /**
+   * Like {@link #LtxDecoder(InputStream)}; with {@code readAhead}, once a file has proved large
+   * ({@value #READ_AHEAD_AFTER_BYTES} bytes of pages) its remaining frames are read and
+   * decompressed on a thread of its own ({@link FrameReadAhead}) while this decoder's caller hashes
+   * the pages: what is verified, and the errors, stay the same. For one large input at a time (a
+   * restore's snapshot): each read-ahead holds a thread and about 1 MiB.
+   */
+  LtxDecoder(InputStream in, boolean readAhead) throws IOException {
+    this.readAhead = readAhead;
     this.in = new StreamInput(in, BUFFER_SIZE);
     byte[] b = new byte[LtxHeader.SIZE];
     this.in.readFully(b, 0, b.length, "the header");
     this.header = LtxHeader.decode(b);
     fileHash.update(b, 0, b.length);
-    this.codec = new PageCodec(header.pageSize());
+    this.frames = new FrameReader(this.in, header);
     this.shift = Crc64Shift.forPageSize(header.pageSize());
-    this.lockPgno = header.lockPgno();
   }
 
   public LtxHeader header() {
@@ -70,7 +88,7 @@ public final class LtxDecoder implements Closeable {
 
   /** Bytes consumed from the stream so far. */
   public long bytesRead() {
-    return in.offset();
+    return ahead != null && state == State.PAGES ? lastFrameEnd : in.offset();
   }
 
   /** Page frames read so far. */
@@ -85,6 +103,19 @@ public final class LtxDecoder implements Closeable {
    * @throws LtxException if the frame is malformed or out of order
    */
   public int nextPage(byte[] dst) throws IOException {
+    int pgno = nextPageShared(dst);
+    if (pgno != 0 && page != dst) {
+      System.arraycopy(page, 0, dst, 0, header.pageSize());
+    }
+    return pgno;
+  }
+
+  /**
+   * Like {@link #nextPage}, but the page is left where the decoder has it: in {@code dst}, or in a
+   * read-ahead buffer of the decoder's own, saving a copy. {@link #sharedPage()} is the array
+   * holding it, valid until the next call.
+   */
+  int nextPageShared(byte[] dst) throws IOException {
     if (dst.length < header.pageSize()) {
       throw new IllegalArgumentException(
           "page buffer has " + dst.length + " bytes, the page size is " + header.pageSize());
@@ -94,10 +125,20 @@ public final class LtxDecoder implements Closeable {
     }
     requireState(State.PAGES);
     try {
-      return readFrame(dst);
+      if (ahead == null
+          && readAhead
+          && (long) pageCount * header.pageSize() >= READ_AHEAD_AFTER_BYTES) {
+        ahead = FrameReadAhead.start(frames, header.pageSize());
+      }
+      return ahead == null ? readFrame(dst) : takeFrame(dst);
     } catch (IOException | RuntimeException e) {
       throw fail(e);
     }
+  }
+
+  /** The array holding the page last returned by {@link #nextPageShared}. */
+  byte[] sharedPage() {
+    return page;
   }
 
   /**
@@ -144,139 +185,88 @@ public final class LtxDecoder implements Closeable {
   public void close() throws IOException {
     if (state != State.CLOSED) {
       state = State.CLOSED;
-      in.close();
+      if (ahead == null) {
+        in.close();
+        return;
+      }
+      // Closing the input also ends a read the thread is blocked in.
+      ahead.stop();
+      try {
+        in.close();
+      } finally {
+        ahead.join();
+      }
     }
   }
 
   private int readFrame(byte[] dst) throws IOException {
-    long frameOffset = in.offset();
-    in.readFully(frameHeader, 0, PageCodec.PAGE_HEADER_SIZE, "a page header");
-    int pgno = PageCodec.be32(frameHeader, 0);
-    int flags = ((frameHeader[4] & 0xff) << 8) | (frameHeader[5] & 0xff);
-    if (pgno == 0 && flags == 0) {
-      fileHash.update(frameHeader, 0, PageCodec.PAGE_HEADER_SIZE);
-      framesEnd = frameOffset;
-      endOfPages();
-      state = State.INDEX;
+    page = dst;
+    int pgno = frames.read(dst, frameHeader, 0);
+    if (pgno == 0) {
+      endOfFrames(frames.frameOffset());
       return 0;
     }
-    checkPage(pgno, flags, frameOffset);
-    if ((flags & PageCodec.FLAG_SIZE) != 0) {
-      in.readFully(frameHeader, PageCodec.PAGE_HEADER_SIZE, 4, "the compressed size", pgno);
-      fileHash.update(frameHeader, 0, PageCodec.PAGE_HEADER_SIZE + 4);
-      codec.readBlock(
-          in, pgno, frameOffset, PageCodec.be32(frameHeader, PageCodec.PAGE_HEADER_SIZE), dst);
-    } else {
-      fileHash.update(frameHeader, 0, PageCodec.PAGE_HEADER_SIZE);
-      codec.readLegacy(in, pgno, frameOffset, dst);
+    accept(
+        pgno,
+        frameHeader,
+        0,
+        frames.headerLength(),
+        frames.frameOffset(),
+        frames.frameLength(),
+        Crc64.raw(dst, 0, header.pageSize()));
+    return pgno;
+  }
+
+  private int takeFrame(byte[] dst) throws IOException {
+    if (!ahead.next()) {
+      endOfFrames(ahead.endOffset());
+      return 0;
     }
-    long raw = Crc64.raw(dst, 0, header.pageSize());
+    int pgno = ahead.pgno();
+    page = ahead.page();
+    accept(
+        pgno,
+        ahead.headers(),
+        ahead.headerOffset(),
+        ahead.headerLength(),
+        ahead.frameOffset(),
+        ahead.frameLength(),
+        ahead.hasRaw() ? ahead.raw() : Crc64.raw(page, 0, header.pageSize()));
+    return pgno;
+  }
+
+  /**
+   * Hashes a frame {@link FrameReader} read and checked, in file order; {@code raw} is {@link
+   * Crc64#raw} of its page.
+   */
+  private void accept(
+      int pgno, byte[] hdr, int hdrOff, int hdrLen, long frameOffset, long frameLength, long raw) {
+    fileHash.update(hdr, hdrOff, hdrLen);
     fileHash.appendRaw(raw, shift);
     lastPageChecksum = Checksums.pageFromRaw(pgno, raw, shift);
     if (header.isSnapshot()) {
       snapshotXor ^= lastPageChecksum;
     }
-    hashIndexEntry(expectedIndex, pgno & 0xffffffffL, frameOffset, in.offset() - frameOffset);
+    expectedIndex.add(pgno & 0xffffffffL, frameOffset, frameLength);
     pageCount++;
     lastPgno = pgno;
-    return pgno;
+    lastFrameEnd = frameOffset + frameLength;
   }
 
-  private void checkPage(int pgno, int flags, long frameOffset) throws LtxException {
-    if (pgno == 0) {
-      throw new LtxException(
-          pageHeaderAt(frameOffset)
-              + String.format(
-                  "page number 0 with flags 0x%04x (only an all-zero header may end the pages)",
-                  flags));
-    }
-    PageCodec.checkFlags(pgno, flags, frameOffset);
-    if (pgno < 0 || pgno > header.commit()) {
-      throw new LtxException(
-          pageHeaderAt(frameOffset)
-              + "page "
-              + Integer.toUnsignedString(pgno)
-              + " is above the commit size of "
-              + header.commit()
-              + " pages");
-    }
-    if (pgno == lockPgno) {
-      throw new LtxException(
-          pageHeaderAt(frameOffset)
-              + "page "
-              + pgno
-              + " is the lock page for "
-              + header.pageSize()
-              + "-byte pages, which an LTX file never contains");
-    }
-    if (pgno <= lastPgno) {
-      throw new LtxException(
-          pageHeaderAt(frameOffset)
-              + "page "
-              + pgno
-              + (pgno == lastPgno ? " appears twice" : " follows page " + lastPgno)
-              + ": pages must be in strictly ascending order");
-    }
-    if (header.isSnapshot() && pgno != nextExpected(lastPgno)) {
-      throw new LtxException(
-          pageHeaderAt(frameOffset)
-              + "snapshot skips pages "
-              + nextExpected(lastPgno)
-              + ".."
-              + (pgno - 1)
-              + ": a snapshot must contain every page up to its commit");
-    }
-  }
-
-  private void endOfPages() throws LtxException {
-    if (header.isSnapshot()) {
-      int expectedLast = header.commit() == lockPgno ? lockPgno - 1 : header.commit();
-      if (lastPgno != expectedLast) {
-        throw new LtxException(
-            "snapshot ends after page "
-                + lastPgno
-                + " but its commit is "
-                + header.commit()
-                + ": pages "
-                + nextExpected(lastPgno)
-                + ".."
-                + header.commit()
-                + " are missing");
-      }
-    }
-  }
-
-  private static String pageHeaderAt(long frameOffset) {
-    return "page header at offset " + frameOffset + ": ";
+  private void endOfFrames(long offset) {
+    fileHash.update(END_OF_FRAMES, 0, END_OF_FRAMES.length);
+    framesEnd = offset;
+    state = State.INDEX;
   }
 
   private static String indexEntryAt(int entry, long entryOffset) {
     return "page index entry #" + entry + " at offset " + entryOffset + ": ";
   }
 
-  /** Feeds one page index entry (three big-endian longs) to {@code hash} in one pass. */
-  private void hashIndexEntry(Crc64 hash, long pgno, long offset, long size) {
-    putLong(indexEntry, 0, pgno);
-    putLong(indexEntry, 8, offset);
-    putLong(indexEntry, 16, size);
-    hash.update(indexEntry, 0, indexEntry.length);
-  }
-
-  private static void putLong(byte[] b, int at, long v) {
-    for (int i = 7; i >= 0; i--) {
-      b[at + i] = (byte) v;
-      v >>>= 8;
-    }
-  }
-
-  private int nextExpected(int pgno) {
-    return pgno + 1 == lockPgno ? pgno + 2 : pgno + 1;
-  }
-
   private void readIndex() throws IOException {
     HashingSource src = new HashingSource(in, fileHash);
     long indexStart = in.offset();
-    Crc64 actualIndex = new Crc64();
+    IndexHash actualIndex = new IndexHash();
     long expectedOffset = LtxHeader.SIZE;
     long prevPgno = 0;
     int entries = 0;
@@ -326,7 +316,7 @@ public final class LtxDecoder implements Closeable {
                 + " and the end of the frames at "
                 + framesEnd);
       }
-      hashIndexEntry(actualIndex, pgno, offset, size);
+      actualIndex.add(pgno, offset, size);
       expectedOffset = offset + size;
       prevPgno = pgno;
       entries++;

@@ -55,6 +55,17 @@ final class PageMerger implements Closeable {
    */
   static PageMerger open(List<? extends InputStream> inputs, boolean allowOverlap)
       throws IOException {
+    return open(inputs, allowOverlap, false);
+  }
+
+  /**
+   * Like {@link #open(List, boolean)}; with {@code readAhead} the first input (a restore's snapshot
+   * or full file, the large one) is read and decompressed ahead on a thread of its own once it
+   * proves large (see {@link LtxDecoder#LtxDecoder(InputStream, boolean)}).
+   */
+  static PageMerger open(
+      List<? extends InputStream> inputs, boolean allowOverlap, boolean readAhead)
+      throws IOException {
     if (inputs.isEmpty()) {
       throw new IllegalArgumentException("at least one LTX input is required");
     }
@@ -62,7 +73,7 @@ final class PageMerger implements Closeable {
     try {
       for (int i = 0; i < inputs.size(); i++) {
         try {
-          decoders.add(new LtxDecoder(inputs.get(i)));
+          decoders.add(new LtxDecoder(inputs.get(i), readAhead && i == 0));
         } catch (LtxException e) {
           throw new LtxException("input #" + i + ": " + e.getMessage(), e);
         }
@@ -121,7 +132,7 @@ final class PageMerger implements Closeable {
 
   /** Content of the page last returned by {@link #next()}; valid until the next call. */
   byte[] page() {
-    return pending.buf;
+    return pending.page;
   }
 
   /** Page checksum of the page last returned by {@link #next()}. */
@@ -208,7 +219,8 @@ final class PageMerger implements Closeable {
 
   private void advance(Cursor c) throws IOException {
     try {
-      c.pgno = c.decoder.nextPage(c.buf);
+      c.pgno = c.decoder.nextPageShared(c.buf);
+      c.page = c.decoder.sharedPage();
     } catch (LtxException e) {
       throw new LtxException(describe(c.index) + ": " + e.getMessage(), e);
     }
@@ -269,6 +281,7 @@ final class PageMerger implements Closeable {
     final byte[] buf;
     final int survivesUpTo;
     int pgno;
+    byte[] page; // the current page: buf, or the decoder's read-ahead buffer
     long checksum;
 
     Cursor(int index, LtxDecoder decoder, int pageSize, int survivesUpTo) {

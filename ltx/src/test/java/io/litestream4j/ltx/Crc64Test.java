@@ -82,6 +82,50 @@ class Crc64Test {
   }
 
   @Test
+  void wholePagesInQuartersMatchTheBitwiseReference() {
+    Random rnd = new Random(7);
+    for (int len = 1024; len <= 4 * 65536 * 2; len *= 2) {
+      for (int trial = 0; trial < 3; trial++) {
+        int off = rnd.nextInt(17);
+        byte[] b = new byte[off + len + rnd.nextInt(9)];
+        rnd.nextBytes(b);
+        byte[] exact = java.util.Arrays.copyOfRange(b, off, off + len);
+        assertThat(Crc64.of(b, off, len)).as("length %d", len).isEqualTo(reference(exact));
+        byte[] prefix = new byte[rnd.nextInt(40)];
+        rnd.nextBytes(prefix);
+        byte[] both = new byte[prefix.length + len];
+        System.arraycopy(prefix, 0, both, 0, prefix.length);
+        System.arraycopy(exact, 0, both, prefix.length, len);
+        assertThat(new Crc64().update(prefix).update(b, off, len).value())
+            .as("length %d after %d bytes", len, prefix.length)
+            .isEqualTo(reference(both));
+      }
+    }
+  }
+
+  @Test
+  void initialAfterIntIsTheRegisterAfterFourBigEndianBytes() {
+    Random rnd = new Random(9);
+    for (int i = 0; i < 1000; i++) {
+      int v = i < 4 ? new int[] {0, 1, -1, Integer.MIN_VALUE}[i] : rnd.nextInt();
+      assertThat(Crc64.initialAfterInt(v)).isEqualTo(new Crc64().updateInt(v).register());
+    }
+  }
+
+  @Test
+  void timesX64IsSixtyFourBitSteps() {
+    Random rnd = new Random(3);
+    for (int i = 0; i < 1000; i++) {
+      long r = rnd.nextLong();
+      long bitwise = r;
+      for (int bit = 0; bit < 64; bit++) {
+        bitwise = (bitwise & 1) != 0 ? (bitwise >>> 1) ^ 0xD800000000000000L : bitwise >>> 1;
+      }
+      assertThat(Crc64.timesX64(r)).isEqualTo(bitwise);
+    }
+  }
+
+  @Test
   void shiftedRawCrcEqualsDirectCrcForEveryPageSize() {
     Random rnd = new Random(42);
     for (int pageSize = 512; pageSize <= 65536; pageSize *= 2) {
