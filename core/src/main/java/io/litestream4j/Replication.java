@@ -116,7 +116,7 @@ public final class Replication implements AutoCloseable {
     // Changes are shipped at most once per sync interval: the monitor batches syncs to that
     // cadence and the uploader ships each file as soon as it is written.
     Duration gap = options.syncInterval();
-    this.monitor = new DatabaseMonitor(database, gap, shared.syncs());
+    this.monitor = new DatabaseMonitor(database, gap, shared.syncs(), shared.poller());
     this.onChange = monitor::signal;
     this.store = Store.open(database, client, options.store(), Clock.systemUTC(), shared.stores());
     replica.onBaseChange(store::requestSnapshot);

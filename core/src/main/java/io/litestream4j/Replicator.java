@@ -1,6 +1,7 @@
 package io.litestream4j;
 
 import io.litestream4j.db.ChangeNotifier;
+import io.litestream4j.db.IdlePoller;
 import io.litestream4j.replica.ReplicaClient;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -163,6 +164,10 @@ public final class Replicator implements AutoCloseable {
       shared.notifier().close();
     } catch (IOException ignored) {
       // nothing left to release
+    }
+    IdlePoller poller = shared.poller();
+    if (poller != null) {
+      poller.close();
     }
     return ok;
   }

@@ -74,6 +74,15 @@ sealed interface Replicator {
   }
 
   /**
+   * Waits until the replicator's start-up work on every target is done, so that what it uploads
+   * afterwards is the cost of idleness: for litestream4j the first compactions and the snapshot
+   * (the store's first round ends with the L9 file); Litestream 0.3.13's snapshot is already its
+   * start-up. Returns without waiting when the timeout passes (the idle window then shows it).
+   */
+  default void awaitStartupDone(Child child, List<Target> targets, Duration timeout)
+      throws IOException, InterruptedException {}
+
+  /**
    * litestream4j with the given settings. {@code syncInterval} zero uploads each L0 file as soon as
    * it is written; commits are noticed through file-change notifications, with {@code
    * monitorInterval} as the polling safety net.
@@ -103,6 +112,21 @@ sealed interface Replicator {
     @Override
     public ReplicaLayout layout() {
       return new ReplicaLayout.Ltx();
+    }
+
+    @Override
+    public void awaitStartupDone(Child child, List<Target> targets, Duration timeout)
+        throws IOException, InterruptedException {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      for (Target t : targets) {
+        Path snapshots = t.replica().resolve("ltx").resolve("9");
+        while (Trees.files(snapshots, layout()::isReplicaFile).isEmpty()) {
+          if (!child.isAlive() || System.nanoTime() > deadline) {
+            return;
+          }
+          Thread.sleep(20);
+        }
+      }
     }
 
     @Override

@@ -374,7 +374,7 @@ public final class Database implements AutoCloseable {
   public boolean changedSinceLastSync() {
     FileStamps last = stampsAtLastSync;
     try {
-      return last == null || !last.equals(FileStamps.of(path, walPath));
+      return last == null || !last.matches(path, walPath);
     } catch (IOException e) {
       return true;
     }

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +18,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The thread costs nothing while it waits, so a process can monitor thousands of databases; each
  * sync runs under a permit of the shared {@link WorkPermits}, which bounds how many databases sync
- * at once (SQLite calls pin their carrier thread).
+ * at once (SQLite calls pin their carrier thread). Given an {@link IdlePoller}, the safety-net poll
+ * of an idle database runs on the poller's thread and wakes this one only when the files changed:
+ * an idle database then costs no wake-up of its own.
  *
  * <p>Shutdown ({@link #close()}) always finishes: the thread is woken and joined.
  */
@@ -42,8 +45,13 @@ public final class DatabaseMonitor implements AutoCloseable {
   private final Thread thread;
   private final SyncStats stats;
   private final WorkPermits permits;
+  private final @Nullable IdlePoller poller;
+  private volatile IdlePoller.@Nullable Poll poll;
   private boolean signalled;
   private volatile boolean stopping;
+
+  /** How often the thread woke from waiting, for tests; written by the thread only. */
+  private volatile long wakeUps;
 
   /**
    * @param minSyncGap the least time between two syncs triggered by file-change notifications: zero
@@ -56,6 +64,15 @@ public final class DatabaseMonitor implements AutoCloseable {
 
   /** As {@link #DatabaseMonitor(Database, Duration)}, each sync holding one of {@code permits}. */
   public DatabaseMonitor(Database db, Duration minSyncGap, WorkPermits permits) {
+    this(db, minSyncGap, permits, null);
+  }
+
+  /**
+   * As {@link #DatabaseMonitor(Database, Duration, WorkPermits)}, with the safety-net poll made by
+   * {@code poller} (null: by this monitor's own thread).
+   */
+  public DatabaseMonitor(
+      Database db, Duration minSyncGap, WorkPermits permits, @Nullable IdlePoller poller) {
     this.db = db;
     this.permits = permits;
     this.stats = db.stats();
@@ -63,9 +80,22 @@ public final class DatabaseMonitor implements AutoCloseable {
     this.minGapNanos = minSyncGap.toNanos();
     this.thread =
         Thread.ofVirtual().name("l4j-sync-" + db.path().getFileName()).unstarted(this::run);
+    this.poller = interval.isZero() ? null : poller;
+  }
+
+  /** The safety-net poll, on the poller's thread: two {@code stat} calls, no file opened. */
+  private boolean idlePollFindsChange() {
+    if (db.changedSinceLastSync()) {
+      return true;
+    }
+    stats.recordIdlePoll();
+    return false;
   }
 
   public void start() {
+    if (poller != null) {
+      poll = poller.register(interval, this::idlePollFindsChange, this::signal);
+    }
     thread.start();
   }
 
@@ -89,11 +119,16 @@ public final class DatabaseMonitor implements AutoCloseable {
       long waitMillis =
           backoffMillis > 0
               ? backoffMillis
-              : interval.isZero() ? Long.MAX_VALUE : interval.toMillis();
+              : interval.isZero() || poller != null ? Long.MAX_VALUE : interval.toMillis();
       if (backoffMillis == 0 && db.wantsEarlySync() && System.nanoTime() - fastPollUntil < 0) {
         waitMillis = Math.min(waitMillis, MARK_ZERO_POLL_MILLIS);
       }
+      IdlePoller.Poll idle = poll;
+      if (idle != null) {
+        idle.postpone(); // the poller checks one interval from now unless this thread wakes first
+      }
       boolean notified = awaitSignal(waitMillis);
+      wakeUps++;
       if (notified && db.wantsEarlySync()) {
         // The notifier now mutes this database for its quiet period: poll meanwhile.
         fastPollUntil = System.nanoTime() + markZeroWatchNanos();
@@ -190,9 +225,18 @@ public final class DatabaseMonitor implements AutoCloseable {
     }
   }
 
+  /** How often the thread woke from waiting (a signal, a timeout), for tests. */
+  long wakeUps() {
+    return wakeUps;
+  }
+
   /** Tells the thread to stop after the sync in progress, without waiting for it. */
   public void requestStop() {
     stopping = true;
+    IdlePoller.Poll p = poll;
+    if (p != null) {
+      p.cancel();
+    }
     signal();
   }
 

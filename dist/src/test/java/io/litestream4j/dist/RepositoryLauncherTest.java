@@ -124,7 +124,9 @@ class RepositoryLauncherTest {
 
   /**
    * Short commands run with C1 only (less CPU for JIT compilation); replicate and restore -f keep
-   * C2 and trim the C heap every 10 s (less RSS with many databases, benchmark P6).
+   * C2, trim the C heap every 10 s (less RSS with many databases, benchmark P6) and wake the
+   * monitor-deflation thread every 5 s (idle CPU); replicate has a 48 MiB young generation (RSS at
+   * 1000 idle databases).
    */
   @Test
   void shortCommandsRunWithTheC1CompilerOnlyAndLongRunningOnesWithC2() throws Exception {
@@ -133,7 +135,9 @@ class RepositoryLauncherTest {
     assertThat(version)
         .containsPattern("TieredStopAtLevel += 1 ")
         .containsPattern("CompileThresholdScaling += 10\\.0+ ")
-        .containsPattern("TrimNativeHeapInterval += 0 ");
+        .containsPattern("TrimNativeHeapInterval += 0 ")
+        .doesNotContainPattern("AsyncDeflationInterval += 5000 ")
+        .doesNotContainPattern("NewSize += 50331648 ");
     assertThat(run(flags, "restore", "-h"))
         .containsPattern("TieredStopAtLevel += 1 ")
         .containsPattern("TrimNativeHeapInterval += 0 ");
@@ -141,13 +145,18 @@ class RepositoryLauncherTest {
     assertThat(replicate)
         .containsPattern("TieredStopAtLevel += 4 ")
         .containsPattern("CompileThresholdScaling += 1\\.0+ ")
-        .containsPattern("TrimNativeHeapInterval += 10000 ");
+        .containsPattern("TrimNativeHeapInterval += 10000 ")
+        .containsPattern("AsyncDeflationInterval += 5000 ")
+        .containsPattern(" NewSize += 50331648 ")
+        .containsPattern("MaxNewSize += 50331648 ");
     assertThat(replicate)
         .as("replicate keeps the JVM's default initial heap (-Xms64m cost memory in P6)")
         .doesNotContainPattern("InitialHeapSize += 67108864 ");
     assertThat(run(flags, "restore", "-f", "-h"))
         .containsPattern("TieredStopAtLevel += 4 ")
-        .containsPattern("TrimNativeHeapInterval += 10000 ");
+        .containsPattern("TrimNativeHeapInterval += 10000 ")
+        .containsPattern("AsyncDeflationInterval += 5000 ")
+        .doesNotContainPattern(" NewSize += 50331648 ");
   }
 
   private String version() throws Exception {
