@@ -182,7 +182,9 @@ final class RemoteRestoreBench implements Benchmark {
       json.put(m.name().toLowerCase(), j);
     }
     List<Check> checks = new ArrayList<>();
-    Spread gain = ratio(runs.get(Method.OURS_SEQUENTIAL), runs.get(Method.OURS_PARALLEL));
+    Spread gain =
+        Spread.ofPairRatios(
+            seconds(runs.get(Method.OURS_SEQUENTIAL)), seconds(runs.get(Method.OURS_PARALLEL)));
     json.put("speedup_parallel_vs_sequential", gain.toJson());
     checks.add(
         new Check(
@@ -193,7 +195,9 @@ final class RemoteRestoreBench implements Benchmark {
             Check.Verdict.of(gain.median() > 1.2),
             "same-round pairs"));
     if (methods.contains(Method.PEER)) {
-      Spread vsPeer = ratio(runs.get(Method.PEER), runs.get(Method.OURS_PARALLEL));
+      Spread vsPeer =
+          Spread.ofPairRatios(
+              seconds(runs.get(Method.PEER)), seconds(runs.get(Method.OURS_PARALLEL)));
       json.put("ratio_ours_speed_vs_peer", vsPeer.toJson());
       checks.add(
           new Check(
@@ -209,12 +213,7 @@ final class RemoteRestoreBench implements Benchmark {
     return new Section(id(), title(), md.toString(), json, checks, List.of());
   }
 
-  /** Per-round speed ratio: {@code slower}'s time / {@code ours}'s time. */
-  private static Spread ratio(List<Run> slower, List<Run> ours) {
-    List<Double> r = new ArrayList<>();
-    for (int i = 0; i < Math.min(slower.size(), ours.size()); i++) {
-      r.add(slower.get(i).seconds() / ours.get(i).seconds());
-    }
-    return Spread.of(r);
+  private static List<Double> seconds(List<Run> runs) {
+    return runs.stream().map(Run::seconds).toList();
   }
 }

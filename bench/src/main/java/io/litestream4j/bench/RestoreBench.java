@@ -421,7 +421,9 @@ final class RestoreBench implements Benchmark {
         plot.computeIfAbsent(label, k -> new ArrayList<>())
             .add(new Plots.Point(mib, t.median(), t.min(), t.max()));
       }
-      Spread vsCp = ratio(e.getValue().get(Method.CP), e.getValue().get(Method.OURS));
+      Spread vsCp =
+          Spread.ofPairRatios(
+              seconds(e.getValue().get(Method.CP)), seconds(e.getValue().get(Method.OURS)));
       js.put("ratio_ours_speed_vs_cp", vsCp.toJson());
       boolean judged = size >= 100;
       checks.add(
@@ -433,7 +435,9 @@ final class RestoreBench implements Benchmark {
               judged ? Check.Verdict.of(vsCp.median() >= 0.5) : Check.Verdict.INFO,
               judged ? "same-round pairs" : "small size: fixed costs dominate, not judged"));
       if (methods.contains(Method.PEER)) {
-        Spread vsPeer = ratio(e.getValue().get(Method.PEER), e.getValue().get(Method.OURS));
+        Spread vsPeer =
+            Spread.ofPairRatios(
+                seconds(e.getValue().get(Method.PEER)), seconds(e.getValue().get(Method.OURS)));
         js.put("ratio_ours_speed_vs_peer", vsPeer.toJson());
         checks.add(
             new Check(
@@ -445,7 +449,10 @@ final class RestoreBench implements Benchmark {
                 judged ? "same-round pairs" : "small size: fixed costs dominate, not judged"));
       }
       if (methods.contains(Method.S3_PEER)) {
-        Spread vsPeer = ratio(e.getValue().get(Method.S3_PEER), e.getValue().get(Method.S3_OURS));
+        Spread vsPeer =
+            Spread.ofPairRatios(
+                seconds(e.getValue().get(Method.S3_PEER)),
+                seconds(e.getValue().get(Method.S3_OURS)));
         js.put("ratio_ours_s3_speed_vs_peer_s3", vsPeer.toJson());
         checks.add(
             new Check(
@@ -472,15 +479,6 @@ final class RestoreBench implements Benchmark {
     return new Section(id(), title(), md.toString(), json, checks, List.of(file));
   }
 
-  /** Per-round speed ratio of ours over {@code other} = other's time / our time. */
-  private static Spread ratio(List<Run> other, List<Run> ours) {
-    List<Double> r = new ArrayList<>();
-    for (int i = 0; i < Math.min(other.size(), ours.size()); i++) {
-      r.add(other.get(i).seconds / ours.get(i).seconds);
-    }
-    return Spread.of(r);
-  }
-
   private static Map<String, Double> medianPhases(List<Run> runs) {
     Map<String, Double> out = new LinkedHashMap<>();
     if (runs.isEmpty()) {
@@ -493,5 +491,9 @@ final class RestoreBench implements Benchmark {
               .median());
     }
     return out;
+  }
+
+  private static List<Double> seconds(List<Run> runs) {
+    return runs.stream().map(Run::seconds).toList();
   }
 }

@@ -3,6 +3,7 @@ package io.litestream4j.bench;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.DoubleUnaryOperator;
 
@@ -14,6 +15,19 @@ record Spread(double min, double median, double max, int n) {
 
   static Spread of(Collection<Double> values) {
     return of(values.stream().mapToDouble(Double::doubleValue).toArray());
+  }
+
+  /**
+   * The spread of per-round ratios {@code numerators[i] / denominators[i]}, pairing the i-th value
+   * of each list (rounds beyond the shorter list are left out).
+   */
+  static Spread ofPairRatios(List<Double> numerators, List<Double> denominators) {
+    int n = Math.min(numerators.size(), denominators.size());
+    double[] r = new double[n];
+    for (int i = 0; i < n; i++) {
+      r[i] = numerators.get(i) / denominators.get(i);
+    }
+    return of(r);
   }
 
   static Spread of(double... values) {

@@ -186,7 +186,7 @@ final class StartupBench implements Benchmark {
             Check.Verdict.of(oursTime.median() <= 0.3),
             oursTime.median() <= 0.15 ? "issue 14 target met" : "issue 14 target not met"));
     if (aot) {
-      Spread speedup = ratio(times.get("ours-no-aot"), times.get("ours"));
+      Spread speedup = Spread.ofPairRatios(times.get("ours-no-aot"), times.get("ours"));
       md.append(
           String.format(
               "%nAOT cache speed-up of `version` (same-round ratio without / with): %s%n",
@@ -204,13 +204,14 @@ final class StartupBench implements Benchmark {
               Check.Verdict.of(restore.median() <= 0.25),
               ""));
       if (aot) {
-        Spread speedup = ratio(times.get("ours-restore-no-aot"), times.get("ours-restore"));
+        Spread speedup =
+            Spread.ofPairRatios(times.get("ours-restore-no-aot"), times.get("ours-restore"));
         md.append(
             String.format("AOT cache speed-up of the small restore: %s%n", speedup.format(2)));
         json.put("aot_speedup_restore", speedup.toJson());
       }
       if (times.containsKey("peer-restore")) {
-        Spread vsPeer = ratio(times.get("peer-restore"), times.get("ours-restore"));
+        Spread vsPeer = Spread.ofPairRatios(times.get("peer-restore"), times.get("ours-restore"));
         md.append(
             String.format(
                 "Small restore, Litestream 0.3.13 time / ours (same round; > 1 means we are faster): %s%n",
@@ -225,14 +226,6 @@ final class StartupBench implements Benchmark {
       md.append("\nA small `restore` is not timed: our CLI has no `restore` command yet.\n");
     }
     return new Section(id(), title(), md.toString(), json, checks, List.of());
-  }
-
-  private static Spread ratio(List<Double> numerator, List<Double> denominator) {
-    List<Double> r = new ArrayList<>();
-    for (int i = 0; i < denominator.size(); i++) {
-      r.add(numerator.get(i) / denominator.get(i));
-    }
-    return Spread.of(r);
   }
 
   /** The launcher advertises the AOT cache switch in its header comment. */
