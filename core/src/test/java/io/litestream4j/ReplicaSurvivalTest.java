@@ -150,7 +150,12 @@ class ReplicaSurvivalTest {
           () -> level(LtxFileInfo.SNAPSHOT_LEVEL).stream().anyMatch(f -> f.maxTxid() > before),
           Duration.ofSeconds(60),
           "a new snapshot after the page size change");
-      assertThat(r.store().compact(1)).as("L1 compaction across the page size change").isNotEmpty();
+      // The store's own L1 schedule may already have compacted part of it: what counts is that L1
+      // then covers the change.
+      r.store().compact(1);
+      assertThat(level(1))
+          .as("L1 compaction across the page size change")
+          .anyMatch(f -> f.maxTxid() >= changed);
       try (Connection app = open(db)) {
         insert(app, 5);
       }
