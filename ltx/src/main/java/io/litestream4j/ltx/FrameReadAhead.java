@@ -91,7 +91,7 @@ final class FrameReadAhead {
           return true;
         }
         if (current.error != null) {
-          throw rethrow(current.error);
+          throw Rethrow.asIoException(current.error);
         }
         if (current.end) {
           return false;
@@ -203,19 +203,6 @@ final class FrameReadAhead {
       full.add(b); // never blocks: there are only BATCHES batches
       if (b.end || b.error != null) {
         return;
-      }
-    }
-  }
-
-  private static IOException rethrow(Throwable e) {
-    switch (e) {
-      case IOException io -> {
-        return io;
-      }
-      case RuntimeException r -> throw r;
-      case Error err -> throw err;
-      default -> {
-        return new IOException(e);
       }
     }
   }

@@ -182,12 +182,9 @@ final class PageWriter implements AutoCloseable {
 
   private void throwIfFailed() throws IOException {
     // As it came from the channel: callers tell a full disk by its type and message.
-    switch (error) {
-      case null -> {}
-      case IOException e -> throw e;
-      case RuntimeException e -> throw e;
-      case Error e -> throw e;
-      default -> throw new IOException(error);
+    Throwable e = error;
+    if (e != null) {
+      throw Rethrow.asIoException(e);
     }
   }
 }
