@@ -1,6 +1,7 @@
 package io.litestream4j.s3;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +42,9 @@ final class SdkClients {
 
   private static final Logger LOG = LoggerFactory.getLogger(SdkClients.class);
 
+  /** How often at most a replica's failing-and-retrying requests are logged. */
+  private static final Duration RETRY_NOTICE_INTERVAL = Duration.ofSeconds(30);
+
   private SdkClients() {}
 
   static S3Client build(S3Settings s, S3Tuning t, String region) {
@@ -58,7 +62,15 @@ final class SdkClients {
             .authSchemeProvider(payloadSigning(s.signPayload()))
             .overrideConfiguration(
                 o -> {
-                  o.retryStrategy(retryStrategy(t));
+                  o.retryStrategy(
+                      retryStrategy(
+                          t,
+                          new RetryNotice(
+                              s.location(),
+                              s.endpoint().orElse("AWS"),
+                              t.maxAttempts(),
+                              RETRY_NOTICE_INTERVAL,
+                              System::nanoTime)));
                   o.putAdvancedOption(
                       SdkAdvancedClientOption.USER_AGENT_PREFIX, "litestream4j (litestream)");
                   if (s.provider() == S3Provider.TIGRIS) {
@@ -123,16 +135,20 @@ final class SdkClients {
         .orElseGet(() -> DefaultCredentialsProvider.builder().build());
   }
 
-  static RetryStrategy retryStrategy(S3Tuning t) {
-    return AwsRetryStrategy.standardRetryStrategy().toBuilder()
-        .maxAttempts(t.maxAttempts())
-        .circuitBreakerEnabled(false)
-        .backoffStrategy(BackoffStrategy.exponentialDelay(t.retryBaseDelay(), t.retryMaxDelay()))
-        .throttlingBackoffStrategy(
-            BackoffStrategy.exponentialDelay(t.retryBaseDelay().multipliedBy(5), t.retryMaxDelay()))
-        .retryOnException(S3Errors::isRetryable)
-        .treatAsThrottling(S3Errors::isThrottling)
-        .build();
+  static RetryStrategy retryStrategy(S3Tuning t, RetryNotice notice) {
+    RetryStrategy policy =
+        AwsRetryStrategy.standardRetryStrategy().toBuilder()
+            .maxAttempts(t.maxAttempts())
+            .circuitBreakerEnabled(false)
+            .backoffStrategy(
+                BackoffStrategy.exponentialDelay(t.retryBaseDelay(), t.retryMaxDelay()))
+            .throttlingBackoffStrategy(
+                BackoffStrategy.exponentialDelay(
+                    t.retryBaseDelay().multipliedBy(5), t.retryMaxDelay()))
+            .retryOnException(S3Errors::isRetryable)
+            .treatAsThrottling(S3Errors::isThrottling)
+            .build();
+    return new NoticingRetryStrategy(policy, notice);
   }
 
   /** The SDK's S3 auth schemes with payload signing switched on or off as configured. */
