@@ -55,13 +55,12 @@ final class OutputFile {
     } catch (IOException e) {
       throw out.unwritable("cannot create its directory " + path.getParent(), e);
     }
-    // Fails before downloading anything if the directory is not writable.
+    // Fails before downloading anything if the directory is not writable (creating the file is the
+    // test; it is synced with its content at the end, not now, which would cost a journal commit).
     try {
       TempFiles.Temp t = TempFiles.createBeside(path, Optional.empty());
       out.temp = t.path();
-      try (FileChannel probe = t.channel()) {
-        probe.force(false);
-      }
+      t.channel().close();
     } catch (IOException e) {
       RestoreException failure =
           out.unwritable("cannot create a temporary file in " + path.getParent(), e);
