@@ -48,6 +48,7 @@ module io.litestream4j.core {
       io.litestream4j.sftp,
       io.litestream4j.webdav,
       io.litestream4j.nats,
+      io.litestream4j.junit,
       io.litestream4j.bench;
 
   uses io.litestream4j.replica.ReplicaClientFactory;

@@ -1,11 +1,11 @@
 package io.litestream4j;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.litestream4j.config.DbOptions;
 import io.litestream4j.testing.Await;
 import io.litestream4j.testing.L0Restore;
+import io.litestream4j.testing.TmpfsMounts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,8 +14,8 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -25,33 +25,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DiskFullTest {
   @TempDir Path dir;
-  private Path mount;
-
-  @AfterEach
-  void unmount() throws Exception {
-    if (mount != null) {
-      new ProcessBuilder("umount", mount.toString()).start().waitFor();
-    }
-  }
-
-  private boolean mountTmpfs(Path where, String size) throws Exception {
-    Files.createDirectories(where);
-    Process p =
-        new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", where.toString())
-            .redirectErrorStream(true)
-            .start();
-    boolean ok = p.waitFor() == 0;
-    if (ok) {
-      mount = where;
-    }
-    return ok;
-  }
+  @RegisterExtension final TmpfsMounts tmpfs = new TmpfsMounts();
 
   @Test
   void fullStateDirectoryIsReportedAndRecoveredFrom() throws Exception {
     Path meta = dir.resolve("meta");
-    assumeTrue(
-        mountTmpfs(meta, "1m"), "cannot mount a tmpfs here (needs root); disk-full test skipped");
+    tmpfs.mountOrSkip(meta, "1m", "disk-full test skipped");
     Path filler = meta.resolve("filler");
     Files.write(filler, new byte[900 * 1024]);
 

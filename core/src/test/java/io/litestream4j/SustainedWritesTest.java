@@ -1,7 +1,6 @@
 package io.litestream4j;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.litestream4j.config.DbOptions;
 import io.litestream4j.db.CheckpointMode;
@@ -41,7 +40,7 @@ class SustainedWritesTest {
   @ParameterizedTest(name = "truncate-page-n={0}")
   @ValueSource(ints = {0, 2000})
   void onlyTheFirstSyncIsAFullFileUnderSustainedWrites(int truncatePageCount) throws Exception {
-    assumeTrue(ProcLocks.available(), "needs /proc/locks (Linux) to observe POSIX locks");
+    ProcLocks.assumeAvailable();
     long seconds = Long.getLong("litestream4j.sustained.seconds", 20);
     Path db = dir.resolve("app.db");
     Path replica = dir.resolve("replica");

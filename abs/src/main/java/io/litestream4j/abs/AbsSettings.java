@@ -69,10 +69,7 @@ public record AbsSettings(
    */
   public static AbsSettings from(ReplicaConfig config, Map<String, String> env) {
     ReplicaOptions o = config.options();
-    Optional<ReplicaUrl> url = config.url();
-    if (url.isPresent() && o.has("bucket")) {
-      throw new ConfigException("bucket", "cannot specify url & bucket for abs replica");
-    }
+    Optional<ReplicaUrl> url = config.urlInsteadOf("bucket");
     String account = o.string("account-name").orElse("");
     String container = o.string("bucket").orElse("");
     String path = config.path().map(ObjectKeys::trimSlashes).orElse("");

@@ -12,12 +12,10 @@ import io.litestream4j.replica.LeaseHeldException;
 import io.litestream4j.replica.ReplicaLease;
 import io.litestream4j.replica.TestLtx;
 import io.litestream4j.replica.lease.LeaseTiming;
-import io.litestream4j.replica.lease.Leaser;
 import io.litestream4j.testing.LeaseLossScenario;
 import io.litestream4j.testing.LeaseTakeover;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -94,11 +92,7 @@ class AbsLeaseTest {
     try (AbsReplicaClient a = client(AbsTuning.DEFAULTS);
         AbsReplicaClient b = client(AbsTuning.DEFAULTS)) {
       ReplicaLease lease = a.acquireLease("host-a:101", lost -> {});
-      assertThat(lease.held()).isTrue();
-      assertThat(lease.owner()).isEqualTo("host-a:101");
-      assertThat(lockJson())
-          .startsWith("{\"generation\":1,\"expires_at\":\"")
-          .endsWith("\",\"owner\":\"host-a:101\"}");
+      LeaseTakeover.assertFirstHolder(lease, lockJson(), "host-a:101");
       assertThat(admin.getBlobClient("db/lock.json").getProperties().getContentType())
           .isEqualTo("application/json");
 
@@ -133,13 +127,9 @@ class AbsLeaseTest {
     try (AbsReplicaClient b = client(AbsTuning.DEFAULTS)) {
       var store =
           new AbsLeaseStore(admin.getBlobClient("db/lock.json"), server.settings(container, "db"));
-      new Leaser(store, "killed:1", Duration.ofMillis(1500), Clock.systemUTC()).acquire();
-      assertThatThrownBy(() -> b.acquireLease("host-b:202", lost -> {}))
-          .isInstanceOf(LeaseHeldException.class)
-          .hasMessageContaining("killed:1");
       ReplicaLease taken =
-          LeaseTakeover.onceExpired(
-              () -> b.acquireLease("host-b:202", lost -> {}), Duration.ofSeconds(30));
+          LeaseTakeover.fromKilledHolder(
+              store, () -> b.acquireLease("host-b:202", lost -> {}), Duration.ofSeconds(30));
       assertThat(lockJson()).contains("\"generation\":2").contains("host-b:202");
       taken.close();
     }

@@ -1,12 +1,10 @@
 package io.litestream4j.cli;
 
-import io.litestream4j.server.DatabaseRegistry;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -19,8 +17,7 @@ abstract sealed class DatabaseToggle implements Callable<Integer>
   @Mixin SocketFlags socket;
   @Mixin HelpFlag help;
 
-  @Parameters(paramLabel = "DB_PATH", arity = "1")
-  String path;
+  @Mixin DatabaseArgument database;
 
   /** The socket route that switches the database. */
   abstract String route();
@@ -30,7 +27,7 @@ abstract sealed class DatabaseToggle implements Callable<Integer>
 
   @Override
   public final Integer call() throws Exception {
-    String db = DatabaseRegistry.normalize(path).toString();
+    String db = database.normalized();
     Map<String, Object> r =
         socket
             .client(Math.max(socket.timeout, 1))

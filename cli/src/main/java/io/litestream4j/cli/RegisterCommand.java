@@ -1,6 +1,5 @@
 package io.litestream4j.cli;
 
-import io.litestream4j.server.DatabaseRegistry;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -8,7 +7,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code register -replica URL DB_PATH}: adds a database to the running replicator. */
@@ -26,12 +24,11 @@ final class RegisterCommand implements Callable<Integer> {
 
   @Mixin HelpFlag help;
 
-  @Parameters(paramLabel = "DB_PATH", arity = "1")
-  String path;
+  @Mixin DatabaseArgument database;
 
   @Override
   public Integer call() throws Exception {
-    String db = DatabaseRegistry.normalize(path).toString();
+    String db = database.normalized();
     Map<String, Object> r =
         socket.client().post("/register", Map.of("path", db, "replica_url", replica));
     Map<String, Object> out = new LinkedHashMap<>();

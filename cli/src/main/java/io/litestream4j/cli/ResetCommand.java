@@ -5,13 +5,12 @@ import io.litestream4j.config.ConfigLoader;
 import io.litestream4j.config.DbConfig;
 import io.litestream4j.config.LoggingConfig;
 import io.litestream4j.db.LocalLtxDir;
+import io.litestream4j.internal.FileTrees;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -95,7 +94,7 @@ final class ResetCommand implements Callable<Integer> {
     out.println("Removing: " + ltxDir);
     out.flush();
     try {
-      deleteTree(ltxDir);
+      FileTrees.delete(ltxDir);
     } catch (IOException e) {
       throw new IOException("reset failed: cannot remove " + ltxDir + ": " + e.getMessage(), e);
     }
@@ -110,19 +109,6 @@ final class ResetCommand implements Callable<Integer> {
     }
     try (Stream<Path> s = Files.walk(root)) {
       return s.filter(Files::isRegularFile).sorted().toList();
-    }
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(root)) {
-      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
     }
   }
 }

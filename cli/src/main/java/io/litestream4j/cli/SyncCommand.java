@@ -1,7 +1,6 @@
 package io.litestream4j.cli;
 
 import io.litestream4j.server.ControlSocketClient;
-import io.litestream4j.server.DatabaseRegistry;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -10,7 +9,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -31,12 +29,11 @@ final class SyncCommand implements Callable<Integer> {
 
   @Mixin HelpFlag help;
 
-  @Parameters(paramLabel = "DB_PATH", arity = "1")
-  String path;
+  @Mixin DatabaseArgument database;
 
   @Override
   public Integer call() throws Exception {
-    String db = DatabaseRegistry.normalize(path).toString();
+    String db = database.normalized();
     long start = System.nanoTime();
     socket.client(); // validates -timeout
     // The client waits a little longer than the server, so the server's timeout error is the one

@@ -1,6 +1,5 @@
 package io.litestream4j.cli;
 
-import io.litestream4j.server.DatabaseRegistry;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -8,7 +7,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -27,12 +25,11 @@ final class UnregisterCommand implements Callable<Integer> {
 
   @Mixin HelpFlag help;
 
-  @Parameters(paramLabel = "DB_PATH", arity = "1")
-  String path;
+  @Mixin DatabaseArgument database;
 
   @Override
   public Integer call() throws Exception {
-    String db = DatabaseRegistry.normalize(path).toString();
+    String db = database.normalized();
     Map<String, Object> out = new LinkedHashMap<>();
     if (dryRun) {
       out.put("status", "dry_run");

@@ -176,24 +176,14 @@ class FollowKillTest {
   }
 
   private Process follow(Path out, Path replica, String name) throws Exception {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("--enable-native-access=ALL-UNNAMED");
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(Main.class.getName());
-    cmd.addAll(
-        List.of(
-            "restore",
-            "-f",
-            "-follow-interval",
-            "100ms",
-            "-o",
-            out.toString(),
-            replica.toUri().toString()));
-    return new ProcessBuilder(cmd)
-        .redirectErrorStream(true)
-        .redirectOutput(dir.resolve("follow-" + name + ".log").toFile())
-        .start();
+    return CliProcess.start(
+        dir.resolve("follow-" + name + ".log"),
+        "restore",
+        "-f",
+        "-follow-interval",
+        "100ms",
+        "-o",
+        out.toString(),
+        replica.toUri().toString());
   }
 }

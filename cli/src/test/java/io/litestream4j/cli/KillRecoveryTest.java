@@ -112,17 +112,8 @@ class KillRecoveryTest {
   private final List<Long> killedAt = new ArrayList<>();
 
   private Process replicate(Path config, String name) throws Exception {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("--enable-native-access=ALL-UNNAMED");
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(Main.class.getName());
-    cmd.addAll(List.of("replicate", "-config", config.toString()));
-    return new ProcessBuilder(cmd)
-        .redirectErrorStream(true)
-        .redirectOutput(dir.resolve("replicate-" + name + ".log").toFile())
-        .start();
+    return CliProcess.start(
+        dir.resolve("replicate-" + name + ".log"), "replicate", "-config", config.toString());
   }
 
   private static Map<String, Long> fileSizes(Path replica) throws Exception {

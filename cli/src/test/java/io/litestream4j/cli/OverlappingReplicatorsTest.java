@@ -47,8 +47,7 @@ class OverlappingReplicatorsTest {
     try (Connection app = DriverManager.getConnection("jdbc:sqlite:" + db)) {
       SequenceWriter writer = SequenceWriter.start(app, 7, 9000, Duration.ofMillis(3));
       Process first =
-          ReplicateFailureTest.javaProcessLoggingTo(
-              dir.resolve("first.log"), "replicate", "-config", config.toString());
+          CliProcess.start(dir.resolve("first.log"), "replicate", "-config", config.toString());
       Process second = null;
       try {
         Await.until(
@@ -56,8 +55,7 @@ class OverlappingReplicatorsTest {
             Duration.ofSeconds(60),
             "first upload");
         second =
-            ReplicateFailureTest.javaProcessLoggingTo(
-                dir.resolve("second.log"), "replicate", "-config", config.toString());
+            CliProcess.start(dir.resolve("second.log"), "replicate", "-config", config.toString());
         assertThat(second.waitFor(60, TimeUnit.SECONDS))
             .as("the second replicator is refused")
             .isTrue();

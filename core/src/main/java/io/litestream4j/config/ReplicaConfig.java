@@ -60,6 +60,19 @@ public record ReplicaConfig(
   }
 
   /**
+   * The replica URL of a backend whose option {@code key} names what the URL's host names (the
+   * bucket or container): the two are never given together.
+   *
+   * @throws ConfigException if both are given
+   */
+  public Optional<ReplicaUrl> urlInsteadOf(String key) {
+    if (url.isPresent() && options.has(key)) {
+      throw new ConfigException(key, "cannot specify url & " + key + " for " + type + " replica");
+    }
+    return url;
+  }
+
+  /**
    * The replica for a URL given on the command line, with default settings.
    *
    * @throws ConfigException if the URL is malformed or its scheme is not a Litestream backend

@@ -4,6 +4,7 @@ import io.litestream4j.RestoreException;
 import io.litestream4j.RestoreException.Reason;
 import io.litestream4j.internal.AtomicFiles;
 import io.litestream4j.internal.FileProblem;
+import io.litestream4j.internal.FileTrees;
 import io.litestream4j.internal.TempFiles;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -144,7 +145,7 @@ final class OutputFile {
     }
     try {
       if (stagingDir != null) {
-        StagingArea.deleteRecursively(stagingDir);
+        FileTrees.delete(stagingDir);
       }
     } catch (IOException e) {
       primary.addSuppressed(e);

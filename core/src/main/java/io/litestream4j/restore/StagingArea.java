@@ -2,6 +2,7 @@ package io.litestream4j.restore;
 
 import io.litestream4j.RestoreProgress;
 import io.litestream4j.internal.FanOut;
+import io.litestream4j.internal.FileTrees;
 import io.litestream4j.replica.LtxFileInfo;
 import io.litestream4j.replica.ReplicaClient;
 import io.litestream4j.replica.ResumableInputStream;
@@ -9,19 +10,16 @@ import io.litestream4j.replica.RetryPolicy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -141,19 +139,6 @@ final class StagingArea implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    deleteRecursively(dir);
-  }
-
-  static void deleteRecursively(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
-    }
+    FileTrees.delete(dir);
   }
 }

@@ -1,5 +1,7 @@
 package io.litestream4j.sqlite;
 
+import io.litestream4j.ltx.DatabaseChecksum;
+import io.litestream4j.ltx.LockPage;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -254,6 +256,24 @@ public final class DatabaseImage implements Closeable {
       fillChunk(pgno);
     }
     System.arraycopy(chunk, (pgno - chunkFirst) * pageSize, dst, 0, pageSize);
+  }
+
+  /**
+   * The rolling LTX checksum of pages 1..{@link #pageCount()} (the lock page excluded), read
+   * through {@link #readPage}: the checksum an LTX file of this image carries. Callers that must
+   * not mix two states check {@link #checkUnchanged} afterwards.
+   */
+  public long checksum() throws IOException {
+    DatabaseChecksum sum = new DatabaseChecksum(pageSize);
+    byte[] page = new byte[pageSize];
+    int lock = LockPage.pgno(pageSize);
+    for (int pgno = 1; pgno <= pageCount; pgno++) {
+      if (pgno != lock) {
+        readPage(pgno, page);
+        sum.setPage(pgno, page);
+      }
+    }
+    return sum.value();
   }
 
   /**

@@ -91,16 +91,7 @@ public final class DatabaseSnapshots {
       try (DatabaseImage image = DatabaseImage.open(db, includeWal)) {
         long checksum = Checksums.EMPTY_DATABASE;
         if (!image.isEmpty()) {
-          DatabaseChecksum sum = new DatabaseChecksum(image.pageSize());
-          byte[] page = new byte[image.pageSize()];
-          int lock = LockPage.pgno(image.pageSize());
-          for (int pgno = 1; pgno <= image.pageCount(); pgno++) {
-            if (pgno != lock) {
-              image.readPage(pgno, page);
-              sum.setPage(pgno, page);
-            }
-          }
-          checksum = sum.value();
+          checksum = image.checksum();
         }
         image.checkUnchanged();
         return new ImageChecksum(

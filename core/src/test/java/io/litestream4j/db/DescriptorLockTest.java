@@ -1,7 +1,6 @@
 package io.litestream4j.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.litestream4j.testing.ProcLocks;
 import java.nio.ByteBuffer;
@@ -28,7 +27,7 @@ class DescriptorLockTest {
 
   @BeforeEach
   void database() throws Exception {
-    assumeTrue(ProcLocks.available(), "needs /proc/locks (Linux) to observe POSIX locks");
+    ProcLocks.assumeAvailable();
     db = dir.resolve("app.db");
   }
 

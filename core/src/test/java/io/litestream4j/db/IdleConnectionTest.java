@@ -1,7 +1,6 @@
 package io.litestream4j.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.litestream4j.config.DbOptions;
 import io.litestream4j.testing.ProcLocks;
@@ -37,7 +36,7 @@ class IdleConnectionTest {
 
   @BeforeEach
   void requireProcLocks() {
-    assumeTrue(ProcLocks.available(), "needs /proc/locks (Linux) to observe POSIX locks");
+    ProcLocks.assumeAvailable();
     db = dir.resolve("app.db");
   }
 

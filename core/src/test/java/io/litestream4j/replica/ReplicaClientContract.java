@@ -8,7 +8,9 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -107,6 +109,27 @@ public abstract class ReplicaClientContract {
 
     /** The object's bytes, or empty if there is none. */
     Optional<byte[]> get(String relativePath) throws IOException;
+
+    /** A replica whose objects are files below {@code root} (file and SFTP backends). */
+    static RawStore directory(Path root) {
+      return new RawStore() {
+        @Override
+        public void put(String relativePath, byte[] data) throws IOException {
+          Path file = root.resolve(relativePath);
+          Files.createDirectories(file.getParent());
+          Files.write(file, data);
+        }
+
+        @Override
+        public Optional<byte[]> get(String relativePath) throws IOException {
+          try {
+            return Optional.of(Files.readAllBytes(root.resolve(relativePath)));
+          } catch (NoSuchFileException e) {
+            return Optional.empty();
+          }
+        }
+      };
+    }
   }
 
   /**

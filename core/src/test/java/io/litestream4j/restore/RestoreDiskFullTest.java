@@ -2,7 +2,6 @@ package io.litestream4j.restore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.litestream4j.Replication;
 import io.litestream4j.ReplicationOptions;
@@ -11,38 +10,25 @@ import io.litestream4j.RestoreException.Reason;
 import io.litestream4j.RestoreOptions;
 import io.litestream4j.Restorer;
 import io.litestream4j.replica.file.FileReplicaClient;
+import io.litestream4j.testing.TmpfsMounts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A restore onto a full file system says which path could not be written, and leaves nothing. */
 class RestoreDiskFullTest {
   @TempDir Path dir;
-  private Path mount;
-
-  @AfterEach
-  void unmount() throws Exception {
-    if (mount != null) {
-      new ProcessBuilder("umount", mount.toString()).start().waitFor();
-    }
-  }
+  @RegisterExtension final TmpfsMounts tmpfs = new TmpfsMounts();
 
   @Test
   void diskFullDuringRestoreNamesThePath() throws Exception {
-    Path target = Files.createDirectories(dir.resolve("small"));
-    Process p =
-        new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", target.toString())
-            .redirectErrorStream(true)
-            .start();
-    assumeTrue(
-        p.waitFor() == 0, "cannot mount a tmpfs here (needs root); disk-full restore test skipped");
-    mount = target;
+    Path target = tmpfs.mountOrSkip(dir.resolve("small"), "1m", "disk-full restore test skipped");
     Path db = dir.resolve("big.db");
     Path replica = dir.resolve("replica");
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);

@@ -7,11 +7,10 @@ import io.litestream4j.replica.LtxFileInfo;
 import io.litestream4j.replica.ReplicaClient;
 import io.litestream4j.restore.ReplicaCatalog;
 import io.litestream4j.restore.RestorePlanner;
+import io.litestream4j.testing.L0Restore;
+import io.litestream4j.testing.L0Restore.LtxSource;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -51,25 +50,12 @@ final class Replicas {
    */
   static LtxApplier restore(ReplicaClient client, List<LtxFileInfo> plan, Path out)
       throws IOException {
-    List<InputStream> streams = new ArrayList<>();
-    try (FileChannel ch =
-        FileChannel.open(
-            out,
-            StandardOpenOption.CREATE,
-            StandardOpenOption.WRITE,
-            StandardOpenOption.READ,
-            StandardOpenOption.TRUNCATE_EXISTING)) {
-      for (LtxFileInfo f : plan) {
-        streams.add(client.openLtxFile(f.level(), f.minTxid(), f.maxTxid(), 0, 0));
-      }
-      LtxApplier applier = LtxApplier.restore(streams, ch);
-      ch.force(true);
-      return applier;
-    } finally {
-      for (InputStream in : streams) {
-        in.close();
-      }
-    }
+    return L0Restore.apply(
+        plan.stream()
+            .<LtxSource>map(
+                f -> () -> client.openLtxFile(f.level(), f.minTxid(), f.maxTxid(), 0, 0))
+            .toList(),
+        out);
   }
 
   static long maxTxid(ReplicaClient client, int level) throws IOException {

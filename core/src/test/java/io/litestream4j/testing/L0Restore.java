@@ -44,6 +44,21 @@ public final class L0Restore {
     if (txid != Long.MAX_VALUE) {
       assertThat(files).as("L0 files up to %d", txid).hasSize((int) txid);
     }
+    return apply(files.stream().<LtxSource>map(p -> () -> Files.newInputStream(p)).toList(), out)
+        .checksum();
+  }
+
+  /** Opens one LTX file. */
+  @FunctionalInterface
+  public interface LtxSource {
+    InputStream open() throws IOException;
+  }
+
+  /**
+   * Applies {@code files} in order with {@link LtxApplier#restore} (which proves continuity and the
+   * final checksum) into {@code out}, replacing it, and fsyncs the result.
+   */
+  public static LtxApplier apply(List<LtxSource> files, Path out) throws IOException {
     List<InputStream> streams = new ArrayList<>();
     try (FileChannel ch =
         FileChannel.open(
@@ -52,10 +67,12 @@ public final class L0Restore {
             StandardOpenOption.WRITE,
             StandardOpenOption.READ,
             StandardOpenOption.TRUNCATE_EXISTING)) {
-      for (Path p : files) {
-        streams.add(Files.newInputStream(p));
+      for (LtxSource f : files) {
+        streams.add(f.open());
       }
-      return LtxApplier.restore(streams, ch).checksum();
+      LtxApplier applier = LtxApplier.restore(streams, ch);
+      ch.force(true);
+      return applier;
     } finally {
       for (InputStream in : streams) {
         in.close();

@@ -1,5 +1,7 @@
 package io.litestream4j.testing;
 
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +33,11 @@ public final class ProcLocks {
   /** True when {@code /proc/locks} exists (Linux). */
   public static boolean available() {
     return Files.isReadable(Path.of("/proc/locks"));
+  }
+
+  /** Skips the calling test where {@code /proc/locks} cannot show the locks it checks. */
+  public static void assumeAvailable() {
+    assumeTrue(available(), "needs /proc/locks (Linux) to observe POSIX locks");
   }
 
   /** The inode number of {@code file}. */

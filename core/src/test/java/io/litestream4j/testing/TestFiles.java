@@ -1,11 +1,11 @@
 package io.litestream4j.testing;
 
+import io.litestream4j.internal.FileTrees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.stream.Stream;
 
 /** File chores shared by the test-support classes and the tests. */
@@ -28,13 +28,11 @@ public final class TestFiles {
 
   /** Deletes {@code root} and everything below it; a null or missing path is fine. */
   static void deleteRecursively(Path root) {
-    if (root == null || !Files.exists(root)) {
+    if (root == null) {
       return;
     }
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(path);
-      }
+    try {
+      FileTrees.delete(root);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot delete " + root, e);
     }

@@ -1,6 +1,5 @@
 package io.litestream4j.tools;
 
-import io.litestream4j.ltx.DatabaseChecksum;
 import io.litestream4j.ltx.LockPage;
 import io.litestream4j.ltx.LtxEncoder;
 import io.litestream4j.ltx.LtxHeader;
@@ -32,7 +31,7 @@ public final class LtxDiff {
         DatabaseImage now = DatabaseImage.open(after, false);
         OutputStream os = Files.newOutputStream(out)) {
       int pageSize = now.pageSize();
-      long pre = checksum(old);
+      long pre = old.checksum();
       LtxHeader header =
           LtxHeader.incremental(
               pageSize, now.pageCount(), txid, txid, System.currentTimeMillis(), pre);
@@ -57,19 +56,7 @@ public final class LtxDiff {
           enc.writePage(pgno, b);
         }
       }
-      enc.finish(checksums ? checksum(now) : 0);
+      enc.finish(checksums ? now.checksum() : 0);
     }
-  }
-
-  static long checksum(DatabaseImage image) throws IOException {
-    DatabaseChecksum sum = new DatabaseChecksum(image.pageSize());
-    byte[] page = new byte[image.pageSize()];
-    for (int pgno = 1; pgno <= image.pageCount(); pgno++) {
-      if (pgno != LockPage.pgno(image.pageSize())) {
-        image.readPage(pgno, page);
-        sum.setPage(pgno, page);
-      }
-    }
-    return sum.value();
   }
 }

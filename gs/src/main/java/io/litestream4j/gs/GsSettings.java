@@ -43,10 +43,7 @@ public record GsSettings(String bucket, String path, boolean lease) {
   /** Reads the settings of a {@code gs} replica entry. */
   public static GsSettings from(ReplicaConfig config) {
     ReplicaOptions o = config.options();
-    Optional<ReplicaUrl> url = config.url();
-    if (url.isPresent() && o.has("bucket")) {
-      throw new ConfigException("bucket", "cannot specify url & bucket for gs replica");
-    }
+    Optional<ReplicaUrl> url = config.urlInsteadOf("bucket");
     boolean lease = o.bool("lease").orElse(true);
     if (url.isPresent()) {
       return new GsSettings(url.get().host(), ObjectKeys.trimSlashes(url.get().path()), lease);

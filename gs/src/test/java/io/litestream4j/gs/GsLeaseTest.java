@@ -11,6 +11,7 @@ import io.litestream4j.replica.ReplicaLease;
 import io.litestream4j.replica.TestLtx;
 import io.litestream4j.replica.lease.LeaseStore.PreconditionFailedException;
 import io.litestream4j.replica.lease.LeaseTiming;
+import io.litestream4j.testing.LeaseTakeover;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -97,10 +98,7 @@ class GsLeaseTest {
     try (GsReplicaClient a = client();
         GsReplicaClient b = client()) {
       ReplicaLease lease = a.acquireLease("host-a:101", lost -> {});
-      assertThat(lease.held()).isTrue();
-      assertThat(lockJson())
-          .startsWith("{\"generation\":1,\"expires_at\":\"")
-          .endsWith("\",\"owner\":\"host-a:101\"}");
+      LeaseTakeover.assertFirstHolder(lease, lockJson(), "host-a:101");
       assertThatThrownBy(() -> b.acquireLease("host-b:202", lost -> {}))
           .isInstanceOf(LeaseHeldException.class)
           .hasMessageContaining("host-a:101")

@@ -2,12 +2,10 @@ package io.litestream4j.junit;
 
 import io.litestream4j.Replication;
 import io.litestream4j.ReplicationOptions;
+import io.litestream4j.internal.FileTrees;
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -79,22 +77,7 @@ public final class ReplicatedDatabaseExtension implements ParameterResolver, Aft
 
   private static void deleteTree(Path directory) {
     try {
-      Files.walkFileTree(
-          directory,
-          new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
-                throws IOException {
-              Files.deleteIfExists(file);
-              return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-              Files.deleteIfExists(dir);
-              return FileVisitResult.CONTINUE;
-            }
-          });
+      FileTrees.delete(directory);
     } catch (IOException ignored) {
       // a leftover temporary directory is harmless
     }

@@ -167,26 +167,23 @@ public final class NatsReplicaClient implements ReplicaClient {
                 + "), litestream4j never creates buckets",
             e);
       }
-      throw new IOException(
-          "nats: cannot open object store bucket '"
-              + settings.bucket()
-              + "' on "
-              + settings.server()
-              + ": "
-              + e.getMessage(),
-          e);
+      throw cannotOpenBucket(e, "");
     } catch (IOException | RuntimeException e) {
       close(nc);
-      throw new IOException(
-          "nats: cannot open object store bucket '"
-              + settings.bucket()
-              + "' on "
-              + settings.server()
-              + ": "
-              + e.getMessage()
-              + " (is JetStream enabled on the server? nats-server -js)",
-          e);
+      throw cannotOpenBucket(e, " (is JetStream enabled on the server? nats-server -js)");
     }
+  }
+
+  private IOException cannotOpenBucket(Exception e, String hint) {
+    return new IOException(
+        "nats: cannot open object store bucket '"
+            + settings.bucket()
+            + "' on "
+            + settings.server()
+            + ": "
+            + e.getMessage()
+            + hint,
+        e);
   }
 
   private void connectionEvent(Connection c, ConnectionListener.Events event) {

@@ -35,10 +35,7 @@ final class OssSettings {
 
   static S3Settings from(ReplicaConfig config, Map<String, String> env) {
     ReplicaOptions o = config.options();
-    Optional<ReplicaUrl> url = config.url();
-    if (url.isPresent() && o.has("bucket")) {
-      throw new ConfigException("bucket", "cannot specify url & bucket for oss replica");
-    }
+    Optional<ReplicaUrl> url = config.urlInsteadOf("bucket");
     String bucket = o.string("bucket").orElse("");
     String path = config.path().map(ObjectKeys::trimSlashes).orElse("");
     Optional<String> region = o.string("region").filter(s -> !s.isBlank());

@@ -9,44 +9,21 @@ import io.litestream4j.config.ReplicaOptions;
 import io.litestream4j.config.ReplicaUrl;
 import io.litestream4j.replica.LtxFileInfo;
 import io.litestream4j.replica.ReplicaClient;
-import io.litestream4j.replica.ReplicaClientContract;
+import io.litestream4j.s3.S3ProxyContract;
 import io.litestream4j.s3.S3ProxyServer;
-import io.litestream4j.s3.S3Raw;
 import io.litestream4j.s3.S3Settings;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The replica client contract for {@code oss} against the local S3 server (s3proxy), with clients
  * built from Litestream's oss keys; plus OSS's URL forms and endpoint rules.
  */
-class OssReplicaClientTest extends ReplicaClientContract {
-
-  private static final AtomicInteger BUCKETS = new AtomicInteger();
-
-  static S3ProxyServer server;
-  static S3Client admin;
-  String bucket;
-
-  @BeforeAll
-  static void startServer() throws Exception {
-    server = S3ProxyServer.start();
-    admin = server.admin();
-  }
-
-  @AfterAll
-  static void stopServer() throws Exception {
-    admin.close();
-    server.close();
-  }
+class OssReplicaClientTest extends S3ProxyContract {
 
   private static ReplicaConfig config(
       Optional<String> url, Optional<String> path, Map<String, Object> keys) {
@@ -76,34 +53,13 @@ class OssReplicaClientTest extends ReplicaClientContract {
   }
 
   @Override
-  protected ReplicaClient newClient() {
-    bucket = "oss-contract-" + BUCKETS.incrementAndGet();
-    server.createBucket(bucket);
+  protected ReplicaClient clientFor(String bucket) {
     return client(bucket, S3ProxyServer.SECRET_KEY);
   }
 
   @Override
-  protected Optional<RawStore> rawStore() {
-    return Optional.of(S3Raw.of(admin, bucket, "db/"));
-  }
-
-  @Override
-  protected String levelDirectory(int level) {
-    return "%04x".formatted(level);
-  }
-
-  @Override
-  protected boolean listingHasExactTimestamps() {
-    return false;
-  }
-
-  @Override
-  protected Optional<ExpectedFailure> missingContainer() {
-    return Optional.of(
-        new ExpectedFailure(
-            client("no-such-bucket", S3ProxyServer.SECRET_KEY),
-            List.of("NoSuchBucket", "create it"),
-            List.of(S3ProxyServer.SECRET_KEY)));
+  protected String bucketPrefix() {
+    return "oss-contract-";
   }
 
   @Override

@@ -193,9 +193,7 @@ public final class S3ReplicaClient implements ReplicaClient, LeaseableClient, V3
         if (name.isEmpty()) {
           continue;
         }
-        Instant modified = object.lastModified() != null ? object.lastModified() : Instant.EPOCH;
-        long size = object.size() != null ? object.size() : 0;
-        files.add(name.get(), size, modified);
+        files.add(name.get(), size(object), modified(object));
       }
     } catch (SdkException e) {
       throw S3Errors.io("list", where(prefix), e);
@@ -304,15 +302,8 @@ public final class S3ReplicaClient implements ReplicaClient, LeaseableClient, V3
     String prefix = v3Prefix() + generation + "/snapshots/";
     var out = new ArrayList<V3Snapshot>();
     for (S3Object o : listV3(prefix)) {
-      V3Names.snapshotIndex(o.key().substring(prefix.length()))
-          .ifPresent(
-              i ->
-                  out.add(
-                      new V3Snapshot(
-                          generation,
-                          i,
-                          o.size() != null ? o.size() : 0,
-                          o.lastModified() != null ? o.lastModified() : Instant.EPOCH)));
+      V3Snapshot.fromName(generation, o.key().substring(prefix.length()), size(o), modified(o))
+          .ifPresent(out::add);
     }
     out.sort(V3Snapshot.BY_INDEX);
     return out;
@@ -323,19 +314,21 @@ public final class S3ReplicaClient implements ReplicaClient, LeaseableClient, V3
     String prefix = v3Prefix() + generation + "/wal/";
     var out = new ArrayList<V3WalSegment>();
     for (S3Object o : listV3(prefix)) {
-      V3Names.walSegment(o.key().substring(prefix.length()))
-          .ifPresent(
-              x ->
-                  out.add(
-                      new V3WalSegment(
-                          generation,
-                          x[0],
-                          x[1],
-                          o.size() != null ? o.size() : 0,
-                          o.lastModified() != null ? o.lastModified() : Instant.EPOCH)));
+      V3WalSegment.fromName(generation, o.key().substring(prefix.length()), size(o), modified(o))
+          .ifPresent(out::add);
     }
     out.sort(V3WalSegment.BY_POSITION);
     return out;
+  }
+
+  /** A listed object's size; 0 when the server sent none. */
+  private static long size(S3Object object) {
+    return object.size() != null ? object.size() : 0;
+  }
+
+  /** A listed object's upload time; the epoch when the server sent none. */
+  private static Instant modified(S3Object object) {
+    return object.lastModified() != null ? object.lastModified() : Instant.EPOCH;
   }
 
   @Override

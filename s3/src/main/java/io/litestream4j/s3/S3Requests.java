@@ -2,6 +2,7 @@ package io.litestream4j.s3;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
@@ -36,15 +37,12 @@ final class S3Requests {
             .metadata(metadata)
             .contentLength(length);
     settings.storageClass().ifPresent(b::storageClass);
-    switch (settings.encryption()) {
-      case S3Encryption.CustomerKey k ->
-          b.sseCustomerAlgorithm(k.algorithm())
-              .sseCustomerKey(k.key())
-              .sseCustomerKeyMD5(k.keyMd5());
-      case S3Encryption.Kms k ->
-          b.serverSideEncryption(ServerSideEncryption.AWS_KMS).ssekmsKeyId(k.keyId());
-      case S3Encryption.None n -> {}
-    }
+    encrypt(
+        b::sseCustomerAlgorithm,
+        b::sseCustomerKey,
+        b::sseCustomerKeyMD5,
+        b::serverSideEncryption,
+        b::ssekmsKeyId);
     return b.build();
   }
 
@@ -55,15 +53,12 @@ final class S3Requests {
             .key(key)
             .metadata(metadata);
     settings.storageClass().ifPresent(b::storageClass);
-    switch (settings.encryption()) {
-      case S3Encryption.CustomerKey k ->
-          b.sseCustomerAlgorithm(k.algorithm())
-              .sseCustomerKey(k.key())
-              .sseCustomerKeyMD5(k.keyMd5());
-      case S3Encryption.Kms k ->
-          b.serverSideEncryption(ServerSideEncryption.AWS_KMS).ssekmsKeyId(k.keyId());
-      case S3Encryption.None n -> {}
-    }
+    encrypt(
+        b::sseCustomerAlgorithm,
+        b::sseCustomerKey,
+        b::sseCustomerKeyMD5,
+        b::serverSideEncryption,
+        b::ssekmsKeyId);
     return b.build();
   }
 
@@ -75,9 +70,7 @@ final class S3Requests {
             .uploadId(uploadId)
             .partNumber(partNumber)
             .contentLength(length);
-    if (settings.encryption() instanceof S3Encryption.CustomerKey k) {
-      b.sseCustomerAlgorithm(k.algorithm()).sseCustomerKey(k.key()).sseCustomerKeyMD5(k.keyMd5());
-    }
+    customerKey(b::sseCustomerAlgorithm, b::sseCustomerKey, b::sseCustomerKeyMD5);
     return b.build();
   }
 
@@ -88,9 +81,7 @@ final class S3Requests {
             .key(key)
             .uploadId(uploadId)
             .multipartUpload(m -> m.parts(parts));
-    if (settings.encryption() instanceof S3Encryption.CustomerKey k) {
-      b.sseCustomerAlgorithm(k.algorithm()).sseCustomerKey(k.key()).sseCustomerKeyMD5(k.keyMd5());
-    }
+    customerKey(b::sseCustomerAlgorithm, b::sseCustomerKey, b::sseCustomerKeyMD5);
     return b.build();
   }
 
@@ -103,17 +94,43 @@ final class S3Requests {
               ? "bytes=%d-%d".formatted(offset, offset + length - 1)
               : "bytes=%d-".formatted(offset));
     }
-    if (settings.encryption() instanceof S3Encryption.CustomerKey k) {
-      b.sseCustomerAlgorithm(k.algorithm()).sseCustomerKey(k.key()).sseCustomerKeyMD5(k.keyMd5());
-    }
+    customerKey(b::sseCustomerAlgorithm, b::sseCustomerKey, b::sseCustomerKeyMD5);
     return b.build();
   }
 
   HeadObjectRequest head(String key) {
     var b = HeadObjectRequest.builder().bucket(settings.bucket()).key(key);
-    if (settings.encryption() instanceof S3Encryption.CustomerKey k) {
-      b.sseCustomerAlgorithm(k.algorithm()).sseCustomerKey(k.key()).sseCustomerKeyMD5(k.keyMd5());
-    }
+    customerKey(b::sseCustomerAlgorithm, b::sseCustomerKey, b::sseCustomerKeyMD5);
     return b.build();
+  }
+
+  /**
+   * Applies the replica's encryption to a request that creates an object. The SDK's request
+   * builders share these setters by name only (no common interface), hence the method references.
+   */
+  private void encrypt(
+      Consumer<String> algorithm,
+      Consumer<String> key,
+      Consumer<String> keyMd5,
+      Consumer<ServerSideEncryption> serverSide,
+      Consumer<String> kmsKeyId) {
+    switch (settings.encryption()) {
+      case S3Encryption.CustomerKey k -> customerKey(algorithm, key, keyMd5);
+      case S3Encryption.Kms k -> {
+        serverSide.accept(ServerSideEncryption.AWS_KMS);
+        kmsKeyId.accept(k.keyId());
+      }
+      case S3Encryption.None n -> {}
+    }
+  }
+
+  /** Adds the SSE-C key, which every request touching an SSE-C object must carry. */
+  private void customerKey(
+      Consumer<String> algorithm, Consumer<String> key, Consumer<String> keyMd5) {
+    if (settings.encryption() instanceof S3Encryption.CustomerKey k) {
+      algorithm.accept(k.algorithm());
+      key.accept(k.key());
+      keyMd5.accept(k.keyMd5());
+    }
   }
 }

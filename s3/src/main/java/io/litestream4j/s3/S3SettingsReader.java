@@ -30,10 +30,7 @@ final class S3SettingsReader {
 
   static S3Settings read(ReplicaConfig config, Map<String, String> env) {
     ReplicaOptions o = config.options();
-    Optional<ReplicaUrl> url = config.url();
-    if (url.isPresent() && o.has("bucket")) {
-      throw new ConfigException("bucket", "cannot specify url & bucket for s3 replica");
-    }
+    Optional<ReplicaUrl> url = config.urlInsteadOf("bucket");
 
     String bucket = o.string("bucket").orElse("");
     String path = config.path().map(ObjectKeys::trimSlashes).orElse("");

@@ -7,12 +7,10 @@ import io.litestream4j.replica.LeaseHeldException;
 import io.litestream4j.replica.ReplicaLease;
 import io.litestream4j.replica.RfcTimestamps;
 import io.litestream4j.replica.TestLtx;
-import io.litestream4j.replica.lease.Leaser;
 import io.litestream4j.testing.LeaseLossScenario;
 import io.litestream4j.testing.LeaseTakeover;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
@@ -70,11 +68,7 @@ class S3LeaseTest {
     try (S3ReplicaClient a = client(S3Tuning.DEFAULTS);
         S3ReplicaClient b = client(S3Tuning.DEFAULTS)) {
       ReplicaLease lease = a.acquireLease("host-a:101", lost -> {});
-      assertThat(lease.held()).isTrue();
-      assertThat(lease.owner()).isEqualTo("host-a:101");
-      assertThat(lockJson())
-          .startsWith("{\"generation\":1,\"expires_at\":\"")
-          .endsWith("\",\"owner\":\"host-a:101\"}");
+      LeaseTakeover.assertFirstHolder(lease, lockJson(), "host-a:101");
 
       assertThatThrownBy(() -> b.acquireLease("host-b:202", lost -> {}))
           .isInstanceOf(LeaseHeldException.class)
@@ -109,13 +103,9 @@ class S3LeaseTest {
     try (S3ReplicaClient a = client(S3Tuning.DEFAULTS);
         S3ReplicaClient b = client(S3Tuning.DEFAULTS)) {
       var store = new S3LeaseStore(admin, bucket, "db/lock.json", S3Provider.MINIO);
-      new Leaser(store, "killed:1", Duration.ofMillis(1500), Clock.systemUTC()).acquire();
-      assertThatThrownBy(() -> b.acquireLease("host-b:202", lost -> {}))
-          .isInstanceOf(LeaseHeldException.class)
-          .hasMessageContaining("killed:1");
       ReplicaLease taken =
-          LeaseTakeover.onceExpired(
-              () -> b.acquireLease("host-b:202", lost -> {}), Duration.ofSeconds(10));
+          LeaseTakeover.fromKilledHolder(
+              store, () -> b.acquireLease("host-b:202", lost -> {}), Duration.ofSeconds(10));
       assertThat(lockJson()).contains("\"generation\":2").contains("host-b:202");
       taken.close();
       assertThat(a.settings().lease()).isTrue();

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.litestream4j.replica.LtxFileInfo;
 import io.litestream4j.replica.ReplicaClient;
-import io.litestream4j.replica.ReplicaClientContract;
 import io.litestream4j.replica.ReplicaClients;
 import io.litestream4j.replica.TestLtx;
 import java.io.ByteArrayInputStream;
@@ -16,12 +15,8 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -29,55 +24,16 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * The replica client contract against a real S3 protocol server (s3proxy on loopback), plus what
  * only S3 has: key layout and metadata names, multipart uploads, SSE-C, service discovery.
  */
-class S3ReplicaClientTest extends ReplicaClientContract {
-
-  private static final AtomicInteger BUCKETS = new AtomicInteger();
-
-  static S3ProxyServer server;
-  static S3Client admin;
-  String bucket;
-
-  @BeforeAll
-  static void startServer() throws Exception {
-    server = S3ProxyServer.start();
-    admin = server.admin();
-  }
-
-  @AfterAll
-  static void stopServer() throws Exception {
-    admin.close();
-    server.close();
-  }
+class S3ReplicaClientTest extends S3ProxyContract {
 
   @Override
-  protected ReplicaClient newClient() {
-    bucket = "contract-" + BUCKETS.incrementAndGet();
-    server.createBucket(bucket);
+  protected ReplicaClient clientFor(String bucket) {
     return S3ReplicaClient.create(server.settings(bucket, "db"));
   }
 
   @Override
-  protected Optional<RawStore> rawStore() {
-    return Optional.of(S3Raw.of(admin, bucket, "db/"));
-  }
-
-  @Override
-  protected String levelDirectory(int level) {
-    return "%04x".formatted(level);
-  }
-
-  @Override
-  protected boolean listingHasExactTimestamps() {
-    return false;
-  }
-
-  @Override
-  protected Optional<ExpectedFailure> missingContainer() {
-    return Optional.of(
-        new ExpectedFailure(
-            S3ReplicaClient.create(server.settings("no-such-bucket", "db")),
-            List.of("NoSuchBucket", "create it"),
-            List.of(S3ProxyServer.SECRET_KEY)));
+  protected String bucketPrefix() {
+    return "contract-";
   }
 
   @Override

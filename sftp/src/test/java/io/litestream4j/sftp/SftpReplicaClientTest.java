@@ -57,21 +57,7 @@ class SftpReplicaClientTest extends ReplicaClientContract {
 
   @Override
   protected Optional<RawStore> rawStore() {
-    return Optional.of(
-        new RawStore() {
-          @Override
-          public void put(String relativePath, byte[] data) throws IOException {
-            Path p = replicaDir.resolve(relativePath);
-            Files.createDirectories(p.getParent());
-            Files.write(p, data);
-          }
-
-          @Override
-          public Optional<byte[]> get(String relativePath) throws IOException {
-            Path p = replicaDir.resolve(relativePath);
-            return Files.exists(p) ? Optional.of(Files.readAllBytes(p)) : Optional.empty();
-          }
-        });
+    return Optional.of(RawStore.directory(replicaDir));
   }
 
   @Override

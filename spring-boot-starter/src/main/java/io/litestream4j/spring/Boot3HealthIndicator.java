@@ -15,13 +15,7 @@ public final class Boot3HealthIndicator extends AbstractHealthIndicator implemen
 
   @Override
   protected void doHealthCheck(Health.Builder builder) {
-    ReplicationHealth.Status status = health.check();
-    builder.withDetails(status.details());
-    if (status.up()) {
-      builder.up();
-    } else {
-      builder.down();
-    }
+    health.check().report(builder::withDetails, builder::up, builder::down);
   }
 
   @Override

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The health of one replication, independent of Spring Boot's health API (which moved between Boot
@@ -21,7 +22,20 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ReplicationHealth implements AutoCloseable {
   /** A health verdict with the details shown by the endpoint. */
-  public record Status(boolean up, Map<String, Object> details) {}
+  public record Status(boolean up, Map<String, Object> details) {
+    /**
+     * Hands this verdict to a health builder of either Boot generation (their builders share these
+     * methods by name only): the details, then exactly one of {@code up} or {@code down}.
+     */
+    public void report(Consumer<Map<String, Object>> withDetails, Runnable up, Runnable down) {
+      withDetails.accept(details);
+      if (this.up) {
+        up.run();
+      } else {
+        down.run();
+      }
+    }
+  }
 
   private final Replication replication;
   private final Duration maxLag;

@@ -10,9 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.BiConsumer;
 
 /**
@@ -41,38 +43,36 @@ final class FileV3Backups {
   }
 
   List<V3Snapshot> snapshots(String generation) throws IOException {
-    List<V3Snapshot> out = new ArrayList<>();
-    list(
+    return files(
         generationDir(generation).resolve("snapshots"),
-        (p, a) ->
-            V3Names.snapshotIndex(p.getFileName().toString())
-                .filter(i -> a.isRegularFile())
-                .ifPresent(
-                    i ->
-                        out.add(
-                            new V3Snapshot(
-                                generation, i, a.size(), a.lastModifiedTime().toInstant()))));
-    out.sort(V3Snapshot.BY_INDEX);
-    return out;
+        (name, size, createdAt) -> V3Snapshot.fromName(generation, name, size, createdAt),
+        V3Snapshot.BY_INDEX);
   }
 
   List<V3WalSegment> walSegments(String generation) throws IOException {
-    List<V3WalSegment> out = new ArrayList<>();
-    list(
+    return files(
         generationDir(generation).resolve("wal"),
-        (p, a) ->
-            V3Names.walSegment(p.getFileName().toString())
-                .filter(x -> a.isRegularFile())
-                .ifPresent(
-                    x ->
-                        out.add(
-                            new V3WalSegment(
-                                generation,
-                                x[0],
-                                x[1],
-                                a.size(),
-                                a.lastModifiedTime().toInstant()))));
-    out.sort(V3WalSegment.BY_POSITION);
+        (name, size, createdAt) -> V3WalSegment.fromName(generation, name, size, createdAt),
+        V3WalSegment.BY_POSITION);
+  }
+
+  /** What a v0.3 file's name denotes, given its size and modification time, if anything. */
+  private interface FileKind<T> {
+    Optional<T> fromName(String name, long size, Instant createdAt);
+  }
+
+  private static <T> List<T> files(Path dir, FileKind<T> kind, Comparator<? super T> order)
+      throws IOException {
+    List<T> out = new ArrayList<>();
+    list(
+        dir,
+        (p, a) -> {
+          if (a.isRegularFile()) {
+            kind.fromName(p.getFileName().toString(), a.size(), a.lastModifiedTime().toInstant())
+                .ifPresent(out::add);
+          }
+        });
+    out.sort(order);
     return out;
   }
 

@@ -11,7 +11,6 @@ import io.litestream4j.testing.DirectoryWriteLock;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -40,24 +39,7 @@ class FileReplicaClientTest extends ReplicaClientContract {
 
   @Override
   protected Optional<RawStore> rawStore() {
-    return Optional.of(
-        new RawStore() {
-          @Override
-          public void put(String relativePath, byte[] data) throws IOException {
-            Path file = root.resolve(relativePath);
-            Files.createDirectories(file.getParent());
-            Files.write(file, data);
-          }
-
-          @Override
-          public Optional<byte[]> get(String relativePath) throws IOException {
-            try {
-              return Optional.of(Files.readAllBytes(root.resolve(relativePath)));
-            } catch (NoSuchFileException e) {
-              return Optional.empty();
-            }
-          }
-        });
+    return Optional.of(RawStore.directory(root));
   }
 
   private List<String> namesIn(Path dir) throws IOException {
