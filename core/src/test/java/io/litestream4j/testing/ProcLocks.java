@@ -67,7 +67,16 @@ public final class ProcLocks {
 
   /** True when process {@code pid} holds SQLite's SHARED lock on the database file {@code db}. */
   public static boolean holdsShared(long pid, Path db) throws IOException {
-    return on(db).stream().anyMatch(l -> l.pid() == pid && l.isSqliteShared());
+    // The kernel produces /proc/locks a page (~60 lines) per read, each page under its own lock:
+    // while other processes take and release locks (a writer at full speed, a replicator of 1000
+    // databases), a line can slip between two pages of one reading, and a held lock looks absent.
+    // A lock counts as absent only when three readings in a row miss it.
+    for (int reading = 0; reading < 3; reading++) {
+      if (on(db).stream().anyMatch(l -> l.pid() == pid && l.isSqliteShared())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A description of the locks on {@code file}, for failure messages. */
