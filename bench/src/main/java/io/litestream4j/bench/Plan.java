@@ -50,7 +50,7 @@ record Plan(
           32,
           List.of(10, 100),
           5,
-          List.of(1, 100),
+          List.of(1, 100, 200),
           List.of(1, 100),
           Duration.ofSeconds(20),
           6);

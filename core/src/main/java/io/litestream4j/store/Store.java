@@ -45,8 +45,10 @@ import org.slf4j.LoggerFactory;
  * newest snapshot already covers the database's position, so an idle database produces no new
  * snapshots and, having no new L0 files, no compactions. Snapshot retention (cascading to levels
  * 1..8) runs after each snapshot tick and again when a deletion candidate's wait ends; L0 retention
- * every {@code l0RetentionCheckInterval} and after each L1 compaction; validation every {@code
- * validationInterval} when enabled.
+ * (with the replica base check and the sweep of stale temporary files) at most {@code
+ * l0RetentionCheckInterval} apart — moved up to a compaction boundary that falls in the second half
+ * of that interval, so an idle store wakes once for both — and after each L1 compaction; validation
+ * every {@code validationInterval} when enabled.
  *
  * <h2>Concurrency</h2>
  *
@@ -310,15 +312,6 @@ public final class Store implements AutoCloseable, ReplicaUpkeep {
     jobs.lock();
     try {
       long now = clock.millis();
-      if (tempCleanupDue != Long.MAX_VALUE && now >= tempCleanupDue) {
-        attempt(
-            "temporary file cleanup",
-            level ->
-                client.deleteStaleTemporaryFiles(
-                    Instant.ofEpochMilli(clock.millis()).minus(STALE_TEMP_AGE)),
-            0);
-        tempCleanupDue = clock.millis() + options.l0RetentionCheckInterval().toMillis();
-      }
       String requested = snapshotRequest;
       if (requested != null && snapshotDue != Long.MAX_VALUE && now >= snapshotRequestDue) {
         snapshotRequest = null;
@@ -348,7 +341,16 @@ public final class Store implements AutoCloseable, ReplicaUpkeep {
       if (now >= l0Due) {
         attempt("replica base check", level -> checkBase(), 0);
         attempt("L0 retention", level -> l0Retention(), 0);
-        l0Due = clock.millis() + options.l0RetentionCheckInterval().toMillis();
+        l0Due = nextL0Check(now);
+      }
+      if (tempCleanupDue != Long.MAX_VALUE && now >= tempCleanupDue) {
+        attempt(
+            "temporary file cleanup",
+            level ->
+                client.deleteStaleTemporaryFiles(
+                    Instant.ofEpochMilli(clock.millis()).minus(STALE_TEMP_AGE)),
+            0);
+        tempCleanupDue = l0Due; // from now on swept in the same wake-up as the L0 check
       }
       if (now >= validationDue) {
         attempt("replica base check", level -> checkBase(), 0);
@@ -364,6 +366,23 @@ public final class Store implements AutoCloseable, ReplicaUpkeep {
     } finally {
       jobs.unlock();
     }
+  }
+
+  /**
+   * When to check L0 next after a check that began at {@code now}: one interval later, or the
+   * earliest compaction boundary when that falls in the second half of the interval, so that an
+   * idle store wakes once for both (every 15 s on the default schedule, instead of at the L0 check,
+   * the temporary-file sweep and the L1 boundary separately; each wake-up of an idle process costs
+   * a few tenths of a millisecond of CPU on a virtualised host, docs/performance.md, P6 session 9).
+   */
+  private long nextL0Check(long now) {
+    long interval = options.l0RetentionCheckInterval().toMillis();
+    long at = now + interval;
+    long compaction = Long.MAX_VALUE;
+    for (int level = 1; level <= options.topLevel(); level++) {
+      compaction = Math.min(compaction, compactDue[level]);
+    }
+    return compaction <= at && compaction - now >= interval / 2 ? compaction : at;
   }
 
   // ---------------------------------------------------------------------------------------------

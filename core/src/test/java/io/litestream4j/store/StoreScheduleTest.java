@@ -13,7 +13,9 @@ import io.litestream4j.replica.Replica;
 import io.litestream4j.replica.file.FileReplicaClient;
 import io.litestream4j.testing.ManualClock;
 import java.io.ByteArrayInputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -223,5 +225,42 @@ class StoreScheduleTest {
       enc.finish(io.litestream4j.ltx.Checksums.FLAG | 2);
     }
     return out.toByteArray();
+  }
+
+  @Test
+  void anIdleStoreWakesOnceEveryL0CheckIntervalForAllItsHousekeeping() throws Exception {
+    StoreOptions defaults = StoreOptions.DEFAULTS.withBackground(false);
+    write();
+    Store store = store(defaults, clock);
+    long start = clock.millis();
+    long next = store.runDue();
+    Path stale =
+        dir.resolve("replica/ltx/0/0000000000000001-0000000000000001.ltx.0123456789abcdef.tmp");
+    Files.createDirectories(stale.getParent());
+    Files.writeString(stale, "interrupted upload");
+    Files.setLastModifiedTime(
+        stale, FileTime.from(Instant.ofEpochMilli(start).minus(Duration.ofHours(2))));
+
+    List<Long> wakes = new ArrayList<>();
+    while (next - start <= 300_000) {
+      clock.set(Instant.ofEpochMilli(next));
+      wakes.add(next - start);
+      next = store.runDue();
+    }
+    assertThat(store.stats().failures()).isZero();
+    assertThat(stale).as("swept at the first L0 check").doesNotExist();
+    // Start (0.1 s past a 30 s boundary), the first L0 check 15 s later, then every L1 boundary and
+    // the L0 check half-way between them: one wake-up every 15 s for L0 retention, the base check,
+    // the temporary-file sweep and the compactions together.
+    List<Long> expected = new ArrayList<>(List.of(15_000L));
+    for (long t = 29_900; t <= 300_000; t += 15_000) {
+      expected.add(t);
+    }
+    assertThat(wakes).containsExactlyElementsOf(expected);
+    for (int i = 1; i < wakes.size(); i++) {
+      assertThat(wakes.get(i) - wakes.get(i - 1))
+          .as("L0 checks stay at most the interval apart")
+          .isBetween(7_500L, 15_000L);
+    }
   }
 }

@@ -125,8 +125,8 @@ class RepositoryLauncherTest {
   /**
    * Short commands run with C1 only (less CPU for JIT compilation); replicate and restore -f keep
    * C2, trim the C heap every 10 s (less RSS with many databases, benchmark P6) and wake the
-   * monitor-deflation thread every 5 s (idle CPU); replicate has a 48 MiB young generation (RSS at
-   * 1000 idle databases).
+   * monitor-deflation thread and the service thread's cleanup poll once a minute (idle CPU);
+   * replicate has a 48 MiB young generation (RSS at 1000 idle databases).
    */
   @Test
   void shortCommandsRunWithTheC1CompilerOnlyAndLongRunningOnesWithC2() throws Exception {
@@ -136,7 +136,8 @@ class RepositoryLauncherTest {
         .containsPattern("TieredStopAtLevel += 1 ")
         .containsPattern("CompileThresholdScaling += 10\\.0+ ")
         .containsPattern("TrimNativeHeapInterval += 0 ")
-        .doesNotContainPattern("AsyncDeflationInterval += 5000 ")
+        .doesNotContainPattern("AsyncDeflationInterval += 60000 ")
+        .doesNotContainPattern("ServiceThreadCleanupInterval += 60000 ")
         .doesNotContainPattern("NewSize += 50331648 ");
     assertThat(run(flags, "restore", "-h"))
         .containsPattern("TieredStopAtLevel += 1 ")
@@ -146,7 +147,8 @@ class RepositoryLauncherTest {
         .containsPattern("TieredStopAtLevel += 4 ")
         .containsPattern("CompileThresholdScaling += 1\\.0+ ")
         .containsPattern("TrimNativeHeapInterval += 10000 ")
-        .containsPattern("AsyncDeflationInterval += 5000 ")
+        .containsPattern("AsyncDeflationInterval += 60000 ")
+        .containsPattern("ServiceThreadCleanupInterval += 60000 ")
         .containsPattern(" NewSize += 50331648 ")
         .containsPattern("MaxNewSize += 50331648 ");
     assertThat(replicate)
@@ -155,7 +157,8 @@ class RepositoryLauncherTest {
     assertThat(run(flags, "restore", "-f", "-h"))
         .containsPattern("TieredStopAtLevel += 4 ")
         .containsPattern("TrimNativeHeapInterval += 10000 ")
-        .containsPattern("AsyncDeflationInterval += 5000 ")
+        .containsPattern("AsyncDeflationInterval += 60000 ")
+        .containsPattern("ServiceThreadCleanupInterval += 60000 ")
         .doesNotContainPattern(" NewSize += 50331648 ");
   }
 
