@@ -658,8 +658,18 @@ public final class Database implements AutoCloseable {
       if (reader == null) {
         break;
       }
+      // Scan up to the end the WAL had at the start, in steps of at most max-sync-wal-bytes. A
+      // step ends at the last commit before its bound; only a step cut by max-sync-wal-bytes is
+      // followed by another. The frames at the very end may have been an unfinished transaction
+      // at the start: the next sync takes it, with whatever was committed after it.
+      long remaining = target - cursor.offset();
+      if (remaining <= 0) {
+        break;
+      }
+      boolean limited = remaining > options.maxSyncWalBytes();
       FramePages kept = framePages(reader.pageSize());
-      WalSegment seg = reader.scan(cursor.position(), options.maxSyncWalBytes(), kept);
+      WalSegment seg =
+          reader.scan(cursor.position(), limited ? options.maxSyncWalBytes() : remaining, kept);
       if (seg.isEmpty()) {
         break;
       }
@@ -668,7 +678,7 @@ public final class Database implements AutoCloseable {
       }
       writeIncremental(wal, seg, kept);
       stats.recordWalBytes(seg.size());
-      more = seg.end().offset() < Math.min(walSize, target);
+      more = limited && seg.end().offset() < Math.min(walSize, target);
     }
     if (session.readLockHeld() && session.gaps() == gapsAtStart) {
       guardedSinceGaps = gapsAtStart;
