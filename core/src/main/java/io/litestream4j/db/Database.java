@@ -113,6 +113,9 @@ public final class Database implements AutoCloseable {
 
   private static final long FRAME_PAGES_IDLE_MILLIS = 5_000;
 
+  /** Frames past the WAL's end at its start that a sync still takes (see {@link #syncWal}). */
+  private static final int TAIL_SLACK_FRAMES = 4;
+
   private final Path path;
   private final Path walPath;
   private final DbOptions options;
@@ -660,16 +663,20 @@ public final class Database implements AutoCloseable {
       }
       // Scan up to the end the WAL had at the start, in steps of at most max-sync-wal-bytes. A
       // step ends at the last commit before its bound; only a step cut by max-sync-wal-bytes is
-      // followed by another. The frames at the very end may have been an unfinished transaction
-      // at the start: the next sync takes it, with whatever was committed after it.
+      // followed by another. The frames at the very end were often a transaction being written
+      // at the start: a few frames of slack take a small one along (its commit would otherwise
+      // wait a sync interval); a larger one goes to the next sync.
       long remaining = target - cursor.offset();
       if (remaining <= 0) {
         break;
       }
       boolean limited = remaining > options.maxSyncWalBytes();
+      long bound =
+          limited
+              ? options.maxSyncWalBytes()
+              : remaining + (long) TAIL_SLACK_FRAMES * reader.frameSize();
       FramePages kept = framePages(reader.pageSize());
-      WalSegment seg =
-          reader.scan(cursor.position(), limited ? options.maxSyncWalBytes() : remaining, kept);
+      WalSegment seg = reader.scan(cursor.position(), bound, kept);
       if (seg.isEmpty()) {
         break;
       }
