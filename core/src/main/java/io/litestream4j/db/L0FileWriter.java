@@ -5,12 +5,14 @@ import io.litestream4j.ltx.LockPage;
 import io.litestream4j.ltx.LtxEncoder;
 import io.litestream4j.ltx.LtxHeader;
 import io.litestream4j.ltx.LtxTrailer;
+import io.litestream4j.sqlite.FramePages;
 import io.litestream4j.sqlite.PageIndex;
 import io.litestream4j.sqlite.WalOverlay;
 import io.litestream4j.sqlite.WalSegment;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.util.Arrays;
+import java.util.OptionalLong;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -45,10 +47,17 @@ record L0FileWriter(LocalLtxDir local, FileChannel db, int pageSize) {
    * {@code checksum} (the state before it) page by page to the state after it.
    *
    * @param prevCommit the database's size in pages before the segment
+   * @param kept pages the scan of {@code seg} already read and verified (null: none); a page it
+   *     does not hold for the segment's frame is read from the WAL
    * @return the file's trailer
    */
   LtxTrailer writeIncremental(
-      FileChannel wal, WalSegment seg, int prevCommit, LtxHeader header, DatabaseChecksum checksum)
+      FileChannel wal,
+      WalSegment seg,
+      @Nullable FramePages kept,
+      int prevCommit,
+      LtxHeader header,
+      DatabaseChecksum checksum)
       throws IOException {
     int commit = seg.commit();
     int lock = LockPage.pgno(pageSize);
@@ -65,7 +74,10 @@ record L0FileWriter(LocalLtxDir local, FileChannel db, int pageSize) {
         out -> {
           try (LtxEncoder enc = new LtxEncoder(out, header)) {
             for (int pgno : pgnos) {
-              overlay.readPage(pgno, buf);
+              OptionalLong frame = pages.frameOffsetOf(pgno);
+              if (kept == null || frame.isEmpty() || !kept.copy(pgno, frame.getAsLong(), buf)) {
+                overlay.readPage(pgno, buf);
+              }
               checksum.setPageChecksum(pgno, enc.writePage(pgno, buf));
             }
             if (commit < prevCommit) {

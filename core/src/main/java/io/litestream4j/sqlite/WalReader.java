@@ -117,7 +117,26 @@ public final class WalReader {
    * @param from a position from {@link #start()} or from an earlier segment of this WAL generation
    */
   public WalSegment scan(WalPosition from, long maxBytes) throws IOException {
+    return scan(from, maxBytes, null);
+  }
+
+  /**
+   * Like {@link #scan(WalPosition, long)}, and keeps in {@code keep} (cleared first) the bytes of
+   * the pages it reads and verifies, so that the segment can be written without reading the WAL
+   * again (see {@link FramePages}).
+   *
+   * @param keep null to keep nothing; else of this WAL's page size
+   */
+  public WalSegment scan(WalPosition from, long maxBytes, @Nullable FramePages keep)
+      throws IOException {
     requireReadable(from);
+    if (keep != null) {
+      if (keep.pageSize() != pageSize) {
+        throw new IllegalArgumentException(
+            "pages of " + keep.pageSize() + " bytes kept for a WAL of " + pageSize + "-byte pages");
+      }
+      keep.clear();
+    }
     if (maxBytes <= 0) {
       throw new IllegalArgumentException("maxBytes must be positive, got " + maxBytes);
     }
@@ -141,6 +160,9 @@ public final class WalReader {
       }
       checksum = next;
       pgnos.add(frame.pgno());
+      if (keep != null) {
+        keep.offer(frame.pgno(), offset, buffer, at + WalFrameHeader.SIZE);
+      }
       offset += frameSize;
       if (frame.isCommit()) {
         commits++;
