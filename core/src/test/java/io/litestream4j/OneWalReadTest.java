@@ -3,7 +3,6 @@ package io.litestream4j;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.litestream4j.config.DbOptions;
-import io.litestream4j.ltx.DatabaseChecksum;
 import io.litestream4j.testing.DbCompare;
 import io.litestream4j.testing.L0Restore;
 import io.litestream4j.testing.ReplicationRoundTrip;
@@ -16,7 +15,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicReference;
@@ -42,7 +40,7 @@ class OneWalReadTest {
       throws Exception {
     Path db = dir.resolve("app.db");
     Path replica = dir.resolve("replica");
-    Map<Long, Expected> expected = new LinkedHashMap<>();
+    Map<Long, ReplicationRoundTrip.Expected> expected = new LinkedHashMap<>();
     Random rnd = new Random(7);
     try (Connection app = DriverManager.getConnection("jdbc:sqlite:" + db)) {
       try (Statement st = app.createStatement()) {
@@ -71,19 +69,14 @@ class OneWalReadTest {
           assertThat(other.isAlive()).isFalse();
           assertThat(failure.get()).isNull();
           long txid = r.syncAndAwait(Duration.ofSeconds(20));
-          expected.put(txid, new Expected(DbCompare.dump(db), L0Restore.logicalChecksum(db)));
+          expected.put(
+              txid,
+              new ReplicationRoundTrip.Expected(DbCompare.dump(db), L0Restore.logicalChecksum(db)));
         }
       }
     }
     assertThat(expected).hasSizeGreaterThan(8);
-    for (var e : expected.entrySet()) {
-      Path out = dir.resolve("restored-" + e.getKey() + ".db");
-      long checksum = L0Restore.restore(replica.resolve("ltx/0"), e.getKey(), out);
-      DbCompare.assertSameContent(e.getValue().dump(), DbCompare.dump(out), "TXID " + e.getKey());
-      assertThat(checksum).as("checksum at TXID %d", e.getKey()).isEqualTo(e.getValue().checksum());
-      assertThat(DatabaseChecksum.of(out)).isEqualTo(e.getValue().checksum());
-      DbCompare.assertIntegrity(out);
-    }
+    ReplicationRoundTrip.assertL0Restores(replica.resolve("ltx/0"), expected, dir);
   }
 
   /**
@@ -138,6 +131,4 @@ class OneWalReadTest {
       }
     }
   }
-
-  private record Expected(List<String> dump, long checksum) {}
 }

@@ -95,6 +95,24 @@ public final class ReplicationRoundTrip {
   }
 
   /**
+   * Rebuilds every captured TXID from the L0 files in {@code l0Dir} alone ({@link L0Restore}, which
+   * shares no code with the restore path) and compares each with the captured source: content, the
+   * rolling checksum as the rebuild computed it and as the rebuilt file has it, and {@code PRAGMA
+   * integrity_check}. The rebuilt files are written to {@code workDir}.
+   */
+  public static void assertL0Restores(Path l0Dir, Map<Long, Expected> expected, Path workDir)
+      throws Exception {
+    for (var e : expected.entrySet()) {
+      Path out = workDir.resolve("restored-" + e.getKey() + ".db");
+      long checksum = L0Restore.restore(l0Dir, e.getKey(), out);
+      DbCompare.assertSameContent(e.getValue().dump(), DbCompare.dump(out), "TXID " + e.getKey());
+      assertThat(checksum).as("checksum at TXID %d", e.getKey()).isEqualTo(e.getValue().checksum());
+      assertThat(DatabaseChecksum.of(out)).isEqualTo(e.getValue().checksum());
+      DbCompare.assertIntegrity(out);
+    }
+  }
+
+  /**
    * Restores every {@code every}-th captured TXID and the last one through {@link Restorer} and
    * compares each with the captured source.
    */
