@@ -32,11 +32,6 @@ litestream4j_major_of() {
   fi
 }
 
-litestream4j_jdk_major() {
-  litestream4j_major_of "$1"
-  echo "$litestream4j_major"
-}
-
 # `litestream4j_find_jdk jre` accepts a runtime without javac (enough to run the distribution's jar).
 # Also sets LITESTREAM4J_JDK_MAJOR to the chosen JDK's major version.
 litestream4j_find_jdk() {

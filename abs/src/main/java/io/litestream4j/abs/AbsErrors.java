@@ -2,6 +2,7 @@ package io.litestream4j.abs;
 
 import com.azure.storage.blob.models.BlobErrorCode;
 import com.azure.storage.blob.models.BlobStorageException;
+import io.litestream4j.internal.Throwables;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
@@ -80,10 +81,7 @@ final class AbsErrors {
           "abs: cannot %s %s: %s".formatted(action, where, u.getCause().getMessage()),
           u.getCause());
     }
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
+    Throwable root = Throwables.rootCause(e);
     return new IOException("abs: cannot %s %s: %s".formatted(action, where, root), e);
   }
 

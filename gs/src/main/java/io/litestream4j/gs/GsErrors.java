@@ -1,6 +1,7 @@
 package io.litestream4j.gs;
 
 import com.google.cloud.BaseServiceException;
+import io.litestream4j.internal.Throwables;
 import java.io.IOException;
 
 /**
@@ -62,10 +63,7 @@ final class GsErrors {
               + "login, or run on Google Cloud with a service account",
           e);
     }
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
+    Throwable root = Throwables.rootCause(e);
     String detail = root == e ? firstLine(text) : firstLine(text) + " (" + root + ")";
     return new IOException(prefix + (status != 0 ? ": HTTP " + status : "") + ": " + detail, e);
   }

@@ -1,5 +1,6 @@
 package io.litestream4j.s3;
 
+import io.litestream4j.internal.Throwables;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -25,11 +26,10 @@ final class RetryNotice {
   private final long intervalNanos;
   private final LongSupplier nanoTime;
 
-  /** When the next warning may be logged, in {@link #nanoTime} units; 0 until the first. */
-  private final AtomicLong nextAllowed = new AtomicLong();
+  /** When the next warning may be logged, in {@link #nanoTime} units. */
+  private final AtomicLong nextAllowed;
 
   private final AtomicLong suppressed = new AtomicLong();
-  private volatile boolean warned;
 
   /**
    * @param endpoint the endpoint URL as configured, or {@code "AWS"}
@@ -41,17 +41,17 @@ final class RetryNotice {
     this.maxAttempts = maxAttempts;
     this.intervalNanos = interval.toNanos();
     this.nanoTime = nanoTime;
+    this.nextAllowed = new AtomicLong(nanoTime.getAsLong());
   }
 
   /** Called for each failed attempt that the retry strategy is going to repeat. */
   void retrying(Throwable failure) {
     long now = nanoTime.getAsLong();
     long next = nextAllowed.get();
-    if ((warned && now - next < 0) || !nextAllowed.compareAndSet(next, now + intervalNanos)) {
+    if (now - next < 0 || !nextAllowed.compareAndSet(next, now + intervalNanos)) {
       suppressed.incrementAndGet();
       return;
     }
-    warned = true;
     long others = suppressed.getAndSet(0);
     LOG.atWarn()
         .addKeyValue("replica", replica)
@@ -68,10 +68,7 @@ final class RetryNotice {
       String code = S3Errors.code(a);
       return "HTTP " + a.statusCode() + (code.isEmpty() ? "" : " " + code);
     }
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
+    Throwable root = Throwables.rootCause(e);
     String msg = root.getMessage();
     return msg == null || msg.isBlank() ? root.getClass().getSimpleName() : msg;
   }
