@@ -14,15 +14,22 @@ import java.util.concurrent.BlockingQueue;
  * so decoding and writing run at the same time on a multi-core machine. The thread starts only once
  * a second buffer is needed: a small restore is written from the caller's thread.
  *
+ * <p>In the overlapped mode the writer also starts the disk writing early ({@link EarlyWriteback}),
+ * so the caller's final sync does not begin with the whole file still in memory.
+ *
  * <p>Guarantees: after {@link #flush} returns every page passed to {@link #write} is in the file
- * (written, not synced; syncing stays the caller's job), and the first write error is thrown from
- * the next {@code write} or {@code flush}. {@link #close} stops the thread, also after a failure,
- * without waiting for anything but the write in progress. Not thread-safe (one caller).
+ * (written, not synced; syncing stays the caller's job) and no early sync is running; the first
+ * write or early-sync error is thrown from the next {@code write} or {@code flush}. {@link #close}
+ * stops the thread, also after a failure, without waiting for anything but the write in progress.
+ * Not thread-safe (one caller).
  */
 final class PageWriter implements AutoCloseable {
   static final String THREAD_NAME = "ltx-apply-writer";
   private static final int BUFFER_BYTES = 1 << 20;
   private static final int BUFFERS = 3;
+
+  /** Bytes written between two early syncs of the overlapped mode (see {@link EarlyWriteback}). */
+  static final long WRITEBACK_BYTES = 8L << 20;
 
   /**
    * A filled buffer and the file offset of its first byte; {@code buf == null} stops the thread.
@@ -40,6 +47,7 @@ final class PageWriter implements AutoCloseable {
   private int nextPgno;
   private Thread writer;
   private volatile Throwable error;
+  private final EarlyWriteback writeback; // null unless overlapped
 
   /**
    * @param overlapped write on a thread of its own once more than one buffer is filled (a restore);
@@ -49,6 +57,7 @@ final class PageWriter implements AutoCloseable {
     this.db = db;
     this.pageSize = pageSize;
     this.overlapped = overlapped;
+    this.writeback = overlapped ? new EarlyWriteback(db, WRITEBACK_BYTES) : null;
   }
 
   void write(int pgno, byte[] page) throws IOException {
@@ -80,6 +89,9 @@ final class PageWriter implements AutoCloseable {
         free.add(b);
       }
     }
+    if (writeback != null) {
+      writeback.await();
+    }
     throwIfFailed();
   }
 
@@ -96,6 +108,9 @@ final class PageWriter implements AutoCloseable {
       throw new InterruptedIOException("interrupted while stopping " + THREAD_NAME);
     } finally {
       writer = null;
+      if (writeback != null) {
+        writeback.close();
+      }
     }
   }
 
@@ -139,7 +154,11 @@ final class PageWriter implements AutoCloseable {
       }
       try {
         if (error == null) {
+          int bytes = c.buf().remaining();
           writeFully(c.buf(), c.position());
+          if (writeback != null) {
+            writeback.written(bytes);
+          }
         }
       } catch (IOException | RuntimeException | Error e) {
         error = e;
@@ -185,6 +204,9 @@ final class PageWriter implements AutoCloseable {
     Throwable e = error;
     if (e != null) {
       throw Rethrow.asIoException(e);
+    }
+    if (writeback != null) {
+      writeback.throwIfFailed();
     }
   }
 }
