@@ -113,6 +113,10 @@ final class SdkClients {
   }
 
   private static SdkHttpClient httpClient(S3Settings s, S3Tuning t) {
+    if (PlainHttpConnections.suits(s.endpoint(), System::getProperty, System.getenv())) {
+      return UrlConnectionHttpClient.create(
+          new PlainHttpConnections(t.connectTimeout(), t.socketTimeout()));
+    }
     var builder =
         UrlConnectionHttpClient.builder()
             .connectionTimeout(t.connectTimeout())
