@@ -148,7 +148,10 @@ final class SdkClients {
                 BackoffStrategy.exponentialDelay(t.retryBaseDelay(), t.retryMaxDelay()))
             .throttlingBackoffStrategy(
                 BackoffStrategy.exponentialDelay(
-                    t.retryBaseDelay().multipliedBy(5), t.retryMaxDelay()))
+                    // Not Duration.multipliedBy: it computes through BigDecimal, whose class
+                    // initialization costs every S3 command tens of milliseconds.
+                    Duration.ofNanos(Math.multiplyExact(t.retryBaseDelay().toNanos(), 5)),
+                    t.retryMaxDelay()))
             .retryOnException(S3Errors::isRetryable)
             .treatAsThrottling(S3Errors::isThrottling)
             .build();
