@@ -1,6 +1,7 @@
 package io.litestream4j.replica;
 
 import io.litestream4j.ltx.LtxFileName;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -70,6 +71,36 @@ public record ObjectKeys(String path, Layout layout) {
       case HEX_LEVELS -> path + "/" + "%04x/".formatted(level);
       case LTX_DIRECTORIES -> (path.isEmpty() ? "" : path + "/") + "ltx/" + level + "/";
     };
+  }
+
+  /**
+   * The prefix every level's objects share and nothing else of the replica has ({@code <path>/000}
+   * in the hex layout, whose levels 0..9 are {@code 0000}..{@code 0009}; {@code <path>/ltx/} in the
+   * other). A listing of it returns the levels in ascending order.
+   */
+  public String allLevelsPrefix() {
+    return switch (layout) {
+      case HEX_LEVELS -> path + "/000";
+      case LTX_DIRECTORIES -> (path.isEmpty() ? "" : path + "/") + "ltx/";
+    };
+  }
+
+  /**
+   * The level a key listed under {@link #allLevelsPrefix} belongs to, and the LTX file it names, if
+   * it is an LTX file name directly inside a level's prefix.
+   */
+  public Optional<LtxFileInfo> parseAnyLevel(String key, long size, Instant createdAt) {
+    String all = allLevelsPrefix();
+    if (key.length() <= all.length() || !key.startsWith(all)) {
+      return Optional.empty();
+    }
+    // Both layouts put the level's one decimal digit right after the common prefix.
+    int level = Character.digit(key.charAt(all.length()), 10);
+    if (level < LtxFileInfo.L0 || level > LtxFileInfo.SNAPSHOT_LEVEL) {
+      return Optional.empty();
+    }
+    return parse(level, key)
+        .map(n -> new LtxFileInfo(level, n.minTxid(), n.maxTxid(), size, createdAt));
   }
 
   /** The name of the file {@code level/minTxid-maxTxid}. */

@@ -41,6 +41,21 @@ public interface ReplicaClient extends AutoCloseable {
   List<LtxFileInfo> ltxFiles(int level, long seekTxid) throws IOException;
 
   /**
+   * Lists every level, 0 to 9, as {@link #ltxFiles}{@code (level, 0)} would, indexed by level.
+   * Whatever the backend does, no level may be listed before a lower one (the order {@code
+   * ReplicaCatalog.listLevels} explains). This default lists the levels one after the other; a
+   * backend whose listing returns names in order across levels overrides it to list the whole
+   * replica at once (one request instead of ten on an object store).
+   */
+  default List<List<LtxFileInfo>> ltxFilesOfAllLevels() throws IOException {
+    List<List<LtxFileInfo>> levels = new java.util.ArrayList<>();
+    for (int level = LtxFileInfo.L0; level <= LtxFileInfo.SNAPSHOT_LEVEL; level++) {
+      levels.add(ltxFiles(level, 0));
+    }
+    return levels;
+  }
+
+  /**
    * Like {@link #ltxFiles} but guarantees {@code createdAt} is the LTX header timestamp, at
    * whatever extra cost the backend needs (one metadata request per file on S3). Used by
    * timestamp-based restores only. Backends whose listing already carries the header timestamp keep

@@ -55,12 +55,12 @@ public record ReplicaCatalog(List<LtxFileInfo> files) {
    */
   public static List<List<LtxFileInfo>> listLevels(ReplicaClient client, boolean exactTimestamps)
       throws IOException {
+    if (!exactTimestamps) {
+      return client.ltxFilesOfAllLevels();
+    }
     List<List<LtxFileInfo>> levels = new ArrayList<>();
     for (int level = LtxFileInfo.L0; level <= LtxFileInfo.SNAPSHOT_LEVEL; level++) {
-      levels.add(
-          exactTimestamps
-              ? client.ltxFilesWithExactTimestamps(level, 0)
-              : client.ltxFiles(level, 0));
+      levels.add(client.ltxFilesWithExactTimestamps(level, 0));
     }
     return levels;
   }

@@ -2,6 +2,7 @@ package io.litestream4j.replica;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import java.io.ByteArrayInputStream;
@@ -278,6 +279,30 @@ public abstract class ReplicaClientContract {
     assertThat(client.ltxFilesWithExactTimestamps(0, 0))
         .extracting(LtxFileInfo::minTxid)
         .containsExactly(1L);
+  }
+
+  @Test
+  void listsAllLevelsAtOnceExactlyAsLevelByLevel() throws IOException {
+    write(0, 3, 3, T1, 1);
+    write(0, 4, 4, T1, 1);
+    write(1, 1, 4, T1, 1);
+    write(3, 1, 4, T1, 1);
+    write(9, 1, 2, T1, 1);
+    write(9, 1, 4, T1, 1);
+    Optional<RawStore> raw = rawStore();
+    if (raw.isPresent()) {
+      raw.get().put(levelDirectory(0) + "/notes.txt", "junk".getBytes());
+      raw.get()
+          .put(levelDirectory(9) + "/sub/0000000000000005-0000000000000005.ltx", "x".getBytes());
+    }
+    List<List<LtxFileInfo>> all = client.ltxFilesOfAllLevels();
+    assertThat(all).hasSize(LtxFileInfo.SNAPSHOT_LEVEL + 1);
+    for (int level = LtxFileInfo.L0; level <= LtxFileInfo.SNAPSHOT_LEVEL; level++) {
+      assertThat(all.get(level)).as("level %d", level).isEqualTo(client.ltxFiles(level, 0));
+    }
+    assertThat(all.get(9))
+        .extracting(LtxFileInfo::minTxid, LtxFileInfo::maxTxid)
+        .containsExactly(tuple(1L, 2L), tuple(1L, 4L));
   }
 
   @Test
