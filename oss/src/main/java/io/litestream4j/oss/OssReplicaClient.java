@@ -57,6 +57,11 @@ public final class OssReplicaClient implements ReplicaClient {
   }
 
   @Override
+  public List<List<LtxFileInfo>> ltxFilesOfAllLevels() throws IOException {
+    return s3.ltxFilesOfAllLevels();
+  }
+
+  @Override
   public List<LtxFileInfo> ltxFilesWithExactTimestamps(int level, long seekTxid)
       throws IOException {
     return s3.ltxFilesWithExactTimestamps(level, seekTxid);
