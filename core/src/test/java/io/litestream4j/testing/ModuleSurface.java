@@ -15,10 +15,12 @@ import java.lang.module.ModuleReference;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -38,20 +40,16 @@ public record ModuleSurface(
     ModuleDescriptor d = descriptor(anyClass);
     return new ModuleSurface(
         d.name(),
-        d.exports().stream()
-            .collect(
-                Collectors.toMap(
-                    ModuleDescriptor.Exports::source,
-                    ModuleDescriptor.Exports::targets,
-                    (a, b) -> a,
-                    TreeMap::new)),
-        d.provides().stream()
-            .collect(
-                Collectors.toMap(
-                    ModuleDescriptor.Provides::service,
-                    ModuleDescriptor.Provides::providers,
-                    (a, b) -> a,
-                    TreeMap::new)));
+        byKey(d.exports(), ModuleDescriptor.Exports::source, ModuleDescriptor.Exports::targets),
+        byKey(
+            d.provides(),
+            ModuleDescriptor.Provides::service,
+            ModuleDescriptor.Provides::providers));
+  }
+
+  private static <T, V> Map<String, V> byKey(
+      Collection<T> items, Function<T, String> key, Function<T, V> value) {
+    return items.stream().collect(Collectors.toMap(key, value));
   }
 
   /** A replica backend: its factory's package to everyone, the factory to the service loader. */
