@@ -40,18 +40,16 @@ class ModuleDescriptorTest {
         .containsEntry("io.litestream4j.config", Set.of())
         .as("restore and follow internals: not exported")
         .doesNotContainKeys("io.litestream4j.restore", "io.litestream4j.follow");
-    assertThat(exports.get("io.litestream4j.db"))
-        .as("database monitor: qualified export only")
-        .isNotEmpty()
-        .allMatch(m -> m.startsWith("io.litestream4j."));
     assertThat(exports.get("io.litestream4j.internal"))
         .as("plumbing: qualified export only")
         .isNotEmpty()
         .allMatch(m -> m.startsWith("io.litestream4j."));
     assertThat(exports.get("io.litestream4j.sqlite"))
-        .as("SQLite formats: qualified export only")
-        .isNotEmpty()
-        .allMatch(m -> m.startsWith("io.litestream4j."));
+        .as("SQLite formats: to the command line only")
+        .containsExactly("io.litestream4j.cli");
+    assertThat(exports.get("io.litestream4j.db"))
+        .as("database monitor: to the command line and the benchmark")
+        .containsExactlyInAnyOrder("io.litestream4j.cli", "io.litestream4j.bench");
     assertThat(core.requires())
         .as("null markers are needed to compile against core, never to run it")
         .anySatisfy(
