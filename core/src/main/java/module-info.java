@@ -35,16 +35,13 @@ module io.litestream4j.core {
   exports io.litestream4j.store;
   exports io.litestream4j.tools;
   exports io.litestream4j.sqlite to
-      io.litestream4j.cli,
-      io.litestream4j.server,
-      io.litestream4j.bench;
+      io.litestream4j.cli;
   exports io.litestream4j.internal to
       io.litestream4j.s3,
       io.litestream4j.cli,
       io.litestream4j.server,
       io.litestream4j.abs,
       io.litestream4j.gs,
-      io.litestream4j.oss,
       io.litestream4j.sftp,
       io.litestream4j.webdav,
       io.litestream4j.nats,

@@ -3,8 +3,6 @@ package io.litestream4j;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.litestream4j.config.DbOptions;
-import io.litestream4j.testing.DbCompare;
-import io.litestream4j.testing.L0Restore;
 import io.litestream4j.testing.ReplicationRoundTrip;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -42,12 +40,7 @@ class OneWalReadTest {
     Path replica = dir.resolve("replica");
     Map<Long, ReplicationRoundTrip.Expected> expected = new LinkedHashMap<>();
     Random rnd = new Random(7);
-    try (Connection app = DriverManager.getConnection("jdbc:sqlite:" + db)) {
-      try (Statement st = app.createStatement()) {
-        st.execute("PRAGMA journal_mode=wal");
-        st.execute("PRAGMA busy_timeout=1000");
-        st.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB, note TEXT)");
-      }
+    try (Connection app = ReplicationRoundTrip.openApp(db, 1000)) {
       ReplicationOptions opts =
           ReplicationOptions.of(db, replica.toUri().toString())
               .withSyncInterval(Duration.ZERO)
@@ -69,9 +62,7 @@ class OneWalReadTest {
           assertThat(other.isAlive()).isFalse();
           assertThat(failure.get()).isNull();
           long txid = r.syncAndAwait(Duration.ofSeconds(20));
-          expected.put(
-              txid,
-              new ReplicationRoundTrip.Expected(DbCompare.dump(db), L0Restore.logicalChecksum(db)));
+          expected.put(txid, ReplicationRoundTrip.capture(db));
         }
       }
     }

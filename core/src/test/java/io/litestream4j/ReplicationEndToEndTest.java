@@ -3,13 +3,9 @@ package io.litestream4j;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.litestream4j.config.DbOptions;
-import io.litestream4j.testing.DbCompare;
-import io.litestream4j.testing.L0Restore;
 import io.litestream4j.testing.ReplicationRoundTrip;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -32,12 +28,7 @@ class ReplicationEndToEndTest {
     Path replica = dir.resolve("replica");
     Map<Long, ReplicationRoundTrip.Expected> expected = new LinkedHashMap<>();
     Random rnd = new Random(42);
-    try (Connection app = DriverManager.getConnection("jdbc:sqlite:" + db)) {
-      try (Statement st = app.createStatement()) {
-        st.execute("PRAGMA journal_mode=wal");
-        st.execute("PRAGMA busy_timeout=200");
-        st.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB, note TEXT)");
-      }
+    try (Connection app = ReplicationRoundTrip.openApp(db, 200)) {
       ReplicationOptions opts =
           ReplicationOptions.of(db, replica.toUri().toString())
               .withSyncInterval(Duration.ZERO)
@@ -49,9 +40,7 @@ class ReplicationEndToEndTest {
         for (int round = 0; round < 40; round++) {
           ReplicationRoundTrip.write(app, round, rnd, 400);
           long txid = r.syncAndAwait(Duration.ofSeconds(20));
-          expected.put(
-              txid,
-              new ReplicationRoundTrip.Expected(DbCompare.dump(db), L0Restore.logicalChecksum(db)));
+          expected.put(txid, ReplicationRoundTrip.capture(db));
         }
       }
     }

@@ -40,8 +40,12 @@ final class ConfigFlags {
 
   /** Loads the configuration this command should use; warnings are the caller's to report. */
   LoadedConfig read(Map<String, String> env) throws IOException {
-    Path file = path != null ? path : ConfigLoader.defaultPath(env);
-    return ConfigLoader.load(file, !noExpandEnv, env);
+    return ConfigLoader.load(file(env), !noExpandEnv, env);
+  }
+
+  /** The file this command reads its configuration from. */
+  Path file(Map<String, String> env) {
+    return path != null ? path : ConfigLoader.defaultPath(env);
   }
 
   /**

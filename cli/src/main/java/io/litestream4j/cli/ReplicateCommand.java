@@ -255,16 +255,16 @@ final class ReplicateCommand implements Callable<Integer> {
   }
 
   private static void warnNotStartedWithOnce(Config config) {
-    config
-        .addr()
-        .ifPresent(a -> LOG.warn("config: addr: not started with -once (metrics and status page)"));
-    config.mcpAddr().ifPresent(a -> LOG.warn("config: mcp-addr: not started with -once"));
+    config.addr().ifPresent(a -> notStartedWithOnce("addr", "the metrics and status page are"));
+    config.mcpAddr().ifPresent(a -> notStartedWithOnce("mcp-addr", "the MCP server is"));
     if (config.socket().enabled()) {
-      LOG.warn("config: socket.enabled: the control socket is not started with -once");
+      notStartedWithOnce("socket.enabled", "the control socket is");
     }
-    config
-        .heartbeatUrl()
-        .ifPresent(a -> LOG.warn("config: heartbeat-url: no heartbeat with -once"));
+    config.heartbeatUrl().ifPresent(a -> notStartedWithOnce("heartbeat-url", "the heartbeat is"));
+  }
+
+  private static void notStartedWithOnce(String setting, String what) {
+    LOG.atWarn().addKeyValue("setting", setting).log("{} not started with -once", what);
   }
 
   /** How long metrics and the status page reuse one listing of a replica. */
@@ -293,7 +293,9 @@ final class ReplicateCommand implements Callable<Integer> {
       loaded = configFlags.read(env);
     }
     Logging.configure(loaded.config().logging(), logLevel);
-    loaded.warnings().forEach(w -> LOG.warn("config: {}", w));
+    loaded
+        .warnings()
+        .forEach(w -> LOG.atWarn().addKeyValue("config", configFlags.file(env)).log(w));
     return loaded.config();
   }
 

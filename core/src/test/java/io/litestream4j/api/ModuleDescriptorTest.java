@@ -5,12 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.litestream4j.Replication;
 import io.litestream4j.ltx.LtxHeader;
 import io.litestream4j.replica.ReplicaClientFactory;
+import io.litestream4j.testing.ModuleSurface;
 import java.io.File;
-import java.io.InputStream;
 import java.lang.module.Configuration;
 import java.lang.module.ModuleDescriptor;
 import java.lang.module.ModuleFinder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -25,23 +24,9 @@ import org.junit.jupiter.api.Test;
  * this one reads the compiled descriptors and resolves the module graph from the real jars.
  */
 class ModuleDescriptorTest {
-  private static Path classesOf(Class<?> c) throws Exception {
-    return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI());
-  }
-
-  private static ModuleDescriptor descriptor(Class<?> c) throws Exception {
-    Path classes = classesOf(c);
-    if (Files.isDirectory(classes)) {
-      try (InputStream in = Files.newInputStream(classes.resolve("module-info.class"))) {
-        return ModuleDescriptor.read(in);
-      }
-    }
-    return ModuleFinder.of(classes).findAll().iterator().next().descriptor();
-  }
-
   @Test
   void coreExportsTheApiAndKeepsItsPlumbingToTheProjectsModules() throws Exception {
-    ModuleDescriptor core = descriptor(Replication.class);
+    ModuleDescriptor core = ModuleSurface.descriptor(Replication.class);
     assertThat(core.name()).isEqualTo("io.litestream4j.core");
     Map<String, Set<String>> exports =
         core.exports().stream()
@@ -55,18 +40,16 @@ class ModuleDescriptorTest {
         .containsEntry("io.litestream4j.config", Set.of())
         .as("restore and follow internals: not exported")
         .doesNotContainKeys("io.litestream4j.restore", "io.litestream4j.follow");
-    assertThat(exports.get("io.litestream4j.db"))
-        .as("database monitor: qualified export only")
-        .isNotEmpty()
-        .allMatch(m -> m.startsWith("io.litestream4j."));
     assertThat(exports.get("io.litestream4j.internal"))
         .as("plumbing: qualified export only")
         .isNotEmpty()
         .allMatch(m -> m.startsWith("io.litestream4j."));
     assertThat(exports.get("io.litestream4j.sqlite"))
-        .as("SQLite formats: qualified export only")
-        .isNotEmpty()
-        .allMatch(m -> m.startsWith("io.litestream4j."));
+        .as("SQLite formats: to the command line only")
+        .containsExactly("io.litestream4j.cli");
+    assertThat(exports.get("io.litestream4j.db"))
+        .as("database monitor: to the command line and the benchmark")
+        .containsExactlyInAnyOrder("io.litestream4j.cli", "io.litestream4j.bench");
     assertThat(core.requires())
         .as("null markers are needed to compile against core, never to run it")
         .anySatisfy(
@@ -77,11 +60,14 @@ class ModuleDescriptorTest {
     assertThat(core.uses()).contains(ReplicaClientFactory.class.getName());
     assertThat(core.provides())
         .anySatisfy(p -> assertThat(p.service()).isEqualTo(ReplicaClientFactory.class.getName()));
+    assertThat(ModuleSurface.classPathServices(Replication.class))
+        .as("the class path gets the same providers")
+        .isEqualTo(ModuleSurface.of(Replication.class).provides());
   }
 
   @Test
   void ltxExportsOnlyTheFormatAndNeedsOnlyLz4() throws Exception {
-    ModuleDescriptor ltx = descriptor(LtxHeader.class);
+    ModuleDescriptor ltx = ModuleSurface.descriptor(LtxHeader.class);
     assertThat(ltx.name()).isEqualTo("io.litestream4j.ltx");
     assertThat(ltx.exports())
         .extracting(ModuleDescriptor.Exports::source)
@@ -100,7 +86,11 @@ class ModuleDescriptorTest {
             .filter(
                 p -> needed.stream().anyMatch(n -> p.getFileName().toString().startsWith(n + "-")));
     Path[] path =
-        Stream.concat(Stream.of(classesOf(Replication.class), classesOf(LtxHeader.class)), jars)
+        Stream.concat(
+                Stream.of(
+                    ModuleSurface.location(Replication.class),
+                    ModuleSurface.location(LtxHeader.class)),
+                jars)
             .toArray(Path[]::new);
     Configuration cf =
         Configuration.empty()

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -62,12 +63,7 @@ public final class ReplicationRoundTrip {
     Path db = dir.resolve("app-" + seed + ".db");
     var expected = new LinkedHashMap<Long, Expected>();
     Random rnd = new Random(seed);
-    try (Connection app = DriverManager.getConnection("jdbc:sqlite:" + db)) {
-      try (Statement st = app.createStatement()) {
-        st.execute("PRAGMA journal_mode=wal");
-        st.execute("PRAGMA busy_timeout=200");
-        st.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB, note TEXT)");
-      }
+    try (Connection app = openApp(db, 200)) {
       ReplicationOptions opts =
           ReplicationOptions.of(db, client.type() + "://test")
               .withMetaDir(dir.resolve("meta-" + seed))
@@ -92,6 +88,28 @@ public final class ReplicationRoundTrip {
     }
     assertThat(expected).hasSizeGreaterThan(rounds / 2);
     return expected;
+  }
+
+  /**
+   * Opens the application's connection to a new WAL database with the table {@link #write} fills;
+   * it waits {@code busyTimeoutMillis} for another connection's lock.
+   */
+  public static Connection openApp(Path db, int busyTimeoutMillis) throws SQLException {
+    Connection app = DriverManager.getConnection("jdbc:sqlite:" + db);
+    try (Statement st = app.createStatement()) {
+      st.execute("PRAGMA journal_mode=wal");
+      st.execute("PRAGMA busy_timeout=" + busyTimeoutMillis);
+      st.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB, note TEXT)");
+    } catch (SQLException e) {
+      app.close();
+      throw e;
+    }
+    return app;
+  }
+
+  /** The source as it is now, to compare a rebuild with. */
+  public static Expected capture(Path db) throws Exception {
+    return new Expected(DbCompare.dump(db), L0Restore.logicalChecksum(db));
   }
 
   /**

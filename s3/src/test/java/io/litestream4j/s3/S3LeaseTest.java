@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,7 +26,6 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 /** The replication lease on a real S3 protocol server: refusal, expiry takeover, loss, release. */
 class S3LeaseTest {
 
-  private static final AtomicInteger BUCKETS = new AtomicInteger();
   private static final S3Tuning FAST_LEASE =
       S3Tuning.DEFAULTS.withLease(Duration.ofSeconds(3), Duration.ofMillis(200));
 
@@ -45,14 +43,12 @@ class S3LeaseTest {
 
   @AfterAll
   static void stopServer() throws Exception {
-    admin.close();
     server.close();
   }
 
   @BeforeEach
   void createBucket() {
-    bucket = "lease-" + BUCKETS.incrementAndGet();
-    server.createBucket(bucket);
+    bucket = server.newBucket("lease-");
   }
 
   private S3ReplicaClient client(S3Tuning tuning) {

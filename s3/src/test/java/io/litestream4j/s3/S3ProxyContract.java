@@ -4,7 +4,6 @@ import io.litestream4j.replica.ReplicaClient;
 import io.litestream4j.replica.ReplicaClientContract;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -16,8 +15,6 @@ import software.amazon.awssdk.services.s3.S3Client;
  * and what wrong credentials look like.
  */
 public abstract class S3ProxyContract extends ReplicaClientContract {
-  private static final AtomicInteger BUCKETS = new AtomicInteger();
-
   protected static S3ProxyServer server;
   protected static S3Client admin;
   protected String bucket;
@@ -30,7 +27,6 @@ public abstract class S3ProxyContract extends ReplicaClientContract {
 
   @AfterAll
   static void stopServer() throws Exception {
-    admin.close();
     server.close();
   }
 
@@ -42,8 +38,7 @@ public abstract class S3ProxyContract extends ReplicaClientContract {
 
   @Override
   protected ReplicaClient newClient() {
-    bucket = bucketPrefix() + BUCKETS.incrementAndGet();
-    server.createBucket(bucket);
+    bucket = server.newBucket(bucketPrefix());
     return clientFor(bucket);
   }
 

@@ -2,6 +2,7 @@ package io.litestream4j.s3;
 
 import java.net.URI;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.gaul.s3proxy.BlobStores;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
@@ -26,11 +27,14 @@ public final class S3ProxyServer implements AutoCloseable {
   private final S3Proxy proxy;
   private final BlobStore store;
   private final URI endpoint;
+  private final S3Client admin;
+  private final AtomicInteger buckets = new AtomicInteger();
 
   private S3ProxyServer(S3Proxy proxy, BlobStore store, URI endpoint) {
     this.proxy = proxy;
     this.store = store;
     this.endpoint = endpoint;
+    this.admin = adminClient(endpoint);
   }
 
   public static S3ProxyServer start() throws Exception {
@@ -77,8 +81,15 @@ public final class S3ProxyServer implements AutoCloseable {
     return S3Settings.of(bucket, path, endpoint.toString(), credentials());
   }
 
-  /** A plain SDK client for setting up and inspecting buckets behind the replica client's back. */
+  /**
+   * A plain SDK client for setting up and inspecting buckets behind the replica client's back; the
+   * server closes it.
+   */
   public S3Client admin() {
+    return admin;
+  }
+
+  private static S3Client adminClient(URI endpoint) {
     return S3Client.builder()
         .endpointOverride(endpoint)
         .region(Region.US_EAST_1)
@@ -93,13 +104,19 @@ public final class S3ProxyServer implements AutoCloseable {
   }
 
   public void createBucket(String bucket) {
-    try (S3Client admin = admin()) {
-      admin.createBucket(b -> b.bucket(bucket));
-    }
+    admin.createBucket(b -> b.bucket(bucket));
+  }
+
+  /** Creates a bucket no other test of this server uses: {@code prefix} and a number. */
+  public String newBucket(String prefix) {
+    String bucket = prefix + buckets.incrementAndGet();
+    createBucket(bucket);
+    return bucket;
   }
 
   @Override
   public void close() throws Exception {
+    admin.close();
     proxy.stop();
     store.close();
   }

@@ -97,7 +97,7 @@ public final class ControlSocketServer implements AutoCloseable {
       } catch (ClosedChannelException e) {
         return;
       } catch (IOException e) {
-        LOG.warn("control socket: accept failed: {}", e.getMessage());
+        LOG.atWarn().addKeyValue("socket", path).log("accept failed: {}", e.getMessage());
         continue;
       }
       Thread.ofVirtual().name("l4j-control-" + (++n)).start(() -> serve(c));
@@ -117,7 +117,7 @@ public final class ControlSocketServer implements AutoCloseable {
       }
       out.write(handle(req));
     } catch (IOException e) {
-      LOG.debug("control socket: connection failed", e);
+      LOG.atDebug().addKeyValue("socket", path).setCause(e).log("connection failed");
     }
   }
 
@@ -190,7 +190,7 @@ public final class ControlSocketServer implements AutoCloseable {
       Thread.currentThread().interrupt();
       return response(500, error("interrupted", null));
     } catch (IOException | RuntimeException e) {
-      LOG.warn("control socket: {} {} failed: {}", method, route, e.toString());
+      LOG.atWarn().addKeyValue("socket", path).log("{} {} failed: {}", method, route, e.toString());
       return response(500, error(e.getMessage(), null));
     }
   }

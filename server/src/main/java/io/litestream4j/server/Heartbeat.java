@@ -66,7 +66,9 @@ public final class Heartbeat implements AutoCloseable {
           "heartbeat-url must start with http:// or https:// (got " + url + ")");
     }
     Duration i = interval.compareTo(MIN_INTERVAL) < 0 ? MIN_INTERVAL : interval;
-    LOG.info("heartbeat: GET {} every {} while every database replicates", url, i);
+    LOG.atInfo()
+        .addKeyValue("heartbeat", url)
+        .log("GET every {} while every database replicates", i);
     return new Heartbeat(URI.create(url), i, CHECK_EVERY, databases, Clock.systemUTC());
   }
 
@@ -105,14 +107,14 @@ public final class Heartbeat implements AutoCloseable {
               HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(30)).GET().build(),
               HttpResponse.BodyHandlers.discarding());
       if (resp.statusCode() / 100 != 2) {
-        LOG.warn("heartbeat: GET {} returned HTTP {}", url, resp.statusCode());
+        LOG.atWarn().addKeyValue("heartbeat", url).log("GET returned HTTP {}", resp.statusCode());
       } else {
         LOG.debug("heartbeat sent");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Exception e) {
-      LOG.warn("heartbeat: GET {} failed: {}", url, e.getMessage());
+      LOG.atWarn().addKeyValue("heartbeat", url).log("GET failed: {}", e.getMessage());
     }
   }
 
