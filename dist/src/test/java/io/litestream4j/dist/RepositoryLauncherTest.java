@@ -48,6 +48,9 @@ class RepositoryLauncherTest {
     jar = repo.resolve("cli/target/litestream4j.jar");
     Files.createDirectories(jar.getParent());
     Files.copy(Path.of(System.getProperty("litestream4j.cli.jar")), jar);
+    Files.copy(
+        Path.of(System.getProperty("litestream4j.cli.base.jar")),
+        jar.resolveSibling("litestream4j-base.jar"));
     calls = repo.resolve("mvnw.calls");
     Path mvnw = repo.resolve("mvnw");
     Files.writeString(mvnw, "#!/bin/sh\necho \"$*\" >> \"$(dirname \"$0\")/mvnw.calls\"\n");
@@ -119,6 +122,46 @@ class RepositoryLauncherTest {
     assertThat(Files.readString(classes))
         .containsPattern("io\\.litestream4j\\.cli\\.Main source: (file|jar):");
     assertThat(Files.readString(tmp.resolve("err.txt"))).isEmpty();
+    assertThat(calls).doesNotExist();
+  }
+
+  /**
+   * Commands that cannot need an SDK backend run the small base jar (start-up); anything naming
+   * another scheme or a configuration (which may name any backend) runs the full one, and so does
+   * every command with LITESTREAM4J_BASE_JAR=0.
+   */
+  @Test
+  void commandsThatNeedNoSdkBackendRunTheBaseJar() throws Exception {
+    Path classes = tmp.resolve("classes.log");
+    Map<String, String> env =
+        Map.of("LITESTREAM4J_JAVA_OPTS", "-Xlog:class+load=info:file=" + classes);
+    String base = "io\\.litestream4j\\.cli\\.Main source: \\S*/litestream4j-base\\.jar";
+    String full = "io\\.litestream4j\\.cli\\.Main source: \\S*/litestream4j\\.jar";
+    for (List<String> args :
+        List.of(
+            List.of("version"),
+            List.of("help"),
+            List.of("ltx-file", "-h"),
+            List.of("restore", "-h", "-o", "out.db", "file:///var/backups/db"),
+            List.of("ltx", "-h", "file:///var/backups/db"))) {
+      run(env, args.toArray(String[]::new));
+      assertThat(Files.readString(classes)).as("%s", args).containsPattern(base);
+    }
+    for (List<String> args :
+        List.of(
+            List.of("restore", "-h", "-o", "out.db", "s3://bucket/db"),
+            List.of("restore", "-h", "-o", "out.db", "file:///b/db", "sftp://host/db"),
+            List.of("restore", "-h", "-config", "x.yml", "file:///var/backups/db"),
+            List.of("restore", "-h", "/var/lib/app.db"),
+            List.of("ltx", "-h", "gs://bucket/db"),
+            List.of("databases", "-h"))) {
+      run(env, args.toArray(String[]::new));
+      assertThat(Files.readString(classes)).as("%s", args).containsPattern(full);
+    }
+    Map<String, String> forced = new HashMap<>(env);
+    forced.put("LITESTREAM4J_BASE_JAR", "0");
+    run(forced, "version");
+    assertThat(Files.readString(classes)).containsPattern(full);
     assertThat(calls).doesNotExist();
   }
 
