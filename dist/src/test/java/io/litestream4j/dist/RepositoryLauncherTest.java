@@ -137,25 +137,28 @@ class RepositoryLauncherTest {
         Map.of("LITESTREAM4J_JAVA_OPTS", "-Xlog:class+load=info:file=" + classes);
     String base = "io\\.litestream4j\\.cli\\.Main source: \\S*/litestream4j-base\\.jar";
     String full = "io\\.litestream4j\\.cli\\.Main source: \\S*/litestream4j\\.jar";
+    String replica = tmp.resolve("replica").toUri().toString();
     for (List<String> args :
         List.of(
             List.of("version"),
-            List.of("help"),
             List.of("ltx-file", "-h"),
-            List.of("restore", "-h", "-o", "out.db", "file:///var/backups/db"),
-            List.of("ltx", "-h", "file:///var/backups/db"))) {
-      run(env, args.toArray(String[]::new));
+            List.of("restore", "-o", "out.db", replica),
+            List.of("ltx", replica))) {
+      exitCode(env, args.toArray(String[]::new));
       assertThat(Files.readString(classes)).as("%s", args).containsPattern(base);
     }
     for (List<String> args :
         List.of(
-            List.of("restore", "-h", "-o", "out.db", "s3://bucket/db"),
-            List.of("restore", "-h", "-o", "out.db", "file:///b/db", "sftp://host/db"),
-            List.of("restore", "-h", "-config", "x.yml", "file:///var/backups/db"),
-            List.of("restore", "-h", "/var/lib/app.db"),
-            List.of("ltx", "-h", "gs://bucket/db"),
+            List.of("help"),
+            List.of("restore", "-h", "-o", "out.db", replica),
+            // (schemes no backend has: the commands fail at once, on the full jar)
+            List.of("restore", "-o", "out.db", "xyz://bucket/db"),
+            List.of("restore", "-o", "out.db", replica, "xyz://host/db"),
+            List.of("restore", "-config", "x.yml", replica),
+            List.of("restore", "/var/lib/app.db"),
+            List.of("ltx", "xyz://bucket/db"),
             List.of("databases", "-h"))) {
-      run(env, args.toArray(String[]::new));
+      exitCode(env, args.toArray(String[]::new));
       assertThat(Files.readString(classes)).as("%s", args).containsPattern(full);
     }
     Map<String, String> forced = new HashMap<>(env);
@@ -214,6 +217,11 @@ class RepositoryLauncherTest {
   }
 
   private String run(Map<String, String> extra, String... args) throws Exception {
+    assertThat(exitCode(extra, args)).as(Files.readString(tmp.resolve("err.txt"))).isZero();
+    return Files.readString(tmp.resolve("out.txt"));
+  }
+
+  private int exitCode(Map<String, String> extra, String... args) throws Exception {
     List<String> cmd = new java.util.ArrayList<>(List.of(link.toString()));
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(tmp.toFile());
@@ -224,7 +232,6 @@ class RepositoryLauncherTest {
     Path err = tmp.resolve("err.txt");
     Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
     assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as(Files.readString(err)).isZero();
-    return Files.readString(out);
+    return p.exitValue();
   }
 }
