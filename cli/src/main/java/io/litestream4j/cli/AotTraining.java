@@ -24,6 +24,10 @@ import java.util.stream.Stream;
  * URL: the AWS SDK's classes double the cache (22 to 43 MB), and since a mapped cache is resident
  * as a whole, every other command would pay ~20 MB of RSS for them.
  *
+ * <p>With {@code -version} it runs {@code version} only, for the launcher's cache of that command:
+ * the JVM loads every class of a cache at start-up, and the 2 300 classes the restores need cost
+ * {@code version} about a tenth of its time (docs/performance.md, start-up, session 10).
+ *
  * <p>The restore never loads sqlite-jdbc (the checksum chain proves the result), so neither does
  * the training: its classes are not worth their space in the cache.
  */
@@ -59,7 +63,7 @@ public final class AotTraining {
         System.setOut(new PrintStream(OutputStream.nullOutputStream()));
         System.setErr(new PrintStream(OutputStream.nullOutputStream()));
       }
-      failed = run(dir, flags.contains("-s3"));
+      failed = flags.contains("-version") ? runVersion() : run(dir, flags.contains("-s3"));
     } finally {
       System.setOut(out);
       System.setErr(err);
@@ -71,6 +75,17 @@ public final class AotTraining {
     }
     // Like Main: System.exit initialises the JDK's logging of Runtime.exit, about 30 ms of classes.
     System.exit(0);
+  }
+
+  /** Runs {@code version} and {@code version -verbose} only; returns those that failed. */
+  static List<String> runVersion() {
+    List<String> failed = new ArrayList<>();
+    for (String[] c : List.of(new String[] {"version"}, new String[] {"version", "-verbose"})) {
+      if (Main.run(c) != 0) {
+        failed.add(String.join(" ", c));
+      }
+    }
+    return failed;
   }
 
   /**

@@ -40,6 +40,11 @@ class AotTrainingTest {
   }
 
   @Test
+  void theVersionTrainingSucceeds() {
+    assertThat(AotTraining.runVersion()).isEmpty();
+  }
+
+  @Test
   void theS3TrainingRestoresTheReplicaFromTheTrainingServer() throws Exception {
     assertThat(AotTraining.run(dir, true)).isEmpty();
     Path db = dir.resolve("s3.db");

@@ -50,6 +50,21 @@ public final class ReplicaClients {
     return new ReplicaClients(map);
   }
 
+  /**
+   * For a backend litestream4j has but this class path lacks (e.g. the CLI's base jar, which has
+   * the file backend only), the module that brings it; empty for an unknown type.
+   */
+  private static String missingModule(String type) {
+    return BACKEND_MODULES.contains(type)
+        ? "; the %s backend is in litestream4j-%s, which is not on the class path"
+            .formatted(type, type)
+        : "";
+  }
+
+  /** The backends with their own module (file is in core). */
+  private static final Set<String> BACKEND_MODULES =
+      Set.of("s3", "gs", "abs", "oss", "sftp", "webdav", "nats");
+
   /** The backend types available, sorted. */
   public Set<String> types() {
     return factories.keySet();
@@ -68,8 +83,8 @@ public final class ReplicaClients {
     if (!factories.containsKey(type)) {
       throw new ConfigException(
           "",
-          "unsupported replica URL scheme '%s' in '%s': supported are %s"
-              .formatted(parsed.scheme(), url, String.join(", ", types())));
+          "unsupported replica URL scheme '%s' in '%s': supported are %s%s"
+              .formatted(parsed.scheme(), url, String.join(", ", types()), missingModule(type)));
     }
     return factories
         .get(type)
@@ -95,8 +110,12 @@ public final class ReplicaClients {
     if (factory == null) {
       throw new ConfigException(
           "",
-          "unsupported replica type '%s' for %s: supported are %s"
-              .formatted(config.type(), config.describe(), String.join(", ", types())));
+          "unsupported replica type '%s' for %s: supported are %s%s"
+              .formatted(
+                  config.type(),
+                  config.describe(),
+                  String.join(", ", types()),
+                  missingModule(config.type())));
     }
     return factory.create(config);
   }

@@ -69,7 +69,9 @@ class ReplicaClientsTest {
   void knownButUnavailableBackendIsReportedAsUnsupported() {
     var onlyFile = ReplicaClients.of(List.of(new FileReplicaClientFactory()));
     assertThatThrownBy(() -> onlyFile.create("s3://bucket/db"))
-        .hasMessage("unsupported replica URL scheme 's3' in 's3://bucket/db': supported are file");
+        .hasMessage(
+            "unsupported replica URL scheme 's3' in 's3://bucket/db': supported are file; the s3"
+                + " backend is in litestream4j-s3, which is not on the class path");
   }
 
   @Test

@@ -66,6 +66,7 @@ class DistributionTest {
             "bin/litestream4j",
             "bin/find-jdk.sh",
             "lib/litestream4j.jar",
+            "lib/litestream4j-base.jar",
             "etc/litestream.yml",
             "etc/litestream4j.service",
             "Dockerfile",
@@ -132,6 +133,34 @@ class DistributionTest {
     assertThat(restore.rc).as(restore.out + restore.err).isZero();
     DbCompare.assertSameContent(db, work.resolve("restored.db"));
     DbCompare.assertIntegrity(work.resolve("restored.db"));
+  }
+
+  /**
+   * The base jar has the file backend only: run directly for another scheme, the error names the
+   * module that is missing (the launcher runs the full jar for such a command).
+   */
+  @Test
+  void theBaseJarNamesTheMissingBackend() throws Exception {
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    Result r =
+        run(
+            List.of(
+                java.toString(),
+                "-cp",
+                home.resolve("lib/litestream4j-base.jar").toString(),
+                "io.litestream4j.cli.Main",
+                "restore",
+                "-o",
+                "gs.db",
+                "gs://bucket/db"),
+            work,
+            Map.of(),
+            60);
+    assertThat(r.rc).isEqualTo(1);
+    assertThat(r.err)
+        .contains(
+            "unsupported replica URL scheme 'gs' in 'gs://bucket/db': supported are file; the gs"
+                + " backend is in litestream4j-gs, which is not on the class path");
   }
 
   @Test

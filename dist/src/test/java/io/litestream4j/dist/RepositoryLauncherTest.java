@@ -48,6 +48,9 @@ class RepositoryLauncherTest {
     jar = repo.resolve("cli/target/litestream4j.jar");
     Files.createDirectories(jar.getParent());
     Files.copy(Path.of(System.getProperty("litestream4j.cli.jar")), jar);
+    Files.copy(
+        Path.of(System.getProperty("litestream4j.cli.base.jar")),
+        jar.resolveSibling("litestream4j-base.jar"));
     calls = repo.resolve("mvnw.calls");
     Path mvnw = repo.resolve("mvnw");
     Files.writeString(mvnw, "#!/bin/sh\necho \"$*\" >> \"$(dirname \"$0\")/mvnw.calls\"\n");
@@ -123,6 +126,49 @@ class RepositoryLauncherTest {
   }
 
   /**
+   * Commands that cannot need an SDK backend run the small base jar (start-up); anything naming
+   * another scheme or a configuration (which may name any backend) runs the full one, and so does
+   * every command with LITESTREAM4J_BASE_JAR=0.
+   */
+  @Test
+  void commandsThatNeedNoSdkBackendRunTheBaseJar() throws Exception {
+    Path classes = tmp.resolve("classes.log");
+    Map<String, String> env =
+        Map.of("LITESTREAM4J_JAVA_OPTS", "-Xlog:class+load=info:file=" + classes);
+    String base = "io\\.litestream4j\\.cli\\.Main source: \\S*/litestream4j-base\\.jar";
+    String full = "io\\.litestream4j\\.cli\\.Main source: \\S*/litestream4j\\.jar";
+    String replica = tmp.resolve("replica").toUri().toString();
+    for (List<String> args :
+        List.of(
+            List.of("version"),
+            List.of("ltx-file", "-h"),
+            List.of("restore", "-o", "out.db", replica),
+            List.of("ltx", replica))) {
+      exitCode(env, args.toArray(String[]::new));
+      assertThat(Files.readString(classes)).as("%s", args).containsPattern(base);
+    }
+    for (List<String> args :
+        List.of(
+            List.of("help"),
+            List.of("restore", "-h", "-o", "out.db", replica),
+            // (schemes no backend has: the commands fail at once, on the full jar)
+            List.of("restore", "-o", "out.db", "xyz://bucket/db"),
+            List.of("restore", "-o", "out.db", replica, "xyz://host/db"),
+            List.of("restore", "-config", "x.yml", replica),
+            List.of("restore", "/var/lib/app.db"),
+            List.of("ltx", "xyz://bucket/db"),
+            List.of("databases", "-h"))) {
+      exitCode(env, args.toArray(String[]::new));
+      assertThat(Files.readString(classes)).as("%s", args).containsPattern(full);
+    }
+    Map<String, String> forced = new HashMap<>(env);
+    forced.put("LITESTREAM4J_BASE_JAR", "0");
+    run(forced, "version");
+    assertThat(Files.readString(classes)).containsPattern(full);
+    assertThat(calls).doesNotExist();
+  }
+
+  /**
    * Short commands run with C1 only (less CPU for JIT compilation); replicate and restore -f keep
    * C2, trim the C heap every 10 s (less RSS with many databases, benchmark P6) and wake the
    * monitor-deflation thread and the service thread's cleanup poll once a minute (idle CPU);
@@ -171,6 +217,11 @@ class RepositoryLauncherTest {
   }
 
   private String run(Map<String, String> extra, String... args) throws Exception {
+    assertThat(exitCode(extra, args)).as(Files.readString(tmp.resolve("err.txt"))).isZero();
+    return Files.readString(tmp.resolve("out.txt"));
+  }
+
+  private int exitCode(Map<String, String> extra, String... args) throws Exception {
     List<String> cmd = new java.util.ArrayList<>(List.of(link.toString()));
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(tmp.toFile());
@@ -181,7 +232,6 @@ class RepositoryLauncherTest {
     Path err = tmp.resolve("err.txt");
     Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
     assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as(Files.readString(err)).isZero();
-    return Files.readString(out);
+    return p.exitValue();
   }
 }
