@@ -2,6 +2,7 @@ package io.litestream4j.replica;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
@@ -48,7 +49,7 @@ public interface ReplicaClient extends AutoCloseable {
    * replica at once (one request instead of ten on an object store).
    */
   default List<List<LtxFileInfo>> ltxFilesOfAllLevels() throws IOException {
-    List<List<LtxFileInfo>> levels = new java.util.ArrayList<>();
+    List<List<LtxFileInfo>> levels = new ArrayList<>();
     for (int level = LtxFileInfo.L0; level <= LtxFileInfo.SNAPSHOT_LEVEL; level++) {
       levels.add(ltxFiles(level, 0));
     }

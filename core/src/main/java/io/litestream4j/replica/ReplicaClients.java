@@ -21,6 +21,9 @@ import java.util.TreeMap;
  * builds a registry from explicit factories (for embedding and tests).
  */
 public final class ReplicaClients {
+  /** The backends with their own module (file is in core). */
+  private static final Set<String> BACKEND_MODULES =
+      Set.of("s3", "gs", "abs", "oss", "sftp", "webdav", "nats");
 
   private final Map<String, ReplicaClientFactory> factories;
 
@@ -60,10 +63,6 @@ public final class ReplicaClients {
             .formatted(type, type)
         : "";
   }
-
-  /** The backends with their own module (file is in core). */
-  private static final Set<String> BACKEND_MODULES =
-      Set.of("s3", "gs", "abs", "oss", "sftp", "webdav", "nats");
 
   /** The backend types available, sorted. */
   public Set<String> types() {

@@ -156,9 +156,7 @@ final class PageWriter implements AutoCloseable {
         if (error == null) {
           int bytes = c.buf().remaining();
           writeFully(c.buf(), c.position());
-          if (writeback != null) {
-            writeback.written(bytes);
-          }
+          writeback.written(bytes); // this thread runs only in the overlapped mode
         }
       } catch (IOException | RuntimeException | Error e) {
         error = e;
