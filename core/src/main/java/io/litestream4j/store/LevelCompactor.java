@@ -191,6 +191,8 @@ final class LevelCompactor {
       Inputs inputs = untilPageSizeChange(group, open(group, true));
       usedLocal = inputs.local > 0;
       return write(level, group.subList(0, inputs.streams.size()), inputs.streams);
+    } catch (StoreClosingException e) {
+      throw e;
     } catch (IOException e) {
       if (!usedLocal) {
         throw e;
@@ -313,8 +315,14 @@ final class LevelCompactor {
             });
     inFlight.set(in);
     try (in) {
-      LtxFileInfo info = client.writeLtxFile(level, min, max, in);
-      in.finish();
+      LtxFileInfo info;
+      try {
+        info = client.writeLtxFile(level, min, max, in);
+        in.finish();
+      } catch (IOException e) {
+        // Inside the resource block: only the store can have aborted the pipe yet.
+        throw in.aborted() ? new StoreClosingException("compaction into L" + level, e) : e;
+      }
       LOG.atInfo()
           .addKeyValue("db", name)
           .addKeyValue("txid", io.litestream4j.ltx.Txid.format(max))

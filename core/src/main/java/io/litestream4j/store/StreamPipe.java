@@ -135,6 +135,14 @@ final class StreamPipe {
       return n;
     }
 
+    /**
+     * Whether {@link #abort()} was called: by the store on its way out, or by {@link #close()}
+     * before the end of the stream.
+     */
+    boolean aborted() {
+      return aborted;
+    }
+
     /** Makes reads and the producer's writes fail from now on; safe from any thread. */
     void abort() {
       aborted = true;

@@ -1,6 +1,7 @@
 package io.litestream4j.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.litestream4j.db.LocalLtxDir;
 import io.litestream4j.ltx.LtxDecoder;
@@ -11,10 +12,13 @@ import io.litestream4j.replica.RetryPolicy;
 import io.litestream4j.replica.file.FileReplicaClient;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -138,6 +142,41 @@ class LevelCompactorTest {
         .containsExactly("0000000000000005-0000000000000007.ltx");
     assertThat(Replicas.restore(client, client.ltxFiles(1, 1), dir.resolve("c.db")).checksum())
         .isEqualTo(history.checksumAt(7));
+  }
+
+  @Test
+  void anUploadAbortedByClosingTheStoreIsNotRetriedFromTheReplica() throws Exception {
+    commit(4);
+    for (long txid = 1; txid <= 4; txid++) {
+      try (InputStream in = client.openLtxFile(0, txid, txid, 0, 0)) {
+        Files.createDirectories(local.levelZeroDir());
+        Files.write(local.path(txid), in.readAllBytes());
+      }
+    }
+    GatedClient gated = new GatedClient(client, 1, 100);
+    AtomicReference<StreamPipe.Reader> inFlight = new AtomicReference<>();
+    LevelCompactor closing =
+        new LevelCompactor(gated, local, "test.db", RetryPolicy.DEFAULT, inFlight);
+    CompletableFuture<List<LtxFileInfo>> job =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return closing.compact(1);
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            });
+    assertThat(gated.reached.await(30, TimeUnit.SECONDS)).as("upload in flight").isTrue();
+    inFlight.get().abort(); // what Store.close() does with the job in flight
+    gated.release.countDown();
+
+    assertThatThrownBy(() -> job.get(30, TimeUnit.SECONDS))
+        .hasRootCauseInstanceOf(IOException.class)
+        .cause()
+        .cause()
+        .isInstanceOf(StoreClosingException.class)
+        .hasMessageContaining("compaction into L1 stopped: the store is closing");
+    assertThat(client.ltxFiles(1, 1)).as("no second attempt from the replica").isEmpty();
   }
 
   @Test
