@@ -172,7 +172,8 @@ class RepositoryLauncherTest {
    * Short commands run with C1 only (less CPU for JIT compilation); replicate and restore -f keep
    * C2, trim the C heap every 10 s (less RSS with many databases, benchmark P6) and wake the
    * monitor-deflation thread and the service thread's cleanup poll once a minute (idle CPU);
-   * replicate has a 48 MiB young generation (RSS at 1000 idle databases).
+   * replicate has a 48 MiB young generation (RSS at 1000 idle databases); a restore without -f has
+   * a 256 MiB heap cap (it streams, whatever the database's size).
    */
   @Test
   void shortCommandsRunWithTheC1CompilerOnlyAndLongRunningOnesWithC2() throws Exception {
@@ -185,9 +186,13 @@ class RepositoryLauncherTest {
         .doesNotContainPattern("AsyncDeflationInterval += 60000 ")
         .doesNotContainPattern("ServiceThreadCleanupInterval += 60000 ")
         .doesNotContainPattern("NewSize += 50331648 ");
+    assertThat(version)
+        .as("only a restore has the launcher's heap cap")
+        .doesNotContainPattern("MaxHeapSize += 268435456 ");
     assertThat(run(flags, "restore", "-h"))
         .containsPattern("TieredStopAtLevel += 1 ")
-        .containsPattern("TrimNativeHeapInterval += 0 ");
+        .containsPattern("TrimNativeHeapInterval += 0 ")
+        .containsPattern("MaxHeapSize += 268435456 ");
     String replicate = run(flags, "replicate", "-h");
     assertThat(replicate)
         .containsPattern("TieredStopAtLevel += 4 ")
@@ -205,7 +210,8 @@ class RepositoryLauncherTest {
         .containsPattern("TrimNativeHeapInterval += 10000 ")
         .containsPattern("AsyncDeflationInterval += 60000 ")
         .containsPattern("ServiceThreadCleanupInterval += 60000 ")
-        .doesNotContainPattern(" NewSize += 50331648 ");
+        .doesNotContainPattern(" NewSize += 50331648 ")
+        .doesNotContainPattern("MaxHeapSize += 268435456 ");
   }
 
   private String version() throws Exception {
