@@ -67,6 +67,7 @@ class DistributionTest {
             "bin/find-jdk.sh",
             "lib/litestream4j.jar",
             "lib/litestream4j-base.jar",
+            "lib/litestream4j-s3.jar",
             "etc/litestream.yml",
             "etc/litestream4j.service",
             "Dockerfile",

@@ -51,6 +51,9 @@ class RepositoryLauncherTest {
     Files.copy(
         Path.of(System.getProperty("litestream4j.cli.base.jar")),
         jar.resolveSibling("litestream4j-base.jar"));
+    Files.copy(
+        Path.of(System.getProperty("litestream4j.cli.s3.jar")),
+        jar.resolveSibling("litestream4j-s3.jar"));
     calls = repo.resolve("mvnw.calls");
     Path mvnw = repo.resolve("mvnw");
     Files.writeString(mvnw, "#!/bin/sh\necho \"$*\" >> \"$(dirname \"$0\")/mvnw.calls\"\n");
@@ -126,9 +129,9 @@ class RepositoryLauncherTest {
   }
 
   /**
-   * Commands that cannot need an SDK backend run the small base jar (start-up); anything naming
-   * another scheme or a configuration (which may name any backend) runs the full one, and so does
-   * every command with LITESTREAM4J_BASE_JAR=0.
+   * Commands that cannot need an SDK backend run the small base jar (start-up), those that can need
+   * s3 at most the s3 jar; anything naming another scheme or a configuration (which may name any
+   * backend) runs the full one, and so does every command with LITESTREAM4J_BASE_JAR=0.
    */
   @Test
   void commandsThatNeedNoSdkBackendRunTheBaseJar() throws Exception {
@@ -136,6 +139,7 @@ class RepositoryLauncherTest {
     Map<String, String> env =
         Map.of("LITESTREAM4J_JAVA_OPTS", "-Xlog:class+load=info:file=" + classes);
     String base = "io\\.litestream4j\\.cli\\.Main source: \\S*/litestream4j-base\\.jar";
+    String s3 = "io\\.litestream4j\\.cli\\.Main source: \\S*/litestream4j-s3\\.jar";
     String full = "io\\.litestream4j\\.cli\\.Main source: \\S*/litestream4j\\.jar";
     String replica = tmp.resolve("replica").toUri().toString();
     for (List<String> args :
@@ -147,6 +151,15 @@ class RepositoryLauncherTest {
       exitCode(env, args.toArray(String[]::new));
       assertThat(Files.readString(classes)).as("%s", args).containsPattern(base);
     }
+    // (an invalid flag fails before any request, so no S3 endpoint is needed)
+    for (List<String> args :
+        List.of(
+            List.of("restore", "-txid", "zz", "-o", "out.db", "s3://bucket/db"),
+            List.of("restore", "-txid", "zz", "-o", "out.db", replica, "s3://bucket/db"),
+            List.of("ltx", "-no-such-flag", "s3://bucket/db"))) {
+      exitCode(env, args.toArray(String[]::new));
+      assertThat(Files.readString(classes)).as("%s", args).containsPattern(s3);
+    }
     for (List<String> args :
         List.of(
             List.of("help"),
@@ -157,6 +170,8 @@ class RepositoryLauncherTest {
             List.of("restore", "-config", "x.yml", replica),
             List.of("restore", "/var/lib/app.db"),
             List.of("ltx", "xyz://bucket/db"),
+            List.of("restore", "-o", "out.db", "s3://bucket/db", "gs://bucket/db"),
+            List.of("restore", "-config", "x.yml", "-o", "out.db", "s3://bucket/db"),
             List.of("databases", "-h"))) {
       exitCode(env, args.toArray(String[]::new));
       assertThat(Files.readString(classes)).as("%s", args).containsPattern(full);
