@@ -188,7 +188,7 @@ class RepositoryLauncherTest {
    * C2, trim the C heap every 10 s (less RSS with many databases, benchmark P6) and wake the
    * monitor-deflation thread and the service thread's cleanup poll once a minute (idle CPU);
    * replicate has a 48 MiB young generation (RSS at 1000 idle databases); a restore without -f has
-   * a 256 MiB heap cap (it streams, whatever the database's size).
+   * a 1 GiB heap cap (it streams: buffers and 8 bytes per page).
    */
   @Test
   void shortCommandsRunWithTheC1CompilerOnlyAndLongRunningOnesWithC2() throws Exception {
@@ -203,11 +203,11 @@ class RepositoryLauncherTest {
         .doesNotContainPattern("NewSize += 50331648 ");
     assertThat(version)
         .as("only a restore has the launcher's heap cap")
-        .doesNotContainPattern("MaxHeapSize += 268435456 ");
+        .doesNotContainPattern("MaxHeapSize += 1073741824 ");
     assertThat(run(flags, "restore", "-h"))
         .containsPattern("TieredStopAtLevel += 1 ")
         .containsPattern("TrimNativeHeapInterval += 0 ")
-        .containsPattern("MaxHeapSize += 268435456 ");
+        .containsPattern("MaxHeapSize += 1073741824 ");
     String replicate = run(flags, "replicate", "-h");
     assertThat(replicate)
         .containsPattern("TieredStopAtLevel += 4 ")
@@ -226,7 +226,7 @@ class RepositoryLauncherTest {
         .containsPattern("AsyncDeflationInterval += 60000 ")
         .containsPattern("ServiceThreadCleanupInterval += 60000 ")
         .doesNotContainPattern(" NewSize += 50331648 ")
-        .doesNotContainPattern("MaxHeapSize += 268435456 ");
+        .doesNotContainPattern("MaxHeapSize += 1073741824 ");
   }
 
   private String version() throws Exception {
