@@ -8,25 +8,36 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
-import picocli.CommandLine.Option;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * The {@code -config PATH} and {@code -no-expand-env} flags every config-reading command shares,
  * and loading the file they name: {@code -config}, else {@code $LITESTREAM_CONFIG}, else {@code
  * /etc/litestream.yml}. Warnings found while loading go to stderr; the file's {@code logging}
  * section is applied.
+ *
+ * <p>The flags are declared without annotations (see {@link CommandOptions}) so that commands built
+ * programmatically and annotated ones share them: a command that reads a configuration implements
+ * {@link User}, and {@link Main} adds its instance's flags to its model ({@link #addTo}).
  */
 final class ConfigFlags {
-  @Option(
-      names = "-config",
-      paramLabel = "PATH",
-      description = "Configuration file (default: $LITESTREAM_CONFIG or /etc/litestream.yml).")
-  @Nullable Path path;
+  /** A command with these flags; {@link Main} adds them to its model. */
+  interface User {
+    ConfigFlags configFlags();
+  }
 
-  @Option(
-      names = "-no-expand-env",
-      description = "Do not expand environment variables in the configuration.")
-  boolean noExpandEnv;
+  private final CommandSpec flags = CommandSpec.create();
+  private final CommandOptions.Value<Path> path =
+      new CommandOptions(flags)
+          .option(
+              Path.class,
+              "-config",
+              "PATH",
+              "Configuration file (default: $LITESTREAM_CONFIG or /etc/litestream.yml).");
+  private final CommandOptions.Flag noExpandEnv =
+      new CommandOptions(flags)
+          .flag("-no-expand-env", "Do not expand environment variables in the configuration.");
 
   /**
    * Whether the command prints its results on stdout, so logs must go to stderr whatever the
@@ -34,18 +45,37 @@ final class ConfigFlags {
    */
   boolean stdoutIsOutput = true;
 
+  /**
+   * Adds the flags to the model of every command in {@code cmd}'s tree whose object is a {@link
+   * User}.
+   */
+  static void addTo(CommandLine cmd) {
+    CommandSpec spec = cmd.getCommandSpec();
+    if (spec.userObject() instanceof User user && spec.findOption("-config") == null) {
+      user.configFlags().flags.options().forEach(spec::addOption);
+    }
+    for (CommandLine sub : cmd.getSubcommands().values()) {
+      addTo(sub);
+    }
+  }
+
   boolean given() {
-    return path != null;
+    return path.get() != null;
+  }
+
+  private boolean expandEnv() {
+    return !noExpandEnv.isSet();
   }
 
   /** Loads the configuration this command should use; warnings are the caller's to report. */
   LoadedConfig read(Map<String, String> env) throws IOException {
-    return ConfigLoader.load(file(env), !noExpandEnv, env);
+    return ConfigLoader.load(file(env), expandEnv(), env);
   }
 
   /** The file this command reads its configuration from. */
   Path file(Map<String, String> env) {
-    return path != null ? path : ConfigLoader.defaultPath(env);
+    @Nullable Path p = path.get();
+    return p != null ? p : ConfigLoader.defaultPath(env);
   }
 
   /**

@@ -22,14 +22,17 @@ import picocli.CommandLine.Spec;
  * directory with no database, or that cannot be scanned, is listed by itself.
  */
 @Command(name = "databases", description = "Lists the databases in the configuration file.")
-final class DatabasesCommand implements Callable<Integer> {
+final class DatabasesCommand implements Callable<Integer>, ConfigFlags.User {
   @Spec CommandSpec spec;
 
-  @Mixin ConfigFlags config;
+  final ConfigFlags config = new ConfigFlags();
+
+  @Override
+  public ConfigFlags configFlags() {
+    return config;
+  }
 
   @Mixin TableFlag table;
-
-  @Mixin HelpFlag help;
 
   @Parameters(arity = "0..*", hidden = true)
   List<String> args = new ArrayList<>();

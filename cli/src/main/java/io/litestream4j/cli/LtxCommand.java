@@ -13,12 +13,15 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "ltx",
     description = "Lists the LTX files of a database's replica or a replica URL.")
-class LtxCommand implements Callable<Integer> {
+class LtxCommand implements Callable<Integer>, ConfigFlags.User {
   @Spec CommandSpec spec;
 
   @Mixin LtxListing listing;
 
-  @Mixin HelpFlag help;
+  @Override
+  public ConfigFlags configFlags() {
+    return listing.config;
+  }
 
   @Override
   public Integer call() throws Exception {

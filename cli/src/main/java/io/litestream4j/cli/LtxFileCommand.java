@@ -39,8 +39,6 @@ import picocli.CommandLine.Spec;
       LtxFileCommand.Apply.class,
     })
 final class LtxFileCommand {
-  @Mixin HelpFlag help;
-
   /** {@code -include-wal} of the subcommands that read a database file. */
   static final class WalOverlay {
     @Option(
@@ -63,8 +61,6 @@ final class LtxFileCommand {
 
     @Option(names = "-json", description = "Print one JSON object instead of text.")
     boolean json;
-
-    @Mixin HelpFlag help;
 
     @Parameters(paramLabel = "FILE", description = "The LTX file.")
     Path file;
@@ -97,8 +93,6 @@ final class LtxFileCommand {
       })
   static final class Verify implements Callable<Integer> {
     @Spec CommandSpec spec;
-
-    @Mixin HelpFlag help;
 
     @Parameters(paramLabel = "FILE", arity = "1..*", description = "LTX files.")
     List<Path> files = new ArrayList<>();
@@ -135,8 +129,6 @@ final class LtxFileCommand {
     @Spec CommandSpec spec;
 
     @Mixin WalOverlay wal;
-
-    @Mixin HelpFlag help;
 
     @Parameters(paramLabel = "DB", description = "The SQLite database file.")
     Path db;
@@ -185,8 +177,6 @@ final class LtxFileCommand {
 
     @Option(names = "-force", description = "Replace OUT if it exists.")
     boolean force;
-
-    @Mixin HelpFlag help;
 
     @Parameters(index = "0", paramLabel = "DB", description = "The SQLite database file.")
     Path db;
@@ -262,8 +252,6 @@ final class LtxFileCommand {
         names = "-force",
         description = "Replace OUT (and remove its stale -wal/-shm files) if it exists.")
     boolean force;
-
-    @Mixin HelpFlag help;
 
     @Parameters(paramLabel = "FILE", arity = "1..*", description = "LTX files, a snapshot first.")
     List<Path> files = new ArrayList<>();

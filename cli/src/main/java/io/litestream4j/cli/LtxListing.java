@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
  * [{"level","min_txid","max_txid","size","timestamp"}]}).
  */
 final class LtxListing {
-  @Mixin ConfigFlags config;
+  final ConfigFlags config = new ConfigFlags();
 
   @Mixin TableFlag table;
 

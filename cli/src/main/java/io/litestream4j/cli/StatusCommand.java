@@ -32,14 +32,17 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "status",
     description = "Shows the local replication status of the configured databases.")
-final class StatusCommand implements Callable<Integer> {
+final class StatusCommand implements Callable<Integer>, ConfigFlags.User {
   @Spec CommandSpec spec;
 
-  @Mixin ConfigFlags config;
+  final ConfigFlags config = new ConfigFlags();
+
+  @Override
+  public ConfigFlags configFlags() {
+    return config;
+  }
 
   @Mixin TableFlag table;
-
-  @Mixin HelpFlag help;
 
   @Parameters(arity = "0..*", paramLabel = "DB_PATH")
   List<String> args = new ArrayList<>();
