@@ -28,8 +28,8 @@ final class CommandTable {
     m.put("ltx-file", LtxFileCommand::new);
     m.put("version", () -> new VersionCommand().spec());
     m.put("restore", () -> new RestoreCommand().spec());
-    m.put("ltx", LtxCommand::new);
-    m.put("wal", WalCommand::new);
+    m.put("ltx", () -> new LtxCommand().spec());
+    m.put("wal", () -> new WalCommand().spec());
     m.put("databases", DatabasesCommand::new);
     m.put("status", StatusCommand::new);
     m.put("reset", ResetCommand::new);

@@ -6,10 +6,11 @@ import io.litestream4j.config.LoadedConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
-import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * The {@code -config PATH} and {@code -no-expand-env} flags every config-reading command shares,
@@ -17,15 +18,10 @@ import picocli.CommandLine.Model.CommandSpec;
  * /etc/litestream.yml}. Warnings found while loading go to stderr; the file's {@code logging}
  * section is applied.
  *
- * <p>The flags are declared without annotations (see {@link CommandOptions}) so that commands built
- * programmatically and annotated ones share them: a command that reads a configuration implements
- * {@link User}, and {@link Main} adds its instance's flags to its model ({@link #addTo}).
+ * <p>A set of {@link SharedFlags}: a command that reads a configuration names its instance, and
+ * {@link Main} adds the flags to its model.
  */
-final class ConfigFlags {
-  /** A command with these flags; {@link Main} adds them to its model. */
-  interface User {
-    ConfigFlags configFlags();
-  }
+final class ConfigFlags implements SharedFlags {
 
   private final CommandSpec flags = CommandSpec.create();
   private final CommandOptions.Value<Path> path =
@@ -45,18 +41,9 @@ final class ConfigFlags {
    */
   boolean stdoutIsOutput = true;
 
-  /**
-   * Adds the flags to the model of every command in {@code cmd}'s tree whose object is a {@link
-   * User}.
-   */
-  static void addTo(CommandLine cmd) {
-    CommandSpec spec = cmd.getCommandSpec();
-    if (spec.userObject() instanceof User user && spec.findOption("-config") == null) {
-      user.configFlags().flags.options().forEach(spec::addOption);
-    }
-    for (CommandLine sub : cmd.getSubcommands().values()) {
-      addTo(sub);
-    }
+  @Override
+  public List<OptionSpec> options() {
+    return flags.options();
   }
 
   boolean given() {

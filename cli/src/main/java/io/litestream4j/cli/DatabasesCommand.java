@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
@@ -22,17 +21,17 @@ import picocli.CommandLine.Spec;
  * directory with no database, or that cannot be scanned, is listed by itself.
  */
 @Command(name = "databases", description = "Lists the databases in the configuration file.")
-final class DatabasesCommand implements Callable<Integer>, ConfigFlags.User {
+final class DatabasesCommand implements Callable<Integer>, SharedFlags.User {
   @Spec CommandSpec spec;
 
   final ConfigFlags config = new ConfigFlags();
 
-  @Override
-  public ConfigFlags configFlags() {
-    return config;
-  }
+  final TableFlag table = new TableFlag();
 
-  @Mixin TableFlag table;
+  @Override
+  public List<SharedFlags> sharedFlags() {
+    return List.of(config, table);
+  }
 
   @Parameters(arity = "0..*", hidden = true)
   List<String> args = new ArrayList<>();
@@ -63,7 +62,7 @@ final class DatabasesCommand implements Callable<Integer>, ConfigFlags.User {
         rows.row(f.identifier().toString(), f.replica().type());
       }
     }
-    rows.print(spec.commandLine().getOut(), table.json);
+    rows.print(spec.commandLine().getOut(), table.json());
     return 0;
   }
 }

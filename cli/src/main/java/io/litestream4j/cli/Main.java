@@ -66,7 +66,7 @@ public final class Main {
 
   private static CommandLine configure(CommandLine cli) {
     HelpFlag.addTo(cli);
-    ConfigFlags.addTo(cli);
+    SharedFlags.addTo(cli);
     cli.setExecutionExceptionHandler(new ErrorHandler());
     cli.setParameterExceptionHandler(new ErrorHandler());
     HelpText.install(cli);

@@ -46,7 +46,7 @@ import picocli.CommandLine.Spec;
  * behaviour follow Litestream's.
  */
 @Command(name = "replicate", description = "Replicates SQLite databases to their replicas.")
-final class ReplicateCommand implements Callable<Integer>, ConfigFlags.User {
+final class ReplicateCommand implements Callable<Integer>, SharedFlags.User {
   private static final Logger LOG = LoggerFactory.getLogger(ReplicateCommand.class);
 
   @Spec CommandSpec spec;
@@ -54,8 +54,8 @@ final class ReplicateCommand implements Callable<Integer>, ConfigFlags.User {
   final ConfigFlags configFlags = new ConfigFlags();
 
   @Override
-  public ConfigFlags configFlags() {
-    return configFlags;
+  public List<SharedFlags> sharedFlags() {
+    return List.of(configFlags);
   }
 
   @Option(

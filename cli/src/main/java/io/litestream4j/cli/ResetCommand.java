@@ -31,14 +31,14 @@ import picocli.CommandLine.Spec;
  * with a running replicator: stop it first.
  */
 @Command(name = "reset", description = "Deletes a database's local replication state.")
-final class ResetCommand implements Callable<Integer>, ConfigFlags.User {
+final class ResetCommand implements Callable<Integer>, SharedFlags.User {
   @Spec CommandSpec spec;
 
   final ConfigFlags config = new ConfigFlags();
 
   @Override
-  public ConfigFlags configFlags() {
-    return config;
+  public List<SharedFlags> sharedFlags() {
+    return List.of(config);
   }
 
   @Option(

@@ -41,7 +41,7 @@ import picocli.CommandLine.ParameterException;
  * <p>Its model is built without annotations ({@link CommandOptions}): a restore in a container
  * entrypoint waits for the start-up of this command.
  */
-final class RestoreCommand implements Callable<Integer>, ConfigFlags.User {
+final class RestoreCommand implements Callable<Integer>, SharedFlags.User {
   private static final Logger LOG = LoggerFactory.getLogger(RestoreCommand.class);
 
   private final CommandSpec spec = CommandSpec.wrapWithoutInspection(this).name("restore");
@@ -110,8 +110,8 @@ final class RestoreCommand implements Callable<Integer>, ConfigFlags.User {
   }
 
   @Override
-  public ConfigFlags configFlags() {
-    return config;
+  public List<SharedFlags> sharedFlags() {
+    return List.of(config);
   }
 
   @Override

@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
@@ -32,17 +31,17 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "status",
     description = "Shows the local replication status of the configured databases.")
-final class StatusCommand implements Callable<Integer>, ConfigFlags.User {
+final class StatusCommand implements Callable<Integer>, SharedFlags.User {
   @Spec CommandSpec spec;
 
   final ConfigFlags config = new ConfigFlags();
 
-  @Override
-  public ConfigFlags configFlags() {
-    return config;
-  }
+  final TableFlag table = new TableFlag();
 
-  @Mixin TableFlag table;
+  @Override
+  public List<SharedFlags> sharedFlags() {
+    return List.of(config, table);
+  }
 
   @Parameters(arity = "0..*", paramLabel = "DB_PATH")
   List<String> args = new ArrayList<>();
@@ -79,7 +78,7 @@ final class StatusCommand implements Callable<Integer>, ConfigFlags.User {
     for (Status s : statuses) {
       rows.row(s.database(), s.status(), s.localTxid(), s.walSize());
     }
-    rows.print(spec.commandLine().getOut(), table.json);
+    rows.print(spec.commandLine().getOut(), table.json());
     return 0;
   }
 

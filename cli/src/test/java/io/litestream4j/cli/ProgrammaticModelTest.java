@@ -14,9 +14,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
 /**
- * {@code version} and {@code restore} build their picocli model without annotations ({@link
- * CommandOptions}) so that start-up generates no annotation proxies; their flags, defaults and help
- * must stay Litestream's.
+ * {@code version}, {@code restore} and {@code ltx} build their picocli model without annotations
+ * ({@link CommandOptions}) so that start-up generates no annotation proxies; their flags, defaults
+ * and help must stay Litestream's.
  */
 class ProgrammaticModelTest {
   private static final List<String> RESTORE_OPTIONS =
@@ -122,7 +122,8 @@ class ProgrammaticModelTest {
       assertThat(spec.positionalParameters().getFirst().<List<String>>getValue())
           .containsExactly("s3://bucket/app");
       RestoreCommand restore = (RestoreCommand) spec.userObject();
-      assertThat(restore.configFlags().given()).isTrue();
+      assertThat(restore.sharedFlags()).singleElement().isInstanceOf(ConfigFlags.class);
+      assertThat(((ConfigFlags) restore.sharedFlags().getFirst()).given()).isTrue();
     }
   }
 
@@ -131,6 +132,35 @@ class ProgrammaticModelTest {
     CliRun r = CliRun.of("restore", "-parallelism", "many", "file:///r");
     assertThat(r.exitCode()).isEqualTo(1);
     assertThat(r.err()).contains("Error: ", "-parallelism", "many", "Try: litestream4j restore -h");
+  }
+
+  @Test
+  void ltxAndItsDeprecatedAliasKeepTheirFlags() {
+    for (String name : List.of("ltx", "wal")) {
+      CommandSpec defaults = parsed(name, "file:///r").getCommandSpec();
+      assertThat(defaults.optionsMap().keySet())
+          .containsExactlyInAnyOrder("-config", "-no-expand-env", "-json", "-level", "-h", "-help");
+      assertThat(value(defaults, "-level")).isEqualTo("0");
+      assertThat(value(defaults, "-json")).isNotEqualTo(true);
+      CommandSpec given =
+          parsed(name, "--level", "all", "-json", "-config", "/etc/l.yml", "/data/app.db")
+              .getCommandSpec();
+      assertThat(value(given, "-level")).isEqualTo("all");
+      assertThat(value(given, "-json")).isEqualTo(true);
+      assertThat(value(given, "-config")).isEqualTo(Path.of("/etc/l.yml"));
+      assertThat(given.positionalParameters().getFirst().<List<String>>getValue())
+          .containsExactly("/data/app.db");
+    }
+    assertThat(Main.newCommandLine().getSubcommands().get("wal").getCommandSpec().usageMessage())
+        .matches(m -> m.hidden());
+    CliRun help = CliRun.of("ltx", "-h");
+    assertThat(help.exitCode()).isZero();
+    assertThat(help.out())
+        .contains(
+            "Usage: litestream4j ltx [-h] [-json] [-no-expand-env] [-config=PATH]",
+            "[-level=LEVEL] [DB_PATH|REPLICA_URL...]",
+            "(default: 0)",
+            "Print JSON instead of a table.");
   }
 
   @Test
@@ -149,15 +179,17 @@ class ProgrammaticModelTest {
   }
 
   /**
-   * Building and parsing the model of {@code version} or {@code restore} in a fresh JVM generates
-   * no dynamic proxy class (the trace of reading an annotation); an annotated command does, which
-   * shows the probe would notice.
+   * Building and parsing the model of {@code version}, {@code restore} or {@code ltx} in a fresh
+   * JVM generates no dynamic proxy class (the trace of reading an annotation); an annotated command
+   * does, which shows the probe would notice.
    */
   @Test
   void buildingTheTimedCommandsReadsNoAnnotation() throws Exception {
     assertThat(proxyClassesLoaded("version", "-verbose")).isEmpty();
     assertThat(proxyClassesLoaded("restore", "-o", "/tmp/out.db", "file:///tmp/replica")).isEmpty();
     assertThat(proxyClassesLoaded("restore", "--config", "/etc/l.yml", "-json", "/data/app.db"))
+        .isEmpty();
+    assertThat(proxyClassesLoaded("ltx", "-level", "all", "-json", "file:///tmp/replica"))
         .isEmpty();
     assertThat(proxyClassesLoaded("replicate", "-once", "/data/app.db", "file:///tmp/replica"))
         .isNotEmpty();
