@@ -2,9 +2,11 @@ package io.litestream4j.cli;
 
 import java.util.List;
 import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
+import picocli.CommandLine.Range;
 
 /**
  * Declares the options and positional parameters of a command whose picocli model is built with the
@@ -51,19 +53,48 @@ final class CommandOptions {
                 .description(description)));
   }
 
+  /** A required option with one parameter. */
+  <T> Value<T> requiredOption(Class<T> type, String name, String paramLabel, String description) {
+    return new Value<>(
+        add(
+            OptionSpec.builder(name)
+                .type(type)
+                .required(true)
+                .paramLabel(paramLabel)
+                .description(description)));
+  }
+
+  /** The required positional parameter at {@code index}. */
+  <T> Value<T> parameter(Class<T> type, String index, String paramLabel, String description) {
+    PositionalParamSpec p =
+        PositionalParamSpec.builder()
+            .index(index)
+            .arity("1")
+            .required(true)
+            .type(type)
+            .paramLabel(paramLabel)
+            .description(description)
+            .build();
+    spec.addPositional(p);
+    return new Value<>(p);
+  }
+
   /**
-   * Positional parameters of type String, any number of them ({@code arity}, e.g. {@code 0..*}).
+   * Positional parameters, as many as {@code arity} (e.g. {@code 0..*}) allows; required when it
+   * asks for at least one, as picocli makes an annotated one.
    */
-  Positionals positionals(String paramLabel, String arity) {
+  <T> Values<T> parameters(Class<T> type, String arity, String paramLabel, String... description) {
     PositionalParamSpec p =
         PositionalParamSpec.builder()
             .arity(arity)
+            .required(Range.valueOf(arity).min() > 0)
             .paramLabel(paramLabel)
+            .description(description)
             .type(List.class)
-            .auxiliaryTypes(String.class)
+            .auxiliaryTypes(type)
             .build();
     spec.addPositional(p);
-    return new Positionals(p);
+    return new Values<>(p);
   }
 
   private OptionSpec add(OptionSpec.Builder builder) {
@@ -79,17 +110,20 @@ final class CommandOptions {
     }
   }
 
-  /** A declared option with a parameter; {@link #get()} after parsing (null when not given). */
-  record Value<T>(OptionSpec option) {
+  /**
+   * A declared option or positional parameter with one value; {@link #get()} after parsing (null
+   * when an optional one is not given).
+   */
+  record Value<T>(ArgSpec arg) {
     @Nullable T get() {
-      return option.getValue();
+      return arg.getValue();
     }
   }
 
   /** Declared positional parameters; {@link #get()} after parsing (empty when none were given). */
-  record Positionals(PositionalParamSpec parameters) {
-    List<String> get() {
-      List<String> values = parameters.getValue();
+  record Values<T>(PositionalParamSpec parameters) {
+    List<T> get() {
+      List<T> values = parameters.getValue();
       return values == null ? List.of() : List.copyOf(values);
     }
   }

@@ -25,7 +25,7 @@ final class CommandTable {
   private static SequencedMap<String, Supplier<Object>> commands() {
     SequencedMap<String, Supplier<Object>> m = new LinkedHashMap<>();
     m.put("replicate", ReplicateCommand::new);
-    m.put("ltx-file", LtxFileCommand::new);
+    m.put("ltx-file", () -> new LtxFileCommand().spec());
     m.put("version", () -> new VersionCommand().spec());
     m.put("restore", () -> new RestoreCommand().spec());
     m.put("ltx", () -> new LtxCommand().spec());

@@ -20,7 +20,7 @@ final class LtxListing {
   private final ConfigFlags config = new ConfigFlags();
   private final TableFlag table = new TableFlag();
   private final CommandOptions.Value<String> level;
-  private final CommandOptions.Positionals args;
+  private final CommandOptions.Values<String> args;
 
   /** Declares {@code -level} and the positional argument in the command's model. */
   LtxListing(CommandOptions options) {
@@ -31,7 +31,7 @@ final class LtxListing {
             "LEVEL",
             "0",
             "Compaction level to list: 0-9 or \"all\" (default: ${DEFAULT-VALUE}).");
-    args = options.positionals("DB_PATH|REPLICA_URL", "0..*");
+    args = options.parameters(String.class, "0..*", "DB_PATH|REPLICA_URL");
   }
 
   /** The flags {@link Main} adds to the command's model: {@code -config}, {@code -json}. */

@@ -96,8 +96,8 @@ final class RestoreCommand implements Callable<Integer>, SharedFlags.User {
           "-follow-interval",
           "DURATION",
           "How often follow mode polls the replica (default: 1s).");
-  private final CommandOptions.Positionals args =
-      options.positionals("DB_PATH|REPLICA_URL", "0..*");
+  private final CommandOptions.Values<String> args =
+      options.parameters(String.class, "0..*", "DB_PATH|REPLICA_URL");
 
   RestoreCommand() {
     spec.usageMessage()

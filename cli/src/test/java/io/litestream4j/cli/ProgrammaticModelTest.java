@@ -14,9 +14,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
 /**
- * {@code version}, {@code restore} and {@code ltx} build their picocli model without annotations
- * ({@link CommandOptions}) so that start-up generates no annotation proxies; their flags, defaults
- * and help must stay Litestream's.
+ * {@code version}, {@code restore}, {@code ltx} and {@code ltx-file} build their picocli model
+ * without annotations ({@link CommandOptions}) so that start-up generates no annotation proxies;
+ * their flags, defaults and help must stay Litestream's.
  */
 class ProgrammaticModelTest {
   private static final List<String> RESTORE_OPTIONS =
@@ -179,9 +179,9 @@ class ProgrammaticModelTest {
   }
 
   /**
-   * Building and parsing the model of {@code version}, {@code restore} or {@code ltx} in a fresh
-   * JVM generates no dynamic proxy class (the trace of reading an annotation); an annotated command
-   * does, which shows the probe would notice.
+   * Building and parsing the model of {@code version}, {@code restore}, {@code ltx} or {@code
+   * ltx-file} in a fresh JVM generates no dynamic proxy class (the trace of reading an annotation);
+   * an annotated command does, which shows the probe would notice.
    */
   @Test
   void buildingTheTimedCommandsReadsNoAnnotation() throws Exception {
@@ -190,6 +190,10 @@ class ProgrammaticModelTest {
     assertThat(proxyClassesLoaded("restore", "--config", "/etc/l.yml", "-json", "/data/app.db"))
         .isEmpty();
     assertThat(proxyClassesLoaded("ltx", "-level", "all", "-json", "file:///tmp/replica"))
+        .isEmpty();
+    assertThat(proxyClassesLoaded("ltx-file", "dump", "-json", "/tmp/x.ltx")).isEmpty();
+    assertThat(
+            proxyClassesLoaded("ltx-file", "apply", "-o", "/tmp/x.db", "/tmp/1.ltx", "/tmp/2.ltx"))
         .isEmpty();
     assertThat(proxyClassesLoaded("replicate", "-once", "/data/app.db", "file:///tmp/replica"))
         .isNotEmpty();
