@@ -15,10 +15,10 @@ import picocli.CommandLine.Range;
  * <p>Picocli reads annotations through dynamic proxies, one class generated at run time per
  * annotation type; the JDK AOT cache cannot hold them, so reading a command's annotations costs
  * tens of milliseconds of every start. The commands that scripts run on a hot path ({@code
- * version}, {@code restore}, {@code ltx}) and the flag sets several commands share ({@link
- * SharedFlags}) declare each option once here: name, parameter label, type, default and
- * description, and read the value picocli parsed from the option itself, so no annotation is read
- * and no setter is bound.
+ * version}, {@code restore}, {@code ltx}, {@code ltx-file}) and the flag sets several commands
+ * share ({@link SharedFlags}) declare each option once here: name, parameter label, type, default
+ * and description, and read the value picocli parsed from the option itself, so no annotation is
+ * read and no setter is bound.
  */
 final class CommandOptions {
   private final CommandSpec spec;
