@@ -14,8 +14,8 @@ import picocli.CommandLine.Spec;
 abstract sealed class DatabaseToggle implements Callable<Integer>
     permits StartCommand, StopCommand {
   @Spec CommandSpec spec;
+
   @Mixin SocketFlags socket;
-  @Mixin HelpFlag help;
 
   @Mixin DatabaseArgument database;
 

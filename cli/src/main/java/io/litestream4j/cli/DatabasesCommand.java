@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
@@ -22,14 +21,17 @@ import picocli.CommandLine.Spec;
  * directory with no database, or that cannot be scanned, is listed by itself.
  */
 @Command(name = "databases", description = "Lists the databases in the configuration file.")
-final class DatabasesCommand implements Callable<Integer> {
+final class DatabasesCommand implements Callable<Integer>, SharedFlags.User {
   @Spec CommandSpec spec;
 
-  @Mixin ConfigFlags config;
+  final ConfigFlags config = new ConfigFlags();
 
-  @Mixin TableFlag table;
+  final TableFlag table = new TableFlag();
 
-  @Mixin HelpFlag help;
+  @Override
+  public List<SharedFlags> sharedFlags() {
+    return List.of(config, table);
+  }
 
   @Parameters(arity = "0..*", hidden = true)
   List<String> args = new ArrayList<>();
@@ -60,7 +62,7 @@ final class DatabasesCommand implements Callable<Integer> {
         rows.row(f.identifier().toString(), f.replica().type());
       }
     }
-    rows.print(spec.commandLine().getOut(), table.json);
+    rows.print(spec.commandLine().getOut(), table.json());
     return 0;
   }
 }

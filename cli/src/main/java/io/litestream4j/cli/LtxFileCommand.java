@@ -13,67 +13,71 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
+import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code ltx-file}: the file-level tools people reach for when debugging a replica. Each subcommand
  * works on local files only, never modifies its inputs, and reports bad input as {@code Error: ...}
  * with exit code 1 (never a stack trace); the work itself is done by {@code io.litestream4j.tools}.
+ * Its models are built without annotations ({@link CommandOptions}): {@code ltx-file} runs from the
+ * small jar, where start-up counts.
  */
-@Command(
-    name = "ltx-file",
-    description = "Inspects, verifies, creates and applies LTX files.",
-    subcommands = {
-      LtxFileCommand.Dump.class,
-      LtxFileCommand.Verify.class,
-      LtxFileCommand.Checksum.class,
-      LtxFileCommand.EncodeDb.class,
-      LtxFileCommand.Apply.class,
-    })
 final class LtxFileCommand {
-  @Mixin HelpFlag help;
+  private final CommandSpec spec = CommandSpec.wrapWithoutInspection(this).name("ltx-file");
+
+  LtxFileCommand() {
+    spec.usageMessage().description("Inspects, verifies, creates and applies LTX files.");
+    spec.addSubcommand("dump", new CommandLine(new Dump().spec));
+    spec.addSubcommand("verify", new CommandLine(new Verify().spec));
+    spec.addSubcommand("checksum", new CommandLine(new Checksum().spec));
+    spec.addSubcommand("encode-db", new CommandLine(new EncodeDb().spec));
+    spec.addSubcommand("apply", new CommandLine(new Apply().spec));
+  }
+
+  /** The model picocli parses into, with its subcommands; its user object is this command. */
+  CommandSpec spec() {
+    return spec;
+  }
+
+  /** A subcommand's model, named {@code name}, described by {@code description}'s paragraphs. */
+  private static CommandSpec subcommand(Object command, String name, String... description) {
+    CommandSpec spec = CommandSpec.wrapWithoutInspection(command).name(name);
+    spec.usageMessage().description(description);
+    return spec;
+  }
 
   /** {@code -include-wal} of the subcommands that read a database file. */
-  static final class WalOverlay {
-    @Option(
-        names = "-include-wal",
-        description = "Overlay the committed frames of DB-wal, as SQLite sees the database.")
-    boolean includeWal;
+  private static CommandOptions.Flag walOverlay(CommandSpec spec) {
+    return new CommandOptions(spec)
+        .flag(
+            "-include-wal", "Overlay the committed frames of DB-wal, as SQLite sees the database.");
   }
 
   /** {@code dump FILE}: header, page table and trailer of one LTX file, as text or JSON. */
-  @Command(
-      name = "dump",
-      description = {
-        "Prints the header, the page table (page number, offset, encoded size, page checksum) and the"
-            + " trailer of an LTX file, verifying it on the way. TXIDs and checksums are 16 hex digits,"
-            + " the timestamp is RFC 3339.",
-        "A damaged file is printed up to the first problem, which is then reported as an error."
-      })
   static final class Dump implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
-    @Option(names = "-json", description = "Print one JSON object instead of text.")
-    boolean json;
-
-    @Mixin HelpFlag help;
-
-    @Parameters(paramLabel = "FILE", description = "The LTX file.")
-    Path file;
+    private final CommandSpec spec =
+        subcommand(
+            this,
+            "dump",
+            "Prints the header, the page table (page number, offset, encoded size, page checksum) and the"
+                + " trailer of an LTX file, verifying it on the way. TXIDs and checksums are 16 hex digits,"
+                + " the timestamp is RFC 3339.",
+            "A damaged file is printed up to the first problem, which is then reported as an error.");
+    private final CommandOptions.Flag json =
+        new CommandOptions(spec).flag("-json", "Print one JSON object instead of text.");
+    private final CommandOptions.Value<Path> fileArg =
+        new CommandOptions(spec).parameter(Path.class, "0", "FILE", "The LTX file.");
 
     @Override
     public Integer call() throws IOException {
+      Path file = Objects.requireNonNull(fileArg.get());
       requireFile(file, "LTX file");
       PrintWriter out = spec.commandLine().getOut();
-      LtxDumpPrinter printer = json ? LtxDumpPrinter.json(out) : LtxDumpPrinter.text(out);
+      LtxDumpPrinter printer = json.isSet() ? LtxDumpPrinter.json(out) : LtxDumpPrinter.text(out);
       printer.begin(file, Files.size(file));
       try {
         printer.end(LtxInspector.inspect(Files.newInputStream(file), printer));
@@ -88,26 +92,22 @@ final class LtxFileCommand {
   }
 
   /** {@code verify FILE...}: one OK/FAIL line per file; exit 0 only if every file is valid. */
-  @Command(
-      name = "verify",
-      description = {
-        "Fully decodes and verifies LTX files: header rules, page order, page data, page index,"
-            + " trailer and file checksum (and, for snapshots, the post-apply checksum).",
-        "Prints 'OK <file>' or 'FAIL <file>: <reason>' for each file and exits with 1 if any failed."
-      })
   static final class Verify implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
-    @Mixin HelpFlag help;
-
-    @Parameters(paramLabel = "FILE", arity = "1..*", description = "LTX files.")
-    List<Path> files = new ArrayList<>();
+    private final CommandSpec spec =
+        subcommand(
+            this,
+            "verify",
+            "Fully decodes and verifies LTX files: header rules, page order, page data, page index,"
+                + " trailer and file checksum (and, for snapshots, the post-apply checksum).",
+            "Prints 'OK <file>' or 'FAIL <file>: <reason>' for each file and exits with 1 if any failed.");
+    private final CommandOptions.Values<Path> files =
+        new CommandOptions(spec).parameters(Path.class, "1..*", "FILE", "LTX files.");
 
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       int failed = 0;
-      for (Path file : files) {
+      for (Path file : files.get()) {
         try {
           requireFile(file, "LTX file");
           LtxInspector.verify(Files.newInputStream(file));
@@ -123,33 +123,29 @@ final class LtxFileCommand {
   }
 
   /** {@code checksum DB}: the rolling LTX checksum of a database file. */
-  @Command(
-      name = "checksum",
-      description = {
-        "Prints the rolling LTX checksum of a SQLite database file as 16 hex digits: the value an LTX"
-            + " file's post-apply checksum has after producing this database.",
-        "Only the database file is read: the -wal of a WAL-mode database is NOT included (a warning says"
-            + " so when it holds changes the file lacks) unless -include-wal is given. Nothing is modified."
-      })
   static final class Checksum implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
-    @Mixin WalOverlay wal;
-
-    @Mixin HelpFlag help;
-
-    @Parameters(paramLabel = "DB", description = "The SQLite database file.")
-    Path db;
+    private final CommandSpec spec =
+        subcommand(
+            this,
+            "checksum",
+            "Prints the rolling LTX checksum of a SQLite database file as 16 hex digits: the value an LTX"
+                + " file's post-apply checksum has after producing this database.",
+            "Only the database file is read: the -wal of a WAL-mode database is NOT included (a warning says"
+                + " so when it holds changes the file lacks) unless -include-wal is given. Nothing is modified.");
+    private final CommandOptions.Flag includeWal = walOverlay(spec);
+    private final CommandOptions.Value<Path> dbArg =
+        new CommandOptions(spec).parameter(Path.class, "0", "DB", "The SQLite database file.");
 
     @Override
     public Integer call() throws IOException {
+      Path db = Objects.requireNonNull(dbArg.get());
       requireFile(db, "database");
       DatabaseSnapshots.ImageChecksum sum =
-          wrap(() -> DatabaseSnapshots.checksum(db, wal.includeWal));
+          wrap(() -> DatabaseSnapshots.checksum(db, includeWal.isSet()));
       sum.pendingChanges()
           .ifPresent(
               p -> {
-                boolean walHint = !wal.includeWal && Files.exists(walOf(db));
+                boolean walHint = !includeWal.isSet() && Files.exists(walOf(db));
                 PrintWriter err = spec.commandLine().getErr();
                 err.println(
                     "warning: "
@@ -168,51 +164,48 @@ final class LtxFileCommand {
   }
 
   /** {@code encode-db DB OUT.ltx}: a snapshot LTX file (TXID 1) of a database file. */
-  @Command(
-      name = "encode-db",
-      description = {
-        "Writes a snapshot LTX file of a SQLite database: TXID 0000000000000001, every page, database"
-            + " checksums tracked. Placed as ltx/0/0000000000000001-0000000000000001.ltx in a"
-            + " directory, it is a replica Litestream can read.",
-        "The database is read without SQLite and never modified. A WAL holding commits that are not"
-            + " in the database file is refused unless -include-wal overlays them; a hot rollback"
-            + " journal is always refused; a database that changes while it is read is read again."
-      })
   static final class EncodeDb implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
-    @Mixin WalOverlay wal;
-
-    @Option(names = "-force", description = "Replace OUT if it exists.")
-    boolean force;
-
-    @Mixin HelpFlag help;
-
-    @Parameters(index = "0", paramLabel = "DB", description = "The SQLite database file.")
-    Path db;
-
-    @Parameters(index = "1", paramLabel = "OUT", description = "The LTX file to write.")
-    Path out;
+    private final CommandSpec spec =
+        subcommand(
+            this,
+            "encode-db",
+            "Writes a snapshot LTX file of a SQLite database: TXID 0000000000000001, every page, database"
+                + " checksums tracked. Placed as ltx/0/0000000000000001-0000000000000001.ltx in a"
+                + " directory, it is a replica Litestream can read.",
+            "The database is read without SQLite and never modified. A WAL holding commits that are not"
+                + " in the database file is refused unless -include-wal overlays them; a hot rollback"
+                + " journal is always refused; a database that changes while it is read is read again.");
+    private final CommandOptions.Flag includeWal = walOverlay(spec);
+    private final CommandOptions.Flag force =
+        new CommandOptions(spec).flag("-force", "Replace OUT if it exists.");
+    private final CommandOptions.Value<Path> dbArg =
+        new CommandOptions(spec).parameter(Path.class, "0", "DB", "The SQLite database file.");
+    private final CommandOptions.Value<Path> outArg =
+        new CommandOptions(spec).parameter(Path.class, "1", "OUT", "The LTX file to write.");
 
     @Override
     public Integer call() throws IOException {
+      Path db = Objects.requireNonNull(dbArg.get());
+      Path out = Objects.requireNonNull(outArg.get());
       requireFile(db, "database");
       if (sameFile(db, out) || sameFile(walOf(db), out)) {
         throw new IOException(out + " is the database itself; choose another output file");
       }
-      requireWritable(out, force);
+      requireWritable(out, force.isSet());
       DatabaseSnapshots.Snapshot s;
       try {
         s =
             wrap(
-                () -> DatabaseSnapshots.write(db, out, wal.includeWal, System.currentTimeMillis()));
+                () ->
+                    DatabaseSnapshots.write(
+                        db, out, includeWal.isSet(), System.currentTimeMillis()));
       } catch (PendingChangesException e) {
         boolean walExists = Files.exists(walOf(db));
         throw new IOException(
             db
                 + ": "
                 + e.getMessage()
-                + (walExists && !wal.includeWal
+                + (walExists && !includeWal.isSet()
                     ? "; use -include-wal to read the committed WAL frames too"
                         + " (nothing is modified)"
                     : ""),
@@ -241,35 +234,27 @@ final class LtxFileCommand {
   }
 
   /** {@code apply -o OUT.db FILE...}: a database from a snapshot and the files that follow it. */
-  @Command(
-      name = "apply",
-      description = {
-        "Builds a database from a snapshot LTX file and the files that follow it, applied in the order"
-            + " given. Gaps, overlaps and checksum breaks are refused, naming the file.",
-        "OUT is written as a new OUT.<random>.tmp (never through a symlink), fsynced and renamed into place; on failure nothing is left behind."
-      })
   static final class Apply implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
-    @Option(
-        names = "-o",
-        required = true,
-        paramLabel = "OUT",
-        description = "The database file to create.")
-    Path out;
-
-    @Option(
-        names = "-force",
-        description = "Replace OUT (and remove its stale -wal/-shm files) if it exists.")
-    boolean force;
-
-    @Mixin HelpFlag help;
-
-    @Parameters(paramLabel = "FILE", arity = "1..*", description = "LTX files, a snapshot first.")
-    List<Path> files = new ArrayList<>();
+    private final CommandSpec spec =
+        subcommand(
+            this,
+            "apply",
+            "Builds a database from a snapshot LTX file and the files that follow it, applied in the order"
+                + " given. Gaps, overlaps and checksum breaks are refused, naming the file.",
+            "OUT is written as a new OUT.<random>.tmp (never through a symlink), fsynced and renamed into place; on failure nothing is left behind.");
+    private final CommandOptions options = new CommandOptions(spec);
+    private final CommandOptions.Value<Path> outArg =
+        options.requiredOption(Path.class, "-o", "OUT", "The database file to create.");
+    private final CommandOptions.Flag forceFlag =
+        options.flag("-force", "Replace OUT (and remove its stale -wal/-shm files) if it exists.");
+    private final CommandOptions.Values<Path> fileArgs =
+        options.parameters(Path.class, "1..*", "FILE", "LTX files, a snapshot first.");
 
     @Override
     public Integer call() throws IOException {
+      Path out = Objects.requireNonNull(outArg.get());
+      boolean force = forceFlag.isSet();
+      List<Path> files = fileArgs.get();
       for (Path file : files) {
         requireFile(file, "LTX file");
         if (sameFile(file, out)) {

@@ -8,42 +8,49 @@ import io.litestream4j.replica.ReplicaClient;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
 
 /**
  * What {@code ltx} (and its deprecated alias {@code wal}) do: list the LTX files a replica holds at
  * one level or all, as a table ({@code level min_txid max_txid size created}) or JSON ({@code
- * [{"level","min_txid","max_txid","size","timestamp"}]}).
+ * [{"level","min_txid","max_txid","size","timestamp"}]}). Declared without annotations ({@link
+ * CommandOptions}): {@code ltx} of a file replica runs from the small jar, where start-up counts.
  */
 final class LtxListing {
-  @Mixin ConfigFlags config;
+  private final ConfigFlags config = new ConfigFlags();
+  private final TableFlag table = new TableFlag();
+  private final CommandOptions.Value<String> level;
+  private final CommandOptions.Values<String> args;
 
-  @Mixin TableFlag table;
+  /** Declares {@code -level} and the positional argument in the command's model. */
+  LtxListing(CommandOptions options) {
+    level =
+        options.option(
+            String.class,
+            "-level",
+            "LEVEL",
+            "0",
+            "Compaction level to list: 0-9 or \"all\" (default: ${DEFAULT-VALUE}).");
+    args = options.parameters(String.class, "0..*", "DB_PATH|REPLICA_URL");
+  }
 
-  @Option(
-      names = "-level",
-      paramLabel = "LEVEL",
-      defaultValue = "0",
-      description = "Compaction level to list: 0-9 or \"all\" (default: ${DEFAULT-VALUE}).")
-  String level;
-
-  @Parameters(arity = "0..*", paramLabel = "DB_PATH|REPLICA_URL")
-  List<String> args = new ArrayList<>();
+  /** The flags {@link Main} adds to the command's model: {@code -config}, {@code -json}. */
+  List<SharedFlags> sharedFlags() {
+    return List.of(config, table);
+  }
 
   int run(CommandLine cmd) throws Exception {
     Logging.configure(new LoggingConfig("info", "text", true, false), null);
-    if (args.isEmpty() || args.getFirst().isEmpty()) {
+    List<String> positional = args.get();
+    if (positional.isEmpty() || positional.getFirst().isEmpty()) {
       throw new ParameterException(cmd, "database path or replica URL required");
     }
-    if (args.size() > 1) {
+    if (positional.size() > 1) {
       throw new ParameterException(cmd, "too many arguments");
     }
     List<Integer> levels = levels();
     ReplicaSource source =
-        ReplicaSource.resolve(args.getFirst(), config, System.getenv(), cmd.getErr());
+        ReplicaSource.resolve(positional.getFirst(), config, System.getenv(), cmd.getErr());
     List<LtxFileInfo> files = new ArrayList<>();
     try (ReplicaClient client = source.client()) {
       client.init();
@@ -66,12 +73,13 @@ final class LtxListing {
           f.size(),
           Rfc3339.format(f.createdAt()));
     }
-    rows.print(cmd.getOut(), table.json);
+    rows.print(cmd.getOut(), table.json());
     return 0;
   }
 
   private List<Integer> levels() {
-    if (level.equals("all")) {
+    String level = this.level.get();
+    if ("all".equals(level)) {
       List<Integer> all = new ArrayList<>();
       for (int l = LtxFileInfo.L0; l <= LtxFileInfo.SNAPSHOT_LEVEL; l++) {
         all.add(l);

@@ -13,30 +13,9 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(
     name = Main.NAME,
     mixinStandardHelpOptions = false,
-    description = "Streaming replication for SQLite databases (Litestream compatible).",
-    subcommands = {
-      ReplicateCommand.class,
-      LtxFileCommand.class,
-      VersionCommand.class,
-      RestoreCommand.class,
-      LtxCommand.class,
-      WalCommand.class,
-      DatabasesCommand.class,
-      StatusCommand.class,
-      ResetCommand.class,
-      StartCommand.class,
-      StopCommand.class,
-      SyncCommand.class,
-      RegisterCommand.class,
-      UnregisterCommand.class,
-      ListCommand.class,
-      InfoCommand.class,
-      CommandLine.HelpCommand.class,
-    })
+    description = "Streaming replication for SQLite databases (Litestream compatible).")
 public final class Main {
   static final String NAME = "litestream4j";
-
-  @picocli.CommandLine.Mixin HelpFlag help;
 
   public static void main(String[] args) {
     System.exit(run(args));
@@ -52,9 +31,17 @@ public final class Main {
     return newCommandLine(normalized).execute(normalized);
   }
 
-  /** The full command tree: every subcommand's model is built (top-level help, completion). */
+  /**
+   * The full command tree: every subcommand's model is built (top-level help, completion), in
+   * {@link CommandTable}'s order, then picocli's {@code help}.
+   */
   static CommandLine newCommandLine() {
-    return configure(new CommandLine(new Main()));
+    CommandLine root = new CommandLine(new Main());
+    for (String name : CommandTable.names()) {
+      root.addSubcommand(name, CommandTable.create(name).orElseThrow());
+    }
+    root.addSubcommand("help", new CommandLine.HelpCommand());
+    return configure(root);
   }
 
   /**
@@ -71,13 +58,15 @@ public final class Main {
         .map(
             command -> {
               CommandLine root = new CommandLine(CommandSpec.create().name(NAME));
-              root.addSubcommand(args[0], new CommandLine(command));
+              root.addSubcommand(args[0], command);
               return configure(root);
             })
         .orElseGet(Main::newCommandLine);
   }
 
   private static CommandLine configure(CommandLine cli) {
+    HelpFlag.addTo(cli);
+    SharedFlags.addTo(cli);
     cli.setExecutionExceptionHandler(new ErrorHandler());
     cli.setParameterExceptionHandler(new ErrorHandler());
     HelpText.install(cli);

@@ -22,8 +22,6 @@ final class RegisterCommand implements Callable<Integer> {
       description = "Replica URL, e.g. file:///backups/app or s3://bucket/app.")
   String replica;
 
-  @Mixin HelpFlag help;
-
   @Mixin DatabaseArgument database;
 
   @Override

@@ -34,7 +34,6 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -47,12 +46,17 @@ import picocli.CommandLine.Spec;
  * behaviour follow Litestream's.
  */
 @Command(name = "replicate", description = "Replicates SQLite databases to their replicas.")
-final class ReplicateCommand implements Callable<Integer> {
+final class ReplicateCommand implements Callable<Integer>, SharedFlags.User {
   private static final Logger LOG = LoggerFactory.getLogger(ReplicateCommand.class);
 
   @Spec CommandSpec spec;
 
-  @Mixin ConfigFlags configFlags;
+  final ConfigFlags configFlags = new ConfigFlags();
+
+  @Override
+  public List<SharedFlags> sharedFlags() {
+    return List.of(configFlags);
+  }
 
   @Option(
       names = "-exec",
@@ -81,8 +85,6 @@ final class ReplicateCommand implements Callable<Integer> {
 
   @Option(names = "-enforce-retention", description = "With -once: also apply retention.")
   boolean enforceRetention;
-
-  @Mixin HelpFlag help;
 
   @Parameters(
       paramLabel = "DB_PATH REPLICA_URL",
@@ -176,10 +178,7 @@ final class ReplicateCommand implements Callable<Integer> {
         OpsMetrics metrics =
             new OpsMetrics(prometheus, registry, Clock.systemUTC(), db -> db.stats().fullL0Files());
         Optional<Path> configPath =
-            positional.isEmpty()
-                ? Optional.of(
-                    configFlags.path != null ? configFlags.path : ConfigLoader.defaultPath(env))
-                : Optional.empty();
+            positional.isEmpty() ? Optional.of(configFlags.file(env)) : Optional.empty();
         try (OpsServices ops =
             OpsServices.start(
                 config,

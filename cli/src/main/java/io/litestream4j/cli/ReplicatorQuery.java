@@ -16,7 +16,6 @@ abstract sealed class ReplicatorQuery implements Callable<Integer>
     permits InfoCommand, ListCommand {
   @Spec CommandSpec spec;
   @Mixin SocketFlags socket = new SocketFlags(10);
-  @Mixin HelpFlag help;
 
   /** The socket route to read. */
   abstract String route();

@@ -17,7 +17,6 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -32,17 +31,20 @@ import picocli.CommandLine.Spec;
  * with a running replicator: stop it first.
  */
 @Command(name = "reset", description = "Deletes a database's local replication state.")
-final class ResetCommand implements Callable<Integer> {
+final class ResetCommand implements Callable<Integer>, SharedFlags.User {
   @Spec CommandSpec spec;
 
-  @Mixin ConfigFlags config;
+  final ConfigFlags config = new ConfigFlags();
+
+  @Override
+  public List<SharedFlags> sharedFlags() {
+    return List.of(config);
+  }
 
   @Option(
       names = "-dry-run",
       description = "Print the local files that would be removed, remove nothing.")
   boolean dryRun;
-
-  @Mixin HelpFlag help;
 
   @Parameters(arity = "0..*", paramLabel = "DB_PATH")
   List<String> args = new ArrayList<>();

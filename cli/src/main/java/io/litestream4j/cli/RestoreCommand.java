@@ -21,7 +21,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,13 +28,8 @@ import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code restore [flags] DB_PATH|REPLICA_URL}: Litestream's restore, flag for flag. Unlike
@@ -43,120 +37,113 @@ import picocli.CommandLine.Spec;
  * directory next to the output) before the single merge pass, which streams the largest file
  * (usually the snapshot) itself. Output: silent on success (logs only), {@code -json} prints {@code
  * {"db_path","replica","txid","duration_ms","integrity_check"}}, {@code -dry-run} prints the plan.
+ *
+ * <p>Its model is built without annotations ({@link CommandOptions}): a restore in a container
+ * entrypoint waits for the start-up of this command.
  */
-@Command(
-    name = "restore",
-    description = "Restores a database from a replica (latest, -txid or -timestamp).")
-final class RestoreCommand implements Callable<Integer> {
+final class RestoreCommand implements Callable<Integer>, SharedFlags.User {
   private static final Logger LOG = LoggerFactory.getLogger(RestoreCommand.class);
 
-  @Spec CommandSpec spec;
+  private final CommandSpec spec = CommandSpec.wrapWithoutInspection(this).name("restore");
+  private final CommandOptions options = new CommandOptions(spec);
+  private final ConfigFlags config = new ConfigFlags();
 
-  @Mixin ConfigFlags config;
-
-  @Option(
-      names = "-o",
-      paramLabel = "PATH",
-      description = "Output path (default: the database's path in the config).")
-  @Nullable Path output;
-
-  @Option(
-      names = "-txid",
-      paramLabel = "TXID",
-      description = "Restore up to this TXID (16 hex digits, inclusive).")
-  @Nullable String txid;
-
-  @Option(
-      names = "-timestamp",
-      paramLabel = "TIMESTAMP",
-      description =
-          "Restore the last transaction created before this RFC 3339 time (or \"now\"); a time after the newest backup restores the latest state.")
-  @Nullable String timestamp;
-
-  @Option(
-      names = "-parallelism",
-      paramLabel = "N",
-      defaultValue = "8",
-      description = "Files downloaded concurrently (default: ${DEFAULT-VALUE}).")
-  int parallelism;
-
-  @Option(
-      names = "-if-db-not-exists",
-      description = "Exit successfully if the output database already exists.")
-  boolean ifDbNotExists;
-
-  @Option(
-      names = "-if-replica-exists",
-      description = "Exit successfully if the replica has no backups.")
-  boolean ifReplicaExists;
-
-  @Option(
-      names = "-dry-run",
-      description = "Print the restore plan and exit without writing a database.")
-  boolean dryRun;
-
-  @Option(
-      names = "-force",
-      description = "Overwrite an existing output database and its SQLite sidecar files.")
-  boolean force;
-
-  @Option(names = "-json", description = "Print a JSON summary (logs go to stderr).")
-  boolean json;
-
-  @Option(
-      names = "-integrity-check",
-      paramLabel = "MODE",
-      defaultValue = "none",
-      description =
-          "SQLite check of the restored database: none, quick or full (default: ${DEFAULT-VALUE}).")
-  String integrityCheck;
-
-  @Option(
-      names = "-f",
-      description =
+  private final CommandOptions.Value<Path> output =
+      options.option(
+          Path.class, "-o", "PATH", "Output path (default: the database's path in the config).");
+  private final CommandOptions.Value<String> txid =
+      options.option(
+          String.class, "-txid", "TXID", "Restore up to this TXID (16 hex digits, inclusive).");
+  private final CommandOptions.Value<String> timestamp =
+      options.option(
+          String.class,
+          "-timestamp",
+          "TIMESTAMP",
+          "Restore the last transaction created before this RFC 3339 time (or \"now\"); a time after"
+              + " the newest backup restores the latest state.");
+  private final CommandOptions.Value<Integer> parallelism =
+      options.option(
+          int.class,
+          "-parallelism",
+          "N",
+          "8",
+          "Files downloaded concurrently (default: ${DEFAULT-VALUE}).");
+  private final CommandOptions.Flag ifDbNotExists =
+      options.flag("-if-db-not-exists", "Exit successfully if the output database already exists.");
+  private final CommandOptions.Flag ifReplicaExists =
+      options.flag("-if-replica-exists", "Exit successfully if the replica has no backups.");
+  private final CommandOptions.Flag dryRun =
+      options.flag("-dry-run", "Print the restore plan and exit without writing a database.");
+  private final CommandOptions.Flag force =
+      options.flag("-force", "Overwrite an existing output database and its SQLite sidecar files.");
+  private final CommandOptions.Flag json =
+      options.flag("-json", "Print a JSON summary (logs go to stderr).");
+  private final CommandOptions.Value<String> integrityCheck =
+      options.option(
+          String.class,
+          "-integrity-check",
+          "MODE",
+          "none",
+          "SQLite check of the restored database: none, quick or full (default: ${DEFAULT-VALUE}).");
+  private final CommandOptions.Flag follow =
+      options.flag(
+          "-f",
           "Follow mode: restore, then keep applying new transactions until stopped"
-              + " (readers open the output read-only).")
-  boolean follow;
+              + " (readers open the output read-only).");
+  private final CommandOptions.Value<String> followInterval =
+      options.option(
+          String.class,
+          "-follow-interval",
+          "DURATION",
+          "How often follow mode polls the replica (default: 1s).");
+  private final CommandOptions.Values<String> args =
+      options.parameters(String.class, "0..*", "DB_PATH|REPLICA_URL");
 
-  @Option(
-      names = "-follow-interval",
-      paramLabel = "DURATION",
-      description = "How often follow mode polls the replica (default: 1s).")
-  @Nullable String followInterval;
+  RestoreCommand() {
+    spec.usageMessage()
+        .description("Restores a database from a replica (latest, -txid or -timestamp).");
+  }
 
-  @Mixin HelpFlag help;
+  /** The model picocli parses into; its user object is this command. */
+  CommandSpec spec() {
+    return spec;
+  }
 
-  @Parameters(arity = "0..*", paramLabel = "DB_PATH|REPLICA_URL")
-  List<String> args = new ArrayList<>();
+  @Override
+  public List<SharedFlags> sharedFlags() {
+    return List.of(config);
+  }
 
   @Override
   public Integer call() throws Exception {
-    Logging.configure(new LoggingConfig("info", "text", json, false), null);
-    config.stdoutIsOutput = json;
-    if (args.isEmpty() || args.getFirst().isEmpty()) {
+    Logging.configure(new LoggingConfig("info", "text", json.isSet(), false), null);
+    config.stdoutIsOutput = json.isSet();
+    List<String> positional = args.get();
+    if (positional.isEmpty() || positional.getFirst().isEmpty()) {
       throw new ParameterException(spec.commandLine(), "database path or replica URL required");
     }
-    if (args.size() > 1) {
+    if (positional.size() > 1) {
       throw new ParameterException(spec.commandLine(), "too many arguments");
     }
-    if (followInterval != null && !follow) {
+    if (followInterval.get() != null && !follow.isSet()) {
       throw new IllegalArgumentException("-follow-interval requires -f");
     }
-    if (follow && (txid != null || timestamp != null)) {
+    if (follow.isSet() && (txid.get() != null || timestamp.get() != null)) {
       throw new IllegalArgumentException("cannot use follow mode with -txid or -timestamp");
     }
-    if (follow && dryRun) {
+    if (follow.isSet() && dryRun.isSet()) {
       throw new IllegalArgumentException("cannot use -dry-run with follow mode");
     }
-    IntegrityCheck check = IntegrityCheck.parse(integrityCheck);
+    IntegrityCheck check = IntegrityCheck.parse(integrityCheck.get());
     RestoreTarget target = target();
-    if (parallelism < 1) {
-      throw new IllegalArgumentException("-parallelism must be at least 1, got " + parallelism);
+    int downloads = parallelism.get();
+    if (downloads < 1) {
+      throw new IllegalArgumentException("-parallelism must be at least 1, got " + downloads);
     }
-    String source = args.getFirst();
+    String source = positional.getFirst();
     Map<String, String> env = System.getenv();
     PrintWriter out = spec.commandLine().getOut();
-    if (ReplicaSource.isUrl(source) && output == null) {
+    if (ReplicaSource.isUrl(source) && output.get() == null) {
       if (config.given()) {
         throw new IllegalArgumentException("cannot specify a replica URL and the -config flag");
       }
@@ -165,20 +152,22 @@ final class RestoreCommand implements Callable<Integer> {
     }
     ReplicaSource replica = ReplicaSource.resolve(source, config, env, spec.commandLine().getErr());
     try (var client = replica.client()) {
-      Path outPath = output != null ? output : replica.db().orElseThrow().path().orElseThrow();
-      if (ifDbNotExists && Files.exists(outPath)) {
+      @Nullable Path given = output.get();
+      Path outPath = given != null ? given : replica.db().orElseThrow().path().orElseThrow();
+      if (ifDbNotExists.isSet() && Files.exists(outPath)) {
         LOG.info("database already exists, skipping");
         return 0;
       }
-      if (follow) {
+      if (follow.isSet()) {
         return follow(client, replica.description(), outPath);
       }
       Restorer restorer = new Restorer(client, replica.description());
-      if (dryRun) {
+      if (dryRun.isSet()) {
         printPlan(out, source, outPath, client.type(), restorer.plan(target));
         return 0;
       }
-      ProgressBar bar = json ? new ProgressBar(null, System::nanoTime) : ProgressBar.forTerminal();
+      ProgressBar bar =
+          json.isSet() ? new ProgressBar(null, System::nanoTime) : ProgressBar.forTerminal();
       Logging.beforeEachLine(bar::finish);
       RestoreResult result;
       try {
@@ -186,12 +175,12 @@ final class RestoreCommand implements Callable<Integer> {
             restorer.restore(
                 RestoreOptions.of(outPath)
                     .withTarget(target)
-                    .withParallelism(parallelism)
+                    .withParallelism(downloads)
                     .withIntegrityCheck(check)
-                    .withForce(force)
+                    .withForce(force.isSet())
                     .withProgress(bar));
       } catch (RestoreException e) {
-        if (ifReplicaExists && e.reason() == RestoreException.Reason.NO_BACKUPS) {
+        if (ifReplicaExists.isSet() && e.reason() == RestoreException.Reason.NO_BACKUPS) {
           LOG.info("no matching backups found");
           return 0;
         }
@@ -199,7 +188,7 @@ final class RestoreCommand implements Callable<Integer> {
       } finally {
         bar.finish();
       }
-      if (json) {
+      if (json.isSet()) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("db_path", outPath.toString());
         m.put("replica", client.type());
@@ -219,20 +208,20 @@ final class RestoreCommand implements Callable<Integer> {
    */
   private int follow(ReplicaClient client, String description, Path outPath) throws Exception {
     Duration interval = FollowOptions.DEFAULT_INTERVAL;
-    if (followInterval != null) {
+    @Nullable String every = followInterval.get();
+    if (every != null) {
       try {
-        interval = GoDuration.parse(followInterval);
+        interval = GoDuration.parse(every);
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(
             "invalid -follow-interval \""
-                + followInterval
+                + every
                 + "\": "
                 + e.getMessage()
                 + " (use a duration such as 100ms or 1s)");
       }
       if (interval.isNegative() || interval.isZero()) {
-        throw new IllegalArgumentException(
-            "-follow-interval must be positive, got " + followInterval);
+        throw new IllegalArgumentException("-follow-interval must be positive, got " + every);
       }
     }
     Follower follower;
@@ -241,9 +230,9 @@ final class RestoreCommand implements Callable<Integer> {
           Follower.start(
               client,
               description,
-              FollowOptions.of(outPath).withInterval(interval).withForce(force));
+              FollowOptions.of(outPath).withInterval(interval).withForce(force.isSet()));
     } catch (RestoreException e) {
-      if (ifReplicaExists && e.reason() == RestoreException.Reason.NO_BACKUPS) {
+      if (ifReplicaExists.isSet() && e.reason() == RestoreException.Reason.NO_BACKUPS) {
         LOG.info("no matching backups found");
         return 0;
       }
@@ -275,27 +264,27 @@ final class RestoreCommand implements Callable<Integer> {
   }
 
   private RestoreTarget target() {
-    if (txid != null && timestamp != null) {
+    @Nullable String tx = txid.get();
+    @Nullable String time = timestamp.get();
+    if (tx != null && time != null) {
       throw new IllegalArgumentException("cannot specify both TXID & timestamp to restore");
     }
-    if (timestamp != null) {
+    if (time != null) {
       try {
         return RestoreTarget.timestamp(
-            "now".equals(timestamp)
-                ? java.time.Instant.now()
-                : OffsetDateTime.parse(timestamp).toInstant());
+            "now".equals(time) ? java.time.Instant.now() : OffsetDateTime.parse(time).toInstant());
       } catch (DateTimeParseException e) {
         throw new IllegalArgumentException(
             "invalid -timestamp, must specify in ISO 8601 format (e.g. 2000-01-01T00:00:00Z)");
       }
     }
-    if (txid != null) {
+    if (tx != null) {
       long t;
       try {
-        t = Txid.parse(txid);
+        t = Txid.parse(tx);
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(
-            "invalid -txid value \"" + txid + "\": a TXID is 16 hex digits, e.g. 000000000000002a");
+            "invalid -txid value \"" + tx + "\": a TXID is 16 hex digits, e.g. 000000000000002a");
       }
       return t == 0 ? RestoreTarget.latest() : RestoreTarget.txid(t);
     }
@@ -321,7 +310,7 @@ final class RestoreCommand implements Callable<Integer> {
           f.size(),
           Rfc3339.format(f.createdAt()));
     }
-    if (json) {
+    if (json.isSet()) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("source", source);
       m.put("target_path", outPath.toString());

@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
@@ -32,14 +31,17 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "status",
     description = "Shows the local replication status of the configured databases.")
-final class StatusCommand implements Callable<Integer> {
+final class StatusCommand implements Callable<Integer>, SharedFlags.User {
   @Spec CommandSpec spec;
 
-  @Mixin ConfigFlags config;
+  final ConfigFlags config = new ConfigFlags();
 
-  @Mixin TableFlag table;
+  final TableFlag table = new TableFlag();
 
-  @Mixin HelpFlag help;
+  @Override
+  public List<SharedFlags> sharedFlags() {
+    return List.of(config, table);
+  }
 
   @Parameters(arity = "0..*", paramLabel = "DB_PATH")
   List<String> args = new ArrayList<>();
@@ -76,7 +78,7 @@ final class StatusCommand implements Callable<Integer> {
     for (Status s : statuses) {
       rows.row(s.database(), s.status(), s.localTxid(), s.walSize());
     }
-    rows.print(spec.commandLine().getOut(), table.json);
+    rows.print(spec.commandLine().getOut(), table.json());
     return 0;
   }
 

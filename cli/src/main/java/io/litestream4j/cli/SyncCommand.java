@@ -27,8 +27,6 @@ final class SyncCommand implements Callable<Integer> {
       description = "Wait until the replica holds everything committed so far.")
   boolean await;
 
-  @Mixin HelpFlag help;
-
   @Mixin DatabaseArgument database;
 
   @Override

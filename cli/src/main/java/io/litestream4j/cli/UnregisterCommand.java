@@ -23,8 +23,6 @@ final class UnregisterCommand implements Callable<Integer> {
   @Option(names = "-dry-run", description = "Print what would be sent; change nothing.")
   boolean dryRun;
 
-  @Mixin HelpFlag help;
-
   @Mixin DatabaseArgument database;
 
   @Override

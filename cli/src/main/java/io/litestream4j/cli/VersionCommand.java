@@ -5,33 +5,34 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Properties;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code version}: prints the version; {@code -verbose} adds the git commit it was built from (or
- * "unknown" for a build outside a git checkout), the Java runtime and the platform.
+ * "unknown" for a build outside a git checkout), the Java runtime and the platform. Its model is
+ * built without annotations ({@link CommandOptions}): it is the command whose start-up is timed.
  */
-@Command(
-    name = "version",
-    description = "Prints the version.",
-    footer = {"", "Example:", "  litestream4j version -verbose"})
 final class VersionCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
+  private final CommandSpec spec = CommandSpec.wrapWithoutInspection(this).name("version");
+  private final CommandOptions.Flag verbose =
+      new CommandOptions(spec).flag("-verbose", "Also print runtime and platform details.");
 
-  @Option(names = "-verbose", description = "Also print runtime and platform details.")
-  boolean verbose;
+  VersionCommand() {
+    spec.usageMessage()
+        .description("Prints the version.")
+        .footer("", "Example:", "  litestream4j version -verbose");
+  }
 
-  @Mixin HelpFlag help;
+  /** The model picocli parses into; its user object is this command. */
+  CommandSpec spec() {
+    return spec;
+  }
 
   @Override
   public Integer call() {
     var out = spec.commandLine().getOut();
     out.println(version());
-    if (verbose) {
+    if (verbose.isSet()) {
       out.println("Git Commit: " + commit());
       out.println("Java Version: " + Runtime.version());
       out.println(

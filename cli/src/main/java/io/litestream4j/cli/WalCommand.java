@@ -1,12 +1,14 @@
 package io.litestream4j.cli;
 
-import picocli.CommandLine.Command;
-
 /**
  * {@code wal}: Litestream's deprecated name of {@code ltx}; warns on stderr, then does the same.
+ * Hidden from the top-level help.
  */
-@Command(name = "wal", hidden = true, description = "Deprecated alias of ltx.")
 final class WalCommand extends LtxCommand {
+  WalCommand() {
+    super("wal", "Deprecated alias of ltx.", true);
+  }
+
   @Override
   public Integer call() throws Exception {
     spec.commandLine()

@@ -23,6 +23,7 @@ class MainDispatchTest {
     for (String name : CommandTable.names()) {
       CommandLine one = Main.newCommandLine(new String[] {name});
       assertThat(one.getSubcommands().keySet()).containsExactly(name);
+      assertThat(one.getSubcommands().get(name).getCommandSpec().name()).isEqualTo(name);
       assertThat(one.getSubcommands().get(name).getCommandSpec().userObject().getClass())
           .isEqualTo(
               Main.newCommandLine()
