@@ -411,7 +411,9 @@ public final class RestoreJob {
                 total);
         try {
           if (applier == null) {
-            applier = fromFullFile ? LtxApplier.createFromFullFile(ch) : LtxApplier.create(ch);
+            applier =
+                (fromFullFile ? LtxApplier.createFromFullFile(ch) : LtxApplier.create(ch))
+                    .writeAroundPageCache(out.temp());
           }
           if (strict) {
             applier.applyMerged(inputs);
