@@ -35,14 +35,6 @@ public final class LtxApplier {
   private final boolean fullFileBase;
   private Path directPath; // null: merged restores write through db's page cache
 
-  /**
-   * The smallest database written around the page cache. Measured side by side (session 12): a 1
-   * GiB restore took 1.77-1.93 s written directly against 2.10 s through the cache, but a 100 MiB
-   * one 0.415 s against 0.354 s: a database that small fits the cache and syncs quickly, and
-   * whoever opens it next finds its pages still cached.
-   */
-  static final long DIRECT_MIN_BYTES = 256L << 20;
-
   private LtxApplier(FileChannel db, DatabaseChecksum state, long txid, boolean fullFileBase) {
     this.db = Objects.requireNonNull(db, "db");
     this.state = state;
@@ -111,9 +103,8 @@ public final class LtxApplier {
   /**
    * Lets merged restores ({@link #applyMerged}) write their pages around the page cache ({@code
    * O_DIRECT}) through a second channel on {@code file}, which must be the file {@code db} writes.
-   * Used for databases of {@value #DIRECT_MIN_BYTES} bytes and more where the file system allows it
-   * and the page size is a multiple of its block size, otherwise ignored; either way the caller's
-   * final sync of {@code db} makes the pages durable.
+   * Used where the file system allows it and the page size is a multiple of its block size,
+   * otherwise ignored; either way the caller's final sync of {@code db} makes the pages durable.
    *
    * @return this applier
    */
@@ -235,8 +226,7 @@ public final class LtxApplier {
       // Decoding overlaps with writing: the writer thread writes one buffer of pages while the
       // merger fills the next; a large first input is also read and decompressed ahead while
       // this thread computes the CRC-64 of its pages.
-      Path around = (long) last.commit() * last.pageSize() >= DIRECT_MIN_BYTES ? directPath : null;
-      try (PageWriter writer = new PageWriter(db, first.pageSize(), true, around)) {
+      try (PageWriter writer = new PageWriter(db, first.pageSize(), true, directPath)) {
         for (int pgno = merger.next(); pgno != 0; pgno = merger.next()) {
           writer.write(pgno, merger.page());
           state.setPageChecksum(pgno, merger.pageChecksum());
