@@ -4,7 +4,6 @@
  */
 module io.litestream4j.ltx {
   requires org.lz4.java;
-  requires static jdk.unsupported; // O_DIRECT writes (DirectPageChannel); optional at run time
 
   exports io.litestream4j.ltx;
 }

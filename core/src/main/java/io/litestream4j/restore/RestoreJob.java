@@ -411,9 +411,7 @@ public final class RestoreJob {
                 total);
         try {
           if (applier == null) {
-            applier =
-                (fromFullFile ? LtxApplier.createFromFullFile(ch) : LtxApplier.create(ch))
-                    .writeAroundPageCache(out.temp());
+            applier = fromFullFile ? LtxApplier.createFromFullFile(ch) : LtxApplier.create(ch);
           }
           if (strict) {
             applier.applyMerged(inputs);

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 
@@ -33,7 +32,6 @@ public final class LtxApplier {
   private long timestamp;
   private boolean failed;
   private final boolean fullFileBase;
-  private Path directPath; // null: merged restores write through db's page cache
 
   private LtxApplier(FileChannel db, DatabaseChecksum state, long txid, boolean fullFileBase) {
     this.db = Objects.requireNonNull(db, "db");
@@ -98,19 +96,6 @@ public final class LtxApplier {
     LtxApplier applier = create(db);
     applier.applyMerged(plan, true);
     return applier;
-  }
-
-  /**
-   * Lets merged restores ({@link #applyMerged}) write their pages around the page cache ({@code
-   * O_DIRECT}) through a second channel on {@code file}, which must be the file {@code db} writes.
-   * Used where the file system allows it and the page size is a multiple of its block size,
-   * otherwise ignored; either way the caller's final sync of {@code db} makes the pages durable.
-   *
-   * @return this applier
-   */
-  public LtxApplier writeAroundPageCache(Path file) {
-    this.directPath = Objects.requireNonNull(file, "file");
-    return this;
   }
 
   /** The TXID the database is at, 0 before the first file. */
@@ -226,7 +211,7 @@ public final class LtxApplier {
       // Decoding overlaps with writing: the writer thread writes one buffer of pages while the
       // merger fills the next; a large first input is also read and decompressed ahead while
       // this thread computes the CRC-64 of its pages.
-      try (PageWriter writer = new PageWriter(db, first.pageSize(), true, directPath)) {
+      try (PageWriter writer = new PageWriter(db, first.pageSize(), true)) {
         for (int pgno = merger.next(); pgno != 0; pgno = merger.next()) {
           writer.write(pgno, merger.page());
           state.setPageChecksum(pgno, merger.pageChecksum());

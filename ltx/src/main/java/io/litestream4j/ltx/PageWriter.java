@@ -3,9 +3,7 @@ package io.litestream4j.ltx;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
-import java.nio.file.Path;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
@@ -16,11 +14,8 @@ import java.util.concurrent.BlockingQueue;
  * so decoding and writing run at the same time on a multi-core machine. The thread starts only once
  * a second buffer is needed: a small restore is written from the caller's thread.
  *
- * <p>In the overlapped mode, given the file's path, pages are written around the page cache ({@link
- * DirectPageChannel}) where the file system allows it; should a direct write fail, that write and
- * all later ones go through the caller's channel instead (a full disk then still fails there). The
- * writer also starts the disk writing early ({@link EarlyWriteback}), so the caller's final sync
- * does not begin with the whole file still in memory.
+ * <p>In the overlapped mode the writer also starts the disk writing early ({@link EarlyWriteback}),
+ * so the caller's final sync does not begin with the whole file still in memory.
  *
  * <p>Guarantees: after {@link #flush} returns every page passed to {@link #write} is in the file
  * (written, not synced; syncing stays the caller's job) and no early sync is running; the first
@@ -35,12 +30,6 @@ final class PageWriter implements AutoCloseable {
 
   /** Bytes written between two early syncs of the overlapped mode (see {@link EarlyWriteback}). */
   static final long WRITEBACK_BYTES = 8L << 20;
-
-  /**
-   * The same for direct writes: they leave nothing dirty in the page cache, but a virtual disk may
-   * still hold them in its own cache, and a sync now and then keeps the final one short.
-   */
-  static final long DIRECT_WRITEBACK_BYTES = 64L << 20;
 
   /**
    * A filled buffer and the file offset of its first byte; {@code buf == null} stops the thread.
@@ -59,36 +48,16 @@ final class PageWriter implements AutoCloseable {
   private Thread writer;
   private volatile Throwable error;
   private final EarlyWriteback writeback; // null unless overlapped
-  // Written by the one thread that writes at a time (the caller until the writer thread starts).
-  private DirectPageChannel direct; // null unless overlapped and the file system allows it
 
   /**
    * @param overlapped write on a thread of its own once more than one buffer is filled (a restore);
    *     otherwise every write happens on the caller's thread
    */
   PageWriter(FileChannel db, int pageSize, boolean overlapped) {
-    this(db, pageSize, overlapped, null);
-  }
-
-  /**
-   * @param path the file {@code db} writes, to write around the page cache in the overlapped mode;
-   *     null to always write through {@code db}
-   */
-  PageWriter(FileChannel db, int pageSize, boolean overlapped, Path path) {
     this.db = db;
     this.pageSize = pageSize;
     this.overlapped = overlapped;
-    this.direct =
-        overlapped && path != null ? DirectPageChannel.open(path, pageSize).orElse(null) : null;
-    this.writeback =
-        overlapped
-            ? new EarlyWriteback(db, direct != null ? DIRECT_WRITEBACK_BYTES : WRITEBACK_BYTES)
-            : null;
-  }
-
-  /** Whether pages are currently written around the page cache. */
-  boolean writesDirectly() {
-    return direct != null;
+    this.writeback = overlapped ? new EarlyWriteback(db, WRITEBACK_BYTES) : null;
   }
 
   void write(int pgno, byte[] page) throws IOException {
@@ -128,16 +97,6 @@ final class PageWriter implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    try {
-      stopWriter();
-    } finally {
-      if (direct != null) {
-        direct.close();
-      }
-    }
-  }
-
-  private void stopWriter() throws IOException {
     if (writer == null) {
       return;
     }
@@ -208,31 +167,11 @@ final class PageWriter implements AutoCloseable {
     }
   }
 
-  /** Writes all of {@code b} at {@code position}; returns whether it went through the cache. */
-  private boolean writeFully(ByteBuffer b, long position) throws IOException {
+  private void writeFully(ByteBuffer b, long position) throws IOException {
     long pos = position;
     while (b.hasRemaining()) {
-      if (direct == null) {
-        pos += db.write(b, pos);
-        continue;
-      }
-      try {
-        pos += direct.write(b, pos);
-      } catch (ClosedByInterruptException e) {
-        throw e;
-      } catch (IOException e) {
-        // Retried through the cache: a file system that refuses direct writes only now (some
-        // network and FUSE ones) costs nothing, and a full disk fails there with its usual error.
-        DirectPageChannel d = direct;
-        direct = null;
-        try {
-          d.close();
-        } catch (IOException closing) {
-          e.addSuppressed(closing);
-        }
-      }
+      pos += db.write(b, pos);
     }
-    return direct == null;
   }
 
   private ByteBuffer takeBuffer() throws IOException {
@@ -242,8 +181,7 @@ final class PageWriter implements AutoCloseable {
     }
     if (allocated < (overlapped ? BUFFERS : 1)) {
       allocated++;
-      int bytes = Math.max(pageSize, BUFFER_BYTES / pageSize * pageSize);
-      return direct != null ? direct.allocate(bytes) : ByteBuffer.allocateDirect(bytes);
+      return ByteBuffer.allocateDirect(Math.max(pageSize, BUFFER_BYTES / pageSize * pageSize));
     }
     b = take(free);
     throwIfFailed();
