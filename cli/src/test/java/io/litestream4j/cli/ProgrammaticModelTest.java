@@ -19,6 +19,17 @@ import picocli.CommandLine.Model.OptionSpec;
  * their flags, defaults and help must stay Litestream's.
  */
 class ProgrammaticModelTest {
+  /** The boolean options of {@code restore}. */
+  private static final List<String> RESTORE_FLAGS =
+      List.of(
+          "-no-expand-env",
+          "-if-db-not-exists",
+          "-if-replica-exists",
+          "-dry-run",
+          "-force",
+          "-json",
+          "-f");
+
   private static final List<String> RESTORE_OPTIONS =
       List.of(
           "-config",
@@ -57,15 +68,7 @@ class ProgrammaticModelTest {
     for (String name : List.of("-o", "-txid", "-timestamp", "-follow-interval", "-config")) {
       assertThat(value(spec, name)).as(name).isNull();
     }
-    for (String name :
-        List.of(
-            "-no-expand-env",
-            "-if-db-not-exists",
-            "-if-replica-exists",
-            "-dry-run",
-            "-force",
-            "-json",
-            "-f")) {
+    for (String name : RESTORE_FLAGS) {
       assertThat(value(spec, name)).as(name).isNotEqualTo(true);
     }
     assertThat(spec.positionalParameters().getFirst().<List<String>>getValue())
@@ -108,15 +111,7 @@ class ProgrammaticModelTest {
       assertThat(value(spec, "-parallelism")).isEqualTo(3);
       assertThat(value(spec, "-integrity-check")).isEqualTo("quick");
       assertThat(value(spec, "-follow-interval")).isEqualTo("250ms");
-      for (String name :
-          List.of(
-              "-no-expand-env",
-              "-if-db-not-exists",
-              "-if-replica-exists",
-              "-dry-run",
-              "-force",
-              "-json",
-              "-f")) {
+      for (String name : RESTORE_FLAGS) {
         assertThat(value(spec, name)).as(dash + name).isEqualTo(true);
       }
       assertThat(spec.positionalParameters().getFirst().<List<String>>getValue())
