@@ -136,7 +136,10 @@ public final class Database implements AutoCloseable {
   /** Identities of the files our connections opened, to notice them replaced. */
   private FileIdentities identities;
 
-  /** Size, modification time and identity of the database and WAL files after the last sync. */
+  /**
+   * Size, modification time and identity of the database and WAL files when the last successful
+   * sync started.
+   */
   private volatile @Nullable FileStamps stampsAtLastSync;
 
   private int pageSize;
@@ -292,6 +295,10 @@ public final class Database implements AutoCloseable {
     }
     long startNanos = System.nanoTime();
     try {
+      // Stamped before anything is read: a commit that lands while this sync runs must look like
+      // a change to the next safety-net poll, or it would wait for the next notification (our
+      // own checkpoint's writes cost one extra sync that finds nothing).
+      FileStamps stampsAtStart = FileStamps.of(path, walPath);
       if (session != null && replacedOnDisk()) {
         LOG.atWarn()
             .addKeyValue("db", path)
@@ -325,7 +332,7 @@ public final class Database implements AutoCloseable {
       }
       identities =
           identities.withWalIfUnknown(); // the WAL may have appeared after our connections opened
-      stampsAtLastSync = FileStamps.of(path, walPath);
+      stampsAtLastSync = stampsAtStart;
       stats.recordSuccess();
       stats.recordSyncTime(System.nanoTime() - startNanos);
       return position;
@@ -400,8 +407,8 @@ public final class Database implements AutoCloseable {
 
   /**
    * A cheap test for the safety-net poll: false when neither the database nor the WAL file changed
-   * size, modification time or identity since the last successful sync, so that nothing can have
-   * been committed since. Costs two {@code stat} calls.
+   * size, modification time or identity since the last successful sync started, so that nothing can
+   * have been committed since. Costs two {@code stat} calls.
    */
   public boolean changedSinceLastSync() {
     FileStamps last = stampsAtLastSync;
