@@ -52,6 +52,7 @@ public final class AotTraining {
   private AotTraining() {}
 
   public static void main(String[] args) throws IOException {
+    CliLoggingProvider.install();
     Path dir = Files.createTempDirectory("litestream4j-aot-training");
     PrintStream out = System.out;
     PrintStream err = System.err;

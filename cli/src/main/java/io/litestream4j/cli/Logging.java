@@ -5,11 +5,11 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.Encoder;
+import io.litestream4j.cli.logging.LogTime;
 import io.litestream4j.cli.logging.SlogJsonEncoder;
 import io.litestream4j.cli.logging.SlogPrettyEncoder;
 import io.litestream4j.cli.logging.SlogTextEncoder;
 import io.litestream4j.config.LoggingConfig;
-import java.time.ZoneId;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.LoggerFactory;
@@ -51,20 +51,27 @@ final class Logging {
     if (EMBEDDED.get()) {
       return;
     }
+    configure((LoggerContext) LoggerFactory.getILoggerFactory(), cfg, flagLevel, forceStderr);
+  }
+
+  /**
+   * {@link #configure(LoggingConfig, String, boolean)} of {@code ctx}, which may not be bound yet.
+   */
+  static void configure(
+      LoggerContext ctx, LoggingConfig cfg, @Nullable String flagLevel, boolean forceStderr) {
     String level =
         flagLevel != null && !flagLevel.isBlank()
             ? flagLevel
             : System.getenv("LOG_LEVEL") != null ? System.getenv("LOG_LEVEL") : cfg.level();
-    LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
     ctx.reset();
     boolean stderr = cfg.stderr() || forceStderr;
-    ZoneId zone = ZoneId.systemDefault();
+    LogTime time = LogTime.systemDefault();
     String type = cfg.type().toLowerCase(Locale.ROOT);
     Encoder<ILoggingEvent> encoder =
         switch (type) {
-          case "json" -> new SlogJsonEncoder(zone, cfg.source());
-          case "pretty" -> new SlogPrettyEncoder(zone, cfg.source(), Terminal.isInteractive());
-          default -> new SlogTextEncoder(zone, cfg.source());
+          case "json" -> new SlogJsonEncoder(time, cfg.source());
+          case "pretty" -> new SlogPrettyEncoder(time, cfg.source(), Terminal.isInteractive());
+          default -> new SlogTextEncoder(time, cfg.source());
         };
     encoder.setContext(ctx);
     encoder.start();
@@ -83,7 +90,7 @@ final class Logging {
     // content-length header (the JDK sets it itself): noise, not a problem of the replica.
     ctx.getLogger("com.azure.core.http.jdk.httpclient").setLevel(Level.ERROR);
     if (!type.equals("text") && !type.equals("json") && !type.equals("pretty")) {
-      LoggerFactory.getLogger(Logging.class)
+      ctx.getLogger(Logging.class)
           .atWarn()
           .addKeyValue("type", cfg.type())
           .log("logging.type is not one of text, json or pretty; using text");

@@ -18,6 +18,7 @@ public final class Main {
   static final String NAME = "litestream4j";
 
   public static void main(String[] args) {
+    CliLoggingProvider.install();
     System.exit(run(args));
   }
 

@@ -179,22 +179,7 @@ final class FrameReadAhead {
       b.end = false;
       b.error = null;
       try {
-        while (b.count < b.pgnos.length) {
-          int i = b.count;
-          int pgno = frames.read(b.pages[i], b.headers, i * FrameReader.MAX_HEADER);
-          if (pgno == 0) {
-            b.end = true;
-            b.endOffset = frames.frameOffset();
-            break;
-          }
-          b.pgnos[i] = pgno;
-          b.headerLengths[i] = frames.headerLength();
-          b.offsets[i] = frames.frameOffset();
-          b.lengths[i] = frames.frameLength();
-          b.hasRaw[i] = !full.isEmpty();
-          if (b.hasRaw[i]) {
-            b.raws[i] = Crc64.raw(b.pages[i], 0, pageSize);
-          }
+        while (b.count < b.pgnos.length && readFrame(b)) {
           b.count++;
         }
       } catch (IOException | RuntimeException | Error e) {
@@ -205,5 +190,28 @@ final class FrameReadAhead {
         return;
       }
     }
+  }
+
+  /**
+   * Reads the next frame into slot {@code b.count}; false at the end of the frames. A method of its
+   * own for the JIT: see {@code LtxApplier.applyNextPage}.
+   */
+  private boolean readFrame(Batch b) throws IOException {
+    int i = b.count;
+    int pgno = frames.read(b.pages[i], b.headers, i * FrameReader.MAX_HEADER);
+    if (pgno == 0) {
+      b.end = true;
+      b.endOffset = frames.frameOffset();
+      return false;
+    }
+    b.pgnos[i] = pgno;
+    b.headerLengths[i] = frames.headerLength();
+    b.offsets[i] = frames.frameOffset();
+    b.lengths[i] = frames.frameLength();
+    b.hasRaw[i] = !full.isEmpty();
+    if (b.hasRaw[i]) {
+      b.raws[i] = Crc64.raw(b.pages[i], 0, pageSize);
+    }
+    return true;
   }
 }

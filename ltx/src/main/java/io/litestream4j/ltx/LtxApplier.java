@@ -212,9 +212,8 @@ public final class LtxApplier {
       // merger fills the next; a large first input is also read and decompressed ahead while
       // this thread computes the CRC-64 of its pages.
       try (PageWriter writer = new PageWriter(db, first.pageSize(), true)) {
-        for (int pgno = merger.next(); pgno != 0; pgno = merger.next()) {
-          writer.write(pgno, merger.page());
-          state.setPageChecksum(pgno, merger.pageChecksum());
+        while (applyNextPage(merger, writer)) {
+          // one call per page, see applyNextPage
         }
         writer.flush();
       }
@@ -224,6 +223,22 @@ public final class LtxApplier {
       failed = writing;
       throw e;
     }
+  }
+
+  /**
+   * Writes the merger's next page and records its checksum; false when there is none. A method of
+   * its own so that the JIT compiles the per-page work after a few thousand pages: a loop entered
+   * once is only compiled by on-stack replacement, which the short commands' scaled compile
+   * thresholds put beyond a million pages, so the loop body would stay interpreted.
+   */
+  private boolean applyNextPage(PageMerger merger, PageWriter writer) throws IOException {
+    int pgno = merger.next();
+    if (pgno == 0) {
+      return false;
+    }
+    writer.write(pgno, merger.page());
+    state.setPageChecksum(pgno, merger.pageChecksum());
+    return true;
   }
 
   /**

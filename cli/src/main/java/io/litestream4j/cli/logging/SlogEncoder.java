@@ -3,9 +3,6 @@ package io.litestream4j.cli.logging;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.encoder.EncoderBase;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.function.IntFunction;
 import org.jspecify.annotations.Nullable;
 
@@ -16,11 +13,11 @@ import org.jspecify.annotations.Nullable;
  */
 abstract sealed class SlogEncoder extends EncoderBase<ILoggingEvent>
     permits SlogJsonEncoder, SlogTextEncoder, SlogPrettyEncoder {
-  private final ZoneId zone;
+  private final LogTime time;
   private final boolean source;
 
-  SlogEncoder(ZoneId zone, boolean source) {
-    this.zone = zone;
+  SlogEncoder(LogTime time, boolean source) {
+    this.time = time;
     this.source = source;
   }
 
@@ -42,9 +39,9 @@ abstract sealed class SlogEncoder extends EncoderBase<ILoggingEvent>
     return null;
   }
 
-  /** {@code time} formatted by {@code formatter} in this encoder's zone. */
-  final String time(Instant time, DateTimeFormatter formatter) {
-    return formatter.format(time.atZone(zone));
+  /** How this encoder's zone shows times. */
+  final LogTime time() {
+    return time;
   }
 
   /**

@@ -1,6 +1,5 @@
 package io.litestream4j.cli.logging;
 
-import java.time.ZoneId;
 import java.util.Map;
 
 /**
@@ -11,15 +10,15 @@ import java.util.Map;
  * goes into {@code "stack"} so the line stays one object.
  */
 public final class SlogJsonEncoder extends SlogEncoder {
-  public SlogJsonEncoder(ZoneId zone, boolean source) {
-    super(zone, source);
+  public SlogJsonEncoder(LogTime time, boolean source) {
+    super(time, source);
   }
 
   @Override
   String format(SlogRecord r) {
     StringBuilder b = new StringBuilder(160);
     b.append("{\"time\":");
-    string(b, time(r.time(), SlogTextEncoder.TIME));
+    string(b, time().rfc3339(r.time()));
     b.append(",\"level\":");
     string(b, r.level());
     b.append(",\"msg\":");

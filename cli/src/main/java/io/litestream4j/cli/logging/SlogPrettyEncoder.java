@@ -1,7 +1,5 @@
 package io.litestream4j.cli.logging;
 
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.Map;
 
 /**
@@ -10,21 +8,20 @@ import java.util.Map;
  * 12:00:00.123 INF replicating db=/data/app.db}. For people; scripts should use text or json.
  */
 public final class SlogPrettyEncoder extends SlogEncoder {
-  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
   private static final String RESET = "\u001b[0m";
   private static final String DIM = "\u001b[2m";
 
   private final boolean colour;
 
-  public SlogPrettyEncoder(ZoneId zone, boolean source, boolean colour) {
-    super(zone, source);
+  public SlogPrettyEncoder(LogTime time, boolean source, boolean colour) {
+    super(time, source);
     this.colour = colour;
   }
 
   @Override
   String format(SlogRecord r) {
     StringBuilder b = new StringBuilder(128);
-    paint(b, DIM, time(r.time(), TIME));
+    paint(b, DIM, time().clock(r.time()));
     b.append(' ');
     String[] level =
         switch (r.level()) {

@@ -1,7 +1,5 @@
 package io.litestream4j.cli.logging;
 
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.Map;
 
 /**
@@ -13,16 +11,14 @@ import java.util.Map;
  * lines.
  */
 public final class SlogTextEncoder extends SlogEncoder {
-  static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
-
-  public SlogTextEncoder(ZoneId zone, boolean source) {
-    super(zone, source);
+  public SlogTextEncoder(LogTime time, boolean source) {
+    super(time, source);
   }
 
   @Override
   String format(SlogRecord r) {
     StringBuilder b = new StringBuilder(128);
-    b.append("time=").append(time(r.time(), TIME));
+    b.append("time=").append(time().rfc3339(r.time()));
     b.append(" level=").append(r.level());
     b.append(" msg=");
     appendValue(b, r.msg());

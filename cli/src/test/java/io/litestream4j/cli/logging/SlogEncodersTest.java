@@ -36,7 +36,9 @@ class SlogEncodersTest {
     e.addKeyValuePair(new KeyValuePair("txid", "00000000000000a1"));
     e.addKeyValuePair(new KeyValuePair("replica", "s3://bucket/app"));
     String line =
-        new String(new SlogTextEncoder(ZoneOffset.UTC, false).encode(e), StandardCharsets.UTF_8);
+        new String(
+            new SlogTextEncoder(LogTime.in(ZoneOffset.UTC), false).encode(e),
+            StandardCharsets.UTF_8);
     assertThat(line)
         .isEqualTo(
             "time=2026-12-05T12:00:00.123Z level=INFO msg=\"restored a.db to \\\"x\\\"\""
@@ -50,7 +52,9 @@ class SlogEncodersTest {
     e.addKeyValuePair(new KeyValuePair("eq", "a=b"));
     e.addKeyValuePair(new KeyValuePair("nl", "one\ntwo"));
     String line =
-        new String(new SlogTextEncoder(ZoneOffset.UTC, false).encode(e), StandardCharsets.UTF_8);
+        new String(
+            new SlogTextEncoder(LogTime.in(ZoneOffset.UTC), false).encode(e),
+            StandardCharsets.UTF_8);
     assertThat(line)
         .isEqualTo(
             "time=2026-12-05T12:00:00.123Z level=WARN msg=synced empty=\"\" eq=\"a=b\" nl=\"one\\ntwo\"\n");
@@ -69,7 +73,9 @@ class SlogEncodersTest {
     e.addKeyValuePair(new KeyValuePair("pages", 42L));
     e.addKeyValuePair(new KeyValuePair("complete", false));
     String line =
-        new String(new SlogJsonEncoder(ZoneOffset.UTC, false).encode(e), StandardCharsets.UTF_8);
+        new String(
+            new SlogJsonEncoder(LogTime.in(ZoneOffset.UTC), false).encode(e),
+            StandardCharsets.UTF_8);
     assertThat(line).endsWith("}\n");
     assertThat(line.strip().lines()).hasSize(1);
     Map<String, Object> o = Json.object(line.strip());
@@ -91,7 +97,8 @@ class SlogEncodersTest {
     e.addKeyValuePair(new KeyValuePair("db", "/data/app.db"));
     String line =
         new String(
-            new SlogPrettyEncoder(ZoneOffset.UTC, false, false).encode(e), StandardCharsets.UTF_8);
+            new SlogPrettyEncoder(LogTime.in(ZoneOffset.UTC), false, false).encode(e),
+            StandardCharsets.UTF_8);
     assertThat(line).isEqualTo("12:00:00.123 DBG checkpoint db=/data/app.db\n");
   }
 }
