@@ -30,17 +30,20 @@ record ReplicaSource(ReplicaClient client, String description, Optional<DbConfig
 
   static ReplicaSource resolve(
       String arg, ConfigFlags config, Map<String, String> env, PrintWriter err) throws IOException {
-    ReplicaClients clients = ReplicaClients.discover();
     if (isUrl(arg)) {
       if (config.given()) {
         throw new ConfigException("", "cannot specify a replica URL and the -config flag");
       }
+      ReplicaClients clients =
+          ReplicaUrl.parse(arg).scheme().equals("file")
+              ? ReplicaClients.builtIn()
+              : ReplicaClients.discover();
       return new ReplicaSource(clients.create(arg), arg, Optional.empty());
     }
     Config cfg = config.load(env, err);
     DbConfig db = lookup(cfg, arg, env);
     return new ReplicaSource(
-        clients.create(db.replica()), db.replica().describe(), Optional.of(db));
+        ReplicaClients.discover().create(db.replica()), db.replica().describe(), Optional.of(db));
   }
 
   /** The configuration entry for the database at {@code arg}. */

@@ -25,8 +25,7 @@ public record LtxFileInfo(int level, long minTxid, long maxTxid, long size, Inst
    * The order {@link ReplicaClient#ltxFiles} lists the files of one level in: by min TXID, then max
    * TXID.
    */
-  public static final Comparator<LtxFileInfo> BY_TXID =
-      Comparator.comparingLong(LtxFileInfo::minTxid).thenComparingLong(LtxFileInfo::maxTxid);
+  public static final Comparator<LtxFileInfo> BY_TXID = LtxFileInfo::compareTxids;
 
   public LtxFileInfo {
     checkLevel(level);
@@ -35,6 +34,16 @@ public record LtxFileInfo(int level, long minTxid, long maxTxid, long size, Inst
       throw new IllegalArgumentException("LTX file size must be >= 0, got " + size);
     }
     Objects.requireNonNull(createdAt, "createdAt");
+  }
+
+  /**
+   * {@link #BY_TXID}. A method rather than {@code Comparator.comparingLong(...)} chains, whose
+   * lambdas the JDK creates at run time in every command-line restore (they are not in the AOT
+   * cache; ours are).
+   */
+  private static int compareTxids(LtxFileInfo a, LtxFileInfo b) {
+    int c = Long.compare(a.minTxid(), b.minTxid());
+    return c != 0 ? c : Long.compare(a.maxTxid(), b.maxTxid());
   }
 
   /** How messages name the file: {@code L<level>/<name>}. */

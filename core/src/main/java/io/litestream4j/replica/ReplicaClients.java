@@ -4,6 +4,7 @@ import io.litestream4j.config.ConfigException;
 import io.litestream4j.config.ReplicaConfig;
 import io.litestream4j.config.ReplicaOptions;
 import io.litestream4j.config.ReplicaUrl;
+import io.litestream4j.replica.file.FileReplicaClientFactory;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +40,15 @@ public final class ReplicaClients {
       found.putIfAbsent(factory.type(), factory);
     }
     return new ReplicaClients(found);
+  }
+
+  /**
+   * The backends core itself holds (the {@code file} backend), without looking at the class path:
+   * for a caller that knows its URL is a {@code file://} one. Saves the service-loader scan of
+   * every jar on the class path (~6 ms of a small command-line restore).
+   */
+  public static ReplicaClients builtIn() {
+    return of(List.of(new FileReplicaClientFactory()));
   }
 
   /** A registry of exactly these factories; two for the same type is an error. */

@@ -36,11 +36,15 @@ public record ReplicaCatalog(List<LtxFileInfo> files) {
   public static ReplicaCatalog ofLevels(List<List<LtxFileInfo>> levels) {
     List<LtxFileInfo> all = new ArrayList<>();
     levels.forEach(all::addAll);
-    all.sort(
-        Comparator.comparingInt(LtxFileInfo::level)
-            .thenComparingLong(LtxFileInfo::minTxid)
-            .thenComparingLong(LtxFileInfo::maxTxid));
+    all.sort(ReplicaCatalog::byLevelThenTxids);
     return new ReplicaCatalog(all);
+  }
+
+  // Comparators as methods: the JDK's Comparator combinators create their lambdas at run time in
+  // every command-line restore (not in the AOT cache), ours come from it.
+  private static int byLevelThenTxids(LtxFileInfo a, LtxFileInfo b) {
+    int c = Integer.compare(a.level(), b.level());
+    return c != 0 ? c : LtxFileInfo.BY_TXID.compare(a, b);
   }
 
   /**

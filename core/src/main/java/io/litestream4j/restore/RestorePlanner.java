@@ -112,11 +112,7 @@ public final class RestorePlanner {
         all.stream()
             .filter(eligible)
             .filter(f -> f.minTxid() == 1 || fullFiles.contains(f))
-            .sorted(
-                Comparator.comparingLong(LtxFileInfo::maxTxid)
-                    .reversed()
-                    .thenComparing(Comparator.comparingInt(LtxFileInfo::level).reversed())
-                    .thenComparingLong(LtxFileInfo::size))
+            .sorted(RestorePlanner::originOrder)
             .toList();
     if (origins.isEmpty()) {
       throw noSnapshot(all, target, replica, catalog);
@@ -125,10 +121,7 @@ public final class RestorePlanner {
         all.stream()
             .filter(eligible)
             .filter(f -> f.minTxid() > 1)
-            .sorted(
-                Comparator.comparingLong(LtxFileInfo::maxTxid)
-                    .thenComparing(Comparator.comparingInt(LtxFileInfo::level).reversed())
-                    .thenComparingLong(LtxFileInfo::minTxid))
+            .sorted(RestorePlanner::continuationOrder)
             .toList();
     Search best = null;
     for (LtxFileInfo origin : origins) {
@@ -143,6 +136,27 @@ public final class RestorePlanner {
       }
     }
     throw unreachable(best, all, target, targetTxid, replica, catalog);
+  }
+
+  // Comparators as methods: the JDK's Comparator combinators create their lambdas at run time in
+  // every command-line restore (not in the AOT cache), ours come from it.
+
+  /** Where a restore may start: the newest first, then the higher level, then the smaller file. */
+  private static int originOrder(LtxFileInfo a, LtxFileInfo b) {
+    int c = Long.compare(b.maxTxid(), a.maxTxid());
+    if (c == 0) {
+      c = Integer.compare(b.level(), a.level());
+    }
+    return c != 0 ? c : Long.compare(a.size(), b.size());
+  }
+
+  /** What may follow: by max TXID, then the higher level, then by min TXID. */
+  private static int continuationOrder(LtxFileInfo a, LtxFileInfo b) {
+    int c = Long.compare(a.maxTxid(), b.maxTxid());
+    if (c == 0) {
+      c = Integer.compare(b.level(), a.level());
+    }
+    return c != 0 ? c : Long.compare(a.minTxid(), b.minTxid());
   }
 
   private static void checkSizes(RestorePlan plan, String replica) throws RestoreException {
