@@ -1,5 +1,6 @@
 package io.litestream4j.cli;
 
+import java.io.PrintStream;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
@@ -20,6 +21,28 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
       ex.printStackTrace(cmd.getErr());
     }
     cmd.getErr().flush();
+    return 1;
+  }
+
+  /**
+   * A command that ran out of Java heap: a message that says which limit was hit and how to raise
+   * it, instead of a stack trace (a restore runs with {@code -Xmx1g} unless told otherwise). The
+   * failed command has already cleaned up after itself (a restore removes its temporary file), and
+   * the memory it held is unreachable by now, so printing this needs no reserve.
+   */
+  static int outOfMemory(OutOfMemoryError e, PrintStream err, long maxHeapBytes) {
+    String what =
+        e.getMessage() == null ? "out of memory" : "out of memory (" + e.getMessage() + ")";
+    String limit =
+        maxHeapBytes == Long.MAX_VALUE
+            ? ""
+            : " with a Java heap of at most " + (maxHeapBytes >> 20) + " MiB";
+    err.println(
+        "Error: "
+            + what
+            + limit
+            + "; run it again with a larger heap, e.g. LITESTREAM4J_JAVA_OPTS=-Xmx4g");
+    err.flush();
     return 1;
   }
 

@@ -29,7 +29,11 @@ public final class Main {
       return 1;
     }
     String[] normalized = Flags.normalize(args);
-    return newCommandLine(normalized).execute(normalized);
+    try {
+      return newCommandLine(normalized).execute(normalized);
+    } catch (OutOfMemoryError e) {
+      return ErrorHandler.outOfMemory(e, System.err, Runtime.getRuntime().maxMemory());
+    }
   }
 
   /**
