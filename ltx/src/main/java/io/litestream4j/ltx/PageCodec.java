@@ -13,8 +13,9 @@ import net.jpountz.xxhash.XXHashFactory;
  * so it can never read past its own end or allocate more than a bounded buffer.
  *
  * <p>Every size read from the file is checked against the page size before anything is allocated or
- * read, and decompression uses lz4-java's safe decompressor, so hostile bytes end in an {@link
- * LtxException}. One instance per file/page size (holds a scratch buffer); not thread-safe.
+ * read, and decompression is bounds-checked ({@link Lz4Block}, then lz4-java's safe decompressor),
+ * so hostile bytes end in an {@link LtxException}. One instance per file/page size (holds a scratch
+ * buffer); not thread-safe.
  */
 final class PageCodec {
   /** Page frame flag: a 4-byte compressed size follows and the data is one LZ4 block. */
@@ -24,18 +25,15 @@ final class PageCodec {
   static final int PAGE_HEADER_SIZE = 6;
 
   /**
-   * Bytes a codec decompresses with lz4-java's pure-Java decompressor before it switches to the
-   * native one. Loading the native library (extracting it to a temporary file, then dlopen) costs
-   * about 40 ms, a good part of a small restore from the command line; past a few MiB the native
-   * decompressor's speed pays for it. Both are lz4-java's safe (bounds-checked) decompressors.
+   * Bytes a codec decompresses with {@link Lz4Block}, our own pure-Java decoder, before it switches
+   * to lz4-java's native decompressor. Loading the native library (extracting it to a temporary
+   * file, then dlopen) costs about 40 ms, a good part of a small restore from the command line, and
+   * even lz4-java's pure-Java decompressor costs ~7 ms of start-up ({@code LZ4Factory} builds its
+   * implementations through reflection), so a small restore touches no {@code LZ4Factory} at all;
+   * past a few MiB the native decompressor's speed pays for loading it. Both decoders are
+   * bounds-checked (safe on hostile input).
    */
   static final long JAVA_DECOMPRESS_BYTES = 4L << 20;
-
-  /** Pure Java, no native library: only the size bound is asked of it. */
-  private static final LZ4Compressor BOUNDS = LZ4Factory.safeInstance().fastCompressor();
-
-  private static final LZ4SafeDecompressor JAVA_DECOMPRESSOR =
-      LZ4Factory.safeInstance().safeDecompressor();
 
   private static final int LZ4_FRAME_MAGIC = 0x184D2204;
 
@@ -46,7 +44,7 @@ final class PageCodec {
 
   PageCodec(int pageSize) {
     this.pageSize = pageSize;
-    this.maxCompressed = BOUNDS.maxCompressedLength(pageSize);
+    this.maxCompressed = Lz4Block.maxCompressedLength(pageSize);
     this.scratch = new byte[maxCompressed];
   }
 
@@ -157,7 +155,7 @@ final class PageCodec {
       if (room == 0) {
         throw new LtxException(where + "LZ4 frame holds more than the page size " + pageSize);
       }
-      int bound = stored ? room : BOUNDS.maxCompressedLength(room);
+      int bound = stored ? room : Lz4Block.maxCompressedLength(room);
       if (size == 0 || size > bound) {
         throw new LtxException(
             where
@@ -263,9 +261,10 @@ final class PageCodec {
       throws LtxException {
     int n;
     try {
-      LZ4SafeDecompressor d =
-          decompressed < JAVA_DECOMPRESS_BYTES ? JAVA_DECOMPRESSOR : Native.DECOMPRESSOR;
-      n = d.decompress(src, 0, len, dst, dstOff, room);
+      n =
+          decompressed < JAVA_DECOMPRESS_BYTES
+              ? Lz4Block.decompress(src, 0, len, dst, dstOff, room)
+              : Native.DECOMPRESSOR.decompress(src, 0, len, dst, dstOff, room);
       decompressed += n;
     } catch (RuntimeException e) {
       throw new LtxException(
@@ -291,7 +290,10 @@ final class PageCodec {
     return n;
   }
 
-  /** lz4-java's fastest implementation (native where it loads): loaded on first use. */
+  /**
+   * lz4-java's fastest implementation (native where it loads): loaded on first use, by the first
+   * compression or once a codec has decompressed {@link #JAVA_DECOMPRESS_BYTES}.
+   */
   private static final class Native {
     static final LZ4Factory LZ4 = LZ4Factory.fastestInstance();
     static final LZ4Compressor COMPRESSOR = LZ4.fastCompressor();

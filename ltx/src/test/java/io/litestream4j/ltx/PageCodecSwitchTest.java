@@ -1,16 +1,18 @@
 package io.litestream4j.ltx;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.util.Arrays;
 import java.util.Random;
+import net.jpountz.lz4.LZ4Exception;
 import org.junit.jupiter.api.Test;
 
 /**
- * A codec decompresses its first {@link PageCodec#JAVA_DECOMPRESS_BYTES} with the pure-Java
- * decompressor and the rest with the native one: pages on both sides of the switch come out exactly
- * as they went in, and damage is caught on both sides.
+ * A codec decompresses its first {@link PageCodec#JAVA_DECOMPRESS_BYTES} with {@link Lz4Block} and
+ * the rest with lz4-java's native decompressor: pages on both sides of the switch come out exactly
+ * as they went in, and damage is caught on both sides, by the decoder of that side (told apart by
+ * the exception each throws: IllegalArgumentException from Lz4Block, LZ4Exception from lz4-java).
  */
 class PageCodecSwitchTest {
   private static final int PAGE = 4096;
@@ -18,7 +20,8 @@ class PageCodecSwitchTest {
   @Test
   void pagesBeforeAndAfterTheSwitchDecodeExactlyAndDamageIsCaught() throws Exception {
     PageCodec codec = new PageCodec(PAGE);
-    int pages = (int) (PageCodec.JAVA_DECOMPRESS_BYTES / PAGE) * 2;
+    int javaPages = (int) (PageCodec.JAVA_DECOMPRESS_BYTES / PAGE);
+    int pages = javaPages * 2;
     Random random = new Random(14);
     byte[] compressed = new byte[codec.maxCompressedLength()];
     byte[] out = new byte[PAGE];
@@ -28,16 +31,22 @@ class PageCodecSwitchTest {
         Arrays.fill(page, j, j + 64, (byte) random.nextInt(i % 7 == 0 ? 256 : 4));
       }
       int n = codec.compress(page, 0, compressed, 0);
-      codec.readBlock(new ArraySource(Arrays.copyOf(compressed, n), 0), i, 0, n, out);
-      assertThat(out).as("page %d", i).isEqualTo(page);
-      if (i == pages / 4 || i == pages - 1) {
+      if (i == 1 || i == pages / 4 || i == javaPages || i == javaPages + 1 || i == pages - 1) {
+        // Page i is decoded after i - 1 pages: by Lz4Block up to page javaPages, natively after.
         byte[] damaged = Arrays.copyOf(compressed, n);
         damaged[0] = (byte) 0xff; // a literal run far longer than the block
-        assertThatThrownBy(
-                () -> codec.readBlock(new ArraySource(damaged, 0), 7, 0, n, new byte[PAGE]))
-            .as("damage at page %d", i)
-            .isInstanceOf(LtxException.class);
+        Throwable t =
+            catchThrowable(
+                () -> codec.readBlock(new ArraySource(damaged, 0), 7, 0, n, new byte[PAGE]));
+        assertThat(t).as("damage at page %d", i).isInstanceOf(LtxException.class);
+        assertThat(t.getMessage()).contains("corrupt LZ4 data");
+        assertThat(t.getCause())
+            .as("decoder of page %d", i)
+            .isExactlyInstanceOf(
+                i <= javaPages ? IllegalArgumentException.class : LZ4Exception.class);
       }
+      codec.readBlock(new ArraySource(Arrays.copyOf(compressed, n), 0), i, 0, n, out);
+      assertThat(out).as("page %d", i).isEqualTo(page);
     }
   }
 }
