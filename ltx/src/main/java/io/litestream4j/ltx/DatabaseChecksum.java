@@ -75,12 +75,7 @@ public final class DatabaseChecksum {
   public void setPageChecksum(int pgno, long pageChecksum) {
     checkPgno(pgno);
     if ((pageChecksum & Checksums.FLAG) == 0) {
-      throw new IllegalArgumentException(
-          "page checksum "
-              + Checksums.format(pageChecksum)
-              + " for page "
-              + pgno
-              + " lacks the top bit: not a page checksum");
+      throw notAPageChecksum(pgno, pageChecksum);
     }
     if (pgno > sums.length) {
       sums =
@@ -247,6 +242,16 @@ public final class DatabaseChecksum {
               + pageSize
               + "-byte pages; it is never part of a database checksum");
     }
+  }
+
+  // Out of line: this method runs once per restored page, its message never.
+  private static IllegalArgumentException notAPageChecksum(int pgno, long pageChecksum) {
+    return new IllegalArgumentException(
+        "page checksum "
+            + Checksums.format(pageChecksum)
+            + " for page "
+            + pgno
+            + " lacks the top bit: not a page checksum");
   }
 
   @Override

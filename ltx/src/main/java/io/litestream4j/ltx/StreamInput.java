@@ -28,9 +28,26 @@ final class StreamInput implements ByteSource {
 
   @Override
   public void readFully(byte[] b, int off, int len, String what) throws IOException {
+    if (copy(b, off, len) > 0) {
+      throw ByteSource.truncated(offset(), what);
+    }
+  }
+
+  @Override
+  public void readFully(byte[] b, int off, int len, String what, int pgno) throws IOException {
+    if (copy(b, off, len) > 0) {
+      throw ByteSource.truncated(offset(), what + " of page " + Integer.toUnsignedString(pgno));
+    }
+  }
+
+  /**
+   * Copies {@code len} bytes to {@code b}, refilling the buffer as needed; returns how many of them
+   * the input ended before.
+   */
+  private int copy(byte[] b, int off, int len) throws IOException {
     while (len > 0) {
       if (pos == limit && !fill()) {
-        throw ByteSource.truncated(offset(), what);
+        return len;
       }
       int n = Math.min(len, limit - pos);
       System.arraycopy(buf, pos, b, off, n);
@@ -38,16 +55,7 @@ final class StreamInput implements ByteSource {
       off += n;
       len -= n;
     }
-  }
-
-  @Override
-  public void readFully(byte[] b, int off, int len, String what, int pgno) throws IOException {
-    if (limit - pos >= len) {
-      System.arraycopy(buf, pos, b, off, len);
-      pos += len;
-    } else {
-      readFully(b, off, len, what + " of page " + Integer.toUnsignedString(pgno));
-    }
+    return 0;
   }
 
   @Override
