@@ -46,6 +46,28 @@ public record LtxFileInfo(int level, long minTxid, long maxTxid, long size, Inst
     return c != 0 ? c : Long.compare(a.maxTxid(), b.maxTxid());
   }
 
+  // equals and hashCode are spelled out: a record's generated ones are bootstrapped through method
+  // handles on first use, which the JVM builds at run time (~15 ms of a command-line restore that
+  // puts these in a set; docs/performance.md, session 13). Same semantics: all components.
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof LtxFileInfo f
+        && level == f.level
+        && minTxid == f.minTxid
+        && maxTxid == f.maxTxid
+        && size == f.size
+        && createdAt.equals(f.createdAt);
+  }
+
+  @Override
+  public int hashCode() {
+    int h = level;
+    h = 31 * h + Long.hashCode(minTxid);
+    h = 31 * h + Long.hashCode(maxTxid);
+    h = 31 * h + Long.hashCode(size);
+    return 31 * h + createdAt.hashCode();
+  }
+
   /** How messages name the file: {@code L<level>/<name>}. */
   public String label() {
     return "L" + level + "/" + name();
