@@ -33,10 +33,12 @@ public final class CliLoggingProvider implements SLF4JServiceProvider {
   /**
    * Makes SLF4J use this provider in this JVM, unless {@code -Dslf4j.provider} already names one.
    * Must run before the first logger is created. SLF4J reports the choice at its internal INFO
-   * level, so that level is raised to WARN unless set too.
+   * level, so that level is raised to WARN unless set too. On the module path nothing changes: this
+   * package is not exported to SLF4J, which would report the provider as inaccessible and fall back
+   * to its service loader anyway.
    */
   static void install() {
-    if (System.getProperty(PROPERTY) == null) {
+    if (!CliLoggingProvider.class.getModule().isNamed() && System.getProperty(PROPERTY) == null) {
       System.setProperty(PROPERTY, CliLoggingProvider.class.getName());
       if (System.getProperty("slf4j.internal.verbosity") == null) {
         System.setProperty("slf4j.internal.verbosity", "WARN");

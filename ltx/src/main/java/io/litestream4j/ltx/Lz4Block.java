@@ -80,19 +80,8 @@ final class Lz4Block {
 
       int literals = token >>> 4;
       if (literals == 15) {
-        int b;
-        do {
-          if (s == srcEnd) {
-            throw malformed(
-                "block ends inside the literal length of the sequence at byte " + tokenAt);
-          }
-          b = src[s++] & 0xff;
-          literals += b;
-          if (literals < 0) {
-            throw malformed(
-                "literal length of the sequence at byte " + tokenAt + " overflows an int");
-          }
-        } while (b == 255);
+        literals = extendedLength(src, s, srcEnd, literals, "literal", tokenAt);
+        s += extensionBytes(literals, 15);
       }
       if (literals > srcEnd - s) {
         throw malformed(
@@ -136,19 +125,8 @@ final class Lz4Block {
 
       int matchLen = (token & 0x0f) + MIN_MATCH;
       if ((token & 0x0f) == 15) {
-        int b;
-        do {
-          if (s == srcEnd) {
-            throw malformed(
-                "block ends inside the match length of the sequence at byte " + tokenAt);
-          }
-          b = src[s++] & 0xff;
-          matchLen += b;
-          if (matchLen < 0) {
-            throw malformed(
-                "match length of the sequence at byte " + tokenAt + " overflows an int");
-          }
-        } while (b == 255);
+        matchLen = extendedLength(src, s, srcEnd, matchLen, "match", tokenAt);
+        s += extensionBytes(matchLen, 15 + MIN_MATCH);
       }
       if (matchLen > dstEnd - d) {
         throw tooLong(maxLen, tokenAt);
@@ -179,6 +157,36 @@ final class Lz4Block {
         d += n;
       }
     }
+  }
+
+  /**
+   * A length whose token field was 15: {@code base} plus the bytes from {@code s} on, up to and
+   * including the first that is not 255. Those bytes number {@link #extensionBytes}.
+   */
+  private static int extendedLength(
+      byte[] src, int s, int srcEnd, int base, String kind, int tokenAt) {
+    int length = base;
+    int b;
+    do {
+      if (s == srcEnd) {
+        throw malformed(
+            "block ends inside the " + kind + " length of the sequence at byte " + tokenAt);
+      }
+      b = src[s++] & 0xff;
+      length += b;
+      if (length < 0) {
+        throw malformed(kind + " length of the sequence at byte " + tokenAt + " overflows an int");
+      }
+    } while (b == 255);
+    return length;
+  }
+
+  /**
+   * How many bytes {@link #extendedLength} read to reach {@code length} from {@code base}: one per
+   * 255 added, plus the last, which is below 255.
+   */
+  private static int extensionBytes(int length, int base) {
+    return (length - base) / 255 + 1;
   }
 
   private static IllegalArgumentException tooLong(int maxLen, int tokenAt) {
