@@ -21,7 +21,7 @@ import org.slf4j.spi.SLF4JServiceProvider;
  * discovery; this class is only named by the command line's entry points.
  */
 public final class CliLoggingProvider implements SLF4JServiceProvider {
-  static final String PROPERTY = "slf4j.provider";
+  private static final String PROPERTY = "slf4j.provider";
 
   private final LoggerContext context = new LoggerContext();
   private final IMarkerFactory markers = new BasicMarkerFactory();
