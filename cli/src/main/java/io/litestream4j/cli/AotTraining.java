@@ -24,6 +24,12 @@ import java.util.stream.Stream;
  * URL: the AWS SDK's classes double the cache (22 to 43 MB), and since a mapped cache is resident
  * as a whole, every other command would pay ~20 MB of RSS for them.
  *
+ * <p>With {@code -s3keys} the S3 restore runs with the static keys the launcher puts in the
+ * training's environment ({@code AWS_ACCESS_KEY_ID}, {@code AWS_SECRET_ACCESS_KEY}), so it takes
+ * the SDK-free path of a replica with static keys and the cache holds signed HTTP requests instead
+ * of the SDK: the launcher's cache for S3 commands run with keys in the environment (20 instead of
+ * 41 MB, which the JVM maps and relocates at every start).
+ *
  * <p>With {@code -version} it runs {@code version} only, for the launcher's cache of that command:
  * the JVM loads every class of a cache at start-up, and the 2 300 classes the restores need cost
  * {@code version} about a tenth of its time (docs/performance.md, start-up, session 10).
@@ -49,6 +55,15 @@ public final class AotTraining {
   static final List<String> LARGE_REPLICA =
       List.of("large/ltx/0/0000000000000001-0000000000000001.ltx");
 
+  /** Which restore from S3 the training runs, if any. */
+  enum S3Restore {
+    NONE,
+    /** Through the AWS SDK, keys from its default chain (system properties). */
+    SDK,
+    /** With keys from the environment, without the SDK. */
+    KEYS
+  }
+
   private AotTraining() {}
 
   public static void main(String[] args) throws IOException {
@@ -64,7 +79,11 @@ public final class AotTraining {
         System.setOut(new PrintStream(OutputStream.nullOutputStream()));
         System.setErr(new PrintStream(OutputStream.nullOutputStream()));
       }
-      failed = flags.contains("-version") ? runVersion() : run(dir, flags.contains("-s3"));
+      S3Restore s3 =
+          flags.contains("-s3keys")
+              ? S3Restore.KEYS
+              : flags.contains("-s3") ? S3Restore.SDK : S3Restore.NONE;
+      failed = flags.contains("-version") ? runVersion() : run(dir, s3);
     } finally {
       System.setOut(out);
       System.setErr(err);
@@ -90,10 +109,10 @@ public final class AotTraining {
   }
 
   /**
-   * Runs every training command in {@code dir}, with {@code s3} also the restore from S3; returns
-   * those that failed.
+   * Runs every training command in {@code dir}, and the restore from S3 that {@code s3} names;
+   * returns those that failed.
    */
-  static List<String> run(Path dir, boolean s3) throws IOException {
+  static List<String> run(Path dir, S3Restore s3) throws IOException {
     String replica =
         unpack(dir.resolve("replica"), SMALL_REPLICA).resolve("small").toUri().toString();
     String large =
@@ -124,15 +143,21 @@ public final class AotTraining {
         failed.add(String.join(" ", c));
       }
     }
-    if (!s3) {
+    if (s3 == S3Restore.NONE) {
       return failed;
     }
-    // The AWS SDK's default credentials chain reads these system properties (after the AWS
-    // environment variables, which a training run cannot set for itself).
+    if (s3 == S3Restore.KEYS && System.getenv("AWS_ACCESS_KEY_ID") == null) {
+      failed.add("restore from s3 with keys: AWS_ACCESS_KEY_ID is not set");
+      return failed;
+    }
     try (TrainingS3Server server =
         TrainingS3Server.start(dir.resolve("replica").resolve("small"), "small")) {
-      System.setProperty("aws.accessKeyId", "training");
-      System.setProperty("aws.secretAccessKey", "training");
+      if (s3 == S3Restore.SDK) {
+        // The SDK's default credentials chain reads these before the environment, and they keep
+        // the restore on the SDK's path whatever keys the environment holds.
+        System.setProperty("aws.accessKeyId", "training");
+        System.setProperty("aws.secretAccessKey", "training");
+      }
       List<String> c =
           List.of("restore", "-o", dir.resolve("s3.db").toString(), server.url("small"));
       if (Main.run(c.toArray(String[]::new)) != 0) {

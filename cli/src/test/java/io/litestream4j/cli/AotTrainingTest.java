@@ -19,7 +19,7 @@ class AotTrainingTest {
 
   @Test
   void everyTrainingCommandSucceedsAndTheRestoreHoldsTheReplicasRows() throws Exception {
-    List<String> failed = AotTraining.run(dir, false);
+    List<String> failed = AotTraining.run(dir, AotTraining.S3Restore.NONE);
     assertThat(failed).isEmpty();
     Path db = dir.resolve("restored.db");
     assertThat(rows(db)).containsExactly("one", "two", "three", "four");
@@ -46,7 +46,7 @@ class AotTrainingTest {
 
   @Test
   void theS3TrainingRestoresTheReplicaFromTheTrainingServer() throws Exception {
-    assertThat(AotTraining.run(dir, true)).isEmpty();
+    assertThat(AotTraining.run(dir, AotTraining.S3Restore.SDK)).isEmpty();
     Path db = dir.resolve("s3.db");
     assertThat(rows(db)).containsExactly("one", "two", "three", "four");
     DbCompare.assertIntegrity(db);

@@ -2,8 +2,8 @@ package io.litestream4j.s3;
 
 import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.SocketTimeoutException;
-import software.amazon.awssdk.core.ResponseInputStream;
 
 /**
  * The body of a GET. Closing it before the end aborts the connection instead of draining the rest
@@ -16,12 +16,16 @@ import software.amazon.awssdk.core.ResponseInputStream;
  */
 final class AbortingInputStream extends FilterInputStream {
 
-  private final ResponseInputStream<?> response;
+  private final Runnable abort;
   private boolean eof;
 
-  AbortingInputStream(ResponseInputStream<?> response) {
-    super(response);
-    this.response = response;
+  /**
+   * @param abort drops the connection (the SDK response's {@code abort}, {@link
+   *     java.net.HttpURLConnection#disconnect()})
+   */
+  AbortingInputStream(InputStream body, Runnable abort) {
+    super(body);
+    this.abort = abort;
   }
 
   @Override
@@ -60,7 +64,7 @@ final class AbortingInputStream extends FilterInputStream {
   @Override
   public void close() throws IOException {
     if (!eof) {
-      response.abort();
+      abort.run();
     }
     super.close();
   }

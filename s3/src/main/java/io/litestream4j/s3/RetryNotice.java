@@ -20,6 +20,9 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
 final class RetryNotice {
   private static final Logger LOG = LoggerFactory.getLogger(RetryNotice.class);
 
+  /** How often at most a replica's failing-and-retrying requests are logged. */
+  static final Duration INTERVAL = Duration.ofSeconds(30);
+
   private final String replica;
   private final String endpoint;
   private final int maxAttempts;

@@ -66,23 +66,8 @@ final class S3Errors {
     if (isInterrupt(e)) {
       return false;
     }
-    int status = status(e);
-    if (status == 408 || status == 429 || status >= 500) {
+    if (S3ErrorCodes.isRetryable(status(e), code(e))) {
       return true;
-    }
-    switch (code(e)) {
-      case "RequestCanceled",
-          "RequestTimeout",
-          "SlowDown",
-          "Throttling",
-          "ThrottlingException",
-          "TooManyRequests",
-          "InternalError",
-          "ServiceUnavailable",
-          "RequestTimeTooSkewed" -> {
-        return true;
-      }
-      default -> {}
     }
     if (e instanceof SdkClientException || e instanceof ApiCallAttemptTimeoutException) {
       for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
@@ -95,11 +80,7 @@ final class S3Errors {
   }
 
   static boolean isThrottling(Throwable e) {
-    return status(e) == 429
-        || code(e).equals("SlowDown")
-        || code(e).equals("Throttling")
-        || code(e).equals("ThrottlingException")
-        || code(e).equals("TooManyRequests");
+    return S3ErrorCodes.isThrottling(status(e), code(e));
   }
 
   static boolean isInterrupt(Throwable e) {
@@ -126,21 +107,12 @@ final class S3Errors {
 
   static String describe(SdkException e) {
     if (e instanceof AwsServiceException a) {
-      String code = code(a);
       AwsErrorDetails d = a.awsErrorDetails();
-      String msg = d != null && d.errorMessage() != null ? d.errorMessage() : "";
-      var sb = new StringBuilder("HTTP ").append(a.statusCode());
-      if (!code.isEmpty()) {
-        sb.append(' ').append(code);
-      }
-      if (!msg.isEmpty()) {
-        sb.append(": ").append(msg);
-      }
-      if (a.requestId() != null) {
-        sb.append(" (request id ").append(a.requestId()).append(')');
-      }
-      sb.append(hint(a.statusCode(), code));
-      return sb.toString();
+      return S3ErrorCodes.describe(
+          a.statusCode(),
+          code(a),
+          d != null && d.errorMessage() != null ? d.errorMessage() : "",
+          a.requestId() != null ? a.requestId() : "");
     }
     String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     if (e instanceof SdkClientException
@@ -150,23 +122,5 @@ final class S3Errors {
           + " LITESTREAM_SECRET_ACCESS_KEY, or configure the AWS default credential chain";
     }
     return msg + (isRetryable(e) ? " (gave up after retrying; is the endpoint reachable?)" : "");
-  }
-
-  private static String hint(int status, String code) {
-    return switch (code) {
-      case "NoSuchBucket" -> "; the bucket does not exist: create it or fix the bucket name";
-      case "AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch" ->
-          "; check the access key, secret key and the bucket policy";
-      case "PermanentRedirect",
-          "AuthorizationHeaderMalformed",
-          "IllegalLocationConstraintException" ->
-          "; the bucket is in another region: set 'region' to the bucket's region";
-      case "XAmzContentSHA256Mismatch", "MalformedTrailerError", "NotImplemented" ->
-          "; the server may not support the request signing in use: try sign-payload: true, or report the provider";
-      default ->
-          status == 403
-              ? "; check the credentials and the bucket policy"
-              : status >= 500 || status == 429 || status == 408 ? " (gave up after retrying)" : "";
-    };
   }
 }

@@ -39,10 +39,8 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
-import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Error;
-import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * A replica in an S3 bucket (AWS or any S3-compatible store), laid out exactly as Litestream's s3
@@ -89,7 +87,13 @@ public final class S3ReplicaClient implements ReplicaClient, LeaseableClient, V3
   private final S3Requests requests;
   private final ClientLifecycle<Connection> lifecycle;
 
-  S3ReplicaClient(S3Settings settings, S3Tuning tuning, Clock clock) {
+  /**
+   * Where listings and downloads go: signed HTTP requests when {@link HttpObjectReads} suits the
+   * settings (a restore then never starts the SDK), else the SDK client of {@link #lifecycle}.
+   */
+  private final ClientLifecycle<ObjectReads> reads;
+
+  S3ReplicaClient(S3Settings settings, S3Tuning tuning, Clock clock, boolean httpReads) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.tuning = Objects.requireNonNull(tuning, "tuning");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -98,6 +102,17 @@ public final class S3ReplicaClient implements ReplicaClient, LeaseableClient, V3
     this.lifecycle =
         new ClientLifecycle<>(
             TYPE, settings.location(), this::connect, S3ReplicaClient::disconnect);
+    Optional<HttpObjectReads> http =
+        httpReads
+            ? HttpObjectReads.forSettings(
+                settings, tuning, System.getenv(), System::getProperty, clock)
+            : Optional.empty();
+    this.reads =
+        new ClientLifecycle<>(
+            TYPE,
+            settings.location(),
+            () -> http.isPresent() ? http.get() : new SdkObjectReads(connection().s3(), requests),
+            r -> {});
   }
 
   /** A client for {@code settings} with default timeouts and retries; nothing is contacted yet. */
@@ -106,7 +121,7 @@ public final class S3ReplicaClient implements ReplicaClient, LeaseableClient, V3
   }
 
   public static S3ReplicaClient create(S3Settings settings, S3Tuning tuning) {
-    return new S3ReplicaClient(settings, tuning, Clock.systemUTC());
+    return new S3ReplicaClient(settings, tuning, Clock.systemUTC(), true);
   }
 
   public S3Settings settings() {
@@ -128,9 +143,13 @@ public final class S3ReplicaClient implements ReplicaClient, LeaseableClient, V3
     return TYPE;
   }
 
+  /**
+   * Prepares the reads (no request is sent); the SDK client itself is built on the first write,
+   * delete, lease or metadata read.
+   */
   @Override
   public void init() throws IOException {
-    connection();
+    reads.client();
   }
 
   private Connection connection() throws IOException {
@@ -170,6 +189,11 @@ public final class S3ReplicaClient implements ReplicaClient, LeaseableClient, V3
     c.s3().close();
   }
 
+  /** Whether the SDK client was built (the reads may not have needed it). */
+  boolean sdkStarted() {
+    return lifecycle.isOpen();
+  }
+
   private String where(String key) {
     return "s3://" + settings.bucket() + "/" + key;
   }
@@ -179,24 +203,15 @@ public final class S3ReplicaClient implements ReplicaClient, LeaseableClient, V3
 
   @Override
   public List<LtxFileInfo> ltxFiles(int level, long seekTxid) throws IOException {
-    S3Client s3 = connection().s3();
     String prefix = keys.levelPrefix(level);
-    var request = ListObjectsV2Request.builder().bucket(settings.bucket()).prefix(prefix);
-    if (seekTxid > 1) {
-      // Names sort by min TXID (fixed-width hex), so every file with min >= seek comes after this.
-      request.startAfter(prefix + "%016x".formatted(seekTxid));
-    }
+    // Names sort by min TXID (fixed-width hex), so every file with min >= seek comes after this.
+    String startAfter = seekTxid > 1 ? prefix + "%016x".formatted(seekTxid) : null;
     var files = new LtxListing(level, seekTxid);
-    try {
-      for (S3Object object : s3.listObjectsV2Paginator(request.build()).contents()) {
-        Optional<LtxFileName> name = files.match(keys, object.key());
-        if (name.isEmpty()) {
-          continue;
-        }
-        files.add(name.get(), size(object), modified(object));
+    for (ObjectReads.Listed object : reads.client().list(prefix, startAfter)) {
+      Optional<LtxFileName> name = files.match(keys, object.key());
+      if (name.isPresent()) {
+        files.add(name.get(), object.size(), object.lastModified());
       }
-    } catch (SdkException e) {
-      throw S3Errors.io("list", where(prefix), e);
     }
     return files.sorted();
   }
@@ -208,20 +223,14 @@ public final class S3ReplicaClient implements ReplicaClient, LeaseableClient, V3
    */
   @Override
   public List<List<LtxFileInfo>> ltxFilesOfAllLevels() throws IOException {
-    S3Client s3 = connection().s3();
     String prefix = keys.allLevelsPrefix();
     List<List<LtxFileInfo>> levels = new ArrayList<>();
     for (int level = LtxFileInfo.L0; level <= LtxFileInfo.SNAPSHOT_LEVEL; level++) {
       levels.add(new ArrayList<>());
     }
-    var request = ListObjectsV2Request.builder().bucket(settings.bucket()).prefix(prefix).build();
-    try {
-      for (S3Object object : s3.listObjectsV2Paginator(request).contents()) {
-        keys.parseAnyLevel(object.key(), size(object), modified(object))
-            .ifPresent(f -> levels.get(f.level()).add(f));
-      }
-    } catch (SdkException e) {
-      throw S3Errors.io("list", where(prefix), e);
+    for (ObjectReads.Listed object : reads.client().list(prefix, null)) {
+      keys.parseAnyLevel(object.key(), object.size(), object.lastModified())
+          .ifPresent(f -> levels.get(f.level()).add(f));
     }
     levels.forEach(l -> l.sort(LtxFileInfo.BY_TXID));
     return levels;
@@ -278,19 +287,12 @@ public final class S3ReplicaClient implements ReplicaClient, LeaseableClient, V3
       throws IOException {
     LtxFileInfo.checkRange(offset, length);
     String key = keys.ltxKey(level, minTxid, maxTxid);
-    S3Client s3 = connection().s3();
-    try {
-      return new AbortingInputStream(s3.getObject(requests.get(key, offset, length)));
-    } catch (SdkException e) {
-      if (S3Errors.isNotFound(e)) {
-        throw new LtxFileNotFoundException(
-            where(key), level, minTxid, maxTxid, "no such LTX file on the s3 replica");
-      }
-      if (S3Errors.isInvalidRange(e)) {
-        return InputStream.nullInputStream(); // offset at or past the end
-      }
-      throw S3Errors.io("read", where(key), e);
+    InputStream body = reads.client().get(key, offset, length);
+    if (body == null) {
+      throw new LtxFileNotFoundException(
+          where(key), level, minTxid, maxTxid, "no such LTX file on the s3 replica");
     }
+    return body;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -301,14 +303,8 @@ public final class S3ReplicaClient implements ReplicaClient, LeaseableClient, V3
   }
 
   /** Objects under {@code prefix}: name after the prefix, size, upload time. */
-  private List<S3Object> listV3(String prefix) throws IOException {
-    S3Client s3 = connection().s3();
-    try {
-      var request = ListObjectsV2Request.builder().bucket(settings.bucket()).prefix(prefix).build();
-      return s3.listObjectsV2Paginator(request).contents().stream().toList();
-    } catch (SdkException e) {
-      throw S3Errors.io("list", where(prefix), e);
-    }
+  private List<ObjectReads.Listed> listV3(String prefix) throws IOException {
+    return reads.client().list(prefix, null);
   }
 
   @Override
@@ -327,8 +323,9 @@ public final class S3ReplicaClient implements ReplicaClient, LeaseableClient, V3
   public List<V3Snapshot> v3Snapshots(String generation) throws IOException {
     String prefix = v3Prefix() + generation + "/snapshots/";
     var out = new ArrayList<V3Snapshot>();
-    for (S3Object o : listV3(prefix)) {
-      V3Snapshot.fromName(generation, o.key().substring(prefix.length()), size(o), modified(o))
+    for (ObjectReads.Listed o : listV3(prefix)) {
+      V3Snapshot.fromName(
+              generation, o.key().substring(prefix.length()), o.size(), o.lastModified())
           .ifPresent(out::add);
     }
     out.sort(V3Snapshot.BY_INDEX);
@@ -339,22 +336,13 @@ public final class S3ReplicaClient implements ReplicaClient, LeaseableClient, V3
   public List<V3WalSegment> v3WalSegments(String generation) throws IOException {
     String prefix = v3Prefix() + generation + "/wal/";
     var out = new ArrayList<V3WalSegment>();
-    for (S3Object o : listV3(prefix)) {
-      V3WalSegment.fromName(generation, o.key().substring(prefix.length()), size(o), modified(o))
+    for (ObjectReads.Listed o : listV3(prefix)) {
+      V3WalSegment.fromName(
+              generation, o.key().substring(prefix.length()), o.size(), o.lastModified())
           .ifPresent(out::add);
     }
     out.sort(V3WalSegment.BY_POSITION);
     return out;
-  }
-
-  /** A listed object's size; 0 when the server sent none. */
-  private static long size(S3Object object) {
-    return object.size() != null ? object.size() : 0;
-  }
-
-  /** A listed object's upload time; the epoch when the server sent none. */
-  private static Instant modified(S3Object object) {
-    return object.lastModified() != null ? object.lastModified() : Instant.EPOCH;
   }
 
   @Override
@@ -368,12 +356,11 @@ public final class S3ReplicaClient implements ReplicaClient, LeaseableClient, V3
   }
 
   private InputStream openV3(String key) throws IOException {
-    S3Client s3 = connection().s3();
-    try {
-      return new AbortingInputStream(s3.getObject(requests.get(key, 0, 0)));
-    } catch (SdkException e) {
-      throw S3Errors.io("read", where(key), e);
+    InputStream body = reads.client().get(key, 0, 0);
+    if (body == null) {
+      throw new IOException("s3: cannot read " + where(key) + ": no such object");
     }
+    return body;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -420,30 +407,20 @@ public final class S3ReplicaClient implements ReplicaClient, LeaseableClient, V3
   @Override
   public void deleteAll() throws IOException {
     checkLease("delete everything in " + settings.location());
-    S3Client s3 = connection().s3();
     String skip = lifecycle.leaseHeld() ? keys.lockKey() : null;
     var batch = new ArrayList<String>(DELETE_BATCH);
     var failures = new ArrayList<String>();
     long total = 0;
-    try {
-      var request =
-          ListObjectsV2Request.builder()
-              .bucket(settings.bucket())
-              .prefix(keys.rootPrefix())
-              .build();
-      for (S3Object object : s3.listObjectsV2Paginator(request).contents()) {
-        if (object.key().equals(skip)) {
-          continue;
-        }
-        batch.add(object.key());
-        total++;
-        if (batch.size() == DELETE_BATCH) {
-          deleteBatch(batch, failures);
-          batch.clear();
-        }
+    for (ObjectReads.Listed object : reads.client().list(keys.rootPrefix(), null)) {
+      if (object.key().equals(skip)) {
+        continue;
       }
-    } catch (SdkException e) {
-      throw S3Errors.io("list", where(keys.rootPrefix()), e);
+      batch.add(object.key());
+      total++;
+      if (batch.size() == DELETE_BATCH) {
+        deleteBatch(batch, failures);
+        batch.clear();
+      }
     }
     deleteBatch(batch, failures);
     throwIfFailed(failures, total);
@@ -522,6 +499,7 @@ public final class S3ReplicaClient implements ReplicaClient, LeaseableClient, V3
   /** Releases the lease if this client holds one, then the HTTP client and upload threads. */
   @Override
   public void close() throws IOException {
+    reads.close();
     lifecycle.close();
   }
 

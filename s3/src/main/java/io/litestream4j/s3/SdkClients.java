@@ -42,9 +42,6 @@ final class SdkClients {
 
   private static final Logger LOG = LoggerFactory.getLogger(SdkClients.class);
 
-  /** How often at most a replica's failing-and-retrying requests are logged. */
-  private static final Duration RETRY_NOTICE_INTERVAL = Duration.ofSeconds(30);
-
   private SdkClients() {}
 
   static S3Client build(S3Settings s, S3Tuning t, String region) {
@@ -69,7 +66,7 @@ final class SdkClients {
                               s.location(),
                               s.endpoint().orElse("AWS"),
                               t.maxAttempts(),
-                              RETRY_NOTICE_INTERVAL,
+                              RetryNotice.INTERVAL,
                               System::nanoTime)));
                   o.putAdvancedOption(
                       SdkAdvancedClientOption.USER_AGENT_PREFIX, "litestream4j (litestream)");
