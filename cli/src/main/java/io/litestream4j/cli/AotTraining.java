@@ -13,7 +13,7 @@ import java.util.stream.Stream;
 
 /**
  * The training run of the JDK AOT cache ({@code bin/litestream4j}, JDK 25+): runs the commands
- * people time from a shell — {@code version}, restores of a tiny and of a 5 MB replica shipped in
+ * people time from a shell — {@code version}, restores of a tiny and of a 16 MB replica shipped in
  * this jar, the {@code -dry-run} and {@code -json} forms, {@code ltx} and a command's help — in one
  * JVM, so the classes they load and link, and the lambdas they spin, are in the cache. Every
  * command must succeed (exit code 0), else the training fails and no cache is written. Scratch
@@ -49,8 +49,10 @@ public final class AotTraining {
           "small/ltx/0/0000000000000004-0000000000000004.ltx");
 
   /**
-   * A 5 MB database of 1300 zero-filled blobs in one 99 KB file: enough pages for the restore's
-   * writer thread and the native LZ4 decompressor, which a small restore never reaches.
+   * A 16 MB database of 3900 zero-filled blobs in one 298 KB file: enough pages for the restore's
+   * writer thread, the native LZ4 decompressor, and the snapshot read-ahead and early writeback,
+   * which start after 8 MiB (a 5 MB replica left them to be loaded from the jar, with lambdas spun
+   * at run time, in every larger restore).
    */
   static final List<String> LARGE_REPLICA =
       List.of("large/ltx/0/0000000000000001-0000000000000001.ltx");

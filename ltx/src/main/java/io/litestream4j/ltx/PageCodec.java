@@ -1,8 +1,6 @@
 package io.litestream4j.ltx;
 
 import java.io.IOException;
-import net.jpountz.lz4.LZ4Compressor;
-import net.jpountz.lz4.LZ4Factory;
 import net.jpountz.lz4.LZ4SafeDecompressor;
 import net.jpountz.xxhash.XXHash32;
 import net.jpountz.xxhash.XXHashFactory;
@@ -25,15 +23,14 @@ final class PageCodec {
   static final int PAGE_HEADER_SIZE = 6;
 
   /**
-   * Bytes a codec decompresses with {@link Lz4Block}, our own pure-Java decoder, before it switches
-   * to lz4-java's native decompressor. Loading the native library (extracting it to a temporary
-   * file, then dlopen) costs about 40 ms, a good part of a small restore from the command line, and
-   * even lz4-java's pure-Java decompressor costs ~7 ms of start-up ({@code LZ4Factory} builds its
-   * implementations through reflection), so a small restore touches no {@code LZ4Factory} at all;
-   * past a few MiB the native decompressor's speed pays for loading it. Both decoders are
-   * bounds-checked (safe on hostile input).
+   * Bytes a codec decompresses with {@link Lz4Block}, our own pure-Java decoder, before it asks for
+   * lz4-java's native decompressor ({@link Lz4Native}, loaded in the background) and switches to it
+   * once loaded. Loading costs ~28 ms and even lz4-java's pure-Java decompressor ~7 ms of start-up
+   * ({@code LZ4Factory} builds its implementations through reflection), so a small restore touches
+   * no {@code LZ4Factory} at all; past a few MiB the native decompressor's speed pays for loading
+   * it. Both decoders are bounds-checked (safe on hostile input).
    */
-  static final long JAVA_DECOMPRESS_BYTES = 4L << 20;
+  static final long JAVA_DECOMPRESS_BYTES = 2L << 20;
 
   private static final int LZ4_FRAME_MAGIC = 0x184D2204;
 
@@ -66,7 +63,7 @@ final class PageCodec {
    * the length.
    */
   int compress(byte[] page, int off, byte[] dst, int dstOff) {
-    return Native.COMPRESSOR.compress(page, off, pageSize, dst, dstOff, maxCompressed);
+    return Lz4Native.compressor().compress(page, off, pageSize, dst, dstOff, maxCompressed);
   }
 
   /**
@@ -261,10 +258,11 @@ final class PageCodec {
       throws LtxException {
     int n;
     try {
+      LZ4SafeDecompressor fast = nativeDecompressor();
       n =
-          decompressed < JAVA_DECOMPRESS_BYTES
+          fast == null
               ? Lz4Block.decompress(src, 0, len, dst, dstOff, room)
-              : Native.DECOMPRESSOR.decompress(src, 0, len, dst, dstOff, room);
+              : fast.decompress(src, 0, len, dst, dstOff, room);
       decompressed += n;
     } catch (RuntimeException e) {
       throw new LtxException(
@@ -291,13 +289,15 @@ final class PageCodec {
   }
 
   /**
-   * lz4-java's fastest implementation (native where it loads): loaded on first use, by the first
-   * compression or once a codec has decompressed {@link #JAVA_DECOMPRESS_BYTES}.
+   * The native decompressor once this codec has decompressed {@link #JAVA_DECOMPRESS_BYTES} and it
+   * is loaded; null (use {@link Lz4Block}) before.
    */
-  private static final class Native {
-    static final LZ4Factory LZ4 = LZ4Factory.fastestInstance();
-    static final LZ4Compressor COMPRESSOR = LZ4.fastCompressor();
-    static final LZ4SafeDecompressor DECOMPRESSOR = LZ4.safeDecompressor();
+  private LZ4SafeDecompressor nativeDecompressor() {
+    if (decompressed < JAVA_DECOMPRESS_BYTES) {
+      return null;
+    }
+    Lz4Native.loadInBackground();
+    return Lz4Native.decompressorIfLoaded();
   }
 
   /** Only legacy frames carry xxHash checksums: loaded on first use, not by every restore. */
