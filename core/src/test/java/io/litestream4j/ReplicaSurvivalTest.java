@@ -52,8 +52,9 @@ class ReplicaSurvivalTest {
 
   private static Connection open(Path db) throws SQLException {
     Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
-    exec(c, "PRAGMA journal_mode=wal");
+    // busy_timeout first: switching to WAL waits for the replicator's locks like any other write
     exec(c, "PRAGMA busy_timeout=5000");
+    exec(c, "PRAGMA journal_mode=wal");
     return c;
   }
 

@@ -389,12 +389,36 @@ public final class RestoreJob {
       throws IOException {
     List<LtxFileInfo> files = plan.files();
     long total = plan.totalBytes();
-    AtomicLong consumed = new AtomicLong();
     // The largest file (usually the snapshot, which holds every page) is streamed into the merge:
     // the merge reads it from start to end at its own pace, so its connection never idles, and a
     // second copy of most of the replica on disk is avoided. The others are staged first.
-    List<@Nullable Path> local =
-        staging == null ? null : staging.fetchAllBut(files, largest(files));
+    LtxFileInfo streamed = largest(files);
+    // The streamed file's request goes out while the others download, if the first batch reads it.
+    EarlyStream early =
+        staging == null || files.indexOf(streamed) >= maxOpenFiles
+            ? null
+            : EarlyStream.start(
+                () -> ResumableInputStream.open(client, streamed, options.retryPolicy()));
+    try {
+      return apply(plan, out, staging, streamed, early, total);
+    } finally {
+      if (early != null) {
+        early.close();
+      }
+    }
+  }
+
+  private Applied apply(
+      RestorePlan plan,
+      OutputFile out,
+      @Nullable StagingArea staging,
+      LtxFileInfo streamed,
+      @Nullable EarlyStream early,
+      long total)
+      throws IOException {
+    List<LtxFileInfo> files = plan.files();
+    AtomicLong consumed = new AtomicLong();
+    List<@Nullable Path> local = staging == null ? null : staging.fetchAllBut(files, streamed);
     options.progress().update(RestoreProgress.Phase.APPLY, 0, total);
     boolean strict = plan.overlaps() == 0;
     boolean fromFullFile = files.getFirst().minTxid() > 1;
@@ -407,6 +431,7 @@ public final class RestoreJob {
             open(
                 batch,
                 local == null ? null : local.subList(from, from + batch.size()),
+                from == 0 ? early : null,
                 consumed,
                 total);
         try {
@@ -450,11 +475,12 @@ public final class RestoreJob {
 
   /**
    * Opens one batch of plan files: staged copies, or resumable downloads for the files that are not
-   * staged.
+   * staged (the streamed one already opened, if {@code early} is given: only it is not staged).
    */
   private List<PlanInput> open(
       List<LtxFileInfo> batch,
       @Nullable List<@Nullable Path> local,
+      @Nullable EarlyStream early,
       AtomicLong consumed,
       long total)
       throws IOException {
@@ -465,9 +491,11 @@ public final class RestoreJob {
         LtxFileInfo f = batch.get(i);
         Path staged = local == null ? null : local.get(i);
         InputStream raw =
-            staged == null
-                ? ResumableInputStream.open(client, f, options.retryPolicy())
-                : Files.newInputStream(staged);
+            staged != null
+                ? Files.newInputStream(staged)
+                : early != null
+                    ? early.take()
+                    : ResumableInputStream.open(client, f, options.retryPolicy());
         inputs.add(
             new PlanInput(
                 f,

@@ -310,8 +310,9 @@ class RestoreFailureTest {
         new HookedClient(
             client(),
             (level, min, max, offset, real) -> {
-              if (Thread.currentThread().getName().equals(caller)) {
-                return real.open(); // the streamed file, opened by the merge (test below)
+              String name = Thread.currentThread().getName();
+              if (name.equals(caller) || name.equals(EarlyStream.THREAD_NAME)) {
+                return real.open(); // the streamed file, not staged (test below)
               }
               threads.add(Thread.currentThread().getName());
               maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
@@ -334,38 +335,36 @@ class RestoreFailureTest {
   @ValueSource(ints = {1, 4})
   void theLargestFileIsStreamedIntoTheMergeAndTheOthersAreStagedFirst(int parallelism)
       throws Exception {
-    List<String> opened = new CopyOnWriteArrayList<>();
     Map<String, Long> sizes = new ConcurrentHashMap<>();
-    Map<String, Long> stagedWhenOpened = new ConcurrentHashMap<>();
+    Map<String, List<String>> openedBy = new ConcurrentHashMap<>();
     ReplicaClient observed =
         new HookedClient(
             client(),
             (level, min, max, offset, real) -> {
               Path file = RestoreFixtures.ltxPath(replica, level, min, max);
               sizes.put(file.toString(), Files.size(file));
-              stagedWhenOpened.put(file.toString(), stagedFiles());
-              opened.add(file.toString());
+              openedBy
+                  .computeIfAbsent(file.toString(), k -> new CopyOnWriteArrayList<>())
+                  .add(Thread.currentThread().getName());
               return real.open();
             });
     assertRestoredLatest(new Restorer(observed).restore(options(parallelism)));
     assertThat(sizes).as("files of the plan").hasSizeGreaterThan(2);
-    String streamed = opened.getLast();
     long largest = sizes.values().stream().mapToLong(Long::longValue).max().orElseThrow();
-    assertThat(sizes.get(streamed)).as("size of the file opened last").isEqualTo(largest);
-    assertThat(stagedWhenOpened.get(streamed))
-        .as("files in the staging directory when the merge opened the largest one")
-        .isEqualTo(sizes.size() - 1);
-    assertThat(opened).as("every file opened once").hasSize(sizes.size());
-  }
-
-  /** Files in the restore's staging directories under the output directory now. */
-  private long stagedFiles() throws IOException {
-    try (var paths = Files.walk(outDir)) {
-      return paths
-          .filter(Files::isRegularFile)
-          .filter(p -> p.getParent().getFileName().toString().contains(".restore-ltx."))
-          .count();
-    }
+    openedBy.forEach(
+        (file, threads) -> {
+          assertThat(threads).as("threads that opened %s", file).hasSize(1);
+          if (sizes.get(file) == largest) {
+            // requested while the others download, read by the merge
+            assertThat(threads.getFirst()).isEqualTo(EarlyStream.THREAD_NAME);
+          } else {
+            // staged: by the download threads, or the caller's with parallelism 1
+            assertThat(threads.getFirst()).isNotEqualTo(EarlyStream.THREAD_NAME);
+          }
+        });
+    assertThat(openedBy.values().stream().filter(t -> t.contains(EarlyStream.THREAD_NAME)))
+        .as("files streamed instead of staged")
+        .hasSize(1);
   }
 
   @Test

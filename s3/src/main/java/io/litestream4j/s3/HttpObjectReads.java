@@ -209,13 +209,20 @@ final class HttpObjectReads implements ObjectReads {
         query.put("start-after", startAfter);
       }
       String where = "s3://" + bucket + "/" + prefix;
-      Reply reply = send(bucketPath.isEmpty() ? "/" : bucketPath, query, Map.of(), "list", where);
+      Reply<String> reply =
+          send(
+              bucketPath.isEmpty() ? "/" : bucketPath,
+              query,
+              Map.of(),
+              "list",
+              where,
+              HttpObjectReads::readText);
       if (reply.status() != 200) {
         throw reply.failure("list", where);
       }
       S3Xml.ListPage page;
-      try (InputStream body = reply.connection().getInputStream()) {
-        page = S3Xml.listPage(new String(body.readAllBytes(), StandardCharsets.UTF_8));
+      try {
+        page = S3Xml.listPage(java.util.Objects.requireNonNull(reply.body()));
       } catch (IllegalArgumentException e) {
         throw new IOException("s3: cannot list " + where + ": " + e.getMessage(), e);
       }
@@ -236,13 +243,20 @@ final class HttpObjectReads implements ObjectReads {
           length > 0 ? "bytes=" + offset + "-" + (offset + length - 1) : "bytes=" + offset + "-");
     }
     String where = "s3://" + bucket + "/" + key;
-    Reply reply =
-        send(bucketPath + "/" + SigV4.encode(key, false), Map.of(), headers, "read", where);
-    HttpURLConnection c = reply.connection();
+    Reply<InputStream> reply =
+        send(
+            bucketPath + "/" + SigV4.encode(key, false),
+            Map.of(),
+            headers,
+            "read",
+            where,
+            c ->
+                new AbortingInputStream(
+                    new LengthChecked(c.getInputStream(), c.getContentLengthLong(), where),
+                    c::disconnect));
     switch (reply.status()) {
       case 200, 206 -> {
-        return new AbortingInputStream(
-            new LengthChecked(c.getInputStream(), c.getContentLengthLong(), where), c::disconnect);
+        return reply.body();
       }
       case 404 -> {
         if (!"NoSuchBucket".equals(reply.error().code())) {
@@ -257,8 +271,25 @@ final class HttpObjectReads implements ObjectReads {
     throw reply.failure("read", where);
   }
 
-  /** A final response: a success, or a failure not worth repeating (with its error body read). */
-  private record Reply(HttpURLConnection connection, int status, S3Xml.Error error) {
+  /**
+   * What is made of a successful response's body, within the attempt (so its failure is retried).
+   */
+  @FunctionalInterface
+  private interface Body<T> {
+    T read(HttpURLConnection c) throws IOException;
+  }
+
+  private static String readText(HttpURLConnection c) throws IOException {
+    try (InputStream in = c.getInputStream()) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  /**
+   * A final response: a success with its body read by the request's {@link Body} (null on
+   * failures), or a failure not worth repeating, with its error document read.
+   */
+  private record Reply<T>(int status, S3Xml.Error error, @Nullable T body) {
     IOException failure(String action, String where) {
       return new IOException(
           "s3: cannot "
@@ -271,15 +302,16 @@ final class HttpObjectReads implements ObjectReads {
   }
 
   /**
-   * Sends a signed GET, repeating it while it fails in a way worth repeating; gives the first
-   * response that is a success or a failure for good.
+   * Sends a signed GET, repeating it while it fails in a way worth repeating (reading the body of a
+   * success included); gives the first response that is a success or a failure for good.
    */
-  private Reply send(
+  private <T> Reply<T> send(
       String path,
       Map<String, String> query,
       Map<String, String> extra,
       String action,
-      String where)
+      String where,
+      Body<T> success)
       throws IOException {
     String url = scheme + "://" + host + path;
     if (!query.isEmpty()) {
@@ -304,11 +336,11 @@ final class HttpObjectReads implements ObjectReads {
             .forEach(c::setRequestProperty);
         int status = c.getResponseCode();
         if (status < 300) {
-          return new Reply(c, status, new S3Xml.Error("", "", ""));
+          return new Reply<>(status, new S3Xml.Error("", "", ""), success.read(c));
         }
         S3Xml.Error error = errorOf(c);
         if (!S3ErrorCodes.isRetryable(status, error.code())) {
-          return new Reply(c, status, error);
+          return new Reply<>(status, error, null);
         }
         throttled = S3ErrorCodes.isThrottling(status, error.code());
         failure = new IOException(S3ErrorCodes.describe(status, error.code(), "", ""));
