@@ -111,7 +111,17 @@ public final class S3ReplicaClient implements ReplicaClient, LeaseableClient, V3
         new ClientLifecycle<>(
             TYPE,
             settings.location(),
-            () -> http.isPresent() ? http.get() : new SdkObjectReads(connection().s3(), requests),
+            () -> {
+              LOG.atDebug()
+                  .addKeyValue("replica", settings.location())
+                  .log(
+                      http.isPresent()
+                          ? "reading with signed HTTP requests (static keys, no proxy)"
+                          : "reading through the AWS SDK");
+              return http.isPresent()
+                  ? http.get()
+                  : new SdkObjectReads(connection().s3(), requests);
+            },
             r -> {});
   }
 
