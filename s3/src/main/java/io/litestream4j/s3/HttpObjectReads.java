@@ -250,10 +250,20 @@ final class HttpObjectReads implements ObjectReads {
             headers,
             "read",
             where,
-            c ->
-                new AbortingInputStream(
-                    new LengthChecked(c.getInputStream(), c.getContentLengthLong(), where),
-                    c::disconnect));
+            c -> {
+              LengthChecked body =
+                  new LengthChecked(c.getInputStream(), c.getContentLengthLong(), where);
+              // A body read to its length goes back to the JDK's keep-alive cache on close (a
+              // reader that knows the length never reads the end of stream); only a body left
+              // unfinished drops its connection.
+              return new AbortingInputStream(
+                  body,
+                  () -> {
+                    if (!body.complete()) {
+                      c.disconnect();
+                    }
+                  });
+            });
     switch (reply.status()) {
       case 200, 206 -> {
         return reply.body();
@@ -425,6 +435,11 @@ final class HttpObjectReads implements ObjectReads {
       int n = super.read(b, off, len);
       count(n);
       return n;
+    }
+
+    /** Whether every byte of a body of known length was read. */
+    boolean complete() {
+      return expected >= 0 && read >= expected;
     }
 
     private void count(int n) throws IOException {

@@ -140,6 +140,71 @@ class HttpObjectReadsTest {
     assertThat(reads.get("db/missing", 0, 0)).isNull();
   }
 
+  /**
+   * A body read to its length keeps its connection for the next request, as the SDK's do (a
+   * restore's reader knows each file's size and never reads the end of stream); a body closed
+   * before its end drops its connection rather than draining it.
+   */
+  @Test
+  void finishedDownloadsReuseTheirConnectionAndAbandonedOnesDropIt() throws Exception {
+    server.createBucket("reuse");
+    byte[] data = new byte[300_000];
+    new java.util.Random(3).nextBytes(data);
+    server.admin().putObject(r -> r.bucket("reuse").key("db/x"), RequestBody.fromBytes(data));
+    try (CountingProxy proxy = new CountingProxy(server.port())) {
+      HttpObjectReads reads =
+          reads(
+                  S3Settings.of("reuse", "db", proxy.endpoint(), S3ProxyServer.credentials()),
+                  Map.of(),
+                  Map.of())
+              .orElseThrow();
+      for (int i = 0; i < 5; i++) {
+        // whole, and as a range of the whole (a restore's reader asks for its known size)
+        try (InputStream in = reads.get("db/x", 0, i % 2 == 0 ? 0 : data.length)) {
+          assertThat(in).isNotNull();
+          assertThat(in.readNBytes(data.length)).isEqualTo(data); // no read of the end of stream
+        }
+      }
+      // as a restore stages a file: a resumable stream of the file's size, read until it ends
+      try (S3ReplicaClient client =
+          S3ReplicaClient.create(
+              S3Settings.of("reuse", "db", proxy.endpoint(), S3ProxyServer.credentials()))) {
+        for (int i = 0; i < 3; i++) {
+          var file =
+              new io.litestream4j.replica.LtxFileInfo(
+                  0, 1, 1, data.length, java.time.Instant.EPOCH);
+          server
+              .admin()
+              .putObject(
+                  r -> r.bucket("reuse").key("db/0000/0000000000000001-0000000000000001.ltx"),
+                  RequestBody.fromBytes(data));
+          try (InputStream in =
+              io.litestream4j.replica.ResumableInputStream.open(
+                  client, file, io.litestream4j.replica.RetryPolicy.DEFAULT)) {
+            byte[] buf = new byte[65536];
+            long total = 0;
+            for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+              total += n;
+            }
+            assertThat(total).isEqualTo(data.length);
+          }
+        }
+      }
+      assertThat(reads.list("db/", null)).hasSize(2);
+      assertThat(proxy.connections()).as("connections for nine requests").isEqualTo(1);
+
+      try (InputStream in = reads.get("db/x", 0, 0)) {
+        assertThat(in).isNotNull();
+        assertThat(in.readNBytes(10)).isEqualTo(java.util.Arrays.copyOf(data, 10));
+      }
+      try (InputStream in = reads.get("db/x", 100, 5)) {
+        assertThat(in).isNotNull();
+        assertThat(in.readAllBytes()).isEqualTo(java.util.Arrays.copyOfRange(data, 100, 105));
+      }
+      assertThat(proxy.connections()).as("a new connection after an abandoned body").isEqualTo(2);
+    }
+  }
+
   @Test
   void failuresNameTheObjectAndTheCauseButNoSecret() {
     S3Settings wrong =
