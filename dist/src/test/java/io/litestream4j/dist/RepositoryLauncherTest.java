@@ -129,6 +129,42 @@ class RepositoryLauncherTest {
   }
 
   /**
+   * An s3:// command run with static keys in the environment reads the bucket without the AWS SDK
+   * (s3.HttpObjectReads), so it gets a cache of its own trained that way: the SDK's classes, which
+   * the JVM would load from the cache at every start, are not in it; without keys the command keeps
+   * the cache with the SDK.
+   */
+  @Test
+  void anS3CommandWithKeysInTheEnvironmentGetsACacheWithoutTheSdk() throws Exception {
+    Assumptions.assumeTrue(Runtime.version().feature() >= 25, "the JDK AOT cache needs JDK 25");
+    Path classes = tmp.resolve("classes.log");
+    Map<String, String> env = new HashMap<>();
+    env.put("LITESTREAM4J_AOT", "1");
+    env.put("LITESTREAM4J_JAVA_OPTS", "-Xlog:class+load=info:file=" + classes);
+    env.put("AWS_ACCESS_KEY_ID", "id-for-the-test");
+    env.put("AWS_SECRET_ACCESS_KEY", "secret-for-the-test");
+    // (an invalid flag fails before any request, after the launcher chose and built the cache)
+    String[] command = {"restore", "-txid", "zz", "-o", "out.db", "s3://bucket/db"};
+    assertThat(exitCode(env, command)).isEqualTo(1);
+    List<String> caches;
+    try (var files = Files.list(jar.getParent())) {
+      caches =
+          files
+              .map(f -> f.getFileName().toString())
+              .filter(n -> n.matches("litestream4j-.+\\.aot"))
+              .toList();
+    }
+    assertThat(caches).singleElement().asString().endsWith("-s3-s3keys.aot");
+    String loaded = Files.readString(classes);
+    assertThat(loaded)
+        .containsPattern("io\\.litestream4j\\.s3\\.HttpObjectReads source: shared objects file")
+        .doesNotContain("software.amazon.awssdk.services.s3.S3Client ");
+    assertThat(Files.readString(tmp.resolve("err.txt")))
+        .contains("invalid -txid")
+        .doesNotContain("secret-for-the-test");
+  }
+
+  /**
    * Commands that cannot need an SDK backend run the small base jar (start-up), those that can need
    * s3 at most the s3 jar; anything naming another scheme or a configuration (which may name any
    * backend) runs the full one, and so does every command with LITESTREAM4J_BASE_JAR=0.
