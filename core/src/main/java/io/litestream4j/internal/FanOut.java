@@ -63,7 +63,11 @@ public final class FanOut {
     }
   }
 
-  private static <R> R await(Future<R> future, String what) throws IOException {
+  /**
+   * The result of {@code future}, its failure rethrown as it was (an {@link IOException}, a runtime
+   * exception or an error; anything else wrapped), an interrupt as {@link InterruptedIOException}.
+   */
+  public static <R> R await(Future<R> future, String what) throws IOException {
     try {
       return future.get();
     } catch (InterruptedException e) {

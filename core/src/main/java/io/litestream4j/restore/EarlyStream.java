@@ -1,10 +1,10 @@
 package io.litestream4j.restore;
 
+import io.litestream4j.internal.FanOut;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 
 /**
@@ -45,23 +45,10 @@ final class EarlyStream implements AutoCloseable {
 
   private InputStream await() throws IOException {
     try {
-      return opening.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      return FanOut.await(opening, THREAD_NAME);
+    } catch (InterruptedIOException e) {
       opening.cancel(true);
-      throw new InterruptedIOException("interrupted while opening a download");
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof IOException io) {
-        throw io;
-      }
-      if (cause instanceof RuntimeException r) {
-        throw r;
-      }
-      if (cause instanceof Error err) {
-        throw err;
-      }
-      throw new IOException(cause);
+      throw e;
     }
   }
 
