@@ -150,17 +150,29 @@ final class SigV4 {
     return sb.toString();
   }
 
-  /** {@code yyyyMMdd'T'HHmmss'Z'} in UTC. */
+  /**
+   * {@code yyyyMMdd'T'HHmmss'Z'} in UTC, formatted by hand: {@code String.format}'s {@code %d}
+   * loads the locale's number symbols (CLDR data, ~12 ms of an S3 restore's start).
+   */
   static String amzDate(Instant now) {
     LocalDateTime t = LocalDateTime.ofEpochSecond(now.getEpochSecond(), 0, ZoneOffset.UTC);
-    return "%04d%02d%02dT%02d%02d%02dZ"
-        .formatted(
-            t.getYear(),
-            t.getMonthValue(),
-            t.getDayOfMonth(),
-            t.getHour(),
-            t.getMinute(),
-            t.getSecond());
+    StringBuilder sb = new StringBuilder(16);
+    digits(sb, t.getYear(), 4);
+    digits(sb, t.getMonthValue(), 2);
+    digits(sb, t.getDayOfMonth(), 2);
+    sb.append('T');
+    digits(sb, t.getHour(), 2);
+    digits(sb, t.getMinute(), 2);
+    digits(sb, t.getSecond(), 2);
+    return sb.append('Z').toString();
+  }
+
+  private static void digits(StringBuilder sb, int value, int width) {
+    String s = Integer.toString(value);
+    for (int i = s.length(); i < width; i++) {
+      sb.append('0');
+    }
+    sb.append(s);
   }
 
   private static byte[] sha256(CharSequence s) {

@@ -158,6 +158,13 @@ class SigV4Test {
   }
 
   @Test
+  void formatsTheRequestTime() {
+    assertThat(SigV4.amzDate(Instant.parse("2013-05-24T00:00:00Z"))).isEqualTo("20130524T000000Z");
+    assertThat(SigV4.amzDate(Instant.parse("2026-12-07T17:09:59.999Z")))
+        .isEqualTo("20261207T170959Z");
+  }
+
+  @Test
   void neverShowsTheSecret() {
     assertThat(new SigV4(ID, SECRET, "tok", "us-east-1").toString())
         .doesNotContain(SECRET)
