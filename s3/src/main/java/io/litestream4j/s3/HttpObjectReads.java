@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
@@ -50,7 +51,8 @@ final class HttpObjectReads implements ObjectReads {
   private final String bucketPath;
   private final String bucket;
   private final SigV4 signer;
-  private final Map<String, String> fixedHeaders;
+  private final Map<String, String> everyRequest;
+  private final Map<String, String> objectRequests;
   private final S3Tuning tuning;
   private final RetryNotice notice;
   private final Clock clock;
@@ -59,6 +61,9 @@ final class HttpObjectReads implements ObjectReads {
    * @param host the {@code Host} header: {@code name[:port]}, the port only when not the scheme's
    * @param bucketPath {@code /bucket} for path-style addressing, empty when the host names the
    *     bucket
+   * @param everyRequest headers sent with every request (a provider's)
+   * @param objectRequests headers sent with object reads only (the SSE-C key, which the SDK sends
+   *     with GET and HEAD of an object, never with a listing)
    */
   HttpObjectReads(
       String scheme,
@@ -66,7 +71,8 @@ final class HttpObjectReads implements ObjectReads {
       String bucketPath,
       String bucket,
       SigV4 signer,
-      Map<String, String> fixedHeaders,
+      Map<String, String> everyRequest,
+      Map<String, String> objectRequests,
       S3Tuning tuning,
       RetryNotice notice,
       Clock clock) {
@@ -75,7 +81,8 @@ final class HttpObjectReads implements ObjectReads {
     this.bucketPath = bucketPath;
     this.bucket = bucket;
     this.signer = signer;
-    this.fixedHeaders = Map.copyOf(fixedHeaders);
+    this.everyRequest = Map.copyOf(everyRequest);
+    this.objectRequests = Map.copyOf(objectRequests);
     this.tuning = tuning;
     this.notice = notice;
     this.clock = clock;
@@ -157,15 +164,14 @@ final class HttpObjectReads implements ObjectReads {
       host = s.bucket() + "." + server;
       bucketPath = "";
     }
-    Map<String, String> headers = new LinkedHashMap<>();
+    Map<String, String> sseC = new LinkedHashMap<>();
     if (s.encryption() instanceof S3Encryption.CustomerKey k) {
-      headers.put("x-amz-server-side-encryption-customer-algorithm", k.algorithm());
-      headers.put("x-amz-server-side-encryption-customer-key", k.key());
-      headers.put("x-amz-server-side-encryption-customer-key-md5", k.keyMd5());
+      sseC.put("x-amz-server-side-encryption-customer-algorithm", k.algorithm());
+      sseC.put("x-amz-server-side-encryption-customer-key", k.key());
+      sseC.put("x-amz-server-side-encryption-customer-key-md5", k.keyMd5());
     }
-    if (s.provider() == S3Provider.TIGRIS) {
-      headers.put("x-tigris-consistent", "true");
-    }
+    Map<String, String> provider =
+        s.provider() == S3Provider.TIGRIS ? Map.of("x-tigris-consistent", "true") : Map.of();
     RetryNotice notice =
         new RetryNotice(
             s.location(),
@@ -175,7 +181,7 @@ final class HttpObjectReads implements ObjectReads {
             System::nanoTime);
     return Optional.of(
         new HttpObjectReads(
-            scheme, host, bucketPath, s.bucket(), signer, headers, t, notice, clock));
+            scheme, host, bucketPath, s.bucket(), signer, provider, sseC, t, notice, clock));
   }
 
   /** Whether a proxy is configured, which the SDK's connections honour and these do not. */
@@ -222,7 +228,7 @@ final class HttpObjectReads implements ObjectReads {
       }
       S3Xml.ListPage page;
       try {
-        page = S3Xml.listPage(java.util.Objects.requireNonNull(reply.body()));
+        page = S3Xml.listPage(Objects.requireNonNull(reply.body()));
       } catch (IllegalArgumentException e) {
         throw new IOException("s3: cannot list " + where + ": " + e.getMessage(), e);
       }
@@ -236,7 +242,7 @@ final class HttpObjectReads implements ObjectReads {
 
   @Override
   public @Nullable InputStream get(String key, long offset, long length) throws IOException {
-    Map<String, String> headers = new LinkedHashMap<>();
+    Map<String, String> headers = new LinkedHashMap<>(objectRequests);
     if (offset > 0 || length > 0) {
       headers.put(
           "range",
@@ -276,7 +282,11 @@ final class HttpObjectReads implements ObjectReads {
       case 416 -> {
         return InputStream.nullInputStream();
       }
-      default -> {}
+      default -> {
+        if (reply.body() != null) {
+          reply.body().close(); // a success status a GET should not get: drop it
+        }
+      }
     }
     throw reply.failure("read", where);
   }
@@ -327,7 +337,7 @@ final class HttpObjectReads implements ObjectReads {
     if (!query.isEmpty()) {
       url += "?" + SigV4.canonicalQuery(query);
     }
-    Map<String, String> headers = new LinkedHashMap<>(fixedHeaders);
+    Map<String, String> headers = new LinkedHashMap<>(everyRequest);
     headers.putAll(extra);
     for (int attempt = 1; ; attempt++) {
       IOException failure;

@@ -63,6 +63,11 @@ import software.amazon.awssdk.services.s3.model.S3Error;
  *   <li>No message or log line contains credentials or encryption keys.
  * </ul>
  *
+ * <p>Listings and downloads go through {@link ObjectReads}: plain requests signed with SigV4 when
+ * the settings allow ({@link HttpObjectReads#forSettings}: static keys, a region, no proxy), so a
+ * restore never starts the SDK; the SDK otherwise, and always for writes, deletes, metadata and the
+ * lease.
+ *
  * <p>Connects lazily on first use (or {@link #init()}). Thread-safe.
  */
 public final class S3ReplicaClient implements ReplicaClient, LeaseableClient, V3ReplicaClient {
