@@ -39,6 +39,9 @@ final class PageCodec {
   private final byte[] scratch;
   private long decompressed;
 
+  /** Null until this codec has switched to lz4-java's native decompressor (then kept). */
+  private LZ4SafeDecompressor nativeDecompressor;
+
   PageCodec(int pageSize) {
     this.pageSize = pageSize;
     this.maxCompressed = Lz4Block.maxCompressedLength(pageSize);
@@ -293,11 +296,11 @@ final class PageCodec {
    * is loaded; null (use {@link Lz4Block}) before.
    */
   private LZ4SafeDecompressor nativeDecompressor() {
-    if (decompressed < JAVA_DECOMPRESS_BYTES) {
-      return null;
+    if (nativeDecompressor == null && decompressed >= JAVA_DECOMPRESS_BYTES) {
+      Lz4Native.loadInBackground();
+      nativeDecompressor = Lz4Native.decompressorIfLoaded();
     }
-    Lz4Native.loadInBackground();
-    return Lz4Native.decompressorIfLoaded();
+    return nativeDecompressor;
   }
 
   /** Only legacy frames carry xxHash checksums: loaded on first use, not by every restore. */

@@ -356,7 +356,7 @@ final class HttpObjectReads implements ObjectReads {
             .forEach(c::setRequestProperty);
         int status = c.getResponseCode();
         if (status < 300) {
-          return new Reply<>(status, new S3Xml.Error("", "", ""), success.read(c));
+          return new Reply<>(status, S3Xml.Error.NONE, success.read(c));
         }
         S3Xml.Error error = errorOf(c);
         if (!S3ErrorCodes.isRetryable(status, error.code())) {
@@ -408,12 +408,12 @@ final class HttpObjectReads implements ObjectReads {
   private static S3Xml.Error errorOf(HttpURLConnection c) {
     try (InputStream err = c.getErrorStream()) {
       if (err == null) {
-        return new S3Xml.Error("", "", "");
+        return S3Xml.Error.NONE;
       }
       byte[] body = err.readNBytes(MAX_ERROR_BODY);
       return S3Xml.error(new String(body, StandardCharsets.UTF_8));
     } catch (IOException | IllegalArgumentException e) {
-      return new S3Xml.Error("", "", "");
+      return S3Xml.Error.NONE;
     }
   }
 

@@ -36,7 +36,10 @@ final class S3Xml {
   record ListPage(List<Entry> entries, Optional<String> nextToken) {}
 
   /** An S3 error body; fields the server did not send are empty strings. */
-  record Error(String code, String message, String requestId) {}
+  record Error(String code, String message, String requestId) {
+    /** No error document (a success, or a failure without a body). */
+    static final Error NONE = new Error("", "", "");
+  }
 
   static ListPage listPage(String xml) {
     if (!xml.contains("<ListBucketResult")) {
