@@ -22,11 +22,41 @@ import java.util.Optional;
  * Litestream 0.3.13, each replica holding the initial snapshot plus five later transactions. Each
  * round then restores the latest state three ways, in rotating order: {@code cp} of the same
  * database bytes followed by fsync (the physical limit), our restore, and Litestream 0.3.13's
- * {@code restore}. The first round also verifies every restored database.
+ * {@code restore}. The first round also verifies every restored database. Nothing is timed while
+ * the kernel still writes out the fixture ({@link #settle}).
  */
 final class RestoreBench implements Benchmark {
   private static final int DELTAS = 5;
   private static final int DELTA_ROWS = 500;
+  private static final int HISTORY_MB = 100;
+  private static final int HISTORY_DELTAS = 100;
+  private static final int HISTORY_ROWS = 20;
+
+  /**
+   * One fixture to restore: {@code sizeMb} of rows, then {@code deltas} transactions of {@code
+   * deltaRows} rows, each replicated on its own. The size rows have 5 large transactions (little
+   * since the snapshot, the peer's best case); the history row has {@value #HISTORY_DELTAS} small
+   * ones, as a replica has a few minutes after its snapshot (Litestream 0.3.13 then replays that
+   * many WAL segments, we merge that many L0 files).
+   */
+  private record Case(String key, String label, int sizeMb, int deltas, int deltaRows) {
+    static Case ofSize(int sizeMb) {
+      return new Case(sizeMb + "MiB", sizeMb + " MiB", sizeMb, DELTAS, DELTA_ROWS);
+    }
+
+    static Case history() {
+      return new Case(
+          HISTORY_MB + "MiB-history",
+          HISTORY_MB + " MiB + " + HISTORY_DELTAS + " tx",
+          HISTORY_MB,
+          HISTORY_DELTAS,
+          HISTORY_ROWS);
+    }
+
+    boolean isHistory() {
+      return deltas != DELTAS;
+    }
+  }
 
   enum Method {
     CP("cp + fsync", false),
@@ -96,24 +126,35 @@ final class RestoreBench implements Benchmark {
   }
 
   private Section run(Context ctx, Plan plan, List<Method> methods, BenchS3 s3) throws Exception {
-    Map<Integer, Map<Method, List<Run>>> results = new LinkedHashMap<>();
-    Map<Integer, Map<Method, String>> verified = new LinkedHashMap<>();
-    Map<Integer, Long> bytes = new LinkedHashMap<>();
+    Map<Case, Map<Method, List<Run>>> results = new LinkedHashMap<>();
+    Map<Case, Map<Method, String>> verified = new LinkedHashMap<>();
+    Map<Case, Long> bytes = new LinkedHashMap<>();
     boolean s3WarmedUp = false;
-    for (int sizeMb : plan.restoreSizesMb()) {
-      Fixture f = fixture(ctx, "p5-" + sizeMb, sizeMb * 1024L * 1024L, DELTA_ROWS);
+    List<Case> cases = new ArrayList<>(plan.restoreSizesMb().stream().map(Case::ofSize).toList());
+    cases.add(Case.history());
+    for (Case c : cases) {
+      String name = "p5-" + c.key();
+      Fixture f =
+          fixture(
+              ctx,
+              name,
+              c.sizeMb() * 1024L * 1024L,
+              c.deltas(),
+              c.deltaRows(),
+              StoreOptions.DEFAULTS);
       if (s3 != null) {
-        s3.putOurs(f.oursReplica(), "p5-" + sizeMb + "/ours");
-        f.peerReplica().ifPresent(r -> putPeer(s3, r, "p5-" + sizeMb + "/peer"));
+        s3.putOurs(f.oursReplica(), name + "/ours");
+        f.peerReplica().ifPresent(r -> putPeer(s3, r, name + "/peer"));
       }
-      bytes.put(sizeMb, f.bytes());
+      bytes.put(c, f.bytes());
       if (s3 != null && !s3WarmedUp) {
         // Untimed: the first s3:// command trains the launcher's S3 AOT cache (bin/litestream4j).
         Path warm = f.dir().resolve("warm-up-s3.db");
-        restore(ctx, f, Method.S3_OURS, warm, s3, "p5-" + sizeMb);
+        restore(ctx, f, Method.S3_OURS, warm, s3, name);
         Files.deleteIfExists(warm);
         s3WarmedUp = true;
       }
+      settle(ctx, name);
       Map<Method, List<Run>> runs = new EnumMap<>(Method.class);
       Map<Method, String> checks = new EnumMap<>(Method.class);
       methods.forEach(m -> runs.put(m, new ArrayList<>()));
@@ -121,19 +162,19 @@ final class RestoreBench implements Benchmark {
         for (int k = 0; k < methods.size(); k++) {
           Method m = methods.get((k + round) % methods.size());
           Path out = f.dir().resolve("restored-" + m.name().toLowerCase() + "-" + round + ".db");
-          Run r = restore(ctx, f, m, out, s3, "p5-" + sizeMb);
+          Run r = restore(ctx, f, m, out, s3, name);
           runs.get(m).add(r);
           if (round == 0) {
             checks.put(m, verify(f, m, out));
           }
           Files.deleteIfExists(out);
           ctx.progress(
-              "P5 %d MiB round %d %-26s %.3f s (%.0f MiB/s)",
-              sizeMb, round + 1, m.label, r.seconds, f.bytes() / 1048576.0 / r.seconds);
+              "P5 %s round %d %-26s %.3f s (%.0f MiB/s)",
+              c.label(), round + 1, m.label, r.seconds, f.bytes() / 1048576.0 / r.seconds);
         }
       }
-      results.put(sizeMb, runs);
-      verified.put(sizeMb, checks);
+      results.put(c, runs);
+      verified.put(c, checks);
       Cleanup.deleteTree(f.dir());
     }
     return report(ctx, methods, results, verified, bytes);
@@ -300,6 +341,20 @@ final class RestoreBench implements Benchmark {
     return new Run((System.nanoTime() - t0) / 1e9, phases);
   }
 
+  /**
+   * Writes out the page cache the fixture left dirty (its databases and replicas: gigabytes at 1
+   * GiB) before anything is timed. Otherwise the kernel flushes it during the first rounds, and
+   * whichever restore runs then shares the disk and a core with that flush; a real restore runs on
+   * a machine that is not busy writing out its own copy of the data.
+   */
+  private static void settle(Context ctx, String name) throws Exception {
+    long t0 = System.nanoTime();
+    run(ctx, "sync-" + name, List.of("sync"));
+    ctx.progress(
+        "%s: dirty pages written out before timing (sync, %.2f s)",
+        name, (System.nanoTime() - t0) / 1e9);
+  }
+
   private static void run(Context ctx, String name, List<String> command) throws Exception {
     run(ctx, name, command, Map.of());
   }
@@ -351,20 +406,26 @@ final class RestoreBench implements Benchmark {
   private Section report(
       Context ctx,
       List<Method> methods,
-      Map<Integer, Map<Method, List<Run>>> results,
-      Map<Integer, Map<Method, String>> verified,
-      Map<Integer, Long> bytes)
+      Map<Case, Map<Method, List<Run>>> results,
+      Map<Case, Map<Method, String>> verified,
+      Map<Case, Long> bytes)
       throws IOException {
     boolean cli = ctx.tools().oursRestoreCli();
     StringBuilder md = new StringBuilder();
     md.append(
         String.format(
-            "Latest-state restore from a file replica on the same disk (page cache warm), %d rounds, "
-                + "methods in rotating order. Replicas: initial snapshot + %d transactions of %d rows. "
-                + "Our restore: %s.%n%n",
+            "Latest-state restore from a file replica on the same disk (page cache warm, the "
+                + "fixture's dirty pages written out with `sync` first), %d rounds, "
+                + "methods in rotating order. Replicas: initial snapshot + %d transactions of %d rows, "
+                + "each replicated on its own; the row `%s` has %d transactions of %d rows instead "
+                + "(a few minutes of history since the snapshot: Litestream 0.3.13 replays that many "
+                + "WAL segments, we merge that many L0 files). Our restore: %s.%n%n",
             ctx.plan().restoreRounds(),
             DELTAS,
             DELTA_ROWS,
+            Case.history().label(),
+            HISTORY_DELTAS,
+            HISTORY_ROWS,
             cli
                 ? "`bin/litestream4j restore -o OUT file:///replica` as a process (JVM start-up included)"
                 : "**stand-in** — our CLI has no `restore` command yet, so the replica's L0 files are applied in-process "
@@ -383,11 +444,13 @@ final class RestoreBench implements Benchmark {
         "our_restore", cli ? "cli" : "in-process LtxApplier stand-in (no restore command yet)");
     List<Check> checks = new ArrayList<>();
     Map<String, List<Plots.Point>> plot = new LinkedHashMap<>();
-    for (Map.Entry<Integer, Map<Method, List<Run>>> e : results.entrySet()) {
-      int size = e.getKey();
-      double mib = bytes.get(size) / 1048576.0;
+    for (Map.Entry<Case, Map<Method, List<Run>>> e : results.entrySet()) {
+      Case c = e.getKey();
+      String size = c.label();
+      double mib = bytes.get(c) / 1048576.0;
       Map<String, Object> js = new LinkedHashMap<>();
-      js.put("bytes", bytes.get(size));
+      js.put("bytes", bytes.get(c));
+      js.put("transactions_since_snapshot", c.deltas());
       for (Method m : methods) {
         List<Run> runs = e.getValue().get(m);
         Spread t = Spread.of(runs.stream().map(Run::seconds).toList());
@@ -396,7 +459,7 @@ final class RestoreBench implements Benchmark {
         String label = m == Method.OURS && !cli ? m.label + " (stand-in)" : m.label;
         md.append(
             String.format(
-                "| %d MiB | %s | %s | %s | %s | %s |%n",
+                "| %s | %s | %s | %s | %s | %s |%n",
                 size,
                 label,
                 t.format(3),
@@ -411,25 +474,27 @@ final class RestoreBench implements Benchmark {
                         .toList()
                         .toString()
                         .replaceAll("[\\[\\]]", ""),
-                m == Method.CP ? "—" : verified.get(size).getOrDefault(m, "—")));
+                m == Method.CP ? "—" : verified.get(c).getOrDefault(m, "—")));
         Map<String, Object> j = new LinkedHashMap<>();
         j.put("seconds", t.toJson());
         j.put("mib_per_s", speed.toJson());
         j.put("phases_median_s", phases);
-        j.put("verified", verified.get(size).getOrDefault(m, ""));
+        j.put("verified", verified.get(c).getOrDefault(m, ""));
         js.put(m.name().toLowerCase(), j);
-        plot.computeIfAbsent(label, k -> new ArrayList<>())
-            .add(new Plots.Point(mib, t.median(), t.min(), t.max()));
+        if (!c.isHistory()) {
+          plot.computeIfAbsent(label, k -> new ArrayList<>())
+              .add(new Plots.Point(mib, t.median(), t.min(), t.max()));
+        }
       }
       Spread vsCp =
           Spread.ofPairRatios(
               seconds(e.getValue().get(Method.CP)), seconds(e.getValue().get(Method.OURS)));
       js.put("ratio_ours_speed_vs_cp", vsCp.toJson());
-      boolean judged = size >= 100;
+      boolean judged = c.sizeMb() >= 100;
       checks.add(
           new Check(
               "P5",
-              "restore speed vs cp, " + size + " MiB" + (cli ? "" : " (stand-in)"),
+              "restore speed vs cp, " + size + (cli ? "" : " (stand-in)"),
               vsCp.format(2),
               ">= 0.5",
               judged ? Check.Verdict.of(vsCp.median() >= 0.5) : Check.Verdict.INFO,
@@ -442,7 +507,7 @@ final class RestoreBench implements Benchmark {
         checks.add(
             new Check(
                 "P5",
-                "restore speed vs Litestream 0.3.13, " + size + " MiB" + (cli ? "" : " (stand-in)"),
+                "restore speed vs Litestream 0.3.13, " + size + (cli ? "" : " (stand-in)"),
                 vsPeer.format(2),
                 "> 1",
                 judged ? Check.Verdict.of(vsPeer.median() > 1) : Check.Verdict.INFO,
@@ -457,13 +522,13 @@ final class RestoreBench implements Benchmark {
         checks.add(
             new Check(
                 "P5",
-                "S3 restore speed vs Litestream 0.3.13 (s3proxy on loopback), " + size + " MiB",
+                "S3 restore speed vs Litestream 0.3.13 (s3proxy on loopback), " + size,
                 vsPeer.format(2),
                 ">= 1",
                 judged ? Check.Verdict.of(vsPeer.median() >= 1) : Check.Verdict.INFO,
                 judged ? "same-round pairs" : "small size: fixed costs dominate, not judged"));
       }
-      json.put(size + "MiB", js);
+      json.put(c.key(), js);
     }
     md.append(
         "\nRatios are speed ratios within the same round (time of the other method / our time): "
