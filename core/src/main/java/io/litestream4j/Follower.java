@@ -2,6 +2,7 @@ package io.litestream4j;
 
 import io.litestream4j.follow.FollowerDatabase;
 import io.litestream4j.follow.NextFiles;
+import io.litestream4j.internal.FileTrees;
 import io.litestream4j.ltx.LtxEncoder;
 import io.litestream4j.ltx.LtxHeader;
 import io.litestream4j.ltx.Txid;
@@ -113,8 +114,6 @@ public final class Follower implements AutoCloseable {
     Objects.requireNonNull(client, "client");
     Path out = options.output().toAbsolutePath();
     Path staging = out.resolveSibling("." + out.getFileName() + "-follow");
-    Files.createDirectories(staging);
-    clearStaging(staging);
     boolean resume =
         Files.exists(out)
             && Files.size(out) > 0
@@ -135,6 +134,36 @@ public final class Follower implements AutoCloseable {
       for (String suffix : new String[] {"-wal", "-shm", "-journal"}) {
         Files.deleteIfExists(out.resolveSibling(out.getFileName() + suffix));
       }
+    }
+    Files.createDirectories(staging);
+    FollowerDatabase db;
+    try {
+      clearStaging(staging);
+      db = restoreOrResume(client, replica, options, out, staging, resume);
+    } catch (IOException | RuntimeException e) {
+      // Nothing follows: the staging directory would only be litter beside the output.
+      try {
+        FileTrees.delete(staging);
+      } catch (IOException | RuntimeException cleanup) {
+        e.addSuppressed(cleanup);
+      }
+      throw e;
+    }
+    Follower f = new Follower(client, replica, options, db, staging);
+    f.thread.start();
+    return f;
+  }
+
+  /** The follower's database: restored into {@code staging} and installed, or the one found. */
+  private static FollowerDatabase restoreOrResume(
+      ReplicaClient client,
+      String replica,
+      FollowOptions options,
+      Path out,
+      Path staging,
+      boolean resume)
+      throws IOException {
+    if (!resume) {
       Path restored = staging.resolve("restore.db");
       RestoreResult r;
       try {
@@ -168,9 +197,7 @@ public final class Follower implements AutoCloseable {
           .addKeyValue("txid", Txid.format(db.txid()))
           .log("follower resuming");
     }
-    Follower f = new Follower(client, replica, options, db, staging);
-    f.thread.start();
-    return f;
+    return db;
   }
 
   /** Restores the replica's latest state into {@code restored}, replacing what is there. */

@@ -8,13 +8,14 @@ import picocli.CommandLine;
 
 /**
  * Runs CLI commands inside the running {@code replicate} for the MCP tools: a fresh picocli command
- * line per call with its own output and error writers, and the daemon's logging left alone. No
- * process is spawned and nothing is written to the daemon's stdout.
+ * line per call with its own output and error writers, inside {@link DaemonScope} (the daemon's
+ * logging and signal handlers left alone). No process is spawned and nothing is written to the
+ * daemon's stdout.
  */
 final class InProcessCommands implements CommandRunner {
   @Override
   public Result run(List<String> args) {
-    return Logging.keepingDaemonConfiguration(
+    return DaemonScope.run(
         () -> {
           StringWriter out = new StringWriter();
           StringWriter err = new StringWriter();

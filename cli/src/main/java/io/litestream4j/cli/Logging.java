@@ -25,19 +25,7 @@ final class Logging {
    * Set while a command runs inside a running {@code replicate} (an MCP tool): the daemon owns the
    * process-wide logback configuration, so such a command must not reset it.
    */
-  private static final ThreadLocal<Boolean> EMBEDDED = ThreadLocal.withInitial(() -> false);
-
   private Logging() {}
-
-  /** Runs {@code body} with {@link #configure} turned into a no-op on this thread. */
-  static <T> T keepingDaemonConfiguration(java.util.function.Supplier<T> body) {
-    EMBEDDED.set(true);
-    try {
-      return body.get();
-    } finally {
-      EMBEDDED.remove();
-    }
-  }
 
   static void configure(LoggingConfig cfg, @Nullable String flagLevel) {
     configure(cfg, flagLevel, false);
@@ -48,8 +36,8 @@ final class Logging {
    *     stdout, e.g. {@code -json})
    */
   static void configure(LoggingConfig cfg, @Nullable String flagLevel, boolean forceStderr) {
-    if (EMBEDDED.get()) {
-      return;
+    if (DaemonScope.inside()) {
+      return; // the daemon's configuration stays
     }
     configure((LoggerContext) LoggerFactory.getILoggerFactory(), cfg, flagLevel, forceStderr);
   }

@@ -15,6 +15,7 @@ import io.litestream4j.config.LoggingConfig;
 import io.litestream4j.ltx.Txid;
 import io.litestream4j.replica.LtxFileInfo;
 import io.litestream4j.replica.ReplicaClient;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -169,6 +170,7 @@ final class RestoreCommand implements Callable<Integer>, SharedFlags.User {
       ProgressBar bar =
           json.isSet() ? new ProgressBar(null, System::nanoTime) : ProgressBar.forTerminal();
       Logging.beforeEachLine(bar::finish);
+      RestoreSignals signals = RestoreSignals.install(outPath);
       RestoreResult result;
       try {
         result =
@@ -184,8 +186,11 @@ final class RestoreCommand implements Callable<Integer>, SharedFlags.User {
           LOG.info("no matching backups found");
           return 0;
         }
-        throw e;
+        throw signals.explain(e);
+      } catch (IOException | RuntimeException e) {
+        throw signals.explain(e);
       } finally {
+        signals.close();
         bar.finish();
       }
       if (json.isSet()) {
@@ -224,43 +229,42 @@ final class RestoreCommand implements Callable<Integer>, SharedFlags.User {
         throw new IllegalArgumentException("-follow-interval must be positive, got " + every);
       }
     }
-    Follower follower;
+    RestoreSignals signals = RestoreSignals.install(outPath);
     try {
-      follower =
-          Follower.start(
-              client,
-              description,
-              FollowOptions.of(outPath).withInterval(interval).withForce(force.isSet()));
-    } catch (RestoreException e) {
-      if (ifReplicaExists.isSet() && e.reason() == RestoreException.Reason.NO_BACKUPS) {
-        LOG.info("no matching backups found");
-        return 0;
+      Follower follower;
+      try {
+        follower =
+            Follower.start(
+                client,
+                description,
+                FollowOptions.of(outPath).withInterval(interval).withForce(force.isSet()));
+      } catch (RestoreException e) {
+        if (ifReplicaExists.isSet() && e.reason() == RestoreException.Reason.NO_BACKUPS) {
+          LOG.info("no matching backups found");
+          return 0;
+        }
+        throw signals.explain(e);
+      } catch (IOException | RuntimeException e) {
+        throw signals.explain(e);
       }
-      throw e;
-    }
-    Signals signals = new Signals();
-    signals.install(
-        n -> {
-          try {
-            follower.close();
-          } catch (java.io.IOException e) {
-            LOG.atWarn().addKeyValue("db", outPath).log("closing the follower: {}", e.getMessage());
-          }
-        });
-    LOG.atInfo()
-        .addKeyValue("db", outPath)
-        .addKeyValue("replica", description)
-        .log("following every {} ms; stop with Ctrl+C", interval.toMillis());
-    try {
-      follower.awaitTermination();
+      signals.following(follower);
+      LOG.atInfo()
+          .addKeyValue("db", outPath)
+          .addKeyValue("replica", description)
+          .log("following every {} ms; stop with Ctrl+C", interval.toMillis());
+      try {
+        follower.awaitTermination();
+      } finally {
+        follower.close();
+      }
+      LOG.atInfo()
+          .addKeyValue("db", outPath)
+          .addKeyValue("txid", Txid.format(follower.txid()))
+          .log("follower stopped ({})", signals.last());
+      return 0;
     } finally {
-      follower.close();
+      signals.close();
     }
-    LOG.atInfo()
-        .addKeyValue("db", outPath)
-        .addKeyValue("txid", Txid.format(follower.txid()))
-        .log("follower stopped ({})", signals.last());
-    return 0;
   }
 
   private RestoreTarget target() {

@@ -3,6 +3,8 @@ package io.litestream4j.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
@@ -10,9 +12,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * SIGINT/SIGTERM handling for long-running commands: the first signal starts a graceful shutdown,
- * the second one cancels the shutdown's final uploads. The callback receives the signal's ordinal
- * (1 for the first, 2 for the second, ...) and the signal name via {@link #last}.
+ * SIGINT/SIGTERM handling for commands that must finish something before they exit: the first
+ * signal starts a graceful stop (replicate: the final uploads; restore: removing its partial copy,
+ * see {@link RestoreSignals}), the second one cuts it short. The callback receives the signal's
+ * ordinal (1 for the first, 2 for the second, ...) and the signal name via {@link #last}.
  *
  * <p>The JVM cannot handle a signal that was ignored when it started (a background job of a
  * non-interactive shell starts with SIGINT ignored); {@code bin/litestream4j} resets INT and TERM
@@ -26,6 +29,7 @@ final class Signals {
 
   private final AtomicInteger count = new AtomicInteger();
   private volatile String last = "";
+  private final Map<sun.misc.Signal, sun.misc.SignalHandler> previous = new HashMap<>();
 
   /** Installs handlers for INT and TERM that call {@code onSignal} on a new thread. */
   void install(IntConsumer onSignal) {
@@ -45,21 +49,38 @@ final class Signals {
             });
     for (String name : new String[] {"INT", "TERM"}) {
       try {
-        sun.misc.Signal.handle(
-            new sun.misc.Signal(name),
-            sig -> {
-              last = "SIG" + sig.getName();
-              int n = count.incrementAndGet();
-              Thread.ofPlatform().name("l4j-signal").start(() -> onSignal.accept(n));
-            });
+        sun.misc.Signal signal = new sun.misc.Signal(name);
+        sun.misc.SignalHandler before =
+            sun.misc.Signal.handle(
+                signal,
+                sig -> {
+                  last = "SIG" + sig.getName();
+                  int n = count.incrementAndGet();
+                  Thread.ofPlatform().name("l4j-signal").start(() -> onSignal.accept(n));
+                });
+        previous.put(signal, before);
       } catch (IllegalArgumentException e) {
         // signal not available on this platform; the JVM default applies
       }
     }
   }
 
+  /**
+   * Puts back the handlers {@link #install} replaced, for a command that ends before its process
+   * does (a command run in-process by a test or a tool).
+   */
+  void uninstall() {
+    previous.forEach(sun.misc.Signal::handle);
+    previous.clear();
+  }
+
   String last() {
     return last;
+  }
+
+  /** How many INT/TERM signals arrived since {@link #install}. */
+  int received() {
+    return count.get();
   }
 
   /** The mask of signals ignored by this process (Linux: SigIgn in /proc/self/status), if known. */

@@ -7,6 +7,7 @@ import io.litestream4j.internal.FileProblem;
 import io.litestream4j.internal.FileTrees;
 import io.litestream4j.internal.TempFiles;
 import java.io.IOException;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -128,9 +129,36 @@ final class OutputFile {
         }
       }
       AtomicFiles.move(temp(), path);
-      AtomicFiles.fsyncDirectory(path.getParent());
     } catch (IOException e) {
       throw unwritable("cannot move " + temp() + " into place", e);
+    }
+    try {
+      fsyncDirectoryDespiteInterrupts();
+    } catch (IOException e) {
+      throw unwritable("moved " + temp() + " into place, but cannot sync its directory", e);
+    }
+  }
+
+  /**
+   * Once the rename happened the restore is done, so an interrupt that arrives now (a signal, an
+   * application's timeout) must not turn it into a reported failure: the directory sync is retried
+   * with the interrupt status cleared, and the status is set again afterwards.
+   */
+  private void fsyncDirectoryDespiteInterrupts() throws IOException {
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          AtomicFiles.fsyncDirectory(path.getParent());
+          return;
+        } catch (ClosedByInterruptException e) {
+          interrupted |= Thread.interrupted();
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

@@ -24,6 +24,7 @@ import io.litestream4j.restore.v3.V3ReplicaClient;
 import io.litestream4j.restore.v3.V3Selection;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -232,6 +233,17 @@ public final class RestoreJob {
     return new RestoreJob(client, replica, options, maxOpenFiles).run();
   }
 
+  /**
+   * A cancellation point: the steps before the rename that do not notice an interrupt by themselves
+   * (the SQLite check, the rename) are not started for a restore that was asked to stop.
+   */
+  private static void stopIfInterrupted(OutputFile out) throws InterruptedIOException {
+    if (Thread.currentThread().isInterrupted()) {
+      throw new InterruptedIOException(
+          "restore interrupted before " + out.path() + " was put in place");
+    }
+  }
+
   private RestoreResult run() throws IOException {
     long started = System.nanoTime();
     OutputFile out = OutputFile.prepare(options.output(), options.force());
@@ -344,6 +356,7 @@ public final class RestoreJob {
                 "restored without the corrupt file(s) {}: remove or replace them on the replica",
                 skipped);
       }
+      stopIfInterrupted(out);
       IntegrityCheck check =
           applied.checksumsVerified()
               ? options.integrityCheck()
@@ -353,6 +366,7 @@ public final class RestoreJob {
           check,
           "the database restored from " + replica + " to TXID " + Txid.format(applied.txid()),
           options.progress());
+      stopIfInterrupted(out);
       out.publish();
       Duration took = Duration.ofNanos(System.nanoTime() - started);
       LOG.atInfo()

@@ -8,6 +8,7 @@ import io.litestream4j.FollowOptions;
 import io.litestream4j.Follower;
 import io.litestream4j.Replication;
 import io.litestream4j.ReplicationOptions;
+import io.litestream4j.RestoreException;
 import io.litestream4j.config.StoreOptions;
 import io.litestream4j.ltx.LtxDecoder;
 import io.litestream4j.ltx.LtxEncoder;
@@ -58,6 +59,31 @@ class FollowerFailureTest {
         bank.transfer();
         lastTxid = r.syncAndAwait(Duration.ofSeconds(30));
       }
+    }
+  }
+
+  @Test
+  void aStartThatFailsLeavesNothingBesideTheOutput() throws Exception {
+    Path empty = Files.createDirectories(dir.resolve("empty-replica"));
+    Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
+    Path target = elsewhere.resolve("follower.db");
+    try (FileReplicaClient client = new FileReplicaClient(empty)) {
+      assertThatThrownBy(() -> Follower.start(client, "empty replica", FollowOptions.of(target)))
+          .isInstanceOfSatisfying(
+              RestoreException.class,
+              e -> assertThat(e.reason()).isEqualTo(RestoreException.Reason.NO_BACKUPS));
+    }
+    try (var left = Files.list(elsewhere)) {
+      assertThat(left.toList()).as("left beside the output").isEmpty();
+    }
+
+    Files.writeString(target, "not a database");
+    try (FileReplicaClient client = new FileReplicaClient(replica)) {
+      assertThatThrownBy(() -> Follower.start(client, "test replica", FollowOptions.of(target)))
+          .isInstanceOf(java.io.IOException.class);
+    }
+    try (var left = Files.list(elsewhere)) {
+      assertThat(left.toList()).containsExactly(target);
     }
   }
 
