@@ -181,13 +181,10 @@ final class RestoreCommand implements Callable<Integer>, SharedFlags.User {
                     .withIntegrityCheck(check)
                     .withForce(force.isSet())
                     .withProgress(bar));
-      } catch (RestoreException e) {
-        if (ifReplicaExists.isSet() && e.reason() == RestoreException.Reason.NO_BACKUPS) {
-          LOG.info("no matching backups found");
+      } catch (IOException | RuntimeException e) {
+        if (e instanceof RestoreException re && nothingToRestore(re)) {
           return 0;
         }
-        throw signals.explain(e);
-      } catch (IOException | RuntimeException e) {
         throw signals.explain(e);
       } finally {
         signals.close();
@@ -238,13 +235,10 @@ final class RestoreCommand implements Callable<Integer>, SharedFlags.User {
                 client,
                 description,
                 FollowOptions.of(outPath).withInterval(interval).withForce(force.isSet()));
-      } catch (RestoreException e) {
-        if (ifReplicaExists.isSet() && e.reason() == RestoreException.Reason.NO_BACKUPS) {
-          LOG.info("no matching backups found");
+      } catch (IOException | RuntimeException e) {
+        if (e instanceof RestoreException re && nothingToRestore(re)) {
           return 0;
         }
-        throw signals.explain(e);
-      } catch (IOException | RuntimeException e) {
         throw signals.explain(e);
       }
       signals.following(follower);
@@ -265,6 +259,15 @@ final class RestoreCommand implements Callable<Integer>, SharedFlags.User {
     } finally {
       signals.close();
     }
+  }
+
+  /** {@code -if-replica-exists} and a replica without backups: not an error (logged). */
+  private boolean nothingToRestore(RestoreException e) {
+    if (ifReplicaExists.isSet() && e.reason() == RestoreException.Reason.NO_BACKUPS) {
+      LOG.info("no matching backups found");
+      return true;
+    }
+    return false;
   }
 
   private RestoreTarget target() {
