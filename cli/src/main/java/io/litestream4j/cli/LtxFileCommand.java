@@ -251,7 +251,7 @@ final class LtxFileCommand {
         options.parameters(Path.class, "1..*", "FILE", "LTX files, a snapshot first.");
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws Exception {
       Path out = Objects.requireNonNull(outArg.get());
       boolean force = forceFlag.isSet();
       List<Path> files = fileArgs.get();
@@ -271,7 +271,15 @@ final class LtxFileCommand {
                   + " remove it or use -force");
         }
       }
-      LtxChain.Result r = wrap(() -> LtxChain.apply(files, out));
+      LtxChain.Result r;
+      RestoreSignals signals = RestoreSignals.install("ltx-file apply", out);
+      try {
+        r = wrap(() -> LtxChain.apply(files, out));
+      } catch (IOException | RuntimeException e) {
+        throw signals.explain(e);
+      } finally {
+        signals.close();
+      }
       PrintWriter o = spec.commandLine().getOut();
       o.println(
           "applied "

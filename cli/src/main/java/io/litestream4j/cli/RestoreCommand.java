@@ -170,7 +170,7 @@ final class RestoreCommand implements Callable<Integer>, SharedFlags.User {
       ProgressBar bar =
           json.isSet() ? new ProgressBar(null, System::nanoTime) : ProgressBar.forTerminal();
       Logging.beforeEachLine(bar::finish);
-      RestoreSignals signals = RestoreSignals.install(outPath);
+      RestoreSignals signals = RestoreSignals.install("restore", outPath);
       RestoreResult result;
       try {
         result =
@@ -226,7 +226,7 @@ final class RestoreCommand implements Callable<Integer>, SharedFlags.User {
         throw new IllegalArgumentException("-follow-interval must be positive, got " + every);
       }
     }
-    RestoreSignals signals = RestoreSignals.install(outPath);
+    RestoreSignals signals = RestoreSignals.install("restore", outPath);
     try {
       Follower follower;
       try {

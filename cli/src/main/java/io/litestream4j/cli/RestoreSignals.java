@@ -8,12 +8,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Where SIGINT/SIGTERM go during {@code restore}. While a restore runs (the one-shot restore, or
- * the initial restore of {@code -f}) the first signal interrupts the thread running it: the restore
- * stops at its next read, write or wait and removes its partial copy, where the JVM's default would
- * exit at once and leave it behind. Once a follower runs, the first signal stops the follower
- * instead (a normal end, exit code 0). A second signal exits at once, without waiting. {@link
- * #close} puts the previous handlers back.
+ * Where SIGINT/SIGTERM go during a command that writes a database ({@code restore}, {@code ltx-file
+ * apply}). While it runs (the one-shot restore, the initial restore of {@code -f}, an apply) the
+ * first signal interrupts the thread running it: the restore stops at its next read, write or wait
+ * and removes its partial copy, where the JVM's default would exit at once and leave it behind.
+ * Once a follower runs, the first signal stops the follower instead (a normal end, exit code 0). A
+ * second signal exits at once, without waiting. {@link #close} puts the previous handlers back.
  *
  * <p>Installed before the restore creates any file, so no signal finds a partial copy unguarded;
  * not installed for a restore run inside the daemon ({@link DaemonScope}), whose signals stay the
@@ -23,18 +23,23 @@ final class RestoreSignals implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RestoreSignals.class);
 
   private final Signals signals = new Signals();
+  private final String command;
   private final Thread restoring;
   private final Path output;
   private @Nullable Follower follower; // guarded by this
 
-  private RestoreSignals(Thread restoring, Path output) {
+  private RestoreSignals(String command, Thread restoring, Path output) {
+    this.command = command;
     this.restoring = restoring;
     this.output = output;
   }
 
-  /** Handles signals from now on for a restore to {@code output} run by the calling thread. */
-  static RestoreSignals install(Path output) {
-    RestoreSignals s = new RestoreSignals(Thread.currentThread(), output);
+  /**
+   * Handles signals from now on for {@code command} (e.g. "restore"), which writes {@code output}
+   * on the calling thread.
+   */
+  static RestoreSignals install(String command, Path output) {
+    RestoreSignals s = new RestoreSignals(command, Thread.currentThread(), output);
     if (DaemonScope.inside()) {
       return s; // the daemon's handlers stay; its shutdown ends the restore with the process
     }
@@ -43,7 +48,7 @@ final class RestoreSignals implements AutoCloseable {
           if (n == 1) {
             s.first();
           } else {
-            LOG.warn("second signal received, exiting without waiting for the restore to stop");
+            LOG.warn("second signal received, exiting without waiting for the {} to stop", command);
             System.exit(1);
           }
         });
@@ -56,9 +61,10 @@ final class RestoreSignals implements AutoCloseable {
       return;
     }
     LOG.warn(
-        "{} received, stopping the restore and removing its partial copy; press Ctrl+C again to"
-            + " exit at once",
-        signals.last());
+        "{} received, stopping the {} and removing its partial copy; press Ctrl+C again to exit"
+            + " at once",
+        signals.last(),
+        command);
     restoring.interrupt();
   }
 
@@ -99,7 +105,8 @@ final class RestoreSignals implements AutoCloseable {
     Thread.interrupted(); // the interrupt was ours and has done its job
     IOException stopped =
         new IOException(
-            "restore of "
+            command
+                + " of "
                 + output
                 + " stopped by "
                 + signals.last()

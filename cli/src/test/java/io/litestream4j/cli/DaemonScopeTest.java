@@ -41,7 +41,7 @@ class DaemonScopeTest {
     Path out = dir.resolve("out.db");
     DaemonScope.run(
         () -> {
-          try (RestoreSignals s = RestoreSignals.install(out)) {
+          try (RestoreSignals s = RestoreSignals.install("restore", out)) {
             assertThat(Signal.handle(term, daemons)).as("while restoring").isSameAs(daemons);
           }
           return null;
@@ -52,7 +52,7 @@ class DaemonScopeTest {
   @Test
   void aRestoreThatOwnsTheProcessTakesTheHandlerWhileItRuns() {
     Path out = dir.resolve("out.db");
-    try (RestoreSignals s = RestoreSignals.install(out)) {
+    try (RestoreSignals s = RestoreSignals.install("restore", out)) {
       SignalHandler during = Signal.handle(term, daemons);
       assertThat(during).as("while restoring").isNotSameAs(daemons);
       Signal.handle(term, during);

@@ -18,11 +18,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Ctrl+C or {@code kill} during a restore (a container stopped while its entrypoint restores), or
- * during the initial restore of {@code restore -f}, stops it with a message saying so, exit code 1,
- * and nothing in the output's directory: no partial database under a temporary name, no staging
- * directory. Without its signal handler the JVM exits at once and leaves hundreds of megabytes of
- * half-written file behind.
+ * Ctrl+C or {@code kill} during a restore (a container stopped while its entrypoint restores),
+ * during the initial restore of {@code restore -f}, or during {@code ltx-file apply}, stops it with
+ * a message saying so, exit code 1, and nothing in the output's directory: no partial database
+ * under a temporary name, no staging directory. Without its signal handler the JVM exits at once
+ * and leaves hundreds of megabytes of half-written file behind.
  */
 class RestoreSignalTest {
   @TempDir static Path shared;
@@ -68,6 +68,32 @@ class RestoreSignalTest {
         .isEqualTo(1);
     assertThat(output).contains("SIGTERM received, stopping the restore");
     assertThat(output).contains("restore of " + out + " stopped by SIGTERM");
+    try (Stream<Path> left = Files.list(dir)) {
+      assertThat(left.toList()).as("left behind").isEmpty();
+    }
+  }
+
+  @Test
+  void sigtermDuringLtxFileApplyRemovesThePartialCopy(@TempDir Path dir, @TempDir Path logs)
+      throws Exception {
+    Path snapshot = logs.resolve("snapshot.ltx");
+    assertThat(CliRun.of("ltx-file", "encode-db", source, snapshot).exitCode()).isZero();
+    Path out = dir.resolve("applied.db");
+    Path log = logs.resolve("apply.log");
+    Process p =
+        CliProcess.start(log, "ltx-file", "apply", "-o", out.toString(), snapshot.toString());
+    try {
+      assertThat(awaitAnyFile(dir, Duration.ofSeconds(60)))
+          .as("the apply started writing; log: %s", log)
+          .isTrue();
+      p.destroy(); // SIGTERM
+      assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("exited after SIGTERM").isTrue();
+    } finally {
+      p.destroyForcibly();
+    }
+    String output = Files.readString(log);
+    assertThat(p.exitValue()).as("exit code: %s", output).isEqualTo(1);
+    assertThat(output).contains("ltx-file apply of " + out + " stopped by SIGTERM");
     try (Stream<Path> left = Files.list(dir)) {
       assertThat(left.toList()).as("left behind").isEmpty();
     }
