@@ -48,29 +48,14 @@ class RestoreSignalTest {
   void sigtermDuringARestoreRemovesThePartialCopy(
       String flags, @TempDir Path dir, @TempDir Path logs) throws Exception {
     Path out = dir.resolve("restored.db");
-    Path log = logs.resolve("restore.log");
     List<String> args = new ArrayList<>(List.of("restore"));
     args.addAll(List.of(flags.split(" ")));
     args.addAll(List.of(out.toString(), replica.toUri().toString()));
-    Process p = CliProcess.start(log, args.toArray(String[]::new));
-    try {
-      assertThat(awaitAnyFile(dir, Duration.ofSeconds(60)))
-          .as("the restore started writing; log: %s", log)
-          .isTrue();
-      p.destroy(); // SIGTERM
-      assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("exited after SIGTERM").isTrue();
-    } finally {
-      p.destroyForcibly();
-    }
-    String output = Files.readString(log);
-    assertThat(p.exitValue())
-        .as("exit code (0 would mean the restore finished before the signal): %s", output)
-        .isEqualTo(1);
+
+    String output = sigtermOnceWriting(dir, logs.resolve("restore.log"), args);
+
     assertThat(output).contains("SIGTERM received, stopping the restore");
     assertThat(output).contains("restore of " + out + " stopped by SIGTERM");
-    try (Stream<Path> left = Files.list(dir)) {
-      assertThat(left.toList()).as("left behind").isEmpty();
-    }
   }
 
   @Test
@@ -79,12 +64,26 @@ class RestoreSignalTest {
     Path snapshot = logs.resolve("snapshot.ltx");
     assertThat(CliRun.of("ltx-file", "encode-db", source, snapshot).exitCode()).isZero();
     Path out = dir.resolve("applied.db");
-    Path log = logs.resolve("apply.log");
-    Process p =
-        CliProcess.start(log, "ltx-file", "apply", "-o", out.toString(), snapshot.toString());
+
+    String output =
+        sigtermOnceWriting(
+            dir,
+            logs.resolve("apply.log"),
+            List.of("ltx-file", "apply", "-o", out.toString(), snapshot.toString()));
+
+    assertThat(output).contains("ltx-file apply of " + out + " stopped by SIGTERM");
+  }
+
+  /**
+   * Runs the tool with {@code args}, sends SIGTERM as soon as anything appears in {@code dir} (the
+   * output's directory), and checks that it exits with code 1 leaving {@code dir} empty; returns
+   * its output.
+   */
+  private static String sigtermOnceWriting(Path dir, Path log, List<String> args) throws Exception {
+    Process p = CliProcess.start(log, args.toArray(String[]::new));
     try {
       assertThat(awaitAnyFile(dir, Duration.ofSeconds(60)))
-          .as("the apply started writing; log: %s", log)
+          .as("the command started writing; log: %s", log)
           .isTrue();
       p.destroy(); // SIGTERM
       assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("exited after SIGTERM").isTrue();
@@ -92,11 +91,13 @@ class RestoreSignalTest {
       p.destroyForcibly();
     }
     String output = Files.readString(log);
-    assertThat(p.exitValue()).as("exit code: %s", output).isEqualTo(1);
-    assertThat(output).contains("ltx-file apply of " + out + " stopped by SIGTERM");
+    assertThat(p.exitValue())
+        .as("exit code (0 would mean it finished before the signal): %s", output)
+        .isEqualTo(1);
     try (Stream<Path> left = Files.list(dir)) {
       assertThat(left.toList()).as("left behind").isEmpty();
     }
+    return output;
   }
 
   @Test
