@@ -29,6 +29,7 @@ final class Signals {
 
   private final AtomicInteger count = new AtomicInteger();
   private volatile String last = "";
+  // Touched only by install and uninstall, which a command calls on its own thread.
   private final Map<sun.misc.Signal, sun.misc.SignalHandler> previous = new HashMap<>();
 
   /** Installs handlers for INT and TERM that call {@code onSignal} on a new thread. */
