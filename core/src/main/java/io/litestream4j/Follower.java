@@ -163,41 +163,40 @@ public final class Follower implements AutoCloseable {
       Path staging,
       boolean resume)
       throws IOException {
-    if (!resume) {
-      Path restored = staging.resolve("restore.db");
-      RestoreResult r;
-      try {
-        r = restoreLatest(client, replica, restored, options);
-      } catch (RestoreException e) {
-        if (e.reason() == RestoreException.Reason.NO_BACKUPS
-            && client instanceof V3ReplicaClient v3
-            && !V3Catalog.load(v3).isEmpty()) {
-          throw new RestoreException(
-              RestoreException.Reason.TARGET_NOT_AVAILABLE,
-              replica
-                  + " holds only Litestream"
-                  + " v0.3 backups (generations/); follow mode applies LTX files: restore without -f, or replicate"
-                  + " with litestream4j first",
-              e);
-        }
-        throw e;
-      }
-      FollowerDatabase.install(restored, out, r.txid());
-      LOG.atInfo()
-          .addKeyValue("db", out)
-          .addKeyValue("replica", replica)
-          .addKeyValue("txid", Txid.format(r.txid()))
-          .log("follower restored");
-    }
-    FollowerDatabase db = FollowerDatabase.open(out, options.busyTimeout());
     if (resume) {
+      FollowerDatabase db = FollowerDatabase.open(out, options.busyTimeout());
       LOG.atInfo()
           .addKeyValue("db", out)
           .addKeyValue("replica", replica)
           .addKeyValue("txid", Txid.format(db.txid()))
           .log("follower resuming");
+      return db;
     }
-    return db;
+    Path restored = staging.resolve("restore.db");
+    RestoreResult r;
+    try {
+      r = restoreLatest(client, replica, restored, options);
+    } catch (RestoreException e) {
+      if (e.reason() == RestoreException.Reason.NO_BACKUPS
+          && client instanceof V3ReplicaClient v3
+          && !V3Catalog.load(v3).isEmpty()) {
+        throw new RestoreException(
+            RestoreException.Reason.TARGET_NOT_AVAILABLE,
+            replica
+                + " holds only Litestream"
+                + " v0.3 backups (generations/); follow mode applies LTX files: restore without -f, or replicate"
+                + " with litestream4j first",
+            e);
+      }
+      throw e;
+    }
+    FollowerDatabase.install(restored, out, r.txid());
+    LOG.atInfo()
+        .addKeyValue("db", out)
+        .addKeyValue("replica", replica)
+        .addKeyValue("txid", Txid.format(r.txid()))
+        .log("follower restored");
+    return FollowerDatabase.open(out, options.busyTimeout());
   }
 
   /** Restores the replica's latest state into {@code restored}, replacing what is there. */

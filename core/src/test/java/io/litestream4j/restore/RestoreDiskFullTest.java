@@ -13,9 +13,6 @@ import io.litestream4j.replica.file.FileReplicaClient;
 import io.litestream4j.testing.TmpfsMounts;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -31,14 +28,7 @@ class RestoreDiskFullTest {
     Path target = tmpfs.mountOrSkip(dir.resolve("small"), "1m", "disk-full restore test skipped");
     Path db = dir.resolve("big.db");
     Path replica = dir.resolve("replica");
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
-        Statement st = c.createStatement()) {
-      st.execute("PRAGMA journal_mode=wal");
-      st.execute("CREATE TABLE t (v BLOB)");
-      st.execute(
-          "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 800)"
-              + " INSERT INTO t SELECT randomblob(4000) FROM n");
-    }
+    RestoreFixtures.randomRows(db, 800);
     try (Replication r = Replication.start(ReplicationOptions.of(db, replica.toUri().toString()))) {
       r.syncAndAwait(Duration.ofSeconds(60));
     }

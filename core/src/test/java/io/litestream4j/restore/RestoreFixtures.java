@@ -42,6 +42,22 @@ import java.util.stream.Stream;
 public final class RestoreFixtures {
   private RestoreFixtures() {}
 
+  /**
+   * Creates {@code db} in WAL mode with a table {@code t (v BLOB)} of {@code rows} rows of 4000
+   * random bytes (incompressible: about 4 KB of replica per row), for tests that need bulk.
+   */
+  public static void randomRows(Path db, int rows) throws SQLException {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+        Statement st = c.createStatement()) {
+      st.execute("PRAGMA journal_mode=wal");
+      st.execute("CREATE TABLE t (v BLOB)");
+      st.execute(
+          "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < "
+              + rows
+              + ") INSERT INTO t SELECT randomblob(4000) FROM n");
+    }
+  }
+
   /** The source database at one acknowledged TXID. */
   public record State(long txid, List<String> dump, long checksum) {}
 

@@ -45,14 +45,7 @@ class RestoreInterruptTest {
   static void replicateTwentyMegabytes() throws Exception {
     Path db = shared.resolve("source.db");
     replica = shared.resolve("replica");
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
-        Statement st = c.createStatement()) {
-      st.execute("PRAGMA journal_mode=wal");
-      st.execute("CREATE TABLE t (v BLOB)");
-      st.execute(
-          "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000)"
-              + " INSERT INTO t SELECT randomblob(4000) FROM n");
-    }
+    RestoreFixtures.randomRows(db, 5000);
     try (Replication r = Replication.start(ReplicationOptions.of(db, replica.toUri().toString()))) {
       r.syncAndAwait(Duration.ofSeconds(60));
       try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
