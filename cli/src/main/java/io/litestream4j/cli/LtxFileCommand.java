@@ -184,7 +184,7 @@ final class LtxFileCommand {
         new CommandOptions(spec).parameter(Path.class, "1", "OUT", "The LTX file to write.");
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws Exception {
       Path db = Objects.requireNonNull(dbArg.get());
       Path out = Objects.requireNonNull(outArg.get());
       requireFile(db, "database");
@@ -193,6 +193,7 @@ final class LtxFileCommand {
       }
       requireWritable(out, force.isSet());
       DatabaseSnapshots.Snapshot s;
+      RestoreSignals signals = RestoreSignals.install("ltx-file encode-db", out);
       try {
         s =
             wrap(
@@ -210,6 +211,10 @@ final class LtxFileCommand {
                         + " (nothing is modified)"
                     : ""),
             e);
+      } catch (IOException | RuntimeException e) {
+        throw signals.explain(e);
+      } finally {
+        signals.close();
       }
       PrintWriter o = spec.commandLine().getOut();
       o.println(

@@ -8,12 +8,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Where SIGINT/SIGTERM go during a command that writes a database ({@code restore}, {@code ltx-file
- * apply}). While it runs (the one-shot restore, the initial restore of {@code -f}, an apply) the
- * first signal interrupts the thread running it: the restore stops at its next read, write or wait
- * and removes its partial copy, where the JVM's default would exit at once and leave it behind.
- * Once a follower runs, the first signal stops the follower instead (a normal end, exit code 0). A
- * second signal exits at once, without waiting. {@link #close} puts the previous handlers back.
+ * Where SIGINT/SIGTERM go during a command that writes a database or a snapshot of one ({@code
+ * restore}, {@code ltx-file apply}, {@code ltx-file encode-db}). While it runs (the one-shot
+ * restore, the initial restore of {@code -f}, an apply) the first signal interrupts the thread
+ * running it: the restore stops at its next read, write or wait and removes its partial copy, where
+ * the JVM's default would exit at once and leave it behind. Once a follower runs, the first signal
+ * stops the follower instead (a normal end, exit code 0). A second signal exits at once, without
+ * waiting. {@link #close} puts the previous handlers back.
  *
  * <p>Installed before the restore creates any file, so no signal finds a partial copy unguarded;
  * not installed for a restore run inside the daemon ({@link DaemonScope}), whose signals stay the

@@ -19,10 +19,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Ctrl+C or {@code kill} during a restore (a container stopped while its entrypoint restores),
- * during the initial restore of {@code restore -f}, or during {@code ltx-file apply}, stops it with
- * a message saying so, exit code 1, and nothing in the output's directory: no partial database
- * under a temporary name, no staging directory. Without its signal handler the JVM exits at once
- * and leaves hundreds of megabytes of half-written file behind.
+ * during the initial restore of {@code restore -f}, or during {@code ltx-file apply} or {@code
+ * encode-db}, stops it with a message saying so, exit code 1, and nothing in the output's
+ * directory: no partial database under a temporary name, no staging directory. Without its signal
+ * handler the JVM exits at once and leaves hundreds of megabytes of half-written file behind.
  */
 class RestoreSignalTest {
   @TempDir static Path shared;
@@ -72,6 +72,20 @@ class RestoreSignalTest {
             List.of("ltx-file", "apply", "-o", out.toString(), snapshot.toString()));
 
     assertThat(output).contains("ltx-file apply of " + out + " stopped by SIGTERM");
+  }
+
+  @Test
+  void sigtermDuringLtxFileEncodeDbRemovesThePartialCopy(@TempDir Path dir, @TempDir Path logs)
+      throws Exception {
+    Path out = dir.resolve("snapshot.ltx");
+
+    String output =
+        sigtermOnceWriting(
+            dir,
+            logs.resolve("encode.log"),
+            List.of("ltx-file", "encode-db", source.toString(), out.toString()));
+
+    assertThat(output).contains("ltx-file encode-db of " + out + " stopped by SIGTERM");
   }
 
   /**
