@@ -4,9 +4,9 @@ import java.io.IOException;
 import java.util.List;
 
 /**
- * The application run by {@code replicate -exec}: started through {@code /bin/sh -c} with this
- * process's stdio, receives the signals {@code replicate} receives, and ends replication when it
- * exits.
+ * The application run by {@code replicate -exec}: its program started directly (no shell between,
+ * see {@link CommandWords}) with this process's environment and stdio, so the signals {@code
+ * replicate} forwards reach the application itself; replication ends when it exits.
  */
 final class ChildProcess {
   private final Process process;
@@ -15,9 +15,14 @@ final class ChildProcess {
     this.process = process;
   }
 
-  static ChildProcess start(String command) throws IOException {
-    ProcessBuilder pb = new ProcessBuilder(List.of("/bin/sh", "-c", command)).inheritIO();
-    return new ChildProcess(pb.start());
+  /** Starts {@code words}: the program, then its arguments. */
+  static ChildProcess start(List<String> words) throws IOException {
+    ProcessBuilder pb = new ProcessBuilder(words).inheritIO();
+    try {
+      return new ChildProcess(pb.start());
+    } catch (IOException e) {
+      throw new IOException("cannot start the exec command " + words + ": " + e.getMessage(), e);
+    }
   }
 
   /** Sends {@code signal} (e.g. {@code SIGINT}) to the child. */

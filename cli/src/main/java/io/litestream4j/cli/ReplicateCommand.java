@@ -105,6 +105,13 @@ final class ReplicateCommand implements Callable<Integer>, SharedFlags.User {
     if (once && config.exec().isPresent()) {
       throw new ParameterException(spec.commandLine(), "cannot specify -once flag with -exec");
     }
+    // Checked before anything starts: a command that cannot run is a configuration error.
+    List<String> execWords =
+        config.exec().isEmpty()
+            ? List.of()
+            : CommandWords.split(
+                config.exec().get(),
+                exec != null && !exec.isBlank() ? "-exec" : "the configuration's exec");
 
     // Signals are handled from the start, so a SIGTERM during start-up is a graceful stop too.
     CountDownLatch stop = new CountDownLatch(1);
@@ -187,7 +194,7 @@ final class ReplicateCommand implements Callable<Integer>, SharedFlags.User {
                 new InProcessCommands(),
                 configPath,
                 VersionCommand.version())) {
-          return runUntilStopped(replicator, config, stop, childRef, failed);
+          return runUntilStopped(replicator, execWords, stop, childRef, failed);
         }
       } finally {
         directories.forEach(DirectoryReplication::close);
@@ -406,14 +413,14 @@ final class ReplicateCommand implements Callable<Integer>, SharedFlags.User {
 
   private int runUntilStopped(
       Replicator replicator,
-      Config config,
+      List<String> execWords,
       CountDownLatch stop,
       AtomicReference<ChildProcess> childRef,
       AtomicBoolean failed)
       throws Exception {
     ChildProcess child = null;
-    if (config.exec().isPresent() && stop.getCount() > 0) {
-      child = ChildProcess.start(config.exec().get());
+    if (!execWords.isEmpty() && stop.getCount() > 0) {
+      child = ChildProcess.start(execWords);
       childRef.set(child);
     }
     int exit = 0;

@@ -268,7 +268,8 @@ class ReplicateCommandTest {
     Path db = dir.resolve("app.db");
     sqlite.run(db, "PRAGMA journal_mode=wal; CREATE TABLE t(v);");
     Path replica = dir.resolve("replica");
-    String app = "for i in 1 2 3 4 5; do sqlite3 " + db + " \"INSERT INTO t VALUES ($i)\"; done";
+    String app =
+        "sh -c 'for i in 1 2 3 4 5; do sqlite3 " + db + " \"INSERT INTO t VALUES ($i)\"; done'";
     Process p = javaProcess("replicate", "-exec", app, db.toString(), replica.toUri().toString());
     try {
       assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("replicate exits with its child").isTrue();
@@ -278,6 +279,55 @@ class ReplicateCommandTest {
     }
     assertRestoresTo(replica, db);
     assertThat(DbCompare.dump(db)).anyMatch(l -> l.contains("5"));
+  }
+
+  /**
+   * The container case: {@code replicate -exec APP} is stopped with SIGTERM. The signal must reach
+   * the application itself (not a shell around it), which then finishes cleanly (here: it writes
+   * one last row), and that row is on the replica when replicate exits, with no application left
+   * running.
+   */
+  @Test
+  void sigtermReachesTheExecApplicationWhoseLastWriteIsReplicated() throws Exception {
+    Path db = dir.resolve("app.db");
+    sqlite.run(db, "PRAGMA journal_mode=wal; CREATE TABLE t(v TEXT); INSERT INTO t VALUES ('up');");
+    Path replica = dir.resolve("replica");
+    Path started = dir.resolve("app-started");
+    Path finished = dir.resolve("app-finished");
+    // The application is the shell started by -exec: its TERM trap is its clean shutdown.
+    String onSigterm =
+        "sqlite3 "
+            + db
+            + " \\\"INSERT INTO t VALUES (20261207)\\\"; touch "
+            + finished
+            + "; exit 0";
+    String app =
+        "sh -c 'trap \""
+            + onSigterm
+            + "\" TERM; touch "
+            + started
+            + "; while true; do sleep 0.05; done'";
+    Process p = javaProcess("replicate", "-exec", app, db.toString(), replica.toUri().toString());
+    try {
+      Await.until(() -> Files.exists(started), Duration.ofSeconds(60), "the application started");
+      p.destroy(); // SIGTERM
+      assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("replicate exits after SIGTERM").isTrue();
+      assertThat(p.exitValue())
+          .as("exit code; log: %s", Files.readString(dir.resolve("replicate.log")))
+          .isZero();
+    } finally {
+      p.destroyForcibly();
+    }
+    assertThat(finished).as("the application ran its SIGTERM handler").exists();
+    assertThat(DbCompare.dump(db)).anyMatch(l -> l.contains("20261207"));
+    assertRestoresTo(replica, db);
+  }
+
+  @Test
+  void anExecCommandThatNeedsAShellIsRefusedBeforeAnythingStarts() {
+    Run r = run("replicate", "-exec", "app && other", "a.db", "file:///tmp/r");
+    assertThat(r.code).isEqualTo(1);
+    assertThat(r.err).contains("-exec runs its program directly").contains("sh -c");
   }
 
   // ---------------------------------------------------------------------------------------------
