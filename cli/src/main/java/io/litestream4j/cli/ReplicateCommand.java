@@ -168,9 +168,12 @@ final class ReplicateCommand implements Callable<Integer>, SharedFlags.User {
                 });
             return r;
           };
+      StartRetries retries = new StartRetries(starter::start);
       try {
         startInParallel(
-            config.dbs().stream().filter(db -> db.path().isPresent()).toList(), starter);
+            config.dbs().stream().filter(db -> db.path().isPresent()).toList(),
+            starter,
+            once ? null : retries);
         for (DbConfig db : config.dbs()) {
           if (db.dir().isPresent()) {
             directories.add(
@@ -194,9 +197,10 @@ final class ReplicateCommand implements Callable<Integer>, SharedFlags.User {
                 new InProcessCommands(),
                 configPath,
                 VersionCommand.version())) {
-          return runUntilStopped(replicator, execWords, stop, childRef, failed);
+          return runUntilStopped(replicator, execWords, retries, stop, childRef, failed);
         }
       } finally {
+        retries.close();
         directories.forEach(DirectoryReplication::close);
       }
     }
@@ -204,9 +208,12 @@ final class ReplicateCommand implements Callable<Integer>, SharedFlags.User {
 
   /**
    * Starts single-database entries on virtual threads (their first syncs queue on the replicator's
-   * permits), so a config with a thousand databases does not start them one by one.
+   * permits), so a config with a thousand databases does not start them one by one. A start that
+   * fails for a reason worth retrying goes to {@code retries} if given; any other failure is
+   * thrown.
    */
-  private static void startInParallel(List<DbConfig> dbs, DirectoryReplication.Starter starter)
+  private static void startInParallel(
+      List<DbConfig> dbs, DirectoryReplication.Starter starter, @Nullable StartRetries retries)
       throws Exception {
     List<Thread> threads = new ArrayList<>();
     List<Exception> failures = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -219,7 +226,11 @@ final class ReplicateCommand implements Callable<Integer>, SharedFlags.User {
                     try {
                       starter.start(db);
                     } catch (Exception e) {
-                      failures.add(e);
+                      if (retries != null && StartRetries.retryable(e)) {
+                        retries.retry(db, e);
+                      } else {
+                        failures.add(e);
+                      }
                     }
                   }));
     }
@@ -414,6 +425,7 @@ final class ReplicateCommand implements Callable<Integer>, SharedFlags.User {
   private int runUntilStopped(
       Replicator replicator,
       List<String> execWords,
+      StartRetries retries,
       CountDownLatch stop,
       AtomicReference<ChildProcess> childRef,
       AtomicBoolean failed)
@@ -447,6 +459,7 @@ final class ReplicateCommand implements Callable<Integer>, SharedFlags.User {
         exit = 1;
       }
     }
+    retries.close(); // no database may start while the replicator shuts down
     boolean complete = replicator.shutdown();
     if (complete) {
       LOG.info("litestream4j shut down");
