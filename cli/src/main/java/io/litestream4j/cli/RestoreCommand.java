@@ -261,10 +261,21 @@ final class RestoreCommand implements Callable<Integer>, SharedFlags.User {
     }
   }
 
-  /** {@code -if-replica-exists} and a replica without backups: not an error (logged). */
+  /**
+   * {@code -if-replica-exists} and a replica without backups, or without the {@code -txid} asked
+   * for: not an error (logged), as in Litestream. A {@code -timestamp} outside the replica's
+   * history stays an error there too.
+   */
   private boolean nothingToRestore(RestoreException e) {
-    if (ifReplicaExists.isSet() && e.reason() == RestoreException.Reason.NO_BACKUPS) {
+    if (!ifReplicaExists.isSet()) {
+      return false;
+    }
+    if (e.reason() == RestoreException.Reason.NO_BACKUPS) {
       LOG.info("no matching backups found");
+      return true;
+    }
+    if (e.reason() == RestoreException.Reason.TARGET_NOT_AVAILABLE && txid.get() != null) {
+      LOG.info("no matching backups found: {}", e.getMessage());
       return true;
     }
     return false;

@@ -235,6 +235,19 @@ class RestoreCommandTest {
     assertThat(noBackups.exitCode()).as(noBackups.toString()).isZero();
     assertThat(noBackups.out()).contains("no matching backups found");
     assertThat(none).doesNotExist();
+
+    // As in Litestream: a TXID the replica does not hold is "no matching backups" too, while a
+    // timestamp before its history stays an error.
+    CliRun noTxid =
+        CliRun.of("restore", "-if-replica-exists", "-txid", "00000000000000ff", "-o", none, url);
+    assertThat(noTxid.exitCode()).as(noTxid.toString()).isZero();
+    assertThat(noTxid.out()).contains("no matching backups found").contains("00000000000000ff");
+    assertThat(none).doesNotExist();
+    CliRun tooEarly =
+        CliRun.of(
+            "restore", "-if-replica-exists", "-timestamp", "2001-01-01T00:00:00Z", "-o", none, url);
+    assertThat(tooEarly.exitCode()).as(tooEarly.toString()).isEqualTo(1);
+    assertThat(none).doesNotExist();
   }
 
   @Test
