@@ -294,8 +294,16 @@ public final class RestoreJob {
                   file,
                   corrupt.problem());
           skipped.add(file);
+          // The way around a damaged file must still reach what was asked for: a latest restore
+          // that quietly ended at an older TXID would lose the newest transactions (and a
+          // replicator
+          // started on that database would then make the older state the replica's latest).
+          RestoreTarget around =
+              options.target() instanceof RestoreTarget.Latest
+                  ? RestoreTarget.txid(plan.maxTxid())
+                  : options.target();
           try {
-            plan = plan(client, replica, options.target(), excluded, fullFiles);
+            plan = plan(client, replica, around, excluded, fullFiles);
           } catch (RestoreException e) {
             throw new RestoreException(
                 Reason.CORRUPT_REPLICA,
@@ -305,7 +313,7 @@ public final class RestoreJob {
                     + " failed verification ("
                     + corrupt.problem()
                     + ") and no intact set of files reaches "
-                    + options.target()
+                    + (around == options.target() ? around : "the latest state, " + around + ",")
                     + " without it ("
                     + e.getMessage()
                     + "), so nothing was written to "

@@ -9,6 +9,8 @@ import io.litestream4j.RestoreOptions;
 import io.litestream4j.RestoreResult;
 import io.litestream4j.RestoreTarget;
 import io.litestream4j.Restorer;
+import io.litestream4j.ltx.LtxFileName;
+import io.litestream4j.ltx.Txid;
 import io.litestream4j.replica.LtxFileInfo;
 import io.litestream4j.replica.RetryPolicy;
 import io.litestream4j.replica.file.FileReplicaClient;
@@ -86,6 +88,38 @@ class RestoreAroundDamageTest {
         DbCompare.dump(outDir.resolve("db")),
         "restored around the corrupt snapshot");
     DbCompare.assertIntegrity(outDir.resolve("db"));
+  }
+
+  /**
+   * Damage at the newest end leaves an intact path only to an older TXID: a latest restore must
+   * fail rather than quietly restore that older state (losing the newest transactions).
+   */
+  @Test
+  void aLatestRestoreDoesNotFallBackToAnOlderStateAroundADamagedNewestFile() throws Exception {
+    long latest = latest();
+    flipByteInTheMiddle(RestoreFixtures.ltxPath(replica, 0, latest, latest));
+
+    assertThatThrownBy(() -> new Restorer(client()).restore(options()))
+        .isInstanceOfSatisfying(
+            RestoreException.class,
+            e -> {
+              assertThat(e.reason()).isEqualTo(Reason.CORRUPT_REPLICA);
+              assertThat(e.getMessage())
+                  .contains(
+                      LtxFileName.format(latest, latest),
+                      "the latest state, TXID " + Txid.format(latest),
+                      "nothing was written");
+            });
+    assertThat(RestoreFixtures.listing(outDir)).isEmpty();
+
+    // Asked for explicitly, the older state is restored.
+    RestoreResult older =
+        new Restorer(client()).restore(options().withTarget(RestoreTarget.txid(latest - 1)));
+    assertThat(older.txid()).isEqualTo(latest - 1);
+    DbCompare.assertSameContent(
+        history.states().get(latest - 1).dump(),
+        DbCompare.dump(outDir.resolve("db")),
+        "the TXID before the damaged file");
   }
 
   @Test
