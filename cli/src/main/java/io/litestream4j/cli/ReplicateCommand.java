@@ -323,12 +323,16 @@ final class ReplicateCommand implements Callable<Integer>, SharedFlags.User {
     if (restoreIfDbNotExists || db.restoreIfDbNotExists()) {
       try {
         RestoreIfMissing.run(path, client);
-      } catch (java.io.IOException | RuntimeException e) {
-        client.close();
-        throw e;
       } catch (Exception e) {
         client.close();
-        throw new java.io.IOException(e.getMessage(), e);
+        // Fatal, never retried (StartRetries): the application must not start without its data,
+        // and a database it created meanwhile would replace the replica's state as the latest.
+        throw new IllegalStateException(
+            "cannot restore "
+                + path
+                + " from its replica before replicating it (restore-if-db-not-exists): "
+                + e.getMessage(),
+            e);
       }
     }
     DbOptions dbOptions =

@@ -329,6 +329,51 @@ class RestoreCommandTest {
     assertThat(r.exitCode()).as(r.toString()).isZero();
   }
 
+  /**
+   * A daemon that must restore its missing database first and cannot (here: the replica's newest
+   * file is damaged) stops before anything else starts: it neither retries in the background while
+   * the application would create an empty database, nor creates one itself.
+   */
+  @Test
+  void replicateStopsWhenTheMissingDatabaseCannotBeRestored() throws Exception {
+    Path replica = dir.resolve("damaged-replica");
+    long newest = 0;
+    for (LtxFileInfo f : history.client().ltxFiles(0, 0)) {
+      Path dst = RestoreFixtures.ltxPath(replica, 0, f.minTxid(), f.maxTxid());
+      Files.createDirectories(dst.getParent());
+      Files.copy(RestoreFixtures.ltxPath(history.replica(), 0, f.minTxid(), f.maxTxid()), dst);
+      newest = Math.max(newest, f.maxTxid());
+    }
+    Path damaged = RestoreFixtures.ltxPath(replica, 0, newest, newest);
+    byte[] b = Files.readAllBytes(damaged);
+    b[b.length / 2] ^= 0x10;
+    Files.write(damaged, b);
+    Path db = dir.resolve("missing.db");
+    Path started = dir.resolve("app-started");
+
+    Process p =
+        CliProcess.start(
+            dir.resolve("replicate.log"),
+            "replicate",
+            "-restore-if-db-not-exists",
+            "-exec",
+            "touch " + started,
+            db.toString(),
+            replica.toUri().toString());
+    try {
+      assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS))
+          .as("replicate stops by itself")
+          .isTrue();
+    } finally {
+      p.destroyForcibly();
+    }
+    String log = Files.readString(dir.resolve("replicate.log"));
+    assertThat(p.exitValue()).as(log).isEqualTo(1);
+    assertThat(log).contains("cannot restore " + db, "failed verification");
+    assertThat(db).doesNotExist();
+    assertThat(started).as("the application was not started").doesNotExist();
+  }
+
   private static void expectError(CliRun r, String... fragments) {
     assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
     assertThat(r.err()).as(r.toString()).contains(fragments);
