@@ -82,6 +82,38 @@ class ReplicateFailureTest {
     }
   }
 
+  /**
+   * A cron-style backup ({@code -once}) to a replica that was wiped (or a new URL) after the local
+   * L0 files of earlier uploads were pruned: it cannot upload TXID 1 any more and must start over
+   * with a full file instead of failing on the missing local file at every run.
+   */
+  @Test
+  void onceToAnEmptyReplicaAfterLocalFilesWerePrunedStartsOver() throws Exception {
+    Path db = dir.resolve("app.db");
+    Path replica = dir.resolve("replica");
+    sqlite.run(db, "PRAGMA journal_mode=wal; CREATE TABLE t(v TEXT);");
+    for (int i = 0; i < 3; i++) {
+      sqlite.run(db, "INSERT INTO t VALUES ('row " + i + "');");
+      CliRun r = CliRun.of("replicate", "-once", db, replica.toUri());
+      assertThat(r.exitCode()).as(r.toString()).isZero();
+    }
+    Path localL0 = dir.resolve(".app.db-litestream/ltx/0");
+    java.util.List<Path> local;
+    try (var files = Files.list(localL0)) {
+      local = files.filter(f -> f.toString().endsWith(".ltx")).sorted().toList();
+    }
+    assertThat(local).as("local L0 files").hasSizeGreaterThan(1);
+    for (Path f : local.subList(0, local.size() - 1)) {
+      Files.delete(f); // pruned after their upload
+    }
+    Path wiped = dir.resolve("new-replica");
+
+    CliRun r = CliRun.of("replicate", "-once", db, wiped.toUri());
+
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    ReplicateCommandTest.assertRestoresTo(wiped, db);
+  }
+
   static Process javaProcess(Path dir, String... args) throws IOException {
     return CliProcess.start(dir.resolve("replicate.log"), args);
   }

@@ -503,12 +503,22 @@ public final class Database implements AutoCloseable {
         tip.map(t -> new Baseline(t.header().maxTxid(), t.trailer().postApplyChecksum()));
     ResumePoint resume = ResumePoint.choose(localTip, baselines.latest(), local::exists);
     if (resume.discardLocal()) {
-      LOG.atInfo()
-          .addKeyValue("db", path)
-          .addKeyValue("txid", io.litestream4j.ltx.Txid.format(resume.base().orElseThrow().txid()))
-          .log(
-              "local state (TXID {}) does not continue the replica; re-basing on the replica",
-              io.litestream4j.ltx.Txid.format(localTip.orElseThrow().txid()));
+      String localTxid = io.litestream4j.ltx.Txid.format(localTip.orElseThrow().txid());
+      if (resume.base().isPresent()) {
+        LOG.atInfo()
+            .addKeyValue("db", path)
+            .addKeyValue("txid", io.litestream4j.ltx.Txid.format(resume.base().get().txid()))
+            .log(
+                "local state (TXID {}) does not continue the replica; re-basing on the replica",
+                localTxid);
+      } else {
+        LOG.atInfo()
+            .addKeyValue("db", path)
+            .log(
+                "the replica is empty and the local files (up to TXID {}) no longer start at TXID"
+                    + " 1; starting over with a file that holds the whole database",
+                localTxid);
+      }
       local.clear();
       tip = Optional.empty();
     }

@@ -8,11 +8,13 @@ import java.util.function.LongPredicate;
  * directory and the replica hold — a pure function, so every case is testable without SQLite.
  *
  * <ul>
- *   <li>Local files that hold every TXID after the replica's newest (or no replica at all) are the
- *       base: they are uploaded as usual.
+ *   <li>Local files that hold every TXID after the replica's newest (after none, for an empty
+ *       replica) are the base: they are uploaded as usual.
  *   <li>Otherwise the replica is the base (it is ahead, or the local files have a hole), and the
  *       local files, which do not continue it, are discarded (Litestream issue 781).
- *   <li>With neither, replication starts from scratch: the first file holds the whole database.
+ *   <li>With neither, replication starts from scratch: the first file holds the whole database. An
+ *       empty replica whose local files no longer start at TXID 1 (pruned after uploads to a
+ *       replica since wiped or replaced) starts from scratch too, the local files discarded.
  * </ul>
  *
  * <p>Once the database's current checksum is known, {@link #fullFileReason} says whether the base
@@ -30,21 +32,20 @@ record ResumePoint(Optional<Baseline> base, boolean discardLocal) {
    */
   static ResumePoint choose(
       Optional<Baseline> localTip, Optional<Baseline> replicaTip, LongPredicate localHas) {
-    if (localTip.isPresent()
-        && (replicaTip.isEmpty() || continues(replicaTip.get(), localTip.get(), localHas))) {
+    long replicaTxid = replicaTip.map(Baseline::txid).orElse(0L);
+    if (localTip.isPresent() && continues(replicaTxid, localTip.get(), localHas)) {
       return new ResumePoint(localTip, false);
     }
-    if (replicaTip.isPresent()) {
-      return new ResumePoint(replicaTip, localTip.isPresent());
-    }
-    return new ResumePoint(Optional.empty(), false);
+    // An empty replica (wiped, or a new URL) with local files already pruned after earlier
+    // uploads: the replica cannot be given TXIDs 1.. any more, so replication starts over.
+    return new ResumePoint(replicaTip, localTip.isPresent());
   }
 
-  private static boolean continues(Baseline replica, Baseline local, LongPredicate localHas) {
-    if (local.txid() < replica.txid()) {
+  private static boolean continues(long replicaTxid, Baseline local, LongPredicate localHas) {
+    if (local.txid() < replicaTxid) {
       return false;
     }
-    for (long t = replica.txid() + 1; t <= local.txid(); t++) {
+    for (long t = replicaTxid + 1; t <= local.txid(); t++) {
       if (!localHas.test(t)) {
         return false;
       }

@@ -25,7 +25,7 @@ class ResumePointTest {
     Set<Long> local = Set.of(5L, 6L, 7L);
     ResumePoint p = ResumePoint.choose(at(7, 70), at(4, 40), local::contains);
     assertThat(p).isEqualTo(new ResumePoint(at(7, 70), false));
-    assertThat(ResumePoint.choose(at(7, 70), NONE, t -> false))
+    assertThat(ResumePoint.choose(at(7, 70), NONE, t -> t >= 1 && t <= 7))
         .as("no replica yet")
         .isEqualTo(new ResumePoint(at(7, 70), false));
     assertThat(ResumePoint.choose(at(4, 40), at(4, 40), t -> false))
@@ -45,6 +45,13 @@ class ResumePointTest {
     assertThat(ResumePoint.choose(NONE, at(4, 40), t -> false))
         .as("no local files: nothing to discard")
         .isEqualTo(new ResumePoint(at(4, 40), false));
+  }
+
+  @Test
+  void anEmptyReplicaWithLocalFilesPrunedAfterEarlierUploadsStartsFromScratch() {
+    ResumePoint p = ResumePoint.choose(at(3, 30), NONE, t -> t == 3);
+    assertThat(p).isEqualTo(new ResumePoint(NONE, true));
+    assertThat(p.fullFileReason(30, false)).contains(FullFileReason.FIRST_SYNC);
   }
 
   @Test
