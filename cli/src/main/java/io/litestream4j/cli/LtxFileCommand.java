@@ -267,6 +267,9 @@ final class LtxFileCommand {
         }
       }
       requireWritable(out, force);
+      if (force) {
+        DatabaseInUse.refuse(out);
+      }
       for (String suffix : List.of("-wal", "-shm")) {
         Path stale = out.resolveSibling(out.getFileName() + suffix);
         if (!force && Files.exists(stale)) {

@@ -159,6 +159,9 @@ final class RestoreCommand implements Callable<Integer>, SharedFlags.User {
         LOG.info("database already exists, skipping");
         return 0;
       }
+      if (force.isSet() && !dryRun.isSet()) {
+        DatabaseInUse.refuse(outPath);
+      }
       if (follow.isSet()) {
         return follow(client, replica.description(), outPath);
       }

@@ -9,6 +9,8 @@ import io.litestream4j.restore.RestoreFixtures;
 import io.litestream4j.restore.RestoreFixtures.History;
 import io.litestream4j.restore.RestoreFixtures.State;
 import io.litestream4j.testing.DbCompare;
+import io.litestream4j.testing.SqliteCli;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -372,6 +374,40 @@ class RestoreCommandTest {
     assertThat(log).contains("cannot restore " + db, "failed verification");
     assertThat(db).doesNotExist();
     assertThat(started).as("the application was not started").doesNotExist();
+  }
+
+  /**
+   * {@code -force} over a database another process has open (in WAL mode) would leave that process
+   * writing to the replaced file, its commits lost: refused, the database untouched; once the
+   * process has closed it, the restore goes ahead.
+   */
+  @Test
+  void forceRefusesADatabaseThatAnotherProcessHasOpen() throws Exception {
+    Path db = dir.resolve("in-use.db");
+    SqliteCli.create()
+        .run(db, "PRAGMA journal_mode=wal; CREATE TABLE mine(v); INSERT INTO mine VALUES (1);");
+    Process app = new ProcessBuilder("sqlite3", db.toString()).redirectErrorStream(true).start();
+    try (var toApp = new java.io.PrintWriter(app.getOutputStream(), true, StandardCharsets.UTF_8);
+        var fromApp =
+            new java.io.BufferedReader(
+                new java.io.InputStreamReader(app.getInputStream(), StandardCharsets.UTF_8))) {
+      toApp.println("SELECT 'open', count(*) FROM mine;");
+      assertThat(fromApp.readLine())
+          .as("the application has the database open")
+          .isEqualTo("open|1");
+
+      CliRun refused = CliRun.of("restore", "-force", "-o", db, url);
+
+      expectError(refused, "is open in another process", "stop the application first");
+      assertThat(DbCompare.dump(db)).anyMatch(l -> l.contains("CREATE TABLE mine"));
+      toApp.println(".quit");
+      assertThat(app.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    } finally {
+      app.destroyForcibly();
+    }
+    CliRun forced = CliRun.of("restore", "-force", "-o", db, url);
+    assertThat(forced.exitCode()).as(forced.toString()).isZero();
+    DbCompare.assertSameContent(last().dump(), DbCompare.dump(db), "restored once closed");
   }
 
   private static void expectError(CliRun r, String... fragments) {
