@@ -23,6 +23,9 @@ import java.util.Optional;
  *     (default 5m)
  * @param l0RetentionCheckInterval how often L0 retention runs (default 15s)
  * @param retentionEnabled false = never delete replica files (default true)
+ * @param retentionGrace how long a snapshot or compacted file due for deletion is kept, so a
+ *     restore planned just before can still read it ({@code retention.grace}, a litestream4j key;
+ *     default 1h, 0 deletes at once as Litestream does)
  * @param verifyCompaction check TXID contiguity after every compaction (default false)
  * @param validationInterval period of the replica consistency check, if enabled
  * @param shutdownSyncTimeout total time to retry the final upload on shutdown; 0 = one attempt
@@ -45,6 +48,7 @@ public record Config(
     Duration l0Retention,
     Duration l0RetentionCheckInterval,
     boolean retentionEnabled,
+    Duration retentionGrace,
     boolean verifyCompaction,
     Optional<Duration> validationInterval,
     Duration shutdownSyncTimeout,
@@ -57,6 +61,7 @@ public record Config(
       List.of(Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofHours(1));
   public static final Duration DEFAULT_L0_RETENTION = Duration.ofMinutes(5);
   public static final Duration DEFAULT_L0_RETENTION_CHECK_INTERVAL = Duration.ofSeconds(15);
+  public static final Duration DEFAULT_RETENTION_GRACE = Duration.ofHours(1);
   public static final Duration DEFAULT_SHUTDOWN_SYNC_TIMEOUT = Duration.ofSeconds(30);
   public static final Duration DEFAULT_SHUTDOWN_SYNC_INTERVAL = Duration.ofMillis(500);
   public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofMinutes(5);
@@ -76,6 +81,7 @@ public record Config(
     Objects.requireNonNull(snapshot, "snapshot");
     Objects.requireNonNull(l0Retention, "l0Retention");
     Objects.requireNonNull(l0RetentionCheckInterval, "l0RetentionCheckInterval");
+    Objects.requireNonNull(retentionGrace, "retentionGrace");
     Objects.requireNonNull(validationInterval, "validationInterval");
     Objects.requireNonNull(shutdownSyncTimeout, "shutdownSyncTimeout");
     Objects.requireNonNull(shutdownSyncInterval, "shutdownSyncInterval");
@@ -107,6 +113,7 @@ public record Config(
         DEFAULT_L0_RETENTION,
         DEFAULT_L0_RETENTION_CHECK_INTERVAL,
         true,
+        DEFAULT_RETENTION_GRACE,
         false,
         Optional.empty(),
         DEFAULT_SHUTDOWN_SYNC_TIMEOUT,
@@ -129,6 +136,7 @@ public record Config(
         l0Retention,
         l0RetentionCheckInterval,
         retentionEnabled,
+        retentionGrace,
         verifyCompaction,
         validationInterval,
         shutdownSyncTimeout,
@@ -151,6 +159,7 @@ public record Config(
         l0Retention,
         l0RetentionCheckInterval,
         retentionEnabled,
+        retentionGrace,
         verifyCompaction,
         validationInterval,
         shutdownSyncTimeout,
@@ -173,6 +182,7 @@ public record Config(
         l0Retention,
         l0RetentionCheckInterval,
         retentionEnabled,
+        retentionGrace,
         verifyCompaction,
         validationInterval,
         shutdownSyncTimeout,

@@ -69,9 +69,14 @@ final class ConfigReader {
         positive(root, "l0-retention-check-interval", Config.DEFAULT_L0_RETENTION_CHECK_INTERVAL);
 
     boolean retentionEnabled = true;
+    Duration retentionGrace = Config.DEFAULT_RETENTION_GRACE;
     Optional<YamlSection> retention = root.section("retention");
     if (retention.isPresent()) {
       retentionEnabled = retention.get().bool("enabled").orElse(true);
+      retentionGrace = retention.get().duration("grace").orElse(retentionGrace);
+      if (retentionGrace.isNegative()) {
+        throw retention.get().invalid("grace", "must be >= 0 (0 deletes at once)");
+      }
       retention.get().finish();
     }
     boolean verifyCompaction = root.bool("verify-compaction").orElse(false);
@@ -121,6 +126,7 @@ final class ConfigReader {
         l0Retention,
         l0RetentionCheckInterval,
         retentionEnabled,
+        retentionGrace,
         verifyCompaction,
         validationInterval,
         shutdownSyncTimeout,

@@ -41,7 +41,7 @@ public record StoreOptions(
   /** Level 9 holds snapshots, so compaction levels are L1..L8. */
   public static final int MAX_LEVELS = 8;
 
-  public static final Duration DEFAULT_RETENTION_GRACE = Duration.ofHours(1);
+  public static final Duration DEFAULT_RETENTION_GRACE = Config.DEFAULT_RETENTION_GRACE;
 
   /** Litestream's defaults (L1 30s, L2 5m, L3 1h; snapshots every 24h kept 24h; L0 kept 5m). */
   public static final StoreOptions DEFAULTS =
@@ -109,7 +109,7 @@ public record StoreOptions(
         config.retentionEnabled(),
         config.verifyCompaction(),
         config.validationInterval().orElse(Duration.ZERO),
-        DEFAULT_RETENTION_GRACE,
+        config.retentionGrace(),
         true);
   }
 

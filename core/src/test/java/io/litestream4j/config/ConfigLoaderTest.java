@@ -132,6 +132,7 @@ class ConfigLoaderTest {
           l0-retention-check-interval: 1m
           retention:
             enabled: false
+            grace: 0s
           verify-compaction: true
           validation:
             interval: 10m
@@ -151,6 +152,9 @@ class ConfigLoaderTest {
       assertThat(c.l0Retention()).isZero();
       assertThat(c.l0RetentionCheckInterval()).isEqualTo(Duration.ofMinutes(1));
       assertThat(c.retentionEnabled()).isFalse();
+      assertThat(c.retentionGrace()).isZero();
+      assertThat(StoreOptions.from(c).retentionGrace()).isZero();
+      assertThat(Config.defaults().retentionGrace()).isEqualTo(Duration.ofHours(1));
       assertThat(c.verifyCompaction()).isTrue();
       assertThat(c.validationInterval()).contains(Duration.ofMinutes(10));
       assertThat(c.shutdownSyncTimeout()).isZero();
@@ -672,6 +676,13 @@ class ConfigLoaderTest {
                 assertThat(ce.key()).isEqualTo("dbs[0].monitor-interval");
                 assertThat(ce.value()).contains("-1s");
               });
+    }
+
+    @Test
+    void negativeRetentionGrace() {
+      assertRejected(
+          "retention:\n  grace: -1m\n" + MINIMAL,
+          "retention.grace: must be >= 0 (0 deletes at once) (got \"-1m\") at test.yml:2");
     }
 
     @Test
