@@ -35,6 +35,9 @@ public final class DatabaseMonitor implements AutoCloseable {
    */
   private static final long MARK_ZERO_POLL_MILLIS = 5;
 
+  /** After a failed sync, the least time before a commit may start the next attempt. */
+  static final long RETRY_ON_SIGNAL_AFTER_MILLIS = 2_000;
+
   private static final Duration MARK_ZERO_WATCH = Duration.ofSeconds(1);
 
   private final Database db;
@@ -127,7 +130,10 @@ public final class DatabaseMonitor implements AutoCloseable {
       if (idle != null) {
         idle.postpone(); // the poller checks one interval from now unless this thread wakes first
       }
-      boolean notified = awaitSignal(waitMillis);
+      boolean notified =
+          backoffMillis > 0
+              ? awaitRetry(Math.min(backoffMillis, RETRY_ON_SIGNAL_AFTER_MILLIS), backoffMillis)
+              : awaitSignal(waitMillis);
       wakeUps++;
       if (notified && db.wantsEarlySync()) {
         // The notifier now mutes this database for its quiet period: poll meanwhile.
@@ -199,6 +205,37 @@ public final class DatabaseMonitor implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       stopping = true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * The wait before retrying a failed sync: at least {@code minMillis}, whatever the signals (the
+   * application's commits would otherwise retry a full disk, and log it, as fast as it writes),
+   * then until a signal or {@code maxMillis}; true when signalled.
+   */
+  private boolean awaitRetry(long minMillis, long maxMillis) {
+    long start = System.nanoTime();
+    lock.lock();
+    try {
+      long left;
+      while (!stopping
+          && (left = start + TimeUnit.MILLISECONDS.toNanos(minMillis) - System.nanoTime()) > 0) {
+        wake.awaitNanos(left);
+      }
+      while (!signalled
+          && !stopping
+          && (left = start + TimeUnit.MILLISECONDS.toNanos(maxMillis) - System.nanoTime()) > 0) {
+        wake.awaitNanos(left);
+      }
+      boolean was = signalled;
+      signalled = false;
+      return was;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      stopping = true;
+      return false;
     } finally {
       lock.unlock();
     }
