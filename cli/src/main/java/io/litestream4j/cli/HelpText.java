@@ -27,6 +27,9 @@ final class HelpText {
           "nats", "nats://host[:port]/bucket",
           "oss", "oss://bucket/path");
 
+  /**
+   * One command per line or a shell continuation ({@code \\}): no line is wrapped in 80 columns.
+   */
   private static final Map<String, List<String>> EXAMPLES =
       Map.of(
           "",
@@ -41,19 +44,24 @@ final class HelpText {
                   "litestream4j replicate /data/app.db file:///var/backups/app",
                   "litestream4j replicate /data/app.db s3://my-bucket/app",
                   "litestream4j replicate -config /etc/litestream.yml",
-                  "litestream4j replicate -config /etc/litestream.yml -exec \"java -jar app.jar\"",
-                  "litestream4j replicate -once -force-snapshot /data/app.db s3://my-bucket/app"),
+                  "litestream4j replicate -config /etc/litestream.yml \\",
+                  "    -exec \"java -jar app.jar\"",
+                  "litestream4j replicate -once -force-snapshot \\",
+                  "    /data/app.db s3://my-bucket/app"),
           "restore",
               List.of(
-                  "litestream4j restore -o /tmp/app.db s3://my-bucket/app                 (latest state)",
-                  "litestream4j restore -o /tmp/app.db -timestamp 2026-01-02T15:04:05Z s3://my-bucket/app",
-                  "litestream4j restore -o /tmp/app.db -txid 00000000000000a1 file:///var/backups/app",
-                  "litestream4j restore -dry-run -o /tmp/app.db s3://my-bucket/app        (print the plan)",
-                  "litestream4j restore -config /etc/litestream.yml -if-db-not-exists /data/app.db"),
+                  "litestream4j restore -o /tmp/app.db s3://my-bucket/app",
+                  "litestream4j restore -o /tmp/app.db -timestamp 2026-01-02T15:04:05Z \\",
+                  "    s3://my-bucket/app",
+                  "litestream4j restore -o /tmp/app.db -txid 00000000000000a1 \\",
+                  "    file:///var/backups/app",
+                  "litestream4j restore -dry-run -o /tmp/app.db s3://my-bucket/app",
+                  "litestream4j restore -config /etc/litestream.yml -if-db-not-exists \\",
+                  "    /data/app.db"),
           "ltx",
               List.of(
                   "litestream4j ltx s3://my-bucket/app",
-                  "litestream4j ltx -level all -json /data/app.db            (replica of a configured database)"));
+                  "litestream4j ltx -level all -json /data/app.db   (a configured database)"));
 
   /**
    * Adds examples and, where replica URLs are accepted, the available schemes to the help. The

@@ -31,12 +31,18 @@ final class VersionCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     var out = spec.commandLine().getOut();
-    out.println(version());
     if (verbose.isSet()) {
-      out.println("Git Commit: " + commit());
+      // Litestream's labels, with the Java runtime where it names its Go version.
+      out.println("Version: " + version());
       out.println("Java Version: " + Runtime.version());
+      out.println("Git Commit: " + commit());
       out.println(
-          "OS/Arch: " + System.getProperty("os.name") + "/" + System.getProperty("os.arch"));
+          "OS/Arch: "
+              + System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT)
+              + "/"
+              + System.getProperty("os.arch"));
+    } else {
+      out.println(version());
     }
     out.flush();
     return 0;

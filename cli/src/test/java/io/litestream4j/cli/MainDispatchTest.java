@@ -62,6 +62,23 @@ class MainDispatchTest {
     assertThat(help.out()).contains("Usage: litestream4j restore", "-integrity-check");
   }
 
+  /** Examples are copied into shells: picocli must not break one inside a URL or a path. */
+  @Test
+  void helpExamplesFitEightyColumnsSoNoneIsBrokenInTheMiddle() {
+    for (String[] args :
+        new String[][] {{"-h"}, {"replicate", "-h"}, {"restore", "-h"}, {"ltx", "-h"}}) {
+      CliRun r = CliRun.of((Object[]) args);
+      String out = r.out();
+      String examples = out.substring(out.indexOf("Examples:"));
+      for (String line : examples.lines().toList()) {
+        assertThat(line.length())
+            .as("%s: %s", String.join(" ", args), line)
+            .isLessThanOrEqualTo(80);
+        assertThat(line).as("%s: a wrapped line", String.join(" ", args)).doesNotStartWith("/");
+      }
+    }
+  }
+
   @Test
   void unknownCommandsAndBadFlagsAreUsageErrors() {
     CliRun unknown = CliRun.of("restor", "x");
@@ -72,7 +89,7 @@ class MainDispatchTest {
     assertThat(badFlag.err()).contains("Error: ", "-no-such-flag", "Try: litestream4j restore -h");
     CliRun longFlag = CliRun.of("version", "--verbose");
     assertThat(longFlag.exitCode()).as(longFlag.toString()).isZero();
-    assertThat(longFlag.out()).contains("Git Commit:");
+    assertThat(longFlag.out()).startsWith("Version: v").contains("Git Commit:", "OS/Arch: linux/");
   }
 
   private static String usage(CommandLine cmd) {

@@ -113,7 +113,7 @@ class DistributionTest {
     Result version = l4j(List.of("version", "-verbose"));
     assertThat(version.rc).as(version.err).isZero();
     assertThat(version.out)
-        .startsWith("v" + System.getProperty("litestream4j.version"))
+        .startsWith("Version: v" + System.getProperty("litestream4j.version"))
         .containsPattern("Git Commit: ([0-9a-f]{40}( \\(dirty\\))?|unknown)\n");
 
     Path db = work.resolve("app.db");
