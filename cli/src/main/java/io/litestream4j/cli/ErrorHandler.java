@@ -1,11 +1,13 @@
 package io.litestream4j.cli;
 
 import java.io.PrintStream;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * Turns every failure into Litestream's shape: {@code Error: <message>} on stderr and exit code 1.
@@ -49,7 +51,20 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
   @Override
   public int handleParseException(ParameterException ex, String[] args) {
     CommandLine cmd = ex.getCommandLine();
-    cmd.getErr().println("Error: " + ex.getMessage());
+    if (cmd.getParent() == null
+        && ex instanceof UnmatchedArgumentException unmatched
+        && args.length > 0
+        && !args[0].startsWith("-")
+        && unmatched.getUnmatched().indexOf(args[0]) == 0) {
+      // Litestream's wording for a command it does not know, plus the nearest ones.
+      cmd.getErr().println(cmd.getCommandName() + " " + args[0] + ": unknown command");
+      List<String> near = unmatched.getSuggestions();
+      if (!near.isEmpty()) {
+        cmd.getErr().println("Did you mean: " + String.join(", ", near) + "?");
+      }
+    } else {
+      cmd.getErr().println("Error: " + ex.getMessage());
+    }
     cmd.getErr().println("Try: " + cmd.getCommandSpec().qualifiedName() + " -h");
     cmd.getErr().flush();
     return 1;
