@@ -132,7 +132,7 @@ public final class DatabaseMonitor implements AutoCloseable {
       }
       boolean notified =
           backoffMillis > 0
-              ? awaitRetry(Math.min(backoffMillis, RETRY_ON_SIGNAL_AFTER_MILLIS), backoffMillis)
+              ? awaitSignal(Math.min(backoffMillis, RETRY_ON_SIGNAL_AFTER_MILLIS), backoffMillis)
               : awaitSignal(waitMillis);
       wakeUps++;
       if (notified && db.wantsEarlySync()) {
@@ -210,12 +210,18 @@ public final class DatabaseMonitor implements AutoCloseable {
     }
   }
 
+  /** Waits for a signal or the timeout ({@link Long#MAX_VALUE}: none); true when signalled. */
+  private boolean awaitSignal(long millis) {
+    return awaitSignal(0, millis);
+  }
+
   /**
-   * The wait before retrying a failed sync: at least {@code minMillis}, whatever the signals (the
-   * application's commits would otherwise retry a full disk, and log it, as fast as it writes),
-   * then until a signal or {@code maxMillis}; true when signalled.
+   * Waits at least {@code minMillis} whatever the signals (before a retry: the application's
+   * commits would otherwise retry a full disk, and log it, as fast as it writes), then until a
+   * signal or until {@code maxMillis} ({@link Long#MAX_VALUE}: no timeout) have passed; true when
+   * signalled.
    */
-  private boolean awaitRetry(long minMillis, long maxMillis) {
+  private boolean awaitSignal(long minMillis, long maxMillis) {
     long start = System.nanoTime();
     lock.lock();
     try {
@@ -224,29 +230,10 @@ public final class DatabaseMonitor implements AutoCloseable {
           && (left = start + TimeUnit.MILLISECONDS.toNanos(minMillis) - System.nanoTime()) > 0) {
         wake.awaitNanos(left);
       }
-      while (!signalled
-          && !stopping
-          && (left = start + TimeUnit.MILLISECONDS.toNanos(maxMillis) - System.nanoTime()) > 0) {
-        wake.awaitNanos(left);
-      }
-      boolean was = signalled;
-      signalled = false;
-      return was;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      stopping = true;
-      return false;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /** Waits for a signal or the timeout; true when signalled. */
-  private boolean awaitSignal(long millis) {
-    lock.lock();
-    try {
       long nanos =
-          millis == Long.MAX_VALUE ? Long.MAX_VALUE : TimeUnit.MILLISECONDS.toNanos(millis);
+          maxMillis == Long.MAX_VALUE
+              ? Long.MAX_VALUE
+              : TimeUnit.MILLISECONDS.toNanos(maxMillis) - (System.nanoTime() - start);
       while (!signalled && !stopping && nanos > 0) {
         nanos = wake.awaitNanos(nanos);
       }

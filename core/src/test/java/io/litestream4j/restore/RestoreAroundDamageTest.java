@@ -65,6 +65,18 @@ class RestoreAroundDamageTest {
     return history.states().lastKey();
   }
 
+  /** A latest restore fails as CORRUPT_REPLICA with a message naming {@code fragments}. */
+  private void assertRefusedAsCorrupt(String... fragments) throws IOException {
+    assertThatThrownBy(() -> new Restorer(client()).restore(options()))
+        .isInstanceOfSatisfying(
+            RestoreException.class,
+            e -> {
+              assertThat(e.reason()).isEqualTo(Reason.CORRUPT_REPLICA);
+              assertThat(e.getMessage()).contains(fragments);
+            });
+    assertThat(RestoreFixtures.listing(outDir)).isEmpty();
+  }
+
   private static void flipByteInTheMiddle(Path file) throws IOException {
     byte[] b = Files.readAllBytes(file);
     b[b.length / 2] ^= 0x10;
@@ -99,18 +111,10 @@ class RestoreAroundDamageTest {
     long latest = latest();
     flipByteInTheMiddle(RestoreFixtures.ltxPath(replica, 0, latest, latest));
 
-    assertThatThrownBy(() -> new Restorer(client()).restore(options()))
-        .isInstanceOfSatisfying(
-            RestoreException.class,
-            e -> {
-              assertThat(e.reason()).isEqualTo(Reason.CORRUPT_REPLICA);
-              assertThat(e.getMessage())
-                  .contains(
-                      LtxFileName.format(latest, latest),
-                      "the latest state, TXID " + Txid.format(latest),
-                      "nothing was written");
-            });
-    assertThat(RestoreFixtures.listing(outDir)).isEmpty();
+    assertRefusedAsCorrupt(
+        LtxFileName.format(latest, latest),
+        "the latest state, TXID " + Txid.format(latest),
+        "nothing was written");
 
     // Asked for explicitly, the older state is restored.
     RestoreResult older =
@@ -126,19 +130,11 @@ class RestoreAroundDamageTest {
   void aCorruptFileWithoutAnyIntactPathNamesTheFileAndWhatToDo() throws Exception {
     flipByteInTheMiddle(RestoreFixtures.ltxPath(replica, 0, 1, 1));
 
-    assertThatThrownBy(() -> new Restorer(client()).restore(options()))
-        .isInstanceOfSatisfying(
-            RestoreException.class,
-            e -> {
-              assertThat(e.reason()).isEqualTo(Reason.CORRUPT_REPLICA);
-              assertThat(e.getMessage())
-                  .contains(
-                      "L0/0000000000000001-0000000000000001.ltx",
-                      "failed verification",
-                      "restore an earlier point",
-                      "nothing was written");
-            });
-    assertThat(RestoreFixtures.listing(outDir)).isEmpty();
+    assertRefusedAsCorrupt(
+        "L0/0000000000000001-0000000000000001.ltx",
+        "failed verification",
+        "restore an earlier point",
+        "nothing was written");
   }
 
   @Test
