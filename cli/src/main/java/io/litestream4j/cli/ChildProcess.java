@@ -44,6 +44,23 @@ final class ChildProcess {
     }
   }
 
+  /**
+   * Kills the child (SIGKILL) if it is still running and waits briefly for it to go; true if it was
+   * running.
+   */
+  boolean kill() {
+    if (!process.isAlive()) {
+      return false;
+    }
+    process.destroyForcibly();
+    try {
+      process.waitFor(1, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return true;
+  }
+
   /** Waits for the child to exit and returns its exit code. */
   int await() {
     while (true) {

@@ -132,12 +132,16 @@ final class ReplicateCommand implements Callable<Integer>, SharedFlags.User {
               stop.countDown();
             } else {
               LOG.warn("second signal received, cancelling uploads in flight");
+              ChildProcess child = childRef.get();
+              if (child != null) {
+                child.forward(signals.last()); // an application still shutting down gets it too
+              }
               Replicator r = running.get();
               if (r != null) {
                 r.abandonShutdownSync();
               }
               if (n == 2) {
-                exitIfStillRunningAfter(SECOND_SIGNAL_GRACE);
+                exitIfStillRunningAfter(SECOND_SIGNAL_GRACE, childRef);
               }
             }
           });
@@ -252,7 +256,13 @@ final class ReplicateCommand implements Callable<Integer>, SharedFlags.User {
    */
   static final Duration SECOND_SIGNAL_GRACE = Duration.ofSeconds(3);
 
-  private static void exitIfStillRunningAfter(Duration grace) {
+  /**
+   * Exits after {@code grace} if the process is still running then. An {@code -exec} application
+   * that has not exited by then is killed first: a supervised application must not outlive its
+   * supervisor, and it has ignored two signals.
+   */
+  private static void exitIfStillRunningAfter(
+      Duration grace, AtomicReference<ChildProcess> childRef) {
     Thread.ofPlatform()
         .name("l4j-exit-watchdog")
         .daemon(true)
@@ -263,9 +273,16 @@ final class ReplicateCommand implements Callable<Integer>, SharedFlags.User {
               } catch (InterruptedException e) {
                 return;
               }
+              ChildProcess child = childRef.get();
+              if (child != null && child.kill()) {
+                LOG.error(
+                    "the -exec application did not exit {} s after the second signal; killed it",
+                    grace.toSeconds());
+              }
               LOG.error(
-                  "still running {} s after the second signal (a replica does not respond); exiting now, "
-                      + "uploads pending: they continue from the local state on the next start",
+                  "still running {} s after the second signal (an application or a replica does not"
+                      + " respond); exiting now, uploads pending: they continue from the local state"
+                      + " on the next start",
                   grace.toSeconds());
               Runtime.getRuntime().halt(1);
             });
@@ -451,10 +468,12 @@ final class ReplicateCommand implements Callable<Integer>, SharedFlags.User {
                 stop.countDown();
               });
     }
+    long pending = retries.pending();
     LOG.info(
-        "litestream4j {} started; {} database(s)",
+        "litestream4j {} started; {} database(s){}",
         VersionCommand.version(),
-        replicator.replications().size());
+        replicator.replications().size(),
+        pending == 0 ? "" : ", " + pending + " more retried in the background");
     stop.await();
     if (child != null) {
       int code = child.await();

@@ -101,6 +101,11 @@ final class StartRetries implements AutoCloseable {
     }
   }
 
+  /** How many databases are still waiting for a successful start. */
+  synchronized long pending() {
+    return threads.stream().filter(Thread::isAlive).count();
+  }
+
   private synchronized boolean isClosed() {
     return closed;
   }

@@ -323,6 +323,45 @@ class ReplicateCommandTest {
     assertRestoresTo(replica, db);
   }
 
+  /**
+   * An application that ignores SIGTERM: the first signal waits for it (as Litestream does), a
+   * second one makes replicate exit within its grace, and the application does not outlive it.
+   */
+  @Test
+  void aSecondSignalDoesNotLeaveAnApplicationThatIgnoresSigtermRunning() throws Exception {
+    Path db = dir.resolve("app.db");
+    sqlite.run(db, "PRAGMA journal_mode=wal; CREATE TABLE t(v TEXT);");
+    Path pidFile = dir.resolve("app.pid");
+    String app =
+        "sh -c 'trap \"\" TERM; echo $$ > " + pidFile + "; while true; do sleep 0.05; done'";
+    Path log = dir.resolve("replicate.log");
+    Process p =
+        javaProcess("replicate", "-exec", app, db.toString(), dir.resolve("r").toUri().toString());
+    long appPid;
+    try {
+      Await.until(
+          () -> Files.exists(pidFile) && !Files.readString(pidFile).isBlank(),
+          Duration.ofSeconds(60),
+          "the application started");
+      appPid = Long.parseLong(Files.readString(pidFile).trim());
+      p.destroy(); // SIGTERM: ignored by the application, replicate waits for it
+      Await.until(
+          () -> Files.readString(log).contains("signal received"),
+          Duration.ofSeconds(30),
+          "the first signal handled");
+      assertThat(p.isAlive()).as("waiting for the application").isTrue();
+      p.destroy(); // the second SIGTERM
+      assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("replicate exits").isTrue();
+    } finally {
+      p.destroyForcibly();
+    }
+    Await.until(
+        () -> ProcessHandle.of(appPid).map(h -> !h.isAlive()).orElse(true),
+        Duration.ofSeconds(10),
+        "the application is gone");
+    assertThat(Files.readString(log)).contains("did not exit", "killed it");
+  }
+
   @Test
   void anExecCommandThatNeedsAShellIsRefusedBeforeAnythingStarts() {
     Run r = run("replicate", "-exec", "app && other", "a.db", "file:///tmp/r");
