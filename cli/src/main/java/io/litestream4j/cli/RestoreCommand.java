@@ -72,7 +72,9 @@ final class RestoreCommand implements Callable<Integer>, SharedFlags.User {
   private final CommandOptions.Flag ifDbNotExists =
       options.flag("-if-db-not-exists", "Exit successfully if the output database already exists.");
   private final CommandOptions.Flag ifReplicaExists =
-      options.flag("-if-replica-exists", "Exit successfully if the replica has no backups.");
+      options.flag(
+          "-if-replica-exists",
+          "Exit successfully if the replica has no backups (or not the -txid asked for).");
   private final CommandOptions.Flag dryRun =
       options.flag("-dry-run", "Print the restore plan and exit without writing a database.");
   private final CommandOptions.Flag force =

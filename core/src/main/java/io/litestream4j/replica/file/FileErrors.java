@@ -32,15 +32,28 @@ final class FileErrors {
           case DISK_FULL ->
               "disk full (" + FileProblem.reason(e) + "); free space on the replica's file system";
           case NOT_A_DIRECTORY -> {
-            String culprit =
+            Path named =
                 e instanceof FileSystemException fse && fse.getFile() != null
-                    ? fse.getFile()
-                    : path.toString();
-            yield culprit
+                    ? Path.of(fse.getFile())
+                    : path;
+            yield notADirectory(named)
                 + " exists but is not a directory; remove it or choose another replica path";
           }
           case OTHER -> FileProblem.message(e);
         };
     return new IOException("cannot " + action + " " + path + ": " + why, e);
+  }
+
+  /**
+   * The path that is in the way: the nearest of {@code p} and its parents that exists (the error
+   * names the path being created, while the file blocking it is often a parent).
+   */
+  private static Path notADirectory(Path p) {
+    for (Path q = p.toAbsolutePath(); q != null; q = q.getParent()) {
+      if (java.nio.file.Files.exists(q)) {
+        return q;
+      }
+    }
+    return p;
   }
 }

@@ -104,6 +104,15 @@ class FileReplicaClientTest extends ReplicaClientContract {
   }
 
   @Test
+  void aFileInPlaceOfAParentDirectoryIsTheOneNamed() throws IOException {
+    Files.writeString(root, "a file where the replica directory belongs");
+
+    assertThatThrownBy(() -> write(0, 1, 1, T1, 10))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining(root + " exists but is not a directory");
+  }
+
+  @Test
   void fileWhereADirectoryBelongsGivesClearErrorThenRecovers() throws IOException {
     Files.createDirectories(root.resolve("ltx"));
     Files.writeString(root.resolve("ltx/0"), "oops");
