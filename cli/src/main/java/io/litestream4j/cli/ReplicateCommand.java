@@ -172,7 +172,7 @@ final class ReplicateCommand implements Callable<Integer>, SharedFlags.User {
                 });
             return r;
           };
-      StartRetries retries = new StartRetries(starter::start);
+      StartRetries retries = new StartRetries(starter);
       try {
         startInParallel(
             config.dbs().stream().filter(db -> db.path().isPresent()).toList(),

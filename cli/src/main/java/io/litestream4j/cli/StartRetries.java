@@ -1,5 +1,6 @@
 package io.litestream4j.cli;
 
+import io.litestream4j.DirectoryReplication;
 import io.litestream4j.config.DbConfig;
 import io.litestream4j.replica.LeaseHeldException;
 import java.io.IOException;
@@ -24,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * each time, at most {@link #MAX_DELAY}, and logs every failure. {@link #close} stops them before
  * the replicator shuts down, so no replication is added during the shutdown: it interrupts the
  * waits and attempts and waits up to {@link #CLOSE_WAIT} for an attempt stuck in a call that
- * ignores interrupts (its thread is a daemon and cannot keep the process alive).
+ * ignores interrupts (its virtual thread cannot keep the process alive).
  */
 final class StartRetries implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StartRetries.class);
@@ -32,17 +33,11 @@ final class StartRetries implements AutoCloseable {
   static final Duration MAX_DELAY = Duration.ofMinutes(1);
   static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
-  /** Starts one database's replication. */
-  @FunctionalInterface
-  interface Attempt {
-    void start(DbConfig db) throws Exception;
-  }
-
-  private final Attempt attempt;
+  private final DirectoryReplication.Starter attempt;
   private final List<Thread> threads = new ArrayList<>(); // guarded by this
   private boolean closed; // guarded by this
 
-  StartRetries(Attempt attempt) {
+  StartRetries(DirectoryReplication.Starter attempt) {
     this.attempt = attempt;
   }
 
@@ -63,9 +58,8 @@ final class StartRetries implements AutoCloseable {
                 + " this one is retried in the background",
             failure.getMessage());
     threads.add(
-        Thread.ofPlatform()
+        Thread.ofVirtual() // a thousand databases down at boot must not cost a thousand threads
             .name("l4j-start-retry-" + db.identifier().getFileName())
-            .daemon(true)
             .start(() -> retryUntilStarted(db)));
   }
 

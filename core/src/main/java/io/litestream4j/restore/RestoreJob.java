@@ -313,7 +313,9 @@ public final class RestoreJob {
                     + " failed verification ("
                     + corrupt.problem()
                     + ") and no intact set of files reaches "
-                    + (around == options.target() ? around : "the latest state, " + around + ",")
+                    + (options.target() instanceof RestoreTarget.Latest
+                        ? "the latest state, " + around + ","
+                        : around)
                     + " without it ("
                     + e.getMessage()
                     + "), so nothing was written to "
