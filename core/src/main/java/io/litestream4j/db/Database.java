@@ -359,6 +359,11 @@ public final class Database implements AutoCloseable {
    * application's checkpoints may then backfill frames we have not synced yet, but no writer can
    * overwrite them, and the application stops paying for our mark 0 at once instead of after a sync
    * of everything it wrote meanwhile. No checkpoint here: it would put the reader back on mark 0.
+   *
+   * <p>A commit is in the WAL file before SQLite publishes it in the wal-index (the writer syncs
+   * the WAL first), and a read transaction begun in between would land on mark 0 again while the
+   * cursor moved past that commit. The writer publishes before it lets go of the write lock, so the
+   * write barrier is taken and released first: every commit seen in the file is then published.
    */
   private void leaveReadMarkZero() throws IOException {
     if (fullReason == null && !walHasUnsyncedCommit()) {
@@ -366,6 +371,10 @@ public final class Database implements AutoCloseable {
       // SQLite's open of the WAL (fchown) is itself a change notification: a sync loop.
       return;
     }
+    if (!session.tryAcquireBarrier()) {
+      return; // the application is writing: its commit is a change, and the next sync moves us
+    }
+    session.releaseBarrier();
     WalCursor before = cursor;
     session.beginHandover();
     try {
