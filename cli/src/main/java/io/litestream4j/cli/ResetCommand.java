@@ -100,7 +100,9 @@ final class ResetCommand implements Callable<Integer>, SharedFlags.User {
     } catch (IOException e) {
       throw new IOException("reset failed: cannot remove " + ltxDir + ": " + e.getMessage(), e);
     }
-    out.println("Reset complete. Next replication sync will create a fresh snapshot.");
+    out.println(
+        "Reset complete. The next replication sync continues from the replica's latest state if the"
+            + " database still matches it, and uploads a full snapshot if not.");
     out.flush();
     return 0;
   }

@@ -233,7 +233,8 @@ class InspectionCommandsTest {
                 + db
                 + "\nRemoving: "
                 + meta.resolve("ltx")
-                + "\nReset complete. Next replication sync will create a fresh snapshot.\n");
+                + "\nReset complete. The next replication sync continues from the replica's latest state"
+                + " if the database still matches it, and uploads a full snapshot if not.\n");
     assertThat(meta.resolve("ltx")).doesNotExist();
     assertThat(Files.readAllBytes(db)).isEqualTo(before);
 
