@@ -83,6 +83,7 @@ public final class Replication implements AutoCloseable {
   private final Runnable onChange;
   private final Store store;
   private ReplicaLease lease = ReplicaLease.none();
+  private final StateDirLock stateLock;
   private volatile @Nullable Throwable failure;
 
   /** Guarded by itself; once {@link #failureReported}, listeners are called at registration. */
@@ -96,23 +97,19 @@ public final class Replication implements AutoCloseable {
       ReplicationOptions options,
       ReplicaClient client,
       SharedResources shared,
-      boolean ownsNotifier) {
+      boolean ownsNotifier,
+      LocalLtxDir local,
+      StateDirLock stateLock) {
     this.options = options;
+    this.stateLock = stateLock;
     this.notifier = shared.notifier();
     this.syncPermits = shared.syncs();
     this.ownsNotifier = ownsNotifier;
     Path db = options.database().toAbsolutePath();
-    Path meta = options.metaDir() != null ? options.metaDir() : LocalLtxDir.defaultMetaDir(db);
     this.replica =
         new Replica(client, options.syncInterval(), db.getFileName().toString(), shared.syncs());
     this.database =
-        new Database(
-            db,
-            options.db(),
-            new LocalLtxDir(meta, java.util.Optional.of(db)),
-            replica,
-            replica::onSynced,
-            Clock.systemUTC());
+        new Database(db, options.db(), local, replica, replica::onSynced, Clock.systemUTC());
     // Changes are shipped at most once per sync interval: the monitor batches syncs to that
     // cadence and the uploader ships each file as soon as it is written.
     Duration gap = options.syncInterval();
@@ -128,6 +125,8 @@ public final class Replication implements AutoCloseable {
    *
    * @throws io.litestream4j.replica.LeaseHeldException when another live replicator holds the
    *     replica's lease
+   * @throws AlreadyReplicatingException when another replicator, in this process or another, is
+   *     replicating the same database
    */
   public static Replication start(ReplicationOptions options) throws IOException {
     return start(options, ReplicaClients.discover().create(options.replicaUrl()));
@@ -152,13 +151,31 @@ public final class Replication implements AutoCloseable {
         given instanceof FileReplicaClient f
             ? f.withModeOf(options.database().toAbsolutePath())
             : given;
-    Replication r = new Replication(options, client, shared, ownsNotifier);
+    Path db = options.database().toAbsolutePath();
+    Path meta = options.metaDir() != null ? options.metaDir() : LocalLtxDir.defaultMetaDir(db);
+    LocalLtxDir local = new LocalLtxDir(meta, java.util.Optional.of(db));
+    StateDirLock stateLock;
+    try {
+      stateLock = StateDirLock.acquire(local, db);
+    } catch (IOException | RuntimeException e) {
+      client.close();
+      throw e;
+    }
+    Replication r;
+    try {
+      r = new Replication(options, client, shared, ownsNotifier, local, stateLock);
+    } catch (RuntimeException e) {
+      stateLock.close();
+      client.close();
+      throw e;
+    }
     r.lockDatabase();
     try {
       client.init();
       r.lease = ReplicaLease.acquire(client, r::leaseLost);
     } catch (IOException | RuntimeException e) {
       r.database.close();
+      stateLock.close();
       client.close();
       throw e;
     }
@@ -410,6 +427,13 @@ public final class Replication implements AutoCloseable {
       LOG.atWarn()
           .addKeyValue("db", database.path())
           .log("releasing the lease failed: {}", e.getMessage());
+    }
+    try {
+      stateLock.close();
+    } catch (IOException e) {
+      LOG.atWarn()
+          .addKeyValue("db", database.path())
+          .log("releasing the local state lock failed: {}", e.getMessage());
     }
     try {
       replica.client().close();

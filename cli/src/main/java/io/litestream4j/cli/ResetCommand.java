@@ -6,6 +6,7 @@ import io.litestream4j.config.DbConfig;
 import io.litestream4j.config.LoggingConfig;
 import io.litestream4j.db.LocalLtxDir;
 import io.litestream4j.internal.FileTrees;
+import io.litestream4j.internal.ProcessFileLock;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -92,13 +93,25 @@ final class ResetCommand implements Callable<Integer>, SharedFlags.User {
       out.flush();
       return 0;
     }
-    out.println("Resetting local Litestream state for: " + db);
-    out.println("Removing: " + ltxDir);
-    out.flush();
-    try {
-      FileTrees.delete(ltxDir);
-    } catch (IOException e) {
-      throw new IOException("reset failed: cannot remove " + ltxDir + ": " + e.getMessage(), e);
+    // Held while deleting: a replicator starting meanwhile waits for nothing but is refused.
+    ProcessFileLock.Attempt running = ProcessFileLock.tryAcquire(new LocalLtxDir(meta).lockFile());
+    if (running.lock().isEmpty()) {
+      throw new IllegalStateException(
+          "a replicator is running on "
+              + db
+              + " (it holds "
+              + new LocalLtxDir(meta).lockFile()
+              + "); stop it first, or use its control socket's reset command");
+    }
+    try (ProcessFileLock held = running.lock().get()) {
+      out.println("Resetting local Litestream state for: " + db);
+      out.println("Removing: " + ltxDir);
+      out.flush();
+      try {
+        FileTrees.delete(ltxDir);
+      } catch (IOException e) {
+        throw new IOException("reset failed: cannot remove " + ltxDir + ": " + e.getMessage(), e);
+      }
     }
     out.println(
         "Reset complete. The next replication sync continues from the replica's latest state if the"

@@ -1,5 +1,6 @@
 package io.litestream4j.cli;
 
+import io.litestream4j.AlreadyReplicatingException;
 import io.litestream4j.DirectoryReplication;
 import io.litestream4j.config.DbConfig;
 import io.litestream4j.replica.LeaseHeldException;
@@ -43,7 +44,9 @@ final class StartRetries implements AutoCloseable {
 
   /** Whether a failed start is worth retrying (as opposed to a mistake only the user can fix). */
   static boolean retryable(Exception failure) {
-    return failure instanceof IOException && !(failure instanceof LeaseHeldException);
+    return failure instanceof IOException
+        && !(failure instanceof LeaseHeldException)
+        && !(failure instanceof AlreadyReplicatingException);
   }
 
   /** Retries {@code db}, whose first start failed with {@code failure}, until it starts. */

@@ -263,6 +263,46 @@ class ReplicateCommandTest {
     assertRestoresTo(replica, db);
   }
 
+  /**
+   * Two replicators of one database would share its local state directory and write different L0
+   * files under the same names, breaking both replicas (seen with two in one JVM). The second is
+   * refused, as is {@code reset}, while the first runs and keeps replicating; once it exits, both
+   * work.
+   */
+  @Test
+  void aSecondReplicatorOfTheSameDatabaseIsRefusedWhileTheFirstRuns() throws Exception {
+    Path db = dir.resolve("app.db");
+    sqlite.run(db, "PRAGMA journal_mode=wal; CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT);");
+    Path first = dir.resolve("first");
+    Path second = dir.resolve("second");
+    Process p = javaProcess("replicate", db.toString(), first.toUri().toString());
+    try {
+      sqlite.run(db, "INSERT INTO t(v) VALUES ('before');");
+      Await.until(
+          () -> Files.isDirectory(first.resolve("ltx/0")), Duration.ofSeconds(30), "first upload");
+
+      Run refused = run("replicate", "-once", db.toString(), second.toUri().toString());
+      assertThat(refused.code).as(refused.err).isEqualTo(1);
+      assertThat(refused.err)
+          .contains("is already being replicated by another process (" + p.pid() + "@")
+          .contains("Run one replicator per database");
+      Run reset = run("reset", db.toString());
+      assertThat(reset.code).isEqualTo(1);
+      assertThat(reset.err).contains("a replicator is running on " + db);
+
+      sqlite.run(db, "INSERT INTO t(v) VALUES ('after');");
+      p.destroy();
+      assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("replicate exits after SIGTERM").isTrue();
+      assertThat(p.exitValue()).isZero();
+    } finally {
+      p.destroyForcibly();
+    }
+    assertRestoresTo(first, db);
+    Run now = run("replicate", "-once", db.toString(), second.toUri().toString());
+    assertThat(now.code).as(now.err).isZero();
+    assertRestoresTo(second, db);
+  }
+
   @Test
   void execRunsTheApplicationAndStopsWhenItExits() throws Exception {
     Path db = dir.resolve("app.db");

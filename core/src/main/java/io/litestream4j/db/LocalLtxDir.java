@@ -59,6 +59,14 @@ public final class LocalLtxDir {
     return l0;
   }
 
+  /**
+   * The file a running replicator holds an exclusive lock on, so that a second one on the same
+   * database (and {@code reset}) is refused while it runs.
+   */
+  public Path lockFile() {
+    return metaDir.resolve("replicator.lock");
+  }
+
   /** Creates the directory and removes temp files a crash may have left. */
   void open() throws IOException {
     Files.createDirectories(l0);

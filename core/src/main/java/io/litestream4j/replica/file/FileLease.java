@@ -1,6 +1,7 @@
 package io.litestream4j.replica.file;
 
 import io.litestream4j.internal.AtomicFiles;
+import io.litestream4j.internal.ProcessFileLock;
 import io.litestream4j.replica.LeaseHeldException;
 import io.litestream4j.replica.LeaseLostException;
 import io.litestream4j.replica.ReplicaLease;
@@ -9,14 +10,11 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.Objects;
@@ -46,8 +44,7 @@ final class FileLease implements ReplicaLease {
   private final String owner;
   private final Consumer<? super LeaseLostException> onLost;
   private final Instant acquiredAt;
-  private @Nullable FileChannel channel;
-  private @Nullable FileLock lock;
+  private @Nullable ProcessFileLock held;
   private @Nullable Object fileKey;
   private boolean lost;
   private boolean closed;
@@ -159,38 +156,31 @@ final class FileLease implements ReplicaLease {
   }
 
   private boolean tryLock() throws IOException {
-    FileChannel ch;
+    ProcessFileLock.Attempt attempt;
     try {
-      ch =
-          FileChannel.open(
-              file,
-              StandardOpenOption.CREATE,
-              StandardOpenOption.READ,
-              StandardOpenOption.WRITE,
-              LinkOption.NOFOLLOW_LINKS);
+      attempt = ProcessFileLock.tryAcquire(file);
     } catch (IOException e) {
       throw FileErrors.explain("open the lease file", file, e);
     }
-    FileLock l;
-    try {
-      l = ch.tryLock();
-    } catch (OverlappingFileLockException sameProcess) {
-      l = null;
-    }
-    if (l == null) {
-      ch.close();
+    if (attempt.lock().isEmpty()) {
       return false;
     }
+    ProcessFileLock l = attempt.lock().get();
     byte[] record =
         ("{\"owner\":\"" + owner + "\",\"acquired\":\"" + acquiredAt + "\"}\n")
             .getBytes(StandardCharsets.UTF_8);
-    ch.truncate(0);
-    ch.write(ByteBuffer.wrap(record), 0);
-    ch.force(true);
-    AtomicFiles.fsyncDirectory(file.getParent());
-    channel = ch;
-    lock = l;
-    fileKey = currentKey();
+    try {
+      FileChannel ch = l.channel();
+      ch.truncate(0);
+      ch.write(ByteBuffer.wrap(record), 0);
+      ch.force(true);
+      AtomicFiles.fsyncDirectory(file.getParent());
+    } catch (IOException e) {
+      l.close();
+      throw e;
+    }
+    held = l;
+    fileKey = l.fileKey();
     return true;
   }
 
@@ -229,18 +219,15 @@ final class FileLease implements ReplicaLease {
   }
 
   private void releaseQuietly() {
-    try {
-      if (lock != null) {
-        lock.release();
+    ProcessFileLock l = held;
+    held = null;
+    if (l != null) {
+      try {
+        l.close();
+      } catch (IOException e) {
+        LOG.debug("releasing {}", file, e);
       }
-      if (channel != null) {
-        channel.close();
-      }
-    } catch (IOException e) {
-      LOG.debug("releasing {}", file, e);
     }
-    lock = null;
-    channel = null;
   }
 
   static String currentOwner() {
