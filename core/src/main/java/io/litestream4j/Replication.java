@@ -51,7 +51,10 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li><b>The application's own connections.</b> Open, use and close SQLite connections to the
  *       same database freely, with any driver, in this JVM or in other processes; run your own
- *       checkpoints, VACUUM, schema changes. Replication never closes a descriptor of the database,
+ *       PASSIVE or FULL checkpoints, VACUUM, schema changes. Not RESTART or TRUNCATE: replication
+ *       always holds a read transaction (it keeps the WAL from being reset under frames it has not
+ *       read), so those wait for the busy timeout with SQLite's write lock held, blocking your
+ *       writers, and then return busy. Replication never closes a descriptor of the database,
  *       its WAL or its {@code -shm} while it runs, so it cannot drop the POSIX locks SQLite's
  *       connections in this process hold. Keep the database in WAL mode ({@code PRAGMA
  *       journal_mode=wal}) and do not switch it back while replication runs.

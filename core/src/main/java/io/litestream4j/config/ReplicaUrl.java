@@ -16,9 +16,10 @@ import org.jspecify.annotations.Nullable;
  * or {@code sftp://user@host:22/path}. A plain absolute path is accepted as a {@code file} URL.
  *
  * <p>Parsing is lenient where Litestream's is (any scheme, any path characters) but rejects what
- * would silently go wrong: a missing scheme, bad percent-encoding, and {@code file} URLs without an
- * absolute path ({@code file://backups/db} would otherwise mean {@code /backups/db}). Whether a
- * scheme is actually supported is decided by whoever creates the client, not here.
+ * would silently go wrong: a missing scheme, bad percent-encoding, and {@code file} URLs whose
+ * authority is not empty ({@code file://backups/db} would otherwise mean {@code /backups/db}). The
+ * form without an authority, {@code file:backups/db}, is a path relative to the working directory.
+ * Whether a scheme is actually supported is decided by whoever creates the client, not here.
  *
  * @param scheme lower-case scheme, e.g. {@code s3}
  * @param userInfo decoded {@code user[:password]} before the {@code @}, or empty
@@ -62,6 +63,20 @@ public record ReplicaUrl(
     }
     if (raw.startsWith("/")) {
       return new ReplicaUrl("file", "", "", Path.of(raw).normalize().toString(), Map.of());
+    }
+    if (raw.regionMatches(true, 0, "file:", 0, 5) && !raw.startsWith("//", 5)) {
+      // file:relative/path or file:/absolute (no authority): a path, relative to the working
+      // directory when it does not start with a slash
+      String p = decode(raw.substring(5).replaceFirst("[?#].*$", ""), false, key, raw, where);
+      if (p.isBlank()) {
+        throw new ConfigException(
+            key,
+            "a file replica URL needs a path, as in file:///var/backups/db or file:backups/db",
+            raw,
+            where);
+      }
+      return new ReplicaUrl(
+          "file", "", "", Path.of(p).toAbsolutePath().normalize().toString(), Map.of());
     }
     var m = SCHEME.matcher(raw);
     if (!m.matches()) {

@@ -3,6 +3,7 @@ package io.litestream4j.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -40,6 +41,18 @@ class ReplicaUrlTest {
         .isEqualTo("/var/back ups");
     assertThat(ReplicaUrl.parse("/srv/replica").scheme()).isEqualTo("file");
     assertThat(ReplicaUrl.parse("/srv/replica").toString()).isEqualTo("file:///srv/replica");
+  }
+
+  @Test
+  void aFileUrlWithoutAuthorityIsAPathRelativeToTheWorkingDirectory() {
+    Path cwd = Path.of("").toAbsolutePath();
+    assertThat(ReplicaUrl.parse("file:./data/replica").path())
+        .isEqualTo(cwd.resolve("data/replica").toString());
+    assertThat(ReplicaUrl.parse("file:data/../replica").path())
+        .isEqualTo(cwd.resolve("replica").toString());
+    assertThat(ReplicaUrl.parse("file:/srv/replica").path()).isEqualTo("/srv/replica");
+    assertThatThrownBy(() -> ReplicaUrl.parse("file:"))
+        .hasMessageContaining("a file replica URL needs a path");
   }
 
   @Test

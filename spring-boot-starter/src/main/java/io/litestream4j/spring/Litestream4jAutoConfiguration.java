@@ -13,7 +13,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.AbstractDependsOnBeanFactoryPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -132,12 +131,17 @@ public class Litestream4jAutoConfiguration {
         Clock.systemUTC());
   }
 
-  /** Micrometer metrics (bound by Spring Boot's metrics auto-configuration). */
+  /**
+   * Micrometer metrics (bound by Spring Boot's metrics auto-configuration). Not conditional on the
+   * {@link Replication} bean: whenever this configuration applies there is one (ours, or the
+   * application's own), and a nested configuration's bean conditions are evaluated before the outer
+   * configuration's beans are registered, so such a condition never matched.
+   */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass(name = "io.micrometer.core.instrument.binder.MeterBinder")
   static class MetricsConfiguration {
     @Bean
-    @ConditionalOnBean(Replication.class)
+    @ConditionalOnMissingBean(name = "litestream4jMetrics")
     ReplicationMetrics litestream4jMetrics(Replication replication) {
       return new ReplicationMetrics(replication);
     }

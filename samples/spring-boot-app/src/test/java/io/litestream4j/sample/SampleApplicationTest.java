@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.litestream4j.testing.Await;
 import io.litestream4j.testing.DbCompare;
 import io.litestream4j.testing.L0Restore;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -40,6 +41,11 @@ class SampleApplicationTest {
       Await.until(
           () -> health(base).contains("\"status\":\"UP\""), Duration.ofSeconds(30), "health UP");
       assertThat(get(base + "/actuator/info")).contains("litestream4j").contains("localTxid");
+      MeterRegistry meters = app.getBean(MeterRegistry.class);
+      assertThat(meters.find("litestream.txid").gauge())
+          .as("the starter's replication metrics in the application's registry")
+          .isNotNull()
+          .satisfies(g -> assertThat(g.value()).isPositive());
 
       // The replica becomes unreachable: its directory is replaced by a regular file.
       Path away = dir.resolve("replica-away");
