@@ -109,6 +109,9 @@ public final class DurableDataSource implements DataSource {
           "committed locally, but syncing it for the replica failed: " + e.getMessage(),
           NOT_REPLICATED_SQLSTATE,
           e);
+    } catch (IllegalStateException e) {
+      throw new SQLException(
+          "committed locally, but not replicated: " + e.getMessage(), NOT_REPLICATED_SQLSTATE, e);
     }
   }
 

@@ -54,8 +54,8 @@ import org.slf4j.LoggerFactory;
  *       PASSIVE or FULL checkpoints, VACUUM, schema changes. Not RESTART or TRUNCATE: replication
  *       always holds a read transaction (it keeps the WAL from being reset under frames it has not
  *       read), so those wait for the busy timeout with SQLite's write lock held, blocking your
- *       writers, and then return busy. Replication never closes a descriptor of the database,
- *       its WAL or its {@code -shm} while it runs, so it cannot drop the POSIX locks SQLite's
+ *       writers, and then return busy. Replication never closes a descriptor of the database, its
+ *       WAL or its {@code -shm} while it runs, so it cannot drop the POSIX locks SQLite's
  *       connections in this process hold. Keep the database in WAL mode ({@code PRAGMA
  *       journal_mode=wal}) and do not switch it back while replication runs.
  *   <li><b>Driver.</b> Tested with org.xerial sqlite-jdbc 3.54.x (SQLite 3.54); any SQLite of
@@ -95,6 +95,11 @@ public final class Replication implements AutoCloseable {
 
   private boolean failureReported;
   private volatile boolean closed;
+
+  /** Serialises {@link #shutdown}: a second call waits for the first and returns its result. */
+  private final Object shutdownLock = new Object();
+
+  private boolean shutdownComplete; // guarded by shutdownLock, set once closed
 
   private Replication(
       ReplicationOptions options,
@@ -351,15 +356,36 @@ public final class Replication implements AutoCloseable {
    * Copies everything committed so far from the WAL into local L0 files, now.
    *
    * @return the TXID that covers every transaction committed before this call
+   * @throws IllegalStateException after {@link #shutdown()}
    */
   public long sync() throws IOException {
+    requireOpen("sync");
     return database.sync().txid();
   }
 
-  /** Waits until the replica holds {@code txid}. */
+  /**
+   * Waits until the replica holds {@code txid}.
+   *
+   * @throws IllegalStateException when replication was shut down before the replica held it
+   */
   public void awaitReplicated(long txid, Duration timeout)
       throws InterruptedException, TimeoutException {
+    if (closed && replica.replicatedTxid() < txid) {
+      throw new IllegalStateException(
+          "replication of %s is shut down: TXID %s is not on the replica (it holds %s) and no longer will be"
+              .formatted(
+                  database.path(),
+                  io.litestream4j.ltx.Txid.format(txid),
+                  io.litestream4j.ltx.Txid.format(Math.max(0, replica.replicatedTxid()))));
+    }
     replica.awaitReplicated(txid, timeout);
+  }
+
+  private void requireOpen(String action) {
+    if (closed) {
+      throw new IllegalStateException(
+          "cannot " + action + ": replication of " + database.path() + " is shut down");
+    }
   }
 
   /**
@@ -396,7 +422,8 @@ public final class Replication implements AutoCloseable {
    * Final sync, then uploads retried for up to {@code shutdownSyncTimeout}; then releases
    * everything.
    *
-   * @return true when the replica holds everything that was committed
+   * @return true when the replica holds everything that was committed; a later call returns the
+   *     first call's result (waiting for it while it runs)
    */
   public boolean shutdown() {
     return shutdown(options.shutdownSyncTimeout());
@@ -408,10 +435,16 @@ public final class Replication implements AutoCloseable {
    * came late).
    */
   boolean shutdown(Duration uploadTimeout) {
-    if (closed) {
-      return true;
+    synchronized (shutdownLock) {
+      if (!closed) {
+        closed = true;
+        shutdownComplete = stopAndRelease(uploadTimeout);
+      }
+      return shutdownComplete;
     }
-    closed = true;
+  }
+
+  private boolean stopAndRelease(Duration uploadTimeout) {
     store.close();
     notifier.unwatch(database.walPath(), onChange);
     notifier.unwatch(database.path(), onChange);
