@@ -323,7 +323,7 @@ public final class DirectoryReplication implements AutoCloseable {
     for (Path d : newDirs) {
       try {
         registerTree(d);
-        for (Path db : entry.scan(d)) {
+        for (Path db : entry.scan(d, mine::contains)) {
           pending.add(db);
         }
       } catch (IOException e) {
@@ -355,7 +355,7 @@ public final class DirectoryReplication implements AutoCloseable {
       if (entry.recursive()) {
         registerTree(entry.dir());
       }
-      List<Path> now = entry.scan();
+      List<Path> now = entry.scan(entry.dir(), mine::contains); // never reads what it replicates
       Set<Path> present = Set.copyOf(now);
       stopAll(mine.stream().filter(m -> !present.contains(m) && !Files.exists(m)).toList());
       for (Path p : now) {

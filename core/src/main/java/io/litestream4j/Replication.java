@@ -14,6 +14,7 @@ import io.litestream4j.replica.file.FileReplicaClient;
 import io.litestream4j.store.ReplicaUpkeep;
 import io.litestream4j.store.Store;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -164,6 +165,7 @@ public final class Replication implements AutoCloseable {
     LocalLtxDir local = new LocalLtxDir(meta, java.util.Optional.of(db));
     StateDirLock stateLock;
     try {
+      requireDatabaseFile(db);
       stateLock = StateDirLock.acquire(local, db);
     } catch (IOException | RuntimeException e) {
       client.close();
@@ -177,8 +179,8 @@ public final class Replication implements AutoCloseable {
       client.close();
       throw e;
     }
-    r.lockDatabase();
     try {
+      r.lockDatabase();
       client.init();
       r.lease = ReplicaLease.acquire(client, r::leaseLost);
     } catch (IOException | RuntimeException e) {
@@ -192,6 +194,21 @@ public final class Replication implements AutoCloseable {
   }
 
   /**
+   * Refuses at once a database path that is a directory: no retry can fix it. (The file is not read
+   * here: closing a descriptor of it would release the POSIX locks the application's own
+   * connections in this process hold. A file that is not a SQLite database is refused by {@link
+   * #lockDatabase}, through the replicator's own connection.)
+   *
+   * @throws IllegalArgumentException naming the path
+   */
+  private static void requireDatabaseFile(Path db) {
+    if (Files.isDirectory(db)) {
+      throw new IllegalArgumentException(
+          db + " is a directory, not a SQLite database file: check the database path");
+    }
+  }
+
+  /**
    * Takes SQLite's read lock on the database before anything slow (replica client, lease), so an
    * application closing its last connection meanwhile cannot delete the WAL. A failure here is left
    * to the first sync, which retries.
@@ -200,10 +217,28 @@ public final class Replication implements AutoCloseable {
     try {
       database.open();
     } catch (IOException e) {
+      if (notADatabase(e)) {
+        throw new IllegalArgumentException(
+            database.path()
+                + " is not a SQLite database (SQLite says: "
+                + e.getMessage()
+                + "): check the database path",
+            e);
+      }
       LOG.atWarn()
           .addKeyValue("db", database.path())
           .log("cannot open the database yet, will retry: {}", e.getMessage());
     }
+  }
+
+  /** SQLite's SQLITE_NOTADB (26): the file exists and is not a database; retrying cannot help. */
+  private static boolean notADatabase(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.sql.SQLException s && (s.getErrorCode() & 0xff) == 26) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void begin() throws IOException {

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Part of the fault suite: a rolling deploy starts a second {@code replicate} process on the same
  * database and replica while the first one still runs and the application keeps writing. The second
- * one must be refused (the replica's lease), the first must keep replicating, and a restore after
+ * one must be refused (the database is already being replicated), the first must keep replicating,
+ * and a restore after
  * the first stops must hold every committed row.
  */
 class OverlappingReplicatorsTest {
@@ -61,7 +62,7 @@ class OverlappingReplicatorsTest {
             .isTrue();
         String secondLog = Files.readString(dir.resolve("second.log"));
         assertThat(second.exitValue()).as(secondLog).isNotZero();
-        assertThat(secondLog).contains("in use", replica.toString());
+        assertThat(secondLog).contains(db + " is already being replicated by another process");
         long before = writer.committed();
         Await.until(
             () -> writer.committed() > before + 200, Duration.ofSeconds(60), "more commits");

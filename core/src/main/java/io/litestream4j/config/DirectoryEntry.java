@@ -132,6 +132,16 @@ public final class DirectoryEntry {
 
   /** The databases under {@code from} (a directory inside {@link #dir()}), sorted. */
   public List<Path> scan(Path from) throws IOException {
+    return scan(from, p -> false);
+  }
+
+  /**
+   * As {@link #scan(Path)}, taking the matching files that {@code known} accepts as databases
+   * without reading them. Reading a file opens and closes a descriptor, and closing any descriptor
+   * of a file releases every POSIX lock this process holds on it, SQLite connections' included: a
+   * replicator must never read the databases it replicates this way.
+   */
+  public List<Path> scan(Path from, java.util.function.Predicate<Path> known) throws IOException {
     if (!Files.isDirectory(from)) {
       if (from.equals(dir)) {
         throw new NoSuchFileException(
@@ -152,8 +162,9 @@ public final class DirectoryEntry {
 
           @Override
           public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) {
-            if (attrs.isRegularFile() && nameMatches(f) && isSqliteDatabase(f)) {
-              found.add(f.toAbsolutePath().normalize());
+            Path p = f.toAbsolutePath().normalize();
+            if (attrs.isRegularFile() && nameMatches(f) && (known.test(p) || isSqliteDatabase(f))) {
+              found.add(p);
             }
             return FileVisitResult.CONTINUE;
           }

@@ -154,6 +154,43 @@ class DirectoryEntryTest {
         .containsExactly(tmp.resolve("d/a.db"), dir.resolve("c.db"));
   }
 
+  /**
+   * Reading a file's header opens and closes a descriptor, and closing any descriptor of a file
+   * releases every POSIX lock this process holds on it — SQLite's too. The periodic rescan of a
+   * watched directory must therefore not read the databases this process already replicates: it
+   * dropped the replicator's SHARED lock on every one of them every 10 s.
+   */
+  @Test
+  void aRescanDoesNotTouchTheDatabasesItIsToldAreKnown() throws Exception {
+    io.litestream4j.testing.ProcLocks.assumeAvailable();
+    Path dir = Files.createDirectories(tmp.resolve("held"));
+    Path db = dir.resolve("a.db");
+    DbConfig cfg =
+        ConfigLoader.parse(
+                "dbs:\n  - dir: "
+                    + dir
+                    + "\n    pattern: \"*.db\"\n"
+                    + "    replica:\n      url: file:///r\n",
+                "t",
+                false,
+                Map.of())
+            .config()
+            .dbs()
+            .getFirst();
+    long pid = ProcessHandle.current().pid();
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db);
+        java.sql.Statement st = c.createStatement()) {
+      st.execute("PRAGMA journal_mode=wal");
+      st.execute("CREATE TABLE t(x)");
+      assertThat(io.litestream4j.testing.ProcLocks.holdsShared(pid, db)).isTrue();
+
+      assertThat(new DirectoryEntry(cfg).scan(dir, db::equals)).containsExactly(db);
+      assertThat(io.litestream4j.testing.ProcLocks.holdsShared(pid, db))
+          .as("this process's SQLite lock on a known database after a rescan")
+          .isTrue();
+    }
+  }
+
   @Test
   void restoreByPathFindsDirectoryDatabases() {
     Config cfg =
