@@ -37,7 +37,10 @@ final class DatabaseFiles implements AutoCloseable {
    * Process-wide on purpose: POSIX locks belong to the process, so the descriptors that carry them
    * must live as long as it does.
    */
-  private static final List<FileChannel> KEPT_UNTIL_EXIT = new ArrayList<>();
+  private static final List<Kept> KEPT_UNTIL_EXIT = new ArrayList<>();
+
+  /** A kept descriptor and the file it is open on ({@link FileIdentities#keyOf}). */
+  private record Kept(@Nullable Object key, FileChannel channel) {}
 
   private final Path dbPath;
   private final Path walPath;
@@ -60,7 +63,8 @@ final class DatabaseFiles implements AutoCloseable {
     if (db == null) {
       Object key = FileIdentities.keyOf(dbPath);
       long inode = ProcessLocks.inode(dbPath);
-      db = ReadOnlyFileChannel.open(dbPath);
+      FileChannel kept = takeKept(key);
+      db = kept != null ? kept : ReadOnlyFileChannel.open(dbPath);
       dbKey = key;
       dbInode = inode;
     }
@@ -86,7 +90,7 @@ final class DatabaseFiles implements AutoCloseable {
   void filesReplaced() throws IOException {
     closeWal();
     if (db != null && !java.util.Objects.equals(dbKey, FileIdentities.keyOf(dbPath))) {
-      release(db, dbPath, dbInode);
+      release(db, dbKey, dbPath, dbInode);
       db = null;
       dbKey = null;
     }
@@ -108,13 +112,34 @@ final class DatabaseFiles implements AutoCloseable {
   public void close() {
     closeWal();
     if (db != null) {
-      release(db, dbPath, dbInode);
+      release(db, dbKey, dbPath, dbInode);
       db = null;
       dbKey = null;
     }
   }
 
-  private static void release(FileChannel channel, Path path, long inode) {
+  /**
+   * A descriptor kept open on the file with {@code key} by an earlier replicator of this process,
+   * taken over so that starting and stopping replication again and again (a refreshed application
+   * context) keeps one descriptor per file rather than one per cycle; null when there is none.
+   */
+  private static @Nullable FileChannel takeKept(@Nullable Object key) {
+    if (key == null) {
+      return null;
+    }
+    synchronized (KEPT_UNTIL_EXIT) {
+      for (int i = 0; i < KEPT_UNTIL_EXIT.size(); i++) {
+        Kept k = KEPT_UNTIL_EXIT.get(i);
+        if (key.equals(k.key()) && k.channel().isOpen()) {
+          KEPT_UNTIL_EXIT.remove(i);
+          return k.channel();
+        }
+      }
+    }
+    return null;
+  }
+
+  private static void release(FileChannel channel, @Nullable Object key, Path path, long inode) {
     boolean locksRemain = ProcessLocks.heldOn(inode).orElse(true);
     if (locksRemain) {
       LOG.atInfo()
@@ -124,7 +149,7 @@ final class DatabaseFiles implements AutoCloseable {
                   + " open, or locks cannot be listed); its descriptor stays open until the process"
                   + " exits so they are kept");
       synchronized (KEPT_UNTIL_EXIT) {
-        KEPT_UNTIL_EXIT.add(channel);
+        KEPT_UNTIL_EXIT.add(new Kept(key, channel));
       }
       return;
     }
