@@ -20,7 +20,7 @@ public final class LeaseHeldException extends IOException {
         owner,
         ("replica %s is in use: its lease is held by %s until %s; another replicator is writing"
                 + " to it. Stop that replicator (or wait until its lease expires if it died), or turn"
-                + " leasing off with 'lease: false' if you are sure only one replicator runs")
+                + " leasing off with the replica option 'lease: false' if you are sure only one replicator runs")
             .formatted(location, owner.isEmpty() ? "an unnamed replicator" : owner, expiresAt));
   }
 
@@ -40,7 +40,7 @@ public final class LeaseHeldException extends IOException {
         owner,
         ("replica %s is in use: its lease is held by %s, another replicator writing"
                 + " to it (e.g. the previous instance during a rolling deploy). Stop that replicator first (its lease"
-                + " is released the moment it exits), or turn leasing off with 'lease: false' if you are sure only"
+                + " is released the moment it exits), or turn leasing off with the replica option 'lease: false' if you are sure only"
                 + " one replicator runs")
             .formatted(location, owner));
   }
