@@ -621,6 +621,10 @@ public abstract class ReplicaClientContract {
           expected.get(),
           () -> c.writeLtxFile(0, 1, 1, new ByteArrayInputStream(TestLtx.bytes(1, 1, T1, 1))));
       checkFailure(expected.get(), () -> c.ltxFiles(0, 0));
+      if (c instanceof LeaseableClient) {
+        // Not "another replicator is competing for it": the lock's write found no bucket.
+        checkFailure(expected.get(), () -> ReplicaLease.acquire(c, lost -> {}).close());
+      }
     }
   }
 

@@ -93,7 +93,10 @@ public final class LeaseLossScenario {
         long before = r.syncAndAwait(Duration.ofSeconds(60));
 
         try (ReplicaClient other = clients.client(false)) {
-          assertThatThrownBy(() -> Replication.start(opts, other))
+          // Another database (one replicator per database is refused before any lease).
+          ReplicationOptions otherDb =
+              ReplicationOptions.of(dir.resolve("other.db"), scheme + "://unused");
+          assertThatThrownBy(() -> Replication.start(otherDb, other))
               .as("a second replicator on the same replica is refused")
               .isInstanceOf(LeaseHeldException.class)
               .hasMessageContaining("lock.json");

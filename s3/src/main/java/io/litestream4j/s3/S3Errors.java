@@ -36,6 +36,11 @@ final class S3Errors {
     return "";
   }
 
+  /** The bucket itself does not exist (404 too, but no object operation can succeed). */
+  static boolean isNoSuchBucket(Throwable e) {
+    return code(e).equals("NoSuchBucket");
+  }
+
   static boolean isNotFound(Throwable e) {
     return e instanceof NoSuchKeyException
         || status(e) == 404

@@ -69,7 +69,8 @@ final class S3LeaseStore implements LeaseStore {
               RequestBody.fromBytes(data))
           .eTag();
     } catch (SdkException e) {
-      if (S3Errors.isPreconditionFailed(e) || S3Errors.isNotFound(e)) {
+      if (S3Errors.isPreconditionFailed(e)
+          || S3Errors.isNotFound(e) && !S3Errors.isNoSuchBucket(e)) {
         throw new PreconditionFailedException(
             "lease " + location() + " changed: " + S3Errors.describe(e), e);
       }

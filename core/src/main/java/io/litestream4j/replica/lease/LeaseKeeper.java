@@ -18,10 +18,13 @@ import org.slf4j.LoggerFactory;
  * A held lease kept alive by a named background thread until closed.
  *
  * <p>Renews every {@code renewInterval}. If a renewal is refused because the lock changed, the
- * lease is lost at once. If renewals fail for other reasons (network), it keeps trying every second
- * and counts the lease as lost when it expires, since another replicator may then take it over.
- * Either way the loss is logged at ERROR and reported once to {@code onLost}, and {@link #held()}
- * turns false, which fences the client's writes.
+ * lease is lost for good: logged at ERROR, reported once to {@code onLost}. If renewals fail for
+ * other reasons (network), it keeps trying every second. Once the lease expires meanwhile it has
+ * <b>lapsed</b>: {@link #held()} is false, which fences the client's writes, but it is not lost.
+ * The next renewal is still conditional on the version this replicator wrote, so it succeeds only
+ * if no other replicator took the lease over meanwhile (a takeover changes the version): then
+ * writes resume; otherwise the lease is lost. An outage longer than the lease's lifetime thus holds
+ * replication back instead of ending it.
  */
 public final class LeaseKeeper implements ReplicaLease {
 
@@ -39,6 +42,12 @@ public final class LeaseKeeper implements ReplicaLease {
   private Leaser.Held current;
   private @Nullable LeaseLostException lost;
   private boolean closed;
+
+  /** Renewals are failing; written by the renewing thread only. */
+  private boolean failing;
+
+  /** It expired while renewals failed; written by the renewing thread only. */
+  private boolean lapsed;
 
   private LeaseKeeper(
       Leaser leaser,
@@ -119,9 +128,9 @@ public final class LeaseKeeper implements ReplicaLease {
                 + action
                 + ": the lease "
                 + leaser.location()
-                + " expired at "
+                + " lapsed at "
                 + current.record().expiresAt()
-                + " because it could not be renewed");
+                + " because it could not be renewed; writing resumes once it is");
       }
     } finally {
       lock.unlock();
@@ -157,28 +166,35 @@ public final class LeaseKeeper implements ReplicaLease {
           lock.unlock();
         }
         wait = renewInterval;
+        if (lapsed) {
+          LOG.info(
+              "lease {} renewed after it lapsed: no other replicator took it over; writes resume",
+              leaser.location());
+        } else if (failing) {
+          LOG.info("lease {} renewed again", leaser.location());
+        }
+        failing = false;
+        lapsed = false;
       } catch (LeaseLostException e) {
         markLost(e);
         return;
       } catch (IOException | RuntimeException e) {
-        if (!clock.instant().isBefore(held.record().expiresAt())) {
-          markLost(
-              new LeaseLostException(
-                  "lease "
-                      + leaser.location()
-                      + " expired at "
-                      + held.record().expiresAt()
-                      + " because it could not be renewed: "
-                      + e.getMessage()
-                      + "; another replicator may have taken over, so this one stops",
-                  e));
-          return;
+        if (!lapsed && !clock.instant().isBefore(held.record().expiresAt())) {
+          lapsed = true;
+          LOG.error(
+              "lease {} lapsed at {}: it could not be renewed ({}); writes to the replica wait until"
+                  + " it is, which succeeds unless another replicator took it over meanwhile",
+              leaser.location(),
+              held.record().expiresAt(),
+              e.getMessage());
+        } else if (!failing) {
+          LOG.warn(
+              "cannot renew lease {} (expires {}); retrying every second: {}",
+              leaser.location(),
+              held.record().expiresAt(),
+              e.getMessage());
         }
-        LOG.warn(
-            "cannot renew lease {} (expires {}); retrying: {}",
-            leaser.location(),
-            held.record().expiresAt(),
-            e.getMessage());
+        failing = true;
         wait = RETRY_DELAY.compareTo(renewInterval) < 0 ? RETRY_DELAY : renewInterval;
       }
     }

@@ -13,6 +13,25 @@ final class InMemoryLeaseStore implements LeaseStore {
   private final AtomicLong versions = new AtomicLong();
   private Versioned current;
   private boolean conditionalDelete = true;
+  private boolean unreachable;
+  private int refused;
+
+  /** While true every request fails as a network error would (the server is down). */
+  synchronized void unreachable(boolean down) {
+    this.unreachable = down;
+  }
+
+  /** Requests refused while unreachable, so far. */
+  synchronized int refused() {
+    return refused;
+  }
+
+  private void reach() throws java.io.IOException {
+    if (unreachable) {
+      refused++;
+      throw new java.net.ConnectException("Connection refused");
+    }
+  }
 
   synchronized void conditionalDelete(boolean supported) {
     this.conditionalDelete = supported;
@@ -34,12 +53,14 @@ final class InMemoryLeaseStore implements LeaseStore {
   }
 
   @Override
-  public synchronized Optional<Versioned> read() {
+  public synchronized Optional<Versioned> read() throws java.io.IOException {
+    reach();
     return Optional.ofNullable(current);
   }
 
   @Override
-  public synchronized String create(byte[] data) throws PreconditionFailedException {
+  public synchronized String create(byte[] data) throws java.io.IOException {
+    reach();
     if (current != null) {
       throw new PreconditionFailedException("exists", null);
     }
@@ -48,7 +69,8 @@ final class InMemoryLeaseStore implements LeaseStore {
   }
 
   @Override
-  public synchronized String replace(byte[] data, String etag) throws PreconditionFailedException {
+  public synchronized String replace(byte[] data, String etag) throws java.io.IOException {
+    reach();
     if (current == null || !current.etag().equals(etag)) {
       throw new PreconditionFailedException("etag mismatch", null);
     }
@@ -57,7 +79,8 @@ final class InMemoryLeaseStore implements LeaseStore {
   }
 
   @Override
-  public synchronized boolean delete(String etag) throws PreconditionFailedException {
+  public synchronized boolean delete(String etag) throws java.io.IOException {
+    reach();
     if (!conditionalDelete) {
       return false;
     }

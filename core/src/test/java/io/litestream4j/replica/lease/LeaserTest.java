@@ -135,7 +135,7 @@ class LeaserTest {
           }
 
           @Override
-          public java.util.Optional<Versioned> read() {
+          public java.util.Optional<Versioned> read() throws IOException {
             return store.read();
           }
 
