@@ -10,6 +10,8 @@ import java.util.List;
  */
 final class ChildProcess {
   private final Process process;
+  private volatile @org.jspecify.annotations.Nullable String
+      forwarded; // last signal sent, bare name
 
   private ChildProcess(Process process) {
     this.process = process;
@@ -31,6 +33,7 @@ final class ChildProcess {
       return;
     }
     String name = signal.startsWith("SIG") ? signal.substring(3) : signal;
+    forwarded = name;
     try {
       new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
           .inheritIO()
@@ -59,6 +62,41 @@ final class ChildProcess {
       Thread.currentThread().interrupt();
     }
     return true;
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** Waits up to {@code timeout} for the child to exit; true if it has. */
+  boolean await(java.time.Duration timeout) {
+    try {
+      return process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return !process.isAlive();
+    }
+  }
+
+  /**
+   * True when {@code code} is what a shell reports for a process ended by the last signal this
+   * replicator forwarded ({@code 128 +} its number, e.g. 143 after SIGTERM): an ordinary stop.
+   */
+  boolean exitedOnForwardedSignal(int code) {
+    String s = forwarded;
+    if (s == null) {
+      return false;
+    }
+    int number =
+        switch (s) {
+          case "HUP" -> 1;
+          case "INT" -> 2;
+          case "QUIT" -> 3;
+          case "KILL" -> 9;
+          case "TERM" -> 15;
+          default -> -1;
+        };
+    return number > 0 && code == 128 + number;
   }
 
   /** Waits for the child to exit and returns its exit code. */

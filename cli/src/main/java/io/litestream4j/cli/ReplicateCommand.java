@@ -28,7 +28,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -147,7 +146,7 @@ final class ReplicateCommand implements Callable<Integer>, SharedFlags.User {
           });
     }
     List<DirectoryReplication> directories = new ArrayList<>();
-    AtomicBoolean failed = new AtomicBoolean();
+    AtomicReference<Throwable> failed = new AtomicReference<>(); // the first replication to stop
     try (Replicator replicator = Replicator.create()) {
       running.set(replicator);
       PrometheusRegistry prometheus = new PrometheusRegistry();
@@ -167,7 +166,7 @@ final class ReplicateCommand implements Callable<Integer>, SharedFlags.User {
             Replication r = start(registry, cfg, db);
             r.onFailure(
                 f -> {
-                  failed.set(true);
+                  failed.compareAndSet(null, f);
                   stop.countDown();
                 });
             return r;
@@ -443,13 +442,16 @@ final class ReplicateCommand implements Callable<Integer>, SharedFlags.User {
                         .orElse(false));
   }
 
+  /** How long an -exec application gets to exit after the SIGTERM sent when replication stops. */
+  private static final Duration APP_STOP_GRACE = Duration.ofSeconds(10);
+
   private int runUntilStopped(
       Replicator replicator,
       List<String> execWords,
       StartRetries retries,
       CountDownLatch stop,
       AtomicReference<ChildProcess> childRef,
-      AtomicBoolean failed)
+      AtomicReference<Throwable> failed)
       throws Exception {
     ChildProcess child = null;
     if (!execWords.isEmpty() && stop.getCount() > 0) {
@@ -476,8 +478,22 @@ final class ReplicateCommand implements Callable<Integer>, SharedFlags.User {
         pending == 0 ? "" : ", " + pending + " more retried in the background");
     stop.await();
     if (child != null) {
+      if (failed.get() != null && child.isAlive()) {
+        // Replication cannot go on (e.g. another replicator took the lease over): the application
+        // is stopped like at a signal, so that its supervisor sees the failure and restarts both.
+        LOG.error("replication stopped; stopping the -exec application (SIGTERM)");
+        child.forward("SIGTERM");
+        if (!child.await(APP_STOP_GRACE)) {
+          LOG.error(
+              "the -exec application did not exit {} s after SIGTERM; killed it",
+              APP_STOP_GRACE.toSeconds());
+          child.kill();
+        }
+      }
       int code = child.await();
-      if (code != 0) {
+      if (child.exitedOnForwardedSignal(code)) {
+        LOG.info("the -exec application exited on the forwarded signal (code {})", code);
+      } else if (code != 0) {
         LOG.error("child process exited with code {}", code);
         exit = 1;
       }
@@ -492,14 +508,9 @@ final class ReplicateCommand implements Callable<Integer>, SharedFlags.User {
               + " transaction (see the warnings above); they are uploaded at the next start");
       exit = 1;
     }
-    if (failed.get()) {
-      throw new IllegalStateException(
-          "replication stopped: "
-              + replicator.replications().stream()
-                  .flatMap(r -> r.failure().stream())
-                  .map(Throwable::getMessage)
-                  .findFirst()
-                  .orElse("unknown failure"));
+    Throwable failure = failed.get();
+    if (failure != null) {
+      throw new IllegalStateException("replication stopped: " + failure.getMessage());
     }
     return exit;
   }

@@ -19,8 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Part of the fault suite: a rolling deploy starts a second {@code replicate} process on the same
  * database and replica while the first one still runs and the application keeps writing. The second
  * one must be refused (the database is already being replicated), the first must keep replicating,
- * and a restore after
- * the first stops must hold every committed row.
+ * and a restore after the first stops must hold every committed row.
  */
 class OverlappingReplicatorsTest {
   @TempDir Path dir;

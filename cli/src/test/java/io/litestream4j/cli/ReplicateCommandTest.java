@@ -303,6 +303,57 @@ class ReplicateCommandTest {
     assertRestoresTo(second, db);
   }
 
+  /**
+   * Replication that can no longer go on — here another replicator took the replica's lease — stops
+   * the {@code -exec} application too and exits 1 naming the cause, so that a supervisor restarts
+   * them; it used to wait for the application forever, with replication stopped.
+   */
+  @Test
+  void replicationThatStopsForGoodStopsTheExecApplicationAndNamesTheCause() throws Exception {
+    Path db = dir.resolve("app.db");
+    sqlite.run(db, "PRAGMA journal_mode=wal; CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT);");
+    Path replica = dir.resolve("replica");
+    Process p =
+        javaProcess("replicate", "-exec", "sleep 600", db.toString(), replica.toUri().toString());
+    Path lock = replica.resolve("lock.json");
+    try {
+      sqlite.run(db, "INSERT INTO t(v) VALUES ('before');");
+      Await.until(
+          () -> Files.readString(dir.resolve("replicate.log")).contains("started; 1 database(s)"),
+          Duration.ofSeconds(30),
+          "replication and the application started");
+      // Another replicator (this test's process) puts its own locked lock file in the old one's
+      // place (a new inode: created before the old one is gone).
+      Path theirs = replica.resolve("lock.json.intruder");
+      try (io.litestream4j.internal.ProcessFileLock intruder =
+          io.litestream4j.internal.ProcessFileLock.tryAcquire(theirs).lock().orElseThrow()) {
+        intruder // through its own descriptor: closing another would release the lock
+            .channel()
+            .write(
+                java.nio.ByteBuffer.wrap(
+                    "{\"owner\":\"intruder:7\",\"acquired\":\"now\"}\n"
+                        .getBytes(StandardCharsets.UTF_8)));
+        Files.move(theirs, lock, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        sqlite.run(db, "INSERT INTO t(v) VALUES ('after');");
+        boolean exited = p.waitFor(60, TimeUnit.SECONDS);
+        assertThat(exited)
+            .as(
+                "replicate exits after losing its lease, -exec application included; log:%n%s",
+                Files.readString(dir.resolve("replicate.log")))
+            .isTrue();
+      }
+      String log = Files.readString(dir.resolve("replicate.log"));
+      assertThat(p.exitValue()).as(log).isEqualTo(1);
+      assertThat(log)
+          .contains("stopping the -exec application (SIGTERM)")
+          .contains("replication stopped: ")
+          .contains("intruder:7")
+          .doesNotContain("unknown failure");
+    } finally {
+      p.destroyForcibly();
+    }
+  }
+
   @Test
   void execRunsTheApplicationAndStopsWhenItExits() throws Exception {
     Path db = dir.resolve("app.db");
