@@ -594,9 +594,11 @@ public final class Store implements AutoCloseable, ReplicaUpkeep {
     } catch (IOException | RuntimeException e) {
       if (!closed) {
         stats.failed(what + ": " + e.getMessage());
+        // An I/O failure (the replica unreachable) is fully said by its message; a stack trace is
+        // kept for what would be a bug.
         LOG.atError()
             .addKeyValue("db", name)
-            .setCause(e)
+            .setCause(e instanceof IOException ? null : e)
             .log("{} failed; retrying at its next turn: {}", what, e.getMessage());
       }
       return false;

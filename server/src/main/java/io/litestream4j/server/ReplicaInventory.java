@@ -9,21 +9,32 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A cached listing of one replica for the metrics and the status page. Listing every level of an
  * object store on each scrape would cost ten LIST requests per database; the summary is reused for
- * {@code maxAge}, or until the replica's TXID moved (then at most once per {@link #MIN_AGE}), and
- * refreshed by the requesting thread, one at a time.
+ * {@code maxAge}, or until the replica's TXID moved (then at most once per {@link #MIN_AGE}).
+ *
+ * <p>A scrape never waits for the replica: a stale summary is returned as it is while one listing
+ * at a time refreshes it on a virtual thread (with the server unreachable a listing takes its ten
+ * retries, 13–28 s in a tour, and Prometheus gives a scrape 10 s). Only the very first listing is
+ * waited for, once, and at most {@link #FIRST_LISTING_WAIT}.
  */
 final class ReplicaInventory {
   private final ReplicaClient client;
   private final Duration maxAge;
   private final Clock clock;
   static final Duration MIN_AGE = Duration.ofSeconds(1);
+  static final Duration FIRST_LISTING_WAIT = Duration.ofSeconds(2);
 
-  private ReplicaSummary cached;
-  private long cachedTxid = -1;
+  private @Nullable ReplicaSummary cached; // guarded by this
+  private long cachedTxid = -1; // guarded by this
+  private @Nullable CompletableFuture<ReplicaSummary> refreshing; // guarded by this
 
   ReplicaInventory(ReplicaClient client, Duration maxAge, Clock clock) {
     this.client = client;
@@ -34,17 +45,50 @@ final class ReplicaInventory {
   /**
    * @param replicaTxid the replica's TXID now; a change makes the listing stale
    */
-  synchronized ReplicaSummary summary(long replicaTxid) {
-    Instant now = clock.instant();
-    boolean stale =
-        cached == null
-            || cached.listedAt().plus(maxAge).isBefore(now)
-            || (replicaTxid != cachedTxid && cached.listedAt().plus(MIN_AGE).isBefore(now));
-    if (stale) {
-      cached = list(now);
-      cachedTxid = replicaTxid;
+  ReplicaSummary summary(long replicaTxid) {
+    CompletableFuture<ReplicaSummary> first;
+    synchronized (this) {
+      Instant now = clock.instant();
+      boolean stale =
+          cached == null
+              || cached.listedAt().plus(maxAge).isBefore(now)
+              || (replicaTxid != cachedTxid && cached.listedAt().plus(MIN_AGE).isBefore(now));
+      if (stale && refreshing == null) {
+        CompletableFuture<ReplicaSummary> f = new CompletableFuture<>();
+        refreshing = f;
+        Thread.ofVirtual()
+            .name("l4j-replica-listing")
+            .start(
+                () -> {
+                  ReplicaSummary listed = list(clock.instant());
+                  synchronized (this) {
+                    cached = listed;
+                    cachedTxid = replicaTxid;
+                    refreshing = null;
+                  }
+                  f.complete(listed);
+                });
+      }
+      if (cached != null) {
+        return cached;
+      }
+      first = refreshing;
     }
-    return cached;
+    try {
+      return first.get(FIRST_LISTING_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      ReplicaSummary pending =
+          ReplicaSummary.failed(clock.instant(), "the replica is still being listed");
+      synchronized (this) {
+        if (cached == null) {
+          cached = pending; // later summaries return at once until the listing ends
+        }
+        return cached;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return ReplicaSummary.failed(clock.instant(), "interrupted while listing the replica");
+    }
   }
 
   private ReplicaSummary list(Instant now) {
