@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -215,11 +216,20 @@ final class ReplicateCommand implements Callable<Integer>, SharedFlags.User {
    * fails for a reason worth retrying goes to {@code retries} if given; any other failure is
    * thrown.
    */
+  /**
+   * How long the daemon waits for the databases' first starts before it goes on (and starts the
+   * {@code -exec} application): an object store that is down at boot makes a start wait out the
+   * SDK's retries, 15–40 s. A start still running then goes on in the background (see {@link
+   * StartRetries#adopt}); under {@code -once} every start is waited for.
+   */
+  static final Duration FIRST_START_WAIT = Duration.ofSeconds(5);
+
   private static void startInParallel(
       List<DbConfig> dbs, DirectoryReplication.Starter starter, @Nullable StartRetries retries)
       throws Exception {
     List<Thread> threads = new ArrayList<>();
     List<Exception> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+    AtomicBoolean wentOn = new AtomicBoolean(); // the daemon no longer waits for these starts
     for (DbConfig db : dbs) {
       threads.add(
           Thread.ofVirtual()
@@ -228,17 +238,44 @@ final class ReplicateCommand implements Callable<Integer>, SharedFlags.User {
                   () -> {
                     try {
                       starter.start(db);
+                      if (wentOn.get()) {
+                        LOG.atInfo()
+                            .addKeyValue("db", db.identifier())
+                            .log("replication started (after the daemon went on without it)");
+                      }
                     } catch (Exception e) {
                       if (retries != null && StartRetries.retryable(e)) {
                         retries.retry(db, e);
+                      } else if (wentOn.get()) {
+                        LOG.atError()
+                            .addKeyValue("db", db.identifier())
+                            .log("cannot start replicating, giving up: {}", e.getMessage());
                       } else {
                         failures.add(e);
                       }
                     }
                   }));
     }
+    long deadline = System.nanoTime() + FIRST_START_WAIT.toNanos();
+    List<Thread> slow = new ArrayList<>();
     for (Thread t : threads) {
-      t.join();
+      if (retries == null) {
+        t.join();
+        continue;
+      }
+      long left = deadline - System.nanoTime();
+      if (left <= 0 || !t.join(Duration.ofNanos(left))) {
+        slow.add(t);
+      }
+    }
+    wentOn.set(true);
+    if (!slow.isEmpty() && retries != null) {
+      slow.forEach(retries::adopt);
+      LOG.warn(
+          "{} database(s) still starting after {} s (their replica is slow to answer); the others"
+              + " and the application go on, and those join in the background",
+          slow.size(),
+          FIRST_START_WAIT.toSeconds());
     }
     if (!failures.isEmpty()) {
       Exception first = failures.getFirst();

@@ -98,6 +98,17 @@ final class StartRetries implements AutoCloseable {
     }
   }
 
+  /**
+   * Takes over a first start that is still running when the daemon goes on without it (a replica
+   * slow to answer): it counts as pending and is stopped by {@link #close} like a retry.
+   */
+  synchronized void adopt(Thread start) {
+    threads.add(start);
+    if (closed) {
+      start.interrupt();
+    }
+  }
+
   /** How many databases are still waiting for a successful start. */
   synchronized long pending() {
     return threads.stream().filter(Thread::isAlive).count();

@@ -80,4 +80,79 @@ class ReplicaDownAtStartTest {
     ReplicateCommandTest.assertRestoresTo(goodReplica, good);
     ReplicateCommandTest.assertRestoresTo(lateReplica, late);
   }
+
+  /**
+   * An object store that accepts connections and never answers (a hung load balancer) made a start
+   * wait out every retry of every request before the daemon went on: the application started 15–40
+   * s late. The daemon waits {@link ReplicateCommand#FIRST_START_WAIT} for first starts, then
+   * starts the application, the slow start going on in the background; a signal still ends it all.
+   */
+  @Test
+  void aReplicaThatNeverAnswersDoesNotHoldTheApplicationBack() throws Exception {
+    Path good = dir.resolve("good.db");
+    Path slow = dir.resolve("slow.db");
+    for (Path db : new Path[] {good, slow}) {
+      sqlite.run(
+          db, "PRAGMA journal_mode=wal; CREATE TABLE t(v TEXT); INSERT INTO t VALUES ('a');");
+    }
+    Path goodReplica = dir.resolve("good-replica");
+    Path started = dir.resolve("app-started");
+    java.util.List<java.net.Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (java.net.ServerSocket silent =
+        new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      Thread.ofVirtual()
+          .start(
+              () -> {
+                while (!silent.isClosed()) {
+                  try {
+                    held.add(silent.accept()); // accepted, never answered
+                  } catch (java.io.IOException closed) {
+                    return;
+                  }
+                }
+              });
+      Path config = dir.resolve("litestream.yml");
+      Files.writeString(
+          config,
+          """
+          access-key-id: test
+          secret-access-key: test
+          exec: sh -c 'trap "exit 0" TERM; touch %s; while true; do sleep 0.05; done'
+          dbs:
+            - path: %s
+              replica:
+                url: %s
+            - path: %s
+              replica:
+                url: s3://bucket/slow
+                endpoint: http://127.0.0.1:%d
+                region: us-east-1
+                force-path-style: true
+          """
+              .formatted(started, good, goodReplica.toUri(), slow, silent.getLocalPort()));
+      Path log = dir.resolve("slow.log");
+      long launched = System.nanoTime();
+      Process p = CliProcess.start(log, "replicate", "-config", config.toString());
+      try {
+        Await.until(() -> Files.exists(started), Duration.ofSeconds(60), "the application started");
+        assertThat(Duration.ofNanos(System.nanoTime() - launched))
+            .as("launch to application start; log: %s", Files.readString(log))
+            .isLessThan(ReplicateCommand.FIRST_START_WAIT.plusSeconds(10));
+        assertThat(Files.readString(log)).contains("1 database(s) still starting after");
+        Await.until(
+            () -> Files.isDirectory(goodReplica.resolve("ltx/0")),
+            Duration.ofSeconds(60),
+            "the good database's first upload");
+
+        p.destroy(); // SIGTERM, the slow start still hanging
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("replicate exits after SIGTERM").isTrue();
+      } finally {
+        p.destroyForcibly();
+        for (java.net.Socket s : held) {
+          s.close();
+        }
+      }
+    }
+    ReplicateCommandTest.assertRestoresTo(goodReplica, good);
+  }
 }
