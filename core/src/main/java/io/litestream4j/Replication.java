@@ -136,6 +136,8 @@ public final class Replication implements AutoCloseable {
    *     replica's lease
    * @throws AlreadyReplicatingException when another replicator, in this process or another, is
    *     replicating the same database
+   * @throws IllegalArgumentException when the database path is a directory or a file that is not a
+   *     SQLite database
    */
   public static Replication start(ReplicationOptions options) throws IOException {
     return start(options, ReplicaClients.discover().create(options.replicaUrl()));

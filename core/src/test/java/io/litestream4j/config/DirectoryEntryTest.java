@@ -114,6 +114,22 @@ class DirectoryEntryTest {
         .hasMessageContaining("/data/b.db");
   }
 
+  /** A {@code dir} entry for {@code dir} with pattern {@code *.db}, plus {@code extra} keys. */
+  private static DbConfig dirEntry(Path dir, String extra) {
+    return ConfigLoader.parse(
+            "dbs:\n  - dir: "
+                + dir
+                + "\n    pattern: \"*.db\"\n"
+                + extra
+                + "    replica:\n      url: file:///r\n",
+            "t",
+            false,
+            Map.of())
+        .config()
+        .dbs()
+        .getFirst();
+  }
+
   @Test
   void scanFindsMatchingSqliteFilesOnlyAndRecursesOnlyWhenAsked() throws Exception {
     Path dir = Files.createDirectories(tmp.resolve("d/sub"));
@@ -125,31 +141,9 @@ class DirectoryEntryTest {
     Files.writeString(tmp.resolve("d/fake.db"), "hello");
     Files.write(tmp.resolve("d/empty.db"), new byte[0]);
     Files.write(dir.resolve("c.db"), header);
-    DbConfig flat =
-        ConfigLoader.parse(
-                "dbs:\n  - dir: "
-                    + tmp.resolve("d")
-                    + "\n    pattern: \"*.db\"\n"
-                    + "    replica:\n      url: file:///r\n",
-                "t",
-                false,
-                Map.of())
-            .config()
-            .dbs()
-            .getFirst();
+    DbConfig flat = dirEntry(tmp.resolve("d"), "");
     assertThat(new DirectoryEntry(flat).scan()).containsExactly(tmp.resolve("d/a.db"));
-    DbConfig deep =
-        ConfigLoader.parse(
-                "dbs:\n  - dir: "
-                    + tmp.resolve("d")
-                    + "\n    pattern: \"*.db\"\n"
-                    + "    recursive: true\n    replica:\n      url: file:///r\n",
-                "t",
-                false,
-                Map.of())
-            .config()
-            .dbs()
-            .getFirst();
+    DbConfig deep = dirEntry(tmp.resolve("d"), "    recursive: true\n");
     assertThat(new DirectoryEntry(deep).scan())
         .containsExactly(tmp.resolve("d/a.db"), dir.resolve("c.db"));
   }
@@ -165,18 +159,7 @@ class DirectoryEntryTest {
     io.litestream4j.testing.ProcLocks.assumeAvailable();
     Path dir = Files.createDirectories(tmp.resolve("held"));
     Path db = dir.resolve("a.db");
-    DbConfig cfg =
-        ConfigLoader.parse(
-                "dbs:\n  - dir: "
-                    + dir
-                    + "\n    pattern: \"*.db\"\n"
-                    + "    replica:\n      url: file:///r\n",
-                "t",
-                false,
-                Map.of())
-            .config()
-            .dbs()
-            .getFirst();
+    DbConfig cfg = dirEntry(dir, "");
     long pid = ProcessHandle.current().pid();
     try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db);
         java.sql.Statement st = c.createStatement()) {
