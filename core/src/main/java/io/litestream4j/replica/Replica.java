@@ -536,6 +536,7 @@ public final class Replica implements BaselineSource, AutoCloseable {
       return complete;
     }
     long deadline = System.nanoTime() + timeout.toNanos();
+    String lastFailure = null; // each different failure is logged once, not every retry
     while (true) {
       try {
         lock.lock();
@@ -549,10 +550,13 @@ public final class Replica implements BaselineSource, AutoCloseable {
           return true;
         }
       } catch (IOException | RuntimeException e) {
-        LOG.atWarn()
-            .addKeyValue("db", name)
-            .addKeyValue("replica", client.type())
-            .log("final upload failed: {}", e.getMessage());
+        if (!java.util.Objects.equals(e.getMessage(), lastFailure)) {
+          lastFailure = e.getMessage();
+          LOG.atWarn()
+              .addKeyValue("db", name)
+              .addKeyValue("replica", client.type())
+              .log("final upload failed (retrying until the shutdown timeout): {}", lastFailure);
+        }
       }
       if (abandonRequested() || System.nanoTime() + retryInterval.toNanos() > deadline) {
         LOG.atWarn()
