@@ -77,6 +77,9 @@ public final class Main {
   }
 
   private static CommandLine configure(CommandLine cli) {
+    // Flags are Go-style words (-config, -txid): "-endpoint" is an unknown flag, not -e -n -d -p
+    // -o…
+    cli.setPosixClusteredShortOptionsAllowed(false);
     HelpFlag.addTo(cli);
     SharedFlags.addTo(cli);
     cli.setExecutionExceptionHandler(new ErrorHandler());

@@ -63,6 +63,19 @@ class MainDispatchTest {
   }
 
   /** Examples are copied into shells: picocli must not break one inside a URL or a path. */
+  /**
+   * Flags are Go-style words: a flag a command does not have is named as unknown, not split into
+   * one-letter flags ({@code restore -endpoint x} said "option '-o' should be specified only
+   * once").
+   */
+  @Test
+  void anUnknownFlagIsNamedNotSplitIntoLetters() {
+    CliRun r =
+        CliRun.of("restore", "-endpoint", "http://127.0.0.1:9000", "-o", "/tmp/x.db", "s3://b/p");
+    assertThat(r.exitCode()).isNotZero();
+    assertThat(r.err()).contains("-endpoint").doesNotContain("should be specified only once");
+  }
+
   @Test
   void helpExamplesFitEightyColumnsSoNoneIsBrokenInTheMiddle() {
     for (String[] args :

@@ -165,7 +165,10 @@ public final class LeaseKeeper implements ReplicaLease {
         } finally {
           lock.unlock();
         }
-        wait = renewInterval;
+        // A renewal that took long (the client retrying through an outage) wrote an expiry counted
+        // from when it started: renew again well before that one runs out.
+        Duration left = Duration.between(clock.instant(), renewed.record().expiresAt());
+        wait = left.dividedBy(3).compareTo(renewInterval) < 0 ? left.dividedBy(3) : renewInterval;
         if (lapsed) {
           LOG.info(
               "lease {} renewed after it lapsed: no other replicator took it over; writes resume",

@@ -15,6 +15,20 @@ final class InMemoryLeaseStore implements LeaseStore {
   private boolean conditionalDelete = true;
   private boolean unreachable;
   private int refused;
+  private int replaced;
+  private Runnable beforeReplace = () -> {};
+
+  /**
+   * Runs inside every replace, before it takes effect (e.g. time passing while a client retries).
+   */
+  synchronized void beforeReplace(Runnable r) {
+    this.beforeReplace = r;
+  }
+
+  /** Successful replaces so far. */
+  synchronized int replaced() {
+    return replaced;
+  }
 
   /** While true every request fails as a network error would (the server is down). */
   synchronized void unreachable(boolean down) {
@@ -71,10 +85,12 @@ final class InMemoryLeaseStore implements LeaseStore {
   @Override
   public synchronized String replace(byte[] data, String etag) throws java.io.IOException {
     reach();
+    beforeReplace.run();
     if (current == null || !current.etag().equals(etag)) {
       throw new PreconditionFailedException("etag mismatch", null);
     }
     current = new Versioned(data.clone(), nextEtag());
+    replaced++;
     return current.etag();
   }
 

@@ -70,4 +70,27 @@ class LeaseKeeperTest {
           .isEqualTo("other:2");
     }
   }
+
+  /**
+   * A renewal that succeeds only after the client retried for most of the lease's lifetime wrote an
+   * expiry counted from when it started: the next renewal comes well before that, not a whole renew
+   * interval later (the tour saw the lease lapse again 6 s after it came back).
+   */
+  @Test
+  void aRenewalThatTookLongIsFollowedSoonByAnother() throws Exception {
+    Duration renew = Duration.ofSeconds(5);
+    try (LeaseKeeper keeper =
+        LeaseKeeper.start(new Leaser(store, "us:1", TTL, clock), clock, renew, lost::add)) {
+      store.beforeReplace(() -> clock.advance(TTL.minusSeconds(3))); // retried for 27 s
+      Await.until(() -> store.replaced() >= 1, Duration.ofSeconds(30), "the slow renewal");
+      store.beforeReplace(() -> {});
+      long start = System.nanoTime();
+      Await.until(() -> store.replaced() >= 2, Duration.ofSeconds(30), "the next renewal");
+      assertThat(Duration.ofNanos(System.nanoTime() - start))
+          .as("time to the next renewal, 3 s of lease left")
+          .isLessThan(Duration.ofSeconds(3));
+      assertThat(keeper.held()).isTrue();
+      assertThat(lost).isEmpty();
+    }
+  }
 }
