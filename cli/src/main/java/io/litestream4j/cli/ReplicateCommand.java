@@ -539,6 +539,8 @@ final class ReplicateCommand implements Callable<Integer>, SharedFlags.User {
     boolean complete = replicator.shutdown();
     if (complete) {
       LOG.info("litestream4j shut down");
+    } else if (failed.get() != null) {
+      exit = 1; // the failure that stopped replication is the error reported below
     } else {
       LOG.error(
           "litestream4j shut down with uploads pending: the replica does not hold every synced"
