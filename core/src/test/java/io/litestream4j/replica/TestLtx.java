@@ -30,6 +30,15 @@ public final class TestLtx {
     byte[] body = new byte[bodySize];
     new Random(min * 31 + max).nextBytes(body);
     buf.put(body);
-    return buf.array();
+    byte[] b = buf.array();
+    if (bodySize >= io.litestream4j.ltx.LtxTrailer.SIZE) {
+      // A real file checksum in the last 8 bytes (CRC-64 of everything before them), as every LTX
+      // file carries: a client may check it to tell a whole file from a torn read.
+      long crc =
+          io.litestream4j.ltx.Checksums.FLAG
+              | io.litestream4j.ltx.Crc64.of(b, 0, b.length - Long.BYTES);
+      ByteBuffer.wrap(b).putLong(b.length - Long.BYTES, crc);
+    }
+    return b;
   }
 }

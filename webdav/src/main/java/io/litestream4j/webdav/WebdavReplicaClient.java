@@ -2,7 +2,11 @@ package io.litestream4j.webdav;
 
 import io.litestream4j.internal.LimitedInputStream;
 import io.litestream4j.internal.UploadCopy;
+import io.litestream4j.ltx.Checksums;
+import io.litestream4j.ltx.Crc64;
 import io.litestream4j.ltx.LtxFileName;
+import io.litestream4j.ltx.LtxHeader;
+import io.litestream4j.ltx.LtxTrailer;
 import io.litestream4j.replica.LtxFileInfo;
 import io.litestream4j.replica.LtxFileNotFoundException;
 import io.litestream4j.replica.LtxHeaderPeek;
@@ -277,9 +281,12 @@ public final class WebdavReplicaClient implements ReplicaClient {
 
   /**
    * A whole file of up to {@link #WHOLE_READ_LIMIT} bytes is read into memory before it is handed
-   * out, and read again when its body ends short: a server that serves a file being replaced can
-   * cut the old version off mid-body (rclone does), and a reader must get one whole version or an
-   * error after a few attempts, never a torn read. Larger files are streamed.
+   * out, and read again when its body ends short or is not one whole LTX file (its file checksum
+   * does not match): a server that serves a file being replaced can cut the old version off
+   * mid-body, or serve the start of one version with the other's length (rclone does both), and a
+   * reader must get one whole version or an error after a few attempts, never a torn read. After
+   * the last attempt the bytes are handed out as read, for the reader's verification to name the
+   * damage. Larger files are streamed.
    */
   private InputStream openWhole(int level, long minTxid, long maxTxid) throws IOException {
     for (int attempt = 1; ; attempt++) {
@@ -288,7 +295,16 @@ public final class WebdavReplicaClient implements ReplicaClient {
         return in;
       }
       try (in) {
-        return new java.io.ByteArrayInputStream(in.readAllBytes());
+        byte[] bytes = in.readAllBytes();
+        if (attempt < 3 && !wholeLtxFile(bytes)) {
+          LOG.atDebug()
+              .addKeyValue("replica", settings.location())
+              .log(
+                  "reading {} again: the body is not one whole LTX file",
+                  ltxPath(level, minTxid, maxTxid));
+          continue;
+        }
+        return new java.io.ByteArrayInputStream(bytes);
       } catch (IOException e) {
         if (attempt >= 3) {
           throw e;
@@ -304,6 +320,23 @@ public final class WebdavReplicaClient implements ReplicaClient {
   }
 
   private static final long WHOLE_READ_LIMIT = 8L << 20;
+
+  /**
+   * False when {@code b} starts like an LTX file but its file checksum (the last 8 bytes, over all
+   * bytes before them) does not match; true for anything else.
+   */
+  private static boolean wholeLtxFile(byte[] b) {
+    if (b.length < LtxHeader.SIZE + LtxTrailer.SIZE
+        || b[0] != 'L'
+        || b[1] != 'T'
+        || b[2] != 'X'
+        || b[3] != '1') {
+      return true;
+    }
+    long stored = java.nio.ByteBuffer.wrap(b, b.length - 8, 8).getLong();
+    return (stored & Checksums.FLAG) == 0
+        || (Checksums.FLAG | Crc64.of(b, 0, b.length - 8)) == stored;
+  }
 
   /** A whole-file response body and its announced length (-1 when unknown). */
   private static final class WholeBody extends java.io.FilterInputStream {
