@@ -20,17 +20,18 @@ import org.jspecify.annotations.Nullable;
  * object store on each scrape would cost ten LIST requests per database; the summary is reused for
  * {@code maxAge}, or until the replica's TXID moved (then at most once per {@link #MIN_AGE}).
  *
- * <p>A scrape never waits for the replica: a stale summary is returned as it is while one listing
- * at a time refreshes it on a virtual thread (with the server unreachable a listing takes its ten
- * retries, 13–28 s in a tour, and Prometheus gives a scrape 10 s). Only the very first listing is
- * waited for, once, and at most {@link #FIRST_LISTING_WAIT}.
+ * <p>A scrape never waits long for the replica (with the server unreachable a listing takes its ten
+ * retries, 13–28 s in a tour, and Prometheus gives a scrape 10 s): one listing at a time refreshes
+ * the summary on a virtual thread; the caller that starts it waits for it at most {@link
+ * #LISTING_WAIT} and otherwise gets the summary as it was, and callers that find a listing running
+ * get that at once.
  */
 final class ReplicaInventory {
   private final ReplicaClient client;
   private final Duration maxAge;
   private final Clock clock;
   static final Duration MIN_AGE = Duration.ofSeconds(1);
-  static final Duration FIRST_LISTING_WAIT = Duration.ofSeconds(2);
+  static final Duration LISTING_WAIT = Duration.ofSeconds(2);
 
   private @Nullable ReplicaSummary cached; // guarded by this
   private long cachedTxid = -1; // guarded by this
@@ -46,7 +47,7 @@ final class ReplicaInventory {
    * @param replicaTxid the replica's TXID now; a change makes the listing stale
    */
   ReplicaSummary summary(long replicaTxid) {
-    CompletableFuture<ReplicaSummary> first;
+    CompletableFuture<ReplicaSummary> waitFor;
     synchronized (this) {
       Instant now = clock.instant();
       boolean stale =
@@ -68,14 +69,15 @@ final class ReplicaInventory {
                   }
                   f.complete(listed);
                 });
+        waitFor = f; // the caller that starts a listing waits for it, briefly
+      } else if (cached != null) {
+        return cached; // fresh, or a listing is already running: never wait for that one
+      } else {
+        waitFor = refreshing;
       }
-      if (cached != null) {
-        return cached;
-      }
-      first = refreshing;
     }
     try {
-      return first.get(FIRST_LISTING_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      return waitFor.get(LISTING_WAIT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException | ExecutionException e) {
       ReplicaSummary pending =
           ReplicaSummary.failed(clock.instant(), "the replica is still being listed");

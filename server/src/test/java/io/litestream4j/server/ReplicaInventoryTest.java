@@ -51,8 +51,8 @@ class ReplicaInventoryTest {
     long start = System.nanoTime();
     ReplicaSummary first = inventory.summary(1);
     assertThat(Duration.ofNanos(System.nanoTime() - start))
-        .as("the first summary waits at most %s", ReplicaInventory.FIRST_LISTING_WAIT)
-        .isLessThan(ReplicaInventory.FIRST_LISTING_WAIT.plusSeconds(2));
+        .as("the first summary waits at most %s", ReplicaInventory.LISTING_WAIT)
+        .isLessThan(ReplicaInventory.LISTING_WAIT.plusSeconds(2));
     assertThat(first.error()).contains("the replica is still being listed");
 
     start = System.nanoTime();
